@@ -1,0 +1,106 @@
+/**
+ * Builds a NodeConnection from a node's configuration: "this machine" (local commands + local socket),
+ * SSH (commands + the Docker socket tunnelled through the same SSH connection) or the Docker API alone
+ * (TCP/TLS or a socket path).
+ */
+import { readFile } from 'node:fs/promises';
+import type { NodeConnection } from './discovery';
+import { createDocker } from './transport/docker';
+import { LocalRunner } from './transport/local';
+import { SshRunner, type HostKeyVerifier, type SshTarget } from './transport/ssh';
+import { TransportError } from './transport/types';
+
+export interface NodeConfig {
+  name: string;
+  transport: 'local' | 'ssh' | 'docker';
+  host?: string;
+  port?: number;
+  user?: string;
+  keyPath?: string;
+  useAgent?: boolean;
+  /** `user@host:port` of a jump host (ProxyJump); uses the same key/agent. */
+  proxyJump?: string;
+  dockerSocket?: string;
+  /** For the docker transport: tcp://host:port or unix:///path. */
+  dockerHost?: string;
+  tlsCaPath?: string;
+  tlsCertPath?: string;
+  tlsKeyPath?: string;
+  /** Prefix commands with sudo -n (automatic when user is not root). */
+  sudo?: boolean;
+}
+
+export interface ConnectHooks {
+  verifyHostKey: HostKeyVerifier;
+  /** Asked only when a key file is encrypted; the answer is kept by the caller in secret storage. */
+  getPassphrase?: (node: NodeConfig) => Promise<string | undefined>;
+  agentSocket?: string;
+  timeoutMs?: number;
+  maxOutputBytes?: number;
+}
+
+export const LOCAL_NODE: NodeConfig = { name: 'this machine', transport: 'local' };
+
+function parseJump(spec: string): { user?: string; host: string; port?: number } {
+  const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(spec.trim());
+  if (!m) throw new TransportError(`bad ProxyJump ${JSON.stringify(spec)}`, 'connect');
+  return { user: m[1], host: m[2].replace(/^\[|\]$/g, ''), port: m[3] ? Number(m[3]) : undefined };
+}
+
+async function sshTarget(cfg: NodeConfig, hooks: ConnectHooks): Promise<SshTarget> {
+  if (!cfg.host) throw new TransportError(`${cfg.name}: no host configured`, 'connect');
+  let privateKey: Buffer | undefined;
+  let passphrase: string | undefined;
+  if (cfg.keyPath) {
+    try {
+      privateKey = await readFile(cfg.keyPath);
+    } catch (e) {
+      throw new TransportError(`${cfg.name}: cannot read key ${cfg.keyPath}: ${e instanceof Error ? e.message : String(e)}`, 'auth');
+    }
+    if (/ENCRYPTED|bcrypt|aes\d+-ctr/.test(privateKey.toString('latin1')) && hooks.getPassphrase) passphrase = await hooks.getPassphrase(cfg);
+  }
+  const agent = cfg.useAgent === false ? undefined : hooks.agentSocket;
+  const base = { username: cfg.user ?? 'root', privateKey, passphrase, agent, verifyHostKey: hooks.verifyHostKey, readyTimeoutMs: hooks.timeoutMs };
+  const jump = cfg.proxyJump ? parseJump(cfg.proxyJump) : undefined;
+  return {
+    ...base,
+    host: cfg.host,
+    port: cfg.port ?? 22,
+    jump: jump ? { ...base, host: jump.host, port: jump.port ?? 22, username: jump.user ?? base.username } : undefined,
+  };
+}
+
+export async function connectNode(cfg: NodeConfig, hooks: ConnectHooks): Promise<NodeConnection> {
+  const runnerOpts = { timeoutMs: hooks.timeoutMs, maxOutputBytes: hooks.maxOutputBytes };
+  switch (cfg.transport) {
+    case 'local': {
+      const runner = new LocalRunner(runnerOpts);
+      const docker = createDocker({ kind: 'socket', socketPath: cfg.dockerSocket ?? '/var/run/docker.sock' }, hooks.timeoutMs);
+      return { name: cfg.name, runner, docker, close: () => runner.close() };
+    }
+    case 'ssh': {
+      const target = await sshTarget(cfg, hooks);
+      const runner = await SshRunner.connect(target, { ...runnerOpts, sudo: cfg.sudo ?? target.username !== 'root' });
+      const socketPath = cfg.dockerSocket ?? '/var/run/docker.sock';
+      const docker = createDocker({ kind: 'tunnel', open: () => runner.openUnixSocket(socketPath), label: `${runner.description} → unix://${socketPath}` }, hooks.timeoutMs);
+      return { name: cfg.name, runner, docker, close: () => runner.close() };
+    }
+    case 'docker': {
+      const url = cfg.dockerHost ?? 'unix:///var/run/docker.sock';
+      if (url.startsWith('unix://')) {
+        return { name: cfg.name, docker: createDocker({ kind: 'socket', socketPath: url.slice('unix://'.length) }, hooks.timeoutMs), close: async () => undefined };
+      }
+      const m = /^(?:tcp|https?):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(url);
+      if (!m) throw new TransportError(`${cfg.name}: unsupported Docker host ${JSON.stringify(url)} (use tcp://host:port or unix:///path)`, 'connect');
+      const tls = cfg.tlsCaPath || cfg.tlsCertPath || cfg.tlsKeyPath
+        ? {
+            ca: cfg.tlsCaPath ? await readFile(cfg.tlsCaPath) : undefined,
+            cert: cfg.tlsCertPath ? await readFile(cfg.tlsCertPath) : undefined,
+            key: cfg.tlsKeyPath ? await readFile(cfg.tlsKeyPath) : undefined,
+          }
+        : undefined;
+      const port = m[2] ? Number(m[2]) : tls ? 2376 : 2375;
+      return { name: cfg.name, docker: createDocker({ kind: 'tcp', host: m[1].replace(/^\[|\]$/g, ''), port, tls }, hooks.timeoutMs), close: async () => undefined };
+    }
+  }
+}
