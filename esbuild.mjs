@@ -23,6 +23,10 @@ const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 
+import { existsSync } from 'node:fs';
+const missing = entries.filter((e) => !existsSync(e.entryPoints[0]));
+for (const m of missing) console.error(`esbuild: entry ${m.entryPoints[0]} missing`);
+if (missing.length) process.exit(1);
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

@@ -1,0 +1,128 @@
+/**
+ * Node selection for the CLI: this machine (default), an SSH target, a Docker endpoint, or every node of the
+ * lab (.lab/lab.json). Host keys are checked against known_hosts; unknown keys are refused unless
+ * --accept-new is given (like ssh's StrictHostKeyChecking=accept-new), changed keys are always refused.
+ */
+import { appendFile, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { connectNode, LOCAL_NODE, type ConnectHooks, type NodeConfig } from '../core/connect';
+import type { NodeConnection } from '../core/discovery';
+import { checkHostKey, knownHostsLine } from '../core/transport/knownHosts';
+import type { HostKeyVerifier } from '../core/transport/ssh';
+
+export interface CliNodeOptions {
+  nodes: NodeConfig[];
+  knownHosts: string;
+  acceptNew: boolean;
+  timeoutMs: number;
+}
+
+export interface LabNode {
+  name: string;
+  hostname?: string;
+  dockerSocket: string;
+  sshHost: string;
+  sshPort: number;
+  sshUser: string;
+  keyPath: string;
+  advertiseAddr?: string;
+  netns?: string | null;
+  dockerdPid?: number;
+}
+
+export interface LabFile {
+  nodes: LabNode[];
+  knownHosts: string;
+  network: string;
+  services: string[];
+  publishedPort: number;
+}
+
+export async function readLab(path: string): Promise<LabFile> {
+  const v: unknown = JSON.parse(await readFile(path, 'utf8'));
+  if (typeof v !== 'object' || v === null || !Array.isArray((v as { nodes?: unknown }).nodes)) throw new Error(`${path}: not a lab description`);
+  return v as LabFile;
+}
+
+export function labNodeConfig(n: LabNode): NodeConfig {
+  return { name: n.name, transport: 'ssh', host: n.sshHost, port: n.sshPort, user: n.sshUser, keyPath: n.keyPath, useAgent: false };
+}
+
+/** Parses the node-selection flags, removing them from args. */
+export async function takeNodeOptions(args: string[]): Promise<CliNodeOptions> {
+  const opts: CliNodeOptions = { nodes: [], knownHosts: join(homedir(), '.ssh', 'known_hosts'), acceptNew: false, timeoutMs: 15000 };
+  const rest: string[] = [];
+  let key: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const val = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--local') opts.nodes.push(LOCAL_NODE);
+    else if (a === '--ssh') {
+      const m = /^(?:([^@]+)@)?([^:]+)(?::(\d+))?$/.exec(val());
+      if (!m) throw new Error('--ssh takes user@host[:port]');
+      opts.nodes.push({ name: m[2], transport: 'ssh', user: m[1] ?? 'root', host: m[2], port: m[3] ? Number(m[3]) : 22 });
+    } else if (a === '--docker') {
+      const url = val();
+      opts.nodes.push({ name: url.replace(/^\w+:\/\//, ''), transport: 'docker', dockerHost: url });
+    } else if (a === '--key' || a === '-i') key = val();
+    else if (a === '--known-hosts') opts.knownHosts = val();
+    else if (a === '--accept-new') opts.acceptNew = true;
+    else if (a === '--timeout') opts.timeoutMs = Number(val());
+    else if (a === '--lab') {
+      const lab = await readLab(val());
+      opts.knownHosts = lab.knownHosts;
+      opts.nodes.push(...lab.nodes.map(labNodeConfig));
+    } else rest.push(a);
+  }
+  if (key) for (const n of opts.nodes) if (n.transport === 'ssh') n.keyPath ??= key;
+  if (opts.nodes.length === 0) opts.nodes.push(LOCAL_NODE);
+  args.splice(0, args.length, ...rest);
+  return opts;
+}
+
+export function cliHostKeyVerifier(knownHosts: string, acceptNew: boolean): HostKeyVerifier {
+  return async (info) => {
+    const text = await readFile(knownHosts, 'utf8').catch(() => '');
+    const v = checkHostKey(text, info.host, info.port, info.keyType, info.key);
+    if (v.status === 'match') return true;
+    if (v.status !== 'unknown') {
+      process.stderr.write(`swarmnet: host key for ${info.host}:${info.port} ${v.status === 'revoked' ? 'is revoked' : `does not match ${knownHosts}:${v.line}`} (${info.keyType} ${info.fingerprint}); refusing to connect\n`);
+      return false;
+    }
+    if (!acceptNew) {
+      process.stderr.write(`swarmnet: unknown host ${info.host}:${info.port} (${info.keyType} ${info.fingerprint}); not in ${knownHosts}. Use --accept-new to trust and save it.\n`);
+      return false;
+    }
+    await appendFile(knownHosts, `${knownHostsLine(info.host, info.port, info.key)}\n`, { mode: 0o600 });
+    process.stderr.write(`swarmnet: saved host key ${info.fingerprint} for ${info.host}:${info.port} to ${knownHosts}\n`);
+    return true;
+  };
+}
+
+export function cliHooks(o: CliNodeOptions): ConnectHooks {
+  return {
+    verifyHostKey: cliHostKeyVerifier(o.knownHosts, o.acceptNew),
+    agentSocket: process.env.SSH_AUTH_SOCK,
+    timeoutMs: o.timeoutMs,
+    getPassphrase: async () => process.env.SWARMNET_KEY_PASSPHRASE,
+  };
+}
+
+/** Connects to every selected node; failures are returned per node, never thrown. */
+export async function connectAll(o: CliNodeOptions): Promise<{ config: NodeConfig; conn?: NodeConnection; error?: string }[]> {
+  const hooks = cliHooks(o);
+  return Promise.all(
+    o.nodes.map(async (config) => {
+      try {
+        return { config, conn: await connectNode(config, hooks) };
+      } catch (e) {
+        return { config, error: e instanceof Error ? e.message : String(e) };
+      }
+    }),
+  );
+}

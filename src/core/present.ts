@@ -1,0 +1,77 @@
+/**
+ * Words for the model: labels and descriptions shared by the explorer tree and the CLI, so both say the same.
+ */
+import type { Correlator } from './correlate';
+import type { FdbEntry, InterfaceInfo, NamespaceInfo, NetworkInfo, NodeModel, ServiceInfo } from './model';
+
+const KIND_WORDS: Record<NamespaceInfo['kind'], string> = {
+  ingress_sbox: 'routing mesh sandbox',
+  lb: 'load-balancer sandbox',
+  overlay: 'overlay network namespace',
+  task: 'task sandbox',
+  container: 'container sandbox',
+  host: 'host namespace',
+  unknown: 'namespace',
+};
+
+export function nodeDescription(m: NodeModel): string {
+  const role = m.swarm ? (m.swarm.controlAvailable ? 'manager' : m.swarm.localNodeState === 'active' ? 'worker' : `swarm ${m.swarm.localNodeState}`) : 'no swarm';
+  return [m.hostname, role, m.swarm?.nodeAddr, m.engineVersion ? `engine ${m.engineVersion}` : undefined].filter(Boolean).join(' · ');
+}
+
+export function networkName(m: NodeModel, id: string | undefined): string | undefined {
+  return id ? m.networks.find((n) => n.id === id)?.name : undefined;
+}
+
+export function namespaceDescription(m: NodeModel, ns: NamespaceInfo): string {
+  const parts = [KIND_WORDS[ns.kind]];
+  const net = networkName(m, ns.networkId);
+  if (net) parts.push(net);
+  if (ns.containers.length) parts.push(ns.containers.map((c) => c.name).join(', '));
+  return parts.join(' · ');
+}
+
+export function networkDescription(n: NetworkInfo): string {
+  return [
+    `${n.driver}/${n.scope}`,
+    n.subnets.map((s) => s.subnet).join(', '),
+    n.vxlanIds.length ? `VNI ${n.vxlanIds.join(',')}` : undefined,
+    n.ingress ? 'ingress' : undefined,
+    n.attachable ? 'attachable' : undefined,
+    n.encrypted ? 'encrypted' : undefined,
+    n.internal ? 'internal' : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+export function interfaceLabel(i: InterfaceInfo): string {
+  const addr = i.addresses.filter((a) => a.family === 'inet').map((a) => `${a.address}/${a.prefixLen}`);
+  return addr.length ? `${i.name}  ${addr.join(' ')}` : i.name;
+}
+
+export function interfaceDescription(ns: NamespaceInfo, i: InterfaceInfo): string {
+  const parts: string[] = [];
+  if (i.kind) parts.push(i.kind);
+  const peer = ns.peers[i.ifindex];
+  if (peer) parts.push(`↔ ${peer.namespace}/${peer.name}`);
+  else if (i.linkIndex !== undefined && i.kind === 'veth') parts.push(`peer @if${i.linkIndex} (not found)`);
+  if (i.master) parts.push(`master ${i.master}`);
+  if (i.vxlan) parts.push(`VNI ${i.vxlan.id}${i.vxlan.dstport ? ` dstport ${i.vxlan.dstport}` : ''}`);
+  if (i.mac) parts.push(i.mac);
+  parts.push(`if${i.ifindex}`);
+  return parts.join(' · ');
+}
+
+export function fdbLabel(e: FdbEntry, corr?: Correlator): { label: string; description: string } {
+  const r = corr?.resolveFdb(e);
+  const label = e.dst ? `${e.mac} → ${e.dst}${r?.vtepNode ? ` (${r.vtepNode})` : ''}` : e.mac;
+  const who = r?.owner ? `${r.owner.containers.join(', ') || r.owner.namespace}/${r.owner.interface}${r.owner.ip ? ` ${r.owner.ip}` : ''} on ${r.owner.node}` : undefined;
+  return { label, description: [e.dev, e.master ? `master ${e.master}` : undefined, e.state, ...e.flags, who].filter(Boolean).join(' · ') };
+}
+
+export function serviceDescription(s: ServiceInfo): string {
+  const ports = s.ports.map((p) => `${p.publishedPort ?? '-'}→${p.targetPort}/${p.protocol}${p.publishMode && p.publishMode !== 'ingress' ? ` (${p.publishMode})` : ''}`);
+  const running = s.tasks.filter((t) => t.state === 'running').length;
+  return [`${s.mode}${s.replicas !== undefined ? ` ${running}/${s.replicas}` : ''}`, ...ports, ...s.vips.map((v) => `VIP ${v.addr}`)].join(' · ');
+}

@@ -1,0 +1,125 @@
+/**
+ * Keeps one connection and the last discovered model per configured node; refreshes them in parallel, so a
+ * node that fails shows its error while the others stay correct. Reconnects with backoff on refresh.
+ */
+import * as vscode from 'vscode';
+import { connectNode, LOCAL_NODE, type ConnectHooks, type NodeConfig } from '../core/connect';
+import { discoverNode, type NodeConnection } from '../core/discovery';
+import { errorMessage } from '../core/diagnostics';
+import type { Logger } from '../core/log';
+import type { NodeModel } from '../core/model';
+
+export type NodeStatus = 'idle' | 'connecting' | 'ok' | 'error';
+
+export interface NodeState {
+  config: NodeConfig;
+  status: NodeStatus;
+  model?: NodeModel;
+  error?: string;
+  conn?: NodeConnection;
+  failures: number;
+  nextAttempt?: number;
+}
+
+export class NodeManager implements vscode.Disposable {
+  private readonly states = new Map<string, NodeState>();
+  private readonly changed = new vscode.EventEmitter<NodeState | undefined>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly hooks: () => ConnectHooks,
+    private readonly log: Logger,
+  ) {
+    this.reloadConfig();
+  }
+
+  configs(): NodeConfig[] {
+    const cfg = vscode.workspace.getConfiguration('swarmnet');
+    const list: NodeConfig[] = [];
+    if (cfg.get<boolean>('includeLocalNode', true)) list.push(LOCAL_NODE);
+    for (const n of cfg.get<unknown[]>('nodes', [])) {
+      if (typeof n !== 'object' || n === null) continue;
+      const o = n as Partial<NodeConfig>;
+      if (typeof o.name !== 'string' || !o.name) continue;
+      list.push({ ...o, name: o.name, transport: o.transport === 'docker' ? 'docker' : 'ssh' });
+    }
+    return list;
+  }
+
+  reloadConfig(): void {
+    const seen = new Set<string>();
+    for (const c of this.configs()) {
+      seen.add(c.name);
+      const s = this.states.get(c.name);
+      if (!s) this.states.set(c.name, { config: c, status: 'idle', failures: 0 });
+      else if (JSON.stringify(s.config) !== JSON.stringify(c)) {
+        void s.conn?.close();
+        this.states.set(c.name, { config: c, status: 'idle', failures: 0 });
+      }
+    }
+    for (const [name, s] of this.states) {
+      if (!seen.has(name)) {
+        void s.conn?.close();
+        this.states.delete(name);
+      }
+    }
+    this.changed.fire(undefined);
+  }
+
+  all(): NodeState[] {
+    return [...this.states.values()];
+  }
+
+  get(name: string): NodeState | undefined {
+    return this.states.get(name);
+  }
+
+  models(): NodeModel[] {
+    return this.all().flatMap((s) => (s.model ? [s.model] : []));
+  }
+
+  async connection(name: string): Promise<NodeConnection> {
+    const s = this.states.get(name);
+    if (!s) throw new Error(`unknown node ${name}`);
+    if (s.conn && !(s.conn.runner && 'isClosed' in s.conn.runner && (s.conn.runner as { isClosed: boolean }).isClosed)) return s.conn;
+    s.conn = await connectNode(s.config, this.hooks());
+    return s.conn;
+  }
+
+  /** Discovers one node; errors are kept on the node, never thrown. */
+  async refreshNode(name: string, signal?: AbortSignal): Promise<void> {
+    const s = this.states.get(name);
+    if (!s) return;
+    s.status = 'connecting';
+    this.changed.fire(s);
+    try {
+      const conn = await this.connection(name);
+      s.model = await discoverNode(conn, { signal });
+      s.status = 'ok';
+      s.error = undefined;
+      s.failures = 0;
+      s.nextAttempt = undefined;
+      this.log.info(`${name}: discovered ${s.model.namespaces.length} namespaces, ${s.model.networks.length} networks in ${s.model.discoveryMs} ms`);
+      for (const d of s.model.diagnostics) this.log.warn(`${name}: [${d.source}] ${d.message}${d.excerpt ? ` — ${d.excerpt}` : ''}`);
+    } catch (e) {
+      s.status = 'error';
+      s.error = errorMessage(e);
+      s.failures += 1;
+      // Exponential backoff for automatic reconnects; a manual refresh always tries.
+      s.nextAttempt = Date.now() + Math.min(60_000, 1000 * 2 ** Math.min(s.failures, 6));
+      void s.conn?.close();
+      s.conn = undefined;
+      this.log.error(`${name}: ${s.error}`);
+    }
+    this.changed.fire(s);
+  }
+
+  async refreshAll(signal?: AbortSignal): Promise<void> {
+    await Promise.all(this.all().map((s) => this.refreshNode(s.config.name, signal)));
+  }
+
+  dispose(): void {
+    for (const s of this.states.values()) void s.conn?.close();
+    this.changed.dispose();
+  }
+}
