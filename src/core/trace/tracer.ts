@@ -109,7 +109,7 @@ interface Cursor {
   /** Rewrites so far on this path, with where they happened (for the reply summary). */
   history: { node: string; ns: string; rw: Rewrite }[];
   /** Namespaces whose FORWARD hook the packet crossed (for the reply check). */
-  forwarded: { node: PreparedNode; ns: PreparedNs; inIface?: string; outIface?: string }[];
+  forwarded: { node: PreparedNode; ns: PreparedNs; pkt: Packet }[];
 }
 
 function mkHop(ctx: Ctx, c: Cursor, kind: HopKind, title: string, pkt: Packet, extra: Partial<Hop> = {}): Hop {
@@ -288,7 +288,7 @@ function ingress(ctx: Ctx, c: Cursor, pkt: Packet, path: TracePath): TracePath {
   p = { ...p, outIface: route.dev };
   const fwd = hookHop(ctx, c, 'FORWARD', p);
   path.hops.push(fwd.hop);
-  c.forwarded.push({ node: c.node, ns: c.ns, inIface: p.inIface, outIface: route.dev });
+  c.forwarded.push({ node: c.node, ns: c.ns, pkt: p });
   if (fwd.result && fwd.result.verdict !== 'ACCEPT') return dropped(path, c, fwd.hop);
   p = fwd.result?.packet ?? p;
   return postrouting(ctx, c, p, route, path);
@@ -372,19 +372,22 @@ function ipvsStep(ctx: Ctx, c: Cursor, p: Packet, path: TracePath, svc: IpvsServ
     const label2 = `${r.host}${r.port ? `:${r.port}` : ''}`;
     path.branches.push({ label: `IPVS → ${label2}`, path: sub });
     const cc: Cursor = { ...c, history: [...c.history], forwarded: [...c.forwarded] };
-    if (!r.address) {
+    const resolved = r.address ? undefined : resolveBackendName(ctx.sc, r.host);
+    if (!r.address && !resolved) {
       const h = mkHop(ctx, cc, 'unknown', `backend ${r.host}: address unknown`, p, { verdict: 'UNKNOWN' });
       h.detail.push(`ipvsadm printed a name${r.truncated ? ' cut at its column width' : ''}, not an address (capture with ipvsadm -Ln to follow this backend)`);
       sub.hops.push(h);
       leaf(sub, { kind: 'unknown', node: cc.node.model.name, namespace: cc.ns.info.name, reason: `backend ${r.host}: address unknown` });
       continue;
     }
+    const addr = (r.address ?? resolved?.ip) as string;
     const from = endpoint(p.dst, p.dport);
-    const q: Packet = { ...p, dst: r.address, dport: r.port && r.port !== 0 ? r.port : p.dport, ipvs: true, ipvsInfo: { vaddr: svc.vip, vport: svc.port, vproto: p.proto, fwmark: svc.fwmark, method: r.forward }, ct: { ...p.ct, status: [...p.ct.status, 'DNAT'] } };
+    const q: Packet = { ...p, dst: addr, dport: r.port && r.port !== 0 ? r.port : p.dport, ipvs: true, ipvsInfo: { vaddr: svc.vip, vport: svc.port, vproto: p.proto, fwmark: svc.fwmark, method: r.forward }, ct: { ...p.ct, status: [...p.ct.status, 'DNAT'] } };
     const rw: Rewrite = { kind: 'IPVS', from, to: endpoint(q.dst, q.dport), rule: `${label} → ${label2} ${r.forward}` };
     cc.history.push({ node: cc.node.model.name, ns: cc.ns.info.name, rw });
     const route = lookupRoute(cc.ns, q.dst);
     const rh = mkHop(ctx, cc, 'routing', route ? `IPVS ${r.forward} to ${endpoint(q.dst, q.dport)} via ${route.dev}` : `IPVS: no route to ${q.dst}`, q, { verdict: route ? 'FORWARD' : 'DROP', rewrites: [rw] });
+    if (resolved) rh.detail.push(`ipvsadm printed the name ${r.host}${r.truncated ? ' (cut)' : ''}; ${resolved.how}`);
     if (route) rh.detail.push(`route ${route.route}`);
     sub.hops.push(rh);
     if (!route) {
@@ -395,6 +398,24 @@ function ipvsStep(ctx: Ctx, c: Cursor, p: Packet, path: TracePath, svc: IpvsServ
     postrouting(ctx, cc, { ...q, outIface: route.dev }, route, sub);
   }
   return path;
+}
+
+/** Maps a name printed by ipvsadm (without -n, possibly cut) to an address using the models' network/service task lists. */
+function resolveBackendName(sc: PreparedScenario, host: string): { ip: string; how: string } | undefined {
+  for (const n of sc.nodes) {
+    for (const net of n.model.networks) {
+      for (const svc of net.services) {
+        for (const t of svc.tasks) {
+          if (t.name === host || t.name.startsWith(host) || host.startsWith(`${t.name}.`)) {
+            return { ip: t.endpointIp.split('/')[0], how: `resolved to ${t.endpointIp} from network ${net.name} service ${svc.name} task ${t.name} (docker network inspect --verbose)` };
+          }
+        }
+      }
+      const ep = net.endpoints.find((e) => e.ipv4 && (e.name === host || host.startsWith(`${e.name}.`) || e.containerId.startsWith(host.split('.')[0])));
+      if (ep?.ipv4) return { ip: ep.ipv4.split('/')[0], how: `resolved to ${ep.ipv4} from the endpoints of network ${net.name}` };
+    }
+  }
+  return undefined;
 }
 
 function schedulerSentence(s: IpvsService): string {
@@ -582,15 +603,16 @@ function replyHop(ctx: Ctx, c: Cursor, delivered: Packet): Hop {
   // Forwarding namespaces must let the reply through (ctstate ESTABLISHED).
   for (const f of c.forwarded) {
     if (!f.ns.rules) continue;
+    const fp = f.pkt;
     const replyPkt: Packet = {
-      ...newPacket({ src: delivered.dst, dst: delivered.src, proto: delivered.proto, sport: delivered.dport, dport: delivered.sport, inIface: f.outIface }),
-      outIface: f.inIface,
+      ...newPacket({ src: fp.dst, dst: fp.src, proto: fp.proto, sport: fp.dport, dport: fp.sport, inIface: fp.outIface }),
+      outIface: fp.inIface,
     };
-    replyPkt.ct = { ...replyPkt.ct, state: 'ESTABLISHED', dir: 'REPLY', status: ['SEEN_REPLY'] };
+    replyPkt.ct = { state: 'ESTABLISHED', origSrc: fp.ct.origSrc, origDst: fp.ct.origDst, origSport: fp.ct.origSport, origDport: fp.ct.origDport, dir: 'REPLY', status: fp.ct.status };
     const r = evaluateHook(f.ns.rules, 'FORWARD', replyPkt, f.ns.env);
     const decided = r.decidedBy;
     const ruleText = decided ? (decided.kind === 'policy' ? `policy ${decided.policy}` : `${decided.chain} #${decided.position}: ${decided.text}`) : 'no rule';
-    hop.detail.push(`${f.node.model.name}/${f.ns.info.name} FORWARD for the reply (${f.outIface ?? '?'} → ${f.inIface ?? '?'}, ctstate ESTABLISHED): ${r.verdict} by ${ruleText}`);
+    hop.detail.push(`${f.node.model.name}/${f.ns.info.name} FORWARD for the reply ${describePacket(replyPkt)} (${replyPkt.inIface ?? '?'} → ${replyPkt.outIface ?? '?'}, ctstate ESTABLISHED): ${r.verdict} by ${ruleText}`);
     if (r.verdict !== 'ACCEPT') {
       hop.verdict = 'DROP';
       hop.drop = `reply dropped in ${f.node.model.name}/${f.ns.info.name} FORWARD by ${ruleText}`;
