@@ -1,0 +1,96 @@
+/**
+ * swarmnet trace --from <ip|task> --to <ip:port|service[:port]> [--proto tcp] [--sport n]
+ *                [--fixtures <dir> | node flags] [--what-if <file>] [--what-if-node <node>]
+ *                [--entry-node <node>] [--backend <ip|name>] [--json]
+ * Prints the hops of the first packet of a connection, every rule that matched (with source line and counters),
+ * rewrites, IPVS choices and drops. --fixtures reads a directory of dumps (scenario.json, see
+ * test/fixtures/trace/*); without it the nodes given by the node flags are discovered and their rules gathered live.
+ */
+import { readFile } from 'node:fs/promises';
+import { formatTrace } from '../core/trace/format';
+import { liveScenario } from '../core/trace/live';
+import { parseDump } from '../core/trace/parseDump';
+import { loadScenarioDir } from '../core/trace/scenarioDir';
+import { prepareScenario, trace, withRulesReplaced } from '../core/trace/tracer';
+import type { TraceRequest, TraceScenario } from '../core/trace/types';
+import { connectAll, takeNodeOptions } from './nodes';
+
+const HELP = `usage: swarmnet trace --from <ip|task|namespace> --to <ip:port|service[:port]> [options]
+  --proto tcp|udp          protocol (default tcp)
+  --sport <n>              client source port (default 40000)
+  --fixtures <dir>         trace over dumps in <dir>/scenario.json instead of live nodes
+  --what-if <file>         replace the DOCKER-USER chain (filter, host namespace) by the rules in <file>
+  --what-if-node <node>    ... only on this node (default: every node)
+  --entry-node <node>      node an external client reaches (default: the node owning the destination)
+  --backend <ip|name>      follow only this IPVS backend
+  --json                   print the trace as JSON
+  node flags (live): --local | --ssh user@host[:port] ... | --lab .lab/lab.json (see swarmnet --help)`;
+
+export async function traceCommand(args: string[]): Promise<number> {
+  const a = [...args];
+  const req: Partial<TraceRequest> = {};
+  let fixtures: string | undefined;
+  let whatIf: string | undefined;
+  let whatIfNode: string | undefined;
+  let json = false;
+  const rest: string[] = [];
+  for (let i = 0; i < a.length; i++) {
+    const k = a[i];
+    const val = (): string => {
+      const v = a[++i];
+      if (v === undefined) throw new Error(`${k} needs a value`);
+      return v;
+    };
+    switch (k) {
+      case '--from': req.from = val(); break;
+      case '--to': req.to = val(); break;
+      case '--proto': req.proto = val(); break;
+      case '--sport': req.sport = Number(val()); break;
+      case '--entry-node': req.entryNode = val(); break;
+      case '--backend': req.backend = val(); break;
+      case '--fixtures': fixtures = val(); break;
+      case '--what-if': whatIf = val(); break;
+      case '--what-if-node': whatIfNode = val(); break;
+      case '--json': json = true; break;
+      case '-h':
+      case '--help':
+        process.stdout.write(`${HELP}\n`);
+        return 0;
+      default: rest.push(k);
+    }
+  }
+  if (!req.from || !req.to) {
+    process.stderr.write(`swarmnet trace: --from and --to are required\n${HELP}\n`);
+    return 2;
+  }
+  let scenario: TraceScenario;
+  if (fixtures) {
+    if (rest.length) process.stderr.write(`swarmnet trace: ignoring ${rest.join(' ')} with --fixtures\n`);
+    scenario = loadScenarioDir(fixtures);
+  } else {
+    const opts = await takeNodeOptions(rest);
+    const conns = await connectAll(opts);
+    const bad = conns.filter((c) => !c.conn);
+    for (const b of bad) process.stderr.write(`swarmnet trace: ${b.config.name}: ${b.error ?? 'cannot connect'}\n`);
+    const ok = conns.flatMap((c) => (c.conn ? [c.conn] : []));
+    if (ok.length === 0) return 1;
+    try {
+      scenario = await liveScenario(ok, { timeoutMs: opts.timeoutMs });
+    } finally {
+      await Promise.all(ok.map((c) => c.close()));
+    }
+  }
+  let prepared = prepareScenario(scenario, parseDump);
+  if (whatIf) {
+    const text = await readFile(whatIf, 'utf8');
+    const rs = parseDump({ text, source: `what-if ${whatIf}`, table: 'filter' });
+    const rules = rs.rules.filter((r) => r.chain === 'DOCKER-USER');
+    if (rules.length === 0) process.stderr.write(`swarmnet trace: ${whatIf} has no DOCKER-USER rules: the chain becomes empty\n`);
+    prepared = withRulesReplaced(prepared, whatIfNode, 'host', 'filter', 'DOCKER-USER', rules, `what-if ${whatIf}`);
+  }
+  const result = trace(prepared, req as TraceRequest);
+  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : formatTrace(result));
+  const leaves = result.summary;
+  if (leaves.length === 0) return 1;
+  return leaves.some((s) => s.startsWith('delivered')) ? 0 : 3;
+}
