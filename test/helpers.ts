@@ -1,0 +1,22 @@
+/** Paths shared by tests: the repo root, the team's shared fixtures, our own fixtures, the lab description. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const REPO = resolve(__dirname, '..');
+export const SHARED = process.env.SWARMNET_SHARED ?? resolve(REPO, '..', 'shared');
+export const SEEDS = join(SHARED, 'fixtures', 'seed-outputs');
+export const FIXTURES = join(REPO, 'test', 'fixtures');
+export const LAB_JSON = join(REPO, '.lab', 'lab.json');
+
+export function seed(name: string): string {
+  return readFileSync(join(SEEDS, name), 'utf8');
+}
+
+export function fixture(rel: string): string {
+  return readFileSync(join(FIXTURES, rel), 'utf8');
+}
+
+/** Lab tests need the lab: they fail loudly (not skip) when it is missing, since CI always starts it. */
+export function requireLab(): void {
+  if (!existsSync(LAB_JSON)) throw new Error(`the lab is not up (${LAB_JSON} missing): run \`npm run lab\` first`);
+}
