@@ -832,6 +832,7 @@ export function evaluateHook(rules: NamespaceRules, hook: Hook, pkt: Packet, env
     if (result.status === 'not-captured') out.uncertain = true;
     if (result.hits.some((h) => h.unsupported.length > 0)) out.uncertain = true;
     out.notes.push(...result.notes);
+    if (result.table === 'filter' && result.decidedBy) out.decidedBy = result.decidedBy;
     if (result.verdict !== 'ACCEPT') {
       out.verdict = result.verdict;
       out.decidedBy = result.decidedBy;
