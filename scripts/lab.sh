@@ -186,11 +186,20 @@ finish_node_engine() {
 swarm_state() { dk "$1" info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null || echo unknown; }
 
 ensure_swarm() {
-  local n="$1" adv k state addr token id ready
+  local n="$1" adv k state addr token id ready foreign
   if (( n == 1 )); then adv=127.0.0.1; else adv="$(node_addr 1)"; fi
   state="$(swarm_state 1)"
   if [[ "$state" == active ]]; then
     addr="$(dk 1 info --format '{{.Swarm.NodeAddr}}')"
+    if [[ ! -f "$LAB_DIR/swarm-owner" ]]; then
+      # a swarm the lab did not create: never destroy someone's services silently
+      foreign="$(dk 1 service ls --format '{{.Name}}' 2>/dev/null | grep -vxE 'web|echo' | tr '\n' ' ' || true)"
+      if [[ -n "$foreign" && "$addr" != "$adv" && "${LAB_TAKEOVER:-}" != 1 ]]; then
+        die "the root engine is in a swarm the lab did not create (advertise $addr, services: $foreign); \
+re-initialising it would delete them. Remove them or rerun with LAB_TAKEOVER=1"
+      fi
+      warn "node1: adopting a swarm the lab did not create (advertise $addr)"
+    fi
     if [[ "$addr" != "$adv" ]]; then
       log "node1: swarm advertises $addr, want $adv: leaving and re-initialising"
       dk 1 swarm leave --force >/dev/null
@@ -201,6 +210,7 @@ ensure_swarm() {
     log "node1: docker swarm init --advertise-addr $adv"
     dk 1 swarm init --advertise-addr "$adv" >/dev/null
   fi
+  echo lab >"$LAB_DIR/swarm-owner"
   # forget nodes from earlier runs that are gone
   while read -r id; do
     [[ -n "$id" ]] && dk 1 node rm --force "$id" >/dev/null 2>&1 || true
@@ -462,9 +472,12 @@ stop_extra_node() {
 }
 
 lab_down() {
-  local keep_root="${1:-}" k p mode
+  local keep_root="${1:-}" k p mode had_state=""
+  # Only touch the root engine's swarm if a lab was (being) brought up here: 'down' without a lab must not
+  # destroy a swarm someone else made on this machine.
+  [[ -f "$LAB_DIR/nodes" ]] && had_state=1
   log "bringing the lab down"
-  if engine_up "$ROOT_SOCK"; then
+  if [[ -n "$had_state" ]] && engine_up "$ROOT_SOCK"; then
     if [[ "$(swarm_state 1)" == active ]]; then
       dk 1 service rm web echo >/dev/null 2>&1 || true
       for (( p = 0; p < 40; p++ )); do
@@ -482,7 +495,7 @@ lab_down() {
   while iptables -C FORWARD -i "$UNDERLAY" -o "$UNDERLAY" -m comment --comment "$FWD_COMMENT" -j ACCEPT 2>/dev/null; do
     iptables -D FORWARD -i "$UNDERLAY" -o "$UNDERLAY" -m comment --comment "$FWD_COMMENT" -j ACCEPT
   done
-  if engine_up "$ROOT_SOCK"; then
+  if [[ -n "$had_state" ]] && engine_up "$ROOT_SOCK"; then
     if [[ "$(swarm_state 1)" != inactive ]]; then
       dk 1 swarm leave --force >/dev/null 2>&1 || warn "node1: swarm leave failed"
     fi
