@@ -1,0 +1,644 @@
+// End-to-end UI harness: a real VS Code (code-server 4.100.3 = VS Code 1.100, installed by
+// scripts/install-code-server.sh into .tools/) served on 127.0.0.1, driven by Debian's chromium via playwright-core.
+//
+// Lifecycle: startWorkbench() → helpers (openSwarmView, treeRow, expand, contextMenu, runCommand, quickPick,
+// problems, editor text/tokens, webview frames, screenshots) → close() (always; kills code-server's process group
+// and the browser, removes the temp dirs unless SWARMNET_E2E_KEEP=1).
+//
+// Nothing here is skipped silently: a missing code-server, chromium or extension build throws with the fix.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+  cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync,
+  writeFileSync, type WriteStream,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+export const TOOLS_DIR = process.env.SWARMNET_TOOLS_DIR ?? join(REPO_ROOT, '.tools');
+export const CODE_SERVER_ENTRY = join(TOOLS_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const CHROMIUM = process.env.SWARMNET_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOT_DIR = join(REPO_ROOT, 'test', 'e2e', 'screenshots');
+export const LAB_JSON = join(REPO_ROOT, '.lab', 'lab.json');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+
+/** Time limits (ms). Generous: 2 cores, and code-server compiles nothing but loads ~30 MB of JS. */
+export const T = {
+  serverStart: 60_000,
+  workbench: 120_000,
+  ui: 20_000,
+  tree: 60_000,
+} as const;
+
+export interface StartOptions {
+  /** Files (relative path → content) written into the workspace folder before VS Code opens it. */
+  workspaceFiles?: Record<string, string>;
+  /** Extra user settings merged over the harness defaults. */
+  userSettings?: Record<string, unknown>;
+  /** Extra workspace settings (.vscode/settings.json). */
+  workspaceSettings?: Record<string, unknown>;
+  /** Run `npm run build` before installing the extension (default true). */
+  build?: boolean;
+  /** How to install the extension: copy the shipped files (default) or `--install-extension <vsix>`. */
+  install?: 'copy' | 'vsix';
+  /** VSIX path for install: 'vsix' (default: <repo>/swarmnet.vsix, built with `npm run package` if missing). */
+  vsixPath?: string;
+  /** Folder holding the extension to install with 'copy' (default: the repo; used to test the harness itself). */
+  extensionRoot?: string;
+}
+
+export interface Problem {
+  ariaLabel: string;
+  text: string;
+}
+
+export interface LabNode {
+  name: string;
+  [key: string]: unknown;
+}
+
+/** Free TCP port on 127.0.0.1 (the OS picks it; we release it just before code-server binds it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolveP, rejectP) => {
+    const srv = createServer();
+    srv.once('error', rejectP);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      if (addr === null || typeof addr === 'string') {
+        srv.close();
+        rejectP(new Error('could not get a free port'));
+        return;
+      }
+      const port = addr.port;
+      srv.close(() => resolveP(port));
+    });
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Reads `.lab/lab.json` (written by `npm run lab`) if present and returns node configs for `swarmnet.nodes`. */
+export function readLabNodes(path = LAB_JSON): LabNode[] {
+  if (!existsSync(path)) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  const list: unknown =
+    Array.isArray(parsed) ? parsed
+      : typeof parsed === 'object' && parsed !== null
+        ? ((parsed as Record<string, unknown>)['swarmnet.nodes'] ?? (parsed as Record<string, unknown>).nodes)
+        : undefined;
+  if (!Array.isArray(list)) return [];
+  return list.filter((n): n is LabNode =>
+    typeof n === 'object' && n !== null && typeof (n as Record<string, unknown>).name === 'string');
+}
+
+function ensureBuilt(build: boolean, root: string): void {
+  if (build && root === REPO_ROOT) {
+    const r = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    if (r.status !== 0) {
+      throw new Error(`npm run build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    }
+  }
+  if (!existsSync(join(root, 'dist', 'extension.js'))) {
+    throw new Error('dist/extension.js missing: run `npm run build` first');
+  }
+}
+
+/** Copies what .vscodeignore ships (package.json, dist, media, syntaxes, language-configuration*.json). */
+function copyExtension(extensionsDir: string, root: string): string {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    publisher: string; name: string; version: string;
+  };
+  const target = join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+  mkdirSync(target, { recursive: true });
+  for (const name of readdirSync(root)) {
+    const shipped = ['package.json', 'dist', 'media', 'syntaxes', 'README.md', 'LICENSE'].includes(name)
+      || /^language-configuration.*\.json$/.test(name);
+    if (shipped) cpSync(join(root, name), join(target, name), { recursive: true });
+  }
+  return target;
+}
+
+function installVsix(extensionsDir: string, userDataDir: string, vsixPath: string): void {
+  if (!existsSync(vsixPath)) {
+    const r = spawnSync('npm', ['run', 'package'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    if (r.status !== 0 || !existsSync(vsixPath)) {
+      throw new Error(`npm run package failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    }
+  }
+  const r = spawnSync(process.execPath, [CODE_SERVER_ENTRY, '--extensions-dir', extensionsDir,
+    '--user-data-dir', userDataDir, '--install-extension', vsixPath], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`code-server --install-extension failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+function defaultUserSettings(): Record<string, unknown> {
+  return {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'workbench.colorTheme': 'Default Dark Modern',
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoUpdate': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.ignoreRecommendations': true,
+    'update.mode': 'none',
+    'security.workspace.trust.enabled': false,
+    'editor.minimap.enabled': false,
+    'editor.lightbulb.enabled': 'on',
+    // token colours in assertions must come from the grammar only
+    'editor.bracketPairColorization.enabled': false,
+    'git.enabled': false,
+    'window.restoreWindows': 'none',
+    'files.hotExit': 'off',
+    'swarmnet.logLevel': 'debug',
+  };
+}
+
+export class Workbench {
+  private constructor(
+    readonly page: Page,
+    readonly browser: Browser,
+    readonly server: ChildProcess,
+    readonly port: number,
+    readonly tmp: string,
+    readonly workspace: string,
+    readonly userDataDir: string,
+    readonly extensionsDir: string,
+    private readonly serverLog: WriteStream,
+    readonly serverLogPath: string,
+  ) {}
+
+  readonly timings: Record<string, number> = {};
+
+  static async start(opts: StartOptions = {}): Promise<Workbench> {
+    if (!existsSync(CODE_SERVER_ENTRY)) {
+      throw new Error(`code-server is not installed (${CODE_SERVER_ENTRY} missing): run \`bash scripts/install-code-server.sh\``);
+    }
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} missing: run \`bash scripts/install-code-server.sh\` (installs Debian chromium)`);
+    }
+    const extensionRoot = opts.extensionRoot ?? REPO_ROOT;
+    ensureBuilt(opts.build ?? true, extensionRoot);
+
+    const tmp = mkdtempSync(join(tmpdir(), 'swarmnet-e2e-'));
+    const workspace = join(tmp, 'workspace');
+    const userDataDir = join(tmp, 'user-data');
+    const extensionsDir = join(tmp, 'extensions');
+    for (const d of [workspace, join(userDataDir, 'User'), extensionsDir]) mkdirSync(d, { recursive: true });
+    writeFileSync(join(userDataDir, 'User', 'settings.json'),
+      JSON.stringify({ ...defaultUserSettings(), ...opts.userSettings }, null, 2));
+    for (const [rel, content] of Object.entries(opts.workspaceFiles ?? {})) {
+      const p = join(workspace, rel);
+      if (relative(workspace, p).startsWith('..')) throw new Error(`workspace file outside the folder: ${rel}`);
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, content);
+    }
+    if (opts.workspaceSettings) {
+      mkdirSync(join(workspace, '.vscode'), { recursive: true });
+      writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(opts.workspaceSettings, null, 2));
+    }
+    if ((opts.install ?? 'copy') === 'vsix') {
+      installVsix(extensionsDir, userDataDir, opts.vsixPath ?? join(REPO_ROOT, 'swarmnet.vsix'));
+    } else {
+      copyExtension(extensionsDir, extensionRoot);
+    }
+
+    const port = await freePort();
+    const serverLogPath = join(tmp, 'code-server.log');
+    const serverLog = createWriteStream(serverLogPath);
+    const server = spawn(process.execPath, [
+      CODE_SERVER_ENTRY,
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--extensions-dir', extensionsDir,
+      '--user-data-dir', userDataDir,
+      '--log', 'info',
+      '--config', join(tmp, 'code-server.yaml'),
+      workspace,
+    ], { cwd: tmp, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PASSWORD: undefined } });
+    server.stdout?.pipe(serverLog, { end: false });
+    server.stderr?.pipe(serverLog, { end: false });
+
+    let browser: Browser | undefined;
+    try {
+      await waitForHealth(port, server, serverLogPath);
+      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+      const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+      const page = await context.newPage();
+      const wb = new Workbench(page, browser, server, port, tmp, workspace, userDataDir, extensionsDir,
+        serverLog, serverLogPath);
+      const t0 = Date.now();
+      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+      await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: T.workbench });
+      // the activity bar and the explorer are the last parts restored
+      await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: T.workbench });
+      wb.timings.workbenchLoadMs = Date.now() - t0;
+      return wb;
+    } catch (e) {
+      await browser?.close().catch(() => undefined);
+      killGroup(server);
+      serverLog.end();
+      throw e;
+    }
+  }
+
+  /** Always call (in `after`). Idempotent. */
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    await stopGroup(this.server);
+    this.serverLog.end();
+    if (process.env.SWARMNET_E2E_KEEP === '1') {
+      console.log(`[e2e] kept ${this.tmp}`);
+    } else {
+      rmSync(this.tmp, { recursive: true, force: true });
+    }
+  }
+
+  // ---------- generic helpers ----------
+
+  async screenshot(step: string): Promise<string> {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const path = join(SCREENSHOT_DIR, `${step.replace(/[^\w.-]+/g, '_')}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  get sidebar(): Locator {
+    return this.page.locator('.part.sidebar');
+  }
+
+  /** Clicks the activity-bar item whose title starts with `title` (e.g. "Swarm Network"). */
+  async clickActivity(title: string): Promise<void> {
+    const item = this.page.locator(`.part.activitybar .action-item a[aria-label^="${cssString(title)}"],`
+      + ` .part.activitybar .action-item[aria-label^="${cssString(title)}"]`).first();
+    await item.waitFor({ state: 'visible', timeout: T.ui });
+    await item.click();
+  }
+
+  /** Tree rows of the side bar whose label matches. */
+  treeRows(label: string | RegExp): Locator {
+    return this.sidebar.locator('.monaco-list-row').filter({
+      has: this.page.locator('.label-name, .monaco-highlighted-label').filter({ hasText: label }),
+    });
+  }
+
+  treeRow(label: string | RegExp): Locator {
+    return this.treeRows(label).first();
+  }
+
+  /** Opens the "Swarm Network" view; returns ms from click until the first node row (`firstNode`) is visible. */
+  async openSwarmView(firstNode: string | RegExp = 'this machine'): Promise<number> {
+    const t0 = Date.now();
+    await this.clickActivity('Swarm Network');
+    await this.treeRow(firstNode).waitFor({ state: 'visible', timeout: T.tree });
+    const ms = Date.now() - t0;
+    this.timings.firstTreeRenderMs = ms;
+    return ms;
+  }
+
+  /** Expands a tree row (no-op if already expanded); waits until at least one child row appears. */
+  async expand(row: Locator): Promise<void> {
+    await row.waitFor({ state: 'visible', timeout: T.tree });
+    const expanded = await row.getAttribute('aria-expanded');
+    if (expanded === 'true') return;
+    if (expanded === null) throw new Error(`tree row is not expandable: ${await row.getAttribute('aria-label')}`);
+    const level = Number(await row.getAttribute('aria-level') ?? '1');
+    await row.locator('.monaco-tl-twistie').click();
+    await this.page.waitForFunction(
+      ({ el, lvl }) => {
+        if (el.getAttribute('aria-expanded') !== 'true') return false;
+        const next = el.nextElementSibling;
+        // the list is virtualised and sorted by position: children follow their parent
+        let sib: Element | null = next;
+        while (sib) {
+          const l = Number(sib.getAttribute('aria-level') ?? '0');
+          if (l === lvl + 1) return true;
+          if (l <= lvl) return false;
+          sib = sib.nextElementSibling;
+        }
+        return false;
+      },
+      { el: await row.elementHandle(), lvl: level } as { el: HTMLElement; lvl: number },
+      { timeout: T.tree },
+    ).catch(async () => {
+      // rows may be rendered out of DOM order; fall back to "some row one level deeper exists"
+      await this.sidebar.locator(`.monaco-list-row[aria-level="${level + 1}"]`).first()
+        .waitFor({ state: 'visible', timeout: T.ui });
+    });
+  }
+
+  async collapse(row: Locator): Promise<void> {
+    if (await row.getAttribute('aria-expanded') === 'true') await row.locator('.monaco-tl-twistie').click();
+  }
+
+  /** Expands collapsed rows (preferring labels matching `prefer`) until a row matching `label` is visible. */
+  async expandUntil(label: string | RegExp, prefer?: RegExp, maxExpansions = 30): Promise<Locator> {
+    const tried = new Set<string>();
+    for (let i = 0; i <= maxExpansions; i++) {
+      const hit = this.treeRow(label);
+      if (await hit.isVisible().catch(() => false)) return hit;
+      const collapsed = this.sidebar.locator('.monaco-list-row[aria-expanded="false"]');
+      const n = await collapsed.count();
+      let pick: Locator | undefined;
+      let pickKey = '';
+      for (let k = 0; k < n; k++) {
+        const r = collapsed.nth(k);
+        const key = `${await r.getAttribute('aria-level')}|${await r.getAttribute('aria-label')}`;
+        if (tried.has(key)) continue;
+        const text = (await r.innerText()).trim();
+        if (!pick || (prefer && prefer.test(text) && !(prefer.test(await pick.innerText())))) {
+          pick = r;
+          pickKey = key;
+          if (!prefer || prefer.test(text)) break;
+        }
+      }
+      if (!pick) break;
+      tried.add(pickKey);
+      await this.expand(pick).catch(() => undefined);
+    }
+    const hit = this.treeRow(label);
+    await hit.waitFor({ state: 'visible', timeout: 1000 }).catch(() => undefined);
+    if (await hit.isVisible()) return hit;
+    throw new Error(`tree row ${String(label)} not found after expanding; visible rows:\n${await this.visibleRows()}`);
+  }
+
+  async visibleRows(): Promise<string> {
+    const rows = await this.sidebar.locator('.monaco-list-row').evaluateAll((els) =>
+      els.map((e) => `${'  '.repeat(Number(e.getAttribute('aria-level') ?? 1) - 1)}${e.getAttribute('aria-label') ?? ''}`));
+    return rows.join('\n');
+  }
+
+  /** Right-clicks `target` and clicks the context-menu entry whose label contains `item`. */
+  async contextMenu(target: Locator, item: string | RegExp): Promise<void> {
+    await target.click({ button: 'right' });
+    const menu = this.page.locator('.context-view .monaco-menu');
+    await menu.first().waitFor({ state: 'visible', timeout: T.ui });
+    const entry = this.page.locator('.context-view .action-item .action-label').filter({ hasText: item }).first();
+    try {
+      await entry.waitFor({ state: 'visible', timeout: T.ui });
+    } catch {
+      const labels = await this.page.locator('.context-view .action-item .action-label').allInnerTexts();
+      await this.page.keyboard.press('Escape');
+      throw new Error(`context menu has no "${String(item)}"; entries: ${labels.filter(Boolean).join(' | ')}`);
+    }
+    await entry.click();
+  }
+
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** Runs a command from the palette: F1, type `title`, click the entry whose label contains it. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput.locator('.quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: T.ui });
+    await input.fill(`>${title}`);
+    await this.clickQuickPickRow(title);
+  }
+
+  /** Picks an item in an open quick pick (typing to filter first). */
+  async quickPick(label: string | RegExp, filterText?: string): Promise<void> {
+    const input = this.quickInput.locator('.quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: T.ui });
+    if (filterText !== undefined) await input.fill(filterText);
+    else if (typeof label === 'string') await input.fill(label);
+    await this.clickQuickPickRow(label);
+  }
+
+  async quickPickItems(): Promise<string[]> {
+    await this.quickInput.waitFor({ state: 'visible', timeout: T.ui });
+    await this.quickInput.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: T.ui })
+      .catch(() => undefined);
+    return this.quickInput.locator('.monaco-list-row').evaluateAll((els) =>
+      els.map((e) => e.getAttribute('aria-label') ?? (e as HTMLElement).innerText));
+  }
+
+  private async clickQuickPickRow(label: string | RegExp): Promise<void> {
+    const row = this.quickInput.locator('.monaco-list-row').filter({ hasText: label }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: T.ui });
+    } catch {
+      const items = await this.quickPickItems().catch(() => []);
+      await this.page.keyboard.press('Escape');
+      throw new Error(`quick pick has no "${String(label)}"; items: ${items.join(' | ')}`);
+    }
+    await row.click();
+  }
+
+  /** Answers an input box (showInputBox) with `text` + Enter. */
+  async inputBox(text: string): Promise<void> {
+    const input = this.quickInput.locator('.quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: T.ui });
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  // ---------- editors ----------
+
+  get activeEditor(): Locator {
+    return this.page.locator('.part.editor .editor-group-container.active .monaco-editor').first();
+  }
+
+  async activeTabTitle(): Promise<string> {
+    const tab = this.page.locator('.part.editor .editor-group-container.active .tab.active').first();
+    await tab.waitFor({ state: 'visible', timeout: T.ui });
+    return (await tab.getAttribute('aria-label')) ?? (await tab.innerText());
+  }
+
+  /** Visible text of the active editor (rendered lines, top to bottom). */
+  async editorText(): Promise<string> {
+    const lines = this.activeEditor.locator('.view-lines .view-line');
+    await lines.first().waitFor({ state: 'visible', timeout: T.ui });
+    const texts = await lines.evaluateAll((els) => els
+      .map((e) => ({ top: parseFloat((e as HTMLElement).style.top || '0'), text: (e as HTMLElement).innerText }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text.replace(/\u00a0/g, ' ')));
+    return texts.join('\n');
+  }
+
+  /** Distinct `mtkN` token classes in the active editor with their computed colours. */
+  async editorTokenColours(): Promise<Map<string, string>> {
+    const spans = this.activeEditor.locator('.view-lines .view-line span[class*="mtk"]');
+    await spans.first().waitFor({ state: 'visible', timeout: T.ui });
+    const pairs = await spans.evaluateAll((els) => els.map((e) => {
+      const cls = Array.from(e.classList).find((c) => /^mtk\d+$/.test(c)) ?? '';
+      return [cls, getComputedStyle(e).color] as [string, string];
+    }));
+    return new Map(pairs.filter(([c]) => c !== ''));
+  }
+
+  /** Opens a workspace file by name through Quick Open (Ctrl+P). */
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.quickInput.locator('.quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: T.ui });
+    await input.fill(name);
+    await this.clickQuickPickRow(name);
+    await this.page.locator(`.part.editor .tab.active[aria-label*="${cssString(name)}"]`).first()
+      .waitFor({ state: 'visible', timeout: T.ui });
+  }
+
+  /** Current language mode shown in the status bar (e.g. "iptables rules"). */
+  async languageMode(): Promise<string> {
+    const item = this.page.locator('#status\\.editor\\.mode');
+    await item.waitFor({ state: 'visible', timeout: T.ui });
+    return (await item.innerText()).trim();
+  }
+
+  // ---------- problems / quick fix ----------
+
+  /** Opens the Problems panel and returns its rows (waits until at least `min` rows exist). */
+  async problems(min = 1, timeout = T.tree): Promise<Problem[]> {
+    await this.page.keyboard.press('Control+Shift+M');
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const list = await rows.evaluateAll((els) => els.map((e) => ({
+        ariaLabel: e.getAttribute('aria-label') ?? '',
+        text: (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim(),
+      })));
+      // the file row is a header; markers are the rows one level deeper
+      const markers = list.filter((r) => !/^(\d+ problems? in|[\w.-]+\s+\d+$)/i.test(r.text));
+      if (markers.length >= min || Date.now() > deadline) return markers;
+      await sleep(250);
+    }
+  }
+
+  /** Puts the cursor at (line, column) of the active editor (1-based) via Quick Open's ":line:col". */
+  async gotoLine(line: number, column = 1): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.inputBox(`:${line}:${column}`);
+    await this.quickInput.waitFor({ state: 'hidden', timeout: T.ui });
+  }
+
+  /** Ctrl+. on the cursor position and applies the code action whose title contains `title`. */
+  async applyQuickFix(title?: string | RegExp): Promise<string[]> {
+    await this.page.keyboard.press('Control+.');
+    const widget = this.page.locator('.action-widget');
+    await widget.waitFor({ state: 'visible', timeout: T.ui });
+    const rows = widget.locator('.monaco-list-row.action');
+    await rows.first().waitFor({ state: 'visible', timeout: T.ui });
+    const titles = (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? '')));
+    const wanted = title === undefined ? 0 : titles.findIndex((t) => (typeof title === 'string' ? t.includes(title) : title.test(t)));
+    if (wanted < 0) {
+      await this.page.keyboard.press('Escape');
+      throw new Error(`no quick fix "${String(title)}"; offered: ${titles.join(' | ')}`);
+    }
+    // a pointer-block overlay covers the widget: move the focus with the keyboard, then Enter
+    for (let i = 0; i <= titles.length; i++) {
+      const focused = await widget.locator('.monaco-list-row.action.focused').getAttribute('aria-label').catch(() => null);
+      if (focused === titles[wanted]) break;
+      await this.page.keyboard.press('ArrowDown');
+    }
+    await this.page.keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden', timeout: T.ui });
+    return titles;
+  }
+
+  // ---------- webviews ----------
+
+  /** The content frame of the webview whose tab/panel is active (iframe.webview → #active-frame). */
+  webviewFrame(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  }
+
+  // ---------- measurements ----------
+
+  /** Files under the user-data dir whose name contains `name` (e.g. output channel logs "…Swarm Network.log"). */
+  findLogs(name: string): string[] {
+    const out: string[] = [];
+    const walk = (d: string, depth: number): void => {
+      if (depth > 8 || !existsSync(d)) return;
+      for (const e of readdirSync(d)) {
+        const p = join(d, e);
+        let st;
+        try { st = statSync(p); } catch { continue; }
+        if (st.isDirectory()) walk(p, depth + 1);
+        else if (e.includes(name)) out.push(p);
+      }
+    };
+    walk(join(this.userDataDir, 'logs'), 0);
+    return out;
+  }
+
+  /**
+   * Extension activation time as logged by the extension in its "Swarm Network" output channel
+   * ("activated in N ms"). Returns undefined if the line never appears within `timeout`.
+   */
+  async activationMs(timeout = 15_000): Promise<number | undefined> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      for (const f of this.findLogs('Swarm Network')) {
+        const m = /activated in (\d+(?:\.\d+)?)\s*ms/i.exec(readFileSync(f, 'utf8'));
+        if (m) {
+          this.timings.activationMs = Number(m[1]);
+          return this.timings.activationMs;
+        }
+      }
+      if (Date.now() > deadline) return undefined;
+      await sleep(250);
+    }
+  }
+
+  /** Text of the "Swarm Network" output channel log file(s) and exthost.log lines naming the extension. */
+  diagnosticsText(): string {
+    const parts: string[] = [];
+    for (const f of this.findLogs('Swarm Network')) parts.push(`--- ${f}\n${readFileSync(f, 'utf8')}`);
+    for (const f of this.findLogs('exthost.log')) {
+      const lines = readFileSync(f, 'utf8').split('\n').filter((l) => /swarmnet|error/i.test(l));
+      parts.push(`--- ${f}\n${lines.slice(-40).join('\n')}`);
+    }
+    return parts.join('\n');
+  }
+}
+
+function cssString(s: string): string {
+  return s.replace(/["\\]/g, '\\$&');
+}
+
+async function waitForHealth(port: number, server: ChildProcess, logPath: string): Promise<void> {
+  const deadline = Date.now() + T.serverStart;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) {
+      throw new Error(`code-server exited with ${server.exitCode}:\n${readFileSync(logPath, 'utf8').slice(-3000)}`);
+    }
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (r.ok) return;
+    } catch { /* not listening yet */ }
+    await sleep(200);
+  }
+  throw new Error(`code-server did not answer /healthz within ${T.serverStart} ms:\n${readFileSync(logPath, 'utf8').slice(-3000)}`);
+}
+
+function killGroup(p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
+  if (p.pid === undefined || p.exitCode !== null || p.signalCode !== null) return;
+  try { process.kill(-p.pid, signal); } catch { /* already gone */ }
+}
+
+async function stopGroup(p: ChildProcess): Promise<void> {
+  if (p.pid === undefined) return;
+  const exited = new Promise<void>((r) => {
+    if (p.exitCode !== null || p.signalCode !== null) r();
+    else p.once('exit', () => r());
+  });
+  killGroup(p, 'SIGTERM');
+  const done = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+  // the extension host and pty host are in the same process group: make sure none survives
+  try { process.kill(-p.pid, 'SIGKILL'); } catch { /* group already empty */ }
+  if (!done) await Promise.race([exited, sleep(2000)]);
+}
