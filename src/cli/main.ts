@@ -14,7 +14,7 @@ const USAGE = `usage: swarmnet <discover|run|lint|trace> [options]
   run <ns|host> [node flags] -- <cmd...>   run a command inside a Docker network namespace (nsenter)
   lint <file...> [--json]                  lint DOCKER-USER rules (iptables -A lines or iptables-save)
   trace --help                             trace a packet hop by hop
-node flags: --local | --ssh user@host[:port] [-i key] [--known-hosts file] [--accept-new] | --docker tcp://h:p | --lab .lab/lab.json`;
+node flags: --local | --ssh user@host[:port] [-i key] [--known-hosts file] [--accept-new] | --docker tcp://h:p | --lab .lab/lab.json [--node name]`;
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...args] = argv;

@@ -54,6 +54,7 @@ export async function takeNodeOptions(args: string[]): Promise<CliNodeOptions> {
   const opts: CliNodeOptions = { nodes: [], knownHosts: join(homedir(), '.ssh', 'known_hosts'), acceptNew: false, timeoutMs: 15000 };
   const rest: string[] = [];
   let key: string | undefined;
+  const only: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const val = (): string => {
@@ -72,12 +73,18 @@ export async function takeNodeOptions(args: string[]): Promise<CliNodeOptions> {
     } else if (a === '--key' || a === '-i') key = val();
     else if (a === '--known-hosts') opts.knownHosts = val();
     else if (a === '--accept-new') opts.acceptNew = true;
+    else if (a === '--node') only.push(val());
     else if (a === '--timeout') opts.timeoutMs = Number(val());
     else if (a === '--lab') {
       const lab = await readLab(val());
       opts.knownHosts = lab.knownHosts;
       opts.nodes.push(...lab.nodes.map(labNodeConfig));
     } else rest.push(a);
+  }
+  if (only.length) {
+    const missing = only.filter((n) => !opts.nodes.some((c) => c.name === n));
+    if (missing.length) throw new Error(`--node ${missing.join(', ')}: no such node (have ${opts.nodes.map((n) => n.name).join(', ')})`);
+    opts.nodes = opts.nodes.filter((n) => only.includes(n.name));
   }
   if (key) for (const n of opts.nodes) if (n.transport === 'ssh') n.keyPath ??= key;
   if (opts.nodes.length === 0) opts.nodes.push(LOCAL_NODE);

@@ -26,6 +26,8 @@ export interface NodeConfig {
   tlsCaPath?: string;
   tlsCertPath?: string;
   tlsKeyPath?: string;
+  /** known_hosts file to verify this node's host key against (default ~/.ssh/known_hosts), like ssh's UserKnownHostsFile. */
+  knownHostsFile?: string;
   /** Prefix commands with sudo -n (automatic when user is not root). */
   sudo?: boolean;
 }

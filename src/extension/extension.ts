@@ -20,10 +20,10 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(channel);
   log = makeLogger((l) => channel.appendLine(l), () => vscode.workspace.getConfiguration('swarmnet').get<LogLevel>('logLevel', 'info'));
 
-  const hooks = (): ConnectHooks => {
+  const hooks = (node: NodeConfig): ConnectHooks => {
     const cfg = vscode.workspace.getConfiguration('swarmnet');
     return {
-      verifyHostKey: hostKeyVerifier(join(homedir(), '.ssh', 'known_hosts'), log),
+      verifyHostKey: hostKeyVerifier(node.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts'), log),
       getPassphrase: (node) => passphraseFor(context, node),
       agentSocket: process.env.SSH_AUTH_SOCK,
       timeoutMs: cfg.get<number>('commandTimeoutMs', 15000),

@@ -27,7 +27,7 @@ export class NodeManager implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
 
   constructor(
-    private readonly hooks: () => ConnectHooks,
+    private readonly hooks: (node: NodeConfig) => ConnectHooks,
     private readonly log: Logger,
   ) {
     this.reloadConfig();
@@ -82,7 +82,7 @@ export class NodeManager implements vscode.Disposable {
     const s = this.states.get(name);
     if (!s) throw new Error(`unknown node ${name}`);
     if (s.conn && !(s.conn.runner && 'isClosed' in s.conn.runner && (s.conn.runner as { isClosed: boolean }).isClosed)) return s.conn;
-    s.conn = await connectNode(s.config, this.hooks());
+    s.conn = await connectNode(s.config, this.hooks(s.config));
     return s.conn;
   }
 
