@@ -11,6 +11,7 @@ import { NodeManager } from './nodes';
 import { NsDocumentProvider, NS_SCHEME, pickAndRun } from './nsDocs';
 import { SwarmTreeProvider, type Element } from './tree';
 import { hostKeyVerifier } from './hostKeyPrompt';
+import { DumpDocuments, DUMP_SCHEME, traceCommand } from './trace';
 
 let log: Logger;
 
@@ -76,6 +77,18 @@ export function activate(context: vscode.ExtensionContext): void {
   reg('swarmnet.runInNamespace', async (e?: Element) => {
     const target = e && e.t === 'namespace' ? { node: e.node, ns: e.ns.name } : await pickNamespace(nodes);
     if (target) await pickAndRun(docs, target.node, target.ns);
+  });
+  const dumps = new DumpDocuments();
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(DUMP_SCHEME, dumps));
+  const traceDeps = { context, nodes, dumps, log };
+  reg('swarmnet.tracePacket', (e?: Element) => traceCommand(traceDeps, e));
+  reg('swarmnet.traceWhatIf', async () => {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || doc.languageId !== 'iptables') {
+      void vscode.window.showWarningMessage('Open a DOCKER-USER rules file (language "iptables") to trace with it.');
+      return undefined;
+    }
+    return traceCommand(traceDeps, undefined, { text: doc.getText(), source: `what-if ${vscode.workspace.asRelativePath(doc.uri)}` });
   });
   reg('swarmnet.rerun', (uri?: vscode.Uri) => {
     const u = uri ?? vscode.window.activeTextEditor?.document.uri;

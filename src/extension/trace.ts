@@ -1,0 +1,184 @@
+/**
+ * "Trace Packet…" and "Trace with this DOCKER-USER file (what if)": asks source and destination (prefilled from
+ * the element the command was run on), gathers the live rules of every connected node, runs the core tracer and
+ * shows the result in the trace webview. Clicking a hop opens the namespace's rule dump at the deciding line.
+ */
+import * as vscode from 'vscode';
+import type { NodeModel } from '../core/model';
+import { liveScenarioNode } from '../core/trace/live';
+import { parseDump } from '../core/trace/parseDump';
+import { prepareScenario, trace, withRulesReplaced } from '../core/trace/tracer';
+import type { Hop, HopRule, ScenarioNode, TraceRequest, TraceResult } from '../core/trace/types';
+import type { Logger } from '../core/log';
+import type { NodeManager } from './nodes';
+import type { Element } from './tree';
+import { showTrace } from './traceView';
+
+export const DUMP_SCHEME = 'swarmnet-dump';
+const EXTERNAL_CLIENT = '203.0.113.7';
+
+interface Choice extends vscode.QuickPickItem {
+  value: string;
+  entryNode?: string;
+}
+
+/** Read-only documents holding the rule dumps a trace was computed from, so hops can open them at a line. */
+export class DumpDocuments implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+
+  uriFor(node: string, ns: string, source: string, text: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: DUMP_SCHEME, path: `/${encodeURIComponent(node)}/${encodeURIComponent(ns)}/${encodeURIComponent(source)}.rules` });
+    this.texts.set(uri.toString(), text);
+    return uri;
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '(this rule dump is no longer in memory: trace again)';
+  }
+}
+
+function sources(models: NodeModel[], el: Element | undefined): Choice[] {
+  const out: Choice[] = [{ label: `$(globe) external client ${EXTERNAL_CLIENT}`, description: 'a client outside the swarm (type another IP to change it)', value: EXTERNAL_CLIENT }];
+  for (const m of models) {
+    for (const ns of m.namespaces) {
+      if (ns.kind !== 'task' && ns.kind !== 'container') continue;
+      const ip = ns.interfaces.flatMap((i) => i.addresses).find((a) => a.family === 'inet' && a.address !== '127.0.0.1')?.address;
+      for (const c of ns.containers) out.push({ label: `$(package) ${c.name}`, description: `${m.name} · ${ip ?? ns.name}`, value: c.name });
+    }
+  }
+  if (el?.t === 'namespace') {
+    const c = el.ns.containers[0];
+    const v = c?.name ?? el.ns.name;
+    out.unshift({ label: `$(target) ${v}`, description: `${el.node} · the namespace you picked`, value: v });
+  }
+  return out;
+}
+
+function destinations(models: NodeModel[], el: Element | undefined): Choice[] {
+  const out: Choice[] = [];
+  for (const m of models) {
+    const addr = m.swarm?.nodeAddr;
+    for (const s of m.services) {
+      for (const p of s.ports) {
+        if (p.publishedPort === undefined || !addr) continue;
+        out.push({ label: `$(plug) ${addr}:${p.publishedPort}`, description: `${s.name}: published ${p.protocol} ${p.publishedPort}→${p.targetPort} on ${m.name}`, value: `${addr}:${p.publishedPort}`, entryNode: m.name });
+      }
+      for (const v of s.vips) {
+        const port = s.ports[0]?.targetPort;
+        out.push({ label: `$(server-process) ${s.name}${port ? `:${port}` : ''}`, description: `VIP ${v.addr.split('/')[0]} (internal load balancing)`, value: `${s.name}${port ? `:${port}` : ''}` });
+      }
+    }
+    for (const ns of m.namespaces) {
+      if (ns.kind !== 'task' && ns.kind !== 'container') continue;
+      for (const a of ns.interfaces.flatMap((i) => i.addresses)) {
+        if (a.family !== 'inet' || a.address === '127.0.0.1') continue;
+        out.push({ label: `$(package) ${a.address}`, description: `${ns.containers[0]?.name ?? ns.name} on ${m.name}`, value: a.address });
+      }
+    }
+  }
+  const seen = new Set<string>();
+  const uniq = out.filter((c) => (seen.has(c.value + (c.entryNode ?? '')) ? false : (seen.add(c.value + (c.entryNode ?? '')), true)));
+  if (el?.t === 'service') {
+    const first = uniq.filter((c) => c.description?.startsWith(`${el.svc.name}:`) || c.label.includes(` ${el.svc.name}`));
+    return [...first, ...uniq.filter((c) => !first.includes(c))];
+  }
+  return uniq;
+}
+
+/** A quick pick that also accepts what the user typed when nothing matches. */
+function pick(title: string, items: Choice[], placeholder: string): Promise<Choice | undefined> {
+  return new Promise((resolve) => {
+    const qp = vscode.window.createQuickPick<Choice>();
+    qp.title = title;
+    qp.placeholder = placeholder;
+    qp.items = items;
+    qp.matchOnDescription = true;
+    let done = false;
+    const finish = (c: Choice | undefined): void => {
+      if (done) return;
+      done = true;
+      resolve(c);
+      qp.hide();
+    };
+    qp.onDidAccept(() => {
+      const sel = qp.selectedItems[0] ?? qp.activeItems[0];
+      finish(sel ?? (qp.value.trim() ? { label: qp.value.trim(), value: qp.value.trim() } : undefined));
+    });
+    qp.onDidHide(() => {
+      finish(undefined);
+      qp.dispose();
+    });
+    qp.show();
+  });
+}
+
+export interface TraceDeps {
+  context: vscode.ExtensionContext;
+  nodes: NodeManager;
+  dumps: DumpDocuments;
+  log: Logger;
+}
+
+/** Asks source/destination; returns undefined when the user cancels. */
+export async function askTraceRequest(models: NodeModel[], el?: Element): Promise<TraceRequest | undefined> {
+  const from = await pick('Trace packet: from', sources(models, el), 'a client IP, a task/container name, or pick one');
+  if (!from) return undefined;
+  const to = await pick('Trace packet: to', destinations(models, el), 'host:published port, service[:port], or a task IP:port');
+  if (!to) return undefined;
+  const proto = await vscode.window.showQuickPick(['tcp', 'udp'], { title: 'Trace packet: protocol' });
+  if (!proto) return undefined;
+  return { from: from.value, to: to.value, proto, entryNode: to.entryNode };
+}
+
+export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { text: string; source: string }): Promise<TraceResult | undefined> {
+  const { nodes, log } = deps;
+  if (nodes.models().length === 0) await nodes.refreshAll();
+  const req = await askTraceRequest(nodes.models(), el);
+  if (!req) return undefined;
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Swarm: tracing', cancellable: true }, async (progress, token) => {
+    const ac = new AbortController();
+    token.onCancellationRequested(() => ac.abort());
+    progress.report({ message: 'gathering rules of every node' });
+    const parts: ScenarioNode[] = [];
+    const notes: string[] = [];
+    await Promise.all(
+      nodes.all().map(async (s) => {
+        try {
+          const conn = await nodes.connection(s.config.name);
+          const r = await liveScenarioNode(conn, { signal: ac.signal });
+          parts.push(r.node);
+          notes.push(...r.facts);
+        } catch (e) {
+          const msg = e instanceof Error ? e.message : String(e);
+          notes.push(`${s.config.name}: not traced (${msg})`);
+          log.warn(`trace: ${s.config.name}: ${msg}`);
+        }
+      }),
+    );
+    if (ac.signal.aborted) return undefined;
+    let prepared = prepareScenario({ name: 'live', nodes: parts, notes: [...new Set(notes)] }, parseDump);
+    if (whatIf) {
+      const rs = parseDump({ text: whatIf.text, source: whatIf.source, table: 'filter' });
+      prepared = withRulesReplaced(prepared, undefined, 'host', 'filter', 'DOCKER-USER', rs.rules.filter((r) => r.chain === 'DOCKER-USER'), whatIf.source);
+    }
+    const result = trace(prepared, req);
+    log.info(`trace ${req.from} → ${req.to}: ${result.summary.join('; ') || 'no result'}`);
+    showTrace(deps.context, result, (hop, rule) => void openRule(deps, parts, hop, rule));
+    return result;
+  });
+}
+
+async function openRule(deps: TraceDeps, parts: ScenarioNode[], hop: Hop, rule?: HopRule): Promise<void> {
+  const node = parts.find((p) => p.model.name === hop.node);
+  const dumps = node?.dumps[hop.namespace];
+  const dump = dumps?.rules.find((d) => d.source === rule?.source) ?? dumps?.rules[0];
+  if (!dump) {
+    void vscode.window.showInformationMessage(`${hop.node}/${hop.namespace}: no rule dump behind this hop (${hop.title})`);
+    return;
+  }
+  const uri = deps.dumps.uriFor(hop.node, hop.namespace, dump.source, dump.text);
+  const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'iptables');
+  const line = Math.max(0, (rule?.line ?? 1) - 1);
+  const range = new vscode.Range(line, 0, line, doc.lineAt(Math.min(line, doc.lineCount - 1)).text.length);
+  await vscode.window.showTextDocument(doc, { selection: range, viewColumn: vscode.ViewColumn.Beside, preview: true });
+}
