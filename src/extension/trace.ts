@@ -46,6 +46,9 @@ function sources(models: NodeModel[], el: Element | undefined): Choice[] {
       for (const c of ns.containers) out.push({ label: `$(package) ${c.name}`, description: `${m.name} · ${ip ?? ns.name}`, value: c.name });
     }
   }
+  if (el?.t === 'leaf' && el.data?.ip && (el.contextValue === 'task' || el.contextValue === 'address')) {
+    out.unshift({ label: `$(target) ${el.data.ip}`, description: `${el.label} · the item you picked`, value: el.data.ip });
+  }
   if (el?.t === 'namespace') {
     const c = el.ns.containers[0];
     const v = c?.name ?? el.ns.name;
@@ -78,6 +81,12 @@ function destinations(models: NodeModel[], el: Element | undefined): Choice[] {
   }
   const seen = new Set<string>();
   const uniq = out.filter((c) => (seen.has(c.value + (c.entryNode ?? '')) ? false : (seen.add(c.value + (c.entryNode ?? '')), true)));
+  if (el?.t === 'leaf' && el.data) {
+    const d = el.data;
+    const first = d.port ? uniq.filter((c) => c.entryNode && c.value.endsWith(`:${d.port}`)) : [];
+    if (d.ip && el.contextValue !== 'port') first.push({ label: `$(target) ${d.ip}`, description: `${el.label} · the item you picked`, value: d.ip });
+    return [...first, ...uniq.filter((c) => !first.includes(c))];
+  }
   if (el?.t === 'service') {
     const first = uniq.filter((c) => c.description?.startsWith(`${el.svc.name}:`) || c.label.includes(` ${el.svc.name}`));
     return [...first, ...uniq.filter((c) => !first.includes(c))];
