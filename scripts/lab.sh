@@ -352,6 +352,12 @@ ssh_ok() {
     -o StrictHostKeyChecking=yes -o ConnectTimeout=3 -p "$2" "root@$1" true
 }
 
+# same_namespaces <pid> <pid>: both processes share network and mount namespaces
+same_namespaces() {
+  [[ "$(readlink "/proc/$1/ns/net")" == "$(readlink "/proc/$2/ns/net")" \
+    && "$(readlink "/proc/$1/ns/mnt")" == "$(readlink "/proc/$2/ns/mnt")" ]] 2>/dev/null
+}
+
 ensure_sshd() {
   local n="$1" k pid port addr
   mkdir -p /run/sshd
@@ -366,6 +372,12 @@ ensure_sshd() {
       printf '%s %s\n' "$addr" "$(cut -d' ' -f1,2 "$LAB_DIR/ssh_host_ed25519_key_node$k.pub")" >>"$LAB_DIR/known_hosts.tmp"
     fi
     pid="$(pid_from "$LAB_DIR/sshd-node$k.pid")"
+    if alive "$pid" && (( k > 1 )) && ! same_namespaces "$pid" "$(node_dockerd_pid "$k")"; then
+      # the node's dockerd was restarted into new namespaces: an sshd left in the old ones would show a stale
+      # /var/run/docker/netns (nsfs mounts do not propagate) and a dead /var/run/docker.sock
+      log "node$k: sshd (pid $pid) is not in the node's current namespaces: restarting it"
+      kill_wait "$pid" 5
+    fi
     if alive "$pid"; then continue; fi
     /usr/sbin/sshd -t -f "$LAB_DIR/sshd_config_node$k" || die "node$k: sshd config test failed"
     if (( k == 1 )); then
