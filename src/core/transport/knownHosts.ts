@@ -2,7 +2,10 @@
  * OpenSSH known_hosts matching (plain and hashed `|1|salt|hash` host patterns, `[host]:port` form, negation and
  * wildcards, @revoked markers). Used to verify a server's host key before any authentication happens.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { HostKeyInfo, HostKeyVerifier } from './ssh';
 
 export interface KnownHostEntry {
   marker?: '@cert-authority' | '@revoked';
@@ -16,7 +19,8 @@ export type HostKeyVerdict =
   | { status: 'match'; line: number }
   | { status: 'mismatch'; line: number; expectedType: string }
   | { status: 'revoked'; line: number }
-  | { status: 'unknown' };
+  /** otherKeyTypes: keys of other types are known for this host (as OpenSSH, that is not a mismatch). */
+  | { status: 'unknown'; otherKeyTypes?: string[] };
 
 export function parseKnownHosts(text: string): KnownHostEntry[] {
   const out: KnownHostEntry[] = [];
@@ -62,22 +66,34 @@ export function hostMatchesPatterns(patterns: string, name: string): boolean {
   return matched;
 }
 
-/** Checks a presented key (type + raw blob) for host:port against known_hosts text. */
+/**
+ * Checks a presented key (type + raw blob) for host:port against known_hosts text, as OpenSSH does: a line for
+ * this host with the same key → match; with the same key type but another key → mismatch; the key listed under
+ * @revoked → revoked; only keys of other types known → unknown (with otherKeyTypes), so a server that offers a
+ * new key type is asked about, not mistaken for an attack. Host names compare case-insensitively (OpenSSH
+ * lowercases them, also before hashing).
+ */
 export function checkHostKey(knownHostsText: string, host: string, port: number, keyType: string, keyBlob: Buffer): HostKeyVerdict {
-  const name = knownHostName(host, port);
+  const name = knownHostName(host.toLowerCase(), port);
   const b64 = keyBlob.toString('base64');
   let mismatch: HostKeyVerdict | undefined;
+  const others = new Set<string>();
+  let match: HostKeyVerdict | undefined;
   for (const e of parseKnownHosts(knownHostsText)) {
     if (e.marker === '@cert-authority') continue;
     if (!hostMatchesPatterns(e.patterns, name)) continue;
     if (e.marker === '@revoked') {
+      // A revoked key is refused wherever it appears, even if another line lists it as valid.
       if (e.keyBase64 === b64) return { status: 'revoked', line: e.line };
       continue;
     }
-    if (e.keyBase64 === b64) return { status: 'match', line: e.line };
-    if (e.keyType === keyType || !mismatch) mismatch = { status: 'mismatch', line: e.line, expectedType: e.keyType };
+    if (e.keyBase64 === b64) match ??= { status: 'match', line: e.line };
+    else if (e.keyType === keyType) mismatch ??= { status: 'mismatch', line: e.line, expectedType: e.keyType };
+    else others.add(e.keyType);
   }
-  return mismatch ?? { status: 'unknown' };
+  if (match) return match;
+  if (mismatch) return mismatch;
+  return others.size ? { status: 'unknown', otherKeyTypes: [...others] } : { status: 'unknown' };
 }
 
 /** `SHA256:...` fingerprint as OpenSSH prints it. */
@@ -95,4 +111,98 @@ export function keyTypeOfBlob(blob: Buffer): string {
 
 export function knownHostsLine(host: string, port: number, keyBlob: Buffer): string {
   return `${knownHostName(host, port)} ${keyTypeOfBlob(keyBlob)} ${keyBlob.toString('base64')}`;
+}
+
+/** `|1|salt|hash` form of a known_hosts host name, as `ssh-keygen -H` / HashKnownHosts write it. */
+export function hashHostName(name: string, salt: Buffer = randomBytes(20)): string {
+  return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+}
+
+/** A known_hosts line for host:port, with the host name hashed when `hashed`. */
+export function formatKnownHostsLine(host: string, port: number, keyBlob: Buffer, hashed: boolean): string {
+  const name = knownHostName(host.toLowerCase(), port);
+  return `${hashed ? hashHostName(name) : name} ${keyTypeOfBlob(keyBlob)} ${keyBlob.toString('base64')}`;
+}
+
+/** True when the file's entries are hashed (so new ones should be too). */
+export function usesHashing(knownHostsText: string): boolean {
+  return parseKnownHosts(knownHostsText).some((e) => e.patterns.startsWith('|1|'));
+}
+
+export type UnknownHostChoice = 'once' | 'save' | 'reject';
+
+export interface UnknownHostInfo extends HostKeyInfo {
+  /** Key types already known for this host (the server offered a different type). */
+  otherKeyTypes: string[];
+  /** Where a saved key goes. */
+  knownHostsPath: string;
+}
+
+export interface KnownHostsPolicy {
+  /** The user's known_hosts (read, and appended to on 'save'). */
+  knownHostsPath: string;
+  /** More files read for matching only (e.g. /etc/ssh/ssh_known_hosts). */
+  extraKnownHostsPaths?: string[];
+  /** Asked when the host is not known. Never called for a mismatch or a revoked key. */
+  onUnknown: (info: UnknownHostInfo) => Promise<UnknownHostChoice>;
+  /** Told when the key is refused (changed or revoked); `line` is the known_hosts line that disagrees. */
+  onMismatch: (info: HostKeyInfo, line: number, detail: { status: 'mismatch' | 'revoked'; path: string; expectedType?: string }) => void;
+  /** Hash saved host names: default = when the file already has hashed entries. */
+  hash?: boolean;
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw e;
+  }
+}
+
+/**
+ * The host-key policy every connection uses: known key → trust; changed or revoked key → refuse and warn;
+ * unknown → ask (once / save / reject). Concurrent connections to the same host share one question, and a
+ * key saved by one is seen by the next. Errors (unreadable known_hosts, a failing prompt) refuse.
+ */
+export function makeKnownHostsVerifier(policy: KnownHostsPolicy): HostKeyVerifier {
+  const pending = new Map<string, Promise<boolean>>();
+  let writes: Promise<void> = Promise.resolve();
+
+  const decide = async (info: HostKeyInfo): Promise<boolean> => {
+    const files = [policy.knownHostsPath, ...(policy.extraKnownHostsPaths ?? [])];
+    const otherTypes = new Set<string>();
+    for (const path of files) {
+      const text = await readText(path);
+      const v = checkHostKey(text, info.host, info.port, info.keyType, info.key);
+      if (v.status === 'match') return true;
+      if (v.status === 'mismatch' || v.status === 'revoked') {
+        policy.onMismatch(info, v.line, { status: v.status, path, expectedType: v.status === 'mismatch' ? v.expectedType : undefined });
+        return false;
+      }
+      for (const t of v.otherKeyTypes ?? []) otherTypes.add(t);
+    }
+    const choice = await policy.onUnknown({ ...info, otherKeyTypes: [...otherTypes], knownHostsPath: policy.knownHostsPath });
+    if (choice === 'reject') return false;
+    if (choice === 'save') {
+      const write = writes.then(async () => {
+        const text = await readText(policy.knownHostsPath);
+        const line = formatKnownHostsLine(info.host, info.port, info.key, policy.hash ?? usesHashing(text));
+        await mkdir(dirname(policy.knownHostsPath), { recursive: true, mode: 0o700 });
+        await appendFile(policy.knownHostsPath, `${text && !text.endsWith('\n') ? '\n' : ''}${line}\n`, { mode: 0o600 });
+      });
+      writes = write.catch(() => undefined);
+      await write;
+    }
+    return choice === 'once' || choice === 'save';
+  };
+
+  return (info) => {
+    const key = `${info.host.toLowerCase()}|${info.port}|${info.fingerprint}`;
+    const inflight = pending.get(key);
+    if (inflight) return inflight;
+    const p = decide(info).finally(() => pending.delete(key));
+    pending.set(key, p);
+    return p;
+  };
 }
