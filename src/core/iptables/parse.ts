@@ -1,0 +1,1305 @@
+/**
+ * THE iptables parser of the codebase (shared by the DOCKER-USER linter and the packet tracer).
+ *
+ * Entry points
+ * ------------
+ *  - `parseRules(text, { defaultTable })`: iptables-save (`*table`, `:CHAIN POLICY [p:b]`, `[p:b] -A ...`, `COMMIT`,
+ *    `#` comments), `iptables -S` output (no `*table`: `defaultTable`, default `filter`) and shell command lines
+ *    (`iptables [-t nat] -A ...`, `sudo iptables -I DOCKER-USER 1 ...`, `iptables -w -t filter ...`, `ip6tables`,
+ *    `iptables-legacy`, `iptables-nft`, `/usr/sbin/iptables`, `$IPT`; `\` continuations; `#` comments; shell quoting).
+ *    All three may be mixed in one file, one rule per (logical) line.
+ *  - `parseIptablesList(text, table)`: `iptables [-t T] -nvL [CHAIN]` / `-nL` / `--line-numbers` / `-x` listings,
+ *    converted into the SAME RuleMatch / RuleTarget shapes as the -S parser (table below).
+ *  - `parseDumpText(text, { table })`: detects the format (listing or rules) and calls one of the two.
+ *  - `ruleKey(rule)`: a canonical string of a rule's match+target (ignores spans, counters, line): equal keys mean
+ *    the same kernel rule. Used for `-D <rulespec>` and to compare -S with -nvL.
+ *
+ * Incremental use (the linter): parsing is per logical line and linear
+ * ---------------------------------------------------------------------
+ *    const state = newLineState('filter');
+ *    const results = logicalLines(text).map((ll) => parseLogicalLine(ll, state));   // or parseRuleLine(line, no, state)
+ *    const ruleset = assembleRuleset(results);
+ *  The result of `parseLogicalLine(ll, state)` depends ONLY on `ll.text` and on `state.table` before the call
+ *  (`lineStateKey(state)`), so a caller may cache results under the key `lineStateKey(state) + '\n' + ll.text` and
+ *  re-parse only changed lines; it must still call `advanceLineState(ll.text, state)` for cached lines (cheap: only
+ *  `*table` / `COMMIT` lines change the state). Results hold spans for `ll.line`: when a cached line moved, use
+ *  `relocateLineResult(result, newLine)`. `assembleRuleset` (applies -A/-I/-D/-R/-N/-X/-F/-P/-E in order, sets
+ *  Rule.index, checks targets against the declared chains) is linear in the number of rules.
+ *
+ * Model conventions
+ * -----------------
+ *  - Option names are long names without dashes (`--dport`→`dport`, `--destination-port`→`dport`,
+ *    `--dst-type`, `--set-xmark`, ...; aliases from ./spec.ts). Base matches: `-s/--source/--src` → Rule.source,
+ *    `-d` → destination, `-i` → inInterface, `-o` → outInterface, `-p` → protocol (lower case; numbers become names
+ *    via PROTOCOL_NUMBERS: 6→tcp), `-f` → fragment. Addresses from rule text are kept as written; listings
+ *    (which drop `/32`) are normalised to CIDR (`127.0.0.11` → `127.0.0.11/32`), `0.0.0.0/0`/`*`/`all`/`0` → absent.
+ *  - `-m tcp` written explicitly (iptables-save always writes it) → `implicit: false`; options of the `-p` protocol
+ *    without `-m` (`-p tcp --dport 80`) → a match `{ module: 'tcp', implicit: true }`. Listings → `implicit: false`.
+ *  - `Ruleset.rules` holds every rule line in source order, including `-D` lines (op 'D') and invalid ones; only rules
+ *    without an error diagnostic of their own line are applied to `Ruleset.tables`. Chains appear in `tables` when
+ *    declared or used; builtin chains without a `-P`/`:X POLICY` have `policy` undefined.
+ *  - Target names: known extensions (spec.ts), declared chains, or (when the table is not a complete dump) any
+ *    UPPERCASE-ish name, which is taken as a jump to a chain created elsewhere (Docker's DOCKER-USER ...).
+ *
+ * -nvL normalisation table (listing text → model, as iptables -S would print the same kernel rule)
+ * ------------------------------------------------------------------------------------------------
+ *   prot `0`/`all` → no -p; `6`/`tcp` → protocol tcp; `!tcp` → negated      opt `-f`/`!f` → fragment
+ *   in/out `*` → absent; `!docker0` → negated; source/destination `0.0.0.0/0` → absent; `10.0.0.5` → 10.0.0.5/32
+ *   `tcp dpt:1080` / `spt:X` / `dpts:a:b` / `spts:a:b` / `dpt:!80` → match tcp {dport|sport [...]} (udp, sctp, dccp alike)
+ *   `tcp flags:0x17/0x02` (or names) → tcp tcp-flags ["FIN,SYN,RST,ACK","SYN"]; `tcp option=N` → tcp-option
+ *   `icmptype 8` / `icmptype 3 code 4` / `icmp echo-request` → icmp icmp-type ["8" | "3/4" | name]
+ *   `esp spi:N` / `spis:a:b` → esp espspi
+ *   `[!] ctstate S` / `ctproto N` / `ctorigsrc A` / `ctorigdst A` / `ctreplsrc` / `ctrepldst` / `ctorigsrcport` /
+ *     `ctorigdstport` / `ctreplsrcport` / `ctrepldstport` / `ctstatus` / `ctexpire` / `ctdir` → one conntrack match
+ *   `state S` → state state
+ *   `ADDRTYPE match src-type X dst-type [!]Y limit-in limit-out` → addrtype src-type/dst-type/limit-iface-in/-out
+ *   `multiport dports|sports|ports [!]L` → multiport dports|sports|ports [L]
+ *   `/* text *\/` → comment comment ["text"]
+ *   `mark match [!] V[/M]` → mark mark ["V[/M]"];  `connmark match [!] V` → connmark mark
+ *   `[!] match-set NAME DIMS` (+ `return-nomatch`, ...) → set match-set [NAME, DIMS]
+ *   `policy match dir in pol none [strict] [[0] reqid N spi S proto P mode M tunnel-src A tunnel-dst A]` → policy ...
+ *   `PHYSDEV match [!] --physdev-in X --physdev-is-bridged ...` → physdev physdev-in / physdev-is-bridged ...
+ *   `[!] ipvs` / `vproto N` / `vaddr A` / `vport P` / `vdir D` / `vmethod M` / `vportctl P` → one ipvs match
+ *   `source IP range a-b` / `destination IP range a-b` → iprange src-range / dst-range
+ *   `MAC xx:..` → mac mac-source;  `limit: avg R burst B` → limit limit [R] (+ limit-burst when B≠5)
+ *   `length L` → length;  `PKTTYPE = T` → pkttype pkt-type;  `[goto]` → target.goto = true
+ *   Targets:  `MARK set V` → MARK set-xmark ["V/0xffffffff"]; `MARK xset V/M` → set-xmark ["V/M"];
+ *     `MARK or V` → set-xmark ["V/V"]; `MARK xor V` → ["V/0x0"]; `MARK and V` → ["0x0/~V"]
+ *     `CONNMARK set|xset|and|or|xor ...` (same), `CONNMARK save` → save-mark, `CONNMARK restore` → restore-mark
+ *     `to:A[:P]` → DNAT to-destination / SNAT to-source;  `random` / `persistent` / `random-fully`
+ *     `masq ports: P` → MASQUERADE to-ports;  `redir ports P` → REDIRECT to-ports
+ *     `reject-with T` → REJECT reject-with;  `LOG flags F level L prefix "X"` → LOG log-prefix, log-level (when ≠4), flags
+ *     `TCPMSS clamp to PMTU` → clamp-mss-to-pmtu; `TCPMSS set N` → set-mss;  `CT notrack` / `CT zone N` / `CT helper H`
+ *     `NFQUEUE num N` / `balance a:b` / `bypass`;  `TPROXY redirect A:P mark V/M` → on-ip, on-port, tproxy-mark
+ *   Anything else → warning `syntax/unknown-list-text` naming the text; the rule is still produced.
+ *
+ * Parsers are total: any input gives a Ruleset (+ diagnostics with stable codes, see DIAG, and exact spans), never a throw.
+ */
+import type { BaseMatch, Chain, Rule, RuleDiagnostic, RuleMatch, RuleOp, RuleOption, RuleTarget, Ruleset, Span, Table, TableName } from './model';
+import { BUILTIN_CHAINS } from './model';
+import { IMPLICIT_PROTOCOL_MODULES, PROTOCOL_NUMBERS, isKnownMatch, isKnownTarget, matchOption, normalizeAddress, targetOption, validateAddress, validateArg } from './spec';
+import type { OptionSpec } from './spec';
+import { DIAG, mkDiag } from './codes';
+import { parseIptablesList } from './parseList';
+import type { DiagCode } from './codes';
+
+export { DIAG } from './codes';
+export type { DiagCode } from './codes';
+
+// ------------------------------------------------------------------------------------------------ logical lines
+
+/** A logical line: one physical line, or several joined by trailing `\` (command-line files). */
+export interface LogicalLine {
+  /** 0-based line of the first physical line. */
+  line: number;
+  /** The text, continuation backslashes replaced by a space. */
+  text: string;
+  /** For joined lines: offsets in `text` where each following physical line starts. */
+  segments?: { offset: number; line: number }[];
+}
+
+/** Splits text into logical lines (linear). A line ending in an odd number of `\` continues on the next one. */
+export function logicalLines(text: string): LogicalLine[] {
+  const out: LogicalLine[] = [];
+  const n = text.length;
+  let pos = 0;
+  let lineNo = 0;
+  let cur: LogicalLine | undefined;
+  while (pos <= n) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = n;
+    let end = nl;
+    if (end > pos && text.charCodeAt(end - 1) === 13) end--; // \r\n
+    const raw = text.slice(pos, end);
+    let bs = 0;
+    for (let k = raw.length - 1; k >= 0 && raw.charCodeAt(k) === 92; k--) bs++;
+    const cont = bs % 2 === 1 && nl < n;
+    const piece = cont ? `${raw.slice(0, raw.length - 1)} ` : raw;
+    if (cur) {
+      cur.segments ??= [];
+      cur.segments.push({ offset: cur.text.length, line: lineNo });
+      cur.text += piece;
+    } else cur = { line: lineNo, text: piece };
+    if (!cont) {
+      if (!(nl >= n && cur.text === '' && !cur.segments && pos >= n && out.length > 0)) out.push(cur);
+      cur = undefined;
+    }
+    if (nl >= n) break;
+    pos = nl + 1;
+    lineNo++;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+function spanOf(ll: LogicalLine, start: number, end: number): Span {
+  if (!ll.segments) return { line: ll.line, start, end };
+  let line = ll.line;
+  let base = 0;
+  for (const s of ll.segments) {
+    if (s.offset > start) break;
+    line = s.line;
+    base = s.offset;
+  }
+  // clamp the end to the physical line of the start
+  let limit = Infinity;
+  for (const s of ll.segments) {
+    if (s.offset > start) {
+      limit = s.offset - 1;
+      break;
+    }
+  }
+  return { line, start: start - base, end: Math.max(start, Math.min(end, limit)) - base };
+}
+
+// ------------------------------------------------------------------------------------------------ tokenizer
+
+interface Tok {
+  text: string;
+  start: number;
+  end: number;
+  /** Some part was quoted or escaped: never an option, `!` or operator. */
+  quoted: boolean;
+  /** Unquoted shell operator: ; && || | & > < */
+  op: boolean;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+}
+
+/** Shell-like tokenizer. `#` at a word start ends the line. Returns tokens and unterminated-quote position. */
+function tokenize(s: string, shellOps: boolean): { toks: Tok[]; unterminated?: number } {
+  const toks: Tok[] = [];
+  const n = s.length;
+  let i = 0;
+  let unterminated: number | undefined;
+  while (i < n) {
+    let c = s.charCodeAt(i);
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    if (c === 35 /* # */) break;
+    const start = i;
+    if (shellOps && (c === 59 || c === 38 || c === 124 || c === 62 || c === 60)) {
+      // ; & | > <  (and their doubles)
+      let j = i + 1;
+      if (j < n && (s.charCodeAt(j) === c || (c === 62 && s.charCodeAt(j) === 38))) j++;
+      toks.push({ text: s.slice(i, j), start, end: j, quoted: false, op: true });
+      i = j;
+      continue;
+    }
+    let text = '';
+    let quoted = false;
+    let plainStart = i;
+    while (i < n) {
+      c = s.charCodeAt(i);
+      if (isSpace(c)) break;
+      if (shellOps && (c === 59 || c === 38 || c === 124 || c === 62 || c === 60)) break;
+      if (c === 39 /* ' */) {
+        text += s.slice(plainStart, i);
+        quoted = true;
+        const close = s.indexOf("'", i + 1);
+        if (close < 0) {
+          unterminated ??= i;
+          text += s.slice(i + 1);
+          i = n;
+        } else {
+          text += s.slice(i + 1, close);
+          i = close + 1;
+        }
+        plainStart = i;
+        continue;
+      }
+      if (c === 34 /* " */) {
+        text += s.slice(plainStart, i);
+        quoted = true;
+        i++;
+        let closed = false;
+        let chunk = i;
+        while (i < n) {
+          const d = s.charCodeAt(i);
+          if (d === 34) {
+            closed = true;
+            break;
+          }
+          if (d === 92 && i + 1 < n) {
+            const e = s.charCodeAt(i + 1);
+            if (e === 34 || e === 92 || e === 36 || e === 96) {
+              text += s.slice(chunk, i) + s[i + 1];
+              i += 2;
+              chunk = i;
+              continue;
+            }
+          }
+          i++;
+        }
+        text += s.slice(chunk, i);
+        if (!closed) unterminated ??= chunk - 1;
+        else i++;
+        plainStart = i;
+        continue;
+      }
+      if (c === 92 /* \ */ && i + 1 < n) {
+        text += s.slice(plainStart, i) + s[i + 1];
+        quoted = true;
+        i += 2;
+        plainStart = i;
+        continue;
+      }
+      i++;
+    }
+    text += s.slice(plainStart, i);
+    toks.push({ text, start, end: i, quoted, op: false });
+  }
+  return { toks, unterminated };
+}
+
+// ------------------------------------------------------------------------------------------------ line state
+
+export interface LineState {
+  /** Table of the current iptables-save section (`*nat` ... `COMMIT`), if any. */
+  table?: TableName;
+  /** Table for -S lines and command lines without -t. */
+  defaultTable: TableName;
+}
+
+export function newLineState(defaultTable: TableName = 'filter'): LineState {
+  return { defaultTable };
+}
+
+/** The part of the state a line's parse depends on (for caching). */
+export function lineStateKey(state: LineState): string {
+  return `${state.table ?? ''}/${state.defaultTable}`;
+}
+
+const TABLES = new Set<string>(['filter', 'nat', 'mangle', 'raw', 'security']);
+export function isTableName(s: string): s is TableName {
+  return TABLES.has(s);
+}
+
+/** Applies the state change of a line without parsing it (for cached lines). */
+export function advanceLineState(text: string, state: LineState): void {
+  let i = 0;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  const c = text.charCodeAt(i);
+  if (c === 42 /* * */) {
+    let j = i + 1;
+    while (j < text.length && !isSpace(text.charCodeAt(j))) j++;
+    const name = text.slice(i + 1, j);
+    state.table = isTableName(name) ? name : undefined;
+  } else if (c === 67 /* C */ && text.slice(i, i + 6) === 'COMMIT') {
+    const rest = text.slice(i + 6).trim();
+    if (rest === '' || rest.startsWith('#')) state.table = undefined;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ line results
+
+export type LineKind =
+  | 'blank' // empty or comment only
+  | 'table' // *filter
+  | 'commit'
+  | 'chain' // :NAME POLICY [p:b]
+  | 'rule' // -A/-I/-D/-R
+  | 'policy' // -P
+  | 'new-chain' // -N
+  | 'delete-chain' // -X
+  | 'flush' // -F
+  | 'rename' // -E
+  | 'other' // -L/-S/-Z/-C, other shell commands
+  | 'invalid';
+
+export interface LineResult {
+  kind: LineKind;
+  line: number;
+  /** Table this line applies to. */
+  table: TableName;
+  /** 'save' = inside an iptables-save `*table` section; 'S' = -S style line; 'command' = shell command line. */
+  format: 'save' | 'S' | 'command';
+  rule?: Rule;
+  /** Chain of -N/-X/-F/-P/-E/:decl (undefined for -X/-F on all chains). */
+  chain?: string;
+  chainSpan?: Span;
+  /** New name for -E. */
+  newName?: string;
+  policy?: string;
+  policyCounters?: { packets: number; bytes: number };
+  /** Diagnostics of this line alone. */
+  diagnostics: RuleDiagnostic[];
+}
+
+/** Moves a (cached) result to another line number: returns a copy with all spans shifted. */
+export function relocateLineResult(r: LineResult, newLine: number): LineResult {
+  const delta = newLine - r.line;
+  if (delta === 0) return r;
+  const sh = (s: Span): Span => ({ line: s.line + delta, start: s.start, end: s.end });
+  const shOpt = (o: RuleOption): RuleOption => ({ ...o, span: sh(o.span) });
+  const shBase = (b: BaseMatch | undefined): BaseMatch | undefined => (b ? { ...b, span: sh(b.span) } : undefined);
+  let rule: Rule | undefined;
+  if (r.rule) {
+    const x = r.rule;
+    rule = {
+      ...x,
+      line: x.line + delta,
+      span: sh(x.span),
+      protocol: shBase(x.protocol),
+      source: shBase(x.source),
+      destination: shBase(x.destination),
+      inInterface: shBase(x.inInterface),
+      outInterface: shBase(x.outInterface),
+      fragment: shBase(x.fragment),
+      matches: x.matches.map((m) => ({ ...m, span: sh(m.span), options: m.options.map(shOpt) })),
+      target: x.target ? { ...x.target, span: sh(x.target.span), options: x.target.options.map(shOpt) } : undefined,
+      index: undefined,
+    };
+    for (const k of ['protocol', 'source', 'destination', 'inInterface', 'outInterface', 'fragment'] as const) if (rule[k] === undefined) delete rule[k];
+    if (!rule.target) delete rule.target;
+  }
+  return {
+    ...r,
+    line: newLine,
+    rule,
+    chainSpan: r.chainSpan ? sh(r.chainSpan) : undefined,
+    diagnostics: r.diagnostics.map((d) => ({ ...d, span: sh(d.span), line: d.span.line + delta + 1 })),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ per-line parser
+
+const BINARIES = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft', 'ip6tables-legacy', 'ip6tables-nft']);
+const WRAPPERS = new Set(['sudo', 'doas', 'exec', 'command', 'nsenter', 'env', 'ip']);
+
+function isBinary(t: Tok): boolean {
+  if (t.op) return false;
+  const s = t.text;
+  const slash = s.lastIndexOf('/');
+  const base = slash >= 0 ? s.slice(slash + 1) : s;
+  return BINARIES.has(base) || (!t.quoted && s.startsWith('$') && /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s));
+}
+
+/**
+ * Parses one physical line (no `\` continuation handling: use `logicalLines` + `parseLogicalLine` for files).
+ * Mutates `state` for `*table` / `COMMIT` lines.
+ */
+export function parseRuleLine(line: string, lineNo: number, state: LineState): LineResult {
+  return parseLogicalLine({ line: lineNo, text: line }, state);
+}
+
+export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult {
+  const text = ll.text;
+  let i = 0;
+  const n = text.length;
+  while (i < n && isSpace(text.charCodeAt(i))) i++;
+  const table = state.table ?? state.defaultTable;
+  const inSave = state.table !== undefined;
+  const fmt: LineResult['format'] = inSave ? 'save' : 'S';
+  if (i >= n || text.charCodeAt(i) === 35) return { kind: 'blank', line: ll.line, table, format: fmt, diagnostics: [] };
+  const c = text.charCodeAt(i);
+  const diags: RuleDiagnostic[] = [];
+  const sp = (a: number, b: number): Span => spanOf(ll, a, b);
+
+  if (c === 42 /* * */) {
+    const { toks } = tokenize(text, false);
+    const name = toks[0].text.slice(1);
+    if (isTableName(name)) {
+      state.table = name;
+      for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after the table name`, sp(t.start, t.end), t.text));
+      return { kind: 'table', line: ll.line, table: name, format: 'save', diagnostics: diags };
+    }
+    state.table = undefined;
+    diags.push(mkDiag('error', DIAG.unknownTable, `unknown table "${name}" (valid: filter, nat, mangle, raw, security)`, sp(toks[0].start + 1, toks[0].end), toks[0].text));
+    return { kind: 'invalid', line: ll.line, table, format: 'save', diagnostics: diags };
+  }
+  if (c === 67 /* C */ && text.startsWith('COMMIT', i) && (i + 6 === n || isSpace(text.charCodeAt(i + 6)) || text.charCodeAt(i + 6) === 35)) {
+    const { toks } = tokenize(text, false);
+    for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after COMMIT`, sp(t.start, t.end), t.text));
+    if (!inSave) diags.push(mkDiag('warning', DIAG.unexpectedToken, 'COMMIT without a *table section', sp(i, i + 6), 'COMMIT'));
+    state.table = undefined;
+    return { kind: 'commit', line: ll.line, table, format: 'save', diagnostics: diags };
+  }
+  if (c === 58 /* : */) return parseChainDecl(ll, i, table, fmt, diags);
+
+  const shell = c !== 45 /* - */ && c !== 91; /* [ */
+  const { toks, unterminated } = tokenize(text, shell);
+  if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', sp(unterminated, n), text.slice(unterminated)));
+  let k = 0;
+  let format: LineResult['format'] = fmt;
+  let counters: { packets: number; bytes: number } | undefined;
+  if (toks.length && toks[0].text.startsWith('[') && !toks[0].quoted) {
+    counters = parseBracketCounters(toks[0], sp, diags);
+    k = 1;
+  } else if (shell) {
+    // command line: [sudo [-flags]] [VAR=x] iptables ...
+    let found = false;
+    while (k < toks.length) {
+      const t = toks[k];
+      if (isBinary(t)) {
+        found = true;
+        k++;
+        break;
+      }
+      if (t.op) break;
+      if (WRAPPERS.has(t.text) || (k > 0 && (t.text.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)))) {
+        k++;
+        continue;
+      }
+      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)) {
+        k++;
+        continue;
+      }
+      break;
+    }
+    if (!found) {
+      diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', sp(i, n), text.slice(i)));
+      return { kind: 'other', line: ll.line, table, format: 'command', diagnostics: diags };
+    }
+    format = 'command';
+  }
+  const res = parseArgs(ll, toks, k, format === 'command' ? state.defaultTable : table, format, diags);
+  if (counters && res.rule) res.rule.counters = counters;
+  return res;
+}
+
+function parseBracketCounters(t: Tok, sp: (a: number, b: number) => Span, diags: RuleDiagnostic[]): { packets: number; bytes: number } | undefined {
+  const m = /^\[(\d+):(\d+)\]$/.exec(t.text);
+  if (!m) {
+    diags.push(mkDiag('error', DIAG.badCounters, `"${t.text}" is not a [packets:bytes] counter`, sp(t.start, t.end), t.text));
+    return undefined;
+  }
+  return { packets: Number(m[1]), bytes: Number(m[2]) };
+}
+
+function parseChainDecl(ll: LogicalLine, i: number, table: TableName, format: LineResult['format'], diags: RuleDiagnostic[]): LineResult {
+  const sp = (a: number, b: number): Span => spanOf(ll, a, b);
+  const { toks } = tokenize(ll.text, false);
+  const first = toks[0];
+  const name = first.text.slice(1);
+  const chainSpan = sp(first.start + 1, first.end);
+  const res: LineResult = { kind: 'chain', line: ll.line, table, format, chain: name, chainSpan, diagnostics: diags };
+  if (format !== 'save') diags.push(mkDiag('warning', DIAG.unexpectedToken, 'chain declaration outside a *table section', sp(i, i + 1), ':'));
+  if (name === '') {
+    diags.push(mkDiag('error', DIAG.noChain, 'missing chain name after ":"', sp(first.start, first.end), first.text));
+    res.kind = 'invalid';
+    return res;
+  }
+  checkChainName(name, chainSpan, diags);
+  const pol = toks[1];
+  if (!pol) {
+    diags.push(mkDiag('error', DIAG.missingArgument, `missing policy for chain ${name} ("-" for user chains)`, sp(first.end, first.end), first.text));
+    return res;
+  }
+  const builtin = BUILTIN_CHAINS[table].includes(name);
+  if (pol.text !== '-') {
+    if (pol.text !== 'ACCEPT' && pol.text !== 'DROP') diags.push(mkDiag('error', DIAG.badPolicy, `bad policy "${pol.text}" (ACCEPT or DROP)`, sp(pol.start, pol.end), pol.text));
+    else if (!builtin) diags.push(mkDiag('error', DIAG.badPolicy, `${name} is not a builtin chain of table ${table}: it cannot have a policy`, sp(pol.start, pol.end), pol.text));
+    else res.policy = pol.text;
+  } else if (builtin) diags.push(mkDiag('error', DIAG.badPolicy, `builtin chain ${name} needs a policy (ACCEPT or DROP)`, sp(pol.start, pol.end), pol.text));
+  if (toks[2]) {
+    const c = parseBracketCounters(toks[2], sp, diags);
+    if (c) res.policyCounters = c;
+  }
+  for (const t of toks.slice(3)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}"`, sp(t.start, t.end), t.text));
+  return res;
+}
+
+function checkChainName(name: string, span: Span, diags: RuleDiagnostic[]): boolean {
+  if (name.length > 28) {
+    diags.push(mkDiag('error', DIAG.badChainName, `chain name "${name}" is longer than 28 characters`, span, name));
+    return false;
+  }
+  if (name.startsWith('-') || name.startsWith('!') || /\s/.test(name)) {
+    diags.push(mkDiag('error', DIAG.badChainName, `invalid chain name "${name}"`, span, name));
+    return false;
+  }
+  return true;
+}
+
+type Cmd = 'A' | 'I' | 'D' | 'R' | 'N' | 'X' | 'F' | 'P' | 'E' | 'L' | 'S' | 'Z' | 'C';
+const CMD_SHORT: Record<string, Cmd> = { A: 'A', I: 'I', D: 'D', R: 'R', N: 'N', X: 'X', F: 'F', P: 'P', E: 'E', L: 'L', S: 'S', Z: 'Z', C: 'C' };
+const CMD_LONG: Record<string, Cmd> = {
+  append: 'A', insert: 'I', delete: 'D', replace: 'R', 'new-chain': 'N', new: 'N', 'delete-chain': 'X', flush: 'F', policy: 'P',
+  'rename-chain': 'E', list: 'L', 'list-rules': 'S', zero: 'Z', check: 'C',
+};
+type BaseOpt = 'p' | 's' | 'd' | 'i' | 'o' | 'f' | 'm' | 'j' | 'g' | 'c' | 't' | 'w' | 'W' | 'flag';
+const BASE_SHORT: Record<string, BaseOpt> = { p: 'p', s: 's', d: 'd', i: 'i', o: 'o', f: 'f', m: 'm', j: 'j', g: 'g', c: 'c', t: 't', w: 'w', W: 'W', v: 'flag', n: 'flag', x: 'flag', '4': 'flag', '6': 'flag' };
+const BASE_LONG: Record<string, BaseOpt> = {
+  protocol: 'p', source: 's', src: 's', destination: 'd', dst: 'd', 'in-interface': 'i', 'out-interface': 'o', fragment: 'f',
+  match: 'm', jump: 'j', goto: 'g', 'set-counters': 'c', table: 't', wait: 'w', 'wait-interval': 'W', verbose: 'flag',
+  numeric: 'flag', exact: 'flag', 'line-numbers': 'flag', ipv4: 'flag', ipv6: 'flag', modprobe: 'flag',
+};
+const KNOWN_PROTOCOLS = new Set(['tcp', 'udp', 'udplite', 'icmp', 'icmpv6', 'ipv6-icmp', 'esp', 'ah', 'sctp', 'mh', 'all', 'gre', 'ipip', 'ipencap', 'igmp', 'ospf', 'vrrp', 'pim', 'dccp', 'l2tp', 'ipv6', 'ipv6-route', 'ipv6-frag', 'ipv6-nonxt', 'ipv6-opts', 'egp', 'rsvp', 'ip', 'hopopt', 'ipcomp', 'sctp', 'carp', 'pfsync']);
+/** Explicit protocol matches and the protocol (-p) they need. */
+const PROTO_MATCH = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'esp', 'ah']);
+const PORT_PROTOS = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp']);
+
+function looksLikeOption(t: Tok): boolean {
+  return !t.quoted && !t.op && t.text.length > 1 && t.text.charCodeAt(0) === 45 && !(t.text.charCodeAt(1) >= 48 && t.text.charCodeAt(1) <= 57);
+}
+
+function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableName, format: LineResult['format'], diags: RuleDiagnostic[]): LineResult {
+  const sp = (a: number, b: number): Span => spanOf(ll, a, b);
+  const tspan = (t: Tok): Span => sp(t.start, t.end);
+  const err = (code: DiagCode, msg: string, t: Tok): void => {
+    diags.push(mkDiag('error', code, msg, tspan(t), t.text));
+  };
+  let table: TableName = defaultTable;
+  let cmd: Cmd | undefined;
+  let cmdTok: Tok | undefined;
+  let chain: string | undefined;
+  let chainTok: Tok | undefined;
+  const cmdArgs: Tok[] = [];
+  let tableTok: Tok | undefined;
+  let ruleStarted = false;
+  let counters: { packets: number; bytes: number } | undefined;
+  const first = toks[k];
+  const lastTok = toks.length ? toks[toks.length - 1] : undefined;
+  const rule: Rule = {
+    table,
+    chain: '',
+    op: 'A',
+    matches: [],
+    line: ll.line,
+    text: ll.text,
+    span: sp(first ? first.start : 0, lastTok ? lastTok.end : ll.text.length),
+  };
+  const ruleMatches = rule.matches;
+  let negPending: Tok | undefined;
+  let lastMatch: RuleMatch | undefined;
+  let lastUnknownModule: RuleMatch | undefined;
+  let implicitMatch: RuleMatch | undefined;
+  let tailOp: Tok | undefined;
+
+  const takeNeg = (): boolean => {
+    const v = negPending !== undefined;
+    negPending = undefined;
+    return v;
+  };
+  /** Takes `count` arguments after toks[at]; supports old-style `--opt ! arg` negation. */
+  const takeArgs = (at: number, count: number, optTok: Tok, inline: string | undefined): { args: Tok[]; next: number; neg: boolean } | undefined => {
+    const args: Tok[] = [];
+    let j = at + 1;
+    let neg = false;
+    if (inline !== undefined) {
+      args.push({ text: inline, start: optTok.end - inline.length, end: optTok.end, quoted: true, op: false });
+      count--;
+    }
+    if (count > 0 && j < toks.length && !toks[j].quoted && toks[j].text === '!' && j + 1 < toks.length) {
+      neg = true;
+      j++;
+    }
+    while (count > 0) {
+      const t = toks[j];
+      if (!t || t.op || looksLikeOption(t) || (t.text === '!' && !t.quoted)) {
+        err(DIAG.missingArgument, `option ${optTok.text} needs ${args.length === 0 && count === 1 ? 'an argument' : `${count} more argument(s)`}`, optTok);
+        return undefined;
+      }
+      args.push(t);
+      j++;
+      count--;
+    }
+    return { args, next: j, neg };
+  };
+  const baseMatch = (v: string, neg: boolean, t: Tok): BaseMatch => ({ value: v, negated: neg, span: tspan(t) });
+
+  let i = k;
+  while (i < toks.length) {
+    const t = toks[i];
+    if (t.op) {
+      tailOp = t;
+      break;
+    }
+    if (!t.quoted && t.text === '!') {
+      if (negPending) err(DIAG.unexpectedToken, 'double negation "! !"', t);
+      negPending = t;
+      i++;
+      continue;
+    }
+    if (!looksLikeOption(t)) {
+      err(DIAG.unexpectedToken, `unexpected argument "${t.text}"`, t);
+      i++;
+      continue;
+    }
+    let name: string;
+    let inline: string | undefined;
+    let isLong = false;
+    if (t.text.startsWith('--')) {
+      isLong = true;
+      name = t.text.slice(2);
+      const eq = name.indexOf('=');
+      if (eq >= 0) {
+        inline = name.slice(eq + 1);
+        name = name.slice(0, eq);
+      }
+    } else {
+      name = t.text.slice(1, 2);
+      if (t.text.length > 2) inline = t.text.slice(2);
+    }
+    const command = isLong ? CMD_LONG[name] : CMD_SHORT[name];
+    if (command && (isLong || inline === undefined || ruleStarted === false)) {
+      // -A CHAIN / -I CHAIN [n] / -D CHAIN [n] / -R CHAIN n / -N C / -X [C] / -F [C] / -P C POL / -E OLD NEW
+      if (negPending) err(DIAG.unexpectedToken, `"!" cannot negate ${t.text}`, negPending), (negPending = undefined);
+      if (cmd) {
+        err(DIAG.multipleCommands, `only one command per line (already ${cmdTok?.text})`, t);
+        i++;
+        continue;
+      }
+      cmd = command;
+      cmdTok = t;
+      let j = i + 1;
+      if (inline !== undefined && !isLong) {
+        chain = inline;
+        chainTok = { text: inline, start: t.start + 2, end: t.end, quoted: false, op: false };
+      } else if (inline !== undefined) {
+        chain = inline;
+        chainTok = { text: inline, start: t.end - inline.length, end: t.end, quoted: false, op: false };
+      } else if (j < toks.length && !toks[j].op && !looksLikeOption(toks[j]) && !(toks[j].text === '!' && !toks[j].quoted)) {
+        chain = toks[j].text;
+        chainTok = toks[j];
+        j++;
+      }
+      // positional extras: -I n, -D n, -R n, -P POLICY, -E NEW
+      const wantExtra = cmd === 'I' || cmd === 'D' || cmd === 'R' || cmd === 'P' || cmd === 'E' || cmd === 'L' || cmd === 'Z' || cmd === 'S';
+      if (wantExtra && chainTok) {
+        while (j < toks.length && !toks[j].op && !looksLikeOption(toks[j]) && !(toks[j].text === '!' && !toks[j].quoted) && cmdArgs.length < 1) {
+          if ((cmd === 'I' || cmd === 'D' || cmd === 'L' || cmd === 'Z' || cmd === 'S') && !/^\d+$/.test(toks[j].text)) break;
+          cmdArgs.push(toks[j]);
+          j++;
+        }
+      }
+      i = j;
+      continue;
+    }
+    const base = isLong ? BASE_LONG[name] : BASE_SHORT[name];
+    if (base && !(isLong === false && inline !== undefined && base === 'flag')) {
+      const neg = takeNeg();
+      const canNeg = base === 'p' || base === 's' || base === 'd' || base === 'i' || base === 'o' || base === 'f';
+      if (neg && !canNeg) err(DIAG.unexpectedToken, `"!" cannot negate ${t.text}`, t);
+      switch (base) {
+        case 'flag':
+          i++;
+          continue;
+        case 'w':
+        case 'W': {
+          i++;
+          if (inline === undefined && i < toks.length && /^\d+(\.\d+)?$/.test(toks[i].text)) i++;
+          continue;
+        }
+        case 'f':
+          ruleStarted = true;
+          rule.fragment = baseMatch('', neg, t);
+          i++;
+          continue;
+        case 't': {
+          const a = takeArgs(i, 1, t, inline);
+          if (!a) {
+            i++;
+            continue;
+          }
+          const v = a.args[0];
+          tableTok = v;
+          if (format !== 'command') err(DIAG.unexpectedToken, '-t is not valid in iptables-save / -S lines', t);
+          if (isTableName(v.text)) table = v.text;
+          else err(DIAG.unknownTable, `unknown table "${v.text}" (valid: filter, nat, mangle, raw, security)`, v);
+          i = a.next;
+          continue;
+        }
+        case 'c': {
+          const a = takeArgs(i, 2, t, inline);
+          if (!a) {
+            i++;
+            continue;
+          }
+          const [p, b] = a.args;
+          if (!/^\d+$/.test(p.text)) err(DIAG.badCounters, `"${p.text}" is not a packet count`, p);
+          else if (!/^\d+$/.test(b.text)) err(DIAG.badCounters, `"${b.text}" is not a byte count`, b);
+          else counters = { packets: Number(p.text), bytes: Number(b.text) };
+          i = a.next;
+          continue;
+        }
+        default:
+          break;
+      }
+      ruleStarted = true;
+      const a = takeArgs(i, 1, t, inline);
+      if (!a) {
+        i++;
+        continue;
+      }
+      const v = a.args[0];
+      const negated = neg || a.neg;
+      i = a.next;
+      switch (base) {
+        case 'p': {
+          let pv = v.text.toLowerCase();
+          if (/^\d+$/.test(pv)) {
+            if (Number(pv) > 255) {
+              err(DIAG.unknownProtocol, `protocol number ${pv} is larger than 255`, v);
+              break;
+            }
+            pv = pv === '0' ? 'all' : PROTOCOL_NUMBERS[pv] ?? pv;
+          } else if (!KNOWN_PROTOCOLS.has(pv)) {
+            err(DIAG.unknownProtocol, `unknown protocol "${v.text}"`, v);
+            break;
+          }
+          if (rule.protocol) err(DIAG.multipleTargets, 'protocol given twice', t);
+          rule.protocol = baseMatch(pv, negated, v);
+          break;
+        }
+        case 's':
+        case 'd': {
+          let bad = false;
+          for (const part of v.text.split(',')) {
+            const e = validateAddress(part);
+            if (e) {
+              err(DIAG.badAddress, e, v);
+              bad = true;
+              break;
+            }
+          }
+          if (!bad) {
+            if (base === 's') rule.source = baseMatch(v.text, negated, v);
+            else rule.destination = baseMatch(v.text, negated, v);
+          }
+          break;
+        }
+        case 'i':
+        case 'o': {
+          const iv = v.text;
+          if (iv.length === 0 || iv.length > 15 || /[\s/]/.test(iv) || iv === '.' || iv === '..') err(DIAG.badInterface, `"${iv}" is not a valid interface name (1-15 characters, no "/")`, v);
+          else if (base === 'i') rule.inInterface = baseMatch(iv, negated, v);
+          else rule.outInterface = baseMatch(iv, negated, v);
+          break;
+        }
+        case 'm': {
+          const mod = v.text.toLowerCase();
+          const m: RuleMatch = { module: mod, implicit: false, options: [], span: sp(t.start, v.end) };
+          ruleMatches.push(m);
+          lastMatch = m;
+          if (!isKnownMatch(mod)) {
+            diags.push(mkDiag('error', DIAG.unknownModule, `unknown match module "${v.text}"`, tspan(v), v.text));
+            lastUnknownModule = m;
+          } else lastUnknownModule = undefined;
+          break;
+        }
+        case 'j':
+        case 'g': {
+          if (rule.target) err(DIAG.multipleTargets, `more than one target (already ${rule.target.name})`, t);
+          else rule.target = { name: v.text, goto: base === 'g', options: [], span: sp(t.start, v.end) };
+          lastUnknownModule = undefined;
+          break;
+        }
+      }
+      continue;
+    }
+    // extension option
+    ruleStarted = true;
+    if (!isLong) {
+      takeNeg();
+      err(DIAG.unknownOption, `unknown option "${t.text}"`, t);
+      i = skipArgs(toks, i + 1);
+      continue;
+    }
+    let spec: OptionSpec | undefined;
+    let owner: RuleMatch | RuleTarget | undefined;
+    const target = rule.target;
+    if (target) {
+      spec = targetOption(target.name, name);
+      if (spec) owner = target;
+    }
+    if (!spec) {
+      for (let mi = ruleMatches.length - 1; mi >= 0; mi--) {
+        const s = matchOption(ruleMatches[mi].module, name);
+        if (s) {
+          spec = s;
+          owner = ruleMatches[mi];
+          break;
+        }
+      }
+    }
+    if (!spec && rule.protocol && !rule.protocol.negated && IMPLICIT_PROTOCOL_MODULES.has(rule.protocol.value)) {
+      const s = matchOption(rule.protocol.value, name);
+      if (s) {
+        spec = s;
+        if (!implicitMatch) {
+          implicitMatch = { module: rule.protocol.value, implicit: true, options: [], span: rule.protocol.span };
+          ruleMatches.push(implicitMatch);
+        }
+        owner = implicitMatch;
+      }
+    }
+    if (!spec || !owner) {
+      const neg = takeNeg();
+      if (lastUnknownModule && lastMatch === lastUnknownModule) {
+        // options of an unknown module: keep them (already reported the module)
+        const j = skipArgs(toks, i + 1);
+        lastUnknownModule.options.push({ name, negated: neg, args: toks.slice(i + 1, j).map((x) => x.text), span: tspan(t) });
+        i = j;
+        continue;
+      }
+      err(DIAG.unknownOption, unknownOptionMessage(name, rule), t);
+      i = skipArgs(toks, i + 1);
+      continue;
+    }
+    const neg = takeNeg();
+    if (spec.arity === 0) {
+      if (inline !== undefined) err(DIAG.unexpectedToken, `option --${name} takes no argument`, t);
+      owner.options.push({ name: spec.name, negated: neg, args: [], span: tspan(t) });
+      i++;
+      continue;
+    }
+    const a = takeArgs(i, spec.arity, t, inline);
+    if (!a) {
+      i++;
+      continue;
+    }
+    let ok = true;
+    for (const arg of a.args) {
+      const e = validateArg(spec.kind, arg.text);
+      if (e) {
+        diags.push(mkDiag('error', e.code as DiagCode, e.message, tspan(arg), arg.text));
+        ok = false;
+      }
+    }
+    const lastArg = a.args[a.args.length - 1];
+    if (ok) owner.options.push({ name: spec.name, negated: neg || a.neg, args: a.args.map((x) => x.text), span: sp(t.start, lastArg ? lastArg.end : t.end) });
+    i = a.next;
+  }
+  if (negPending) err(DIAG.unexpectedToken, '"!" at the end of the rule negates nothing', negPending);
+  if (tailOp) {
+    // the rest belongs to the shell (e.g. `|| true`): fine, reported as info
+    diags.push(mkDiag('info', DIAG.notIptables, `shell text after "${tailOp.text}" is not part of the rule`, sp(tailOp.start, toks[toks.length - 1].end), tailOp.text));
+  }
+  rule.table = table;
+  const res: LineResult = { kind: 'rule', line: ll.line, table, format, diagnostics: diags };
+  const whole = first ?? { text: '', start: 0, end: 0, quoted: false, op: false };
+  if (!cmd) {
+    if (ruleStarted || format !== 'command') diags.push(mkDiag('error', format === 'command' ? DIAG.noCommand : DIAG.noChain, format === 'command' ? 'no command (-A/-I/-D/-N/...) given' : 'rule without -A/-I CHAIN', tspan(whole), whole.text));
+    else diags.push(mkDiag('info', DIAG.noCommand, 'iptables call without a rule command: ignored', tspan(whole), whole.text));
+    res.kind = ruleStarted || format !== 'command' ? 'invalid' : 'other';
+    return res;
+  }
+  const cmdT = cmdTok ?? whole;
+  const needsChain = cmd === 'A' || cmd === 'I' || cmd === 'D' || cmd === 'R' || cmd === 'N' || cmd === 'P' || cmd === 'E' || cmd === 'C';
+  if (needsChain && (chain === undefined || chainTok === undefined)) {
+    err(DIAG.noChain, `${cmdT.text} needs a chain name`, cmdT);
+    res.kind = 'invalid';
+    if (cmd === 'A' || cmd === 'I' || cmd === 'D' || cmd === 'R') res.rule = rule;
+    return res;
+  }
+  if (chainTok && chain !== undefined) {
+    res.chain = chain;
+    res.chainSpan = tspan(chainTok);
+    if (!checkChainName(chain, res.chainSpan, diags)) res.kind = 'invalid';
+  }
+  const ruleCmd = cmd === 'A' || cmd === 'I' || cmd === 'D' || cmd === 'R' || cmd === 'C';
+  if (!ruleCmd && ruleStarted) err(DIAG.unexpectedToken, `${cmdT.text} takes no rule specification`, cmdT);
+  if (!ruleCmd && counters) err(DIAG.unexpectedToken, `${cmdT.text} takes no counters`, cmdT);
+  void tableTok;
+  switch (cmd) {
+    case 'N':
+      res.kind = res.kind === 'invalid' ? 'invalid' : 'new-chain';
+      return res;
+    case 'X':
+      res.kind = 'delete-chain';
+      return res;
+    case 'F':
+      res.kind = 'flush';
+      return res;
+    case 'E': {
+      const nn = cmdArgs[0];
+      if (!nn) {
+        err(DIAG.missingArgument, '-E needs the new chain name', cmdT);
+        res.kind = 'invalid';
+      } else {
+        res.kind = 'rename';
+        res.newName = nn.text;
+        if (!checkChainName(nn.text, tspan(nn), diags)) res.kind = 'invalid';
+      }
+      return res;
+    }
+    case 'P': {
+      const pol = cmdArgs[0];
+      res.kind = 'policy';
+      if (!pol) {
+        err(DIAG.missingArgument, `-P ${chain} needs a policy (ACCEPT or DROP)`, cmdT);
+        res.kind = 'invalid';
+      } else if (pol.text !== 'ACCEPT' && pol.text !== 'DROP') {
+        err(DIAG.badPolicy, `bad policy "${pol.text}" (ACCEPT or DROP)`, pol);
+        res.kind = 'invalid';
+      } else if (chain !== undefined && !BUILTIN_CHAINS[table].includes(chain)) {
+        diags.push(mkDiag('error', DIAG.badPolicy, `${chain} is not a builtin chain of table ${table}: only builtin chains have a policy`, res.chainSpan ?? tspan(cmdT), chain));
+        res.kind = 'invalid';
+      } else res.policy = pol.text;
+      return res;
+    }
+    case 'L':
+    case 'S':
+    case 'Z':
+      res.kind = 'other';
+      return res;
+    default:
+      break;
+  }
+  // rule commands
+  rule.chain = chain ?? '';
+  rule.op = cmd === 'C' ? 'A' : (cmd as RuleOp);
+  if (counters) rule.counters = counters;
+  const posTok = cmdArgs[0];
+  if (posTok) {
+    const pos = /^\d+$/.test(posTok.text) ? Number(posTok.text) : NaN;
+    if (!(pos >= 1)) err(DIAG.badPosition, `bad rule number "${posTok.text}" (1-based)`, posTok);
+    else rule.position = pos;
+  } else if (cmd === 'R') {
+    err(DIAG.missingArgument, '-R needs a rule number', cmdT);
+  }
+  if (cmd === 'D' && rule.position !== undefined && ruleStarted) err(DIAG.unexpectedToken, '-D takes a rule number or a rule specification, not both', cmdT);
+  if (cmd === 'C') {
+    res.kind = 'other';
+    return finishRule(rule, res, diags, tspan);
+  }
+  res.rule = rule;
+  return finishRule(rule, res, diags, tspan);
+}
+
+function skipArgs(toks: Tok[], j: number): number {
+  while (j < toks.length && !toks[j].op && !looksLikeOption(toks[j]) && !(toks[j].text === '!' && !toks[j].quoted)) j++;
+  return j;
+}
+
+function unknownOptionMessage(name: string, rule: Rule): string {
+  for (const mod of ['tcp', 'udp', 'conntrack', 'multiport', 'addrtype', 'mark', 'comment', 'set', 'policy', 'physdev', 'ipvs', 'iprange', 'mac', 'limit', 'state', 'icmp', 'esp']) {
+    if (matchOption(mod, name)) {
+      if (PROTO_MATCH.has(mod)) return `unknown option "--${name}": it needs ${mod === 'tcp' || mod === 'udp' ? '-p tcp/udp (or -m tcp/udp)' : `-p ${mod}`} before it`;
+      return `unknown option "--${name}": it belongs to -m ${mod}, which is not loaded before it`;
+    }
+  }
+  if (rule.target && !isKnownTarget(rule.target.name)) return `unknown option "--${name}" (target ${rule.target.name} is a chain and takes no options)`;
+  return `unknown option "--${name}"`;
+}
+
+/** Rule-level checks that need the whole line: -p vs protocol matches, target options. */
+function finishRule(rule: Rule, res: LineResult, diags: RuleDiagnostic[], _tspan: (t: Tok) => Span): LineResult {
+  void _tspan;
+  const proto = rule.protocol && !rule.protocol.negated ? rule.protocol.value : undefined;
+  for (const m of rule.matches) {
+    if (m.implicit) continue;
+    if (PROTO_MATCH.has(m.module) && proto !== m.module) {
+      diags.push(mkDiag('error', DIAG.protocolMismatch, `-m ${m.module} needs -p ${m.module}${proto ? ` (rule has -p ${proto})` : ''}`, m.span, `-m ${m.module}`));
+    }
+    if (m.module === 'multiport' && !(proto && PORT_PROTOS.has(proto))) {
+      diags.push(mkDiag('error', DIAG.protocolMismatch, `-m multiport needs -p tcp, udp, udplite, sctp or dccp${proto ? ` (rule has -p ${proto})` : ''}`, m.span, '-m multiport'));
+    }
+  }
+  const t = rule.target;
+  if (t) {
+    const has = (...names: string[]): boolean => t.options.some((o) => names.includes(o.name));
+    const need = (what: string, ...names: string[]): void => {
+      if (!has(...names)) diags.push(mkDiag('error', DIAG.missingTargetOption, `${t.name} needs ${what}`, t.span, t.name));
+    };
+    switch (t.name) {
+      case 'DNAT':
+        if (rule.table !== 'nat') break;
+        need('--to-destination', 'to-destination');
+        break;
+      case 'SNAT':
+        need('--to-source', 'to-source');
+        break;
+      case 'MARK':
+        need('one of --set-xmark/--set-mark/--and-mark/--or-mark/--xor-mark', 'set-xmark', 'set-mark', 'and-mark', 'or-mark', 'xor-mark');
+        break;
+      case 'TPROXY':
+        need('--on-port', 'on-port');
+        break;
+      default:
+        break;
+    }
+    const natOnly = t.name === 'DNAT' || t.name === 'SNAT' || t.name === 'MASQUERADE' || t.name === 'REDIRECT';
+    if (natOnly && rule.table !== 'nat') diags.push(mkDiag('error', DIAG.unknownTarget, `target ${t.name} is only valid in the nat table (rule is in ${rule.table})`, t.span, t.name));
+    if ((t.name === 'MASQUERADE' || t.name === 'SNAT') && rule.table === 'nat' && (rule.chain === 'PREROUTING' || rule.chain === 'OUTPUT')) {
+      diags.push(mkDiag('error', DIAG.unknownTarget, `${t.name} is only valid in POSTROUTING/INPUT (and chains called from them)`, t.span, t.name));
+    }
+    if ((t.name === 'DNAT' || t.name === 'REDIRECT') && rule.table === 'nat' && (rule.chain === 'POSTROUTING' || rule.chain === 'INPUT')) {
+      diags.push(mkDiag('error', DIAG.unknownTarget, `${t.name} is only valid in PREROUTING/OUTPUT (and chains called from them)`, t.span, t.name));
+    }
+    if ((t.name === 'REDIRECT' || t.name === 'MASQUERADE') && has('to-ports') && !(proto && PORT_PROTOS.has(proto))) {
+      diags.push(mkDiag('error', DIAG.protocolMismatch, `${t.name} --to-ports needs -p tcp/udp/sctp/dccp`, t.span, t.name));
+    }
+    if (t.name === 'DNAT' || t.name === 'SNAT') {
+      const to = t.options.find((o) => o.name === 'to-destination' || o.name === 'to-source');
+      if (to && to.args[0]?.includes(':') && !(proto && PORT_PROTOS.has(proto))) {
+        diags.push(mkDiag('error', DIAG.protocolMismatch, `${t.name} to a port needs -p tcp/udp/sctp/dccp`, to.span, to.args[0]));
+      }
+    }
+  }
+  return res;
+}
+
+// ------------------------------------------------------------------------------------------------ ruleset assembly
+
+/** A canonical key of a rule's match + target part (same kernel rule ⇔ same key). */
+export function ruleKey(r: Rule): string {
+  const b = (p: string, m: BaseMatch | undefined, addr = false): string => (m ? `${m.negated ? '!' : ''}${p} ${addr ? normalizeAddress(m.value) : m.value};` : '');
+  let s = b('p', r.protocol && r.protocol.value !== 'all' ? r.protocol : undefined) + b('s', r.source, true) + b('d', r.destination, true) + b('i', r.inInterface) + b('o', r.outInterface) + (r.fragment ? `${r.fragment.negated ? '!' : ''}f;` : '');
+  const opt = (o: RuleOption): string => `${o.negated ? '!' : ''}--${o.name}${o.args.map((a) => ` ${JSON.stringify(a)}`).join('')}`;
+  const opts = (os: RuleOption[]): string => os.map(opt).sort().join(' ');
+  for (const m of r.matches) s += `-m ${m.module} ${opts(m.options)};`;
+  if (r.target) s += `${r.target.goto ? '-g' : '-j'} ${r.target.name} ${opts(r.target.options)}`;
+  return s;
+}
+
+interface TableState {
+  table: Table;
+  /** The table came from a complete dump: iptables-save section, or -S with -P for every builtin chain. */
+  complete: boolean;
+  policies: Set<string>;
+  /** Chains referenced by a -j/-g anywhere. */
+}
+
+/** Builds the Ruleset from line results, in order (see header). Linear. */
+export function assembleRuleset(results: LineResult[]): Ruleset {
+  const rs: Ruleset = { tables: new Map(), rules: [], diagnostics: [] };
+  const ts = new Map<TableName, TableState>();
+  const getTable = (name: TableName): TableState => {
+    let t = ts.get(name);
+    if (!t) {
+      t = { table: { name, chains: new Map() }, complete: false, policies: new Set() };
+      ts.set(name, t);
+      rs.tables.set(name, t.table);
+    }
+    return t;
+  };
+  const diag = (severity: RuleDiagnostic['severity'], code: DiagCode, msg: string, span: Span, ex?: string): void => {
+    rs.diagnostics.push(mkDiag(severity, code, msg, span, ex));
+  };
+  const getChain = (t: TableState, name: string, line: number, create: boolean): Chain | undefined => {
+    let c = t.table.chains.get(name);
+    if (!c && create) {
+      const builtin = BUILTIN_CHAINS[t.table.name].includes(name);
+      c = { name, builtin, rules: [] };
+      t.table.chains.set(name, c);
+      void line;
+    }
+    return c;
+  };
+  const targetRefs: Rule[] = [];
+
+  for (const r of results) {
+    for (const d of r.diagnostics) rs.diagnostics.push(d);
+    const hasError = r.diagnostics.some((d) => d.severity === 'error');
+    if (r.rule) rs.rules.push(r.rule);
+    if (r.kind === 'table') {
+      const t = getTable(r.table);
+      t.complete = true;
+      continue;
+    }
+    if (hasError) continue;
+    switch (r.kind) {
+      case 'chain': {
+        if (r.chain === undefined) break;
+        const t = getTable(r.table);
+        let c = t.table.chains.get(r.chain);
+        if (c && c.declLine !== undefined && r.chainSpan) diag('error', DIAG.chainExists, `chain ${r.chain} declared twice (first on line ${c.declLine + 1})`, r.chainSpan, r.chain);
+        c ??= getChain(t, r.chain, r.line, true);
+        if (!c) break;
+        c.declLine ??= r.line;
+        if (r.policy) {
+          c.policy = r.policy;
+          t.policies.add(r.chain);
+        }
+        if (r.policyCounters) c.policyCounters = r.policyCounters;
+        break;
+      }
+      case 'policy': {
+        if (r.chain === undefined) break;
+        const t = getTable(r.table);
+        const c = getChain(t, r.chain, r.line, true);
+        if (!c) break;
+        c.policy = r.policy;
+        c.declLine ??= r.line;
+        t.policies.add(r.chain);
+        if (r.format === 'S' && BUILTIN_CHAINS[r.table].every((b) => t.policies.has(b))) t.complete = true;
+        break;
+      }
+      case 'new-chain': {
+        if (r.chain === undefined) break;
+        const t = getTable(r.table);
+        const c = t.table.chains.get(r.chain);
+        if (c && (c.declLine !== undefined || c.builtin) && r.chainSpan) {
+          diag(r.format === 'command' ? 'warning' : 'error', DIAG.chainExists, `chain ${r.chain} already exists${c.declLine !== undefined ? ` (line ${c.declLine + 1})` : ''}`, r.chainSpan, r.chain);
+          break;
+        }
+        const nc = getChain(t, r.chain, r.line, true);
+        if (nc) nc.declLine ??= r.line;
+        break;
+      }
+      case 'delete-chain': {
+        const t = getTable(r.table);
+        const names = r.chain !== undefined ? [r.chain] : [...t.table.chains.values()].filter((c) => !c.builtin).map((c) => c.name);
+        for (const name of names) {
+          const c = t.table.chains.get(name);
+          const span = r.chainSpan ?? { line: r.line, start: 0, end: 0 };
+          if (!c) {
+            if (r.chain !== undefined) diag('info', DIAG.unknownChain, `chain ${name} is not defined in this text`, span, name);
+            continue;
+          }
+          if (c.builtin) {
+            diag('error', DIAG.badChainName, `builtin chain ${name} cannot be deleted`, span, name);
+            continue;
+          }
+          if (c.rules.length) {
+            diag('warning', DIAG.chainNotEmpty, `chain ${name} still has ${c.rules.length} rule(s): iptables refuses to delete it`, span, name);
+            continue;
+          }
+          t.table.chains.delete(name);
+        }
+        break;
+      }
+      case 'flush': {
+        const t = getTable(r.table);
+        if (r.chain !== undefined) {
+          const c = t.table.chains.get(r.chain);
+          if (c) c.rules = [];
+          else if (r.chainSpan) diag('info', DIAG.unknownChain, `chain ${r.chain} is not defined in this text`, r.chainSpan, r.chain);
+        } else for (const c of t.table.chains.values()) c.rules = [];
+        break;
+      }
+      case 'rename': {
+        if (r.chain === undefined || r.newName === undefined) break;
+        const t = getTable(r.table);
+        const c = t.table.chains.get(r.chain);
+        if (!c) {
+          if (r.chainSpan) diag('info', DIAG.unknownChain, `chain ${r.chain} is not defined in this text`, r.chainSpan, r.chain);
+          break;
+        }
+        const renamed = new Map<string, Chain>();
+        for (const [k, v] of t.table.chains) {
+          if (k === r.chain) {
+            v.name = r.newName;
+            for (const x of v.rules) x.chain = r.newName;
+            renamed.set(r.newName, v);
+          } else renamed.set(k, v);
+        }
+        t.table.chains = renamed;
+        break;
+      }
+      case 'rule': {
+        const rule = r.rule;
+        if (!rule) break;
+        const t = getTable(rule.table);
+        const declared = t.table.chains.get(rule.chain);
+        if (!declared && r.format === 'save') diag('error', DIAG.unknownChain, `chain ${rule.chain} is not declared in this *${rule.table} section`, rule.span, rule.chain);
+        const c = declared ?? getChain(t, rule.chain, r.line, true);
+        if (!c) break;
+        if (rule.target) targetRefs.push(rule);
+        applyRule(c, rule, r, rs);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  // targets: known extension, declared chain, or (if the table's dump is not complete) an uppercase chain name.
+  for (const rule of targetRefs) {
+    const t = rule.target;
+    if (!t) continue;
+    const st = ts.get(rule.table);
+    if (!st) continue;
+    if (isKnownTarget(t.name) && !t.goto) continue;
+    if (st.table.chains.has(t.name)) {
+      if (BUILTIN_CHAINS[rule.table].includes(t.name)) diag('error', DIAG.unknownTarget, `cannot jump to builtin chain ${t.name}`, t.span, t.name);
+      continue;
+    }
+    if (isKnownTarget(t.name) && t.goto) {
+      diag('error', DIAG.unknownTarget, `-g needs a chain, ${t.name} is a target`, t.span, t.name);
+      continue;
+    }
+    const upper = t.name.toUpperCase();
+    if (isKnownTarget(upper)) {
+      diag('error', DIAG.unknownTarget, `unknown target "${t.name}" (did you mean ${upper}?)`, t.span, t.name);
+      continue;
+    }
+    const chainLike = /^[A-Z0-9][A-Z0-9_.:-]*$/.test(t.name);
+    if (st.complete) diag('error', DIAG.unknownTarget, `unknown target "${t.name}": not a target extension and no such chain in table ${rule.table}`, t.span, t.name);
+    else if (!chainLike) diag('warning', DIAG.unknownTarget, `"${t.name}" is not a known target and no chain of that name is declared here: assumed to be a user chain`, t.span, t.name);
+  }
+  for (const st of ts.values()) for (const c of st.table.chains.values()) c.rules.forEach((x, idx) => (x.index = idx));
+  return rs;
+}
+
+function applyRule(c: Chain, rule: Rule, r: LineResult, rs: Ruleset): void {
+  const d = (severity: RuleDiagnostic['severity'], code: DiagCode, msg: string): void => {
+    rs.diagnostics.push(mkDiag(severity, code, msg, rule.span, rule.text));
+  };
+  switch (rule.op) {
+    case 'A':
+      c.rules.push(rule);
+      return;
+    case 'I': {
+      const pos = rule.position ?? 1;
+      if (pos > c.rules.length + 1) {
+        d(c.declLine !== undefined ? 'warning' : 'info', DIAG.badPosition, `insert position ${pos} is beyond the end of ${c.name} (${c.rules.length} rule(s) here): appended`);
+        c.rules.push(rule);
+      } else c.rules.splice(pos - 1, 0, rule);
+      return;
+    }
+    case 'R': {
+      const pos = rule.position ?? 0;
+      if (pos < 1 || pos > c.rules.length) {
+        d(c.declLine !== undefined ? 'warning' : 'info', DIAG.badPosition, `no rule ${pos} in ${c.name} to replace (${c.rules.length} rule(s) here)`);
+        return;
+      }
+      c.rules[pos - 1] = rule;
+      return;
+    }
+    case 'D': {
+      if (rule.position !== undefined) {
+        if (rule.position > c.rules.length) d(c.declLine !== undefined ? 'warning' : 'info', DIAG.ruleNotFound, `no rule ${rule.position} in ${c.name} to delete`);
+        else c.rules.splice(rule.position - 1, 1);
+        return;
+      }
+      const key = ruleKey(rule);
+      const at = c.rules.findIndex((x) => ruleKey(x) === key);
+      if (at < 0) d(c.declLine !== undefined || c.rules.length ? 'warning' : 'info', DIAG.ruleNotFound, `no such rule in ${c.name} to delete`);
+      else c.rules.splice(at, 1);
+      return;
+    }
+  }
+  void r;
+}
+
+// ------------------------------------------------------------------------------------------------ public API
+
+/** iptables-save / -S / command lines (mixed allowed). Never throws. */
+export function parseRules(text: string, opts?: { defaultTable?: TableName }): Ruleset {
+  const state = newLineState(opts?.defaultTable ?? 'filter');
+  const results: LineResult[] = [];
+  for (const ll of logicalLines(text)) results.push(parseLogicalLine(ll, state));
+  const rs = assembleRuleset(results);
+  if (state.table !== undefined) {
+    const last = results.length ? results[results.length - 1].line : 0;
+    rs.diagnostics.push(mkDiag('warning', DIAG.unexpectedToken, `*${state.table} section without COMMIT (truncated dump?)`, { line: last, start: 0, end: 0 }));
+  }
+  return rs;
+}
+
+export { parseIptablesList };
+
+/** Detects `iptables -nvL` listings (a `Chain X (` header line) vs rule text. */
+export function isListing(text: string): boolean {
+  let pos = 0;
+  for (let k = 0; k < 50 && pos < text.length; k++) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length;
+    const l = text.slice(pos, nl).trim();
+    if (l !== '') return l.startsWith('Chain ') && l.includes('(');
+    pos = nl + 1;
+  }
+  return false;
+}
+
+/** Parses a dump of unknown format: a listing (`Chain X (...)`) or rule text (save / -S / command lines). */
+export function parseDumpText(text: string, opts?: { table?: TableName }): Ruleset {
+  return isListing(text) ? parseIptablesList(text, opts?.table ?? 'filter') : parseRules(text, { defaultTable: opts?.table ?? 'filter' });
+}
