@@ -189,7 +189,8 @@ export class Workbench {
       throw new Error(`${CHROMIUM} missing: run \`bash scripts/install-code-server.sh\` (installs Debian chromium)`);
     }
     const extensionRoot = opts.extensionRoot ?? REPO_ROOT;
-    ensureBuilt(opts.build ?? true, extensionRoot);
+    // SWARMNET_E2E_BUILD=0: use the existing dist/ (e.g. while someone else's file breaks the build)
+    ensureBuilt(opts.build ?? process.env.SWARMNET_E2E_BUILD !== '0', extensionRoot);
 
     const tmp = mkdtempSync(join(tmpdir(), 'swarmnet-e2e-'));
     const workspace = join(tmp, 'workspace');
@@ -288,6 +289,15 @@ export class Workbench {
     await item.click();
   }
 
+  /** Makes the "Swarm Network" container visible without toggling it closed when it already is. */
+  async showSwarmView(): Promise<void> {
+    const title = this.page.locator('.part.sidebar .composite.title');
+    const shown = await this.sidebar.isVisible()
+      && /swarm network/i.test(await title.innerText().catch(() => ''));
+    if (!shown) await this.clickActivity('Swarm Network');
+    await this.sidebar.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: T.ui });
+  }
+
   /** Tree rows of the side bar whose label matches. */
   treeRows(label: string | RegExp): Locator {
     return this.sidebar.locator('.monaco-list-row').filter({
@@ -338,6 +348,38 @@ export class Workbench {
       await this.sidebar.locator(`.monaco-list-row[aria-level="${level + 1}"]`).first()
         .waitFor({ state: 'visible', timeout: T.ui });
     });
+  }
+
+  /**
+   * The row below `parent` (a descendant, any depth ≤ `maxDepth` levels deeper) whose label matches. Uses the
+   * list's data-index order, so rows with the same label under other nodes are never picked.
+   */
+  async childRow(parent: Locator, label: string | RegExp, maxDepth = 1, timeout = T.tree): Promise<Locator> {
+    const pattern = typeof label === 'string' ? { source: escapeRegExp(label), flags: '' } : { source: label.source, flags: label.flags };
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const pIdx = Number(await parent.getAttribute('data-index'));
+      const found = await this.sidebar.locator('.monaco-list-row').evaluateAll((els, a) => {
+        const re = new RegExp(a.source, a.flags);
+        const rows = els.map((e) => ({
+          idx: Number(e.getAttribute('data-index')),
+          level: Number(e.getAttribute('aria-level') ?? '1'),
+          text: ((e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? '').trim(),
+        })).sort((x, y) => x.idx - y.idx);
+        const start = rows.findIndex((r) => r.idx === a.pIdx);
+        if (start < 0) return -1;
+        const lvl = rows[start].level;
+        for (let i = start + 1; i < rows.length && rows[i].level > lvl; i++) {
+          if (rows[i].level <= lvl + a.maxDepth && re.test(rows[i].text)) return rows[i].idx;
+        }
+        return -1;
+      }, { ...pattern, pIdx, maxDepth });
+      if (found >= 0) return this.sidebar.locator(`.monaco-list-row[data-index="${found}"]`);
+      if (Date.now() > deadline) {
+        throw new Error(`no row ${String(label)} under ${await parent.getAttribute('aria-label')}; rows:\n${await this.visibleRows()}`);
+      }
+      await sleep(250);
+    }
   }
 
   async collapse(row: Locator): Promise<void> {
@@ -394,7 +436,11 @@ export class Workbench {
       await this.page.keyboard.press('Escape');
       throw new Error(`context menu has no "${String(item)}"; entries: ${labels.filter(Boolean).join(' | ')}`);
     }
-    await entry.click();
+    // a plain click is swallowed by the menu's mouse-up handling in the browser build: hover focuses the entry,
+    // Enter runs it (what a keyboard user does)
+    await entry.hover();
+    await this.page.keyboard.press('Enter');
+    await menu.first().waitFor({ state: 'hidden', timeout: T.ui });
   }
 
   get quickInput(): Locator {
@@ -604,6 +650,10 @@ export class Workbench {
     }
     return parts.join('\n');
   }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function cssString(s: string): string {
