@@ -144,10 +144,25 @@ ensure_node_engine() {
   local k="$1" run data ns pid
   run="$(node_run "$k")"; data="$(node_data "$k")"; ns="$(node_ns "$k")"
   pid="$(node_dockerd_pid "$k")"
+  if alive "$pid" && ! engine_up "$run/docker.sock"; then
+    log "node$k: dockerd (pid $pid) does not answer yet: waiting up to 30s"
+    local i
+    for (( i = 0; i < 60; i++ )); do engine_up "$run/docker.sock" && break; sleep 0.5; done
+  fi
   if alive "$pid" && engine_up "$run/docker.sock"; then
     log "node$k: dockerd already running (pid $pid)"
   else
     mkdir -p "$run/run-docker" "$data" /run/docker /var/lib/docker
+    if [[ -e "/run/netns/$ns" ]]; then
+      # a node whose dockerd died: its containerd, shims and sshd still live in the old mount namespace (which would
+      # pin stale network namespaces and a dead docker.sock); stop them so the node restarts clean
+      local p left
+      left="$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')"
+      if [[ -n "${left// /}" ]]; then
+        log "node$k: dockerd is not running; stopping leftovers in netns $ns (pids $left)"
+        for p in $left; do kill_wait "$p" 10; done
+      fi
+    fi
     rm -f "$run/dockerd.pid" "$run/docker.sock"
     log "node$k: starting dockerd in netns $ns + own mount/uts namespaces (log .lab/dockerd-node$k.log)"
     # nsenter/unshare exec (no fork), so the pid of this chain is dockerd's pid.
@@ -274,12 +289,12 @@ ensure_services() {
     log "created overlay network $NETWORK ($SUBNET)"
   fi
   if ! dk 1 service inspect web >/dev/null 2>&1; then
-    dk 1 service create --detach --name web --no-resolve-image --replicas $(( 2 * n )) --replicas-max-per-node 2 \
+    dk 1 service create --detach --name web --no-resolve-image --replicas $(( 2 * n )) --replicas-max-per-node 2 --stop-grace-period 2s \
       --publish "$PUBLISHED_PORT:80" --network "$NETWORK" "$IMAGE" httpd -f -p 80 -h /www >/dev/null
     log "created service web (replicas $(( 2 * n )), published $PUBLISHED_PORT:80)"
   fi
   if ! dk 1 service inspect echo >/dev/null 2>&1; then
-    dk 1 service create --detach --name echo --no-resolve-image --replicas "$n" --replicas-max-per-node 1 \
+    dk 1 service create --detach --name echo --no-resolve-image --replicas "$n" --replicas-max-per-node 1 --stop-grace-period 2s \
       --network "$NETWORK" "$IMAGE" nc -ll -p 7000 -e /bin/cat >/dev/null
     log "created service echo (replicas $n, nc echo on 7000)"
   fi
