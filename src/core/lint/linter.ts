@@ -1,0 +1,949 @@
+/**
+ * The DOCKER-USER linter: `lintRules(text, ctx?)` and the incremental `Linter` used by the language server.
+ *
+ * Parsing is the shared parser's (src/core/iptables/parse.ts), per logical line and cached under
+ * `lineStateKey + text`: an edit re-parses only the changed lines; the whole-ruleset checks are linear
+ * (hash maps keyed by canonical rule keys), so a 5,000-rule file re-lints in a few milliseconds.
+ *
+ * Two kinds of text are understood:
+ *  - `dump`: a full dump of a node (iptables-save / -S with Docker's own chains). Docker's rules are taken as
+ *    given (no findings in DOCKER, DOCKER-ISOLATION-*, DOCKER-INGRESS, DOCKER-FORWARD, DOCKER-CT, DOCKER-BRIDGE,
+ *    nor Docker's FORWARD rules); user rules, INPUT and DOCKER-USER are checked.
+ *  - `proposal`: a user's rule file (restore file, -S style lines or `iptables ...` command lines). Command lines
+ *    are applied on top of the node's current rules (LintContext.filterRules; without it, Docker ≤ 27's
+ *    `-A DOCKER-USER -j RETURN` is assumed).
+ */
+import type { LineResult, LineState } from '../iptables/parse';
+import { advanceLineState, assembleRuleset, lineStateKey, logicalLines, newLineState, parseLogicalLine, relocateLineResult } from '../iptables/parse';
+import type { Rule, RuleOption, Ruleset, Span, TableName } from '../iptables/model';
+import { PROTOCOL_NUMBERS, normalizeAddress } from '../iptables/spec';
+import type { Cidr, PortSet } from './net';
+import { contains, isPrivate, overlaps, parseCidr, parsePorts, portIn } from './net';
+import type { FileKind, LintContext, LintDiagnostic, LintFix, LintResult, PublishedPort, TextEdit } from './types';
+import type { Severity } from '../diagnostics';
+
+export interface LintOptions {
+  /** Stop parsing after this many milliseconds and report what was checked (the server's bound). */
+  budgetMs?: number;
+  /** Table of lines outside `*table` sections and of command lines without -t (default filter), e.g. for `iptables -t nat -S` output. */
+  defaultTable?: TableName;
+}
+
+const DOCKER_OWNED = /^(DOCKER|DOCKER-ISOLATION-STAGE-\d+|DOCKER-INGRESS|DOCKER-FORWARD|DOCKER-CT|DOCKER-BRIDGE|DOCKER-INTERNAL|DOCKER_OUTPUT|DOCKER_POSTROUTING)$/;
+const DOCKER_MARKERS = /^(DOCKER|DOCKER-ISOLATION-STAGE-1|DOCKER-FORWARD|DOCKER-INGRESS|DOCKER_OUTPUT)$/;
+const DOCKER_IFACE = /^(docker0|docker_gwbridge|br-[0-9a-f]{12})$/;
+const TERMINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEUE', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'TPROXY']);
+const STATEFUL = new Set(['limit', 'hashlimit', 'statistic', 'recent', 'connlimit', 'quota', 'time', 'connbytes']);
+const PORT_OPTS = new Set(['dport', 'dports', 'ports', 'ctorigdstport']);
+const DENY = new Set(['DROP', 'REJECT']);
+const ESTABLISHED_LINE = '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN';
+
+// ------------------------------------------------------------------------------------------------ per-rule facts
+
+interface RuleFacts {
+  conds: string[];
+  condKey: string;
+  fullKey: string;
+  terminal: boolean;
+  stateful: boolean;
+  /** Text before the command token (`iptables `, `sudo iptables -t filter `, or ''). */
+  prefix: string;
+  /** Column span of the command token (-A/-I/...), when found. */
+  opStart: number;
+  opEnd: number;
+  /** Command line (`iptables ...`) rather than -S / iptables-save text. */
+  command: boolean;
+}
+
+function protoName(v: string): string {
+  const l = v.toLowerCase();
+  return PROTOCOL_NUMBERS[l] ?? l;
+}
+
+function optKey(o: RuleOption): string {
+  return `${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`;
+}
+
+function computeFacts(rule: Rule, res: LineResult): RuleFacts {
+  const conds: string[] = [];
+  const b = (k: string, m: { value: string; negated: boolean } | undefined, addr = false): void => {
+    if (m) conds.push(`${k}:${m.negated ? '!' : ''}${addr ? normalizeAddress(m.value) : m.value}`);
+  };
+  if (rule.protocol && protoName(rule.protocol.value) !== 'all') conds.push(`p:${rule.protocol.negated ? '!' : ''}${protoName(rule.protocol.value)}`);
+  b('s', rule.source, true);
+  b('d', rule.destination, true);
+  b('i', rule.inInterface);
+  b('o', rule.outInterface);
+  if (rule.fragment) conds.push(`f:${rule.fragment.negated ? '!' : ''}`);
+  let stateful = false;
+  for (const m of rule.matches) {
+    if (m.module === 'comment') continue;
+    if (STATEFUL.has(m.module)) stateful = true;
+    if (m.options.length === 0) {
+      if (!m.implicit && !['tcp', 'udp', 'sctp', 'udplite', 'dccp', 'icmp'].includes(m.module)) conds.push(`m:${m.module}`);
+      continue;
+    }
+    for (const o of m.options) conds.push(`m:${m.module}:${optKey(o)}`);
+  }
+  conds.sort();
+  const condKey = conds.join('\u0001');
+  const t = rule.target;
+  const targetKey = t ? `${t.goto ? 'g' : 'j'}:${t.name} ${t.options.map(optKey).join(' ')}` : '';
+  const terminal = !!t && (t.goto || TERMINAL.has(t.name));
+  // command token: the token right before the chain name
+  const text = rule.text;
+  let opStart = -1;
+  let opEnd = -1;
+  let prefix = '';
+  const chainStart = res.chainSpan && res.chainSpan.line === rule.line ? res.chainSpan.start : -1;
+  if (chainStart > 0) {
+    const before = text.slice(0, chainStart);
+    const m = /(--append|--insert|--replace|--delete|-[AIRD])\s*$/.exec(before);
+    if (m) {
+      opStart = m.index;
+      opEnd = m.index + m[1].length;
+      prefix = text.slice(0, opStart);
+    }
+  }
+  return { conds, condKey, fullKey: `${condKey}\u0002${targetKey}`, terminal, stateful, prefix, opStart, opEnd, command: res.format === 'command' };
+}
+
+// ------------------------------------------------------------------------------------------------ helpers
+
+function lineSpan(line: number, text: string): Span {
+  return { line, start: 0, end: text.length };
+}
+
+function opts(rule: Rule): { module: string; o: RuleOption }[] {
+  const out: { module: string; o: RuleOption }[] = [];
+  for (const m of rule.matches) for (const o of m.options) out.push({ module: m.module, o });
+  return out;
+}
+
+function hasState(rule: Rule, want: string): boolean {
+  for (const { o } of opts(rule)) {
+    if ((o.name === 'ctstate' || o.name === 'state') && !o.negated && (o.args[0] ?? '').split(',').includes(want)) return true;
+  }
+  return false;
+}
+
+function hasAnyState(rule: Rule): boolean {
+  return opts(rule).some(({ o }) => o.name === 'ctstate' || o.name === 'state');
+}
+
+function isUnconditional(f: RuleFacts): boolean {
+  return f.conds.length === 0;
+}
+
+function insertLineEdit(line: number, text: string): TextEdit {
+  return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${text}\n` };
+}
+
+function deleteLineEdit(line: number): TextEdit {
+  return { range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' };
+}
+
+function replaceEdit(span: Span, newText: string): TextEdit {
+  return { range: { start: { line: span.line, character: span.start }, end: { line: span.line, character: span.end } }, newText };
+}
+
+// ------------------------------------------------------------------------------------------------ context
+
+interface Probe {
+  proto: 'tcp' | 'udp' | 'esp';
+  port?: number;
+  what: string;
+}
+
+interface PreparedContext {
+  ctx?: LintContext;
+  interfaces?: Set<string>;
+  networks: { name: string; cidr: Cidr; driver?: string; ingress?: boolean }[];
+  hostCidrs: Cidr[];
+  nodeAddrs: Cidr[];
+  peers?: Cidr[];
+  published: PublishedPort[];
+  encrypted: boolean;
+  /** Line results of the node's current filter rules (relocated to negative lines). */
+  base: LineResult[];
+  baseAssumed: boolean;
+  probes: Probe[];
+}
+
+function prepareContext(ctx: LintContext | undefined): PreparedContext {
+  const networks: PreparedContext['networks'] = [];
+  for (const n of ctx?.networks ?? []) {
+    for (const s of n.subnets ?? []) {
+      const c = typeof s === 'string' ? parseCidr(s) : undefined;
+      if (c) networks.push({ name: n.name, cidr: c, driver: n.driver, ingress: n.ingress });
+    }
+  }
+  const hostCidrs: Cidr[] = [];
+  for (const i of ctx?.interfaces ?? []) for (const a of i.addresses ?? []) {
+    const c = parseCidr(a);
+    if (c) hostCidrs.push(c);
+  }
+  const nodeAddrs: Cidr[] = [];
+  for (const a of ctx?.nodeAddresses ?? []) {
+    const c = parseCidr(a.replace(/\/\d+$/, ''));
+    if (c) nodeAddrs.push(c);
+  }
+  for (const i of ctx?.interfaces ?? []) {
+    if (i.name === 'lo' || DOCKER_IFACE.test(i.name) || /^(veth|vx-|ov-)/.test(i.name)) continue;
+    for (const a of i.addresses ?? []) {
+      const c = parseCidr(a.replace(/\/\d+$/, ''));
+      if (c) nodeAddrs.push(c);
+    }
+  }
+  const peers = ctx?.peerAddresses ? ctx.peerAddresses.map((p) => parseCidr(p)).filter((c): c is Cidr => !!c) : undefined;
+  const base: LineResult[] = [];
+  let baseAssumed = false;
+  if (ctx?.filterRules) {
+    const st = newLineState('filter');
+    let i = 0;
+    for (const ll of logicalLines(ctx.filterRules)) {
+      const r = parseLogicalLine(ll, st);
+      if (r.table !== 'filter') continue;
+      base.push(relocateLineResult(r, -1_000_000 + i++));
+    }
+  } else {
+    baseAssumed = true;
+    const r = parseLogicalLine({ line: -1, text: '-A DOCKER-USER -j RETURN' }, newLineState('filter'));
+    base.push(r);
+  }
+  const control = ctx?.swarmPorts?.controlPort ?? 2377;
+  const gossip = ctx?.swarmPorts?.gossipPort ?? 7946;
+  const data = ctx?.swarmPorts?.dataPathPort ?? 4789;
+  const probes: Probe[] = [
+    { proto: 'tcp', port: control, what: `TCP ${control} (cluster management: managers' API and Raft — nodes cannot join and managers lose quorum)` },
+    { proto: 'tcp', port: gossip, what: `TCP ${gossip} (node gossip — nodes are marked down, overlay peers are not learned)` },
+    { proto: 'udp', port: gossip, what: `UDP ${gossip} (node gossip — nodes are marked down, overlay peers are not learned)` },
+    { proto: 'udp', port: data, what: `UDP ${data} (VXLAN overlay data plane — containers on different nodes and the ingress routing mesh stop working)` },
+    { proto: 'esp', what: 'ESP, IP protocol 50 (data plane of encrypted overlays, --opt encrypted)' },
+  ];
+  return {
+    ctx,
+    interfaces: ctx?.interfaces ? new Set(ctx.interfaces.map((i) => i.name)) : undefined,
+    networks,
+    hostCidrs,
+    nodeAddrs,
+    peers,
+    published: ctx?.publishedPorts ?? [],
+    encrypted: (ctx?.networks ?? []).some((n) => n.encrypted === true),
+    base,
+    baseAssumed,
+    probes,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ the linter
+
+interface Pass {
+  text: string;
+  results: LineResult[];
+  facts: Map<Rule, RuleFacts>;
+  ruleset: Ruleset;
+  kind: FileKind;
+  command: boolean;
+  diags: LintDiagnostic[];
+  pc: PreparedContext;
+  baseRules: Set<Rule>;
+  published: PublishedPort[];
+  docLines: string[];
+}
+
+/** Incremental linter: keeps per-line parse results between runs (one instance per document). */
+export class Linter {
+  private cache = new Map<string, { res: LineResult; facts?: RuleFacts }>();
+  private pc: PreparedContext = prepareContext(undefined);
+  private ruleByLine = new Map<number, Rule>();
+
+  constructor(ctx?: LintContext) {
+    this.setContext(ctx);
+  }
+
+  setContext(ctx: LintContext | undefined): void {
+    this.pc = prepareContext(ctx);
+  }
+
+  /** The rule that starts (or continues) on a 0-based line in the last linted text. */
+  ruleAt(line: number): Rule | undefined {
+    return this.ruleByLine.get(line);
+  }
+
+  lint(text: string, options?: LintOptions): LintResult {
+    const t0 = performance.now();
+    const budget = options?.budgetMs;
+    const state: LineState = newLineState(options?.defaultTable ?? 'filter');
+    const next = new Map<string, { res: LineResult; facts?: RuleFacts }>();
+    const results: LineResult[] = [];
+    const facts = new Map<Rule, RuleFacts>();
+    const diags: LintDiagnostic[] = [];
+    this.ruleByLine = new Map();
+    const lls = logicalLines(text);
+    let truncatedAt: number | undefined;
+    for (let k = 0; k < lls.length; k++) {
+      const ll = lls[k];
+      if (budget !== undefined && (k & 255) === 255 && performance.now() - t0 > budget) {
+        truncatedAt = ll.line;
+        break;
+      }
+      const key = `${lineStateKey(state)}\n${ll.text}`;
+      let entry = next.get(key) ? undefined : this.cache.get(key);
+      let res: LineResult;
+      if (entry) {
+        advanceLineState(ll.text, state);
+        res = entry.res.line === ll.line ? entry.res : relocateLineResult(entry.res, ll.line);
+        if (res !== entry.res) entry = { res, facts: entry.facts };
+      } else {
+        res = parseLogicalLine(ll, state);
+        entry = { res };
+      }
+      if (!next.has(key)) next.set(key, entry);
+      results.push(res);
+      if (res.rule) {
+        entry.facts ??= computeFacts(res.rule, res);
+        facts.set(res.rule, entry.facts);
+        this.ruleByLine.set(ll.line, res.rule);
+        if (ll.segments) for (const s of ll.segments) this.ruleByLine.set(s.line, res.rule);
+      }
+    }
+    this.cache = next;
+
+    const docLines = text.split('\n');
+    const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy'));
+    const kind = detectKind(results, command);
+    const baseRules = new Set<Rule>();
+    let all = results;
+    if (command) {
+      for (const r of this.pc.base) {
+        if (r.rule) {
+          baseRules.add(r.rule);
+          facts.set(r.rule, computeFacts(r.rule, r));
+        }
+      }
+      all = [...this.pc.base, ...results];
+    }
+    const ruleset = assembleRuleset(all);
+    const pass: Pass = { text, results, facts, ruleset, kind, command, diags, pc: this.pc, baseRules, published: [], docLines };
+    pass.published = publishedPorts(pass);
+
+    // the parser's own (syntax) diagnostics, for this document only
+    for (const d of ruleset.diagnostics) {
+      if (d.span.line < 0) continue;
+      diags.push({ code: d.code, severity: d.severity, message: d.message, span: d.span, fixes: [] });
+    }
+    checkPlacement(pass);
+    checkInsertOrder(pass);
+    checkChains(pass);
+    checkDockerUser(pass);
+    checkControlPlane(pass);
+    checkNodeFacts(pass);
+    if (truncatedAt !== undefined) {
+      diags.push({ code: 'lint/truncated', severity: 'info', message: `lint stopped at line ${truncatedAt + 1}: the file took longer than ${budget} ms to check; later lines were not linted`, span: { line: truncatedAt, start: 0, end: 0 }, fixes: [] });
+    }
+    diags.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start || a.code.localeCompare(b.code));
+    return { diagnostics: dedupe(diags), kind, ruleCount: results.reduce((n, r) => n + (r.rule ? 1 : 0), 0) };
+  }
+}
+
+function dedupe(diags: LintDiagnostic[]): LintDiagnostic[] {
+  const seen = new Set<string>();
+  const out: LintDiagnostic[] = [];
+  for (const d of diags) {
+    const k = `${d.code}|${d.span.line}|${d.span.start}|${d.span.end}|${d.message}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(d);
+  }
+  return out;
+}
+
+/** Lints a rule file once (no cache kept). */
+export function lintRules(text: string, ctx?: LintContext, options?: LintOptions): LintResult {
+  return new Linter(ctx).lint(text, options);
+}
+
+function detectKind(results: LineResult[], command: boolean): FileKind {
+  if (command) return 'proposal';
+  for (const r of results) {
+    if ((r.kind === 'chain' || r.kind === 'new-chain') && r.chain && DOCKER_MARKERS.test(r.chain)) return 'dump';
+    if (r.kind === 'rule' && r.rule?.target && r.rule.op === 'A') {
+      const t = r.rule.target.name;
+      if (r.rule.chain === 'FORWARD' && (t === 'DOCKER-USER' || t === 'DOCKER-ISOLATION-STAGE-1' || t === 'DOCKER-FORWARD')) return 'dump';
+      if (r.rule.table === 'nat' && (t === 'DOCKER' || t === 'DOCKER-INGRESS' || t === 'DOCKER_OUTPUT')) return 'dump';
+    }
+  }
+  return 'proposal';
+}
+
+function publishedPorts(p: Pass): PublishedPort[] {
+  const out: PublishedPort[] = [...p.pc.published];
+  const seen = new Set(out.map((x) => `${x.protocol}/${x.port}`));
+  const add = (port: number, protocol: string, mode: 'ingress' | 'host', targetPort?: number): void => {
+    if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'sctp') return;
+    const k = `${protocol}/${port}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push({ port, protocol, mode, targetPort });
+  };
+  const scan = (rules: Iterable<Rule>): void => {
+    for (const r of rules) {
+      if (!r.target || !r.protocol) continue;
+      const dport = opts(r).find(({ o }) => o.name === 'dport' && !o.negated);
+      if (!dport || !/^\d+$/.test(dport.o.args[0] ?? '')) continue;
+      const port = Number(dport.o.args[0]);
+      const proto = protoName(r.protocol.value);
+      if (r.table === 'nat' && (r.chain === 'DOCKER-INGRESS' || r.chain === 'DOCKER') && r.target.name === 'DNAT') {
+        const to = r.target.options.find((o) => o.name === 'to-destination')?.args[0] ?? '';
+        const tp = /:(\d+)$/.exec(to);
+        add(port, proto, r.chain === 'DOCKER-INGRESS' ? 'ingress' : 'host', tp ? Number(tp[1]) : undefined);
+      } else if (r.table === 'filter' && r.chain === 'DOCKER-INGRESS' && r.target.name === 'ACCEPT' && !hasAnyState(r)) {
+        add(port, proto, 'ingress', port);
+      }
+    }
+  };
+  scan(p.ruleset.rules);
+  for (const b of p.pc.base) if (b.rule) scan([b.rule]);
+  return out;
+}
+
+function isDockerLike(rule: Rule): boolean {
+  if (rule.target && (rule.target.name.startsWith('DOCKER') || rule.target.name === 'DOCKER_OUTPUT')) return true;
+  if (rule.inInterface && DOCKER_IFACE.test(rule.inInterface.value)) return true;
+  if (rule.outInterface && DOCKER_IFACE.test(rule.outInterface.value)) return true;
+  return opts(rule).some(({ o }) => o.name === 'match-set' && (o.args[0] ?? '').startsWith('docker-'));
+}
+
+function dockerOwnedInDump(p: Pass, rule: Rule): boolean {
+  if (p.kind !== 'dump') return false;
+  if (DOCKER_OWNED.test(rule.chain)) return true;
+  return rule.chain === 'FORWARD' && isDockerLike(rule);
+}
+
+function add(p: Pass, code: string, severity: Severity, message: string, span: Span, fixes: LintFix[] = [], related?: LintDiagnostic['related']): void {
+  p.diags.push({ code, severity, message, span, fixes, related });
+}
+
+/** The doc rules in source order (not base rules), with their facts. */
+function* docRules(p: Pass): Generator<{ rule: Rule; f: RuleFacts; res: LineResult }> {
+  for (const res of p.results) {
+    if (!res.rule || res.kind !== 'rule') continue;
+    const f = p.facts.get(res.rule);
+    if (f) yield { rule: res.rule, f, res };
+  }
+}
+
+/** A replacement of the chain token with DOCKER-USER (`-I DOCKER-USER` for command-line appends). */
+function moveToDockerUserFix(p: Pass, rule: Rule, f: RuleFacts, res: LineResult, extra: TextEdit[] = []): LintFix | undefined {
+  if (!res.chainSpan || f.opStart < 0 || res.chainSpan.line !== rule.line) return undefined;
+  const useInsert = f.command && rule.op === 'A';
+  const edits: TextEdit[] = [];
+  if (useInsert) {
+    edits.push(replaceEdit({ line: rule.line, start: f.opStart, end: res.chainSpan.end }, '-I DOCKER-USER'));
+  } else edits.push(replaceEdit(res.chainSpan, 'DOCKER-USER'));
+  edits.push(...extra);
+  return { title: useInsert ? 'Insert the rule into DOCKER-USER (-I DOCKER-USER)' : 'Move the rule to DOCKER-USER', edits };
+}
+
+/** Edits replacing `--dport N` (tcp/udp) with `-m conntrack --ctorigdstport N --ctdir ORIGINAL`. */
+function ctorigEdit(p: Pass, o: RuleOption, module: string): TextEdit | undefined {
+  if (module !== 'tcp' && module !== 'udp' && module !== 'sctp') return undefined;
+  const line = p.docLines[o.span.line] ?? '';
+  let start = o.span.start;
+  let neg = o.negated;
+  const raw = line.slice(o.span.start, o.span.end);
+  if (!raw.startsWith('!') && o.negated) {
+    const before = line.slice(0, start);
+    const m = /!\s+$/.exec(before);
+    if (m) start = m.index;
+    else neg = false;
+  }
+  if (!/(dport|destination-port)/.test(raw)) return undefined;
+  const arg = o.args[0] ?? '';
+  return replaceEdit({ line: o.span.line, start, end: o.span.end }, `-m conntrack ${neg ? '! ' : ''}--ctorigdstport ${arg} --ctdir ORIGINAL`);
+}
+
+// ------------------------------------------------------------------------------------------------ checks
+
+/** Rules in chains Docker owns, in FORWARD, or in INPUT for forwarded (published) traffic. */
+function checkPlacement(p: Pass): void {
+  for (const { rule, f, res } of docRules(p)) {
+    if (rule.table !== 'filter' || rule.op === 'D') continue;
+    const chain = rule.chain;
+    if (DOCKER_OWNED.test(chain)) {
+      if (p.kind === 'dump') continue;
+      const fix = moveToDockerUserFix(p, rule, f, res);
+      add(p, 'swarm/not-docker-user', 'warning',
+        `${chain} is Docker's own chain: Docker flushes and rewrites it whenever networks, services or the daemon restart, so this rule silently disappears (and may run after Docker's ACCEPTs). Rules that filter container and Swarm ingress traffic belong in DOCKER-USER, which Docker jumps to first and never touches.`,
+        res.chainSpan ?? rule.span, fix ? [fix] : []);
+      continue;
+    }
+    if (chain === 'FORWARD') {
+      if (p.kind === 'dump' && isDockerLike(rule)) continue;
+      if (rule.target?.name === 'DOCKER-USER') continue;
+      const fix = moveToDockerUserFix(p, rule, f, res);
+      const sev: Severity = p.kind === 'dump' ? 'info' : 'warning';
+      const why = rule.op === 'A'
+        ? "appended to FORWARD it runs after Docker's own FORWARD rules, which already ACCEPT traffic to containers and to the Swarm ingress network (docker_gwbridge), so it never sees that traffic"
+        : 'inserted into FORWARD it runs before DOCKER-USER only until Docker re-inserts its jump at the top (daemon restart, network changes)';
+      add(p, 'swarm/not-docker-user', sev, `Rule in FORWARD instead of DOCKER-USER: ${why}. Put container/published-port filtering in DOCKER-USER.`, res.chainSpan ?? rule.span, fix ? [fix] : []);
+      continue;
+    }
+    if (chain === 'INPUT') checkInput(p, rule, f, res);
+  }
+}
+
+function ruleDports(rule: Rule): { module: string; o: RuleOption; set?: PortSet }[] {
+  return opts(rule)
+    .filter(({ o }) => o.name === 'dport' || o.name === 'dports')
+    .map(({ module, o }) => ({ module, o, set: parsePorts(o.args[0] ?? '') }));
+}
+
+function protoMatches(rule: Rule, proto: string): boolean {
+  if (!rule.protocol) return true;
+  const v = protoName(rule.protocol.value);
+  if (v === 'all') return true;
+  return rule.protocol.negated ? v !== proto : v === proto;
+}
+
+function checkInput(p: Pass, rule: Rule, f: RuleFacts, res: LineResult): void {
+  // traffic to containers is forwarded: INPUT never sees it
+  const toContainer = (rule.outInterface && DOCKER_IFACE.test(rule.outInterface.value) && !rule.outInterface.negated)
+    || (rule.destination && !rule.destination.negated && (() => {
+      const c = parseCidr(rule.destination.value);
+      if (!c) return false;
+      const nets = p.pc.networks.length ? p.pc.networks.map((n) => n.cidr) : ['172.17.0.0/16', '172.18.0.0/16'].map((x) => parseCidr(x) as Cidr);
+      return nets.some((n) => contains(n, c));
+    })());
+  if (toContainer) {
+    const fix = moveToDockerUserFix(p, rule, f, res);
+    add(p, 'swarm/not-docker-user', 'warning', 'This rule matches traffic to containers, which is forwarded (FORWARD → DOCKER-USER), never delivered to INPUT: it has no effect. Put it in DOCKER-USER.', res.chainSpan ?? rule.span, fix ? [fix] : []);
+    return;
+  }
+  for (const d of ruleDports(rule)) {
+    if (!d.set) continue;
+    const hit = p.published.find((pp) => portIn(d.set as PortSet, pp.port) !== d.o.negated && protoMatches(rule, pp.protocol));
+    if (!hit) continue;
+    const edit = d.o.name === 'dport' ? ctorigEdit(p, d.o, d.module) : undefined;
+    const fix = moveToDockerUserFix(p, rule, f, res, edit ? [edit] : []);
+    const via = hit.mode === 'host'
+      ? `it is DNATed to the container${hit.targetPort ? ` port ${hit.targetPort}` : ''} and forwarded`
+      : 'Swarm ingress DNATs it to 172.18.0.2 (ingress_sbox on docker_gwbridge) and forwards it';
+    add(p, 'swarm/input-published-port', 'warning',
+      `Port ${hit.port}/${hit.protocol} is a published port${hit.service ? ` (service ${hit.service})` : ''}: ${via} in PREROUTING, so it never reaches INPUT and this rule never matches it. Filter it in DOCKER-USER with -m conntrack --ctorigdstport ${hit.port}.`,
+      d.o.span, fix ? [{ ...fix, title: 'Move to DOCKER-USER matching the original destination port (conntrack)' }] : []);
+    return;
+  }
+}
+
+/** `-I` after `-A` lines of the same chain: lands before them. */
+function checkInsertOrder(p: Pass): void {
+  const appended = new Map<string, number[]>();
+  for (const { rule, f } of docRules(p)) {
+    const k = `${rule.table} ${rule.chain}`;
+    if (rule.op === 'A') {
+      const a = appended.get(k) ?? [];
+      a.push(rule.line);
+      appended.set(k, a);
+    } else if (rule.op === 'I') {
+      const a = appended.get(k);
+      const pos = rule.position ?? 1;
+      if (!a || a.length === 0 || pos > a.length) continue;
+      if (p.kind === 'dump' && dockerOwnedInDump(p, rule)) continue;
+      const fixes: LintFix[] = [];
+      if (rule.position === undefined && f.opStart >= 0 && !(f.command && rule.chain === 'DOCKER-USER')) {
+        fixes.push({ title: 'Append (-A) so the rule keeps its place in file order', edits: [replaceEdit({ line: rule.line, start: f.opStart, end: f.opEnd }, '-A')] });
+      }
+      const lines = a.slice(0, 3).map((l) => l + 1).join(', ');
+      add(p, 'rules/insert-order', 'warning',
+        `-I inserts at position ${pos} of ${rule.chain}: this rule runs BEFORE the ${a.length} rule(s) appended earlier in this file (line${a.length > 1 ? 's' : ''} ${lines}${a.length > 3 ? ', …' : ''}), not after them as the file order suggests.`,
+        { line: rule.line, start: f.opStart >= 0 ? f.opStart : rule.span.start, end: f.opStart >= 0 ? f.opEnd : rule.span.end }, fixes);
+    }
+  }
+}
+
+/** Per chain (effective order): shadowed rules, duplicates, rules after the final RETURN. */
+function checkChains(p: Pass): void {
+  for (const table of p.ruleset.tables.values()) {
+    for (const chain of table.chains.values()) {
+      const shadowers = new Map<string, Rule>();
+      const seen = new Map<string, Rule>();
+      let uncond: Rule | undefined;
+      for (const rule of chain.rules) {
+        const f = p.facts.get(rule);
+        if (!f) continue;
+        const mine = !p.baseRules.has(rule) && rule.line >= 0;
+        const skip = !mine || dockerOwnedInDump(p, rule);
+        if (uncond && !skip) {
+          const uf = p.facts.get(uncond);
+          const u = uncond;
+          if (u.target?.name === 'RETURN' && chain.name === 'DOCKER-USER') {
+            afterReturn(p, rule, f, u);
+          } else {
+            add(p, 'rules/shadowed', 'warning',
+              `Never reached: the rule on ${u.line >= 0 ? `line ${u.line + 1}` : "the node's current rules"} (\`${u.target?.goto ? '-g' : '-j'} ${u.target?.name ?? ''}\` without conditions) takes every packet in ${chain.name} before this one.`,
+              rule.span, [], u.line >= 0 ? [{ span: u.span, message: 'the rule that takes every packet' }] : undefined);
+            void uf;
+          }
+          continue;
+        }
+        if (!skip) {
+          const dup = seen.get(f.fullKey);
+          if (dup) {
+            add(p, 'rules/duplicate', 'warning', `Duplicate of the rule on ${dup.line >= 0 ? `line ${dup.line + 1}` : "the node's current rules"}: the same match and target twice in ${chain.name}; the second copy never changes anything.`,
+              rule.span, [{ title: 'Delete the duplicate line', edits: [deleteLineEdit(rule.line)] }], dup.line >= 0 ? [{ span: dup.span, message: 'first copy' }] : undefined);
+          } else {
+            const by = findShadower(shadowers, f);
+            if (by && by !== rule) {
+              add(p, 'rules/shadowed', 'warning',
+                `Never reached: the earlier rule on ${by.line >= 0 ? `line ${by.line + 1}` : "the node's current rules"} (\`-j ${by.target?.name ?? ''}\`) matches every packet this rule matches (its conditions are a subset of this rule's).`,
+                rule.span, [], by.line >= 0 ? [{ span: by.span, message: 'the shadowing rule' }] : undefined);
+            }
+          }
+        }
+        if (!seen.has(f.fullKey)) seen.set(f.fullKey, rule);
+        if (f.terminal && !f.stateful && !shadowers.has(f.condKey)) shadowers.set(f.condKey, rule);
+        if (f.terminal && !f.stateful && isUnconditional(f) && !uncond) uncond = rule;
+      }
+    }
+  }
+}
+
+function findShadower(shadowers: Map<string, Rule>, f: RuleFacts): Rule | undefined {
+  const n = f.conds.length;
+  if (shadowers.size === 0) return undefined;
+  if (n > 10) {
+    // only cheap probes for very long rules: empty set, singletons and the full set
+    const e = shadowers.get('');
+    if (e) return e;
+    for (const c of f.conds) {
+      const s = shadowers.get(c);
+      if (s) return s;
+    }
+    const full = shadowers.get(f.condKey);
+    return full;
+  }
+  const total = 1 << n;
+  for (let mask = 0; mask < total; mask++) {
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) if (mask & (1 << i)) parts.push(f.conds[i]);
+    const s = shadowers.get(parts.join('\u0001'));
+    if (s) return s;
+  }
+  return undefined;
+}
+
+function afterReturn(p: Pass, rule: Rule, f: RuleFacts, ret: Rule): void {
+  const fromBase = ret.line < 0;
+  const fixes: LintFix[] = [];
+  if (fromBase) {
+    // command lines appended after Docker's RETURN: delete and re-append it around the appends
+    const appends = [...docRules(p)].filter((x) => x.rule.chain === 'DOCKER-USER' && x.rule.op === 'A' && x.rule.table === 'filter');
+    if (appends.length) {
+      const first = appends[0];
+      const last = appends[appends.length - 1];
+      const pre = first.f.prefix || 'iptables ';
+      fixes.push({
+        title: "Delete Docker's RETURN before appending and re-append it after the last rule",
+        edits: [insertLineEdit(first.rule.line, `${pre}-D DOCKER-USER -j RETURN`), insertLineEdit(last.rule.line + 1, `${last.f.prefix || pre}-A DOCKER-USER -j RETURN`)],
+      });
+    }
+    if (f.opStart >= 0 && appends.length === 1) {
+      fixes.push({ title: 'Insert (-I) instead of append', edits: [replaceEdit({ line: rule.line, start: f.opStart, end: f.opEnd }, '-I')] });
+    }
+    const sev: Severity = p.pc.baseAssumed ? 'info' : 'warning';
+    const where = p.pc.baseAssumed
+      ? 'Docker ≤ 27 creates DOCKER-USER with a final `-A DOCKER-USER -j RETURN`'
+      : `the node${p.pc.ctx?.nodeName ? ` ${p.pc.ctx.nodeName}` : ''} already ends DOCKER-USER with \`-j RETURN\``;
+    add(p, 'docker-user/after-return', sev, `${where}: \`-A\` appends after it, so this rule is never reached. Use -I, or delete the RETURN and re-append it after your rules.`, rule.span, fixes);
+    return;
+  }
+  if (rule.op === 'A' && ret.op === 'A' && rule.line > ret.line && !f.command) {
+    fixes.push({ title: 'Move this rule above the final RETURN', edits: [insertLineEdit(ret.line, p.docLines[rule.line]?.replace(/\r$/, '') ?? rule.text), deleteLineEdit(rule.line)] });
+  }
+  add(p, 'docker-user/after-return', 'warning', `Never reached: DOCKER-USER returns unconditionally on line ${ret.line + 1} (\`-j RETURN\`), so Docker's own rules decide before this rule is evaluated.`, rule.span, fixes, [{ span: ret.span, message: 'the final RETURN' }]);
+}
+
+/** DOCKER-USER specifics: ESTABLISHED before a default deny, final RETURN, matching after DNAT. */
+function checkDockerUser(p: Pass): void {
+  const filter = p.ruleset.tables.get('filter');
+  const du = filter?.chains.get('DOCKER-USER');
+  if (du) {
+    let est = false;
+    for (const rule of du.rules) {
+      const f = p.facts.get(rule);
+      if (!f) continue;
+      const t = rule.target?.name ?? '';
+      if ((t === 'ACCEPT' || t === 'RETURN') && hasState(rule, 'ESTABLISHED')) est = true;
+      if (est) break;
+      if (!DENY.has(t) || hasAnyState(rule)) continue;
+      if (opts(rule).some(({ o }) => PORT_OPTS.has(o.name) || o.name === 'sport' || o.name === 'sports')) continue;
+      if (rule.outInterface && !rule.outInterface.negated && !rule.inInterface) continue; // egress block
+      if (p.baseRules.has(rule) || rule.line < 0) break;
+      const res = p.results.find((r) => r.rule === rule);
+      const pre = f.prefix;
+      const edit = rule.op === 'I'
+        ? insertLineEdit(rule.line + 1, `${pre}-I DOCKER-USER${rule.position !== undefined ? ` ${rule.position}` : ''} ${ESTABLISHED_LINE}`)
+        : insertLineEdit(rule.line, `${pre}-A DOCKER-USER ${ESTABLISHED_LINE}`);
+      void res;
+      add(p, 'docker-user/missing-established', 'warning',
+        `This ${t} runs before any \`-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\`: it also drops the replies of connections your containers opened (and of published services' established flows). Accept RELATED,ESTABLISHED first.`,
+        rule.span, [{ title: 'Insert a RELATED,ESTABLISHED RETURN rule before it', edits: [edit] }]);
+      break;
+    }
+    // final RETURN in a user's complete DOCKER-USER definition (restore / -S style file)
+    if (p.kind === 'proposal' && !p.command) {
+      const mine = du.rules.filter((r) => !p.baseRules.has(r));
+      const last = mine[mine.length - 1];
+      const lf = last ? p.facts.get(last) : undefined;
+      if (last && lf && !(last.target?.name === 'RETURN' && isUnconditional(lf))) {
+        const pre = lf.prefix;
+        add(p, 'docker-user/missing-return', 'info',
+          'DOCKER-USER does not end with `-j RETURN`. Falling off the end returns too, but Docker (≤ 27) and most guides end it with an explicit RETURN so that rules appended later are visibly misplaced; add it to make the intent explicit.',
+          last.span, [{ title: 'Append -A DOCKER-USER -j RETURN', edits: [insertLineEdit(last.line + 1, `${pre}-A DOCKER-USER -j RETURN`)] }]);
+      }
+    }
+  }
+  // matching after DNAT
+  for (const { rule, res } of docRules(p)) {
+    if (rule.table !== 'filter' || rule.chain !== 'DOCKER-USER' || rule.op === 'D') continue;
+    const egress = (rule.inInterface && !rule.inInterface.negated && DOCKER_IFACE.test(rule.inInterface.value)) || (rule.outInterface && !rule.outInterface.negated && !DOCKER_IFACE.test(rule.outInterface.value));
+    if (!egress) {
+      for (const d of ruleDports(rule)) {
+        if (d.o.name !== 'dport' && d.o.name !== 'dports') continue;
+        const edit = d.o.name === 'dport' ? ctorigEdit(p, d.o, d.module) : undefined;
+        const fixes: LintFix[] = edit ? [{ title: 'Match the original destination port: -m conntrack --ctorigdstport', edits: [edit] }] : [];
+        const hit = d.set ? p.published.find((pp) => portIn(d.set as PortSet, pp.port) !== d.o.negated && protoMatches(rule, pp.protocol)) : undefined;
+        if (hit) {
+          const sameAfter = hit.mode !== 'host' && (hit.targetPort === undefined || hit.mode === 'ingress');
+          const msg = sameAfter
+            ? `Packets in DOCKER-USER are already DNATed: for the Swarm ingress port ${hit.port} the destination is now 172.18.0.2:${hit.port} (ingress_sbox), so \`--dport ${hit.port}\` only matches by coincidence and also matches any other forwarded traffic to port ${hit.port}. Match what the client asked for with -m conntrack --ctorigdstport ${hit.port} --ctdir ORIGINAL.`
+            : `Packets in DOCKER-USER are already DNATed: published port ${hit.port} now has destination port ${hit.targetPort ?? '(the container port)'}, so \`--dport ${hit.port}\` never matches it. Use -m conntrack --ctorigdstport ${hit.port}.`;
+          add(p, 'swarm/match-after-dnat', sameAfter ? 'info' : 'warning', msg, d.o.span, fixes);
+        } else {
+          add(p, 'swarm/match-after-dnat', 'info',
+            `If port ${d.o.args[0] ?? ''} is a published port: packets in DOCKER-USER are already DNATed (Swarm ingress → 172.18.0.2, -p/host mode → the container's port), so \`--dport\` sees the port after DNAT. -m conntrack --ctorigdstport matches what the client asked for.`,
+            d.o.span, fixes);
+        }
+      }
+    }
+    // -d <host address> never matches after DNAT
+    if (rule.destination && !rule.destination.negated && p.pc.nodeAddrs.length) {
+      const c = parseCidr(rule.destination.value);
+      if (c && p.pc.nodeAddrs.some((n) => contains(c, n)) && !p.pc.networks.some((n) => overlaps(n.cidr, c))) {
+        const line = p.docLines[rule.destination.span.line] ?? '';
+        const raw = line.slice(rule.destination.span.start, rule.destination.span.end);
+        const fixes: LintFix[] = /^(-d|--destination|--dst)\b/.test(raw)
+          ? [{ title: 'Match the original destination address: -m conntrack --ctorigdst', edits: [replaceEdit(rule.destination.span, `-m conntrack --ctorigdst ${rule.destination.value}`)] }]
+          : [];
+        add(p, 'swarm/match-after-dnat', 'warning',
+          `${rule.destination.value} is an address of this node${p.pc.ctx?.nodeName ? ` (${p.pc.ctx.nodeName})` : ''}, but packets in DOCKER-USER are already DNATed to 172.18.0.2 (Swarm ingress) or to a container: \`-d\` never matches. Use -m conntrack --ctorigdst ${rule.destination.value}.`,
+          rule.destination.span, fixes);
+      }
+    }
+    void res;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ control plane
+
+type Verdict = 'yes' | 'maybe' | 'no';
+
+function probeMatch(p: Pass, rule: Rule, probe: Probe, chain: string): Verdict {
+  let v: Verdict = 'yes';
+  const maybe = (): void => {
+    if (v === 'yes') v = 'maybe';
+  };
+  if (rule.protocol) {
+    const name = protoName(rule.protocol.value);
+    if (name !== 'all') {
+      const eq = name === probe.proto;
+      if (eq === rule.protocol.negated) return 'no';
+    }
+  }
+  if (rule.fragment) maybe();
+  const local = chain === 'INPUT' ? rule.inInterface : rule.outInterface;
+  if (local && local.value === 'lo' && !local.negated) return 'no';
+  if (local) maybe();
+  const remoteAddr = chain === 'INPUT' ? rule.source : rule.destination;
+  if (remoteAddr) {
+    const c = parseCidr(remoteAddr.value);
+    if (c && p.pc.peers && p.pc.peers.length) {
+      const inside = p.pc.peers.filter((x) => contains(c, x)).length;
+      const anyIn = remoteAddr.negated ? inside < p.pc.peers.length : inside > 0;
+      const allIn = remoteAddr.negated ? inside === 0 : inside === p.pc.peers.length;
+      if (!anyIn) return 'no';
+      if (!allIn) maybe();
+    } else maybe();
+  }
+  if (chain === 'INPUT' ? rule.destination : rule.source) maybe();
+  for (const m of rule.matches) {
+    for (const o of m.options) {
+      switch (o.name) {
+        case 'dport':
+        case 'dports':
+        case 'ports':
+        case 'ctorigdstport': {
+          if (probe.port === undefined) return 'no';
+          const set = parsePorts(o.args[0] ?? '');
+          if (!set) {
+            maybe();
+            break;
+          }
+          if (portIn(set, probe.port) === o.negated) return 'no';
+          break;
+        }
+        case 'sport':
+        case 'sports': {
+          if (probe.port === undefined) return 'no';
+          const set = parsePorts(o.args[0] ?? '');
+          if (!set) maybe();
+          else if (portIn(set, probe.port) === o.negated) return 'no';
+          else maybe();
+          break;
+        }
+        case 'ctstate':
+        case 'state': {
+          const states = (o.args[0] ?? '').split(',');
+          if (states.includes('NEW') === o.negated) return 'no';
+          break;
+        }
+        case 'pol':
+          if (o.args[0] === 'none' && probe.proto === 'udp' && probe.port === (p.pc.ctx?.swarmPorts?.dataPathPort ?? 4789)) return 'no';
+          maybe();
+          break;
+        case 'dir':
+        case 'comment':
+        case 'ctdir':
+          break;
+        case 'espspi':
+          maybe();
+          break;
+        default:
+          maybe();
+      }
+    }
+    if (m.options.length === 0 && !m.implicit && !['tcp', 'udp', 'esp', 'conntrack', 'state'].includes(m.module)) maybe();
+  }
+  return v;
+}
+
+interface Hit {
+  rule: Rule;
+  certain: boolean;
+  probes: Probe[];
+}
+
+/** Walks a chain for a probe: 'accepted' stops, drops are recorded, jumps to user chains are followed. */
+function walk(p: Pass, tableRules: Map<string, Rule[]>, rules: Rule[], probe: Probe, chain: string, hits: Map<Rule, Hit>, depth: number): 'accepted' | 'dropped' | 'continue' {
+  for (const rule of rules) {
+    const v = probeMatch(p, rule, probe, chain);
+    if (v === 'no') continue;
+    const t = rule.target?.name;
+    if (!t) continue;
+    if (t === 'ACCEPT') return 'accepted';
+    if (DENY.has(t)) {
+      const h = hits.get(rule) ?? { rule, certain: false, probes: [] };
+      h.probes.push(probe);
+      if (v === 'yes') h.certain = true;
+      hits.set(rule, h);
+      if (v === 'yes') return 'dropped';
+      continue;
+    }
+    if (t === 'RETURN') {
+      if (v === 'yes') return 'continue';
+      continue;
+    }
+    const sub = tableRules.get(t);
+    if (sub && depth < 5) {
+      const r = walk(p, tableRules, sub, probe, chain, hits, depth + 1);
+      if (r === 'accepted' && v === 'yes') return 'accepted';
+      if (r === 'dropped' && v === 'yes') return 'dropped';
+      if (rule.target?.goto && v === 'yes') return 'continue';
+    }
+  }
+  return 'continue';
+}
+
+function checkControlPlane(p: Pass): void {
+  const filter = p.ruleset.tables.get('filter');
+  if (!filter) return;
+  const tableRules = new Map<string, Rule[]>();
+  for (const c of filter.chains.values()) tableRules.set(c.name, c.rules);
+  for (const chainName of ['INPUT', 'OUTPUT']) {
+    const chain = filter.chains.get(chainName);
+    if (!chain) continue;
+    const hits = new Map<Rule, Hit>();
+    const policyCut: Probe[] = [];
+    for (const probe of p.pc.probes) {
+      const r = walk(p, tableRules, chain.rules, probe, chainName, hits, 0);
+      if (r === 'continue' && chain.policy === 'DROP') policyCut.push(probe);
+    }
+    const encryptedSev = (probes: Probe[], certain: boolean): Severity => {
+      const onlyEsp = probes.every((x) => x.proto === 'esp');
+      if (onlyEsp) return p.pc.encrypted && certain ? 'error' : 'warning';
+      return certain ? 'error' : 'warning';
+    };
+    for (const h of hits.values()) {
+      const rule = h.rule;
+      if (p.baseRules.has(rule) || rule.line < 0) continue;
+      const sev = encryptedSev(h.probes, h.certain);
+      const dir = chainName === 'INPUT' ? 'from' : 'to';
+      add(p, 'swarm/cuts-control-plane', sev,
+        `This ${rule.target?.name ?? 'DROP'} ${h.certain ? 'cuts' : 'may cut'} Swarm traffic ${dir} the other nodes: ${h.probes.map((x) => x.what).join('; ')}. Accept these ports from the other Swarm nodes before it${h.certain ? '' : ' (or make sure its conditions exclude them)'}.`,
+        rule.span);
+    }
+    if (policyCut.length && chain.declLine !== undefined && chain.declLine >= 0) {
+      const text = p.docLines[chain.declLine] ?? '';
+      add(p, 'swarm/cuts-control-plane', encryptedSev(policyCut, true),
+        `Policy DROP on ${chainName} with no earlier ACCEPT for Swarm traffic: ${policyCut.map((x) => x.what).join('; ')}. Accept them from the other Swarm nodes.`,
+        lineSpan(chain.declLine, text.replace(/\r$/, '')));
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ node facts
+
+function checkNodeFacts(p: Pass): void {
+  const ctx = p.pc.ctx;
+  if (!ctx) return;
+  const node = ctx.nodeName ? `node ${ctx.nodeName}` : 'the selected node';
+  for (const { rule } of docRules(p)) {
+    if (rule.op === 'D' || dockerOwnedInDump(p, rule)) continue;
+    if (p.pc.interfaces) {
+      for (const b of [rule.inInterface, rule.outInterface]) {
+        if (!b) continue;
+        const name = b.value;
+        const known = name.endsWith('+') ? [...p.pc.interfaces].some((i) => i.startsWith(name.slice(0, -1))) : p.pc.interfaces.has(name);
+        if (known) continue;
+        const list = [...p.pc.interfaces].filter((i) => !/^veth/.test(i)).slice(0, 10).join(', ');
+        const extra = /^br-[0-9a-f]{12}$/.test(name) ? ` (${name} is the bridge of a user-defined network that does not exist on this node)` : '';
+        add(p, 'node/unknown-interface', 'warning', `There is no interface ${name} on ${node}${extra}: this match never ${b.negated ? 'fails' : 'succeeds'} there. Interfaces: ${list}.`, b.span);
+      }
+    }
+    if (p.pc.networks.length && rule.table === 'filter') {
+      const denies = DENY.has(rule.target?.name ?? '');
+      for (const [b, word] of [[rule.source, 'from'], [rule.destination, 'to']] as const) {
+        if (!b) continue;
+        const c = parseCidr(b.value);
+        if (!c) continue;
+        const nets = p.pc.networks.filter((n) => overlaps(n.cidr, c));
+        const host = p.pc.hostCidrs.some((h) => overlaps(h, c));
+        if (word === 'to' && !b.negated && nets.length === 0 && !host && isPrivate(c) && rule.chain === 'DOCKER-USER') {
+          add(p, 'node/unknown-subnet', 'warning', `${b.value} matches no Docker network on ${node} (networks: ${p.pc.networks.map((n) => `${n.name} ${n.cidr.text}`).join(', ')}): this rule never matches container traffic there.`, b.span);
+          continue;
+        }
+        if (denies && !b.negated) {
+          const inner = nets.filter((n) => contains(c, n.cidr) && (c.lo !== n.cidr.lo || c.hi !== n.cidr.hi));
+          if (inner.length) {
+            const kind = (n: (typeof inner)[number]): string => (n.ingress ? 'ingress' : n.driver === 'overlay' ? 'overlay' : n.driver ?? 'Docker');
+            add(p, 'node/matches-network', 'info',
+              `This ${rule.target?.name} also matches ${inner.slice(0, 3).map((n) => `${kind(n)} traffic ${word} ${n.cidr.text} of network ${n.name}`).join(', ')}${inner.length > 3 ? ', …' : ''} on ${node}.`,
+              b.span);
+          }
+        }
+      }
+    }
+  }
+}

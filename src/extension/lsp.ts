@@ -1,0 +1,37 @@
+/**
+ * Starts the swarmnet DOCKER-USER linter language server (dist/server.js, over IPC) for `iptables` documents,
+ * and forwards node facts to it for node-aware linting.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { LintContext } from '../core/lint/types';
+
+export const NODE_CONTEXT_NOTIFICATION = 'swarmnet/nodeContext';
+
+export function startLanguageClient(context: vscode.ExtensionContext): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'iptables' },
+      { scheme: 'untitled', language: 'iptables' },
+      { scheme: 'swarmnet-ns', language: 'iptables' },
+    ],
+    diagnosticCollectionName: 'swarmnet',
+  };
+  const client = new LanguageClient('swarmnet.lint', 'Swarm DOCKER-USER Linter', serverOptions, clientOptions);
+  context.subscriptions.push({ dispose: () => void client.stop() });
+  void client.start().catch((e: unknown) => {
+    void vscode.window.showErrorMessage(`Swarm linter failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  return client;
+}
+
+/** Lint the document `uri` against a node's facts (interfaces, networks, current rules, swarm ports). */
+export async function sendNodeContext(client: LanguageClient, uri: vscode.Uri | string, ctx: LintContext | undefined): Promise<void> {
+  if (client.needsStart()) await client.start();
+  await client.sendNotification(NODE_CONTEXT_NOTIFICATION, { uri: typeof uri === 'string' ? uri : uri.toString(), context: ctx ?? null });
+}
