@@ -554,7 +554,8 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
   let ruleStarted = false;
   let counters: { packets: number; bytes: number } | undefined;
   const first = toks[k];
-  const lastTok = toks.length ? toks[toks.length - 1] : undefined;
+  const opAt = toks.findIndex((x) => x.op);
+  const lastTok = opAt > 0 ? toks[opAt - 1] : opAt === 0 ? undefined : toks[toks.length - 1];
   const rule: Rule = {
     table,
     chain: '',
@@ -562,7 +563,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
     matches: [],
     line: ll.line,
     text: ll.text,
-    span: sp(first ? first.start : 0, lastTok ? lastTok.end : ll.text.length),
+    span: sp(toks.length ? toks[0].start : 0, lastTok ? lastTok.end : ll.text.length),
   };
   const ruleMatches = rule.matches;
   let negPending: Tok | undefined;
@@ -873,11 +874,12 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
   }
   rule.table = table;
   const res: LineResult = { kind: 'rule', line: ll.line, table, format, diagnostics: diags };
-  const whole = first ?? { text: '', start: 0, end: 0, quoted: false, op: false };
+  const whole = toks[0] ?? first ?? { text: '', start: 0, end: 0, quoted: false, op: false };
   if (!cmd) {
     if (ruleStarted || format !== 'command') diags.push(mkDiag('error', format === 'command' ? DIAG.noCommand : DIAG.noChain, format === 'command' ? 'no command (-A/-I/-D/-N/...) given' : 'rule without -A/-I CHAIN', tspan(whole), whole.text));
     else diags.push(mkDiag('info', DIAG.noCommand, 'iptables call without a rule command: ignored', tspan(whole), whole.text));
     res.kind = ruleStarted || format !== 'command' ? 'invalid' : 'other';
+    if (ruleStarted) res.rule = rule; // an invalid rule line is still a rule line (chain "")
     return res;
   }
   const cmdT = cmdTok ?? whole;
@@ -1201,6 +1203,8 @@ export function assembleRuleset(results: LineResult[]): Ruleset {
     }
   }
   // targets: known extension, declared chain, or (if the table's dump is not complete) an uppercase chain name.
+  // Rules whose target is an error are taken out of their chain again (iptables would refuse them).
+  const rejected = new Set<Rule>();
   for (const rule of targetRefs) {
     const t = rule.target;
     if (!t) continue;
@@ -1208,22 +1212,30 @@ export function assembleRuleset(results: LineResult[]): Ruleset {
     if (!st) continue;
     if (isKnownTarget(t.name) && !t.goto) continue;
     if (st.table.chains.has(t.name)) {
-      if (BUILTIN_CHAINS[rule.table].includes(t.name)) diag('error', DIAG.unknownTarget, `cannot jump to builtin chain ${t.name}`, t.span, t.name);
+      if (BUILTIN_CHAINS[rule.table].includes(t.name)) {
+        diag('error', DIAG.unknownTarget, `cannot jump to builtin chain ${t.name}`, t.span, t.name);
+        rejected.add(rule);
+      }
       continue;
     }
     if (isKnownTarget(t.name) && t.goto) {
       diag('error', DIAG.unknownTarget, `-g needs a chain, ${t.name} is a target`, t.span, t.name);
+      rejected.add(rule);
       continue;
     }
     const upper = t.name.toUpperCase();
     if (isKnownTarget(upper)) {
       diag('error', DIAG.unknownTarget, `unknown target "${t.name}" (did you mean ${upper}?)`, t.span, t.name);
+      rejected.add(rule);
       continue;
     }
     const chainLike = /^[A-Z0-9][A-Z0-9_.:-]*$/.test(t.name);
-    if (st.complete) diag('error', DIAG.unknownTarget, `unknown target "${t.name}": not a target extension and no such chain in table ${rule.table}`, t.span, t.name);
-    else if (!chainLike) diag('warning', DIAG.unknownTarget, `"${t.name}" is not a known target and no chain of that name is declared here: assumed to be a user chain`, t.span, t.name);
+    if (st.complete) {
+      diag('error', DIAG.unknownTarget, `unknown target "${t.name}": not a target extension and no such chain in table ${rule.table}`, t.span, t.name);
+      rejected.add(rule);
+    } else if (!chainLike) diag('warning', DIAG.unknownTarget, `"${t.name}" is not a known target and no chain of that name is declared here: assumed to be a user chain`, t.span, t.name);
   }
+  if (rejected.size) for (const st of ts.values()) for (const c of st.table.chains.values()) c.rules = c.rules.filter((x) => !rejected.has(x));
   for (const st of ts.values()) for (const c of st.table.chains.values()) c.rules.forEach((x, idx) => (x.index = idx));
   return rs;
 }

@@ -15,7 +15,8 @@ export type ArgKind =
   | 'ctstate'
   | 'state'
   | 'addrtype'
-  | 'hostport'; // [ip][-ip][:port[-port]] for DNAT/SNAT
+  | 'hostport' // [ip][-ip][:port[-port]] for DNAT/SNAT
+  | 'portrange'; // port[-port] (MASQUERADE/REDIRECT --to-ports)
 
 export interface OptionSpec {
   /** canonical name, without dashes */
@@ -110,8 +111,8 @@ export const TARGET_SPECS: Record<string, OptionSpec[]> = {
   NFLOG: [o('nflog-group', 1, 'int'), o('nflog-prefix', 1), o('nflog-range', 1, 'int'), o('nflog-size', 1, 'int'), o('nflog-threshold', 1, 'int')],
   DNAT: [o('to-destination', 1, 'hostport'), o('random', 0), o('persistent', 0)],
   SNAT: [o('to-source', 1, 'hostport'), o('random', 0), o('random-fully', 0), o('persistent', 0)],
-  MASQUERADE: [o('to-ports', 1, 'port'), o('random', 0), o('random-fully', 0)],
-  REDIRECT: [o('to-ports', 1, 'port'), o('random', 0)],
+  MASQUERADE: [o('to-ports', 1, 'portrange'), o('random', 0), o('random-fully', 0)],
+  REDIRECT: [o('to-ports', 1, 'portrange'), o('random', 0)],
   MARK: [o('set-xmark', 1, 'mark'), o('set-mark', 1, 'mark'), o('and-mark', 1, 'mark'), o('or-mark', 1, 'mark'), o('xor-mark', 1, 'mark')],
   CONNMARK: [o('set-xmark', 1, 'mark'), o('set-mark', 1, 'mark'), o('save-mark', 0), o('restore-mark', 0), o('and-mark', 1, 'mark'), o('or-mark', 1, 'mark'), o('xor-mark', 1, 'mark'), o('nfmask', 1, 'mark'), o('ctmask', 1, 'mark'), o('mask', 1, 'mark')],
   CT: [o('notrack', 0), o('zone', 1), o('zone-orig', 1), o('zone-reply', 1), o('helper', 1), o('ctevents', 1), o('expevents', 1), o('timeout', 1)],
@@ -288,6 +289,12 @@ export function validateArg(kind: ArgKind, v: string): { code: string; message: 
     }
     case 'addrtype':
       return ADDRTYPES.has(v.toUpperCase()) ? undefined : { code: 'syntax/bad-value', message: `unknown address type "${v}"` };
+    case 'portrange': {
+      const parts = v.split('-');
+      if (parts.length > 2 || !parts.every((p) => /^\d{1,5}$/.test(p) && Number(p) <= 65535)) return { code: 'syntax/bad-port', message: `"${v}" is not a valid port or port range (a-b)` };
+      if (parts.length === 2 && Number(parts[0]) > Number(parts[1])) return { code: 'syntax/bad-port', message: `port range "${v}" is inverted` };
+      return undefined;
+    }
     case 'hostport': {
       // [ipaddr[-ipaddr]][:port[-port]]
       const m = /^([^:]*)(?::(.*))?$/.exec(v);
