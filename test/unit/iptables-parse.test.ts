@@ -233,7 +233,7 @@ describe('iptables -S and command lines', () => {
     assert.deepEqual(dnat.target?.options[0].span, { line: 7, start: 24, end: 52 });
     assert.deepEqual(opt(dnat, 'tcp', 'dport'), ['8080']);
     assert.equal(chainRules(rs, 'filter', 'FORWARD')[0].target?.name, 'DOCKER-USER');
-    assert.equal(rs.rules.length, 13);
+    assert.equal(rs.rules.length, 11);
   });
 
   it('-D by number and by spec, -R, -F, -X, -N, -E, -P', () => {
