@@ -239,8 +239,12 @@ function iptables() {
           captures: { 1: { name: s('variable.parameter.option') }, 2: { name: s('entity.name.section.table') } },
         },
         {
-          match: r`${W}(-j|--jump|-g|--goto)\s+(\S+)`,
-          captures: { 1: { name: s('variable.parameter.option') }, 2: { patterns: [{ include: '#target' }] } },
+          match: r`${W}(-j|--jump|-g|--goto)\s+(?:(${TARGET_RE})|(\S+))`,
+          captures: {
+            1: { name: s('variable.parameter.option') },
+            2: { name: s('support.function.target') },
+            3: { name: s('entity.name.function.chain') },
+          },
         },
         {
           match: r`${W}(-m|--match)\s+(\S+)`,
@@ -701,9 +705,13 @@ function bridgeFdb() {
         },
         {
           comment: 'dst <vtep>: the remote VXLAN endpoint',
-          match: r`\b(dst)\s+(\S+)`,
+          match: r`\b(dst)\s+(?:(${IPV4})|(${IPV6}))(?![\w:.])`,
           name: s('meta.vtep'),
-          captures: { 1: { name: s('keyword.other.attribute') }, 2: { patterns: [{ include: '#addresses' }] } },
+          captures: {
+            1: { name: s('keyword.other.attribute') },
+            2: { name: s('constant.other.address.ipv4') },
+            3: { name: s('constant.other.address.ipv6') },
+          },
         },
         {
           match: r`\b(vlan|vni|src_vni|port|link-netnsid|nhid|used|updated|ifindex)\s+(\d+)(?:(/)(\d+))?\b`,
@@ -860,10 +868,11 @@ function iproute() {
         { include: '#hex' },
         {
           comment: 'generic `key value` pairs of ip -d link: mtu 1450, promiscuity 1, gso_max_size 65536, srcport 0 0',
-          match: r`(?<![^\s])([a-z][\w-]*)((?:\s+(?:0x${H}+|\d+(?:\.\d+)?)(?![\w.:/]))+)`,
+          match: r`(?<![^\s])([a-z][\w-]*)\s+(?:(0x${H}+)|(\d+(?:\.\d+)?))(?![\w.:/])`,
           captures: {
             1: { name: s('keyword.other.attribute') },
-            2: { patterns: [{ include: '#hex' }, { include: '#number' }] },
+            2: { name: s('constant.numeric.hex') },
+            3: { name: s('constant.numeric.integer') },
           },
         },
         { match: r`(?<![^\s])(on|off)(?=\s|$)`, name: s('constant.language.boolean') },
