@@ -29,6 +29,8 @@ export interface ChainRef {
   chain: Chain;
   /** Where the chain came from: a dump file name, "what-if", ... */
   source: string;
+  /** The chain's rules compiled for matching, filled on first use. */
+  compiled?: CompiledChain;
 }
 
 /** The rules of one namespace, merged from one or more dumps (iptables-save, or -S / -nvL per table or chain). */
@@ -490,65 +492,177 @@ function testPolicy(m: RuleMatch, p: Packet): Tri | string {
   return `policy --pol ${pol}`;
 }
 
+/** A compiled test: 'yes', 'no', or the reason it cannot be decided (treated as may-match). */
+type Test = (p: Packet, env: EvalEnv, hook: Hook) => string;
+
+const ipCache = new Map<string, number | undefined>();
+/** parseIpv4 with a cache: a trace sees few distinct addresses but tests them against every rule. */
+function ipNum(ip: string): number | undefined {
+  let n = ipCache.get(ip);
+  if (n === undefined && !ipCache.has(ip)) {
+    n = parseIpv4(ip);
+    if (ipCache.size > 10_000) ipCache.clear();
+    ipCache.set(ip, n);
+  }
+  return n;
+}
+
+/** Address test with the CIDR parsed once. */
+function compileAddr(spec: string): (ip: string) => Tri {
+  const c = parseCidr(spec);
+  if (!c) return (ip) => addrMatches(spec, ip);
+  const { base, mask } = c;
+  return (ip) => {
+    const n = ipNum(ip);
+    if (n === undefined) return addrMatches(spec, ip);
+    return ((n & mask) >>> 0) === base ? 'yes' : 'no';
+  };
+}
+
+/** Port test ("80", "1000:2000", ":1024") with the range parsed once. */
+function compilePort(spec: string): (port: number | undefined) => boolean {
+  const m = /^(\d*)[:-](\d*)$/.exec(spec.trim());
+  const lo = m ? (m[1] === '' ? 0 : Number(m[1])) : Number(spec);
+  const hi = m ? (m[2] === '' ? 65535 : Number(m[2])) : lo;
+  return (port) => port !== undefined && port >= lo && port <= hi;
+}
+
+function compilePortList(spec: string): (port: number | undefined) => boolean {
+  const parts = spec.split(',').map((x) => compilePort(x));
+  if (parts.length === 1) return parts[0];
+  return (port) => {
+    for (const t of parts) if (t(port)) return true;
+    return false;
+  };
+}
+
+/** Fast paths for the options Docker's rules use most; undefined = use the generic MODULES test. */
+function compileOption(mod: string, o: RuleOption): ((p: Packet, env: EvalEnv) => Tri) | undefined {
+  const name = optName(o);
+  const a = o.args[0] ?? '';
+  if (mod === 'tcp' || mod === 'udp' || mod === 'sctp') {
+    if (name === 'dport') {
+      const t = compilePort(a);
+      return (p) => (p.proto !== mod ? 'no' : t(p.dport) ? 'yes' : 'no');
+    }
+    if (name === 'sport') {
+      const t = compilePort(a);
+      return (p) => (p.proto !== mod ? 'no' : t(p.sport) ? 'yes' : 'no');
+    }
+    return undefined;
+  }
+  if (mod === 'multiport') {
+    const t = compilePortList(a);
+    if (name === 'dports') return (p) => (t(p.dport) ? 'yes' : 'no');
+    if (name === 'sports') return (p) => (t(p.sport) ? 'yes' : 'no');
+    if (name === 'ports') return (p) => (t(p.dport) || t(p.sport) ? 'yes' : 'no');
+    return undefined;
+  }
+  if (mod === 'mark' && name === 'mark') {
+    const { value, mask } = parseValueMask(a || '0');
+    return (p) => (((p.mark & mask) >>> 0) === value ? 'yes' : 'no');
+  }
+  if ((mod === 'conntrack' || mod === 'state') && name === 'ctstate') {
+    const wanted = a.toUpperCase().split(',');
+    return (p) => {
+      if (wanted.includes(p.ct.state)) return 'yes';
+      for (const s of p.ct.status) if (wanted.includes(s)) return 'yes';
+      return 'no';
+    };
+  }
+  if (mod === 'comment') return () => 'yes';
+  return undefined;
+}
+
 function compileRule(rule: Rule): Compiled {
-  const tests: ((p: Packet, env: EvalEnv, hook: Hook) => { r: Tri; why?: string })[] = [];
+  const tests: Test[] = [];
   const base = (bm: { value: string; negated: boolean } | undefined, get: (p: Packet) => Tri): void => {
     if (!bm) return;
+    const neg = bm.negated;
+    const why = `address ${bm.value}`;
     tests.push((p) => {
       const r = get(p);
-      if (r === 'maybe') return { r, why: `address ${bm.value}` };
-      return { r: (r === 'yes') !== bm.negated ? 'yes' : 'no' };
+      if (r === 'maybe') return why;
+      return (r === 'yes') !== neg ? 'yes' : 'no';
     });
   };
-  base(rule.protocol, (p) => {
-    const v = protoName(rule.protocol?.value ?? 'all');
-    return yes(v === 'all' || v === '0' || v === p.proto);
-  });
-  base(rule.source, (p) => addrMatches(rule.source?.value ?? '', p.src));
-  base(rule.destination, (p) => addrMatches(rule.destination?.value ?? '', p.dst));
-  base(rule.inInterface, (p) => yes(ifaceMatches(rule.inInterface?.value ?? '', p.inIface)));
-  base(rule.outInterface, (p) => yes(ifaceMatches(rule.outInterface?.value ?? '', p.outIface)));
+  if (rule.protocol) {
+    const v = protoName(rule.protocol.value);
+    const any = v === 'all' || v === '0';
+    base(rule.protocol, (p) => (any || v === p.proto ? 'yes' : 'no'));
+  }
+  if (rule.source) {
+    const t = compileAddr(rule.source.value);
+    base(rule.source, (p) => t(p.src));
+  }
+  if (rule.destination) {
+    const t = compileAddr(rule.destination.value);
+    base(rule.destination, (p) => t(p.dst));
+  }
+  if (rule.inInterface) {
+    const v = rule.inInterface.value;
+    base(rule.inInterface, (p) => (ifaceMatches(v, p.inIface) ? 'yes' : 'no'));
+  }
+  if (rule.outInterface) {
+    const v = rule.outInterface.value;
+    base(rule.outInterface, (p) => (ifaceMatches(v, p.outIface) ? 'yes' : 'no'));
+  }
   base(rule.fragment, () => 'no');
   for (const m of rule.matches) {
     const mod = m.module.toLowerCase();
     if (mod === 'policy') {
       tests.push((p) => {
         const r = testPolicy(m, p);
-        return typeof r === 'string' && r !== 'yes' && r !== 'no' && r !== 'maybe' ? { r: 'maybe', why: `policy: ${r}` } : { r: r as Tri };
+        return r === 'yes' || r === 'no' ? r : `policy: ${r}`;
       });
       continue;
     }
     const fn = MODULES[mod];
     if (!fn) {
-      tests.push(() => ({ r: 'maybe', why: `-m ${m.module}` }));
+      const why = `-m ${m.module}`;
+      tests.push(() => why);
       continue;
     }
     if ((mod === 'tcp' || mod === 'udp' || mod === 'sctp') && m.options.length === 0) {
-      tests.push((p) => ({ r: yes(p.proto === mod) }));
+      tests.push((p) => (p.proto === mod ? 'yes' : 'no'));
       continue;
     }
     for (const o of m.options) {
+      const neg = o.negated;
+      const fast = compileOption(mod, o);
+      if (fast) {
+        tests.push((p, env) => {
+          const r = fast(p, env);
+          return (r === 'yes') !== neg ? 'yes' : 'no';
+        });
+        continue;
+      }
+      const why = `-m ${m.module} --${o.name}`;
       tests.push((p, env, hook) => {
-        if ((mod === 'tcp' || mod === 'udp' || mod === 'sctp') && p.proto !== mod) return { r: 'no' };
+        if ((mod === 'tcp' || mod === 'udp' || mod === 'sctp') && p.proto !== mod) return 'no';
         const r = fn(o, p, env, hook);
-        if (r === 'yes' || r === 'no') return { r: (r === 'yes') !== o.negated ? 'yes' : 'no' };
-        if (r === 'maybe') return { r: 'maybe', why: `-m ${m.module} --${o.name}` };
-        return { r: 'maybe', why: r };
+        if (r === 'yes' || r === 'no') return (r === 'yes') !== neg ? 'yes' : 'no';
+        if (r === 'maybe') return why;
+        return r;
       });
     }
   }
+  const n = tests.length;
   return {
     test(p, env, hook) {
       let maybe: string[] | undefined;
-      for (const t of tests) {
-        const { r, why } = t(p, env, hook);
-        if (r === 'no') return { r: 'no' };
-        if (r === 'maybe') (maybe ??= []).push(why ?? 'unknown');
+      for (let i = 0; i < n; i++) {
+        const r = tests[i](p, env, hook);
+        if (r === 'no') return NO;
+        if (r !== 'yes') (maybe ??= []).push(r);
       }
-      return maybe ? { r: 'maybe', why: maybe.join('; ') } : { r: 'yes' };
+      return maybe ? { r: 'maybe', why: maybe.join('; ') } : YES;
     },
   };
 }
+
+const NO: { r: Tri } = Object.freeze({ r: 'no' });
+const YES: { r: Tri } = Object.freeze({ r: 'yes' });
 
 const compiled = new WeakMap<Rule, Compiled>();
 function compiledRule(rule: Rule): Compiled {
@@ -598,7 +712,137 @@ const MAX_DEPTH = 64;
 
 interface Frame {
   ref: ChainRef;
+  c: CompiledChain;
   next: number;
+}
+
+/**
+ * A chain compiled for the walk: one closure per rule plus a prefilter in flat typed arrays holding the
+ * necessary conditions that are cheap to test (protocol, IPv4 source/destination prefix, exact interface
+ * names, mark value/mask). Rules failing the prefilter cannot match and are skipped without calling their
+ * closure; a 10,000-rule chain is walked in a few tens of microseconds.
+ */
+export interface CompiledChain {
+  tests: Compiled[];
+  /** STRIDE int32 per rule: proto, src base, src mask, dst base, dst mask, in iface, out iface, mark value, mark mask (0 = any). */
+  pre: Int32Array;
+}
+
+const STRIDE = 9;
+
+const interned = new Map<string, number>();
+function intern(s: string): number {
+  let n = interned.get(s);
+  if (n === undefined) interned.set(s, (n = interned.size + 1));
+  return n;
+}
+
+function prefixOf(bm: { value: string; negated: boolean } | undefined): [number, number] {
+  if (!bm || bm.negated) return [0, 0];
+  const c = parseCidr(bm.value);
+  return c ? [c.base | 0, c.mask | 0] : [0, 0];
+}
+
+function ifaceId(bm: { value: string; negated: boolean } | undefined): number {
+  if (!bm || bm.negated || bm.value.endsWith('+')) return 0;
+  return intern(`if:${bm.value}`);
+}
+
+function compileChain(rules: Rule[]): CompiledChain {
+  const pre = new Int32Array(rules.length * STRIDE);
+  rules.forEach((r, i) => {
+    const o = i * STRIDE;
+    if (r.protocol && !r.protocol.negated) {
+      const v = protoName(r.protocol.value);
+      if (v !== 'all' && v !== '0') pre[o] = intern(`p:${v}`);
+    }
+    [pre[o + 1], pre[o + 2]] = prefixOf(r.source);
+    [pre[o + 3], pre[o + 4]] = prefixOf(r.destination);
+    pre[o + 5] = ifaceId(r.inInterface);
+    pre[o + 6] = ifaceId(r.outInterface);
+    const marks = r.matches.filter((m) => m.module.toLowerCase() === 'mark');
+    if (marks.length === 1 && marks[0].options.length === 1 && marks[0].options[0].name === 'mark' && !marks[0].options[0].negated) {
+      const { value, mask } = parseValueMask(marks[0].options[0].args[0] ?? '0');
+      if (((value & mask) >>> 0) === value) {
+        pre[o + 7] = value | 0;
+        pre[o + 8] = mask | 0;
+      }
+    }
+  });
+  return { tests: rules.map(compileRule), pre };
+}
+
+function compiledChain(ref: ChainRef): CompiledChain {
+  if (!ref.compiled || ref.compiled.tests.length !== ref.chain.rules.length) ref.compiled = compileChain(ref.chain.rules);
+  return ref.compiled;
+}
+
+/** The packet's prefilter keys; an address that is not IPv4 disables the address prefilter. */
+interface PacketKeys {
+  proto: number;
+  src: number;
+  dst: number;
+  v4: boolean;
+  inIf: number;
+  outIf: number;
+  mark: number;
+}
+
+function packetKeys(p: Packet): PacketKeys {
+  const s = ipNum(p.src);
+  const d = ipNum(p.dst);
+  return {
+    proto: intern(`p:${p.proto}`),
+    src: (s ?? 0) | 0,
+    dst: (d ?? 0) | 0,
+    v4: s !== undefined && d !== undefined,
+    inIf: p.inIface === undefined ? -1 : intern(`if:${p.inIface}`),
+    outIf: p.outIface === undefined ? -1 : intern(`if:${p.outIface}`),
+    mark: p.mark | 0,
+  };
+}
+
+/** Index of the first rule from `i` that passes the prefilter (n when none). */
+function skipTo(c: CompiledChain, i: number, n: number, k: PacketKeys): number {
+  const pre = c.pre;
+  const proto = k.proto;
+  const inIf = k.inIf;
+  const outIf = k.outIf;
+  const mark = k.mark;
+  // A non-IPv4 packet: masks of 0 make every address test pass.
+  const src = k.v4 ? k.src : 0;
+  const dst = k.v4 ? k.dst : 0;
+  const useAddr = k.v4 ? -1 : 0;
+  for (let o = i * STRIDE; i < n; i++, o += STRIDE) {
+    const rp = pre[o];
+    if (rp !== 0 && rp !== proto) continue;
+    if ((src & pre[o + 2] & useAddr) !== (pre[o + 1] & useAddr)) continue;
+    if ((dst & pre[o + 4] & useAddr) !== (pre[o + 3] & useAddr)) continue;
+    const ri = pre[o + 5];
+    if (ri !== 0 && ri !== inIf) continue;
+    const ro = pre[o + 6];
+    if (ro !== 0 && ro !== outIf) continue;
+    if ((mark & pre[o + 8]) !== pre[o + 7]) continue;
+    return i;
+  }
+  return n;
+}
+
+/** Shared empty list for hits without unsupported matches (most of them); extended by copy, never in place. */
+const NONE: string[] = Object.freeze([]) as unknown as string[];
+
+function addUnsupported(hit: RuleHit, msg: string): void {
+  hit.unsupported = [...hit.unsupported, msg];
+}
+
+const upperCache = new Map<string, string>();
+function upperName(s: string): string {
+  let u = upperCache.get(s);
+  if (u === undefined) {
+    u = s.toUpperCase();
+    if (upperCache.size < 100_000) upperCache.set(s, u);
+  }
+  return u;
 }
 
 function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Packet, env: EvalEnv, rewrites: Rewrite[]): { result: TableResult; packet: Packet } {
@@ -620,7 +864,9 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
     result.notes.push(`chain ${table}/${hook} is not in the captured dump: assumed empty with policy ACCEPT`);
     return { result, packet: p };
   }
-  const stack: Frame[] = [{ ref: builtin, next: 0 }];
+  const stack: Frame[] = [{ ref: builtin, c: compiledChain(builtin), next: 0 }];
+  let keyed: Packet | undefined;
+  let keys: PacketKeys | undefined;
   let evaluated = 0;
   const policy = (): void => {
     const pol = (builtin.chain.policy ?? 'ACCEPT').toUpperCase();
@@ -647,6 +893,11 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       break;
     }
     const chainRules = frame.ref.chain.rules;
+    if (keyed !== p || !keys) {
+      keys = packetKeys(p);
+      keyed = p;
+    }
+    frame.next = skipTo(frame.c, frame.next, chainRules.length, keys);
     if (frame.next >= chainRules.length) {
       stack.pop();
       if (stack.length === 0) {
@@ -655,12 +906,13 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       }
       continue;
     }
+    const test = frame.c.tests[frame.next];
     const rule = chainRules[frame.next++];
     if (++evaluated > 1_000_000) {
       result.notes.push('rule walk exceeded 1,000,000 evaluations: stopped (loop in the ruleset?)');
       break;
     }
-    const m = compiledRule(rule).test(p, env, hook);
+    const m = test.test(p, env, hook);
     if (m.r === 'no') continue;
     const target = rule.target;
     const tname = target?.name ?? '';
@@ -675,10 +927,10 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       counters: rule.counters,
       target: tname,
       effect: '',
-      unsupported: m.r === 'maybe' ? (m.why ?? '').split('; ').map((w) => `unsupported match ${w}: treated as may-match`) : [],
+      unsupported: m.r === 'maybe' ? (m.why ?? '').split('; ').map((w) => `unsupported match ${w}: treated as may-match`) : NONE,
     };
     result.hits.push(hit);
-    const upper = tname.toUpperCase();
+    const upper = upperName(tname);
     const options = target?.options ?? [];
     if (!target || tname === '') {
       hit.effect = 'no target (counting rule): continue';
@@ -717,7 +969,7 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       } else if (and !== undefined) after = (before & parseNum(and)) >>> 0;
       else if (or !== undefined) after = (before | parseNum(or)) >>> 0;
       else if (xor !== undefined) after = (before ^ parseNum(xor)) >>> 0;
-      else hit.unsupported.push('MARK without a recognised option: mark unchanged');
+      else addUnsupported(hit, 'MARK without a recognised option: mark unchanged');
       p = { ...p, mark: after };
       hit.effect = `mark ${hex(before)} → ${hex(after)}`;
       rewrites.push({ kind: 'MARK', from: hex(before), to: hex(after), table, chain: hit.chain, rule: rule.text });
@@ -725,7 +977,7 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
     }
     if (upper === 'DNAT' || upper === 'SNAT' || upper === 'MASQUERADE' || upper === 'REDIRECT') {
       if (table !== 'nat') {
-        hit.unsupported.push(`${upper} outside the nat table`);
+        addUnsupported(hit, `${upper} outside the nat table`);
       }
       if (upper === 'DNAT') {
         const to = parseNatTo(opt(options, 'to-destination', 'to') ?? '');
@@ -740,7 +992,7 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
         if (hook === 'OUTPUT') ip = '127.0.0.1';
         else {
           ip = firstAddr(env, p.inIface);
-          if (!ip) hit.unsupported.push(`REDIRECT: address of ${p.inIface ?? 'the incoming interface'} unknown, destination address kept`);
+          if (!ip) addUnsupported(hit, `REDIRECT: address of ${p.inIface ?? 'the incoming interface'} unknown, destination address kept`);
         }
         const from = endpoint(p.dst, p.dport);
         p = { ...p, dst: ip ?? p.dst, dport: port, ct: { ...p.ct, status: [...p.ct.status, 'DNAT'] } };
@@ -755,7 +1007,7 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       } else {
         const ip = firstAddr(env, p.outIface);
         const from = endpoint(p.src, p.sport);
-        if (!ip) hit.unsupported.push(`MASQUERADE: address of ${p.outIface ?? 'the outgoing interface'} unknown`);
+        if (!ip) addUnsupported(hit, `MASQUERADE: address of ${p.outIface ?? 'the outgoing interface'} unknown`);
         p = { ...p, src: ip ?? `address-of-${p.outIface ?? 'out'}`, ct: { ...p.ct, status: [...p.ct.status, 'SNAT'] } };
         hit.effect = `MASQUERADE ${from} → ${endpoint(p.src, p.sport)}`;
         rewrites.push({ kind: 'MASQUERADE', from, to: endpoint(p.src, p.sport), table, chain: hit.chain, rule: rule.text });
@@ -774,14 +1026,14 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
     }
     if (upper === 'QUEUE' || upper === 'NFQUEUE') {
       hit.effect = `${upper}: handed to a userspace program, verdict unknown`;
-      hit.unsupported.push(`target ${upper}: verdict decided in userspace`);
+      addUnsupported(hit, `target ${upper}: verdict decided in userspace`);
       result.verdict = 'QUEUE';
       result.decidedBy = hit;
       break;
     }
     if (TERMINAL_UNSUPPORTED.has(upper)) {
       hit.effect = `unsupported target ${upper}: treated as ACCEPT`;
-      hit.unsupported.push(`unsupported target ${upper}`);
+      addUnsupported(hit, `unsupported target ${upper}`);
       result.verdict = 'ACCEPT';
       result.decidedBy = hit;
       break;
@@ -790,7 +1042,7 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
     const next = rules.chain(table, tname);
     if (!next) {
       hit.effect = `${target.goto ? 'goto' : 'jump'} ${tname}: chain not in the dump, treated as empty (RETURN)`;
-      hit.unsupported.push(`chain ${tname} not captured`);
+      addUnsupported(hit, `chain ${tname} not captured`);
       if (target.goto) {
         stack.pop();
         if (stack.length === 0) {
@@ -809,7 +1061,7 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
     }
     hit.effect = `${target.goto ? 'goto' : 'jump'} ${tname}`;
     if (target.goto) stack.pop();
-    stack.push({ ref: next, next: 0 });
+    stack.push({ ref: next, c: compiledChain(next), next: 0 });
   }
   return { result, packet: p };
 }

@@ -141,6 +141,8 @@ function nsLabel(ns: PreparedNs): string {
   return ns.info.name;
 }
 
+const DECIDING = /^(ACCEPT|DNAT|SNAT|MASQUERADE|REDIRECT)/;
+
 /** Runs a hook and turns it into a hop. */
 function hookHop(ctx: Ctx, c: Cursor, hook: Hook, pkt: Packet): { hop: Hop; result?: HookResult } {
   if (!c.ns.rules) {
@@ -155,9 +157,9 @@ function hookHop(ctx: Ctx, c: Cursor, hook: Hook, pkt: Packet): { hop: Hop; resu
     rewrites: r.rewrites,
     iface: { in: pkt.inIface, out: pkt.outIface },
   });
-  for (const t of r.tables) for (const h of t.hits) hop.rules.push(hitToRule(h, h === r.decidedBy || (r.verdict === 'ACCEPT' && h === t.decidedBy && h.kind === 'rule' && /^(ACCEPT|DNAT|SNAT|MASQUERADE|REDIRECT)/.test(h.effect))));
+  for (const t of r.tables) for (const h of t.hits) hop.rules.push(hitToRule(h, h === r.decidedBy || (r.verdict === 'ACCEPT' && h === t.decidedBy && h.kind === 'rule' && DECIDING.test(h.effect))));
   hop.detail.push(...r.notes);
-  for (const h of hop.rules) hop.uncertain.push(...h.unsupported.map((u) => `${h.table}/${h.chain} #${h.position}: ${u}`));
+  for (const h of hop.rules) if (h.unsupported.length > 0) hop.uncertain.push(...h.unsupported.map((u) => `${h.table}/${h.chain} #${h.position}: ${u}`));
   if (r.verdict !== 'ACCEPT') {
     const d = r.decidedBy;
     hop.drop = d ? (d.kind === 'policy' ? `${d.table}/${d.chain} policy ${d.policy} (no rule accepted the packet)` : `${d.table}/${d.chain} rule #${d.position}: ${d.text}`) : `${hook}: ${r.verdict}`;
