@@ -443,6 +443,15 @@ function moveToDockerUserFix(p: Pass, rule: Rule, f: RuleFacts, res: LineResult,
     edits.push(replaceEdit({ line: rule.line, start: f.opStart, end: res.chainSpan.end }, '-I DOCKER-USER'));
   } else edits.push(replaceEdit(res.chainSpan, 'DOCKER-USER'));
   edits.push(...extra);
+  if (res.format === 'save' && p.ruleset.tables.get(rule.table)?.chains.get('DOCKER-USER')?.declLine === undefined) {
+    // iptables-restore needs the chain declared in the section
+    let header: LineResult | undefined;
+    for (const r of p.results) {
+      if (r.line > rule.line) break;
+      if (r.kind === 'table') header = r;
+    }
+    if (header) edits.push(insertLineEdit(header.line + 1, ':DOCKER-USER - [0:0]'));
+  }
   return { title: useInsert ? 'Insert the rule into DOCKER-USER (-I DOCKER-USER)' : 'Move the rule to DOCKER-USER', edits };
 }
 
@@ -732,10 +741,11 @@ function checkDockerUser(p: Pass): void {
     if (rule.destination && !rule.destination.negated && p.pc.nodeAddrs.length) {
       const c = parseCidr(rule.destination.value);
       if (c && p.pc.nodeAddrs.some((n) => contains(c, n)) && !p.pc.networks.some((n) => overlaps(n.cidr, c))) {
-        const line = p.docLines[rule.destination.span.line] ?? '';
-        const raw = line.slice(rule.destination.span.start, rule.destination.span.end);
-        const fixes: LintFix[] = /^(-d|--destination|--dst)\b/.test(raw)
-          ? [{ title: 'Match the original destination address: -m conntrack --ctorigdst', edits: [replaceEdit(rule.destination.span, `-m conntrack --ctorigdst ${rule.destination.value}`)] }]
+        const ds = rule.destination.span;
+        const line = p.docLines[ds.line] ?? '';
+        const flag = /(-d|--destination|--dst)\s+$/.exec(line.slice(0, ds.start));
+        const fixes: LintFix[] = flag && line.slice(ds.start, ds.end) === rule.destination.value
+          ? [{ title: 'Match the original destination address: -m conntrack --ctorigdst', edits: [replaceEdit({ line: ds.line, start: flag.index, end: ds.end }, `-m conntrack --ctorigdst ${rule.destination.value}`)] }]
           : [];
         add(p, 'swarm/match-after-dnat', 'warning',
           `${rule.destination.value} is an address of this node${p.pc.ctx?.nodeName ? ` (${p.pc.ctx.nodeName})` : ''}, but packets in DOCKER-USER are already DNATed to 172.18.0.2 (Swarm ingress) or to a container: \`-d\` never matches. Use -m conntrack --ctorigdst ${rule.destination.value}.`,
