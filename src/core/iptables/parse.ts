@@ -133,22 +133,23 @@ export function logicalLines(text: string): LogicalLine[] {
 }
 
 function spanOf(ll: LogicalLine, start: number, end: number): Span {
-  if (!ll.segments) return { line: ll.line, start, end };
-  let line = ll.line;
-  let base = 0;
-  for (const s of ll.segments) {
-    if (s.offset > start) break;
-    line = s.line;
-    base = s.offset;
+  const segs = ll.segments;
+  if (!segs) return { line: ll.line, start, end };
+  // binary search: last segment with offset <= start (long continued lines stay linear overall)
+  let lo = 0;
+  let hi = segs.length - 1;
+  let at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (segs[mid].offset <= start) {
+      at = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
-  // clamp the end to the physical line of the start
-  let limit = Infinity;
-  for (const s of ll.segments) {
-    if (s.offset > start) {
-      limit = s.offset - 1;
-      break;
-    }
-  }
+  const line = at < 0 ? ll.line : segs[at].line;
+  const base = at < 0 ? 0 : segs[at].offset;
+  // clamp the end to the physical line of the start (the joining space is not part of it)
+  const limit = at + 1 < segs.length ? segs[at + 1].offset - 1 : Infinity;
   return { line, start: start - base, end: Math.max(start, Math.min(end, limit)) - base };
 }
 
@@ -1040,8 +1041,19 @@ function finishRule(rule: Rule, res: LineResult, diags: RuleDiagnostic[], _tspan
 
 // ------------------------------------------------------------------------------------------------ ruleset assembly
 
-/** A canonical key of a rule's match + target part (same kernel rule ⇔ same key). */
+const keyCache = new WeakMap<Rule, string>();
+
+/** A canonical key of a rule's match + target part (same kernel rule ⇔ same key). Cached per Rule object. */
 export function ruleKey(r: Rule): string {
+  let k = keyCache.get(r);
+  if (k === undefined) {
+    k = computeRuleKey(r);
+    keyCache.set(r, k);
+  }
+  return k;
+}
+
+function computeRuleKey(r: Rule): string {
   const b = (p: string, m: BaseMatch | undefined, addr = false): string => (m ? `${m.negated ? '!' : ''}${p} ${addr ? normalizeAddress(m.value) : m.value};` : '');
   let s = b('p', r.protocol && r.protocol.value !== 'all' ? r.protocol : undefined) + b('s', r.source, true) + b('d', r.destination, true) + b('i', r.inInterface) + b('o', r.outInterface) + (r.fragment ? `${r.fragment.negated ? '!' : ''}f;` : '');
   const opt = (o: RuleOption): string => `${o.negated ? '!' : ''}--${o.name}${o.args.map((a) => ` ${JSON.stringify(a)}`).join('')}`;
@@ -1087,6 +1099,8 @@ export function assembleRuleset(results: LineResult[]): Ruleset {
   };
   const targetRefs: Rule[] = [];
 
+  // Line results may be cached and re-assembled: never keep state from an earlier assembly.
+  for (const r of results) if (r.rule) delete r.rule.index;
   for (const r of results) {
     for (const d of r.diagnostics) rs.diagnostics.push(d);
     const hasError = r.diagnostics.some((d) => d.severity === 'error');
@@ -1178,9 +1192,9 @@ export function assembleRuleset(results: LineResult[]): Ruleset {
         const renamed = new Map<string, Chain>();
         for (const [k, v] of t.table.chains) {
           if (k === r.chain) {
-            v.name = r.newName;
-            for (const x of v.rules) x.chain = r.newName;
-            renamed.set(r.newName, v);
+            const newName = r.newName;
+            // copies: the rule objects of (cached) line results keep the chain they were written for
+            renamed.set(newName, { ...v, name: newName, rules: v.rules.map((x) => ({ ...x, chain: newName })) });
           } else renamed.set(k, v);
         }
         t.table.chains = renamed;

@@ -247,6 +247,8 @@ function parseExtra(line: string, from: number, rule: Rule, sp: (a: number, b: n
   if (toks.length === 0) return;
   const target = rule.target;
   const tname = target?.name ?? '';
+  const lastClose = line.lastIndexOf('*/');
+  const lastQuote = line.lastIndexOf('"');
   let i = 0;
   let unkStart = -1;
   let unkEnd = -1;
@@ -413,7 +415,7 @@ function parseExtra(line: string, from: number, rule: Rule, sp: (a: number, b: n
       add(m, key.text, [a], ng || ng2, key, v);
       i += adv;
     } else if (w === '/*') {
-      const close = line.indexOf('*/', tk.end);
+      const close = tk.end <= lastClose ? line.indexOf('*/', tk.end) : -1;
       if (close < 0) {
         unknown(tk);
         i++;
@@ -636,8 +638,8 @@ function parseExtra(line: string, from: number, rule: Rule, sp: (a: number, b: n
           i += 2;
         } else if (p.text === 'prefix') {
           // prefix "text with spaces"
-          const q = line.indexOf('"', p.end);
-          const qe = q >= 0 ? line.indexOf('"', q + 1) : -1;
+          const q = p.end < lastQuote ? line.indexOf('"', p.end) : -1;
+          const qe = q >= 0 && q < lastQuote ? line.indexOf('"', q + 1) : -1;
           if (q < 0 || qe < 0) {
             tgt('log-prefix', [v.text], p, v);
             i += 2;
