@@ -10,7 +10,10 @@ import { makeLogger, type LogLevel, type Logger } from '../core/log';
 import { NodeManager } from './nodes';
 import { NsDocumentProvider, NS_SCHEME, pickAndRun } from './nsDocs';
 import { SwarmTreeProvider, type Element } from './tree';
-import { hostKeyVerifier } from './hostKeyPrompt';
+import { makeHostKeyVerifier } from './hostKeys';
+import { addNodesFrom, addWholeSwarm, type NodeSourcesContext } from './nodeSources';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { lintContextFromModel } from '../core/lint/fromModel';
 import { DumpDocuments, DUMP_SCHEME, traceCommand } from './trace';
 
 let log: Logger;
@@ -24,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const hooks = (node: NodeConfig): ConnectHooks => {
     const cfg = vscode.workspace.getConfiguration('swarmnet');
     return {
-      verifyHostKey: hostKeyVerifier(node.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts'), log),
+      verifyHostKey: makeHostKeyVerifier(log, node.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts')),
       getPassphrase: (node) => passphraseFor(context, node),
       agentSocket: process.env.SSH_AUTH_SOCK,
       timeoutMs: cfg.get<number>('commandTimeoutMs', 15000),
@@ -90,6 +93,56 @@ export function activate(context: vscode.ExtensionContext): void {
     }
     return traceCommand(traceDeps, undefined, { text: doc.getText(), source: `what-if ${vscode.workspace.asRelativePath(doc.uri)}` });
   });
+  // The linter's language server starts with the first iptables document, not at activation.
+  let client: LanguageClient | undefined;
+  const lsp = async (): Promise<LanguageClient> => {
+    if (!client) {
+      const { startLanguageClient } = await import('./lsp');
+      client = startLanguageClient(context);
+    }
+    return client;
+  };
+  const isRules = (d: vscode.TextDocument): boolean => d.languageId === 'iptables';
+  if (vscode.workspace.textDocuments.some(isRules)) void lsp();
+  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => (isRules(d) && !client ? void lsp() : undefined)));
+  reg('swarmnet.associateNode', async () => {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || !isRules(doc)) {
+      void vscode.window.showWarningMessage('Open a DOCKER-USER rules file (language "iptables") first.');
+      return;
+    }
+    if (nodes.models().length === 0) await nodes.refreshAll();
+    const items = [{ label: '$(close) No node', description: 'lint without node facts', node: '' }, ...nodes.models().map((m) => ({ label: m.name, description: m.hostname ?? '', node: m.name }))];
+    const pick = await vscode.window.showQuickPick(items, { title: 'Lint this rules file against which node?' });
+    if (!pick) return;
+    const { sendNodeContext } = await import('./lsp');
+    if (!pick.node) return sendNodeContext(await lsp(), doc.uri, undefined);
+    const model = nodes.models().find((m) => m.name === pick.node);
+    if (!model) return;
+    let filter: string | undefined;
+    try {
+      const conn = await nodes.connection(model.name);
+      const r = conn.runner ? await conn.runner.run(['iptables-save', '-t', 'filter']) : undefined;
+      filter = r && r.code === 0 ? r.stdout : undefined;
+      if (r && r.code !== 0) log.warn(`${model.name}: iptables-save -t filter failed: ${r.stderr.trim()}`);
+    } catch (e) {
+      log.warn(`${model.name}: current filter rules unavailable: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    await sendNodeContext(await lsp(), doc.uri, lintContextFromModel(model, nodes.models(), filter));
+    void vscode.window.setStatusBarMessage(`Swarm linter: ${vscode.workspace.asRelativePath(doc.uri)} ↔ ${model.name}`, 5000);
+  });
+  const sourcesCtx: NodeSourcesContext = {
+    log,
+    existing: () => vscode.workspace.getConfiguration('swarmnet').get<NodeConfig[]>('nodes', []),
+    hooks: () => hooks({ name: 'manager', transport: 'ssh' }),
+  };
+  const addAll = async (configs: NodeConfig[]): Promise<void> => {
+    if (configs.length === 0) return;
+    await saveNodes((list) => [...list.filter((n) => !configs.some((c) => c.name === n.name)), ...configs]);
+    log.info(`added ${configs.length} node(s): ${configs.map((c) => c.name).join(', ')}`);
+  };
+  reg('swarmnet.addNodesFrom', async () => addAll(await addNodesFrom(sourcesCtx)));
+  reg('swarmnet.addWholeSwarm', async () => addAll(await addWholeSwarm(sourcesCtx)));
   reg('swarmnet.rerun', (uri?: vscode.Uri) => {
     const u = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (u && u.scheme === NS_SCHEME) return docs.rerun(u);
