@@ -180,6 +180,8 @@ export class Workbench {
   ) {}
 
   readonly timings: Record<string, number> = {};
+  /** Browser console errors/warnings (the workbench reports grammar and webview failures there). */
+  readonly consoleLines: string[] = [];
 
   static async start(opts: StartOptions = {}): Promise<Workbench> {
     if (!existsSync(CODE_SERVER_ENTRY)) {
@@ -241,12 +243,19 @@ export class Workbench {
       const page = await context.newPage();
       const wb = new Workbench(page, browser, server, port, tmp, workspace, userDataDir, extensionsDir,
         serverLog, serverLogPath);
+      page.on('console', (m) => {
+        if (m.type() === 'error') wb.consoleLines.push(`[${m.type()}] ${m.text()}`);
+      });
+      page.on('pageerror', (e) => wb.consoleLines.push(`[pageerror] ${e.message}`));
       const t0 = Date.now();
       await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: T.workbench });
       // the activity bar and the explorer are the last parts restored
       await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: T.workbench });
       wb.timings.workbenchLoadMs = Date.now() - t0;
+      // the extension host starts after the workbench; measurements of our view start once it is idle
+      await wb.waitForLog('remoteexthost.log', /Eager extensions activated/, T.workbench);
+      wb.timings.extensionHostReadyMs = Date.now() - t0;
       return wb;
     } catch (e) {
       await browser?.close().catch(() => undefined);
@@ -527,6 +536,19 @@ export class Workbench {
     return new Map(pairs.filter(([c]) => c !== ''));
   }
 
+  /**
+   * Waits until the active editor shows at least `min` distinct token colours (tokenization is asynchronous:
+   * a freshly opened document is first rendered plain) and returns the class → colour map.
+   */
+  async waitForTokenColours(min: number, timeout = 15_000): Promise<Map<string, string>> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const colours = await this.editorTokenColours();
+      if (new Set(colours.values()).size >= min || Date.now() > deadline) return colours;
+      await sleep(250);
+    }
+  }
+
   /** Opens a workspace file by name through Quick Open (Ctrl+P). */
   async openFile(name: string): Promise<void> {
     await this.page.keyboard.press('Control+P');
@@ -621,6 +643,28 @@ export class Workbench {
     return out;
   }
 
+  /** Waits until a log file whose name contains `name` has a line matching `re`; returns the match. */
+  async waitForLog(name: string, re: RegExp, timeout = 15_000): Promise<RegExpExecArray> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      for (const f of this.findLogs(name)) {
+        const m = re.exec(readFileSync(f, 'utf8'));
+        if (m) return m;
+      }
+      if (Date.now() > deadline) throw new Error(`no line ${String(re)} in a log named *${name}* within ${timeout} ms`);
+      await sleep(200);
+    }
+  }
+
+  /** A number the extension logs in its "Swarm Network" channel (e.g. /first tree render (\d+) ms/). */
+  async loggedMs(re: RegExp, timeout = 15_000): Promise<number | undefined> {
+    try {
+      return Number((await this.waitForLog('Swarm Network', re, timeout))[1]);
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
    * Extension activation time as logged by the extension in its "Swarm Network" output channel
    * ("activated in N ms"). Returns undefined if the line never appears within `timeout`.
@@ -648,6 +692,7 @@ export class Workbench {
       const lines = readFileSync(f, 'utf8').split('\n').filter((l) => /swarmnet|error/i.test(l));
       parts.push(`--- ${f}\n${lines.slice(-40).join('\n')}`);
     }
+    if (this.consoleLines.length) parts.push(`--- browser console\n${this.consoleLines.slice(-30).join('\n')}`);
     return parts.join('\n');
   }
 }

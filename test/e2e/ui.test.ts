@@ -107,7 +107,9 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
     step('01-swarm-view', async (w) => {
       const ms = await w.openSwarmView('this machine');
       const act = await w.activationMs();
-      console.log(`[e2e] first tree render: ${ms} ms; activation: ${act ?? 'no "activated in N ms" line'} ms`);
+      const own = await w.loggedMs(/first tree render (\d+) ms/);
+      if (own !== undefined) w.timings.extFirstRenderMs = own;
+      console.log(`[e2e] first tree render: ${ms} ms from the click (extension's own count: ${own ?? '?'} ms); activation: ${act ?? 'no "activated in N ms" line'} ms`);
       assert.ok(act !== undefined, 'the "Swarm Network" log has no "activated in N ms" line');
       assert.ok(ms < 30_000, `first node row took ${ms} ms`);
     }));
@@ -158,7 +160,7 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
       assert.match(text, /^\d+: eth\d+@if\d+: /m, text.slice(0, 500));
       assert.match(text, /veth/, text.slice(0, 500));
       assert.equal(await w.languageMode(), 'ip link/addr/route/neigh');
-      const colours = await w.editorTokenColours();
+      const colours = await w.waitForTokenColours(3);
       const distinct = new Set(colours.values());
       assert.ok(distinct.size >= 3, `grammar tokens: only ${distinct.size} colour(s) ${JSON.stringify([...colours])}`);
     }));
