@@ -7,11 +7,12 @@
  * test/fixtures/trace/*); without it the nodes given by the node flags are discovered and their rules gathered live.
  */
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { formatTrace } from '../core/trace/format';
 import { liveScenario } from '../core/trace/live';
 import { parseDump } from '../core/trace/parseDump';
 import { loadScenarioDir } from '../core/trace/scenarioDir';
-import { prepareScenario, trace, withRulesReplaced } from '../core/trace/tracer';
+import { prepareScenario, trace, withDockerUserWhatIf } from '../core/trace/tracer';
 import type { TraceRequest, TraceScenario } from '../core/trace/types';
 import { connectAll, takeNodeOptions } from './nodes';
 
@@ -83,10 +84,9 @@ export async function traceCommand(args: string[]): Promise<number> {
   let prepared = prepareScenario(scenario, parseDump);
   if (whatIf) {
     const text = await readFile(whatIf, 'utf8');
-    const rs = parseDump({ text, source: `what-if ${whatIf}`, table: 'filter' });
-    const rules = rs.rules.filter((r) => r.chain === 'DOCKER-USER');
-    if (rules.length === 0) process.stderr.write(`swarmnet trace: ${whatIf} has no DOCKER-USER rules: the chain becomes empty\n`);
-    prepared = withRulesReplaced(prepared, whatIfNode, 'host', 'filter', 'DOCKER-USER', rules, `what-if ${whatIf}`);
+    const w = withDockerUserWhatIf(prepared, parseDump, text, `what-if ${basename(whatIf)}`, whatIfNode);
+    for (const d of w.diagnostics) process.stderr.write(`swarmnet trace: ${d.severity}: ${d.source}${d.line ? `:${d.line}` : ''}: ${d.message}\n`);
+    prepared = w.prepared;
   }
   const result = trace(prepared, req as TraceRequest);
   process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : formatTrace(result));

@@ -90,6 +90,21 @@ export function withRulesReplaced(p: PreparedScenario, node: string | undefined,
   };
 }
 
+/**
+ * "What if": the host namespace's filter DOCKER-USER chain replaced by the DOCKER-USER rules of a proposed
+ * rule text (iptables -S / iptables-save / `iptables -A DOCKER-USER ...` lines), on one node or on all.
+ */
+export function withDockerUserWhatIf(p: PreparedScenario, parse: ParseRules, text: string, source: string, node?: string): { prepared: PreparedScenario; rules: number; diagnostics: Diagnostic[] } {
+  const rs = parse({ text, source, table: 'filter' });
+  // The chain as the ruleset builder applied it (-I / -D / -R honoured), in order.
+  const rules = rs.tables.get('filter')?.chains.get('DOCKER-USER')?.rules ?? [];
+  const diagnostics: Diagnostic[] = rs.diagnostics.map((d) => ({ ...d, source: `${source}: ${d.source}`, line: d.span.line + 1 }));
+  if (rules.length === 0) diagnostics.push({ severity: 'warning', source, message: `${source} has no DOCKER-USER rules: the chain becomes empty (packets fall through to the rest of FORWARD)` });
+  const prepared = withRulesReplaced(p, node, 'host', 'filter', 'DOCKER-USER', rules, source);
+  prepared.diagnostics = [...prepared.diagnostics, ...diagnostics];
+  return { prepared, rules: rules.length, diagnostics };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 const MAX_HOPS = 400;
@@ -147,7 +162,9 @@ const DECIDING = /^(ACCEPT|DNAT|SNAT|MASQUERADE|REDIRECT)/;
 function hookHop(ctx: Ctx, c: Cursor, hook: Hook, pkt: Packet): { hop: Hop; result?: HookResult } {
   if (!c.ns.rules) {
     const hop = mkHop(ctx, c, 'netfilter', `${hook}`, pkt, { verdict: 'UNKNOWN', iface: { in: pkt.inIface, out: pkt.outIface } });
-    hop.uncertain.push(`no iptables dump for namespace ${nsLabel(c.ns)}: ${hook} assumed to ACCEPT`);
+    const msg = `no iptables dump for namespace ${nsLabel(c.ns)}: ${hook} assumed to ACCEPT`;
+    hop.uncertain.push(msg);
+    hop.detail.push(msg);
     return { hop };
   }
   const r = evaluateHook(c.ns.rules, hook, pkt, c.ns.env);
@@ -326,7 +343,43 @@ function postrouting(ctx: Ctx, c: Cursor, pkt: Packet, route: RouteChoice, path:
   return transmit(ctx, c, post.result?.packet ?? pkt, route.dev, route.nextHop, path);
 }
 
+/** A swarm service publishing this port through the routing mesh (ingress mode), from any node's model. */
+function publishedService(sc: PreparedScenario, p: Packet): { service: string; target: number } | undefined {
+  if (p.dport === undefined) return undefined;
+  for (const n of sc.nodes) {
+    for (const s of n.model.services) {
+      for (const port of s.ports) {
+        if (port.publishedPort === p.dport && port.protocol.toLowerCase() === p.proto && (port.publishMode ?? 'ingress') === 'ingress') return { service: s.name, target: port.targetPort };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** What the node's ingress_sbox says about IPVS (for "routing mesh not programmed"). */
+function ingressIpvsFact(node: PreparedNode): string {
+  const sbox = [...node.ns.values()].find((n) => n.info.kind === 'ingress_sbox' || n.info.name === 'ingress_sbox');
+  if (!sbox) return `${node.model.name} has no ingress_sbox namespace: the node is not attached to the ingress network`;
+  if (!sbox.ipvs) return `no ipvsadm output captured for ${node.model.name}/${sbox.info.name}`;
+  if (sbox.ipvs.status === 'absent') return `IPVS absent in this kernel (${node.model.name}/${sbox.info.name}: ${sbox.ipvs.reason ?? 'ipvsadm: Protocol not available'}): Docker cannot program the routing mesh without IPVS`;
+  if (sbox.ipvs.status !== 'ok') return `${node.model.name}/${sbox.info.name}: ${sbox.ipvs.reason ?? `ipvsadm status ${sbox.ipvs.status}`}`;
+  const fwm = sbox.ipvs.services.filter((x) => x.protocol === 'FWM').map((x) => x.fwmark);
+  return `${node.model.name}/${sbox.info.name} IPVS has ${fwm.length ? `FWM services ${fwm.join(', ')}` : 'no FWM service'}`;
+}
+
 function deliver(ctx: Ctx, c: Cursor, p: Packet, path: TracePath): TracePath {
+  const pub = c.ns.info.kind === 'host' && !c.history.some((h) => h.node === c.node.model.name && h.ns === c.ns.info.name && h.rw.kind === 'DNAT') ? publishedService(ctx.sc, p) : undefined;
+  if (pub) {
+    const hop = mkHop(ctx, c, 'drop', `published port ${p.dport} (service ${pub.service}): routing mesh not programmed on ${c.node.model.name}`, p, { verdict: 'DROP' });
+    hop.detail.push(
+      `nat PREROUTING has no DOCKER-INGRESS DNAT for ${p.proto}/${p.dport}: the packet stays addressed to ${c.node.model.name} itself and goes up to the host's sockets`,
+      `the routing mesh does not listen on the host: nothing takes the connection (TCP reset / ICMP port unreachable)`,
+      ingressIpvsFact(c.node),
+    );
+    hop.drop = `no routing-mesh DNAT for published port ${p.dport} on ${c.node.model.name}; ${ingressIpvsFact(c.node)}`;
+    path.hops.push(hop);
+    return dropped(path, c, hop);
+  }
   const hop = mkHop(ctx, c, 'deliver', `delivered to a local socket ${endpoint(p.dst, p.dport)}`, p, { verdict: 'DELIVER' });
   const who = c.ns.info.containers.map((x) => x.serviceName ? `${x.name} (service ${x.serviceName})` : x.name);
   hop.detail.push(`${p.proto.toUpperCase()} ${endpoint(p.dst, p.dport)} in ${c.ns.info.name}${who.length ? ` — ${who.join(', ')}` : ''}; whether a process listens on port ${p.dport ?? '?'} is not known from the dumps`);
@@ -589,7 +642,7 @@ function vxlanArrive(ctx: Ctx, c: Cursor, target: PreparedNode, outer: Packet, i
     return dropped(path, hc, h);
   }
   const oc: Cursor = { ...hc, ns: found.ns, crossings: hc.crossings + 1 };
-  const dec = mkHop(ctx, oc, 'vxlan', `decapsulated on ${found.vx.name} (VNI ${vni})`, inner, { verdict: 'FORWARD', iface: { in: found.vx.name } });
+  const dec = mkHop(ctx, oc, 'vxlan', `decapsulated on ${found.vx.name} (VNI ${vni})`, { ...inner, mark: 0 }, { verdict: 'FORWARD', iface: { in: found.vx.name } });
   path.hops.push(dec);
   return arrive(ctx, oc, { ...inner, mark: 0 }, found.vx, nextHop, path);
 }
