@@ -399,24 +399,23 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   if (i >= n || text.charCodeAt(i) === 35) return { kind: 'blank', line: ll.line, table, format: fmt, diagnostics: [] };
   const c = text.charCodeAt(i);
   const diags: RuleDiagnostic[] = [];
-  const sp = (a: number, b: number): Span => spanOf(ll, a, b);
 
   if (c === 42 /* * */) {
     const { toks } = tokenize(text, false);
     const name = toks[0].text.slice(1);
     if (isTableName(name)) {
       state.table = name;
-      for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after the table name`, sp(t.start, t.end), t.text));
+      for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after the table name`, spanOf(ll, t.start, t.end), t.text));
       return { kind: 'table', line: ll.line, table: name, format: 'save', diagnostics: diags };
     }
     state.table = undefined;
-    diags.push(mkDiag('error', DIAG.unknownTable, `unknown table "${name}" (valid: filter, nat, mangle, raw, security)`, sp(toks[0].start + 1, toks[0].end), toks[0].text));
+    diags.push(mkDiag('error', DIAG.unknownTable, `unknown table "${name}" (valid: filter, nat, mangle, raw, security)`, spanOf(ll, toks[0].start + 1, toks[0].end), toks[0].text));
     return { kind: 'invalid', line: ll.line, table, format: 'save', diagnostics: diags };
   }
   if (c === 67 /* C */ && text.startsWith('COMMIT', i) && (i + 6 === n || isSpace(text.charCodeAt(i + 6)) || text.charCodeAt(i + 6) === 35)) {
     const { toks } = tokenize(text, false);
-    for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after COMMIT`, sp(t.start, t.end), t.text));
-    if (!inSave) diags.push(mkDiag('warning', DIAG.unexpectedToken, 'COMMIT without a *table section', sp(i, i + 6), 'COMMIT'));
+    for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after COMMIT`, spanOf(ll, t.start, t.end), t.text));
+    if (!inSave) diags.push(mkDiag('warning', DIAG.unexpectedToken, 'COMMIT without a *table section', spanOf(ll, i, i + 6), 'COMMIT'));
     state.table = undefined;
     return { kind: 'commit', line: ll.line, table, format: 'save', diagnostics: diags };
   }
@@ -424,12 +423,12 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
 
   const shell = c !== 45 /* - */ && c !== 91; /* [ */
   const { toks, unterminated } = tokenize(text, shell);
-  if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', sp(unterminated, n), text.slice(unterminated)));
+  if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
   let k = 0;
   let format: LineResult['format'] = fmt;
   let counters: { packets: number; bytes: number } | undefined;
   if (toks.length && toks[0].text.startsWith('[') && !toks[0].quoted) {
-    counters = parseBracketCounters(toks[0], sp, diags);
+    counters = parseBracketCounters(ll, toks[0], diags);
     k = 1;
   } else if (shell) {
     // command line: [sudo [-flags]] [VAR=x] iptables ...
@@ -453,7 +452,7 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
       break;
     }
     if (!found) {
-      diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', sp(i, n), text.slice(i)));
+      diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, n), text.slice(i)));
       return { kind: 'other', line: ll.line, table, format: 'command', diagnostics: diags };
     }
     format = 'command';
@@ -463,54 +462,55 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   return res;
 }
 
-function parseBracketCounters(t: Tok, sp: (a: number, b: number) => Span, diags: RuleDiagnostic[]): { packets: number; bytes: number } | undefined {
+function parseBracketCounters(ll: LogicalLine, t: Tok, diags: RuleDiagnostic[]): { packets: number; bytes: number } | undefined {
   const m = /^\[(\d+):(\d+)\]$/.exec(t.text);
   if (!m) {
-    diags.push(mkDiag('error', DIAG.badCounters, `"${t.text}" is not a [packets:bytes] counter`, sp(t.start, t.end), t.text));
+    diags.push(mkDiag('error', DIAG.badCounters, `"${t.text}" is not a [packets:bytes] counter`, spanOf(ll, t.start, t.end), t.text));
     return undefined;
   }
   return { packets: Number(m[1]), bytes: Number(m[2]) };
 }
 
 function parseChainDecl(ll: LogicalLine, i: number, table: TableName, format: LineResult['format'], diags: RuleDiagnostic[]): LineResult {
-  const sp = (a: number, b: number): Span => spanOf(ll, a, b);
   const { toks } = tokenize(ll.text, false);
   const first = toks[0];
   const name = first.text.slice(1);
-  const chainSpan = sp(first.start + 1, first.end);
+  const chainSpan = spanOf(ll, first.start + 1, first.end);
   const res: LineResult = { kind: 'chain', line: ll.line, table, format, chain: name, chainSpan, diagnostics: diags };
-  if (format !== 'save') diags.push(mkDiag('warning', DIAG.unexpectedToken, 'chain declaration outside a *table section', sp(i, i + 1), ':'));
+  if (format !== 'save') diags.push(mkDiag('warning', DIAG.unexpectedToken, 'chain declaration outside a *table section', spanOf(ll, i, i + 1), ':'));
   if (name === '') {
-    diags.push(mkDiag('error', DIAG.noChain, 'missing chain name after ":"', sp(first.start, first.end), first.text));
+    diags.push(mkDiag('error', DIAG.noChain, 'missing chain name after ":"', spanOf(ll, first.start, first.end), first.text));
     res.kind = 'invalid';
     return res;
   }
   checkChainName(name, chainSpan, diags);
   const pol = toks[1];
   if (!pol) {
-    diags.push(mkDiag('error', DIAG.missingArgument, `missing policy for chain ${name} ("-" for user chains)`, sp(first.end, first.end), first.text));
+    diags.push(mkDiag('error', DIAG.missingArgument, `missing policy for chain ${name} ("-" for user chains)`, spanOf(ll, first.end, first.end), first.text));
     return res;
   }
   const builtin = BUILTIN_CHAINS[table].includes(name);
   if (pol.text !== '-') {
-    if (pol.text !== 'ACCEPT' && pol.text !== 'DROP') diags.push(mkDiag('error', DIAG.badPolicy, `bad policy "${pol.text}" (ACCEPT or DROP)`, sp(pol.start, pol.end), pol.text));
-    else if (!builtin) diags.push(mkDiag('error', DIAG.badPolicy, `${name} is not a builtin chain of table ${table}: it cannot have a policy`, sp(pol.start, pol.end), pol.text));
+    if (pol.text !== 'ACCEPT' && pol.text !== 'DROP') diags.push(mkDiag('error', DIAG.badPolicy, `bad policy "${pol.text}" (ACCEPT or DROP)`, spanOf(ll, pol.start, pol.end), pol.text));
+    else if (!builtin) diags.push(mkDiag('error', DIAG.badPolicy, `${name} is not a builtin chain of table ${table}: it cannot have a policy`, spanOf(ll, pol.start, pol.end), pol.text));
     else res.policy = pol.text;
-  } else if (builtin) diags.push(mkDiag('error', DIAG.badPolicy, `builtin chain ${name} needs a policy (ACCEPT or DROP)`, sp(pol.start, pol.end), pol.text));
+  } else if (builtin) diags.push(mkDiag('error', DIAG.badPolicy, `builtin chain ${name} needs a policy (ACCEPT or DROP)`, spanOf(ll, pol.start, pol.end), pol.text));
   if (toks[2]) {
-    const c = parseBracketCounters(toks[2], sp, diags);
+    const c = parseBracketCounters(ll, toks[2], diags);
     if (c) res.policyCounters = c;
   }
-  for (const t of toks.slice(3)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}"`, sp(t.start, t.end), t.text));
+  for (const t of toks.slice(3)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}"`, spanOf(ll, t.start, t.end), t.text));
   return res;
 }
+
+const SPACE_RE = /\s/;
 
 function checkChainName(name: string, span: Span, diags: RuleDiagnostic[]): boolean {
   if (name.length > 28) {
     diags.push(mkDiag('error', DIAG.badChainName, `chain name "${name}" is longer than 28 characters`, span, name));
     return false;
   }
-  if (name.startsWith('-') || name.startsWith('!') || /\s/.test(name)) {
+  if (name.startsWith('-') || name.startsWith('!') || SPACE_RE.test(name)) {
     diags.push(mkDiag('error', DIAG.badChainName, `invalid chain name "${name}"`, span, name));
     return false;
   }
@@ -539,12 +539,61 @@ function looksLikeOption(t: Tok): boolean {
   return !t.quoted && !t.op && t.text.length > 1 && t.text.charCodeAt(0) === 45 && !(t.text.charCodeAt(1) >= 48 && t.text.charCodeAt(1) <= 57);
 }
 
+interface ArgCtx {
+  ll: LogicalLine;
+  toks: Tok[];
+  diags: RuleDiagnostic[];
+  /** A pending `!` (negates the next option). */
+  neg: Tok | undefined;
+}
+
+function tokSpan(ll: LogicalLine, t: Tok): Span {
+  return spanOf(ll, t.start, t.end);
+}
+
+function errTok(c: ArgCtx, code: DiagCode, msg: string, t: Tok): void {
+  c.diags.push(mkDiag('error', code, msg, tokSpan(c.ll, t), t.text));
+}
+
+function takeNeg(c: ArgCtx): boolean {
+  const v = c.neg !== undefined;
+  c.neg = undefined;
+  return v;
+}
+
+function baseMatch(ll: LogicalLine, v: string, neg: boolean, t: Tok): BaseMatch {
+  return { value: v, negated: neg, span: tokSpan(ll, t) };
+}
+
+/** Takes `count` arguments after toks[at]; supports old-style `--opt ! arg` negation. */
+function takeArgs(c: ArgCtx, at: number, count: number, optTok: Tok, inline: string | undefined): { args: Tok[]; next: number; neg: boolean } | undefined {
+  const toks = c.toks;
+  const args: Tok[] = [];
+  let j = at + 1;
+  let neg = false;
+  if (inline !== undefined) {
+    args.push({ text: inline, start: optTok.end - inline.length, end: optTok.end, quoted: true, op: false });
+    count--;
+  }
+  if (count > 0 && j < toks.length && !toks[j].quoted && toks[j].text === '!' && j + 1 < toks.length) {
+    neg = true;
+    j++;
+  }
+  while (count > 0) {
+    const t = toks[j];
+    if (!t || t.op || looksLikeOption(t) || (t.text === '!' && !t.quoted)) {
+      errTok(c, DIAG.missingArgument, `option ${optTok.text} needs ${args.length === 0 && count === 1 ? 'an argument' : `${count} more argument(s)`}`, optTok);
+      return undefined;
+    }
+    args.push(t);
+    j++;
+    count--;
+  }
+  return { args, next: j, neg };
+}
+
 function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableName, format: LineResult['format'], diags: RuleDiagnostic[]): LineResult {
-  const sp = (a: number, b: number): Span => spanOf(ll, a, b);
-  const tspan = (t: Tok): Span => sp(t.start, t.end);
-  const err = (code: DiagCode, msg: string, t: Tok): void => {
-    diags.push(mkDiag('error', code, msg, tspan(t), t.text));
-  };
+  const c: ArgCtx = { ll, toks, diags, neg: undefined };
   let table: TableName = defaultTable;
   let cmd: Cmd | undefined;
   let cmdTok: Tok | undefined;
@@ -555,7 +604,13 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
   let ruleStarted = false;
   let counters: { packets: number; bytes: number } | undefined;
   const first = toks[k];
-  const opAt = toks.findIndex((x) => x.op);
+  let opAt = -1;
+  for (let q = 0; q < toks.length; q++) {
+    if (toks[q].op) {
+      opAt = q;
+      break;
+    }
+  }
   const lastTok = opAt > 0 ? toks[opAt - 1] : opAt === 0 ? undefined : toks[toks.length - 1];
   const rule: Rule = {
     table,
@@ -564,46 +619,13 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
     matches: [],
     line: ll.line,
     text: ll.text,
-    span: sp(toks.length ? toks[0].start : 0, lastTok ? lastTok.end : ll.text.length),
+    span: spanOf(ll, toks.length ? toks[0].start : 0, lastTok ? lastTok.end : ll.text.length),
   };
   const ruleMatches = rule.matches;
-  let negPending: Tok | undefined;
   let lastMatch: RuleMatch | undefined;
   let lastUnknownModule: RuleMatch | undefined;
   let implicitMatch: RuleMatch | undefined;
   let tailOp: Tok | undefined;
-
-  const takeNeg = (): boolean => {
-    const v = negPending !== undefined;
-    negPending = undefined;
-    return v;
-  };
-  /** Takes `count` arguments after toks[at]; supports old-style `--opt ! arg` negation. */
-  const takeArgs = (at: number, count: number, optTok: Tok, inline: string | undefined): { args: Tok[]; next: number; neg: boolean } | undefined => {
-    const args: Tok[] = [];
-    let j = at + 1;
-    let neg = false;
-    if (inline !== undefined) {
-      args.push({ text: inline, start: optTok.end - inline.length, end: optTok.end, quoted: true, op: false });
-      count--;
-    }
-    if (count > 0 && j < toks.length && !toks[j].quoted && toks[j].text === '!' && j + 1 < toks.length) {
-      neg = true;
-      j++;
-    }
-    while (count > 0) {
-      const t = toks[j];
-      if (!t || t.op || looksLikeOption(t) || (t.text === '!' && !t.quoted)) {
-        err(DIAG.missingArgument, `option ${optTok.text} needs ${args.length === 0 && count === 1 ? 'an argument' : `${count} more argument(s)`}`, optTok);
-        return undefined;
-      }
-      args.push(t);
-      j++;
-      count--;
-    }
-    return { args, next: j, neg };
-  };
-  const baseMatch = (v: string, neg: boolean, t: Tok): BaseMatch => ({ value: v, negated: neg, span: tspan(t) });
 
   let i = k;
   while (i < toks.length) {
@@ -613,13 +635,13 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       break;
     }
     if (!t.quoted && t.text === '!') {
-      if (negPending) err(DIAG.unexpectedToken, 'double negation "! !"', t);
-      negPending = t;
+      if (c.neg) errTok(c, DIAG.unexpectedToken, 'double negation "! !"', t);
+      c.neg = t;
       i++;
       continue;
     }
     if (!looksLikeOption(t)) {
-      err(DIAG.unexpectedToken, `unexpected argument "${t.text}"`, t);
+      errTok(c, DIAG.unexpectedToken, `unexpected argument "${t.text}"`, t);
       i++;
       continue;
     }
@@ -641,9 +663,9 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
     const command = isLong ? CMD_LONG[name] : CMD_SHORT[name];
     if (command && (isLong || inline === undefined || ruleStarted === false)) {
       // -A CHAIN / -I CHAIN [n] / -D CHAIN [n] / -R CHAIN n / -N C / -X [C] / -F [C] / -P C POL / -E OLD NEW
-      if (negPending) err(DIAG.unexpectedToken, `"!" cannot negate ${t.text}`, negPending), (negPending = undefined);
+      if (c.neg) errTok(c, DIAG.unexpectedToken, `"!" cannot negate ${t.text}`, c.neg), (c.neg = undefined);
       if (cmd) {
-        err(DIAG.multipleCommands, `only one command per line (already ${cmdTok?.text})`, t);
+        errTok(c, DIAG.multipleCommands, `only one command per line (already ${cmdTok?.text})`, t);
         i++;
         continue;
       }
@@ -675,9 +697,9 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
     }
     const base = isLong ? BASE_LONG[name] : BASE_SHORT[name];
     if (base && !(isLong === false && inline !== undefined && base === 'flag')) {
-      const neg = takeNeg();
+      const neg = takeNeg(c);
       const canNeg = base === 'p' || base === 's' || base === 'd' || base === 'i' || base === 'o' || base === 'f';
-      if (neg && !canNeg) err(DIAG.unexpectedToken, `"!" cannot negate ${t.text}`, t);
+      if (neg && !canNeg) errTok(c, DIAG.unexpectedToken, `"!" cannot negate ${t.text}`, t);
       switch (base) {
         case 'flag':
           i++;
@@ -690,32 +712,32 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
         }
         case 'f':
           ruleStarted = true;
-          rule.fragment = baseMatch('', neg, t);
+          rule.fragment = baseMatch(ll, '', neg, t);
           i++;
           continue;
         case 't': {
-          const a = takeArgs(i, 1, t, inline);
+          const a = takeArgs(c, i, 1, t, inline);
           if (!a) {
             i++;
             continue;
           }
           const v = a.args[0];
           tableTok = v;
-          if (format !== 'command') err(DIAG.unexpectedToken, '-t is not valid in iptables-save / -S lines', t);
+          if (format !== 'command') errTok(c, DIAG.unexpectedToken, '-t is not valid in iptables-save / -S lines', t);
           if (isTableName(v.text)) table = v.text;
-          else err(DIAG.unknownTable, `unknown table "${v.text}" (valid: filter, nat, mangle, raw, security)`, v);
+          else errTok(c, DIAG.unknownTable, `unknown table "${v.text}" (valid: filter, nat, mangle, raw, security)`, v);
           i = a.next;
           continue;
         }
         case 'c': {
-          const a = takeArgs(i, 2, t, inline);
+          const a = takeArgs(c, i, 2, t, inline);
           if (!a) {
             i++;
             continue;
           }
           const [p, b] = a.args;
-          if (!/^\d+$/.test(p.text)) err(DIAG.badCounters, `"${p.text}" is not a packet count`, p);
-          else if (!/^\d+$/.test(b.text)) err(DIAG.badCounters, `"${b.text}" is not a byte count`, b);
+          if (!/^\d+$/.test(p.text)) errTok(c, DIAG.badCounters, `"${p.text}" is not a packet count`, p);
+          else if (!/^\d+$/.test(b.text)) errTok(c, DIAG.badCounters, `"${b.text}" is not a byte count`, b);
           else counters = { packets: Number(p.text), bytes: Number(b.text) };
           i = a.next;
           continue;
@@ -724,7 +746,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
           break;
       }
       ruleStarted = true;
-      const a = takeArgs(i, 1, t, inline);
+      const a = takeArgs(c, i, 1, t, inline);
       if (!a) {
         i++;
         continue;
@@ -737,16 +759,16 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
           let pv = v.text.toLowerCase();
           if (/^\d+$/.test(pv)) {
             if (Number(pv) > 255) {
-              err(DIAG.unknownProtocol, `protocol number ${pv} is larger than 255`, v);
+              errTok(c, DIAG.unknownProtocol, `protocol number ${pv} is larger than 255`, v);
               break;
             }
             pv = pv === '0' ? 'all' : PROTOCOL_NUMBERS[pv] ?? pv;
           } else if (!KNOWN_PROTOCOLS.has(pv)) {
-            err(DIAG.unknownProtocol, `unknown protocol "${v.text}"`, v);
+            errTok(c, DIAG.unknownProtocol, `unknown protocol "${v.text}"`, v);
             break;
           }
-          if (rule.protocol) err(DIAG.multipleTargets, 'protocol given twice', t);
-          rule.protocol = baseMatch(pv, negated, v);
+          if (rule.protocol) errTok(c, DIAG.multipleTargets, 'protocol given twice', t);
+          rule.protocol = baseMatch(ll, pv, negated, v);
           break;
         }
         case 's':
@@ -755,40 +777,40 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
           for (const part of v.text.split(',')) {
             const e = validateAddress(part);
             if (e) {
-              err(DIAG.badAddress, e, v);
+              errTok(c, DIAG.badAddress, e, v);
               bad = true;
               break;
             }
           }
           if (!bad) {
-            if (base === 's') rule.source = baseMatch(v.text, negated, v);
-            else rule.destination = baseMatch(v.text, negated, v);
+            if (base === 's') rule.source = baseMatch(ll, v.text, negated, v);
+            else rule.destination = baseMatch(ll, v.text, negated, v);
           }
           break;
         }
         case 'i':
         case 'o': {
           const iv = v.text;
-          if (iv.length === 0 || iv.length > 15 || /[\s/]/.test(iv) || iv === '.' || iv === '..') err(DIAG.badInterface, `"${iv}" is not a valid interface name (1-15 characters, no "/")`, v);
-          else if (base === 'i') rule.inInterface = baseMatch(iv, negated, v);
-          else rule.outInterface = baseMatch(iv, negated, v);
+          if (iv.length === 0 || iv.length > 15 || /[\s/]/.test(iv) || iv === '.' || iv === '..') errTok(c, DIAG.badInterface, `"${iv}" is not a valid interface name (1-15 characters, no "/")`, v);
+          else if (base === 'i') rule.inInterface = baseMatch(ll, iv, negated, v);
+          else rule.outInterface = baseMatch(ll, iv, negated, v);
           break;
         }
         case 'm': {
           const mod = v.text.toLowerCase();
-          const m: RuleMatch = { module: mod, implicit: false, options: [], span: sp(t.start, v.end) };
+          const m: RuleMatch = { module: mod, implicit: false, options: [], span: spanOf(ll, t.start, v.end) };
           ruleMatches.push(m);
           lastMatch = m;
           if (!isKnownMatch(mod)) {
-            diags.push(mkDiag('error', DIAG.unknownModule, `unknown match module "${v.text}"`, tspan(v), v.text));
+            diags.push(mkDiag('error', DIAG.unknownModule, `unknown match module "${v.text}"`, tokSpan(ll, v), v.text));
             lastUnknownModule = m;
           } else lastUnknownModule = undefined;
           break;
         }
         case 'j':
         case 'g': {
-          if (rule.target) err(DIAG.multipleTargets, `more than one target (already ${rule.target.name})`, t);
-          else rule.target = { name: v.text, goto: base === 'g', options: [], span: sp(t.start, v.end) };
+          if (rule.target) errTok(c, DIAG.multipleTargets, `more than one target (already ${rule.target.name})`, t);
+          else rule.target = { name: v.text, goto: base === 'g', options: [], span: spanOf(ll, t.start, v.end) };
           lastUnknownModule = undefined;
           break;
         }
@@ -798,8 +820,8 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
     // extension option
     ruleStarted = true;
     if (!isLong) {
-      takeNeg();
-      err(DIAG.unknownOption, `unknown option "${t.text}"`, t);
+      takeNeg(c);
+      errTok(c, DIAG.unknownOption, `unknown option "${t.text}"`, t);
       i = skipArgs(toks, i + 1);
       continue;
     }
@@ -832,26 +854,26 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       }
     }
     if (!spec || !owner) {
-      const neg = takeNeg();
+      const neg = takeNeg(c);
       if (lastUnknownModule && lastMatch === lastUnknownModule) {
         // options of an unknown module: keep them (already reported the module)
         const j = skipArgs(toks, i + 1);
-        lastUnknownModule.options.push({ name, negated: neg, args: toks.slice(i + 1, j).map((x) => x.text), span: tspan(t) });
+        lastUnknownModule.options.push({ name, negated: neg, args: toks.slice(i + 1, j).map((x) => x.text), span: tokSpan(ll, t) });
         i = j;
         continue;
       }
-      err(DIAG.unknownOption, unknownOptionMessage(name, rule), t);
+      errTok(c, DIAG.unknownOption, unknownOptionMessage(name, rule), t);
       i = skipArgs(toks, i + 1);
       continue;
     }
-    const neg = takeNeg();
+    const neg = takeNeg(c);
     if (spec.arity === 0) {
-      if (inline !== undefined) err(DIAG.unexpectedToken, `option --${name} takes no argument`, t);
-      owner.options.push({ name: spec.name, negated: neg, args: [], span: tspan(t) });
+      if (inline !== undefined) errTok(c, DIAG.unexpectedToken, `option --${name} takes no argument`, t);
+      owner.options.push({ name: spec.name, negated: neg, args: [], span: tokSpan(ll, t) });
       i++;
       continue;
     }
-    const a = takeArgs(i, spec.arity, t, inline);
+    const a = takeArgs(c, i, spec.arity, t, inline);
     if (!a) {
       i++;
       continue;
@@ -860,25 +882,25 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
     for (const arg of a.args) {
       const e = validateArg(spec.kind, arg.text);
       if (e) {
-        diags.push(mkDiag('error', e.code as DiagCode, e.message, tspan(arg), arg.text));
+        diags.push(mkDiag('error', e.code as DiagCode, e.message, tokSpan(ll, arg), arg.text));
         ok = false;
       }
     }
     const lastArg = a.args[a.args.length - 1];
-    if (ok) owner.options.push({ name: spec.name, negated: neg || a.neg, args: a.args.map((x) => x.text), span: sp(t.start, lastArg ? lastArg.end : t.end) });
+    if (ok) owner.options.push({ name: spec.name, negated: neg || a.neg, args: a.args.map((x) => x.text), span: spanOf(ll, t.start, lastArg ? lastArg.end : t.end) });
     i = a.next;
   }
-  if (negPending) err(DIAG.unexpectedToken, '"!" at the end of the rule negates nothing', negPending);
+  if (c.neg) errTok(c, DIAG.unexpectedToken, '"!" at the end of the rule negates nothing', c.neg);
   if (tailOp) {
     // the rest belongs to the shell (e.g. `|| true`): fine, reported as info
-    diags.push(mkDiag('info', DIAG.notIptables, `shell text after "${tailOp.text}" is not part of the rule`, sp(tailOp.start, toks[toks.length - 1].end), tailOp.text));
+    diags.push(mkDiag('info', DIAG.notIptables, `shell text after "${tailOp.text}" is not part of the rule`, spanOf(ll, tailOp.start, toks[toks.length - 1].end), tailOp.text));
   }
   rule.table = table;
   const res: LineResult = { kind: 'rule', line: ll.line, table, format, diagnostics: diags };
   const whole = toks[0] ?? first ?? { text: '', start: 0, end: 0, quoted: false, op: false };
   if (!cmd) {
-    if (ruleStarted || format !== 'command') diags.push(mkDiag('error', format === 'command' ? DIAG.noCommand : DIAG.noChain, format === 'command' ? 'no command (-A/-I/-D/-N/...) given' : 'rule without -A/-I CHAIN', tspan(whole), whole.text));
-    else diags.push(mkDiag('info', DIAG.noCommand, 'iptables call without a rule command: ignored', tspan(whole), whole.text));
+    if (ruleStarted || format !== 'command') diags.push(mkDiag('error', format === 'command' ? DIAG.noCommand : DIAG.noChain, format === 'command' ? 'no command (-A/-I/-D/-N/...) given' : 'rule without -A/-I CHAIN', tokSpan(ll, whole), whole.text));
+    else diags.push(mkDiag('info', DIAG.noCommand, 'iptables call without a rule command: ignored', tokSpan(ll, whole), whole.text));
     res.kind = ruleStarted || format !== 'command' ? 'invalid' : 'other';
     if (ruleStarted) res.rule = rule; // an invalid rule line is still a rule line (chain "")
     return res;
@@ -886,19 +908,19 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
   const cmdT = cmdTok ?? whole;
   const needsChain = cmd === 'A' || cmd === 'I' || cmd === 'D' || cmd === 'R' || cmd === 'N' || cmd === 'P' || cmd === 'E' || cmd === 'C';
   if (needsChain && (chain === undefined || chainTok === undefined)) {
-    err(DIAG.noChain, `${cmdT.text} needs a chain name`, cmdT);
+    errTok(c, DIAG.noChain, `${cmdT.text} needs a chain name`, cmdT);
     res.kind = 'invalid';
     if (cmd === 'A' || cmd === 'I' || cmd === 'D' || cmd === 'R') res.rule = rule;
     return res;
   }
   if (chainTok && chain !== undefined) {
     res.chain = chain;
-    res.chainSpan = tspan(chainTok);
+    res.chainSpan = tokSpan(ll, chainTok);
     if (!checkChainName(chain, res.chainSpan, diags)) res.kind = 'invalid';
   }
   const ruleCmd = cmd === 'A' || cmd === 'I' || cmd === 'D' || cmd === 'R' || cmd === 'C';
-  if (!ruleCmd && ruleStarted) err(DIAG.unexpectedToken, `${cmdT.text} takes no rule specification`, cmdT);
-  if (!ruleCmd && counters) err(DIAG.unexpectedToken, `${cmdT.text} takes no counters`, cmdT);
+  if (!ruleCmd && ruleStarted) errTok(c, DIAG.unexpectedToken, `${cmdT.text} takes no rule specification`, cmdT);
+  if (!ruleCmd && counters) errTok(c, DIAG.unexpectedToken, `${cmdT.text} takes no counters`, cmdT);
   void tableTok;
   switch (cmd) {
     case 'N':
@@ -913,12 +935,12 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
     case 'E': {
       const nn = cmdArgs[0];
       if (!nn) {
-        err(DIAG.missingArgument, '-E needs the new chain name', cmdT);
+        errTok(c, DIAG.missingArgument, '-E needs the new chain name', cmdT);
         res.kind = 'invalid';
       } else {
         res.kind = 'rename';
         res.newName = nn.text;
-        if (!checkChainName(nn.text, tspan(nn), diags)) res.kind = 'invalid';
+        if (!checkChainName(nn.text, tokSpan(ll, nn), diags)) res.kind = 'invalid';
       }
       return res;
     }
@@ -926,13 +948,13 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       const pol = cmdArgs[0];
       res.kind = 'policy';
       if (!pol) {
-        err(DIAG.missingArgument, `-P ${chain} needs a policy (ACCEPT or DROP)`, cmdT);
+        errTok(c, DIAG.missingArgument, `-P ${chain} needs a policy (ACCEPT or DROP)`, cmdT);
         res.kind = 'invalid';
       } else if (pol.text !== 'ACCEPT' && pol.text !== 'DROP') {
-        err(DIAG.badPolicy, `bad policy "${pol.text}" (ACCEPT or DROP)`, pol);
+        errTok(c, DIAG.badPolicy, `bad policy "${pol.text}" (ACCEPT or DROP)`, pol);
         res.kind = 'invalid';
       } else if (chain !== undefined && !BUILTIN_CHAINS[table].includes(chain)) {
-        diags.push(mkDiag('error', DIAG.badPolicy, `${chain} is not a builtin chain of table ${table}: only builtin chains have a policy`, res.chainSpan ?? tspan(cmdT), chain));
+        diags.push(mkDiag('error', DIAG.badPolicy, `${chain} is not a builtin chain of table ${table}: only builtin chains have a policy`, res.chainSpan ?? tokSpan(ll, cmdT), chain));
         res.kind = 'invalid';
       } else res.policy = pol.text;
       return res;
@@ -952,18 +974,18 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
   const posTok = cmdArgs[0];
   if (posTok) {
     const pos = /^\d+$/.test(posTok.text) ? Number(posTok.text) : NaN;
-    if (!(pos >= 1)) err(DIAG.badPosition, `bad rule number "${posTok.text}" (1-based)`, posTok);
+    if (!(pos >= 1)) errTok(c, DIAG.badPosition, `bad rule number "${posTok.text}" (1-based)`, posTok);
     else rule.position = pos;
   } else if (cmd === 'R') {
-    err(DIAG.missingArgument, '-R needs a rule number', cmdT);
+    errTok(c, DIAG.missingArgument, '-R needs a rule number', cmdT);
   }
-  if (cmd === 'D' && rule.position !== undefined && ruleStarted) err(DIAG.unexpectedToken, '-D takes a rule number or a rule specification, not both', cmdT);
+  if (cmd === 'D' && rule.position !== undefined && ruleStarted) errTok(c, DIAG.unexpectedToken, '-D takes a rule number or a rule specification, not both', cmdT);
   if (cmd === 'C') {
     res.kind = 'other';
-    return finishRule(rule, res, diags, tspan);
+    return finishRule(rule, res, diags);
   }
   res.rule = rule;
-  return finishRule(rule, res, diags, tspan);
+  return finishRule(rule, res, diags);
 }
 
 function skipArgs(toks: Tok[], j: number): number {
@@ -983,8 +1005,19 @@ function unknownOptionMessage(name: string, rule: Rule): string {
 }
 
 /** Rule-level checks that need the whole line: -p vs protocol matches, target options. */
-function finishRule(rule: Rule, res: LineResult, diags: RuleDiagnostic[], _tspan: (t: Tok) => Span): LineResult {
-  void _tspan;
+const NEEDED_TARGET_OPTION: Record<string, [string, string[]]> = {
+  DNAT: ['--to-destination', ['to-destination']],
+  SNAT: ['--to-source', ['to-source']],
+  MARK: ['one of --set-xmark/--set-mark/--and-mark/--or-mark/--xor-mark', ['set-xmark', 'set-mark', 'and-mark', 'or-mark', 'xor-mark']],
+  TPROXY: ['--on-port', ['on-port']],
+};
+
+function hasOption(options: RuleOption[], names: string[]): boolean {
+  for (const o of options) if (names.includes(o.name)) return true;
+  return false;
+}
+
+function finishRule(rule: Rule, res: LineResult, diags: RuleDiagnostic[]): LineResult {
   const proto = rule.protocol && !rule.protocol.negated ? rule.protocol.value : undefined;
   for (const m of rule.matches) {
     if (m.implicit) continue;
@@ -997,26 +1030,9 @@ function finishRule(rule: Rule, res: LineResult, diags: RuleDiagnostic[], _tspan
   }
   const t = rule.target;
   if (t) {
-    const has = (...names: string[]): boolean => t.options.some((o) => names.includes(o.name));
-    const need = (what: string, ...names: string[]): void => {
-      if (!has(...names)) diags.push(mkDiag('error', DIAG.missingTargetOption, `${t.name} needs ${what}`, t.span, t.name));
-    };
-    switch (t.name) {
-      case 'DNAT':
-        if (rule.table !== 'nat') break;
-        need('--to-destination', 'to-destination');
-        break;
-      case 'SNAT':
-        need('--to-source', 'to-source');
-        break;
-      case 'MARK':
-        need('one of --set-xmark/--set-mark/--and-mark/--or-mark/--xor-mark', 'set-xmark', 'set-mark', 'and-mark', 'or-mark', 'xor-mark');
-        break;
-      case 'TPROXY':
-        need('--on-port', 'on-port');
-        break;
-      default:
-        break;
+    const need = NEEDED_TARGET_OPTION[t.name];
+    if (need && !(t.name === 'DNAT' && rule.table !== 'nat') && !hasOption(t.options, need[1])) {
+      diags.push(mkDiag('error', DIAG.missingTargetOption, `${t.name} needs ${need[0]}`, t.span, t.name));
     }
     const natOnly = t.name === 'DNAT' || t.name === 'SNAT' || t.name === 'MASQUERADE' || t.name === 'REDIRECT';
     if (natOnly && rule.table !== 'nat') diags.push(mkDiag('error', DIAG.unknownTarget, `target ${t.name} is only valid in the nat table (rule is in ${rule.table})`, t.span, t.name));
@@ -1026,7 +1042,7 @@ function finishRule(rule: Rule, res: LineResult, diags: RuleDiagnostic[], _tspan
     if ((t.name === 'DNAT' || t.name === 'REDIRECT') && rule.table === 'nat' && (rule.chain === 'POSTROUTING' || rule.chain === 'INPUT')) {
       diags.push(mkDiag('error', DIAG.unknownTarget, `${t.name} is only valid in PREROUTING/OUTPUT (and chains called from them)`, t.span, t.name));
     }
-    if ((t.name === 'REDIRECT' || t.name === 'MASQUERADE') && has('to-ports') && !(proto && PORT_PROTOS.has(proto))) {
+    if ((t.name === 'REDIRECT' || t.name === 'MASQUERADE') && hasOption(t.options, ['to-ports']) && !(proto && PORT_PROTOS.has(proto))) {
       diags.push(mkDiag('error', DIAG.protocolMismatch, `${t.name} --to-ports needs -p tcp/udp/sctp/dccp`, t.span, t.name));
     }
     if (t.name === 'DNAT' || t.name === 'SNAT') {
@@ -1103,7 +1119,8 @@ export function assembleRuleset(results: LineResult[]): Ruleset {
   for (const r of results) if (r.rule) delete r.rule.index;
   for (const r of results) {
     for (const d of r.diagnostics) rs.diagnostics.push(d);
-    const hasError = r.diagnostics.some((d) => d.severity === 'error');
+    let hasError = false;
+    for (const d of r.diagnostics) if (d.severity === 'error') hasError = true;
     if (r.rule) rs.rules.push(r.rule);
     if (r.kind === 'table') {
       const t = getTable(r.table);
@@ -1254,10 +1271,11 @@ export function assembleRuleset(results: LineResult[]): Ruleset {
   return rs;
 }
 
+function ruleDiag(rs: Ruleset, rule: Rule, severity: RuleDiagnostic['severity'], code: DiagCode, msg: string): void {
+  rs.diagnostics.push(mkDiag(severity, code, msg, rule.span, rule.text));
+}
+
 function applyRule(c: Chain, rule: Rule, r: LineResult, rs: Ruleset): void {
-  const d = (severity: RuleDiagnostic['severity'], code: DiagCode, msg: string): void => {
-    rs.diagnostics.push(mkDiag(severity, code, msg, rule.span, rule.text));
-  };
   switch (rule.op) {
     case 'A':
       c.rules.push(rule);
@@ -1265,7 +1283,7 @@ function applyRule(c: Chain, rule: Rule, r: LineResult, rs: Ruleset): void {
     case 'I': {
       const pos = rule.position ?? 1;
       if (pos > c.rules.length + 1) {
-        d(c.declLine !== undefined ? 'warning' : 'info', DIAG.badPosition, `insert position ${pos} is beyond the end of ${c.name} (${c.rules.length} rule(s) here): appended`);
+        ruleDiag(rs, rule, c.declLine !== undefined ? 'warning' : 'info', DIAG.badPosition, `insert position ${pos} is beyond the end of ${c.name} (${c.rules.length} rule(s) here): appended`);
         c.rules.push(rule);
       } else c.rules.splice(pos - 1, 0, rule);
       return;
@@ -1273,7 +1291,7 @@ function applyRule(c: Chain, rule: Rule, r: LineResult, rs: Ruleset): void {
     case 'R': {
       const pos = rule.position ?? 0;
       if (pos < 1 || pos > c.rules.length) {
-        d(c.declLine !== undefined ? 'warning' : 'info', DIAG.badPosition, `no rule ${pos} in ${c.name} to replace (${c.rules.length} rule(s) here)`);
+        ruleDiag(rs, rule, c.declLine !== undefined ? 'warning' : 'info', DIAG.badPosition, `no rule ${pos} in ${c.name} to replace (${c.rules.length} rule(s) here)`);
         return;
       }
       c.rules[pos - 1] = rule;
@@ -1281,13 +1299,13 @@ function applyRule(c: Chain, rule: Rule, r: LineResult, rs: Ruleset): void {
     }
     case 'D': {
       if (rule.position !== undefined) {
-        if (rule.position > c.rules.length) d(c.declLine !== undefined ? 'warning' : 'info', DIAG.ruleNotFound, `no rule ${rule.position} in ${c.name} to delete`);
+        if (rule.position > c.rules.length) ruleDiag(rs, rule, c.declLine !== undefined ? 'warning' : 'info', DIAG.ruleNotFound, `no rule ${rule.position} in ${c.name} to delete`);
         else c.rules.splice(rule.position - 1, 1);
         return;
       }
       const key = ruleKey(rule);
       const at = c.rules.findIndex((x) => ruleKey(x) === key);
-      if (at < 0) d(c.declLine !== undefined || c.rules.length ? 'warning' : 'info', DIAG.ruleNotFound, `no such rule in ${c.name} to delete`);
+      if (at < 0) ruleDiag(rs, rule, c.declLine !== undefined || c.rules.length ? 'warning' : 'info', DIAG.ruleNotFound, `no such rule in ${c.name} to delete`);
       else c.rules.splice(at, 1);
       return;
     }
