@@ -250,6 +250,7 @@ interface Pass {
   baseRules: Set<Rule>;
   published: PublishedPort[];
   docLines: string[];
+  doc?: DocRule[];
 }
 
 /** Incremental linter: keeps per-line parse results between runs (one instance per document). */
@@ -289,26 +290,29 @@ export class Linter {
         break;
       }
       const key = `${lineStateKey(state)}\n${ll.text}`;
-      let entry = next.get(key) ? undefined : this.cache.get(key);
+      const cached = this.cache.get(key);
+      let entry: { res: LineResult; facts?: RuleFacts };
       let res: LineResult;
-      if (entry) {
+      if (cached && !next.has(key)) {
         advanceLineState(ll.text, state);
-        res = entry.res.line === ll.line ? entry.res : relocateLineResult(entry.res, ll.line);
-        if (res !== entry.res) entry = { res, facts: entry.facts };
+        res = cached.res.line === ll.line ? cached.res : relocateLineResult(cached.res, ll.line);
+        entry = res === cached.res ? cached : { res, facts: cached.facts };
+        next.set(key, entry);
       } else {
         res = parseLogicalLine(ll, state);
         entry = { res };
+        if (!next.has(key)) next.set(key, entry);
       }
-      if (!next.has(key)) next.set(key, entry);
       results.push(res);
       if (res.rule) {
         entry.facts ??= computeFacts(res.rule, res);
         facts.set(res.rule, entry.facts);
         this.ruleByLine.set(ll.line, res.rule);
-        if (ll.segments) for (const s of ll.segments) this.ruleByLine.set(s.line, res.rule);
+        if (ll.segments) for (const sg of ll.segments) this.ruleByLine.set(sg.line, res.rule);
       }
     }
-    this.cache = next;
+    // `-E` (rename) makes the assembler rename the chain of already-parsed rules in place: do not reuse those objects
+    this.cache = results.some((r) => r.kind === 'rename') ? new Map() : next;
 
     const docLines = text.split('\n');
     const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy'));
@@ -425,13 +429,23 @@ function add(p: Pass, code: string, severity: Severity, message: string, span: S
   p.diags.push({ code, severity, message, span, fixes, related });
 }
 
-/** The doc rules in source order (not base rules), with their facts. */
-function* docRules(p: Pass): Generator<{ rule: Rule; f: RuleFacts; res: LineResult }> {
+interface DocRule {
+  rule: Rule;
+  f: RuleFacts;
+  res: LineResult;
+}
+
+/** The doc rules in source order (not base rules), with their facts (computed once per pass). */
+function docRules(p: Pass): DocRule[] {
+  if (p.doc) return p.doc;
+  const out: DocRule[] = [];
   for (const res of p.results) {
     if (!res.rule || res.kind !== 'rule') continue;
     const f = p.facts.get(res.rule);
-    if (f) yield { rule: res.rule, f, res };
+    if (f) out.push({ rule: res.rule, f, res });
   }
+  p.doc = out;
+  return out;
 }
 
 /** A replacement of the chain token with DOCKER-USER (`-I DOCKER-USER` for command-line appends). */
@@ -572,11 +586,19 @@ function checkInsertOrder(p: Pass): void {
   }
 }
 
-/** Per chain (effective order): shadowed rules, duplicates, rules after the final RETURN. */
+/** Per chain (effective order): shadowed rules, duplicates, rules after the final RETURN. Linear (hash maps). */
 function checkChains(p: Pass): void {
   for (const table of p.ruleset.tables.values()) {
     for (const chain of table.chains.values()) {
-      const shadowers = new Map<string, Rule>();
+      if (chain.rules.length === 0) continue;
+      // how often each condition occurs: a shadower is indexed under its rarest condition
+      const freq = new Map<string, number>();
+      for (const rule of chain.rules) {
+        const f = p.facts.get(rule);
+        if (f) for (const c of f.conds) freq.set(c, (freq.get(c) ?? 0) + 1);
+      }
+      const byCond = new Map<string, { rule: Rule; f: RuleFacts }[]>();
+      let shadowerCount = 0;
       const seen = new Map<string, Rule>();
       let uncond: Rule | undefined;
       for (const rule of chain.rules) {
@@ -585,7 +607,6 @@ function checkChains(p: Pass): void {
         const mine = !p.baseRules.has(rule) && rule.line >= 0;
         const skip = !mine || dockerOwnedInDump(p, rule);
         if (uncond && !skip) {
-          const uf = p.facts.get(uncond);
           const u = uncond;
           if (u.target?.name === 'RETURN' && chain.name === 'DOCKER-USER') {
             afterReturn(p, rule, f, u);
@@ -593,7 +614,6 @@ function checkChains(p: Pass): void {
             add(p, 'rules/shadowed', 'warning',
               `Never reached: the rule on ${u.line >= 0 ? `line ${u.line + 1}` : "the node's current rules"} (\`${u.target?.goto ? '-g' : '-j'} ${u.target?.name ?? ''}\` without conditions) takes every packet in ${chain.name} before this one.`,
               rule.span, [], u.line >= 0 ? [{ span: u.span, message: 'the rule that takes every packet' }] : undefined);
-            void uf;
           }
           continue;
         }
@@ -602,8 +622,8 @@ function checkChains(p: Pass): void {
           if (dup) {
             add(p, 'rules/duplicate', 'warning', `Duplicate of the rule on ${dup.line >= 0 ? `line ${dup.line + 1}` : "the node's current rules"}: the same match and target twice in ${chain.name}; the second copy never changes anything.`,
               rule.span, [{ title: 'Delete the duplicate line', edits: [deleteLineEdit(rule.line)] }], dup.line >= 0 ? [{ span: dup.span, message: 'first copy' }] : undefined);
-          } else {
-            const by = findShadower(shadowers, f);
+          } else if (shadowerCount > 0) {
+            const by = findShadower(byCond, f);
             if (by && by !== rule) {
               add(p, 'rules/shadowed', 'warning',
                 `Never reached: the earlier rule on ${by.line >= 0 ? `line ${by.line + 1}` : "the node's current rules"} (\`-j ${by.target?.name ?? ''}\`) matches every packet this rule matches (its conditions are a subset of this rule's).`,
@@ -612,33 +632,47 @@ function checkChains(p: Pass): void {
           }
         }
         if (!seen.has(f.fullKey)) seen.set(f.fullKey, rule);
-        if (f.terminal && !f.stateful && !shadowers.has(f.condKey)) shadowers.set(f.condKey, rule);
-        if (f.terminal && !f.stateful && isUnconditional(f) && !uncond) uncond = rule;
+        if (f.terminal && !f.stateful) {
+          if (f.conds.length === 0) uncond ??= rule;
+          else {
+            let rare = f.conds[0];
+            let rf = Infinity;
+            for (const c of f.conds) {
+              const n = freq.get(c) ?? 0;
+              if (n < rf) {
+                rf = n;
+                rare = c;
+              }
+            }
+            const list = byCond.get(rare);
+            if (list) list.push({ rule, f });
+            else byCond.set(rare, [{ rule, f }]);
+            shadowerCount++;
+          }
+        }
       }
     }
   }
 }
 
-function findShadower(shadowers: Map<string, Rule>, f: RuleFacts): Rule | undefined {
-  const n = f.conds.length;
-  if (shadowers.size === 0) return undefined;
-  if (n > 10) {
-    // only cheap probes for very long rules: empty set, singletons and the full set
-    const e = shadowers.get('');
-    if (e) return e;
-    for (const c of f.conds) {
-      const s = shadowers.get(c);
-      if (s) return s;
+/** An earlier terminal rule whose conditions are a subset of this rule's (it takes all of this rule's packets). */
+function findShadower(byCond: Map<string, { rule: Rule; f: RuleFacts }[]>, f: RuleFacts): Rule | undefined {
+  let set: Set<string> | undefined;
+  for (const c of f.conds) {
+    const list = byCond.get(c);
+    if (!list) continue;
+    set ??= new Set(f.conds);
+    for (const cand of list) {
+      if (cand.f.conds.length > f.conds.length) continue;
+      let all = true;
+      for (const x of cand.f.conds) {
+        if (!set.has(x)) {
+          all = false;
+          break;
+        }
+      }
+      if (all) return cand.rule;
     }
-    const full = shadowers.get(f.condKey);
-    return full;
-  }
-  const total = 1 << n;
-  for (let mask = 0; mask < total; mask++) {
-    const parts: string[] = [];
-    for (let i = 0; i < n; i++) if (mask & (1 << i)) parts.push(f.conds[i]);
-    const s = shadowers.get(parts.join('\u0001'));
-    if (s) return s;
   }
   return undefined;
 }
@@ -648,7 +682,7 @@ function afterReturn(p: Pass, rule: Rule, f: RuleFacts, ret: Rule): void {
   const fixes: LintFix[] = [];
   if (fromBase) {
     // command lines appended after Docker's RETURN: delete and re-append it around the appends
-    const appends = [...docRules(p)].filter((x) => x.rule.chain === 'DOCKER-USER' && x.rule.op === 'A' && x.rule.table === 'filter');
+    const appends = docRules(p).filter((x) => x.rule.chain === 'DOCKER-USER' && x.rule.op === 'A' && x.rule.table === 'filter');
     if (appends.length) {
       const first = appends[0];
       const last = appends[appends.length - 1];
