@@ -160,7 +160,8 @@ ensure_node_engine() {
       left="$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')"
       if [[ -n "${left// /}" ]]; then
         log "node$k: dockerd is not running; stopping leftovers in netns $ns (pids $left)"
-        for p in $left; do kill_wait "$p" 10; done
+        kill -TERM $left 2>/dev/null || true
+        for p in $left; do kill_wait "$p" 3; done
       fi
     fi
     rm -f "$run/dockerd.pid" "$run/docker.sock"
@@ -289,15 +290,24 @@ ensure_services() {
     log "created overlay network $NETWORK ($SUBNET)"
   fi
   if ! dk 1 service inspect web >/dev/null 2>&1; then
-    dk 1 service create --detach --name web --no-resolve-image --replicas $(( 2 * n )) --replicas-max-per-node 2 --stop-grace-period 2s \
+    dk 1 service create --detach --name web --no-resolve-image --replicas $(( 2 * n )) --replicas-max-per-node 2 --stop-grace-period 2s --restart-delay 1s --update-parallelism 0 \
       --publish "$PUBLISHED_PORT:80" --network "$NETWORK" "$IMAGE" httpd -f -p 80 -h /www >/dev/null
     log "created service web (replicas $(( 2 * n )), published $PUBLISHED_PORT:80)"
   fi
   if ! dk 1 service inspect echo >/dev/null 2>&1; then
-    dk 1 service create --detach --name echo --no-resolve-image --replicas "$n" --replicas-max-per-node 1 --stop-grace-period 2s \
+    dk 1 service create --detach --name echo --no-resolve-image --replicas "$n" --replicas-max-per-node 1 --stop-grace-period 2s --restart-delay 1s --update-parallelism 0 \
       --network "$NETWORK" "$IMAGE" nc -ll -p 7000 -e /bin/cat >/dev/null
     log "created service echo (replicas $n, nc echo on 7000)"
   fi
+  # Quick stop and restart (a node whose dockerd restarts gets its tasks back in seconds): bring services made by
+  # an older lab.sh to these settings (one rolling restart, all tasks at once).
+  local svc
+  for svc in web echo; do
+    if [[ "$(dk 1 service inspect "$svc" --format '{{.Spec.TaskTemplate.ContainerSpec.StopGracePeriod}} {{.Spec.TaskTemplate.RestartPolicy.Delay}}')" != "2s 1s" ]]; then
+      dk 1 service update --detach --stop-grace-period 2s --restart-delay 1s --update-parallelism 0 "$svc" >/dev/null
+      log "updated service $svc: stop grace 2s, restart delay 1s"
+    fi
+  done
 }
 
 # services_converged <n>: every desired-running task is Running and each service covers every node
