@@ -126,7 +126,7 @@ export async function gatherRules(runner: CommandRunner, namespaces: readonly st
         diagnostics.push({ severity: 'error', source: `iptables-save (${where})`, message: `iptables-save failed (exit ${s.rc ?? '?'})`, excerpt: excerpt(body) });
         continue;
       }
-      dumpsOf(s.ns).rules.push({ text: body, source: `iptables-save -c (${where})` });
+      dumpsOf(s.ns).rules.push({ text: body, source: `iptables-save -c (${where})`, complete: true });
     } else if (s.what === 'ipset') {
       if (s.rc !== 0) {
         facts.push(`ipset unavailable on the host (${excerpt(body.trim(), 60)}): set matches are treated as may-match`);

@@ -38,9 +38,12 @@ export class NamespaceRules {
   private readonly tables = new Map<TableName, Map<string, ChainRef>>();
   readonly sources: string[] = [];
   readonly diagnostics: Diagnostic[] = [];
+  /** A whole-namespace iptables-save was added: a table missing from it is not in use (empty), not "not captured". */
+  allTables = false;
 
-  add(ruleset: Ruleset, source: string): this {
+  add(ruleset: Ruleset, source: string, complete = false): this {
     this.sources.push(source);
+    if (complete) this.allTables = true;
     for (const d of ruleset.diagnostics) this.diagnostics.push({ ...d, source: `${source}: ${d.source}`, line: d.span.line + 1 });
     for (const [tname, table] of ruleset.tables) {
       let chains = this.tables.get(tname);
@@ -80,6 +83,7 @@ export class NamespaceRules {
   /** A copy with one chain's rules replaced (the "what if" of a proposed DOCKER-USER). */
   withChainReplaced(t: TableName, name: string, rules: Rule[], source: string): NamespaceRules {
     const copy = new NamespaceRules();
+    copy.allTables = this.allTables;
     copy.sources.push(...this.sources, source);
     copy.diagnostics.push(...this.diagnostics);
     for (const [tn, chains] of this.tables) copy.tables.set(tn, new Map(chains));
@@ -152,7 +156,7 @@ export interface Rewrite {
 export interface TableResult {
   table: TableName;
   chain: Hook;
-  status: 'evaluated' | 'not-captured' | 'nat-skipped';
+  status: 'evaluated' | 'not-captured' | 'nat-skipped' | 'not-in-use';
   verdict: Verdict;
   hits: Hit[];
   decidedBy?: Hit;
@@ -853,6 +857,11 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
     result.notes.push(`nat ${hook} not traversed: only the first packet of a connection (ctstate NEW) sees the nat table; conntrack applies its bindings`);
     return { result, packet: p };
   }
+  if (!rules.hasTable(table) && rules.allTables) {
+    // iptables-save prints every table in use; this one has no chains in this namespace.
+    result.status = 'not-in-use';
+    return { result, packet: p };
+  }
   if (!rules.hasTable(table)) {
     result.status = 'not-captured';
     result.notes.push(`table ${table} was not captured for this namespace: ${hook} assumed to ACCEPT`);
@@ -1074,7 +1083,7 @@ export function evaluateHook(rules: NamespaceRules, hook: Hook, pkt: Packet, env
   let p = pkt;
   for (const table of HOOK_TABLES[hook]) {
     if (table === 'security' && !rules.hasTable('security')) continue;
-    if (table === 'raw' && !rules.hasTable('raw')) {
+    if (table === 'raw' && !rules.hasTable('raw') && !rules.allTables) {
       if (!out.notes.includes(RAW_NOTE)) out.notes.push(RAW_NOTE);
       continue;
     }

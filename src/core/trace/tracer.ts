@@ -58,7 +58,7 @@ export function prepareScenario(s: TraceScenario, parse: ParseRules): PreparedSc
       }
       if (dumps.rules.length > 0) {
         const rules = new NamespaceRules();
-        for (const d of dumps.rules) rules.add(parse(d), d.source);
+        for (const d of dumps.rules) rules.add(parse(d), d.source, d.complete === true);
         diagnostics.push(...rules.diagnostics.map((d) => ({ ...d, source: `${n.model.name}/${name} ${d.source}` })));
         p.rules = rules;
       }
@@ -145,11 +145,16 @@ function mkHop(ctx: Ctx, c: Cursor, kind: HopKind, title: string, pkt: Packet, e
   };
 }
 
+/** `iptables-save -c` puts "[packets:bytes] " before the rule; the counters are shown separately. */
+function ruleText(t: string): string {
+  return t.startsWith('[') ? t.replace(/^\[\d+:\d+\]\s+/, '') : t;
+}
+
 function hitToRule(h: Hit, decided: boolean): HopRule {
   if (h.kind === 'policy') {
     return { table: h.table, chain: h.chain, position: 0, text: `-P ${h.chain} ${h.policy}`, source: h.source, line: h.line, counters: h.counters, effect: h.effect, unsupported: h.unsupported, decided };
   }
-  return { table: h.table, chain: h.chain, position: h.position, text: h.text, source: h.source, line: h.line, counters: h.counters, effect: h.effect, unsupported: h.unsupported, decided };
+  return { table: h.table, chain: h.chain, position: h.position, text: ruleText(h.text), source: h.source, line: h.line, counters: h.counters, effect: h.effect, unsupported: h.unsupported, decided };
 }
 
 function nsLabel(ns: PreparedNs): string {
@@ -179,7 +184,7 @@ function hookHop(ctx: Ctx, c: Cursor, hook: Hook, pkt: Packet): { hop: Hop; resu
   for (const h of hop.rules) if (h.unsupported.length > 0) hop.uncertain.push(...h.unsupported.map((u) => `${h.table}/${h.chain} #${h.position}: ${u}`));
   if (r.verdict !== 'ACCEPT') {
     const d = r.decidedBy;
-    hop.drop = d ? (d.kind === 'policy' ? `${d.table}/${d.chain} policy ${d.policy} (no rule accepted the packet)` : `${d.table}/${d.chain} rule #${d.position}: ${d.text}`) : `${hook}: ${r.verdict}`;
+    hop.drop = d ? (d.kind === 'policy' ? `${d.table}/${d.chain} policy ${d.policy} (no rule accepted the packet)` : `${d.table}/${d.chain} rule #${d.position}: ${ruleText(d.text)}`) : `${hook}: ${r.verdict}`;
   }
   for (const rw of r.rewrites) c.history.push({ node: c.node.model.name, ns: c.ns.info.name, rw });
   return { hop, result: r };
@@ -361,7 +366,7 @@ function ingressIpvsFact(node: PreparedNode): string {
   const sbox = [...node.ns.values()].find((n) => n.info.kind === 'ingress_sbox' || n.info.name === 'ingress_sbox');
   if (!sbox) return `${node.model.name} has no ingress_sbox namespace: the node is not attached to the ingress network`;
   if (!sbox.ipvs) return `no ipvsadm output captured for ${node.model.name}/${sbox.info.name}`;
-  if (sbox.ipvs.status === 'absent') return `IPVS absent in this kernel (${node.model.name}/${sbox.info.name}: ${sbox.ipvs.reason ?? 'ipvsadm: Protocol not available'}): Docker cannot program the routing mesh without IPVS`;
+  if (sbox.ipvs.status === 'absent') return `${node.model.name}/${sbox.info.name}: ${sbox.ipvs.reason ?? 'IPVS is absent in this kernel'}: Docker cannot program the routing mesh without IPVS`;
   if (sbox.ipvs.status !== 'ok') return `${node.model.name}/${sbox.info.name}: ${sbox.ipvs.reason ?? `ipvsadm status ${sbox.ipvs.status}`}`;
   const fwm = sbox.ipvs.services.filter((x) => x.protocol === 'FWM').map((x) => x.fwmark);
   return `${node.model.name}/${sbox.info.name} IPVS has ${fwm.length ? `FWM services ${fwm.join(', ')}` : 'no FWM service'}`;
@@ -666,11 +671,11 @@ function replyHop(ctx: Ctx, c: Cursor, delivered: Packet): Hop {
     replyPkt.ct = { state: 'ESTABLISHED', origSrc: fp.ct.origSrc, origDst: fp.ct.origDst, origSport: fp.ct.origSport, origDport: fp.ct.origDport, dir: 'REPLY', status: fp.ct.status };
     const r = evaluateHook(f.ns.rules, 'FORWARD', replyPkt, f.ns.env);
     const decided = r.decidedBy;
-    const ruleText = decided ? (decided.kind === 'policy' ? `policy ${decided.policy}` : `${decided.chain} #${decided.position}: ${decided.text}`) : 'no rule';
-    hop.detail.push(`${f.node.model.name}/${f.ns.info.name} FORWARD for the reply ${describePacket(replyPkt)} (${replyPkt.inIface ?? '?'} → ${replyPkt.outIface ?? '?'}, ctstate ESTABLISHED): ${r.verdict} by ${ruleText}`);
+    const by = decided ? (decided.kind === 'policy' ? `policy ${decided.policy}` : `${decided.chain} #${decided.position}: ${ruleText(decided.text)}`) : 'no rule';
+    hop.detail.push(`${f.node.model.name}/${f.ns.info.name} FORWARD for the reply ${describePacket(replyPkt)} (${replyPkt.inIface ?? '?'} → ${replyPkt.outIface ?? '?'}, ctstate ESTABLISHED): ${r.verdict} by ${by}`);
     if (r.verdict !== 'ACCEPT') {
       hop.verdict = 'DROP';
-      hop.drop = `reply dropped in ${f.node.model.name}/${f.ns.info.name} FORWARD by ${ruleText}`;
+      hop.drop = `reply dropped in ${f.node.model.name}/${f.ns.info.name} FORWARD by ${by}`;
     }
   }
   return hop;

@@ -11,6 +11,8 @@ export interface RuleDump {
   source: string;
   /** Table for -S / -nvL dumps (they do not name it); iptables-save dumps carry their own. */
   table?: TableName;
+  /** A full `iptables-save` of the namespace: tables absent from it are not in use (empty), not missing. */
+  complete?: boolean;
 }
 
 export interface NamespaceDumps {
