@@ -556,6 +556,7 @@ export class Workbench {
     await input.waitFor({ state: 'visible', timeout: T.ui });
     await input.fill(name);
     await this.clickQuickPickRow(name);
+    await this.quickInput.waitFor({ state: 'hidden', timeout: T.ui });
     await this.page.locator(`.part.editor .tab.active[aria-label*="${cssString(name)}"]`).first()
       .waitFor({ state: 'visible', timeout: T.ui });
   }
@@ -571,7 +572,11 @@ export class Workbench {
 
   /** Opens the Problems panel and returns its rows (waits until at least `min` rows exist). */
   async problems(min = 1, timeout = T.tree): Promise<Problem[]> {
-    await this.page.keyboard.press('Control+Shift+M');
+    // Ctrl+Shift+M toggles: press it only when the panel is not showing
+    if (!(await this.page.locator('.markers-panel').isVisible().catch(() => false))) {
+      await this.page.keyboard.press('Control+Shift+M');
+      await this.page.locator('.markers-panel').waitFor({ state: 'visible', timeout: T.ui });
+    }
     const rows = this.page.locator('.markers-panel .monaco-list-row');
     const deadline = Date.now() + timeout;
     for (;;) {
@@ -588,6 +593,7 @@ export class Workbench {
 
   /** Puts the cursor at (line, column) of the active editor (1-based) via Quick Open's ":line:col". */
   async gotoLine(line: number, column = 1): Promise<void> {
+    await this.quickInput.waitFor({ state: 'hidden', timeout: T.ui });
     await this.page.keyboard.press('Control+P');
     await this.inputBox(`:${line}:${column}`);
     await this.quickInput.waitFor({ state: 'hidden', timeout: T.ui });

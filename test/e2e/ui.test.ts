@@ -30,12 +30,12 @@ function labNode2(): Record<string, unknown> | undefined {
 }
 
 const RULES = [
-  '# DOCKER-USER rules for the swarm (loaded with iptables-restore -n)',
-  '*filter',
+  '# DOCKER-USER rules for the swarm',
   '-A FORWARD -p tcp --dport 80 -j DROP',
-  'COMMIT',
   '',
 ].join('\n');
+/** The linter's code for a filtering rule put in FORWARD instead of DOCKER-USER. */
+const CODE = 'swarm/not-docker-user';
 
 const node2 = labNode2();
 let wb: Workbench | undefined;
@@ -169,18 +169,26 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
     step('05-lint-problem', async (w) => {
       await w.openFile('docker-user.rules');
       assert.equal(await w.languageMode(), 'iptables rules');
-      const problems = await w.problems(1, 60_000);
-      const hit = problems.find((p) => /FORWARD|DOCKER-USER/.test(p.text));
-      assert.ok(hit, `no linter problem about FORWARD/DOCKER-USER; rows: ${JSON.stringify(problems)}`);
-      // VS Code shows "message source(code) [Ln 3, Col …]"
-      assert.match(hit.text, /\(\s*[A-Za-z][\w-]*\d+\s*\)|\([A-Za-z][\w-]+\)/, `diagnostic without a code: ${hit.text}`);
-      assert.match(hit.text, /Ln 3\b/, hit.text);
+      const deadline = Date.now() + 60_000;
+      let problems = await w.problems(1, 60_000);
+      while (!problems.some((p) => p.text.includes(CODE)) && Date.now() < deadline) {
+        await w.page.waitForTimeout(500);
+        problems = await w.problems(1, 1000);
+      }
+      const hit = problems.find((p) => p.text.includes(CODE));
+      assert.ok(hit, `no ${CODE} problem; rows: ${JSON.stringify(problems)}`);
+      // the row reads "<message> swarmnet swarm/not-docker-user [Ln 2, Col 4]"
+      assert.match(hit.text, /FORWARD.*DOCKER-USER/, hit.text);
+      assert.match(hit.text, /\bswarmnet\b/, `source missing: ${hit.text}`);
+      assert.match(hit.text, /\[Ln 2, Col \d+\]/, hit.text);
+      assert.ok(await w.activeEditor.locator('.squiggly-warning, .squiggly-error').count() > 0, 'no squiggle in the editor');
+      assert.equal(problems.length, 1, `unexpected extra problems: ${JSON.stringify(problems)}`);
     }));
 
   it('06 the quick fix moves the rule to DOCKER-USER', () =>
     step('06-quick-fix', async (w) => {
       await w.openFile('docker-user.rules');
-      await w.gotoLine(3, 5);
+      await w.gotoLine(2, 5);
       const offered = await w.applyQuickFix(/DOCKER-USER/);
       console.log(`[e2e] quick fixes offered: ${offered.join(' | ')}`);
       const deadline = Date.now() + 10_000;
@@ -192,6 +200,14 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
       }
       assert.match(text, /^-A DOCKER-USER\b.*--dport 80\b.*-j DROP/m, text);
       assert.doesNotMatch(text, /^-A FORWARD -p tcp --dport 80 -j DROP$/m, text);
+      // the linter re-runs on the edit: the finding is gone from the Problems panel
+      const until = Date.now() + 15_000;
+      let left = await w.problems(0, 0);
+      while (left.some((p) => p.text.includes(CODE)) && Date.now() < until) {
+        await w.page.waitForTimeout(300);
+        left = await w.problems(0, 0);
+      }
+      assert.ok(!left.some((p) => p.text.includes(CODE)), `still reported after the fix: ${JSON.stringify(left)}`);
     }));
 
   it('07 right-click service web → Trace Packet… shows the hops diagram in a webview', () =>
