@@ -1,6 +1,6 @@
 /** Plain-words explanation of one iptables rule, for hovers ("TCP packets to original destination port 8080 arriving on eth0 are dropped"). */
 import type { BaseMatch, Rule, RuleMatch, RuleOption } from '../iptables/model';
-import { PROTOCOL_NUMBERS } from '../iptables/spec';
+import { PROTOCOL_NUMBERS, isKnownTarget } from '../iptables/spec';
 
 function iface(m: BaseMatch, verb: string): string {
   const v = m.value.endsWith('+') ? `any interface whose name starts with "${m.value.slice(0, -1)}"` : m.value;
@@ -31,7 +31,7 @@ function optionPhrase(mod: string, o: RuleOption): string {
   switch (o.name) {
     case 'dport':
     case 'dports':
-      return `${not(o)}to destination ${portWords(a)}${mod === 'multiport' || mod === 'tcp' || mod === 'udp' ? '' : ''}`;
+      return `${not(o)}to destination ${portWords(a)}`;
     case 'sport':
     case 'sports':
       return `${not(o)}from source ${portWords(a)}`;
@@ -122,7 +122,7 @@ function targetPhrase(rule: Rule): string {
     case 'MARK':
       return `get firewall mark ${opt('set-xmark') ?? opt('set-mark') ?? '?'}`;
     default:
-      return t.goto ? `go to chain ${t.name} (without coming back here)` : `jump to ${/^[A-Z]+$/.test(t.name) && t.name.length < 12 ? 'target' : 'chain'} ${t.name}`;
+      return t.goto ? `go to chain ${t.name} (without coming back here)` : `jump to ${isKnownTarget(t.name) ? 'target' : 'chain'} ${t.name}`;
   }
 }
 
