@@ -452,7 +452,7 @@ describe('lab: multi-node discovery', () => {
       const peers = m.networks.find((x) => x.name === lab.network)?.peers.map((p) => p.ip).sort();
       assert.deepEqual(peers, truths.map((t) => t.nodeAddr).sort(), `${m.name}: peers of ${lab.network}`);
     });
-    // VTEPs of nodes without command access still get a name from the peers list
+    // without command access VTEP addresses still name their nodes (from the engines' advertise addresses)
     const corr = new Correlator(models);
     for (const t of truths) assert.equal(corr.nodeForVtep(t.nodeAddr), t.lab.name);
   });
