@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # swarmnet lab: a real multi-node Docker Swarm on one machine (see /work/shared/notes/lab-recipe.md).
 #
-#   bash scripts/lab.sh up [--nodes N]   (default N=3; idempotent; prints timing)
+#   bash scripts/lab.sh up [--nodes N]   (default N=3; idempotent; prints timing; also repairs: a node whose
+#                                         dockerd or sshd died is restarted in fresh namespaces)
 #   bash scripts/lab.sh down             (idempotent; fine when nothing runs)
 #   bash scripts/lab.sh status           (prints .lab/lab.json and a quick health check)
 #
