@@ -25,7 +25,7 @@ const HELP = `usage: swarmnet trace --from <ip|task|namespace> --to <ip:port|ser
   --entry-node <node>      node an external client reaches (default: the node owning the destination)
   --backend <ip|name>      follow only this IPVS backend
   --json                   print the trace as JSON
-  node flags (live): --local | --ssh user@host[:port] ... | --lab .lab/lab.json (see swarmnet --help)`;
+  node flags (live): --local | --ssh user@host[:port] ... | --lab [.lab/lab.json] (see swarmnet --help)`;
 
 export async function traceCommand(args: string[]): Promise<number> {
   const a = [...args];
@@ -69,7 +69,11 @@ export async function traceCommand(args: string[]): Promise<number> {
     if (rest.length) process.stderr.write(`swarmnet trace: ignoring ${rest.join(' ')} with --fixtures\n`);
     scenario = loadScenarioDir(fixtures);
   } else {
+    // `--lab` alone means the lab of this checkout.
+    const li = rest.indexOf('--lab');
+    if (li >= 0 && (rest[li + 1] === undefined || rest[li + 1].startsWith('--'))) rest.splice(li + 1, 0, '.lab/lab.json');
     const opts = await takeNodeOptions(rest);
+    if (rest.length) process.stderr.write(`swarmnet trace: ignoring ${rest.join(' ')}\n`);
     const conns = await connectAll(opts);
     const bad = conns.filter((c) => !c.conn);
     for (const b of bad) process.stderr.write(`swarmnet trace: ${b.config.name}: ${b.error ?? 'cannot connect'}\n`);

@@ -569,6 +569,13 @@ function vxlanOut(ctx: Ctx, c: Cursor, p: Packet, vx: InterfaceInfo, nextHop: st
   if (!fdb?.dst) {
     const hop = mkHop(ctx, c, 'drop', `${vx.name}: no FDB entry for ${mac}`, p, { verdict: 'DROP', drop: `no static FDB entry "${mac} dst <vtep>" on ${vx.name}: the overlay does not know which node has ${nextHop}` });
     hop.detail.push(macHow);
+    const vip = vipService(ctx.sc, p.dst);
+    if (vip) {
+      hop.detail.push(`${p.dst} is the VIP of service ${vip}: no task owns it; the sender's mangle OUTPUT MARK + IPVS should have sent the packet to a task before it left (the mark was ${p.mark ? `0x${p.mark.toString(16)}` : 'not set'})`);
+      const facts = ctx.sc.notes.filter((n) => /IPVS/.test(n));
+      hop.detail.push(...facts);
+      if (hop.drop) hop.drop += `; ${p.dst} is the VIP of service ${vip}, not load-balanced by the sender${facts.length ? ` (${facts[0]})` : ''}`;
+    }
     path.hops.push(hop);
     return dropped(path, c, hop);
   }
@@ -683,6 +690,15 @@ function replyHop(ctx: Ctx, c: Cursor, delivered: Packet): Hop {
 
 // Entry ---------------------------------------------------------------------------------------------------
 
+/** Name of the service whose VIP is this address, from any node's model. */
+function vipService(sc: PreparedScenario, ip: string): string | undefined {
+  for (const n of sc.nodes) {
+    for (const net of n.model.networks) for (const s of net.services) if (s.vip?.split('/')[0] === ip) return s.name;
+    for (const s of n.model.services) if (s.vips.some((v) => v.addr.split('/')[0] === ip)) return s.name;
+  }
+  return undefined;
+}
+
 function parseTo(sc: PreparedScenario, to: string): { ip: string; port?: number } | string {
   const m = /^(\d+\.\d+\.\d+\.\d+)(?::(\d+))?$/.exec(to);
   if (m) return { ip: m[1], port: m[2] ? Number(m[2]) : undefined };
@@ -703,7 +719,8 @@ function findSourceNs(sc: PreparedScenario, from: string): { node: PreparedNode;
   for (const node of sc.nodes) {
     for (const ns of node.ns.values()) {
       if (ns.info.kind === 'host') continue;
-      const byName = ns.info.name === from || ns.info.containers.some((x) => x.name === from || x.id.startsWith(from) || x.taskId === from);
+      // A namespace name, a container name ("web.2.<taskid>" or just "web.2"), a container id prefix or a task id.
+      const byName = ns.info.name === from || ns.info.containers.some((x) => x.name === from || x.name.startsWith(`${from}.`) || (from.length >= 6 && x.id.startsWith(from)) || x.taskId === from);
       const addr = ns.info.interfaces.flatMap((i) => i.addresses).find((a) => a.address === from);
       if (addr || byName) {
         const ip = addr?.address ?? ns.info.interfaces.flatMap((i) => i.addresses).find((a) => a.family === 'inet' && a.address !== '127.0.0.1')?.address;
@@ -736,6 +753,11 @@ export function trace(sc: PreparedScenario, req: TraceRequest): TraceResult {
   }
   const src = findSourceNs(sc, req.from);
   const sport = req.sport ?? 40000;
+  if (src && parseIpv4(req.from) === undefined) {
+    // Named source: the kernel picks the source address of the route towards the destination.
+    const viaRoute = lookupRoute(src.ns, to.ip)?.src;
+    if (viaRoute) src.ip = viaRoute;
+  }
   if (src) {
     const pkt = newPacket({ src: src.ip, dst: to.ip, proto, sport, dport: to.port });
     const c: Cursor = { node: src.node, ns: src.ns, crossings: 0, history: [], forwarded: [] };
