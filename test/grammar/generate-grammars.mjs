@@ -372,32 +372,113 @@ function iptables() {
   });
 }
 
+
+/**
+ * Builds a `match` rule from a list of regex fragments, each fragment followed by the scope names of the capture
+ * groups it opens, in order (name-only captures: no sub-patterns, which vscode-textmate re-scans on a copy of the
+ * line prefix for every capture, quadratic on long lines and slow on 10,000 lines).
+ */
+function numbered(parts, name) {
+  let re = '';
+  const names = [];
+  for (let i = 0; i < parts.length; ) {
+    const frag = parts[i++];
+    const want = countGroups(frag);
+    for (let k = 0; k < want; k++) names.push(parts[i++]);
+    re += frag;
+  }
+  const captures = {};
+  names.forEach((n, i) => {
+    if (n) captures[i + 1] = typeof n === 'string' ? { name: n } : n;
+  });
+  return { match: re, name, captures };
+}
+
+/** Number of capturing groups a regex fragment opens: `(` not followed by `?`, outside [...] and not escaped. */
+function countGroups(re) {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(' && re[i + 1] !== '?') n++;
+  }
+  return n;
+}
+
 // ---- iptables -nvL / -L listing --------------------------------------------------------------------------------
 function iptablesList() {
   const L = 'iptables-list';
   const s = (n) => sc(n, L);
-  const counter = {
-    patterns: [
-      {
-        match: r`(\d+)([KMGTPE]?)`,
-        captures: { 1: { name: s('constant.numeric.counter') }, 2: { name: s('constant.numeric.counter keyword.other.unit.suffix') } },
-      },
-    ],
-  };
-  const column = (scopeIfPlain) => ({
-    patterns: [
-      { match: '!', name: s('keyword.operator.negation') },
-      { include: '#addresses' },
-      { match: r`[^\s!]+`, name: s(scopeIfPlain) },
-    ],
-  });
+  const COUNTER = [r`(\d+)([KMGTPE])?`, s('constant.numeric.counter'), s('constant.numeric.counter keyword.other.unit.suffix')];
+  const TARGET_SLOT = [
+    r`(?:(?:(${TARGET_RE})|(\S+))\s+)??`, s('support.function.target'), s('entity.name.function.chain'),
+  ];
+  const PROT = [r`(!)?(\w+)\s+(--|-f|!f)\s+`, s('keyword.operator.negation'), s('constant.language.protocol'), s('constant.language.fragment-option')];
+  const IFACE = [r`(!)?(?:(\*)|([^\s!]+))`, s('keyword.operator.negation'), s('constant.language.any-interface'), s('support.variable.interface')];
+  /**
+   * Fast path: the details Docker's rules print (in iptables' order: matches, then target info), matched in the same
+   * regex as the columns so a typical rule line is one regex match. Anything else is left to #extras (same scopes).
+   */
+  const E = r`(?=\s|$)`;
+  const PORT = (kw) => [
+    r`(?:\s+(${kw})(:)(\d+)(?:(:)(\d+))?${E})?`,
+    s('keyword.other.match'), s('punctuation.separator.key-value'), s('constant.numeric.port'), s('punctuation.separator.range'), s('constant.numeric.port'),
+  ];
+  const STATE = [r`([A-Z_]+)`, s('constant.language.ctstate')];
+  const MORE_STATE = [r`(?:(,)([A-Z_]+))?`, s('punctuation.separator.list'), s('constant.language.ctstate')];
+  const FAST_EXTRAS = [
+    r`(?:\s+(/\*.*?\*/))?`, s('comment.block.rule-comment'),
+    r`(?:\s+(tcp|udp|sctp|dccp|udplite)${E}`, s('entity.name.type.module'),
+    ...PORT('spts?'), ...PORT('dpts?'),
+    r`)?`,
+    r`(?:\s+(ctstate|state)\s+`, s('keyword.other.match'),
+    ...STATE, ...MORE_STATE, ...MORE_STATE, ...MORE_STATE, r`${E})?`,
+    r`(?:\s+(ADDRTYPE)\s+(match)\s+((?:src|dst)-type)\s+([A-Z_]+)${E})?`,
+    s('entity.name.type.module'), s('keyword.other.match'), s('keyword.other.match'), s('constant.language.addrtype'),
+    r`(?:\s+(match-set)\s+([^\s!]+)\s+((?:src|dst)(?:,(?:src|dst))*)${E})?`,
+    s('keyword.other.match'), s('entity.name.type.ipset'), s('constant.language.set-flags'),
+    r`(?:\s+(policy)\s+(match)\s+(dir)\s+(in|out)\s+(pol)\s+(none|ipsec)${E})?`,
+    s('entity.name.type.module'), s('keyword.other.match'), s('keyword.other.match'), s('constant.language.value'), s('keyword.other.match'), s('constant.language.value'),
+    r`(?:\s+(ipvs)${E})?`, s('entity.name.type.module'),
+    r`(?:\s+(to)(:)(?:(${IPV4})(?:(-)(${IPV4}))?)?(?:(:)(\d{1,5})(?:(-)(\d{1,5}))?)?${E})?`,
+    s('meta.nat-destination keyword.other.nat'), s('meta.nat-destination punctuation.separator.key-value'),
+    s('meta.nat-destination constant.other.address.ipv4'), s('meta.nat-destination punctuation.separator.range'), s('meta.nat-destination constant.other.address.ipv4'),
+    s('meta.nat-destination punctuation.separator.port'), s('meta.nat-destination constant.numeric.port'),
+    s('meta.nat-destination punctuation.separator.range'), s('meta.nat-destination constant.numeric.port'),
+    r`(?:\s+(MARK)\s+(set|xset)\s+(0x${H}+)(?:(/)(0x${H}+))?${E})?`,
+    s('support.function.target'), s('keyword.other.mark-operation'), s('constant.numeric.hex'), s('punctuation.separator.mask'), s('constant.numeric.hex'),
+    r`(?:\s+(redir|masq)\s+(ports:?)\s+(\d+)(?:(-)(\d+))?${E})?`,
+    s('keyword.other.nat'), s('keyword.other.nat'), s('constant.numeric.port'), s('punctuation.separator.range'), s('constant.numeric.port'),
+  ];
+  const ADDR = [
+    r`(!)?(?:((${IPV4})(/)(\d{1,2}|${IPV4}))|(${IPV4})|((${IPV6})(/)(\d{1,3}))|(${IPV6})|([^\s!]+))`,
+    s('keyword.operator.negation'),
+    s('constant.other.cidr.ipv4'), s('constant.other.address.ipv4'), s('punctuation.separator.prefix'), s('constant.numeric.prefix-length'),
+    s('constant.other.address.ipv4'),
+    s('constant.other.cidr.ipv6'), s('constant.other.address.ipv6'), s('punctuation.separator.prefix'), s('constant.numeric.prefix-length'),
+    s('constant.other.address.ipv6'),
+    s('constant.other.host'),
+  ];
   return grammar('iptables-list', 'iptables -L / -nvL listing', [
     { include: '#comment-line' },
     { include: '#chain-header' },
     { include: '#column-header' },
     { include: '#rule-verbose' },
     { include: '#rule-terse' },
-    { include: '#extras' },
+    {
+      comment: 'any other line: the detail patterns. Every top-level rule is anchored at ^, so a line costs one search',
+      match: r`^(.*\S.*)$`,
+      captures: { 1: { patterns: [{ include: '#extras' }] } },
+    },
   ], {
     'chain-header': {
       match: r`^(Chain)\s+(\S+)(?:\s+(\()([^)]*)(\)?))?`,
@@ -425,36 +506,34 @@ function iptablesList() {
       name: s('keyword.other.column-header'),
     },
     'rule-verbose': {
-      comment: '[num] pkts bytes [target] prot opt in out source destination [extras]',
-      match: r`^\s*(?:(\d+)\s+)?(\d+[KMGTPE]?)\s+(\d+[KMGTPE]?)\s+(?:(\S+)\s+)??(!?\w+)\s+(--|-f|!f)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)(.*)$`,
-      name: s('meta.rule'),
-      captures: {
-        1: { name: s('constant.numeric.rule-number') },
-        2: counter,
-        3: counter,
-        4: { patterns: [{ include: '#target' }] },
-        5: { patterns: [{ match: '!', name: s('keyword.operator.negation') }, { match: r`\w+`, name: s('constant.language.protocol') }] },
-        6: { name: s('constant.language.fragment-option') },
-        7: { patterns: [{ include: '#interface' }] },
-        8: { patterns: [{ include: '#interface' }] },
-        9: column('constant.other.host'),
-        10: column('constant.other.host'),
-        11: { patterns: [{ include: '#extras' }] },
-      },
+      comment: '[num] pkts bytes [target] prot opt in out source destination; the details after it are matched by #extras',
+      ...numbered(
+        [
+          r`^\s*(?:(\d+)\s+)?`, s('constant.numeric.rule-number'),
+          ...COUNTER, r`\s+`, ...COUNTER, r`\s+`,
+          ...TARGET_SLOT,
+          ...PROT,
+          ...IFACE, r`\s+`, ...IFACE, r`\s+`,
+          ...ADDR, r`\s+`, ...ADDR, r`(?=\s|$)`,
+          ...FAST_EXTRAS,
+          r`(?:\s+(\S.*?))?\s*$`, { patterns: [{ include: '#extras' }] },
+        ],
+        s('meta.rule'),
+      ),
     },
     'rule-terse': {
-      comment: 'iptables -L without -v: [num] [target] prot opt source destination [extras]',
-      match: r`^(?:(\d+)\s+)?(?:(\S+)\s+)??(!?\w+)\s+(--|-f|!f)\s+(\S+)\s+(\S+)(.*)$`,
-      name: s('meta.rule'),
-      captures: {
-        1: { name: s('constant.numeric.rule-number') },
-        2: { patterns: [{ include: '#target' }] },
-        3: { patterns: [{ match: '!', name: s('keyword.operator.negation') }, { match: r`\w+`, name: s('constant.language.protocol') }] },
-        4: { name: s('constant.language.fragment-option') },
-        5: column('constant.other.host'),
-        6: column('constant.other.host'),
-        7: { patterns: [{ include: '#extras' }] },
-      },
+      comment: 'iptables -L without -v: [num] [target] prot opt source destination',
+      ...numbered(
+        [
+          r`^(?:(\d+)\s+)?`, s('constant.numeric.rule-number'),
+          ...TARGET_SLOT,
+          ...PROT,
+          ...ADDR, r`\s+`, ...ADDR, r`(?=\s|$)`,
+          ...FAST_EXTRAS,
+          r`(?:\s+(\S.*?))?\s*$`, { patterns: [{ include: '#extras' }] },
+        ],
+        s('meta.rule'),
+      ),
     },
     extras: {
       comment: 'the match/target details iptables prints after the destination column',
@@ -521,7 +600,7 @@ function iptablesList() {
           captures: {
             1: { name: s('keyword.other.match') },
             2: { name: s('keyword.operator.negation') },
-            3: { patterns: [{ match: r`[A-Z_]+`, name: s('constant.language.ctstate') }] },
+            3: { patterns: [{ match: r`[A-Z_]+`, name: s('constant.language.ctstate') }, { match: ',', name: s('punctuation.separator.list') }] },
           },
         },
         {
