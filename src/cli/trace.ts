@@ -27,7 +27,16 @@ const HELP = `usage: swarmnet trace --from <ip|task|namespace> --to <ip:port|ser
   --json                   print the trace as JSON
   node flags (live): --local | --ssh user@host[:port] ... | --lab [.lab/lab.json] (see swarmnet --help)`;
 
-export async function traceCommand(args: string[]): Promise<number> {
+/** Where the command writes (the process streams by default; tests pass their own). */
+export interface TraceIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const PROCESS_IO: TraceIo = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
+
+/** Exit codes: 0 a path was delivered, 3 traced but nothing delivered (dropped/left/unknown), 1 could not trace, 2 usage. */
+export async function traceCommand(args: string[], io: TraceIo = PROCESS_IO): Promise<number> {
   const a = [...args];
   const req: Partial<TraceRequest> = {};
   let fixtures: string | undefined;
@@ -55,28 +64,28 @@ export async function traceCommand(args: string[]): Promise<number> {
       case '--json': json = true; break;
       case '-h':
       case '--help':
-        process.stdout.write(`${HELP}\n`);
+        io.out(`${HELP}\n`);
         return 0;
       default: rest.push(k);
     }
   }
   if (!req.from || !req.to) {
-    process.stderr.write(`swarmnet trace: --from and --to are required\n${HELP}\n`);
+    io.err(`swarmnet trace: --from and --to are required\n${HELP}\n`);
     return 2;
   }
   let scenario: TraceScenario;
   if (fixtures) {
-    if (rest.length) process.stderr.write(`swarmnet trace: ignoring ${rest.join(' ')} with --fixtures\n`);
+    if (rest.length) io.err(`swarmnet trace: ignoring ${rest.join(' ')} with --fixtures\n`);
     scenario = loadScenarioDir(fixtures);
   } else {
     // `--lab` alone means the lab of this checkout.
     const li = rest.indexOf('--lab');
     if (li >= 0 && (rest[li + 1] === undefined || rest[li + 1].startsWith('--'))) rest.splice(li + 1, 0, '.lab/lab.json');
     const opts = await takeNodeOptions(rest);
-    if (rest.length) process.stderr.write(`swarmnet trace: ignoring ${rest.join(' ')}\n`);
+    if (rest.length) io.err(`swarmnet trace: ignoring ${rest.join(' ')}\n`);
     const conns = await connectAll(opts);
     const bad = conns.filter((c) => !c.conn);
-    for (const b of bad) process.stderr.write(`swarmnet trace: ${b.config.name}: ${b.error ?? 'cannot connect'}\n`);
+    for (const b of bad) io.err(`swarmnet trace: ${b.config.name}: ${b.error ?? 'cannot connect'}\n`);
     const ok = conns.flatMap((c) => (c.conn ? [c.conn] : []));
     if (ok.length === 0) return 1;
     try {
@@ -89,12 +98,11 @@ export async function traceCommand(args: string[]): Promise<number> {
   if (whatIf) {
     const text = await readFile(whatIf, 'utf8');
     const w = withDockerUserWhatIf(prepared, parseDump, text, `what-if ${basename(whatIf)}`, whatIfNode);
-    for (const d of w.diagnostics) process.stderr.write(`swarmnet trace: ${d.severity}: ${d.source}${d.line ? `:${d.line}` : ''}: ${d.message}\n`);
+    for (const d of w.diagnostics) io.err(`swarmnet trace: ${d.severity}: ${d.source}${d.line ? `:${d.line}` : ''}: ${d.message}\n`);
     prepared = w.prepared;
   }
   const result = trace(prepared, req as TraceRequest);
-  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : formatTrace(result));
-  const leaves = result.summary;
-  if (leaves.length === 0) return 1;
-  return leaves.some((s) => s.startsWith('delivered')) ? 0 : 3;
+  io.out(json ? `${JSON.stringify(result, null, 2)}\n` : formatTrace(result));
+  if (result.path.hops.length === 0) return 1;
+  return result.summary.some((s) => s.startsWith('delivered')) ? 0 : 3;
 }

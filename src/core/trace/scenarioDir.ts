@@ -9,7 +9,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve, basename } from 'node:path';
 import type { Diagnostic } from '../diagnostics';
 import { errorMessage } from '../diagnostics';
-import type { AddressInfo, FdbEntry, InterfaceInfo, NamespaceInfo, NamespaceKind, NetworkInfo, NodeModel, RouteEntry } from '../model';
+import type { AddressInfo, InterfaceInfo, NamespaceInfo, NamespaceKind, NetworkInfo, NodeModel, RouteEntry } from '../model';
 import { NETNS_DIR } from '../model';
 import type { TableName } from '../iptables/model';
 import { parseFdbText, parseNeighText } from '../parsers/iproute';
@@ -218,7 +218,7 @@ export function loadScenarioDir(dir: string): TraceScenario {
   if (!existsSync(file)) throw new Error(`${file} not found`);
   const raw = JSON.parse(readFileSync(file, 'utf8')) as CompactScenario & { nodes: (CompactNode | ScenarioNode)[] };
   const diags: Diagnostic[] = [];
-  const nodes = raw.nodes.map((n) => ('model' in n ? (n as ScenarioNode) : expandCompactNode(n as CompactNode, root, diags)));
+  const nodes = raw.nodes.map((n) => ('model' in n ? (n as unknown as ScenarioNode) : expandCompactNode(n as CompactNode, root, diags)));
   const notes = [...(raw.notes ?? []), ...diags.map((d) => `${d.severity}: ${d.source}: ${d.message}${d.line ? ` (line ${d.line})` : ''}`)];
   return { name: raw.name ?? basename(root), nodes, notes };
 }

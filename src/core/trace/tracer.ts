@@ -224,11 +224,12 @@ function lookupRoute(ns: PreparedNs, dst: string): RouteChoice | undefined {
     if (!c || ((ip & c.mask) >>> 0) !== c.base) continue;
     if (!best || c.prefix > best.prefix) best = { r, prefix: c.prefix };
   }
-  if (!best?.r.dev) return undefined;
-  const r = best.r;
-  const text = `${r.dst}${r.gateway ? ` via ${r.gateway}` : ''} dev ${r.dev}${r.protocol === 'kernel' ? ' (connected)' : ''}`;
-  const src = r.prefsrc ?? ns.env.ifaceAddresses[r.dev]?.[0]?.address;
-  return { dev: r.dev, nextHop: r.gateway ?? dst, route: text, src };
+  const r = best?.r;
+  const dev = r?.dev;
+  if (!r || !dev) return undefined;
+  const text = `${r.dst}${r.gateway ? ` via ${r.gateway}` : ''} dev ${dev}${r.protocol === 'kernel' ? ' (connected)' : ''}`;
+  const src = r.prefsrc ?? ns.env.ifaceAddresses[dev]?.[0]?.address;
+  return { dev, nextHop: r.gateway ?? dst, route: text, src };
 }
 
 function iface(ns: PreparedNs, name: string): InterfaceInfo | undefined {
