@@ -55,7 +55,6 @@ const VERBOSE: Col[] = ['pkts', 'bytes', 'target', 'prot', 'opt', 'in', 'out', '
 const OPT_COL = new Set(['--', '-f', '!f']);
 
 const CT_OPTS = new Set(['ctstate', 'ctproto', 'ctorigsrc', 'ctorigdst', 'ctreplsrc', 'ctrepldst', 'ctorigsrcport', 'ctorigdstport', 'ctreplsrcport', 'ctrepldstport', 'ctstatus', 'ctexpire', 'ctdir']);
-const CT_ADDR = new Set(['ctorigsrc', 'ctorigdst', 'ctreplsrc', 'ctrepldst']);
 const IPVS_OPTS = new Set(['ipvs', 'vproto', 'vaddr', 'vport', 'vdir', 'vmethod', 'vportctl']);
 const PORT_MODS = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp']);
 const POLICY_KEYS = new Set(['dir', 'pol', 'reqid', 'spi', 'proto', 'mode', 'tunnel-src', 'tunnel-dst']);
@@ -408,7 +407,7 @@ class ExtraParser {
           this.i++;
           continue;
         }
-        this.add(m, w, [CT_ADDR.has(w) ? normalizeAddress(v.text) : v.text], neg, tk, v);
+        this.add(m, w, [v.text], neg, tk, v);
         this.i += 2;
       } else if (w === 'state') {
         const m = this.match('state', tk, false);
@@ -524,7 +523,7 @@ class ExtraParser {
             this.i++;
           } else if (POLICY_KEYS.has(p.text) && this.peek(1)) {
             const v = this.peek(1) as WTok;
-            this.add(m, p.text, [p.text.startsWith('tunnel-') ? normalizeAddress(v.text) : v.text], false, p, v);
+            this.add(m, p.text, [p.text === 'proto' ? PROTOCOL_NUMBERS[v.text] ?? v.text : v.text], false, p, v);
             this.i += 2;
           } else if (p.text === '!' && POLICY_KEYS.has(this.peek(1)?.text ?? '') && this.peek(2)) {
             const k2 = this.peek(1) as WTok;
@@ -568,7 +567,7 @@ class ExtraParser {
             this.i++;
             continue;
           }
-          this.add(m, w, [w === 'vaddr' ? normalizeAddress(v.text) : v.text], neg, tk, v);
+          this.add(m, w, [v.text], neg, tk, v);
           this.i += 2;
         }
       } else if ((w === 'source' || w === 'destination') && this.peek(1)?.text === 'IP' && this.peek(2)?.text === 'range' && this.peek(3)) {
@@ -626,6 +625,12 @@ class ExtraParser {
         if (op && (op.text === 'save' || op.text === 'restore')) {
           this.tgt(`${op.text}-mark`, [], tk, op);
           this.i += 2;
+          // -S always prints both masks; the listing omits them when they are full
+          const masks = this.peek()?.text === 'nfmask' || this.peek()?.text === 'ctmask' || this.peek()?.text === 'mask';
+          if (!masks && w === 'CONNMARK') {
+            this.tgt('nfmask', ['0xffffffff'], tk, op);
+            this.tgt('ctmask', ['0xffffffff'], tk, op);
+          }
           while ((this.peek()?.text === 'nfmask' || this.peek()?.text === 'ctmask' || this.peek()?.text === 'mask') && this.peek(1)) {
             const k2 = this.peek() as WTok;
             const vv = this.peek(1) as WTok;
@@ -709,6 +714,10 @@ class ExtraParser {
           this.unknown(tk);
           this.i++;
         }
+      } else if (w === 'NOTRACK' && tname === 'CT' && target && target.options.length === 0) {
+        // iptables-nft lists `-j NOTRACK` as target CT with the text NOTRACK
+        target.name = 'NOTRACK';
+        this.i++;
       } else if (w === 'CT' && tname === 'CT') {
         this.i++;
         for (;;) {
