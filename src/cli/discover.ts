@@ -18,7 +18,7 @@ export function renderModels(models: NodeModel[], errors: { node: string; error:
       out.push(`    ${ns.name}  ${namespaceDescription(m, ns)}`);
       for (const i of ns.interfaces) out.push(`      ${interfaceLabel(i)}  ${interfaceDescription(ns, i)}`);
       for (const f of ns.fdb.filter((e) => e.dst)) {
-        const l = fdbLabel(f, corr);
+        const l = fdbLabel(f, corr, ns.networkId);
         out.push(`      fdb ${l.label}  ${l.description}`);
       }
     }

@@ -24,19 +24,24 @@ export class Correlator {
   constructor(nodes: NodeModel[]) {
     for (const n of nodes) {
       if (n.swarm?.nodeAddr) this.vtepToNode.set(n.swarm.nodeAddr, n.name);
+      const byName = new Map(n.namespaces.map((ns) => [ns.name, ns]));
       for (const ns of n.namespaces) {
         if (ns.kind === 'overlay' || ns.kind === 'host') continue;
         for (const ifc of ns.interfaces) {
           if (!ifc.mac || ifc.name === 'lo') continue;
           const mac = ifc.mac.toLowerCase();
-          if (this.macToOwner.has(mac)) continue;
-          this.macToOwner.set(mac, {
+          // overlay MACs derive from the IP, and overlay subnets may overlap: key by the network the veth plugs into
+          const peer = ns.peers[ifc.ifindex] ? byName.get(ns.peers[ifc.ifindex].namespace) : undefined;
+          const netKey = peer?.kind === 'overlay' && peer.networkId ? `${peer.networkId}|${mac}` : undefined;
+          const owner: MacOwner = {
             node: n.name,
             namespace: ns.name,
             interface: ifc.name,
             containers: ns.containers.map((c) => c.name),
             ip: ifc.addresses.find((a) => a.family === 'inet')?.address,
-          });
+          };
+          if (netKey && !this.macToOwner.has(netKey)) this.macToOwner.set(netKey, owner);
+          if (!this.macToOwner.has(mac)) this.macToOwner.set(mac, owner);
         }
       }
     }
@@ -48,11 +53,13 @@ export class Correlator {
     return this.vtepToNode.get(addr);
   }
 
-  ownerOfMac(mac: string): MacOwner | undefined {
-    return this.macToOwner.get(mac.toLowerCase());
+  /** networkId: the overlay network of the namespace holding the FDB entry (disambiguates overlapping subnets). */
+  ownerOfMac(mac: string, networkId?: string): MacOwner | undefined {
+    const m = mac.toLowerCase();
+    return (networkId ? this.macToOwner.get(`${networkId}|${m}`) : undefined) ?? this.macToOwner.get(m);
   }
 
-  resolveFdb(e: FdbEntry): FdbResolution {
-    return { vtepNode: e.dst ? this.nodeForVtep(e.dst) : undefined, owner: this.ownerOfMac(e.mac) };
+  resolveFdb(e: FdbEntry, networkId?: string): FdbResolution {
+    return { vtepNode: e.dst ? this.nodeForVtep(e.dst) : undefined, owner: this.ownerOfMac(e.mac, networkId) };
   }
 }

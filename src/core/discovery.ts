@@ -45,6 +45,7 @@ for f in ${NETNS_DIR}/*; do
   [ -e "$f" ] || continue
   n=\${f##*/}
   case "$n" in *[!A-Za-z0-9_.-]*|.*|'') sec badname; continue;; esac
+  t=$(stat -f -c %T "$f" 2>/dev/null) && [ "$t" != nsfs ] && { sec "ns $n" stale; continue; }
   nsenter --net="$f" -- sh -c 'sec() { printf "\\n%s %s\\n" "$1" "$2 $3"; }
 sec "$1" "ns $2" addr; ip -j -d addr show 2>&1
 sec "$1" "ns $2" route; ip -j route show 2>&1
@@ -106,6 +107,8 @@ export function splitGatherOutput(text: string, nonce: string): GatherOutput {
         out.namespaces.push(ns);
       }
       cur = { ns, key: words[2], lines: [] };
+    } else if (kind === 'ns' && words[2] === 'stale' && isValidNamespaceName(words[1])) {
+      diagnostics.push({ severity: 'info', source: 'gather', message: `namespace ${words[1]} is not mounted any more (a deleted sandbox: Docker removes its file up to a minute later); skipped` });
     } else if (kind === 'ns' && words[2] === 'failed') {
       const ns = byName.get(words[1]);
       if (ns) ns.failed = 'nsenter failed';

@@ -15,7 +15,7 @@ const KIND_WORDS: Record<NamespaceInfo['kind'], string> = {
 };
 
 export function nodeDescription(m: NodeModel): string {
-  const role = m.swarm ? (m.swarm.controlAvailable ? 'manager' : m.swarm.localNodeState === 'active' ? 'worker' : `swarm ${m.swarm.localNodeState}`) : 'no swarm';
+  const role = m.swarm ? (m.swarm.controlAvailable ? 'manager' : m.swarm.localNodeState === 'active' ? 'worker' : `swarm ${m.swarm.localNodeState}`) : m.engineVersion ? 'no swarm' : 'Docker engine unreachable';
   return [m.hostname, role, m.swarm?.nodeAddr, m.engineVersion ? `engine ${m.engineVersion}` : undefined].filter(Boolean).join(' · ');
 }
 
@@ -63,8 +63,8 @@ export function interfaceDescription(ns: NamespaceInfo, i: InterfaceInfo): strin
   return parts.join(' · ');
 }
 
-export function fdbLabel(e: FdbEntry, corr?: Correlator): { label: string; description: string } {
-  const r = corr?.resolveFdb(e);
+export function fdbLabel(e: FdbEntry, corr?: Correlator, networkId?: string): { label: string; description: string } {
+  const r = corr?.resolveFdb(e, networkId);
   const label = e.dst ? `${e.mac} → ${e.dst}${r?.vtepNode ? ` (${r.vtepNode})` : ''}` : e.mac;
   const who = r?.owner ? `${r.owner.containers.join(', ') || r.owner.namespace}/${r.owner.interface}${r.owner.ip ? ` ${r.owner.ip}` : ''} on ${r.owner.node}` : undefined;
   return { label, description: [e.dev, e.master ? `master ${e.master}` : undefined, e.state, ...e.flags, who].filter(Boolean).join(' · ') };

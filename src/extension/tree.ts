@@ -97,7 +97,7 @@ export class SwarmTreeProvider implements vscode.TreeDataProvider<Element> {
         return item;
       }
       case 'fdb': {
-        const { label, description } = fdbLabel(e.entry, this.correlator);
+        const { label, description } = fdbLabel(e.entry, this.correlator, e.ns.networkId);
         const item = new vscode.TreeItem(label, C.None);
         item.id = `${e.node}/ns/${e.ns.name}/fdb/${e.i}`;
         item.description = description;
