@@ -4,6 +4,7 @@
  * (TCP/TLS or a socket path).
  */
 import { readFile } from 'node:fs/promises';
+import { utils as sshUtils } from 'ssh2';
 import type { NodeConnection } from './discovery';
 import { createDocker } from './transport/docker';
 import { LocalRunner } from './transport/local';
@@ -59,7 +60,9 @@ async function sshTarget(cfg: NodeConfig, hooks: ConnectHooks): Promise<SshTarge
     } catch (e) {
       throw new TransportError(`${cfg.name}: cannot read key ${cfg.keyPath}: ${e instanceof Error ? e.message : String(e)}`, 'auth');
     }
-    if (/ENCRYPTED|bcrypt|aes\d+-ctr/.test(privateKey.toString('latin1')) && hooks.getPassphrase) passphrase = await hooks.getPassphrase(cfg);
+    // Encrypted? (PEM keys say ENCRYPTED in clear; OpenSSH-format keys only inside the base64 body, so ask ssh2.)
+    const parsed = sshUtils.parseKey(privateKey);
+    if (parsed instanceof Error && /passphrase/i.test(parsed.message) && hooks.getPassphrase) passphrase = await hooks.getPassphrase(cfg);
   }
   const agent = cfg.useAgent === false ? undefined : hooks.agentSocket;
   const base = { username: cfg.user ?? 'root', privateKey, passphrase, agent, verifyHostKey: hooks.verifyHostKey, readyTimeoutMs: hooks.timeoutMs };

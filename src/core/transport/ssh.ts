@@ -65,8 +65,11 @@ export async function connectSsh(target: SshTarget, sock?: Duplex): Promise<{ cl
     jumpClients.push(jumped.client, ...jumped.jumpClients);
     sock = await new Promise<Duplex>((resolve, reject) => {
       jumped.client.forwardOut('127.0.0.1', 0, target.host, target.port ?? 22, (err, stream) => {
-        if (err) reject(new TransportError(`ProxyJump ${target.jump?.host}: cannot reach ${target.host}:${target.port ?? 22}: ${err.message}`, 'connect'));
-        else resolve(stream);
+        if (err) {
+          // Close the jump connection(s): left open they leak (and keep the process alive).
+          for (const j of jumpClients) j.end();
+          reject(new TransportError(`ProxyJump ${target.jump?.host}: cannot reach ${target.host}:${target.port ?? 22}: ${err.message}`, 'connect'));
+        } else resolve(stream);
       });
     });
   }
@@ -102,6 +105,10 @@ export async function connectSsh(target: SshTarget, sock?: Duplex): Promise<{ cl
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error): void => {
       client.removeListener('ready', onReady);
+      // ssh2 can emit a second error later (e.g. "Connection lost before handshake" after a ready timeout):
+      // without a listener that is an uncaught exception. Swallow it and close the socket now.
+      client.on('error', () => undefined);
+      client.end();
       for (const j of jumpClients) j.end();
       reject(classifyConnectError(err, target, hostKeyRejected));
     };
@@ -171,13 +178,23 @@ export class SshRunner implements CommandRunner {
           reject(new TransportError(`${this.description}: exec failed: ${err.message}`, 'exec'));
           return;
         }
+        let settled = false;
+        let graceTimer: NodeJS.Timeout | undefined;
         const stop = (): void => {
+          // ssh2's Channel.signal() silently does nothing once stdin has been closed (it checks `writable`),
+          // yet a signal request after EOF is valid SSH and OpenSSH honours it (killpg): send it directly.
           try {
-            stream.signal('KILL');
+            const ch = stream as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, sig: string): void } } };
+            if (ch.outgoing && (ch.outgoing.state === 'open' || ch.outgoing.state === 'eof')) ch._client?._protocol?.signal(ch.outgoing.id, 'KILL');
+            else stream.signal('KILL');
           } catch {
             /* not all servers support signals */
           }
           stream.close();
+          // Never wait on the server: if it does not close the channel soon, settle anyway (OpenSSH refuses
+          // signals in some setups — "session signalling requires privilege separation" — and keeps the channel
+          // open until the process ends by itself).
+          graceTimer ??= setTimeout(() => settle(), 500);
         };
         const col = makeCollector(maxBytes, stop);
         const timer = setTimeout(() => {
@@ -187,16 +204,19 @@ export class SshRunner implements CommandRunner {
         const onAbort = (): void => stop();
         opts.signal?.addEventListener('abort', onAbort, { once: true });
         let exitCode: number | null = null;
-        stream.on('data', (c: Buffer) => col.onStdout(c));
-        stream.stderr.on('data', (c: Buffer) => col.onStderr(c));
-        stream.on('exit', (code: number | null) => {
-          exitCode = typeof code === 'number' ? code : null;
-        });
-        stream.on('close', () => {
+        let gotExit = false;
+        const settle = (): void => {
+          if (settled) return;
+          settled = true;
           clearTimeout(timer);
+          if (graceTimer) clearTimeout(graceTimer);
           opts.signal?.removeEventListener('abort', onAbort);
           if (opts.signal?.aborted) {
             reject(new TransportError('cancelled', 'cancelled'));
+            return;
+          }
+          if (!gotExit && !col.timedOut && !col.truncated && this.closed) {
+            reject(new TransportError(`${this.description}: connection lost while running ${argv[0]}`, 'connect'));
             return;
           }
           const r = col.finish(exitCode);
@@ -205,7 +225,16 @@ export class SshRunner implements CommandRunner {
             return;
           }
           resolve(r);
+        };
+        stream.on('data', (c: Buffer) => col.onStdout(c));
+        stream.stderr.on('data', (c: Buffer) => col.onStderr(c));
+        stream.on('exit', (code: number | null) => {
+          gotExit = true;
+          exitCode = typeof code === 'number' ? code : null;
         });
+        // When the connection drops, ssh2 closes the channel before the client emits 'close': look again on
+        // the next turn so a lost connection is an error, not an empty successful-looking result.
+        stream.on('close', () => setTimeout(settle, gotExit ? 0 : 20));
         if (opts.stdin !== undefined) stream.end(opts.stdin);
         else stream.end();
       });
