@@ -36,6 +36,8 @@ const TERMINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEU
 const STATEFUL = new Set(['limit', 'hashlimit', 'statistic', 'recent', 'connlimit', 'quota', 'time', 'connbytes']);
 const PORT_OPTS = new Set(['dport', 'dports', 'ports', 'ctorigdstport']);
 const DENY = new Set(['DROP', 'REJECT']);
+/** Docker's default address pools for bridges (docker0, docker_gwbridge, user bridges). */
+const DOCKER_DEFAULT_POOL = parseCidr('172.16.0.0/12') as Cidr;
 const ESTABLISHED_LINE = '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN';
 
 // ------------------------------------------------------------------------------------------------ per-rule facts
@@ -44,6 +46,15 @@ interface RuleFacts {
   conds: string[];
   condKey: string;
   fullKey: string;
+  /** Interned ids of conds / of the whole rule (cheap hashing in the per-pass checks). */
+  condIds: number[];
+  fullId: number;
+  /** --dport/--dports options (match/option indices: facts are shared by relocated copies) with parsed port sets. */
+  dports: { module: string; mi: number; oi: number; set?: PortSet }[];
+  anyState: boolean;
+  established: boolean;
+  /** Has a port condition (dport/dports/ports/ctorigdstport/sport/sports). */
+  anyPort: boolean;
   terminal: boolean;
   stateful: boolean;
   /** Text before the command token (`iptables `, `sudo iptables -t filter `, or ''). */
@@ -64,7 +75,7 @@ function optKey(o: RuleOption): string {
   return `${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`;
 }
 
-function computeFacts(rule: Rule, res: LineResult): RuleFacts {
+function computeFacts(rule: Rule, res: LineResult, intern: Interner): RuleFacts {
   const conds: string[] = [];
   const b = (k: string, m: { value: string; negated: boolean } | undefined, addr = false): void => {
     if (m) conds.push(`${k}:${m.negated ? '!' : ''}${addr ? normalizeAddress(m.value) : m.value}`);
@@ -105,10 +116,56 @@ function computeFacts(rule: Rule, res: LineResult): RuleFacts {
       prefix = text.slice(0, opStart);
     }
   }
-  return { conds, condKey, fullKey: `${condKey}\u0002${targetKey}`, terminal, stateful, prefix, opStart, opEnd, command: res.format === 'command' };
+  const fullKey = `${condKey}\u0002${targetKey}`;
+  const dports: RuleFacts['dports'] = [];
+  let anyState = false;
+  let established = false;
+  let anyPort = false;
+  for (let mi = 0; mi < rule.matches.length; mi++) {
+    const m = rule.matches[mi];
+    for (let oi = 0; oi < m.options.length; oi++) {
+      const o = m.options[oi];
+      if (o.name === 'dport' || o.name === 'dports') dports.push({ module: m.module, mi, oi, set: parsePorts(o.args[0] ?? '') });
+      if (o.name === 'ctstate' || o.name === 'state') {
+        anyState = true;
+        if (!o.negated && (o.args[0] ?? '').split(',').includes('ESTABLISHED')) established = true;
+      }
+      if (PORT_OPTS.has(o.name) || o.name === 'sport' || o.name === 'sports') anyPort = true;
+    }
+  }
+  return {
+    conds, condKey, fullKey, condIds: conds.map(intern.id), fullId: intern.id(fullKey), dports, anyState, established, anyPort,
+    terminal, stateful, prefix, opStart, opEnd, command: res.format === 'command',
+  };
+}
+
+/** Interns strings to small integers (one table per Linter, so cached facts stay consistent). */
+class Interner {
+  private ids = new Map<string, number>();
+  get size(): number {
+    return this.ids.size;
+  }
+  id = (s: string): number => {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.ids.size + 1;
+      this.ids.set(s, id);
+    }
+    return id;
+  };
 }
 
 // ------------------------------------------------------------------------------------------------ helpers
+
+/** The rule's --dport/--dports options with their port sets. */
+function dportsOf(rule: Rule, f: RuleFacts): { module: string; o: RuleOption; set?: PortSet }[] {
+  const out: { module: string; o: RuleOption; set?: PortSet }[] = [];
+  for (const d of f.dports) {
+    const o = rule.matches[d.mi]?.options[d.oi];
+    if (o) out.push({ module: d.module, o, set: d.set });
+  }
+  return out;
+}
 
 function lineSpan(line: number, text: string): Span {
   return { line, start: 0, end: text.length };
@@ -118,13 +175,6 @@ function opts(rule: Rule): { module: string; o: RuleOption }[] {
   const out: { module: string; o: RuleOption }[] = [];
   for (const m of rule.matches) for (const o of m.options) out.push({ module: m.module, o });
   return out;
-}
-
-function hasState(rule: Rule, want: string): boolean {
-  for (const { o } of opts(rule)) {
-    if ((o.name === 'ctstate' || o.name === 'state') && !o.negated && (o.args[0] ?? '').split(',').includes(want)) return true;
-  }
-  return false;
 }
 
 function hasAnyState(rule: Rule): boolean {
@@ -256,6 +306,7 @@ interface Pass {
 /** Incremental linter: keeps per-line parse results between runs (one instance per document). */
 export class Linter {
   private cache = new Map<string, { res: LineResult; facts?: RuleFacts }>();
+  private intern = new Interner();
   private pc: PreparedContext = prepareContext(undefined);
   private ruleByLine = new Map<number, Rule>();
 
@@ -305,7 +356,7 @@ export class Linter {
       }
       results.push(res);
       if (res.rule) {
-        entry.facts ??= computeFacts(res.rule, res);
+        entry.facts ??= computeFacts(res.rule, res, this.intern);
         facts.set(res.rule, entry.facts);
         this.ruleByLine.set(ll.line, res.rule);
         if (ll.segments) for (const sg of ll.segments) this.ruleByLine.set(sg.line, res.rule);
@@ -313,6 +364,11 @@ export class Linter {
     }
     // `-E` (rename) makes the assembler rename the chain of already-parsed rules in place: do not reuse those objects
     this.cache = results.some((r) => r.kind === 'rename') ? new Map() : next;
+    if (this.intern.size > 50 * (next.size + 1000)) {
+      // long editing sessions: drop interned strings no longer used (facts are recomputed on the next run)
+      this.intern = new Interner();
+      this.cache = new Map();
+    }
 
     const docLines = text.split('\n');
     const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy'));
@@ -323,7 +379,7 @@ export class Linter {
       for (const r of this.pc.base) {
         if (r.rule) {
           baseRules.add(r.rule);
-          facts.set(r.rule, computeFacts(r.rule, r));
+          facts.set(r.rule, computeFacts(r.rule, r, this.intern));
         }
       }
       all = [...this.pc.base, ...results];
@@ -517,11 +573,6 @@ function checkPlacement(p: Pass): void {
   }
 }
 
-function ruleDports(rule: Rule): { module: string; o: RuleOption; set?: PortSet }[] {
-  return opts(rule)
-    .filter(({ o }) => o.name === 'dport' || o.name === 'dports')
-    .map(({ module, o }) => ({ module, o, set: parsePorts(o.args[0] ?? '') }));
-}
 
 function protoMatches(rule: Rule, proto: string): boolean {
   if (!rule.protocol) return true;
@@ -544,7 +595,7 @@ function checkInput(p: Pass, rule: Rule, f: RuleFacts, res: LineResult): void {
     add(p, 'swarm/not-docker-user', 'warning', 'This rule matches traffic to containers, which is forwarded (FORWARD → DOCKER-USER), never delivered to INPUT: it has no effect. Put it in DOCKER-USER.', res.chainSpan ?? rule.span, fix ? [fix] : []);
     return;
   }
-  for (const d of ruleDports(rule)) {
+  for (const d of dportsOf(rule, f)) {
     if (!d.set) continue;
     const hit = p.published.find((pp) => portIn(d.set as PortSet, pp.port) !== d.o.negated && protoMatches(rule, pp.protocol));
     if (!hit) continue;
@@ -592,14 +643,14 @@ function checkChains(p: Pass): void {
     for (const chain of table.chains.values()) {
       if (chain.rules.length === 0) continue;
       // how often each condition occurs: a shadower is indexed under its rarest condition
-      const freq = new Map<string, number>();
+      const freq = new Map<number, number>();
       for (const rule of chain.rules) {
         const f = p.facts.get(rule);
-        if (f) for (const c of f.conds) freq.set(c, (freq.get(c) ?? 0) + 1);
+        if (f) for (const c of f.condIds) freq.set(c, (freq.get(c) ?? 0) + 1);
       }
-      const byCond = new Map<string, { rule: Rule; f: RuleFacts }[]>();
+      const byCond = new Map<number, { rule: Rule; f: RuleFacts }[]>();
       let shadowerCount = 0;
-      const seen = new Map<string, Rule>();
+      const seen = new Map<number, Rule>();
       let uncond: Rule | undefined;
       for (const rule of chain.rules) {
         const f = p.facts.get(rule);
@@ -618,7 +669,7 @@ function checkChains(p: Pass): void {
           continue;
         }
         if (!skip) {
-          const dup = seen.get(f.fullKey);
+          const dup = seen.get(f.fullId);
           if (dup) {
             add(p, 'rules/duplicate', 'warning', `Duplicate of the rule on ${dup.line >= 0 ? `line ${dup.line + 1}` : "the node's current rules"}: the same match and target twice in ${chain.name}; the second copy never changes anything.`,
               rule.span, [{ title: 'Delete the duplicate line', edits: [deleteLineEdit(rule.line)] }], dup.line >= 0 ? [{ span: dup.span, message: 'first copy' }] : undefined);
@@ -631,13 +682,13 @@ function checkChains(p: Pass): void {
             }
           }
         }
-        if (!seen.has(f.fullKey)) seen.set(f.fullKey, rule);
+        if (!seen.has(f.fullId)) seen.set(f.fullId, rule);
         if (f.terminal && !f.stateful) {
           if (f.conds.length === 0) uncond ??= rule;
           else {
-            let rare = f.conds[0];
+            let rare = f.condIds[0];
             let rf = Infinity;
-            for (const c of f.conds) {
+            for (const c of f.condIds) {
               const n = freq.get(c) ?? 0;
               if (n < rf) {
                 rf = n;
@@ -656,16 +707,16 @@ function checkChains(p: Pass): void {
 }
 
 /** An earlier terminal rule whose conditions are a subset of this rule's (it takes all of this rule's packets). */
-function findShadower(byCond: Map<string, { rule: Rule; f: RuleFacts }[]>, f: RuleFacts): Rule | undefined {
-  let set: Set<string> | undefined;
-  for (const c of f.conds) {
+function findShadower(byCond: Map<number, { rule: Rule; f: RuleFacts }[]>, f: RuleFacts): Rule | undefined {
+  let set: Set<number> | undefined;
+  for (const c of f.condIds) {
     const list = byCond.get(c);
     if (!list) continue;
-    set ??= new Set(f.conds);
+    set ??= new Set(f.condIds);
     for (const cand of list) {
-      if (cand.f.conds.length > f.conds.length) continue;
+      if (cand.f.condIds.length > f.condIds.length) continue;
       let all = true;
-      for (const x of cand.f.conds) {
+      for (const x of cand.f.condIds) {
         if (!set.has(x)) {
           all = false;
           break;
@@ -718,18 +769,15 @@ function checkDockerUser(p: Pass): void {
       const f = p.facts.get(rule);
       if (!f) continue;
       const t = rule.target?.name ?? '';
-      if ((t === 'ACCEPT' || t === 'RETURN') && hasState(rule, 'ESTABLISHED')) est = true;
+      if ((t === 'ACCEPT' || t === 'RETURN') && f.established) est = true;
       if (est) break;
-      if (!DENY.has(t) || hasAnyState(rule)) continue;
-      if (opts(rule).some(({ o }) => PORT_OPTS.has(o.name) || o.name === 'sport' || o.name === 'sports')) continue;
+      if (!DENY.has(t) || f.anyState || f.anyPort) continue;
       if (rule.outInterface && !rule.outInterface.negated && !rule.inInterface) continue; // egress block
       if (p.baseRules.has(rule) || rule.line < 0) break;
-      const res = p.results.find((r) => r.rule === rule);
       const pre = f.prefix;
       const edit = rule.op === 'I'
         ? insertLineEdit(rule.line + 1, `${pre}-I DOCKER-USER${rule.position !== undefined ? ` ${rule.position}` : ''} ${ESTABLISHED_LINE}`)
         : insertLineEdit(rule.line, `${pre}-A DOCKER-USER ${ESTABLISHED_LINE}`);
-      void res;
       add(p, 'docker-user/missing-established', 'warning',
         `This ${t} runs before any \`-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\`: it also drops the replies of connections your containers opened (and of published services' established flows). Accept RELATED,ESTABLISHED first.`,
         rule.span, [{ title: 'Insert a RELATED,ESTABLISHED RETURN rule before it', edits: [edit] }]);
@@ -749,11 +797,17 @@ function checkDockerUser(p: Pass): void {
     }
   }
   // matching after DNAT
-  for (const { rule, res } of docRules(p)) {
-    if (rule.table !== 'filter' || rule.chain !== 'DOCKER-USER' || rule.op === 'D') continue;
+  for (const { rule, f } of docRules(p)) {
+    if (rule.chain !== 'DOCKER-USER' || rule.table !== 'filter' || rule.op === 'D') continue;
     const egress = (rule.inInterface && !rule.inInterface.negated && DOCKER_IFACE.test(rule.inInterface.value)) || (rule.outInterface && !rule.outInterface.negated && !DOCKER_IFACE.test(rule.outInterface.value));
-    if (!egress) {
-      for (const d of ruleDports(rule)) {
+    // an explicit post-DNAT destination (a container network) means the user matches after DNAT on purpose
+    const postDnatDst = !!rule.destination && !rule.destination.negated && (() => {
+      const c = rule.destination ? parseCidr(rule.destination.value) : undefined;
+      if (!c) return false;
+      return p.pc.networks.length ? p.pc.networks.some((n) => overlaps(n.cidr, c)) : contains(DOCKER_DEFAULT_POOL, c);
+    })();
+    if (!egress && !postDnatDst && f.dports.length) {
+      for (const d of dportsOf(rule, f)) {
         if (d.o.name !== 'dport' && d.o.name !== 'dports') continue;
         const edit = d.o.name === 'dport' ? ctorigEdit(p, d.o, d.module) : undefined;
         const fixes: LintFix[] = edit ? [{ title: 'Match the original destination port: -m conntrack --ctorigdstport', edits: [edit] }] : [];
@@ -786,7 +840,6 @@ function checkDockerUser(p: Pass): void {
           rule.destination.span, fixes);
       }
     }
-    void res;
   }
 }
 
