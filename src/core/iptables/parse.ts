@@ -280,20 +280,13 @@ export function isTableName(s: string): s is TableName {
   return TABLES.has(s);
 }
 
-/** Applies the state change of a line without parsing it (for cached lines). */
+/** Applies the state change of a line without parsing it (for cached lines): exactly what parseLogicalLine does. */
 export function advanceLineState(text: string, state: LineState): void {
   let i = 0;
   while (i < text.length && isSpace(text.charCodeAt(i))) i++;
   const c = text.charCodeAt(i);
-  if (c === 42 /* * */) {
-    let j = i + 1;
-    while (j < text.length && !isSpace(text.charCodeAt(j))) j++;
-    const name = text.slice(i + 1, j);
-    state.table = isTableName(name) ? name : undefined;
-  } else if (c === 67 /* C */ && text.slice(i, i + 6) === 'COMMIT') {
-    const rest = text.slice(i + 6).trim();
-    if (rest === '' || rest.startsWith('#')) state.table = undefined;
-  }
+  // only `*table` and `COMMIT` lines change the state: re-parse just those (cheap, and identical by construction)
+  if (c === 42 /* * */ || c === 67 /* C */) parseLogicalLine({ line: 0, text }, state);
 }
 
 // ------------------------------------------------------------------------------------------------ line results
