@@ -470,6 +470,7 @@ function iptablesList() {
   ];
   return grammar('iptables-list', 'iptables -L / -nvL listing', [
     { include: '#comment-line' },
+    { include: '#chain-header-fast' },
     { include: '#chain-header' },
     { include: '#column-header' },
     { include: '#rule-verbose' },
@@ -480,6 +481,21 @@ function iptablesList() {
       captures: { 1: { patterns: [{ include: '#extras' }] } },
     },
   ], {
+    'chain-header-fast': {
+      comment: 'the two usual forms in one regex with plain captures: (policy ACCEPT 144 packets, 12119 bytes), (2 references)',
+      ...numbered(
+        [
+          r`^(Chain)\s+(\S+)\s+(\()`, s('keyword.control.chain'), s('entity.name.function.chain'), s('punctuation.definition.chain-info.begin'),
+          r`(?:(policy)\s+(\S+?)(?:\s+(\d+)([KMGTPE])?\s+(packets)(,)\s+(\d+)([KMGTPE])?\s+(bytes))?|(\d+)\s+(references?))`,
+          s('keyword.other.policy'), s('support.function.target.policy'),
+          s('constant.numeric.counter'), s('constant.numeric.counter keyword.other.unit.suffix'), s('keyword.other.unit'), s('punctuation.separator'),
+          s('constant.numeric.counter'), s('constant.numeric.counter keyword.other.unit.suffix'), s('keyword.other.unit'),
+          s('constant.numeric.counter'), s('keyword.other.unit'),
+          r`(\))\s*$`, s('punctuation.definition.chain-info.end'),
+        ],
+        s('meta.chain-header'),
+      ),
+    },
     'chain-header': {
       match: r`^(Chain)\s+(\S+)(?:\s+(\()([^)]*)(\)?))?`,
       name: s('meta.chain-header'),
