@@ -147,6 +147,17 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
       await w.childRow(group, /^1-[0-9a-z]{10}$/);
     }));
 
+  it('03b expands node2 (SSH) → Namespaces: its ingress_sbox, discovered over SSH', () =>
+    step('03b-node2-namespaces', async (w) => {
+      assert.ok(node2, `${LAB_JSON} missing or without node2: run \`npm run lab\``);
+      const node = w.treeRow('node2');
+      await w.expand(node);
+      const group = await w.childRow(node, /^Namespaces$/);
+      await w.expand(group);
+      await w.childRow(group, /^ingress_sbox$/);
+      await w.collapse(node);
+    }));
+
   it('04 Run in Namespace… on ingress_sbox → ip -d link opens a highlighted editor', () =>
     step('04-run-in-namespace', async (w) => {
       const group = await w.childRow(w.treeRow('this machine'), /^Namespaces$/);
@@ -231,5 +242,7 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
       const first = await hops.first().locator('.where').innerText();
       assert.match(first, /\//, `hop without "node / namespace": ${first}`);
       assert.ok(await frame.locator('#diagram *').count() > 0, 'the diagram section is empty');
+      assert.match(await frame.locator('#diagram').innerText(), /this machine/, 'the diagram has no "this machine" column');
+      assert.match(await w.activeTabTitle(), /^Trace /);
     }));
 });
