@@ -839,6 +839,19 @@ function addUnsupported(hit: RuleHit, msg: string): void {
   hit.unsupported = [...hit.unsupported, msg];
 }
 
+const textCache = new Map<string, Map<string, string>>();
+/** prefix + name, one string per pair (effects like "jump DOCKER-USER" repeat on every walk). */
+function cachedText(prefix: string, name: string): string {
+  let m = textCache.get(prefix);
+  if (!m) textCache.set(prefix, (m = new Map()));
+  let t = m.get(name);
+  if (t === undefined) {
+    t = prefix + name;
+    if (m.size < 100_000) m.set(name, t);
+  }
+  return t;
+}
+
 const upperCache = new Map<string, string>();
 function upperName(s: string): string {
   let u = upperCache.get(s);
@@ -958,7 +971,7 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
         policy();
         break;
       }
-      hit.effect = `RETURN to ${stack[stack.length - 1].ref.chain.name}`;
+      hit.effect = cachedText('RETURN to ', stack[stack.length - 1].ref.chain.name);
       continue;
     }
     if (upper === 'MARK') {
@@ -1068,7 +1081,7 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       result.decidedBy = hit;
       break;
     }
-    hit.effect = `${target.goto ? 'goto' : 'jump'} ${tname}`;
+    hit.effect = cachedText(target.goto ? 'goto ' : 'jump ', tname);
     if (target.goto) stack.pop();
     stack.push({ ref: next, c: compiledChain(next), next: 0 });
   }
