@@ -81,6 +81,9 @@ import { IMPLICIT_PROTOCOL_MODULES, PROTOCOL_NUMBERS, isKnownMatch, isKnownTarge
 import type { OptionSpec } from './spec';
 import { DIAG, mkDiag } from './codes';
 import { parseIptablesList } from './parseList';
+import { newRule } from './newRule';
+
+export { newRule };
 import type { DiagCode } from './codes';
 
 export { DIAG } from './codes';
@@ -348,8 +351,6 @@ export function relocateLineResult(r: LineResult, newLine: number): LineResult {
       target: x.target ? { ...x.target, span: sh(x.target.span), options: x.target.options.map(shOpt) } : undefined,
       index: undefined,
     };
-    for (const k of ['protocol', 'source', 'destination', 'inInterface', 'outInterface', 'fragment'] as const) if (rule[k] === undefined) delete rule[k];
-    if (!rule.target) delete rule.target;
   }
   return {
     ...r,
@@ -605,15 +606,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
     }
   }
   const lastTok = opAt > 0 ? toks[opAt - 1] : opAt === 0 ? undefined : toks[toks.length - 1];
-  const rule: Rule = {
-    table,
-    chain: '',
-    op: 'A',
-    matches: [],
-    line: ll.line,
-    text: ll.text,
-    span: spanOf(ll, toks.length ? toks[0].start : 0, lastTok ? lastTok.end : ll.text.length),
-  };
+  const rule = newRule(table, '', ll.line, ll.text, spanOf(ll, toks.length ? toks[0].start : 0, lastTok ? lastTok.end : ll.text.length));
   const ruleMatches = rule.matches;
   let lastMatch: RuleMatch | undefined;
   let lastUnknownModule: RuleMatch | undefined;
@@ -1156,7 +1149,7 @@ export function assembleRuleset(results: LineResult[]): Ruleset {
   const targetRefs: Rule[] = [];
 
   // Line results may be cached and re-assembled: never keep state from an earlier assembly.
-  for (const r of results) if (r.rule) delete r.rule.index;
+  for (const r of results) if (r.rule && r.rule.index !== undefined) r.rule.index = undefined;
   for (const r of results) {
     for (const d of r.diagnostics) rs.diagnostics.push(d);
     let hasError = false;

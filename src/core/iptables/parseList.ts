@@ -7,6 +7,7 @@ import type { BaseMatch, Chain, Rule, RuleDiagnostic, RuleMatch, RuleTarget, Rul
 import { BUILTIN_CHAINS } from './model';
 import { PROTOCOL_NUMBERS, normalizeAddress } from './spec';
 import { DIAG, mkDiag } from './codes';
+import { newRule } from './newRule';
 
 interface WTok {
   text: string;
@@ -228,7 +229,7 @@ function parseListRule(line: string, ln: number, cols: Col[], table: TableName, 
     diags.push(mkDiag('error', DIAG.badListLine, `truncated rule line (expected columns: ${cols.join(' ')})`, ruleSpan, line.trim()));
     return undefined;
   }
-  const rule: Rule = { table, chain: chain.name, op: 'A', matches: [], line: ln, text: line, span: ruleSpan };
+  const rule = newRule(table, chain.name, ln, line, ruleSpan);
   if (get.pkts && get.bytes) {
     const p = parseListCounter(get.pkts.text);
     const b = parseListCounter(get.bytes.text);
