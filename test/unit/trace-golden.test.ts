@@ -254,3 +254,31 @@ test('schoolofdevops golden (IPVS state from captured real ipvsadm, printed with
   );
   assert.ok(r.summary.includes('left sod-node1: VXLAN sent to 159.89.39.105, which is not among the traced nodes'));
 });
+
+test('ipspace task → task across ov0 (real ov0 FDB and neighbour captures): br0 → vxlan0 FDB dst 192.168.33.3 → node2 overlay → the task; an address no node holds is dropped at the remote br0', () => {
+  const p = load('ipspace');
+  const r = trace(p, { from: 'fc8de92089a5', to: '192.168.1.4:80' });
+  golden('ipspace', 'golden-task-to-task-ov0.txt', r);
+  assert.deepEqual(r.summary, ['delivered to 192.168.1.4:80 in node2/task-192.168.1.4']);
+  assertSteps(
+    r.path.hops,
+    [
+      /^node1\/fc8de92089a5 enter: sent by a process in fc8de92089a5/,
+      /^node1\/fc8de92089a5 routing: routing decision: out via eth1/,
+      /^node1\/fc8de92089a5 veth: veth eth1 → 1-3e0ykh53lm\/veth2/,
+      /^node1\/1-3e0ykh53lm bridge: br0: port vxlan0 \(vxlan\)/,
+      /^node1\/1-3e0ykh53lm vxlan: vxlan0 VNI 4097: FDB 02:42:c0:a8:01:04 dst 192\.168\.33\.3 → UDP 4789/,
+      /^node1\/host underlay: underlay: node1 → node2 \(192\.168\.33\.3\)/,
+      /^node2\/1-3e0ykh53lm vxlan: decapsulated on vxlan0 \(VNI 4097\)/,
+      /^node2\/1-3e0ykh53lm bridge: br0: port veth3 → task-192\.168\.1\.4\/eth0/,
+      /^node2\/task-192\.168\.1\.4 deliver: delivered to a local socket 192\.168\.1\.4:80/,
+    ],
+    'task to task',
+  );
+  const vx = r.path.hops.find((h) => h.kind === 'vxlan');
+  assert.ok(vx?.detail.includes('neighbour entry 192.168.1.4 lladdr 02:42:c0:a8:01:04'));
+  assert.ok(vx?.detail.includes('bridge fdb: 02:42:c0:a8:01:04 dev vxlan0 dst 192.168.33.3 self permanent'));
+  // 192.168.1.5 is in node1's FDB (→ node2) but no namespace of node2 in the model holds it.
+  const gone = trace(p, { from: 'fc8de92089a5', to: '192.168.1.5:80' });
+  assert.deepEqual(gone.summary, ['DROPPED in node2/1-3e0ykh53lm: 192.168.1.5 is not attached to br0 on node2 (frame came from vxlan0)']);
+});

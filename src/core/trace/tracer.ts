@@ -543,13 +543,15 @@ function bridgeForward(ctx: Ctx, c: Cursor, p: Packet, br: InterfaceInfo, nextHo
       return ingress(ctx, { ...c, ns: peer.ns, crossings: c.crossings + 1 }, crossNamespace(p, peer.iface.name), path);
     }
   }
+  if (fromPort && (fromPort.kind === 'vxlan' || fromPort.vxlan)) {
+    // Frames from the overlay are never sent back into it (split horizon): no local port means nowhere to go.
+    const hop = mkHop(ctx, c, 'drop', `${br.name}: no local port for ${nextHop}`, p, { verdict: 'DROP', drop: `${nextHop} is not attached to ${br.name} on ${c.node.model.name} (frame came from ${fromPort.name})` });
+    hop.detail.push(`the FDB of the sending node points ${nextHop} at ${c.node.model.name}, but no namespace here has it (stale FDB entry, or the task is gone)`);
+    path.hops.push(hop);
+    return dropped(path, c, hop);
+  }
   const vx = ports.find((x) => x.kind === 'vxlan' || x.vxlan);
   if (vx) {
-    if (fromPort && (fromPort.kind === 'vxlan' || fromPort.vxlan)) {
-      const hop = mkHop(ctx, c, 'drop', `${br.name}: no local port for ${nextHop}`, p, { verdict: 'DROP', drop: `${nextHop} is not attached to ${br.name} on ${c.node.model.name} (frame came from ${fromPort.name})` });
-      path.hops.push(hop);
-      return dropped(path, c, hop);
-    }
     const hop = mkHop(ctx, c, 'bridge', `${br.name}: port ${vx.name} (vxlan)`, p, { verdict: 'FORWARD', iface: { in: fromPort?.name, out: vx.name } });
     hop.detail.push(`${nextHop} is not on a local port of ${br.name}`);
     path.hops.push(hop);
