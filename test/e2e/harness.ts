@@ -45,9 +45,12 @@ export interface StartOptions {
   workspaceSettings?: Record<string, unknown>;
   /** Run `npm run build` before installing the extension (default true). */
   build?: boolean;
-  /** How to install the extension: copy the shipped files (default) or `--install-extension <vsix>`. */
+  /**
+   * How to install the extension: 'vsix' (default; env SWARMNET_E2E_INSTALL): `npm run package` → swarmnet.vsix →
+   * `code-server --install-extension`, i.e. exactly the artifact users get; 'copy': copy the shipped files (faster).
+   */
   install?: 'copy' | 'vsix';
-  /** VSIX path for install: 'vsix' (default: <repo>/swarmnet.vsix, built with `npm run package` if missing). */
+  /** An existing VSIX to install with 'vsix' (default: package the repo afresh into <repo>/swarmnet.vsix). */
   vsixPath?: string;
   /** Folder holding the extension to install with 'copy' (default: the repo; used to test the harness itself). */
   extensionRoot?: string;
@@ -129,16 +132,24 @@ function copyExtension(extensionsDir: string, root: string): string {
   return target;
 }
 
-function installVsix(extensionsDir: string, userDataDir: string, vsixPath: string): void {
-  if (!existsSync(vsixPath)) {
+function installVsix(extensionsDir: string, userDataDir: string, vsixPath: string | undefined): void {
+  let vsix = vsixPath;
+  if (vsix === undefined) {
+    // always afresh: a swarmnet.vsix left from an earlier build would test stale code
+    vsix = join(REPO_ROOT, 'swarmnet.vsix');
+    rmSync(vsix, { force: true });
     const r = spawnSync('npm', ['run', 'package'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    if (r.status !== 0 || !existsSync(vsixPath)) {
+    if (r.status !== 0 || !existsSync(vsix)) {
       throw new Error(`npm run package failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
     }
+  } else if (!existsSync(vsix)) {
+    throw new Error(`VSIX ${vsix} does not exist`);
   }
   const r = spawnSync(process.execPath, [CODE_SERVER_ENTRY, '--extensions-dir', extensionsDir,
-    '--user-data-dir', userDataDir, '--install-extension', vsixPath], { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`code-server --install-extension failed:\n${r.stdout}\n${r.stderr}`);
+    '--user-data-dir', userDataDir, '--install-extension', vsix], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0 || !/was successfully installed/i.test(r.stdout + r.stderr)) {
+    throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  }
 }
 
 function defaultUserSettings(): Record<string, unknown> {
@@ -211,11 +222,14 @@ export class Workbench {
       mkdirSync(join(workspace, '.vscode'), { recursive: true });
       writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(opts.workspaceSettings, null, 2));
     }
-    if ((opts.install ?? 'copy') === 'vsix') {
-      installVsix(extensionsDir, userDataDir, opts.vsixPath ?? join(REPO_ROOT, 'swarmnet.vsix'));
+    const mode = opts.install ?? (process.env.SWARMNET_E2E_INSTALL === 'copy' ? 'copy' : 'vsix');
+    const tInstall = Date.now();
+    if (mode === 'vsix' && extensionRoot === REPO_ROOT) {
+      installVsix(extensionsDir, userDataDir, opts.vsixPath);
     } else {
       copyExtension(extensionsDir, extensionRoot);
     }
+    const installMs = Date.now() - tInstall;
 
     const port = await freePort();
     const serverLogPath = join(tmp, 'code-server.log');
@@ -253,6 +267,7 @@ export class Workbench {
       // the activity bar and the explorer are the last parts restored
       await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: T.workbench });
       wb.timings.workbenchLoadMs = Date.now() - t0;
+      wb.timings[mode === 'vsix' ? 'packageAndInstallMs' : 'copyInstallMs'] = installMs;
       // the extension host starts after the workbench; measurements of our view start once it is idle
       await wb.waitForLog('remoteexthost.log', /Eager extensions activated/, T.workbench);
       wb.timings.extensionHostReadyMs = Date.now() - t0;
