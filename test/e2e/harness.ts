@@ -705,6 +705,23 @@ export class Workbench {
     }
   }
 
+  /**
+   * ms from the extension host starting to activate swarmnet (remoteexthost.log, local time) to the extension's
+   * "activated in" line: loading dist/extension.js plus activate(). Undefined if either line is missing.
+   */
+  async loadAndActivateMs(): Promise<number | undefined> {
+    try {
+      const start = await this.waitForLog('remoteexthost.log',
+        /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d+) \[info\] ExtensionService#_doActivateExtension swarmnet\.swarmnet\b/m, 5000);
+      const end = await this.waitForLog('Swarm Network', /^\[(\S+Z)\] \[info\] activated in/m, 5000);
+      const ms = Date.parse(end[1]) - new Date(`${start[1]}T${start[2]}`).getTime();
+      this.timings.loadAndActivateMs = ms;
+      return ms;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Text of the "Swarm Network" output channel log file(s) and exthost.log lines naming the extension. */
   diagnosticsText(): string {
     const parts: string[] = [];

@@ -108,6 +108,8 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
       const ms = await w.openSwarmView('this machine');
       const act = await w.activationMs();
       const own = await w.loggedMs(/first tree render (\d+) ms/);
+      const load = await w.loadAndActivateMs();
+      console.log(`[e2e] extension host: load dist/extension.js + activate() = ${load ?? '?'} ms`);
       if (own !== undefined) w.timings.extFirstRenderMs = own;
       console.log(`[e2e] first tree render: ${ms} ms from the click (extension's own count: ${own ?? '?'} ms); activation: ${act ?? 'no "activated in N ms" line'} ms`);
       assert.ok(act !== undefined, 'the "Swarm Network" log has no "activated in N ms" line');
