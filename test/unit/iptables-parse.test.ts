@@ -521,6 +521,33 @@ describe('per-line API (linter cache) and parseDump', () => {
     assert.equal(moved.rule?.line, 10);
   });
 
+  it('advanceLineState changes the state exactly as parsing does', () => {
+    const lines = ['*nat', 'COMMIT', '*filter x', 'COMMIT # done', 'COMMIT x', '*bogus', '*"nat"', 'COMMITTED', '  *mangle', '-A X -j ACCEPT', 'Chain X', '*', ''];
+    for (const first of ['', '*raw']) {
+      for (const l of lines) {
+        const a = newLineState('nat');
+        const b = newLineState('nat');
+        if (first) {
+          parseRuleLine(first, 0, a);
+          parseRuleLine(first, 0, b);
+        }
+        parseRuleLine(l, 1, a);
+        advanceLineState(l, b);
+        assert.equal(lineStateKey(b), lineStateKey(a), `${first} then ${JSON.stringify(l)}`);
+      }
+    }
+  });
+
+  it('IPv6 listings and rules', () => {
+    const s = parseRules('-N DOCKER-USER\n-A DOCKER-USER -s 2001:db8::/32 -p tcp -m tcp --dport 80 -j ACCEPT\n-A DOCKER-USER -d 2001:db8::1/128 -i eth0 -j DROP\n');
+    const l = parseIptablesList(
+      'Chain DOCKER-USER (0 references)\n pkts bytes target     prot opt in     out     source               destination\n    0     0 ACCEPT     6    --  *      *       2001:db8::/32        ::/0                 tcp dpt:80\n    0     0 DROP       0    --  eth0   *       ::/0                 2001:db8::1\n',
+      'filter',
+    );
+    assert.deepEqual(l.diagnostics, []);
+    assert.deepEqual(chainKeys(l, 'filter'), chainKeys(s, 'filter'));
+  });
+
   it('parseDump dispatches on the format', () => {
     assert.equal(isListing(seed('neuvector-ingress_sbox.nat.nvL.txt')), true);
     assert.equal(isListing(seed('ipspace-ingress_sbox.nat.S.txt')), false);

@@ -11,8 +11,10 @@
  *  - `parseIptablesList(text, table)`: `iptables [-t T] -nvL [CHAIN]` / `-nL` / `--line-numbers` / `-x` listings,
  *    converted into the SAME RuleMatch / RuleTarget shapes as the -S parser (table below).
  *  - `parseDumpText(text, { table })`: detects the format (listing or rules) and calls one of the two.
- *  - `ruleKey(rule)`: a canonical string of a rule's match+target (ignores spans, counters, line): equal keys mean
- *    the same kernel rule. Used for `-D <rulespec>` and to compare -S with -nvL.
+ *  - `ruleKey(rule)`: a canonical string of a rule's match+target (ignores spans, counters, line, option order;
+ *    addresses via `canonicalAddress`, MARK/CONNMARK via `canonicalTargetOptions`): equal keys mean the same kernel
+ *    rule. Used for `-D <rulespec>` and to compare -S with -nvL. Cached per Rule object (rules are not mutated).
+ *  - `DIAG`: the stable diagnostic codes (./codes.ts). `newRule()`: a Rule with all properties in one fixed order.
  *
  * Incremental use (the linter): parsing is per logical line and linear
  * ---------------------------------------------------------------------
@@ -31,8 +33,9 @@
  *  - Option names are long names without dashes (`--dport`→`dport`, `--destination-port`→`dport`,
  *    `--dst-type`, `--set-xmark`, ...; aliases from ./spec.ts). Base matches: `-s/--source/--src` → Rule.source,
  *    `-d` → destination, `-i` → inInterface, `-o` → outInterface, `-p` → protocol (lower case; numbers become names
- *    via PROTOCOL_NUMBERS: 6→tcp), `-f` → fragment. Addresses from rule text are kept as written; listings
- *    (which drop `/32`) are normalised to CIDR (`127.0.0.11` → `127.0.0.11/32`), `0.0.0.0/0`/`*`/`all`/`0` → absent.
+ *    via PROTOCOL_NUMBERS: 6→tcp, 0→all), `-f` → fragment. Addresses from rule text are kept as written; listing
+ *    source/destination columns (which drop `/32`) are normalised to CIDR (`127.0.0.11` → `127.0.0.11/32`, bare
+ *    IPv6 → /128), `0.0.0.0/0`/`::/0`/`*`/`all`/`0` → absent. Option arguments are kept as printed.
  *  - `-m tcp` written explicitly (iptables-save always writes it) → `implicit: false`; options of the `-p` protocol
  *    without `-m` (`-p tcp --dport 80`) → a match `{ module: 'tcp', implicit: true }`. Listings → `implicit: false`.
  *  - `Ruleset.rules` holds every rule line in source order, including `-D` lines (op 'D') and invalid ones; only rules
@@ -51,6 +54,7 @@
  *   `esp spi:N` / `spis:a:b` → esp espspi
  *   `[!] ctstate S` / `ctproto N` / `ctorigsrc A` / `ctorigdst A` / `ctreplsrc` / `ctrepldst` / `ctorigsrcport` /
  *     `ctorigdstport` / `ctreplsrcport` / `ctrepldstport` / `ctstatus` / `ctexpire` / `ctdir` → one conntrack match
+ *     (consecutive conntrack words merge into one match, as -S prints one `-m conntrack` with several options)
  *   `state S` → state state
  *   `ADDRTYPE match src-type X dst-type [!]Y limit-in limit-out` → addrtype src-type/dst-type/limit-iface-in/-out
  *   `multiport dports|sports|ports [!]L` → multiport dports|sports|ports [L]
@@ -58,6 +62,7 @@
  *   `mark match [!] V[/M]` → mark mark ["V[/M]"];  `connmark match [!] V` → connmark mark
  *   `[!] match-set NAME DIMS` (+ `return-nomatch`, ...) → set match-set [NAME, DIMS]
  *   `policy match dir in pol none [strict] [[0] reqid N spi S proto P mode M tunnel-src A tunnel-dst A]` → policy ...
+ *     (`proto 50` → "esp"; `[1]`... → `next`)
  *   `PHYSDEV match [!] --physdev-in X --physdev-is-bridged ...` → physdev physdev-in / physdev-is-bridged ...
  *   `[!] ipvs` / `vproto N` / `vaddr A` / `vport P` / `vdir D` / `vmethod M` / `vportctl P` → one ipvs match
  *   `source IP range a-b` / `destination IP range a-b` → iprange src-range / dst-range
@@ -65,13 +70,19 @@
  *   `length L` → length;  `PKTTYPE = T` → pkttype pkt-type;  `[goto]` → target.goto = true
  *   Targets:  `MARK set V` → MARK set-xmark ["V/0xffffffff"]; `MARK xset V/M` → set-xmark ["V/M"];
  *     `MARK or V` → set-xmark ["V/V"]; `MARK xor V` → ["V/0x0"]; `MARK and V` → ["0x0/~V"]
- *     `CONNMARK set|xset|and|or|xor ...` (same), `CONNMARK save` → save-mark, `CONNMARK restore` → restore-mark
+ *     `CONNMARK xset V/M` → set-xmark (same forms), `CONNMARK save` / `restore` → save-mark / restore-mark
+ *     (+ nfmask/ctmask 0xffffffff, which the listing omits and -S prints)
+ *     target column `CT` + text `NOTRACK` (iptables-nft's rendering of `-j NOTRACK`) → target NOTRACK
  *     `to:A[:P]` → DNAT to-destination / SNAT to-source;  `random` / `persistent` / `random-fully`
  *     `masq ports: P` → MASQUERADE to-ports;  `redir ports P` → REDIRECT to-ports
  *     `reject-with T` → REJECT reject-with;  `LOG flags F level L prefix "X"` → LOG log-prefix, log-level (when ≠4), flags
  *     `TCPMSS clamp to PMTU` → clamp-mss-to-pmtu; `TCPMSS set N` → set-mss;  `CT notrack` / `CT zone N` / `CT helper H`
  *     `NFQUEUE num N` / `balance a:b` / `bypass`;  `TPROXY redirect A:P mark V/M` → on-ip, on-port, tproxy-mark
  *   Anything else → warning `syntax/unknown-list-text` naming the text; the rule is still produced.
+ *   Chain headers: `Chain X (policy P [N packets, M bytes])` → builtin chain policy/policyCounters (K/M/G/T = ×1000ⁿ);
+ *   `Chain X (N references)` → user chain, references. Column headers (`num pkts bytes target prot opt in out source
+ *   destination`, any subset, e.g. -nL) define the columns; an empty target column (rule without -j) is detected.
+ *   Verified against real iptables 1.8.9 nft and legacy output (test/unit/iptables-real.test.ts).
  *
  * Parsers are total: any input gives a Ruleset (+ diagnostics with stable codes, see DIAG, and exact spans), never a throw.
  */
@@ -1102,10 +1113,16 @@ export function canonicalTargetOptions(target: string, options: RuleOption[]): R
   return out;
 }
 
+/** IPv4 as normalizeAddress (bare → /32, netmask → prefix); bare IPv6 → /128; lower case. */
+export function canonicalAddress(v: string): string {
+  if (v.includes(':')) return v.includes('/') ? v.toLowerCase() : `${v.toLowerCase()}/128`;
+  return normalizeAddress(v);
+}
+
 function computeRuleKey(r: Rule): string {
-  const b = (p: string, m: BaseMatch | undefined, addr = false): string => (m ? `${m.negated ? '!' : ''}${p} ${addr ? normalizeAddress(m.value) : m.value};` : '');
+  const b = (p: string, m: BaseMatch | undefined, addr = false): string => (m ? `${m.negated ? '!' : ''}${p} ${addr ? canonicalAddress(m.value) : m.value};` : '');
   let s = b('p', r.protocol && r.protocol.value !== 'all' ? r.protocol : undefined) + b('s', r.source, true) + b('d', r.destination, true) + b('i', r.inInterface) + b('o', r.outInterface) + (r.fragment ? `${r.fragment.negated ? '!' : ''}f;` : '');
-  const opt = (o: RuleOption): string => `${o.negated ? '!' : ''}--${o.name}${o.args.map((a) => ` ${JSON.stringify(ADDR_OPTIONS.has(o.name) ? normalizeAddress(a) : a)}`).join('')}`;
+  const opt = (o: RuleOption): string => `${o.negated ? '!' : ''}--${o.name}${o.args.map((a) => ` ${JSON.stringify(ADDR_OPTIONS.has(o.name) ? canonicalAddress(a) : a)}`).join('')}`;
   const opts = (os: RuleOption[]): string => os.map(opt).sort().join(' ');
   for (const m of r.matches) s += `-m ${m.module} ${opts(m.options)};`;
   if (r.target) s += `${r.target.goto ? '-g' : '-j'} ${r.target.name} ${opts(canonicalTargetOptions(r.target.name, r.target.options))}`;

@@ -194,7 +194,8 @@ function ifaceCol(v: string): string | undefined {
 }
 
 function addrCol(v: string): string | undefined {
-  return v === '0.0.0.0/0' || v === '::/0' || v === 'anywhere' || v === '' ? undefined : normalizeAddress(v);
+  if (v === '0.0.0.0/0' || v === '::/0' || v === 'anywhere' || v === '') return undefined;
+  return v.includes(':') && !v.includes('/') ? `${v}/128` : normalizeAddress(v);
 }
 
 function parseListRule(line: string, ln: number, cols: Col[], table: TableName, chain: Chain | undefined, diags: RuleDiagnostic[]): Rule | undefined {
