@@ -76,7 +76,7 @@ const checks: Record<Lang, (f: FixtureFile, r: LineResult) => number> = {
       assert.ok(r.tokens.some((t) => t.text === m[1] && hasScope(t.scopes, 'keyword.operator.negation')), `${f.name}: ! in ${l}`);
       n++;
     }
-    if (/ -[io] (\S+)/.test(l)) (expectScope(f, r, / -[io] (\S+)/, 'support.variable.interface'), n++);
+    if (/ -[io] (\S+)/.test(l)) (expectScope(f, r, / -[io] (\S+)/, 'entity.name.tag.interface'), n++);
     if (/ -[sd] (\S+)/.test(l)) (expectScope(f, r, / -[sd] (\S+)/, 'constant.other'), n++);
     if (/--[ds]port (\d+)/.test(l)) (expectScope(f, r, /--[ds]port (\d+)/, 'constant.numeric.port'), n++);
     return n;
@@ -117,7 +117,7 @@ const checks: Record<Lang, (f: FixtureFile, r: LineResult) => number> = {
       n += 3;
     } else if (/^\s+-> (?!RemoteAddress)/.test(l)) {
       expectScope(f, r, /^\s+-> (\S+)/, /^\d+\.\d+\.\d+\.\d+/.test(l.trim().slice(3)) ? 'constant.other' : 'meta.hostname-port');
-      expectScope(f, r, /(Masq|Route|Tunnel|Local)/, 'support.constant.forward-method');
+      expectScope(f, r, /(Masq|Route|Tunnel|Local)/, 'constant.language.forward-method');
       expectScope(f, r, /(?:Masq|Route|Tunnel|Local)\s+(\d+)/, 'constant.numeric');
       n += 3;
     } else if (/^IP Virtual Server/.test(l)) {
@@ -137,7 +137,7 @@ const checks: Record<Lang, (f: FixtureFile, r: LineResult) => number> = {
     expectScope(f, r, /^(\S+)/, 'constant.other.mac');
     n++;
     if (/dst (\S+)/.test(l)) (expectScope(f, r, /dst (\S+)/, 'constant.other.address'), n++);
-    if (/(?:dev|master) (\S+)/.test(l)) (expectScope(f, r, /(?:dev|master) (\S+)/, 'support.variable.interface'), n++);
+    if (/(?:dev|master) (\S+)/.test(l)) (expectScope(f, r, /(?:dev|master) (\S+)/, 'entity.name.tag.interface'), n++);
     if (/\b(self|permanent)\b/.test(l)) (expectScope(f, r, /\b(self|permanent)\b/, 'storage.modifier.flag'), n++);
     if (/link-netnsid (\d+)/.test(l)) (expectScope(f, r, /link-netnsid (\d+)/, 'constant.numeric'), n++);
     return n;
@@ -150,7 +150,7 @@ const checks: Record<Lang, (f: FixtureFile, r: LineResult) => number> = {
       expectScope(f, r, /^\d+: ([^@:]+)/, 'entity.name.type.interface');
       if (/@if(\d+)/.test(l)) (expectScope(f, r, /@if(\d+)/, 'constant.numeric.ifindex.peer'), n++);
       if (/ state (\w+)/.test(l)) (expectScope(f, r, / state (\w+)/, 'constant.language.state'), n++);
-      if (/ master (\S+)/.test(l)) (expectScope(f, r, / master (\S+)/, 'support.variable.interface'), n++);
+      if (/ master (\S+)/.test(l)) (expectScope(f, r, / master (\S+)/, 'entity.name.tag.interface'), n++);
       n += 2;
     }
     if (/^\s+link\/ether (\S+)/.test(l)) (expectScope(f, r, /^\s+link\/ether (\S+)/, 'constant.other.mac'), n++);
@@ -159,7 +159,7 @@ const checks: Record<Lang, (f: FixtureFile, r: LineResult) => number> = {
     if (/vxlan id (\d+)/.test(l)) (expectScope(f, r, /vxlan id (\d+)/, 'constant.numeric.vni'), n++);
     if (/dstport (\d+)/.test(l)) (expectScope(f, r, /dstport (\d+)/, 'constant.numeric.port'), n++);
     if (/^(\d+\.\d+\.\d+\.\d+\/\d+) dev/.test(l)) (expectScope(f, r, /^(\S+)/, 'constant.other.cidr'), n++);
-    if (/ dev (\S+)/.test(l) && !/^\s/.test(l)) (expectScope(f, r, / dev (\S+)/, 'support.variable.interface'), n++);
+    if (/ dev (\S+)/.test(l) && !/^\s/.test(l)) (expectScope(f, r, / dev (\S+)/, 'entity.name.tag.interface'), n++);
     if (/^\S+ \(id: \d+\)$/.test(l)) {
       expectScope(f, r, /^(\S+)/, 'entity.name.namespace');
       expectScope(f, r, /id: (\d+)/, 'constant.numeric');

@@ -43,7 +43,7 @@ function common(lang) {
           match: r`(?<![\w.])(${IPV4})(/)(\d{1,2}|${IPV4})(?![\w.])`,
           name: sc('constant.other.cidr.ipv4', lang),
           captures: {
-            1: { name: sc('constant.other.address.ipv4', lang) },
+            1: { name: sc('constant.other.address.ipv4 constant.numeric.address.ipv4', lang) },
             2: { name: sc('punctuation.separator.prefix', lang) },
             3: { name: sc('constant.numeric.prefix-length', lang) },
           },
@@ -53,14 +53,14 @@ function common(lang) {
           match: r`(?<![\w.])(${IPV4})(:)(\d{1,5})(?:([-:])(\d{1,5}))?(?![\w.])`,
           name: sc('constant.other.address-port.ipv4', lang),
           captures: {
-            1: { name: sc('constant.other.address.ipv4', lang) },
+            1: { name: sc('constant.other.address.ipv4 constant.numeric.address.ipv4', lang) },
             2: { name: sc('punctuation.separator.port', lang) },
             3: { name: sc('constant.numeric.port', lang) },
             4: { name: sc('punctuation.separator.range', lang) },
             5: { name: sc('constant.numeric.port', lang) },
           },
         },
-        { match: r`(?<![\w.])${IPV4}(?![\w.])`, name: sc('constant.other.address.ipv4', lang) },
+        { match: r`(?<![\w.])${IPV4}(?![\w.])`, name: sc('constant.other.address.ipv4 constant.numeric.address.ipv4', lang) },
       ],
     },
     ipv6: {
@@ -71,7 +71,7 @@ function common(lang) {
           name: sc('constant.other.address-port.ipv6', lang),
           captures: {
             1: { name: sc('punctuation.definition.address.begin', lang) },
-            2: { name: sc('constant.other.address.ipv6', lang) },
+            2: { name: sc('constant.other.address.ipv6 constant.numeric.address.ipv6', lang) },
             3: { name: sc('punctuation.definition.address.end', lang) },
             4: { name: sc('punctuation.separator.port', lang) },
             5: { name: sc('constant.numeric.port', lang) },
@@ -81,18 +81,18 @@ function common(lang) {
           match: r`(?<![\w:.])(${IPV6})(/)(\d{1,3})(?![\w:.])`,
           name: sc('constant.other.cidr.ipv6', lang),
           captures: {
-            1: { name: sc('constant.other.address.ipv6', lang) },
+            1: { name: sc('constant.other.address.ipv6 constant.numeric.address.ipv6', lang) },
             2: { name: sc('punctuation.separator.prefix', lang) },
             3: { name: sc('constant.numeric.prefix-length', lang) },
           },
         },
-        { match: r`(?<![\w:.])${IPV6}(?![\w:.])`, name: sc('constant.other.address.ipv6', lang) },
+        { match: r`(?<![\w:.])${IPV6}(?![\w:.])`, name: sc('constant.other.address.ipv6 constant.numeric.address.ipv6', lang) },
       ],
     },
-    mac: { match: r`(?<![\w:.])${MAC}(?![\w:.])`, name: sc('constant.other.mac', lang) },
+    mac: { match: r`(?<![\w:.])${MAC}(?![\w:.])`, name: sc('constant.other.mac constant.numeric.mac', lang) },
     hex: { match: r`(?<![\w.])0x${H}+(?![\w.])`, name: sc('constant.numeric.hex', lang) },
     number: { match: r`(?<![\w.])\d+(?:\.\d+)?(?![\w.])`, name: sc('constant.numeric.integer', lang) },
-    negation: { match: r`(?<![^\s])!(?=\s|$|[\w*.])`, name: sc('keyword.operator.negation', lang) },
+    negation: { match: r`(?<![^\s])!(?=\s|$|[\w*.])`, name: sc('keyword.operator.negation keyword.other.negation', lang) },
     'comment-line': {
       match: r`^\s*(#).*$`,
       name: sc('comment.line.number-sign', lang),
@@ -107,9 +107,9 @@ function common(lang) {
     },
     interface: {
       patterns: [
-        { match: '!', name: sc('keyword.operator.negation', lang) },
+        { match: '!', name: sc('keyword.operator.negation keyword.other.negation', lang) },
         { match: r`(?<![^\s!])\*(?!\S)`, name: sc('constant.language.any-interface', lang) },
-        { match: r`[^\s!]+`, name: sc('support.variable.interface', lang) },
+        { match: r`[^\s!]+`, name: sc('entity.name.tag.interface', lang) },
       ],
     },
     addresses: { patterns: [{ include: '#ipv4' }, { include: '#ipv6' }] },
@@ -236,64 +236,64 @@ function iptables() {
       patterns: [
         {
           match: r`${W}(-t|--table)\s+(\S+)`,
-          captures: { 1: { name: s('variable.parameter.option') }, 2: { name: s('entity.name.section.table') } },
+          captures: { 1: { name: s('variable.parameter.option entity.other.attribute-name.option') }, 2: { name: s('entity.name.section.table') } },
         },
         {
           match: r`${W}(-j|--jump|-g|--goto)\s+(?:(${TARGET_RE})|(\S+))`,
           captures: {
-            1: { name: s('variable.parameter.option') },
+            1: { name: s('variable.parameter.option entity.other.attribute-name.option') },
             2: { name: s('support.function.target') },
             3: { name: s('entity.name.function.chain') },
           },
         },
         {
           match: r`${W}(-m|--match)\s+(\S+)`,
-          captures: { 1: { name: s('variable.parameter.option') }, 2: { name: s('entity.name.type.module') } },
+          captures: { 1: { name: s('variable.parameter.option entity.other.attribute-name.option') }, 2: { name: s('entity.name.type.module') } },
         },
         {
           match: r`${W}(-p|--protocol)\s+(?:(!)\s+)?([^\s!]+)`,
           captures: {
-            1: { name: s('variable.parameter.option') },
-            2: { name: s('keyword.operator.negation') },
+            1: { name: s('variable.parameter.option entity.other.attribute-name.option') },
+            2: { name: s('keyword.operator.negation keyword.other.negation') },
             3: { name: s('constant.language.protocol') },
           },
         },
         {
           match: r`${W}(-i|-o|--in-interface|--out-interface|--physdev-in|--physdev-out)\s+(?:(!)\s+)?([^\s!]+)`,
           captures: {
-            1: { name: s('variable.parameter.option') },
-            2: { name: s('keyword.operator.negation') },
-            3: { name: s('support.variable.interface') },
+            1: { name: s('variable.parameter.option entity.other.attribute-name.option') },
+            2: { name: s('keyword.operator.negation keyword.other.negation') },
+            3: { name: s('entity.name.tag.interface') },
           },
         },
         {
           match: r`${W}(--comment)(?:\s+("(?:[^"\\]|\\.)*(?:"|$)|'[^']*(?:'|$)|\S+))?`,
           captures: {
-            1: { name: s('variable.parameter.option') },
+            1: { name: s('variable.parameter.option entity.other.attribute-name.option') },
             2: { name: s('meta.rule-comment'), patterns: [{ include: '#string' }, { match: r`\S+`, name: s('string.unquoted.comment') }] },
           },
         },
         {
           match: r`${W}(--ctstate|--state|--ctstatus)\s+(?:(!)\s+)?([\w,]+)`,
           captures: {
-            1: { name: s('variable.parameter.option') },
-            2: { name: s('keyword.operator.negation') },
+            1: { name: s('variable.parameter.option entity.other.attribute-name.option') },
+            2: { name: s('keyword.operator.negation keyword.other.negation') },
             3: words('constant.language.ctstate'),
           },
         },
         {
           match: r`${W}(--(?:src|dst)-type)\s+(?:(!)\s+)?([\w,]+)`,
           captures: {
-            1: { name: s('variable.parameter.option') },
-            2: { name: s('keyword.operator.negation') },
+            1: { name: s('variable.parameter.option entity.other.attribute-name.option') },
+            2: { name: s('keyword.operator.negation keyword.other.negation') },
             3: words('constant.language.addrtype'),
           },
         },
         {
           match: r`${W}(--match-set)\s+(?:(!)\s+)?(\S+)(?:\s+((?:src|dst)(?:,(?:src|dst))*)${WE})?`,
           captures: {
-            1: { name: s('variable.parameter.option') },
-            2: { name: s('keyword.operator.negation') },
+            1: { name: s('variable.parameter.option entity.other.attribute-name.option') },
+            2: { name: s('keyword.operator.negation keyword.other.negation') },
             3: { name: s('entity.name.type.ipset') },
             4: words('constant.language.set-flags'),
           },
@@ -302,8 +302,8 @@ function iptables() {
           comment: '-m policy --dir in --pol none, --ctdir, --reject-with, --log-level ...: word values',
           match: r`${W}(--(?:dir|pol|mode|proto|ctdir|ctproto|reject-with|log-level|addrtype|vdir|vmethod|ipvs-method|physdev-is-\w+))(?:\s+(?:(!)\s+)?([A-Za-z][\w-]*)${WE})?`,
           captures: {
-            1: { name: s('variable.parameter.option') },
-            2: { name: s('keyword.operator.negation') },
+            1: { name: s('variable.parameter.option entity.other.attribute-name.option') },
+            2: { name: s('keyword.operator.negation keyword.other.negation') },
             3: { name: s('constant.language.value') },
           },
         },
@@ -311,8 +311,8 @@ function iptables() {
           comment: 'mark values: --set-xmark 0x100/0xffffffff, --mark 0x1/0x1',
           match: r`${W}(--(?:set-xmark|set-mark|xor-mark|and-mark|or-mark|mark|ctmark|nfmask|ctmask|mask|set-xmark|restore-mark|save-mark|fwmark|queue-num))\s+(?:(!)\s+)?(0x${H}+|\d+)(?:(/)(0x${H}+|\d+))?${WE}`,
           captures: {
-            1: { name: s('variable.parameter.option') },
-            2: { name: s('keyword.operator.negation') },
+            1: { name: s('variable.parameter.option entity.other.attribute-name.option') },
+            2: { name: s('keyword.operator.negation keyword.other.negation') },
             3: { name: s('constant.numeric.mark') },
             4: { name: s('punctuation.separator.mask') },
             5: { name: s('constant.numeric.mark-mask') },
@@ -322,12 +322,12 @@ function iptables() {
           comment: 'ports and ranges: --dport 80, --dports 80,443, --sport 1024:65535, --to-ports 80-90',
           match: r`${W}(--(?:dports?|sports?|destination-ports?|source-ports?|to-ports?|ports|ctorigdstport|ctorigsrcport|ctrepldstport|ctreplsrcport|vport))\s+(?:(!)\s+)?(\d+(?:[:-]\d+)?(?:,\d+(?:[:-]\d+)?)*)${WE}`,
           captures: {
-            1: { name: s('variable.parameter.option') },
-            2: { name: s('keyword.operator.negation') },
+            1: { name: s('variable.parameter.option entity.other.attribute-name.option') },
+            2: { name: s('keyword.operator.negation keyword.other.negation') },
             3: portList,
           },
         },
-        { match: r`${W}(--?[A-Za-z][\w-]*)(?==|\s|$)`, name: s('variable.parameter.option') },
+        { match: r`${W}(--?[A-Za-z][\w-]*)(?==|\s|$)`, name: s('variable.parameter.option entity.other.attribute-name.option') },
       ],
     },
     'port-only': {
@@ -422,8 +422,8 @@ function iptablesList() {
   const TARGET_SLOT = [
     r`(?:(?:(${TARGET_RE})|(\S+))\s+)??`, s('support.function.target'), s('entity.name.function.chain'),
   ];
-  const PROT = [r`(!)?(\w+)\s+(--|-f|!f)\s+`, s('keyword.operator.negation'), s('constant.language.protocol'), s('constant.language.fragment-option')];
-  const IFACE = [r`(!)?(?:(\*)|([^\s!]+))`, s('keyword.operator.negation'), s('constant.language.any-interface'), s('support.variable.interface')];
+  const PROT = [r`(!)?(\w+)\s+(--|-f|!f)\s+`, s('keyword.operator.negation keyword.other.negation'), s('constant.language.protocol'), s('constant.language.fragment-option')];
+  const IFACE = [r`(!)?(?:(\*)|([^\s!]+))`, s('keyword.operator.negation keyword.other.negation'), s('constant.language.any-interface'), s('entity.name.tag.interface')];
   /**
    * Fast path: the details Docker's rules print (in iptables' order: matches, then target info), matched in the same
    * regex as the columns so a typical rule line is one regex match. Anything else is left to #extras (same scopes).
@@ -451,7 +451,7 @@ function iptablesList() {
     r`(?:\s+(ipvs)${E})?`, s('entity.name.type.module'),
     r`(?:\s+(to)(:)(?:(${IPV4})(?:(-)(${IPV4}))?)?(?:(:)(\d{1,5})(?:(-)(\d{1,5}))?)?${E})?`,
     s('meta.nat-destination keyword.other.nat'), s('meta.nat-destination punctuation.separator.key-value'),
-    s('meta.nat-destination constant.other.address.ipv4'), s('meta.nat-destination punctuation.separator.range'), s('meta.nat-destination constant.other.address.ipv4'),
+    s('meta.nat-destination constant.other.address.ipv4 constant.numeric.address.ipv4'), s('meta.nat-destination punctuation.separator.range'), s('meta.nat-destination constant.other.address.ipv4 constant.numeric.address.ipv4'),
     s('meta.nat-destination punctuation.separator.port'), s('meta.nat-destination constant.numeric.port'),
     s('meta.nat-destination punctuation.separator.range'), s('meta.nat-destination constant.numeric.port'),
     r`(?:\s+(MARK)\s+(set|xset)\s+(0x${H}+)(?:(/)(0x${H}+))?${E})?`,
@@ -461,11 +461,11 @@ function iptablesList() {
   ];
   const ADDR = [
     r`(!)?(?:((${IPV4})(/)(\d{1,2}|${IPV4}))|(${IPV4})|((${IPV6})(/)(\d{1,3}))|(${IPV6})|([^\s!]+))`,
-    s('keyword.operator.negation'),
-    s('constant.other.cidr.ipv4'), s('constant.other.address.ipv4'), s('punctuation.separator.prefix'), s('constant.numeric.prefix-length'),
-    s('constant.other.address.ipv4'),
-    s('constant.other.cidr.ipv6'), s('constant.other.address.ipv6'), s('punctuation.separator.prefix'), s('constant.numeric.prefix-length'),
-    s('constant.other.address.ipv6'),
+    s('keyword.operator.negation keyword.other.negation'),
+    s('constant.other.cidr.ipv4'), s('constant.other.address.ipv4 constant.numeric.address.ipv4'), s('punctuation.separator.prefix'), s('constant.numeric.prefix-length'),
+    s('constant.other.address.ipv4 constant.numeric.address.ipv4'),
+    s('constant.other.cidr.ipv6'), s('constant.other.address.ipv6 constant.numeric.address.ipv6'), s('punctuation.separator.prefix'), s('constant.numeric.prefix-length'),
+    s('constant.other.address.ipv6 constant.numeric.address.ipv6'),
     s('constant.other.host'),
   ];
   return grammar('iptables-list', 'iptables -L / -nvL listing', [
@@ -563,9 +563,9 @@ function iptablesList() {
           captures: {
             1: { name: s('keyword.other.nat') },
             2: { name: s('punctuation.separator.key-value') },
-            3: { name: s('constant.other.address.ipv4') },
+            3: { name: s('constant.other.address.ipv4 constant.numeric.address.ipv4') },
             4: { name: s('punctuation.separator.range') },
-            5: { name: s('constant.other.address.ipv4') },
+            5: { name: s('constant.other.address.ipv4 constant.numeric.address.ipv4') },
             6: { name: s('punctuation.separator.port') },
             7: { name: s('constant.numeric.port') },
             8: { name: s('punctuation.separator.range') },
@@ -577,7 +577,7 @@ function iptablesList() {
           captures: {
             1: { name: s('keyword.other.match') },
             2: { name: s('punctuation.separator.key-value') },
-            3: { name: s('keyword.operator.negation') },
+            3: { name: s('keyword.operator.negation keyword.other.negation') },
             4: { name: s('constant.numeric.port') },
             5: { name: s('punctuation.separator.range') },
             6: { name: s('constant.numeric.port') },
@@ -588,7 +588,7 @@ function iptablesList() {
           captures: {
             1: { name: s('entity.name.type.module') },
             2: { name: s('keyword.other.match') },
-            3: { name: s('keyword.operator.negation') },
+            3: { name: s('keyword.operator.negation keyword.other.negation') },
             4: { patterns: [{ match: r`\d+`, name: s('constant.numeric.port') }] },
           },
         },
@@ -609,13 +609,13 @@ function iptablesList() {
         },
         {
           match: r`\b(mark|connmark)\s+(match)\s+(!\s*)?`,
-          captures: { 1: { name: s('keyword.other.match') }, 2: { name: s('keyword.other.match') }, 3: { name: s('keyword.operator.negation') } },
+          captures: { 1: { name: s('keyword.other.match') }, 2: { name: s('keyword.other.match') }, 3: { name: s('keyword.operator.negation keyword.other.negation') } },
         },
         {
           match: r`\b(ctstate|state|ctstatus|ctdir)\s+(!\s*)?([A-Z_]+(?:,[A-Z_]+)*)`,
           captures: {
             1: { name: s('keyword.other.match') },
-            2: { name: s('keyword.operator.negation') },
+            2: { name: s('keyword.operator.negation keyword.other.negation') },
             3: { patterns: [{ match: r`[A-Z_]+`, name: s('constant.language.ctstate') }, { match: ',', name: s('punctuation.separator.list') }] },
           },
         },
@@ -625,7 +625,7 @@ function iptablesList() {
             1: { name: s('entity.name.type.module') },
             2: { name: s('keyword.other.match') },
             3: { name: s('keyword.other.match') },
-            4: { name: s('keyword.operator.negation') },
+            4: { name: s('keyword.operator.negation keyword.other.negation') },
             5: { name: s('constant.language.addrtype') },
           },
         },
@@ -633,7 +633,7 @@ function iptablesList() {
           match: r`\b(match-set)\s+(!\s*)?(\S+)\s+((?:src|dst)(?:,(?:src|dst))*)\b`,
           captures: {
             1: { name: s('keyword.other.match') },
-            2: { name: s('keyword.operator.negation') },
+            2: { name: s('keyword.operator.negation keyword.other.negation') },
             3: { name: s('entity.name.type.ipset') },
             4: { name: s('constant.language.set-flags') },
           },
@@ -764,7 +764,7 @@ function ipvsadm() {
       captures: {
         1: { name: s('punctuation.definition.real-server') },
         2: server,
-        3: { name: s('support.constant.forward-method') },
+        3: { name: s('constant.language.forward-method') },
         4: { patterns: [{ include: '#rest' }] },
       },
     },
@@ -796,7 +796,7 @@ function bridgeFdb() {
         { include: '#mac' },
         {
           match: r`\b(dev|master|via)\s+(\S+)`,
-          captures: { 1: { name: s('keyword.other.attribute') }, 2: { name: s('support.variable.interface') } },
+          captures: { 1: { name: s('keyword.other.attribute') }, 2: { name: s('entity.name.tag.interface') } },
         },
         {
           comment: 'dst <vtep>: the remote VXLAN endpoint',
@@ -804,8 +804,8 @@ function bridgeFdb() {
           name: s('meta.vtep'),
           captures: {
             1: { name: s('keyword.other.attribute') },
-            2: { name: s('constant.other.address.ipv4') },
-            3: { name: s('constant.other.address.ipv6') },
+            2: { name: s('constant.other.address.ipv4 constant.numeric.address.ipv4') },
+            3: { name: s('constant.other.address.ipv6 constant.numeric.address.ipv6') },
           },
         },
         {
@@ -848,7 +848,7 @@ function iproute() {
         4: { name: s('punctuation.separator.peer') },
         5: { name: s('keyword.other.peer') },
         6: { name: s('constant.numeric.ifindex.peer') },
-        7: { name: s('support.variable.interface.peer') },
+        7: { name: s('entity.name.tag.interface.peer') },
         8: { name: s('punctuation.separator') },
         9: { name: s('punctuation.definition.flags.begin') },
         10: { patterns: [{ match: r`[\w-]+`, name: s('constant.language.flag') }, { match: ',', name: s('punctuation.separator.list') }] },
@@ -882,7 +882,7 @@ function iproute() {
         7: { name: s('keyword.other.attribute') },
         8: { name: s('constant.language.scope') },
         9: { patterns: [{ match: r`\S+`, name: s('storage.modifier.flag') }] },
-        10: { name: s('support.variable.interface.label') },
+        10: { name: s('entity.name.tag.interface.label') },
       },
     },
     details: {
@@ -917,7 +917,7 @@ function iproute() {
         },
         {
           match: r`\b(dev|master|via\s+dev|oif|iif)\s+([^\s]+)`,
-          captures: { 1: { name: s('keyword.other.attribute') }, 2: { name: s('support.variable.interface') } },
+          captures: { 1: { name: s('keyword.other.attribute') }, 2: { name: s('entity.name.tag.interface') } },
         },
         {
           match: r`\b(link-netns)\s+(\S+)`,
@@ -955,7 +955,7 @@ function iproute() {
         {
           comment: 'bridge id / designated root: 8000.2:42:5c:f8:eb:dc',
           match: r`(?<![\w.:])(${H}{4})(\.)(${H}{1,2}(?::${H}{1,2}){5})(?![\w:])`,
-          name: s('constant.other.bridge-id'),
+          name: s('constant.other.bridge-id constant.numeric.bridge-id'),
           captures: { 1: { name: s('constant.numeric.priority') }, 2: { name: s('punctuation.separator') } },
         },
         { include: '#mac' },

@@ -84,7 +84,7 @@ describe('iptables (iptables-save, -S, command lines)', () => {
     expectTok(ct, 'conntrack', 'entity.name.type.module');
     expectTok(ct, 'RELATED', 'constant.language.ctstate');
     expectTok(ct, 'ESTABLISHED', 'constant.language.ctstate');
-    expectTok(ct, 'docker0', 'support.variable.interface');
+    expectTok(ct, 'docker0', 'entity.name.tag.interface');
     const at = t('-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER');
     expectTok(at, '!', 'keyword.operator.negation');
     expectTok(at, '127.0.0.0', 'constant.other.cidr.ipv4');
@@ -119,8 +119,8 @@ describe('iptables (iptables-save, -S, command lines)', () => {
     expectTok(sn, '58377', 'constant.numeric.port');
     const neg = t('-A DOCKER-ISOLATION-STAGE-1 ! -s 192.168.99.0/24 -o br-16b8c69a0f98 -j DROP');
     expectTok(neg, '!', 'keyword.operator.negation');
-    expectTok(neg, 'br-16b8c69a0f98', 'support.variable.interface');
-    expectTok(t('-A FORWARD -i veth+ -j ACCEPT'), 'veth+', 'support.variable.interface');
+    expectTok(neg, 'br-16b8c69a0f98', 'entity.name.tag.interface');
+    expectTok(t('-A FORWARD -i veth+ -j ACCEPT'), 'veth+', 'entity.name.tag.interface');
     expectTok(t('-A X --to-ports 80-90 -j REDIRECT'), '90', 'constant.numeric.port');
     expectTok(t('-A X -s fd00::/8 -j DROP'), 'fd00::', 'constant.other.address.ipv6');
   });
@@ -226,9 +226,9 @@ describe('iptables-list (iptables -nvL)', () => {
     expectTok(a, '127.0.0.0', 'constant.other.cidr.ipv4');
     expectTok(a, 'LOCAL', 'constant.language.addrtype');
     const n = t('    0     0 ACCEPT     0    --  docker_gwbridge !docker_gwbridge  0.0.0.0/0            0.0.0.0/0');
-    expectTok(n, 'docker_gwbridge', 'support.variable.interface', 0);
+    expectTok(n, 'docker_gwbridge', 'entity.name.tag.interface', 0);
     expectTok(n, '!', 'keyword.operator.negation');
-    expectTok(n, 'docker_gwbridge', 'support.variable.interface', 1);
+    expectTok(n, 'docker_gwbridge', 'entity.name.tag.interface', 1);
     const c = t('    0     0 ACCEPT     all  --  eth0   *       0.0.0.0/0            0.0.0.0/0            /* swarmnet: allow */ ctstate RELATED,ESTABLISHED');
     expectTok(c, '/* swarmnet: allow */', 'comment.block');
     expectTok(c, 'ESTABLISHED', 'constant.language.ctstate');
@@ -287,14 +287,14 @@ describe('ipvsadm -ln', () => {
     const r = t('  -> 10.255.0.5:0                 Masq    1      0          0');
     expectTok(r, '10.255.0.5', 'constant.other.address-port.ipv4');
     expectTok(r, '0', 'constant.numeric.port', 0);
-    expectTok(r, 'Masq', 'support.constant.forward-method');
+    expectTok(r, 'Masq', 'constant.language.forward-method');
     expectTok(r, '1', 'constant.numeric');
     expectTok(r, '0', 'constant.numeric', 1);
     expectTok(r, '0', 'constant.numeric', 2);
-    for (const m of ['Route', 'Tunnel', 'Local']) expectTok(t(`  -> 10.0.0.7:80   ${m}  1 0 0`), m, 'support.constant.forward-method');
+    for (const m of ['Route', 'Tunnel', 'Local']) expectTok(t(`  -> 10.0.0.7:80   ${m}  1 0 0`), m, 'constant.language.forward-method');
     const n = t('  -> redis.1.m911y2nt3wy0qo5x8i9p Masq    1      0          0');
     expectTok(n, 'redis.1.m911y2nt3wy0qo5x8i9p', 'string.unquoted.hostname');
-    expectTok(n, 'Masq', 'support.constant.forward-method');
+    expectTok(n, 'Masq', 'constant.language.forward-method');
     const np = t('  -> e89fbe75fb1a.vote:0          Masq    1      0          0');
     expectTok(np, 'e89fbe75fb1a.vote', 'string.unquoted.hostname');
     expectTok(np, '0', 'constant.numeric.port', 0);
@@ -320,7 +320,7 @@ describe('bridge fdb show', () => {
     const e = t('02:42:0a:00:00:0b dev vxlan0 dst 198.18.0.3 link-netnsid 0 self permanent');
     expectTok(e, '02:42:0a:00:00:0b', 'constant.other.mac');
     expectTok(e, 'dev', 'keyword.other');
-    expectTok(e, 'vxlan0', 'support.variable.interface');
+    expectTok(e, 'vxlan0', 'entity.name.tag.interface');
     expectTok(e, 'dst', 'keyword.other');
     expectTok(e, '198.18.0.3', 'constant.other.address.ipv4');
     expectTok(e, '198.18.0.3', 'meta.vtep');
@@ -330,7 +330,7 @@ describe('bridge fdb show', () => {
     expectTok(e, 'permanent', 'storage.modifier.flag');
     const m = t('3e:41:64:d0:34:80 master br0 permanent');
     expectTok(m, 'master', 'keyword.other');
-    expectTok(m, 'br0', 'support.variable.interface');
+    expectTok(m, 'br0', 'entity.name.tag.interface');
     expectTok(t('42:a3:4b:f3:ca:05 vlan 0 permanent'), '0', 'constant.numeric');
     expectTok(t('00:00:00:00:00:00 dev vxlan0 dst fd00::2 self permanent'), 'fd00::2', 'constant.other.address.ipv6');
   });
@@ -350,9 +350,9 @@ describe('ip link / addr / route / neigh', () => {
     expectTok(h, '12', 'constant.numeric.ifindex.peer', 1);
     expectTok(h, 'LOWER_UP', 'constant.language.flag');
     expectTok(h, '1450', 'constant.numeric');
-    expectTok(h, 'br0', 'support.variable.interface');
+    expectTok(h, 'br0', 'entity.name.tag.interface');
     expectTok(h, 'UNKNOWN', 'constant.language.state');
-    expectTok(t('4: eth0@NONE: <BROADCAST> mtu 1500'), 'NONE', 'support.variable.interface.peer');
+    expectTok(t('4: eth0@NONE: <BROADCAST> mtu 1500'), 'NONE', 'entity.name.tag.interface.peer');
   });
 
   test('link details: link/ether MAC brd, link-netnsid, vxlan id 4097 dstport 4789, bridge ids', () => {
@@ -381,7 +381,7 @@ describe('ip link / addr / route / neigh', () => {
     expectTok(a, '24', 'constant.numeric.prefix-length');
     expectTok(a, '10.0.0.255', 'constant.other.address.ipv4');
     expectTok(a, 'global', 'constant.language.scope');
-    expectTok(a, 'eth0', 'support.variable.interface');
+    expectTok(a, 'eth0', 'entity.name.tag.interface');
     const six = t('    inet6 fe80::42:aff:feff:3/64 scope link');
     expectTok(six, 'fe80::42:aff:feff:3', 'constant.other.cidr.ipv6');
     expectTok(six, '64', 'constant.numeric.prefix-length');
@@ -391,7 +391,7 @@ describe('ip link / addr / route / neigh', () => {
   test('routes and neighbours', () => {
     const r = t('172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1 linkdown');
     expectTok(r, '172.17.0.0', 'constant.other.cidr.ipv4');
-    expectTok(r, 'docker0', 'support.variable.interface');
+    expectTok(r, 'docker0', 'entity.name.tag.interface');
     expectTok(r, 'kernel', 'constant.language');
     expectTok(r, '172.17.0.1', 'constant.other.address.ipv4');
     expectTok(r, 'linkdown', 'storage.modifier.flag');
@@ -400,7 +400,7 @@ describe('ip link / addr / route / neigh', () => {
     expectTok(d, '172.18.0.1', 'constant.other.address.ipv4');
     const n = t('10.231.0.8 dev vxlan0 lladdr 02:42:0a:e7:00:08 PERMANENT');
     expectTok(n, '10.231.0.8', 'constant.other.address.ipv4');
-    expectTok(n, 'vxlan0', 'support.variable.interface');
+    expectTok(n, 'vxlan0', 'entity.name.tag.interface');
     expectTok(n, '02:42:0a:e7:00:08', 'constant.other.mac');
     expectTok(n, 'PERMANENT', 'constant.language.nud-state');
   });

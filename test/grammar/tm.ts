@@ -38,14 +38,10 @@ function loadOnig(): Promise<void> {
   return onigReady;
 }
 
-let registry: vsctm.Registry | undefined;
-const grammars = new Map<Lang, vsctm.IGrammar>();
-
-export async function loadGrammar(lang: Lang): Promise<vsctm.IGrammar> {
-  const have = grammars.get(lang);
-  if (have) return have;
+/** A registry reading our grammars from syntaxes/ (optionally with a colour theme). */
+export async function newRegistry(theme?: vsctm.IRawTheme): Promise<vsctm.Registry> {
   await loadOnig();
-  registry ??= new vsctm.Registry({
+  return new vsctm.Registry({
     onigLib: Promise.resolve({
       createOnigScanner: (patterns: string[]) => new oniguruma.OnigScanner(patterns),
       createOnigString: (s: string) => new oniguruma.OnigString(s),
@@ -55,7 +51,17 @@ export async function loadGrammar(lang: Lang): Promise<vsctm.IGrammar> {
       const path = join(SYNTAXES, `${name}.tmLanguage.json`);
       return vsctm.parseRawGrammar(readFileSync(path, 'utf8'), path);
     },
+    theme,
   });
+}
+
+let registry: vsctm.Registry | undefined;
+const grammars = new Map<Lang, vsctm.IGrammar>();
+
+export async function loadGrammar(lang: Lang): Promise<vsctm.IGrammar> {
+  const have = grammars.get(lang);
+  if (have) return have;
+  registry ??= await newRegistry();
   const g = await registry.loadGrammar(`source.${lang}`);
   if (!g) throw new Error(`grammar source.${lang} did not load`);
   grammars.set(lang, g);
