@@ -195,7 +195,8 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
       assert.match(hit.text, /\bswarmnet\b/, `source missing: ${hit.text}`);
       assert.match(hit.text, /\[Ln 2, Col \d+\]/, hit.text);
       assert.ok(await w.activeEditor.locator('.squiggly-warning, .squiggly-error').count() > 0, 'no squiggle in the editor');
-      assert.equal(problems.length, 1, `unexpected extra problems: ${JSON.stringify(problems)}`);
+      // the file is valid iptables syntax: no parse finding besides the lint advice
+      assert.ok(!problems.some((p) => /\bsyntax\//.test(p.text)), `syntax findings: ${JSON.stringify(problems)}`);
     }));
 
   it('06 the quick fix moves the rule to DOCKER-USER', () =>
