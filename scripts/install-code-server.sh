@@ -37,6 +37,12 @@ command -v node >/dev/null || die "node is not installed"
 NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]')"
 [[ "$NODE_MAJOR" == "20" ]] || die "code-server $CODE_SERVER_VERSION needs Node 20 (found $(node -v))"
 mkdir -p "$STAMPS"
+# stamps are only trusted while what they stand for is there: a removed or different code-server redoes the npm steps
+installed_version="$(node -p "require('$CS_DIR/package.json').version" 2>/dev/null || true)"
+if [[ -z "${FORCE:-}" && -f "$STAMPS/02-npm-code-server" && ( ! -f "$CS_DIR/out/node/entry.js" || "$installed_version" != "$CODE_SERVER_VERSION" ) ]]; then
+  log "code-server ${installed_version:-missing} in $CS_DIR is not $CODE_SERVER_VERSION: redoing the install steps"
+  find "$STAMPS" -name '0[2-9]-*' -delete
+fi
 
 # node-gyp: the copy bundled with npm. Headers: the distro's /usr/include/node when present (no download needed).
 NODE_GYP="$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js"
