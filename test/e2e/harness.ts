@@ -246,6 +246,10 @@ export class Workbench {
       '--config', join(tmp, 'code-server.yaml'),
       workspace,
     ], { cwd: tmp, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PASSWORD: undefined } });
+    // if the test process dies without running close(), take code-server's process group with it
+    const onExit = (): void => killGroup(server, 'SIGKILL');
+    process.once('exit', onExit);
+    server.once('exit', () => process.removeListener('exit', onExit));
     server.stdout?.pipe(serverLog, { end: false });
     server.stderr?.pipe(serverLog, { end: false });
 
