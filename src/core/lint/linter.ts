@@ -46,15 +46,20 @@ interface RuleFacts {
   conds: string[];
   condKey: string;
   fullKey: string;
-  /** Interned ids of conds / of the whole rule (cheap hashing in the per-pass checks). */
-  condIds: number[];
-  fullId: number;
   /** --dport/--dports options (match/option indices: facts are shared by relocated copies) with parsed port sets. */
   dports: { module: string; mi: number; oi: number; set?: PortSet }[];
   anyState: boolean;
   established: boolean;
   /** Has a port condition (dport/dports/ports/ctorigdstport/sport/sports). */
   anyPort: boolean;
+  /** The most selective condition: a shadowing rule is indexed under it. */
+  keyCond: string;
+  /** The chain is one Docker owns (DOCKER, DOCKER-ISOLATION-*, ...). */
+  dockerOwned: boolean;
+  /** Looks like a rule Docker generates (DOCKER* targets, docker bridges, docker ipsets). */
+  dockerLike: boolean;
+  /** `table chain`. */
+  chainKey: string;
   terminal: boolean;
   stateful: boolean;
   /** Text before the command token (`iptables `, `sudo iptables -t filter `, or ''). */
@@ -75,7 +80,20 @@ function optKey(o: RuleOption): string {
   return `${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`;
 }
 
-function computeFacts(rule: Rule, res: LineResult, intern: Interner): RuleFacts {
+/** How selective a condition is (higher = matches fewer rules): used to index shadowing rules. */
+function selectivity(c: string): number {
+  if (c.startsWith('s:') || c.startsWith('d:')) {
+    const m = /\/(\d+)$/.exec(c);
+    return 100 + (m ? Number(m[1]) : 32);
+  }
+  if (/:(dport|dports|ctorigdstport|sport|sports|ports|ctorigdst|ctorigsrc|match-set|comment|mark|string|u32)=/.test(c)) return 120;
+  if (c.startsWith('i:') || c.startsWith('o:')) return 50;
+  if (c.startsWith('p:')) return 10;
+  return 30;
+}
+
+/** Line-independent facts of a rule (cached with the parse result; relocated copies share them). */
+export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   const conds: string[] = [];
   const b = (k: string, m: { value: string; negated: boolean } | undefined, addr = false): void => {
     if (m) conds.push(`${k}:${m.negated ? '!' : ''}${addr ? normalizeAddress(m.value) : m.value}`);
@@ -133,25 +151,19 @@ function computeFacts(rule: Rule, res: LineResult, intern: Interner): RuleFacts 
       if (PORT_OPTS.has(o.name) || o.name === 'sport' || o.name === 'sports') anyPort = true;
     }
   }
-  return {
-    conds, condKey, fullKey, condIds: conds.map(intern.id), fullId: intern.id(fullKey), dports, anyState, established, anyPort,
-    terminal, stateful, prefix, opStart, opEnd, command: res.format === 'command',
-  };
-}
-
-/** Interns strings to small integers (one table per Linter, so cached facts stay consistent). */
-class Interner {
-  private ids = new Map<string, number>();
-  get size(): number {
-    return this.ids.size;
-  }
-  id = (s: string): number => {
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      id = this.ids.size + 1;
-      this.ids.set(s, id);
+  let keyCond = conds[0] ?? '';
+  let best = -1;
+  for (const c of conds) {
+    const sc = selectivity(c);
+    if (sc > best) {
+      best = sc;
+      keyCond = c;
     }
-    return id;
+  }
+  return {
+    conds, condKey, fullKey, dports, anyState, established, anyPort, keyCond,
+    dockerOwned: DOCKER_OWNED.test(rule.chain), dockerLike: isDockerLike(rule), chainKey: `${rule.table} ${rule.chain}`,
+    terminal, stateful, prefix, opStart, opEnd, command: res.format === 'command',
   };
 }
 
@@ -291,7 +303,7 @@ function prepareContext(ctx: LintContext | undefined): PreparedContext {
 interface Pass {
   text: string;
   results: LineResult[];
-  facts: Map<Rule, RuleFacts>;
+  facts: WeakMap<Rule, RuleFacts>;
   ruleset: Ruleset;
   kind: FileKind;
   command: boolean;
@@ -305,10 +317,12 @@ interface Pass {
 
 /** Incremental linter: keeps per-line parse results between runs (one instance per document). */
 export class Linter {
-  private cache = new Map<string, { res: LineResult; facts?: RuleFacts }>();
-  private intern = new Interner();
+  private cache = new Map<string, { res: LineResult; gen: number }>();
+  /** Facts per rule object (cached rules keep theirs across runs). */
+  private facts = new WeakMap<Rule, RuleFacts>();
+  private gen = 0;
   private pc: PreparedContext = prepareContext(undefined);
-  private ruleByLine = new Map<number, Rule>();
+  private ruleByLine: (Rule | undefined)[] = [];
 
   constructor(ctx?: LintContext) {
     this.setContext(ctx);
@@ -320,18 +334,19 @@ export class Linter {
 
   /** The rule that starts (or continues) on a 0-based line in the last linted text. */
   ruleAt(line: number): Rule | undefined {
-    return this.ruleByLine.get(line);
+    return this.ruleByLine[line];
   }
 
   lint(text: string, options?: LintOptions): LintResult {
     const t0 = performance.now();
     const budget = options?.budgetMs;
     const state: LineState = newLineState(options?.defaultTable ?? 'filter');
-    const next = new Map<string, { res: LineResult; facts?: RuleFacts }>();
+    const gen = ++this.gen;
+    const cache = this.cache;
+    const facts = this.facts;
     const results: LineResult[] = [];
-    const facts = new Map<Rule, RuleFacts>();
     const diags: LintDiagnostic[] = [];
-    this.ruleByLine = new Map();
+    this.ruleByLine = [];
     const lls = logicalLines(text);
     let truncatedAt: number | undefined;
     for (let k = 0; k < lls.length; k++) {
@@ -341,33 +356,36 @@ export class Linter {
         break;
       }
       const key = `${lineStateKey(state)}\n${ll.text}`;
-      const cached = this.cache.get(key);
-      let entry: { res: LineResult; facts?: RuleFacts };
+      const entry = cache.get(key);
       let res: LineResult;
-      if (cached && !next.has(key)) {
+      if (entry && entry.gen !== gen) {
+        // unchanged line (maybe moved): reuse the parse; relocate it when the line number changed
         advanceLineState(ll.text, state);
-        res = cached.res.line === ll.line ? cached.res : relocateLineResult(cached.res, ll.line);
-        entry = res === cached.res ? cached : { res, facts: cached.facts };
-        next.set(key, entry);
+        entry.gen = gen;
+        if (entry.res.line !== ll.line) {
+          const old = entry.res.rule;
+          entry.res = relocateLineResult(entry.res, ll.line);
+          const f = old ? facts.get(old) : undefined;
+          if (f && entry.res.rule) facts.set(entry.res.rule, f); // facts are line-independent
+        }
+        res = entry.res;
       } else {
         res = parseLogicalLine(ll, state);
-        entry = { res };
-        if (!next.has(key)) next.set(key, entry);
+        // a second copy of a line in the same pass is parsed on its own (its spans differ)
+        if (!entry) cache.set(key, { res, gen });
       }
       results.push(res);
-      if (res.rule) {
-        entry.facts ??= computeFacts(res.rule, res, this.intern);
-        facts.set(res.rule, entry.facts);
-        this.ruleByLine.set(ll.line, res.rule);
-        if (ll.segments) for (const sg of ll.segments) this.ruleByLine.set(sg.line, res.rule);
+      const rule = res.rule;
+      if (rule) {
+        if (!facts.has(rule)) facts.set(rule, computeFacts(rule, res));
+        this.ruleByLine[ll.line] = rule;
+        if (ll.segments) for (const sg of ll.segments) this.ruleByLine[sg.line] = rule;
       }
     }
     // `-E` (rename) makes the assembler rename the chain of already-parsed rules in place: do not reuse those objects
-    this.cache = results.some((r) => r.kind === 'rename') ? new Map() : next;
-    if (this.intern.size > 50 * (next.size + 1000)) {
-      // long editing sessions: drop interned strings no longer used (facts are recomputed on the next run)
-      this.intern = new Interner();
-      this.cache = new Map();
+    if (results.some((r) => r.kind === 'rename')) this.cache = new Map();
+    else if (cache.size > 2 * lls.length + 1000) {
+      for (const [k, e] of cache) if (e.gen !== gen) cache.delete(k);
     }
 
     const docLines = text.split('\n');
@@ -379,7 +397,7 @@ export class Linter {
       for (const r of this.pc.base) {
         if (r.rule) {
           baseRules.add(r.rule);
-          facts.set(r.rule, computeFacts(r.rule, r, this.intern));
+          if (!facts.has(r.rule)) facts.set(r.rule, computeFacts(r.rule, r));
         }
       }
       all = [...this.pc.base, ...results];
@@ -449,7 +467,7 @@ function publishedPorts(p: Pass): PublishedPort[] {
   };
   const scan = (rules: Iterable<Rule>): void => {
     for (const r of rules) {
-      if (!r.target || !r.protocol) continue;
+      if (!r.target || !r.protocol || (r.chain !== 'DOCKER-INGRESS' && r.chain !== 'DOCKER')) continue;
       const dport = opts(r).find(({ o }) => o.name === 'dport' && !o.negated);
       if (!dport || !/^\d+$/.test(dport.o.args[0] ?? '')) continue;
       const port = Number(dport.o.args[0]);
@@ -477,6 +495,8 @@ function isDockerLike(rule: Rule): boolean {
 
 function dockerOwnedInDump(p: Pass, rule: Rule): boolean {
   if (p.kind !== 'dump') return false;
+  const f = p.facts.get(rule);
+  if (f) return f.dockerOwned || (rule.chain === 'FORWARD' && f.dockerLike);
   if (DOCKER_OWNED.test(rule.chain)) return true;
   return rule.chain === 'FORWARD' && isDockerLike(rule);
 }
@@ -550,7 +570,7 @@ function checkPlacement(p: Pass): void {
   for (const { rule, f, res } of docRules(p)) {
     if (rule.table !== 'filter' || rule.op === 'D') continue;
     const chain = rule.chain;
-    if (DOCKER_OWNED.test(chain)) {
+    if (f.dockerOwned) {
       if (p.kind === 'dump') continue;
       const fix = moveToDockerUserFix(p, rule, f, res);
       add(p, 'swarm/not-docker-user', 'warning',
@@ -559,7 +579,7 @@ function checkPlacement(p: Pass): void {
       continue;
     }
     if (chain === 'FORWARD') {
-      if (p.kind === 'dump' && isDockerLike(rule)) continue;
+      if (p.kind === 'dump' && f.dockerLike) continue;
       if (rule.target?.name === 'DOCKER-USER') continue;
       const fix = moveToDockerUserFix(p, rule, f, res);
       const sev: Severity = p.kind === 'dump' ? 'info' : 'warning';
@@ -615,11 +635,11 @@ function checkInput(p: Pass, rule: Rule, f: RuleFacts, res: LineResult): void {
 function checkInsertOrder(p: Pass): void {
   const appended = new Map<string, number[]>();
   for (const { rule, f } of docRules(p)) {
-    const k = `${rule.table} ${rule.chain}`;
+    const k = f.chainKey;
     if (rule.op === 'A') {
-      const a = appended.get(k) ?? [];
-      a.push(rule.line);
-      appended.set(k, a);
+      const a = appended.get(k);
+      if (a) a.push(rule.line);
+      else appended.set(k, [rule.line]);
     } else if (rule.op === 'I') {
       const a = appended.get(k);
       const pos = rule.position ?? 1;
@@ -642,15 +662,9 @@ function checkChains(p: Pass): void {
   for (const table of p.ruleset.tables.values()) {
     for (const chain of table.chains.values()) {
       if (chain.rules.length === 0) continue;
-      // how often each condition occurs: a shadower is indexed under its rarest condition
-      const freq = new Map<number, number>();
-      for (const rule of chain.rules) {
-        const f = p.facts.get(rule);
-        if (f) for (const c of f.condIds) freq.set(c, (freq.get(c) ?? 0) + 1);
-      }
-      const byCond = new Map<number, { rule: Rule; f: RuleFacts }[]>();
+      const byCond = new Map<string, { rule: Rule; f: RuleFacts }[]>();
       let shadowerCount = 0;
-      const seen = new Map<number, Rule>();
+      const seen = new Map<string, Rule>();
       let uncond: Rule | undefined;
       for (const rule of chain.rules) {
         const f = p.facts.get(rule);
@@ -669,7 +683,7 @@ function checkChains(p: Pass): void {
           continue;
         }
         if (!skip) {
-          const dup = seen.get(f.fullId);
+          const dup = seen.get(f.fullKey);
           if (dup) {
             add(p, 'rules/duplicate', 'warning', `Duplicate of the rule on ${dup.line >= 0 ? `line ${dup.line + 1}` : "the node's current rules"}: the same match and target twice in ${chain.name}; the second copy never changes anything.`,
               rule.span, [{ title: 'Delete the duplicate line', edits: [deleteLineEdit(rule.line)] }], dup.line >= 0 ? [{ span: dup.span, message: 'first copy' }] : undefined);
@@ -682,19 +696,11 @@ function checkChains(p: Pass): void {
             }
           }
         }
-        if (!seen.has(f.fullId)) seen.set(f.fullId, rule);
+        if (!seen.has(f.fullKey)) seen.set(f.fullKey, rule);
         if (f.terminal && !f.stateful) {
           if (f.conds.length === 0) uncond ??= rule;
           else {
-            let rare = f.condIds[0];
-            let rf = Infinity;
-            for (const c of f.condIds) {
-              const n = freq.get(c) ?? 0;
-              if (n < rf) {
-                rf = n;
-                rare = c;
-              }
-            }
+            const rare = f.keyCond;
             const list = byCond.get(rare);
             if (list) list.push({ rule, f });
             else byCond.set(rare, [{ rule, f }]);
@@ -707,16 +713,16 @@ function checkChains(p: Pass): void {
 }
 
 /** An earlier terminal rule whose conditions are a subset of this rule's (it takes all of this rule's packets). */
-function findShadower(byCond: Map<number, { rule: Rule; f: RuleFacts }[]>, f: RuleFacts): Rule | undefined {
-  let set: Set<number> | undefined;
-  for (const c of f.condIds) {
+function findShadower(byCond: Map<string, { rule: Rule; f: RuleFacts }[]>, f: RuleFacts): Rule | undefined {
+  let set: Set<string> | undefined;
+  for (const c of f.conds) {
     const list = byCond.get(c);
     if (!list) continue;
-    set ??= new Set(f.condIds);
+    set ??= new Set(f.conds);
     for (const cand of list) {
-      if (cand.f.condIds.length > f.condIds.length) continue;
+      if (cand.f.conds.length > f.conds.length) continue;
       let all = true;
-      for (const x of cand.f.condIds) {
+      for (const x of cand.f.conds) {
         if (!set.has(x)) {
           all = false;
           break;
