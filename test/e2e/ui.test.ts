@@ -6,8 +6,9 @@
 // Steps share one workbench; each step screenshots on success and on failure (<step>-FAIL.png).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { LAB_JSON, REPO_ROOT, Workbench, type LabNode } from './harness';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { LAB_JSON, REPO_ROOT, SCREENSHOT_DIR, Workbench, type LabNode } from './harness';
 
 const SUITE_T0 = Date.now();
 
@@ -49,8 +50,10 @@ async function step(name: string, fn: (w: Workbench) => Promise<void>): Promise<
   try {
     await fn(w);
     await w.screenshot(name);
+    rmSync(join(SCREENSHOT_DIR, `${name}-FAIL.png`), { force: true });
   } catch (e) {
     await w.screenshot(`${name}-FAIL`).catch(() => undefined);
+    rmSync(join(SCREENSHOT_DIR, `${name}.png`), { force: true });
     // leave no menu / quick pick / widget open for the next step
     for (let i = 0; i < 3; i++) await w.page.keyboard.press('Escape').catch(() => undefined);
     const err = e instanceof Error ? e : new Error(String(e));
