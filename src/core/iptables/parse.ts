@@ -523,18 +523,23 @@ function checkChainName(name: string, span: Span, diags: RuleDiagnostic[]): bool
 }
 
 type Cmd = 'A' | 'I' | 'D' | 'R' | 'N' | 'X' | 'F' | 'P' | 'E' | 'L' | 'S' | 'Z' | 'C';
-const CMD_SHORT: Record<string, Cmd> = { A: 'A', I: 'I', D: 'D', R: 'R', N: 'N', X: 'X', F: 'F', P: 'P', E: 'E', L: 'L', S: 'S', Z: 'Z', C: 'C' };
-const CMD_LONG: Record<string, Cmd> = {
+const CMD_SHORT_O: Record<string, Cmd> = { A: 'A', I: 'I', D: 'D', R: 'R', N: 'N', X: 'X', F: 'F', P: 'P', E: 'E', L: 'L', S: 'S', Z: 'Z', C: 'C' };
+const CMD_LONG_O: Record<string, Cmd> = {
   append: 'A', insert: 'I', delete: 'D', replace: 'R', 'new-chain': 'N', new: 'N', 'delete-chain': 'X', flush: 'F', policy: 'P',
   'rename-chain': 'E', list: 'L', 'list-rules': 'S', zero: 'Z', check: 'C',
 };
 type BaseOpt = 'p' | 's' | 'd' | 'i' | 'o' | 'f' | 'm' | 'j' | 'g' | 'c' | 't' | 'w' | 'W' | 'flag';
-const BASE_SHORT: Record<string, BaseOpt> = { p: 'p', s: 's', d: 'd', i: 'i', o: 'o', f: 'f', m: 'm', j: 'j', g: 'g', c: 'c', t: 't', w: 'w', W: 'W', v: 'flag', n: 'flag', x: 'flag', '4': 'flag', '6': 'flag' };
-const BASE_LONG: Record<string, BaseOpt> = {
+const BASE_SHORT_O: Record<string, BaseOpt> = { p: 'p', s: 's', d: 'd', i: 'i', o: 'o', f: 'f', m: 'm', j: 'j', g: 'g', c: 'c', t: 't', w: 'w', W: 'W', v: 'flag', n: 'flag', x: 'flag', '4': 'flag', '6': 'flag' };
+const BASE_LONG_O: Record<string, BaseOpt> = {
   protocol: 'p', source: 's', src: 's', destination: 'd', dst: 'd', 'in-interface': 'i', 'out-interface': 'o', fragment: 'f',
   match: 'm', jump: 'j', goto: 'g', 'set-counters': 'c', table: 't', wait: 'w', 'wait-interval': 'W', verbose: 'flag',
   numeric: 'flag', exact: 'flag', 'line-numbers': 'flag', ipv4: 'flag', ipv6: 'flag', modprobe: 'flag',
 };
+// Maps, not objects: lookups with freshly sliced strings stay cheap (no internalisation)
+const CMD_SHORT = new Map(Object.entries(CMD_SHORT_O));
+const CMD_LONG = new Map(Object.entries(CMD_LONG_O));
+const BASE_SHORT = new Map(Object.entries(BASE_SHORT_O));
+const BASE_LONG = new Map(Object.entries(BASE_LONG_O));
 const KNOWN_PROTOCOLS = new Set(['tcp', 'udp', 'udplite', 'icmp', 'icmpv6', 'ipv6-icmp', 'esp', 'ah', 'sctp', 'mh', 'all', 'gre', 'ipip', 'ipencap', 'igmp', 'ospf', 'vrrp', 'pim', 'dccp', 'l2tp', 'ipv6', 'ipv6-route', 'ipv6-frag', 'ipv6-nonxt', 'ipv6-opts', 'egp', 'rsvp', 'ip', 'hopopt', 'ipcomp', 'sctp', 'carp', 'pfsync']);
 /** Explicit protocol matches and the protocol (-p) they need. */
 const PROTO_MATCH = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'esp', 'ah']);
@@ -657,7 +662,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       name = t.text.slice(1, 2);
       if (t.text.length > 2) inline = t.text.slice(2);
     }
-    const command = isLong ? CMD_LONG[name] : CMD_SHORT[name];
+    const command = isLong ? CMD_LONG.get(name) : CMD_SHORT.get(name);
     if (command && (isLong || inline === undefined || ruleStarted === false)) {
       // -A CHAIN / -I CHAIN [n] / -D CHAIN [n] / -R CHAIN n / -N C / -X [C] / -F [C] / -P C POL / -E OLD NEW
       if (c.neg) errTok(c, DIAG.unexpectedToken, `"!" cannot negate ${t.text}`, c.neg), (c.neg = undefined);
@@ -692,7 +697,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       i = j;
       continue;
     }
-    const base = isLong ? BASE_LONG[name] : BASE_SHORT[name];
+    const base = isLong ? BASE_LONG.get(name) : BASE_SHORT.get(name);
     if (base && !(isLong === false && inline !== undefined && base === 'flag')) {
       const neg = takeNeg(c);
       const canNeg = base === 'p' || base === 's' || base === 'd' || base === 'i' || base === 'o' || base === 'f';
@@ -771,7 +776,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
         case 's':
         case 'd': {
           let bad = false;
-          for (const part of v.text.split(',')) {
+          for (const part of v.text.includes(',') ? v.text.split(',') : [v.text]) {
             const e = validateAddress(part);
             if (e) {
               errTok(c, DIAG.badAddress, e, v);
@@ -884,7 +889,11 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       }
     }
     const lastArg = a.args[a.args.length - 1];
-    if (ok) owner.options.push({ name: spec.name, negated: neg || a.neg, args: a.args.map((x) => x.text), span: spanOf(ll, t.start, lastArg ? lastArg.end : t.end) });
+    if (ok) {
+      const args: string[] = [];
+      for (const x of a.args) args.push(x.text);
+      owner.options.push({ name: spec.name, negated: neg || a.neg, args, span: spanOf(ll, t.start, lastArg ? lastArg.end : t.end) });
+    }
     i = a.next;
   }
   if (c.neg) errTok(c, DIAG.unexpectedToken, '"!" at the end of the rule negates nothing', c.neg);
