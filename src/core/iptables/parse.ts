@@ -41,6 +41,9 @@
  *  - `Ruleset.rules` holds every rule line in source order, including `-D` lines (op 'D') and invalid ones; only rules
  *    without an error diagnostic of their own line are applied to `Ruleset.tables`. Chains appear in `tables` when
  *    declared or used; builtin chains without a `-P`/`:X POLICY` have `policy` undefined.
+ *  - `-C` (check), `-L`, `-S`, `-Z` lines are kind 'other' (checked for syntax, not rules); lines that are not iptables
+ *    calls (`echo`, `ipset ...`) get an info `syntax/not-iptables`; text after `;`/`&&`/`||`/`|` is ignored (info).
+ *    ip6tables lines go into the same tables (the model has no address family).
  *  - Target names: known extensions (spec.ts), declared chains, or (when the table is not a complete dump) any
  *    UPPERCASE-ish name, which is taken as a jump to a chain created elsewhere (Docker's DOCKER-USER ...).
  *

@@ -296,7 +296,8 @@ export function validateArg(kind: ArgKind, v: string): { code: string; message: 
       return undefined;
     }
     case 'hostport': {
-      // [ipaddr[-ipaddr]][:port[-port]]
+      // [ipaddr[-ipaddr]][:port[-port]]; IPv6 forms ([addr]:port, bare addr) are not validated here
+      if (v.startsWith('[') || v.indexOf(':') !== v.lastIndexOf(':')) return undefined;
       const m = /^([^:]*)(?::(.*))?$/.exec(v);
       if (!m) return { code: 'syntax/bad-address', message: `"${v}" is not a valid address[:port]` };
       const [, addr, port] = m;
