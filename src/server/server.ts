@@ -106,9 +106,8 @@ connection.onInitialize(() => ({
   serverInfo: { name: 'swarmnet-lint', version: '0.1.0' },
 }));
 
-documents.onDidOpen((e) => lintNow(e.document));
 documents.onDidChangeContent((e) => {
-  // onDidChangeContent also fires for open; lint immediately the first time, debounce edits.
+  // fires for didOpen too: lint immediately the first time, debounce edits.
   const s = stateOf(e.document.uri);
   if (s.version === undefined) lintNow(e.document);
   else scheduleLint(e.document);
