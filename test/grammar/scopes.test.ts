@@ -234,6 +234,17 @@ describe('iptables-list (iptables -nvL)', () => {
     expectTok(c, 'ESTABLISHED', 'constant.language.ctstate');
   });
 
+  test('--line-numbers: the rule number column', () => {
+    const n = t('3       12   770 DOCKER     0    --  *      *       0.0.0.0/0            0.0.0.0/0            ADDRTYPE match dst-type LOCAL');
+    expectTok(n, '3', 'constant.numeric.rule-number');
+    expectTok(n, '12', 'constant.numeric.counter');
+    expectTok(n, '770', 'constant.numeric.counter');
+    expectTok(n, 'DOCKER', 'entity.name.function.chain');
+    const tn = t('1    ACCEPT     all  --  0.0.0.0/0            0.0.0.0/0            ctstate RELATED,ESTABLISHED');
+    expectTok(tn, '1', 'constant.numeric.rule-number');
+    expectTok(tn, 'ACCEPT', 'support.function.target');
+  });
+
   test('terse -L listing (no -v) and rule without target', () => {
     expectTok(t('target     prot opt source               destination'), 'target     prot opt source               destination', 'keyword.other.column-header');
     const r = t('ACCEPT     all  --  anywhere             anywhere             ctstate RELATED,ESTABLISHED');
