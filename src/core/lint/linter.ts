@@ -60,6 +60,8 @@ interface RuleFacts {
   dockerLike: boolean;
   /** `table chain`. */
   chainKey: string;
+  /** -d parsed as IPv4 CIDR, when it is one. */
+  dstCidr?: Cidr;
   terminal: boolean;
   stateful: boolean;
   /** Text before the command token (`iptables `, `sudo iptables -t filter `, or ''). */
@@ -162,7 +164,7 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   }
   return {
     conds, condKey, fullKey, dports, anyState, established, anyPort, keyCond,
-    dockerOwned: DOCKER_OWNED.test(rule.chain), dockerLike: isDockerLike(rule), chainKey: `${rule.table} ${rule.chain}`,
+    dockerOwned: DOCKER_OWNED.test(rule.chain), dockerLike: isDockerLike(rule), chainKey: `${rule.table} ${rule.chain}`, dstCidr: rule.destination ? parseCidr(rule.destination.value) : undefined,
     terminal, stateful, prefix, opStart, opEnd, command: res.format === 'command',
   };
 }
@@ -311,7 +313,7 @@ interface Pass {
   pc: PreparedContext;
   baseRules: Set<Rule>;
   published: PublishedPort[];
-  docLines: string[];
+  docLinesCache?: string[];
   doc?: DocRule[];
 }
 
@@ -388,7 +390,6 @@ export class Linter {
       for (const [k, e] of cache) if (e.gen !== gen) cache.delete(k);
     }
 
-    const docLines = text.split('\n');
     const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy'));
     const kind = detectKind(results, command);
     const baseRules = new Set<Rule>();
@@ -403,7 +404,7 @@ export class Linter {
       all = [...this.pc.base, ...results];
     }
     const ruleset = assembleRuleset(all);
-    const pass: Pass = { text, results, facts, ruleset, kind, command, diags, pc: this.pc, baseRules, published: [], docLines };
+    const pass: Pass = { text, results, facts, ruleset, kind, command, diags, pc: this.pc, baseRules, published: [] };
     pass.published = publishedPorts(pass);
 
     // the parser's own (syntax) diagnostics, for this document only
@@ -501,6 +502,12 @@ function dockerOwnedInDump(p: Pass, rule: Rule): boolean {
   return rule.chain === 'FORWARD' && isDockerLike(rule);
 }
 
+/** Text of a line of the document (split lazily: only fixes need it). */
+function docLine(p: Pass, line: number): string | undefined {
+  p.docLinesCache ??= p.text.split('\n');
+  return p.docLinesCache[line];
+}
+
 function add(p: Pass, code: string, severity: Severity, message: string, span: Span, fixes: LintFix[] = [], related?: LintDiagnostic['related']): void {
   p.diags.push({ code, severity, message, span, fixes, related });
 }
@@ -548,7 +555,7 @@ function moveToDockerUserFix(p: Pass, rule: Rule, f: RuleFacts, res: LineResult,
 /** Edits replacing `--dport N` (tcp/udp) with `-m conntrack --ctorigdstport N --ctdir ORIGINAL`. */
 function ctorigEdit(p: Pass, o: RuleOption, module: string): TextEdit | undefined {
   if (module !== 'tcp' && module !== 'udp' && module !== 'sctp') return undefined;
-  const line = p.docLines[o.span.line] ?? '';
+  const line = docLine(p, o.span.line) ?? '';
   let start = o.span.start;
   let neg = o.negated;
   const raw = line.slice(o.span.start, o.span.end);
@@ -760,7 +767,7 @@ function afterReturn(p: Pass, rule: Rule, f: RuleFacts, ret: Rule): void {
     return;
   }
   if (rule.op === 'A' && ret.op === 'A' && rule.line > ret.line && !f.command) {
-    fixes.push({ title: 'Move this rule above the final RETURN', edits: [insertLineEdit(ret.line, p.docLines[rule.line]?.replace(/\r$/, '') ?? rule.text), deleteLineEdit(rule.line)] });
+    fixes.push({ title: 'Move this rule above the final RETURN', edits: [insertLineEdit(ret.line, docLine(p, rule.line)?.replace(/\r$/, '') ?? rule.text), deleteLineEdit(rule.line)] });
   }
   add(p, 'docker-user/after-return', 'warning', `Never reached: DOCKER-USER returns unconditionally on line ${ret.line + 1} (\`-j RETURN\`), so Docker's own rules decide before this rule is evaluated.`, rule.span, fixes, [{ span: ret.span, message: 'the final RETURN' }]);
 }
@@ -807,11 +814,8 @@ function checkDockerUser(p: Pass): void {
     if (rule.chain !== 'DOCKER-USER' || rule.table !== 'filter' || rule.op === 'D') continue;
     const egress = (rule.inInterface && !rule.inInterface.negated && DOCKER_IFACE.test(rule.inInterface.value)) || (rule.outInterface && !rule.outInterface.negated && !DOCKER_IFACE.test(rule.outInterface.value));
     // an explicit post-DNAT destination (a container network) means the user matches after DNAT on purpose
-    const postDnatDst = !!rule.destination && !rule.destination.negated && (() => {
-      const c = rule.destination ? parseCidr(rule.destination.value) : undefined;
-      if (!c) return false;
-      return p.pc.networks.length ? p.pc.networks.some((n) => overlaps(n.cidr, c)) : contains(DOCKER_DEFAULT_POOL, c);
-    })();
+    const dc = f.dstCidr;
+    const postDnatDst = !!dc && !rule.destination?.negated && (p.pc.networks.length ? p.pc.networks.some((n) => overlaps(n.cidr, dc)) : contains(DOCKER_DEFAULT_POOL, dc));
     if (!egress && !postDnatDst && f.dports.length) {
       for (const d of dportsOf(rule, f)) {
         if (d.o.name !== 'dport' && d.o.name !== 'dports') continue;
@@ -836,7 +840,7 @@ function checkDockerUser(p: Pass): void {
       const c = parseCidr(rule.destination.value);
       if (c && p.pc.nodeAddrs.some((n) => contains(c, n)) && !p.pc.networks.some((n) => overlaps(n.cidr, c))) {
         const ds = rule.destination.span;
-        const line = p.docLines[ds.line] ?? '';
+        const line = docLine(p, ds.line) ?? '';
         const flag = /(-d|--destination|--dst)\s+$/.exec(line.slice(0, ds.start));
         const fixes: LintFix[] = flag && line.slice(ds.start, ds.end) === rule.destination.value
           ? [{ title: 'Match the original destination address: -m conntrack --ctorigdst', edits: [replaceEdit({ line: ds.line, start: flag.index, end: ds.end }, `-m conntrack --ctorigdst ${rule.destination.value}`)] }]
@@ -998,7 +1002,7 @@ function checkControlPlane(p: Pass): void {
         rule.span);
     }
     if (policyCut.length && chain.declLine !== undefined && chain.declLine >= 0) {
-      const text = p.docLines[chain.declLine] ?? '';
+      const text = docLine(p, chain.declLine) ?? '';
       add(p, 'swarm/cuts-control-plane', encryptedSev(policyCut, true),
         `Policy DROP on ${chainName} with no earlier ACCEPT for Swarm traffic: ${policyCut.map((x) => x.what).join('; ')}. Accept them from the other Swarm nodes.`,
         lineSpan(chain.declLine, text.replace(/\r$/, '')));
