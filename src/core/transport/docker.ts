@@ -62,7 +62,8 @@ export function createDocker(ep: DockerEndpoint, timeoutMs = 15_000): Docker {
         timeout: timeoutMs,
       });
     case 'tunnel':
-      return new Docker({ host: 'docker', port: 80, protocol: 'http', agent: new TunnelAgent(ep.open), timeout: timeoutMs } as Docker.DockerOptions);
+      // 'localhost': VS Code's proxy support (http.proxySupport=override) replaces the agent of requests to other hosts
+      return new Docker({ host: 'localhost', port: 80, protocol: 'http', agent: new TunnelAgent(ep.open), timeout: timeoutMs } as Docker.DockerOptions);
   }
 }
 
