@@ -149,8 +149,20 @@ function iptables() {
     { include: '#table' },
     { include: '#chain-declaration' },
     { include: '#commit' },
+    { include: '#rule-counters' },
     { include: '#rule' },
   ], {
+    'rule-counters': {
+      comment: 'iptables-save -c: [packets:bytes] before the rule',
+      match: r`^\s*(\[)(\d+)(:)(\d+)(\])(?=\s)`,
+      captures: {
+        1: { name: s('punctuation.definition.counters.begin') },
+        2: { name: s('constant.numeric.counter.packets') },
+        3: { name: s('punctuation.separator.counters') },
+        4: { name: s('constant.numeric.counter.bytes') },
+        5: { name: s('punctuation.definition.counters.end') },
+      },
+    },
     table: {
       match: r`^\s*(\*)(\S+)\s*$`,
       name: s('meta.table'),
@@ -833,6 +845,7 @@ function iproute() {
   return grammar('iproute', 'ip link / ip addr / ip route / ip neigh', [
     { include: '#comment-line' },
     { include: '#link-header' },
+    { include: '#oneline-header' },
     { include: '#netns' },
     { include: '#inet' },
     { include: '#details' },
@@ -854,6 +867,15 @@ function iproute() {
         10: { patterns: [{ match: r`[\w-]+`, name: s('constant.language.flag') }, { match: ',', name: s('punctuation.separator.list') }] },
         11: { name: s('punctuation.definition.flags.end') },
         12: { patterns: [{ include: '#details' }] },
+      },
+    },
+    'oneline-header': {
+      comment: '`ip -o addr`: 2: eth0    inet 10.0.0.2/24 ... \\       valid_lft ...',
+      match: r`^(\d+)(:)\s+([^\s:@]+)(?=\s+inet6?\s)`,
+      captures: {
+        1: { name: s('constant.numeric.ifindex') },
+        2: { name: s('punctuation.separator') },
+        3: { name: s('entity.name.type.interface') },
       },
     },
     netns: {
@@ -939,6 +961,13 @@ function iproute() {
             3: { name: s('constant.numeric.integer') },
             4: { name: s('keyword.other.unit') },
           },
+        },
+        { match: r`(?<![^\s])(inet6?)(?=\s)`, name: s('keyword.other.family') },
+        { match: r`(?<=\s)\\(?=\s|$)`, name: s('punctuation.separator.line') },
+        {
+          comment: '`ip -o addr`: the address label glued to the line separator, `scope global eth0\\`',
+          match: r`(?<=\s)([\w.@:-]+)(\\)(?=\s|$)`,
+          captures: { 1: { name: s('entity.name.tag.interface.label') }, 2: { name: s('punctuation.separator.line') } },
         },
         {
           match: r`\b(lladdr|brd|via|src|peer|address)\b`,

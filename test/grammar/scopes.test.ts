@@ -137,6 +137,13 @@ describe('iptables (iptables-save, -S, command lines)', () => {
     expectTok(t('iptables -A DOCKER-USER -s "$TRUSTED" -j RETURN \\'), '\\', 'constant.character.escape');
   });
 
+  test('iptables-save -c counters before a rule', () => {
+    const c = t('[12:3456] -A FORWARD -j DOCKER-USER');
+    expectTok(c, '12', 'constant.numeric.counter');
+    expectTok(c, '3456', 'constant.numeric.counter');
+    expectTok(c, 'FORWARD', 'entity.name.function.chain');
+  });
+
   test('invalid.illegal only on certain errors', () => {
     expectTok(t('-A'), '-A', 'invalid.illegal');
     expectTok(t('-A FOO -j'), '-j', 'invalid.illegal');
@@ -397,6 +404,20 @@ describe('ip link / addr / route / neigh', () => {
     expectTok(six, 'fe80::42:aff:feff:3', 'constant.other.cidr.ipv6');
     expectTok(six, '64', 'constant.numeric.prefix-length');
     expectTok(t('       valid_lft forever preferred_lft forever'), 'forever', 'constant.language');
+  });
+
+  test('ip -o (one line per address/link, \\ separators)', () => {
+    const a = t('2: eth0    inet 10.0.0.2/24 brd 10.0.0.255 scope global eth0\\       valid_lft forever preferred_lft forever');
+    expectTok(a, '2', 'constant.numeric.ifindex');
+    expectTok(a, 'eth0', 'entity.name.type.interface', 0);
+    expectTok(a, 'inet', 'keyword.other.family');
+    expectTok(a, '10.0.0.2', 'constant.other.address.ipv4');
+    expectTok(a, 'eth0', 'entity.name.tag.interface', 1);
+    expectTok(a, '\\', 'punctuation.separator.line');
+    const l = t('8: eth0@if9: <BROADCAST,UP> mtu 1450 qdisc noqueue state UP mode DEFAULT group default \\    link/ether 02:42:0a:00:00:02 brd ff:ff:ff:ff:ff:ff link-netnsid 0');
+    expectTok(l, '9', 'constant.numeric.ifindex.peer');
+    expectTok(l, '02:42:0a:00:00:02', 'constant.other.mac');
+    expectTok(l, 'link/ether', 'keyword.other.link-type');
   });
 
   test('routes and neighbours', () => {
