@@ -665,8 +665,8 @@ function compileRule(rule: Rule): Compiled {
   };
 }
 
-const NO: { r: Tri } = Object.freeze({ r: 'no' });
-const YES: { r: Tri } = Object.freeze({ r: 'yes' });
+const NO: { r: Tri; why?: string } = Object.freeze({ r: 'no' });
+const YES: { r: Tri; why?: string } = Object.freeze({ r: 'yes' });
 
 const compiled = new WeakMap<Rule, Compiled>();
 function compiledRule(rule: Rule): Compiled {
@@ -728,11 +728,22 @@ interface Frame {
  */
 export interface CompiledChain {
   tests: Compiled[];
-  /** STRIDE int32 per rule: proto, src base, src mask, dst base, dst mask, in iface, out iface, mark value, mark mask (0 = any). */
+  /** Per rule, flat: text, 0-based line, counters, target name, its upper case, goto flag. */
+  texts: string[];
+  lines: Int32Array;
+  counters: ({ packets: number; bytes: number } | undefined)[];
+  tnames: string[];
+  uppers: string[];
+  gotos: Uint8Array;
+  /**
+   * STRIDE int32 per rule: proto, src base, src mask, dst base, dst mask, in iface, out iface, mark value, mark mask
+   * (0 = any), then how the prefilter relates to the rule: 0 = it is the whole rule (no closure call needed),
+   * 2 = the whole rule for IPv4 packets, 1 = the closure must still be called.
+   */
   pre: Int32Array;
 }
 
-const STRIDE = 9;
+const STRIDE = 10;
 
 const interned = new Map<string, number>();
 function intern(s: string): number {
@@ -756,24 +767,42 @@ function compileChain(rules: Rule[]): CompiledChain {
   const pre = new Int32Array(rules.length * STRIDE);
   rules.forEach((r, i) => {
     const o = i * STRIDE;
-    if (r.protocol && !r.protocol.negated) {
+    let exact = r.fragment === undefined;
+    if (r.protocol) {
       const v = protoName(r.protocol.value);
-      if (v !== 'all' && v !== '0') pre[o] = intern(`p:${v}`);
+      if (r.protocol.negated) exact = false;
+      else if (v !== 'all' && v !== '0') pre[o] = intern(`p:${v}`);
     }
     [pre[o + 1], pre[o + 2]] = prefixOf(r.source);
     [pre[o + 3], pre[o + 4]] = prefixOf(r.destination);
+    const addrExact = (bm: Rule['source']): boolean => !bm || (!bm.negated && parseCidr(bm.value) !== undefined);
+    if (!addrExact(r.source) || !addrExact(r.destination)) exact = false;
     pre[o + 5] = ifaceId(r.inInterface);
     pre[o + 6] = ifaceId(r.outInterface);
+    if ((r.inInterface && pre[o + 5] === 0) || (r.outInterface && pre[o + 6] === 0)) exact = false;
     const marks = r.matches.filter((m) => m.module.toLowerCase() === 'mark');
+    let markExact = false;
     if (marks.length === 1 && marks[0].options.length === 1 && marks[0].options[0].name === 'mark' && !marks[0].options[0].negated) {
       const { value, mask } = parseValueMask(marks[0].options[0].args[0] ?? '0');
       if (((value & mask) >>> 0) === value) {
         pre[o + 7] = value | 0;
         pre[o + 8] = mask | 0;
+        markExact = true;
       }
     }
+    if (r.matches.length > (markExact ? 1 : 0)) exact = false;
+    pre[o + 9] = !exact ? 1 : r.source || r.destination ? 2 : 0;
   });
-  return { tests: rules.map(compileRule), pre };
+  return {
+    tests: rules.map(compileRule),
+    pre,
+    texts: rules.map((r) => r.text),
+    lines: Int32Array.from(rules, (r) => r.line),
+    counters: rules.map((r) => r.counters),
+    tnames: rules.map((r) => r.target?.name ?? ''),
+    uppers: rules.map((r) => upperName(r.target?.name ?? '')),
+    gotos: Uint8Array.from(rules, (r) => (r.target?.goto ? 1 : 0)),
+  };
 }
 
 function compiledChain(ref: ChainRef): CompiledChain {
@@ -831,6 +860,10 @@ function skipTo(c: CompiledChain, i: number, n: number, k: PacketKeys): number {
   }
   return n;
 }
+
+/** Targets whose options the walk reads. */
+const OPTION_TARGETS = new Set(['MARK', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'CT', 'NOTRACK']);
+const NO_OPTIONS: RuleOption[] = Object.freeze([]) as unknown as RuleOption[];
 
 /** Shared empty list for hits without unsupported matches (most of them); extended by copy, never in place. */
 const NONE: string[] = Object.freeze([]) as unknown as string[];
@@ -928,33 +961,37 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       }
       continue;
     }
-    const test = frame.c.tests[frame.next];
-    const rule = chainRules[frame.next++];
+    if (keys === undefined) keys = packetKeys(p);
+    const cc = frame.c;
+    const idx = frame.next++;
     if (++evaluated > 1_000_000) {
       result.notes.push('rule walk exceeded 1,000,000 evaluations: stopped (loop in the ruleset?)');
       break;
     }
-    const m = test.test(p, env, hook);
+    const how = cc.pre[idx * STRIDE + 9];
+    const m = how === 0 || (how === 2 && keys.v4) ? YES : cc.tests[idx].test(p, env, hook);
     if (m.r === 'no') continue;
-    const target = rule.target;
-    const tname = target?.name ?? '';
+    // Everything a hit needs comes from the compiled chain's flat arrays: the Rule object is only read for
+    // target options (MARK, NAT, CT), which keeps long walks from touching scattered objects.
+    const tname = cc.tnames[idx];
     const hit: RuleHit = {
       kind: 'rule',
       table,
       chain: frame.ref.chain.name,
-      position: frame.next,
-      text: rule.text,
+      position: idx + 1,
+      text: cc.texts[idx],
       source: frame.ref.source,
-      line: rule.line + 1,
-      counters: rule.counters,
+      line: cc.lines[idx] + 1,
+      counters: cc.counters[idx],
       target: tname,
       effect: '',
       unsupported: m.r === 'maybe' ? (m.why ?? '').split('; ').map((w) => `unsupported match ${w}: treated as may-match`) : NONE,
     };
     result.hits.push(hit);
-    const upper = upperName(tname);
-    const options = target?.options ?? [];
-    if (!target || tname === '') {
+    const upper = cc.uppers[idx];
+    const isGoto = cc.gotos[idx] === 1;
+    const options = OPTION_TARGETS.has(upper) ? chainRules[idx].target?.options ?? [] : NO_OPTIONS;
+    if (tname === '') {
       hit.effect = 'no target (counting rule): continue';
       continue;
     }
@@ -994,7 +1031,7 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       else addUnsupported(hit, 'MARK without a recognised option: mark unchanged');
       p = { ...p, mark: after };
       hit.effect = `mark ${hex(before)} → ${hex(after)}`;
-      rewrites.push({ kind: 'MARK', from: hex(before), to: hex(after), table, chain: hit.chain, rule: rule.text });
+      rewrites.push({ kind: 'MARK', from: hex(before), to: hex(after), table, chain: hit.chain, rule: hit.text });
       continue;
     }
     if (upper === 'DNAT' || upper === 'SNAT' || upper === 'MASQUERADE' || upper === 'REDIRECT') {
@@ -1006,7 +1043,7 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
         const from = endpoint(p.dst, p.dport);
         p = { ...p, dst: to.ip ?? p.dst, dport: to.port ?? p.dport, ct: { ...p.ct, status: [...p.ct.status, 'DNAT'] } };
         hit.effect = `DNAT ${from} → ${endpoint(p.dst, p.dport)}`;
-        rewrites.push({ kind: 'DNAT', from, to: endpoint(p.dst, p.dport), table, chain: hit.chain, rule: rule.text });
+        rewrites.push({ kind: 'DNAT', from, to: endpoint(p.dst, p.dport), table, chain: hit.chain, rule: hit.text });
       } else if (upper === 'REDIRECT') {
         const ports = opt(options, 'to-ports', 'redir-ports', 'ports');
         const port = ports !== undefined ? Number(ports.split('-')[0]) : p.dport;
@@ -1019,20 +1056,20 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
         const from = endpoint(p.dst, p.dport);
         p = { ...p, dst: ip ?? p.dst, dport: port, ct: { ...p.ct, status: [...p.ct.status, 'DNAT'] } };
         hit.effect = `REDIRECT ${from} → ${endpoint(p.dst, p.dport)}`;
-        rewrites.push({ kind: 'REDIRECT', from, to: endpoint(p.dst, p.dport), table, chain: hit.chain, rule: rule.text });
+        rewrites.push({ kind: 'REDIRECT', from, to: endpoint(p.dst, p.dport), table, chain: hit.chain, rule: hit.text });
       } else if (upper === 'SNAT') {
         const to = parseNatTo(opt(options, 'to-source', 'to') ?? '');
         const from = endpoint(p.src, p.sport);
         p = { ...p, src: to.ip ?? p.src, sport: to.port ?? p.sport, ct: { ...p.ct, status: [...p.ct.status, 'SNAT'] } };
         hit.effect = `SNAT ${from} → ${endpoint(p.src, p.sport)}`;
-        rewrites.push({ kind: 'SNAT', from, to: endpoint(p.src, p.sport), table, chain: hit.chain, rule: rule.text });
+        rewrites.push({ kind: 'SNAT', from, to: endpoint(p.src, p.sport), table, chain: hit.chain, rule: hit.text });
       } else {
         const ip = firstAddr(env, p.outIface);
         const from = endpoint(p.src, p.sport);
         if (!ip) addUnsupported(hit, `MASQUERADE: address of ${p.outIface ?? 'the outgoing interface'} unknown`);
         p = { ...p, src: ip ?? `address-of-${p.outIface ?? 'out'}`, ct: { ...p.ct, status: [...p.ct.status, 'SNAT'] } };
         hit.effect = `MASQUERADE ${from} → ${endpoint(p.src, p.sport)}`;
-        rewrites.push({ kind: 'MASQUERADE', from, to: endpoint(p.src, p.sport), table, chain: hit.chain, rule: rule.text });
+        rewrites.push({ kind: 'MASQUERADE', from, to: endpoint(p.src, p.sport), table, chain: hit.chain, rule: hit.text });
       }
       result.verdict = 'ACCEPT';
       result.decidedBy = hit;
@@ -1063,9 +1100,9 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
     // A jump or goto to a chain.
     const next = rules.chain(table, tname);
     if (!next) {
-      hit.effect = `${target.goto ? 'goto' : 'jump'} ${tname}: chain not in the dump, treated as empty (RETURN)`;
+      hit.effect = `${isGoto ? 'goto' : 'jump'} ${tname}: chain not in the dump, treated as empty (RETURN)`;
       addUnsupported(hit, `chain ${tname} not captured`);
-      if (target.goto) {
+      if (isGoto) {
         stack.pop();
         if (stack.length === 0) {
           policy();
@@ -1081,8 +1118,8 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       result.decidedBy = hit;
       break;
     }
-    hit.effect = cachedText(target.goto ? 'goto ' : 'jump ', tname);
-    if (target.goto) stack.pop();
+    hit.effect = cachedText(isGoto ? 'goto ' : 'jump ', tname);
+    if (isGoto) stack.pop();
     stack.push({ ref: next, c: compiledChain(next), next: 0 });
   }
   return { result, packet: p };

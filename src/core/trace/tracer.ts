@@ -154,7 +154,7 @@ function hitToRule(h: Hit, decided: boolean): HopRule {
   if (h.kind === 'policy') {
     return { table: h.table, chain: h.chain, position: 0, text: `-P ${h.chain} ${h.policy}`, source: h.source, line: h.line, counters: h.counters, effect: h.effect, unsupported: h.unsupported, decided };
   }
-  return { table: h.table, chain: h.chain, position: h.position, text: ruleText(h.text), source: h.source, line: h.line, counters: h.counters, effect: h.effect, unsupported: h.unsupported, decided };
+  return { table: h.table, chain: h.chain, position: h.position, text: h.counters ? ruleText(h.text) : h.text, source: h.source, line: h.line, counters: h.counters, effect: h.effect, unsupported: h.unsupported, decided };
 }
 
 function nsLabel(ns: PreparedNs): string {
