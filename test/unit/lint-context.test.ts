@@ -1,0 +1,48 @@
+/** lintContextFromNode: the node facts the extension sends to the server, built from a discovered NodeModel. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { NodeModel } from '../../src/core/model';
+import { lintContextFromNode } from '../../src/core/lint/context';
+import { lintRules } from '../../src/core/lint/linter';
+
+const node: NodeModel = {
+  name: 'manager1',
+  swarm: { nodeId: 'n1', nodeAddr: '192.168.33.2', localNodeState: 'active', controlAvailable: true, remoteManagers: [{ nodeId: 'n1', addr: '192.168.33.2:2377' }, { nodeId: 'n2', addr: '192.168.33.3:2377' }] },
+  networks: [
+    { id: 'abc', name: 'ingress', driver: 'overlay', scope: 'swarm', subnets: [{ subnet: '10.0.0.0/24' }], vxlanIds: [4096], attachable: false, ingress: true, internal: false, encrypted: false, peers: [{ name: 'w1', ip: '192.168.33.4' }], endpoints: [], services: [] },
+    { id: 'def', name: 'ov0', driver: 'overlay', scope: 'swarm', subnets: [{ subnet: '10.0.1.0/24' }, { subnet: 'fd00::/64' }], vxlanIds: [4097], attachable: true, ingress: false, internal: false, encrypted: true, peers: [], endpoints: [], services: [] },
+  ],
+  namespaces: [
+    {
+      name: 'host', path: '/proc/1/ns/net', kind: 'host', containers: [], fdb: [], neighbors: [], routes: [], peers: {},
+      interfaces: [
+        { ifindex: 1, name: 'lo', flags: [], addresses: [{ family: 'inet', address: '127.0.0.1', prefixLen: 8 }] },
+        { ifindex: 2, name: 'eth0', flags: [], addresses: [{ family: 'inet', address: '192.168.33.2', prefixLen: 24 }, { family: 'inet6', address: 'fe80::1', prefixLen: 64 }] },
+        { ifindex: 3, name: 'docker_gwbridge', flags: [], addresses: [{ family: 'inet', address: '172.18.0.1', prefixLen: 16 }] },
+      ],
+    },
+  ],
+  services: [{ id: 's1', name: 'web', mode: 'replicated', ports: [{ protocol: 'tcp', targetPort: 80, publishedPort: 8080, publishMode: 'ingress' }], vips: [], tasks: [] }],
+  diagnostics: [],
+  discoveredAt: '2026-11-23T10:00:00Z',
+};
+
+test('lintContextFromNode maps interfaces, networks, published ports, peers and the control port', () => {
+  const ctx = lintContextFromNode(node, '-A DOCKER-USER -j RETURN\n', 5789);
+  assert.deepEqual(ctx.interfaces?.map((i) => i.name), ['lo', 'eth0', 'docker_gwbridge']);
+  assert.deepEqual(ctx.interfaces?.[1].addresses, ['192.168.33.2/24']);
+  assert.deepEqual(ctx.networks?.map((n) => [n.name, n.subnets, n.ingress, n.encrypted]), [['ingress', ['10.0.0.0/24'], true, false], ['ov0', ['10.0.1.0/24'], false, true]]);
+  assert.deepEqual(ctx.publishedPorts, [{ port: 8080, protocol: 'tcp', targetPort: 80, mode: 'ingress', service: 'web' }]);
+  assert.deepEqual(ctx.nodeAddresses, ['192.168.33.2']);
+  assert.deepEqual(ctx.peerAddresses?.sort(), ['192.168.33.3', '192.168.33.4']);
+  assert.deepEqual(ctx.swarmPorts, { controlPort: 2377, dataPathPort: 5789 });
+  assert.equal(ctx.filterRules, '-A DOCKER-USER -j RETURN\n');
+});
+
+test('the built context drives node-aware findings', () => {
+  const ctx = lintContextFromNode(node);
+  const res = lintRules('iptables -A INPUT -p tcp --dport 8080 -j DROP\niptables -A INPUT -p esp -j DROP\n', ctx);
+  assert.ok(res.diagnostics.some((d) => d.code === 'swarm/input-published-port' && /service web/.test(d.message)));
+  const esp = res.diagnostics.find((d) => d.code === 'swarm/cuts-control-plane');
+  assert.equal(esp?.severity, 'error', 'ov0 is encrypted: ESP matters');
+});
