@@ -97,8 +97,10 @@ const checks: Record<Lang, (f: FixtureFile, r: LineResult) => number> = {
     } else if (/^\s*\d+[KMG]?\s+\d+[KMG]?\s/.test(l)) {
       expectScope(f, r, /^\s*(\d+[KMG]?)/, 'constant.numeric');
       expectScope(f, r, /^\s*\d+[KMG]?\s+(\d+[KMG]?)/, 'constant.numeric');
-      const target = /^\s*\S+\s+\S+\s+(\S+)/.exec(l)?.[1] ?? '';
-      expectScope(f, r, /^\s*\S+\s+\S+\s+(\S+)/, /^(?:DNAT|SNAT|MARK|REDIRECT|MASQUERADE|ACCEPT|DROP|RETURN)$/.test(target) ? 'support.function.target' : 'entity.name.function.chain');
+      // [num] pkts bytes target prot opt
+      const TARGET = /^\s*(?:\d+\s+)?\d+[KMGT]?\s+\d+[KMGT]?\s+(\S+)\s+!?\w+\s+--\s/;
+      const target = TARGET.exec(l)?.[1] ?? '';
+      expectScope(f, r, TARGET, /^(?:DNAT|SNAT|MARK|REDIRECT|MASQUERADE|ACCEPT|DROP|RETURN)$/.test(target) ? 'support.function.target' : 'entity.name.function.chain');
       n += 3;
       if (/dpt:(\d+)/.test(l)) (expectScope(f, r, /dpt:(\d+)/, 'constant.numeric.port'), n++);
       if (/MARK set (0x\w+)/.test(l)) (expectScope(f, r, /MARK set (0x\w+)/, 'constant.numeric'), n++);
@@ -147,7 +149,7 @@ const checks: Record<Lang, (f: FixtureFile, r: LineResult) => number> = {
     const l = r.line;
     if (/^\d+: /.test(l)) {
       expectScope(f, r, /^(\d+)/, 'constant.numeric.ifindex');
-      expectScope(f, r, /^\d+: ([^@:]+)/, 'entity.name.type.interface');
+      expectScope(f, r, /^\d+: ([^@:\s]+)/, 'entity.name.type.interface');
       if (/@if(\d+)/.test(l)) (expectScope(f, r, /@if(\d+)/, 'constant.numeric.ifindex.peer'), n++);
       if (/ state (\w+)/.test(l)) (expectScope(f, r, / state (\w+)/, 'constant.language.state'), n++);
       if (/ master (\S+)/.test(l)) (expectScope(f, r, / master (\S+)/, 'entity.name.tag.interface'), n++);

@@ -20,7 +20,7 @@ export function langOf(file: string): Lang | undefined {
   if (/\.nvL\b/.test(file)) return 'iptables-list';
   if (/\.S\.txt$|iptables-save/.test(file)) return 'iptables';
   if (/\.fdb\.txt$/.test(file)) return 'bridge-fdb';
-  if (/ip-d-link|ip-link|ip-addr|ip-route|\.neigh\.txt$|ip-netns/.test(file)) return 'iproute';
+  if (/ip-d-link|ip-link|ip-addr|ip-o-addr|ip-o-link|ip-route|\.neigh\.txt$|ip-netns/.test(file)) return 'iproute';
   return undefined;
 }
 

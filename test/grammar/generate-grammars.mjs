@@ -978,7 +978,7 @@ function iproute() {
           name: s('constant.language.nud-state'),
         },
         {
-          match: r`(?<![^\s])(linkdown|onlink|pervasive|offload|dead|router|proxy|externally_learned|promisc|noprefixroute)(?=\s|$)`,
+          match: r`(?<![^\s])(linkdown|onlink|pervasive|offload|dead|router|proxy|externally_learned|promisc|noprefixroute|secondary|dynamic|deprecated|tentative|mngtmpaddr|home|nodad|temporary|optimistic|dadfailed|stable-privacy)(?=\s|$)`,
           name: s('storage.modifier.flag'),
         },
         {
