@@ -551,6 +551,7 @@ describe('per-line API (linter cache) and parseDump', () => {
   it('parseDump dispatches on the format', () => {
     assert.equal(isListing(seed('neuvector-ingress_sbox.nat.nvL.txt')), true);
     assert.equal(isListing(seed('ipspace-ingress_sbox.nat.S.txt')), false);
+    assert.equal(isListing(`# Warning: iptables-legacy tables present, use iptables-legacy to see them\n${seed('neuvector-ingress_sbox.nat.nvL.txt')}`), true);
     const a = parseDump({ text: seed('neuvector-ingress_sbox.nat.nvL.txt'), source: 'x', table: 'nat' });
     assert.equal(chainRules(a, 'nat', 'POSTROUTING').length, 2);
     const b = parseDump({ text: seed('ipspace-ingress_sbox.nat.S.txt'), source: 'y', table: 'nat' });

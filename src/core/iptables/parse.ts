@@ -1399,7 +1399,7 @@ export function isListing(text: string): boolean {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = text.length;
     const l = text.slice(pos, nl).trim();
-    if (l !== '') return l.startsWith('Chain ') && l.includes('(');
+    if (l !== '' && !l.startsWith('#') && !l.startsWith('Warning:')) return l.startsWith('Chain ') && l.includes('(');
     pos = nl + 1;
   }
   return false;
