@@ -75,7 +75,7 @@ describe('real dumps (seed outputs + lab-captured)', () => {
     it(`${d.name}: rules, no error or warning diagnostics`, () => {
       const rs = parseDumpText(d.text, { table: d.table });
       assert.deepEqual(rs.diagnostics.filter((x) => x.severity !== 'info'), []);
-      const ruleLines = d.text.split('\n').filter((l) => /^(-A |\s*\d+[KMGT]?\s+\d+[KMGT]?\s)/.test(l)).length;
+      const ruleLines = d.text.split('\n').filter((l) => /^(\[\d+:\d+\] )?-A |^\s*\d+[KMGT]?\s+\d+[KMGT]?\s/.test(l)).length;
       assert.equal(rs.rules.length, ruleLines, 'every rule line is a rule');
       const inTables = [...rs.tables.values()].reduce((n, t) => n + [...t.chains.values()].reduce((k, c) => k + c.rules.length, 0), 0);
       assert.equal(inTables, ruleLines, 'every rule is in a chain');
@@ -399,6 +399,15 @@ describe('iptables -nvL listings', () => {
     const save = parseRules(fixture('lab-captured/lab3-host.iptables-save.txt'));
     assert.deepEqual(chainKeys(parseIptablesList(fixture('lab-captured/lab3-host.filter.nvL.txt'), 'filter'), 'filter'), chainKeys(save, 'filter'));
     assert.deepEqual(chainKeys(parseIptablesList(fixture('lab-captured/lab3-host.nat.nvL.txt'), 'nat'), 'nat'), chainKeys(save, 'nat'));
+    // iptables-save -c, -nvL --line-numbers, -nvL -x captured together (later: the lab rule had moved)
+    const saveC = parseRules(fixture('lab-captured/lab3-host.iptables-save-c.txt'));
+    assert.ok(saveC.rules.every((r) => r.counters !== undefined));
+    const lines = parseIptablesList(fixture('lab-captured/lab3-host.filter.nvL.line-numbers.txt'), 'filter');
+    assert.deepEqual(chainKeys(lines, 'filter'), chainKeys(saveC, 'filter'));
+    const exact = parseIptablesList(fixture('lab-captured/lab3-host.nat.nvL.exact.txt'), 'nat');
+    assert.deepEqual(chainKeys(exact, 'nat'), chainKeys(saveC, 'nat'));
+    const sortedKeys = (rs: Ruleset, t: TableName): string[] => [...(rs.tables.get(t)?.chains.values() ?? [])].flatMap((c) => c.rules.map((r) => `${c.name} ${ruleKey(r)}`)).sort();
+    assert.deepEqual(sortedKeys(saveC, 'filter'), sortedKeys(save, 'filter'));
   });
 
   // Each listing line next to the -S line that iptables prints for the same kernel rule.
