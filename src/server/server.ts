@@ -43,11 +43,14 @@ interface DocState {
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const states = new Map<string, DocState>();
+/** Node associations outlive the open document (closing and reopening a file keeps its node). */
+const contexts = new Map<string, LintContext>();
 
 function stateOf(uri: string): DocState {
   let s = states.get(uri);
   if (!s) {
-    s = { linter: new Linter() };
+    const context = contexts.get(uri);
+    s = { linter: new Linter(context), context };
     states.set(uri, s);
   }
   return s;
@@ -124,6 +127,8 @@ connection.onNotification(NODE_CONTEXT_NOTIFICATION, (params: unknown) => {
   const { uri, context } = params as { uri?: unknown; context?: unknown };
   if (typeof uri !== 'string') return;
   const ctx = typeof context === 'object' && context !== null ? (context as LintContext) : undefined;
+  if (ctx) contexts.set(uri, ctx);
+  else contexts.delete(uri);
   const s = stateOf(uri);
   s.context = ctx;
   s.linter.setContext(ctx);

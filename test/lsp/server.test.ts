@@ -125,6 +125,12 @@ test('swarmnet/nodeContext associates the document with a node and re-lints node
   const net = p2.diagnostics.find((d) => d.code === 'node/matches-network');
   assert.ok(net);
   assert.match(net.message, /overlay traffic from 10\.0\.1\.0\/24 of network ov0/);
+  // the association survives closing and reopening the file
+  await client.close(uri);
+  const sinceR = client.published.length;
+  await client.open(uri, text, 7);
+  const pr = await client.waitFor(uri, (p) => p.version === 7, 10_000, sinceR);
+  assert.ok(pr.diagnostics.some((d) => d.code === 'node/unknown-interface'), JSON.stringify(pr.diagnostics));
   // clearing the context removes the node findings
   const since3 = client.published.length;
   await client.conn.sendNotification('swarmnet/nodeContext', { uri, context: null });
