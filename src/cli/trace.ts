@@ -16,9 +16,10 @@ import { prepareScenario, trace, withDockerUserWhatIf } from '../core/trace/trac
 import type { TraceRequest, TraceScenario } from '../core/trace/types';
 import { connectAll, takeNodeOptions } from './nodes';
 
-const HELP = `usage: swarmnet trace --from <ip|task|namespace> --to <ip:port|service[:port]> [options]
+const HELP = `usage: swarmnet trace --from <ip|task|namespace|task:<service>[@<node>]> --to <ip:port|service[:port]|task:<service>[@<node>][:port]> [options]
   --proto tcp|udp          protocol (default tcp)
   --sport <n>              client source port (default 40000)
+  --dport <n>              destination port (when --to names none, e.g. task:web@node3)
   --fixtures <dir>         trace over dumps in <dir>/scenario.json instead of live nodes
   --what-if <file>         replace the DOCKER-USER chain (filter, host namespace) by the rules in <file>
   --what-if-node <node>    ... only on this node (default: every node)
@@ -56,6 +57,7 @@ export async function traceCommand(args: string[], io: TraceIo = PROCESS_IO): Pr
       case '--to': req.to = val(); break;
       case '--proto': req.proto = val(); break;
       case '--sport': req.sport = Number(val()); break;
+      case '--dport': req.dport = Number(val()); break;
       case '--entry-node': req.entryNode = val(); break;
       case '--backend': req.backend = val(); break;
       case '--fixtures': fixtures = val(); break;

@@ -49,3 +49,18 @@ test('trace: a service name resolves to its VIP; a named task source; missing ar
   assert.equal(unknown.code, 1);
   assert.match(unknown.out, /cannot resolve source "no-such-task"/);
 });
+
+test('trace task:<service>@<node> and --dport; a loopback destination is a client process on the node (nat OUTPUT DOCKER-INGRESS, MASQUERADE to docker_gwbridge)', async () => {
+  const t = await run(['--fixtures', join(FIX, 'ipspace'), '--from', 'task:websvc@node1', '--to', '192.168.1.4', '--dport', '80']);
+  assert.equal(t.code, 0, t.out);
+  assert.match(t.out, /packet: TCP 192\.168\.1\.12:40000 → 192\.168\.1\.4:80/);
+  const none = await run(['--fixtures', join(FIX, 'ipspace'), '--from', 'task:nosuch@node1', '--to', '192.168.1.4:80']);
+  assert.equal(none.code, 1);
+  assert.match(none.out, /cannot resolve source "task:nosuch@node1"/);
+  const lo = await run(['--fixtures', join(FIX, 'ipspace'), '--from', '203.0.113.10', '--to', '127.0.0.1:8080']);
+  assert.equal(lo.code, 0, lo.out);
+  assert.match(lo.out, /note: 127\.0\.0\.1 is a loopback address: traced as a client process on node1 itself/);
+  assert.match(lo.out, /\* nat\/DOCKER-INGRESS #1: -A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172\.18\.0\.2:8080 .* → DNAT 127\.0\.0\.1:8080 → 172\.18\.0\.2:8080/);
+  assert.match(lo.out, /MASQUERADE 127\.0\.0\.1:40000 → 172\.18\.0\.1:40000/);
+  assert.equal((lo.out.match(/^ {2}- delivered to /gm) ?? []).length, 3);
+});

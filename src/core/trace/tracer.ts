@@ -378,7 +378,7 @@ function deliver(ctx: Ctx, c: Cursor, p: Packet, path: TracePath): TracePath {
   if (pub) {
     const hop = mkHop(ctx, c, 'drop', `published port ${p.dport} (service ${pub.service}): routing mesh not programmed on ${c.node.model.name}`, p, { verdict: 'DROP' });
     hop.detail.push(
-      `nat PREROUTING has no DOCKER-INGRESS DNAT for ${p.proto}/${p.dport}: the packet stays addressed to ${c.node.model.name} itself and goes up to the host's sockets`,
+      `the host nat table has no DOCKER-INGRESS DNAT for ${p.proto}/${p.dport}: the packet stays addressed to ${c.node.model.name} itself and goes up to the host's sockets`,
       `the routing mesh does not listen on the host: nothing takes the connection (TCP reset / ICMP port unreachable)`,
       ingressIpvsFact(c.node),
     );
@@ -718,7 +718,29 @@ function parseTo(sc: PreparedScenario, to: string): { ip: string; port?: number 
   return `cannot resolve destination "${to}": not ip[:port] and no service of that name with a VIP in the models`;
 }
 
+/** `task:<service>[@<node>][:<port>]`: a task of a service, optionally on a given node. */
+const TASK_REF = /^task:([^@:]+)(?:@([^:]+))?(?::(\d+))?$/;
+
+function isTaskOf(ns: PreparedNs, service: string): boolean {
+  return ns.info.kind === 'task' && ns.info.containers.some((x) => x.serviceName === service || x.name.startsWith(`${service}.`));
+}
+
+/** Task namespaces of a service (on one node when given), in node order. */
+function taskNamespaces(sc: PreparedScenario, service: string, node?: string): { node: PreparedNode; ns: PreparedNs }[] {
+  return sc.nodes.filter((n) => !node || n.model.name === node).flatMap((n) => [...n.ns.values()].filter((ns) => isTaskOf(ns, service)).map((ns) => ({ node: n, ns })));
+}
+
+function inetAddresses(ns: PreparedNs): { address: string; prefixLen: number }[] {
+  return ns.info.interfaces.filter((i) => i.name !== 'lo').flatMap((i) => i.addresses.filter((a) => a.family === 'inet'));
+}
+
 function findSourceNs(sc: PreparedScenario, from: string): { node: PreparedNode; ns: PreparedNs; ip: string } | undefined {
+  const t = TASK_REF.exec(from);
+  if (t) {
+    const first = taskNamespaces(sc, t[1], t[2])[0];
+    const ip = first ? inetAddresses(first.ns)[0]?.address : undefined;
+    return first && ip ? { ...first, ip } : undefined;
+  }
   for (const node of sc.nodes) {
     for (const ns of node.ns.values()) {
       if (ns.info.kind === 'host') continue;
@@ -749,12 +771,35 @@ export function trace(sc: PreparedScenario, req: TraceRequest): TraceResult {
   const ctx: Ctx = { sc, req, nextId: 1, hopsTotal: 0 };
   const result: TraceResult = { request: req, scenario: sc.name, path: { hops: [], branches: [] }, summary: [], notes: [...sc.notes], diagnostics: [...sc.diagnostics] };
   const proto = (req.proto ?? 'tcp').toLowerCase();
-  const to = parseTo(sc, req.to);
+  const src = findSourceNs(sc, req.from);
+  const taskTo = TASK_REF.exec(req.to);
+  let to: { ip: string; port?: number } | string;
+  if (taskTo) {
+    const dst = taskNamespaces(sc, taskTo[1], taskTo[2])[0];
+    // The task's address on an overlay network the source shares; else on any overlay; else its first address.
+    // (docker_gwbridge addresses are node-local and repeat on every node: never picked when an overlay one exists.)
+    const overlayAddrs = (x: { node: PreparedNode; ns: PreparedNs }): { address: string; prefixLen: number }[] =>
+      x.ns.info.interfaces
+        .filter((i) => {
+          const peer = peerOf(x.node, x.ns, i);
+          return peer !== undefined && (peer.ns.info.kind === 'overlay' || /^\d+-/.test(peer.ns.info.name));
+        })
+        .flatMap((i) => i.addresses.filter((a) => a.family === 'inet'));
+    const sameNet = (a: { address: string; prefixLen: number }, b: { address: string; prefixLen: number }): boolean => a.prefixLen === b.prefixLen && parseCidr(`${a.address}/${a.prefixLen}`)?.base === parseCidr(`${b.address}/${b.prefixLen}`)?.base;
+    const dstOv = dst ? overlayAddrs(dst) : [];
+    const srcOv = src ? overlayAddrs(src) : [];
+    const ip = (dstOv.find((a) => srcOv.some((b) => sameNet(a, b))) ?? dstOv[0] ?? (dst ? inetAddresses(dst.ns)[0] : undefined))?.address;
+    to = ip ? { ip, port: taskTo[3] ? Number(taskTo[3]) : undefined } : `cannot resolve destination "${req.to}": no task of service ${taskTo[1]}${taskTo[2] ? ` on ${taskTo[2]}` : ''} in the models`;
+  } else to = parseTo(sc, req.to);
   if (typeof to === 'string') {
     result.summary.push(to);
     return result;
   }
-  const src = findSourceNs(sc, req.from);
+  if (req.dport !== undefined) to = { ...to, port: req.dport };
+  if (src === undefined && TASK_REF.test(req.from)) {
+    result.summary.push(`cannot resolve source "${req.from}": no such task in the models`);
+    return result;
+  }
   const sport = req.sport ?? 40000;
   if (src && parseIpv4(req.from) === undefined) {
     // Named source: the kernel picks the source address of the route towards the destination.
@@ -773,10 +818,23 @@ export function trace(sc: PreparedScenario, req: TraceRequest): TraceResult {
       result.summary.push(`cannot resolve source "${req.from}": not an IP and no task/container/namespace of that name`);
       return result;
     }
-    const entry = req.entryNode ? sc.nodes.find((n) => n.model.name === req.entryNode) : nodeOwning(sc, to.ip);
+    const loopback = parseIpv4(to.ip)! >>> 24 === 127;
+    const entry = req.entryNode ? sc.nodes.find((n) => n.model.name === req.entryNode) : loopback ? sc.nodes[0] : nodeOwning(sc, to.ip);
     const host = entry ? hostNs(entry) : undefined;
     if (!entry || !host) {
       result.summary.push(`no traced node has the address ${to.ip} (give --entry-node for a client reaching a node by another address)`);
+      return result;
+    }
+    if (loopback) {
+      // Loopback is only reachable from the node itself: a local client process in the host namespace.
+      result.notes.push(`${to.ip} is a loopback address: traced as a client process on ${entry.model.name} itself (--entry-node to choose the node)`);
+      const pkt = newPacket({ src: to.ip, dst: to.ip, proto, sport, dport: to.port });
+      const c: Cursor = { node: entry, ns: host, crossings: 0, history: [], forwarded: [] };
+      const hop = mkHop(ctx, c, 'enter', `sent by a process on ${entry.model.name} (host namespace)`, pkt, { verdict: 'ACCEPT' });
+      hop.detail.push(`local client → ${endpoint(to.ip, to.port)}`);
+      result.path.hops.push(hop);
+      localOut(ctx, c, pkt, result.path);
+      countLeaves(result.path, result.summary);
       return result;
     }
     const inIf = host.info.interfaces.find((i) => i.addresses.some((a) => a.address === to.ip))?.name ?? host.info.interfaces.find((i) => i.name !== 'lo' && !i.master && i.kind !== 'bridge' && i.kind !== 'veth')?.name;

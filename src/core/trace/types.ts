@@ -38,12 +38,14 @@ export interface TraceScenario {
 }
 
 export interface TraceRequest {
-  /** Source: an IP (external client or a task address) or a task/container/namespace name. */
+  /** Source: an IP (external client or a task address), a task/container/namespace name or "task:<service>[@<node>]". */
   from: string;
-  /** Destination: "ip:port", "ip", or "service[:port]". */
+  /** Destination: "ip:port", "ip", "service[:port]" or "task:<service>[@<node>][:port]". */
   to: string;
   proto?: string;
   sport?: number;
+  /** Destination port when `to` names no port (or to override it). */
+  dport?: number;
   /** For external clients: the node whose address is the destination (default: the node owning `to`). */
   entryNode?: string;
   /** Follow only this IPVS backend (address or name) instead of all. */
