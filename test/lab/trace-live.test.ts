@@ -34,11 +34,11 @@ function inNodeNs(n: LabNode, ns: string, argv: string[]): string {
 }
 
 /** Running tasks of a service on one node with their address on the lab network and sandbox name (from docker, not our code). */
-function tasksOn(n: LabNode, service: string): { id: string; ip: string; sandbox: string; mac: string }[] {
+function tasksOn(n: LabNode, service: string, network = lab.network): { id: string; ip: string; sandbox: string; mac: string }[] {
   const ids = docker(n, ['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${service}`]).split('\n').filter(Boolean);
   return ids.flatMap((id) => {
     const info = JSON.parse(docker(n, ['inspect', id]))[0] as { NetworkSettings: { SandboxKey: string; Networks: Record<string, { IPAddress: string; MacAddress: string }> } };
-    const net = info.NetworkSettings.Networks[lab.network];
+    const net = info.NetworkSettings.Networks[network];
     return net?.IPAddress ? [{ id, ip: net.IPAddress, sandbox: info.NetworkSettings.SandboxKey.split('/').pop() ?? '', mac: net.MacAddress }] : [];
   });
 }
@@ -82,7 +82,8 @@ test('lab: published port 8080 from an external client — the trace says where 
     ipvsadm = String((e as { stderr?: string }).stderr ?? e);
   }
   assert.equal(ipvsAbsent, /Protocol not available/.test(ipvsadm), `trace notes vs ipvsadm in ingress_sbox: ${ipvsadm.slice(0, 200)}`);
-  const webIps = lab.nodes.flatMap((n) => tasksOn(n, 'web').map((t) => t.ip));
+  // IPVS in ingress_sbox balances to the tasks' addresses on the ingress network.
+  const webIps = lab.nodes.flatMap((n) => tasksOn(n, 'web', 'ingress').map((t) => t.ip));
   if (ipvsAbsent) {
     assert.equal(r.summary.length, 1, r.summary.join('\n'));
     assert.match(r.summary[0], /^DROPPED in node1\/host: no routing-mesh DNAT for published port 8080 on node1; node1\/ingress_sbox: IPVS is absent in this kernel/);
