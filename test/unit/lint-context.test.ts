@@ -1,8 +1,8 @@
-/** lintContextFromNode: the node facts the extension sends to the server, built from a discovered NodeModel. */
+/** lintContextFromModel: the node facts the extension sends to the server, built from a discovered NodeModel. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeModel } from '../../src/core/model';
-import { lintContextFromNode } from '../../src/core/lint/context';
+import { lintContextFromModel } from '../../src/core/lint/fromModel';
 import { lintRules } from '../../src/core/lint/linter';
 
 const node: NodeModel = {
@@ -27,20 +27,21 @@ const node: NodeModel = {
   discoveredAt: '2026-11-23T10:00:00Z',
 };
 
-test('lintContextFromNode maps interfaces, networks, published ports, peers and the control port', () => {
-  const ctx = lintContextFromNode(node, '-A DOCKER-USER -j RETURN\n', 5789);
+test('lintContextFromModel maps interfaces, networks, published ports, peers and the swarm ports', () => {
+  const withVxlan: NodeModel = { ...node, namespaces: [...node.namespaces, { name: '1-abc', path: '/var/run/docker/netns/1-abc', kind: 'overlay', containers: [], fdb: [], neighbors: [], routes: [], peers: {}, interfaces: [{ ifindex: 5, name: 'vxlan0', flags: [], addresses: [], vxlan: { id: 4096, dstport: 5789 } }] }] };
+  const ctx = lintContextFromModel(withVxlan, [], '-A DOCKER-USER -j RETURN\n');
   assert.deepEqual(ctx.interfaces?.map((i) => i.name), ['lo', 'eth0', 'docker_gwbridge']);
-  assert.deepEqual(ctx.interfaces?.[1].addresses, ['192.168.33.2/24']);
-  assert.deepEqual(ctx.networks?.map((n) => [n.name, n.subnets, n.ingress, n.encrypted]), [['ingress', ['10.0.0.0/24'], true, false], ['ov0', ['10.0.1.0/24'], false, true]]);
+  assert.deepEqual(ctx.interfaces?.[1].addresses, ['192.168.33.2/24', 'fe80::1/64']);
+  assert.deepEqual(ctx.networks?.map((n) => [n.name, n.subnets, n.ingress, n.encrypted]), [['ingress', ['10.0.0.0/24'], true, false], ['ov0', ['10.0.1.0/24', 'fd00::/64'], false, true]]);
   assert.deepEqual(ctx.publishedPorts, [{ port: 8080, protocol: 'tcp', targetPort: 80, mode: 'ingress', service: 'web' }]);
-  assert.deepEqual(ctx.nodeAddresses, ['192.168.33.2']);
+  assert.ok(ctx.nodeAddresses?.includes('192.168.33.2'));
   assert.deepEqual(ctx.peerAddresses?.sort(), ['192.168.33.3', '192.168.33.4']);
   assert.deepEqual(ctx.swarmPorts, { controlPort: 2377, dataPathPort: 5789 });
   assert.equal(ctx.filterRules, '-A DOCKER-USER -j RETURN\n');
 });
 
 test('the built context drives node-aware findings', () => {
-  const ctx = lintContextFromNode(node);
+  const ctx = lintContextFromModel(node);
   const res = lintRules('iptables -A INPUT -p tcp --dport 8080 -j DROP\niptables -A INPUT -p esp -j DROP\n', ctx);
   assert.ok(res.diagnostics.some((d) => d.code === 'swarm/input-published-port' && /service web/.test(d.message)));
   const esp = res.diagnostics.find((d) => d.code === 'swarm/cuts-control-plane');

@@ -24,9 +24,11 @@ export function lintContextFromModel(model: NodeModel, others: NodeModel[] = [],
   for (const a of nodeAddresses) peers.delete(a);
   if (model.swarm?.nodeAddr) peers.delete(model.swarm.nodeAddr);
   const dataPathPort = model.namespaces.flatMap((n) => n.interfaces).find((i) => i.vxlan?.dstport)?.vxlan?.dstport;
+  // the managers' listen port (2377 unless --listen-addr changed it)
+  const controlPort = (model.swarm?.remoteManagers ?? []).map((m) => /:(\d+)$/.exec(m.addr)?.[1]).find((p) => p !== undefined);
   return {
     nodeName: model.name,
-    swarmPorts: dataPathPort ? { dataPathPort } : undefined,
+    swarmPorts: dataPathPort || controlPort ? { dataPathPort, controlPort: controlPort ? Number(controlPort) : undefined } : undefined,
     interfaces,
     networks: model.networks.map((n) => ({ name: n.name, id: n.id, driver: n.driver, subnets: n.subnets.map((s) => s.subnet), ingress: n.ingress, encrypted: n.encrypted })),
     filterRules,

@@ -3,4 +3,4 @@ export { Linter, lintRules } from './linter';
 export type { LintOptions } from './linter';
 export { hoverRule } from './hover';
 export * from './types';
-export { lintContextFromNode } from './context';
+export { lintContextFromModel } from './fromModel';
