@@ -29,6 +29,7 @@ export interface LabNode {
   advertiseAddr?: string;
   netns?: string | null;
   dockerdPid?: number;
+  swarmNodeId?: string;
 }
 
 export interface LabFile {

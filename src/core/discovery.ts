@@ -227,7 +227,10 @@ async function gatherDocker(docker: Docker, diagnostics: Diagnostic[]): Promise<
       const rec = n as { Id?: unknown; Driver?: unknown };
       if (rec.Driver !== 'overlay' || typeof rec.Id !== 'string') return n;
       try {
-        return (await docker.getNetwork(rec.Id).inspect(manager ? { verbose: true } : {})) as unknown;
+        const net = docker.getNetwork(rec.Id);
+        // verbose (per-service VIPs and tasks) is an engine API option dockerode's types do not list
+        const inspect = net.inspect as unknown as (this: typeof net, opts: { verbose?: boolean }) => Promise<unknown>;
+        return await inspect.call(net, manager ? { verbose: true } : {});
       } catch (e) {
         diagnostics.push({ severity: 'warning', source: 'docker network inspect', message: `${rec.Id.slice(0, 12)}: ${errorMessage(e)}` });
         return n;

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // End-to-end UI harness: a real VS Code (code-server 4.100.3 = VS Code 1.100, installed by
 // scripts/install-code-server.sh into .tools/) served on 127.0.0.1, driven by Debian's chromium via playwright-core.
 //
@@ -355,8 +356,10 @@ export class Workbench {
     if (expanded === null) throw new Error(`tree row is not expandable: ${await row.getAttribute('aria-label')}`);
     const level = Number(await row.getAttribute('aria-level') ?? '1');
     await row.locator('.monaco-tl-twistie').click();
-    await this.page.waitForFunction(
-      ({ el, lvl }) => {
+    const handle = await row.elementHandle();
+    const isExpandedWithChildren = (arg: { el: unknown; lvl: number }): boolean => {
+        const { lvl } = arg;
+        const el = arg.el as HTMLElement;
         if (el.getAttribute('aria-expanded') !== 'true') return false;
         const next = el.nextElementSibling;
         // the list is virtualised and sorted by position: children follow their parent
@@ -368,10 +371,8 @@ export class Workbench {
           sib = sib.nextElementSibling;
         }
         return false;
-      },
-      { el: await row.elementHandle(), lvl: level } as { el: HTMLElement; lvl: number },
-      { timeout: T.tree },
-    ).catch(async () => {
+    };
+    await this.page.waitForFunction(isExpandedWithChildren, { el: handle as unknown, lvl: level }, { timeout: T.tree }).catch(async () => {
       // rows may be rendered out of DOM order; fall back to "some row one level deeper exists"
       await this.sidebar.locator(`.monaco-list-row[aria-level="${level + 1}"]`).first()
         .waitFor({ state: 'visible', timeout: T.ui });
@@ -382,7 +383,7 @@ export class Workbench {
    * The row below `parent` (a descendant, any depth ≤ `maxDepth` levels deeper) whose label matches. Uses the
    * list's data-index order, so rows with the same label under other nodes are never picked.
    */
-  async childRow(parent: Locator, label: string | RegExp, maxDepth = 1, timeout = T.tree): Promise<Locator> {
+  async childRow(parent: Locator, label: string | RegExp, maxDepth = 1, timeout: number = T.tree): Promise<Locator> {
     const pattern = typeof label === 'string' ? { source: escapeRegExp(label), flags: '' } : { source: label.source, flags: label.flags };
     const deadline = Date.now() + timeout;
     for (;;) {
@@ -550,7 +551,7 @@ export class Workbench {
     await spans.first().waitFor({ state: 'visible', timeout: T.ui });
     const pairs = await spans.evaluateAll((els) => els.map((e) => {
       const cls = Array.from(e.classList).find((c) => /^mtk\d+$/.test(c)) ?? '';
-      return [cls, getComputedStyle(e).color] as [string, string];
+      return [cls, String(getComputedStyle(e).color)] as [string, string];
     }));
     return new Map(pairs.filter(([c]) => c !== ''));
   }
@@ -590,7 +591,7 @@ export class Workbench {
   // ---------- problems / quick fix ----------
 
   /** Opens the Problems panel and returns its rows (waits until at least `min` rows exist). */
-  async problems(min = 1, timeout = T.tree): Promise<Problem[]> {
+  async problems(min = 1, timeout: number = T.tree): Promise<Problem[]> {
     // Ctrl+Shift+M toggles: press it only when the panel is not showing
     if (!(await this.page.locator('.markers-panel').isVisible().catch(() => false))) {
       await this.page.keyboard.press('Control+Shift+M');

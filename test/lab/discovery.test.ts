@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connectNode, LOCAL_NODE, type NodeConfig } from '../../src/core/connect';
 import { discoverNode, type NodeConnection } from '../../src/core/discovery';
-import type { NodeModel } from '../../src/core/model';
+import type { InterfaceInfo, NodeModel } from '../../src/core/model';
 import { checkHostKey } from '../../src/core/transport/knownHosts';
 import { TransportError } from '../../src/core/transport/types';
 import { labNodeConfig, readLab, type LabFile } from '../../src/cli/nodes';
@@ -59,7 +59,7 @@ function checkModel(m: NodeModel): void {
     const peer = ns.peers[t.ethIfindex];
     assert.equal(peer?.namespace, ov.name, `${t.name} pairs with a veth in the overlay namespace`);
     assert.equal(peer.ifindex, t.peerIfindex, 'peer ifindex as `ip link` prints @ifN');
-    const brPort = ov.interfaces.find((i) => i.ifindex === t.peerIfindex);
+    const brPort: InterfaceInfo | undefined = ov.interfaces.find((i) => i.ifindex === t.peerIfindex);
     assert.equal(brPort?.master, 'br0', 'the peer is a port of the overlay br0');
     assert.equal(ov.peers[t.peerIfindex]?.namespace, t.sandbox, 'pairing is symmetric');
   }

@@ -14,7 +14,7 @@ import { connectNode, type ConnectHooks, type NodeConfig } from '../../src/core/
 import { Correlator } from '../../src/core/correlate';
 import { DiscoveryError, discoverNode, type NodeConnection } from '../../src/core/discovery';
 import type { Diagnostic } from '../../src/core/diagnostics';
-import type { InterfaceInfo, NamespaceInfo, NodeModel } from '../../src/core/model';
+import type { InterfaceInfo, NamespaceInfo, NetworkInfo, NodeModel } from '../../src/core/model';
 import { checkHostKey } from '../../src/core/transport/knownHosts';
 import { TransportError } from '../../src/core/transport/types';
 import { labNodeConfig, readLab, type LabFile, type LabNode } from '../../src/cli/nodes';
@@ -202,7 +202,7 @@ function checkEngineFacts(m: NodeModel, t: NodeTruth): void {
   assert.ok(net, `${w}: the lab network`);
   // the engine reports every endpoint it has on the network: our tasks with their address and MAC
   for (const task of t.tasks) {
-    const ep = net.endpoints.find((e) => e.name === task.name);
+    const ep: NetworkInfo['endpoints'][number] | undefined = net.endpoints.find((e) => e.name === task.name);
     assert.ok(ep, `${w}: endpoint of ${task.name}`);
     assert.equal(ep.ipv4?.split('/')[0], task.ip);
     assert.equal(ep.mac, task.mac);
