@@ -66,7 +66,9 @@ export function prepareScenario(s: TraceScenario, parse: ParseRules): PreparedSc
         const parsed = parseIpvsadm(dumps.ipvs.text, dumps.ipvs.source);
         p.ipvs = parsed.value;
         p.ipvsSource = dumps.ipvs.source;
-        diagnostics.push(...parsed.diagnostics.map((d) => ({ ...d, source: `${n.model.name}/${name} ${d.source}` })));
+        // "IPVS absent" is the same fact in every namespace: said once per node.
+        const fresh = parsed.diagnostics.filter((d) => d.severity !== 'info' || !diagnostics.some((x) => x.message === d.message && x.source.startsWith(`${n.model.name}/`)));
+        diagnostics.push(...fresh.map((d) => ({ ...d, source: `${n.model.name}/${name} ${d.source}` })));
       }
     }
     return { model: n.model, ns };
