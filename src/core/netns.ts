@@ -23,6 +23,6 @@ export function namespacePath(name: string): string {
 
 /** argv to run `cmd` inside a Docker network namespace (or in the host namespace when ns is "host"/undefined). */
 export function nsenterArgv(ns: string | undefined, cmd: readonly string[]): string[] {
-  if (!ns || ns === 'host') return [...cmd];
+  if (ns === undefined || ns === 'host') return [...cmd];
   return ['nsenter', `--net=${namespacePath(ns)}`, '--', ...cmd];
 }
