@@ -9,19 +9,25 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import type * as LinterModule from '../src/core/lint/linter';
+import type { parseRules as parseRulesFn } from '../src/core/iptables/parse';
 import { makeRules } from '../test/fixtures/lint/generate';
 
 /**
  * The code is measured as it ships: bundled by esbuild like dist/server.js and dist/cli.js. (Under tsx every
  * closure is wrapped by a keepNames helper, which costs more than the parsing itself.)
  */
-function loadBundled(): typeof LinterModule {
+type Bundled = typeof LinterModule & { parseRules: typeof parseRulesFn };
+
+function loadBundled(): Bundled {
   const dir = mkdtempSync(join(tmpdir(), 'swarmnet-bench-'));
   const out = join(dir, 'linter.cjs');
   try {
-    buildSync({ entryPoints: [resolve(__dirname, '../src/core/lint/linter.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+    buildSync({
+      stdin: { contents: "export * from './src/core/lint/linter'; export { parseRules } from './src/core/iptables/parse';", resolveDir: resolve(__dirname, '..'), loader: 'ts' },
+      outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning',
+    });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(out) as typeof LinterModule;
+    return require(out) as Bundled;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -59,7 +65,7 @@ function report(name: string, xs: Sample[], goal: number, overloaded: boolean): 
 }
 
 function main(): number {
-  const { Linter, lintRules } = loadBundled();
+  const { Linter, lintRules, parseRules } = loadBundled();
   const text = makeRules(N);
   const ruleLines = text.split('\n').filter((l) => l.startsWith('-A')).length;
   // warm up the JIT on other files of the same shape
@@ -68,6 +74,10 @@ function main(): number {
   const full: Sample[] = [];
   let diagCount = 0;
   for (let i = 0; i < 11; i++) full.push(measure(() => (diagCount = lintRules(text).diagnostics.length)));
+
+  // reference: the shared parser alone on the same text (the floor of a cold lint)
+  const parseOnly: Sample[] = [];
+  for (let i = 0; i < 11; i++) parseOnly.push(measure(() => parseRules(text)));
 
   const linter = new Linter();
   linter.lint(text);
@@ -105,6 +115,7 @@ function main(): number {
   const overloaded = loadavg()[0] > availableParallelism();
   console.log(`lint bench: ${ruleLines} rules, ${diagCount} diagnostics (code bundled by esbuild as shipped)`);
   const ok1 = report('full lint (cold)', full, GOAL_FULL, overloaded);
+  report('  of it: parseRules alone', parseOnly, GOAL_FULL, overloaded);
   const ok2 = report('one-line edit re-lint', edit, GOAL_EDIT, overloaded);
   report('keystroke re-lint', typing, GOAL_EDIT, overloaded);
   report('line insert (relocate)', insert, GOAL_FULL, overloaded);

@@ -830,7 +830,7 @@ function checkDockerUser(p: Pass): void {
           add(p, 'swarm/match-after-dnat', sameAfter ? 'info' : 'warning', msg, d.o.span, fixes);
         } else {
           add(p, 'swarm/match-after-dnat', 'info',
-            `If port ${d.o.args[0] ?? ''} is a published port: packets in DOCKER-USER are already DNATed (Swarm ingress → 172.18.0.2, -p/host mode → the container's port), so \`--dport\` sees the port after DNAT. -m conntrack --ctorigdstport matches what the client asked for.`,
+            `If ${(d.o.args[0] ?? '').includes(',') || (d.o.args[0] ?? '').includes(':') ? `ports ${d.o.args[0] ?? ''} are published ports` : `port ${d.o.args[0] ?? ''} is a published port`}: packets in DOCKER-USER are already DNATed (Swarm ingress → 172.18.0.2, -p/host mode → the container's port), so \`--dport\` sees the port after DNAT. -m conntrack --ctorigdstport matches what the client asked for.`,
             d.o.span, fixes);
         }
       }
