@@ -53,6 +53,10 @@ async function main(): Promise<void> {
   console.log(`  swarmnet discovery (local):   median ${o.toFixed(1)} ms over ${RUNS} runs  (goal < 300 ms: ${(o / 300).toFixed(2)}× of budget)`);
   console.log(`  shell way (sequential calls): median ${s.toFixed(1)} ms over 3 runs`);
   console.log(`  speed-up: ${(s / o).toFixed(1)}× (goal ≥ 3×)`);
+  if (o >= 300 || s / o < 3) {
+    console.log('bench/discovery: GOAL MISSED');
+    process.exitCode = 1;
+  }
   if (existsSync('.lab/lab.json')) {
     const lab = await readLab('.lab/lab.json');
     const kh = readFileSync(lab.knownHosts, 'utf8');
@@ -79,4 +83,7 @@ async function main(): Promise<void> {
   await local.close();
 }
 
-void main();
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(2);
+});
