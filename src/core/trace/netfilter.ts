@@ -735,6 +735,8 @@ export interface CompiledChain {
   tnames: string[];
   uppers: string[];
   gotos: Uint8Array;
+  /** Resolved jump targets per rule (null: chain not in the dump), valid for the ruleset `owner`. */
+  jumps?: { owner: NamespaceRules; refs: (ChainRef | null | undefined)[] };
   /**
    * STRIDE int32 per rule: proto, src base, src mask, dst base, dst mask, in iface, out iface, mark value, mark mask
    * (0 = any), then how the prefilter relates to the rule: 0 = it is the whole rule (no closure call needed),
@@ -1098,7 +1100,11 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       break;
     }
     // A jump or goto to a chain.
-    const next = rules.chain(table, tname);
+    // Jump targets resolved once per rule for this ruleset (compiled chains are shared by what-if copies).
+    let jc = cc.jumps;
+    if (!jc || jc.owner !== rules) jc = cc.jumps = { owner: rules, refs: new Array<ChainRef | null | undefined>(cc.tests.length).fill(undefined) };
+    let next = jc.refs[idx];
+    if (next === undefined) next = jc.refs[idx] = rules.chain(table, tname) ?? null;
     if (!next) {
       hit.effect = `${isGoto ? 'goto' : 'jump'} ${tname}: chain not in the dump, treated as empty (RETURN)`;
       addUnsupported(hit, `chain ${tname} not captured`);
