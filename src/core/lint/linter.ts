@@ -15,6 +15,7 @@
  */
 import type { LineResult, LineState } from '../iptables/parse';
 import { advanceLineState, assembleRuleset, lineStateKey, logicalLines, newLineState, parseLogicalLine, relocateLineResult } from '../iptables/parse';
+import type { BaseMatch } from '../iptables/model';
 import type { Rule, RuleOption, Ruleset, Span, TableName } from '../iptables/model';
 import { PROTOCOL_NUMBERS, normalizeAddress } from '../iptables/spec';
 import type { Cidr, PortSet } from './net';
@@ -300,6 +301,40 @@ function prepareContext(ctx: LintContext | undefined): PreparedContext {
   };
 }
 
+/**
+ * Moves a cached line result to another line by shifting its spans in place. Unlike the parser's
+ * relocateLineResult (which copies), this keeps the objects (and so the facts cached for them); the linter never
+ * hands these span objects out (diagnostics get copies).
+ */
+function shiftInPlace(r: LineResult, delta: number): void {
+  const seen = new Set<Span>();
+  const sh = (sp: Span | undefined): void => {
+    if (!sp || seen.has(sp)) return;
+    seen.add(sp);
+    sp.line += delta;
+  };
+  r.line += delta;
+  sh(r.chainSpan);
+  for (const d of r.diagnostics) {
+    sh(d.span);
+    d.line = d.span.line + 1;
+  }
+  const x = r.rule;
+  if (!x) return;
+  x.line += delta;
+  sh(x.span);
+  const bases: (BaseMatch | undefined)[] = [x.protocol, x.source, x.destination, x.inInterface, x.outInterface, x.fragment];
+  for (const b of bases) sh(b?.span);
+  for (const m of x.matches) {
+    sh(m.span);
+    for (const o of m.options) sh(o.span);
+  }
+  if (x.target) {
+    sh(x.target.span);
+    for (const o of x.target.options) sh(o.span);
+  }
+}
+
 // ------------------------------------------------------------------------------------------------ the linter
 
 interface Pass {
@@ -364,12 +399,7 @@ export class Linter {
         // unchanged line (maybe moved): reuse the parse; relocate it when the line number changed
         advanceLineState(ll.text, state);
         entry.gen = gen;
-        if (entry.res.line !== ll.line) {
-          const old = entry.res.rule;
-          entry.res = relocateLineResult(entry.res, ll.line);
-          const f = old ? facts.get(old) : undefined;
-          if (f && entry.res.rule) facts.set(entry.res.rule, f); // facts are line-independent
-        }
+        if (entry.res.line !== ll.line) shiftInPlace(entry.res, ll.line - entry.res.line);
         res = entry.res;
       } else {
         res = parseLogicalLine(ll, state);
@@ -410,7 +440,7 @@ export class Linter {
     // the parser's own (syntax) diagnostics, for this document only
     for (const d of ruleset.diagnostics) {
       if (d.span.line < 0) continue;
-      diags.push({ code: d.code, severity: d.severity, message: d.message, span: d.span, fixes: [] });
+      diags.push({ code: d.code, severity: d.severity, message: d.message, span: { ...d.span }, fixes: [] });
     }
     checkPlacement(pass);
     checkInsertOrder(pass);
@@ -509,7 +539,8 @@ function docLine(p: Pass, line: number): string | undefined {
 }
 
 function add(p: Pass, code: string, severity: Severity, message: string, span: Span, fixes: LintFix[] = [], related?: LintDiagnostic['related']): void {
-  p.diags.push({ code, severity, message, span, fixes, related });
+  // spans are copied: cached parse results are shifted in place on later runs
+  p.diags.push({ code, severity, message, span: { ...span }, fixes, related: related?.map((r) => ({ span: { ...r.span }, message: r.message })) });
 }
 
 interface DocRule {
