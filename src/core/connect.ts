@@ -19,6 +19,8 @@ export interface NodeConfig {
   user?: string;
   keyPath?: string;
   useAgent?: boolean;
+  /** ssh-agent socket for this node (ssh_config IdentityAgent); default: the hooks' agentSocket ($SSH_AUTH_SOCK). */
+  identityAgent?: string;
   /** `user@host:port` of a jump host (ProxyJump); uses the same key/agent. */
   proxyJump?: string;
   dockerSocket?: string;
@@ -64,7 +66,7 @@ async function sshTarget(cfg: NodeConfig, hooks: ConnectHooks): Promise<SshTarge
     const parsed = sshUtils.parseKey(privateKey);
     if (parsed instanceof Error && /passphrase/i.test(parsed.message) && hooks.getPassphrase) passphrase = await hooks.getPassphrase(cfg);
   }
-  const agent = cfg.useAgent === false ? undefined : hooks.agentSocket;
+  const agent = cfg.useAgent === false ? undefined : (cfg.identityAgent ?? hooks.agentSocket);
   const base = { username: cfg.user ?? 'root', privateKey, passphrase, agent, verifyHostKey: hooks.verifyHostKey, readyTimeoutMs: hooks.timeoutMs };
   const jump = cfg.proxyJump ? parseJump(cfg.proxyJump) : undefined;
   return {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { connectNode } from '../../src/core/connect';
+import { sshConfigFromText } from '../../src/core/sources/sshConfig';
 import { createDocker } from '../../src/core/transport/docker';
 import { makeKnownHostsVerifier, type UnknownHostChoice } from '../../src/core/transport/knownHosts';
 import { SshRunner, type HostKeyInfo, type SshTarget } from '../../src/core/transport/ssh';
@@ -97,6 +98,25 @@ test('agent auth: a real ssh-agent holding the only accepted key for this login'
     assert.equal((await r.run(['echo', 'via agent'])).stdout, 'via agent\n');
   });
   assert.match(target.log(), new RegExp(`Accepted publickey for root .*ECDSA SHA256:${execFileSync('ssh-keygen', ['-lf', `${agentKey.path}.pub`], { encoding: 'utf8' }).split(/\s+/)[1].slice(7).replace(/[+/]/g, '.')}`));
+});
+
+test('ssh config → connectNode: IdentityAgent and ProxyJump (by alias) from a real config reach the node', async () => {
+  const cfg = [
+    `Host jumpbox\n  HostName 127.0.0.1\n  Port ${jump.port}\n  User root`,
+    `Host node-a\n  HostName 127.0.0.1\n  Port ${target.port}\n  User root\n  IdentityAgent ${agent.sock}\n  ProxyJump jumpbox`,
+  ].join('\n');
+  const { candidates, diagnostics } = await sshConfigFromText(cfg, { home: dir, localUser: 'root', env: {} });
+  assert.deepEqual(diagnostics, []);
+  const node = candidates.find((c) => c.alias === 'node-a');
+  assert.deepEqual(node?.config, { name: 'node-a', transport: 'ssh', host: '127.0.0.1', port: target.port, user: 'root', useAgent: true, identityAgent: agent.sock, proxyJump: `root@127.0.0.1:${jump.port}` });
+  // No key file and no default agent: only the config's IdentityAgent can authenticate.
+  const conn = await connectNode(node.config, { verifyHostKey: trustAll(target, jump), timeoutMs: 5000, agentSocket: undefined });
+  try {
+    assert.match(conn.runner?.description ?? '', /via 127\.0\.0\.1/);
+    assert.equal((await conn.runner?.run(['echo', 'configured']))?.stdout, 'configured\n');
+  } finally {
+    await conn.close();
+  }
 });
 
 test('key + passphrase: right passphrase connects, wrong or missing passphrase is a clear auth error', async () => {

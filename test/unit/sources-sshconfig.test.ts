@@ -46,6 +46,7 @@ test('ssh config: HostName %h, User, Port, IdentityFile tokens (~ %u %d), first 
     user: 'deploy',
     keyPath: join(HOME, '.ssh', 'id_ed25519'),
     useAgent: true,
+    identityAgent: join(HOME, '.ssh', 'agent.sock'),
     proxyJump: 'jump@203.0.113.10:2200',
   });
   assert.deepEqual(m.identityFiles, [join(HOME, '.ssh', 'id_alice_missing'), join(HOME, '.ssh', 'id_ed25519')]);

@@ -362,7 +362,10 @@ async function candidate(
     else if (agentRaw === 'SSH_AUTH_SOCK') identityAgent = ctx.env.SSH_AUTH_SOCK;
     else if (/^\$[A-Za-z_][A-Za-z0-9_]*$/.test(agentRaw)) identityAgent = ctx.env[agentRaw.slice(1)];
     else identityAgent = expandTokens(agentRaw, tokens, warn);
-    if (identityAgent !== undefined) config.useAgent = true;
+    if (identityAgent !== undefined) {
+      config.useAgent = true;
+      config.identityAgent = identityAgent;
+    }
   }
 
   const jumpRaw = first(c.proxyjump);
