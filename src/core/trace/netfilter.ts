@@ -128,6 +128,8 @@ export interface RuleHit {
   effect: string;
   /** Unsupported matches treated as may-match. */
   unsupported: string[];
+  /** Set by the tracer: this rule gave the hop's verdict (a RuleHit doubles as the hop's rule record). */
+  decided: boolean;
 }
 
 export interface PolicyHit {
@@ -728,7 +730,7 @@ interface Frame {
  */
 export interface CompiledChain {
   tests: Compiled[];
-  /** Per rule, flat: text, 0-based line, counters, target name, its upper case, goto flag. */
+  /** Per rule, flat: text (without an iptables-save -c counter prefix), 0-based line, counters, target name, its upper case, goto flag. */
   texts: string[];
   lines: Int32Array;
   counters: ({ packets: number; bytes: number } | undefined)[];
@@ -798,7 +800,8 @@ function compileChain(rules: Rule[]): CompiledChain {
   return {
     tests: rules.map(compileRule),
     pre,
-    texts: rules.map((r) => r.text),
+    // `iptables-save -c` puts "[packets:bytes] " before the rule: the counters are kept separately.
+    texts: rules.map((r) => (r.text.startsWith('[') ? r.text.replace(/^\[\d+:\d+\]\s+/, '') : r.text)),
     lines: Int32Array.from(rules, (r) => r.line),
     counters: rules.map((r) => r.counters),
     tnames: rules.map((r) => r.target?.name ?? ''),
@@ -988,6 +991,7 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       target: tname,
       effect: '',
       unsupported: m.r === 'maybe' ? (m.why ?? '').split('; ').map((w) => `unsupported match ${w}: treated as may-match`) : NONE,
+      decided: false,
     };
     result.hits.push(hit);
     const upper = cc.uppers[idx];

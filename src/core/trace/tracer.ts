@@ -156,7 +156,9 @@ function hitToRule(h: Hit, decided: boolean): HopRule {
   if (h.kind === 'policy') {
     return { table: h.table, chain: h.chain, position: 0, text: `-P ${h.chain} ${h.policy}`, source: h.source, line: h.line, counters: h.counters, effect: h.effect, unsupported: h.unsupported, decided };
   }
-  return { table: h.table, chain: h.chain, position: h.position, text: h.counters ? ruleText(h.text) : h.text, source: h.source, line: h.line, counters: h.counters, effect: h.effect, unsupported: h.unsupported, decided };
+  // The evaluator's hit is already a complete rule record: mark it instead of copying it.
+  h.decided = decided;
+  return h;
 }
 
 function nsLabel(ns: PreparedNs): string {
