@@ -377,6 +377,24 @@ export const TARGETS: Target[] = [
   },
 ];
 
+// Only for the watchdog's self-test (the worker sees this env var): a "parser" that never returns on input #3.
+if (process.env.FUZZ_SELFTEST_HANG === '1') {
+  TARGETS.push({
+    name: 'selftest-hang',
+    count: 10,
+    seeds: () => ['x'],
+    input: (_r, seeds) => seeds[0],
+    check: (() => {
+      let calls = 0;
+      return () => {
+        if (++calls === 4) for (;;) {
+          /* hang */
+        }
+      };
+    })(),
+  });
+}
+
 const KNOWN_HOSTS_SEED = [
   '|1|3uC1Vv9p7e9qS3Qw8y2VQm7v1DU=|2x1p9b2Q0p8Yw3v2m8d3eW5e9pA= ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKp7',
   '[node1]:2222,10.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKp7',

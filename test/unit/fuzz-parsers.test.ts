@@ -19,17 +19,17 @@ const done: FuzzStats[] = [];
 
 console.log(`fuzz seed ${SEED} (replay: FUZZ_SEED=${SEED})`);
 
-function runInWorker(name: string, count: number): Promise<FuzzStats> {
+function runInWorker(name: string, count: number, watchdogMs = WATCHDOG_MS, env: NodeJS.ProcessEnv = process.env): Promise<FuzzStats> {
   const progress = new SharedArrayBuffer(4);
-  const w = new Worker(`require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'fuzz-worker.ts'))});`, { eval: true, workerData: { target: name, seed: SEED, count, progress } });
+  const w = new Worker(`require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'fuzz-worker.ts'))});`, { eval: true, env, workerData: { target: name, seed: SEED, count, progress } });
   return new Promise<FuzzStats>((resolve, reject) => {
     const dog = setTimeout(() => {
       const i = Atomics.load(new Int32Array(progress), 0);
       void w.terminate();
       const t = TARGETS.find((x) => x.name === name);
       const input = t ? inputFor(t, t.seeds(), SEED, i) : '';
-      reject(new Error(`${name}: no result after ${WATCHDOG_MS} ms, stuck at input #${i} (FUZZ_SEED=${SEED}): ${JSON.stringify(input.slice(0, 300))}`));
-    }, WATCHDOG_MS);
+      reject(new Error(`${name}: no result after ${watchdogMs} ms, stuck at input #${i} (FUZZ_SEED=${SEED}): ${JSON.stringify(input.slice(0, 300))}`));
+    }, watchdogMs);
     w.once('message', (m: FuzzStats) => {
       clearTimeout(dog);
       void w.terminate();
@@ -67,6 +67,10 @@ for (const { t, count } of queue) {
     assert.ok(s.maxMs < MAX_MS_PER_INPUT, `input #${s.slowestIndex} took ${s.maxMs.toFixed(1)} ms (FUZZ_SEED=${SEED})`);
   });
 }
+
+test('fuzz watchdog: a parser that never returns is stopped and the input index reported', async () => {
+  await assert.rejects(runInWorker('selftest-hang', 10, 3000, { ...process.env, FUZZ_SELFTEST_HANG: '1' }), /selftest-hang: no result after 3000 ms, stuck at input #3 /);
+});
 
 test('fuzz: at least 100,000 inputs in total', () => {
   const total = done.reduce((a, s) => a + s.inputs, 0);
