@@ -71,7 +71,7 @@ const ipspaceMesh = [
   /^node1\/ingress_sbox ipvs: IPVS FWM 256 \(0x100\) rr \(LOCAL_IN\)/,
 ];
 
-test('ipspace golden (IPVS state from captured real ipvsadm -ln; kernel here has no IPVS): published 8080 → FWM 256 → 3 replicas on 3 nodes, Docker ≤27 filter layout', () => {
+test('ipspace golden (IPVS state from captured real ipvsadm -ln; kernel here has no IPVS): published 8080 → FWM 256 → 3 replicas on 3 nodes, pre-28 filter (per-bridge rules in FORWARD, no DOCKER-FORWARD/ipset) with the Swarm DOCKER-INGRESS chain after DOCKER-USER', () => {
   const p = load('ipspace');
   assert.deepEqual(ERRORS(p), []);
   const r = trace(p, ipspaceReq);
