@@ -104,7 +104,9 @@ export async function addNodesFrom(ctx: NodeSourcesContext): Promise<NodeConfig[
   const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Add nodes', placeHolder: 'Select the hosts and contexts to add as nodes', matchOnDescription: true });
   if (!picked) return [];
   const configs = picked.flatMap((p) => (p.config ? [p.config] : []));
-  return uniqueNames(configs, existing);
+  const fresh = configs.filter((c) => !already(c));
+  if (fresh.length < configs.length) ctx.log.info(`${configs.length - fresh.length} selected node(s) already configured; not added again`);
+  return uniqueNames(fresh, existing);
 }
 
 interface SwarmPickItem extends vscode.QuickPickItem {

@@ -120,6 +120,12 @@ test('ssh config: Include inside a Host block applies its directives to that blo
   }
 });
 
+test('ssh config: Include of a device or a directory is refused with a diagnostic, not read', async () => {
+  const r = await sshConfigFromText('Include /dev/zero\nInclude /tmp\nHost a\n  HostName 10.0.0.1\n', { home: '/nonexistent', localUser: 'x' });
+  assert.equal(r.candidates.length, 1);
+  assert.equal(r.diagnostics.filter((d) => /not a regular file/.test(d.message)).length, 2, JSON.stringify(r.diagnostics));
+});
+
 test('ssh config: garbage text never throws', async () => {
   for (const t of ['Host', 'Host \n HostName', '\0\0\0', 'Host a\n  Port 99999999', 'Match\n', '"unterminated', 'Host a b c\nIdentityFile\n']) {
     const r = await sshConfigFromText(t, { home: '/nonexistent', localUser: 'x' });

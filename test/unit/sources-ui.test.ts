@@ -57,13 +57,13 @@ test('addNodesFrom: one multi-select list of ssh-config hosts and docker context
   assert.match(qp.items.find((i) => i.label === '$(remote) worker2')?.detail ?? '', /\$\(warning\).*chain of 2 hops/);
   assert.deepEqual(
     got.map((c) => [c.name, c.transport, c.host ?? c.dockerHost]),
+    // bastion is the same target as the configured "mgr1": not added twice; mgr1 gets a free name.
     [
-      ['bastion', 'ssh', '203.0.113.10'],
       ['mgr1-2', 'ssh', 'mgr1.example.org'],
       ['prod-tls', 'docker', 'tcp://192.0.2.10:2376'],
     ],
   );
-  assert.ok(got[2].tlsCertPath?.endsWith('cert.pem'));
+  assert.ok(got[1].tlsCertPath?.endsWith('cert.pem'));
   for (const c of got) assert.ok(!/passphrase|password/i.test(JSON.stringify(c)), 'no secrets in a node config');
 });
 

@@ -48,6 +48,7 @@ export interface SshConfigResult {
 }
 
 const MAX_INCLUDE_DEPTH = 16;
+const MAX_CONFIG_BYTES = 1024 * 1024;
 const SOURCE = 'ssh config';
 
 const defaultExists = async (p: string): Promise<boolean> => {
@@ -182,6 +183,10 @@ async function loadFile(path: string, ctx: Ctx, depth: number, stack: string[]):
   }
   let text: string;
   try {
+    // Only regular, reasonably sized files (an Include of /dev/zero or a huge file must not hang or eat memory).
+    const st = await stat(path);
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES} bytes`);
     text = await readFile(path, 'utf8');
   } catch (e) {
     if (depth === 0) ctx.diagnostics.push({ severity: 'info', source: SOURCE, message: `cannot read ${path}: ${errorMessage(e)}` });
