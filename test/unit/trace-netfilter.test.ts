@@ -220,6 +220,13 @@ test('tables not captured are reported, never silently assumed', () => {
   assert.equal(r.uncertain, true);
   assert.ok(r.notes.some((n) => /table filter was not captured/.test(n)));
   assert.ok(r.notes.some((n) => /table mangle was not captured/.test(n)));
+  // A whole-namespace iptables-save lists every table in use: one it lacks is empty, not missing.
+  const full = new NamespaceRules().add(buildRuleset({ nat: {} }), 'iptables-save', true);
+  const f = evaluateHook(full, 'FORWARD', dnated(), hostEnv);
+  assert.equal(f.verdict, 'ACCEPT');
+  assert.equal(f.uncertain, false);
+  assert.deepEqual(f.notes, []);
+  assert.deepEqual(f.tables.map((t) => `${t.table}:${t.status}`), ['mangle:not-in-use', 'filter:not-in-use']);
 });
 
 test('policy none DROP on VXLAN 4789 drops unencrypted overlay traffic and lets IPsec-decrypted traffic in', () => {
