@@ -340,7 +340,7 @@ function shiftInPlace(r: LineResult, delta: number): void {
 interface Pass {
   text: string;
   results: LineResult[];
-  facts: WeakMap<Rule, RuleFacts>;
+  facts: Map<Rule, RuleFacts>;
   ruleset: Ruleset;
   kind: FileKind;
   command: boolean;
@@ -354,10 +354,9 @@ interface Pass {
 
 /** Incremental linter: keeps per-line parse results between runs (one instance per document). */
 export class Linter {
-  private cache = new Map<string, { res: LineResult; gen: number }>();
-  /** Facts per rule object (cached rules keep theirs across runs). */
-  private facts = new WeakMap<Rule, RuleFacts>();
+  private cache = new Map<string, { res: LineResult; gen: number; facts?: RuleFacts }>();
   private gen = 0;
+  private baseFacts = new Map<Rule, RuleFacts>();
   private pc: PreparedContext = prepareContext(undefined);
   private ruleByLine: (Rule | undefined)[] = [];
 
@@ -367,6 +366,8 @@ export class Linter {
 
   setContext(ctx: LintContext | undefined): void {
     this.pc = prepareContext(ctx);
+    this.baseFacts = new Map();
+    for (const r of this.pc.base) if (r.rule) this.baseFacts.set(r.rule, computeFacts(r.rule, r));
   }
 
   /** The rule that starts (or continues) on a 0-based line in the last linted text. */
@@ -380,7 +381,7 @@ export class Linter {
     const state: LineState = newLineState(options?.defaultTable ?? 'filter');
     const gen = ++this.gen;
     const cache = this.cache;
-    const facts = this.facts;
+    const facts = new Map<Rule, RuleFacts>();
     const results: LineResult[] = [];
     const diags: LintDiagnostic[] = [];
     this.ruleByLine = [];
@@ -395,21 +396,31 @@ export class Linter {
       const key = `${lineStateKey(state)}\n${ll.text}`;
       const entry = cache.get(key);
       let res: LineResult;
+      let cachedFacts: { res: LineResult; gen: number; facts?: RuleFacts } | undefined;
       if (entry && entry.gen !== gen) {
         // unchanged line (maybe moved): reuse the parse; relocate it when the line number changed
         advanceLineState(ll.text, state);
         entry.gen = gen;
         if (entry.res.line !== ll.line) shiftInPlace(entry.res, ll.line - entry.res.line);
         res = entry.res;
+        cachedFacts = entry;
       } else {
         res = parseLogicalLine(ll, state);
         // a second copy of a line in the same pass is parsed on its own (its spans differ)
-        if (!entry) cache.set(key, { res, gen });
+        if (!entry) {
+          cachedFacts = { res, gen };
+          cache.set(key, cachedFacts);
+        }
       }
       results.push(res);
       const rule = res.rule;
       if (rule) {
-        if (!facts.has(rule)) facts.set(rule, computeFacts(rule, res));
+        let f = cachedFacts?.facts;
+        if (!f) {
+          f = computeFacts(rule, res);
+          if (cachedFacts) cachedFacts.facts = f;
+        }
+        facts.set(rule, f);
         this.ruleByLine[ll.line] = rule;
         if (ll.segments) for (const sg of ll.segments) this.ruleByLine[sg.line] = rule;
       }
@@ -428,7 +439,7 @@ export class Linter {
       for (const r of this.pc.base) {
         if (r.rule) {
           baseRules.add(r.rule);
-          if (!facts.has(r.rule)) facts.set(r.rule, computeFacts(r.rule, r));
+          facts.set(r.rule, this.baseFacts.get(r.rule) ?? computeFacts(r.rule, r));
         }
       }
       all = [...this.pc.base, ...results];
