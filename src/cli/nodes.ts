@@ -3,12 +3,12 @@
  * lab (.lab/lab.json). Host keys are checked against known_hosts; unknown keys are refused unless
  * --accept-new is given (like ssh's StrictHostKeyChecking=accept-new), changed keys are always refused.
  */
-import { appendFile, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { connectNode, LOCAL_NODE, type ConnectHooks, type NodeConfig } from '../core/connect';
 import type { NodeConnection } from '../core/discovery';
-import { checkHostKey, knownHostsLine } from '../core/transport/knownHosts';
+import { makeKnownHostsVerifier } from '../core/transport/knownHosts';
 import type { HostKeyVerifier } from '../core/transport/ssh';
 
 export interface CliNodeOptions {
@@ -94,22 +94,20 @@ export async function takeNodeOptions(args: string[]): Promise<CliNodeOptions> {
 }
 
 export function cliHostKeyVerifier(knownHosts: string, acceptNew: boolean): HostKeyVerifier {
-  return async (info) => {
-    const text = await readFile(knownHosts, 'utf8').catch(() => '');
-    const v = checkHostKey(text, info.host, info.port, info.keyType, info.key);
-    if (v.status === 'match') return true;
-    if (v.status !== 'unknown') {
-      process.stderr.write(`swarmnet: host key for ${info.host}:${info.port} ${v.status === 'revoked' ? 'is revoked' : `does not match ${knownHosts}:${v.line}`} (${info.keyType} ${info.fingerprint}); refusing to connect\n`);
-      return false;
-    }
-    if (!acceptNew) {
-      process.stderr.write(`swarmnet: unknown host ${info.host}:${info.port} (${info.keyType} ${info.fingerprint}); not in ${knownHosts}. Use --accept-new to trust and save it.\n`);
-      return false;
-    }
-    await appendFile(knownHosts, `${knownHostsLine(info.host, info.port, info.key)}\n`, { mode: 0o600 });
-    process.stderr.write(`swarmnet: saved host key ${info.fingerprint} for ${info.host}:${info.port} to ${knownHosts}\n`);
-    return true;
-  };
+  return makeKnownHostsVerifier({
+    knownHostsPath: knownHosts,
+    onMismatch: (info, line, d) => {
+      process.stderr.write(`swarmnet: host key for ${info.host}:${info.port} ${d.status === 'revoked' ? 'is revoked' : `does not match ${d.path}:${line}`} (${info.keyType} ${info.fingerprint}); refusing to connect\n`);
+    },
+    onUnknown: async (info) => {
+      if (!acceptNew) {
+        process.stderr.write(`swarmnet: unknown host ${info.host}:${info.port} (${info.keyType} ${info.fingerprint}); not in ${knownHosts}. Use --accept-new to trust and save it.\n`);
+        return 'reject';
+      }
+      process.stderr.write(`swarmnet: saving host key ${info.fingerprint} for ${info.host}:${info.port} to ${knownHosts}\n`);
+      return 'save';
+    },
+  });
 }
 
 export function cliHooks(o: CliNodeOptions): ConnectHooks {
