@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { NodeModel } from '../core/model';
 import { liveScenarioNode } from '../core/trace/live';
 import { parseDump } from '../core/trace/parseDump';
-import { prepareScenario, trace, withRulesReplaced } from '../core/trace/tracer';
+import { prepareScenario, trace, withDockerUserWhatIf } from '../core/trace/tracer';
 import type { Hop, HopRule, ScenarioNode, TraceRequest, TraceResult } from '../core/trace/types';
 import type { Logger } from '../core/log';
 import type { NodeManager } from './nodes';
@@ -166,10 +166,7 @@ export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { tex
     );
     if (ac.signal.aborted) return undefined;
     let prepared = prepareScenario({ name: 'live', nodes: parts, notes: [...new Set(notes)] }, parseDump);
-    if (whatIf) {
-      const rs = parseDump({ text: whatIf.text, source: whatIf.source, table: 'filter' });
-      prepared = withRulesReplaced(prepared, undefined, 'host', 'filter', 'DOCKER-USER', rs.rules.filter((r) => r.chain === 'DOCKER-USER'), whatIf.source);
-    }
+    if (whatIf) prepared = withDockerUserWhatIf(prepared, parseDump, whatIf.text, whatIf.source).prepared;
     const result = trace(prepared, req);
     log.info(`trace ${req.from} → ${req.to}: ${result.summary.join('; ') || 'no result'}`);
     showTrace(deps.context, result, (hop, rule) => void openRule(deps, parts, hop, rule));
