@@ -4,7 +4,7 @@
  * faults (stalled command, output flood, sshd killed mid-command, unreachable/silent hosts, wrong key).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -251,6 +251,18 @@ test('fault: a stalled command past a 1 s timeout → timedOut, no hang, connect
     assert.equal(res.code, null);
     assert.ok(Date.now() - started < 4000, `returned after ${Date.now() - started} ms`);
     assert.equal((await r.run(['echo', 'still alive'])).stdout, 'still alive\n');
+  });
+});
+
+test('fault: a command we gave up on does not run on at the node (remote timeout -s KILL; OpenSSH ignores signals on root sessions)', async () => {
+  await withRunner(base(target), async (r) => {
+    const marker = `${31 + Math.floor(Math.random() * 1000) / 1000}`; // a unique sleep to find with pgrep
+    const res = await r.run(['sleep', marker], { timeoutMs: 1000 });
+    assert.equal(res.timedOut, true);
+    const alive = (): boolean => spawnSync('pgrep', ['-f', `^sleep ${marker}$`]).status === 0;
+    const deadline = Date.now() + 5000;
+    while (alive() && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 200));
+    assert.equal(alive(), false, `sleep ${marker} still runs on the node after the timeout`);
   });
 });
 

@@ -128,6 +128,16 @@ export async function connectSsh(target: SshTarget, sock?: Duplex): Promise<{ cl
   return { client, jumpClients };
 }
 
+/**
+ * The remote side bounds the command too: OpenSSH ignores signal requests on root sessions ("session
+ * signalling requires privilege separation"), so a command we gave up on would run on. `timeout -s KILL`
+ * (coreutils / busybox) ends it a second after our own deadline; argv passes through "$@" untouched.
+ */
+export function remotelyBounded(argv: readonly string[], timeoutMs: number): string[] {
+  const secs = String(Math.ceil(timeoutMs / 1000) + 1);
+  return ['sh', '-c', 'command -v timeout >/dev/null 2>&1 && exec timeout -s KILL "$0" "$@"; exec "$@"', secs, ...argv];
+}
+
 export class SshRunner implements CommandRunner {
   readonly description: string;
   private closed = false;
@@ -160,14 +170,14 @@ export class SshRunner implements CommandRunner {
 
   run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     if (this.closed) return Promise.reject(new TransportError(`${this.description}: connection closed`, 'connect'));
+    const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxBytes = opts.maxOutputBytes ?? this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
     let line: string;
     try {
-      line = this.commandLine(argv);
+      line = this.commandLine(remotelyBounded(argv, timeoutMs));
     } catch (e) {
       return Promise.reject(new TransportError(e instanceof Error ? e.message : String(e), 'exec'));
     }
-    const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const maxBytes = opts.maxOutputBytes ?? this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
     return new Promise((resolve, reject) => {
       if (opts.signal?.aborted) {
         reject(new TransportError('cancelled', 'cancelled'));
