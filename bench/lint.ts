@@ -6,30 +6,27 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { buildSync } from 'esbuild';
 import { SERVER_NODE_FLAGS } from '../src/server/flags';
-import type * as LinterModule from '../src/core/lint/linter';
-import type { parseRules as parseRulesFn } from '../src/core/iptables/parse';
+import { Linter, lintRules } from '../src/core/lint/linter';
+import { parseRules } from '../src/core/iptables/parse';
 import { makeRules } from '../test/fixtures/lint/generate';
 
 /**
- * The code is measured as it ships: bundled by esbuild like dist/server.js and dist/cli.js. (Under tsx every
- * closure is wrapped by a keepNames helper, which costs more than the parsing itself.)
+ * The code is measured as it ships: this file is bundled by esbuild (like dist/server.js) and run by plain node
+ * with the language server's flags. (Under tsx every closure gets a keepNames wrapper, which costs more than the
+ * parsing itself, so timing the tsx-loaded sources would measure the loader.)
  */
-type Bundled = typeof LinterModule & { parseRules: typeof parseRulesFn };
-
-function loadBundled(): Bundled {
+function runBundled(): number {
   const dir = mkdtempSync(join(tmpdir(), 'swarmnet-bench-'));
-  const out = join(dir, 'linter.cjs');
+  const out = join(dir, 'lint-bench.cjs');
   try {
-    buildSync({
-      stdin: { contents: "export * from './src/core/lint/linter'; export { parseRules } from './src/core/iptables/parse';", resolveDir: resolve(__dirname, '..'), loader: 'ts' },
-      outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning',
-    });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(out) as Bundled;
+    const { buildSync } = require('esbuild') as typeof import('esbuild');
+    buildSync({ entryPoints: [__filename], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', external: ['esbuild'] });
+    const r = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, out], { stdio: 'inherit', env: { ...process.env, SWARMNET_LINT_BENCH_CHILD: '1' } });
+    return r.status ?? 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -67,7 +64,6 @@ function report(name: string, xs: Sample[], goal: number, overloaded: boolean): 
 }
 
 function main(): number {
-  const { Linter, lintRules, parseRules } = loadBundled();
   const text = makeRules(N);
   const ruleLines = text.split('\n').filter((l) => l.startsWith('-A')).length;
   // warm up the JIT on other files of the same shape
@@ -127,16 +123,11 @@ function main(): number {
   return ok1 && ok2 ? 0 : process.env.SWARMNET_BENCH_STRICT === '1' ? 1 : 0;
 }
 
-/**
- * The measurement runs in a child node process started with the language server's flags (SERVER_NODE_FLAGS),
- * i.e. the process the editor talks to; `--default-heap` measures with node's defaults instead (the CLI).
- */
+/** Parent (tsx): bundle and run in a child; child (bundled, plain node): measure. `--default-heap`: no flags. */
 if (require.main === module) {
-  if (process.env.SWARMNET_LINT_BENCH_CHILD === '1' || process.argv.includes('--default-heap')) {
-    if (process.argv.includes('--default-heap')) console.log('(default node heap flags)');
+  if (process.env.SWARMNET_LINT_BENCH_CHILD === '1') process.exitCode = main();
+  else if (process.argv.includes('--default-heap')) {
+    console.log('(default node heap flags, sources loaded by tsx)');
     process.exitCode = main();
-  } else {
-    const r = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', __filename], { stdio: 'inherit', env: { ...process.env, SWARMNET_LINT_BENCH_CHILD: '1' } });
-    process.exitCode = r.status ?? 1;
-  }
+  } else process.exitCode = runBundled();
 }

@@ -63,6 +63,8 @@ interface RuleFacts {
   chainKey: string;
   /** -d parsed as IPv4 CIDR, when it is one. */
   dstCidr?: Cidr;
+  /** Container egress (-i <docker bridge>) or traffic leaving through a non-Docker interface. */
+  egress: boolean;
   terminal: boolean;
   stateful: boolean;
   /** Text before the command token (`iptables `, `sudo iptables -t filter `, or ''). */
@@ -166,6 +168,7 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   return {
     conds, condKey, fullKey, dports, anyState, established, anyPort, keyCond,
     dockerOwned: DOCKER_OWNED.test(rule.chain), dockerLike: isDockerLike(rule), chainKey: `${rule.table} ${rule.chain}`, dstCidr: rule.destination ? parseCidr(rule.destination.value) : undefined,
+    egress: !!((rule.inInterface && !rule.inInterface.negated && DOCKER_IFACE.test(rule.inInterface.value)) || (rule.outInterface && !rule.outInterface.negated && !DOCKER_IFACE.test(rule.outInterface.value))),
     terminal, stateful, prefix, opStart, opEnd, command: res.format === 'command',
   };
 }
@@ -731,8 +734,9 @@ function checkChains(p: Pass): void {
           }
           continue;
         }
+        const dup = seen.get(f.fullKey);
+        if (!dup) seen.set(f.fullKey, rule);
         if (!skip) {
-          const dup = seen.get(f.fullKey);
           if (dup) {
             add(p, 'rules/duplicate', 'warning', `Duplicate of the rule on ${dup.line >= 0 ? `line ${dup.line + 1}` : "the node's current rules"}: the same match and target twice in ${chain.name}; the second copy never changes anything.`,
               rule.span, [{ title: 'Delete the duplicate line', edits: [deleteLineEdit(rule.line)] }], dup.line >= 0 ? [{ span: dup.span, message: 'first copy' }] : undefined);
@@ -745,7 +749,6 @@ function checkChains(p: Pass): void {
             }
           }
         }
-        if (!seen.has(f.fullKey)) seen.set(f.fullKey, rule);
         if (f.terminal && !f.stateful) {
           if (f.conds.length === 0) uncond ??= rule;
           else {
@@ -840,8 +843,8 @@ function checkDockerUser(p: Pass): void {
     }
     // final RETURN in a user's complete DOCKER-USER definition (restore / -S style file)
     if (p.kind === 'proposal' && !p.command) {
-      const mine = du.rules.filter((r) => !p.baseRules.has(r));
-      const last = mine[mine.length - 1];
+      let last: Rule | undefined;
+      for (let i = du.rules.length - 1; i >= 0 && !last; i--) if (!p.baseRules.has(du.rules[i])) last = du.rules[i];
       const lf = last ? p.facts.get(last) : undefined;
       if (last && lf && !(last.target?.name === 'RETURN' && isUnconditional(lf))) {
         const pre = lf.prefix;
@@ -854,7 +857,7 @@ function checkDockerUser(p: Pass): void {
   // matching after DNAT
   for (const { rule, f } of docRules(p)) {
     if (rule.chain !== 'DOCKER-USER' || rule.table !== 'filter' || rule.op === 'D') continue;
-    const egress = (rule.inInterface && !rule.inInterface.negated && DOCKER_IFACE.test(rule.inInterface.value)) || (rule.outInterface && !rule.outInterface.negated && !DOCKER_IFACE.test(rule.outInterface.value));
+    const egress = f.egress;
     // an explicit post-DNAT destination (a container network) means the user matches after DNAT on purpose
     const dc = f.dstCidr;
     const postDnatDst = !!dc && !rule.destination?.negated && (p.pc.networks.length ? p.pc.networks.some((n) => overlaps(n.cidr, dc)) : contains(DOCKER_DEFAULT_POOL, dc));
