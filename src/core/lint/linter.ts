@@ -357,8 +357,20 @@ interface Pass {
 
 /** Incremental linter: keeps per-line parse results between runs (one instance per document). */
 export class Linter {
-  private cache = new Map<string, { res: LineResult; gen: number; facts?: RuleFacts }>();
+  /** Parsed lines per parser state key (`*table` section / default table), then per line text. */
+  private caches = new Map<string, Map<string, { res: LineResult; gen: number }>>();
+  /** Facts of the rules of cached lines (line-independent, kept across runs). */
+  private factsByRule = new Map<Rule, RuleFacts>();
   private gen = 0;
+
+  private cacheFor(stateKey: string): Map<string, { res: LineResult; gen: number }> {
+    let c = this.caches.get(stateKey);
+    if (!c) {
+      c = new Map();
+      this.caches.set(stateKey, c);
+    }
+    return c;
+  }
   private baseFacts = new Map<Rule, RuleFacts>();
   private pc: PreparedContext = prepareContext(undefined);
   private ruleByLine: (Rule | undefined)[] = [];
@@ -383,55 +395,69 @@ export class Linter {
     const budget = options?.budgetMs;
     const state: LineState = newLineState(options?.defaultTable ?? 'filter');
     const gen = ++this.gen;
-    const cache = this.cache;
-    const facts = new Map<Rule, RuleFacts>();
+    const facts = this.factsByRule;
     const results: LineResult[] = [];
     const diags: LintDiagnostic[] = [];
     this.ruleByLine = [];
     const lls = logicalLines(text);
     let truncatedAt: number | undefined;
+    let table = state.table;
+    let cache = this.cacheFor(lineStateKey(state));
     for (let k = 0; k < lls.length; k++) {
       const ll = lls[k];
       if (budget !== undefined && (k & 255) === 255 && performance.now() - t0 > budget) {
         truncatedAt = ll.line;
         break;
       }
-      const key = `${lineStateKey(state)}\n${ll.text}`;
-      const entry = cache.get(key);
+      const entry = cache.get(ll.text);
       let res: LineResult;
-      let cachedFacts: { res: LineResult; gen: number; facts?: RuleFacts } | undefined;
       if (entry && entry.gen !== gen) {
-        // unchanged line (maybe moved): reuse the parse; relocate it when the line number changed
+        // unchanged line (maybe moved): reuse the parse; shift it when the line number changed
         advanceLineState(ll.text, state);
         entry.gen = gen;
         if (entry.res.line !== ll.line) shiftInPlace(entry.res, ll.line - entry.res.line);
         res = entry.res;
-        cachedFacts = entry;
       } else {
         res = parseLogicalLine(ll, state);
-        // a second copy of a line in the same pass is parsed on its own (its spans differ)
-        if (!entry) {
-          cachedFacts = { res, gen };
-          cache.set(key, cachedFacts);
-        }
+        // a second copy of a line in the same pass is parsed on its own (its spans differ): not cached
+        if (!entry) cache.set(ll.text, { res, gen });
       }
       results.push(res);
       const rule = res.rule;
       if (rule) {
-        let f = cachedFacts?.facts;
-        if (!f) {
-          f = computeFacts(rule, res);
-          if (cachedFacts) cachedFacts.facts = f;
-        }
-        facts.set(rule, f);
+        if (!facts.has(rule)) facts.set(rule, computeFacts(rule, res));
         this.ruleByLine[ll.line] = rule;
         if (ll.segments) for (const sg of ll.segments) this.ruleByLine[sg.line] = rule;
       }
+      if (state.table !== table) {
+        // only `*table` / COMMIT lines change the parser state
+        table = state.table;
+        cache = this.cacheFor(lineStateKey(state));
+      }
     }
     // `-E` (rename) makes the assembler rename the chain of already-parsed rules in place: do not reuse those objects
-    if (results.some((r) => r.kind === 'rename')) this.cache = new Map();
-    else if (cache.size > 2 * lls.length + 1000) {
-      for (const [k, e] of cache) if (e.gen !== gen) cache.delete(k);
+    if (results.some((r) => r.kind === 'rename')) {
+      this.caches = new Map();
+      this.factsByRule = new Map();
+    } else {
+      let size = 0;
+      for (const c of this.caches.values()) size += c.size;
+      if (size > 2 * lls.length + 1000) {
+        // drop lines no longer in the document (and the facts of their rules)
+        for (const c of this.caches.values()) {
+          for (const [k, e] of c) {
+            if (e.gen === gen) continue;
+            c.delete(k);
+            if (e.res.rule) facts.delete(e.res.rule);
+          }
+        }
+      }
+    }
+    // duplicate lines parsed outside the cache get fresh rule objects every run: forget their facts
+    if (facts.size > 2 * lls.length + 1000) {
+      const live = new Set<Rule>();
+      for (const r of results) if (r.rule) live.add(r.rule);
+      for (const r of facts.keys()) if (!live.has(r) && !this.baseFacts.has(r)) facts.delete(r);
     }
 
     const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy'));
@@ -442,7 +468,8 @@ export class Linter {
       for (const r of this.pc.base) {
         if (r.rule) {
           baseRules.add(r.rule);
-          facts.set(r.rule, this.baseFacts.get(r.rule) ?? computeFacts(r.rule, r));
+          const bf = this.baseFacts.get(r.rule);
+          if (bf) facts.set(r.rule, bf);
         }
       }
       all = [...this.pc.base, ...results];
