@@ -55,6 +55,7 @@ interface RuleFacts {
   anyPort: boolean;
   /** The most selective condition: a shadowing rule is indexed under it. */
   keyCond: string;
+  condSet: Set<string>;
   /** The chain is one Docker owns (DOCKER, DOCKER-ISOLATION-*, ...). */
   dockerOwned: boolean;
   /** Looks like a rule Docker generates (DOCKER* targets, docker bridges, docker ipsets). */
@@ -166,7 +167,7 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
     }
   }
   return {
-    conds, condKey, fullKey, dports, anyState, established, anyPort, keyCond,
+    conds, condKey, fullKey, dports, anyState, established, anyPort, keyCond, condSet: new Set(conds),
     dockerOwned: DOCKER_OWNED.test(rule.chain), dockerLike: isDockerLike(rule), chainKey: `${rule.table} ${rule.chain}`, dstCidr: rule.destination ? parseCidr(rule.destination.value) : undefined,
     egress: !!((rule.inInterface && !rule.inInterface.negated && DOCKER_IFACE.test(rule.inInterface.value)) || (rule.outInterface && !rule.outInterface.negated && !DOCKER_IFACE.test(rule.outInterface.value))),
     terminal, stateful, prefix, opStart, opEnd, command: res.format === 'command',
@@ -748,7 +749,7 @@ function checkChains(p: Pass): void {
       for (const rule of chain.rules) {
         const f = p.facts.get(rule);
         if (!f) continue;
-        const mine = !p.baseRules.has(rule) && rule.line >= 0;
+        const mine = rule.line >= 0 && (p.baseRules.size === 0 || !p.baseRules.has(rule));
         const skip = !mine || dockerOwnedInDump(p, rule);
         if (uncond && !skip) {
           const u = uncond;
@@ -793,11 +794,10 @@ function checkChains(p: Pass): void {
 
 /** An earlier terminal rule whose conditions are a subset of this rule's (it takes all of this rule's packets). */
 function findShadower(byCond: Map<string, { rule: Rule; f: RuleFacts }[]>, f: RuleFacts): Rule | undefined {
-  let set: Set<string> | undefined;
+  const set = f.condSet;
   for (const c of f.conds) {
     const list = byCond.get(c);
     if (!list) continue;
-    set ??= new Set(f.conds);
     for (const cand of list) {
       if (cand.f.conds.length > f.conds.length) continue;
       let all = true;
