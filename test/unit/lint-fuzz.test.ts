@@ -61,7 +61,7 @@ test(`fuzz: ${DOCS} seeded mutations never throw, always return well-formed diag
 test('fuzz: the incremental linter agrees with a fresh lint after every mutation of the same document', () => {
   const texts = corpusTexts();
   const r = rng(7);
-  for (let d = 0; d < 20; d++) {
+  for (let d = 0; d < 40; d++) {
     const linter = new Linter();
     let doc = texts[r(texts.length)];
     for (let step = 0; step < 15; step++) {

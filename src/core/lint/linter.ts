@@ -13,7 +13,7 @@
  *    are applied on top of the node's current rules (LintContext.filterRules; without it, Docker ≤ 27's
  *    `-A DOCKER-USER -j RETURN` is assumed).
  */
-import type { LineResult, LineState } from '../iptables/parse';
+import type { LineResult, LineState, LogicalLine } from '../iptables/parse';
 import { advanceLineState, assembleRuleset, lineStateKey, logicalLines, newLineState, parseLogicalLine, relocateLineResult } from '../iptables/parse';
 import type { BaseMatch } from '../iptables/model';
 import type { Rule, RuleOption, Ruleset, Span, TableName } from '../iptables/model';
@@ -356,15 +356,30 @@ interface Pass {
   doc?: DocRule[];
 }
 
+interface CacheEntry {
+  res: LineResult;
+  /** Run that last used this entry. */
+  gen: number;
+}
+
 /** Incremental linter: keeps per-line parse results between runs (one instance per document). */
 export class Linter {
   /** Parsed lines per parser state key (`*table` section / default table), then per line text. */
-  private caches = new Map<string, Map<string, { res: LineResult; gen: number }>>();
+  private caches = new Map<string, Map<string, CacheEntry>>();
+  /** The previous run's lines and results (for unchanged leading/trailing lines). */
+  private prev?: {
+    lls: LogicalLine[];
+    results: LineResult[];
+    entries: (CacheEntry | undefined)[];
+    tableBefore: (TableName | undefined)[];
+    finalTable: TableName | undefined;
+    defaultTable: TableName;
+  };
   /** Facts of the rules of cached lines (line-independent, kept across runs). */
   private factsByRule = new Map<Rule, RuleFacts>();
   private gen = 0;
 
-  private cacheFor(stateKey: string): Map<string, { res: LineResult; gen: number }> {
+  private cacheFor(stateKey: string): Map<string, CacheEntry> {
     let c = this.caches.get(stateKey);
     if (!c) {
       c = new Map();
@@ -402,27 +417,24 @@ export class Linter {
     this.ruleByLine = [];
     const lls = logicalLines(text);
     let truncatedAt: number | undefined;
-    let table = state.table;
-    let cache = this.cacheFor(lineStateKey(state));
-    for (let k = 0; k < lls.length; k++) {
+    const n = lls.length;
+    const entries: (CacheEntry | undefined)[] = new Array<CacheEntry | undefined>(n);
+    const tableBefore: (TableName | undefined)[] = new Array<TableName | undefined>(n);
+    const prev = this.prev && this.prev.defaultTable === state.defaultTable ? this.prev : undefined;
+    // unchanged first and last lines (an edit touches a few lines in the middle) are taken from the previous run as is
+    let pre = 0;
+    let suf = 0;
+    if (prev) {
+      const m = Math.min(prev.lls.length, n);
+      while (pre < m && lls[pre].text === prev.lls[pre].text && lls[pre].line === prev.lls[pre].line) pre++;
+      while (suf < m - pre && lls[n - 1 - suf].text === prev.lls[prev.lls.length - 1 - suf].text) suf++;
+    }
+    const take = (k: number, res: LineResult, entry: CacheEntry | undefined, before: TableName | undefined): void => {
       const ll = lls[k];
-      if (budget !== undefined && (k & 255) === 255 && performance.now() - t0 > budget) {
-        truncatedAt = ll.line;
-        break;
-      }
-      const entry = cache.get(ll.text);
-      let res: LineResult;
-      if (entry && entry.gen !== gen) {
-        // unchanged line (maybe moved): reuse the parse; shift it when the line number changed
-        advanceLineState(ll.text, state);
-        entry.gen = gen;
-        if (entry.res.line !== ll.line) shiftInPlace(entry.res, ll.line - entry.res.line);
-        res = entry.res;
-      } else {
-        res = parseLogicalLine(ll, state);
-        // a second copy of a line in the same pass is parsed on its own (its spans differ): not cached
-        if (!entry) cache.set(ll.text, { res, gen });
-      }
+      if (entry) entry.gen = gen;
+      if (res.line !== ll.line) shiftInPlace(res, ll.line - res.line);
+      entries[k] = entry;
+      tableBefore[k] = before;
       results.push(res);
       const rule = res.rule;
       if (rule) {
@@ -430,16 +442,60 @@ export class Linter {
         this.ruleByLine[ll.line] = rule;
         if (ll.segments) for (const sg of ll.segments) this.ruleByLine[sg.line] = rule;
       }
-      if (state.table !== table) {
-        // only `*table` / COMMIT lines change the parser state
-        table = state.table;
-        cache = this.cacheFor(lineStateKey(state));
+    };
+    if (prev) {
+      for (let k = 0; k < pre; k++) take(k, prev.results[k], prev.entries[k], prev.tableBefore[k]);
+      state.table = pre < prev.lls.length ? prev.tableBefore[pre] : prev.finalTable;
+      // reserve the suffix' cache entries so the middle does not take (and move) them
+      for (let i = prev.lls.length - suf; i < prev.lls.length; i++) {
+        const e = prev.entries[i];
+        if (e) e.gen = gen;
       }
     }
+    let table = state.table;
+    let cache = this.cacheFor(lineStateKey(state));
+    const middle = (from: number, to: number): void => {
+      for (let k = from; k < to; k++) {
+        const ll = lls[k];
+        if (budget !== undefined && (k & 255) === 255 && performance.now() - t0 > budget) {
+          truncatedAt = ll.line;
+          return;
+        }
+        const before = state.table;
+        let entry = cache.get(ll.text);
+        let res: LineResult;
+        if (entry && entry.gen !== gen) {
+          // unchanged line (maybe moved): reuse the parse
+          advanceLineState(ll.text, state);
+          res = entry.res;
+        } else {
+          res = parseLogicalLine(ll, state);
+          // a second copy of a line in the same pass is parsed on its own (its spans differ): not cached
+          if (!entry) cache.set(ll.text, (entry = { res, gen }));
+          else entry = undefined;
+        }
+        take(k, res, entry, before);
+        if (state.table !== table) {
+          // only `*table` / COMMIT lines change the parser state
+          table = state.table;
+          cache = this.cacheFor(lineStateKey(state));
+        }
+      }
+    };
+    middle(pre, n - suf);
+    if (truncatedAt === undefined && suf > 0 && prev) {
+      const o = prev.lls.length - suf;
+      if (state.table === prev.tableBefore[o]) {
+        for (let i = 0; i < suf; i++) take(n - suf + i, prev.results[o + i], prev.entries[o + i], prev.tableBefore[o + i]);
+        state.table = prev.finalTable;
+      } else middle(n - suf, n);
+    }
+    this.prev = truncatedAt === undefined ? { lls, results, entries, tableBefore, finalTable: state.table, defaultTable: state.defaultTable } : undefined;
     // `-E` (rename) makes the assembler rename the chain of already-parsed rules in place: do not reuse those objects
     if (results.some((r) => r.kind === 'rename')) {
       this.caches = new Map();
       this.factsByRule = new Map();
+      this.prev = undefined;
     } else {
       let size = 0;
       for (const c of this.caches.values()) size += c.size;
