@@ -55,7 +55,8 @@ interface RuleFacts {
   anyPort: boolean;
   /** The most selective condition: a shadowing rule is indexed under it. */
   keyCond: string;
-  condSet: Set<string>;
+  /** Built on first use (only rules that have shadowing candidates need it). */
+  condSet: Set<string> | undefined;
   /** The chain is one Docker owns (DOCKER, DOCKER-ISOLATION-*, ...). */
   dockerOwned: boolean;
   /** Looks like a rule Docker generates (DOCKER* targets, docker bridges, docker ipsets). */
@@ -86,39 +87,64 @@ function optKey(o: RuleOption): string {
   return `${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`;
 }
 
-/** How selective a condition is (higher = matches fewer rules): used to index shadowing rules. */
-function selectivity(c: string): number {
-  if (c.startsWith('s:') || c.startsWith('d:')) {
-    const m = /\/(\d+)$/.exec(c);
-    return 100 + (m ? Number(m[1]) : 32);
-  }
-  if (/:(dport|dports|ctorigdstport|sport|sports|ports|ctorigdst|ctorigsrc|match-set|comment|mark|string|u32)=/.test(c)) return 120;
-  if (c.startsWith('i:') || c.startsWith('o:')) return 50;
-  if (c.startsWith('p:')) return 10;
-  return 30;
-}
-
 /** Line-independent facts of a rule (cached with the parse result; relocated copies share them). */
 export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   const conds: string[] = [];
-  const b = (k: string, m: { value: string; negated: boolean } | undefined, addr = false): void => {
-    if (m) conds.push(`${k}:${m.negated ? '!' : ''}${addr ? normalizeAddress(m.value) : m.value}`);
+  // the most selective condition, scored as it is built (addresses by prefix length, ports/sets/comments high)
+  let keyCond = '';
+  let best = -1;
+  const push = (c: string, score: number): void => {
+    conds.push(c);
+    if (score > best) {
+      best = score;
+      keyCond = c;
+    }
   };
-  if (rule.protocol && protoName(rule.protocol.value) !== 'all') conds.push(`p:${rule.protocol.negated ? '!' : ''}${protoName(rule.protocol.value)}`);
-  b('s', rule.source, true);
-  b('d', rule.destination, true);
-  b('i', rule.inInterface);
-  b('o', rule.outInterface);
-  if (rule.fragment) conds.push(`f:${rule.fragment.negated ? '!' : ''}`);
+  const addrScore = (v: string): number => {
+    const slash = v.lastIndexOf('/');
+    return 100 + (slash < 0 ? 32 : Number(v.slice(slash + 1)) || 0);
+  };
+  if (rule.protocol) {
+    const pn = protoName(rule.protocol.value);
+    if (pn !== 'all') push(`p:${rule.protocol.negated ? '!' : ''}${pn}`, 10);
+  }
+  if (rule.source) {
+    const v = normalizeAddress(rule.source.value);
+    push(`s:${rule.source.negated ? '!' : ''}${v}`, addrScore(v));
+  }
+  if (rule.destination) {
+    const v = normalizeAddress(rule.destination.value);
+    push(`d:${rule.destination.negated ? '!' : ''}${v}`, addrScore(v));
+  }
+  if (rule.inInterface) push(`i:${rule.inInterface.negated ? '!' : ''}${rule.inInterface.value}`, 50);
+  if (rule.outInterface) push(`o:${rule.outInterface.negated ? '!' : ''}${rule.outInterface.value}`, 50);
+  if (rule.fragment) push(`f:${rule.fragment.negated ? '!' : ''}`, 30);
   let stateful = false;
-  for (const m of rule.matches) {
-    if (m.module === 'comment') continue;
+  const dports: RuleFacts['dports'] = [];
+  let anyState = false;
+  let established = false;
+  let anyPort = false;
+  let dockerSet = false;
+  for (let mi = 0; mi < rule.matches.length; mi++) {
+    const m = rule.matches[mi];
     if (STATEFUL.has(m.module)) stateful = true;
     if (m.options.length === 0) {
-      if (!m.implicit && !['tcp', 'udp', 'sctp', 'udplite', 'dccp', 'icmp'].includes(m.module)) conds.push(`m:${m.module}`);
+      if (m.module !== 'comment' && !m.implicit && !BARE_PROTOCOL_MODULES.has(m.module)) push(`m:${m.module}`, 30);
       continue;
     }
-    for (const o of m.options) conds.push(`m:${m.module}:${optKey(o)}`);
+    for (let oi = 0; oi < m.options.length; oi++) {
+      const o = m.options[oi];
+      const name = o.name;
+      if (name === 'dport' || name === 'dports') dports.push({ module: m.module, mi, oi, set: parsePorts(o.args[0] ?? '') });
+      if (name === 'ctstate' || name === 'state') {
+        anyState = true;
+        if (!o.negated && (o.args[0] ?? '').split(',').includes('ESTABLISHED')) established = true;
+      }
+      if (PORT_OPTS.has(name) || name === 'sport' || name === 'sports') anyPort = true;
+      if (name === 'match-set' && (o.args[0] ?? '').startsWith('docker-')) dockerSet = true;
+      if (m.module === 'comment') continue;
+      push(`m:${m.module}:${optKey(o)}`, SELECTIVE_OPTS.has(name) ? 120 : 30);
+    }
   }
   conds.sort();
   const condKey = conds.join('\u0001');
@@ -132,46 +158,35 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   let prefix = '';
   const chainStart = res.chainSpan && res.chainSpan.line === rule.line ? res.chainSpan.start : -1;
   if (chainStart > 0) {
-    const before = text.slice(0, chainStart);
-    const m = /(--append|--insert|--replace|--delete|-[AIRD])\s*$/.exec(before);
+    const m = /(--append|--insert|--replace|--delete|-[AIRD])\s*$/.exec(text.slice(0, chainStart));
     if (m) {
       opStart = m.index;
       opEnd = m.index + m[1].length;
       prefix = text.slice(0, opStart);
     }
   }
-  const fullKey = `${condKey}\u0002${targetKey}`;
-  const dports: RuleFacts['dports'] = [];
-  let anyState = false;
-  let established = false;
-  let anyPort = false;
-  for (let mi = 0; mi < rule.matches.length; mi++) {
-    const m = rule.matches[mi];
-    for (let oi = 0; oi < m.options.length; oi++) {
-      const o = m.options[oi];
-      if (o.name === 'dport' || o.name === 'dports') dports.push({ module: m.module, mi, oi, set: parsePorts(o.args[0] ?? '') });
-      if (o.name === 'ctstate' || o.name === 'state') {
-        anyState = true;
-        if (!o.negated && (o.args[0] ?? '').split(',').includes('ESTABLISHED')) established = true;
-      }
-      if (PORT_OPTS.has(o.name) || o.name === 'sport' || o.name === 'sports') anyPort = true;
-    }
-  }
-  let keyCond = conds[0] ?? '';
-  let best = -1;
-  for (const c of conds) {
-    const sc = selectivity(c);
-    if (sc > best) {
-      best = sc;
-      keyCond = c;
-    }
-  }
+  const inI = rule.inInterface;
+  const outI = rule.outInterface;
+  const dockerLike = (t !== undefined && t.name.startsWith('DOCKER')) || (inI !== undefined && DOCKER_IFACE.test(inI.value)) || (outI !== undefined && DOCKER_IFACE.test(outI.value)) || dockerSet;
   return {
-    conds, condKey, fullKey, dports, anyState, established, anyPort, keyCond, condSet: new Set(conds),
-    dockerOwned: DOCKER_OWNED.test(rule.chain), dockerLike: isDockerLike(rule), chainKey: `${rule.table} ${rule.chain}`, dstCidr: rule.destination ? parseCidr(rule.destination.value) : undefined,
-    egress: !!((rule.inInterface && !rule.inInterface.negated && DOCKER_IFACE.test(rule.inInterface.value)) || (rule.outInterface && !rule.outInterface.negated && !DOCKER_IFACE.test(rule.outInterface.value))),
+    conds, condKey, fullKey: `${condKey}\u0002${targetKey}`, dports, anyState, established, anyPort, keyCond, condSet: undefined,
+    dockerOwned: isDockerOwnedChain(rule.chain), dockerLike, chainKey: `${rule.table} ${rule.chain}`,
+    dstCidr: rule.destination ? parseCidr(rule.destination.value) : undefined,
+    egress: !!((inI && !inI.negated && DOCKER_IFACE.test(inI.value)) || (outI && !outI.negated && !DOCKER_IFACE.test(outI.value))),
     terminal, stateful, prefix, opStart, opEnd, command: res.format === 'command',
   };
+}
+
+const BARE_PROTOCOL_MODULES = new Set(['tcp', 'udp', 'sctp', 'udplite', 'dccp', 'icmp']);
+const SELECTIVE_OPTS = new Set(['dport', 'dports', 'ctorigdstport', 'sport', 'sports', 'ports', 'ctorigdst', 'ctorigsrc', 'match-set', 'mark', 'string', 'u32', 'src-range', 'dst-range', 'mac-source']);
+const ownedChains = new Map<string, boolean>();
+function isDockerOwnedChain(chain: string): boolean {
+  let v = ownedChains.get(chain);
+  if (v === undefined) {
+    v = DOCKER_OWNED.test(chain);
+    if (ownedChains.size < 10_000) ownedChains.set(chain, v);
+  }
+  return v;
 }
 
 // ------------------------------------------------------------------------------------------------ helpers
@@ -850,7 +865,7 @@ function checkChains(p: Pass): void {
 
 /** An earlier terminal rule whose conditions are a subset of this rule's (it takes all of this rule's packets). */
 function findShadower(byCond: Map<string, { rule: Rule; f: RuleFacts }[]>, f: RuleFacts): Rule | undefined {
-  const set = f.condSet;
+  const set = (f.condSet ??= new Set(f.conds));
   for (const c of f.conds) {
     const list = byCond.get(c);
     if (!list) continue;
