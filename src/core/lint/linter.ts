@@ -784,6 +784,7 @@ function checkInput(p: Pass, rule: Rule, f: RuleFacts, res: LineResult): void {
 
 /** `-I` after `-A` lines of the same chain: lands before them. */
 function checkInsertOrder(p: Pass): void {
+  if (!docRules(p).some((d) => d.rule.op === 'I')) return;
   const appended = new Map<string, number[]>();
   for (const { rule, f } of docRules(p)) {
     const k = f.chainKey;
