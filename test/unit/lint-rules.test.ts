@@ -195,3 +195,12 @@ test('hoverRule says what happens in plain words', () => {
   assert.match(hoverRule(rule('-A FORWARD -m set --match-set docker-ext-bridges-v4 dst -j DOCKER')), /whose dst is in ipset docker-ext-bridges-v4 jump to chain DOCKER/);
   assert.match(hoverRule(rule('-A DOCKER-USER -p tcp --dport 80 -j ACCEPT')), /already DNATed/);
 });
+
+test('unknown interface with a near miss on the node: the quick fix names the node\'s interface', () => {
+  const text = '-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n-A DOCKER-USER -i eht0 -j DROP\n-A DOCKER-USER -j RETURN\n';
+  const d = only(text, 'node/unknown-interface', NODE_A);
+  assert.equal(d.fixes[0]?.title, 'Use eth0 (an interface of node manager1)');
+  assert.equal(fixOf(text, 'node/unknown-interface', NODE_A).split('\n')[1], '-A DOCKER-USER -i eth0 -j DROP');
+  // nothing close: no guess
+  assert.deepEqual(only(text.replace('eht0', 'wlan0'), 'node/unknown-interface', NODE_A).fixes, []);
+});

@@ -1156,6 +1156,36 @@ function checkControlPlane(p: Pass): void {
 
 // ------------------------------------------------------------------------------------------------ node facts
 
+/** The candidate within edit distance 2 (typos like eht0, eth1 → eth0), if exactly one is closest. */
+function closestName(name: string, candidates: string[]): string | undefined {
+  const dist = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const tmp = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    return row[b.length];
+  };
+  let best: string | undefined;
+  let bestD = 3;
+  let ties = 0;
+  for (const c of candidates) {
+    if (Math.abs(c.length - name.length) > 2) continue;
+    const d = dist(name, c);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+      ties = 0;
+    } else if (d === bestD) ties++;
+  }
+  return ties === 0 ? best : undefined;
+}
+
 function checkNodeFacts(p: Pass): void {
   const ctx = p.pc.ctx;
   if (!ctx) return;
@@ -1170,7 +1200,11 @@ function checkNodeFacts(p: Pass): void {
         if (known) continue;
         const list = [...p.pc.interfaces].filter((i) => !/^veth/.test(i)).slice(0, 10).join(', ');
         const extra = /^br-[0-9a-f]{12}$/.test(name) ? ` (${name} is the bridge of a user-defined network that does not exist on this node)` : '';
-        add(p, 'node/unknown-interface', 'warning', `There is no interface ${name} on ${node}${extra}: this match never ${b.negated ? 'fails' : 'succeeds'} there. Interfaces: ${list}.`, b.span);
+        const near = closestName(name, [...p.pc.interfaces].filter((i) => !/^veth/.test(i)));
+        const fixes: LintFix[] = near && docLine(p, b.span.line)?.slice(b.span.start, b.span.end) === name
+          ? [{ title: `Use ${near} (an interface of ${node})`, edits: [replaceEdit(b.span, near)] }]
+          : [];
+        add(p, 'node/unknown-interface', 'warning', `There is no interface ${name} on ${node}${extra}: this match never ${b.negated ? 'fails' : 'succeeds'} there. Interfaces: ${list}.`, b.span, fixes);
       }
     }
     if (p.pc.networks.length && rule.table === 'filter') {
