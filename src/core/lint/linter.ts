@@ -61,8 +61,6 @@ interface RuleFacts {
   dockerOwned: boolean;
   /** Looks like a rule Docker generates (DOCKER* targets, docker bridges, docker ipsets). */
   dockerLike: boolean;
-  /** `table chain`. */
-  chainKey: string;
   /** -d parsed as IPv4 CIDR, when it is one. */
   dstCidr?: Cidr;
   /** Container egress (-i <docker bridge>) or traffic leaving through a non-Docker interface. */
@@ -170,7 +168,7 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   const dockerLike = (t !== undefined && t.name.startsWith('DOCKER')) || (inI !== undefined && DOCKER_IFACE.test(inI.value)) || (outI !== undefined && DOCKER_IFACE.test(outI.value)) || dockerSet;
   return {
     conds, condKey, fullKey: `${condKey}\u0002${targetKey}`, dports, anyState, established, anyPort, keyCond, condSet: undefined,
-    dockerOwned: isDockerOwnedChain(rule.chain), dockerLike, chainKey: `${rule.table} ${rule.chain}`,
+    dockerOwned: isDockerOwnedChain(rule.chain), dockerLike,
     dstCidr: rule.destination ? parseCidr(rule.destination.value) : undefined,
     egress: !!((inI && !inI.negated && DOCKER_IFACE.test(inI.value)) || (outI && !outI.negated && !DOCKER_IFACE.test(outI.value))),
     terminal, stateful, prefix, opStart, opEnd, command: res.format === 'command',
@@ -787,7 +785,7 @@ function checkInsertOrder(p: Pass): void {
   if (!docRules(p).some((d) => d.rule.op === 'I')) return;
   const appended = new Map<string, number[]>();
   for (const { rule, f } of docRules(p)) {
-    const k = f.chainKey;
+    const k = `${rule.table} ${rule.chain}`;
     if (rule.op === 'A') {
       const a = appended.get(k);
       if (a) a.push(rule.line);
@@ -866,17 +864,28 @@ function checkChains(p: Pass): void {
 
 /** An earlier terminal rule whose conditions are a subset of this rule's (it takes all of this rule's packets). */
 function findShadower(byCond: Map<string, { rule: Rule; f: RuleFacts }[]>, f: RuleFacts): Rule | undefined {
-  const set = (f.condSet ??= new Set(f.conds));
+  let set: Set<string> | undefined;
   for (const c of f.conds) {
     const list = byCond.get(c);
     if (!list) continue;
     for (const cand of list) {
       if (cand.f.conds.length > f.conds.length) continue;
       let all = true;
-      for (const x of cand.f.conds) {
-        if (!set.has(x)) {
-          all = false;
-          break;
+      if (f.conds.length <= 8) {
+        // short lists: a scan is cheaper than building a set
+        for (const x of cand.f.conds) {
+          if (!f.conds.includes(x)) {
+            all = false;
+            break;
+          }
+        }
+      } else {
+        set ??= f.condSet ??= new Set(f.conds);
+        for (const x of cand.f.conds) {
+          if (!set.has(x)) {
+            all = false;
+            break;
+          }
         }
       }
       if (all) return cand.rule;
