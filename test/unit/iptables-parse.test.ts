@@ -569,3 +569,11 @@ describe('per-line API (linter cache) and parseDump', () => {
     assert.deepEqual([...c.tables.keys()], ['filter', 'nat']);
   });
 });
+
+it('iptables-save: built-in chains need no `:CHAIN` line, user chains do (as iptables-restore 1.8.9 nft and legacy decide)', () => {
+  const ok = parseRules('*filter\n:DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -j RETURN\nCOMMIT\n');
+  assert.deepEqual(ok.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.equal(ok.tables.get('filter')?.chains.get('FORWARD')?.builtin, true);
+  const bad = parseRules('*filter\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -j RETURN\nCOMMIT\n');
+  assert.deepEqual(bad.diagnostics.filter((d) => d.code === 'syntax/unknown-chain').map((d) => d.span.line), [2]);
+});

@@ -1284,7 +1284,8 @@ export function assembleRuleset(results: LineResult[]): Ruleset {
         if (!rule) break;
         const t = getTable(rule.table);
         const declared = t.table.chains.get(rule.chain);
-        if (!declared && r.format === 'save') diag('error', DIAG.unknownChain, `chain ${rule.chain} is not declared in this *${rule.table} section`, rule.span, rule.chain);
+        // iptables-restore knows its built-in chains without a `:CHAIN` line; a user chain must be declared
+        if (!declared && r.format === 'save' && !BUILTIN_CHAINS[rule.table].includes(rule.chain)) diag('error', DIAG.unknownChain, `chain ${rule.chain} is not declared in this *${rule.table} section`, rule.span, rule.chain);
         const c = declared ?? getChain(t, rule.chain, r.line, true);
         if (!c) break;
         if (rule.target) targetRefs.push(rule);
