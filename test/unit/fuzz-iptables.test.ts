@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { SEEDS, FIXTURES, seed, fixture } from '../helpers';
 import { DIAG, parseIptablesList, parseRules } from '../../src/core/iptables/parse';
 import type { Ruleset, TableName } from '../../src/core/iptables/model';
+import { prng } from '../prng';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed1234);
 const TOTAL = 100_000;
@@ -22,16 +23,6 @@ function boundMs(chars: number): number {
   return 250 + (5 * chars) / 1000;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Corpus {
   text: string;
@@ -164,7 +155,7 @@ function wellFormed(rs: Ruleset, text: string): void {
 
 describe('fuzz: iptables parsers', () => {
   it(`${TOTAL.toLocaleString('en')}+ mutated inputs: no throw, bounded time, well-formed output`, () => {
-    const r = rng(SEED);
+    const r = prng(SEED);
     const base = corpus();
     assert.ok(base.length >= 25);
     let count = 0;

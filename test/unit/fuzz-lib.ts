@@ -13,25 +13,15 @@ import { parseIpvsadm } from '../../src/core/parsers/ipvsadm';
 import { parseContextLs } from '../../src/core/sources/dockerContexts';
 import { readSwarmNodes } from '../../src/core/sources/swarm';
 import { checkHostKey, parseKnownHosts } from '../../src/core/transport/knownHosts';
+import { prng, type Rng } from '../prng';
+
+export { prng, type Rng };
 
 const REPO = join(__dirname, '..', '..');
 const SEEDS = process.env.SWARMNET_SHARED ? join(process.env.SWARMNET_SHARED, 'fixtures', 'seed-outputs') : join(REPO, '..', 'shared', 'fixtures', 'seed-outputs');
 const OWN = join(REPO, 'test', 'fixtures', 'ssh', 'fuzz-seeds');
 const DISCOVERY = join(REPO, 'test', 'fixtures', 'discovery');
 
-export type Rng = () => number;
-
-/** mulberry32 */
-export function prng(seed: number): Rng {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A stream per (seed, target, index): inputs are independent and rebuildable one by one. */
 export function rngFor(seed: number, target: string, index: number): Rng {
