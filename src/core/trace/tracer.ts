@@ -602,17 +602,12 @@ function vxlanOut(ctx: Ctx, c: Cursor, p: Packet, vx: InterfaceInfo, nextHop: st
   const hc: Cursor = { ...c, ns: host, crossings: c.crossings + 1 };
   const route = lookupRoute(host, fdb.dst);
   const local = vx.vxlan?.local ?? route?.src ?? c.node.model.swarm?.nodeAddr ?? '0.0.0.0';
-  let outer: Packet = { ...newPacket({ src: local, dst: fdb.dst, proto: 'udp', sport: 0, dport: dstport }), outIface: route?.dev, ipsecOut: encrypted };
-  const out = hookHop(ctx, hc, 'OUTPUT', outer);
-  out.hop.title = `underlay ${out.hop.title}`;
-  out.hop.detail.unshift(`outer packet: UDP ${local} → ${fdb.dst}:${dstport} (VXLAN VNI ${vni ?? '?'}${encrypted ? ', ESP' : ''}); source port is a hash of the inner flow`);
-  path.hops.push(out.hop);
-  if (out.result && out.result.verdict !== 'ACCEPT') return dropped(path, hc, out.hop);
-  outer = out.result?.packet ?? outer;
-  const post = hookHop(ctx, hc, 'POSTROUTING', outer);
-  post.hop.title = `underlay ${post.hop.title}`;
-  path.hops.push(post.hop);
-  if (post.result && post.result.verdict !== 'ACCEPT') return dropped(path, hc, post.hop);
+  const encap: Packet = { ...newPacket({ src: local, dst: fdb.dst, proto: 'udp', sport: 0, dport: dstport }), outIface: route?.dev, ipsecOut: encrypted };
+  const out = underlayHook(ctx, hc, 'OUTPUT', encap, path, `outer packet: UDP ${local} → ${fdb.dst}:${dstport} (VXLAN VNI ${vni ?? '?'}${encrypted ? ', ESP' : ''}); source port is a hash of the inner flow`);
+  if ('done' in out) return out.done;
+  const post = underlayHook(ctx, hc, 'POSTROUTING', out.packet, path);
+  if ('done' in post) return post.done;
+  const outer = out.packet;
   const target = nodeOwning(ctx.sc, fdb.dst);
   if (!target) {
     const h = mkHop(ctx, hc, 'exit', `underlay: VTEP ${fdb.dst} is not a traced node`, outer, { verdict: 'UNKNOWN' });
@@ -620,6 +615,16 @@ function vxlanOut(ctx: Ctx, c: Cursor, p: Packet, vx: InterfaceInfo, nextHop: st
     return leaf(path, { kind: 'left', node: c.node.model.name, reason: `VXLAN sent to ${fdb.dst}, which is not among the traced nodes` });
   }
   return vxlanArrive(ctx, hc, target, outer, p, vni, nextHop, path);
+}
+
+/** A netfilter hook of the underlay (the VXLAN packet in a host namespace): its hop goes on the path; a drop ends it. */
+function underlayHook(ctx: Ctx, c: Cursor, hook: Hook, p: Packet, path: TracePath, detail?: string): { packet: Packet } | { done: TracePath } {
+  const h = hookHop(ctx, c, hook, p);
+  h.hop.title = `underlay ${h.hop.title}`;
+  if (detail) h.hop.detail.unshift(detail);
+  path.hops.push(h.hop);
+  if (h.result && h.result.verdict !== 'ACCEPT') return { done: dropped(path, c, h.hop) };
+  return { packet: h.result?.packet ?? p };
 }
 
 function underlayArrive(ctx: Ctx, c: Cursor, target: PreparedNode, p: Packet, path: TracePath, title: string): TracePath {
@@ -638,17 +643,10 @@ function vxlanArrive(ctx: Ctx, c: Cursor, target: PreparedNode, outer: Packet, i
   if (!host) return leaf(path, { kind: 'unknown', node: target.model.name, namespace: 'host', reason: 'host namespace of the target node unknown' });
   const hc: Cursor = { ...c, node: target, ns: host, crossings: c.crossings + 1 };
   const inIf = host.info.interfaces.find((i) => i.addresses.some((a) => a.address === outer.dst))?.name;
-  let o = crossNamespace(outer, inIf ?? 'eth0');
-  o = { ...o, ipsecIn: outer.ipsecOut };
-  const pre = hookHop(ctx, hc, 'PREROUTING', o);
-  pre.hop.title = `underlay ${pre.hop.title}`;
-  path.hops.push(pre.hop);
-  if (pre.result && pre.result.verdict !== 'ACCEPT') return dropped(path, hc, pre.hop);
-  o = pre.result?.packet ?? o;
-  const inp = hookHop(ctx, hc, 'INPUT', o);
-  inp.hop.title = `underlay ${inp.hop.title}`;
-  path.hops.push(inp.hop);
-  if (inp.result && inp.result.verdict !== 'ACCEPT') return dropped(path, hc, inp.hop);
+  const pre = underlayHook(ctx, hc, 'PREROUTING', { ...crossNamespace(outer, inIf ?? 'eth0'), ipsecIn: outer.ipsecOut }, path);
+  if ('done' in pre) return pre.done;
+  const inp = underlayHook(ctx, hc, 'INPUT', pre.packet, path);
+  if ('done' in inp) return inp.done;
   // Decapsulate into the overlay namespace holding the vxlan device with the same VNI.
   let found: { ns: PreparedNs; vx: InterfaceInfo } | undefined;
   for (const ns of target.ns.values()) {
@@ -656,7 +654,7 @@ function vxlanArrive(ctx: Ctx, c: Cursor, target: PreparedNode, outer: Packet, i
     if (vx) found = { ns, vx };
   }
   if (!found) {
-    const h = mkHop(ctx, hc, 'drop', `VXLAN VNI ${vni ?? '?'}: no overlay namespace on ${target.model.name}`, o, { verdict: 'DROP', drop: `${target.model.name} has no vxlan device with VNI ${vni ?? '?'} in the model (network not instantiated there?)` });
+    const h = mkHop(ctx, hc, 'drop', `VXLAN VNI ${vni ?? '?'}: no overlay namespace on ${target.model.name}`, pre.packet, { verdict: 'DROP', drop: `${target.model.name} has no vxlan device with VNI ${vni ?? '?'} in the model (network not instantiated there?)` });
     path.hops.push(h);
     return dropped(path, hc, h);
   }
