@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { flags } from './args';
 import { connectNode, LOCAL_NODE, type ConnectHooks, type NodeConfig } from '../core/connect';
 import type { NodeConnection } from '../core/discovery';
 import { makeKnownHostsVerifier } from '../core/transport/knownHosts';
@@ -56,13 +57,7 @@ export async function takeNodeOptions(args: string[]): Promise<CliNodeOptions> {
   const rest: string[] = [];
   let key: string | undefined;
   const only: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const val = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
+  for (const { flag: a, value: val } of flags(args)) {
     if (a === '--local') opts.nodes.push(LOCAL_NODE);
     else if (a === '--ssh') {
       const m = /^(?:([^@]+)@)?([^:]+)(?::(\d+))?$/.exec(val());

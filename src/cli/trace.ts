@@ -15,6 +15,7 @@ import { loadScenarioDir } from '../core/trace/scenarioDir';
 import { prepareScenario, trace, withDockerUserWhatIf } from '../core/trace/tracer';
 import type { TraceRequest, TraceScenario } from '../core/trace/types';
 import { connectAll, takeNodeOptions } from './nodes';
+import { flags } from './args';
 
 const HELP = `usage: swarmnet trace --from <ip|task|namespace|task:<service>[@<node>]> --to <ip:port|service[:port]|task:<service>[@<node>][:port]> [options]
   --proto tcp|udp          protocol (default tcp)
@@ -45,13 +46,7 @@ export async function traceCommand(args: string[], io: TraceIo = PROCESS_IO): Pr
   let whatIfNode: string | undefined;
   let json = false;
   const rest: string[] = [];
-  for (let i = 0; i < a.length; i++) {
-    const k = a[i];
-    const val = (): string => {
-      const v = a[++i];
-      if (v === undefined) throw new Error(`${k} needs a value`);
-      return v;
-    };
+  for (const { flag: k, value: val } of flags(a)) {
     switch (k) {
       case '--from': req.from = val(); break;
       case '--to': req.to = val(); break;
