@@ -407,6 +407,10 @@ ensure_sshd() {
     if alive "$pid"; then continue; fi
     /usr/sbin/sshd -t -f "$LAB_DIR/sshd_config_node$k" || die "node$k: sshd config test failed"
     if (( k == 1 )); then
+      local holder
+      holder="$(ss -Hltnp 'sport = :2222' 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)"
+      [[ -z "$holder" ]] || die "127.0.0.1:2222 is taken by pid $holder ($(tr '\0' ' ' <"/proc/$holder/cmdline" 2>/dev/null)): \
+another lab (from another checkout?) is up; bring it down there first"
       /usr/sbin/sshd -f "$LAB_DIR/sshd_config_node1" -E "$LAB_DIR/sshd-node1.log"
     else
       nsenter --target "$(node_dockerd_pid "$k")" --net --mount --uts \
