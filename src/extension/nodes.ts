@@ -18,7 +18,15 @@ export interface NodeState {
   error?: string;
   conn?: NodeConnection;
   failures: number;
+  /** When the automatic reconnect is due (ms since epoch), while one is scheduled. */
   nextAttempt?: number;
+  retryTimer?: NodeJS.Timeout;
+}
+
+/** Automatic reconnects after a failure: 2, 4, 8, 16, 32, 60 s, then only a manual refresh tries again. */
+export const MAX_AUTO_RETRIES = 6;
+export function backoffMs(failures: number): number {
+  return Math.min(60_000, 1000 * 2 ** Math.min(failures, 6));
 }
 
 export class NodeManager implements vscode.Disposable {
@@ -26,9 +34,12 @@ export class NodeManager implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<NodeState | undefined>();
   readonly onDidChange = this.changed.event;
 
+  private disposed = false;
+
   constructor(
     private readonly hooks: (node: NodeConfig) => ConnectHooks,
     private readonly log: Logger,
+    private readonly backoff: (failures: number) => number = backoffMs,
   ) {
     this.reloadConfig();
   }
@@ -53,12 +64,14 @@ export class NodeManager implements vscode.Disposable {
       const s = this.states.get(c.name);
       if (!s) this.states.set(c.name, { config: c, status: 'idle', failures: 0 });
       else if (JSON.stringify(s.config) !== JSON.stringify(c)) {
+        clearTimeout(s.retryTimer);
         void s.conn?.close();
         this.states.set(c.name, { config: c, status: 'idle', failures: 0 });
       }
     }
     for (const [name, s] of this.states) {
       if (!seen.has(name)) {
+        clearTimeout(s.retryTimer);
         void s.conn?.close();
         this.states.delete(name);
       }
@@ -89,7 +102,10 @@ export class NodeManager implements vscode.Disposable {
   /** Discovers one node; errors are kept on the node, never thrown. */
   async refreshNode(name: string, signal?: AbortSignal): Promise<void> {
     const s = this.states.get(name);
-    if (!s) return;
+    if (!s || this.disposed) return;
+    clearTimeout(s.retryTimer);
+    s.retryTimer = undefined;
+    s.nextAttempt = undefined;
     s.status = 'connecting';
     this.changed.fire(s);
     try {
@@ -105,11 +121,18 @@ export class NodeManager implements vscode.Disposable {
       s.status = 'error';
       s.error = errorMessage(e);
       s.failures += 1;
-      // Exponential backoff for automatic reconnects; a manual refresh always tries.
-      s.nextAttempt = Date.now() + Math.min(60_000, 1000 * 2 ** Math.min(s.failures, 6));
       void s.conn?.close();
       s.conn = undefined;
-      this.log.error(`${name}: ${s.error}`);
+      // Automatic reconnect with exponential backoff (a manual refresh always tries at once); cancelled
+      // discoveries are not retried.
+      const cancelled = signal?.aborted === true;
+      if (!cancelled && s.failures <= MAX_AUTO_RETRIES && !this.disposed) {
+        const wait = this.backoff(s.failures);
+        s.nextAttempt = Date.now() + wait;
+        s.retryTimer = setTimeout(() => void this.refreshNode(name), wait);
+        s.retryTimer.unref?.();
+      }
+      this.log.error(`${name}: ${s.error}${s.nextAttempt ? ` (retrying in ${Math.round((s.nextAttempt - Date.now()) / 1000)} s)` : cancelled ? '' : ' (no more automatic retries; refresh to try again)'}`);
     }
     this.changed.fire(s);
   }
@@ -119,7 +142,11 @@ export class NodeManager implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const s of this.states.values()) void s.conn?.close();
+    this.disposed = true;
+    for (const s of this.states.values()) {
+      clearTimeout(s.retryTimer);
+      void s.conn?.close();
+    }
     this.changed.dispose();
   }
 }

@@ -41,7 +41,7 @@ export class SwarmTreeProvider implements vscode.TreeDataProvider<Element> {
         item.id = `node:${e.node}`;
         item.contextValue = s?.status === 'error' ? 'node-error' : 'node';
         item.iconPath = nodeIcon(s);
-        item.description = s?.status === 'error' ? `error: ${s.error}` : s?.status === 'connecting' ? 'discovering…' : s?.model ? nodeDescription(s.model) : 'not connected';
+        item.description = s?.status === 'error' ? `error: ${s.error}${s.nextAttempt ? ' · retrying automatically' : ''}` : s?.status === 'connecting' ? 'discovering…' : s?.model ? nodeDescription(s.model) : 'not connected';
         item.tooltip = s?.error ?? (s?.model ? `${nodeDescription(s.model)}\ndiscovered in ${s.model.discoveryMs} ms at ${s.model.discoveredAt}` : undefined);
         if (this.firstRender) {
           const f = this.firstRender;

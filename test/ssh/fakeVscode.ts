@@ -21,10 +21,27 @@ export interface FakeVscode {
   warningAnswer: string | undefined;
   /** Chooses quick pick results (return undefined = cancelled). */
   pick: (items: FakeQuickPickItem[], canPickMany: boolean) => FakeQuickPickItem[] | FakeQuickPickItem | undefined;
+  /** Settings returned by workspace.getConfiguration(section).get(key), keyed "section.key". */
+  settings: Record<string, unknown>;
+}
+
+/** vscode.EventEmitter as extension code uses it (event(listener) → disposable, fire, dispose). */
+class FakeEventEmitter<T> {
+  private listeners: ((e: T) => void)[] = [];
+  readonly event = (listener: (e: T) => void): { dispose(): void } => {
+    this.listeners.push(listener);
+    return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
+  };
+  fire(e: T): void {
+    for (const l of this.listeners) l(e);
+  }
+  dispose(): void {
+    this.listeners = [];
+  }
 }
 
 export function installFakeVscode(): FakeVscode {
-  const state: FakeVscode = { warnings: [], errors: [], infos: [], quickPicks: [], warningAnswer: undefined, pick: () => undefined };
+  const state: FakeVscode = { warnings: [], errors: [], infos: [], quickPicks: [], warningAnswer: undefined, pick: () => undefined, settings: {} };
   const vscode = {
     window: {
       showWarningMessage: async (message: string, options: unknown, ...items: string[]) => {
@@ -46,6 +63,12 @@ export function installFakeVscode(): FakeVscode {
       },
       withProgress: async <T>(_o: unknown, task: (p: { report(): void }, token: { isCancellationRequested: boolean }) => Promise<T>) => task({ report: () => undefined }, { isCancellationRequested: false }),
     },
+    workspace: {
+      getConfiguration: (section: string) => ({
+        get: <T>(key: string, def?: T): T | undefined => (`${section}.${key}` in state.settings ? (state.settings[`${section}.${key}`] as T) : def),
+      }),
+    },
+    EventEmitter: FakeEventEmitter,
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     QuickPickItemKind: { Separator: -1, Default: 0 },
   };
