@@ -12,22 +12,22 @@ import { LAB_JSON, REPO_ROOT, SCREENSHOT_DIR, Workbench, type LabNode } from './
 
 const SUITE_T0 = Date.now();
 
-/** The lab's node2 as an SSH node for `swarmnet.nodes` (key and known_hosts from .lab/). */
-function labNode2(): Record<string, unknown> | undefined {
-  if (!existsSync(LAB_JSON)) return undefined;
+/** The lab's extra nodes (node2, node3) as SSH nodes for `swarmnet.nodes` (key and known_hosts from .lab/). */
+function labNodes(): Record<string, unknown>[] {
+  if (!existsSync(LAB_JSON)) return [];
   const lab = JSON.parse(readFileSync(LAB_JSON, 'utf8')) as { nodes?: LabNode[]; knownHosts?: string };
-  const n = lab.nodes?.find((x) => x.name === 'node2');
-  if (!n) return undefined;
-  return {
-    name: 'node2',
-    transport: 'ssh',
-    host: n.sshHost,
-    port: n.sshPort,
-    user: n.sshUser,
-    keyPath: n.keyPath,
-    useAgent: false,
-    knownHostsFile: lab.knownHosts ?? `${REPO_ROOT}/.lab/known_hosts`,
-  };
+  return (lab.nodes ?? [])
+    .filter((n) => n.name !== 'node1')
+    .map((n) => ({
+      name: n.name,
+      transport: 'ssh',
+      host: n.sshHost,
+      port: n.sshPort,
+      user: n.sshUser,
+      keyPath: n.keyPath,
+      useAgent: false,
+      knownHostsFile: lab.knownHosts ?? `${REPO_ROOT}/.lab/known_hosts`,
+    }));
 }
 
 const RULES = [
@@ -38,7 +38,8 @@ const RULES = [
 /** The linter's code for a filtering rule put in FORWARD instead of DOCKER-USER. */
 const CODE = 'swarm/not-docker-user';
 
-const node2 = labNode2();
+const extraNodes = labNodes();
+const node2 = extraNodes.find((n) => n.name === 'node2');
 let wb: Workbench | undefined;
 const timings: Record<string, number> = {};
 
@@ -90,7 +91,7 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
     const t0 = Date.now();
     wb = await Workbench.start({
       workspaceFiles: { 'docker-user.rules': RULES },
-      workspaceSettings: node2 ? { 'swarmnet.nodes': [node2] } : {},
+      workspaceSettings: extraNodes.length ? { 'swarmnet.nodes': extraNodes } : {},
     });
     timings.startMs = Date.now() - t0;
     console.log(`[e2e] code-server + chromium + workbench up in ${timings.startMs} ms (workbench load ${wb.timings.workbenchLoadMs} ms)`);
@@ -119,14 +120,14 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
       assert.ok(ms < 30_000, `first node row took ${ms} ms`);
     }));
 
-  it('02 the tree lists this machine and the lab node (≥ 2 nodes), both discovered', () =>
-    step('02-two-nodes', async (w) => {
-      assert.ok(node2, `${LAB_JSON} missing or without node2: run \`npm run lab\``);
-      await w.treeRow('node2').waitFor({ state: 'visible', timeout: 30_000 });
+  it('02 the tree lists the three nodes of the lab (this machine + node2, node3 over SSH), all discovered', () =>
+    step('02-three-nodes', async (w) => {
+      assert.ok(extraNodes.length >= 2, `${LAB_JSON} missing or without node2/node3: run \`npm run lab\``);
+      for (const n of extraNodes) await w.treeRow(String(n.name)).waitFor({ state: 'visible', timeout: 30_000 });
       const level1 = w.sidebar.locator('.monaco-list-row[aria-level="1"]');
-      assert.ok(await level1.count() >= 2, `node rows: ${await w.visibleRows()}`);
-      // discovery finished on both: their descriptions are no longer "discovering…" / errors
-      for (const name of ['this machine', 'node2']) {
+      assert.ok(await level1.count() >= 3, `node rows: ${await w.visibleRows()}`);
+      // discovery finished on all: their descriptions are no longer "discovering…" / errors
+      for (const name of ['this machine', ...extraNodes.map((n) => String(n.name))]) {
         const row = w.treeRow(name);
         const deadline = Date.now() + 60_000;
         let desc = '';
@@ -137,7 +138,7 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
           await w.page.waitForTimeout(300);
         }
         assert.doesNotMatch(desc, /^error|discovering|not connected|^$/i, `${name}: "${desc}"`);
-        // both are members of the lab's swarm (this machine the manager, node2 a worker)
+        // all are members of the lab's swarm (this machine the manager, the others workers)
         assert.match(desc, /manager|worker/i, `${name}: "${desc}"`);
       }
     }));
@@ -250,5 +251,28 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
       assert.ok(await frame.locator('#diagram *').count() > 0, 'the diagram section is empty');
       assert.match(await frame.locator('#diagram').innerText(), /this machine/, 'the diagram has no "this machine" column');
       assert.match(await w.activeTabTitle(), /^Trace /);
+    }));
+
+  it('08 a hop\'s rule in the trace opens the namespace\'s rule dump at that rule', () =>
+    step('08-hop-opens-rule', async (w) => {
+      const frame = w.webviewFrame();
+      const rule = frame.locator('#hops .hop .rule').first();
+      await rule.waitFor({ state: 'visible', timeout: 30_000 });
+      // "nat/PREROUTING #1: -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER  [373 pkts]  → jump DOCKER  (iptables-save -c (host):37)"
+      const shown = await rule.innerText();
+      const m = /^\S+ (?:#\d+|policy): (.*?)(?:  \[\d+ pkts\])?  → /.exec(shown);
+      assert.ok(m, `unexpected rule line: ${shown}`);
+      const ruleText = m[1].replace(/^\[\d+:\d+\] /, '');
+      await rule.click();
+      const deadline = Date.now() + 20_000;
+      let title = '';
+      while (Date.now() < deadline) {
+        title = await w.activeTabTitle().catch(() => '');
+        if (/\.rules/.test(title) && !/docker-user/.test(title)) break;
+        await w.page.waitForTimeout(300);
+      }
+      assert.match(title, /\.rules/, `no rule dump opened (active tab: ${title})`);
+      const text = await w.editorText();
+      assert.ok(text.includes(ruleText), `the dump in the editor does not show ${JSON.stringify(ruleText)} (visible: ${text.slice(0, 400)})`);
     }));
 });
