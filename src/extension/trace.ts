@@ -27,7 +27,8 @@ export class DumpDocuments implements vscode.TextDocumentContentProvider {
   private readonly texts = new Map<string, string>();
 
   uriFor(node: string, ns: string, source: string, text: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: DUMP_SCHEME, path: `/${encodeURIComponent(node)}/${encodeURIComponent(ns)}/${encodeURIComponent(source)}.rules` });
+    const seg = (x: string): string => x.replace(/[/\\]/g, '∕'); // one path segment each, shown as typed in the tab
+    const uri = vscode.Uri.from({ scheme: DUMP_SCHEME, path: `/${seg(node)}/${seg(ns)}/${seg(source)}.rules` });
     this.texts.set(uri.toString(), text);
     return uri;
   }
