@@ -36,7 +36,8 @@ step 'lint a proposed DOCKER-USER file (examples/docker-user.rules)'
 cli lint examples/docker-user.rules || true   # findings make it exit 1: that is the point of the example
 
 step 'trace: an external client to the published port 8080 on node1 (this kernel has no IPVS: the trace says where it stops)'
-cli trace --lab .lab/lab.json --from 203.0.113.7 --to 127.0.0.1:8080 || true
+NODE1_ADDR="$(node -p 'require("./.lab/lab.json").nodes[0].advertiseAddr')"
+cli trace --lab .lab/lab.json --from 203.0.113.7 --to "$NODE1_ADDR:8080" || true
 
 step 'trace: task of "echo" on node1 to a task of "web" on node3 across the overlay'
 cli trace --lab .lab/lab.json --from task:echo@node1 --to task:web@node3 --proto tcp --dport 80 || true
