@@ -276,6 +276,7 @@ export class RemoteShell {
           ch.close();
           return;
         }
+        ch.on('error', (e: Error) => this.destroy(`channel error: ${e.message}`));
         ch.on('data', (c: Buffer) => this.onData(c, false));
         ch.stderr.on('data', (c: Buffer) => this.onData(c, true));
         ch.on('exit', (code: number | null, signal?: string) => {
@@ -405,6 +406,8 @@ export class SshRunner implements CommandRunner {
   readonly description: string;
   private closed = false;
   private readonly shells: RemoteShell[] = [];
+  /** Runs whose exec channel the server refused (MaxSessions), waiting for a shell to be free. */
+  private readonly shellWaiters: ((s: RemoteShell) => void)[] = [];
   private shellsGivenUp = false;
   private readonly log: Logger;
   /** How runs went (for tests, logs and the bench). */
@@ -480,8 +483,47 @@ export class SshRunner implements CommandRunner {
     if (opts.signal?.aborted) return Promise.reject(new TransportError('cancelled', 'cancelled'));
     // Commands with stdin data keep their own channel (the shell's stdin is its command stream).
     const shell = opts.stdin === undefined ? this.claimShell() : undefined;
-    if (shell) return this.runOnShell(shell, argv, line, opts, Date.now() + timeoutMs, maxBytes);
-    return this.runExec(argv, line, opts, timeoutMs, maxBytes);
+    const deadline = Date.now() + timeoutMs;
+    if (shell) return this.runOnShell(shell, argv, line, opts, deadline, maxBytes);
+    return this.runExec(argv, line, opts, timeoutMs, maxBytes).catch(async (e: unknown) => {
+      // The server refused another session (sshd's MaxSessions, 10 by default, counts the shells too): wait
+      // for a shell instead of failing, as long as there is one.
+      if (!(e instanceof TransportError && e.kind === 'exec' && /Channel open failure/i.test(e.message)) || opts.stdin !== undefined) throw e;
+      if (!this.shells.some((x) => !x.isDead())) throw e;
+      const waited = await this.waitForShell(deadline, opts.signal);
+      if (!waited) throw e;
+      return this.runOnShell(waited, argv, line, opts, deadline, maxBytes);
+    });
+  }
+
+  private waitForShell(deadline: number, signal: AbortSignal | undefined): Promise<RemoteShell | undefined> {
+    return new Promise((resolve) => {
+      const waiter = (sh: RemoteShell): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', give);
+        resolve(sh);
+      };
+      const give = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', give);
+        const at = this.shellWaiters.indexOf(waiter);
+        if (at >= 0) this.shellWaiters.splice(at, 1);
+        resolve(undefined);
+      };
+      const timer = setTimeout(give, Math.max(1, deadline - Date.now()));
+      signal?.addEventListener('abort', give, { once: true });
+      this.shellWaiters.push(waiter);
+    });
+  }
+
+  /** A run is done with its shell: hand it to a waiting run (a new shell if it was dropped), else free it. */
+  private releaseShell(shell: RemoteShell): void {
+    shell.claimed = false;
+    if (this.shellWaiters.length === 0) return;
+    const next = this.claimShell();
+    const waiter = this.shellWaiters.shift();
+    if (next && waiter) waiter(next);
+    else if (waiter) this.shellWaiters.unshift(waiter);
   }
 
   /** The result checks shared by both ways: a lost connection, cancellation, `sudo -n` wanting a password. */
@@ -504,7 +546,7 @@ export class SshRunner implements CommandRunner {
         settled = true;
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
-        shell.claimed = false;
+        this.releaseShell(shell);
         if (opts.signal?.aborted) {
           reject(new TransportError('cancelled', 'cancelled'));
           return;
@@ -543,7 +585,7 @@ export class SshRunner implements CommandRunner {
           settled = true;
           clearTimeout(timer);
           opts.signal?.removeEventListener('abort', onAbort);
-          shell.claimed = false;
+          this.releaseShell(shell);
           this.runExec(argv, line, opts, Math.max(1, deadline - Date.now()), maxBytes).then(resolve, reject);
           return;
         }
