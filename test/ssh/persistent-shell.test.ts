@@ -50,7 +50,8 @@ before(async () => {
   chmodSync(dir, 0o755);
   key = makeKey(dir, 'id');
   // A wrapper that runs commands normally but gives `exec sh` (how the runner opens its shell) the treatment
-  // named in the mode file: 'nosh' (sh missing), 'hang' (swallows input, never answers), else a real shell.
+  // named in the mode file: 'nosh' (sh missing), 'hang' (swallows input, never answers), 'noisy' (rc files that
+  // print before the shell starts), else a real shell.
   const wrapper = join(dir, 'force.sh');
   writeFileSync(join(dir, 'mode'), 'normal\n');
   writeFileSync(
@@ -61,6 +62,7 @@ before(async () => {
       `  case "$(cat ${dir}/mode)" in`,
       '    nosh) echo "sh: 1: exec: sh: not found" >&2; exit 127 ;;',
       '    hang) exec cat >/dev/null ;;',
+      '    noisy) printf "Welcome to the node\\nno newline" ; printf "rc warning\\n" >&2 ;;',
       '  esac',
       'fi',
       'exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"',
@@ -320,7 +322,7 @@ test('sudo -n without NOPASSWD through the shell: the same clear sudo error', as
   assert.equal(plain.stats.shellRuns, 1);
 });
 
-test('no shell on the server (ForceCommand, sh missing, a shell that never answers): exec without a word, and no further attempts', async () => {
+test('no shell on the server (ForceCommand, sh missing, a shell that never answers): exec without a word, and no further attempts; a noisy login is skipped', async () => {
   const forced = await connect(restricted);
   const plain = await connect(restricted, { shell: 'off' });
   const [a, b] = await Promise.all([forced.run(['echo', 'hi']), plain.run(['echo', 'hi'])]);
@@ -339,6 +341,12 @@ test('no shell on the server (ForceCommand, sh missing, a shell that never answe
     assert.equal((await r.run(['echo', 'again'])).stdout, 'again\n');
     assert.deepEqual(r.stats, { shellRuns: 0, execRuns: 2, shellsOpened: 1 }, mode);
   }
+  writeFileSync(join(dir, 'mode'), 'noisy\n');
+  const logged: string[] = [];
+  const noisy = await connect(wrapped, { logger: { error: () => undefined, warn: () => undefined, info: () => undefined, debug: (m) => logged.push(m) } });
+  const clean = await noisy.run(['sh', '-c', 'echo out; echo err >&2']);
+  assert.deepEqual([clean.stdout, clean.stderr, noisy.stats.shellRuns], ['out\n', 'err\n', 1], 'what the login shell printed is not in the first command');
+  assert.ok(logged.some((m) => m.includes('Welcome to the node')), logged.join('\n'));
   writeFileSync(join(dir, 'mode'), 'normal\n');
   const ok = await connect(wrapped);
   assert.equal((await ok.run(['echo', 'shell'])).stdout, 'shell\n');

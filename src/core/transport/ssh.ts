@@ -290,14 +290,19 @@ export class RemoteShell {
         const nonce = randomBytes(16).toString('hex');
         const marker = Buffer.from(`${MARKER_PREFIX}${nonce}`);
         const preamble: Buffer[] = [];
-        this.out = new MarkerScanner(Buffer.concat([marker, Buffer.from(':')]), (b) => preamble.push(b));
-        this.err = new MarkerScanner(Buffer.concat([marker, Buffer.from('\n')]), (b) => preamble.push(b));
+        let preambleBytes = 0;
+        const keep = (b: Buffer): void => {
+          if (preambleBytes < 4096) preamble.push(Buffer.from(b.subarray(0, 4096 - preambleBytes)));
+          preambleBytes += b.length;
+        };
+        this.out = new MarkerScanner(Buffer.concat([marker, Buffer.from(':')]), keep);
+        this.err = new MarkerScanner(Buffer.concat([marker, Buffer.from('\n')]), keep);
         this.job = {
           stdout: () => undefined,
           stderr: () => undefined,
           done: (pid) => {
             this.pid = pid;
-            if (preamble.length) this.log.debug(`${this.label}: remote shell start printed ${JSON.stringify(Buffer.concat(preamble).toString('utf8').slice(0, 200))}`);
+            if (preambleBytes) this.log.debug(`${this.label}: the login shell printed ${preambleBytes} bytes before the remote shell started: ${JSON.stringify(Buffer.concat(preamble).toString('utf8').slice(0, 200))}`);
             this.state = 'idle';
             this.resolveReady(true);
           },
@@ -357,7 +362,7 @@ export class RemoteShell {
       const nl = out.rest.indexOf(10);
       if (nl >= 0) {
         const text = out.rest.subarray(0, nl).toString('latin1');
-        if (!/^\d{1,10}$/.test(text) || out.rest.length > nl + 1) {
+        if (!/^\d{1,10}$/.test(text)) {
           this.destroy(`garbled end marker ${JSON.stringify(out.rest.toString('latin1').slice(0, 40))}`);
           return;
         }
@@ -367,16 +372,16 @@ export class RemoteShell {
         return;
       }
     }
-    if (err.found && err.rest.length > 0) {
-      this.destroy(`unexpected stderr after the end marker: ${JSON.stringify(err.rest.toString('utf8').slice(0, 40))}`);
-      return;
-    }
     if (this.exitCode !== undefined && err.found) {
       const code = this.exitCode;
+      // Bytes after an end marker: something the command left running writes to the shell's output. The
+      // command's own result is complete, but that shell is not clean any more.
+      const stray = out.rest.length > String(code).length + 1 || err.rest.length > 0;
       this.job = undefined;
       this.out = undefined;
       this.err = undefined;
       if (this.state === 'busy') this.state = 'idle';
+      if (stray) this.destroy('output after the end marker (a background process of the command?)');
       job.done(code);
     }
   }
