@@ -44,8 +44,9 @@ const ESTABLISHED_LINE = '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN';
 // ------------------------------------------------------------------------------------------------ per-rule facts
 
 interface RuleFacts {
+  /** Conditions as canonical strings, sorted. */
   conds: string[];
-  condKey: string;
+  /** Conditions and target: equal keys are duplicate rules. */
   fullKey: string;
   /** --dport/--dports options (match/option indices: facts are shared by relocated copies) with parsed port sets. */
   dports: { module: string; mi: number; oi: number; set?: PortSet }[];
@@ -85,69 +86,169 @@ function optKey(o: RuleOption): string {
   return `${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`;
 }
 
-/** Line-independent facts of a rule (cached with the parse result; relocated copies share them). */
+/** JS `\s` (WhiteSpace and LineTerminator). */
+function isJsSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+const OP_WORDS = ['--append', '--insert', '--replace', '--delete'];
+
+/**
+ * Start of the command token (`-A`/`-I`/`-R`/`-D` or its long form) that ends, before trailing whitespace, at
+ * `chainStart` in `text`; -1 when there is none. Same as `/(--append|--insert|--replace|--delete|-[AIRD])\s*$/`
+ * on `text.slice(0, chainStart)`, without the copy.
+ */
+function opTokenBefore(text: string, chainStart: number): { start: number; end: number } | undefined {
+  let e = chainStart;
+  while (e > 0 && isJsSpace(text.charCodeAt(e - 1))) e--;
+  if (e >= 2 && text.charCodeAt(e - 2) === 45) {
+    const c = text.charCodeAt(e - 1);
+    if (c === 65 || c === 73 || c === 82 || c === 68) return { start: e - 2, end: e };
+  }
+  for (const w of OP_WORDS) if (e >= w.length && text.startsWith(w, e - w.length)) return { start: e - w.length, end: e };
+  return undefined;
+}
+
+/** `ESTABLISHED` is one of the comma-separated states (as `v.split(',').includes('ESTABLISHED')`). */
+function hasEstablished(v: string): boolean {
+  let at = v.indexOf('ESTABLISHED');
+  while (at >= 0) {
+    const end = at + 11;
+    if ((at === 0 || v.charCodeAt(at - 1) === 44) && (end === v.length || v.charCodeAt(end) === 44)) return true;
+    at = v.indexOf('ESTABLISHED', at + 1);
+  }
+  return false;
+}
+
+function addrScore(v: string): number {
+  const slash = v.lastIndexOf('/');
+  return 100 + (slash < 0 ? 32 : Number(v.slice(slash + 1)) || 0);
+}
+
+/**
+ * Line-independent facts of a rule (cached with the parse result; relocated copies share them).
+ * `conds` is in sorted (code unit) order, built without a sort: the base conditions have distinct one-letter
+ * prefixes (d: f: i: m: o: p: s:), so only the `m:` conditions need ordering among themselves.
+ */
 export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
-  const conds: string[] = [];
-  // the most selective condition, scored as it is built (addresses by prefix length, ports/sets/comments high)
+  // the most selective condition, scored as it is built (addresses by prefix length, ports/sets/comments high);
+  // ties go to the first one in rule order (p s d i o f, then the matches)
   let keyCond = '';
   let best = -1;
-  const push = (c: string, score: number): void => {
-    conds.push(c);
-    if (score > best) {
-      best = score;
-      keyCond = c;
-    }
-  };
-  const addrScore = (v: string): number => {
-    const slash = v.lastIndexOf('/');
-    return 100 + (slash < 0 ? 32 : Number(v.slice(slash + 1)) || 0);
-  };
+  let pC: string | undefined;
+  let sC: string | undefined;
+  let dC: string | undefined;
+  let iC: string | undefined;
+  let oC: string | undefined;
+  let fC: string | undefined;
   if (rule.protocol) {
     const pn = protoName(rule.protocol.value);
-    if (pn !== 'all') push(`p:${rule.protocol.negated ? '!' : ''}${pn}`, 10);
+    if (pn !== 'all') {
+      pC = rule.protocol.negated ? `p:!${pn}` : `p:${pn}`;
+      best = 10;
+      keyCond = pC;
+    }
   }
   if (rule.source) {
     const v = normalizeAddress(rule.source.value);
-    push(`s:${rule.source.negated ? '!' : ''}${v}`, addrScore(v));
+    sC = rule.source.negated ? `s:!${v}` : `s:${v}`;
+    const sc = addrScore(v);
+    if (sc > best) {
+      best = sc;
+      keyCond = sC;
+    }
   }
   if (rule.destination) {
     const v = normalizeAddress(rule.destination.value);
-    push(`d:${rule.destination.negated ? '!' : ''}${v}`, addrScore(v));
+    dC = rule.destination.negated ? `d:!${v}` : `d:${v}`;
+    const sc = addrScore(v);
+    if (sc > best) {
+      best = sc;
+      keyCond = dC;
+    }
   }
-  if (rule.inInterface) push(`i:${rule.inInterface.negated ? '!' : ''}${rule.inInterface.value}`, 50);
-  if (rule.outInterface) push(`o:${rule.outInterface.negated ? '!' : ''}${rule.outInterface.value}`, 50);
-  if (rule.fragment) push(`f:${rule.fragment.negated ? '!' : ''}`, 30);
+  if (rule.inInterface) {
+    iC = rule.inInterface.negated ? `i:!${rule.inInterface.value}` : `i:${rule.inInterface.value}`;
+    if (50 > best) {
+      best = 50;
+      keyCond = iC;
+    }
+  }
+  if (rule.outInterface) {
+    oC = rule.outInterface.negated ? `o:!${rule.outInterface.value}` : `o:${rule.outInterface.value}`;
+    if (50 > best) {
+      best = 50;
+      keyCond = oC;
+    }
+  }
+  if (rule.fragment) {
+    fC = rule.fragment.negated ? 'f:!' : 'f:';
+    if (30 > best) {
+      best = 30;
+      keyCond = fC;
+    }
+  }
   let stateful = false;
   const dports: RuleFacts['dports'] = [];
   let anyState = false;
   let established = false;
   let anyPort = false;
   let dockerSet = false;
-  for (let mi = 0; mi < rule.matches.length; mi++) {
-    const m = rule.matches[mi];
-    if (STATEFUL.has(m.module)) stateful = true;
-    if (m.options.length === 0) {
-      if (m.module !== 'comment' && !m.implicit && !BARE_PROTOCOL_MODULES.has(m.module)) push(`m:${m.module}`, 30);
+  // m: conditions, kept sorted by insertion
+  const mConds: string[] = [];
+  const matches = rule.matches;
+  for (let mi = 0; mi < matches.length; mi++) {
+    const m = matches[mi];
+    const module = m.module;
+    if (STATEFUL.has(module)) stateful = true;
+    const options = m.options;
+    if (options.length === 0) {
+      if (module !== 'comment' && !m.implicit && !BARE_PROTOCOL_MODULES.has(module)) {
+        const c = `m:${module}`;
+        insertSorted(mConds, c);
+        if (30 > best) {
+          best = 30;
+          keyCond = c;
+        }
+      }
       continue;
     }
-    for (let oi = 0; oi < m.options.length; oi++) {
-      const o = m.options[oi];
+    for (let oi = 0; oi < options.length; oi++) {
+      const o = options[oi];
       const name = o.name;
-      if (name === 'dport' || name === 'dports') dports.push({ module: m.module, mi, oi, set: parsePorts(o.args[0] ?? '') });
-      if (name === 'ctstate' || name === 'state') {
+      const a0 = o.args.length > 0 ? o.args[0] : '';
+      if (name === 'dport' || name === 'dports') dports.push({ module, mi, oi, set: parsePorts(a0) });
+      else if (name === 'ctstate' || name === 'state') {
         anyState = true;
-        if (!o.negated && (o.args[0] ?? '').split(',').includes('ESTABLISHED')) established = true;
-      }
+        if (!o.negated && hasEstablished(a0)) established = true;
+      } else if (name === 'match-set' && a0.startsWith('docker-')) dockerSet = true;
       if (PORT_OPTS.has(name) || name === 'sport' || name === 'sports') anyPort = true;
-      if (name === 'match-set' && (o.args[0] ?? '').startsWith('docker-')) dockerSet = true;
-      if (m.module === 'comment') continue;
-      push(`m:${m.module}:${optKey(o)}`, SELECTIVE_OPTS.has(name) ? 120 : 30);
+      if (module === 'comment') continue;
+      const c = `m:${module}:${optKey(o)}`;
+      insertSorted(mConds, c);
+      const sc = SELECTIVE_OPTS.has(name) ? 120 : 30;
+      if (sc > best) {
+        best = sc;
+        keyCond = c;
+      }
     }
   }
-  conds.sort();
-  const condKey = conds.join('\u0001');
+  // sorted: d: f: i: m:… o: p: s:
+  const conds: string[] = [];
+  if (dC !== undefined) conds.push(dC);
+  if (fC !== undefined) conds.push(fC);
+  if (iC !== undefined) conds.push(iC);
+  for (const c of mConds) conds.push(c);
+  if (oC !== undefined) conds.push(oC);
+  if (pC !== undefined) conds.push(pC);
+  if (sC !== undefined) conds.push(sC);
   const t = rule.target;
-  const targetKey = t ? `${t.goto ? 'g' : 'j'}:${t.name} ${t.options.map(optKey).join(' ')}` : '';
+  let targetKey = '';
+  if (t) {
+    let to = '';
+    for (let k = 0; k < t.options.length; k++) to = k === 0 ? optKey(t.options[k]) : `${to} ${optKey(t.options[k])}`;
+    targetKey = `${t.goto ? 'g' : 'j'}:${t.name} ${to}`;
+  }
   const terminal = !!t && (t.goto || TERMINAL.has(t.name));
   // command token: the token right before the chain name
   const text = rule.text;
@@ -156,23 +257,40 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   let prefix = '';
   const chainStart = res.chainSpan && res.chainSpan.line === rule.line ? res.chainSpan.start : -1;
   if (chainStart > 0) {
-    const m = /(--append|--insert|--replace|--delete|-[AIRD])\s*$/.exec(text.slice(0, chainStart));
-    if (m) {
-      opStart = m.index;
-      opEnd = m.index + m[1].length;
+    const op = opTokenBefore(text, chainStart);
+    if (op) {
+      opStart = op.start;
+      opEnd = op.end;
       prefix = text.slice(0, opStart);
     }
   }
   const inI = rule.inInterface;
   const outI = rule.outInterface;
-  const dockerLike = (t !== undefined && t.name.startsWith('DOCKER')) || (inI !== undefined && DOCKER_IFACE.test(inI.value)) || (outI !== undefined && DOCKER_IFACE.test(outI.value)) || dockerSet;
+  const inDocker = inI !== undefined && DOCKER_IFACE.test(inI.value);
+  const outDocker = outI !== undefined && DOCKER_IFACE.test(outI.value);
+  const dockerLike = (t !== undefined && t.name.startsWith('DOCKER')) || inDocker || outDocker || dockerSet;
+  // one flat key string (hashed once by the duplicate map)
+  conds.push(`\u0002${targetKey}`);
+  const fullKey = conds.join('\u0001');
+  conds.pop();
   return {
-    conds, condKey, fullKey: `${condKey}\u0002${targetKey}`, dports, anyState, established, anyPort, keyCond, condSet: undefined,
+    conds, fullKey, dports, anyState, established, anyPort, keyCond, condSet: undefined,
     dockerOwned: isDockerOwnedChain(rule.chain), dockerLike,
     dstCidr: rule.destination ? parseCidr(rule.destination.value) : undefined,
-    egress: !!((inI && !inI.negated && DOCKER_IFACE.test(inI.value)) || (outI && !outI.negated && !DOCKER_IFACE.test(outI.value))),
+    egress: !!((inI && !inI.negated && inDocker) || (outI && !outI.negated && !outDocker)),
     terminal, stateful, prefix, opStart, opEnd, command: res.format === 'command',
   };
+}
+
+/** Inserts into a sorted (code unit order, like Array.prototype.sort) short list. */
+function insertSorted(list: string[], c: string): void {
+  let k = list.length;
+  list.push(c);
+  while (k > 0 && list[k - 1] > c) {
+    list[k] = list[k - 1];
+    k--;
+  }
+  list[k] = c;
 }
 
 const BARE_PROTOCOL_MODULES = new Set(['tcp', 'udp', 'sctp', 'udplite', 'dccp', 'icmp']);
