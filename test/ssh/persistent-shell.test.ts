@@ -242,6 +242,15 @@ test('the shell killed on the server mid-command → a clear connect error at on
   assert.notEqual(r.shellPids[0], pid);
 });
 
+test('the connection lost while a run waits for the shell to start → a typed connect error naming the node, no raw ssh2 error', async () => {
+  const r = await connect(sshd);
+  const pending = r.run(['echo', 'never']);
+  for (const p of sshd.sessionPids()) process.kill(p, 'SIGKILL');
+  await assert.rejects(pending, (e: unknown) => e instanceof TransportError && e.kind === 'connect' && e.message.includes(`127.0.0.1:${sshd.port}`));
+  await until('the runner to notice', () => r.isClosed);
+  await assert.rejects(r.run(['true']), (e: unknown) => e instanceof TransportError && e.kind === 'connect');
+});
+
 test('output after a command returned (a background child) never reaches the next command: that shell is replaced', async () => {
   const r = await connect(sshd);
   const bg = await r.run(['sh', '-c', '(sleep 0.3; echo late; echo late-err >&2) & echo now']);

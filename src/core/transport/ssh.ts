@@ -454,7 +454,7 @@ export class SshRunner implements CommandRunner {
 
   private openShell(): RemoteShell {
     this.stats.shellsOpened++;
-    const s = new RemoteShell(this.client, this.opts.shellReadyTimeoutMs ?? 10_000, this.log, this.description, (gone) => {
+    const s = new RemoteShell(this.client, this.opts.shellReadyTimeoutMs ?? 5000, this.log, this.description, (gone) => {
       const at = this.shells.indexOf(gone);
       if (at >= 0) this.shells.splice(at, 1);
       if (gone.unsupported && !this.shellsGivenUp && !this.closed) {
@@ -620,8 +620,12 @@ export class SshRunner implements CommandRunner {
         reject(new TransportError('cancelled', 'cancelled'));
         return;
       }
+      if (this.closed) {
+        reject(new TransportError(`${this.description}: connection lost while running ${argv[0]}`, 'connect'));
+        return;
+      }
       this.stats.execRuns++;
-      this.client.exec(line, (err, stream: ClientChannel) => {
+      const onChannel = (err: Error | undefined, stream: ClientChannel): void => {
         if (err) {
           reject(new TransportError(`${this.description}: exec failed: ${err.message}`, 'exec'));
           return;
@@ -684,7 +688,14 @@ export class SshRunner implements CommandRunner {
         stream.on('close', () => setTimeout(settle, gotExit ? 0 : 20));
         if (opts.stdin !== undefined) stream.end(opts.stdin);
         else stream.end();
-      });
+      };
+      try {
+        this.client.exec(line, onChannel);
+      } catch (e) {
+        // ssh2 throws (e.g. "Not connected") when the connection went away a moment ago.
+        const msg = e instanceof Error ? e.message : String(e);
+        reject(new TransportError(`${this.description}: cannot run ${argv[0]}: ${msg}`, this.closed || /not connected/i.test(msg) ? 'connect' : 'exec'));
+      }
     });
   }
 
