@@ -192,8 +192,11 @@ function isSpace(c: number): boolean {
  */
 const TOK_POOL: Tok[] = [];
 
-function pushTok(toks: Tok[], text: string, start: number, end: number, quoted: boolean, op: boolean): void {
-  const k = toks.length;
+/** The token list of the current line (one array, reused; `length` is the line's token count). */
+const TOKS: Tok[] = [];
+const TOKENIZED: { toks: Tok[]; unterminated?: number } = { toks: TOKS, unterminated: undefined };
+
+function pushTok(toks: Tok[], k: number, text: string, start: number, end: number, quoted: boolean, op: boolean): void {
   let t = TOK_POOL[k];
   if (t === undefined) {
     t = { text, start, end, quoted, op };
@@ -205,7 +208,8 @@ function pushTok(toks: Tok[], text: string, start: number, end: number, quoted: 
     t.quoted = quoted;
     t.op = op;
   }
-  toks.push(t);
+  // index writes (not push, not length = 0): the array keeps its capacity from line to line
+  toks[k] = t;
 }
 
 /**
@@ -213,7 +217,8 @@ function pushTok(toks: Tok[], text: string, start: number, end: number, quoted: 
  * The tokens are pooled objects, valid until the next call.
  */
 function tokenize(s: string, shellOps: boolean): { toks: Tok[]; unterminated?: number } {
-  const toks: Tok[] = [];
+  const toks = TOKS;
+  let count = 0;
   const n = s.length;
   let i = 0;
   let unterminated: number | undefined;
@@ -229,7 +234,7 @@ function tokenize(s: string, shellOps: boolean): { toks: Tok[]; unterminated?: n
       // ; & | > <  (and their doubles)
       let j = i + 1;
       if (j < n && (s.charCodeAt(j) === c || (c === 62 && s.charCodeAt(j) === 38))) j++;
-      pushTok(toks, s.slice(i, j), start, j, false, true);
+      pushTok(toks, count++, s.slice(i, j), start, j, false, true);
       i = j;
       continue;
     }
@@ -294,9 +299,11 @@ function tokenize(s: string, shellOps: boolean): { toks: Tok[]; unterminated?: n
       i++;
     }
     text = text === '' ? s.slice(plainStart, i) : text + s.slice(plainStart, i);
-    pushTok(toks, text, start, i, quoted, false);
+    pushTok(toks, count++, text, start, i, quoted, false);
   }
-  return { toks, unterminated };
+  if (toks.length !== count) toks.length = count;
+  TOKENIZED.unterminated = unterminated;
+  return TOKENIZED;
 }
 
 // ------------------------------------------------------------------------------------------------ line state

@@ -98,16 +98,19 @@ const OP_WORDS = ['--append', '--insert', '--replace', '--delete'];
  * `chainStart` in `text`; -1 when there is none. Same as `/(--append|--insert|--replace|--delete|-[AIRD])\s*$/`
  * on `text.slice(0, chainStart)`, without the copy.
  */
-function opTokenBefore(text: string, chainStart: number): { start: number; end: number } | undefined {
+function opTokenBefore(text: string, chainStart: number): number {
   let e = chainStart;
   while (e > 0 && isJsSpace(text.charCodeAt(e - 1))) e--;
+  opTokenEnd = e;
   if (e >= 2 && text.charCodeAt(e - 2) === 45) {
     const c = text.charCodeAt(e - 1);
-    if (c === 65 || c === 73 || c === 82 || c === 68) return { start: e - 2, end: e };
+    if (c === 65 || c === 73 || c === 82 || c === 68) return e - 2;
   }
-  for (const w of OP_WORDS) if (e >= w.length && text.startsWith(w, e - w.length)) return { start: e - w.length, end: e };
-  return undefined;
+  for (const w of OP_WORDS) if (e >= w.length && text.startsWith(w, e - w.length)) return e - w.length;
+  return -1;
 }
+/** End of the token found by the last opTokenBefore call. */
+let opTokenEnd = -1;
 
 /** `ESTABLISHED` is one of the comma-separated states (as `v.split(',').includes('ESTABLISHED')`). */
 function hasEstablished(v: string): boolean {
@@ -189,13 +192,14 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
     }
   }
   let stateful = false;
-  const dports: RuleFacts['dports'] = [];
+  let dports: RuleFacts['dports'] | undefined;
   let anyState = false;
   let established = false;
   let anyPort = false;
   let dockerSet = false;
-  // m: conditions, kept sorted by insertion
-  const mConds: string[] = [];
+  // m: conditions, kept sorted by insertion (in a scratch array: the final list is allocated at its exact size)
+  const mConds = M_CONDS;
+  let mn = 0;
   const matches = rule.matches;
   for (let mi = 0; mi < matches.length; mi++) {
     const m = matches[mi];
@@ -205,7 +209,7 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
     if (options.length === 0) {
       if (module !== 'comment' && !m.implicit && !BARE_PROTOCOL_MODULES.has(module)) {
         const c = `m:${module}`;
-        insertSorted(mConds, c);
+        insertSorted(mConds, mn++, c);
         if (30 > best) {
           best = 30;
           keyCond = c;
@@ -217,7 +221,11 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
       const o = options[oi];
       const name = o.name;
       const a0 = o.args.length > 0 ? o.args[0] : '';
-      if (name === 'dport' || name === 'dports') dports.push({ module, mi, oi, set: parsePorts(a0) });
+      if (name === 'dport' || name === 'dports') {
+        const d = { module, mi, oi, set: parsePorts(a0) };
+        if (dports) dports.push(d);
+        else dports = [d];
+      }
       else if (name === 'ctstate' || name === 'state') {
         anyState = true;
         if (!o.negated && hasEstablished(a0)) established = true;
@@ -225,7 +233,7 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
       if (PORT_OPTS.has(name) || name === 'sport' || name === 'sports') anyPort = true;
       if (module === 'comment') continue;
       const c = `m:${module}:${optKey(o)}`;
-      insertSorted(mConds, c);
+      insertSorted(mConds, mn++, c);
       const sc = SELECTIVE_OPTS.has(name) ? 120 : 30;
       if (sc > best) {
         best = sc;
@@ -234,14 +242,16 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
     }
   }
   // sorted: d: f: i: m:… o: p: s:
-  const conds: string[] = [];
-  if (dC !== undefined) conds.push(dC);
-  if (fC !== undefined) conds.push(fC);
-  if (iC !== undefined) conds.push(iC);
-  for (const c of mConds) conds.push(c);
-  if (oC !== undefined) conds.push(oC);
-  if (pC !== undefined) conds.push(pC);
-  if (sC !== undefined) conds.push(sC);
+  const nc = mn + (dC !== undefined ? 1 : 0) + (fC !== undefined ? 1 : 0) + (iC !== undefined ? 1 : 0) + (oC !== undefined ? 1 : 0) + (pC !== undefined ? 1 : 0) + (sC !== undefined ? 1 : 0);
+  const conds = new Array<string>(nc);
+  let k = 0;
+  if (dC !== undefined) conds[k++] = dC;
+  if (fC !== undefined) conds[k++] = fC;
+  if (iC !== undefined) conds[k++] = iC;
+  for (let q = 0; q < mn; q++) conds[k++] = mConds[q];
+  if (oC !== undefined) conds[k++] = oC;
+  if (pC !== undefined) conds[k++] = pC;
+  if (sC !== undefined) conds[k++] = sC;
   const t = rule.target;
   let targetKey = '';
   if (t) {
@@ -257,10 +267,10 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   let prefix = '';
   const chainStart = res.chainSpan && res.chainSpan.line === rule.line ? res.chainSpan.start : -1;
   if (chainStart > 0) {
-    const op = opTokenBefore(text, chainStart);
-    if (op) {
-      opStart = op.start;
-      opEnd = op.end;
+    const at = opTokenBefore(text, chainStart);
+    if (at >= 0) {
+      opStart = at;
+      opEnd = opTokenEnd;
       prefix = text.slice(0, opStart);
     }
   }
@@ -269,12 +279,14 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   const inDocker = inI !== undefined && DOCKER_IFACE.test(inI.value);
   const outDocker = outI !== undefined && DOCKER_IFACE.test(outI.value);
   const dockerLike = (t !== undefined && t.name.startsWith('DOCKER')) || inDocker || outDocker || dockerSet;
-  // one flat key string (hashed once by the duplicate map)
-  conds.push(`\u0002${targetKey}`);
-  const fullKey = conds.join('\u0001');
-  conds.pop();
+  // one flat key string (hashed once by the duplicate map), joined from a scratch array
+  const parts = KEY_PARTS;
+  for (let q = 0; q < nc; q++) parts[q] = conds[q];
+  parts[nc] = `\u0002${targetKey}`;
+  if (parts.length !== nc + 1) parts.length = nc + 1;
+  const fullKey = parts.join('\u0001');
   return {
-    conds, fullKey, dports, anyState, established, anyPort, keyCond, condSet: undefined,
+    conds, fullKey, dports: dports ?? NO_DPORTS, anyState, established, anyPort, keyCond, condSet: undefined,
     dockerOwned: isDockerOwnedChain(rule.chain), dockerLike,
     dstCidr: rule.destination ? parseCidr(rule.destination.value) : undefined,
     egress: !!((inI && !inI.negated && inDocker) || (outI && !outI.negated && !outDocker)),
@@ -282,10 +294,14 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   };
 }
 
-/** Inserts into a sorted (code unit order, like Array.prototype.sort) short list. */
-function insertSorted(list: string[], c: string): void {
-  let k = list.length;
-  list.push(c);
+const M_CONDS: string[] = [];
+const KEY_PARTS: string[] = [];
+/** Shared by every rule without --dport/--dports (never mutated). */
+const NO_DPORTS: RuleFacts['dports'] = [];
+
+/** Inserts `c` into the sorted (code unit order, like Array.prototype.sort) first `n` entries of `list`. */
+function insertSorted(list: string[], n: number, c: string): void {
+  let k = n;
   while (k > 0 && list[k - 1] > c) {
     list[k] = list[k - 1];
     k--;
