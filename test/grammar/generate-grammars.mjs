@@ -1006,12 +1006,94 @@ function iproute() {
   });
 }
 
+// ---- speed: one scope per capture ----------------------------------------------------------------------------
+/** [open, close] indices of the capturing groups of a regex, in group-number order. */
+function groupSpans(re) {
+  const spans = [];
+  const open = [];
+  let inClass = false;
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') {
+      if (re[i + 1] === '?') open.push(-1);
+      else {
+        spans.push([i, -1]);
+        open.push(spans.length - 1);
+      }
+    } else if (c === ')') {
+      const k = open.pop();
+      if (k !== undefined && k >= 0) spans[k][1] = i;
+    }
+  }
+  return spans;
+}
+
+/**
+ * vscode-textmate pushes a name of several scopes ("constant.other.address constant.numeric.address") by splitting
+ * it on every match (fresh strings, hashed again in its scope and theme caches): a nested group per scope gives the
+ * same tokens with the same scopes for less work. A rule name of several scopes keeps its first scope and wraps the
+ * match in groups for the others. Captures with sub-patterns keep their name. No grammar uses back-references, so
+ * renumbering groups is safe (checked here).
+ */
+function nestScopes(rule) {
+  if (/\\[1-9]|\\k</.test(rule.match)) throw new Error(`back-reference in ${rule.match}`);
+  let re = rule.match;
+  let caps = rule.captures ?? {};
+  if (rule.name && rule.name.includes(' ')) {
+    const [first, ...rest] = rule.name.split(' ');
+    re = `${'('.repeat(rest.length)}${re}${')'.repeat(rest.length)}`;
+    const shifted = {};
+    rest.forEach((n, j) => (shifted[j + 1] = { name: n }));
+    for (const [k, v] of Object.entries(caps)) shifted[Number(k) + rest.length] = v;
+    caps = shifted;
+    rule.name = first;
+  }
+  for (;;) {
+    const multi = Object.entries(caps).filter(([k, v]) => Number(k) > 0 && v.name?.includes(' ') && !v.patterns).map(([k]) => Number(k));
+    if (multi.length === 0) break;
+    const n = Math.min(...multi);
+    const parts = caps[n].name.split(' ');
+    const extra = parts.length - 1;
+    const [o, c] = groupSpans(re)[n - 1];
+    re = `${re.slice(0, o)}${'('.repeat(extra)}${re.slice(o, c + 1)}${')'.repeat(extra)}${re.slice(c + 1)}`;
+    const next = {};
+    for (const [k, v] of Object.entries(caps)) {
+      const i = Number(k);
+      if (i < n) next[i] = v;
+      else if (i > n) next[i + extra] = v;
+    }
+    parts.forEach((p, j) => (next[n + j] = j === extra ? { ...caps[n], name: p } : { name: p }));
+    caps = next;
+  }
+  rule.match = re;
+  if (Object.keys(caps).length) rule.captures = caps;
+}
+
+/** Applies nestScopes to every match rule of a grammar (patterns, repository, capture sub-patterns). */
+function nestAll(node) {
+  if (Array.isArray(node)) node.forEach(nestAll);
+  else if (node && typeof node === 'object') {
+    if (typeof node.match === 'string') nestScopes(node);
+    for (const v of Object.values(node)) nestAll(v);
+  }
+  return node;
+}
+
 const grammars = {
-  'iptables.tmLanguage.json': iptables(),
-  'iptables-list.tmLanguage.json': iptablesList(),
-  'ipvsadm.tmLanguage.json': ipvsadm(),
-  'bridge-fdb.tmLanguage.json': bridgeFdb(),
-  'iproute.tmLanguage.json': iproute(),
+  'iptables.tmLanguage.json': nestAll(iptables()),
+  'iptables-list.tmLanguage.json': nestAll(iptablesList()),
+  'ipvsadm.tmLanguage.json': nestAll(ipvsadm()),
+  'bridge-fdb.tmLanguage.json': nestAll(bridgeFdb()),
+  'iproute.tmLanguage.json': nestAll(iproute()),
 };
 
 const check = process.argv.includes('--check');
