@@ -204,3 +204,21 @@ test('unknown interface with a near miss on the node: the quick fix names the no
   // nothing close: no guess
   assert.deepEqual(only(text.replace('eht0', 'wlan0'), 'node/unknown-interface', NODE_A).fixes, []);
 });
+
+test('incremental linter: after many different documents (its string-id table is restarted) it still reports what a cold lint does', () => {
+  const linter = new Linter(NODE_A);
+  const strip = (ds: LintDiagnostic[]): string => JSON.stringify(ds);
+  // each 300-rule document brings ~2,000 new condition/key strings: the table restarts after a few dozen
+  for (let seed = 1; seed <= 45; seed++) {
+    const text = makeRules(300, 1000 + seed);
+    const warm = linter.lint(text);
+    if (seed % 5 === 0 || seed > 38) assert.equal(strip(warm.diagnostics), strip(lintRules(text, NODE_A).diagnostics), `document ${seed}`);
+    // a one-line edit in between (a duplicate of an earlier rule) is found by the warm linter too
+    const lines = text.split('\n');
+    lines.splice(200, 0, lines[20]);
+    const edited = lines.join('\n');
+    const e = linter.lint(edited);
+    assert.ok(e.diagnostics.some((d) => d.code === 'rules/duplicate' && d.span.line === 200), `document ${seed}: duplicate of line 21 not reported`);
+    if (seed % 9 === 0) assert.equal(strip(e.diagnostics), strip(lintRules(edited, NODE_A).diagnostics), `edited document ${seed}`);
+  }
+});

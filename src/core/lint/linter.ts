@@ -44,20 +44,20 @@ const ESTABLISHED_LINE = '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN';
 // ------------------------------------------------------------------------------------------------ per-rule facts
 
 interface RuleFacts {
-  /** Conditions as canonical strings, sorted. */
-  conds: string[];
-  /** Conditions and target: equal keys are duplicate rules. */
-  fullKey: string;
+  /** Ids (Interner) of the conditions' canonical strings, in the strings' sorted order. */
+  conds: number[];
+  /** Id of the conditions + target key: equal ids are duplicate rules. */
+  fullKey: number;
   /** --dport/--dports options (match/option indices: facts are shared by relocated copies) with parsed port sets. */
   dports: { module: string; mi: number; oi: number; set?: PortSet }[];
   anyState: boolean;
   established: boolean;
   /** Has a port condition (dport/dports/ports/ctorigdstport/sport/sports). */
   anyPort: boolean;
-  /** The most selective condition: a shadowing rule is indexed under it. */
-  keyCond: string;
+  /** Id of the most selective condition: a shadowing rule is indexed under it. */
+  keyCond: number;
   /** Built on first use (only rules that have shadowing candidates need it). */
-  condSet: Set<string> | undefined;
+  condSet: Set<number> | undefined;
   /** The chain is one Docker owns (DOCKER, DOCKER-ISOLATION-*, ...). */
   dockerOwned: boolean;
   /** Looks like a rule Docker generates (DOCKER* targets, docker bridges, docker ipsets). */
@@ -133,7 +133,7 @@ function addrScore(v: string): number {
  * `conds` is in sorted (code unit) order, built without a sort: the base conditions have distinct one-letter
  * prefixes (d: f: i: m: o: p: s:), so only the `m:` conditions need ordering among themselves.
  */
-export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
+export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFacts {
   // the most selective condition, scored as it is built (addresses by prefix length, ports/sets/comments high);
   // ties go to the first one in rule order (p s d i o f, then the matches)
   let keyCond = '';
@@ -243,7 +243,7 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   }
   // sorted: d: f: i: m:… o: p: s:
   const nc = mn + (dC !== undefined ? 1 : 0) + (fC !== undefined ? 1 : 0) + (iC !== undefined ? 1 : 0) + (oC !== undefined ? 1 : 0) + (pC !== undefined ? 1 : 0) + (sC !== undefined ? 1 : 0);
-  const conds = new Array<string>(nc);
+  const conds = KEY_PARTS;
   let k = 0;
   if (dC !== undefined) conds[k++] = dC;
   if (fC !== undefined) conds[k++] = fC;
@@ -279,14 +279,14 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   const inDocker = inI !== undefined && DOCKER_IFACE.test(inI.value);
   const outDocker = outI !== undefined && DOCKER_IFACE.test(outI.value);
   const dockerLike = (t !== undefined && t.name.startsWith('DOCKER')) || inDocker || outDocker || dockerSet;
-  // one flat key string (hashed once by the duplicate map), joined from a scratch array
-  const parts = KEY_PARTS;
-  for (let q = 0; q < nc; q++) parts[q] = conds[q];
-  parts[nc] = `\u0002${targetKey}`;
-  if (parts.length !== nc + 1) parts.length = nc + 1;
-  const fullKey = parts.join('\u0001');
+  // the conditions and the whole key as ids: the per-pass checks index arrays instead of hashing strings
+  const condIds = new Array<number>(nc);
+  for (let q = 0; q < nc; q++) condIds[q] = ids.id(conds[q]);
+  conds[nc] = `\u0002${targetKey}`;
+  if (conds.length !== nc + 1) conds.length = nc + 1;
+  const fullKey = ids.id(conds.join('\u0001'));
   return {
-    conds, fullKey, dports: dports ?? NO_DPORTS, anyState, established, anyPort, keyCond, condSet: undefined,
+    conds: condIds, fullKey, dports: dports ?? NO_DPORTS, anyState, established, anyPort, keyCond: nc === 0 ? -1 : ids.id(keyCond), condSet: undefined,
     dockerOwned: isDockerOwnedChain(rule.chain), dockerLike,
     dstCidr: rule.destination ? parseCidr(rule.destination.value) : undefined,
     egress: !!((inI && !inI.negated && inDocker) || (outI && !outI.negated && !outDocker)),
@@ -295,7 +295,27 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
 }
 
 const M_CONDS: string[] = [];
+/** The sorted condition strings of the rule being described, then its key parts. */
 const KEY_PARTS: string[] = [];
+
+/**
+ * Dense ids for condition and key strings (one table per Linter: ids stay valid for the cached facts). The
+ * whole-ruleset checks then index arrays by id; only a new string is hashed, once.
+ */
+export class Interner {
+  private map = new Map<string, number>();
+  id(s: string): number {
+    let v = this.map.get(s);
+    if (v === undefined) {
+      v = this.map.size;
+      this.map.set(s, v);
+    }
+    return v;
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
 /** Shared by every rule without --dport/--dports (never mutated). */
 const NO_DPORTS: RuleFacts['dports'] = [];
 
@@ -501,6 +521,44 @@ interface Pass {
   published: PublishedPort[];
   docLinesCache?: string[];
   doc?: DocRule[];
+  ids: Interner;
+  scratch: ChainScratch;
+}
+
+interface Cand {
+  rule: Rule;
+  f: RuleFacts;
+}
+
+/**
+ * Per-chain tables of checkChains, indexed by string id and valid where the stamp array holds the chain's stamp
+ * (no clearing between chains or runs): the first rule of each full key, the shadowing candidates of each condition.
+ */
+interface ChainScratch {
+  stamp: number;
+  seenStamp: Int32Array;
+  seenRule: (Rule | undefined)[];
+  condStamp: Int32Array;
+  condList: (Cand[] | undefined)[];
+}
+
+function newChainScratch(): ChainScratch {
+  return { stamp: 0, seenStamp: new Int32Array(0), seenRule: [], condStamp: new Int32Array(0), condList: [] };
+}
+
+function sizeScratch(s: ChainScratch, n: number): void {
+  if (s.seenStamp.length >= n) return;
+  const cap = Math.max(n, s.seenStamp.length * 2, 1024);
+  const grow = (a: Int32Array): Int32Array => {
+    const b = new Int32Array(cap);
+    b.set(a);
+    return b;
+  };
+  s.seenStamp = grow(s.seenStamp);
+  s.condStamp = grow(s.condStamp);
+  // filled (not length-extended): the arrays stay packed, never sparse dictionaries
+  while (s.seenRule.length < cap) s.seenRule.push(undefined);
+  while (s.condList.length < cap) s.condList.push(undefined);
 }
 
 interface CacheEntry {
@@ -535,6 +593,9 @@ export class Linter {
     return c;
   }
   private baseFacts = new Map<Rule, RuleFacts>();
+  /** Ids of condition/key strings of the cached facts (reset with them when it outgrows the document). */
+  private ids = new Interner();
+  private scratch = newChainScratch();
   private pc: PreparedContext = prepareContext(undefined);
   private ruleByLine: (Rule | undefined)[] = [];
 
@@ -544,8 +605,12 @@ export class Linter {
 
   setContext(ctx: LintContext | undefined): void {
     this.pc = prepareContext(ctx);
+    this.computeBaseFacts();
+  }
+
+  private computeBaseFacts(): void {
     this.baseFacts = new Map();
-    for (const r of this.pc.base) if (r.rule) this.baseFacts.set(r.rule, computeFacts(r.rule, r));
+    for (const r of this.pc.base) if (r.rule) this.baseFacts.set(r.rule, computeFacts(r.rule, r, this.ids));
   }
 
   /** The rule that starts (or continues) on a 0-based line in the last linted text. */
@@ -558,6 +623,13 @@ export class Linter {
     const budget = options?.budgetMs;
     const state: LineState = newLineState(options?.defaultTable ?? 'filter');
     const gen = ++this.gen;
+    if (this.ids.size > 4 * this.factsByRule.size + 20_000) {
+      // ids of strings no longer in the document pile up while typing: start the table (and the facts) afresh
+      this.ids = new Interner();
+      this.factsByRule = new Map();
+      this.computeBaseFacts();
+    }
+    const ids = this.ids;
     const facts = this.factsByRule;
     const results: LineResult[] = [];
     const diags: LintDiagnostic[] = [];
@@ -585,7 +657,7 @@ export class Linter {
       results.push(res);
       const rule = res.rule;
       if (rule) {
-        if (!facts.has(rule)) facts.set(rule, computeFacts(rule, res));
+        if (!facts.has(rule)) facts.set(rule, computeFacts(rule, res, ids));
         this.ruleByLine[ll.line] = rule;
         if (ll.segments) for (const sg of ll.segments) this.ruleByLine[sg.line] = rule;
       }
@@ -679,7 +751,7 @@ export class Linter {
       all = [...this.pc.base, ...results];
     }
     const ruleset = assembleRuleset(all);
-    const pass: Pass = { text, results, facts, ruleset, kind, command, diags, pc: this.pc, baseRules, published: [] };
+    const pass: Pass = { text, results, facts, ruleset, kind, command, diags, pc: this.pc, baseRules, published: [], ids, scratch: this.scratch };
     pass.published = publishedPorts(pass);
 
     // the parser's own (syntax) diagnostics, for this document only
@@ -946,9 +1018,11 @@ function checkChains(p: Pass): void {
   for (const table of p.ruleset.tables.values()) {
     for (const chain of table.chains.values()) {
       if (chain.rules.length === 0) continue;
-      const byCond = new Map<string, { rule: Rule; f: RuleFacts }[]>();
+      const sc = p.scratch;
+      sizeScratch(sc, p.ids.size);
+      const stamp = ++sc.stamp;
+      const { seenStamp, seenRule, condStamp, condList } = sc;
       let shadowerCount = 0;
-      const seen = new Map<string, Rule>();
       let uncond: Rule | undefined;
       for (const rule of chain.rules) {
         const f = p.facts.get(rule);
@@ -966,14 +1040,18 @@ function checkChains(p: Pass): void {
           }
           continue;
         }
-        const dup = seen.get(f.fullKey);
-        if (!dup) seen.set(f.fullKey, rule);
+        const fk = f.fullKey;
+        const dup = seenStamp[fk] === stamp ? seenRule[fk] : undefined;
+        if (!dup) {
+          seenStamp[fk] = stamp;
+          seenRule[fk] = rule;
+        }
         if (!skip) {
           if (dup) {
             add(p, 'rules/duplicate', 'warning', `Duplicate of the rule on ${dup.line >= 0 ? `line ${dup.line + 1}` : "the node's current rules"}: the same match and target twice in ${chain.name}; the second copy never changes anything.`,
               rule.span, [{ title: 'Delete the duplicate line', edits: [deleteLineEdit(rule.line)] }], dup.line >= 0 ? [{ span: dup.span, message: 'first copy' }] : undefined);
           } else if (shadowerCount > 0) {
-            const by = findShadower(byCond, f);
+            const by = findShadower(sc, stamp, f);
             if (by && by !== rule) {
               add(p, 'rules/shadowed', 'warning',
                 `Never reached: the earlier rule on ${by.line >= 0 ? `line ${by.line + 1}` : "the node's current rules"} (\`-j ${by.target?.name ?? ''}\`) matches every packet this rule matches (its conditions are a subset of this rule's).`,
@@ -985,9 +1063,11 @@ function checkChains(p: Pass): void {
           if (f.conds.length === 0) uncond ??= rule;
           else {
             const rare = f.keyCond;
-            const list = byCond.get(rare);
-            if (list) list.push({ rule, f });
-            else byCond.set(rare, [{ rule, f }]);
+            if (condStamp[rare] === stamp) (condList[rare] as Cand[]).push({ rule, f });
+            else {
+              condStamp[rare] = stamp;
+              condList[rare] = [{ rule, f }];
+            }
             shadowerCount++;
           }
         }
@@ -997,11 +1077,12 @@ function checkChains(p: Pass): void {
 }
 
 /** An earlier terminal rule whose conditions are a subset of this rule's (it takes all of this rule's packets). */
-function findShadower(byCond: Map<string, { rule: Rule; f: RuleFacts }[]>, f: RuleFacts): Rule | undefined {
-  let set: Set<string> | undefined;
+function findShadower(sc: ChainScratch, stamp: number, f: RuleFacts): Rule | undefined {
+  let set: Set<number> | undefined;
+  const condStamp = sc.condStamp;
   for (const c of f.conds) {
-    const list = byCond.get(c);
-    if (!list) continue;
+    if (condStamp[c] !== stamp) continue;
+    const list = sc.condList[c] as Cand[];
     for (const cand of list) {
       if (cand.f.conds.length > f.conds.length) continue;
       let all = true;
