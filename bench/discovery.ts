@@ -127,7 +127,7 @@ async function sshBench(): Promise<boolean> {
   console.log(`    same with an exec channel per command (no shell):                 median ${steady.off.toFixed(1)} ms  (${(steady.off / x).toFixed(1)}× slower)`);
   console.log(`    one command (\`true\`): on the shell median ${session.eager.toFixed(1)} ms, on an exec channel median ${session.off.toFixed(1)} ms (sshd + the login shell's rc files)`);
   console.log(`    first discovery right after connect: shell eager ${first.eager.toFixed(1)} ms, lazy ${first.lazy.toFixed(1)} ms, none ${first.off.toFixed(1)} ms (median of 3)`);
-  console.log(`    4 concurrent commands: 1 shell + exec channels ${conc[1].toFixed(1)} ms, 2 shells + exec channels ${conc[2].toFixed(1)} ms (median of 5 rounds)`);
+  console.log(`    4 concurrent commands: 1 shell + exec channels ${conc[1].toFixed(1)} ms, 2 shells (the default) + exec channels ${conc[2].toFixed(1)} ms (median of 5 rounds)`);
   if (x >= 300) console.log('bench/discovery: SSH GOAL MISSED');
   return x < 300;
 }

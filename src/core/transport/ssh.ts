@@ -54,7 +54,10 @@ export interface SshRunnerOptions {
    * refuses or never answers (ForceCommand, no `sh`).
    */
   shell?: 'eager' | 'lazy' | 'off';
-  /** Persistent shells per connection (default 1); runs beyond them while all are busy use exec channels. */
+  /**
+   * Persistent shells per connection (default 2: one is opened eagerly, the second when two runs overlap);
+   * runs beyond them while all are busy use exec channels. Each shell holds one of sshd's MaxSessions.
+   */
   maxShells?: number;
   /** How long a new shell may take to answer its handshake before shells are given up for this connection. */
   shellReadyTimeoutMs?: number;
@@ -470,7 +473,7 @@ export class SshRunner implements CommandRunner {
   private claimShell(): RemoteShell | undefined {
     if ((this.opts.shell ?? 'eager') === 'off' || this.shellsGivenUp || this.closed) return undefined;
     let s = this.shells.find((x) => !x.claimed && x.state === 'idle') ?? this.shells.find((x) => !x.claimed && x.state === 'opening');
-    if (!s && this.shells.length < Math.max(0, this.opts.maxShells ?? 1)) s = this.openShell();
+    if (!s && this.shells.length < Math.max(0, this.opts.maxShells ?? 2)) s = this.openShell();
     if (s) s.claimed = true;
     return s;
   }
