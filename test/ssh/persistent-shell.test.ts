@@ -20,6 +20,7 @@ let key: KeyPair;
 let sshd: Sshd;
 let restricted: Sshd;
 let wrapped: Sshd;
+let oneSession: Sshd;
 let createdUser = false;
 const runners: SshRunner[] = [];
 
@@ -70,17 +71,18 @@ before(async () => {
     ].join('\n'),
     { mode: 0o755 },
   );
-  [sshd, restricted, wrapped] = await Promise.all([
+  [sshd, restricted, wrapped, oneSession] = await Promise.all([
     startSshd({ authorizedKeys: [key.pub] }),
     startSshd({ authorizedKeys: [key.pub], extraConfig: ['ForceCommand echo restricted'] }),
     startSshd({ authorizedKeys: [key.pub], extraConfig: [`ForceCommand ${wrapper}`] }),
+    startSshd({ authorizedKeys: [key.pub], extraConfig: ['MaxSessions 1'] }),
   ]);
   createdUser = ensureTestUser();
 });
 
 after(async () => {
   await Promise.all(runners.map((r) => r.close()));
-  await Promise.all([sshd?.stop(), restricted?.stop(), wrapped?.stop()]);
+  await Promise.all([sshd?.stop(), restricted?.stop(), wrapped?.stop(), oneSession?.stop()]);
   if (createdUser) removeTestUser();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -286,6 +288,17 @@ test('more concurrent runs than sshd allows sessions (MaxSessions 10, the shell 
     results.map((_, i) => `${i}\n`),
   );
   assert.ok(r.stats.shellRuns >= 2 && r.stats.execRuns >= 10, JSON.stringify(r.stats));
+});
+
+test('a server allowing one session (MaxSessions 1): the shell holds it, overlapping runs wait for it and all succeed', async () => {
+  const r = await connect(oneSession);
+  const results = await Promise.all(Array.from({ length: 5 }, (_, i) => r.run(['sh', '-c', `sleep 0.1; echo ${i}; echo e${i} >&2; exit ${i}`])));
+  assert.deepEqual(
+    results.map((x) => [x.stdout, x.stderr, x.code]),
+    results.map((_, i) => [`${i}\n`, `e${i}\n`, i]),
+  );
+  assert.equal(r.stats.shellRuns, 5, JSON.stringify(r.stats));
+  assert.equal((await r.run(['echo', 'after'])).stdout, 'after\n');
 });
 
 test('hostile argv through the shell: every argument arrives as one literal, nothing runs, the shell survives', async () => {

@@ -493,9 +493,13 @@ export class SshRunner implements CommandRunner {
     const shell = opts.stdin === undefined ? this.claimShell() : undefined;
     const deadline = Date.now() + timeoutMs;
     if (shell) return this.runOnShell(shell, argv, line, opts, deadline, maxBytes);
-    return this.runExec(argv, line, opts, timeoutMs, maxBytes).catch(async (e: unknown) => {
-      // The server refused another session (sshd's MaxSessions, 10 by default, counts the shells too): wait
-      // for a shell instead of failing, as long as there is one.
+    return this.execOrWait(argv, line, opts, deadline, maxBytes);
+  }
+
+  /** On an exec channel; when the server refuses another session (sshd's MaxSessions, 10 by default, counts
+   * the shells too), waits for a shell instead of failing, as long as there is one. */
+  private execOrWait(argv: readonly string[], line: string, opts: RunOptions, deadline: number, maxBytes: number): Promise<RunResult> {
+    return this.runExec(argv, line, opts, Math.max(1, deadline - Date.now()), maxBytes).catch(async (e: unknown) => {
       if (!(e instanceof TransportError && e.kind === 'exec' && /Channel open failure/i.test(e.message)) || opts.stdin !== undefined) throw e;
       if (!this.shells.some((x) => !x.isDead())) throw e;
       const waited = await this.waitForShell(deadline, opts.signal);
@@ -528,6 +532,8 @@ export class SshRunner implements CommandRunner {
   private releaseShell(shell: RemoteShell): void {
     shell.claimed = false;
     if (this.shellWaiters.length === 0) return;
+    // A shell that never came up (its channel refused too) is not replaced for the waiters: no open/fail loop.
+    if (shell.state !== 'idle' && shell.pid === undefined) return;
     const next = this.claimShell();
     const waiter = this.shellWaiters.shift();
     if (next && waiter) waiter(next);
@@ -594,7 +600,7 @@ export class SshRunner implements CommandRunner {
           clearTimeout(timer);
           opts.signal?.removeEventListener('abort', onAbort);
           this.releaseShell(shell);
-          this.runExec(argv, line, opts, Math.max(1, deadline - Date.now()), maxBytes).then(resolve, reject);
+          this.execOrWait(argv, line, opts, deadline, maxBytes).then(resolve, reject);
           return;
         }
         started = true;
