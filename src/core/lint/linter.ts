@@ -130,31 +130,33 @@ function addrScore(v: string): number {
 
 /**
  * Line-independent facts of a rule (cached with the parse result; relocated copies share them).
- * `conds` is in sorted (code unit) order, built without a sort: the base conditions have distinct one-letter
- * prefixes (d: f: i: m: o: p: s:), so only the `m:` conditions need ordering among themselves.
+ * A condition is identified by an id of its canonical string (`s:10.0.0.0/8`, `m:tcp:dport=80`, ...), interned
+ * from its parts without building the string (see Interner). `conds` is in the order of those strings (code
+ * unit order, as Array.prototype.sort): the base conditions have distinct one-letter prefixes
+ * (d: f: i: m: o: p: s:), so only two or more `m:` conditions need their strings, to be ordered.
  */
 export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFacts {
   // the most selective condition, scored as it is built (addresses by prefix length, ports/sets/comments high);
   // ties go to the first one in rule order (p s d i o f, then the matches)
-  let keyCond = '';
+  let keyCond = -1;
   let best = -1;
-  let pC: string | undefined;
-  let sC: string | undefined;
-  let dC: string | undefined;
-  let iC: string | undefined;
-  let oC: string | undefined;
-  let fC: string | undefined;
+  let pC = -1;
+  let sC = -1;
+  let dC = -1;
+  let iC = -1;
+  let oC = -1;
+  let fC = -1;
   if (rule.protocol) {
     const pn = protoName(rule.protocol.value);
     if (pn !== 'all') {
-      pC = rule.protocol.negated ? `p:!${pn}` : `p:${pn}`;
+      pC = ids.baseId(K_P, rule.protocol.negated, pn);
       best = 10;
       keyCond = pC;
     }
   }
   if (rule.source) {
     const v = normalizeAddress(rule.source.value);
-    sC = rule.source.negated ? `s:!${v}` : `s:${v}`;
+    sC = ids.baseId(K_S, rule.source.negated, v);
     const sc = addrScore(v);
     if (sc > best) {
       best = sc;
@@ -163,7 +165,7 @@ export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFa
   }
   if (rule.destination) {
     const v = normalizeAddress(rule.destination.value);
-    dC = rule.destination.negated ? `d:!${v}` : `d:${v}`;
+    dC = ids.baseId(K_D, rule.destination.negated, v);
     const sc = addrScore(v);
     if (sc > best) {
       best = sc;
@@ -171,21 +173,21 @@ export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFa
     }
   }
   if (rule.inInterface) {
-    iC = rule.inInterface.negated ? `i:!${rule.inInterface.value}` : `i:${rule.inInterface.value}`;
+    iC = ids.baseId(K_I, rule.inInterface.negated, rule.inInterface.value);
     if (50 > best) {
       best = 50;
       keyCond = iC;
     }
   }
   if (rule.outInterface) {
-    oC = rule.outInterface.negated ? `o:!${rule.outInterface.value}` : `o:${rule.outInterface.value}`;
+    oC = ids.baseId(K_O, rule.outInterface.negated, rule.outInterface.value);
     if (50 > best) {
       best = 50;
       keyCond = oC;
     }
   }
   if (rule.fragment) {
-    fC = rule.fragment.negated ? 'f:!' : 'f:';
+    fC = ids.baseId(K_F, rule.fragment.negated, '');
     if (30 > best) {
       best = 30;
       keyCond = fC;
@@ -197,8 +199,10 @@ export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFa
   let established = false;
   let anyPort = false;
   let dockerSet = false;
-  // m: conditions, kept sorted by insertion (in a scratch array: the final list is allocated at its exact size)
-  const mConds = M_CONDS;
+  // m: conditions in rule order (scratch arrays: the final list is allocated at its exact size)
+  const mIds = M_IDS;
+  const mOpts = M_OPTS;
+  const mMods = M_MODS;
   let mn = 0;
   const matches = rule.matches;
   for (let mi = 0; mi < matches.length; mi++) {
@@ -208,8 +212,10 @@ export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFa
     const options = m.options;
     if (options.length === 0) {
       if (module !== 'comment' && !m.implicit && !BARE_PROTOCOL_MODULES.has(module)) {
-        const c = `m:${module}`;
-        insertSorted(mConds, mn++, c);
+        const c = ids.bareModuleId(module);
+        mIds[mn] = c;
+        mOpts[mn] = undefined;
+        mMods[mn++] = module;
         if (30 > best) {
           best = 30;
           keyCond = c;
@@ -220,20 +226,22 @@ export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFa
     for (let oi = 0; oi < options.length; oi++) {
       const o = options[oi];
       const name = o.name;
-      const a0 = o.args.length > 0 ? o.args[0] : '';
+      const args = o.args;
+      const a0 = args.length > 0 ? args[0] : '';
       if (name === 'dport' || name === 'dports') {
         const d = { module, mi, oi, set: parsePorts(a0) };
         if (dports) dports.push(d);
         else dports = [d];
-      }
-      else if (name === 'ctstate' || name === 'state') {
+      } else if (name === 'ctstate' || name === 'state') {
         anyState = true;
         if (!o.negated && hasEstablished(a0)) established = true;
       } else if (name === 'match-set' && a0.startsWith('docker-')) dockerSet = true;
       if (PORT_OPTS.has(name) || name === 'sport' || name === 'sports') anyPort = true;
       if (module === 'comment') continue;
-      const c = `m:${module}:${optKey(o)}`;
-      insertSorted(mConds, mn++, c);
+      const c = ids.optionId(module, o.negated ? `!${name}` : name, args.length === 1 ? a0 : args.join(' '));
+      mIds[mn] = c;
+      mOpts[mn] = o;
+      mMods[mn++] = module;
       const sc = SELECTIVE_OPTS.has(name) ? 120 : 30;
       if (sc > best) {
         best = sc;
@@ -241,22 +249,23 @@ export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFa
       }
     }
   }
+  if (mn >= 2) sortModuleConds(mn);
   // sorted: d: f: i: m:… o: p: s:
-  const nc = mn + (dC !== undefined ? 1 : 0) + (fC !== undefined ? 1 : 0) + (iC !== undefined ? 1 : 0) + (oC !== undefined ? 1 : 0) + (pC !== undefined ? 1 : 0) + (sC !== undefined ? 1 : 0);
-  const conds = KEY_PARTS;
+  const nc = mn + (dC >= 0 ? 1 : 0) + (fC >= 0 ? 1 : 0) + (iC >= 0 ? 1 : 0) + (oC >= 0 ? 1 : 0) + (pC >= 0 ? 1 : 0) + (sC >= 0 ? 1 : 0);
+  const conds = new Array<number>(nc);
   let k = 0;
-  if (dC !== undefined) conds[k++] = dC;
-  if (fC !== undefined) conds[k++] = fC;
-  if (iC !== undefined) conds[k++] = iC;
-  for (let q = 0; q < mn; q++) conds[k++] = mConds[q];
-  if (oC !== undefined) conds[k++] = oC;
-  if (pC !== undefined) conds[k++] = pC;
-  if (sC !== undefined) conds[k++] = sC;
+  if (dC >= 0) conds[k++] = dC;
+  if (fC >= 0) conds[k++] = fC;
+  if (iC >= 0) conds[k++] = iC;
+  for (let q = 0; q < mn; q++) conds[k++] = mIds[q];
+  if (oC >= 0) conds[k++] = oC;
+  if (pC >= 0) conds[k++] = pC;
+  if (sC >= 0) conds[k++] = sC;
   const t = rule.target;
   let targetKey = '';
   if (t) {
     let to = '';
-    for (let k = 0; k < t.options.length; k++) to = k === 0 ? optKey(t.options[k]) : `${to} ${optKey(t.options[k])}`;
+    for (let q = 0; q < t.options.length; q++) to = q === 0 ? optKey(t.options[q]) : `${to} ${optKey(t.options[q])}`;
     targetKey = `${t.goto ? 'g' : 'j'}:${t.name} ${to}`;
   }
   const terminal = !!t && (t.goto || TERMINAL.has(t.name));
@@ -279,14 +288,10 @@ export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFa
   const inDocker = inI !== undefined && DOCKER_IFACE.test(inI.value);
   const outDocker = outI !== undefined && DOCKER_IFACE.test(outI.value);
   const dockerLike = (t !== undefined && t.name.startsWith('DOCKER')) || inDocker || outDocker || dockerSet;
-  // the conditions and the whole key as ids: the per-pass checks index arrays instead of hashing strings
-  const condIds = new Array<number>(nc);
-  for (let q = 0; q < nc; q++) condIds[q] = ids.id(conds[q]);
-  conds[nc] = `\u0002${targetKey}`;
-  if (conds.length !== nc + 1) conds.length = nc + 1;
-  const fullKey = ids.id(conds.join('\u0001'));
+  // duplicates: same condition ids (in order) and the same target
+  const fullKey = ids.id(`${conds.join(',')}\u0002${targetKey}`);
   return {
-    conds: condIds, fullKey, dports: dports ?? NO_DPORTS, anyState, established, anyPort, keyCond: nc === 0 ? -1 : ids.id(keyCond), condSet: undefined,
+    conds, fullKey, dports: dports ?? NO_DPORTS, anyState, established, anyPort, keyCond, condSet: undefined,
     dockerOwned: isDockerOwnedChain(rule.chain), dockerLike,
     dstCidr: rule.destination ? parseCidr(rule.destination.value) : undefined,
     egress: !!((inI && !inI.negated && inDocker) || (outI && !outI.negated && !outDocker)),
@@ -294,40 +299,115 @@ export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFa
   };
 }
 
-const M_CONDS: string[] = [];
-/** The sorted condition strings of the rule being described, then its key parts. */
-const KEY_PARTS: string[] = [];
+const M_IDS: number[] = [];
+const M_OPTS: (RuleOption | undefined)[] = [];
+const M_MODS: string[] = [];
+const M_STRS: string[] = [];
+
+/** Orders the first `n` m: conditions of the scratch arrays by their canonical strings (insertion sort, stable). */
+function sortModuleConds(n: number): void {
+  for (let q = 0; q < n; q++) {
+    const o = M_OPTS[q];
+    M_STRS[q] = o ? `m:${M_MODS[q]}:${optKey(o)}` : `m:${M_MODS[q]}`;
+  }
+  for (let q = 1; q < n; q++) {
+    const s = M_STRS[q];
+    const id = M_IDS[q];
+    let k = q;
+    while (k > 0 && M_STRS[k - 1] > s) {
+      M_STRS[k] = M_STRS[k - 1];
+      M_IDS[k] = M_IDS[k - 1];
+      k--;
+    }
+    M_STRS[k] = s;
+    M_IDS[k] = id;
+  }
+}
+
+const K_P = 0;
+const K_S = 1;
+const K_D = 2;
+const K_I = 3;
+const K_O = 4;
+const K_F = 5;
 
 /**
- * Dense ids for condition and key strings (one table per Linter: ids stay valid for the cached facts). The
- * whole-ruleset checks then index arrays by id; only a new string is hashed, once.
+ * Dense ids of condition and key strings (one table per Linter: ids stay valid for the cached facts), interned
+ * from their parts: `s:!10.0.0.1/32` is (source, "!10.0.0.1/32"), `m:tcp:!dport=80` is ("tcp", "!dport", "80"),
+ * so no condition string is built or hashed whole. The parts determine the string
+ * (module names have no ":", option names no "="; a module with ":" — never a valid one — goes by its string).
+ * The whole-ruleset checks then index arrays by id.
  */
 export class Interner {
-  private map = new Map<string, number>();
+  private n = 0;
+  private strs = new Map<string, number>();
+  private base: Map<string, number>[] = [];
+  private mods = new Map<string, Map<string, Map<string, number>>>();
+  private bare = new Map<string, number>();
+
+  constructor() {
+    for (let k = 0; k <= K_F; k++) this.base.push(new Map());
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
   id(s: string): number {
-    let v = this.map.get(s);
+    let v = this.strs.get(s);
     if (v === undefined) {
-      v = this.map.size;
-      this.map.set(s, v);
+      v = this.n++;
+      this.strs.set(s, v);
     }
     return v;
   }
-  get size(): number {
-    return this.map.size;
+
+  /** The condition `<kind>:[!]<value>`: keyed by the text after the colon (a value may itself start with "!"). */
+  baseId(kind: number, negated: boolean, value: string): number {
+    const m = this.base[kind];
+    const key = negated ? `!${value}` : value;
+    let v = m.get(key);
+    if (v === undefined) {
+      v = this.n++;
+      m.set(key, v);
+    }
+    return v;
+  }
+
+  optionId(module: string, negName: string, args: string): number {
+    if (module.includes(':')) return this.id(`m:${module}:${negName}=${args}`);
+    let byName = this.mods.get(module);
+    if (!byName) {
+      byName = new Map();
+      this.mods.set(module, byName);
+    }
+    let byArgs = byName.get(negName);
+    if (!byArgs) {
+      byArgs = new Map();
+      byName.set(negName, byArgs);
+    }
+    let v = byArgs.get(args);
+    if (v === undefined) {
+      v = this.n++;
+      byArgs.set(args, v);
+    }
+    return v;
+  }
+
+  bareModuleId(module: string): number {
+    if (module.includes(':')) return this.id(`m:${module}`);
+    let v = this.bare.get(module);
+    if (v === undefined) {
+      v = this.n++;
+      this.bare.set(module, v);
+    }
+    return v;
   }
 }
+
 /** Shared by every rule without --dport/--dports (never mutated). */
 const NO_DPORTS: RuleFacts['dports'] = [];
 
-/** Inserts `c` into the sorted (code unit order, like Array.prototype.sort) first `n` entries of `list`. */
-function insertSorted(list: string[], n: number, c: string): void {
-  let k = n;
-  while (k > 0 && list[k - 1] > c) {
-    list[k] = list[k - 1];
-    k--;
-  }
-  list[k] = c;
-}
 
 const BARE_PROTOCOL_MODULES = new Set(['tcp', 'udp', 'sctp', 'udplite', 'dccp', 'icmp']);
 const SELECTIVE_OPTS = new Set(['dport', 'dports', 'ctorigdstport', 'sport', 'sports', 'ports', 'ctorigdst', 'ctorigsrc', 'match-set', 'mark', 'string', 'u32', 'src-range', 'dst-range', 'mac-source']);
@@ -583,6 +663,11 @@ export class Linter {
   /** Facts of the rules of cached lines (line-independent, kept across runs). */
   private factsByRule = new Map<Rule, RuleFacts>();
   private gen = 0;
+  /**
+   * False after a first (cold) run: its lines are not in `caches` yet. A one-shot lint (the CLI, lintRules) never
+   * reuses a line, so the text → result maps are built from `prev` by the next run that needs them.
+   */
+  private indexed = true;
 
   private cacheFor(stateKey: string): Map<string, CacheEntry> {
     let c = this.caches.get(stateKey);
@@ -613,6 +698,27 @@ export class Linter {
     for (const r of this.pc.base) if (r.rule) this.baseFacts.set(r.rule, computeFacts(r.rule, r, this.ids));
   }
 
+  /** Puts the lines of an unindexed (first) run into the per-state caches; a later copy of a line stays uncached. */
+  private indexPrev(prev: NonNullable<Linter['prev']>): void {
+    let key: string | undefined;
+    let cache: Map<string, CacheEntry> | undefined;
+    let table: TableName | undefined | null = null;
+    for (let k = 0; k < prev.lls.length; k++) {
+      const e = prev.entries[k];
+      if (!e) continue;
+      const tb = prev.tableBefore[k];
+      if (tb !== table || !cache) {
+        table = tb;
+        key = lineStateKey({ table: tb, defaultTable: prev.defaultTable });
+        cache = this.cacheFor(key);
+      }
+      const text = prev.lls[k].text;
+      if (cache.has(text)) prev.entries[k] = undefined;
+      else cache.set(text, e);
+    }
+    this.indexed = true;
+  }
+
   /** The rule that starts (or continues) on a 0-based line in the last linted text. */
   ruleAt(line: number): Rule | undefined {
     return this.ruleByLine[line];
@@ -640,6 +746,14 @@ export class Linter {
     const entries: (CacheEntry | undefined)[] = new Array<CacheEntry | undefined>(n);
     const tableBefore: (TableName | undefined)[] = new Array<TableName | undefined>(n);
     const prev = this.prev && this.prev.defaultTable === state.defaultTable ? this.prev : undefined;
+    if (!this.indexed && prev) this.indexPrev(prev);
+    let indexing = true;
+    if (!prev && !this.prev) {
+      let size = 0;
+      for (const c of this.caches.values()) size += c.size;
+      indexing = size > 0;
+    }
+    this.indexed = indexing;
     // unchanged first and last lines (an edit touches a few lines in the middle) are taken from the previous run as is
     let pre = 0;
     let suf = 0;
@@ -681,6 +795,12 @@ export class Linter {
           return;
         }
         const before = state.table;
+        if (!indexing) {
+          // first run: parse, index later (indexPrev)
+          const r = parseLogicalLine(ll, state);
+          take(k, r, { res: r, gen }, before);
+          continue;
+        }
         let entry = cache.get(ll.text);
         let res: LineResult;
         if (entry && entry.gen !== gen) {
