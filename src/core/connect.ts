@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { utils as sshUtils } from 'ssh2';
 import type { NodeConnection } from './discovery';
 import { createDocker } from './transport/docker';
+import type { Logger } from './log';
 import { LocalRunner } from './transport/local';
 import { SshRunner, type HostKeyVerifier, type SshTarget } from './transport/ssh';
 import { TransportError } from './transport/types';
@@ -42,6 +43,8 @@ export interface ConnectHooks {
   agentSocket?: string;
   timeoutMs?: number;
   maxOutputBytes?: number;
+  /** Transport details (persistent shell fallbacks, dropped shells) at debug level. */
+  logger?: Logger;
 }
 
 export const LOCAL_NODE: NodeConfig = { name: 'this machine', transport: 'local' };
@@ -87,7 +90,7 @@ export async function connectNode(cfg: NodeConfig, hooks: ConnectHooks): Promise
     }
     case 'ssh': {
       const target = await sshTarget(cfg, hooks);
-      const runner = await SshRunner.connect(target, { ...runnerOpts, sudo: cfg.sudo ?? target.username !== 'root' });
+      const runner = await SshRunner.connect(target, { ...runnerOpts, sudo: cfg.sudo ?? target.username !== 'root', logger: hooks.logger });
       const socketPath = cfg.dockerSocket ?? '/var/run/docker.sock';
       const docker = createDocker({ kind: 'tunnel', open: () => runner.openUnixSocket(socketPath), label: `${runner.description} → unix://${socketPath}` }, hooks.timeoutMs);
       return { name: cfg.name, runner, docker, close: () => runner.close() };

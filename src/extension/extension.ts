@@ -32,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
       agentSocket: process.env.SSH_AUTH_SOCK,
       timeoutMs: cfg.get<number>('commandTimeoutMs', 15000),
       maxOutputBytes: cfg.get<number>('maxOutputBytes', 16 * 1024 * 1024),
+      logger: log,
     };
   };
   const nodes = new NodeManager(hooks, log);
