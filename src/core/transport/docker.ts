@@ -35,7 +35,8 @@ function asSocket(stream: Duplex): Socket {
 
 class TunnelAgent extends http.Agent {
   constructor(private readonly open: () => Promise<Duplex>) {
-    super({ keepAlive: false });
+    // keep-alive: each request would otherwise open (and wait for) a new SSH channel
+    super({ keepAlive: true, maxFreeSockets: 8, timeout: 30_000 });
   }
 
   override createConnection(_options: unknown, callback?: (err: Error | null, socket: Socket) => void): Socket | undefined {
