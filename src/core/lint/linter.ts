@@ -16,7 +16,7 @@
 import type { LineResult, LineState, LogicalLine } from '../iptables/parse';
 import { advanceLineState, assembleRuleset, lineStateKey, logicalLines, newLineState, parseLogicalLine, relocateLineResult } from '../iptables/parse';
 import type { BaseMatch } from '../iptables/model';
-import type { Rule, RuleOption, Ruleset, Span, TableName } from '../iptables/model';
+import type { Rule, RuleOption, RuleTarget, Ruleset, Span, TableName } from '../iptables/model';
 import { PROTOCOL_NUMBERS, normalizeAddress } from '../iptables/spec';
 import type { Cidr, PortSet } from './net';
 import { contains, isPrivate, overlaps, parseCidr, parsePorts, portIn } from './net';
@@ -262,12 +262,6 @@ export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFa
   if (pC >= 0) conds[k++] = pC;
   if (sC >= 0) conds[k++] = sC;
   const t = rule.target;
-  let targetKey = '';
-  if (t) {
-    let to = '';
-    for (let q = 0; q < t.options.length; q++) to = q === 0 ? optKey(t.options[q]) : `${to} ${optKey(t.options[q])}`;
-    targetKey = `${t.goto ? 'g' : 'j'}:${t.name} ${to}`;
-  }
   const terminal = !!t && (t.goto || TERMINAL.has(t.name));
   // command token: the token right before the chain name
   const text = rule.text;
@@ -289,7 +283,7 @@ export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFa
   const outDocker = outI !== undefined && DOCKER_IFACE.test(outI.value);
   const dockerLike = (t !== undefined && t.name.startsWith('DOCKER')) || inDocker || outDocker || dockerSet;
   // duplicates: same condition ids (in order) and the same target
-  const fullKey = ids.id(`${conds.join(',')}\u0002${targetKey}`);
+  const fullKey = ids.ruleKeyId(conds, t ? ids.targetId(t) : -1);
   return {
     conds, fullKey, dports: dports ?? NO_DPORTS, anyState, established, anyPort, keyCond, condSet: undefined,
     dockerOwned: isDockerOwnedChain(rule.chain), dockerLike,
@@ -297,6 +291,12 @@ export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFa
     egress: !!((inI && !inI.negated && inDocker) || (outI && !outI.negated && !outDocker)),
     terminal, stateful, prefix, opStart, opEnd, command: res.format === 'command',
   };
+}
+
+function sameIds(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let q = 0; q < a.length; q++) if (a[q] !== b[q]) return false;
+  return true;
 }
 
 const M_IDS: number[] = [];
@@ -344,6 +344,9 @@ export class Interner {
   private base: Map<string, number>[] = [];
   private mods = new Map<string, Map<string, Map<string, number>>>();
   private bare = new Map<string, number>();
+  private jumpTargets = new Map<string, number>();
+  private gotoTargets = new Map<string, number>();
+  private ruleKeys = new Map<number, { conds: number[]; target: number; id: number }[]>();
 
   constructor() {
     for (let k = 0; k <= K_F; k++) this.base.push(new Map());
@@ -392,6 +395,39 @@ export class Interner {
       byArgs.set(args, v);
     }
     return v;
+  }
+
+  /** The target `-j NAME [options]` / `-g NAME`: by name when it has no options, else by its key string. */
+  targetId(t: RuleTarget): number {
+    if (t.options.length === 0) {
+      const m = t.goto ? this.gotoTargets : this.jumpTargets;
+      let v = m.get(t.name);
+      if (v === undefined) {
+        v = this.n++;
+        m.set(t.name, v);
+      }
+      return v;
+    }
+    let to = '';
+    for (let q = 0; q < t.options.length; q++) to = q === 0 ? optKey(t.options[q]) : `${to} ${optKey(t.options[q])}`;
+    return this.id(`${t.goto ? 'g' : 'j'}:${t.name} ${to}`);
+  }
+
+  /** A rule's conditions (ids, in order) and target id: buckets by a numeric hash, compared element-wise. */
+  ruleKeyId(conds: number[], target: number): number {
+    let h = Math.imul(target + 0x9e3779b9, 0x85ebca6b) ^ conds.length;
+    for (let q = 0; q < conds.length; q++) h = Math.imul(h ^ conds[q], 0x01000193) + 0x7f4a7c15;
+    h |= 0;
+    const bucket = this.ruleKeys.get(h);
+    if (bucket) {
+      for (const e of bucket) if (e.target === target && sameIds(e.conds, conds)) return e.id;
+      const id = this.n++;
+      bucket.push({ conds, target, id });
+      return id;
+    }
+    const id = this.n++;
+    this.ruleKeys.set(h, [{ conds, target, id }]);
+    return id;
   }
 
   bareModuleId(module: string): number {
