@@ -406,6 +406,31 @@ function numbered(parts, name) {
   return { match: re, name, captures };
 }
 
+/**
+ * One rule that matches what a run of match rules matches: (a)|(b)|..., each rule's name on a group around its
+ * alternative, its captures renumbered. At a given position the first alternative that matches wins, exactly as the
+ * scanner picks the first rule of a list, so tokens are unchanged; but Oniguruma's regset search has a cost per rule
+ * per call (setup and a look-ahead search for each), so a scanner of 9 rules instead of 28 is ~25% cheaper per call
+ * for #extras. Only runs whose rules share a first-character class pay off (keywords; the addresses): merging words
+ * with numbers loses Oniguruma's skip to candidate positions and is slower (measured).
+ */
+function alternation(rules) {
+  const alts = [];
+  const captures = {};
+  let n = 0;
+  for (const rule of rules) {
+    if (typeof rule.match !== 'string' || rule.patterns || rule.include) throw new Error('alternation: match rules only');
+    if (rule.name) {
+      n++;
+      captures[n] = { name: rule.name };
+      alts.push(`(${rule.match})`);
+    } else alts.push(`(?:${rule.match})`);
+    for (const [k, v] of Object.entries(rule.captures ?? {})) captures[n + Number(k)] = v;
+    n += countGroups(rule.match);
+  }
+  return { match: `(?:${alts.join('|')})`, captures };
+}
+
 /** Number of capturing groups a regex fragment opens: `(` not followed by `?`, outside [...] and not escaped. */
 function countGroups(re) {
   let n = 0;
@@ -430,6 +455,11 @@ function countGroups(re) {
 function iptablesList() {
   const L = 'iptables-list';
   const s = (n) => sc(n, L);
+  const C = common(L);
+  const STRING = [
+    { match: r`"(?:[^"\\]|\\.)*"`, name: s('string.quoted.double') },
+    { match: r`"(?:[^"\\]|\\.)*$`, name: s('string.quoted.double.unterminated') },
+  ];
   /** 176K: the digits are the counter, the suffix is the counter and a unit (one outer group: fewer scope pushes). */
   const COUNTER = [r`(\d+([KMGTPE])?)`, s('constant.numeric.counter'), s('keyword.other.unit.suffix')];
   const TARGET_SLOT = [
@@ -560,10 +590,12 @@ function iptablesList() {
       ),
     },
     extras: {
-      comment: 'the match/target details iptables prints after the destination column',
+      comment: 'the match/target details iptables prints after the destination column (runs of rules merged: see alternation())',
       patterns: [
-        { match: r`/\*.*?\*/`, name: s('comment.block.rule-comment') },
-        { match: r`/\*.*$`, name: s('comment.block.rule-comment.unterminated') },
+        alternation([
+          { match: r`/\*.*?\*/`, name: s('comment.block.rule-comment') },
+          { match: r`/\*.*$`, name: s('comment.block.rule-comment.unterminated') },
+        ]),
         {
           comment: 'to:172.18.0.2:1080, to::53, to:10.0.0.2-10.0.0.5',
           match: r`(?<![\w-])(to)(:)(?:(${IPV4})(?:(-)(${IPV4}))?)?(?:(:)(\d{1,5})(?:(-)(\d{1,5}))?)?(?![\w.])`,
@@ -580,6 +612,7 @@ function iptablesList() {
             9: { name: s('constant.numeric.port') },
           },
         },
+        alternation([
         {
           match: r`(?<![\w-])(dpts?|spts?|ports?|vport|vportctl)(:)(!)?(\d+)(?:(:)(\d+))?(?![\w.])`,
           captures: {
@@ -671,19 +704,16 @@ function iptablesList() {
         },
         { match: r`(?<![\w-])(LOG|NFLOG|NFQUEUE|TRACE)(?![\w-])`, name: s('support.function.target') },
         { match: r`\b(flags|level|prefix|limit|avg|burst|type|code|TOS|set|match|length|ttl|owner|UID|GID)\b`, name: s('keyword.other.match') },
-        { include: '#string' },
-        { include: '#negation' },
-        { include: '#addresses' },
-        { include: '#hex' },
-        { include: '#number' },
+        ]),
+        alternation(STRING),
+        C.negation,
+        alternation(C.ipv4.patterns),
+        alternation(C.ipv6.patterns),
+        C.hex,
+        C.number,
       ],
     },
-    string: {
-      patterns: [
-        { match: r`"(?:[^"\\]|\\.)*"`, name: s('string.quoted.double') },
-        { match: r`"(?:[^"\\]|\\.)*$`, name: s('string.quoted.double.unterminated') },
-      ],
-    },
+    string: { patterns: STRING },
   });
 }
 
