@@ -1243,13 +1243,21 @@ export function assembleRuleset(results: LineResult[]): Ruleset {
   };
   const targetRefs: Rule[] = [];
 
-  // Line results may be cached and re-assembled: never keep state from an earlier assembly.
-  for (const r of results) if (r.rule && r.rule.index !== undefined) r.rule.index = undefined;
   for (const r of results) {
-    for (const d of r.diagnostics) rs.diagnostics.push(d);
     let hasError = false;
-    for (const d of r.diagnostics) if (d.severity === 'error') hasError = true;
-    if (r.rule) rs.rules.push(r.rule);
+    const ds = r.diagnostics;
+    for (let q = 0; q < ds.length; q++) {
+      const d = ds[q];
+      rs.diagnostics.push(d);
+      if (d.severity === 'error') hasError = true;
+    }
+    const rr = r.rule;
+    if (rr) {
+      // line results may be cached and re-assembled: never keep state from an earlier assembly (indexes are set
+      // at the end, after every rule was visited)
+      if (rr.index !== undefined) rr.index = undefined;
+      rs.rules.push(rr);
+    }
     if (r.kind === 'table') {
       const t = getTable(r.table);
       t.complete = true;

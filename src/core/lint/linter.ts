@@ -798,6 +798,12 @@ export class Linter {
       while (pre < m && lls[pre].text === prev.lls[pre].text && lls[pre].line === prev.lls[pre].line) pre++;
       while (suf < m - pre && lls[n - 1 - suf].text === prev.lls[prev.lls.length - 1 - suf].text) suf++;
     }
+    // what the whole-text checks need from every line, gathered in the same pass
+    const doc: DocRule[] = [];
+    let renames = false;
+    let command = false;
+    let dump = false;
+    let ruleCount = 0;
     const take = (k: number, res: LineResult, entry: CacheEntry | undefined, before: TableName | undefined): void => {
       const ll = lls[k];
       if (entry) entry.gen = gen;
@@ -805,9 +811,19 @@ export class Linter {
       entries[k] = entry;
       tableBefore[k] = before;
       results.push(res);
+      const kind = res.kind;
+      if (kind === 'rename') renames = true;
+      if (res.format === 'command' && (kind === 'rule' || kind === 'flush' || kind === 'policy')) command = true;
+      if (!dump && dumpMarker(res)) dump = true;
       const rule = res.rule;
       if (rule) {
-        if (!facts.has(rule)) facts.set(rule, computeFacts(rule, res, ids));
+        ruleCount++;
+        let f = facts.get(rule);
+        if (!f) {
+          f = computeFacts(rule, res, ids);
+          facts.set(rule, f);
+        }
+        if (kind === 'rule') doc.push({ rule, f, res });
         this.ruleByLine[ll.line] = rule;
         if (ll.segments) for (const sg of ll.segments) this.ruleByLine[sg.line] = rule;
       }
@@ -867,7 +883,7 @@ export class Linter {
     }
     this.prev = truncatedAt === undefined ? { lls, results, entries, tableBefore, finalTable: state.table, defaultTable: state.defaultTable } : undefined;
     // `-E` (rename) makes the assembler rename the chain of already-parsed rules in place: do not reuse those objects
-    if (results.some((r) => r.kind === 'rename')) {
+    if (renames) {
       this.caches = new Map();
       this.factsByRule = new Map();
       this.prev = undefined;
@@ -892,8 +908,7 @@ export class Linter {
       for (const r of facts.keys()) if (!live.has(r) && !this.baseFacts.has(r)) facts.delete(r);
     }
 
-    const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy'));
-    const kind = detectKind(results, command);
+    const kind: FileKind = !command && dump ? 'dump' : 'proposal';
     const baseRules = new Set<Rule>();
     let all = results;
     if (command) {
@@ -907,7 +922,7 @@ export class Linter {
       all = [...this.pc.base, ...results];
     }
     const ruleset = assembleRuleset(all);
-    const pass: Pass = { text, results, facts, ruleset, kind, command, diags, pc: this.pc, baseRules, published: [], ids, scratch: this.scratch };
+    const pass: Pass = { text, results, facts, ruleset, kind, command, diags, pc: this.pc, baseRules, published: [], ids, scratch: this.scratch, doc };
     pass.published = publishedPorts(pass);
 
     // the parser's own (syntax) diagnostics, for this document only
@@ -925,7 +940,7 @@ export class Linter {
       diags.push({ code: 'lint/truncated', severity: 'info', message: `lint stopped at line ${truncatedAt + 1}: the file took longer than ${budget} ms to check; later lines were not linted`, span: { line: truncatedAt, start: 0, end: 0 }, fixes: [] });
     }
     diags.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start || a.code.localeCompare(b.code));
-    return { diagnostics: dedupe(diags), kind, ruleCount: results.reduce((n, r) => n + (r.rule ? 1 : 0), 0) };
+    return { diagnostics: dedupe(diags), kind, ruleCount };
   }
 }
 
@@ -946,17 +961,15 @@ export function lintRules(text: string, ctx?: LintContext, options?: LintOptions
   return new Linter(ctx).lint(text, options);
 }
 
-function detectKind(results: LineResult[], command: boolean): FileKind {
-  if (command) return 'proposal';
-  for (const r of results) {
-    if ((r.kind === 'chain' || r.kind === 'new-chain') && r.chain && DOCKER_MARKERS.test(r.chain)) return 'dump';
-    if (r.kind === 'rule' && r.rule?.target && r.rule.op === 'A') {
-      const t = r.rule.target.name;
-      if (r.rule.chain === 'FORWARD' && (t === 'DOCKER-USER' || t === 'DOCKER-ISOLATION-STAGE-1' || t === 'DOCKER-FORWARD')) return 'dump';
-      if (r.rule.table === 'nat' && (t === 'DOCKER' || t === 'DOCKER-INGRESS' || t === 'DOCKER_OUTPUT')) return 'dump';
-    }
+/** A line only a dump of Docker's own rules has (the text is then a `dump`, unless it has command lines). */
+function dumpMarker(r: LineResult): boolean {
+  if ((r.kind === 'chain' || r.kind === 'new-chain') && r.chain && DOCKER_MARKERS.test(r.chain)) return true;
+  if (r.kind === 'rule' && r.rule?.target && r.rule.op === 'A') {
+    const t = r.rule.target.name;
+    if (r.rule.chain === 'FORWARD' && (t === 'DOCKER-USER' || t === 'DOCKER-ISOLATION-STAGE-1' || t === 'DOCKER-FORWARD')) return true;
+    if (r.rule.table === 'nat' && (t === 'DOCKER' || t === 'DOCKER-INGRESS' || t === 'DOCKER_OUTPUT')) return true;
   }
-  return 'proposal';
+  return false;
 }
 
 function publishedPorts(p: Pass): PublishedPort[] {
