@@ -672,9 +672,10 @@ function sizeScratch(s: ChainScratch, n: number): void {
   };
   s.seenStamp = grow(s.seenStamp);
   s.condStamp = grow(s.condStamp);
-  // filled (not length-extended): the arrays stay packed, never sparse dictionaries
-  while (s.seenRule.length < cap) s.seenRule.push(undefined);
-  while (s.condList.length < cap) s.condList.push(undefined);
+  // allocated at their size and filled: the arrays stay fast (never sparse dictionaries); stale entries are
+  // ignored by the stamps
+  s.seenRule = new Array<Rule | undefined>(cap).fill(undefined);
+  s.condList = new Array<Cand[] | undefined>(cap).fill(undefined);
 }
 
 interface CacheEntry {
