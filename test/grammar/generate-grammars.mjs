@@ -9,7 +9,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'syntaxes');
+const RAW_AT = process.argv.indexOf('--raw');
+/**
+ * `--raw DIR` writes the grammars without the speed transforms (alternation, possessive, optimise) to DIR:
+ * test/grammar/optimised.test.ts checks that both tokenize every fixture identically.
+ */
+const RAW = RAW_AT >= 0;
+const OUT = RAW ? process.argv[RAW_AT + 1] : join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'syntaxes');
 const r = String.raw;
 
 // ---- shared regex fragments ------------------------------------------------------------------------------
@@ -415,6 +421,7 @@ function numbered(parts, name) {
  * with numbers loses Oniguruma's skip to candidate positions and is slower (measured).
  */
 function alternation(rules) {
+  if (RAW) return { patterns: rules };
   const alts = [];
   const captures = {};
   let n = 0;
@@ -438,6 +445,7 @@ function alternation(rules) {
  * faster and a rule line matches faster too. Lazy and bounded repeats are left alone.
  */
 function possessive(rule) {
+  if (RAW) return rule;
   return { ...rule, match: rule.match.replace(/(\\[sdSw]|\[\^\\s!\])\+(?![+?*{])/g, '$1++') };
 }
 
@@ -1124,6 +1132,7 @@ const ASCII = '(?WDS)';
 
 /** Applies nestScopes and the ASCII option to every match rule of a grammar (patterns, repository, captures). */
 function optimise(node) {
+  if (RAW) return node;
   if (Array.isArray(node)) node.forEach(optimise);
   else if (node && typeof node === 'object') {
     if (typeof node.match === 'string') {

@@ -38,8 +38,8 @@ function loadOnig(): Promise<void> {
   return onigReady;
 }
 
-/** A registry reading our grammars from syntaxes/ (optionally with a colour theme). */
-export async function newRegistry(theme?: vsctm.IRawTheme): Promise<vsctm.Registry> {
+/** A registry reading our grammars from syntaxes/ or `dir` (optionally with a colour theme). */
+export async function newRegistry(theme?: vsctm.IRawTheme, dir = SYNTAXES): Promise<vsctm.Registry> {
   await loadOnig();
   return new vsctm.Registry({
     onigLib: Promise.resolve({
@@ -48,7 +48,7 @@ export async function newRegistry(theme?: vsctm.IRawTheme): Promise<vsctm.Regist
     }),
     loadGrammar: async (scopeName: string) => {
       const name = scopeName.replace(/^source\./, '');
-      const path = join(SYNTAXES, `${name}.tmLanguage.json`);
+      const path = join(dir, `${name}.tmLanguage.json`);
       return vsctm.parseRawGrammar(readFileSync(path, 'utf8'), path);
     },
     theme,
