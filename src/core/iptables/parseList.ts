@@ -295,6 +295,14 @@ class ExtraParser {
     return this.toks[this.i + o];
   }
 
+  /** The value `at` words ahead, after an optional `!` that negates it: the word, its negation, the words used. */
+  private negatedValue(at: number, neg: boolean): { v: WTok; ng: boolean; adv: number } | undefined {
+    const v = this.peek(at);
+    if (v?.text !== '!') return v ? { v, ng: neg, adv: at + 1 } : undefined;
+    const after = this.peek(at + 1);
+    return after ? { v: after, ng: true, adv: at + 2 } : undefined;
+  }
+
   private flushUnknown(): void {
     if (this.unkStart < 0) return;
     const txt = this.line.slice(this.unkStart, this.unkEnd);
@@ -447,22 +455,15 @@ class ExtraParser {
       } else if (w === 'multiport' && this.peek(1) && /^(dports|sports|ports)$/.test(this.peek(1)?.text ?? '')) {
         const m = this.match('multiport', tk, false);
         const key = this.peek(1) as WTok;
-        let v = this.peek(2);
-        let ng = neg;
-        let adv = 3;
-        if (v?.text === '!') {
-          ng = true;
-          v = this.peek(3);
-          adv = 4;
-        }
-        if (!v) {
+        const nv = this.negatedValue(2, neg);
+        if (!nv) {
           this.unknown(tk);
           this.i++;
           continue;
         }
-        const [a, ng2] = negv(v.text);
-        this.add(m, key.text, [a], ng || ng2, key, v);
-        this.i += adv;
+        const [a, ng2] = negv(nv.v.text);
+        this.add(m, key.text, [a], nv.ng || ng2, key, nv.v);
+        this.i += nv.adv;
       } else if (w === '/*') {
         const close = tk.end <= lastClose ? line.indexOf('*/', tk.end) : -1;
         if (close < 0) {
@@ -479,21 +480,14 @@ class ExtraParser {
         while (this.i < toks.length && toks[this.i].start < close + 2) this.i++;
       } else if ((w === 'mark' || w === 'connmark') && this.peek(1)?.text === 'match') {
         const m = this.match(w, tk, false);
-        let v = this.peek(2);
-        let ng = neg;
-        let adv = 3;
-        if (v?.text === '!') {
-          ng = true;
-          v = this.peek(3);
-          adv = 4;
-        }
-        if (!v) {
+        const nv = this.negatedValue(2, neg);
+        if (!nv) {
           this.unknown(tk);
           this.i++;
           continue;
         }
-        this.add(m, 'mark', [v.text], ng, tk, v);
-        this.i += adv;
+        this.add(m, 'mark', [nv.v.text], nv.ng, tk, nv.v);
+        this.i += nv.adv;
       } else if (w === 'match-set' && this.peek(1) && this.peek(2)) {
         const m = this.match('set', tk, false);
         const a = this.peek(1) as WTok;
@@ -573,29 +567,25 @@ class ExtraParser {
           this.i += 2;
         }
       } else if ((w === 'source' || w === 'destination') && this.peek(1)?.text === 'IP' && this.peek(2)?.text === 'range' && this.peek(3)) {
+        const nv = this.negatedValue(3, neg);
+        if (!nv) {
+          this.unknown(tk);
+          this.i++;
+          continue;
+        }
         const m = this.match('iprange', tk, true);
-        let v = this.peek(3) as WTok;
-        let ng = neg;
-        let adv = 4;
-        if (v.text === '!' && this.peek(4)) {
-          ng = true;
-          v = this.peek(4) as WTok;
-          adv = 5;
-        }
-        this.add(m, w === 'source' ? 'src-range' : 'dst-range', [v.text], ng, tk, v);
-        this.i += adv;
+        this.add(m, w === 'source' ? 'src-range' : 'dst-range', [nv.v.text], nv.ng, tk, nv.v);
+        this.i += nv.adv;
       } else if (w === 'MAC' && this.peek(1)) {
-        const m = this.match('mac', tk, false);
-        let v = this.peek(1) as WTok;
-        let ng = neg;
-        let adv = 2;
-        if (v.text === '!' && this.peek(2)) {
-          ng = true;
-          v = this.peek(2) as WTok;
-          adv = 3;
+        const nv = this.negatedValue(1, neg);
+        if (!nv) {
+          this.unknown(tk);
+          this.i++;
+          continue;
         }
-        this.add(m, 'mac-source', [v.text], ng, tk, v);
-        this.i += adv;
+        const m = this.match('mac', tk, false);
+        this.add(m, 'mac-source', [nv.v.text], nv.ng, tk, nv.v);
+        this.i += nv.adv;
       } else if (w === 'limit:' && this.peek(1)?.text === 'avg' && this.peek(2)) {
         const m = this.match('limit', tk, false);
         const v = this.peek(2) as WTok;
