@@ -504,6 +504,9 @@ function iptablesList() {
   const STATE = [r`([A-Z_]+)`, s('constant.language.ctstate')];
   const MORE_STATE = [r`(?:(,)([A-Z_]+))?`, s('punctuation.separator.list'), s('constant.language.ctstate')];
   const FAST_EXTRAS = [
+    // one look-ahead skips the whole run when only blanks follow the destination (~half the rule lines), instead of
+    // each optional item consuming the trailing blanks and failing in turn
+    r`(?:(?=\s+\S)`,
     r`(?:\s+(/\*.*?\*/))?`, s('comment.block.rule-comment'),
     r`(?:\s+(tcp|udp|sctp|dccp|udplite)${E}`, s('entity.name.type.module'),
     ...PORT('spts?'), ...PORT('dpts?'),
@@ -522,6 +525,7 @@ function iptablesList() {
     s('support.function.target'), s('keyword.other.mark-operation'), s('constant.numeric.hex'), s('punctuation.separator.mask'), s('constant.numeric.hex'),
     r`(?:\s+(redir|masq)\s+(ports:?)\s+(\d+)(?:(-)(\d+))?${E})?`,
     s('keyword.other.nat'), s('keyword.other.nat'), s('constant.numeric.port'), s('punctuation.separator.range'), s('constant.numeric.port'),
+    r`)?`,
   ];
   const ADDR = [
     r`(!)?(?:((${IPV4})(/)(\d{1,2}|${IPV4}))|(${IPV4})|((${IPV6})(/)(\d{1,3}))|(${IPV6})|([^\s!]+))`,
