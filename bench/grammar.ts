@@ -33,7 +33,9 @@ function realNvlLines(): string[] {
 /** Deterministic variation of a real line: counters, ports, last octets, chain suffixes. */
 function vary(line: string, i: number): string {
   const suffix = ['', '', 'K', 'M', 'G'][i % 5];
-  let out = line.replace(/^(\s*)(\d+)(\s+)(\d+)(\s)/, (_m, a: string, _p: string, b: string, _q: string, c: string) => `${a}${(i * 7919) % 1000}${suffix}${b}${(i * 104729) % 100000}${c}`);
+  // the pkts and bytes columns (after the `num` column of --line-numbers listings: iptables never suffixes that one)
+  const lead = /^\s*\d+\s+\d+[KMGT]?\s+\d+[KMGT]?\s+\D/.test(line) ? /^(\s*\d+\s+)(\d+)(\s+)(\d+)(\s)/ : /^(\s*)(\d+)(\s+)(\d+)(\s)/;
+  let out = line.replace(lead, (_m, a: string, _p: string, b: string, _q: string, c: string) => `${a}${(i * 7919) % 1000}${suffix}${b}${(i * 104729) % 100000}${c}`);
   out = out.replace(/dpt:(\d+)/g, () => `dpt:${1024 + (i % 60000)}`);
   out = out.replace(/(\d+\.\d+\.\d+\.)(\d+)(?=[\s:/]|$)/g, (_m, p: string) => `${p}${i % 250}`);
   out = out.replace(/^Chain (DOCKER[-_]?\w*)/, (_m, c: string) => `Chain ${c}-${i % 13}`);
