@@ -457,22 +457,7 @@ function possessive(rule) {
 
 /** Number of capturing groups a regex fragment opens: `(` not followed by `?`, outside [...] and not escaped. */
 function countGroups(re) {
-  let n = 0;
-  let inClass = false;
-  for (let i = 0; i < re.length; i++) {
-    const c = re[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(' && re[i + 1] !== '?') n++;
-  }
-  return n;
+  return groupSpans(re).length;
 }
 
 // ---- iptables -nvL / -L listing --------------------------------------------------------------------------------
