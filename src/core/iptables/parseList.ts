@@ -295,6 +295,19 @@ class ExtraParser {
     return this.toks[this.i + o];
   }
 
+  /** `<keyword> <value>` as option `name` of match `m`; false (the keyword kept as unknown text) when no value follows. */
+  private keywordValue(m: RuleMatch, name: string, tk: WTok, neg: boolean): boolean {
+    const v = this.peek(1);
+    if (!v) {
+      this.unknown(tk);
+      this.i++;
+      return false;
+    }
+    this.add(m, name, [v.text], neg, tk, v);
+    this.i += 2;
+    return true;
+  }
+
   /** The value `at` words ahead, after an optional `!` that negates it: the word, its negation, the words used. */
   private negatedValue(at: number, neg: boolean): { v: WTok; ng: boolean; adv: number } | undefined {
     const v = this.peek(at);
@@ -410,25 +423,9 @@ class ExtraParser {
           this.i++;
         }
       } else if (CT_OPTS.has(w)) {
-        const m = this.match('conntrack', tk, true);
-        const v = this.peek(1);
-        if (!v) {
-          this.unknown(tk);
-          this.i++;
-          continue;
-        }
-        this.add(m, w, [v.text], neg, tk, v);
-        this.i += 2;
+        if (!this.keywordValue(this.match('conntrack', tk, true), w, tk, neg)) continue;
       } else if (w === 'state') {
-        const m = this.match('state', tk, false);
-        const v = this.peek(1);
-        if (!v) {
-          this.unknown(tk);
-          this.i++;
-          continue;
-        }
-        this.add(m, 'state', [v.text], neg, tk, v);
-        this.i += 2;
+        if (!this.keywordValue(this.match('state', tk, false), 'state', tk, neg)) continue;
       } else if (w === 'ADDRTYPE' && this.peek(1)?.text === 'match') {
         const m = this.match('addrtype', tk, false);
         this.i += 2;
@@ -556,16 +553,7 @@ class ExtraParser {
         if (w === 'ipvs') {
           this.add(m, 'ipvs', [], neg, tk, tk);
           this.i++;
-        } else {
-          const v = this.peek(1);
-          if (!v) {
-            this.unknown(tk);
-            this.i++;
-            continue;
-          }
-          this.add(m, w, [v.text], neg, tk, v);
-          this.i += 2;
-        }
+        } else if (!this.keywordValue(m, w, tk, neg)) continue;
       } else if ((w === 'source' || w === 'destination') && this.peek(1)?.text === 'IP' && this.peek(2)?.text === 'range' && this.peek(3)) {
         const nv = this.negatedValue(3, neg);
         if (!nv) {
