@@ -9,10 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { formatTrace } from '../core/trace/format';
-import { liveScenario } from '../core/trace/live';
-import { parseDump } from '../core/trace/parseDump';
+import { liveScenario, traceScenario } from '../core/trace/live';
 import { loadScenarioDir } from '../core/trace/scenarioDir';
-import { prepareScenario, trace, withDockerUserWhatIf } from '../core/trace/tracer';
 import type { TraceRequest, TraceScenario } from '../core/trace/types';
 import { connectAll, takeNodeOptions } from './nodes';
 import { flags } from './args';
@@ -91,14 +89,9 @@ export async function traceCommand(args: string[], io: TraceIo = PROCESS_IO): Pr
       await Promise.all(ok.map((c) => c.close()));
     }
   }
-  let prepared = prepareScenario(scenario, parseDump);
-  if (whatIf) {
-    const text = await readFile(whatIf, 'utf8');
-    const w = withDockerUserWhatIf(prepared, parseDump, text, `what-if ${basename(whatIf)}`, whatIfNode);
-    for (const d of w.diagnostics) io.err(`swarmnet trace: ${d.severity}: ${d.source}${d.line ? `:${d.line}` : ''}: ${d.message}\n`);
-    prepared = w.prepared;
-  }
-  const result = trace(prepared, req as TraceRequest);
+  const proposal = whatIf ? { text: await readFile(whatIf, 'utf8'), source: `what-if ${basename(whatIf)}`, node: whatIfNode } : undefined;
+  const { result, whatIfDiagnostics } = traceScenario(scenario, req as TraceRequest, proposal);
+  for (const d of whatIfDiagnostics) io.err(`swarmnet trace: ${d.severity}: ${d.source}${d.line ? `:${d.line}` : ''}: ${d.message}\n`);
   io.out(json ? `${JSON.stringify(result, null, 2)}\n` : formatTrace(result));
   if (result.path.hops.length === 0) return 1;
   return result.summary.some((s) => s.startsWith('delivered')) ? 0 : 3;

@@ -5,9 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { NodeModel } from '../core/model';
-import { liveScenarioNode } from '../core/trace/live';
-import { parseDump } from '../core/trace/parseDump';
-import { prepareScenario, trace, withDockerUserWhatIf } from '../core/trace/tracer';
+import { liveScenarioFromModels, traceScenario, type LiveNode } from '../core/trace/live';
 import type { Hop, HopRule, ScenarioNode, TraceRequest, TraceResult } from '../core/trace/types';
 import type { Logger } from '../core/log';
 import type { NodeManager } from './nodes';
@@ -142,33 +140,30 @@ export async function askTraceRequest(models: NodeModel[], el?: Element): Promis
 
 export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { text: string; source: string }): Promise<TraceResult | undefined> {
   const { nodes, log } = deps;
-  if (nodes.models().length === 0) await nodes.refreshAll();
+  // the quick picks need models; a discovery made just for them is fresh enough for the trace itself
+  const discovered = nodes.models().length === 0;
+  if (discovered) await nodes.refreshAll();
   const req = await askTraceRequest(nodes.models(), el);
   if (!req) return undefined;
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Swarm: tracing', cancellable: true }, async (progress, token) => {
     const ac = new AbortController();
     token.onCancellationRequested(() => ac.abort());
-    progress.report({ message: 'gathering rules of every node' });
-    const parts: ScenarioNode[] = [];
-    const notes: string[] = [];
-    await Promise.all(
-      nodes.all().map(async (s) => {
-        try {
-          const conn = await nodes.connection(s.config.name);
-          const r = await liveScenarioNode(conn, { signal: ac.signal });
-          parts.push(r.node);
-          notes.push(...r.facts);
-        } catch (e) {
-          const msg = e instanceof Error ? e.message : String(e);
-          notes.push(`${s.config.name}: not traced (${msg})`);
-          log.warn(`trace: ${s.config.name}: ${msg}`);
-        }
-      }),
-    );
+    // One discovery per node (it also refreshes the tree), then the rules of the nodes that answered.
+    progress.report({ message: 'discovering nodes and gathering their rules' });
+    if (!discovered) await nodes.refreshAll(ac.signal);
     if (ac.signal.aborted) return undefined;
-    let prepared = prepareScenario({ name: 'live', nodes: parts, notes: [...new Set(notes)] }, parseDump);
-    if (whatIf) prepared = withDockerUserWhatIf(prepared, parseDump, whatIf.text, whatIf.source).prepared;
-    const result = trace(prepared, req);
+    const live: LiveNode[] = [];
+    const notes: string[] = [];
+    for (const s of nodes.all()) {
+      if (s.status === 'ok' && s.model) live.push({ model: s.model, runner: s.conn?.runner });
+      else notes.push(`${s.config.name}: not traced (${s.error ?? s.status})`);
+    }
+    const { scenario, diagnostics } = await liveScenarioFromModels(live, { signal: ac.signal });
+    if (ac.signal.aborted) return undefined;
+    scenario.notes = [...(scenario.notes ?? []), ...notes];
+    const { result } = traceScenario(scenario, req, whatIf);
+    result.diagnostics.push(...diagnostics);
+    const parts = scenario.nodes;
     log.info(`trace ${req.from} → ${req.to}: ${result.summary.join('; ') || 'no result'}`);
     showTrace(deps.context, result, (hop, rule) => void openRule(deps, parts, hop, rule));
     return result;

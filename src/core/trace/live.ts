@@ -76,13 +76,26 @@ export async function liveScenario(conns: NodeConnection[], opts: LiveOptions = 
   return { name: 'live', nodes: parts.map((p) => p.node), notes: [...new Set(parts.flatMap((p) => p.facts))] };
 }
 
+/**
+ * The tail of every trace (CLI, extension, traceLive): parse the dumps, apply a what-if DOCKER-USER file (its
+ * parse diagnostics are returned apart, and also land in the result), trace.
+ */
+export function traceScenario(scenario: TraceScenario, req: TraceRequest, whatIf?: TraceLiveOptions['whatIf']): { result: TraceResult; whatIfDiagnostics: Diagnostic[] } {
+  let prepared = prepareScenario(scenario, parseDump);
+  let whatIfDiagnostics: Diagnostic[] = [];
+  if (whatIf) {
+    const w = withDockerUserWhatIf(prepared, parseDump, whatIf.text, whatIf.source, whatIf.node);
+    prepared = w.prepared;
+    whatIfDiagnostics = w.diagnostics;
+  }
+  return { result: trace(prepared, req), whatIfDiagnostics };
+}
+
 /** The one call the extension needs: gather, parse, (what-if,) trace. Gathering failures are in result.diagnostics. */
 export async function traceLive(nodes: LiveNode[], from: string, to: string, opts: TraceLiveOptions = {}): Promise<TraceResult> {
   const { scenario, diagnostics } = await liveScenarioFromModels(nodes, opts);
-  let prepared = prepareScenario(scenario, parseDump);
-  if (opts.whatIf) prepared = withDockerUserWhatIf(prepared, parseDump, opts.whatIf.text, opts.whatIf.source, opts.whatIf.node).prepared;
   const req: TraceRequest = { from, to, proto: opts.proto, sport: opts.sport, entryNode: opts.entryNode, backend: opts.backend };
-  const result = trace(prepared, req);
+  const { result } = traceScenario(scenario, req, opts.whatIf);
   result.diagnostics.push(...diagnostics, ...nodes.flatMap((n) => n.model.diagnostics.filter((d) => d.severity === 'error')));
   return result;
 }
