@@ -1,11 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseIpvsadm, findFwmService, findVipService } from '../../src/core/parsers/ipvsadm';
-
-const SEEDS = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'seed-outputs');
-const seed = (f: string): string => readFileSync(join(SEEDS, f), 'utf8');
+import { seed } from '../helpers';
 
 test('ipvsadm -ln (ipspace ingress_sbox, real capture): FWM 256 rr with 3 Masq backends', () => {
   const { value, diagnostics } = parseIpvsadm(seed('ipspace-ingress_sbox.ipvsadm-ln.txt'));
