@@ -357,6 +357,9 @@ ListenAddress $addr
 HostKey $LAB_DIR/ssh_host_ed25519_key_node$k
 PidFile $LAB_DIR/sshd-node$k.pid
 AuthorizedKeysFile $LAB_DIR/authorized_keys
+# the checkout may live under a sticky world-writable dir (/tmp): StrictModes would refuse the key there; the lab's
+# files are ours, mode 600, and this sshd only listens on loopback and the lab's own namespaces
+StrictModes no
 PermitRootLogin prohibit-password
 PubkeyAuthentication yes
 PasswordAuthentication no
