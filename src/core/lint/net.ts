@@ -1,5 +1,5 @@
 /** Small IPv4 CIDR and port-set helpers for the linter. */
-import { isIPv4 } from '../iptables/spec';
+import { allDigits, ipv4Value } from '../iptables/spec';
 
 export interface Cidr {
   /** First and last address as unsigned 32-bit numbers. */
@@ -9,14 +9,9 @@ export interface Cidr {
   text: string;
 }
 
-function ipNum(ip: string): number {
-  const p = ip.split('.');
-  return ((Number(p[0]) << 24) >>> 0) + (Number(p[1]) << 16) + (Number(p[2]) << 8) + Number(p[3]);
-}
-
 function maskBits(mask: string): number | undefined {
-  if (!isIPv4(mask)) return undefined;
-  const n = ipNum(mask);
+  const n = ipv4Value(mask);
+  if (n < 0) return undefined;
   let bits = 0;
   for (let b = 31; b >= 0; b--) {
     if ((n >>> b) & 1) bits++;
@@ -28,21 +23,21 @@ function maskBits(mask: string): number | undefined {
 /** Parses "a.b.c.d", "a.b.c.d/nn" or "a.b.c.d/m.m.m.m"; undefined for anything else (hostnames, IPv6). */
 export function parseCidr(text: string): Cidr | undefined {
   const slash = text.indexOf('/');
-  const ip = slash < 0 ? text : text.slice(0, slash);
-  if (!isIPv4(ip)) return undefined;
+  const ip = ipv4Value(text, 0, slash < 0 ? text.length : slash);
+  if (ip < 0) return undefined;
   let prefix = 32;
   if (slash >= 0) {
-    const p = text.slice(slash + 1);
-    if (/^\d{1,2}$/.test(p)) prefix = Number(p);
+    const plen = text.length - slash - 1;
+    if ((plen === 1 || plen === 2) && allDigits(text, slash + 1, text.length)) prefix = Number(text.slice(slash + 1));
     else {
-      const b = maskBits(p);
+      const b = maskBits(text.slice(slash + 1));
       if (b === undefined) return undefined;
       prefix = b;
     }
     if (prefix > 32) return undefined;
   }
   const size = prefix === 0 ? 2 ** 32 : 2 ** (32 - prefix);
-  const lo = Math.floor(ipNum(ip) / size) * size;
+  const lo = Math.floor(ip / size) * size;
   return { lo, hi: lo + size - 1, prefix, text };
 }
 
@@ -65,12 +60,19 @@ export type PortSet = [number, number][];
 
 export function parsePorts(v: string): PortSet | undefined {
   const out: PortSet = [];
-  for (const part of v.split(',')) {
-    const m = /^(\d*)(?::(\d*))?$/.exec(part);
-    if (!m || (m[1] === '' && m[2] === undefined)) return undefined;
-    const lo = m[1] === '' ? 0 : Number(m[1]);
-    const hi = m[2] === undefined ? lo : m[2] === '' ? 65535 : Number(m[2]);
+  for (let a = 0; a <= v.length; ) {
+    let b = v.indexOf(',', a);
+    if (b < 0) b = v.length;
+    // one part: /^(\d*)(?::(\d*))?$/, not empty
+    let colon = v.indexOf(':', a);
+    if (colon >= b) colon = -1;
+    const firstEnd = colon < 0 ? b : colon;
+    if ((firstEnd > a && !allDigits(v, a, firstEnd)) || (colon >= 0 && b > colon + 1 && !allDigits(v, colon + 1, b))) return undefined;
+    if (colon < 0 && firstEnd === a) return undefined;
+    const lo = firstEnd === a ? 0 : Number(v.slice(a, firstEnd));
+    const hi = colon < 0 ? lo : b === colon + 1 ? 65535 : Number(v.slice(colon + 1, b));
     out.push([lo, hi]);
+    a = b + 1;
   }
   return out;
 }
