@@ -91,7 +91,7 @@
  */
 import type { BaseMatch, Chain, Rule, RuleDiagnostic, RuleMatch, RuleOp, RuleOption, RuleTarget, Ruleset, Span, Table, TableName } from './model';
 import { BUILTIN_CHAINS } from './model';
-import { IMPLICIT_PROTOCOL_MODULES, PROTOCOL_NUMBERS, isKnownMatch, isKnownTarget, matchOption, normalizeAddress, targetOption, validateAddress, validateArg } from './spec';
+import { IMPLICIT_PROTOCOL_MODULES, MATCH_SPECS, PROTOCOL_NUMBERS, TARGET_SPECS, isKnownMatch, isKnownTarget, matchOption, normalizeAddress, targetOption, validateAddress, validateArg } from './spec';
 import type { OptionSpec } from './spec';
 import { DIAG, mkDiag } from './codes';
 import { parseIptablesList } from './parseList';
@@ -180,6 +180,8 @@ interface Tok {
   quoted: boolean;
   /** Unquoted shell operator: ; && || | & > < */
   op: boolean;
+  /** The whole token is a known option (`-A`, `--dport`, ...): its meaning, looked up once by the tokenizer. */
+  opt: OptTok | undefined;
 }
 
 function isSpace(c: number): boolean {
@@ -196,10 +198,10 @@ const TOK_POOL: Tok[] = [];
 const TOKS: Tok[] = [];
 const TOKENIZED: { toks: Tok[]; unterminated?: number } = { toks: TOKS, unterminated: undefined };
 
-function pushTok(toks: Tok[], k: number, text: string, start: number, end: number, quoted: boolean, op: boolean): void {
+function pushTok(toks: Tok[], k: number, text: string, start: number, end: number, quoted: boolean, op: boolean, opt: OptTok | undefined): void {
   let t = TOK_POOL[k];
   if (t === undefined) {
-    t = { text, start, end, quoted, op };
+    t = { text, start, end, quoted, op, opt };
     TOK_POOL.push(t);
   } else {
     t.text = text;
@@ -207,6 +209,7 @@ function pushTok(toks: Tok[], k: number, text: string, start: number, end: numbe
     t.end = end;
     t.quoted = quoted;
     t.op = op;
+    t.opt = opt;
   }
   // index writes (not push, not length = 0): the array keeps its capacity from line to line
   toks[k] = t;
@@ -234,7 +237,7 @@ function tokenize(s: string, shellOps: boolean): { toks: Tok[]; unterminated?: n
       // ; & | > <  (and their doubles)
       let j = i + 1;
       if (j < n && (s.charCodeAt(j) === c || (c === 62 && s.charCodeAt(j) === 38))) j++;
-      pushTok(toks, count++, s.slice(i, j), start, j, false, true);
+      pushTok(toks, count++, s.slice(i, j), start, j, false, true, undefined);
       i = j;
       continue;
     }
@@ -298,8 +301,16 @@ function tokenize(s: string, shellOps: boolean): { toks: Tok[]; unterminated?: n
       }
       i++;
     }
+    if (!quoted && s.charCodeAt(start) === 45 /* - */) {
+      // an option: known ones come from the table (no copy of their text, no lookups by name later)
+      const opt = optionToken(s, start, i);
+      if (opt !== undefined) {
+        pushTok(toks, count++, opt.text, start, i, false, false, opt);
+        continue;
+      }
+    }
     text = text === '' ? s.slice(plainStart, i) : text + s.slice(plainStart, i);
-    pushTok(toks, count++, text, start, i, quoted, false);
+    pushTok(toks, count++, text, start, i, quoted, false, undefined);
   }
   if (toks.length !== count) toks.length = count;
   TOKENIZED.unterminated = unterminated;
@@ -575,6 +586,74 @@ const CMD_SHORT = new Map(Object.entries(CMD_SHORT_O));
 const CMD_LONG = new Map(Object.entries(CMD_LONG_O));
 const BASE_SHORT = new Map(Object.entries(BASE_SHORT_O));
 const BASE_LONG = new Map(Object.entries(BASE_LONG_O));
+/**
+ * Every option token iptables knows, spelled out (`-A`, `--append`, `-p`, `--dport`, `--to-destination`, ...), with
+ * what it means. The tokenizer finds a token here by a hash of its characters, without slicing it.
+ */
+interface OptTok {
+  /** The token, e.g. "--dport". */
+  text: string;
+  isLong: boolean;
+  /** Without dashes (the long form for long options, the letter for short ones). */
+  name: string;
+  cmd: Cmd | undefined;
+  base: BaseOpt | undefined;
+}
+const OPT_BITS = 11;
+const OPT_TABLE: (OptTok | undefined)[] = new Array<OptTok | undefined>(1 << OPT_BITS).fill(undefined);
+
+function optSlot(h: number): number {
+  return (h ^ (h >>> 13)) & ((1 << OPT_BITS) - 1);
+}
+
+function addOptionToken(text: string): void {
+  const isLong = text.startsWith('--');
+  const name = text.slice(isLong ? 2 : 1);
+  const opt: OptTok = { text, isLong, name, cmd: (isLong ? CMD_LONG : CMD_SHORT).get(name), base: (isLong ? BASE_LONG : BASE_SHORT).get(name) };
+  let slot = optSlot(hashRange(text, 0, text.length));
+  for (;;) {
+    const cur = OPT_TABLE[slot];
+    if (cur === undefined) {
+      OPT_TABLE[slot] = opt;
+      return;
+    }
+    if (cur.text === text) return;
+    slot = (slot + 1) & ((1 << OPT_BITS) - 1);
+  }
+}
+for (const k of CMD_SHORT.keys()) addOptionToken(`-${k}`);
+for (const k of BASE_SHORT.keys()) addOptionToken(`-${k}`);
+for (const k of CMD_LONG.keys()) addOptionToken(`--${k}`);
+for (const k of BASE_LONG.keys()) addOptionToken(`--${k}`);
+for (const specs of [...Object.values(MATCH_SPECS), ...Object.values(TARGET_SPECS)]) {
+  for (const o of specs) for (const n of [o.name, ...(o.aliases ?? [])]) addOptionToken(`--${n}`);
+}
+
+/** FNV-1a of s[start, end). */
+function hashRange(s: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/** The known option token that s[start, end) spells, if any. */
+function optionToken(s: string, start: number, end: number): OptTok | undefined {
+  const len = end - start;
+  if (len > 40) return undefined;
+  let slot = optSlot(hashRange(s, start, end));
+  for (;;) {
+    const cur = OPT_TABLE[slot];
+    if (cur === undefined) return undefined;
+    const t = cur.text;
+    if (t.length === len) {
+      let k = 0;
+      while (k < len && t.charCodeAt(k) === s.charCodeAt(start + k)) k++;
+      if (k === len) return cur;
+    }
+    slot = (slot + 1) & ((1 << OPT_BITS) - 1);
+  }
+}
+
 const KNOWN_PROTOCOLS = new Set(['tcp', 'udp', 'udplite', 'icmp', 'icmpv6', 'ipv6-icmp', 'esp', 'ah', 'sctp', 'mh', 'all', 'gre', 'ipip', 'ipencap', 'igmp', 'ospf', 'vrrp', 'pim', 'dccp', 'l2tp', 'ipv6', 'ipv6-route', 'ipv6-frag', 'ipv6-nonxt', 'ipv6-opts', 'egp', 'rsvp', 'ip', 'hopopt', 'ipcomp', 'sctp', 'carp', 'pfsync']);
 /** Explicit protocol matches and the protocol (-p) they need. */
 const PROTO_MATCH = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'esp', 'ah']);
@@ -630,7 +709,7 @@ function takeArgs(c: ArgCtx, at: number, count: number, optTok: Tok, inline: str
   let j = at + 1;
   let neg = false;
   if (inline !== undefined) {
-    args[n++] = { text: inline, start: optTok.end - inline.length, end: optTok.end, quoted: true, op: false };
+    args[n++] = { text: inline, start: optTok.end - inline.length, end: optTok.end, quoted: true, op: false, opt: undefined };
     count--;
   }
   if (count > 0 && j < toks.length && !toks[j].quoted && toks[j].text === '!' && j + 1 < toks.length) {
@@ -713,7 +792,11 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
     let name: string;
     let inline: string | undefined;
     let isLong = false;
-    if (t.text.startsWith('--')) {
+    const known = t.opt;
+    if (known !== undefined) {
+      isLong = known.isLong;
+      name = known.name;
+    } else if (t.text.startsWith('--')) {
       isLong = true;
       name = t.text.slice(2);
       const eq = name.indexOf('=');
@@ -725,7 +808,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       name = t.text.slice(1, 2);
       if (t.text.length > 2) inline = t.text.slice(2);
     }
-    const command = isLong ? CMD_LONG.get(name) : CMD_SHORT.get(name);
+    const command = known !== undefined ? known.cmd : isLong ? CMD_LONG.get(name) : CMD_SHORT.get(name);
     if (command && (isLong || inline === undefined || ruleStarted === false)) {
       // -A CHAIN / -I CHAIN [n] / -D CHAIN [n] / -R CHAIN n / -N C / -X [C] / -F [C] / -P C POL / -E OLD NEW
       if (c.neg) errTok(c, DIAG.unexpectedToken, `"!" cannot negate ${t.text}`, c.neg), (c.neg = undefined);
@@ -739,10 +822,10 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       let j = i + 1;
       if (inline !== undefined && !isLong) {
         chain = inline;
-        chainTok = { text: inline, start: t.start + 2, end: t.end, quoted: false, op: false };
+        chainTok = { text: inline, start: t.start + 2, end: t.end, quoted: false, op: false, opt: undefined };
       } else if (inline !== undefined) {
         chain = inline;
-        chainTok = { text: inline, start: t.end - inline.length, end: t.end, quoted: false, op: false };
+        chainTok = { text: inline, start: t.end - inline.length, end: t.end, quoted: false, op: false, opt: undefined };
       } else if (j < toks.length && !toks[j].op && !looksLikeOption(toks[j]) && !(toks[j].text === '!' && !toks[j].quoted)) {
         chain = toks[j].text;
         chainTok = toks[j];
@@ -760,7 +843,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       i = j;
       continue;
     }
-    const base = isLong ? BASE_LONG.get(name) : BASE_SHORT.get(name);
+    const base = known !== undefined ? known.base : isLong ? BASE_LONG.get(name) : BASE_SHORT.get(name);
     if (base && !(isLong === false && inline !== undefined && base === 'flag')) {
       const neg = takeNeg(c);
       const canNeg = base === 'p' || base === 's' || base === 'd' || base === 'i' || base === 'o' || base === 'f';
@@ -972,7 +1055,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
   }
   rule.table = table;
   const res: LineResult = { kind: 'rule', line: ll.line, table, format, diagnostics: diags };
-  const whole = toks[0] ?? first ?? { text: '', start: 0, end: 0, quoted: false, op: false };
+  const whole = toks[0] ?? first ?? { text: '', start: 0, end: 0, quoted: false, op: false, opt: undefined };
   if (!cmd) {
     if (ruleStarted || format !== 'command') diags.push(mkDiag('error', format === 'command' ? DIAG.noCommand : DIAG.noChain, format === 'command' ? 'no command (-A/-I/-D/-N/...) given' : 'rule without -A/-I CHAIN', tokSpan(ll, whole), whole.text));
     else diags.push(mkDiag('info', DIAG.noCommand, 'iptables call without a rule command: ignored', tokSpan(ll, whole), whole.text));
