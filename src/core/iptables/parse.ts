@@ -384,6 +384,14 @@ export interface LineResult {
   diagnostics: RuleDiagnostic[];
 }
 
+/**
+ * A LineResult with every property present in one fixed order (undefined when absent), like newRule: one hidden
+ * class for all line results, and no property store allocated when a rule or chain is attached later.
+ */
+function lineResult(kind: LineKind, line: number, table: TableName, format: LineResult['format'], diagnostics: RuleDiagnostic[]): LineResult {
+  return { kind, line, table, format, rule: undefined, chain: undefined, chainSpan: undefined, newName: undefined, policy: undefined, policyCounters: undefined, diagnostics };
+}
+
 /** Moves a (cached) result to another line number: returns a copy with all spans shifted. */
 export function relocateLineResult(r: LineResult, newLine: number): LineResult {
   const delta = newLine - r.line;
@@ -447,7 +455,7 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   const table = state.table ?? state.defaultTable;
   const inSave = state.table !== undefined;
   const fmt: LineResult['format'] = inSave ? 'save' : 'S';
-  if (i >= n || text.charCodeAt(i) === 35) return { kind: 'blank', line: ll.line, table, format: fmt, diagnostics: [] };
+  if (i >= n || text.charCodeAt(i) === 35) return lineResult('blank', ll.line, table, fmt, []);
   const c = text.charCodeAt(i);
   const diags: RuleDiagnostic[] = [];
 
@@ -457,18 +465,18 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
     if (isTableName(name)) {
       state.table = name;
       for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after the table name`, spanOf(ll, t.start, t.end), t.text));
-      return { kind: 'table', line: ll.line, table: name, format: 'save', diagnostics: diags };
+      return lineResult('table', ll.line, name, 'save', diags);
     }
     state.table = undefined;
     diags.push(mkDiag('error', DIAG.unknownTable, `unknown table "${name}" (valid: filter, nat, mangle, raw, security)`, spanOf(ll, toks[0].start + 1, toks[0].end), toks[0].text));
-    return { kind: 'invalid', line: ll.line, table, format: 'save', diagnostics: diags };
+    return lineResult('invalid', ll.line, table, 'save', diags);
   }
   if (c === 67 /* C */ && text.startsWith('COMMIT', i) && (i + 6 === n || isSpace(text.charCodeAt(i + 6)) || text.charCodeAt(i + 6) === 35)) {
     const { toks } = tokenize(text, false);
     for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after COMMIT`, spanOf(ll, t.start, t.end), t.text));
     if (!inSave) diags.push(mkDiag('warning', DIAG.unexpectedToken, 'COMMIT without a *table section', spanOf(ll, i, i + 6), 'COMMIT'));
     state.table = undefined;
-    return { kind: 'commit', line: ll.line, table, format: 'save', diagnostics: diags };
+    return lineResult('commit', ll.line, table, 'save', diags);
   }
   if (c === 58 /* : */) return parseChainDecl(ll, i, table, fmt, diags);
 
@@ -504,7 +512,7 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
     }
     if (!found) {
       diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, n), text.slice(i)));
-      return { kind: 'other', line: ll.line, table, format: 'command', diagnostics: diags };
+      return lineResult('other', ll.line, table, 'command', diags);
     }
     format = 'command';
   }
@@ -527,7 +535,9 @@ function parseChainDecl(ll: LogicalLine, i: number, table: TableName, format: Li
   const first = toks[0];
   const name = first.text.slice(1);
   const chainSpan = spanOf(ll, first.start + 1, first.end);
-  const res: LineResult = { kind: 'chain', line: ll.line, table, format, chain: name, chainSpan, diagnostics: diags };
+  const res = lineResult('chain', ll.line, table, format, diags);
+  res.chain = name;
+  res.chainSpan = chainSpan;
   if (format !== 'save') diags.push(mkDiag('warning', DIAG.unexpectedToken, 'chain declaration outside a *table section', spanOf(ll, i, i + 1), ':'));
   if (name === '') {
     diags.push(mkDiag('error', DIAG.noChain, 'missing chain name after ":"', spanOf(ll, first.start, first.end), first.text));
@@ -1054,7 +1064,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
     diags.push(mkDiag('info', DIAG.notIptables, `shell text after "${tailOp.text}" is not part of the rule`, spanOf(ll, tailOp.start, toks[toks.length - 1].end), tailOp.text));
   }
   rule.table = table;
-  const res: LineResult = { kind: 'rule', line: ll.line, table, format, diagnostics: diags };
+  const res = lineResult('rule', ll.line, table, format, diags);
   const whole = toks[0] ?? first ?? { text: '', start: 0, end: 0, quoted: false, op: false, opt: undefined };
   if (!cmd) {
     if (ruleStarted || format !== 'command') diags.push(mkDiag('error', format === 'command' ? DIAG.noCommand : DIAG.noChain, format === 'command' ? 'no command (-A/-I/-D/-N/...) given' : 'rule without -A/-I CHAIN', tokSpan(ll, whole), whole.text));
