@@ -17,7 +17,7 @@ import type { LineResult, LineState, LogicalLine } from '../iptables/parse';
 import { advanceLineState, assembleRuleset, lineStateKey, logicalLines, newLineState, parseLogicalLine, relocateLineResult } from '../iptables/parse';
 import type { BaseMatch } from '../iptables/model';
 import type { Rule, RuleOption, RuleTarget, Ruleset, Span, TableName } from '../iptables/model';
-import { PROTOCOL_NUMBERS, normalizeAddress } from '../iptables/spec';
+import { PROTOCOL_NUMBERS, allDigits, ipv4Value, normalizeAddress } from '../iptables/spec';
 import type { Cidr, PortSet } from './net';
 import { contains, isPrivate, overlaps, parseCidr, parsePorts, portIn } from './net';
 import type { FileKind, LintContext, LintDiagnostic, LintFix, LintResult, PublishedPort, TextEdit } from './types';
@@ -128,6 +128,40 @@ function addrScore(v: string): number {
   return 100 + (slash < 0 ? 32 : Number(v.slice(slash + 1)) || 0);
 }
 
+/** Prefix length of the last addrCond (its selectivity score is 100 + it). */
+let addrPrefix = 0;
+
+/**
+ * Id of the address condition `<kind>:[!]normalizeAddress(v)`. A canonical IPv4 form (`a.b.c.d`, `a.b.c.d/nn`,
+ * `a.b.c.d/m.m.m.m`: one normalised string per address and prefix) is keyed by its numbers; anything else (odd
+ * spellings such as `/08`, hostnames, IPv6) by the normalised string.
+ */
+function addrCond(ids: Interner, kind: number, negated: boolean, v: string): number {
+  const slash = v.indexOf('/');
+  const ip = ipv4Value(v, 0, slash < 0 ? v.length : slash);
+  if (ip >= 0) {
+    let prefix = -1;
+    if (slash < 0) prefix = 32;
+    else {
+      const plen = v.length - slash - 1;
+      if (allDigits(v, slash + 1, v.length)) {
+        if (plen === 1 || (plen === 2 && v.charCodeAt(slash + 1) !== 48)) prefix = Number(v.slice(slash + 1));
+        if (prefix > 32) prefix = -1;
+      } else {
+        const n = normalizeAddress(v);
+        if (n !== v) prefix = Number(n.slice(n.lastIndexOf('/') + 1));
+      }
+    }
+    if (prefix >= 0) {
+      addrPrefix = prefix;
+      return ids.addrId(kind, negated, ip * 64 + prefix);
+    }
+  }
+  const norm = normalizeAddress(v);
+  addrPrefix = addrScore(norm) - 100;
+  return ids.baseId(kind, negated, norm);
+}
+
 /**
  * Line-independent facts of a rule (cached with the parse result; relocated copies share them).
  * A condition is identified by an id of its canonical string (`s:10.0.0.0/8`, `m:tcp:dport=80`, ...), interned
@@ -155,18 +189,16 @@ export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFa
     }
   }
   if (rule.source) {
-    const v = normalizeAddress(rule.source.value);
-    sC = ids.baseId(K_S, rule.source.negated, v);
-    const sc = addrScore(v);
+    sC = addrCond(ids, K_S, rule.source.negated, rule.source.value);
+    const sc = 100 + addrPrefix;
     if (sc > best) {
       best = sc;
       keyCond = sC;
     }
   }
   if (rule.destination) {
-    const v = normalizeAddress(rule.destination.value);
-    dC = ids.baseId(K_D, rule.destination.negated, v);
-    const sc = addrScore(v);
+    dC = addrCond(ids, K_D, rule.destination.negated, rule.destination.value);
+    const sc = 100 + addrPrefix;
     if (sc > best) {
       best = sc;
       keyCond = dC;
@@ -302,25 +334,68 @@ function sameIds(a: number[], b: number[]): boolean {
 const M_IDS: number[] = [];
 const M_OPTS: (RuleOption | undefined)[] = [];
 const M_MODS: string[] = [];
-const M_STRS: string[] = [];
+/**
+ * Code unit `i` of the canonical string of m: condition `q` of the scratch arrays after its shared `m:` prefix
+ * (`<module>` or `<module>:[!]<name>=<args joined by " ">`), -1 past its end: the conditions are ordered without
+ * building their strings.
+ */
+function condCharAt(q: number, i: number): number {
+  const mod = M_MODS[q];
+  if (i < mod.length) return mod.charCodeAt(i);
+  const o = M_OPTS[q];
+  if (o === undefined) return -1;
+  i -= mod.length;
+  if (i === 0) return 58; // :
+  i--;
+  if (o.negated) {
+    if (i === 0) return 33; // !
+    i--;
+  }
+  const name = o.name;
+  if (i < name.length) return name.charCodeAt(i);
+  i -= name.length;
+  if (i === 0) return 61; // =
+  i--;
+  const args = o.args;
+  for (let a = 0; a < args.length; a++) {
+    if (a > 0) {
+      if (i === 0) return 32;
+      i--;
+    }
+    const arg = args[a];
+    if (i < arg.length) return arg.charCodeAt(i);
+    i -= arg.length;
+  }
+  return -1;
+}
+
+/** The canonical string of condition `a` sorts after that of `b` (code unit order, as `>` on the strings). */
+function condAfter(a: number, b: number): boolean {
+  for (let i = 0; ; i++) {
+    const x = condCharAt(a, i);
+    const y = condCharAt(b, i);
+    if (x !== y) return x > y;
+    if (x === -1) return false;
+  }
+}
 
 /** Orders the first `n` m: conditions of the scratch arrays by their canonical strings (insertion sort, stable). */
 function sortModuleConds(n: number): void {
-  for (let q = 0; q < n; q++) {
-    const o = M_OPTS[q];
-    M_STRS[q] = o ? `m:${M_MODS[q]}:${optKey(o)}` : `m:${M_MODS[q]}`;
-  }
   for (let q = 1; q < n; q++) {
-    const s = M_STRS[q];
-    const id = M_IDS[q];
+    // slot n is the scratch slot of the element being inserted
+    M_IDS[n] = M_IDS[q];
+    M_OPTS[n] = M_OPTS[q];
+    M_MODS[n] = M_MODS[q];
     let k = q;
-    while (k > 0 && M_STRS[k - 1] > s) {
-      M_STRS[k] = M_STRS[k - 1];
+    while (k > 0 && condAfter(k - 1, n)) {
       M_IDS[k] = M_IDS[k - 1];
+      M_OPTS[k] = M_OPTS[k - 1];
+      M_MODS[k] = M_MODS[k - 1];
       k--;
     }
-    M_STRS[k] = s;
-    M_IDS[k] = id;
+    M_IDS[k] = M_IDS[n];
+    M_OPTS[k] = M_OPTS[n];
+    M_MODS[k] = M_MODS[n];
   }
 }
 
@@ -346,10 +421,29 @@ export class Interner {
   private bare = new Map<string, number>();
   private jumpTargets = new Map<string, number>();
   private gotoTargets = new Map<string, number>();
-  private ruleKeys = new Map<number, { conds: number[]; target: number; id: number }[]>();
+  /** IPv4 address conditions by number (address * 64 + prefix), per kind and negation. */
+  private addrs: Map<number, number>[] = [];
+  /** Rule keys: hash → first entry; entries in parallel arrays, chained by `rkNext`. */
+  private rkHead = new Map<number, number>();
+  private rkConds: number[][] = [];
+  private rkTarget: number[] = [];
+  private rkId: number[] = [];
+  private rkNext: number[] = [];
 
   constructor() {
     for (let k = 0; k <= K_F; k++) this.base.push(new Map());
+    for (let k = 0; k < 2 * (K_F + 1); k++) this.addrs.push(new Map());
+  }
+
+  /** The condition `<kind>:[!]a.b.c.d/nn` by its numbers (`key` = address * 64 + prefix length). */
+  addrId(kind: number, negated: boolean, key: number): number {
+    const m = this.addrs[2 * kind + (negated ? 1 : 0)];
+    let v = m.get(key);
+    if (v === undefined) {
+      v = this.n++;
+      m.set(key, v);
+    }
+    return v;
   }
 
   get size(): number {
@@ -418,15 +512,14 @@ export class Interner {
     let h = Math.imul(target + 0x9e3779b9, 0x85ebca6b) ^ conds.length;
     for (let q = 0; q < conds.length; q++) h = Math.imul(h ^ conds[q], 0x01000193) + 0x7f4a7c15;
     h |= 0;
-    const bucket = this.ruleKeys.get(h);
-    if (bucket) {
-      for (const e of bucket) if (e.target === target && sameIds(e.conds, conds)) return e.id;
-      const id = this.n++;
-      bucket.push({ conds, target, id });
-      return id;
-    }
+    const head = this.rkHead.get(h);
+    for (let e = head ?? -1; e >= 0; e = this.rkNext[e]) if (this.rkTarget[e] === target && sameIds(this.rkConds[e], conds)) return this.rkId[e];
     const id = this.n++;
-    this.ruleKeys.set(h, [{ conds, target, id }]);
+    this.rkHead.set(h, this.rkConds.length);
+    this.rkConds.push(conds);
+    this.rkTarget.push(target);
+    this.rkId.push(id);
+    this.rkNext.push(head ?? -1);
     return id;
   }
 
