@@ -930,12 +930,18 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
         case 's':
         case 'd': {
           let bad = false;
-          for (const part of v.text.includes(',') ? v.text.split(',') : [v.text]) {
-            const e = validateAddress(part);
-            if (e) {
-              errTok(c, DIAG.badAddress, e, v);
-              bad = true;
-              break;
+          const e1 = v.text.includes(',') ? undefined : validateAddress(v.text);
+          if (e1) {
+            errTok(c, DIAG.badAddress, e1, v);
+            bad = true;
+          } else if (v.text.includes(',')) {
+            for (const part of v.text.split(',')) {
+              const e = validateAddress(part);
+              if (e) {
+                errTok(c, DIAG.badAddress, e, v);
+                bad = true;
+                break;
+              }
             }
           }
           if (!bad) {
