@@ -681,6 +681,9 @@ interface ArgCtx {
   neg: Tok | undefined;
 }
 
+/** The argument context of the line being parsed (parseArgs is not re-entrant: one object for every line). */
+const ARG_CTX: ArgCtx = { ll: { line: 0, text: '' }, toks: [], diags: [], neg: undefined };
+
 function tokSpan(ll: LogicalLine, t: Tok): Span {
   return spanOf(ll, t.start, t.end);
 }
@@ -756,13 +759,18 @@ function tokText(t: Tok): string {
 }
 
 function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableName, format: LineResult['format'], diags: RuleDiagnostic[]): LineResult {
-  const c: ArgCtx = { ll, toks, diags, neg: undefined };
+  const c = ARG_CTX;
+  c.ll = ll;
+  c.toks = toks;
+  c.diags = diags;
+  c.neg = undefined;
   let table: TableName = defaultTable;
   let cmd: Cmd | undefined;
   let cmdTok: Tok | undefined;
   let chain: string | undefined;
   let chainTok: Tok | undefined;
-  const cmdArgs: Tok[] = [];
+  /** The positional argument after the chain (-I n, -D n, -R n, -P POLICY, -E NEW), if any. */
+  let cmdArg: Tok | undefined;
   let tableTok: Tok | undefined;
   let ruleStarted = false;
   let counters: { packets: number; bytes: number } | undefined;
@@ -844,9 +852,10 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       // positional extras: -I n, -D n, -R n, -P POLICY, -E NEW
       const wantExtra = cmd === 'I' || cmd === 'D' || cmd === 'R' || cmd === 'P' || cmd === 'E' || cmd === 'L' || cmd === 'Z' || cmd === 'S';
       if (wantExtra && chainTok) {
-        while (j < toks.length && !toks[j].op && !looksLikeOption(toks[j]) && !(toks[j].text === '!' && !toks[j].quoted) && cmdArgs.length < 1) {
-          if ((cmd === 'I' || cmd === 'D' || cmd === 'L' || cmd === 'Z' || cmd === 'S') && !/^\d+$/.test(toks[j].text)) break;
-          cmdArgs.push(toks[j]);
+        const x = j < toks.length ? toks[j] : undefined;
+        const numeric = cmd === 'I' || cmd === 'D' || cmd === 'L' || cmd === 'Z' || cmd === 'S';
+        if (x && !x.op && !looksLikeOption(x) && !(x.text === '!' && !x.quoted) && !(numeric && !/^\d+$/.test(x.text))) {
+          cmdArg = x;
           j++;
         }
       }
@@ -1107,7 +1116,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       res.kind = 'flush';
       return res;
     case 'E': {
-      const nn = cmdArgs[0];
+      const nn = cmdArg;
       if (!nn) {
         errTok(c, DIAG.missingArgument, '-E needs the new chain name', cmdT);
         res.kind = 'invalid';
@@ -1119,7 +1128,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       return res;
     }
     case 'P': {
-      const pol = cmdArgs[0];
+      const pol = cmdArg;
       res.kind = 'policy';
       if (!pol) {
         errTok(c, DIAG.missingArgument, `-P ${chain} needs a policy (ACCEPT or DROP)`, cmdT);
@@ -1145,7 +1154,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
   rule.chain = chain ?? '';
   rule.op = cmd === 'C' ? 'A' : (cmd as RuleOp);
   if (counters) rule.counters = counters;
-  const posTok = cmdArgs[0];
+  const posTok = cmdArg;
   if (posTok) {
     const pos = /^\d+$/.test(posTok.text) ? Number(posTok.text) : NaN;
     if (!(pos >= 1)) errTok(c, DIAG.badPosition, `bad rule number "${posTok.text}" (1-based)`, posTok);
