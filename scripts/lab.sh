@@ -228,10 +228,11 @@ re-initialising it would delete them. Remove them or rerun with LAB_TAKEOVER=1"
     dk 1 swarm init --advertise-addr "$adv" >/dev/null
   fi
   echo lab >"$LAB_DIR/swarm-owner"
-  # forget nodes from earlier runs that are gone
+  # forget nodes from earlier runs that are gone (Down, or Unknown: a restarted manager has not heard from them; the
+  # lab's own nodes re-join below)
   while read -r id; do
     [[ -n "$id" ]] && dk 1 node rm --force "$id" >/dev/null 2>&1 || true
-  done < <(dk 1 node ls --format '{{.ID}} {{.Status}}' | awk '$2 == "Down" { print $1 }')
+  done < <(dk 1 node ls --format '{{.ID}} {{.Status}}' | awk '$2 == "Down" || $2 == "Unknown" { print $1 }')
   (( n > 1 )) || return 0
   token="$(dk 1 swarm join-token -q worker)"
   for (( k = 2; k <= n; k++ )); do
