@@ -11,6 +11,7 @@ import type { Logger } from '../core/log';
 import type { NodeManager } from './nodes';
 import type { Element } from './tree';
 import { showTrace } from './traceView';
+import { own } from '../core/record';
 
 export const DUMP_SCHEME = 'swarmnet-dump';
 const EXTERNAL_CLIENT = '203.0.113.7';
@@ -172,7 +173,7 @@ export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { tex
 
 async function openRule(deps: TraceDeps, parts: ScenarioNode[], hop: Hop, rule?: HopRule): Promise<void> {
   const node = parts.find((p) => p.model.name === hop.node);
-  const dumps = node?.dumps[hop.namespace];
+  const dumps = node ? own(node.dumps, hop.namespace) : undefined;
   const dump = dumps?.rules.find((d) => d.source === rule?.source) ?? dumps?.rules[0];
   if (!dump) {
     void vscode.window.showInformationMessage(`${hop.node}/${hop.namespace}: no rule dump behind this hop (${hop.title})`);

@@ -222,3 +222,14 @@ test('incremental linter: after many different documents (its string-id table is
     if (seed % 9 === 0) assert.equal(strip(e.diagnostics), strip(lintRules(edited, NODE_A).diagnostics), `edited document ${seed}`);
   }
 });
+
+test('targets, protocols and set names that are Object.prototype properties are plain (unknown) names', () => {
+  const r = lintRules(['-A DOCKER-USER -j constructor', '-A DOCKER-USER -j toString', '-A DOCKER-USER -p constructor -j DROP', '-A DOCKER-USER -m set --match-set __proto__ src -j DROP'].join('\n'));
+  for (const d of r.diagnostics) assert.doesNotMatch(d.message, /undefined|function|native code/, d.message);
+  assert.equal(r.diagnostics.some((d) => d.code === 'syntax/missing-target-option'), false);
+  assert.ok(r.diagnostics.some((d) => d.code === 'syntax/unknown-protocol' && d.span.line === 2));
+  // the hover of a rule with such a protocol number table lookup says the name as written
+  const rs = parseRules('-A DOCKER-USER -p 6 -j DROP\n-A DOCKER-USER -j constructor');
+  assert.match(hoverRule(rs.rules[0]), /TCP/);
+  assert.doesNotMatch(hoverRule(rs.rules[1]), /undefined|function/);
+});

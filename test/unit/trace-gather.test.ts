@@ -76,3 +76,9 @@ test('the node script itself refuses bad names passed to it', async () => {
 test('parseIpsetSave', () => {
   assert.deepEqual(parseIpsetSave('create s hash:net\nadd s 10.0.0.0/8\ncreate t hash:ip\n'), { s: ['10.0.0.0/8'], t: [] });
 });
+
+test('parseIpsetSave: set names that are Object.prototype properties are plain names (no throw, no prototype change)', () => {
+  const sets = parseIpsetSave('create constructor hash:ip\nadd constructor 10.0.0.1\ncreate __proto__ hash:net\nadd __proto__ 10.0.0.0/8\nadd toString 10.0.0.3\n');
+  assert.equal(Object.getPrototypeOf(sets), Object.prototype);
+  assert.deepEqual(Object.entries(sets), [['constructor', ['10.0.0.1']], ['__proto__', ['10.0.0.0/8']], ['toString', ['10.0.0.3']]]);
+});

@@ -238,3 +238,23 @@ test('policy none DROP on VXLAN 4789 drops unencrypted overlay traffic and lets 
   assert.equal(evaluateHook(rules, 'INPUT', vx, hostEnv).verdict, 'DROP');
   assert.equal(evaluateHook(rules, 'INPUT', { ...vx, ipsecIn: true }, hostEnv).verdict, 'ACCEPT');
 });
+
+test('names that are Object.prototype properties (constructor, toString, __proto__) are plain names: sets, modules, interfaces', () => {
+  const one = (rule: RuleSpec): NamespaceRules => new NamespaceRules().add(buildRuleset({ filter: { FORWARD: { policy: 'ACCEPT', rules: [rule] } } }), 'hostile');
+  const p: Packet = { ...newPacket({ src: '10.0.0.1', dst: '10.0.0.2', proto: 'tcp', sport: 1, dport: 2, inIface: 'eth0' }), outIface: 'eth1' };
+  const env: EvalEnv = { ifaceAddresses: {}, ipsets: {} };
+  const said = (r: ReturnType<typeof evaluateHook>): string => hookHits(r).flatMap((h) => h.unsupported).join('\n');
+  // no set of that name: contents unknown (may-match), not Object's constructor taken for a set
+  const set = evaluateHook(one({ m: [['set', { 'match-set': ['constructor', 'src'] }]], j: 'DROP' }), 'FORWARD', p, env);
+  assert.match(said(set), /--match-set constructor \(ipset contents unknown\)/);
+  // a set that exists under such a name is used
+  const env2: EvalEnv = { ifaceAddresses: {}, ipsets: Object.fromEntries([['constructor', ['10.0.0.1']]]) };
+  const hit = evaluateHook(one({ m: [['set', { 'match-set': ['constructor', 'src'] }]], j: 'DROP' }), 'FORWARD', p, env2);
+  assert.equal(hit.verdict, 'DROP');
+  assert.equal(said(hit), '');
+  // an unknown module named like an Object method is an unsupported match, said as such
+  const mod = evaluateHook(one({ m: [['toString', {}]], j: 'DROP' }), 'FORWARD', p, env);
+  assert.match(said(mod), /-m toString/);
+  // an interface called __proto__ is just a name that does not match eth0
+  assert.equal(evaluateHook(one({ i: '__proto__', j: 'DROP' }), 'FORWARD', p, env).verdict, 'ACCEPT');
+});

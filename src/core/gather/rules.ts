@@ -45,13 +45,19 @@ export interface GatheredRules {
 
 /** Parses `ipset save` output into set → entries. */
 export function parseIpsetSave(text: string): Record<string, string[]> {
-  const sets: Record<string, string[]> = {};
+  // set names come from the node: a Map, so that "constructor" or "__proto__" are names like any other
+  const sets = new Map<string, string[]>();
+  const setOf = (name: string): string[] => {
+    let s = sets.get(name);
+    if (!s) sets.set(name, (s = []));
+    return s;
+  };
   for (const line of text.split(/\r?\n/)) {
     const w = line.trim().split(/\s+/);
-    if (w[0] === 'create' && w[1]) sets[w[1]] ??= [];
-    else if (w[0] === 'add' && w[1] && w[2]) (sets[w[1]] ??= []).push(w[2]);
+    if (w[0] === 'create' && w[1]) setOf(w[1]);
+    else if (w[0] === 'add' && w[1] && w[2]) setOf(w[1]).push(w[2]);
   }
-  return sets;
+  return Object.fromEntries(sets);
 }
 
 interface Section {
@@ -115,8 +121,13 @@ export async function gatherRules(runner: CommandRunner, namespaces: readonly st
   if (r.stderr.trim()) diagnostics.push({ severity: 'warning', source: 'gather rules', message: 'node printed errors', excerpt: excerpt(r.stderr) });
   for (const m of split.missing) diagnostics.push({ severity: 'warning', source: 'gather rules', message: `namespace ${m} no longer exists on the node` });
   if (split.badNames) diagnostics.push({ severity: 'warning', source: 'gather rules', message: `${split.badNames} namespace name(s) refused by the node script` });
-  const out: Record<string, NamespaceDumps> = {};
-  const dumpsOf = (ns: string): NamespaceDumps => (out[ns] ??= { rules: [] });
+  // namespace names come from the node: a Map (then own properties), never `out[name] ??=` on a plain object
+  const out = new Map<string, NamespaceDumps>();
+  const dumpsOf = (ns: string): NamespaceDumps => {
+    let d = out.get(ns);
+    if (!d) out.set(ns, (d = { rules: [] }));
+    return d;
+  };
   let ipvsAbsentSaid = false;
   for (const s of split.sections) {
     const body = s.body.join('\n').replace(/^\n/, '');
@@ -142,5 +153,5 @@ export async function gatherRules(runner: CommandRunner, namespaces: readonly st
       dumpsOf(s.ns).ipvs = { text: body, source: `ipvsadm -Ln (${where})` };
     }
   }
-  return { namespaces: out, facts, complete: split.complete && !r.timedOut && !r.truncated, diagnostics, roundTrips: 1 };
+  return { namespaces: Object.fromEntries(out), facts, complete: split.complete && !r.timedOut && !r.truncated, diagnostics, roundTrips: 1 };
 }

@@ -99,6 +99,7 @@ import { newRule } from './newRule';
 
 export { newRule };
 import type { DiagCode } from './codes';
+import { own } from '../record';
 
 export { DIAG } from './codes';
 export type { DiagCode } from './codes';
@@ -1213,7 +1214,7 @@ function finishRule(rule: Rule, res: LineResult, diags: RuleDiagnostic[]): LineR
   }
   const t = rule.target;
   if (t) {
-    const need = NEEDED_TARGET_OPTION[t.name];
+    const need = own(NEEDED_TARGET_OPTION, t.name);
     if (need && !(t.name === 'DNAT' && rule.table !== 'nat') && !hasOption(t.options, need[1])) {
       diags.push(mkDiag('error', DIAG.missingTargetOption, `${t.name} needs ${need[0]}`, t.span, t.name));
     }

@@ -8,6 +8,7 @@ import { BUILTIN_CHAINS } from './model';
 import { PROTOCOL_NUMBERS, normalizeAddress } from './spec';
 import { DIAG, mkDiag } from './codes';
 import { newRule } from './newRule';
+import { own } from '../record';
 
 interface WTok {
   text: string;
@@ -516,7 +517,7 @@ class ExtraParser {
             this.i++;
           } else if (POLICY_KEYS.has(p.text) && this.peek(1)) {
             const v = this.peek(1) as WTok;
-            this.add(m, p.text, [p.text === 'proto' ? PROTOCOL_NUMBERS[v.text] ?? v.text : v.text], false, p, v);
+            this.add(m, p.text, [p.text === 'proto' ? own(PROTOCOL_NUMBERS, v.text) ?? v.text : v.text], false, p, v);
             this.i += 2;
           } else if (p.text === '!' && POLICY_KEYS.has(this.peek(1)?.text ?? '') && this.peek(2)) {
             const k2 = this.peek(1) as WTok;

@@ -1,6 +1,7 @@
 /** Plain-words explanation of one iptables rule, for hovers ("TCP packets to original destination port 8080 arriving on eth0 are dropped"). */
 import type { BaseMatch, Rule, RuleMatch, RuleOption } from '../iptables/model';
 import { PROTOCOL_NUMBERS, isKnownTarget } from '../iptables/spec';
+import { own } from '../record';
 
 function iface(m: BaseMatch, verb: string): string {
   const v = m.value.endsWith('+') ? `any interface whose name starts with "${m.value.slice(0, -1)}"` : m.value;
@@ -130,7 +131,7 @@ function targetPhrase(rule: Rule): string {
 export function hoverRule(rule: Rule): string {
   let proto = 'Packets';
   if (rule.protocol) {
-    const name = PROTOCOL_NUMBERS[rule.protocol.value] ?? rule.protocol.value;
+    const name = own(PROTOCOL_NUMBERS, rule.protocol.value) ?? rule.protocol.value;
     const up = name === 'all' ? '' : name.toUpperCase();
     proto = up ? `${rule.protocol.negated ? `Non-${up}` : up} packets` : 'Packets';
   }

@@ -22,6 +22,7 @@ import type { Cidr, PortSet } from './net';
 import { contains, isPrivate, overlaps, parseCidr, parsePorts, portIn } from './net';
 import type { FileKind, LintContext, LintDiagnostic, LintFix, LintResult, PublishedPort, TextEdit } from './types';
 import type { Severity } from '../diagnostics';
+import { own } from '../record';
 
 export interface LintOptions {
   /** Stop parsing after this many milliseconds and report what was checked (the server's bound). */
@@ -79,7 +80,7 @@ interface RuleFacts {
 
 function protoName(v: string): string {
   const l = v.toLowerCase();
-  return PROTOCOL_NUMBERS[l] ?? l;
+  return own(PROTOCOL_NUMBERS, l) ?? l;
 }
 
 function optKey(o: RuleOption): string {

@@ -10,6 +10,7 @@ import type { Chain, Rule, RuleMatch, RuleOption, Ruleset, TableName } from '../
 import { BUILTIN_CHAINS } from '../iptables/model';
 import { inCidr, isMulticast, parseCidr, parseIpv4 } from './ip';
 import { endpoint, type Packet } from './packet';
+import { own } from '../record';
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
@@ -190,7 +191,7 @@ interface Compiled {
 const PROTO_NUM: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '47': 'gre', '50': 'esp', '51': 'ah', '132': 'sctp', '58': 'ipv6-icmp' };
 function protoName(p: string): string {
   const l = p.toLowerCase();
-  return PROTO_NUM[l] ?? l;
+  return own(PROTO_NUM, l) ?? l;
 }
 
 const OPTION_ALIAS: Record<string, string> = {
@@ -205,7 +206,7 @@ const OPTION_ALIAS: Record<string, string> = {
   state: 'ctstate',
 };
 function optName(o: RuleOption): string {
-  return OPTION_ALIAS[o.name] ?? o.name;
+  return own(OPTION_ALIAS, o.name) ?? o.name;
 }
 
 function ifaceMatches(pattern: string, name: string | undefined): boolean {
@@ -448,7 +449,7 @@ const MODULES: Record<string, OptTest> = {
     if (name !== 'match-set') return name === 'return-nomatch' || name.startsWith('update') || name.startsWith('packets') || name.startsWith('bytes') ? 'yes' : `set option --${o.name}`;
     const setName = o.args[0] ?? '';
     const dims = (o.args[1] ?? 'src').split(',');
-    const entries = env.ipsets?.[setName];
+    const entries = env.ipsets ? own(env.ipsets, setName) : undefined;
     if (!entries) return `set --match-set ${setName} (ipset contents unknown)`;
     const ip = dims[0] === 'dst' ? p.dst : p.src;
     const hit = entries.some((e) => {
@@ -623,7 +624,7 @@ function compileRule(rule: Rule): Compiled {
       });
       continue;
     }
-    const fn = MODULES[mod];
+    const fn = own(MODULES, mod);
     if (!fn) {
       const why = `-m ${m.module}`;
       tests.push(() => why);
@@ -704,7 +705,7 @@ function parseNatTo(s: string): { ip?: string; port?: number } {
 
 function firstAddr(env: EvalEnv, iface: string | undefined): string | undefined {
   if (!iface) return undefined;
-  return env.ifaceAddresses[iface]?.find((a) => parseIpv4(a.address) !== undefined)?.address;
+  return own(env.ifaceAddresses, iface)?.find((a) => parseIpv4(a.address) !== undefined)?.address;
 }
 
 function hex(n: number): string {

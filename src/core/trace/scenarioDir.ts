@@ -129,7 +129,7 @@ function linesOf(v: string[] | string | undefined, dir: string, diags: Diagnosti
 
 export function expandCompactNode(n: CompactNode, dir: string, diags: Diagnostic[]): ScenarioNode {
   const namespaces: NamespaceInfo[] = [];
-  const dumps: Record<string, NamespaceDumps> = {};
+  const dumps = new Map<string, NamespaceDumps>();
   const pendingPeers: { ns: NamespaceInfo; ifindex: number; peer: string }[] = [];
   let ifindex = 1;
   const networks: NetworkInfo[] = (n.networks ?? []).map((x) => ({
@@ -184,7 +184,7 @@ export function expandCompactNode(n: CompactNode, dir: string, diags: Diagnostic
     }
     if (c.ipvs) d.ipvs = { text: linesOf(c.ipvs, dir, diags, source), source: c.ipvs };
     if (c.ipsets) d.ipsets = c.ipsets;
-    if (d.rules.length || d.ipvs || d.ipsets) dumps[name] = d;
+    if (d.rules.length || d.ipvs || d.ipsets) dumps.set(name, d);
   }
   for (const p of pendingPeers) {
     const [pns, pif] = p.peer.split(':');
@@ -208,7 +208,7 @@ export function expandCompactNode(n: CompactNode, dir: string, diags: Diagnostic
     diagnostics: [],
     discoveredAt: 'fixture',
   };
-  return { model, dumps };
+  return { model, dumps: Object.fromEntries(dumps) };
 }
 
 /** Full NodeModel JSON (as discovery produced) plus dumps: `{ "model": {...}, "dumps": {...} }` also accepted per node. */

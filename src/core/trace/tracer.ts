@@ -13,6 +13,7 @@ import { dockerMacForIp, parseCidr, parseIpv4 } from './ip';
 import { evaluateHook, isLocalAddress, NamespaceRules, type EvalEnv, type Hit, type Hook, type HookResult, type Rewrite } from './netfilter';
 import { crossNamespace, describePacket, endpoint, newPacket, type Packet } from './packet';
 import type { Hop, HopKind, HopRule, NamespaceDumps, Outcome, RuleDump, TracePath, TraceRequest, TraceResult, TraceScenario } from './types';
+import { own } from '../record';
 
 export type ParseRules = (dump: RuleDump) => Ruleset;
 
@@ -37,8 +38,8 @@ export interface PreparedScenario {
 }
 
 function envOf(info: NamespaceInfo, dumps?: NamespaceDumps): EvalEnv {
-  const ifaceAddresses: EvalEnv['ifaceAddresses'] = {};
-  for (const i of info.interfaces) ifaceAddresses[i.name] = i.addresses.filter((a) => a.family === 'inet').map((a) => ({ address: a.address, prefixLen: a.prefixLen }));
+  // interface names come from the node: own properties only (Object.fromEntries), read with `own`
+  const ifaceAddresses: EvalEnv['ifaceAddresses'] = Object.fromEntries(info.interfaces.map((i) => [i.name, i.addresses.filter((a) => a.family === 'inet').map((a) => ({ address: a.address, prefixLen: a.prefixLen }))]));
   return { ifaceAddresses, ipsets: dumps?.ipsets };
 }
 
@@ -47,7 +48,7 @@ export function prepareScenario(s: TraceScenario, parse: ParseRules): PreparedSc
   const diagnostics: Diagnostic[] = [];
   const nodes = s.nodes.map((n): PreparedNode => {
     const ns = new Map<string, PreparedNs>();
-    for (const info of n.model.namespaces) ns.set(info.name, { info, env: envOf(info, n.dumps[info.name]) });
+    for (const info of n.model.namespaces) ns.set(info.name, { info, env: envOf(info, own(n.dumps, info.name)) });
     for (const [name, dumps] of Object.entries(n.dumps)) {
       let p = ns.get(name);
       if (!p) {
@@ -232,7 +233,7 @@ function lookupRoute(ns: PreparedNs, dst: string): RouteChoice | undefined {
   const dev = r?.dev;
   if (!r || !dev) return undefined;
   const text = `${r.dst}${r.gateway ? ` via ${r.gateway}` : ''} dev ${dev}${r.protocol === 'kernel' ? ' (connected)' : ''}`;
-  const src = r.prefsrc ?? ns.env.ifaceAddresses[dev]?.[0]?.address;
+  const src = r.prefsrc ?? own(ns.env.ifaceAddresses, dev)?.[0]?.address;
   return { dev, nextHop: r.gateway ?? dst, route: text, src };
 }
 
@@ -480,7 +481,7 @@ function resolveBackendName(sc: PreparedScenario, host: string): { ip: string; h
 function schedulerSentence(s: IpvsService): string {
   const names: Record<string, string> = { rr: 'round robin', wrr: 'weighted round robin', lc: 'least connection', wlc: 'weighted least connection', sh: 'source hashing', dh: 'destination hashing' };
   const persist = s.persistentTimeout !== undefined ? `, persistent ${s.persistentTimeout}s per client` : '';
-  return `scheduler ${s.scheduler}${names[s.scheduler] ? ` (${names[s.scheduler]})` : ''}${persist}; the connection goes to one backend, which one depends on scheduler state`;
+  return `scheduler ${s.scheduler}${own(names, s.scheduler) ? ` (${own(names, s.scheduler) ?? ''})` : ''}${persist}; the connection goes to one backend, which one depends on scheduler state`;
 }
 
 // The wire ------------------------------------------------------------------------------------------------
