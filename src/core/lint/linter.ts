@@ -168,7 +168,8 @@ function addrCond(ids: Interner, kind: number, negated: boolean, v: string): num
  * A condition is identified by an id of its canonical string (`s:10.0.0.0/8`, `m:tcp:dport=80`, ...), interned
  * from its parts without building the string (see Interner). `conds` is in the order of those strings (code
  * unit order, as Array.prototype.sort): the base conditions have distinct one-letter prefixes
- * (d: f: i: m: o: p: s:), so only two or more `m:` conditions need their strings, to be ordered.
+ * (d: f: i: m: o: p: s:), so only two or more `m:` conditions need ordering, by their strings compared in place
+ * (condAfter).
  */
 export function computeFacts(rule: Rule, res: LineResult, ids: Interner): RuleFacts {
   // the most selective condition, scored as it is built (addresses by prefix length, ports/sets/comments high);
