@@ -3,10 +3,11 @@
  * SSH (commands + the Docker socket tunnelled through the same SSH connection) or the Docker API alone
  * (TCP/TLS or a socket path).
  */
+import type Docker from 'dockerode';
 import { readFile } from 'node:fs/promises';
 import { utils as sshUtils } from 'ssh2';
 import type { NodeConnection } from './discovery';
-import { createDocker } from './transport/docker';
+import { createDocker, describeEndpoint, type DockerEndpoint } from './transport/docker';
 import type { Logger } from './log';
 import { LocalRunner } from './transport/local';
 import { SshRunner, type HostKeyVerifier, type SshTarget } from './transport/ssh';
@@ -80,25 +81,29 @@ async function sshTarget(cfg: NodeConfig, hooks: ConnectHooks): Promise<SshTarge
   };
 }
 
+/** The Docker client of a node and the description of where it talks to (named in every Docker API error). */
+function dockerOf(ep: DockerEndpoint, hooks: ConnectHooks): { docker: Docker; dockerEndpoint: string } {
+  return { docker: createDocker(ep, hooks.timeoutMs), dockerEndpoint: describeEndpoint(ep) };
+}
+
 export async function connectNode(cfg: NodeConfig, hooks: ConnectHooks): Promise<NodeConnection> {
   const runnerOpts = { timeoutMs: hooks.timeoutMs, maxOutputBytes: hooks.maxOutputBytes };
   switch (cfg.transport) {
     case 'local': {
       const runner = new LocalRunner(runnerOpts);
-      const docker = createDocker({ kind: 'socket', socketPath: cfg.dockerSocket ?? '/var/run/docker.sock' }, hooks.timeoutMs);
-      return { name: cfg.name, runner, docker, close: () => runner.close() };
+      return { name: cfg.name, runner, ...dockerOf({ kind: 'socket', socketPath: cfg.dockerSocket ?? '/var/run/docker.sock' }, hooks), close: () => runner.close() };
     }
     case 'ssh': {
       const target = await sshTarget(cfg, hooks);
       const runner = await SshRunner.connect(target, { ...runnerOpts, sudo: cfg.sudo ?? target.username !== 'root', logger: hooks.logger });
       const socketPath = cfg.dockerSocket ?? '/var/run/docker.sock';
-      const docker = createDocker({ kind: 'tunnel', open: () => runner.openUnixSocket(socketPath), label: `${runner.description} → unix://${socketPath}` }, hooks.timeoutMs);
-      return { name: cfg.name, runner, docker, close: () => runner.close() };
+      const tunnel: DockerEndpoint = { kind: 'tunnel', open: () => runner.openUnixSocket(socketPath), label: `${runner.description} → unix://${socketPath}` };
+      return { name: cfg.name, runner, ...dockerOf(tunnel, hooks), close: () => runner.close() };
     }
     case 'docker': {
       const url = cfg.dockerHost ?? 'unix:///var/run/docker.sock';
       if (url.startsWith('unix://')) {
-        return { name: cfg.name, docker: createDocker({ kind: 'socket', socketPath: url.slice('unix://'.length) }, hooks.timeoutMs), close: async () => undefined };
+        return { name: cfg.name, ...dockerOf({ kind: 'socket', socketPath: url.slice('unix://'.length) }, hooks), close: async () => undefined };
       }
       const m = /^(?:tcp|https?):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(url);
       if (!m) throw new TransportError(`${cfg.name}: unsupported Docker host ${JSON.stringify(url)} (use tcp://host:port or unix:///path)`, 'connect');
@@ -110,7 +115,7 @@ export async function connectNode(cfg: NodeConfig, hooks: ConnectHooks): Promise
           }
         : undefined;
       const port = m[2] ? Number(m[2]) : tls ? 2376 : 2375;
-      return { name: cfg.name, docker: createDocker({ kind: 'tcp', host: m[1].replace(/^\[|\]$/g, ''), port, tls }, hooks.timeoutMs), close: async () => undefined };
+      return { name: cfg.name, ...dockerOf({ kind: 'tcp', host: m[1].replace(/^\[|\]$/g, ''), port, tls }, hooks), close: async () => undefined };
     }
   }
 }

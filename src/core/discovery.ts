@@ -19,6 +19,8 @@ export interface NodeConnection {
   runner?: CommandRunner;
   /** Docker API of the node; absent when only commands can be run. */
   docker?: Docker;
+  /** Where the Docker API is reached (`unix:///var/run/docker.sock`, `root@h:22 → unix://…`, `https://h:2376`). */
+  dockerEndpoint?: string;
   close(): Promise<void>;
 }
 
@@ -206,13 +208,25 @@ interface DockerFacts {
   services: ServiceInfo[];
 }
 
-async function gatherDocker(docker: Docker, diagnostics: Diagnostic[]): Promise<DockerFacts> {
+/**
+ * An error of a Docker API call, naming the endpoint unless the message already does: "socket hang up" or a
+ * timeout alone does not say which engine (or which tunnel) failed.
+ */
+export function dockerApiError(err: unknown, endpoint: string | undefined): string {
+  const msg = errorMessage(err);
+  if (endpoint === undefined) return msg;
+  const where = endpoint.slice(endpoint.lastIndexOf('://') + 3);
+  return where !== '' && msg.includes(where) ? msg : `${endpoint}: ${msg}`;
+}
+
+async function gatherDocker(docker: Docker, diagnostics: Diagnostic[], endpoint: string | undefined): Promise<DockerFacts> {
+  const apiError = (e: unknown): string => dockerApiError(e, endpoint);
   const facts: DockerFacts = { networks: [], containers: [], services: [] };
   const infoP = docker.info() as Promise<unknown>;
   const netsP = docker.listNetworks() as Promise<unknown[]>;
   const ctrsP = docker.listContainers() as Promise<unknown[]>;
   const [infoR, netsR, ctrsR] = await Promise.allSettled([infoP, netsP, ctrsP]);
-  if (infoR.status === 'rejected') throw new Error(`Docker API: ${errorMessage(infoR.reason)}`);
+  if (infoR.status === 'rejected') throw new Error(`Docker API: ${apiError(infoR.reason)}`);
   facts.info = readSwarmInfo(infoR.value);
   const manager = facts.info.swarm?.controlAvailable === true;
 
@@ -221,7 +235,7 @@ async function gatherDocker(docker: Docker, diagnostics: Diagnostic[]): Promise<
 
   // Overlay networks are inspected (verbose on managers: per-service VIPs, LocalLBIndex = FWM, tasks).
   const netList = netsR.status === 'fulfilled' && Array.isArray(netsR.value) ? netsR.value : [];
-  if (netsR.status === 'rejected') diagnostics.push({ severity: 'error', source: 'docker network ls', message: errorMessage(netsR.reason) });
+  if (netsR.status === 'rejected') diagnostics.push({ severity: 'error', source: 'docker network ls', message: apiError(netsR.reason) });
   const inspected = await Promise.all(
     netList.map(async (n): Promise<unknown> => {
       const rec = n as { Id?: unknown; Driver?: unknown };
@@ -232,7 +246,7 @@ async function gatherDocker(docker: Docker, diagnostics: Diagnostic[]): Promise<
         const inspect = net.inspect as unknown as (this: typeof net, opts: { verbose?: boolean }) => Promise<unknown>;
         return await inspect.call(net, manager ? { verbose: true } : {});
       } catch (e) {
-        diagnostics.push({ severity: 'warning', source: 'docker network inspect', message: `${rec.Id.slice(0, 12)}: ${errorMessage(e)}` });
+        diagnostics.push({ severity: 'warning', source: 'docker network inspect', message: `${rec.Id.slice(0, 12)}: ${apiError(e)}` });
         return n;
       }
     }),
@@ -240,7 +254,7 @@ async function gatherDocker(docker: Docker, diagnostics: Diagnostic[]): Promise<
   facts.networks = inspected.flatMap((n) => readNetwork(n, diagnostics) ?? []);
 
   const ctrList = ctrsR.status === 'fulfilled' && Array.isArray(ctrsR.value) ? ctrsR.value : [];
-  if (ctrsR.status === 'rejected') diagnostics.push({ severity: 'error', source: 'docker ps', message: errorMessage(ctrsR.reason) });
+  if (ctrsR.status === 'rejected') diagnostics.push({ severity: 'error', source: 'docker ps', message: apiError(ctrsR.reason) });
   const details = await Promise.all(
     ctrList.map(async (c): Promise<unknown> => {
       const id = (c as { Id?: unknown }).Id;
@@ -248,7 +262,7 @@ async function gatherDocker(docker: Docker, diagnostics: Diagnostic[]): Promise<
       try {
         return (await docker.getContainer(id).inspect()) as unknown;
       } catch (e) {
-        diagnostics.push({ severity: 'warning', source: 'docker inspect', message: `${id.slice(0, 12)}: ${errorMessage(e)}` });
+        diagnostics.push({ severity: 'warning', source: 'docker inspect', message: `${id.slice(0, 12)}: ${apiError(e)}` });
         return undefined;
       }
     }),
@@ -256,8 +270,8 @@ async function gatherDocker(docker: Docker, diagnostics: Diagnostic[]): Promise<
   facts.containers = details.flatMap((d) => readContainer(d, diagnostics) ?? []);
 
   const [svcR, taskR] = await Promise.allSettled([servicesP, tasksP]);
-  if (svcR.status === 'rejected') diagnostics.push({ severity: 'warning', source: 'docker service ls', message: errorMessage(svcR.reason) });
-  if (taskR.status === 'rejected') diagnostics.push({ severity: 'warning', source: 'docker service ps', message: errorMessage(taskR.reason) });
+  if (svcR.status === 'rejected') diagnostics.push({ severity: 'warning', source: 'docker service ls', message: apiError(svcR.reason) });
+  if (taskR.status === 'rejected') diagnostics.push({ severity: 'warning', source: 'docker service ps', message: apiError(taskR.reason) });
   const tasks = taskR.status === 'fulfilled' && Array.isArray(taskR.value) ? taskR.value : [];
   facts.services = (svcR.status === 'fulfilled' && Array.isArray(svcR.value) ? svcR.value : []).flatMap((s) => readService(s, tasks) ?? []);
   return facts;
@@ -283,7 +297,7 @@ export async function discoverNode(conn: NodeConnection, opts: DiscoverOptions =
   const diagnostics: Diagnostic[] = [];
   const [gathered, docker] = await Promise.allSettled([
     conn.runner ? gatherNamespaces(conn.runner, opts) : Promise.resolve(undefined),
-    conn.docker ? gatherDocker(conn.docker, diagnostics) : Promise.resolve(undefined),
+    conn.docker ? gatherDocker(conn.docker, diagnostics, conn.dockerEndpoint) : Promise.resolve(undefined),
   ]);
   if (gathered.status === 'rejected' && (docker.status === 'rejected' || !conn.docker)) {
     throw new DiscoveryError(`${conn.name}: ${errorMessage(gathered.reason)}`, diagnostics);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyNamespaces, pairVeths, splitGatherOutput } from '../../src/core/discovery';
+import { classifyNamespaces, dockerApiError, pairVeths, splitGatherOutput } from '../../src/core/discovery';
 import type { Diagnostic } from '../../src/core/diagnostics';
 import type { NamespaceInfo } from '../../src/core/model';
 import { readContainer, readNetwork } from '../../src/core/parsers/docker';
@@ -161,4 +161,17 @@ test('text parsers read the seed outputs (ip addr, ip -d link, ip link, bridge f
   assert.equal(junk.length, 1);
   assert.deepEqual(parseIpLinkText('    inet 10.0.0.1/24\n', 'x', junk), []);
   assert.equal(junk.length, 2);
+});
+
+test('Docker API errors name the endpoint unless the message already does', () => {
+  const hangUp = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+  assert.equal(dockerApiError(hangUp, 'unix:///run/n3/docker.sock'), 'unix:///run/n3/docker.sock: socket hang up');
+  assert.equal(dockerApiError(hangUp, 'ssh root@10.0.0.3:22 → unix:///var/run/docker.sock'), 'ssh root@10.0.0.3:22 → unix:///var/run/docker.sock: socket hang up');
+  assert.equal(dockerApiError(new Error('no answer within 800 ms (request timeout)'), 'https://10.0.0.3:2376'), 'https://10.0.0.3:2376: no answer within 800 ms (request timeout)');
+  // already named: dockerode's connect errors carry the path, the tunnel's open failures the path and the hop
+  assert.equal(dockerApiError(new Error('connect ENOENT /run/n3/docker.sock'), 'unix:///run/n3/docker.sock'), 'connect ENOENT /run/n3/docker.sock');
+  assert.equal(dockerApiError(new Error('connect ECONNREFUSED 10.0.0.3:2376'), 'https://10.0.0.3:2376'), 'connect ECONNREFUSED 10.0.0.3:2376');
+  const open = 'ssh root@10.0.0.3:22: cannot open /var/run/docker.sock: (SSH) Channel open failure: open failed';
+  assert.equal(dockerApiError(new Error(open), 'ssh root@10.0.0.3:22 → unix:///var/run/docker.sock'), open);
+  assert.equal(dockerApiError('plain text', undefined), 'plain text');
 });

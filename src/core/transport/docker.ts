@@ -12,10 +12,46 @@ export type DockerEndpoint =
   | { kind: 'tcp'; host: string; port: number; tls?: { ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string } }
   | { kind: 'tunnel'; open: () => Promise<Duplex>; label: string };
 
-/** Adds the few Socket methods node's http client may call on a connection that is not a net.Socket. */
+/**
+ * Adds the few Socket methods node's http client calls on a connection that is not a net.Socket (an SSH channel).
+ * setTimeout is a real idle timer, as on a net.Socket: it emits 'timeout' after `ms` without data read or
+ * written. The request timeout and the agent's idle-connection timeout both rely on it; a no-op here would
+ * leave a request to a hung engine waiting forever.
+ */
 function asSocket(stream: Duplex): Socket {
   const s = stream as Duplex & Partial<Socket>;
-  s.setTimeout ??= function setTimeout(this: Socket) {
+  let idleMs = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = idleMs > 0 && !s.destroyed ? setTimeout(() => s.emit('timeout'), idleMs) : undefined;
+    timer?.unref();
+  };
+  const touch = (): void => {
+    if (timer !== undefined) arm();
+  };
+  const push = s.push;
+  s.push = function pushed(this: Duplex, ...args: Parameters<Duplex['push']>) {
+    touch();
+    return push.apply(this, args);
+  };
+  const write = s.write;
+  s.write = function written(this: Duplex, ...args: Parameters<Duplex['write']>) {
+    touch();
+    return write.apply(this, args);
+  } as Duplex['write'];
+  s.once('close', () => {
+    idleMs = 0;
+    arm();
+  });
+  s.setTimeout = function setTimeout(this: Socket, ms: number, callback?: () => void) {
+    idleMs = ms;
+    (this as { timeout?: number }).timeout = ms;
+    if (callback) {
+      if (ms > 0) this.once('timeout', callback);
+      else this.removeListener('timeout', callback);
+    }
+    arm();
     return this;
   };
   s.setNoDelay ??= function setNoDelay(this: Socket) {
@@ -48,7 +84,46 @@ class TunnelAgent extends http.Agent {
   }
 }
 
+type ModemCallback = (err: unknown, result?: unknown) => void;
+/** The one docker-modem method every API call goes through (private in its types). */
+interface ModemRequests {
+  buildRequest(options: { method?: string }, context: { hijack?: boolean; isStream?: boolean; openStdin?: boolean }, data: unknown, callback: ModemCallback): void;
+}
+
+/**
+ * Two fixes to how docker-modem reports a request that ended without an answer ("socket hang up", ECONNRESET):
+ * - Connections are kept alive and pooled. An engine that closes one (idle close, restart, exit) just as it is
+ *   reused fails the request although nothing is wrong with it. A plain GET/HEAD (idempotent: no body, no
+ *   stream, no hijack) is then sent once more on a fresh connection, which gets the real answer, or the real
+ *   error ("cannot open …/docker.sock" when the engine is gone).
+ * - A request times out by destroying itself, which also reads "socket hang up". Since the timeout is an idle
+ *   timer started with the request, a hang-up without an answer after `timeoutMs` is the timeout: it says so,
+ *   and it is not retried (that would double the wait).
+ */
+export function clarifyHangUps(docker: Docker, timeoutMs: number): Docker {
+  const modem = docker.modem as unknown as ModemRequests; // buildRequest is private in docker-modem's types
+  const build = modem.buildRequest.bind(modem);
+  modem.buildRequest = (options, context, data, callback) => {
+    const idempotent = (options.method === 'GET' || options.method === 'HEAD') && context.hijack !== true && context.isStream !== true && data === undefined;
+    const started = Date.now();
+    build(options, context, data, (err, result) => {
+      const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+      if (code !== 'ECONNRESET' && code !== 'EPIPE') return callback(err, result);
+      if (Date.now() - started >= timeoutMs) {
+        return callback(Object.assign(new Error(`no answer within ${timeoutMs} ms (request timeout)`, { cause: err }), { code: 'ETIMEDOUT' }), result);
+      }
+      if (idempotent) return build(options, context, data, callback);
+      callback(err, result);
+    });
+  };
+  return docker;
+}
+
 export function createDocker(ep: DockerEndpoint, timeoutMs = 15_000): Docker {
+  return clarifyHangUps(dockerFor(ep, timeoutMs), timeoutMs);
+}
+
+function dockerFor(ep: DockerEndpoint, timeoutMs: number): Docker {
   switch (ep.kind) {
     case 'socket':
       return new Docker({ socketPath: ep.socketPath, timeout: timeoutMs });

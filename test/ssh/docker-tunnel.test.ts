@@ -1,0 +1,168 @@
+/**
+ * The Docker API tunnelled through a real sshd (direct-streamlocal) to an engine stand-in on a unix socket that
+ * closes connections the way a stopping or restarting engine does: a GET that meets a pooled connection the
+ * engine has just closed is sent again on a fresh channel; a POST or a timed-out GET is not; and a Docker API
+ * error in discovery names the socket and the SSH hop it went through.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { connectNode } from '../../src/core/connect';
+import { createDocker } from '../../src/core/transport/docker';
+import { discoverNode } from '../../src/core/discovery';
+import type { NodeConnection } from '../../src/core/discovery';
+import { makeKey, startSshd, type KeyPair, type Sshd } from './sshd';
+
+let dir = '';
+let key: KeyPair;
+let sshd: Sshd;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'swarmnet-tunnel-'));
+  key = makeKey(dir, 'id');
+  sshd = await startSshd({ authorizedKeys: [key.pub] });
+});
+after(async () => {
+  await sshd?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+type Behaviour = 'answer' | 'drop' | 'stall';
+interface Engine {
+  sock: string;
+  /** requests seen, as "connection#:method path" */
+  seen: string[];
+  connections: () => number;
+  close: () => Promise<void>;
+}
+
+/**
+ * An HTTP server on a unix socket answering like an engine (JSON for /info). `onReused` decides what happens to
+ * the second and later requests on one connection; `first` to the first request of a connection.
+ */
+async function engine(name: string, first: Behaviour, onReused: Behaviour): Promise<Engine> {
+  const sock = join(dir, `${name}.sock`);
+  const seen: string[] = [];
+  const ids = new WeakMap<Socket, { id: number; served: number }>();
+  let n = 0;
+  const server = http.createServer((req, res) => {
+    const c = ids.get(req.socket) ?? { id: -1, served: 0 };
+    seen.push(`${c.id}:${req.method ?? '?'} ${(req.url ?? '').replace(/^\/v[\d.]+/, '')}`);
+    const what = c.served++ === 0 ? first : onReused;
+    if (what === 'drop') {
+      req.socket.destroy(); // closed just as the request arrived: the client sees "socket hang up"
+      return;
+    }
+    if (what === 'stall') return;
+    req.resume();
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ ID: `engine-${name}`, Name: name, Swarm: { LocalNodeState: 'inactive' } }));
+  });
+  server.on('connection', (s: Socket) => ids.set(s, { id: n++, served: 0 }));
+  await new Promise<void>((resolve) => server.listen(sock, resolve));
+  return {
+    sock,
+    seen,
+    connections: () => n,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+async function viaSsh<T>(e: Engine, timeoutMs: number, fn: (conn: NodeConnection) => Promise<T>): Promise<T> {
+  const conn = await connectNode(
+    { name: 'stand-in', transport: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root', keyPath: key.path, useAgent: false, dockerSocket: e.sock },
+    { verifyHostKey: (info) => info.key.equals(sshd.hostKey.blob), timeoutMs },
+  );
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.close();
+  }
+}
+
+test('a pooled channel the engine closes as it is reused: the GET is sent again on a fresh channel and answered', { timeout: 20_000 }, async () => {
+  const e = await engine('reuse', 'answer', 'drop');
+  try {
+    await viaSsh(e, 5000, async ({ docker }) => {
+      assert.ok(docker);
+      for (let i = 0; i < 3; i++) {
+        const info = (await docker.info()) as { ID?: string };
+        assert.equal(info.ID, 'engine-reuse', `call ${i + 1}`);
+      }
+    });
+    // call 1 on connection 0; calls 2 and 3 each met a pooled connection that was dropped, then a fresh one
+    assert.deepEqual(e.seen, ['0:GET /info', '0:GET /info', '1:GET /info', '1:GET /info', '2:GET /info']);
+  } finally {
+    await e.close();
+  }
+});
+
+test('the same on a local socket (no SSH): a dropped pooled connection is retried on a fresh one', { timeout: 20_000 }, async () => {
+  const e = await engine('local', 'answer', 'drop');
+  try {
+    const docker = createDocker({ kind: 'socket', socketPath: e.sock }, 5000);
+    for (let i = 0; i < 3; i++) assert.equal(((await docker.info()) as { ID?: string }).ID, 'engine-local');
+    assert.deepEqual(e.seen, ['0:GET /info', '0:GET /info', '1:GET /info', '1:GET /info', '2:GET /info']);
+  } finally {
+    await e.close();
+  }
+});
+
+test('a POST that meets a dropped pooled channel is not sent again (not idempotent): the error reaches the caller', { timeout: 20_000 }, async () => {
+  const e = await engine('post', 'answer', 'drop');
+  try {
+    await viaSsh(e, 5000, async ({ docker }) => {
+      assert.ok(docker);
+      await docker.info();
+      await assert.rejects(docker.pruneNetworks(), (err: unknown) => err instanceof Error && /socket hang up|ECONNRESET/.test(err.message));
+    });
+    assert.deepEqual(e.seen, ['0:GET /info', '0:POST /networks/prune']);
+  } finally {
+    await e.close();
+  }
+});
+
+test('a GET to a hung engine times out through the tunnel (the channel has a real idle timer), says so, and is not sent again', { timeout: 20_000 }, async () => {
+  const e = await engine('stall', 'stall', 'stall');
+  try {
+    await viaSsh(e, 800, async ({ docker }) => {
+      assert.ok(docker);
+      const started = Date.now();
+      await assert.rejects(docker.info(), { message: 'no answer within 800 ms (request timeout)', code: 'ETIMEDOUT' });
+      const took = Date.now() - started;
+      assert.ok(took >= 700 && took < 1500, `failed after ${took} ms`);
+    });
+    assert.deepEqual(e.seen, ['0:GET /info']);
+  } finally {
+    await e.close();
+  }
+});
+
+test('discovery over SSH against an engine that drops every connection: a Docker API error naming the SSH hop and the socket', { timeout: 20_000 }, async () => {
+  const e = await engine('dead', 'drop', 'drop');
+  try {
+    const m = await viaSsh(e, 5000, (conn) => discoverNode(conn));
+    const errs = m.diagnostics.filter((d) => d.severity === 'error' && d.source === 'Docker API').map((d) => d.message);
+    assert.equal(errs.length, 1, JSON.stringify(m.diagnostics));
+    assert.equal(errs[0], `Docker API: ssh root@127.0.0.1:${sshd.port} → unix://${e.sock}: socket hang up`);
+    assert.ok(m.namespaces.some((n) => n.kind === 'host'), 'commands still ran: a partial model');
+    const infos = e.seen.filter((r) => r.endsWith('GET /info'));
+    assert.equal(infos.length, 2, `the info GET was tried twice, on two fresh channels: ${e.seen.join(', ')}`);
+    assert.equal(new Set(infos.map((r) => r.split(':')[0])).size, 2);
+  } finally {
+    await e.close();
+  }
+  // the engine gone altogether: the fresh channel cannot open, and that error already names the socket
+  await viaSsh(e, 5000, async (conn) => {
+    const m = await discoverNode(conn);
+    const errs = m.diagnostics.filter((d) => d.severity === 'error' && d.source === 'Docker API').map((d) => d.message);
+    assert.deepEqual(errs, [`Docker API: ssh root@127.0.0.1:${sshd.port}: cannot open ${e.sock}: (SSH) Channel open failure: open failed`]);
+  });
+});
