@@ -15,6 +15,8 @@ import { connectNode } from '../../src/core/connect';
 import { createDocker } from '../../src/core/transport/docker';
 import { discoverNode } from '../../src/core/discovery';
 import type { NodeConnection } from '../../src/core/discovery';
+import type { NodeModel } from '../../src/core/model';
+import type Docker from 'dockerode';
 import { makeKey, startSshd, type KeyPair, type Sshd } from './sshd';
 
 let dir = '';
@@ -75,6 +77,16 @@ async function engine(name: string, first: Behaviour, onReused: Behaviour): Prom
   };
 }
 
+async function withEngine(name: string, first: Behaviour, onReused: Behaviour, fn: (e: Engine) => Promise<void>): Promise<Engine> {
+  const e = await engine(name, first, onReused);
+  try {
+    await fn(e);
+  } finally {
+    await e.close();
+  }
+  return e;
+}
+
 async function viaSsh<T>(e: Engine, timeoutMs: number, fn: (conn: NodeConnection) => Promise<T>): Promise<T> {
   const conn = await connectNode(
     { name: 'stand-in', transport: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root', keyPath: key.path, useAgent: false, dockerSocket: e.sock },
@@ -87,82 +99,57 @@ async function viaSsh<T>(e: Engine, timeoutMs: number, fn: (conn: NodeConnection
   }
 }
 
-test('a pooled channel the engine closes as it is reused: the GET is sent again on a fresh channel and answered', { timeout: 20_000 }, async () => {
-  const e = await engine('reuse', 'answer', 'drop');
-  try {
-    await viaSsh(e, 5000, async ({ docker }) => {
+const dockerOver: Record<string, (e: Engine, use: (docker: Docker) => Promise<void>) => Promise<void>> = {
+  'SSH tunnel': (e, use) =>
+    viaSsh(e, 5000, ({ docker }) => {
       assert.ok(docker);
-      for (let i = 0; i < 3; i++) {
-        const info = (await docker.info()) as { ID?: string };
-        assert.equal(info.ID, 'engine-reuse', `call ${i + 1}`);
-      }
-    });
+      return use(docker);
+    }),
+  'local socket': (e, use) => use(createDocker({ kind: 'socket', socketPath: e.sock }, 5000)),
+};
+
+for (const [how, over] of Object.entries(dockerOver)) {
+  test(`${how}: a pooled connection the engine closes as it is reused: the GET is sent again on a fresh one and answered`, { timeout: 20_000 }, async () => {
+    const e = await withEngine('reuse', 'answer', 'drop', (e) => over(e, async (docker) => {
+      for (let i = 0; i < 3; i++) assert.equal(((await docker.info()) as { ID?: string }).ID, 'engine-reuse', `call ${i + 1}`);
+    }));
     // call 1 on connection 0; calls 2 and 3 each met a pooled connection that was dropped, then a fresh one
     assert.deepEqual(e.seen, ['0:GET /info', '0:GET /info', '1:GET /info', '1:GET /info', '2:GET /info']);
-  } finally {
-    await e.close();
-  }
-});
-
-test('the same on a local socket (no SSH): a dropped pooled connection is retried on a fresh one', { timeout: 20_000 }, async () => {
-  const e = await engine('local', 'answer', 'drop');
-  try {
-    const docker = createDocker({ kind: 'socket', socketPath: e.sock }, 5000);
-    for (let i = 0; i < 3; i++) assert.equal(((await docker.info()) as { ID?: string }).ID, 'engine-local');
-    assert.deepEqual(e.seen, ['0:GET /info', '0:GET /info', '1:GET /info', '1:GET /info', '2:GET /info']);
-  } finally {
-    await e.close();
-  }
-});
+  });
+}
 
 test('a POST that meets a dropped pooled channel is not sent again (not idempotent): the error reaches the caller', { timeout: 20_000 }, async () => {
-  const e = await engine('post', 'answer', 'drop');
-  try {
-    await viaSsh(e, 5000, async ({ docker }) => {
-      assert.ok(docker);
-      await docker.info();
-      await assert.rejects(docker.pruneNetworks(), (err: unknown) => err instanceof Error && /socket hang up|ECONNRESET/.test(err.message));
-    });
-    assert.deepEqual(e.seen, ['0:GET /info', '0:POST /networks/prune']);
-  } finally {
-    await e.close();
-  }
+  const e = await withEngine('post', 'answer', 'drop', (e) => viaSsh(e, 5000, async ({ docker }) => {
+    assert.ok(docker);
+    await docker.info();
+    await assert.rejects(docker.pruneNetworks(), (err: unknown) => err instanceof Error && /socket hang up|ECONNRESET/.test(err.message));
+  }));
+  assert.deepEqual(e.seen, ['0:GET /info', '0:POST /networks/prune']);
 });
 
 test('a GET to a hung engine times out through the tunnel (the channel has a real idle timer), says so, and is not sent again', { timeout: 20_000 }, async () => {
-  const e = await engine('stall', 'stall', 'stall');
-  try {
-    await viaSsh(e, 800, async ({ docker }) => {
-      assert.ok(docker);
-      const started = Date.now();
-      await assert.rejects(docker.info(), { message: 'no answer within 800 ms (request timeout)', code: 'ETIMEDOUT' });
-      const took = Date.now() - started;
-      assert.ok(took >= 700 && took < 1500, `failed after ${took} ms`);
-    });
-    assert.deepEqual(e.seen, ['0:GET /info']);
-  } finally {
-    await e.close();
-  }
+  const e = await withEngine('stall', 'stall', 'stall', (e) => viaSsh(e, 800, async ({ docker }) => {
+    assert.ok(docker);
+    const started = Date.now();
+    await assert.rejects(docker.info(), { message: 'no answer within 800 ms (request timeout)', code: 'ETIMEDOUT' });
+    const took = Date.now() - started;
+    assert.ok(took >= 700 && took < 1500, `failed after ${took} ms`);
+  }));
+  assert.deepEqual(e.seen, ['0:GET /info']);
 });
 
 test('discovery over SSH against an engine that drops every connection: a Docker API error naming the SSH hop and the socket', { timeout: 20_000 }, async () => {
-  const e = await engine('dead', 'drop', 'drop');
-  try {
-    const m = await viaSsh(e, 5000, (conn) => discoverNode(conn));
-    const errs = m.diagnostics.filter((d) => d.severity === 'error' && d.source === 'Docker API').map((d) => d.message);
-    assert.equal(errs.length, 1, JSON.stringify(m.diagnostics));
-    assert.equal(errs[0], `Docker API: ssh root@127.0.0.1:${sshd.port} → unix://${e.sock}: socket hang up`);
+  const dockerErrors = (m: NodeModel): string[] => m.diagnostics.filter((d) => d.severity === 'error' && d.source === 'Docker API').map((d) => d.message);
+  const e = await withEngine('dead', 'drop', 'drop', (e) => viaSsh(e, 5000, async (conn) => {
+    const m = await discoverNode(conn);
+    assert.deepEqual(dockerErrors(m), [`Docker API: ssh root@127.0.0.1:${sshd.port} → unix://${e.sock}: socket hang up`]);
     assert.ok(m.namespaces.some((n) => n.kind === 'host'), 'commands still ran: a partial model');
-    const infos = e.seen.filter((r) => r.endsWith('GET /info'));
-    assert.equal(infos.length, 2, `the info GET was tried twice, on two fresh channels: ${e.seen.join(', ')}`);
-    assert.equal(new Set(infos.map((r) => r.split(':')[0])).size, 2);
-  } finally {
-    await e.close();
-  }
+  }));
+  const infos = e.seen.filter((r) => r.endsWith('GET /info'));
+  assert.equal(infos.length, 2, `the info GET was tried twice: ${e.seen.join(', ')}`);
+  assert.equal(new Set(infos.map((r) => r.split(':')[0])).size, 2, 'on two fresh channels');
   // the engine gone altogether: the fresh channel cannot open, and that error already names the socket
   await viaSsh(e, 5000, async (conn) => {
-    const m = await discoverNode(conn);
-    const errs = m.diagnostics.filter((d) => d.severity === 'error' && d.source === 'Docker API').map((d) => d.message);
-    assert.deepEqual(errs, [`Docker API: ssh root@127.0.0.1:${sshd.port}: cannot open ${e.sock}: (SSH) Channel open failure: open failed`]);
+    assert.deepEqual(dockerErrors(await discoverNode(conn)), [`Docker API: ssh root@127.0.0.1:${sshd.port}: cannot open ${e.sock}: (SSH) Channel open failure: open failed`]);
   });
 });
