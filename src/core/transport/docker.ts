@@ -100,7 +100,7 @@ interface ModemRequests {
  *   timer started with the request, a hang-up without an answer after `timeoutMs` is the timeout: it says so,
  *   and it is not retried (that would double the wait).
  */
-export function clarifyHangUps(docker: Docker, timeoutMs: number): Docker {
+function clarifyHangUps(docker: Docker, timeoutMs: number): Docker {
   const modem = docker.modem as unknown as ModemRequests; // buildRequest is private in docker-modem's types
   const build = modem.buildRequest.bind(modem);
   modem.buildRequest = (options, context, data, callback) => {
