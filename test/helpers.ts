@@ -1,5 +1,6 @@
 /** Paths shared by tests: the repo root, the team's shared fixtures, our own fixtures, the lab description. */
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(__dirname, '..');
@@ -19,4 +20,22 @@ export function fixture(rel: string): string {
 /** Lab tests need the lab: they fail loudly (not skip) when it is missing, since CI always starts it. */
 export function requireLab(): void {
   if (!existsSync(LAB_JSON)) throw new Error(`the lab is not up (${LAB_JSON} missing): run \`npm run lab\` first`);
+}
+
+/** A free TCP port on 127.0.0.1: the OS picks it; it is released just before the caller binds it. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolveP, rejectP) => {
+    const srv = createServer();
+    srv.once('error', rejectP);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      if (addr === null || typeof addr === 'string') {
+        srv.close();
+        rejectP(new Error('could not get a free port'));
+        return;
+      }
+      const port = addr.port;
+      srv.close(() => resolveP(port));
+    });
+  });
 }

@@ -12,7 +12,7 @@ import {
   cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync,
   writeFileSync, type WriteStream,
 } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../helpers';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
@@ -65,24 +65,6 @@ export interface Problem {
 export interface LabNode {
   name: string;
   [key: string]: unknown;
-}
-
-/** Free TCP port on 127.0.0.1 (the OS picks it; we release it just before code-server binds it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolveP, rejectP) => {
-    const srv = createServer();
-    srv.once('error', rejectP);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      if (addr === null || typeof addr === 'string') {
-        srv.close();
-        rejectP(new Error('could not get a free port'));
-        return;
-      }
-      const port = addr.port;
-      srv.close(() => resolveP(port));
-    });
-  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

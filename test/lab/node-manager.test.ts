@@ -12,18 +12,10 @@ import { installFakeVscode } from '../ssh/fakeVscode';
 import { readLab } from '../../src/cli/nodes';
 import { makeLogger } from '../../src/core/log';
 import { checkHostKey } from '../../src/core/transport/knownHosts';
-import { LAB_JSON, requireLab } from '../helpers';
+import { freePort, LAB_JSON, requireLab } from '../helpers';
 
 const fake = installFakeVscode();
 const { NodeManager, backoffMs, MAX_AUTO_RETRIES } = require('../../src/extension/nodes') as typeof import('../../src/extension/nodes');
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
 
 function forwarder(port: number, to: number): Promise<Server> {
   const srv = createServer((c) => {

@@ -5,27 +5,16 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect as netConnect } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../helpers';
 
 export const SSHD = '/usr/sbin/sshd';
 
 export function requireRootAndSshd(): void {
   if (!existsSync(SSHD)) throw new Error(`${SSHD} missing: install openssh-server (scripts/setup.sh does)`);
   if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new Error('the SSH tests start sshd and need root');
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(port: number, ms: number): Promise<void> {

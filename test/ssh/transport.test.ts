@@ -10,13 +10,14 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { freePort } from '../helpers';
 import { connectNode } from '../../src/core/connect';
 import { sshConfigFromText } from '../../src/core/sources/sshConfig';
 import { createDocker } from '../../src/core/transport/docker';
 import { makeKnownHostsVerifier, type UnknownHostChoice } from '../../src/core/transport/knownHosts';
 import { SshRunner, type HostKeyInfo, type SshTarget } from '../../src/core/transport/ssh';
 import { TransportError } from '../../src/core/transport/types';
-import { ensureTestUser, freePort, makeKey, removeTestUser, startAgent, startSshd, TEST_USER, type KeyPair, type Sshd } from './sshd';
+import { ensureTestUser, makeKey, removeTestUser, startAgent, startSshd, TEST_USER, type KeyPair, type Sshd } from './sshd';
 
 let dir = '';
 let plainKey: KeyPair;
