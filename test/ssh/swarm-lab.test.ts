@@ -4,8 +4,8 @@
  * over SSH with the lab's known_hosts through the real host-key policy (an unknown key would be refused).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { readLab, type LabNode } from '../../src/cli/nodes';
 import { connectNode } from '../../src/core/connect';
 import { createDocker } from '../../src/core/transport/docker';
 import { sshConfigFromText } from '../../src/core/sources/sshConfig';
@@ -13,21 +13,15 @@ import { swarmCandidates } from '../../src/core/sources/swarm';
 import { makeKnownHostsVerifier } from '../../src/core/transport/knownHosts';
 import { LAB_JSON, requireLab } from '../helpers';
 
-interface LabNode {
-  name: string;
-  hostname: string;
-  dockerSocket: string;
-  sshHost: string;
-  sshPort: number;
-  sshUser: string;
-  keyPath: string;
-  advertiseAddr: string;
-  swarmNodeId: string;
+/** The swarm node id lab.json gives for a lab node (lab.sh always writes it). */
+function swarmId(n: LabNode): string {
+  assert.ok(n.swarmNodeId, `${n.name}: lab.json gives its swarm node id`);
+  return n.swarmNodeId;
 }
 
 test('whole swarm from the lab manager: nodes listed, mapped to ssh-config hosts, each reached over SSH', async () => {
   requireLab();
-  const lab = JSON.parse(readFileSync(LAB_JSON, 'utf8')) as { nodes: LabNode[]; knownHosts: string };
+  const lab = await readLab(LAB_JSON);
   const mgr = lab.nodes[0];
   // An ssh config as a user would write it: the manager by its loopback port (its swarm address differs: it is
   // matched as the manager), one worker under an unrelated alias, the others under their hostname.
@@ -47,11 +41,11 @@ test('whole swarm from the lab manager: nodes listed, mapped to ssh-config hosts
   assert.deepEqual(diagnostics, []);
   assert.equal(candidates.length, lab.nodes.length);
   const byId = new Map(candidates.map((c) => [c.node.id, c]));
-  assert.equal(byId.get(mgr.swarmNodeId)?.matchedBy, 'manager');
-  assert.equal(byId.get(mgr.swarmNodeId)?.node.role, 'manager');
-  assert.equal(byId.get(workers[0].swarmNodeId)?.matchedBy, 'address');
-  assert.equal(byId.get(workers[0].swarmNodeId)?.config?.name, 'w-by-address');
-  for (const w of workers.slice(1)) assert.equal(byId.get(w.swarmNodeId)?.config?.name, w.hostname);
+  assert.equal(byId.get(swarmId(mgr))?.matchedBy, 'manager');
+  assert.equal(byId.get(swarmId(mgr))?.node.role, 'manager');
+  assert.equal(byId.get(swarmId(workers[0]))?.matchedBy, 'address');
+  assert.equal(byId.get(swarmId(workers[0]))?.config?.name, 'w-by-address');
+  for (const w of workers.slice(1)) assert.equal(byId.get(swarmId(w))?.config?.name, w.hostname);
 
   const verifyHostKey = makeKnownHostsVerifier({
     knownHostsPath: lab.knownHosts,
