@@ -4,16 +4,18 @@
  *   swarmnet run <namespace|host> [node flags] -- <command...>
  *   swarmnet lint <file...> [--json]
  *   swarmnet trace ... (see `swarmnet trace --help`)
+ *   swarmnet doctor [node flags] [--network N] [--json] (see `swarmnet doctor --help`)
  * Node flags: --local (default) | --ssh user@host[:port] [-i key] [--known-hosts f] [--accept-new]
  *             | --docker tcp://host:port | --lab .lab/lab.json
  */
 import { discoverCommand, runCommand } from './discover';
 
-const USAGE = `usage: swarmnet <discover|run|lint|trace> [options]
+const USAGE = `usage: swarmnet <discover|run|lint|trace|doctor> [options]
   discover [node flags] [--json]          discover nodes: networks, namespaces, interfaces, veth peers, FDB
   run <ns|host> [node flags] -- <cmd...>   run a command inside a Docker network namespace (nsenter)
   lint <file...> [--json]                  lint DOCKER-USER rules (iptables -A lines or iptables-save)
   trace --help                             trace a packet hop by hop
+  doctor [node flags] [--json]             find what disagrees across the cluster (gossip, kernel, IPVS, rules)
 node flags: --local | --ssh user@host[:port] [-i key] [--known-hosts file] [--accept-new] | --docker tcp://h:p | --lab .lab/lab.json [--node name]`;
 
 async function main(argv: string[]): Promise<number> {
@@ -30,6 +32,10 @@ async function main(argv: string[]): Promise<number> {
     case 'trace': {
       const { traceCommand } = await import('./trace');
       return traceCommand(args);
+    }
+    case 'doctor': {
+      const { doctorCommand } = await import('./doctor');
+      return doctorCommand(args);
     }
     case undefined:
     case '-h':

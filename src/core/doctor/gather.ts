@@ -1,0 +1,118 @@
+/**
+ * What the doctor reads from a node beyond discovery, in few round trips: the NetworkDB tables through the
+ * engine's diagnostic server (one fixed script fetching every path; the port from `--diag-port` or the node's
+ * /etc/docker/daemon.json; the server listens on the node's 127.0.0.1 only, so it is reached from the node),
+ * `ipvsadm -Ln` and mangle rules in the load-balancer sandboxes, and the host's nat table. All read-only.
+ */
+import { randomBytes } from 'node:crypto';
+import { errorMessage, type Diagnostic } from '../diagnostics';
+import type { NodeModel } from '../model';
+import { nsenterArgv } from '../netns';
+import type { CommandRunner } from '../transport/types';
+import { decodeEndpointRecord, decodePeerRecord, parsePeers, parseTable } from './networkdb';
+import type { DoctorNode, NodeGossip } from './types';
+
+/** Fetches each path given after the port with whatever HTTP client the node has; sections marked by $1. */
+export const FETCH_SCRIPT = `M="@@$1"; P="$2"; shift 2
+if command -v curl >/dev/null 2>&1; then get() { curl -s --max-time 5 "http://127.0.0.1:$P$1"; }
+elif command -v wget >/dev/null 2>&1; then get() { wget -q -T 5 -O - "http://127.0.0.1:$P$1"; }
+elif command -v busybox >/dev/null 2>&1; then get() { busybox wget -q -T 5 -O - "http://127.0.0.1:$P$1"; }
+else printf '%s none\\n' "$M"; exit 0; fi
+for p in "$@"; do printf '\\n%s %s\\n' "$M" "$p"; get "$p" || printf '\\n%s failed %s\\n' "$M" "$?"; done
+`;
+
+export function splitSections(text: string, nonce: string): Map<string, string> | 'no-client' {
+  const marker = `@@${nonce} `;
+  if (text.includes(`${marker}none`)) return 'no-client';
+  const out = new Map<string, string>();
+  let current: string | undefined;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(marker)) {
+      const rest = line.slice(marker.length);
+      if (rest.startsWith('failed ')) {
+        if (current) out.set(current, `(request failed: exit ${rest.slice(7)})`);
+      } else {
+        current = rest;
+        out.set(current, '');
+      }
+    } else if (current) out.set(current, (out.get(current) ?? '') + line);
+  }
+  return out;
+}
+
+/** The diagnostic port from daemon.json text, or undefined. */
+export function diagPortFrom(daemonJson: string): number | undefined {
+  try {
+    const v: unknown = JSON.parse(daemonJson);
+    const p = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)['network-diagnostic-port'] : undefined;
+    return typeof p === 'number' && Number.isInteger(p) && p > 0 && p < 65536 ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readGossip(runner: CommandRunner, model: NodeModel, port: number, diags: Diagnostic[]): Promise<NodeGossip | string> {
+  const nonce = randomBytes(6).toString('hex');
+  const overlays = model.networks.filter((n) => n.driver === 'overlay' && /^[a-z0-9]{25}$/.test(n.id));
+  const paths = ['/clusterpeers?json', ...overlays.flatMap((n) => [`/networkpeers?nid=${n.id}&json`, `/gettable?nid=${n.id}&tname=endpoint_table&json`, `/gettable?nid=${n.id}&tname=overlay_peer_table&json`])];
+  const r = await runner.run(['sh', '-c', FETCH_SCRIPT, 'sh', nonce, String(port), ...paths], { timeoutMs: 15000 });
+  const sections = splitSections(r.stdout, nonce);
+  if (sections === 'no-client') return 'the node has no curl, wget or busybox to reach its diagnostic server';
+  const cluster = sections.get(paths[0]);
+  if (!cluster) return `diagnostic server on 127.0.0.1:${port} did not answer (${r.stderr.trim() || `exit ${r.code}`})`;
+  const gossip: NodeGossip = { clusterPeers: parsePeers(cluster, '/clusterpeers', diags), networks: {} };
+  if (!gossip.clusterPeers) return `diagnostic server on 127.0.0.1:${port}: ${cluster.slice(0, 120)}`;
+  for (const n of overlays) {
+    const get = (p: string) => sections.get(p) ?? '';
+    gossip.networks[n.id] = {
+      peers: parsePeers(get(`/networkpeers?nid=${n.id}&json`), `/networkpeers ${n.name}`, diags),
+      endpoints: parseTable(get(`/gettable?nid=${n.id}&tname=endpoint_table&json`), `endpoint_table ${n.name}`, decodeEndpointRecord, diags),
+      overlayPeers: parseTable(get(`/gettable?nid=${n.id}&tname=overlay_peer_table&json`), `overlay_peer_table ${n.name}`, decodePeerRecord, diags),
+    };
+  }
+  return gossip;
+}
+
+export interface GatherDoctorOptions {
+  /** The engine's network-diagnostic-port; read from /etc/docker/daemon.json on the node when absent. */
+  diagPort?: number;
+}
+
+async function findDiagPort(runner: CommandRunner, opts: GatherDoctorOptions): Promise<number | string> {
+  if (opts.diagPort) return opts.diagPort;
+  const r = await runner.run(['cat', '/etc/docker/daemon.json'], { timeoutMs: 5000 });
+  if (r.code !== 0) return 'no /etc/docker/daemon.json on the node: the diagnostic server is off (set "network-diagnostic-port" there, or pass --diag-port)';
+  return diagPortFrom(r.stdout) ?? 'the diagnostic server is off ("network-diagnostic-port" is not set in /etc/docker/daemon.json): gossip checks skipped';
+}
+
+/** Gathers one node's doctor data on top of its discovered model. Never throws: failures become skip reasons. */
+export async function gatherDoctorNode(runner: CommandRunner | undefined, model: NodeModel, opts: GatherDoctorOptions = {}): Promise<DoctorNode> {
+  const node: DoctorNode = { name: model.name, model, ipvs: {}, mangle: {} };
+  if (!runner) {
+    node.gossipSkipped = 'no command access to the node (Docker API only): NetworkDB and kernel tables cannot be read';
+    return node;
+  }
+  const lbs = model.namespaces.filter((ns) => ns.name === 'ingress_sbox' || ns.name.startsWith('lb_')).map((ns) => ns.name);
+  const run = async (argv: string[]) => {
+    const r = await runner.run(argv, { timeoutMs: 10000 });
+    return r.stdout + r.stderr;
+  };
+  const [port, hostNat, ...per] = await Promise.all([
+    findDiagPort(runner, opts).catch((e: unknown) => `cannot read daemon.json: ${errorMessage(e)}`),
+    run(['iptables', '-t', 'nat', '-S']).catch(() => undefined),
+    ...lbs.flatMap((ns) => [run(nsenterArgv(ns, ['ipvsadm', '-Ln'])).catch((e: unknown) => errorMessage(e)), run(nsenterArgv(ns, ['iptables', '-t', 'mangle', '-S'])).catch(() => undefined)]),
+  ]);
+  node.hostNat = hostNat;
+  lbs.forEach((ns, i) => {
+    node.ipvs[ns] = per[2 * i] ?? '';
+    const m = per[2 * i + 1];
+    if (m !== undefined) node.mangle[ns] = m;
+  });
+  if (typeof port === 'string') node.gossipSkipped = port;
+  else {
+    const g = await readGossip(runner, model, port, model.diagnostics).catch((e: unknown) => `diagnostic server: ${errorMessage(e)}`);
+    if (typeof g === 'string') node.gossipSkipped = g;
+    else node.gossip = g;
+  }
+  return node;
+}

@@ -1,0 +1,119 @@
+/** What the checks share: which networks are in scope, who owns an address, which tasks should be running. */
+import type { NamespaceInfo, NetworkInfo } from '../model';
+import type { DoctorInput, DoctorNode } from './types';
+
+export interface OverlayNetwork {
+  id: string;
+  name: string;
+  subnets: string[];
+  ingress: boolean;
+  encrypted: boolean;
+}
+
+/** Overlay networks seen on any node (by full id), restricted to `input.network` when given. */
+export function overlayNetworks(input: DoctorInput): OverlayNetwork[] {
+  const byId = new Map<string, OverlayNetwork>();
+  for (const n of input.nodes) {
+    for (const net of n.model.networks) {
+      if (net.driver !== 'overlay' || byId.has(net.id)) continue;
+      byId.set(net.id, { id: net.id, name: net.name, subnets: net.subnets.map((s) => s.subnet), ingress: net.ingress, encrypted: net.encrypted });
+    }
+  }
+  const want = input.network;
+  return [...byId.values()].filter((n) => !want || n.name === want || n.id === want || n.id.startsWith(want));
+}
+
+export function networkOn(node: DoctorNode, id: string): NetworkInfo | undefined {
+  return node.model.networks.find((n) => n.id === id);
+}
+
+/** The overlay namespace of a network on a node (`1-` + the first 10 characters of the id). */
+export function overlayNamespace(node: DoctorNode, networkId: string): NamespaceInfo | undefined {
+  const name = `1-${networkId.slice(0, 10)}`;
+  return node.model.namespaces.find((ns) => ns.name === name);
+}
+
+/** The node's own underlay address (its VTEP). */
+export function nodeAddr(node: DoctorNode): string | undefined {
+  return node.model.swarm?.nodeAddr;
+}
+
+export function nodeByAddr(input: DoctorInput, ip: string): DoctorNode | undefined {
+  return input.nodes.find((n) => nodeAddr(n) === ip);
+}
+
+/** A gossip node name (`-=name`) mapped to our node through the cluster peer list's addresses. */
+export function gossipNameToNode(input: DoctorInput): Map<string, DoctorNode> {
+  const out = new Map<string, DoctorNode>();
+  for (const n of input.nodes) {
+    for (const p of n.gossip?.clusterPeers ?? []) {
+      const owner = nodeByAddr(input, p.ip);
+      if (owner && p.name) out.set(p.name, owner);
+    }
+  }
+  return out;
+}
+
+/** The gossip name a node goes by (the cluster peer entry with its address). */
+export function gossipNameOf(input: DoctorInput, node: DoctorNode): string | undefined {
+  for (const [name, n] of gossipNameToNode(input)) if (n === node) return name;
+  return undefined;
+}
+
+export function stripPrefix(cidr: string): string {
+  const i = cidr.indexOf('/');
+  return i < 0 ? cidr : cidr.slice(0, i);
+}
+
+export function ipToNumber(ip: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return ((parts[0] * 256 + parts[1]) * 256 + parts[2]) * 256 + parts[3];
+}
+
+export function inSubnet(ip: string, cidr: string): boolean {
+  const [base, lenText] = cidr.split('/');
+  const a = ipToNumber(stripPrefix(ip));
+  const b = ipToNumber(base);
+  const len = Number(lenText);
+  if (a === undefined || b === undefined || !Number.isInteger(len) || len < 0 || len > 32) return false;
+  const size = 2 ** (32 - len);
+  return Math.floor(a / size) === Math.floor(b / size);
+}
+
+export interface RunningTask {
+  id: string;
+  service: string;
+  nodeId: string;
+  ip: string;
+}
+
+/** Is there a manager's task list at all (services are listed on managers only)? */
+export function haveTaskList(input: DoctorInput): boolean {
+  return input.nodes.some((n) => n.model.swarm?.controlAvailable === true);
+}
+
+/** Running tasks with an address on the network, from the managers' task lists (deduplicated by task id). */
+export function runningTasks(input: DoctorInput, net: OverlayNetwork): RunningTask[] {
+  const byId = new Map<string, RunningTask>();
+  for (const n of input.nodes) {
+    if (!n.model.swarm?.controlAvailable) continue;
+    for (const s of n.model.services) {
+      for (const t of s.tasks) {
+        if (t.state !== 'running') continue;
+        for (const a of t.addresses) {
+          if (net.subnets.some((c) => inSubnet(a, c))) byId.set(t.id, { id: t.id, service: s.name, nodeId: t.nodeId, ip: stripPrefix(a) });
+        }
+      }
+    }
+  }
+  return [...byId.values()];
+}
+
+/** Task id of an endpoint_table row's name (`service.slot.taskid` or `service.nodeid.taskid`). */
+export function taskIdOfEndpointName(name: string): string | undefined {
+  const m = /\.([a-z0-9]{25})$/.exec(name);
+  return m?.[1];
+}
