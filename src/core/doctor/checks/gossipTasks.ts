@@ -4,11 +4,32 @@
  * from a manager (`/tasks`, desired and current state running); without a manager the check is skipped.
  */
 import type { EndpointRecord, TableRow } from '../networkdb';
-import { haveTaskList, overlayNamespace, overlayNetworks, runningTasks, stripPrefix, taskIdOfEndpointName } from '../scope';
-import type { Check, CheckResult } from '../types';
+import { haveTaskList, overlayNamespace, overlayNetworks, runningTasks, stripPrefix, taskIdOfEndpointName, type OverlayNetwork, type RunningTask } from '../scope';
+import type { Check, CheckResult, DoctorInput } from '../types';
 
 const endpointRow = (r: TableRow<EndpointRecord>): string =>
   `${r.value.name} service ${r.value.serviceName} ip ${r.value.endpointIp} vip ${r.value.virtualIp || '-'} (owner ${r.owner})`;
+
+/** A running task that no node's endpoint_table holds (when some node holds it, gossip agreement reports it). */
+function missingEverywhere(input: DoctorInput, net: OverlayNetwork, tasks: RunningTask[], res: CheckResult): void {
+  const readers = input.nodes.filter((n) => overlayNamespace(n, net.id) && n.gossip?.networks[net.id]?.endpoints);
+  if (readers.length === 0) return;
+  const seen = new Set(readers.flatMap((n) => (n.gossip?.networks[net.id]?.endpoints ?? []).map((r) => stripPrefix(r.value.endpointIp))));
+  for (const t of tasks) {
+    if (seen.has(t.ip)) continue;
+    const host = input.nodes.find((n) => n.model.swarm?.nodeId === t.nodeId) ?? readers[0];
+    res.findings.push({
+      code: 'gossip/missing-endpoint',
+      severity: 'error',
+      node: host.name,
+      network: net.name,
+      message: `running task ${t.service} ${t.id} (${t.ip}) has no endpoint_table row on any node (read on ${readers.map((n) => n.name).join(', ')})`,
+      symptom: `${t.service}'s name and VIP never lead to ${t.ip}; \`tasks.${t.service}\` lacks it`,
+      evidence: [{ label: 'running task (manager)', source: 'docker API /tasks', rows: [`${t.service} ${t.id} ${t.ip} node ${t.nodeId}`] }],
+      target: { node: host.name, networkId: net.id },
+    });
+  }
+}
 
 export const gossipTasks: Check = {
   id: 'gossip-tasks',
@@ -25,7 +46,6 @@ export const gossipTasks: Check = {
       for (const node of input.nodes) {
         const rows = node.gossip?.networks[net.id]?.endpoints;
         if (!rows) continue;
-        const seenIps = new Set(rows.map((r) => stripPrefix(r.value.endpointIp)));
         const evidence = [{ label: `endpoint_table of ${net.name} on ${node.name}`, source: 'diagnostic server /gettable?tname=endpoint_table', rows: rows.map(endpointRow) }];
         const base = { node: node.name, network: net.name, target: { node: node.name, networkId: net.id } };
         for (const r of rows) {
@@ -33,12 +53,8 @@ export const gossipTasks: Check = {
           if (!r.value.serviceName || !id || allRunning.has(id)) continue;
           res.findings.push({ ...base, code: 'gossip/stale-endpoint', severity: 'error', message: `endpoint_table row ${endpointRow(r)} is for task ${id}, which is not running`, symptom: `DNS for ${r.value.serviceName} (tasks.${r.value.serviceName}) and its VIP can still send clients to ${r.value.endpointIp}: timeouts or refused connections for some requests`, evidence });
         }
-        if (!overlayNamespace(node, net.id)) continue; // takes no part in this network's gossip
-        for (const t of tasks) {
-          if (seenIps.has(t.ip)) continue;
-          res.findings.push({ ...base, code: 'gossip/missing-endpoint', severity: 'error', message: `running task ${t.service} ${t.id} (${t.ip}) has no endpoint_table row on ${node.name}`, symptom: `from ${node.name}, ${t.service}'s name and VIP never lead to ${t.ip}; \`tasks.${t.service}\` lacks it`, evidence: [...evidence, { label: 'running task (manager)', source: 'docker API /tasks', rows: [`${t.service} ${t.id} ${t.ip} node ${t.nodeId}`] }] });
-        }
       }
+      missingEverywhere(input, net, tasks, res);
     }
     return res;
   },
