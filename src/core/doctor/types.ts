@@ -6,6 +6,7 @@
 import type { Severity } from '../diagnostics';
 import type { NodeModel } from '../model';
 import type { EndpointRecord, GossipPeer, PeerRecord, TableRow } from './networkdb';
+import type { Probe } from './probes';
 
 export interface NetworkGossip {
   /** `/networkpeers?nid=`: the nodes this node believes take part in the network's gossip. */
@@ -34,6 +35,8 @@ export interface DoctorNode {
   mangle: Record<string, string>;
   /** `iptables -t nat -S` of the host namespace. */
   hostNat?: string;
+  /** Probes this node sent to the others (absent: not run, e.g. a snapshot or `--no-probes`). */
+  probes?: Probe[];
 }
 
 export interface DoctorInput {

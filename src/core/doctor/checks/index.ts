@@ -7,5 +7,6 @@ import { gossipTasks } from './gossipTasks';
 import { ingressMesh } from './ingress';
 import { kernelPeers } from './kernelPeers';
 import { loadBalancer } from './loadBalancer';
+import { underlay } from './underlay';
 
-export const CHECKS: readonly Check[] = [gossipMembership, gossipAgreement, gossipTasks, kernelPeers, loadBalancer, ingressMesh, capacity];
+export const CHECKS: readonly Check[] = [gossipMembership, gossipAgreement, gossipTasks, kernelPeers, loadBalancer, ingressMesh, underlay, capacity];

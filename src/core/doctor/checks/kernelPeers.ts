@@ -76,7 +76,8 @@ function checkStale(c: Ctx, remote: TableRow<PeerRecord>[]): void {
   const macs = new Set(remote.map((r) => r.value.endpointMac));
   const ips = new Set(remote.map((r) => stripPrefix(r.value.endpointIp)));
   for (const f of vxlanFdb(c.ns)) {
-    if (macs.has(f.mac.toLowerCase())) continue;
+    // only the entries the driver programs (permanent): with learning on, vxlan0 also learns MACs that age out
+    if (macs.has(f.mac.toLowerCase()) || f.state !== 'permanent') continue;
     finding(c, 'kernel/fdb-stale', 'warning', `FDB entry ${fdbRow(f)} matches no peer in the gossip: left over from a task that is gone`, 'a new task that gets this MAC/address is unreachable from here (traffic goes to the old node)', [['bridge', 'fdb', 'del', f.mac, 'dev', 'vxlan0', 'dst', f.dst ?? '', 'self']], `bridge fdb del ${f.mac} dev vxlan0 dst ${f.dst}`);
   }
   for (const n of vxlanNeigh(c.ns)) {
