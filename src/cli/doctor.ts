@@ -6,9 +6,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { discoverNode, type NodeConnection } from '../core/discovery';
-import { formatReport, gatherDoctorNode, runChecks, type DoctorNode, type DoctorReport, type Finding } from '../core/doctor';
-import { plannedProbes, runProbes } from '../core/doctor/probes';
+import type { NodeConnection } from '../core/discovery';
+import { applyFix, formatReport, runDoctor, type DoctorReport } from '../core/doctor';
 import { shellJoin } from '../core/transport/quote';
 import { flags } from './args';
 import { connectAll, takeNodeOptions } from './nodes';
@@ -46,64 +45,38 @@ function takeOptions(args: string[]): Options {
   return o;
 }
 
-interface Gathered {
-  nodes: DoctorNode[];
-  conns: Map<string, NodeConnection>;
-  errors: string[];
-}
-
-async function gatherAll(conns: Map<string, NodeConnection>, o: Options): Promise<DoctorNode[]> {
-  const nodes = await Promise.all([...conns.values()].map(async (c) => gatherDoctorNode(c.runner, await discoverNode(c), { diagPort: o.diagPort })));
-  nodes.sort((a, b) => a.name.localeCompare(b.name));
-  if (o.probes) {
-    await Promise.all(
-      nodes.map(async (n) => {
-        const runner = conns.get(n.name)?.runner;
-        if (runner) n.probes = await runProbes(runner, plannedProbes({ nodes, network: o.network }, n));
-      }),
-    );
-  }
-  return nodes;
-}
-
-async function connect(args: string[]): Promise<Gathered> {
+async function connect(args: string[]): Promise<{ conns: NodeConnection[]; errors: string[] }> {
   const o = await takeNodeOptions(args);
-  const conns = new Map<string, NodeConnection>();
+  const conns: NodeConnection[] = [];
   const errors: string[] = [];
   for (const c of await connectAll(o)) {
-    if (c.conn) conns.set(c.config.name, c.conn);
+    if (c.conn) conns.push(c.conn);
     else errors.push(`${c.config.name}: ${c.error ?? 'not connected'}`);
   }
-  return { nodes: [], conns, errors };
+  return { conns, errors };
 }
 
-const sameFinding = (a: Finding, b: Finding) => a.code === b.code && a.node === b.node && a.message === b.message;
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new Error('doctor: refusing to change a node without confirmation (no terminal: add --yes to confirm these exact commands)');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question(question);
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
 
-async function apply(g: Gathered, report: DoctorReport, o: Options): Promise<number> {
+async function apply(conns: NodeConnection[], report: DoctorReport, o: Options): Promise<number> {
   const f = report.findings[(o.apply ?? 0) - 1];
   if (!f?.fix) throw new Error(`doctor: finding ${o.apply} ${f ? 'has no fix' : 'does not exist'} (findings are numbered in the report)`);
-  const runner = g.conns.get(f.fix.node)?.runner;
-  if (!runner) throw new Error(`doctor: no command access to ${f.fix.node}`);
-  process.stdout.write(`\nfix for [${o.apply}] ${f.code} on ${f.fix.node} — ${f.fix.title}:\n${f.fix.commands.map((c) => `  ${shellJoin(c)}`).join('\n')}\n`);
-  if (!o.yes) {
-    if (!process.stdin.isTTY) throw new Error('doctor: refusing to change a node without confirmation (no terminal: add --yes to confirm these exact commands)');
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    const answer = await rl.question(`run these ${f.fix.commands.length} command(s) on ${f.fix.node}? [y/N] `);
-    rl.close();
-    if (!/^y(es)?$/i.test(answer.trim())) {
-      process.stdout.write('nothing changed\n');
-      return 1;
-    }
+  const fix = f.fix;
+  process.stdout.write(`\nfix for [${o.apply}] ${f.code} on ${fix.node} — ${fix.title}:\n${fix.commands.map((c) => `  ${shellJoin(c)}`).join('\n')}\n`);
+  if (!o.yes && !(await confirm(`run these ${fix.commands.length} command(s) on ${fix.node}? [y/N] `))) {
+    process.stdout.write('nothing changed\n');
+    return 1;
   }
-  for (const cmd of f.fix.commands) {
-    const r = await runner.run(cmd, { timeoutMs: 15000 });
-    process.stdout.write(`  $ ${shellJoin(cmd)} → exit ${r.code}${r.stderr.trim() ? `: ${r.stderr.trim()}` : ''}\n`);
-    if (r.code !== 0) return 1;
-  }
-  const again = runChecks({ nodes: await gatherAll(g.conns, o), network: o.network });
-  const still = again.findings.some((x) => sameFinding(x, f));
-  process.stdout.write(still ? `the same check still finds it: ${f.message}\n` : `checked again: ${f.code} on ${f.node} is gone\n`);
-  return still ? 1 : 0;
+  const out = await applyFix(conns, { ...f, fix }, o);
+  for (const l of out.log) process.stdout.write(`  $ ${shellJoin(l.argv)} → exit ${l.code}${l.stderr ? `: ${l.stderr}` : ''}\n`);
+  process.stdout.write(out.gone ? `checked again: ${f.code} on ${f.node} is gone\n` : `the same check still finds it: ${f.message}\n`);
+  return out.gone ? 0 : 1;
 }
 
 export async function doctorCommand(args: string[]): Promise<number> {
@@ -114,17 +87,16 @@ export async function doctorCommand(args: string[]): Promise<number> {
   const g = await connect(args);
   try {
     const o = takeOptions(args);
-    if (g.conns.size === 0) {
+    if (g.conns.length === 0) {
       process.stderr.write(`swarmnet doctor: no node could be read\n${g.errors.join('\n')}\n`);
       return 2;
     }
-    g.nodes = await gatherAll(g.conns, o);
-    const report = runChecks({ nodes: g.nodes, network: o.network });
-    if (o.save) await writeFile(o.save, `${JSON.stringify({ nodes: g.nodes }, null, 1)}\n`);
+    const { nodes, report } = await runDoctor(g.conns, o);
+    if (o.save) await writeFile(o.save, `${JSON.stringify({ nodes }, null, 1)}\n`);
     process.stdout.write(o.json ? `${JSON.stringify({ ...report, unreachable: g.errors }, null, 2)}\n` : formatReport(report) + g.errors.map((e) => `unreachable: ${e}\n`).join(''));
-    if (o.apply !== undefined) return await apply(g, report, o);
+    if (o.apply !== undefined) return await apply(g.conns, report, o);
     return report.findings.length || g.errors.length ? 1 : 0;
   } finally {
-    await Promise.all([...g.conns.values()].map((c) => c.close()));
+    await Promise.all(g.conns.map((c) => c.close()));
   }
 }

@@ -4,3 +4,4 @@ export { formatReport } from './format';
 export { gatherDoctorNode, type GatherDoctorOptions } from './gather';
 export { runChecks } from './run';
 export type { Check, DoctorInput, DoctorNode, DoctorReport, Finding, GuardedFix, Skipped } from './types';
+export { applyFix, gatherCluster, runDoctor, sameFinding, type DoctorOptions, type FixOutcome } from './session';
