@@ -78,7 +78,7 @@ ensure_packages() {
   local -A need=(
     [docker]=docker.io [dockerd]=docker.io [iptables]=iptables [sshd]=openssh-server [ssh]=openssh-client
     [ssh-keygen]=openssh-client [ip]=iproute2 [bridge]=iproute2 [brctl]=bridge-utils [nsenter]=util-linux
-    [unshare]=util-linux
+    [unshare]=util-linux [curl]=curl
   )
   local missing=() bin
   for bin in "${!need[@]}"; do
@@ -99,6 +99,31 @@ ensure_packages() {
   fi
   [[ -x /bin/busybox ]] || die "/bin/busybox missing after installing busybox-static"
   [[ -x /usr/sbin/sshd ]] || die "/usr/sbin/sshd missing after installing openssh-server"
+}
+
+# ------------------------------------------------------------------------ 1b. engines' network diagnostic server
+# Every engine reads /etc/docker/daemon.json (the nodes share /etc). "network-diagnostic-port" makes it serve NetworkDB
+# on 127.0.0.1 of its own network namespace (the doctor's gossip checks). SWARMNET_LAB_DIAG_PORT=0 leaves it off.
+DIAG_PORT="${SWARMNET_LAB_DIAG_PORT:-2000}"
+ensure_diag_config() {
+  (( DIAG_PORT > 0 )) || return 0
+  mkdir -p /etc/docker
+  DIAG_PORT="$DIAG_PORT" node -e '
+    const fs = require("fs"); const f = "/etc/docker/daemon.json";
+    let c = {}; try { c = JSON.parse(fs.readFileSync(f, "utf8")); } catch (e) { if (e.code !== "ENOENT") throw e; }
+    if (c["network-diagnostic-port"] === undefined) { c["network-diagnostic-port"] = Number(process.env.DIAG_PORT); fs.writeFileSync(f, JSON.stringify(c, null, 2) + "\n"); }
+  ' || die "cannot write network-diagnostic-port to /etc/docker/daemon.json"
+  DIAG_PORT="$(node -e 'console.log(JSON.parse(require("fs").readFileSync("/etc/docker/daemon.json","utf8"))["network-diagnostic-port"] || 0)')"
+}
+diag_answers() { local k="$1" pre=(); (( k > 1 )) && pre=(nsenter --net="/run/netns/$(node_ns "$k")"); "${pre[@]}" curl -s -m 2 "http://127.0.0.1:$DIAG_PORT/ready" >/dev/null 2>&1; }
+# An engine started before the setting reloads it on SIGHUP.
+ensure_diag_server() {
+  local k="$1" pid
+  (( DIAG_PORT > 0 )) || return 0
+  diag_answers "$k" && return 0
+  if (( k == 1 )); then pid="$(pid_from /var/run/docker.pid)"; else pid="$(node_dockerd_pid "$k")"; fi
+  alive "$pid" && kill -HUP "$pid"
+  wait_for 20 "node$k's diagnostic server on 127.0.0.1:$DIAG_PORT" diag_answers "$k"
 }
 
 # ---------------------------------------------------------------------------------------------- 2. root engine
@@ -445,7 +470,7 @@ write_lab_json() {
     rows+="node$k"$'\t'"$hostname"$'\t'"$(node_sock "$k")"$'\t'"$pid"$'\t'"$netns"$'\t'"$host"$'\t'"$port"$'\t'"$adv"$'\t'"$id"$'\n'
   done
   LAB_ROWS="$rows" LAB_KEY="$LAB_DIR/id_ed25519" LAB_KNOWN="$LAB_DIR/known_hosts" LAB_NET="$NETWORK" \
-    LAB_PORT="$PUBLISHED_PORT" LAB_SUBNET="$SUBNET" LAB_IMAGE="$IMAGE" node -e '
+    LAB_PORT="$PUBLISHED_PORT" LAB_SUBNET="$SUBNET" LAB_IMAGE="$IMAGE" LAB_DIAG="$DIAG_PORT" node -e '
       const e = process.env;
       const nodes = e.LAB_ROWS.split("\n").filter(Boolean).map((line) => {
         const [name, hostname, dockerSocket, pid, netns, sshHost, sshPort, advertiseAddr, swarmNodeId] = line.split("\t");
@@ -453,7 +478,7 @@ write_lab_json() {
           sshHost, sshPort: Number(sshPort), sshUser: "root", keyPath: e.LAB_KEY, advertiseAddr, swarmNodeId };
       });
       const lab = { nodes, knownHosts: e.LAB_KNOWN, network: e.LAB_NET, subnet: e.LAB_SUBNET, image: e.LAB_IMAGE,
-        services: ["web", "echo"], publishedPort: Number(e.LAB_PORT) };
+        services: ["web", "echo"], publishedPort: Number(e.LAB_PORT), diagPort: Number(e.LAB_DIAG) || null };
       process.stdout.write(JSON.stringify(lab, null, 2) + "\n");
     ' >"$LAB_DIR/lab.json.tmp"
   mv "$LAB_DIR/lab.json.tmp" "$LAB_DIR/lab.json"
@@ -580,6 +605,7 @@ lab_up() {
   echo "$n" >"$LAB_DIR/nodes"
   log "lab up: $n node(s)"
   ensure_packages
+  ensure_diag_config
   ensure_root_engine
   if (( n > 1 )); then
     ensure_underlay "$n"
@@ -587,6 +613,7 @@ lab_up() {
     for (( k = 2; k <= n; k++ )); do finish_node_engine "$k"; done
   fi
   ensure_swarm "$n"
+  for (( k = 1; k <= n; k++ )); do ensure_diag_server "$k"; done
   build_rootfs_tar
   for (( k = 1; k <= n; k++ )); do ensure_image "$k"; done
   ensure_keys "$n"
