@@ -39,6 +39,8 @@ export interface LabFile {
   network: string;
   services: string[];
   publishedPort: number;
+  /** The image the lab's services run. */
+  image?: string;
   /** The engines' network-diagnostic-port (null when the lab runs without it). */
   diagPort?: number | null;
 }

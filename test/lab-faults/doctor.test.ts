@@ -211,30 +211,48 @@ test('lab: a stale NetworkDB endpoint created through node1\'s diagnostic API â†
   }
 });
 
+/** Removes a leftover network (a previous run's) and waits until the manager no longer lists it. */
+async function removeNetwork(n: LabNode, name: string): Promise<void> {
+  for (let i = 0; i < 30; i++) {
+    try {
+      docker(n, ['network', 'inspect', name]);
+    } catch {
+      return; // gone
+    }
+    try {
+      docker(n, ['network', 'rm', name]);
+    } catch {
+      /* still in use by tasks being removed, or being removed: retry */
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  assert.fail(`network ${name} could not be removed`);
+}
+
 test('lab: a full overlay subnet (a /29 with more tasks than addresses) â†’ capacity/subnet-full', async () => {
   const n1 = node('node1');
-  docker(n1, ['network', 'create', '-d', 'overlay', '--subnet', '10.250.0.0/29', 'swarmnet-doctor-full']);
+  const [net, svc] = ['swarmnet-doctor-full', 'swarmnet-doctor-fill'];
   try {
-    docker(n1, ['service', 'create', '--detach', '--name', 'swarmnet-doctor-fill', '--no-resolve-image', '--replicas', '6', '--network', 'swarmnet-doctor-full', lab.image, 'sleep', '3600']);
+    docker(n1, ['service', 'rm', svc]);
+  } catch {
+    /* no leftover */
+  }
+  await removeNetwork(n1, net);
+  docker(n1, ['network', 'create', '-d', 'overlay', '--subnet', '10.250.0.0/29', net]);
+  try {
+    docker(n1, ['service', 'create', '--detach', '--name', svc, '--no-resolve-image', '--replicas', '6', '--network', net, lab.image ?? assert.fail('lab.json has no image'), 'sleep', '3600']);
     let c: string[] = [];
     for (let i = 0; i < 40 && !c.includes('node1 capacity/subnet-full'); i++) {
       await new Promise((r) => setTimeout(r, 1000));
-      c = codes((await runDoctor(conns, { probes: false, network: 'swarmnet-doctor-full' })).report);
+      c = codes((await runDoctor(conns, { probes: false, network: net })).report);
     }
     assert.ok(c.includes('node1 capacity/subnet-full'), c.join('\n'));
   } finally {
     try {
-      docker(n1, ['service', 'rm', 'swarmnet-doctor-fill']);
+      docker(n1, ['service', 'rm', svc]);
     } catch {
       /* not created */
     }
-    for (let i = 0; i < 30; i++) {
-      try {
-        docker(n1, ['network', 'rm', 'swarmnet-doctor-full']);
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
+    await removeNetwork(n1, net);
   }
 });
