@@ -100,11 +100,17 @@ test('a node that left the network gossip → gossip/not-a-peer on it, seen from
   assert.deepEqual(c.filter((x) => x.includes('not-a-peer')), ['node3 gossip/not-a-peer', 'node3 gossip/not-a-peer']);
 });
 
-test('a full overlay subnet (a /29) → capacity/subnet-full', () => {
+test('a full overlay subnet (a /29: 5 usable addresses, all in use) → capacity/subnet-full', () => {
   const nodes = lab();
   const id = net(nodes).id;
-  for (const n of nodes) for (const x of n.model.networks) if (x.id === id) x.subnets = [{ subnet: '10.231.0.0/29' }];
-  assert.ok(codes(nodes).includes('node1 capacity/subnet-full'), codes(nodes).join('\n'));
+  for (const n of nodes) {
+    delete n.dns; // the answers name addresses outside the narrowed subnet
+    for (const x of n.model.networks) if (x.id === id) x.subnets = [{ subnet: '10.231.0.0/29' }];
+  }
+  const rows = byName(nodes, 'node1').gossip?.networks[id].overlayPeers ?? assert.fail('rows');
+  for (const last of [2, 3, 4, 5, 6]) rows.push({ key: `fill${last}`, owner: rows[0].owner, value: { endpointIp: `10.231.0.${last}/29`, endpointMac: `02:42:0a:e7:00:0${last}`, tunnelEndpointIp: rows[0].value.tunnelEndpointIp } });
+  const r = runChecks({ nodes });
+  assert.ok(r.findings.some((f) => f.code === 'capacity/subnet-full' && /5 of 5/.test(f.message)), r.findings.map((f) => f.message).join('\n'));
 });
 
 test('gossip unreadable (diagnostic port off): no finding, and the report says which checks were skipped and why', () => {
@@ -117,4 +123,22 @@ test('gossip unreadable (diagnostic port off): no finding, and the report says w
   assert.deepEqual(r.findings, []);
   assert.ok(r.skipped.filter((s) => /diagnostic server is off/.test(s.reason)).length >= 3);
   assert.ok(r.skipped.some((s) => s.check === 'kernel'));
+});
+
+test('embedded DNS: busybox nslookup output as the lab prints it is read to its answer addresses, NXDOMAIN recognised', async () => {
+  const { answerAddresses } = await import('../../src/core/doctor/dns');
+  const out = 'Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nNon-authoritative answer:\nName:\ttasks.web\nAddress: 10.231.0.16\nName:\ttasks.web\nAddress: 10.231.0.5\n\nNon-authoritative answer:\n';
+  assert.deepEqual(answerAddresses('busybox', out), { addresses: ['10.231.0.16', '10.231.0.5'], nxdomain: false });
+  assert.deepEqual(answerAddresses('busybox', "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n** server can't find nosuch: NXDOMAIN\n"), { addresses: [], nxdomain: true });
+});
+
+test('embedded DNS on the lab snapshot: answers were read from a task sandbox on every node; a gone task in tasks.web → dns/stale-task, NXDOMAIN → dns/nxdomain', () => {
+  const nodes = lab();
+  for (const n of nodes) assert.ok((n.dns ?? []).some((q) => q.name === 'tasks.web' && (q.addresses ?? []).length > 0), `${n.name}: no DNS answers in the snapshot`);
+  const q2 = byName(nodes, 'node2').dns?.find((q) => q.name === 'tasks.web') ?? assert.fail('query');
+  q2.addresses = [...(q2.addresses ?? []), '10.231.0.249'].sort();
+  const q3 = byName(nodes, 'node3').dns?.find((q) => q.name === 'web') ?? assert.fail('query');
+  q3.addresses = [];
+  q3.nxdomain = true;
+  assert.deepEqual(codes(nodes), ['node2 dns/stale-task', 'node3 dns/nxdomain']);
 });

@@ -59,7 +59,9 @@ async function readGossip(runner: CommandRunner, model: NodeModel, port: number,
   const sections = splitSections(r.stdout, nonce);
   if (sections === 'no-client') return 'the node has no curl, wget or busybox to reach its diagnostic server';
   const cluster = sections.get(paths[0]);
-  if (!cluster) return `diagnostic server on 127.0.0.1:${port} did not answer (${r.stderr.trim() || `exit ${r.code}`})`;
+  if (!cluster || cluster.startsWith('(request failed')) {
+    return `"network-diagnostic-port": ${port} is set, but nothing answers on 127.0.0.1:${port} of the node (${cluster || r.stderr.trim() || `exit ${r.code}`}); Docker 20.10 opens it only on a configuration reload: \`systemctl reload docker\` or \`kill -HUP <dockerd pid>\``;
+  }
   const gossip: NodeGossip = { clusterPeers: parsePeers(cluster, '/clusterpeers', diags), networks: {} };
   if (!gossip.clusterPeers) return `diagnostic server on 127.0.0.1:${port}: ${cluster.slice(0, 120)}`;
   for (const n of overlays) {

@@ -4,6 +4,7 @@
  */
 import { discoverNode, type NodeConnection } from '../discovery';
 import { gatherDoctorNode } from './gather';
+import { plannedDnsQueries, runDnsQueries } from './dns';
 import { plannedProbes, runProbes } from './probes';
 import { runChecks } from './run';
 import type { DoctorNode, DoctorReport, Finding, GuardedFix } from './types';
@@ -11,7 +12,7 @@ import type { DoctorNode, DoctorReport, Finding, GuardedFix } from './types';
 export interface DoctorOptions {
   network?: string;
   diagPort?: number;
-  /** Probe the underlay between nodes (default true). */
+  /** Probe the underlay between nodes and query the embedded DNS from task sandboxes (default true). */
   probes?: boolean;
 }
 
@@ -22,7 +23,12 @@ export async function gatherCluster(conns: NodeConnection[], o: DoctorOptions = 
     await Promise.all(
       nodes.map(async (n) => {
         const runner = conns.find((c) => c.name === n.name)?.runner;
-        if (runner) n.probes = await runProbes(runner, plannedProbes({ nodes, network: o.network }, n));
+        if (!runner) return;
+        const input = { nodes, network: o.network };
+        const [probes, dns] = await Promise.all([runProbes(runner, plannedProbes(input, n)), runDnsQueries(runner, plannedDnsQueries(input, n))]);
+        n.probes = probes;
+        if (typeof dns === 'string') n.dnsSkipped = dns;
+        else n.dns = dns;
       }),
     );
   }

@@ -6,6 +6,7 @@
 import type { Severity } from '../diagnostics';
 import type { NodeModel } from '../model';
 import type { EndpointRecord, GossipPeer, PeerRecord, TableRow } from './networkdb';
+import type { DnsQuery } from './dns';
 import type { Probe } from './probes';
 
 export interface NetworkGossip {
@@ -37,6 +38,9 @@ export interface DoctorNode {
   hostNat?: string;
   /** Probes this node sent to the others (absent: not run, e.g. a snapshot or `--no-probes`). */
   probes?: Probe[];
+  /** Embedded-DNS lookups from a task sandbox per network (absent: not run); `dnsSkipped` says why none. */
+  dns?: DnsQuery[];
+  dnsSkipped?: string;
 }
 
 export interface DoctorInput {

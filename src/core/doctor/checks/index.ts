@@ -1,6 +1,7 @@
 /** The doctor's checks, in the order their findings are shown. */
 import type { Check } from '../types';
 import { capacity } from './capacity';
+import { dns } from './dns';
 import { gossipAgreement } from './gossipAgreement';
 import { gossipMembership } from './gossipMembership';
 import { gossipTasks } from './gossipTasks';
@@ -9,4 +10,4 @@ import { kernelPeers } from './kernelPeers';
 import { loadBalancer } from './loadBalancer';
 import { underlay } from './underlay';
 
-export const CHECKS: readonly Check[] = [gossipMembership, gossipAgreement, gossipTasks, kernelPeers, loadBalancer, ingressMesh, underlay, capacity];
+export const CHECKS: readonly Check[] = [gossipMembership, gossipAgreement, gossipTasks, kernelPeers, loadBalancer, ingressMesh, dns, underlay, capacity];

@@ -1,0 +1,59 @@
+/**
+ * DNS vs tasks: from a task sandbox on each node, the embedded DNS must answer a service's name with its VIP
+ * (or, for dnsrr services, its running tasks) and `tasks.<service>` with exactly the running tasks' addresses.
+ * NXDOMAIN for a running service after a node outage (moby#53141), or answers naming gone tasks, show here.
+ */
+import type { DnsQuery } from '../dns';
+import { overlayNetworks, runningTasks, stripPrefix } from '../scope';
+import type { Check, CheckResult, DoctorInput, DoctorNode, Finding } from '../types';
+
+function expected(input: DoctorInput, q: DnsQuery): string[] | undefined {
+  const net = overlayNetworks(input).find((n) => n.id === q.networkId);
+  if (!net) return undefined;
+  const tasks = runningTasks(input, net).filter((t) => t.service === q.service).map((t) => t.ip);
+  if (q.name.startsWith('tasks.')) return [...new Set(tasks)].sort();
+  const svc = input.nodes.flatMap((n) => (n.model.swarm?.controlAvailable ? n.model.services : [])).find((s) => s.name === q.service);
+  const vip = svc?.vips.find((v) => v.networkId === q.networkId)?.addr;
+  return vip ? [stripPrefix(vip)] : [...new Set(tasks)].sort();
+}
+
+function judge(input: DoctorInput, node: DoctorNode, q: DnsQuery, out: Finding[]): void {
+  const want = expected(input, q);
+  if (!want || q.addresses === undefined) return;
+  const got = q.addresses;
+  const net = overlayNetworks(input).find((n) => n.id === q.networkId);
+  const base = {
+    node: node.name,
+    network: net?.name,
+    target: { node: node.name, namespace: q.ns, networkId: q.networkId },
+    evidence: [
+      { label: `${q.name} from task sandbox ${q.ns} on ${node.name}`, source: `${q.tool ?? 'nslookup'} ${q.name} 127.0.0.11 (nsenter)`, rows: (q.output ?? '').split('\n').filter(Boolean) },
+      { label: 'expected (manager: VIP and running tasks)', source: 'docker API /services, /tasks', rows: want.length ? want : ['(no address: nothing running)'] },
+    ],
+  };
+  if (want.length && q.nxdomain) {
+    out.push({ ...base, code: 'dns/nxdomain', severity: 'error', message: `${q.name} is NXDOMAIN from ${node.name} (${q.ns}), though ${q.service} has ${q.name.startsWith('tasks.') ? 'running tasks' : 'a VIP'} on ${net?.name}: ${want.join(', ')}`, symptom: `clients on ${node.name} cannot resolve ${q.name}: "could not resolve host" until the gossip is repaired (moby#53141)` });
+    return;
+  }
+  const stale = got.filter((a) => !want.includes(a));
+  const missing = want.filter((a) => !got.includes(a));
+  if (stale.length) out.push({ ...base, code: q.name.startsWith('tasks.') ? 'dns/stale-task' : 'dns/wrong-vip', severity: 'error', message: `${q.name} from ${node.name} answers ${stale.join(', ')}, which ${q.name.startsWith('tasks.') ? 'no running task' : `is not the VIP (${want.join(', ')})`} of ${q.service} has`, symptom: `some lookups of ${q.name} on ${node.name} lead to an address nothing listens on: timeouts` });
+  if (missing.length && !q.nxdomain) out.push({ ...base, code: 'dns/missing-task', severity: 'warning', message: `${q.name} from ${node.name} lacks ${missing.join(', ')}`, symptom: `clients on ${node.name} never reach ${missing.join(', ')} by name` });
+}
+
+export const dns: Check = {
+  id: 'dns',
+  title: 'the embedded DNS answers each service with its VIP and tasks.<service> with the running tasks',
+  run(input): CheckResult {
+    const res: CheckResult = { findings: [], skipped: [] };
+    if (!input.nodes.some((n) => n.model.swarm?.controlAvailable)) {
+      res.skipped.push({ check: 'dns', reason: 'no manager among the nodes: the expected answers need the service and task lists' });
+      return res;
+    }
+    for (const node of input.nodes) {
+      if (node.dnsSkipped) res.skipped.push({ check: 'dns', node: node.name, reason: node.dnsSkipped });
+      for (const q of node.dns ?? []) judge(input, node, q, res.findings);
+    }
+    return res;
+  },
+};
