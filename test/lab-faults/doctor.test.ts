@@ -256,3 +256,44 @@ test('lab: a full overlay subnet (a /29 with more tasks than addresses) → capa
     await removeNetwork(n1, net);
   }
 });
+
+/** Blocks gossip (7946 tcp+udp, both ways) between a node and the others in that node's own namespace. */
+function gossipBlock(n: LabNode, others: string[], op: '-I' | '-D'): void {
+  for (const a of others) {
+    for (const p of ['tcp', 'udp']) {
+      onNode(n, ['iptables', op, 'INPUT', '-s', a, '-p', p, '--dport', '7946', '-j', 'DROP']);
+      onNode(n, ['iptables', op, 'OUTPUT', '-d', a, '-p', p, '--dport', '7946', '-j', 'DROP']);
+    }
+  }
+}
+
+async function until(what: string, ms: number, ok: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+test('lab: a node that left the network\'s gossip (7946 cut both ways) → gossip/not-a-peer on it; the others only miss its rows; it rejoins when gossip flows again', async () => {
+  const n3 = node('node3');
+  const others = [node('node1').advertiseAddr, node('node2').advertiseAddr];
+  const peersSeenBy1 = () => onNode(node('node1'), ['curl', '-s', `http://127.0.0.1:${lab.diagPort}/networkpeers?nid=${netId()}&json`]);
+  gossipBlock(n3, others, '-I');
+  try {
+    await until('node1 to drop node3 from the network peers', 60_000, async () => !peersSeenBy1().includes(n3.advertiseAddr));
+    const c = codes(await doctor());
+    assert.ok(c.includes('node3 gossip/not-a-peer'), c.join('\n'));
+    assert.ok(c.every((x) => x === 'node3 gossip/not-a-peer' || /^node[12] gossip\/missing-row$/.test(x)), c.join('\n'));
+  } finally {
+    gossipBlock(n3, others, '-D');
+  }
+  await until('node3 back in node1\'s network peers and a clean report', 90_000, async () => peersSeenBy1().includes(n3.advertiseAddr) && codes(await doctor()).length === 0);
+});
+
+test('lab: a diagnostic port nothing listens on → no finding; the report says which checks were skipped and why', async () => {
+  const r = (await runDoctor(conns, { probes: false, diagPort: 1 })).report;
+  assert.deepEqual(codes(r), []);
+  for (const n of ['node1', 'node2', 'node3']) assert.ok(r.skipped.some((s) => s.node === n && /nothing answers on 127\.0\.0\.1:1/.test(s.reason)), JSON.stringify(r.skipped));
+  assert.ok(r.skipped.some((s) => s.check === 'kernel'), 'the kernel-vs-gossip check says it was skipped');
+});
