@@ -5,9 +5,11 @@
  * `ipvsadm -Ln` and mangle rules in the load-balancer sandboxes, and the host's nat table. All read-only.
  */
 import { randomBytes } from 'node:crypto';
+import type Docker from 'dockerode';
 import { errorMessage, type Diagnostic } from '../diagnostics';
 import type { NodeModel } from '../model';
 import { nsenterArgv } from '../netns';
+import { readNetwork } from '../parsers/docker';
 import type { CommandRunner } from '../transport/types';
 import { decodeEndpointRecord, decodePeerRecord, parsePeers, parseTable } from './networkdb';
 import type { DoctorNode, NodeGossip } from './types';
@@ -75,9 +77,29 @@ async function readGossip(runner: CommandRunner, model: NodeModel, port: number,
   return gossip;
 }
 
+/** Workers' discovery inspects networks without `verbose`: re-read their per-service VIPs, LB index and tasks. */
+async function verboseServices(docker: Docker, model: NodeModel): Promise<void> {
+  await Promise.all(
+    model.networks
+      .filter((n) => n.driver === 'overlay' && n.services.length === 0)
+      .map(async (n) => {
+        try {
+          const net = docker.getNetwork(n.id);
+          const inspect = net.inspect as unknown as (this: typeof net, opts: { verbose?: boolean }) => Promise<unknown>;
+          const full = readNetwork(await inspect.call(net, { verbose: true }), model.diagnostics);
+          if (full) n.services = full.services;
+        } catch (e) {
+          model.diagnostics.push({ severity: 'warning', source: 'docker network inspect --verbose', message: `${n.name}: ${errorMessage(e)}` });
+        }
+      }),
+  );
+}
+
 export interface GatherDoctorOptions {
   /** The engine's network-diagnostic-port; read from /etc/docker/daemon.json on the node when absent. */
   diagPort?: number;
+  /** The node's Docker API, to read workers' verbose network views. */
+  docker?: Docker;
 }
 
 async function findDiagPort(runner: CommandRunner, opts: GatherDoctorOptions): Promise<number | string> {
@@ -90,6 +112,7 @@ async function findDiagPort(runner: CommandRunner, opts: GatherDoctorOptions): P
 /** Gathers one node's doctor data on top of its discovered model. Never throws: failures become skip reasons. */
 export async function gatherDoctorNode(runner: CommandRunner | undefined, model: NodeModel, opts: GatherDoctorOptions = {}): Promise<DoctorNode> {
   const node: DoctorNode = { name: model.name, model, ipvs: {}, mangle: {} };
+  if (opts.docker && !model.swarm?.controlAvailable) await verboseServices(opts.docker, model);
   if (!runner) {
     node.gossipSkipped = 'no command access to the node (Docker API only): NetworkDB and kernel tables cannot be read';
     return node;

@@ -17,7 +17,7 @@ export interface DoctorOptions {
 }
 
 export async function gatherCluster(conns: NodeConnection[], o: DoctorOptions = {}): Promise<DoctorNode[]> {
-  const nodes = await Promise.all(conns.map(async (c) => gatherDoctorNode(c.runner, await discoverNode(c), { diagPort: o.diagPort })));
+  const nodes = await Promise.all(conns.map(async (c) => gatherDoctorNode(c.runner, await discoverNode(c), { diagPort: o.diagPort, docker: c.docker })));
   nodes.sort((a, b) => a.name.localeCompare(b.name));
   if (o.probes !== false) {
     await Promise.all(
