@@ -4,7 +4,7 @@
  * 1 when any error was found, 2 on usage errors / unreadable files, 0 otherwise.
  */
 import { readFileSync } from 'node:fs';
-import { lintRules } from '../core/lint/linter';
+import { lintRules } from '../core/lint/engine';
 import type { LintContext, LintDiagnostic } from '../core/lint/types';
 
 const USAGE = 'usage: swarmnet lint <file...> [--json] [--context node-context.json]   (use - for stdin)';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeModel } from '../../src/core/model';
 import { lintContextFromModel } from '../../src/core/lint/fromModel';
-import { lintRules } from '../../src/core/lint/linter';
+import { lintRules } from '../../src/core/lint/engine';
 
 const node: NodeModel = {
   name: 'manager1',

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Linter, lintRules } from '../../src/core/lint/linter';
+import { Linter, lintRules } from '../../src/core/lint/engine';
 import { hoverRule } from '../../src/core/lint/hover';
 import { parseRules } from '../../src/core/iptables/parse';
 import type { LintContext, LintDiagnostic } from '../../src/core/lint/types';
@@ -33,7 +33,7 @@ test('FORWARD append on the command line: moved with -I DOCKER-USER (Docker ≤ 
   const d = only(text, 'swarm/not-docker-user');
   assert.deepEqual(d.span, { line: 0, start: 12, end: 19 });
   assert.equal(d.severity, 'warning');
-  assert.match(d.message, /Docker's own FORWARD rules, which already ACCEPT/);
+  assert.match(d.message, /Docker's own FORWARD rules .*which already ACCEPT/);
   assert.equal(fixOf(text, 'swarm/not-docker-user'), 'iptables -I DOCKER-USER -p tcp --dport 8080 -j DROP\n');
 });
 
@@ -54,14 +54,16 @@ test('published ports are learned from a Docker ≥ 28 dump (filter DOCKER-INGRE
   assert.ok(res.diagnostics.some((d) => d.code === 'swarm/input-published-port' && /1080\/tcp/.test(d.message)), JSON.stringify(res.diagnostics));
 });
 
-test('--dport after DNAT: host-mode publishing changes the port (warning), an unknown port is a hint (info)', () => {
+test('--dport after DNAT: host-mode publishing changes the port (warning); an unknown mapping says nothing', () => {
   const ctx: LintContext = { publishedPorts: [{ port: 8080, protocol: 'tcp', mode: 'host', targetPort: 80 }] };
   const text = '-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n-A DOCKER-USER -i eth0 -p tcp --dport 8080 -j DROP\n-A DOCKER-USER -j RETURN\n';
   const d = only(text, 'swarm/match-after-dnat', ctx);
   assert.equal(d.severity, 'warning');
   assert.match(d.message, /destination port 80/);
   assert.equal(fixOf(text, 'swarm/match-after-dnat', ctx).split('\n')[1], '-A DOCKER-USER -i eth0 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j DROP');
-  assert.equal(only(text, 'swarm/match-after-dnat').severity, 'info');
+  assert.deepEqual(codes(text).filter((c) => c === 'swarm/match-after-dnat'), []);
+  // same published and container port (Swarm ingress keeps the port): --dport works
+  assert.deepEqual(codes(text, { publishedPorts: [{ port: 8080, protocol: 'tcp', mode: 'ingress', targetPort: 8080 }] }).filter((c) => c === 'swarm/match-after-dnat'), []);
   // container egress (-i docker_gwbridge) legitimately matches the real destination port
   assert.deepEqual(codes('-A DOCKER-USER -i docker_gwbridge -p tcp --dport 25 -j REJECT\n-A DOCKER-USER -j RETURN\n'), []);
 });
@@ -70,7 +72,7 @@ test('-d <host address> in DOCKER-USER never matches after DNAT: fix uses --ctor
   const text = '-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n-A DOCKER-USER -d 192.168.33.2/32 -j DROP\n-A DOCKER-USER -j RETURN\n';
   const d = only(text, 'swarm/match-after-dnat', NODE_A);
   assert.deepEqual(d.span, { line: 1, start: 18, end: 33 });
-  assert.equal(fixOf(text, 'swarm/match-after-dnat', NODE_A).split('\n')[1], '-A DOCKER-USER -m conntrack --ctorigdst 192.168.33.2/32 -j DROP');
+  assert.equal(fixOf(text, 'swarm/match-after-dnat', NODE_A).split('\n')[1], '-A DOCKER-USER -m conntrack --ctorigdst 192.168.33.2/32 --ctdir ORIGINAL -j DROP');
 });
 
 test('control/data plane: each Swarm port is protected; the advised --pol none DROP on 4789 is not flagged', () => {
@@ -92,20 +94,23 @@ test('control plane: a default deny after ACCEPTs for all Swarm ports is fine; a
   const base = ['*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-A INPUT -p tcp -m multiport --dports 2377,7946 -j ACCEPT', '-A INPUT -p udp -m multiport --dports 7946,4789 -j ACCEPT', '-A INPUT -p esp -j ACCEPT'];
   assert.deepEqual(codes([...base, '-A INPUT -j DROP', 'COMMIT', ''].join('\n')), []);
   const noEsp = [...base.filter((l) => !l.includes('esp')), '-A INPUT -j DROP', 'COMMIT', ''].join('\n');
-  const d = only(noEsp, 'swarm/cuts-control-plane');
-  assert.equal(d.severity, 'warning', 'ESP only matters for encrypted overlays');
+  assert.deepEqual(codes(noEsp), [], 'ESP only matters for encrypted overlays');
+  const d = only(noEsp, 'swarm/cuts-control-plane', { networks: [{ name: 'secure', subnets: ['10.0.9.0/24'], encrypted: true }] });
+  assert.equal(d.severity, 'error');
   assert.match(d.message, /ESP/);
   assert.doesNotMatch(d.message, /2377|7946|4789/);
-  assert.equal(only(noEsp, 'swarm/cuts-control-plane', { networks: [{ name: 'secure', subnets: ['10.0.9.0/24'], encrypted: true }] }).severity, 'error');
+  const noVxlan = [...base.map((l) => l.replace('7946,4789', '7946')), '-A INPUT -j DROP', 'COMMIT', ''].join('\n');
+  assert.match(only(noVxlan, 'swarm/cuts-control-plane').message, /UDP 4789/);
 });
 
-test('control plane: a DROP restricted by source is a "may cut" warning, and not reported when no Swarm peer is inside it', () => {
+test('control plane: a DROP restricted by source is judged against the peers (context, or the sources INPUT accepts)', () => {
   const text = 'iptables -A INPUT -s 192.168.33.0/24 -p tcp --dport 2377 -j DROP';
-  const d = only(text, 'swarm/cuts-control-plane');
-  assert.equal(d.severity, 'warning');
-  assert.match(d.message, /may cut/);
+  assert.deepEqual(codes(text), [], 'no peer known to be inside 192.168.33.0/24: not claimed');
   assert.equal(only(text, 'swarm/cuts-control-plane', NODE_A).severity, 'error', 'all peers of node-a are in 192.168.33.0/24');
   assert.deepEqual(codes('iptables -A INPUT -s 203.0.113.0/24 -p tcp --dport 2377 -j DROP', NODE_A), []);
+  // the cluster subnet the file accepts is where the peers are
+  const own = 'iptables -A INPUT -s 10.1.0.0/24 -p tcp --dport 22 -j ACCEPT\niptables -A INPUT -s 10.1.0.0/16 -p tcp --dport 2377 -j DROP\n';
+  assert.deepEqual(codes(own), ['swarm/cuts-control-plane']);
 });
 
 test('shadowing and duplicates use the effective order (-I lands first)', () => {
@@ -138,8 +143,13 @@ test('command-line appends after the node\'s RETURN: warning from the node\'s ru
   assert.ok(!codes(fixed, NODE_A).includes('docker-user/after-return'), 'the fixed command list appends before the RETURN');
   const v28: LintContext = { filterRules: readFileSync(join(LINT_FIXTURES, 'dumps', 'v28-docker-forward.iptables-save.txt'), 'utf8') };
   assert.ok(!codes(text, v28).includes('docker-user/after-return'));
-  // without node facts: Docker ≤ 27 is assumed, said as info
-  assert.ok(lintRules(text).diagnostics.filter((d) => d.code === 'docker-user/after-return').every((d) => d.severity === 'info'));
+  // without node facts: Docker up to 28.2.1 adds the RETURN — a warning that names the versions
+  const plain = lintRules(text).diagnostics.filter((d) => d.code === 'docker-user/after-return');
+  assert.equal(plain.length, 2);
+  assert.ok(plain.every((d) => d.severity === 'warning' && /28\.2\.1/.test(d.message) && /28\.2\.2/.test(d.message)));
+  // a node that reports Docker 28.2.2 or later has no RETURN
+  assert.ok(!codes(text, { engineVersion: '28.2.2' }).includes('docker-user/after-return'));
+  assert.ok(codes(text, { engineVersion: '27.5.1' }).includes('docker-user/after-return'));
 });
 
 test('missing RELATED,ESTABLISHED before a default deny: the fix lands before the deny for -A and for -I files', () => {
