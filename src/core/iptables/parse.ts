@@ -433,7 +433,7 @@ const BINARIES = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'iptables-
 const WRAPPERS = new Set(['sudo', 'doas', 'exec', 'command', 'nsenter', 'env', 'ip']);
 
 function isBinary(t: Tok): boolean {
-  if (t.op) return false;
+  if (t.op || t.text.includes('=')) return false;
   const s = t.text;
   const slash = s.lastIndexOf('/');
   const base = slash >= 0 ? s.slice(slash + 1) : s;
@@ -485,41 +485,96 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   const { toks, unterminated } = tokenize(text, shell);
   if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
   let k = 0;
-  let format: LineResult['format'] = fmt;
   let counters: { packets: number; bytes: number } | undefined;
   if (toks.length && toks[0].text.startsWith('[') && !toks[0].quoted) {
     counters = parseBracketCounters(ll, toks[0], diags);
     k = 1;
   } else if (shell) {
-    // command line: [sudo [-flags]] [VAR=x] iptables ...
-    let found = false;
-    while (k < toks.length) {
-      const t = toks[k];
-      if (isBinary(t)) {
-        found = true;
-        k++;
-        break;
-      }
-      if (t.op) break;
-      if (WRAPPERS.has(t.text) || (k > 0 && (t.text.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)))) {
-        k++;
-        continue;
-      }
-      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)) {
-        k++;
-        continue;
-      }
-      break;
-    }
-    if (!found) {
-      diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, n), text.slice(i)));
-      return lineResult('other', ll.line, table, 'command', diags);
-    }
-    format = 'command';
+    return parseShellLine(ll, toks, state, table, diags);
   }
-  const res = parseArgs(ll, toks, k, format === 'command' ? state.defaultTable : table, format, diags);
+  const res = parseArgs(ll, toks, k, table, fmt, diags);
   if (counters && res.rule) res.rule.counters = counters;
   return res;
+}
+
+// ------------------------------------------------------------------------------------------------ shell lines
+
+/** Words that start or continue a shell compound command before the command itself (`if ! iptables -C …; then`). */
+const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '(', 'time', 'fi', 'done', '}', ')', 'exec']);
+const SEPARATORS = new Set([';', ';;', '&&', '||', '|', '&']);
+
+/** The tokens without shell redirections (`2>/dev/null`, `>/dev/null 2>&1`, `&>/dev/null`, `< file`). */
+function withoutRedirections(toks: Tok[]): Tok[] {
+  const out: Tok[] = [];
+  for (let q = 0; q < toks.length; q++) {
+    const t = toks[q];
+    const redirect = t.op && (t.text.startsWith('>') || t.text.startsWith('<'));
+    if (!redirect) {
+      // `&>file`: an `&` right before a `>`
+      if (t.op && t.text === '&' && toks[q + 1]?.op && toks[q + 1].text.startsWith('>') && toks[q + 1].start === t.end) continue;
+      out.push(t);
+      continue;
+    }
+    const prev = out[out.length - 1];
+    if (prev && !prev.op && !prev.quoted && prev.end === t.start && /^\d+$/.test(prev.text)) out.pop();
+    const next = toks[q + 1];
+    if (next && !next.op) q++;
+  }
+  return out;
+}
+
+/** Splits the tokens at `;`, `&&`, `||`, `|`, `&` into simple commands. */
+function shellCommands(toks: Tok[]): Tok[][] {
+  const out: Tok[][] = [[]];
+  for (const t of toks) {
+    if (t.op && SEPARATORS.has(t.text)) out.push([]);
+    else out[out.length - 1].push(t);
+  }
+  return out.filter((c) => c.length > 0);
+}
+
+/** Index of the token after the iptables binary in a simple command (`[sudo [-flags]] [VAR=x] iptables …`), or -1. */
+function afterBinary(cmd: Tok[]): number {
+  let k = 0;
+  while (k < cmd.length && !cmd[k].quoted && SHELL_KEYWORDS.has(cmd[k].text)) k++;
+  const first = k;
+  while (k < cmd.length) {
+    const t = cmd[k];
+    if (isBinary(t)) return k + 1;
+    if (WRAPPERS.has(t.text) || (k > first && (t.text.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text))) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)) {
+      k++;
+      continue;
+    }
+    return -1;
+  }
+  return -1;
+}
+
+/**
+ * A shell line: the iptables call that changes rules is the line's rule (`iptables -C X || iptables -I X`,
+ * `if ! iptables -C …; then iptables -A …; fi`, `iptables … 2>/dev/null || true`); other shell text is ignored.
+ */
+function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, table: TableName, diags: RuleDiagnostic[]): LineResult {
+  const cmds = shellCommands(withoutRedirections(toks));
+  let chosen: LineResult | undefined;
+  for (const cmd of cmds) {
+    const k = afterBinary(cmd);
+    if (k < 0) continue;
+    const own: RuleDiagnostic[] = [];
+    const res = parseArgs(ll, cmd, k, state.defaultTable, 'command', own);
+    // a change (-A/-I/-D/-N/-F/…) wins over a check (-C) or listing (-L/-S)
+    if (!chosen || chosen.kind === 'other' || chosen.kind === 'blank') chosen = res;
+    else if (res.kind !== 'other' && res !== chosen) {
+      diags.push(mkDiag('info', DIAG.multipleCommands, 'a second iptables command on this line is not linted (one rule per line): put it on its own line', spanOf(ll, cmd[0].start, cmd[cmd.length - 1].end), ll.text.slice(cmd[0].start, cmd[cmd.length - 1].end)));
+    }
+  }
+  if (!chosen) {
+    const i = toks.length ? toks[0].start : 0;
+    diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, ll.text.length), ll.text.slice(i)));
+    return lineResult('other', ll.line, table, 'command', diags);
+  }
+  if (diags.length) chosen.diagnostics = [...diags, ...chosen.diagnostics];
+  return chosen;
 }
 
 function parseBracketCounters(ll: LogicalLine, t: Tok, diags: RuleDiagnostic[]): { packets: number; bytes: number } | undefined {

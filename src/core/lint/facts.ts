@@ -195,7 +195,8 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
     terminal: !!t && (t.goto || TERMINAL.has(t.name)),
     stateful,
     variable,
-    prefix: op ? rule.text.slice(0, op.start) : '',
+    // the text before the command token, from where this iptables call starts (`a || sudo iptables -I …`)
+    prefix: op ? rule.text.slice(rule.span.line === rule.line && rule.span.start <= op.start ? rule.span.start : 0, op.start) : '',
     opStart: op?.start ?? -1,
     opEnd: op?.end ?? -1,
     command: res.format === 'command',
