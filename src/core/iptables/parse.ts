@@ -437,7 +437,8 @@ function isBinary(t: Tok): boolean {
   const s = t.text;
   const slash = s.lastIndexOf('/');
   const base = slash >= 0 ? s.slice(slash + 1) : s;
-  return BINARIES.has(base) || (!t.quoted && s.startsWith('$') && /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s));
+  // `$IPT …`, `"$ipt" …`: a variable holding the binary
+  return BINARIES.has(base) || (s.startsWith('$') && /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s));
 }
 
 /**
@@ -536,11 +537,18 @@ function shellCommands(toks: Tok[]): Tok[][] {
 /** Index of the token after the iptables binary in a simple command (`[sudo [-flags]] [VAR=x] iptables …`), or -1. */
 function afterBinary(cmd: Tok[]): number {
   let k = 0;
+  // a shell prompt (`$ iptables …`, `# iptables …` is a comment) and compound-command keywords
+  if (cmd.length > 1 && !cmd[0].quoted && cmd[0].text === '$') k++;
   while (k < cmd.length && !cmd[k].quoted && SHELL_KEYWORDS.has(cmd[k].text)) k++;
   const first = k;
   while (k < cmd.length) {
     const t = cmd[k];
-    if (isBinary(t)) return k + 1;
+    // `$SUDO iptables …`: the variable is a wrapper when a binary follows
+    if (isBinary(t) && !(t.text.startsWith('$') && cmd[k + 1] && isBinary(cmd[k + 1]))) return k + 1;
+    if (t.text.startsWith('$')) {
+      k++;
+      continue;
+    }
     if (WRAPPERS.has(t.text) || (k > first && (t.text.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text))) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)) {
       k++;
       continue;
@@ -910,7 +918,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       if (wantExtra && chainTok) {
         const x = j < toks.length ? toks[j] : undefined;
         const numeric = cmd === 'I' || cmd === 'D' || cmd === 'L' || cmd === 'Z' || cmd === 'S';
-        if (x && !x.op && !looksLikeOption(x) && !(x.text === '!' && !x.quoted) && !(numeric && !/^\d+$/.test(x.text))) {
+        if (x && !x.op && !looksLikeOption(x) && !(x.text === '!' && !x.quoted) && !(numeric && !/^(\d+|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/.test(x.text))) {
           cmdArg = x;
           j++;
         }
@@ -1213,7 +1221,10 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
   const posTok = cmdArg;
   if (posTok) {
     const pos = /^\d+$/.test(posTok.text) ? Number(posTok.text) : NaN;
-    if (!(pos >= 1)) errTok(c, DIAG.badPosition, `bad rule number "${posTok.text}" (1-based)`, posTok);
+    // a shell variable (`-I CHAIN "$n"`): the position is unknown, not wrong
+    // (Infinity: the assembler places it last, where scripts that compute it mean it: before a final RETURN)
+    if (posTok.text.startsWith('$')) rule.position = Infinity;
+    else if (!(pos >= 1)) errTok(c, DIAG.badPosition, `bad rule number "${posTok.text}" (1-based)`, posTok);
     else rule.position = pos;
   } else if (cmd === 'R') {
     errTok(c, DIAG.missingArgument, '-R needs a rule number', cmdT);
@@ -1583,6 +1594,10 @@ function applyRule(c: Chain, rule: Rule, r: LineResult, rs: Ruleset): void {
       return;
     case 'I': {
       const pos = rule.position ?? 1;
+      if (pos === Infinity) {
+        c.rules.push(rule);
+        return;
+      }
       if (pos > c.rules.length + 1) {
         ruleDiag(rs, rule, c.declLine !== undefined ? 'warning' : 'info', DIAG.badPosition, `insert position ${pos} is beyond the end of ${c.name} (${c.rules.length} rule(s) here): appended`);
         c.rules.push(rule);

@@ -38,12 +38,16 @@ export function packet(o: { src: string; dst: string; proto: string; sport?: num
   return p;
 }
 
-/** Container egress (NEW) and the replies to it, per Docker bridge and external interface. */
-export function egressFlows(ext: string[]): Flow[] {
+const BRIDGES: [string, string][] = [['docker0', '172.17.0.2'], ['br-0123456789ab', '172.19.0.2']];
+const SWARM_BRIDGE: [string, string] = ['docker_gwbridge', '172.18.0.3'];
+
+/** Container egress (NEW, to a web port and to a database port) and the replies to it, per bridge and external interface. */
+export function egressFlows(ext: string[], swarm = false): Flow[] {
   const out: Flow[] = [];
   for (const e of ext) {
-    for (const [br, ip] of [['docker0', '172.17.0.2'], ['docker_gwbridge', '172.18.0.3']] as const) {
+    for (const [br, ip] of swarm ? [...BRIDGES, SWARM_BRIDGE] : BRIDGES) {
       out.push({ name: `container egress ${br} → ${e} tcp/443`, hook: 'FORWARD', critical: true, pkt: packet({ src: ip, dst: INTERNET, proto: 'tcp', sport: 40000, dport: 443, in: br, out: e }) });
+      out.push({ name: `container egress ${br} → ${e} tcp/5432`, hook: 'FORWARD', critical: true, pkt: packet({ src: ip, dst: INTERNET, proto: 'tcp', sport: 40003, dport: 5432, in: br, out: e }) });
       out.push({ name: `reply to container egress ${e} → ${br} tcp/443`, hook: 'FORWARD', critical: true, pkt: packet({ src: INTERNET, dst: ip, proto: 'tcp', sport: 443, dport: 40000, in: e, out: br, state: 'ESTABLISHED', reply: true }) });
       out.push({ name: `container DNS ${br} → ${e} udp/53`, hook: 'FORWARD', critical: true, pkt: packet({ src: ip, dst: '8.8.8.8', proto: 'udp', sport: 40001, dport: 53, in: br, out: e }) });
       out.push({ name: `DNS reply ${e} → ${br}`, hook: 'FORWARD', critical: true, pkt: packet({ src: '8.8.8.8', dst: ip, proto: 'udp', sport: 53, dport: 40001, in: e, out: br, state: 'ESTABLISHED', reply: true }) });
@@ -102,13 +106,13 @@ export interface Decision {
   unknown: boolean;
 }
 
-/** Walks one chain of a ruleset's filter table for a packet, following jumps to user chains. */
-export function walkChain(rs: Ruleset, chain: string, pkt: Packet, hook: Hook, depth = 0): Decision {
+/** Walks one chain of a ruleset's filter table for a packet, following jumps to user chains (`skip`: rules left out). */
+export function walkChain(rs: Ruleset, chain: string, pkt: Packet, hook: Hook, skip?: Set<Rule>, depth = 0): Decision {
   const c: Chain | undefined = rs.tables.get('filter')?.chains.get(chain);
   let unknown = false;
   for (const rule of c?.rules ?? []) {
     const t = rule.target?.name;
-    if (!t) continue;
+    if (!t || skip?.has(rule)) continue;
     const m = ruleMatches(rule, pkt, ENV, hook);
     if (!m.matched) continue;
     if (m.unsupported.length || rule.text.includes('$')) {
@@ -119,7 +123,7 @@ export function walkChain(rs: Ruleset, chain: string, pkt: Packet, hook: Hook, d
     if (t === 'RETURN') return { verdict: 'RETURN', rule, unknown };
     const sub = rs.tables.get('filter')?.chains.get(t);
     if (sub && !sub.builtin && depth < 8) {
-      const d = walkChain(rs, t, pkt, hook, depth + 1);
+      const d = walkChain(rs, t, pkt, hook, skip, depth + 1);
       unknown ||= d.unknown;
       if (d.verdict === 'ACCEPT' || d.verdict === 'DROP' || d.verdict === 'REJECT') return { ...d, unknown };
       if (rule.target?.goto) return { verdict: 'RETURN', rule, unknown };

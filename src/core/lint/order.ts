@@ -31,8 +31,11 @@ function chainFindings(p: Pass, chainName: string, rules: Rule[], out: NeverRuns
     const f = p.facts.get(rule);
     if (!f) continue;
     const mine = isMine(p, rule) && !f.variable;
+    if (rule.position === Infinity) continue; // `-I CHAIN "$n"`: where it lands is unknown
     if (uncond) {
-      if (mine) out.push({ rule, chain: chainName, kind: 'after-unconditional', by: uncond });
+      // a RETURN after an unconditional RETURN changes nothing either way (scripts often append one "to be sure")
+      const noop = f.conds.length === 0 && rule.target?.name === 'RETURN' && uncond.target?.name === 'RETURN';
+      if (isMine(p, rule) && !noop) out.push({ rule, chain: chainName, kind: 'after-unconditional', by: uncond });
       continue;
     }
     const dup = firstOfKey.get(f.fullKey);

@@ -136,3 +136,17 @@ export function versionNote(p: Pass, text: string): string {
   const v = p.pc.ctx?.engineVersion;
   return v ? `${text} (this node runs Docker ${v})` : text;
 }
+
+/**
+ * Rules to leave out when asking what the user's DOCKER-USER rules do: Docker's assumed RETURN (no node context).
+ * On Docker ≥ 28.2.2 there is none and the rules appended after it run (docker-user/after-return covers ≤ 28.2.1).
+ */
+export function assumedBase(p: Pass): Set<Rule> {
+  return p.pc.baseAssumed ? p.baseRules : new Set();
+}
+
+/** The text's rules mention Swarm (a Swarm port, ESP) or the node context says it is a Swarm node. */
+export function aboutSwarm(p: Pass): boolean {
+  if (p.pc.ctx?.peerAddresses?.length || p.pc.ctx?.swarmPorts) return true;
+  return p.doc.some(({ rule }) => /\b(2377|7946|4789)\b|-p\s+(esp|50)\b|docker_gwbridge/i.test(rule.text));
+}

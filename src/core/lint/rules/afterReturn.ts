@@ -1,6 +1,7 @@
 /** docker-user/after-return: appended after DOCKER-USER's unconditional `-j RETURN` (Docker ≤ 28.2.1 adds one). */
 import type { LintFix } from '../types';
 import type { LintRule } from '../rule';
+import type { NeverRuns } from '../order';
 import { neverRuns } from '../order';
 import type { Pass } from '../pass';
 import { add, deleteLineEdit, docLine, insertLineEdit, replaceEdit } from '../pass';
@@ -26,6 +27,11 @@ function baseReturnFinding(p: Pass, rule: Rule): void {
   add(p, 'docker-user/after-return', 'warning', `${where}: \`-A\` appends after it, so this rule is never reached. Use -I, or delete the RETURN and re-append it after your rules.`, rule.span, fixes);
 }
 
+/** The rule never runs because of Docker's RETURN: the node's (or assumed), or the one in a dump's DOCKER-USER. */
+export function dockersReturn(p: Pass, n: NeverRuns): boolean {
+  return n.kind === 'after-unconditional' && n.chain === 'DOCKER-USER' && n.by.target?.name === 'RETURN' && (n.by.line < 0 || p.kind !== 'proposal');
+}
+
 export const afterReturn: LintRule = {
   code: 'docker-user/after-return',
   severity: 'warning',
@@ -33,7 +39,7 @@ export const afterReturn: LintRule = {
   docs: "Docker up to 28.2.1 creates DOCKER-USER with `-A DOCKER-USER -j RETURN`; 28.2.2 stopped adding it. On those versions `iptables -A DOCKER-USER …` lands after the RETURN and never runs: use `-I DOCKER-USER`, or delete the RETURN (`iptables -D DOCKER-USER -j RETURN`, which fails where there is none) and append it again after your rules. With node context the node's real DOCKER-USER is used.",
   check(p) {
     for (const n of neverRuns(p)) {
-      if (n.kind !== 'after-unconditional' || n.chain !== 'DOCKER-USER' || n.by.target?.name !== 'RETURN') continue;
+      if (!dockersReturn(p, n)) continue;
       const rule = n.rule;
       const ret = n.by;
       if (ret.line < 0) {

@@ -7,13 +7,7 @@ import type { Flow } from '../flows';
 import { NODE, PEER, externalInterfaces, packet, walkChain } from '../flows';
 import { parseCidr } from '../net';
 import type { Pass } from '../pass';
-import { add, docLine, isMine, lineSpan } from '../pass';
-
-/** The text is about a Swarm node (names a Swarm port, ESP or Swarm), or the context says so. */
-function aboutSwarm(p: Pass): boolean {
-  if (p.pc.ctx?.peerAddresses?.length || p.pc.ctx?.swarmPorts) return true;
-  return /\b(2377|7946|4789)\b|swarm|-p\s+(esp|50)\b/i.test(p.text);
-}
+import { aboutSwarm, add, docLine, isMine, lineSpan } from '../pass';
 
 function addrOf(cidr: string): string | undefined {
   const c = parseCidr(cidr);
@@ -23,12 +17,17 @@ function addrOf(cidr: string): string | undefined {
 }
 
 /** Peers: the context's, else the sources the file accepts in INPUT (the cluster subnet), else a sample address. */
-function peers(p: Pass): string[] {
+function peers(p: Pass): { list: string[]; known: boolean } {
   const ctxPeers = (p.pc.ctx?.peerAddresses ?? []).filter((a) => parseCidr(a));
-  if (ctxPeers.length) return ctxPeers;
+  if (ctxPeers.length) return { list: ctxPeers, known: true };
   const input = p.ruleset.tables.get('filter')?.chains.get('INPUT')?.rules ?? [];
   const accepted = input.filter((r) => r.target?.name === 'ACCEPT' && r.source && !r.source.negated).map((r) => addrOf(r.source?.value ?? '')).filter((a): a is string => !!a);
-  return accepted.length ? [...new Set(accepted)].slice(0, 4) : [PEER];
+  return accepted.length ? { list: [...new Set(accepted)].slice(0, 4), known: true } : { list: [PEER], known: false };
+}
+
+/** The rule blocks this Swarm port by name (`--dport 2377 -j DROP`): deliberate unless other nodes are known to exist. */
+function explicit(p: Pass, rule: Rule, port: number | undefined): boolean {
+  return port !== undefined && (p.facts.get(rule)?.dstPorts ?? []).some((d) => !d.o.negated && d.set?.some(([lo, hi]) => lo <= port && port <= hi && hi - lo < 16));
 }
 
 function flows(p: Pass, ext: string[]): Flow[] {
@@ -48,6 +47,12 @@ function flows(p: Pass, ext: string[]): Flow[] {
       out.push({ name: what, hook: 'OUTPUT', critical: true, pkt: packet({ src: NODE, dst: '', proto, sport: port ? 40002 : undefined, dport: port, out: e }) });
     }
   }
+  // the replies to this node's own connections to the managers and to its peers' gossip
+  for (const port of [sp.control, sp.gossip]) {
+    for (const e of ext) {
+      out.push({ name: `replies from TCP ${port} to this node's own connections (they arrive on an ephemeral port)`, hook: 'INPUT', critical: true, pkt: packet({ src: '', dst: NODE, proto: 'tcp', sport: port, dport: 40004, in: e, state: 'ESTABLISHED', reply: true }) });
+    }
+  }
   return out;
 }
 
@@ -58,18 +63,20 @@ function cut(p: Pass, chain: 'INPUT' | 'OUTPUT'): { byRule: Map<Rule, Set<string
   const c = p.ruleset.tables.get('filter')?.chains.get(chain);
   if (!c) return { byRule, byPolicy };
   const ext = externalInterfaces(c.rules);
-  const ps = peers(p);
+  const { list: ps, known } = peers(p);
   for (const flow of flows(p, ext)) {
     if (flow.hook !== chain) continue;
     // VXLAN of encrypted overlays arrives decapsulated from ESP: Docker's advised `--pol none` DROP keeps it
     const ipsec = flow.pkt.proto === 'udp' && flow.pkt.dport === swarmPorts(p.pc).data ? [false, true] : [false];
     const ds = ps.flatMap((peer) => ipsec.map((sec) => {
-      const pkt = chain === 'INPUT' ? { ...flow.pkt, src: peer, ct: { ...flow.pkt.ct, origSrc: peer }, ipsecIn: sec } : { ...flow.pkt, dst: peer, ct: { ...flow.pkt.ct, origDst: peer }, ipsecOut: sec };
+      const ct = flow.pkt.ct.dir === 'REPLY' ? { ...flow.pkt.ct, origDst: peer } : chain === 'INPUT' ? { ...flow.pkt.ct, origSrc: peer } : { ...flow.pkt.ct, origDst: peer };
+      const pkt = chain === 'INPUT' ? { ...flow.pkt, src: peer, ct, ipsecIn: sec } : { ...flow.pkt, dst: peer, ct, ipsecOut: sec };
       return walkChain(p.ruleset, chain, pkt, chain);
     }));
     if (ds.some((d) => d.unknown || d.verdict === 'ACCEPT')) continue;
     const d = ds[0];
     if ((d.verdict === 'DROP' || d.verdict === 'REJECT') && d.rule && ds.every((x) => x.rule === d.rule) && isMine(p, d.rule)) {
+      if (!known && explicit(p, d.rule, flow.pkt.dport)) continue;
       const set = byRule.get(d.rule) ?? new Set<string>();
       set.add(flow.name);
       byRule.set(d.rule, set);

@@ -1,7 +1,7 @@
 /** docker-user/cuts-egress: an unconditional DROP/REJECT in DOCKER-USER takes all container egress. */
 import type { LintRule } from '../rule';
 import { egressFlows, externalInterfaces, walkChain } from '../flows';
-import { add, isMine } from '../pass';
+import { aboutSwarm, add, assumedBase, isMine } from '../pass';
 
 export const cutsEgress: LintRule = {
   code: 'docker-user/cuts-egress',
@@ -16,9 +16,9 @@ export const cutsEgress: LintRule = {
     if (!candidates) return;
     const ext = externalInterfaces(du.rules);
     const seen = new Set();
-    for (const flow of egressFlows(ext)) {
-      if (flow.pkt.ct.dir === 'REPLY' || flow.pkt.proto !== 'tcp') continue;
-      const d = walkChain(p.ruleset, 'DOCKER-USER', flow.pkt, 'FORWARD');
+    for (const flow of egressFlows(ext, aboutSwarm(p))) {
+      if (flow.pkt.ct.dir === 'REPLY') continue;
+      const d = walkChain(p.ruleset, 'DOCKER-USER', flow.pkt, 'FORWARD', assumedBase(p));
       const rule = d.rule;
       if (d.unknown || !rule || (d.verdict !== 'DROP' && d.verdict !== 'REJECT') || rule.chain !== 'DOCKER-USER' || !isMine(p, rule) || seen.has(rule)) continue;
       if (rule.inInterface || rule.outInterface || rule.source || rule.destination) continue;

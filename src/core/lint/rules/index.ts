@@ -12,6 +12,7 @@ import { duplicate } from './duplicate';
 import { inputPublishedPort } from './inputPublishedPort';
 import { insertIndex } from './insertIndex';
 import { insertOrder } from './insertOrder';
+import { interfaceWildcard } from './interfaceWildcard';
 import { legacyTables, listingNoCounters, tableInferred, truncated } from './inputFacts';
 import { matchAfterDnat } from './matchAfterDnat';
 import { missingEstablished } from './missingEstablished';
@@ -31,6 +32,7 @@ export const LINT_RULES: readonly LintRule[] = [
   duplicate,
   insertOrder,
   unusedChain,
+  interfaceWildcard,
   wipesDocker,
   acceptAll,
   cutsEgress,

@@ -2,7 +2,7 @@
 import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import { egressFlows, externalInterfaces, walkChain } from '../flows';
-import { add, insertLineEdit, isMine } from '../pass';
+import { aboutSwarm, add, assumedBase, insertLineEdit, isMine } from '../pass';
 
 const ESTABLISHED_LINE = '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN';
 
@@ -12,9 +12,9 @@ export function replyDroppers(p: Parameters<LintRule['check']>[0]): Rule[] {
   if (!du) return [];
   const ext = externalInterfaces(du.rules);
   const out = new Set<Rule>();
-  for (const flow of egressFlows(ext)) {
+  for (const flow of egressFlows(ext, aboutSwarm(p))) {
     if (flow.pkt.ct.dir !== 'REPLY') continue;
-    const d = walkChain(p.ruleset, 'DOCKER-USER', flow.pkt, 'FORWARD');
+    const d = walkChain(p.ruleset, 'DOCKER-USER', flow.pkt, 'FORWARD', assumedBase(p));
     if (d.unknown || !d.rule || (d.verdict !== 'DROP' && d.verdict !== 'REJECT')) continue;
     if (d.rule.chain === 'DOCKER-USER' && isMine(p, d.rule)) out.add(d.rule);
   }
@@ -29,7 +29,7 @@ export const missingEstablished: LintRule = {
   check(p) {
     for (const rule of replyDroppers(p)) {
       const f = p.facts.get(rule);
-      if (!f || f.conds.length === 0) continue; // unconditional: docker-user/cuts-egress
+      if (!f) continue;
       const pre = f.prefix;
       const edit = rule.op === 'I'
         ? insertLineEdit(rule.line + 1, `${pre}-I DOCKER-USER${rule.position !== undefined ? ` ${rule.position}` : ''} ${ESTABLISHED_LINE}`)

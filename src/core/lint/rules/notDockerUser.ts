@@ -41,14 +41,34 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
       span, fix ? [fix] : []);
     return;
   }
-  if (rule.chain !== 'FORWARD' || rule.target?.name === 'DOCKER-USER' || catchAll(f, rule)) return;
-  if (!DENY.has(rule.target?.name ?? '') || !aboutContainers(rule, f) || f.variable) return;
+  if (rule.chain !== 'FORWARD' || rule.target?.name === 'DOCKER-USER' || catchAll(f, rule) || f.variable) return;
+  if (rule.target?.name === 'ACCEPT') {
+    acceptBeforeDockerUser(p, rule, f, span);
+    return;
+  }
+  if (!DENY.has(rule.target?.name ?? '') || !aboutContainers(rule, f)) return;
   const fix = moveToDockerUserFix(p, rule, f, res);
   const sev: Severity = p.kind === 'proposal' ? 'warning' : 'info';
   const why = rule.op === 'A'
     ? "appended to FORWARD it runs after Docker's own FORWARD rules (Docker ≤ 27: per-bridge ACCEPTs in FORWARD; ≥ 28: the jumps to DOCKER-INGRESS and DOCKER-FORWARD), which already ACCEPT traffic to containers and to the Swarm ingress network, so it never sees that traffic"
     : 'inserted into FORWARD it runs before DOCKER-USER only until Docker re-inserts its jump at the top (daemon restart, network changes)';
   add(p, 'swarm/not-docker-user', sev, `Rule in FORWARD instead of DOCKER-USER: ${why}. Put container/published-port filtering in DOCKER-USER.`, span, fix ? [fix] : []);
+}
+
+/** An ACCEPT of Docker-bridge traffic in FORWARD above the jump to DOCKER-USER: DOCKER-USER never sees that traffic. */
+function acceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rule['span']): void {
+  const bridge = [rule.inInterface, rule.outInterface].some((b) => b && !b.negated && DOCKER_IFACE.test(b.value));
+  if (!bridge) return;
+  const forward = p.ruleset.tables.get('filter')?.chains.get('FORWARD')?.rules ?? [];
+  const jump = forward.findIndex((r) => r.target?.name === 'DOCKER-USER');
+  const before = jump >= 0 && (rule.index ?? Infinity) < jump;
+  if (!before && !(p.command && rule.op === 'A')) return;
+  add(p, 'swarm/not-docker-user', before ? 'warning' : 'info',
+    before
+      ? `This ACCEPT of Docker bridge traffic runs before FORWARD's jump to DOCKER-USER: DOCKER-USER never sees that traffic, so no filtering there applies to it (and every container port, published or not, is open to routed traffic). Put container access policy in DOCKER-USER and leave FORWARD to Docker.`
+      : `Docker's own FORWARD rules already accept the traffic of its bridges that should pass; this ACCEPT also opens container ports Docker would not (unpublished ports, other networks). Container access policy belongs in DOCKER-USER.`,
+    span);
+  void f;
 }
 
 function checkInputToContainers(p: Pass, rule: Rule, f: RuleFacts, res: Parameters<typeof moveToDockerUserFix>[3]): void {

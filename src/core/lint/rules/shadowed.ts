@@ -2,6 +2,7 @@
 import type { LintRule } from '../rule';
 import { neverRuns } from '../order';
 import { add } from '../pass';
+import { dockersReturn } from './afterReturn';
 
 function where(line: number): string {
   return line >= 0 ? `line ${line + 1}` : "the node's current rules";
@@ -17,7 +18,7 @@ export const shadowed: LintRule = {
       const by = n.by;
       const related = by.line >= 0 ? [{ span: by.span, message: 'the rule that decides first' }] : undefined;
       if (n.kind === 'after-unconditional') {
-        if (n.chain === 'DOCKER-USER' && by.target?.name === 'RETURN') continue;
+        if (dockersReturn(p, n)) continue;
         add(p, 'rules/shadowed', 'warning', `Never reached: the rule on ${where(by.line)} (\`${by.target?.goto ? '-g' : '-j'} ${by.target?.name ?? ''}\` without conditions) takes every packet in ${n.chain} before this one.`, n.rule.span, [], related);
       } else if (n.kind === 'shadowed') {
         add(p, 'rules/shadowed', 'warning', `Never reached: the earlier rule on ${where(by.line)} (\`-j ${by.target?.name ?? ''}\`) matches every packet this rule matches (its conditions are a subset of this rule's).`, n.rule.span, [], related);
