@@ -15,7 +15,7 @@ test('swarmnet lint prints file:line:col: severity code message and exits 1 on e
   const f = join(LINT_FIXTURES, 'broken', 'drop-2377.rules');
   const r = cli(f);
   assert.equal(r.code, 1, r.err);
-  assert.match(r.out, new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:1: error swarm/cuts-control-plane This DROP cuts Swarm traffic`, 'm'));
+  assert.match(r.out, new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1: error swarm/cuts-control-plane This DROP cuts Swarm traffic`, 'm'));
 });
 
 test('warnings only → exit 0; good files → no output', () => {

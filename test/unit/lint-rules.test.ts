@@ -76,8 +76,12 @@ test('-d <host address> in DOCKER-USER never matches after DNAT: fix uses --ctor
 });
 
 test('control/data plane: each Swarm port is protected; the advised --pol none DROP on 4789 is not flagged', () => {
-  assert.ok(codes('iptables -A INPUT -p tcp --dport 2377 -j DROP').includes('swarm/cuts-control-plane'));
-  assert.ok(codes('iptables -A INPUT -p tcp -m multiport --dports 7946,9000 -j REJECT').includes('swarm/cuts-control-plane'));
+  // the peers are where the file accepts traffic from (here 10.0.0.0/24); a node that blocks 2377 with no other node
+  // known (a single-node swarm) is not claimed
+  const peers = 'iptables -A INPUT -s 10.0.0.0/24 -p tcp --dport 22 -j ACCEPT\n';
+  assert.deepEqual(codes('iptables -A INPUT -p tcp --dport 2377 -j DROP'), []);
+  assert.ok(codes(`${peers}iptables -A INPUT -p tcp --dport 2377 -j DROP`).includes('swarm/cuts-control-plane'));
+  assert.ok(codes(`${peers}iptables -A INPUT -p tcp -m multiport --dports 7946,9000 -j REJECT`).includes('swarm/cuts-control-plane'));
   assert.deepEqual(codes('iptables -I INPUT -m udp -p udp --dport 4789 -m policy --dir in --pol none -j DROP'), []);
   assert.deepEqual(codes('iptables -A INPUT -p udp --dport 53 -j DROP'), []);
   assert.deepEqual(codes('iptables -A INPUT -m conntrack --ctstate INVALID -j DROP'), []);
@@ -85,7 +89,7 @@ test('control/data plane: each Swarm port is protected; the advised --pol none D
   // custom data-path port
   const ctx: LintContext = { swarmPorts: { dataPathPort: 5789 } };
   assert.deepEqual(codes('iptables -A INPUT -p udp --dport 4789 -j DROP', ctx), []);
-  const d = only('iptables -A INPUT -p udp --dport 5789 -j DROP', 'swarm/cuts-control-plane', ctx);
+  const d = only(`${peers}iptables -A INPUT -p udp --dport 5789 -j DROP`, 'swarm/cuts-control-plane', ctx);
   assert.equal(d.severity, 'error');
   assert.match(d.message, /UDP 5789 \(VXLAN overlay data plane/);
 });
@@ -129,7 +133,7 @@ test('-I after -A: warned with the lines it jumps over; fix turns it into -A', (
   const text = '-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n-I DOCKER-USER -s 198.51.100.0/24 -j DROP\n-A DOCKER-USER -j RETURN\n';
   const d = only(text, 'rules/insert-order');
   assert.deepEqual(d.span, { line: 1, start: 0, end: 2 });
-  assert.match(d.message, /BEFORE the 1 rule\(s\) appended earlier in this file \(line 1\)/);
+  assert.match(d.message, /lands ABOVE the exception written before it \(line 1\)/);
   assert.equal(fixOf(text, 'rules/insert-order').split('\n')[1], '-A DOCKER-USER -s 198.51.100.0/24 -j DROP');
 });
 
@@ -159,8 +163,10 @@ test('missing RELATED,ESTABLISHED before a default deny: the fix lands before th
   const fixed = fixOf(i, 'docker-user/missing-established');
   assert.equal(fixed, 'iptables -I DOCKER-USER -i eth0 -j DROP\niptables -I DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n');
   assert.ok(!codes(fixed).includes('docker-user/missing-established'));
-  // a port-specific DROP is not a default deny
-  assert.deepEqual(codes('-A DOCKER-USER -i eth0 -p tcp -m conntrack --ctorigdstport 8080 -j DROP\n-A DOCKER-USER -j RETURN\n'), []);
+  // a DROP on the original destination port does not take the replies to container egress... unless the container
+  // itself talks to a remote port 8080: that is docker-user/ctorig-without-ctdir, not missing-established
+  assert.deepEqual(codes('-A DOCKER-USER -i eth0 -p tcp -m conntrack --ctorigdstport 8080 -j DROP\n-A DOCKER-USER -j RETURN\n'), ['docker-user/ctorig-without-ctdir']);
+  assert.deepEqual(codes('-A DOCKER-USER -i eth0 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j DROP\n-A DOCKER-USER -j RETURN\n'), []);
 });
 
 test('node-aware: unknown interfaces, subnets of no Docker network, DROPs that also hit overlay networks', () => {

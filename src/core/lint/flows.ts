@@ -99,6 +99,12 @@ function findExternal(rules: Rule[]): string[] {
   return names.size ? [...names].slice(0, 3) : ['eth0'];
 }
 
+/** Some condition of the rule is a shell variable (`-s $NET`): what it matches is unknown. */
+export function hasVariable(rule: Rule): boolean {
+  if ([rule.source, rule.destination, rule.inInterface, rule.outInterface, rule.protocol].some((b) => b?.value.includes('$'))) return true;
+  return rule.matches.some((m) => m.options.some((o) => o.args.some((a) => a.includes('$'))));
+}
+
 export interface Decision {
   verdict: 'ACCEPT' | 'DROP' | 'REJECT' | 'RETURN' | 'END';
   rule?: Rule;
@@ -115,7 +121,7 @@ export function walkChain(rs: Ruleset, chain: string, pkt: Packet, hook: Hook, s
     if (!t || skip?.has(rule)) continue;
     const m = ruleMatches(rule, pkt, ENV, hook);
     if (!m.matched) continue;
-    if (m.unsupported.length || rule.text.includes('$')) {
+    if (m.unsupported.length || hasVariable(rule)) {
       unknown = true;
       continue;
     }

@@ -150,3 +150,19 @@ export function aboutSwarm(p: Pass): boolean {
   if (p.pc.ctx?.peerAddresses?.length || p.pc.ctx?.swarmPorts) return true;
   return p.doc.some(({ rule }) => /\b(2377|7946|4789)\b|-p\s+(esp|50)\b|docker_gwbridge/i.test(rule.text));
 }
+
+/**
+ * The line is in the `else` branch of a shell `if` (scripts that append in one branch and insert in the other):
+ * the branches are alternatives, so order findings between them are not claimed.
+ */
+export function inElseBranch(p: Pass, line: number): boolean {
+  if (!p.command) return false;
+  const stack: boolean[] = [];
+  for (let k = 0; k < line; k++) {
+    const t = (p.lines[k] ?? '').trim();
+    if (/^if\b/.test(t) && !/\bfi\s*;?\s*$/.test(t)) stack.push(false);
+    else if (/^(else|elif)\b/.test(t) && stack.length) stack[stack.length - 1] = true;
+    else if (/^fi\b/.test(t)) stack.pop();
+  }
+  return stack.includes(true);
+}

@@ -4,7 +4,7 @@ import type { LintRule } from '../rule';
 import type { NeverRuns } from '../order';
 import { neverRuns } from '../order';
 import type { Pass } from '../pass';
-import { add, deleteLineEdit, docLine, insertLineEdit, replaceEdit } from '../pass';
+import { add, deleteLineEdit, docLine, inElseBranch, insertLineEdit, replaceEdit } from '../pass';
 import type { Rule } from '../../iptables/model';
 
 function baseReturnFinding(p: Pass, rule: Rule): void {
@@ -39,7 +39,7 @@ export const afterReturn: LintRule = {
   docs: "Docker up to 28.2.1 creates DOCKER-USER with `-A DOCKER-USER -j RETURN`; 28.2.2 stopped adding it. On those versions `iptables -A DOCKER-USER …` lands after the RETURN and never runs: use `-I DOCKER-USER`, or delete the RETURN (`iptables -D DOCKER-USER -j RETURN`, which fails where there is none) and append it again after your rules. With node context the node's real DOCKER-USER is used.",
   check(p) {
     for (const n of neverRuns(p)) {
-      if (!dockersReturn(p, n)) continue;
+      if (!dockersReturn(p, n) || inElseBranch(p, n.rule.line)) continue;
       const rule = n.rule;
       const ret = n.by;
       if (ret.line < 0) {

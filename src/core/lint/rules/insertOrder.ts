@@ -4,6 +4,7 @@ import type { LintFix } from '../types';
 import type { LintRule } from '../rule';
 import { DENY } from '../facts';
 import { add, isMine, replaceEdit } from '../pass';
+import { mayOverlap } from '../overlap';
 
 export const insertOrder: LintRule = {
   code: 'rules/insert-order',
@@ -17,7 +18,7 @@ export const insertOrder: LintRule = {
       const idx = rule.index;
       const pushed: Rule[] = p.doc
         .filter((d) => d.rule.line < rule.line && d.rule.chain === rule.chain && d.rule.table === rule.table && d.rule.index !== undefined && d.rule.index > idx
-          && (d.rule.target?.name === 'ACCEPT' || d.rule.target?.name === 'RETURN') && d.f.conds.length > 0 && isMine(p, d.rule))
+          && (d.rule.target?.name === 'ACCEPT' || d.rule.target?.name === 'RETURN') && d.f.conds.length > 0 && isMine(p, d.rule) && mayOverlap(rule, f, d.rule, d.f))
         .map((d) => d.rule);
       if (!pushed.length) continue;
       const fixes: LintFix[] = [];

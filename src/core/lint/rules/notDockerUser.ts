@@ -34,7 +34,8 @@ function catchAll(f: RuleFacts, rule: Rule): boolean {
 function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | undefined, res: Parameters<typeof moveToDockerUserFix>[3]): void {
   const span = chainSpan ?? rule.span;
   if (f.dockerOwned) {
-    if (p.kind !== 'proposal') return;
+    // a copy of one of Docker's own rules (RETURN, jumps between its chains, bridge rules) in a saved file is harmless
+    if (p.kind !== 'proposal' || f.dockerLike || (rule.target?.name === 'RETURN' && f.conds.length === 0)) return;
     const fix = moveToDockerUserFix(p, rule, f, res);
     add(p, 'swarm/not-docker-user', 'warning',
       `${rule.chain} is Docker's own chain: Docker flushes and rewrites it whenever networks, services or the daemon restart (all versions), so this rule silently disappears (and may run after Docker's ACCEPTs). Rules that filter container and Swarm ingress traffic belong in DOCKER-USER, which Docker jumps to first and never touches.`,
@@ -58,7 +59,8 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
 /** An ACCEPT of Docker-bridge traffic in FORWARD above the jump to DOCKER-USER: DOCKER-USER never sees that traffic. */
 function acceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rule['span']): void {
   const bridge = [rule.inInterface, rule.outInterface].some((b) => b && !b.negated && DOCKER_IFACE.test(b.value));
-  if (!bridge) return;
+  // an ESTABLISHED accept is what Docker itself has in FORWARD
+  if (!bridge || f.anyState) return;
   const forward = p.ruleset.tables.get('filter')?.chains.get('FORWARD')?.rules ?? [];
   const jump = forward.findIndex((r) => r.target?.name === 'DOCKER-USER');
   const before = jump >= 0 && (rule.index ?? Infinity) < jump;
@@ -68,7 +70,6 @@ function acceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rule['s
       ? `This ACCEPT of Docker bridge traffic runs before FORWARD's jump to DOCKER-USER: DOCKER-USER never sees that traffic, so no filtering there applies to it (and every container port, published or not, is open to routed traffic). Put container access policy in DOCKER-USER and leave FORWARD to Docker.`
       : `Docker's own FORWARD rules already accept the traffic of its bridges that should pass; this ACCEPT also opens container ports Docker would not (unpublished ports, other networks). Container access policy belongs in DOCKER-USER.`,
     span);
-  void f;
 }
 
 function checkInputToContainers(p: Pass, rule: Rule, f: RuleFacts, res: Parameters<typeof moveToDockerUserFix>[3]): void {
