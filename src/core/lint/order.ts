@@ -19,6 +19,21 @@ export interface NeverRuns {
 
 const cache = new WeakMap<Pass, NeverRuns[]>();
 
+/** Names of the shell variables in the rule's conditions. */
+function variables(rule: Rule): string[] {
+  const args = [rule.source, rule.destination, rule.inInterface, rule.outInterface].map((b) => b?.value ?? '');
+  for (const m of rule.matches) for (const o of m.options) args.push(...o.args);
+  return args.flatMap((a) => [...a.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((x) => x[1]));
+}
+
+/** Every variable of the rule keeps one value through the script (set once, not a loop or `read` variable). */
+function stable(p: Pass, rule: Rule): boolean {
+  return variables(rule).every((v) => {
+    if (new RegExp(`\\b(for|read)\\b[^\\n]*\\b${v}\\b`).test(p.text)) return false;
+    return (p.text.match(new RegExp(`^\\s*(export\\s+|local\\s+|readonly\\s+)?${v}=`, 'gm')) ?? []).length <= 1;
+  });
+}
+
 function subsetOf(small: RuleFacts, big: RuleFacts): boolean {
   return small.conds.length <= big.conds.length && small.conds.every((c) => big.condSet.has(c));
 }
@@ -30,7 +45,9 @@ function chainFindings(p: Pass, chainName: string, rules: Rule[], out: NeverRuns
   for (const rule of rules) {
     const f = p.facts.get(rule);
     if (!f) continue;
-    const mine = isMine(p, rule) && !f.variable;
+    // rules with shell variables are compared by their text when the variables keep one value
+    const judged = !f.variable || stable(p, rule);
+    const mine = isMine(p, rule) && judged;
     if (rule.position === Infinity) continue; // `-I CHAIN "$n"`: where it lands is unknown
     if (uncond) {
       // a RETURN after an unconditional RETURN changes nothing either way (scripts often append one "to be sure")
@@ -49,7 +66,7 @@ function chainFindings(p: Pass, chainName: string, rules: Rule[], out: NeverRuns
       }
       if (by && by !== rule) out.push({ rule, chain: chainName, kind: 'shadowed', by });
     }
-    if (!f.terminal || f.stateful || f.variable) continue;
+    if (!f.terminal || f.stateful || !judged) continue;
     if (f.conds.length === 0) uncond = rule;
     else {
       const list = candidates.get(f.keyCond);

@@ -11,18 +11,19 @@ export const cutsEgress: LintRule = {
   check(p) {
     const du = p.ruleset.tables.get('filter')?.chains.get('DOCKER-USER');
     if (!du) return;
-    // only a deny without interface or address condition can take every container's egress
-    const candidates = du.rules.some((r) => (r.target?.name === 'DROP' || r.target?.name === 'REJECT') && !r.inInterface && !r.outInterface && !r.source && !r.destination && isMine(p, r));
-    if (!candidates) return;
+    // only a deny without interface or address condition can take every container's egress; each is judged with
+    // the others left out (scripts add one in each branch of an if)
+    const candidates = du.rules.filter((r) => (r.target?.name === 'DROP' || r.target?.name === 'REJECT') && !r.inInterface && !r.outInterface && !r.source && !r.destination && isMine(p, r));
+    if (!candidates.length) return;
     const ext = externalInterfaces(du.rules);
-    const seen = new Set();
-    for (const flow of egressFlows(ext, aboutSwarm(p))) {
-      if (flow.pkt.ct.dir === 'REPLY') continue;
-      const d = walkChain(p.ruleset, 'DOCKER-USER', flow.pkt, 'FORWARD', assumedBase(p));
-      const rule = d.rule;
-      if (d.unknown || !rule || (d.verdict !== 'DROP' && d.verdict !== 'REJECT') || rule.chain !== 'DOCKER-USER' || !isMine(p, rule) || seen.has(rule)) continue;
-      if (rule.inInterface || rule.outInterface || rule.source || rule.destination) continue;
-      seen.add(rule);
+    const flows = egressFlows(ext, aboutSwarm(p)).filter((f) => f.pkt.ct.dir !== 'REPLY');
+    for (const rule of candidates) {
+      const skip = new Set([...assumedBase(p), ...candidates.filter((c) => c !== rule)]);
+      const flow = flows.find((fl) => {
+        const d = walkChain(p.ruleset, 'DOCKER-USER', fl.pkt, 'FORWARD', skip);
+        return !d.unknown && d.rule === rule;
+      });
+      if (!flow) continue;
       add(p, 'docker-user/cuts-egress', 'warning',
         `This ${rule.target?.name ?? 'DROP'} has no interface or address condition: besides incoming traffic it takes every connection your containers open to the outside (and its replies), e.g. ${flow.name}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
         rule.span);
