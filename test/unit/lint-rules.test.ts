@@ -138,18 +138,23 @@ test('-I after -A: warned with the lines it jumps over; fix turns it into -A', (
 });
 
 test('command-line appends after the node\'s RETURN: warning from the node\'s rules, nothing on a Docker 28 node', () => {
-  const text = 'iptables -A DOCKER-USER -i eth0 -s 198.51.100.0/24 -j RETURN\niptables -A DOCKER-USER -i eth0 -j DROP\n';
+  const est = 'iptables -A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n';
+  const text = `${est}iptables -A DOCKER-USER -i eth0 -s 198.51.100.0/24 -j RETURN\niptables -A DOCKER-USER -i eth0 -j DROP\n`;
   const res = lintRules(text, NODE_A).diagnostics.filter((d) => d.code === 'docker-user/after-return');
-  assert.equal(res.length, 2);
+  assert.equal(res.length, 3);
   assert.ok(res.every((d) => d.severity === 'warning'));
   const fixed = applyEdits(text, res[0].fixes[0].edits);
-  assert.equal(fixed, 'iptables -D DOCKER-USER -j RETURN\niptables -A DOCKER-USER -i eth0 -s 198.51.100.0/24 -j RETURN\niptables -A DOCKER-USER -i eth0 -j DROP\niptables -A DOCKER-USER -j RETURN\n');
+  assert.equal(fixed, `iptables -D DOCKER-USER -j RETURN\n${est}iptables -A DOCKER-USER -i eth0 -s 198.51.100.0/24 -j RETURN\niptables -A DOCKER-USER -i eth0 -j DROP\niptables -A DOCKER-USER -j RETURN\n`);
+  // without the ESTABLISHED rule the same fix would make the DROP take the replies to container egress: withheld
+  const unsafe = lintRules(text.replace(est, ''), NODE_A).diagnostics.filter((d) => d.code === 'docker-user/after-return');
+  assert.equal(unsafe.length, 2);
+  assert.ok(unsafe.every((d) => d.fixes.every((f) => !f.title.startsWith("Delete Docker's RETURN"))), 'the unsafe fix is not offered');
   assert.ok(!codes(fixed, NODE_A).includes('docker-user/after-return'), 'the fixed command list appends before the RETURN');
   const v28: LintContext = { filterRules: readFileSync(join(LINT_FIXTURES, 'dumps', 'v28-docker-forward.iptables-save.txt'), 'utf8') };
   assert.ok(!codes(text, v28).includes('docker-user/after-return'));
   // without node facts: Docker up to 28.2.1 adds the RETURN — a warning that names the versions
   const plain = lintRules(text).diagnostics.filter((d) => d.code === 'docker-user/after-return');
-  assert.equal(plain.length, 2);
+  assert.equal(plain.length, 3);
   assert.ok(plain.every((d) => d.severity === 'warning' && /28\.2\.1/.test(d.message) && /28\.2\.2/.test(d.message)));
   // a node that reports Docker 28.2.2 or later has no RETURN
   assert.ok(!codes(text, { engineVersion: '28.2.2' }).includes('docker-user/after-return'));

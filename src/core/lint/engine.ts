@@ -24,6 +24,7 @@ import { inferListingTable, inferTable, isListing, listingWithoutInterfaces } fr
 import type { DocRule, Pass } from './pass';
 import { publishedPorts } from './pass';
 import { LINT_RULES } from './rules/index';
+import { keepSafeFixes } from './fixSafety';
 import type { FileKind, LintContext, LintDiagnostic, LintOptions, LintResult } from './types';
 
 export type { LintOptions } from './types';
@@ -225,6 +226,8 @@ export class Linter {
     }
     const noTable = p.diags.some((d) => d.message.includes('outside a *table section'));
     const diags = p.diags.filter((d) => keep(p, d, noTable));
+    // a fix is offered only when the netfilter evaluator shows it breaks none of the standard flows
+    if (options?.checkFixes !== false && kind === 'proposal') keepSafeFixes(p.text, diags, ruleCount, p.inferredTable ?? options?.defaultTable ?? 'filter');
     diags.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start || a.code.localeCompare(b.code));
     return { diagnostics: dedupe(diags), kind, ruleCount };
   }

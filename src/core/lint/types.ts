@@ -96,6 +96,8 @@ export interface LintOptions {
   budgetMs?: number;
   /** Table of lines outside `*table` sections and of command lines without -t; inferred from the text when absent. */
   defaultTable?: TableName;
+  /** Check every quick fix with the netfilter evaluator and drop unsafe ones (default true). */
+  checkFixes?: boolean;
 }
 
 export interface LintResult {
