@@ -41,3 +41,21 @@ test('unreadable file → exit 2 with a message', () => {
   assert.equal(r.code, 2);
   assert.match(r.err, /nonexistent/);
 });
+
+test('text output shows each quick fix under its finding (not only --json)', () => {
+  const r = cli(join(LINT_FIXTURES, 'broken', 'missing-established.rules'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /:3:1: warning docker-user\/missing-established .*\n    fix: Insert a RELATED,ESTABLISHED RETURN rule before it\n      line 3: insert "-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN" as a new line before it\n/);
+});
+
+test('--table: nat rules in -S text are linted as nat (and inferred without it: said as info)', () => {
+  const f = join(LINT_FIXTURES, 'real-dumps', 'lab-node1-host-nat.S.txt');
+  const t = cli('--table', 'nat', f);
+  assert.equal(t.code, 0, t.err);
+  assert.doesNotMatch(t.out, /error|warning/);
+  const inferred = cli(f);
+  assert.equal(inferred.code, 0, inferred.err);
+  assert.match(inferred.out, /info lint\/table-inferred Read as the nat table/);
+  assert.doesNotMatch(inferred.out, /error|warning/);
+  assert.equal(cli('--table', 'bogus', f).code, 2);
+});

@@ -25,6 +25,7 @@ import type { DocRule, Pass } from './pass';
 import { publishedPorts } from './pass';
 import { LINT_RULES } from './rules/index';
 import { keepSafeFixes } from './fixSafety';
+import { nftablesBackend } from './rules/nftablesBackend';
 import type { FileKind, LintContext, LintDiagnostic, LintOptions, LintResult } from './types';
 
 export type { LintOptions } from './types';
@@ -220,7 +221,9 @@ export class Linter {
   }
 
   private run(p: Pass, options: LintOptions | undefined, truncatedAt: number | undefined, kind: FileKind, ruleCount: number): LintResult {
-    for (const rule of LINT_RULES) rule.check(p);
+    // on the nftables backend there is no DOCKER-USER: say so instead of judging the rules as if there were
+    const nft = nftablesBackend(p);
+    for (const rule of LINT_RULES) if (!nft || rule.code.startsWith('lint/') || rule.code.startsWith('docker/')) rule.check(p);
     if (truncatedAt !== undefined) {
       p.diags.push({ code: 'lint/truncated', severity: 'info', message: `lint stopped at line ${truncatedAt + 1}: the file took longer than ${options?.budgetMs} ms to check; later lines were not linted`, span: { line: truncatedAt, start: 0, end: 0 }, fixes: [] });
     }
