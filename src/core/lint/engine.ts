@@ -208,8 +208,12 @@ export class Linter {
       const res: LineResult = { kind: 'rule', line: rule.line, table, format: 'S', rule, diagnostics: [] };
       const f = computeFacts(rule, res);
       // without -v the interface columns are missing: every rule may have an interface condition
-      if (noInterfaces) f.conds = [...f.conds, `?:interfaces unknown@${rule.line}`];
-      if (noInterfaces) f.condSet = new Set(f.conds);
+      if (noInterfaces) {
+        const unknown = `?:interfaces unknown@${rule.line}`;
+        f.conds = [...f.conds, unknown];
+        f.condSet = new Set(f.conds);
+        f.fullKey = `${f.fullKey}\n${unknown}`;
+      }
       facts.set(rule, f);
       doc.push({ rule, f, res });
       this.ruleByLine[rule.line] = rule;
@@ -259,6 +263,8 @@ function newPass(text: string, results: LineResult[], facts: Map<Rule, RuleFacts
  */
 function keep(p: Pass, d: LintDiagnostic, noTable: boolean): boolean {
   if (p.command && d.code === 'syntax/not-iptables') return false;
+  // comments and the legacy-tables warning pasted with a listing (lint/legacy-tables says the latter)
+  if (d.code === 'syntax/bad-list-line' && d.severity === 'info' && /^not part of the listing: (#|# Warning|Warning:)/.test(d.message)) return false;
   if (p.command && !p.pc.ctx?.filterRules && d.code === 'syntax/rule-not-found') return false;
   return !(noTable && d.message === 'COMMIT without a *table section');
 }

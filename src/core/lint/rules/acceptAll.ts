@@ -8,6 +8,7 @@ export const acceptAll: LintRule = {
   description: 'An unconditional `-j ACCEPT` in DOCKER-USER: every forwarded packet skips Docker\'s own rules.',
   docs: "ACCEPT in DOCKER-USER ends the packet's walk through FORWARD: Docker's network isolation (DOCKER-ISOLATION-STAGE-1/2: containers of different networks cannot talk), and on Docker ≥ 28 the protection of unpublished container ports from direct routing, are skipped. Use `-j RETURN` to let Docker's rules decide.",
   check(p) {
+    if (p.noInterfaces) return; // -nL without -v: interface conditions unknown
     for (const { rule, f } of p.doc) {
       if (rule.chain !== 'DOCKER-USER' || rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;
       if (rule.target?.name !== 'ACCEPT' || rule.target.goto || f.conds.length > 0) continue;

@@ -95,6 +95,7 @@ export const cutsControlPlane: LintRule = {
   description: 'INPUT/OUTPUT rules or policies that drop Swarm traffic between nodes.',
   docs: 'Swarm nodes talk to each other on 2377/tcp (managers; `--listen-addr` changes it), 7946/tcp+udp (gossip), 4789/udp (VXLAN; `--data-path-port` changes it) and ESP for encrypted overlays (all Docker versions). A DROP in INPUT/OUTPUT, or a DROP policy, that takes these from the other nodes makes nodes go down, managers lose quorum and overlay networks stop working. Reported only for text about a Swarm node (it names a Swarm port or Swarm) or with node context; evaluated for the peers the file accepts (or the context names).',
   check(p) {
+    if (p.noInterfaces) return; // -nL without -v: interface conditions unknown
     if (!aboutSwarm(p)) return;
     for (const chain of ['INPUT', 'OUTPUT'] as const) {
       const { byRule, byPolicy } = cut(p, chain);

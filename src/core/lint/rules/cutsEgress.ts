@@ -9,6 +9,7 @@ export const cutsEgress: LintRule = {
   description: 'A DROP/REJECT in DOCKER-USER with no interface or address condition: all container egress (and its replies) is cut.',
   docs: 'DOCKER-USER sees container traffic in both directions: outgoing connections from containers (`-i docker0`/`docker_gwbridge`/`br-…`) as well as incoming published-port traffic. A default deny such as `-A DOCKER-USER -j DROP` after a few port ACCEPTs meant for incoming traffic also drops every connection a container opens (package updates, DNS, APIs). Restrict the deny to the external interface (`-i eth0`) and accept RELATED,ESTABLISHED first.',
   check(p) {
+    if (p.noInterfaces) return; // -nL without -v: interface conditions unknown
     const du = p.ruleset.tables.get('filter')?.chains.get('DOCKER-USER');
     if (!du) return;
     // only a deny without interface or address condition can take every container's egress; each is judged with

@@ -8,6 +8,7 @@ const ESTABLISHED_LINE = '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN';
 
 /** The DROP/REJECT rules of DOCKER-USER that take a reply to container egress (user rules with conditions). */
 export function replyDroppers(p: Parameters<LintRule['check']>[0]): Rule[] {
+  if (p.noInterfaces) return [];
   const du = p.ruleset.tables.get('filter')?.chains.get('DOCKER-USER');
   if (!du) return [];
   const ext = externalInterfaces(du.rules);
