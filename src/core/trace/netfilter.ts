@@ -8,7 +8,7 @@
 import type { Diagnostic } from '../diagnostics';
 import type { Chain, Rule, RuleMatch, RuleOption, Ruleset, TableName } from '../iptables/model';
 import { BUILTIN_CHAINS } from '../iptables/model';
-import { inCidr, isMulticast, parseCidr, parseIpv4 } from './ip';
+import { inCidr, isMulticast, parseAddrMask, parseCidr, parseIpv4, parsePortRange, parsePorts, protocolName } from '../net';
 import { endpoint, type Packet } from './packet';
 import { own } from '../record';
 
@@ -188,11 +188,8 @@ interface Compiled {
   test(p: Packet, env: EvalEnv, hook: Hook): { r: Tri; why?: string };
 }
 
-const PROTO_NUM: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '47': 'gre', '50': 'esp', '51': 'ah', '132': 'sctp', '58': 'ipv6-icmp' };
-function protoName(p: string): string {
-  const l = p.toLowerCase();
-  return own(PROTO_NUM, l) ?? l;
-}
+/** The canonical protocol name (/etc/protocols, as iptables-save prints it) of a `-p`/`--ctproto` value. */
+const protoName = protocolName;
 
 const OPTION_ALIAS: Record<string, string> = {
   dpt: 'dport',
@@ -225,19 +222,31 @@ function addrMatches(spec: string, ip: string): Tri {
   return 'no';
 }
 
-function portIn(spec: string, port: number | undefined): boolean {
-  if (port === undefined) return false;
-  const m = /^(\d*)[:-](\d*)$/.exec(spec);
-  if (m) {
-    const lo = m[1] === '' ? 0 : Number(m[1]);
-    const hi = m[2] === '' ? 65535 : Number(m[2]);
-    return port >= lo && port <= hi;
-  }
-  return Number(spec) === port;
+/**
+ * Which /etc/services entries a module's port option reads (iptables 1.8.9): tcp and multiport the rule's
+ * protocol only (`-p tcp --dport bootps` is refused), udp any protocol (getaddrinfo: `-p udp --dport http` = 80).
+ */
+function serviceLookup(proto: string): string {
+  return proto === 'udp' || proto === 'udplite' ? 'any' : proto;
 }
 
-function portListIn(spec: string, port: number | undefined): boolean {
-  return spec.split(',').some((s) => portIn(s.trim(), port));
+/** Port or range test; a value iptables would not accept (or an unknown service name) cannot be decided. */
+function portIn(spec: string, port: number | undefined, proto: string): Tri | string {
+  const r = parsePortRange(spec, proto);
+  if (!r) return `port "${spec}" (not a port, range or ${proto} service name)`;
+  return yes(port !== undefined && port >= r.lo && port <= r.hi);
+}
+
+function portListIn(spec: string, port: number | undefined, proto: string): Tri | string {
+  const set = parsePorts(spec, proto);
+  if (!set) return `ports "${spec}" (not a list of ports, ranges or ${proto} service names)`;
+  return yes(port !== undefined && set.some(([lo, hi]) => port >= lo && port <= hi));
+}
+
+/** Either of two port tests. */
+function eitherPort(a: Tri | string, b: Tri | string): Tri | string {
+  if (a === 'yes' || b === 'yes') return 'yes';
+  return a === 'no' ? b : a;
 }
 
 function parseNum(s: string): number {
@@ -308,9 +317,9 @@ const MODULES: Record<string, OptTest> = {
   tcp: (o, p) => {
     switch (optName(o)) {
       case 'dport':
-        return yes(portIn(o.args[0] ?? '', p.dport));
+        return portIn(o.args[0] ?? '', p.dport, p.proto);
       case 'sport':
-        return yes(portIn(o.args[0] ?? '', p.sport));
+        return portIn(o.args[0] ?? '', p.sport, p.proto);
       case 'syn': {
         const f = tcpFlagsOf(p);
         return yes(f.has('SYN') && !f.has('ACK') && !f.has('RST') && !f.has('FIN'));
@@ -328,9 +337,9 @@ const MODULES: Record<string, OptTest> = {
   udp: (o, p) => {
     switch (optName(o)) {
       case 'dport':
-        return yes(portIn(o.args[0] ?? '', p.dport));
+        return portIn(o.args[0] ?? '', p.dport, serviceLookup(p.proto));
       case 'sport':
-        return yes(portIn(o.args[0] ?? '', p.sport));
+        return portIn(o.args[0] ?? '', p.sport, serviceLookup(p.proto));
       default:
         return `udp option --${o.name}`;
     }
@@ -338,11 +347,11 @@ const MODULES: Record<string, OptTest> = {
   multiport: (o, p) => {
     switch (optName(o)) {
       case 'dports':
-        return yes(portListIn(o.args[0] ?? '', p.dport));
+        return portListIn(o.args[0] ?? '', p.dport, p.proto);
       case 'sports':
-        return yes(portListIn(o.args[0] ?? '', p.sport));
+        return portListIn(o.args[0] ?? '', p.sport, p.proto);
       case 'ports':
-        return yes(portListIn(o.args[0] ?? '', p.dport) || portListIn(o.args[0] ?? '', p.sport));
+        return eitherPort(portListIn(o.args[0] ?? '', p.dport, p.proto), portListIn(o.args[0] ?? '', p.sport, p.proto));
       default:
         return `multiport option --${o.name}`;
     }
@@ -377,9 +386,9 @@ const MODULES: Record<string, OptTest> = {
         return r === 'maybe' ? `ctorigsrc ${a}` : r;
       }
       case 'ctorigdstport':
-        return yes(portIn(a, p.ct.origDport));
+        return portIn(a, p.ct.origDport, 'any');
       case 'ctorigsrcport':
-        return yes(portIn(a, p.ct.origSport));
+        return portIn(a, p.ct.origSport, 'any');
       case 'ctproto':
         return yes(protoName(a) === p.proto);
       case 'ctdir':
@@ -407,7 +416,7 @@ const MODULES: Record<string, OptTest> = {
         return addrMatches(o.args[0] ?? '', p.ipvsInfo.vaddr);
       case 'vport':
         if (!p.ipvs) return 'no';
-        return p.ipvsInfo?.vport === undefined ? 'ipvs --vport (virtual port unknown)' : yes(portIn(o.args[0] ?? '', p.ipvsInfo.vport));
+        return p.ipvsInfo?.vport === undefined ? 'ipvs --vport (virtual port unknown)' : portIn(o.args[0] ?? '', p.ipvsInfo.vport, 'any');
       case 'vproto':
         if (!p.ipvs) return 'no';
         return yes(protoName(o.args[0] ?? '') === (p.ipvsInfo?.vproto ?? p.proto));
@@ -514,9 +523,9 @@ function ipNum(ip: string): number | undefined {
   return n;
 }
 
-/** Address test with the CIDR parsed once. */
+/** Address test with the address and mask parsed once (any mask iptables accepts, inet_aton forms). */
 function compileAddr(spec: string): (ip: string) => Tri {
-  const c = parseCidr(spec);
+  const c = parseAddrMask(spec);
   if (!c) return (ip) => addrMatches(spec, ip);
   const { base, mask } = c;
   return (ip) => {
@@ -526,40 +535,31 @@ function compileAddr(spec: string): (ip: string) => Tri {
   };
 }
 
-/** Port test ("80", "1000:2000", ":1024") with the range parsed once. */
-function compilePort(spec: string): (port: number | undefined) => boolean {
-  const m = /^(\d*)[:-](\d*)$/.exec(spec.trim());
-  const lo = m ? (m[1] === '' ? 0 : Number(m[1])) : Number(spec);
-  const hi = m ? (m[2] === '' ? 65535 : Number(m[2])) : lo;
-  return (port) => port !== undefined && port >= lo && port <= hi;
-}
-
-function compilePortList(spec: string): (port: number | undefined) => boolean {
-  const parts = spec.split(',').map((x) => compilePort(x));
-  if (parts.length === 1) return parts[0];
-  return (port) => {
-    for (const t of parts) if (t(port)) return true;
-    return false;
-  };
+/** Port-list test ("80", "http", "1000:2000", ":1024", "80,443") with the ranges parsed once; undefined when invalid. */
+function compilePortList(spec: string, proto: string): ((port: number | undefined) => boolean) | undefined {
+  const set = parsePorts(spec, proto);
+  if (!set) return undefined;
+  if (set.length === 1) {
+    const [lo, hi] = set[0];
+    return (port) => port !== undefined && port >= lo && port <= hi;
+  }
+  return (port) => port !== undefined && set.some(([lo, hi]) => port >= lo && port <= hi);
 }
 
 /** Fast paths for the options Docker's rules use most; undefined = use the generic MODULES test. */
-function compileOption(mod: string, o: RuleOption): ((p: Packet, env: EvalEnv) => Tri) | undefined {
+function compileOption(mod: string, o: RuleOption, ruleProto: string): ((p: Packet, env: EvalEnv) => Tri) | undefined {
   const name = optName(o);
   const a = o.args[0] ?? '';
   if (mod === 'tcp' || mod === 'udp' || mod === 'sctp') {
-    if (name === 'dport') {
-      const t = compilePort(a);
-      return (p) => (p.proto !== mod ? 'no' : t(p.dport) ? 'yes' : 'no');
-    }
-    if (name === 'sport') {
-      const t = compilePort(a);
-      return (p) => (p.proto !== mod ? 'no' : t(p.sport) ? 'yes' : 'no');
-    }
+    const t = compilePortList(a, serviceLookup(mod));
+    if (!t || a.includes(',')) return undefined;
+    if (name === 'dport') return (p) => (p.proto !== mod ? 'no' : t(p.dport) ? 'yes' : 'no');
+    if (name === 'sport') return (p) => (p.proto !== mod ? 'no' : t(p.sport) ? 'yes' : 'no');
     return undefined;
   }
   if (mod === 'multiport') {
-    const t = compilePortList(a);
+    const t = compilePortList(a, ruleProto);
+    if (!t) return undefined;
     if (name === 'dports') return (p) => (t(p.dport) ? 'yes' : 'no');
     if (name === 'sports') return (p) => (t(p.sport) ? 'yes' : 'no');
     if (name === 'ports') return (p) => (t(p.dport) || t(p.sport) ? 'yes' : 'no');
@@ -636,7 +636,7 @@ function compileRule(rule: Rule): Compiled {
     }
     for (const o of m.options) {
       const neg = o.negated;
-      const fast = compileOption(mod, o);
+      const fast = compileOption(mod, o, rule.protocol ? protoName(rule.protocol.value) : '');
       if (fast) {
         tests.push((p, env) => {
           const r = fast(p, env);

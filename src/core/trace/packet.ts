@@ -1,5 +1,7 @@
 /** The packet the tracer walks through hooks, namespaces and nodes. Immutable: rewrites make copies. */
 
+import { protocolName } from '../net';
+
 export type CtState = 'NEW' | 'ESTABLISHED' | 'RELATED' | 'INVALID' | 'UNTRACKED';
 
 export interface Conntrack {
@@ -49,7 +51,7 @@ export function newPacket(p: { src: string; dst: string; proto: string; sport?: 
   return {
     src: p.src,
     dst: p.dst,
-    proto: p.proto.toLowerCase(),
+    proto: protocolName(p.proto),
     sport: p.sport,
     dport: p.dport,
     inIface: p.inIface,
