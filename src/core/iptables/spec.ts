@@ -1,4 +1,6 @@
 import { isIPv4, validateAddress, validatePort, validatePorts } from '../net';
+import { MATCH_MODULES } from './matches';
+import { o, type ArgKind, type OptionSpec } from './matches/types';
 
 /**
  * Knowledge about iptables matches and targets: which options each module/target accepts, their long
@@ -6,102 +8,10 @@ import { isIPv4, validateAddress, validatePort, validatePorts } from '../net';
  * Used by ./parse.ts (all input formats) and by the linter.
  */
 
-export type ArgKind =
-  | 'any'
-  | 'port' // single port or range a:b (service names allowed)
-  | 'ports' // comma list of ports/ranges (multiport)
-  | 'addr' // address with optional /prefix or /mask
-  | 'addrrange' // a.b.c.d-e.f.g.h
-  | 'mark' // value[/mask]
-  | 'int'
-  | 'ctstate'
-  | 'state'
-  | 'addrtype'
-  | 'hostport' // [ip][-ip][:port[-port]] for DNAT/SNAT
-  | 'portrange'; // port[-port] (MASQUERADE/REDIRECT --to-ports)
+export type { ArgKind, OptionSpec } from './matches/types';
 
-export interface OptionSpec {
-  /** canonical name, without dashes */
-  name: string;
-  /** number of arguments */
-  arity: number;
-  kind: ArgKind;
-  /** alternative spellings (without dashes) */
-  aliases?: string[];
-}
-
-function o(name: string, arity: number, kind: ArgKind = 'any', aliases?: string[]): OptionSpec {
-  return { name, arity, kind, aliases };
-}
-
-const portOpts = [o('sport', 1, 'port', ['source-port']), o('dport', 1, 'port', ['destination-port'])];
-
-export const MATCH_SPECS: Record<string, OptionSpec[]> = {
-  tcp: [...portOpts, o('tcp-flags', 2), o('syn', 0), o('tcp-option', 1, 'int')],
-  udp: [...portOpts],
-  udplite: [...portOpts],
-  sctp: [...portOpts, o('chunk-types', 2)],
-  dccp: [...portOpts],
-  icmp: [o('icmp-type', 1)],
-  esp: [o('espspi', 1)],
-  ah: [o('ahspi', 1)],
-  conntrack: [
-    o('ctstate', 1, 'ctstate'),
-    o('ctproto', 1),
-    o('ctorigsrc', 1, 'addr'),
-    o('ctorigdst', 1, 'addr'),
-    o('ctreplsrc', 1, 'addr'),
-    o('ctrepldst', 1, 'addr'),
-    o('ctorigsrcport', 1, 'port'),
-    o('ctorigdstport', 1, 'port'),
-    o('ctreplsrcport', 1, 'port'),
-    o('ctrepldstport', 1, 'port'),
-    o('ctstatus', 1),
-    o('ctexpire', 1),
-    o('ctdir', 1),
-  ],
-  state: [o('state', 1, 'state')],
-  addrtype: [o('src-type', 1, 'addrtype'), o('dst-type', 1, 'addrtype'), o('limit-iface-in', 0), o('limit-iface-out', 0)],
-  ipvs: [o('ipvs', 0), o('vproto', 1), o('vaddr', 1, 'addr'), o('vport', 1, 'port'), o('vdir', 1), o('vmethod', 1), o('vportctl', 1, 'port')],
-  mark: [o('mark', 1, 'mark')],
-  connmark: [o('mark', 1, 'mark')],
-  multiport: [o('sports', 1, 'ports', ['source-ports']), o('dports', 1, 'ports', ['destination-ports']), o('ports', 1, 'ports')],
-  comment: [o('comment', 1)],
-  physdev: [o('physdev-in', 1), o('physdev-out', 1), o('physdev-is-in', 0), o('physdev-is-out', 0), o('physdev-is-bridged', 0)],
-  set: [o('match-set', 2), o('return-nomatch', 0), o('update-counters', 0), o('update-subcounters', 0), o('packets-eq', 1, 'int'), o('packets-lt', 1, 'int'), o('packets-gt', 1, 'int'), o('bytes-eq', 1, 'int'), o('bytes-lt', 1, 'int'), o('bytes-gt', 1, 'int')],
-  policy: [o('dir', 1), o('pol', 1), o('strict', 0), o('reqid', 1), o('spi', 1), o('proto', 1), o('mode', 1), o('tunnel-src', 1, 'addr'), o('tunnel-dst', 1, 'addr'), o('next', 0)],
-  iprange: [o('src-range', 1, 'addrrange'), o('dst-range', 1, 'addrrange')],
-  mac: [o('mac-source', 1)],
-  limit: [o('limit', 1), o('limit-burst', 1, 'int')],
-  hashlimit: [
-    o('hashlimit-upto', 1), o('hashlimit-above', 1), o('hashlimit-burst', 1), o('hashlimit-mode', 1),
-    o('hashlimit-srcmask', 1, 'int'), o('hashlimit-dstmask', 1, 'int'), o('hashlimit-name', 1),
-    o('hashlimit-htable-size', 1, 'int'), o('hashlimit-htable-max', 1, 'int'), o('hashlimit-htable-expire', 1, 'int'),
-    o('hashlimit-htable-gcinterval', 1, 'int'), o('hashlimit', 1),
-  ],
-  connlimit: [o('connlimit-upto', 1, 'int'), o('connlimit-above', 1, 'int'), o('connlimit-mask', 1, 'int'), o('connlimit-saddr', 0), o('connlimit-daddr', 0)],
-  recent: [o('name', 1), o('set', 0), o('rcheck', 0), o('update', 0), o('remove', 0), o('seconds', 1, 'int'), o('reap', 0), o('hitcount', 1, 'int'), o('rttl', 0), o('rsource', 0), o('rdest', 0), o('mask', 1)],
-  string: [o('algo', 1), o('from', 1, 'int'), o('to', 1, 'int'), o('string', 1), o('hex-string', 1), o('icase', 0)],
-  length: [o('length', 1)],
-  pkttype: [o('pkt-type', 1)],
-  owner: [o('uid-owner', 1), o('gid-owner', 1), o('socket-exists', 0), o('suppl-groups', 0)],
-  tos: [o('tos', 1)],
-  dscp: [o('dscp', 1), o('dscp-class', 1)],
-  ttl: [o('ttl-eq', 1, 'int'), o('ttl-lt', 1, 'int'), o('ttl-gt', 1, 'int')],
-  socket: [o('transparent', 0), o('nowildcard', 0), o('restore-skmark', 0)],
-  rpfilter: [o('loose', 0), o('validmark', 0), o('accept-local', 0), o('invert', 0)],
-  devgroup: [o('src-group', 1), o('dst-group', 1)],
-  statistic: [o('mode', 1), o('probability', 1), o('every', 1, 'int'), o('packet', 1, 'int')],
-  u32: [o('u32', 1)],
-  bpf: [o('bytecode', 1), o('object-pinned', 1)],
-  cgroup: [o('path', 1), o('cgroup', 1)],
-  helper: [o('helper', 1)],
-  realm: [o('realm', 1)],
-  time: [o('datestart', 1), o('datestop', 1), o('timestart', 1), o('timestop', 1), o('monthdays', 1), o('weekdays', 1), o('kerneltz', 0), o('contiguous', 0)],
-  tcpmss: [o('mss', 1)],
-  connbytes: [o('connbytes', 1), o('connbytes-dir', 1), o('connbytes-mode', 1)],
-  addrtype6: [],
-};
+/** Options per match module, from the registry (./matches: one file per module). */
+export const MATCH_SPECS: Record<string, OptionSpec[]> = Object.fromEntries(MATCH_MODULES.map((m) => [m.name, m.options]));
 
 export const TARGET_SPECS: Record<string, OptionSpec[]> = {
   ACCEPT: [],
@@ -133,7 +43,7 @@ export const TARGET_SPECS: Record<string, OptionSpec[]> = {
 };
 
 /** Implicit protocol modules loaded by `-p <proto>`. */
-export const IMPLICIT_PROTOCOL_MODULES = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'esp', 'ah']);
+export const IMPLICIT_PROTOCOL_MODULES = new Set(MATCH_MODULES.filter((m) => m.protocol).map((m) => m.name));
 
 type Index = Map<string, OptionSpec>;
 function index(list: OptionSpec[]): Index {
