@@ -8,7 +8,7 @@
 import type { Diagnostic } from '../diagnostics';
 import type { Chain, Rule, RuleMatch, RuleOption, Ruleset, TableName } from '../iptables/model';
 import { BUILTIN_CHAINS } from '../iptables/model';
-import { allDigits, ipv4Value, parseAddrMask, parseCidr, parseIpv4, parsePorts, protocolName } from '../net';
+import { allDigits, ipv4Value, isHostname, parseAddrMask, parseCidr, parseIpv4, parsePorts, protocolName } from '../net';
 import { matchModule, type MatchEnv } from '../iptables/matches';
 import { addrMatches, addrTypes, parseNum, parseValueMask, serviceLookup } from '../iptables/matches/util';
 import { endpoint, type Packet } from './packet';
@@ -242,6 +242,43 @@ function compileAddr(spec: string): (ip: string) => Tri {
   };
 }
 
+/**
+ * `-s`/`-d` as iptables adds them: a comma list becomes one rule per address (with both lists, one per pair:
+ * "any source of the list and any destination of the list"; `! -s a,b` is refused by iptables), a host name is resolved when the rule is added ("localhost" is 127.0.0.1; any other name
+ * cannot be known offline: undecidable, never a silent no-match).
+ */
+function compileAddrCond(bm: { value: string; negated: boolean }, pick: (p: Packet) => string): Test {
+  const neg = bm.negated;
+  const one = (raw: string): ((p: Packet) => string) => {
+    const part = raw === 'localhost' ? '127.0.0.1' : raw;
+    if (isHostname(part)) {
+      const why = `address ${part} (a host name: iptables resolved it when the rule was added)`;
+      return () => why;
+    }
+    const t = compileAddr(part);
+    const why = `address ${part}`;
+    return (p) => {
+      const r = t(pick(p));
+      return r === 'maybe' ? why : (r === 'yes') !== neg ? 'yes' : 'no';
+    };
+  };
+  const parts = bm.value.split(',').map(one);
+  if (parts.length === 1) return parts[0];
+  if (neg) {
+    const why = `! with the address list ${bm.value} (iptables refuses it: "! not allowed with multiple source or destination IP addresses")`;
+    return () => why;
+  }
+  return (p) => {
+    let undecided: string | undefined;
+    for (const t of parts) {
+      const r = t(p);
+      if (r === 'yes') return 'yes';
+      if (r !== 'no') undecided ??= r;
+    }
+    return undecided ?? 'no';
+  };
+}
+
 /** Port-list test ("80", "http", "1000:2000", ":1024", "80,443") with the ranges parsed once; undefined when invalid. */
 function compilePortList(spec: string, proto: string): ((port: number | undefined) => boolean) | undefined {
   const set = parsePorts(spec, proto);
@@ -335,14 +372,8 @@ function compileRule(rule: Rule): Compiled {
     const any = v === 'all' || v === '0';
     base(rule.protocol, (p) => (any || v === p.proto ? 'yes' : 'no'));
   }
-  if (rule.source) {
-    const t = compileAddr(rule.source.value);
-    base(rule.source, (p) => t(p.src));
-  }
-  if (rule.destination) {
-    const t = compileAddr(rule.destination.value);
-    base(rule.destination, (p) => t(p.dst));
-  }
+  if (rule.source) tests.push(compileAddrCond(rule.source, (p) => p.src));
+  if (rule.destination) tests.push(compileAddrCond(rule.destination, (p) => p.dst));
   if (rule.inInterface) {
     const v = rule.inInterface.value;
     base(rule.inInterface, (p) => (ifaceMatches(v, p.inIface) ? 'yes' : 'no'));
