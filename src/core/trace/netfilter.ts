@@ -85,20 +85,27 @@ export class NamespaceRules {
 
   /** A copy with one chain's rules replaced (the "what if" of a proposed DOCKER-USER). */
   withChainReplaced(t: TableName, name: string, rules: Rule[], source: string): NamespaceRules {
+    return this.withChains([{ table: t, name, rules }], source);
+  }
+
+  /** A copy with chains replaced or added (a what-if file's chains, in any table); other chains are shared. */
+  withChains(changes: { table: TableName; name: string; rules: Rule[] }[], source: string): NamespaceRules {
     const copy = new NamespaceRules();
     copy.allTables = this.allTables;
     copy.sources.push(...this.sources, source);
     copy.diagnostics.push(...this.diagnostics);
     for (const [tn, chains] of this.tables) copy.tables.set(tn, new Map(chains));
-    let chains = copy.tables.get(t);
-    if (!chains) copy.tables.set(t, (chains = new Map()));
-    const old = chains.get(name)?.chain;
-    const builtin = BUILTIN_CHAINS[t].includes(name);
-    chains.set(name, {
-      table: t,
-      source,
-      chain: { name, builtin, policy: old?.policy, rules: rules.map((r, i) => ({ ...r, table: t, chain: name, index: i })) },
-    });
+    for (const { table: t, name, rules } of changes) {
+      let chains = copy.tables.get(t);
+      if (!chains) copy.tables.set(t, (chains = new Map()));
+      const old = chains.get(name)?.chain;
+      const builtin = BUILTIN_CHAINS[t].includes(name);
+      chains.set(name, {
+        table: t,
+        source,
+        chain: { name, builtin, policy: old?.policy, rules: rules.map((r, i) => ({ ...r, table: t, chain: name, index: i })) },
+      });
+    }
     return copy;
   }
 }
