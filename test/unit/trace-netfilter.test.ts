@@ -127,7 +127,7 @@ test('what-if DOCKER-USER DROP on ctorigdstport changes the FORWARD verdict and 
   assert.equal(evaluateHook(live.withChainReplaced('filter', 'DOCKER-USER', [wrong], 'w'), 'FORWARD', dnated(), hostEnv).verdict, 'ACCEPT');
 });
 
-test('nat PREROUTING: addrtype LOCAL → DOCKER-INGRESS DNAT; ESTABLISHED packets skip nat', () => {
+test('nat PREROUTING: addrtype LOCAL → DOCKER-INGRESS DNAT; ESTABLISHED packets skip nat but get the binding, untracked ones none', () => {
   const rules = new NamespaceRules().add(
     buildRuleset({
       nat: {
@@ -144,9 +144,14 @@ test('nat PREROUTING: addrtype LOCAL → DOCKER-INGRESS DNAT; ESTABLISHED packet
   assert.deepEqual(r.rewrites.map((w) => `${w.kind} ${w.from} → ${w.to}`), ['DNAT 192.168.33.2:8080 → 172.18.0.2:8080']);
   const notLocal = evaluateHook(rules, 'PREROUTING', { ...p, dst: '8.8.8.8' }, hostEnv);
   assert.equal(notLocal.packet.dst, '8.8.8.8');
+  // conntrack translates every packet of the connection as it translated the first (nf_nat), without the table
   const est = evaluateHook(rules, 'PREROUTING', { ...p, ct: { ...p.ct, state: 'ESTABLISHED' } }, hostEnv);
-  assert.equal(est.packet.dst, '192.168.33.2');
+  assert.equal(est.packet.dst, '172.18.0.2');
+  assert.equal(est.packet.ct.state, 'ESTABLISHED');
   assert.equal(est.tables.find((t) => t.table === 'nat')?.status, 'nat-skipped');
+  assert.deepEqual(est.tables.find((t) => t.table === 'nat')?.hits, []);
+  const untracked = evaluateHook(rules, 'PREROUTING', { ...p, ct: { ...p.ct, state: 'UNTRACKED' } }, hostEnv);
+  assert.equal(untracked.packet.dst, '192.168.33.2');
 });
 
 test('MARK --set-xmark, REDIRECT to the incoming address, SNAT only for -m ipvs packets', () => {

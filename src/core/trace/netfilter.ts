@@ -690,11 +690,7 @@ function upperName(s: string): string {
 function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Packet, env: EvalEnv, rewrites: Rewrite[]): { result: TableResult; packet: Packet } {
   const result: TableResult = { table, chain: hook, status: 'evaluated', verdict: 'ACCEPT', hits: [], notes: [] };
   let p = pkt;
-  if (table === 'nat' && p.ct.state !== 'NEW') {
-    result.status = 'nat-skipped';
-    result.notes.push(`nat ${hook} not traversed: only the first packet of a connection (ctstate NEW) sees the nat table; conntrack applies its bindings`);
-    return { result, packet: p };
-  }
+  if (table === 'nat' && p.ct.state !== 'NEW') return natBinding(rules, hook, p, env, rewrites, result);
   if (!rules.hasTable(table) && rules.allTables) {
     // iptables-save prints every table in use; this one has no chains in this namespace.
     result.status = 'not-in-use';
@@ -921,6 +917,30 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
     stack.push({ ref: next, c: compiledChain(next), next: 0 });
   }
   return { result, packet: p };
+}
+
+/**
+ * A packet after the first one of its connection does not traverse nat: conntrack applies the translation the
+ * first packet got. For an ESTABLISHED/RELATED packet in the original direction that binding is computed from the
+ * rules as they are now (the first packet's walk, not shown as hits); untracked and invalid packets get none.
+ */
+function natBinding(rules: NamespaceRules, hook: Hook, p: Packet, env: EvalEnv, rewrites: Rewrite[], result: TableResult): { result: TableResult; packet: Packet } {
+  result.status = 'nat-skipped';
+  const note = `nat ${hook} not traversed: only the first packet of a connection (ctstate NEW) sees the nat table; conntrack applies its bindings`;
+  if ((p.ct.state !== 'ESTABLISHED' && p.ct.state !== 'RELATED') || p.ct.dir !== 'ORIGINAL') {
+    result.notes.push(note);
+    return { result, packet: p };
+  }
+  const bindings: Rewrite[] = [];
+  const first = evalTable(rules, 'nat', hook, { ...p, ct: { ...p.ct, state: 'NEW' } }, env, bindings);
+  const bound = first.packet;
+  if (bindings.length === 0) {
+    result.notes.push(`${note} (the connection's first packet got no translation here)`);
+    return { result, packet: p };
+  }
+  for (const rw of bindings) rewrites.push({ ...rw, rule: rw.rule ? `conntrack binding of: ${rw.rule}` : undefined });
+  result.notes.push(`${note}: ${bindings.map((rw) => `${rw.kind} ${rw.from} → ${rw.to}`).join(', ')} (the binding its first packet got from the current rules)`);
+  return { result, packet: { ...bound, ct: { ...bound.ct, state: p.ct.state } } };
 }
 
 const RAW_NOTE = 'raw table not captured: assumed empty';
