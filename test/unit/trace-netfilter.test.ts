@@ -263,3 +263,18 @@ test('names that are Object.prototype properties (constructor, toString, __proto
   // an interface called __proto__ is just a name that does not match eth0
   assert.equal(evaluateHook(one({ i: '__proto__', j: 'DROP' }), 'FORWARD', p, env).verdict, 'ACCEPT');
 });
+
+test('conntrack --ctreplsrc/--ctrepldst: the reply tuple is known (kernel-differential case 38)', () => {
+  // after DNAT to 172.18.0.2:8080 the reply comes from 172.18.0.2:8080 and goes to the client 203.0.113.10:40000
+  const rules = (o: Record<string, string[]>): NamespaceRules =>
+    new NamespaceRules().add(buildRuleset({ filter: { FORWARD: { policy: 'ACCEPT', rules: [{ m: [['conntrack', o]], j: 'DROP' }] } } }), 'f', true);
+  const p = dnated();
+  const v = (o: Record<string, string[]>): string => evaluateHook(rules(o), 'FORWARD', p, hostEnv).verdict;
+  assert.equal(v({ ctreplsrc: ['172.18.0.2'] }), 'DROP');
+  assert.equal(v({ ctreplsrc: ['192.168.33.2'] }), 'ACCEPT');
+  assert.equal(v({ ctrepldst: ['203.0.113.10'] }), 'DROP');
+  assert.equal(v({ ctreplsrcport: ['8080'] }), 'DROP');
+  assert.equal(v({ ctrepldstport: ['40000'] }), 'DROP');
+  assert.equal(v({ ctrepldstport: ['8080'] }), 'ACCEPT');
+  assert.equal(evaluateHook(rules({ ctreplsrc: ['172.18.0.2'] }), 'FORWARD', p, hostEnv).uncertain, false);
+});

@@ -649,7 +649,11 @@ function replyHop(ctx: Ctx, c: Cursor, delivered: Packet): Hop {
       ...newPacket({ src: fp.dst, dst: fp.src, proto: fp.proto, sport: fp.dport, dport: fp.sport, inIface: fp.outIface }),
       outIface: fp.inIface,
     };
-    replyPkt.ct = { state: 'ESTABLISHED', origSrc: fp.ct.origSrc, origDst: fp.ct.origDst, origSport: fp.ct.origSport, origDport: fp.ct.origDport, dir: 'REPLY', status: fp.ct.status };
+    // the connection's NAT status as it stands after the whole forward path (SNAT/MASQUERADE come after FORWARD)
+    const here = (h: { node: string; ns: string }): boolean => h.node === f.node.model.name && h.ns === f.ns.info.name;
+    const snat = c.history.some((h) => here(h) && (h.rw.kind === 'SNAT' || h.rw.kind === 'MASQUERADE')) && !fp.ct.status.includes('SNAT');
+    const status = snat ? [...fp.ct.status, 'SNAT'] : fp.ct.status;
+    replyPkt.ct = { state: 'ESTABLISHED', origSrc: fp.ct.origSrc, origDst: fp.ct.origDst, origSport: fp.ct.origSport, origDport: fp.ct.origDport, dir: 'REPLY', status };
     const r = evaluateHook(f.ns.rules, 'FORWARD', replyPkt, f.ns.env);
     const decided = r.decidedBy;
     const by = decided ? (decided.kind === 'policy' ? `policy ${decided.policy}` : `${decided.chain} #${decided.position}: ${ruleText(decided.text)}`) : 'no rule';
