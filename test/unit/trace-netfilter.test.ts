@@ -278,3 +278,14 @@ test('conntrack --ctreplsrc/--ctrepldst: the reply tuple is known (kernel-differ
   assert.equal(v({ ctrepldstport: ['8080'] }), 'ACCEPT');
   assert.equal(evaluateHook(rules({ ctreplsrc: ['172.18.0.2'] }), 'FORWARD', p, hostEnv).uncertain, false);
 });
+
+test('DNAT/SNAT to a range: the kernel picks one per connection, so the trace says it traced the first', () => {
+  const nat = (to: string): NamespaceRules =>
+    new NamespaceRules().add(buildRuleset({ nat: { PREROUTING: { rules: [{ p: 'tcp', j: 'DNAT', to: { 'to-destination': [to] } }] } } }), 'nat', true);
+  const p = newPacket({ src: '203.0.113.10', dst: '192.168.33.2', proto: 'tcp', sport: 40000, dport: 8080, inIface: 'eth1' });
+  const ranged = evaluateHook(nat('10.0.0.2-10.0.0.4:80'), 'PREROUTING', p, hostEnv);
+  assert.equal(ranged.packet.dst, '10.0.0.2');
+  assert.match(hookHits(ranged)[0].unsupported.join(), /the kernel picks one address\/port per connection/);
+  const single = evaluateHook(nat('10.0.0.2-10.0.0.2:80-80'), 'PREROUTING', p, hostEnv);
+  assert.deepEqual(hookHits(single)[0].unsupported, []);
+});

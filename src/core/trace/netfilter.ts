@@ -441,6 +441,14 @@ function parseNatTo(s: string): { ip?: string; port?: number } {
   return { ip: ip || undefined, port: m[2] !== undefined ? Number(m[2]) : undefined };
 }
 
+/** "a-b[:p]" or "[a]:p1-p2" with two different ends (a range of one is no choice). */
+function isNatRange(s: string): boolean {
+  const m = /^([^:]*)(?::(\d+)(?:-(\d+))?)?$/.exec(s);
+  if (!m) return false;
+  const [lo, hi] = (m[1] ?? '').split('-');
+  return (hi !== undefined && hi !== lo) || (m[3] !== undefined && m[3] !== m[2]);
+}
+
 function firstAddr(env: EvalEnv, iface: string | undefined): string | undefined {
   if (!iface) return undefined;
   return own(env.ifaceAddresses, iface)?.find((a) => parseIpv4(a.address) !== undefined)?.address;
@@ -829,7 +837,9 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
         addUnsupported(hit, `${upper} outside the nat table`);
       }
       if (upper === 'DNAT') {
-        const to = parseNatTo(opt(options, 'to-destination', 'to') ?? '');
+        const spec = opt(options, 'to-destination', 'to') ?? '';
+        const to = parseNatTo(spec);
+        if (isNatRange(spec)) addUnsupported(hit, `DNAT to the range ${spec}: the kernel picks one address/port per connection, the first is traced`);
         const from = endpoint(p.dst, p.dport);
         p = { ...p, dst: to.ip ?? p.dst, dport: to.port ?? p.dport, ct: { ...p.ct, status: [...p.ct.status, 'DNAT'] } };
         hit.effect = `DNAT ${from} → ${endpoint(p.dst, p.dport)}`;
@@ -848,7 +858,9 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
         hit.effect = `REDIRECT ${from} → ${endpoint(p.dst, p.dport)}`;
         rewrites.push({ kind: 'REDIRECT', from, to: endpoint(p.dst, p.dport), table, chain: hit.chain, rule: hit.text });
       } else if (upper === 'SNAT') {
-        const to = parseNatTo(opt(options, 'to-source', 'to') ?? '');
+        const spec = opt(options, 'to-source', 'to') ?? '';
+        const to = parseNatTo(spec);
+        if (isNatRange(spec)) addUnsupported(hit, `SNAT to the range ${spec}: the kernel picks one address/port per connection, the first is traced`);
         const from = endpoint(p.src, p.sport);
         p = { ...p, src: to.ip ?? p.src, sport: to.port ?? p.sport, ct: { ...p.ct, status: [...p.ct.status, 'SNAT'] } };
         hit.effect = `SNAT ${from} → ${endpoint(p.src, p.sport)}`;
