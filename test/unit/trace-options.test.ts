@@ -76,6 +76,11 @@ describe('verdicts and exit codes', () => {
     assert.match(t.summary[0], /^delivered to .*, but the REPLY is DROPPED: reply dropped in node1\/host FORWARD by DOCKER-USER #2/);
     assert.equal(EXIT_CODES['reply-dropped'], 4);
   });
+  it('the answer to a SYN is a SYN-ACK; to an ACK an ACK (kernel-differential case 77)', () => {
+    const synAck = '-A DOCKER-USER -p tcp -m conntrack --ctstate ESTABLISHED --ctdir REPLY -m tcp --tcp-flags SYN,ACK SYN,ACK -j DROP\n-A DOCKER-USER -j RETURN\n';
+    assert.equal(classifyTrace(run(synAck)).verdict, 'reply-dropped');
+    assert.equal(classifyTrace(run(synAck, { ctState: 'ESTABLISHED', tcpFlags: ['ACK'] })).verdict, 'delivered');
+  });
   it('undecidable (6): a rate limit decides', () => {
     const c = classifyTrace(run('-A DOCKER-USER -p tcp -m limit --limit 1/s -j DROP\n-A DOCKER-USER -j RETURN\n'));
     assert.equal(c.verdict, 'undecidable');

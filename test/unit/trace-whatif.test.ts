@@ -108,5 +108,8 @@ iptables -A DOCKER-USER -j RETURN
     assert.deepEqual(path(fwd), ['DOCKER-USER #2 DROP']);
     const pairs = run('iptables -A DOCKER-USER -s 198.51.100.1,203.0.113.10 -d 10.9.0.1,172.18.0.2 -j DROP\niptables -A DOCKER-USER -j RETURN\n');
     assert.deepEqual(path(pairs.fwd), ['DOCKER-USER #4 DROP']);
+    // -I inserts each at the same position: reversed (kernel-differential case 69: -I … -s a,b lists b first)
+    const inserted = run('iptables -A DOCKER-USER -j RETURN\niptables -I DOCKER-USER -s 203.0.113.10,198.51.100.1 -j DROP\n');
+    assert.deepEqual(path(inserted.fwd), ['DOCKER-USER #2 DROP']);
   });
 });

@@ -645,9 +645,12 @@ function replyHop(ctx: Ctx, c: Cursor, delivered: Packet): Hop {
   for (const f of c.forwarded) {
     if (!f.ns.rules) continue;
     const fp = f.pkt;
+    // the answer to a TCP SYN is a SYN-ACK (kernel-differential case 77: a --tcp-flags SYN SYN rule takes it)
+    const syn = fp.proto === 'tcp' && (fp.tcpFlags ?? (fp.ct.state === 'NEW' ? ['SYN'] : [])).includes('SYN');
     const replyPkt: Packet = {
       ...newPacket({ src: fp.dst, dst: fp.src, proto: fp.proto, sport: fp.dport, dport: fp.sport, inIface: fp.outIface }),
       outIface: fp.inIface,
+      tcpFlags: fp.proto === 'tcp' ? (syn ? ['SYN', 'ACK'] : ['ACK']) : undefined,
     };
     // the connection's NAT status as it stands after the whole forward path (SNAT/MASQUERADE come after FORWARD)
     const here = (h: { node: string; ns: string }): boolean => h.node === f.node.model.name && h.ns === f.ns.info.name;

@@ -20,8 +20,8 @@ interface ChainChange {
 const SAVE_TABLE = /^\s*\*(filter|nat|mangle|raw|security)\s*$/m;
 
 /**
- * `-s a,b` / `-d c,d` as iptables adds them: one rule per address (per pair, sources outer), in that order, so
- * positions count as `iptables -L --line-numbers` shows them. (`!` with a list is refused by iptables: kept as is,
+ * `-s a,b` / `-d c,d` as iptables adds them: one rule per address (per pair, sources outer), in that order for
+ * -A and reversed for -I, so positions count as `iptables -L --line-numbers` shows them. (`!` with a list is refused by iptables: kept as is,
  * the evaluator says so.)
  */
 export function expandAddressLists(rules: Rule[]): Rule[] {
@@ -30,7 +30,9 @@ export function expandAddressLists(rules: Rule[]): Rule[] {
     const srcs = list(r.source);
     const dsts = list(r.destination);
     if (srcs.length === 1 && dsts.length === 1) return [r];
-    return srcs.flatMap((source) => dsts.map((destination) => ({ ...r, source, destination })));
+    const each = srcs.flatMap((source) => dsts.map((destination) => ({ ...r, source, destination })));
+    // -I inserts each one at the same position: they end up in reverse order (kernel-differential case 69)
+    return r.op === 'I' ? each.reverse() : each;
   });
 }
 
