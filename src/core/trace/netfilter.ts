@@ -8,14 +8,14 @@
 import type { Diagnostic } from '../diagnostics';
 import type { Chain, Rule, RuleOption, Ruleset, TableName } from '../iptables/model';
 import { BUILTIN_CHAINS } from '../iptables/model';
-import { parseIpv4 } from '../net';
 import type { MatchEnv } from '../iptables/matches';
+import { addrTypes } from '../iptables/matches/util';
 import { compiledRule, YES } from './match';
+import type { Packet } from './packet';
 import { compiledChain, packetKeys, ruleText, skipTo, STRIDE, type CompiledChain, type PacketKeys } from './prefilter';
+import { addUnsupported, applyMark, applyNat, NON_TERMINAL_TARGETS, TERMINAL_UNSUPPORTED } from './targets';
+
 export { ruleMatches } from './match';
-import { addrTypes, parseNum, parseValueMask } from '../iptables/matches/util';
-import { endpoint, type Packet } from './packet';
-import { own } from '../record';
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
@@ -193,42 +193,6 @@ export function isLocalAddress(ip: string, env: EvalEnv): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Targets
-
-const NON_TERMINAL_TARGETS = new Set(['LOG', 'NFLOG', 'ULOG', 'TRACE', 'AUDIT', 'CHECKSUM', 'TCPMSS', 'CONNMARK', 'CT', 'NOTRACK', 'TOS', 'DSCP', 'TTL', 'CLASSIFY', 'IDLETIMER', 'LED', 'SECMARK', 'CONNSECMARK', 'SET', 'TEE', 'NETMAP_LOG']);
-const TERMINAL_UNSUPPORTED = new Set(['TPROXY', 'NETMAP', 'SYNPROXY', 'HMARK', 'CLUSTERIP', 'NFQUEUE', 'QUEUE', 'MIRROR']);
-
-function opt(options: RuleOption[], ...names: string[]): string | undefined {
-  for (const o of options) if (names.includes(o.name)) return o.args[0];
-  return undefined;
-}
-
-/** "ip[-ip][:port[-port]]" or ":port". */
-function parseNatTo(s: string): { ip?: string; port?: number } {
-  const m = /^([^:]*)(?::(\d+)(?:-\d+)?)?$/.exec(s);
-  if (!m) return {};
-  const ip = m[1] ? m[1].split('-')[0] : undefined;
-  return { ip: ip || undefined, port: m[2] !== undefined ? Number(m[2]) : undefined };
-}
-
-/** "a-b[:p]" or "[a]:p1-p2" with two different ends (a range of one is no choice). */
-function isNatRange(s: string): boolean {
-  const m = /^([^:]*)(?::(\d+)(?:-(\d+))?)?$/.exec(s);
-  if (!m) return false;
-  const [lo, hi] = (m[1] ?? '').split('-');
-  return (hi !== undefined && hi !== lo) || (m[3] !== undefined && m[3] !== m[2]);
-}
-
-function firstAddr(env: EvalEnv, iface: string | undefined): string | undefined {
-  if (!iface) return undefined;
-  return own(env.ifaceAddresses, iface)?.find((a) => parseIpv4(a.address) !== undefined)?.address;
-}
-
-function hex(n: number): string {
-  return `0x${(n >>> 0).toString(16)}`;
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Walking
 
 const MAX_DEPTH = 64;
@@ -246,9 +210,6 @@ const NO_OPTIONS: RuleOption[] = Object.freeze([]) as unknown as RuleOption[];
 /** Shared empty list for hits without unsupported matches (most of them); extended by copy, never in place. */
 const NONE: string[] = Object.freeze([]) as unknown as string[];
 
-function addUnsupported(hit: RuleHit, msg: string): void {
-  hit.unsupported = [...hit.unsupported, msg];
-}
 
 const textCache = new Map<string, Map<string, string>>();
 /** prefix + name, one string per pair (effects like "jump DOCKER-USER" repeat on every walk). */
@@ -388,69 +349,16 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       continue;
     }
     if (upper === 'MARK') {
-      const before = p.mark;
-      let after = before;
-      const xset = opt(options, 'set-xmark', 'set', 'xset');
-      const set = opt(options, 'set-mark');
-      const and = opt(options, 'and-mark', 'and');
-      const or = opt(options, 'or-mark', 'or');
-      const xor = opt(options, 'xor-mark', 'xor');
-      if (xset !== undefined) {
-        const { value, mask } = parseValueMask(xset);
-        after = ((before & ~mask) ^ value) >>> 0;
-      } else if (set !== undefined) {
-        const { value, mask } = parseValueMask(set);
-        after = ((before & ~mask) | value) >>> 0;
-      } else if (and !== undefined) after = (before & parseNum(and)) >>> 0;
-      else if (or !== undefined) after = (before | parseNum(or)) >>> 0;
-      else if (xor !== undefined) after = (before ^ parseNum(xor)) >>> 0;
-      else addUnsupported(hit, 'MARK without a recognised option: mark unchanged');
-      p = { ...p, mark: after };
-      hit.effect = `mark ${hex(before)} → ${hex(after)}`;
-      rewrites.push({ kind: 'MARK', from: hex(before), to: hex(after), table, chain: hit.chain, rule: hit.text });
+      const r = applyMark(options, p, hit);
+      p = r.packet;
+      rewrites.push({ ...r.rewrite, table, chain: hit.chain, rule: hit.text });
       continue;
     }
     if (upper === 'DNAT' || upper === 'SNAT' || upper === 'MASQUERADE' || upper === 'REDIRECT') {
-      if (table !== 'nat') {
-        addUnsupported(hit, `${upper} outside the nat table`);
-      }
-      if (upper === 'DNAT') {
-        const spec = opt(options, 'to-destination', 'to') ?? '';
-        const to = parseNatTo(spec);
-        if (isNatRange(spec)) addUnsupported(hit, `DNAT to the range ${spec}: the kernel picks one address/port per connection, the first is traced`);
-        const from = endpoint(p.dst, p.dport);
-        p = { ...p, dst: to.ip ?? p.dst, dport: to.port ?? p.dport, ct: { ...p.ct, status: [...p.ct.status, 'DNAT'] } };
-        hit.effect = `DNAT ${from} → ${endpoint(p.dst, p.dport)}`;
-        rewrites.push({ kind: 'DNAT', from, to: endpoint(p.dst, p.dport), table, chain: hit.chain, rule: hit.text });
-      } else if (upper === 'REDIRECT') {
-        const ports = opt(options, 'to-ports', 'redir-ports', 'ports');
-        const port = ports !== undefined ? Number(ports.split('-')[0]) : p.dport;
-        let ip: string | undefined;
-        if (hook === 'OUTPUT') ip = '127.0.0.1';
-        else {
-          ip = firstAddr(env, p.inIface);
-          if (!ip) addUnsupported(hit, `REDIRECT: address of ${p.inIface ?? 'the incoming interface'} unknown, destination address kept`);
-        }
-        const from = endpoint(p.dst, p.dport);
-        p = { ...p, dst: ip ?? p.dst, dport: port, ct: { ...p.ct, status: [...p.ct.status, 'DNAT'] } };
-        hit.effect = `REDIRECT ${from} → ${endpoint(p.dst, p.dport)}`;
-        rewrites.push({ kind: 'REDIRECT', from, to: endpoint(p.dst, p.dport), table, chain: hit.chain, rule: hit.text });
-      } else if (upper === 'SNAT') {
-        const spec = opt(options, 'to-source', 'to') ?? '';
-        const to = parseNatTo(spec);
-        if (isNatRange(spec)) addUnsupported(hit, `SNAT to the range ${spec}: the kernel picks one address/port per connection, the first is traced`);
-        const from = endpoint(p.src, p.sport);
-        p = { ...p, src: to.ip ?? p.src, sport: to.port ?? p.sport, ct: { ...p.ct, status: [...p.ct.status, 'SNAT'] } };
-        hit.effect = `SNAT ${from} → ${endpoint(p.src, p.sport)}`;
-        rewrites.push({ kind: 'SNAT', from, to: endpoint(p.src, p.sport), table, chain: hit.chain, rule: hit.text });
-      } else {
-        const ip = firstAddr(env, p.outIface);
-        const from = endpoint(p.src, p.sport);
-        if (!ip) addUnsupported(hit, `MASQUERADE: address of ${p.outIface ?? 'the outgoing interface'} unknown`);
-        p = { ...p, src: ip ?? `address-of-${p.outIface ?? 'out'}`, ct: { ...p.ct, status: [...p.ct.status, 'SNAT'] } };
-        hit.effect = `MASQUERADE ${from} → ${endpoint(p.src, p.sport)}`;
-        rewrites.push({ kind: 'MASQUERADE', from, to: endpoint(p.src, p.sport), table, chain: hit.chain, rule: hit.text });
-      }
+      if (table !== 'nat') addUnsupported(hit, `${upper} outside the nat table`);
+      const r = applyNat(upper, options, p, hit, hook, env);
+      p = r.packet;
+      rewrites.push({ ...r.rewrite, table, chain: hit.chain, rule: hit.text });
       result.verdict = 'ACCEPT';
       result.decidedBy = hit;
       break;
