@@ -87,24 +87,33 @@ function ifaceId(bm: { value: string; negated: boolean } | undefined): number {
   return id;
 }
 
-/** parseValueMask for the prefilter: "0x…/0x…" (what iptables-save prints) scanned in place, anything else via parseValueMask. */
-function markValueMask(s: string): { value: number; mask: number } {
+/** The hex number "0x…" at s[a, b) (up to 8 digits), or -1 when it is not one. */
+function hexAt(s: string, a: number, b: number): number {
+  if (b - a < 3 || b - a > 10 || s.charCodeAt(a) !== 48 || (s.charCodeAt(a + 1) | 32) !== 120) return -1;
+  let n = 0;
+  for (let i = a + 2; i < b; i++) {
+    const c = s.charCodeAt(i) | 32;
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return -1;
+    n = n * 16 + d;
+  }
+  return n;
+}
+
+/**
+ * parseValueMask for the prefilter, written at pre[at], pre[at + 1]: "0x…/0x…" (what iptables-save prints)
+ * scanned in place, anything else via parseValueMask. False when value has bits outside the mask (never matches
+ * as a prefilter condition: left to the closure).
+ */
+function markInto(pre: Int32Array, at: number, s: string): boolean {
   const slash = s.indexOf('/');
-  const end = slash < 0 ? s.length : slash;
-  const hex = (a: number, b: number): number => {
-    if (b - a < 3 || b - a > 10 || s.charCodeAt(a) !== 48 || (s.charCodeAt(a + 1) | 32) !== 120) return -1;
-    let n = 0;
-    for (let i = a + 2; i < b; i++) {
-      const c = s.charCodeAt(i) | 32;
-      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
-      if (d < 0) return -1;
-      n = n * 16 + d;
-    }
-    return n;
-  };
-  const value = hex(0, end);
-  const mask = slash < 0 ? 0xffffffff : hex(slash + 1, s.length);
-  return value < 0 || mask < 0 ? parseValueMask(s) : { value, mask };
+  let value = hexAt(s, 0, slash < 0 ? s.length : slash);
+  let mask = slash < 0 ? 0xffffffff : hexAt(s, slash + 1, s.length);
+  if (value < 0 || mask < 0) ({ value, mask } = parseValueMask(s));
+  if (((value & mask) >>> 0) !== value) return false;
+  pre[at] = value | 0;
+  pre[at + 1] = mask | 0;
+  return true;
 }
 
 /** The prefilter of one rule at pre[o …]; returns how it relates to the rule (see CompiledChain.pre). */
@@ -122,12 +131,7 @@ function prefilterRule(pre: Int32Array, o: number, r: Rule): number {
   let markExact = false;
   const m0 = r.matches.length === 1 ? r.matches[0] : undefined;
   if (m0 && m0.module === 'mark' && m0.options.length === 1 && m0.options[0].name === 'mark' && !m0.options[0].negated) {
-    const { value, mask } = markValueMask(m0.options[0].args[0] ?? '0');
-    if (((value & mask) >>> 0) === value) {
-      pre[o + 7] = value | 0;
-      pre[o + 8] = mask | 0;
-      markExact = true;
-    }
+    markExact = markInto(pre, o + 7, m0.options[0].args[0] ?? '0');
   }
   if (r.matches.length > (markExact ? 1 : 0)) exact = false;
   return !exact ? 1 : r.source || r.destination ? 2 : 0;
