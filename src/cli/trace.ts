@@ -14,6 +14,7 @@ import { loadScenarioDir } from '../core/trace/scenarioDir';
 import type { TraceRequest, TraceScenario } from '../core/trace/types';
 import { connectAll, takeNodeOptions } from './nodes';
 import { flags } from './args';
+import { traceVerifyCommand, VERIFY_HELP } from './traceVerify';
 
 const HELP = `usage: swarmnet trace --from <ip|task|namespace|task:<service>[@<node>]> --to <ip:port|service[:port]|task:<service>[@<node>][:port]> [options]
   --proto tcp|udp          protocol (default tcp)
@@ -25,6 +26,7 @@ const HELP = `usage: swarmnet trace --from <ip|task|namespace|task:<service>[@<n
   --entry-node <node>      node an external client reaches (default: the node owning the destination)
   --backend <ip|name>      follow only this IPVS backend
   --json                   print the trace as JSON
+${VERIFY_HELP}
   node flags (live): --local | --ssh user@host[:port] ... | --lab [.lab/lab.json] (see swarmnet --help)`;
 
 /** Where the command writes (the process streams by default; tests pass their own). */
@@ -37,6 +39,7 @@ const PROCESS_IO: TraceIo = { out: (s) => void process.stdout.write(s), err: (s)
 
 /** Exit codes: 0 a path was delivered, 3 traced but nothing delivered (dropped/left/unknown), 1 could not trace, 2 usage. */
 export async function traceCommand(args: string[], io: TraceIo = PROCESS_IO): Promise<number> {
+  if (args.some((x) => x === '--verify' || x.startsWith('--verify=')) && !args.some((x) => x === '-h' || x === '--help')) return traceVerifyCommand(args, io);
   const a = [...args];
   const req: Partial<TraceRequest> = {};
   let fixtures: string | undefined;
