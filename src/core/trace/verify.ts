@@ -16,7 +16,7 @@ import type { CommandRunner } from '../transport/types';
 import { liveScenarioFromModels, traceScenario, type LiveNode, type TraceLiveOptions } from './live';
 import { allHops, compareObserved, type Comparison, type NsReads } from './verifyCompare';
 import { countersFromSave, linkCountersFromJson, normalizeSave, type NsCounters, type RuleCount } from './verifyCounters';
-import { chooseProbeSource, sendProbe, tupleOf, type ProbeResult, type ProbeSource, type ProbeTarget } from './verifyProbe';
+import { chooseProbeSource, ownerOf, sendProbe, tupleOf, type ProbeResult, type ProbeSource, type ProbeTarget } from './verifyProbe';
 import type { TraceRequest, TraceResult, TraceScenario } from './types';
 
 export interface VerifyOptions extends TraceLiveOptions {
@@ -184,7 +184,8 @@ export async function runVerification(plan: VerifyPlan, opts: VerifyOptions = {}
   const reads: NsReads[] = plan.touched.flatMap((t) =>
     t.namespaces.map((ns) => ({ node: t.node, namespace: ns, dumpRules: dumpRulesOf(plan.scenario, t.node, ns), before: before.get(t.node)?.get(ns), after: after.get(t.node)?.get(ns) })),
   );
-  const comparison = compareObserved(plan.predicted, reads, probe);
+  const dstNode = plan.target ? ownerOf(plan.nodes.map((n) => n.model), plan.target.dst)?.node : undefined;
+  const comparison = compareObserved(plan.predicted, reads, probe, { dstNode });
   const rulesIntact = reads.filter((r) => r.before && r.after && !r.before.problems.length && !r.after.problems.length).map((r) => ({ node: r.node, namespace: r.namespace, identical: r.before?.ruleText === r.after?.ruleText }));
   const notes = [...plan.notes, ...comparison.notes];
   if (plan.problem) notes.unshift(`not verified: ${plan.problem}`);

@@ -184,7 +184,7 @@ function ifaceFor(hop: Hop, lastIn: Map<string, string>): { name: string; dir: '
 
 const ANSWERED = new Set(['connected', 'refused', 'answered']);
 
-function probeHop(hop: Hop, probe: ProbeResult | undefined, o: ObservedHop): boolean {
+function probeHop(hop: Hop, probe: ProbeResult | undefined, o: ObservedHop, dstNode: string | undefined): boolean {
   if (!probe) return false;
   if (hop.kind === 'enter') {
     const sent = !['not-sent', 'error'].includes(probe.outcome);
@@ -194,10 +194,17 @@ function probeHop(hop: Hop, probe: ProbeResult | undefined, o: ObservedHop): boo
     return true;
   }
   if (hop.kind === 'drop') {
-    const passed = probe.outcome === 'connected' || probe.outcome === 'answered';
+    // A refusal (RST) from the stop's own node is its local stack answering; from elsewhere the packet went on.
+    const passed = probe.outcome === 'connected' || probe.outcome === 'answered' || (probe.outcome === 'refused' && dstNode !== hop.node);
     o.evidence.push(`probe: ${probe.outcome}`);
     o.status = passed ? 'not-seen' : 'seen';
-    if (passed) o.reason = 'the probe was answered by its destination: the packet went past the predicted stop';
+    if (passed) o.reason = `the destination answered the probe (${probe.outcome}): the packet went past the predicted stop`;
+    return true;
+  }
+  if (hop.kind === 'deliver' && probe.target.proto === 'tcp') {
+    o.evidence.push(`probe: ${probe.outcome}`);
+    o.status = ANSWERED.has(probe.outcome) ? 'seen' : 'not-seen';
+    if (o.status === 'not-seen') o.reason = `the destination never answered the probe (${probe.outcome})`;
     return true;
   }
   if (hop.kind === 'reply') {
@@ -225,9 +232,9 @@ function assignNewRules(hops: readonly Hop[], views: Map<string, NsView>): Map<n
   return out;
 }
 
-function observeHop(hop: Hop, v: NsView | undefined, probe: ProbeResult | undefined, fresh: RuleDelta[], lastIn: Map<string, string>): ObservedHop {
+function observeHop(hop: Hop, v: NsView | undefined, probe: ProbeResult | undefined, fresh: RuleDelta[], lastIn: Map<string, string>, dstNode: string | undefined): ObservedHop {
   const o: ObservedHop = { id: hop.id, node: hop.node, namespace: hop.namespace, kind: hop.kind, title: hop.title, status: 'not-observable', evidence: [] };
-  if (probeHop(hop, probe, o)) return o;
+  if (probeHop(hop, probe, o, dstNode)) return o;
   if (!v?.reads.before || !v.reads.after) {
     o.status = 'no-access';
     o.evidence.push(v ? [...(v.reads.before?.problems ?? []), ...(v.reads.after?.problems ?? [])].join('; ') || 'counters not read' : 'no command access to this namespace');
@@ -245,9 +252,9 @@ function observeHop(hop: Hop, v: NsView | undefined, probe: ProbeResult | undefi
     return o;
   }
   ifaceHop(hop, v, o, ifaceFor(hop, lastIn));
-  if (hop.kind === 'deliver' && probe && ANSWERED.has(probe.outcome) && o.status !== 'seen') {
+  if (hop.kind === 'deliver' && probe?.outcome === 'answered' && o.status !== 'seen') {
     o.status = 'seen';
-    o.evidence.push(`the destination answered the probe (${probe.outcome})`);
+    o.evidence.push('the destination answered the probe');
     o.reason = undefined;
   }
   return o;
@@ -264,8 +271,8 @@ function firstDifferenceOf(observed: ObservedHop[]): ObservedHop | undefined {
   return first;
 }
 
-/** Compares one prediction with what the kernel counted around one probe. */
-export function compareObserved(predicted: TraceResult, reads: readonly NsReads[], probe: ProbeResult | undefined): Comparison {
+/** Compares one prediction with what the kernel counted around one probe (dstNode: the node owning the probe's destination address). */
+export function compareObserved(predicted: TraceResult, reads: readonly NsReads[], probe: ProbeResult | undefined, opts: { dstNode?: string } = {}): Comparison {
   const views = new Map(reads.map((r) => [nsKey(r.node, r.namespace), viewOf(r)]));
   const hops = allHops(predicted.path);
   const fresh = assignNewRules(hops, views);
@@ -274,7 +281,7 @@ export function compareObserved(predicted: TraceResult, reads: readonly NsReads[
   for (const hop of hops) {
     const k = nsKey(hop.node, hop.namespace);
     if (hop.iface?.in) lastIn.set(k, hop.iface.in);
-    observed.push(observeHop(hop, views.get(k), probe, fresh.get(hop.id) ?? [], lastIn));
+    observed.push(observeHop(hop, views.get(k), probe, fresh.get(hop.id) ?? [], lastIn, opts.dstNode));
   }
   const firstDifference = firstDifferenceOf(observed);
   const changedSinceDumps = reads.flatMap((r) => {
