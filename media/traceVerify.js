@@ -17,14 +17,20 @@
   function renderButton(canVerify) {
     host.replaceChildren();
     if (!canVerify) return;
-    const b = el('button', 'verify-button', 'Verify on the Nodes');
-    b.title = 'send one real probe along this path and compare what the nodes counted (read-only)';
-    b.addEventListener('click', () => {
-      b.disabled = true;
-      b.textContent = 'Verifying…';
-      post({ type: 'verify' });
-    });
-    host.appendChild(b);
+    const buttons = [];
+    const add = (label, title, mode) => {
+      const b = el('button', 'verify-button', label);
+      b.title = title;
+      b.addEventListener('click', () => {
+        for (const x of buttons) x.disabled = true;
+        b.textContent = 'Verifying…';
+        post({ type: 'verify', mode });
+      });
+      buttons.push(b);
+      host.appendChild(b);
+    };
+    add('Verify on the Nodes', 'send one real probe along this path and compare what the nodes counted (read-only)', 'counters');
+    add('Verify with TRACE Rules…', 'also add a TRACE rule for the probe only (the exact commands are shown first; removed afterwards)', 'trace');
   }
 
   function post(m) {

@@ -1,7 +1,8 @@
 /**
  * swarmnet trace --verify ...: the trace's options plus a live check (src/core/trace/verify.ts): one real probe
  * along the predicted path, per-rule and interface counters read before and after on every namespace the path
- * crosses, the observed path printed beside the predicted one. Reads only; the probe is the one packet sent.
+ * crosses, the observed path printed beside the predicted one. Reads only (the probe is the one packet sent),
+ * unless --verify=trace allows TRACE rules for the probe.
  * Called from ./trace.ts when --verify is given.
  */
 import { readFile } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import { basename } from 'node:path';
 import { discoverNode } from '../core/discovery';
 import type { LiveNode } from '../core/trace/live';
 import type { TraceRequest } from '../core/trace/types';
-import { verifyLive, type VerifyOptions } from '../core/trace/verify';
+import { planVerification, runVerification, traceCommandsFor, type VerifyOptions } from '../core/trace/verify';
 import { formatVerify } from '../core/trace/verifyFormat';
 import { flags } from './args';
 import { connectAll, takeNodeOptions } from './nodes';
@@ -18,6 +19,9 @@ import type { TraceIo } from './trace';
 export const VERIFY_HELP = `  --verify                 also send one real probe along the path and show the observed path beside the
                            predicted one (counters read with iptables-save -c / ip -s link, read-only);
                            exit 0 observed = predicted, 5 they differ, 1 not verified
+  --verify=trace           as --verify, and also a TRACE rule (raw table, -m comment swarmnet-verify-…) for the
+                           probe's exact 5-tuple in each namespace on the path that already has a raw table,
+                           read with xtables-monitor --trace, removed afterwards; the commands are printed first
   --probe-timeout <s>      seconds the probe waits for an answer (default 3)`;
 
 /** Exit codes: 0 observed = predicted, 5 observed differs, 1 not verified (no probe, no nodes), 2 usage. */
@@ -43,8 +47,12 @@ export async function traceVerifyCommand(args: string[], io: TraceIo): Promise<n
       case '--probe-timeout': opts.probeTimeoutSec = Number(val()); break;
       case '--json': json = true; break;
       default:
+        if (k === '--verify=trace') {
+          opts.mode = 'trace';
+          break;
+        }
         if (k.startsWith('--verify=')) {
-          io.err(`swarmnet trace: ${k}: only --verify (counters, read-only) is available; TRACE-rule mode is not implemented\n`);
+          io.err(`swarmnet trace: ${k}: use --verify (counters, read-only) or --verify=trace\n`);
           return 2;
         }
         if (k === '--fixtures') {
@@ -71,7 +79,13 @@ export async function traceVerifyCommand(args: string[], io: TraceIo): Promise<n
   try {
     const models = await Promise.all(ok.map((c) => discoverNode(c.conn, { timeoutMs: nodeOpts.timeoutMs })));
     const nodes: LiveNode[] = models.map((model, i) => ({ model: { ...model, name: ok[i].name }, runner: ok[i].conn.runner }));
-    const report = await verifyLive(nodes, req as TraceRequest, { ...opts, timeoutMs: nodeOpts.timeoutMs });
+    const vo: VerifyOptions = { ...opts, timeoutMs: nodeOpts.timeoutMs };
+    const plan = await planVerification(nodes, req as TraceRequest, vo);
+    if (opts.mode === 'trace') {
+      io.err('swarmnet trace: --verify=trace: TRACE rules for the probe only, removed afterwards (namespaces without a raw table are skipped):\n');
+      for (const l of traceCommandsFor(plan)) io.err(`  ${l}\n`);
+    }
+    const report = await runVerification(plan, vo);
     io.out(json ? `${JSON.stringify(report, null, 2)}\n` : formatVerify(report));
     if (report.firstDifference) return 5;
     return report.agrees ? 0 : 1;

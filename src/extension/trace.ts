@@ -167,7 +167,7 @@ export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { tex
     result.diagnostics.push(...diagnostics);
     const parts = scenario.nodes;
     log.info(`trace ${req.from} → ${req.to}: ${result.summary.join('; ') || 'no result'}`);
-    showTrace(deps.context, result, (hop, rule) => void openRule(deps, parts, hop, rule), () => verifyOnNodes(deps, req, whatIf));
+    showTrace(deps.context, result, (hop, rule) => void openRule(deps, parts, hop, rule), (mode) => verifyOnNodes(deps, req, whatIf, mode));
     return result;
   });
 }

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { Hop, HopRule, TracePath, TraceResult } from '../core/trace/types';
 import type { VerifyReport } from '../core/trace/verify';
 
-type FromWebview = { type: 'ready' } | { type: 'openRule'; hopId: number; ruleIndex?: number } | { type: 'verify' };
+type FromWebview = { type: 'ready' } | { type: 'openRule'; hopId: number; ruleIndex?: number } | { type: 'verify'; mode?: 'counters' | 'trace' };
 
 function findHop(p: TracePath, id: number): Hop | undefined {
   const h = p.hops.find((x) => x.id === id);
@@ -49,7 +49,7 @@ export function traceHtml(webview: vscode.Webview, extensionUri: vscode.Uri, non
  * Opens (or reuses) the trace panel. `openRule` is called when the user clicks a hop or one of its rules;
  * `verify` (when given) backs the panel's "Verify on the Nodes" button.
  */
-export function showTrace(context: vscode.ExtensionContext, result: TraceResult, openRule: (hop: Hop, rule?: HopRule) => void, verify?: () => Promise<VerifyReport | undefined>): vscode.WebviewPanel {
+export function showTrace(context: vscode.ExtensionContext, result: TraceResult, openRule: (hop: Hop, rule?: HopRule) => void, verify?: (mode: 'counters' | 'trace') => Promise<VerifyReport | undefined>): vscode.WebviewPanel {
   const panel = vscode.window.createWebviewPanel('swarmnet.trace', `Trace ${result.request.from} → ${result.request.to}`, vscode.ViewColumn.Active, {
     enableScripts: true,
     retainContextWhenHidden: true,
@@ -68,7 +68,7 @@ export function showTrace(context: vscode.ExtensionContext, result: TraceResult,
       const rule = typeof m.ruleIndex === 'number' ? hop.rules[m.ruleIndex] : hop.rules.find((r) => r.decided) ?? hop.rules[0];
       openRule(hop, rule);
     } else if (m.type === 'verify' && verify) {
-      verify().then(
+      verify(m.mode === 'trace' ? 'trace' : 'counters').then(
         (report) => void panel.webview.postMessage({ type: 'verify', report }),
         (e: unknown) => void panel.webview.postMessage({ type: 'verify', error: e instanceof Error ? e.message : String(e) }),
       );

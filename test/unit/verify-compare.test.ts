@@ -86,6 +86,7 @@ function planOf(c: Capture, nodeAddrs: Record<string, string[]> = {}): VerifyPla
     source: c.source_,
     target: c.target,
     touched: c.touched,
+    traceTag: 'swarmnet-verify-test',
     notes: [],
     diagnostics: [],
   };

@@ -81,16 +81,20 @@ function report(): VerifyReport {
   return r;
 }
 
-test('verify panel: no button unless the extension can verify; the button posts verify once and waits', () => {
+test('verify panel: no buttons unless the extension can verify; each posts verify with its mode, then both wait', () => {
   const ui = mount();
   ui.deliver({ type: 'trace', result: TRACE });
   assert.equal(ui.verify.children.length, 0);
   ui.deliver({ type: 'trace', result: TRACE, canVerify: true });
-  const b = ui.verify.all().find((n) => n.tag === 'button');
-  assert.equal(b?.textContent, 'Verify on the Nodes');
+  const [b, t] = ui.verify.all().filter((n) => n.tag === 'button');
+  assert.deepEqual([b?.textContent, t?.textContent], ['Verify on the Nodes', 'Verify with TRACE Rules…']);
   for (const fn of b?.listeners.click ?? []) fn({ stopPropagation() {} });
-  assert.deepEqual(ui.posted.slice(-1), [{ type: 'verify' }]);
-  assert.equal(b?.disabled, true);
+  assert.deepEqual(ui.posted.slice(-1), [{ type: 'verify', mode: 'counters' }]);
+  assert.deepEqual([b?.disabled, t?.disabled], [true, true]);
+  ui.deliver({ type: 'trace', result: TRACE, canVerify: true });
+  const t2 = ui.verify.all().filter((n) => n.tag === 'button')[1];
+  for (const fn of t2?.listeners.click ?? []) fn({ stopPropagation() {} });
+  assert.deepEqual(ui.posted.slice(-1), [{ type: 'verify', mode: 'trace' }]);
 });
 
 test('verify panel: the report shows every hop with its observation, the first difference marked with its reason, the rule added since the dumps, rules untouched', () => {

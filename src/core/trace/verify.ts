@@ -17,11 +17,17 @@ import { liveScenarioFromModels, traceScenario, type LiveNode, type TraceLiveOpt
 import { allHops, compareObserved, type Comparison, type NsReads } from './verifyCompare';
 import { countersFromSave, linkCountersFromJson, normalizeSave, type NsCounters, type RuleCount } from './verifyCounters';
 import { chooseProbeSource, ownerOf, sendProbe, tupleOf, type ProbeResult, type ProbeSource, type ProbeTarget } from './verifyProbe';
+import { canTraceIn, monitorArgv, parseMonitorTrace, traceCommandLines, traceInsertArgv, traceRuleSpecs, withTraceRules, type TraceEvent, type TraceRuleSpec } from './verifyTrace';
 import type { TraceRequest, TraceResult, TraceScenario } from './types';
 
 export interface VerifyOptions extends TraceLiveOptions {
   /** Seconds the probe waits for an answer (default 3). */
   probeTimeoutSec?: number;
+  /**
+   * "counters" (default): read-only. "trace": the user allowed TRACE rules (./verifyTrace.ts) for the probe's
+   * 5-tuple in namespaces that already have a raw table; added, read with xtables-monitor, removed.
+   */
+  mode?: 'counters' | 'trace';
 }
 
 export interface VerifyPlan {
@@ -35,6 +41,8 @@ export interface VerifyPlan {
   problem?: string;
   /** Namespaces read on each node: every namespace the predicted path crosses, and the probe's. */
   touched: { node: string; namespaces: string[] }[];
+  /** The comment that names this verification's TRACE rules (used only with mode "trace"). */
+  traceTag: string;
   notes: string[];
   diagnostics: Diagnostic[];
 }
@@ -116,10 +124,11 @@ export async function planVerification(nodes: LiveNode[], req: TraceRequest, opt
   let request: TraceRequest = { ...req, proto: req.proto ?? 'tcp', sport: req.sport ?? randomInt(41000, 61000) };
   let predicted = predict(scenario, request, opts.whatIf);
   const notes: string[] = [];
+  const traceTag = `swarmnet-verify-${randomBytes(4).toString('hex')}`;
   const reachable = new Set(nodes.filter((n) => n.runner).map((n) => n.model.name));
   const models = nodes.map((n) => n.model);
   const plan = (problem?: string, source?: ProbeSource, target?: ProbeTarget): VerifyPlan => ({
-    request, predicted, scenario, nodes, source, target, problem, touched: touchedOf(predicted, source), notes, diagnostics,
+    request, predicted, scenario, nodes, source, target, problem, touched: touchedOf(predicted, source), traceTag, notes, diagnostics,
   });
   const first = predicted.path.hops[0];
   const tuple = first ? tupleOf(first.packet) : undefined;
@@ -166,28 +175,89 @@ function dumpRulesOf(scenario: TraceScenario, node: string, ns: string): RuleCou
   return save ? countersFromSave(save.text) : undefined;
 }
 
-/** Reads counters, sends the probe, reads again, compares. Changes nothing on any node. */
+/** The TRACE commands `--verify=trace` may run for this plan (shown for confirmation before anything runs). */
+export function traceCommandsFor(plan: VerifyPlan): string[] {
+  return traceCommandLines(traceRuleSpecs(plan.predicted, plan.traceTag).specs);
+}
+
+async function probeOnce(plan: VerifyPlan, commands: VerifyReport['commands'], opts: VerifyOptions): Promise<ProbeResult | undefined> {
+  const runner = plan.source ? runnerOf(plan, plan.source.node) : undefined;
+  if (!plan.source || !plan.target || !runner) return undefined;
+  let probe: ProbeResult;
+  try {
+    probe = await sendProbe(runner, plan.source, plan.target, { timeoutSec: opts.probeTimeoutSec, signal: opts.signal });
+  } catch (e) {
+    probe = { source: plan.source, target: plan.target, outcome: 'error', detail: e instanceof Error ? e.message : String(e), argv: [] };
+  }
+  commands.push({ node: plan.source.node, argv: probe.argv });
+  return probe;
+}
+
+/**
+ * TRACE rules on every namespace where they can be removed without a trace (raw table already there), monitors
+ * started, the probe sent, monitors read, rules removed — the removal happens whatever fails in between.
+ */
+async function probeWithTrace(plan: VerifyPlan, before: Map<string, Map<string, NsCounters>>, commands: VerifyReport['commands'], notes: string[], opts: VerifyOptions): Promise<{ probe?: ProbeResult; events: Map<string, TraceEvent[]> }> {
+  const { specs, skipped } = traceRuleSpecs(plan.predicted, plan.traceTag);
+  for (const s of skipped) notes.push(`TRACE: ${s.node}/${s.namespace} not traced: ${s.why}`);
+  const usable = specs.filter((s) => {
+    const ok = canTraceIn(before.get(s.node)?.get(s.namespace)) && runnerOf(plan, s.node) !== undefined;
+    if (!ok) notes.push(`TRACE: ${s.node}/${s.namespace} not traced: it has no raw table, and iptables cannot delete a table it creates (an empty *raw would stay behind); counters only`);
+    return ok;
+  });
+  const events = new Map<string, TraceEvent[]>();
+  const seconds = (opts.probeTimeoutSec ?? 3) + 3;
+  const during = async (): Promise<ProbeResult | undefined> => {
+    const monitors = usable.map(async (s) => {
+      const argv = monitorArgv(s.namespace, seconds);
+      commands.push({ node: s.node, argv });
+      const r = await (runnerOf(plan, s.node) as CommandRunner).run(argv, { timeoutMs: (seconds + 10) * 1000, signal: opts.signal });
+      if (r.code !== 0 && r.code !== 124) notes.push(`TRACE: xtables-monitor failed on ${s.node}/${s.namespace} (exit ${r.code}): ${r.stderr.trim().slice(0, 160)}`);
+      if (plan.target) events.set(`${s.node}\u0000${s.namespace}`, parseMonitorTrace(r.stdout, plan.target.sport ?? 0, plan.target.dport));
+    });
+    await new Promise((r) => setTimeout(r, 1000)); // the monitors subscribe before the packet passes
+    const probe = await probeOnce(plan, commands, opts);
+    await Promise.all(monitors);
+    return probe;
+  };
+  const byNode = new Map<string, TraceRuleSpec[]>();
+  for (const s of usable) byNode.set(s.node, [...(byNode.get(s.node) ?? []), s]);
+  const nodes = [...byNode];
+  const nest = async (i: number): Promise<ProbeResult | undefined> => {
+    if (i === nodes.length) return during();
+    const [node, list] = nodes[i];
+    for (const s of list) commands.push(...['PREROUTING', 'OUTPUT'].map((ch) => ({ node, argv: traceInsertArgv(s, ch) })));
+    const r = await withTraceRules(runnerOf(plan, node) as CommandRunner, list, () => nest(i + 1));
+    notes.push(...r.problems.map((p) => `TRACE: ${p}`));
+    return r.value;
+  };
+  return { probe: await nest(0), events };
+}
+
+/** Reads counters, sends the probe, reads again, compares. Changes nothing on any node unless mode is "trace". */
 export async function runVerification(plan: VerifyPlan, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const commands: VerifyReport['commands'] = [];
+  const notes = [...plan.notes];
   const before = await readAll(plan, commands, opts);
   let probe: ProbeResult | undefined;
-  const runner = plan.source ? runnerOf(plan, plan.source.node) : undefined;
-  if (plan.source && plan.target && runner) {
-    try {
-      probe = await sendProbe(runner, plan.source, plan.target, { timeoutSec: opts.probeTimeoutSec, signal: opts.signal });
-    } catch (e) {
-      probe = { source: plan.source, target: plan.target, outcome: 'error', detail: e instanceof Error ? e.message : String(e), argv: [] };
-    }
-    commands.push({ node: plan.source.node, argv: probe.argv });
-  }
+  let events = new Map<string, TraceEvent[]>();
+  if (opts.mode === 'trace') ({ probe, events } = await probeWithTrace(plan, before, commands, notes, opts));
+  else probe = await probeOnce(plan, commands, opts);
   const after = await readAll(plan, commands, opts);
   const reads: NsReads[] = plan.touched.flatMap((t) =>
-    t.namespaces.map((ns) => ({ node: t.node, namespace: ns, dumpRules: dumpRulesOf(plan.scenario, t.node, ns), before: before.get(t.node)?.get(ns), after: after.get(t.node)?.get(ns) })),
+    t.namespaces.map((ns) => ({
+      node: t.node,
+      namespace: ns,
+      dumpRules: dumpRulesOf(plan.scenario, t.node, ns),
+      before: before.get(t.node)?.get(ns),
+      after: after.get(t.node)?.get(ns),
+      trace: events.get(`${t.node}\u0000${ns}`),
+    })),
   );
   const dstNode = plan.target ? ownerOf(plan.nodes.map((n) => n.model), plan.target.dst)?.node : undefined;
   const comparison = compareObserved(plan.predicted, reads, probe, { dstNode });
   const rulesIntact = reads.filter((r) => r.before && r.after && !r.before.problems.length && !r.after.problems.length).map((r) => ({ node: r.node, namespace: r.namespace, identical: r.before?.ruleText === r.after?.ruleText }));
-  const notes = [...plan.notes, ...comparison.notes];
+  notes.push(...comparison.notes);
   if (plan.problem) notes.unshift(`not verified: ${plan.problem}`);
   if (probe && probe.tool === 'bash') notes.push('bash /dev/tcp cannot choose the source port: the probe used one the kernel picked');
   return { ...comparison, notes, request: plan.request, predicted: plan.predicted, probe, rulesIntact, commands };

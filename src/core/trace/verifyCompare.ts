@@ -9,6 +9,7 @@
  * absent from the dumps that counted, an interface that passed nothing — never on a count alone.
  */
 import type { ProbeResult } from './verifyProbe';
+import type { TraceEvent } from './verifyTrace';
 import { linkDelta, ruleDeltas, ruleKey, ruleSetChanges, type NsCounters, type RuleCount, type RuleDelta } from './verifyCounters';
 import type { Hop, HopRule, TracePath, TraceResult } from './types';
 
@@ -34,6 +35,8 @@ export interface NsReads {
   dumpRules?: RuleCount[];
   before?: NsCounters;
   after?: NsCounters;
+  /** `--verify=trace`: what xtables-monitor saw of the probe in this namespace (undefined = not traced here). */
+  trace?: TraceEvent[];
 }
 
 export interface Comparison {
@@ -216,6 +219,28 @@ function probeHop(hop: Hop, probe: ProbeResult | undefined, o: ObservedHop, dstN
 }
 
 /**
+ * A netfilter hop read from TRACE events (exact, per packet, policies included): every predicted rule and policy
+ * must be among the events of its table and chain. False when the trace shows nothing of the hop's tables.
+ */
+function traceHop(hop: Hop, events: readonly TraceEvent[], o: ObservedHop): boolean {
+  const walked = walkedChains(hop);
+  const mine = events.filter((e) => walked.has(`${e.table}/${e.chain}`));
+  if (mine.length === 0) return false;
+  const missing: string[] = [];
+  for (const r of hop.rules) {
+    const hit = mine.some((e) => e.table === r.table && e.chain === r.chain && (r.position === 0 ? e.kind === 'policy' : e.kind === 'rule' && e.text === r.text));
+    o.evidence.push(`TRACE ${fmtRule(r)}: ${hit ? 'taken' : 'NOT taken'}`);
+    if (!hit) missing.push(fmtRule(r));
+  }
+  const took = mine.filter((e) => e.kind !== 'return').map((e) => `${e.table}/${e.chain} ${e.kind === 'rule' ? e.text ?? '' : 'policy'} → ${e.verdict}`);
+  if (missing.length) {
+    o.status = 'not-seen';
+    o.reason = `TRACE shows the kernel did not take ${missing.join('; ')}; it took: ${took.join('; ')}`;
+  } else o.status = 'seen';
+  return true;
+}
+
+/**
  * Each rule that is not in the dumps but counted during the probe belongs to one predicted netfilter hop of its
  * namespace: the first that walks its chain, else the first whose hook has the chain's name.
  */
@@ -240,6 +265,7 @@ function observeHop(hop: Hop, v: NsView | undefined, probe: ProbeResult | undefi
     o.evidence.push(v ? [...(v.reads.before?.problems ?? []), ...(v.reads.after?.problems ?? [])].join('; ') || 'counters not read' : 'no command access to this namespace');
     return o;
   }
+  if (hop.kind === 'netfilter' && v.reads.trace && traceHop(hop, v.reads.trace, o)) return o;
   if (hop.kind === 'netfilter') {
     netfilterHop(hop, v, o, fresh);
     // Policies only (no counters in iptables-nft): the interfaces the hop names still show the packet passing.
