@@ -57,12 +57,15 @@ function inNs(node: string, ns: string, argv: string[]): string {
   return sh('nsenter', ['--target', pid, '--mount', '--', 'nsenter', `--net=/var/run/docker/netns/${ns}`, '--', ...argv]);
 }
 
-/** iptables-save without counters and comment lines (they carry the time) of every namespace the plan touches. */
+/** iptables-save without comment lines (they carry the time) and the policy counters it prints even without -c. */
+function saveOf(node: string, ns: string): string {
+  return inNs(node, ns, ['iptables-save']).split('\n').filter((l) => !l.startsWith('#')).map((l) => l.replace(/^(:\S+ \S+) \[\d+:\d+\]$/, '$1')).join('\n');
+}
+
+/** saveOf for every namespace the plan touches. */
 function rulesOf(plan: VerifyPlan): Map<string, string> {
   const out = new Map<string, string>();
-  for (const t of plan.touched) {
-    for (const ns of t.namespaces) out.set(`${t.node}/${ns}`, inNs(t.node, ns, ['iptables-save']).split('\n').filter((l) => !l.startsWith('#')).join('\n'));
-  }
+  for (const t of plan.touched) for (const ns of t.namespaces) out.set(`${t.node}/${ns}`, saveOf(t.node, ns));
   return out;
 }
 
@@ -95,14 +98,13 @@ function show(r: VerifyReport): string {
 
 /** Runs `change` on a lab node and always `undo`, proving afterwards that iptables-save is back to what it was. */
 async function withRuleOnNode<T>(node: string, ns: string, rule: string[], fn: () => Promise<T>): Promise<T> {
-  const original = inNs(node, ns, ['iptables-save']).split('\n').filter((l) => !l.startsWith('#')).join('\n');
+  const original = saveOf(node, ns);
   inNs(node, ns, ['iptables', '-I', ...rule]);
   try {
     return await fn();
   } finally {
     inNs(node, ns, ['iptables', '-D', ...rule]);
-    const restored = inNs(node, ns, ['iptables-save']).split('\n').filter((l) => !l.startsWith('#')).join('\n');
-    assert.equal(restored, original, `${node}/${ns} rules restored`);
+    assert.equal(saveOf(node, ns), original, `${node}/${ns} rules restored`);
   }
 }
 

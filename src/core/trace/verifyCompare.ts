@@ -139,7 +139,7 @@ function netfilterHop(hop: Hop, v: NsView, o: ObservedHop, fresh: RuleDelta[]): 
     return;
   }
   o.status = counted > 0 ? 'seen' : 'not-observable';
-  if (counted === 0 && hop.rules.length) o.evidence.push('chain policies only, and their counters did not move (iptables-nft keeps none)');
+  if (counted === 0 && hop.rules.length) o.evidence.push('chain policies only, and their counters did not move (iptables-nft often keeps none)');
 }
 
 function ifaceHop(hop: Hop, v: NsView, o: ObservedHop, which: { name: string; dir: 'rx' | 'tx' } | undefined): void {
@@ -222,6 +222,8 @@ function probeHop(hop: Hop, probe: ProbeResult | undefined, o: ObservedHop, dstN
  * A netfilter hop read from TRACE events (exact, per packet, policies included): every predicted rule and policy
  * must be among the events of its table and chain. False when the trace shows nothing of the hop's tables.
  */
+const uniq = (xs: string[]): string[] => [...new Set(xs)];
+
 function traceHop(hop: Hop, events: readonly TraceEvent[], o: ObservedHop): boolean {
   const walked = walkedChains(hop);
   const mine = events.filter((e) => walked.has(`${e.table}/${e.chain}`));
@@ -232,7 +234,7 @@ function traceHop(hop: Hop, events: readonly TraceEvent[], o: ObservedHop): bool
     o.evidence.push(`TRACE ${fmtRule(r)}: ${hit ? 'taken' : 'NOT taken'}`);
     if (!hit) missing.push(fmtRule(r));
   }
-  const took = mine.filter((e) => e.kind !== 'return').map((e) => `${e.table}/${e.chain} ${e.kind === 'rule' ? e.text ?? '' : 'policy'} → ${e.verdict}`);
+  const took = uniq(mine.filter((e) => e.kind !== 'return').map((e) => `${e.table}/${e.chain} ${e.kind === 'rule' ? e.text ?? '' : 'policy'} → ${e.verdict}`)); // one line per rule, not per retransmission
   if (missing.length) {
     o.status = 'not-seen';
     o.reason = `TRACE shows the kernel did not take ${missing.join('; ')}; it took: ${took.join('; ')}`;

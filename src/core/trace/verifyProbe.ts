@@ -66,23 +66,23 @@ s.close()`;
 
 /** Constant script: $1 proto, $2 src|-, $3 sport|-, $4 dst, $5 dport, $6 timeout seconds, $7 python program. */
 export const PROBE_SCRIPT = `p=$1 src=$2 sport=$3 dst=$4 dport=$5 t=$6
+says() { case "$1:$2" in 0:*) echo "result $3";; 124:*|*:*[Tt]imed\\ out*|*:*[Tt]imeout*) echo "result timeout";; *:*refused*) echo "result refused";; *) echo "result error exit $1: $2";; esac; }
 if command -v python3 >/dev/null 2>&1 && python3 -c 'import socket' >/dev/null 2>&1; then
   echo "tool python3"; exec python3 -c "$7" "$p" "$src" "$sport" "$dst" "$dport" "$t"
 fi
 if [ "$p" = tcp ]; then
   for nc in nc "busybox nc"; do
-    if $nc --help 2>&1 | grep -q -- '-p'; then
-      echo "tool $nc"
-      if [ "$sport" = - ]; then timeout "$t" $nc -w "$t" "$dst" "$dport" </dev/null >/dev/null 2>&1; else timeout "$t" $nc -w "$t" -p "$sport" "$dst" "$dport" </dev/null >/dev/null 2>&1; fi
-      rc=$?; [ $rc = 0 ] && echo "result connected" || { [ $rc = 124 ] && echo "result timeout" || echo "result error nc exit $rc"; }
-      exit 0
-    fi
+    $nc --help 2>&1 | grep -q -- '-p PORT' || continue
+    echo "tool $nc"
+    pa=""; [ "$sport" = - ] || pa="-p $sport"
+    out=$(timeout "$t" $nc -w "$t" $pa "$dst" "$dport" </dev/null 2>&1 >/dev/null); says $? "$out" connected
+    exit 0
   done
 fi
 if command -v bash >/dev/null 2>&1; then
   echo "tool bash"
-  timeout "$t" bash -c 'exec 3<>"/dev/$0/$1/$2" && { [ "$0" = udp ] && printf swarmnet-verify >&3; true; }' "$p" "$dst" "$dport" 2>/dev/null
-  rc=$?; [ $rc = 0 ] && { [ "$p" = tcp ] && echo "result connected" || echo "result sent"; } || { [ $rc = 124 ] && echo "result timeout" || echo "result error bash exit $rc"; }
+  out=$(timeout "$t" bash -c 'exec 3<>"/dev/$0/$1/$2" && { [ "$0" = udp ] && printf swarmnet-verify >&3; true; }' "$p" "$dst" "$dport" 2>&1); rc=$?
+  if [ "$p" = udp ]; then says $rc "$out" sent; else says $rc "$out" connected; fi
   exit 0
 fi
 echo "tool none"`;
