@@ -16,6 +16,7 @@ import { loadScenarioDir } from '../core/trace/scenarioDir';
 import type { TraceRequest, TraceScenario } from '../core/trace/types';
 import { connectAll, takeNodeOptions } from './nodes';
 import { flags } from './args';
+import { traceVerifyCommand, VERIFY_HELP } from './traceVerify';
 
 const HELP = `usage: swarmnet trace --from <ip|task|namespace|task:<service>[@<node>]> --to <ip:port|service[:port]|task:<service>[@<node>][:port]> [options]
   --proto tcp|udp          protocol (default tcp)
@@ -34,6 +35,7 @@ const HELP = `usage: swarmnet trace --from <ip|task|namespace|task:<service>[@<n
   --tcp-flags <f,...>      TCP flags set: SYN,ACK,FIN,RST,PSH,URG (default SYN when NEW, else ACK)
   --mark <n>               firewall mark of the packet as it enters netfilter (decimal or 0x hex)
   --json                   print the trace as JSON
+${VERIFY_HELP}
   node flags (live): --local | --ssh user@host[:port] ... | --lab [.lab/lab.json] (see swarmnet --help)
 exit codes (the last line of the text output says the verdict; with several paths, the first that applies):
   3 dropped        some path is dropped (DROP/REJECT, no route, no backend ...)
@@ -57,6 +59,7 @@ const TCP_FLAGS = ['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG'];
 
 /** Exit codes: see HELP (EXIT_CODES in src/core/trace/verdict.ts), 1 could not trace, 2 usage. */
 export async function traceCommand(args: string[], io: TraceIo = PROCESS_IO): Promise<number> {
+  if (args.some((x) => x === '--verify' || x.startsWith('--verify=')) && !args.some((x) => x === '-h' || x === '--help')) return traceVerifyCommand(args, io);
   const a = [...args];
   const req: Partial<TraceRequest> = {};
   let fixtures: string | undefined;
