@@ -12,30 +12,9 @@ import type { Logger } from './log';
 import { LocalRunner } from './transport/local';
 import { SshRunner, type HostKeyVerifier, type SshTarget } from './transport/ssh';
 import { TransportError } from './transport/types';
+import type { NodeConfig } from './nodeConfig';
 
-export interface NodeConfig {
-  name: string;
-  transport: 'local' | 'ssh' | 'docker';
-  host?: string;
-  port?: number;
-  user?: string;
-  keyPath?: string;
-  useAgent?: boolean;
-  /** ssh-agent socket for this node (ssh_config IdentityAgent); default: the hooks' agentSocket ($SSH_AUTH_SOCK). */
-  identityAgent?: string;
-  /** `user@host:port` of a jump host (ProxyJump); uses the same key/agent. */
-  proxyJump?: string;
-  dockerSocket?: string;
-  /** For the docker transport: tcp://host:port or unix:///path. */
-  dockerHost?: string;
-  tlsCaPath?: string;
-  tlsCertPath?: string;
-  tlsKeyPath?: string;
-  /** known_hosts file to verify this node's host key against (default ~/.ssh/known_hosts), like ssh's UserKnownHostsFile. */
-  knownHostsFile?: string;
-  /** Prefix commands with sudo -n (automatic when user is not root). */
-  sudo?: boolean;
-}
+export { LOCAL_NODE, type NodeConfig } from './nodeConfig';
 
 export interface ConnectHooks {
   verifyHostKey: HostKeyVerifier;
@@ -48,7 +27,6 @@ export interface ConnectHooks {
   logger?: Logger;
 }
 
-export const LOCAL_NODE: NodeConfig = { name: 'this machine', transport: 'local' };
 
 function parseJump(spec: string): { user?: string; host: string; port?: number } {
   const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(spec.trim());

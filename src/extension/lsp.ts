@@ -6,8 +6,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { LintContext } from '../core/lint/types';
 import { SERVER_NODE_FLAGS } from '../server/flags';
-
-export const NODE_CONTEXT_NOTIFICATION = 'swarmnet/nodeContext';
+import { LINTED_SCHEMES, NODE_CONTEXT_NOTIFICATION, type NodeContextParams } from '../shared/lsp';
 
 export function startLanguageClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
@@ -16,11 +15,7 @@ export function startLanguageClient(context: vscode.ExtensionContext): LanguageC
     debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'iptables' },
-      { scheme: 'untitled', language: 'iptables' },
-      { scheme: 'swarmnet-ns', language: 'iptables' },
-    ],
+    documentSelector: [...LINTED_SCHEMES.slice(0, 2), 'swarmnet-ns'].map((scheme) => ({ scheme, language: 'iptables' })),
     diagnosticCollectionName: 'swarmnet',
   };
   const client = new LanguageClient('swarmnet.lint', 'Swarm DOCKER-USER Linter', serverOptions, clientOptions);
@@ -34,5 +29,6 @@ export function startLanguageClient(context: vscode.ExtensionContext): LanguageC
 /** Lint the document `uri` against a node's facts (interfaces, networks, current rules, swarm ports). */
 export async function sendNodeContext(client: LanguageClient, uri: vscode.Uri | string, ctx: LintContext | undefined): Promise<void> {
   if (client.needsStart()) await client.start();
-  await client.sendNotification(NODE_CONTEXT_NOTIFICATION, { uri: typeof uri === 'string' ? uri : uri.toString(), context: ctx ?? null });
+  const params: NodeContextParams = { uri: typeof uri === 'string' ? uri : uri.toString(), context: ctx ?? null };
+  await client.sendNotification(NODE_CONTEXT_NOTIFICATION, params);
 }

@@ -4,7 +4,7 @@
  * (NodeConfig holds no secrets) and refreshes.
  */
 import * as vscode from 'vscode';
-import { connectNode, type ConnectHooks, type NodeConfig } from '../core/connect';
+import type { ConnectHooks, NodeConfig } from '../core/connect';
 import type { Diagnostic } from '../core/diagnostics';
 import { errorMessage } from '../core/diagnostics';
 import type { Logger } from '../core/log';
@@ -19,7 +19,7 @@ export interface NodeSourcesContext {
   /** Nodes already configured (to mark duplicates and keep names unique). */
   existing: () => NodeConfig[];
   /** Hooks for connecting to a manager (host-key verifier, passphrase, agent). */
-  hooks: () => ConnectHooks;
+  hooks: () => ConnectHooks | Promise<ConnectHooks>;
   /** Runs `docker context ls` (default: a LocalRunner). */
   localRunner?: CommandRunner;
   /** Overrides for tests: ~ and DOCKER_CONFIG. */
@@ -131,7 +131,8 @@ export async function addWholeSwarm(ctx: NodeSourcesContext): Promise<NodeConfig
   let result: { candidates: SwarmNodeCandidate[]; diagnostics: Diagnostic[] };
   try {
     result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Listing swarm nodes via ${manager.name}…`, cancellable: false }, async () => {
-      const conn = await connectNode(manager, ctx.hooks());
+      const { connectNode } = await import('../core/connect');
+      const conn = await connectNode(manager, await ctx.hooks());
       try {
         if (!conn.docker) throw new Error(`${manager.name}: no Docker API on this connection`);
         return await swarmCandidates(conn.docker, src.ssh, { manager });

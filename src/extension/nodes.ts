@@ -3,8 +3,9 @@
  * node that fails shows its error while the others stay correct. Reconnects with backoff on refresh.
  */
 import * as vscode from 'vscode';
-import { connectNode, LOCAL_NODE, type ConnectHooks, type NodeConfig } from '../core/connect';
-import { discoverNode, type NodeConnection } from '../core/discovery';
+import type { ConnectHooks, NodeConfig } from '../core/connect';
+import type { NodeConnection } from '../core/discovery';
+import { config } from './config';
 import { errorMessage } from '../core/diagnostics';
 import type { Logger } from '../core/log';
 import type { NodeModel } from '../core/model';
@@ -37,7 +38,7 @@ export class NodeManager implements vscode.Disposable {
   private disposed = false;
 
   constructor(
-    private readonly hooks: (node: NodeConfig) => ConnectHooks,
+    private readonly hooks: (node: NodeConfig) => ConnectHooks | Promise<ConnectHooks>,
     private readonly log: Logger,
     private readonly backoff: (failures: number) => number = backoffMs,
   ) {
@@ -45,38 +46,33 @@ export class NodeManager implements vscode.Disposable {
   }
 
   configs(): NodeConfig[] {
-    const cfg = vscode.workspace.getConfiguration('swarmnet');
-    const list: NodeConfig[] = [];
-    if (cfg.get<boolean>('includeLocalNode', true)) list.push(LOCAL_NODE);
-    for (const n of cfg.get<unknown[]>('nodes', [])) {
-      if (typeof n !== 'object' || n === null) continue;
-      const o = n as Partial<NodeConfig>;
-      if (typeof o.name !== 'string' || !o.name) continue;
-      list.push({ ...o, name: o.name, transport: o.transport === 'docker' ? 'docker' : 'ssh' });
-    }
-    return list;
+    return config.allNodes();
   }
 
-  reloadConfig(): void {
+  /** Reads the settings again; returns the nodes that are new or whose settings changed (to rediscover). */
+  reloadConfig(): string[] {
     const seen = new Set<string>();
+    const touched: string[] = [];
     for (const c of this.configs()) {
       seen.add(c.name);
       const s = this.states.get(c.name);
-      if (!s) this.states.set(c.name, { config: c, status: 'idle', failures: 0 });
-      else if (JSON.stringify(s.config) !== JSON.stringify(c)) {
-        clearTimeout(s.retryTimer);
-        void s.conn?.close();
-        this.states.set(c.name, { config: c, status: 'idle', failures: 0 });
-      }
+      if (s && JSON.stringify(s.config) === JSON.stringify(c)) continue;
+      if (s) this.drop(s);
+      this.states.set(c.name, { config: c, status: 'idle', failures: 0 });
+      touched.push(c.name);
     }
     for (const [name, s] of this.states) {
-      if (!seen.has(name)) {
-        clearTimeout(s.retryTimer);
-        void s.conn?.close();
-        this.states.delete(name);
-      }
+      if (seen.has(name)) continue;
+      this.drop(s);
+      this.states.delete(name);
     }
     this.changed.fire(undefined);
+    return touched;
+  }
+
+  private drop(s: NodeState): void {
+    clearTimeout(s.retryTimer);
+    void s.conn?.close();
   }
 
   all(): NodeState[] {
@@ -95,7 +91,9 @@ export class NodeManager implements vscode.Disposable {
     const s = this.states.get(name);
     if (!s) throw new Error(`unknown node ${name}`);
     if (s.conn && !(s.conn.runner && 'isClosed' in s.conn.runner && (s.conn.runner as { isClosed: boolean }).isClosed)) return s.conn;
-    s.conn = await connectNode(s.config, this.hooks(s.config));
+    // ssh2 and dockerode load with the first connection, not at activation.
+    const { connectNode } = await import('../core/connect');
+    s.conn = await connectNode(s.config, await this.hooks(s.config));
     return s.conn;
   }
 
@@ -110,6 +108,7 @@ export class NodeManager implements vscode.Disposable {
     this.changed.fire(s);
     try {
       const conn = await this.connection(name);
+      const { discoverNode } = await import('../core/discovery');
       s.model = await discoverNode(conn, { signal });
       s.status = 'ok';
       s.error = undefined;

@@ -24,8 +24,8 @@ import { Linter } from '../core/lint/linter';
 import { hoverRule } from '../core/lint/hover';
 import type { LintContext, LintDiagnostic, LintResult } from '../core/lint/types';
 import { spanRange } from '../core/lint/types';
+import { NODE_CONTEXT_NOTIFICATION } from '../shared/lsp';
 
-export const NODE_CONTEXT_NOTIFICATION = 'swarmnet/nodeContext';
 const SOURCE = 'swarmnet';
 /** Debounce for didChange; didOpen and nodeContext lint at once. */
 const DEBOUNCE_MS = 60;

@@ -1,0 +1,85 @@
+/**
+ * The extension's settings module and activation, with the stand-in vscode: writes go to the scope that
+ * defines the value and nowhere else, a failed write is a clear message, the defaults agree with
+ * package.json, and every contributed command has a handler after activate().
+ */
+import { test, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fakeExtensionContext, installFakeVscode } from '../ssh/fakeVscode';
+
+const fake = installFakeVscode();
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cfg = require('../../src/extension/config') as typeof import('../../src/extension/config');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ext = require('../../src/extension/extension') as typeof import('../../src/extension/extension');
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  contributes: { commands: { command: string }[]; configuration: { properties: Record<string, { default?: unknown }> } };
+};
+
+const A = { name: 'a', transport: 'ssh' as const, host: 'a.example' };
+const B = { name: 'b', transport: 'ssh' as const, host: 'b.example' };
+const U = { name: 'u', transport: 'ssh' as const, host: 'u.example' };
+
+beforeEach(() => {
+  fake.settings = {};
+  fake.scopes = { user: {}, workspace: {}, folder: {} };
+  fake.writes = [];
+  fake.failWrites = undefined;
+  fake.hasFolder = false;
+  fake.errors = [];
+});
+
+test('config: nodes defined in workspace settings are edited there; the user list is neither read nor written', async () => {
+  fake.scopes.workspace['swarmnet.nodes'] = [A];
+  fake.scopes.user['swarmnet.nodes'] = [U];
+  const scope = await cfg.editNodes((l) => [...l, B]);
+  assert.equal(scope.kind, 'workspace');
+  assert.deepEqual(fake.writes, [{ key: 'swarmnet.nodes', value: [A, B], scope: 'workspace' }]);
+  assert.deepEqual(fake.scopes.user['swarmnet.nodes'], [U]);
+  await cfg.editNodes((l) => l.filter((n) => n.name !== 'b'));
+  assert.deepEqual(fake.scopes.workspace['swarmnet.nodes'], [A]);
+  assert.deepEqual(fake.scopes.user['swarmnet.nodes'], [U]);
+  assert.equal(cfg.scopeLabel(scope), 'workspace settings');
+});
+
+test('config: a folder-level value wins; nothing defined → user settings', async () => {
+  fake.hasFolder = true;
+  fake.scopes.folder['swarmnet.nodes'] = [A];
+  fake.scopes.workspace['swarmnet.nodes'] = [U];
+  assert.equal((await cfg.editNodes((l) => [...l, B])).kind, 'folder');
+  assert.deepEqual(fake.scopes.workspace['swarmnet.nodes'], [U]);
+  fake.scopes = { user: {}, workspace: {}, folder: {} };
+  fake.writes = [];
+  assert.equal((await cfg.editNodes((l) => [...l, B])).kind, 'user');
+  assert.deepEqual(fake.writes, [{ key: 'swarmnet.nodes', value: [B], scope: 'user' }]);
+});
+
+test('config: entries we cannot read are kept by an edit', async () => {
+  fake.scopes.user['swarmnet.nodes'] = [A, { host: 'no-name' }, 'junk'];
+  await cfg.editNodes((l) => l.filter((n) => n.name !== 'a'));
+  assert.deepEqual(fake.scopes.user['swarmnet.nodes'], [{ host: 'no-name' }, 'junk']);
+});
+
+test('config: a failed write is a ConfigWriteError naming the setting and the scope', async () => {
+  fake.scopes.workspace['swarmnet.nodes'] = [A];
+  fake.failWrites = 'Unable to write into workspace settings because the file has unsaved changes / is not valid JSON';
+  await assert.rejects(cfg.editNodes((l) => [...l, B]), (e: unknown) => e instanceof cfg.ConfigWriteError && /swarmnet\.nodes to workspace settings: Unable to write/.test(e.message));
+});
+
+test('config: defaults are one place and agree with package.json; bad values fall back to them', () => {
+  const props = pkg.contributes.configuration.properties;
+  for (const [k, v] of Object.entries(cfg.DEFAULTS)) assert.deepEqual(props[`swarmnet.${k}`]?.default, v, k);
+  fake.settings = { 'swarmnet.commandTimeoutMs': -5, 'swarmnet.logLevel': 'loud' };
+  assert.equal(cfg.config.commandTimeoutMs(), cfg.DEFAULTS.commandTimeoutMs);
+  assert.equal(cfg.config.logLevel(), 'info');
+  fake.settings = { 'swarmnet.includeLocalNode': false, 'swarmnet.nodes': [A, { nope: 1 }] };
+  assert.deepEqual(cfg.config.allNodes().map((n) => n.name), ['a']);
+});
+
+test('activate: every contributed command has a handler, and the log says how long activation took', () => {
+  ext.activate(fakeExtensionContext(fake) as never);
+  for (const c of pkg.contributes.commands) assert.ok(fake.commands.has(c.command), `no handler for ${c.command}`);
+  assert.ok(fake.output.some((l) => /activated in \d+ ms/.test(l)), fake.output.join('\n'));
+});
