@@ -83,3 +83,34 @@ test('activate: every contributed command has a handler, and the log says how lo
   for (const c of pkg.contributes.commands) assert.ok(fake.commands.has(c.command), `no handler for ${c.command}`);
   assert.ok(fake.output.some((l) => /activated in \d+ ms/.test(l)), fake.output.join('\n'));
 });
+
+test('commands: remove / show "this machine" write includeLocalNode where it is defined and say so', async () => {
+  fake.infos = [];
+  const run = (id: string, ...a: unknown[]): unknown => fake.commands.get(id)?.(...a);
+  fake.scopes.workspace['swarmnet.includeLocalNode'] = true;
+  await run('swarmnet.removeNode', { kind: 'node', node: 'this machine' });
+  assert.deepEqual(fake.writes, [{ key: 'swarmnet.includeLocalNode', value: false, scope: 'workspace' }]);
+  assert.match(fake.infos.at(-1) ?? '', /"this machine" hidden.*Show This Machine.*saved in workspace settings/);
+  await run('swarmnet.showLocalNode');
+  assert.deepEqual(fake.writes.at(-1), { key: 'swarmnet.includeLocalNode', value: true, scope: 'workspace' });
+  assert.equal(fake.scopes.user['swarmnet.includeLocalNode'], undefined);
+});
+
+test('commands: removing a node edits the defining scope and forgets its passphrase; a failed write is one clear error', async () => {
+  fake.infos = [];
+  const run = (id: string, ...a: unknown[]): unknown => fake.commands.get(id)?.(...a);
+  fake.scopes.workspace['swarmnet.nodes'] = [A, B];
+  fake.scopes.user['swarmnet.nodes'] = [U];
+  fake.secrets.set('swarmnet.passphrase.b', 'pw');
+  await run('swarmnet.removeNode', { kind: 'node', node: 'b' });
+  assert.deepEqual(fake.scopes.workspace['swarmnet.nodes'], [A]);
+  assert.deepEqual(fake.scopes.user['swarmnet.nodes'], [U]);
+  assert.equal(fake.secrets.has('swarmnet.passphrase.b'), false);
+  assert.match(fake.infos.at(-1) ?? '', /removed node b \(saved in workspace settings\)/);
+  fake.failWrites = 'settings.json: Unexpected token';
+  fake.secrets.set('swarmnet.passphrase.a', 'pw');
+  await run('swarmnet.removeNode', { kind: 'node', node: 'a' });
+  assert.equal(fake.errors.length, 1);
+  assert.match(fake.errors[0], /^Could not save swarmnet\.nodes to workspace settings: settings\.json: Unexpected token\. Fix the settings file/);
+  assert.equal(fake.secrets.get('swarmnet.passphrase.a'), 'pw', 'nothing forgotten when the write failed');
+});

@@ -12,7 +12,7 @@ export async function saved(ctx: Ctx, what: string, write: () => Promise<Scope>)
     const scope = await write();
     const msg = `${what} (saved in ${scopeLabel(scope)})`;
     ctx.log.info(msg);
-    void vscode.window.setStatusBarMessage(`Swarm: ${msg}`, 5000);
+    void vscode.window.showInformationMessage(`Swarm: ${msg}`);
     return true;
   } catch (e) {
     const msg = e instanceof ConfigWriteError ? e.message : `Could not save the Swarm settings: ${e instanceof Error ? e.message : String(e)}`;
