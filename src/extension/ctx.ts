@@ -40,7 +40,9 @@ export function createCtx(ext: vscode.ExtensionContext): Ctx {
     const { makeHostKeyVerifier, defaultKnownHostsPath } = await import('./hostKeys');
     return {
       verifyHostKey: makeHostKeyVerifier(log, node.knownHostsFile ?? defaultKnownHostsPath()),
-      getPassphrase: (n) => secrets.passphrase(n),
+      getPassphrase: (n, attempt) => secrets.passphrase(n, attempt),
+      onPassphraseAccepted: (n, p) => secrets.accepted(n, p),
+      onPassphraseRejected: (n) => secrets.rejected(n),
       agentSocket: process.env.SSH_AUTH_SOCK,
       timeoutMs: config.commandTimeoutMs(),
       maxOutputBytes: config.maxOutputBytes(),

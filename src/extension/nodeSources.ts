@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ConnectHooks, NodeConfig } from '../core/connect';
+import { endpointOf, sameTarget } from '../core/nodeConfig';
 import type { Diagnostic } from '../core/diagnostics';
 import { errorMessage } from '../core/diagnostics';
 import type { Logger } from '../core/log';
@@ -25,19 +26,6 @@ export interface NodeSourcesContext {
   /** Overrides for tests: ~ and DOCKER_CONFIG. */
   home?: string;
   dockerConfigDir?: string;
-}
-
-function endpointOf(c: NodeConfig): string {
-  if (c.transport === 'ssh') return `${c.user ? `${c.user}@` : ''}${c.host ?? '?'}${c.port && c.port !== 22 ? `:${c.port}` : ''}${c.proxyJump ? ` via ${c.proxyJump}` : ''}`;
-  if (c.transport === 'docker') return `${c.dockerHost ?? ''}${c.tlsCertPath ? ' (TLS)' : ''}`;
-  return 'local';
-}
-
-function sameTarget(a: NodeConfig, b: NodeConfig): boolean {
-  if (a.transport !== b.transport) return false;
-  if (a.transport === 'ssh') return a.host === b.host && (a.port ?? 22) === (b.port ?? 22) && (a.user ?? 'root') === (b.user ?? 'root');
-  if (a.transport === 'docker') return a.dockerHost === b.dockerHost;
-  return true;
 }
 
 /** Makes names unique against the existing nodes and each other (name, name-2, name-3…). */

@@ -10,7 +10,7 @@ export class Refresher {
   ) {}
 
   /** Discovers the named nodes (default: all) in parallel. */
-  run(names?: string[]): Thenable<void> {
+  run(names?: string[], force = false): Thenable<void> {
     const targets = names ?? this.nodes.all().map((s) => s.config.name);
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Swarm: discovering nodes', cancellable: true }, async (progress, token) => {
       const ac = new AbortController();
@@ -18,7 +18,7 @@ export class Refresher {
       let done = 0;
       await Promise.all(
         targets.map(async (name) => {
-          await this.nodes.refreshNode(name, ac.signal);
+          await this.nodes.refreshNode(name, { signal: ac.signal, force });
           done += 1;
           progress.report({ message: `${done}/${targets.length} ${name}`, increment: 100 / Math.max(1, targets.length) });
         }),

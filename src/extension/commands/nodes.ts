@@ -1,7 +1,7 @@
 /** Node commands: refresh, add (one line, from SSH config / Docker contexts, a whole swarm), remove, show log. */
 import * as vscode from 'vscode';
 import type { NodeConfig } from '../../core/connect';
-import { ConfigWriteError, editNodes, LOCAL_NODE_NAME, nodeList, scopeLabel, setIncludeLocalNode, type Scope } from '../config';
+import { ConfigWriteError, definedScope, editNodes, LOCAL_NODE_NAME, nodeList, scopeLabel, setIncludeLocalNode, type Scope } from '../config';
 import type { Ctx } from '../ctx';
 import type { Element } from '../tree/types';
 import { askNewNode } from '../addNode';
@@ -39,6 +39,15 @@ async function removeNode(ctx: Ctx, name: string | undefined): Promise<void> {
   if (await saved(ctx, `removed node ${name}`, () => editNodes((list) => list.filter((n) => n.name !== name)))) await ctx.secrets.forget(name);
 }
 
+/** Opens the settings file that defines the node (the settings UI for "this machine"). */
+async function editNode(ctx: Ctx, name: string | undefined): Promise<unknown> {
+  if (!name || name === LOCAL_NODE_NAME) return vscode.commands.executeCommand('workbench.action.openSettings', 'swarmnet');
+  const scope = definedScope('nodes')?.scope;
+  ctx.log.info(`edit node ${name}: opening ${scope ? scopeLabel(scope) : 'user settings'}`);
+  const cmd = scope?.kind === 'folder' ? 'workbench.action.openFolderSettingsFile' : scope?.kind === 'workspace' ? 'workbench.action.openWorkspaceSettingsFile' : 'workbench.action.openSettingsJson';
+  return vscode.commands.executeCommand(cmd);
+}
+
 export function nodeCommands(ctx: Ctx): Record<string, (...args: never[]) => unknown> {
   const sources = async () => {
     const { addNodesFrom, addWholeSwarm } = await import('../nodeSources');
@@ -47,9 +56,12 @@ export function nodeCommands(ctx: Ctx): Record<string, (...args: never[]) => unk
   };
   return {
     'swarmnet.refresh': () => ctx.refresher.run(),
-    'swarmnet.refreshNode': (e?: Element) => ctx.refresher.run(nodeOf(e) ? [nodeOf(e) as string] : undefined),
+    // On one node the user asks: also after a failure that is never retried by itself.
+    'swarmnet.refreshNode': (e?: Element) => ctx.refresher.run(nodeOf(e) ? [nodeOf(e) as string] : undefined, true),
+    'swarmnet.retryNode': (e?: Element) => (nodeOf(e) ? ctx.refresher.run([nodeOf(e) as string], true) : undefined),
+    'swarmnet.editNode': (e?: Element) => editNode(ctx, nodeOf(e)),
     'swarmnet.showLog': () => ctx.channel.show(true),
-    'swarmnet.addNode': async () => addNodes(ctx, await askNewNode(ctx)),
+    'swarmnet.addNode': async () => addNodes(ctx, await askNewNode({ existing: nodeList, models: () => ctx.nodes.models() })),
     'swarmnet.removeNode': (e?: Element) => removeNode(ctx, nodeOf(e)),
     'swarmnet.showLocalNode': () => saved(ctx, `"${LOCAL_NODE_NAME}" shown`, () => setIncludeLocalNode(true)),
     'swarmnet.addNodesFrom': async () => addNodes(ctx, await (await sources()).addNodesFrom()),

@@ -1,7 +1,7 @@
 /** A node (a machine), its groups, and the row that says why it could not be reached. */
 import * as vscode from 'vscode';
 import { nodeDescription } from '../../core/present';
-import type { NodeState } from '../nodes';
+import { causeOf, type NodeState } from '../nodes';
 import { treeItem } from './item';
 import type { Descriptor, Element, Group } from './types';
 
@@ -14,7 +14,7 @@ function nodeIcon(s: NodeState | undefined): vscode.ThemeIcon {
 
 function statusText(s: NodeState | undefined): string {
   if (!s) return 'not connected';
-  if (s.status === 'error') return `${s.error ?? 'error'}${s.nextAttempt ? ' · retrying automatically' : ''}`;
+  if (s.status === 'error') return `${causeOf(s.error ?? 'error')}${s.nextAttempt ? ' · retrying automatically' : s.needsUser ? ' · waits for Retry' : ''}`;
   if (s.status === 'connecting') return 'discovering…';
   return s.model ? nodeDescription(s.model) : 'not connected';
 }
@@ -29,7 +29,7 @@ export const node: Descriptor<'node'> = {
       contextValue: s?.status === 'error' ? 'node-error' : 'node',
       icon: nodeIcon(s),
       description: statusText(s),
-      tooltip: s?.status === 'error' ? s.error : m ? `discovered in ${m.discoveryMs} ms at ${m.discoveredAt}` : undefined,
+      tooltip: s?.status === 'error' ? undefined : m ? `discovered in ${m.discoveryMs} ms at ${m.discoveredAt}` : undefined,
     });
   },
   children(e, env) {
