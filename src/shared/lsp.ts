@@ -45,3 +45,18 @@ export function readDocumentTableParams(v: unknown): DocumentTableParams | undef
   if (typeof uri !== 'string') return undefined;
   return { uri, table: typeof table === 'string' && TABLES.includes(table) ? (table as TableName) : null };
 }
+
+/**
+ * The table a dump came from, by the command that printed it: `iptables -t nat -S` → nat, `iptables -S` →
+ * filter (iptables' default). iptables-save prints `*table` sections itself: undefined.
+ */
+export function tableOfCommand(argv: readonly string[]): TableName | undefined {
+  const tool = argv[0]?.split('/').pop() ?? '';
+  if (!/^(ip6?tables)(-legacy|-nft)?$/.test(tool)) return undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    const v = a === '-t' || a === '--table' ? argv[i + 1] : a.startsWith('--table=') ? a.slice(8) : /^-t\w+$/.test(a) ? a.slice(2) : undefined;
+    if (v !== undefined) return TABLES.includes(v) ? (v as TableName) : undefined;
+  }
+  return 'filter';
+}
