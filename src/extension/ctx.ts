@@ -8,7 +8,7 @@ import type { ConnectHooks, NodeConfig } from '../core/connect';
 import { makeLogger, type Logger } from '../core/log';
 import { config } from './config';
 import { DumpDocuments, DUMP_SCHEME } from './dumps';
-import { heavy } from './lazy';
+import { heavy, lspModule } from './lazy';
 import { NodeManager } from './nodes';
 import { NsDocumentProvider, NS_SCHEME } from './nsDocs';
 import { Refresher } from './refresh';
@@ -58,7 +58,7 @@ export function createCtx(ext: vscode.ExtensionContext): Ctx {
   let client: LanguageClient | undefined;
   const lsp = async (): Promise<LanguageClient> => {
     if (!client) {
-      const { startLanguageClient } = await heavy();
+      const { startLanguageClient } = await lspModule();
       client = startLanguageClient(ext);
     }
     return client;

@@ -1,7 +1,7 @@
 /** Linter commands: lint the rules file in the editor against a node's facts. */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import { heavy } from '../lazy';
+import { heavy, lspModule } from '../lazy';
 
 async function currentFilterRules(ctx: Ctx, node: string): Promise<string | undefined> {
   try {
@@ -25,7 +25,8 @@ async function associateNode(ctx: Ctx): Promise<void> {
   const items = [{ label: '$(close) No node', description: 'lint without node facts', node: '' }, ...ctx.nodes.models().map((m) => ({ label: m.name, description: m.hostname ?? '', node: m.name }))];
   const pick = await vscode.window.showQuickPick(items, { title: 'Lint this rules file against which node?' });
   if (!pick) return;
-  const { sendNodeContext, lintContextFromModel } = await heavy();
+  const { lintContextFromModel } = await heavy();
+  const { sendNodeContext } = await lspModule();
   if (!pick.node) return sendNodeContext(await ctx.lsp(), doc.uri, undefined);
   const model = ctx.nodes.models().find((m) => m.name === pick.node);
   if (!model) return;

@@ -1,7 +1,7 @@
 /** Namespace commands: run a command in a namespace (read-only output document), re-run it. */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import { heavy } from '../lazy';
+import { heavy, lspModule } from '../lazy';
 import { NS_SCHEME, pickAndRun } from '../nsDocs';
 import type { Element } from '../tree/types';
 import { namespaceLabel } from '../../core/present';
@@ -32,7 +32,7 @@ async function editCopy(ctx: Ctx, uri: vscode.Uri | undefined): Promise<void> {
   const table = cmd ? tableOfCommand(cmd.argv) : undefined;
   const name = `${cmd ? `${cmd.node}-${cmd.ns}-${table ?? 'rules'}` : 'rules'}-${Date.now() % 100000}.rules`.replace(/[^\w.-]+/g, '_');
   const copy = vscode.Uri.from({ scheme: 'untitled', path: `/${name}` });
-  const { sendDocumentTable } = await heavy();
+  const { sendDocumentTable } = await lspModule();
   // The table is known to the server before the document opens: the first lint is already right.
   await sendDocumentTable(await ctx.lsp(), copy, table);
   const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(copy), 'iptables');
