@@ -23,6 +23,8 @@ const fake = installFakeVscode();
 const { NodeManager } = require('../../src/extension/nodes') as typeof import('../../src/extension/nodes');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Secrets } = require('../../src/extension/secrets') as typeof import('../../src/extension/secrets');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { SwarmTreeProvider } = require('../../src/extension/tree/provider') as typeof import('../../src/extension/tree/provider');
 
 const PASSPHRASE = 'correct horse battery staple';
 let dir: string;
@@ -84,6 +86,15 @@ test('a wrong key is offered once: no automatic retry, Refresh All and later ref
     assert.equal(w?.needsUser, true);
     assert.equal(w?.nextAttempt, undefined, 'no retry scheduled');
     assert.equal(m.get('goodkey')?.status, 'ok');
+    // the tree: the node row leads with the cause, the error row says the rest once and carries Retry / Edit / Show Log
+    const tree = new SwarmTreeProvider(m);
+    const row = tree.getTreeItem({ kind: 'node', node: 'wrongkey' }) as unknown as { description: string; contextValue: string };
+    assert.equal(row.description, 'authentication failed · waits for Retry');
+    assert.equal(row.contextValue, 'node-error');
+    const [errEl] = tree.getChildren({ kind: 'node', node: 'wrongkey' });
+    const errRow = tree.getTreeItem(errEl) as unknown as { label: string; contextValue: string };
+    assert.equal(errRow.label, w?.error);
+    assert.equal(errRow.contextValue, 'node-error-detail');
     for (let i = 0; i < 3; i++) {
       await m.refreshAll();
       await sleep(300); // three backoff periods
