@@ -57,12 +57,14 @@ const node = (name: string, extra: Partial<NodeConfig>): NodeConfig => ({ name, 
 /** Authentication attempts sshd saw for a key (VERBOSE logs each failed publickey with its fingerprint). */
 const failedFor = (k: KeyPair): number => sshd.log().split('\n').filter((l) => /Failed publickey for root/.test(l) && l.includes(fingerprint(k))).length;
 const fingerprint = (k: KeyPair): string => `SHA256:${createHash('sha256').update(k.blob).digest('base64').replace(/=+$/, '')}`;
+/** Connections that reached the host-key check of the "untrusted" node (one per connect). */
+let hostKeyChecks = 0;
 const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
 
 function manager(logs: string[], secrets?: InstanceType<typeof Secrets>) {
   return new NodeManager(
     (n) => ({
-      verifyHostKey: trust,
+      verifyHostKey: n.name.startsWith('untrusted') ? () => (hostKeyChecks++, false) : trust,
       timeoutMs: 5000,
       getPassphrase: secrets ? (c, a) => secrets.passphrase(c, a) : undefined,
       onPassphraseAccepted: secrets ? (c, p) => secrets.accepted(c, p) : undefined,
@@ -105,6 +107,25 @@ test('a wrong key is offered once: no automatic retry, Refresh All and later ref
     await m.refreshNode('wrongkey', { force: true });
     assert.equal(failedFor(wrong), 2, 'Retry tries once more');
     assert.equal(m.get('goodkey')?.status, 'ok');
+  } finally {
+    m.dispose();
+  }
+});
+
+test('a host key that is not trusted is not retried automatically', async () => {
+  fake.settings = { 'swarmnet.includeLocalNode': false, 'swarmnet.nodes': [node('untrusted', { keyPath: good.path })] };
+  const m = manager([]);
+  try {
+    await m.refreshAll();
+    const s = m.get('untrusted');
+    assert.match(s?.error ?? '', /^host key not trusted: root@127\.0\.0\.1:\d+ \(ssh-ed25519 SHA256:/);
+    assert.equal(s?.needsUser, true);
+    assert.equal(s?.nextAttempt, undefined);
+    assert.equal(hostKeyChecks, 1);
+    await m.refreshAll();
+    await sleep(300);
+    assert.equal(hostKeyChecks, 1, 'no new connection to the server');
+    assert.equal(m.get('untrusted')?.failures, 1);
   } finally {
     m.dispose();
   }
