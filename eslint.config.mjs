@@ -33,8 +33,8 @@ export default tseslint.config(
     },
   },
   {
-    // VS Code's test-electron suite: plain CommonJS run by the extension host (`require` is its module system)
-    files: ['test/electron/**/*.js'],
+    // plain CommonJS (VS Code's test-electron suite, the activation bench's child): `require` is its module system
+    files: ['test/electron/**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
