@@ -23,11 +23,18 @@ export function networkName(m: NodeModel, id: string | undefined): string | unde
   return id ? m.networks.find((n) => n.id === id)?.name : undefined;
 }
 
+/** A sandbox is named after its task/container (`web.1.x3f…`), other namespaces by their own name. */
+export function namespaceLabel(ns: NamespaceInfo): string {
+  return (ns.kind === 'task' || ns.kind === 'container') && ns.containers.length ? ns.containers.map((c) => c.name).join(', ') : ns.name;
+}
+
 export function namespaceDescription(m: NodeModel, ns: NamespaceInfo): string {
   const parts = [KIND_WORDS[ns.kind]];
   const net = networkName(m, ns.networkId);
   if (net) parts.push(net);
-  if (ns.containers.length) parts.push(ns.containers.map((c) => c.name).join(', '));
+  const label = namespaceLabel(ns);
+  if (label !== ns.name) parts.push(ns.name);
+  else if (ns.containers.length) parts.push(ns.containers.map((c) => c.name).join(', '));
   return parts.join(' · ');
 }
 
@@ -63,15 +70,45 @@ export function interfaceDescription(ns: NamespaceInfo, i: InterfaceInfo): strin
   return parts.join(' · ');
 }
 
-export function fdbLabel(e: FdbEntry, corr?: Correlator, networkId?: string): { label: string; description: string } {
+/**
+ * A remote FDB entry is labelled with whom it leads to (the task, then the node); the MAC and the device
+ * details go to the description and tooltip.
+ */
+export function fdbLabel(e: FdbEntry, corr?: Correlator, networkId?: string, vtepHost?: string): { label: string; description: string; tooltip?: string } {
   const r = corr?.resolveFdb(e, networkId);
-  const label = e.dst ? `${e.mac} → ${e.dst}${r?.vtepNode ? ` (${r.vtepNode})` : ''}` : e.mac;
-  const who = r?.owner ? `${r.owner.containers.join(', ') || r.owner.namespace}/${r.owner.interface}${r.owner.ip ? ` ${r.owner.ip}` : ''} on ${r.owner.node}` : undefined;
-  return { label, description: [e.dev, e.master ? `master ${e.master}` : undefined, e.state, ...e.flags, who].filter(Boolean).join(' · ') };
+  const node = vtepHost ?? r?.vtepNode;
+  const owner = r?.owner ? `${r.owner.containers.join(', ') || r.owner.namespace}${r.owner.ip ? ` ${r.owner.ip}` : ''}` : undefined;
+  const details = [e.dev, e.master ? `master ${e.master}` : undefined, e.state, ...e.flags].filter(Boolean).join(' · ');
+  if (!e.dst) return { label: e.mac, description: details };
+  const label = owner ? `${owner} → ${node ?? e.dst}` : `${e.mac} → ${node ?? e.dst}`;
+  const tooltip = [`MAC ${e.mac}`, `VXLAN destination ${e.dst}${node ? ` (${node})` : ''}`, r?.owner ? `interface ${r.owner.namespace}/${r.owner.interface} on ${r.owner.node}` : 'owner not found in the discovered nodes', details].join('\n');
+  return { label, description: owner ? `${e.mac} · ${e.dst}` : details, tooltip };
 }
 
 export function serviceDescription(s: ServiceInfo): string {
   const ports = s.ports.map((p) => `${p.publishedPort ?? '-'}→${p.targetPort}/${p.protocol}${p.publishMode && p.publishMode !== 'ingress' ? ` (${p.publishMode})` : ''}`);
   const running = s.tasks.filter((t) => t.state === 'running').length;
   return [`${s.mode}${s.replicas !== undefined ? ` ${running}/${s.replicas}` : ''}`, ...ports, ...s.vips.map((v) => `VIP ${v.addr}`)].join(' · ');
+}
+
+/**
+ * Hostnames for IDs and addresses, from every discovered node: a node's own hostname and swarm address, and
+ * the manager's node list (so one connected manager names them all).
+ */
+export function hostOfNodeId(models: NodeModel[], nodeId: string): string | undefined {
+  for (const m of models) {
+    if (m.swarm?.nodeId === nodeId && m.hostname) return m.hostname;
+    const n = m.swarmNodes?.find((x) => x.id === nodeId);
+    if (n?.hostname) return n.hostname;
+  }
+  return undefined;
+}
+
+export function hostOfAddress(models: NodeModel[], ip: string): string | undefined {
+  for (const m of models) {
+    if (m.swarm?.nodeAddr === ip && m.hostname) return m.hostname;
+    const n = m.swarmNodes?.find((x) => x.addr === ip);
+    if (n?.hostname) return n.hostname;
+  }
+  return undefined;
 }

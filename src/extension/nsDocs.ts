@@ -79,6 +79,16 @@ export class NsDocumentProvider implements vscode.TextDocumentContentProvider {
     this.changed.fire(uri);
   }
 
+  /** The command a document shows the output of (undefined for a foreign or broken address). */
+  commandOf(uri: vscode.Uri): (NsCommand & { node: string; ns: string }) | undefined {
+    try {
+      const req = parseReq(uri);
+      return { ...commandFor(req.command), node: req.node, ns: req.ns };
+    } catch {
+      return undefined;
+    }
+  }
+
   languageOf(uri: vscode.Uri): string {
     try {
       return commandFor(parseReq(uri).command).language;

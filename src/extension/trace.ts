@@ -9,11 +9,11 @@ import { liveScenarioFromModels, traceScenario, type LiveNode } from '../core/tr
 import type { Hop, HopRule, ScenarioNode, TraceRequest, TraceResult } from '../core/trace/types';
 import type { Logger } from '../core/log';
 import type { NodeManager } from './nodes';
-import type { Element } from './tree';
+import type { Element } from './tree/types';
 import { showTrace } from './traceView';
 import { own } from '../core/record';
+import type { DumpDocuments } from './dumps';
 
-export const DUMP_SCHEME = 'swarmnet-dump';
 const EXTERNAL_CLIENT = '203.0.113.7';
 
 interface Choice extends vscode.QuickPickItem {
@@ -21,20 +21,11 @@ interface Choice extends vscode.QuickPickItem {
   entryNode?: string;
 }
 
-/** Read-only documents holding the rule dumps a trace was computed from, so hops can open them at a line. */
-export class DumpDocuments implements vscode.TextDocumentContentProvider {
-  private readonly texts = new Map<string, string>();
-
-  uriFor(node: string, ns: string, source: string, text: string): vscode.Uri {
-    const seg = (x: string): string => x.replace(/[/\\]/g, '∕'); // one path segment each, shown as typed in the tab
-    const uri = vscode.Uri.from({ scheme: DUMP_SCHEME, path: `/${seg(node)}/${seg(ns)}/${seg(source)}.rules` });
-    this.texts.set(uri.toString(), text);
-    return uri;
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? '(this rule dump is no longer in memory: trace again)';
-  }
+/** The address of a task or address row the command was run on. */
+function pickedAddress(el: Element | undefined): { ip: string; label: string } | undefined {
+  if (el?.kind === 'address' && el.ip) return { ip: el.ip, label: el.label };
+  if (el?.kind === 'task' && el.ip) return { ip: el.ip, label: `${el.svc.name}.${el.task.slot ?? el.task.id.slice(0, 6)}` };
+  return undefined;
 }
 
 function sources(models: NodeModel[], el: Element | undefined): Choice[] {
@@ -46,10 +37,9 @@ function sources(models: NodeModel[], el: Element | undefined): Choice[] {
       for (const c of ns.containers) out.push({ label: `$(package) ${c.name}`, description: `${m.name} · ${ip ?? ns.name}`, value: c.name });
     }
   }
-  if (el?.t === 'leaf' && el.data?.ip && (el.contextValue === 'task' || el.contextValue === 'address')) {
-    out.unshift({ label: `$(target) ${el.data.ip}`, description: `${el.label} · the item you picked`, value: el.data.ip });
-  }
-  if (el?.t === 'namespace') {
+  const picked = pickedAddress(el);
+  if (picked) out.unshift({ label: `$(target) ${picked.ip}`, description: `${picked.label} · the item you picked`, value: picked.ip });
+  if (el?.kind === 'namespace') {
     const c = el.ns.containers[0];
     const v = c?.name ?? el.ns.name;
     out.unshift({ label: `$(target) ${v}`, description: `${el.node} · the namespace you picked`, value: v });
@@ -81,13 +71,17 @@ function destinations(models: NodeModel[], el: Element | undefined): Choice[] {
   }
   const seen = new Set<string>();
   const uniq = out.filter((c) => (seen.has(c.value + (c.entryNode ?? '')) ? false : (seen.add(c.value + (c.entryNode ?? '')), true)));
-  if (el?.t === 'leaf' && el.data) {
-    const d = el.data;
-    const first = d.port ? uniq.filter((c) => c.entryNode && c.value.endsWith(`:${d.port}`)) : [];
-    if (d.ip && el.contextValue !== 'port') first.push({ label: `$(target) ${d.ip}`, description: `${el.label} · the item you picked`, value: d.ip });
+  if (el?.kind === 'port') {
+    const p = el.port.publishedPort;
+    const first = p !== undefined ? uniq.filter((c) => c.entryNode && c.value.endsWith(`:${p}`)) : [];
     return [...first, ...uniq.filter((c) => !first.includes(c))];
   }
-  if (el?.t === 'service') {
+  const picked = pickedAddress(el);
+  if (picked) {
+    const first: Choice[] = [{ label: `$(target) ${picked.ip}`, description: `${picked.label} · the item you picked`, value: picked.ip }];
+    return [...first, ...uniq];
+  }
+  if (el?.kind === 'service') {
     const first = uniq.filter((c) => c.description?.startsWith(`${el.svc.name}:`) || c.label.includes(` ${el.svc.name}`));
     return [...first, ...uniq.filter((c) => !first.includes(c))];
   }

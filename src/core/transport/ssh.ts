@@ -41,6 +41,8 @@ export interface SshTarget {
   keepaliveIntervalMs?: number;
   /** Connect through this host first (ProxyJump). */
   jump?: SshTarget;
+  /** Aborting gives up a connect in flight (the socket is closed at once). */
+  signal?: AbortSignal;
 }
 
 export interface SshRunnerOptions {
@@ -64,25 +66,45 @@ export interface SshRunnerOptions {
   logger?: Logger;
 }
 
-function classifyConnectError(err: Error & { level?: string; code?: string }, target: SshTarget, hostKeyRejected: string | undefined): TransportError {
+/** Words for the socket errors a connect meets, the way OpenSSH says them. */
+const NET_CAUSE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EHOSTDOWN: 'host unreachable',
+  ENOTFOUND: 'unknown host',
+  EAI_AGAIN: 'unknown host (name lookup failed)',
+  ETIMEDOUT: 'timed out',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection reset',
+};
+
+/**
+ * A connect failure as one message that leads with the cause and says it once, with a kind that says
+ * whether trying again can help: 'auth' and 'hostkey' never get better by themselves (never retried
+ * automatically); 'connect' and 'timeout' may (backoff).
+ */
+export function classifyConnectError(err: Error & { level?: string; code?: string }, target: Pick<SshTarget, 'username' | 'host' | 'port'>, hostKeyRejected: string | undefined): TransportError {
   const where = `${target.username}@${target.host}:${target.port ?? 22}`;
-  if (hostKeyRejected) return new TransportError(`${where}: host key not trusted (${hostKeyRejected})`, 'hostkey');
+  if (hostKeyRejected) return new TransportError(`host key not trusted: ${where} (${hostKeyRejected})`, 'hostkey');
   if (err.level === 'client-authentication') {
-    return new TransportError(`${where}: authentication failed (key, agent or passphrase not accepted)`, 'auth');
+    return new TransportError(`authentication failed: ${where} accepted none of the offered keys (key file, agent or passphrase)`, 'auth');
   }
   if (err.level === 'client-timeout' || /Timed out/i.test(err.message)) {
-    return new TransportError(`${where}: timed out while connecting`, 'timeout');
+    return new TransportError(`timed out: ${where} did not complete the SSH handshake in time`, 'timeout');
   }
-  if (/passphrase|Encrypted private/i.test(err.message)) {
-    return new TransportError(`${where}: cannot read private key: ${err.message}`, 'auth');
+  if (/passphrase|Encrypted private|Cannot parse privateKey/i.test(err.message)) {
+    return new TransportError(`cannot use the private key: ${err.message} (for ${where})`, 'auth');
   }
-  return new TransportError(`${where}: cannot connect: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ').trim(), 'connect');
+  const cause = err.code ? NET_CAUSE[err.code] : undefined;
+  if (cause) return new TransportError(`${cause}: ${where} (${err.code})`, cause === 'timed out' ? 'timeout' : 'connect');
+  return new TransportError(`cannot connect: ${where}: ${err.message}`, 'connect');
 }
 
 export async function connectSsh(target: SshTarget, sock?: Duplex): Promise<{ client: Client; jumpClients: Client[] }> {
   const jumpClients: Client[] = [];
   if (target.jump && !sock) {
-    const jumped = await connectSsh(target.jump);
+    const jumped = await connectSsh({ ...target.jump, signal: target.signal });
     jumpClients.push(jumped.client, ...jumped.jumpClients);
     sock = await new Promise<Duplex>((resolve, reject) => {
       jumped.client.forwardOut('127.0.0.1', 0, target.host, target.port ?? 22, (err, stream) => {
@@ -123,8 +145,22 @@ export async function connectSsh(target: SshTarget, sock?: Duplex): Promise<{ cl
         });
     },
   };
+  if (target.signal?.aborted) {
+    for (const j of jumpClients) j.end();
+    throw new TransportError('cancelled', 'cancelled');
+  }
   await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      client.removeListener('ready', onReady);
+      client.removeListener('error', onError);
+      client.on('error', () => undefined);
+      client.end();
+      for (const j of jumpClients) j.end();
+      reject(new TransportError(`cancelled: connecting to ${target.username}@${target.host}:${port}`, 'cancelled'));
+    };
+    target.signal?.addEventListener('abort', onAbort, { once: true });
     const onError = (err: Error): void => {
+      target.signal?.removeEventListener('abort', onAbort);
       client.removeListener('ready', onReady);
       // ssh2 can emit a second error later (e.g. "Connection lost before handshake" after a ready timeout):
       // without a listener that is an uncaught exception. Swallow it and close the socket now.
@@ -134,6 +170,7 @@ export async function connectSsh(target: SshTarget, sock?: Duplex): Promise<{ cl
       reject(classifyConnectError(err, target, hostKeyRejected));
     };
     const onReady = (): void => {
+      target.signal?.removeEventListener('abort', onAbort);
       client.removeListener('error', onError);
       client.on('error', () => undefined);
       resolve();

@@ -1,0 +1,55 @@
+/** Namespace commands: run a command in a namespace (read-only output document), re-run it. */
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx';
+import { NS_SCHEME, pickAndRun } from '../nsDocs';
+import type { Element } from '../tree/types';
+import { namespaceLabel } from '../../core/present';
+import { tableOfCommand } from '../../shared/lsp';
+
+/** Namespace picker: sandboxes by their task name, grouped by node. */
+export async function pickNamespace(ctx: Ctx): Promise<{ node: string; ns: string } | undefined> {
+  if (ctx.nodes.models().length === 0) await ctx.nodes.refreshAll();
+  const items = ctx.nodes.models().flatMap((m) =>
+    m.namespaces.map((ns) => {
+      const label = namespaceLabel(ns);
+      return { label, description: `${m.name} · ${ns.kind}${label !== ns.name ? ` · ${ns.name}` : ''}`, node: m.name, ns: ns.name };
+    }),
+  );
+  const pick = await vscode.window.showQuickPick(items, { title: 'Run in which namespace?', matchOnDescription: true });
+  return pick ? { node: pick.node, ns: pick.ns } : undefined;
+}
+
+/**
+ * An editable copy of a rules dump (the output itself stays read-only and unlinted): an untitled iptables
+ * document, linted as the table the command printed (`iptables -t nat -S` → nat).
+ */
+async function editCopy(ctx: Ctx, uri: vscode.Uri | undefined): Promise<void> {
+  const src = uri ?? vscode.window.activeTextEditor?.document.uri;
+  if (!src || src.scheme !== NS_SCHEME) return;
+  const cmd = ctx.docs.commandOf(src);
+  const text = (await vscode.workspace.openTextDocument(src)).getText();
+  const table = cmd ? tableOfCommand(cmd.argv) : undefined;
+  const name = `${cmd ? `${cmd.node}-${cmd.ns}-${table ?? 'rules'}` : 'rules'}-${Date.now() % 100000}.rules`.replace(/[^\w.-]+/g, '_');
+  const copy = vscode.Uri.from({ scheme: 'untitled', path: `/${name}` });
+  const { sendDocumentTable } = await import('../lsp');
+  // The table is known to the server before the document opens: the first lint is already right.
+  await sendDocumentTable(await ctx.lsp(), copy, table);
+  const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(copy), 'iptables');
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  await editor.edit((b) => b.insert(new vscode.Position(0, 0), text));
+  ctx.log.info(`editable copy of ${cmd?.label ?? src.path}: ${copy.toString()} linted as table ${table ?? '(from its *table lines)'}`);
+}
+
+export function namespaceCommands(ctx: Ctx): Record<string, (...args: never[]) => unknown> {
+  return {
+    'swarmnet.runInNamespace': async (e?: Element) => {
+      const target = e?.kind === 'namespace' ? { node: e.node, ns: e.ns.name } : await pickNamespace(ctx);
+      if (target) await pickAndRun(ctx.docs, target.node, target.ns);
+    },
+    'swarmnet.editCopy': (uri?: vscode.Uri) => editCopy(ctx, uri),
+    'swarmnet.rerun': (uri?: vscode.Uri) => {
+      const u = uri ?? vscode.window.activeTextEditor?.document.uri;
+      return u && u.scheme === NS_SCHEME ? ctx.docs.rerun(u) : undefined;
+    },
+  };
+}
