@@ -20,6 +20,10 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   log 'npm ci'
   npm ci --no-audit --no-fund --loglevel=error
 fi
+if [[ ! -d tools/eslint/node_modules || tools/eslint/package-lock.json -nt tools/eslint/node_modules/.package-lock.json ]]; then
+  log 'npm ci (eslint, tools/eslint)'
+  npm run --silent setup:eslint
+fi
 log 'build'
 npm run --silent build
 if [[ "${SWARMNET_SKIP_UI:-}" != 1 ]]; then

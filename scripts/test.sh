@@ -6,6 +6,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 T0=$(date +%s)
 log() { printf '[test %4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
 
+log 'eslint'
+[[ -d tools/eslint/node_modules ]] || npm run --silent setup:eslint
+npm run --silent lint:code
 log 'type-check'
 npx tsc -p .
 log 'build'

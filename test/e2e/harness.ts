@@ -76,7 +76,7 @@ export function readLabNodes(path = LAB_JSON): LabNode[] {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`${path} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   const list: unknown =
     Array.isArray(parsed) ? parsed

@@ -265,7 +265,7 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
       await rule.waitFor({ state: 'visible', timeout: 30_000 });
       // "nat/PREROUTING #1: -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER  [373 pkts]  → jump DOCKER  (iptables-save -c (host):37)"
       const shown = await rule.innerText();
-      const m = /^\S+ (?:#\d+|policy): (.*?)(?:  \[\d+ pkts\])?  → /.exec(shown);
+      const m = /^\S+ (?:#\d+|policy): (.*?)(?: {2}\[\d+ pkts\])? {2}→ /.exec(shown);
       assert.ok(m, `unexpected rule line: ${shown}`);
       const ruleText = m[1].replace(/^\[\d+:\d+\] /, '');
       await rule.click();

@@ -57,7 +57,10 @@ const checks: Record<Lang, (f: FixtureFile, r: LineResult) => number> = {
       expectScope(f, r, /^-[AIDNXFP] (\S+)/, 'entity.name.function.chain');
       n += 2;
     }
-    if (/^-P \S+ (\S+)/.test(l)) (expectScope(f, r, /^-P \S+ (\S+)/, 'support.function.target'), n++);
+    if (/^-P \S+ (\S+)/.test(l)) {
+      expectScope(f, r, /^-P \S+ (\S+)/, 'support.function.target');
+      n++;
+    }
     if (/ -j (\S+)/.test(l)) {
       const target = / -j (\S+)/.exec(l)?.[1] ?? '';
       const builtin = /^[A-Z]+$/.test(target) && !/^DOCKER/.test(target);
@@ -69,16 +72,34 @@ const checks: Record<Lang, (f: FixtureFile, r: LineResult) => number> = {
       expectScope(f, r, /\[(\d+):\d+\]/, 'constant.numeric');
       n += 2;
     }
-    if (/^\*/.test(l)) (expectScope(f, r, /^\*(\S+)/, 'entity.name.section.table'), n++);
-    if (l === 'COMMIT') (expectScope(f, r, /COMMIT/, 'keyword.control'), n++);
-    if (/^#/.test(l)) (expectScope(f, r, /.+/, 'comment.line'), n++);
+    if (/^\*/.test(l)) {
+      expectScope(f, r, /^\*(\S+)/, 'entity.name.section.table');
+      n++;
+    }
+    if (l === 'COMMIT') {
+      expectScope(f, r, /COMMIT/, 'keyword.control');
+      n++;
+    }
+    if (/^#/.test(l)) {
+      expectScope(f, r, /.+/, 'comment.line');
+      n++;
+    }
     for (const m of l.matchAll(/ (!) /g)) {
       assert.ok(r.tokens.some((t) => t.text === m[1] && hasScope(t.scopes, 'keyword.operator.negation')), `${f.name}: ! in ${l}`);
       n++;
     }
-    if (/ -[io] (\S+)/.test(l)) (expectScope(f, r, / -[io] (\S+)/, 'entity.name.tag.interface'), n++);
-    if (/ -[sd] (\S+)/.test(l)) (expectScope(f, r, / -[sd] (\S+)/, 'constant.other'), n++);
-    if (/--[ds]port (\d+)/.test(l)) (expectScope(f, r, /--[ds]port (\d+)/, 'constant.numeric.port'), n++);
+    if (/ -[io] (\S+)/.test(l)) {
+      expectScope(f, r, / -[io] (\S+)/, 'entity.name.tag.interface');
+      n++;
+    }
+    if (/ -[sd] (\S+)/.test(l)) {
+      expectScope(f, r, / -[sd] (\S+)/, 'constant.other');
+      n++;
+    }
+    if (/--[ds]port (\d+)/.test(l)) {
+      expectScope(f, r, /--[ds]port (\d+)/, 'constant.numeric.port');
+      n++;
+    }
     return n;
   },
   'iptables-list'(f, r) {
@@ -88,8 +109,14 @@ const checks: Record<Lang, (f: FixtureFile, r: LineResult) => number> = {
       expectScope(f, r, /^Chain/, 'keyword.control');
       expectScope(f, r, /^Chain (\S+)/, 'entity.name.function.chain');
       const c = /\((?:policy \S+ )?(\d+)/.exec(l);
-      if (c) (expectScope(f, r, /\((?:policy \S+ )?(\d+)/, 'constant.numeric'), n++);
-      if (/policy (\S+)/.test(l)) (expectScope(f, r, /policy (\S+)/, 'support.function.target'), n++);
+      if (c) {
+        expectScope(f, r, /\((?:policy \S+ )?(\d+)/, 'constant.numeric');
+        n++;
+      }
+      if (/policy (\S+)/.test(l)) {
+        expectScope(f, r, /policy (\S+)/, 'support.function.target');
+        n++;
+      }
       n += 2;
     } else if (/^\s*pkts bytes target/.test(l)) {
       expectScope(f, r, /.*destination/, 'keyword.other.column-header');
@@ -102,10 +129,22 @@ const checks: Record<Lang, (f: FixtureFile, r: LineResult) => number> = {
       const target = TARGET.exec(l)?.[1] ?? '';
       expectScope(f, r, TARGET, /^(?:DNAT|SNAT|MARK|REDIRECT|MASQUERADE|ACCEPT|DROP|RETURN)$/.test(target) ? 'support.function.target' : 'entity.name.function.chain');
       n += 3;
-      if (/dpt:(\d+)/.test(l)) (expectScope(f, r, /dpt:(\d+)/, 'constant.numeric.port'), n++);
-      if (/MARK set (0x\w+)/.test(l)) (expectScope(f, r, /MARK set (0x\w+)/, 'constant.numeric'), n++);
-      if (/to:(\d+\.\d+\.\d+\.\d+)/.test(l)) (expectScope(f, r, /to:(\d+\.\d+\.\d+\.\d+)/, 'constant.other.address'), n++);
-      if (/redir ports (\d+)/.test(l)) (expectScope(f, r, /redir ports (\d+)/, 'constant.numeric.port'), n++);
+      if (/dpt:(\d+)/.test(l)) {
+        expectScope(f, r, /dpt:(\d+)/, 'constant.numeric.port');
+        n++;
+      }
+      if (/MARK set (0x\w+)/.test(l)) {
+        expectScope(f, r, /MARK set (0x\w+)/, 'constant.numeric');
+        n++;
+      }
+      if (/to:(\d+\.\d+\.\d+\.\d+)/.test(l)) {
+        expectScope(f, r, /to:(\d+\.\d+\.\d+\.\d+)/, 'constant.other.address');
+        n++;
+      }
+      if (/redir ports (\d+)/.test(l)) {
+        expectScope(f, r, /redir ports (\d+)/, 'constant.numeric.port');
+        n++;
+      }
     }
     return n;
   },
@@ -138,10 +177,22 @@ const checks: Record<Lang, (f: FixtureFile, r: LineResult) => number> = {
     if (!l.trim()) return 0;
     expectScope(f, r, /^(\S+)/, 'constant.other.mac');
     n++;
-    if (/dst (\S+)/.test(l)) (expectScope(f, r, /dst (\S+)/, 'constant.other.address'), n++);
-    if (/(?:dev|master) (\S+)/.test(l)) (expectScope(f, r, /(?:dev|master) (\S+)/, 'entity.name.tag.interface'), n++);
-    if (/\b(self|permanent)\b/.test(l)) (expectScope(f, r, /\b(self|permanent)\b/, 'storage.modifier.flag'), n++);
-    if (/link-netnsid (\d+)/.test(l)) (expectScope(f, r, /link-netnsid (\d+)/, 'constant.numeric'), n++);
+    if (/dst (\S+)/.test(l)) {
+      expectScope(f, r, /dst (\S+)/, 'constant.other.address');
+      n++;
+    }
+    if (/(?:dev|master) (\S+)/.test(l)) {
+      expectScope(f, r, /(?:dev|master) (\S+)/, 'entity.name.tag.interface');
+      n++;
+    }
+    if (/\b(self|permanent)\b/.test(l)) {
+      expectScope(f, r, /\b(self|permanent)\b/, 'storage.modifier.flag');
+      n++;
+    }
+    if (/link-netnsid (\d+)/.test(l)) {
+      expectScope(f, r, /link-netnsid (\d+)/, 'constant.numeric');
+      n++;
+    }
     return n;
   },
   iproute(f, r) {
@@ -150,25 +201,61 @@ const checks: Record<Lang, (f: FixtureFile, r: LineResult) => number> = {
     if (/^\d+: /.test(l)) {
       expectScope(f, r, /^(\d+)/, 'constant.numeric.ifindex');
       expectScope(f, r, /^\d+: ([^@:\s]+)/, 'entity.name.type.interface');
-      if (/@if(\d+)/.test(l)) (expectScope(f, r, /@if(\d+)/, 'constant.numeric.ifindex.peer'), n++);
-      if (/ state (\w+)/.test(l)) (expectScope(f, r, / state (\w+)/, 'constant.language.state'), n++);
-      if (/ master (\S+)/.test(l)) (expectScope(f, r, / master (\S+)/, 'entity.name.tag.interface'), n++);
+      if (/@if(\d+)/.test(l)) {
+        expectScope(f, r, /@if(\d+)/, 'constant.numeric.ifindex.peer');
+        n++;
+      }
+      if (/ state (\w+)/.test(l)) {
+        expectScope(f, r, / state (\w+)/, 'constant.language.state');
+        n++;
+      }
+      if (/ master (\S+)/.test(l)) {
+        expectScope(f, r, / master (\S+)/, 'entity.name.tag.interface');
+        n++;
+      }
       n += 2;
     }
-    if (/^\s+link\/ether (\S+)/.test(l)) (expectScope(f, r, /^\s+link\/ether (\S+)/, 'constant.other.mac'), n++);
-    if (/link-netnsid (\d+)/.test(l)) (expectScope(f, r, /link-netnsid (\d+)/, 'constant.numeric'), n++);
-    if (/^\s+inet6? (\S+)/.test(l)) (expectScope(f, r, /^\s+inet6? (\S+)/, 'constant.other.cidr'), n++);
-    if (/vxlan id (\d+)/.test(l)) (expectScope(f, r, /vxlan id (\d+)/, 'constant.numeric.vni'), n++);
-    if (/dstport (\d+)/.test(l)) (expectScope(f, r, /dstport (\d+)/, 'constant.numeric.port'), n++);
-    if (/^(\d+\.\d+\.\d+\.\d+\/\d+) dev/.test(l)) (expectScope(f, r, /^(\S+)/, 'constant.other.cidr'), n++);
-    if (/ dev (\S+)/.test(l) && !/^\s/.test(l)) (expectScope(f, r, / dev (\S+)/, 'entity.name.tag.interface'), n++);
+    if (/^\s+link\/ether (\S+)/.test(l)) {
+      expectScope(f, r, /^\s+link\/ether (\S+)/, 'constant.other.mac');
+      n++;
+    }
+    if (/link-netnsid (\d+)/.test(l)) {
+      expectScope(f, r, /link-netnsid (\d+)/, 'constant.numeric');
+      n++;
+    }
+    if (/^\s+inet6? (\S+)/.test(l)) {
+      expectScope(f, r, /^\s+inet6? (\S+)/, 'constant.other.cidr');
+      n++;
+    }
+    if (/vxlan id (\d+)/.test(l)) {
+      expectScope(f, r, /vxlan id (\d+)/, 'constant.numeric.vni');
+      n++;
+    }
+    if (/dstport (\d+)/.test(l)) {
+      expectScope(f, r, /dstport (\d+)/, 'constant.numeric.port');
+      n++;
+    }
+    if (/^(\d+\.\d+\.\d+\.\d+\/\d+) dev/.test(l)) {
+      expectScope(f, r, /^(\S+)/, 'constant.other.cidr');
+      n++;
+    }
+    if (/ dev (\S+)/.test(l) && !/^\s/.test(l)) {
+      expectScope(f, r, / dev (\S+)/, 'entity.name.tag.interface');
+      n++;
+    }
     if (/^\S+ \(id: \d+\)$/.test(l)) {
       expectScope(f, r, /^(\S+)/, 'entity.name.namespace');
       expectScope(f, r, /id: (\d+)/, 'constant.numeric');
       n += 2;
     }
-    if (/lladdr (\S+)/.test(l)) (expectScope(f, r, /lladdr (\S+)/, 'constant.other.mac'), n++);
-    if (/ (PERMANENT|REACHABLE|STALE|FAILED)\b/.test(l)) (expectScope(f, r, / (PERMANENT|REACHABLE|STALE|FAILED)\b/, 'constant.language.nud-state'), n++);
+    if (/lladdr (\S+)/.test(l)) {
+      expectScope(f, r, /lladdr (\S+)/, 'constant.other.mac');
+      n++;
+    }
+    if (/ (PERMANENT|REACHABLE|STALE|FAILED)\b/.test(l)) {
+      expectScope(f, r, / (PERMANENT|REACHABLE|STALE|FAILED)\b/, 'constant.language.nud-state');
+      n++;
+    }
     return n;
   },
 };

@@ -35,7 +35,6 @@ const BUILTIN_TARGETS = [
   'TEE', 'SYNPROXY', 'HMARK', 'ECN', 'DNPT', 'SNPT', 'TCPOPTSTRIP', 'BALANCE', 'MIRROR',
 ].join('|');
 const TARGET_RE = r`(?<![\w-])(?:${BUILTIN_TARGETS})(?![\w-])`;
-const CTSTATES = 'NEW|ESTABLISHED|RELATED|INVALID|UNTRACKED|SNAT|DNAT';
 
 /** Scope helper: `sc('constant.numeric', 'ipvsadm')` → "constant.numeric.ipvsadm". */
 const sc = (name, lang) => name.split(' ').map((n) => `${n}.${lang}`).join(' ');

@@ -15,6 +15,7 @@ import { checkHostKey } from '../../src/core/transport/knownHosts';
 import { freePort, LAB_JSON, requireLab } from '../helpers';
 
 const fake = installFakeVscode();
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { NodeManager, backoffMs, MAX_AUTO_RETRIES } = require('../../src/extension/nodes') as typeof import('../../src/extension/nodes');
 
 function forwarder(port: number, to: number): Promise<Server> {

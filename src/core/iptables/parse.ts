@@ -893,7 +893,10 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
     const command = known !== undefined ? known.cmd : isLong ? CMD_LONG.get(name) : CMD_SHORT.get(name);
     if (command && (isLong || inline === undefined || ruleStarted === false)) {
       // -A CHAIN / -I CHAIN [n] / -D CHAIN [n] / -R CHAIN n / -N C / -X [C] / -F [C] / -P C POL / -E OLD NEW
-      if (c.neg) errTok(c, DIAG.unexpectedToken, `"!" cannot negate ${t.text}`, c.neg), (c.neg = undefined);
+      if (c.neg) {
+        errTok(c, DIAG.unexpectedToken, `"!" cannot negate ${t.text}`, c.neg);
+        c.neg = undefined;
+      }
       if (cmd) {
         errTok(c, DIAG.multipleCommands, `only one command per line (already ${cmdTok?.text})`, t);
         i++;
