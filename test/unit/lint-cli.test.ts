@@ -45,7 +45,7 @@ test('unreadable file → exit 2 with a message', () => {
 test('text output shows each quick fix under its finding (not only --json)', () => {
   const r = cli(join(LINT_FIXTURES, 'broken', 'missing-established.rules'));
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /:3:1: warning docker-user\/missing-established .*\n    fix: Insert a RELATED,ESTABLISHED RETURN rule before it\n      line 3: insert "-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN" as a new line before it\n/);
+  assert.match(r.out, /:3:1: warning docker-user\/missing-established .*\n {4}fix: Insert a RELATED,ESTABLISHED RETURN rule before it\n {6}line 3: insert "-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN" as a new line before it\n/);
 });
 
 test('--table: nat rules in -S text are linted as nat (and inferred without it: said as info)', () => {
