@@ -39,7 +39,6 @@ const PROCESS_IO: TraceIo = { out: (s) => void process.stdout.write(s), err: (s)
 
 /** Exit codes: 0 a path was delivered, 3 traced but nothing delivered (dropped/left/unknown), 1 could not trace, 2 usage. */
 export async function traceCommand(args: string[], io: TraceIo = PROCESS_IO): Promise<number> {
-  if (args.some((x) => x === '--verify' || x.startsWith('--verify=')) && !args.some((x) => x === '-h' || x === '--help')) return traceVerifyCommand(args, io);
   const a = [...args];
   const req: Partial<TraceRequest> = {};
   let fixtures: string | undefined;
@@ -71,6 +70,7 @@ export async function traceCommand(args: string[], io: TraceIo = PROCESS_IO): Pr
     io.err(`swarmnet trace: --from and --to are required\n${HELP}\n`);
     return 2;
   }
+  if (rest.some((x) => x === '--verify' || x.startsWith('--verify='))) return traceVerifyCommand({ req: req as TraceRequest, whatIf, whatIfNode, json, fixtures, rest }, io);
   let scenario: TraceScenario;
   if (fixtures) {
     if (rest.length) io.err(`swarmnet trace: ignoring ${rest.join(' ')} with --fixtures\n`);
