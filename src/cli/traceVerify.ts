@@ -18,7 +18,7 @@ import type { TraceIo } from './trace';
 
 export const VERIFY_HELP = `  --verify                 also send one real probe along the path and show the observed path beside the
                            predicted one (counters read with iptables-save -c / ip -s link, read-only);
-                           exit 0 observed = predicted, 5 they differ, 1 not verified
+                           exit 0 observed = predicted, 7 they differ, 1 not verified
   --verify=trace           as --verify, and also a TRACE rule (raw table, -m comment swarmnet-verify-…) for the
                            probe's exact 5-tuple in each namespace on the path that already has a raw table,
                            read with xtables-monitor --trace, removed afterwards; the commands are printed first
@@ -34,7 +34,7 @@ export interface VerifyArgs {
   rest: string[];
 }
 
-/** Exit codes: 0 observed = predicted, 5 observed differs, 1 not verified (no probe, no nodes), 2 usage. */
+/** Exit codes: 0 observed = predicted, 7 observed differs (not one of the trace verdict codes 3-6), 1 not verified, 2 usage. */
 export async function traceVerifyCommand(a: VerifyArgs, io: TraceIo): Promise<number> {
   const opts: VerifyOptions = {};
   const rest: string[] = [];
@@ -46,6 +46,11 @@ export async function traceVerifyCommand(a: VerifyArgs, io: TraceIo): Promise<nu
       io.err(`swarmnet trace: ${k}: use --verify (counters, read-only) or --verify=trace\n`);
       return 2;
     } else rest.push(k);
+  }
+  const r = a.req;
+  if ((r.ctState && r.ctState !== 'NEW') || r.tcpFlags || r.mark || r.inIface) {
+    io.err('swarmnet trace: --verify sends a connection\'s first packet from where it starts: --ct-state, --tcp-flags, --mark and --in-iface cannot be probed\n');
+    return 2;
   }
   if (a.fixtures) {
     io.err('swarmnet trace: --verify needs live nodes, not --fixtures\n');
@@ -73,7 +78,7 @@ export async function traceVerifyCommand(a: VerifyArgs, io: TraceIo): Promise<nu
     }
     const report = await runVerification(plan, vo);
     io.out(json ? `${JSON.stringify(report, null, 2)}\n` : formatVerify(report));
-    if (report.firstDifference) return 5;
+    if (report.firstDifference) return 7;
     return report.agrees ? 0 : 1;
   } finally {
     await Promise.all(ok.map((c) => c.conn.close()));
