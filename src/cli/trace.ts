@@ -59,7 +59,6 @@ const TCP_FLAGS = ['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG'];
 
 /** Exit codes: see HELP (EXIT_CODES in src/core/trace/verdict.ts), 1 could not trace, 2 usage. */
 export async function traceCommand(args: string[], io: TraceIo = PROCESS_IO): Promise<number> {
-  if (args.some((x) => x === '--verify' || x.startsWith('--verify=')) && !args.some((x) => x === '-h' || x === '--help')) return traceVerifyCommand(args, io);
   const a = [...args];
   const req: Partial<TraceRequest> = {};
   let fixtures: string | undefined;
@@ -100,6 +99,7 @@ export async function traceCommand(args: string[], io: TraceIo = PROCESS_IO): Pr
     io.err(`swarmnet trace: ${bad}\n`);
     return 2;
   }
+  if (rest.some((x) => x === '--verify' || x.startsWith('--verify='))) return traceVerifyCommand({ req: req as TraceRequest, whatIf, whatIfNode, json, fixtures, rest }, io);
   let scenario: TraceScenario;
   if (fixtures) {
     if (rest.length) io.err(`swarmnet trace: ignoring ${rest.join(' ')} with --fixtures\n`);

@@ -6,14 +6,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { connectNode } from '../../src/core/connect';
-import { discoverNode, type NodeConnection } from '../../src/core/discovery';
+import type { NodeConnection } from '../../src/core/discovery';
 import { traceLive, type LiveNode } from '../../src/core/trace/live';
 import type { Hop, TracePath } from '../../src/core/trace/types';
-import { checkHostKey } from '../../src/core/transport/knownHosts';
-import { labNodeConfig, readLab, type LabFile, type LabNode } from '../../src/cli/nodes';
+import { readLab, type LabFile, type LabNode } from '../../src/cli/nodes';
 import { LAB_JSON, requireLab } from '../helpers';
+import { connectLabNodes } from './liveNodes';
 
 let lab: LabFile;
 const conns: NodeConnection[] = [];
@@ -57,12 +55,9 @@ function txPackets(n: LabNode, ns: string, dev: string): number {
 before(async () => {
   requireLab();
   lab = await readLab(LAB_JSON);
-  const known = readFileSync(lab.knownHosts, 'utf8');
-  const verify = (info: { host: string; port: number; keyType: string; key: Buffer }): boolean => checkHostKey(known, info.host, info.port, info.keyType, info.key).status === 'match';
-  const cs = await Promise.all(lab.nodes.map((n) => connectNode(labNodeConfig(n), { verifyHostKey: verify, timeoutMs: 15000 })));
-  conns.push(...cs);
-  const models = await Promise.all(cs.map((c) => discoverNode(c, { timeoutMs: 20000 })));
-  nodes = models.map((model, i) => ({ model: { ...model, name: lab.nodes[i].name }, runner: cs[i].runner }));
+  const c = await connectLabNodes(lab);
+  conns.push(...c.conns);
+  nodes = c.nodes;
 });
 
 after(async () => {

@@ -162,7 +162,7 @@ test('verify replay: vxlan0 on node1 sent nothing → first difference at hop 6 
   const r = await runVerification(planOf(c));
   assert.equal(r.firstDifference?.id, 6);
   assert.equal(r.firstDifference?.kind, 'bridge');
-  assert.match(r.firstDifference?.reason ?? '', /^br0 passed nothing to vxlan0: a missing or different FDB row/);
+  assert.match(r.firstDifference?.reason ?? '', /^br0 passed nothing to vxlan0: the packet never got there \(an unanswered ARP.*or a missing or different FDB row/);
   assert.match(byId(r, 7).reason ?? '', /^vxlan0 sent nothing: no FDB row/);
 });
 
@@ -241,8 +241,8 @@ test('verify counters: rule identity survives an insert (positions shift, deltas
 });
 
 test('verify counters: ip -s -j link (real output, trailing @peer names) and bad input', () => {
-  const j = '[{"ifindex":7,"ifname":"eth0@if8","stats64":{"rx":{"bytes":1,"packets":4},"tx":{"bytes":2,"packets":9}}},{"ifname":"lo","stats":{"rx":{"packets":1},"tx":{"packets":1}}}]';
-  assert.deepEqual(linkCountersFromJson(j), { eth0: { rx: 4, tx: 9 }, lo: { rx: 1, tx: 1 } });
+  const j = '[{"ifindex":7,"ifname":"eth0@if8","stats64":{"rx":{"bytes":1,"packets":4},"tx":{"bytes":2,"packets":9,"dropped":0}}},{"ifname":"lo","stats":{"rx":{"packets":1},"tx":{"packets":1}}}]';
+  assert.deepEqual(linkCountersFromJson(j), { eth0: { rx: 4, tx: 9, txDropped: 0 }, lo: { rx: 1, tx: 1, txDropped: 0 } });
   const problems: string[] = [];
   assert.deepEqual(linkCountersFromJson('Option "-j" is unknown', problems), {});
   assert.match(problems[0], /not JSON/);
@@ -270,4 +270,18 @@ test('verify compare: the chains a netfilter hop walks include its hook per tabl
   const h = hop(1, { title: 'FORWARD (filter)', rules: [{ table: 'filter', chain: 'FORWARD', position: 1, text: '-A FORWARD -j DOCKER-USER', source: 's', effect: 'jump DOCKER-USER', unsupported: [], decided: false }] });
   assert.deepEqual([...walkedChains(h)].sort(), ['filter/DOCKER-USER', 'filter/FORWARD']);
   assert.deepEqual([...walkedChains(hop(2, { title: 'underlay OUTPUT (nat, filter)' }))].sort(), ['filter/OUTPUT', 'nat/OUTPUT']);
+});
+
+test('verify replay, UDP to the address of an echo task that was rescheduled (real capture): prediction stops at vxlan0 (no FDB row), the kernel one step earlier (ARP unanswered, vxlan0 got nothing) — named, and said to be the same outcome', async () => {
+  const c = load('udp-to-rescheduled-task.json');
+  assert.match(c.predicted.summary[0] ?? '', /^DROPPED in node1\/1-qru7ngt575/);
+  const r = await runVerification(planOf(c));
+  assert.equal(r.probe?.target.proto, 'udp');
+  assert.equal(r.probe?.outcome, 'timeout');
+  assert.equal(r.firstDifference?.id, 6);
+  assert.equal(r.firstDifference?.kind, 'bridge');
+  assert.match(r.firstDifference?.reason ?? '', /an unanswered ARP/);
+  assert.deepEqual([byId(r, 7).kind, byId(r, 7).status], ['drop', 'seen']);
+  assert.ok(r.notes.includes('the prediction stops right after hop 6 (vxlan0: no FDB entry for 02:42:0a:e7:00:0b) and the kernel stopped too, one hop earlier: same outcome, different last step'), r.notes.join('\n'));
+  assert.ok(r.rulesIntact.every((x) => x.identical));
 });

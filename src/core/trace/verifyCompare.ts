@@ -154,8 +154,9 @@ function ifaceHop(hop: Hop, v: NsView, o: ObservedHop, which: { name: string; di
     o.evidence.push(`${which.name}: not in ip -s link of ${hop.namespace}`);
     return;
   }
-  const n = d[which.dir];
-  o.evidence.push(`${which.name} ${which.dir} +${n} packets`);
+  // A device that drops what it was handed (vxlan0 without an FDB row) counts it as tx dropped, not tx.
+  const n = d[which.dir] + (which.dir === 'tx' ? d.txDropped : 0);
+  o.evidence.push(`${which.name} ${which.dir} +${d[which.dir]} packets${which.dir === 'tx' && d.txDropped ? `, +${d.txDropped} dropped by the device` : ''}`);
   o.status = n > 0 ? 'seen' : 'not-seen';
   if (n === 0) o.reason = ifaceReason(hop, which.name);
 }
@@ -167,7 +168,7 @@ function ifaceReason(hop: Hop, dev: string): string {
         ? `${dev} sent nothing: no FDB row (bridge fdb show dev ${dev}) or neighbour entry for the destination MAC, or the peer is unknown to gossip`
         : `${dev} received nothing: the sending node did not encapsulate towards this node (FDB row elsewhere), or UDP 4789 was dropped on the underlay`;
     case 'bridge':
-      return `br0 passed nothing to ${dev}: a missing or different FDB row on the bridge, or the port is down`;
+      return `br0 passed nothing to ${dev}: the packet never got there (an unanswered ARP: vxlan0 answers only from its neighbour entries), or a missing or different FDB row on the bridge, or the port is down`;
     default:
       return `${dev} passed nothing for the probe`;
   }
@@ -321,6 +322,12 @@ export function compareObserved(predicted: TraceResult, reads: readonly NsReads[
   const assigned = new Set([...fresh.values()].flat());
   for (const v of views.values()) {
     for (const d of v.newCounted) if (!assigned.has(d)) notes.push(`${v.reads.node}/${v.reads.namespace}: ${fmtRule(d.rule)} is not in the dumps and counted +${d.packets} packets, on no predicted hop`);
+  }
+  if (firstDifference) {
+    const later = observed.filter((o) => o.id > firstDifference.id);
+    if (later.length > 0 && later.every((o) => o.kind === 'drop' && o.status === 'seen')) {
+      notes.push(`the prediction stops right after hop ${firstDifference.id} (${later[0].title}) and the kernel stopped too, one hop earlier: same outcome, different last step`);
+    }
   }
   const sent = probe !== undefined && !['not-sent', 'error'].includes(probe.outcome);
   return { observed, firstDifference, agrees: sent && !firstDifference, changedSinceDumps, notes };

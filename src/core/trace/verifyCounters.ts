@@ -19,6 +19,8 @@ export interface RuleCount {
 export interface LinkCount {
   rx: number;
   tx: number;
+  /** Packets handed to the device for sending that it dropped (e.g. vxlan0 without an FDB row for the MAC). */
+  txDropped: number;
 }
 
 /** One namespace read at one moment. */
@@ -83,12 +85,14 @@ export function linkCountersFromJson(text: string, problems: string[] = []): Rec
   if (!Array.isArray(parsed)) return out;
   for (const item of parsed as unknown[]) {
     if (typeof item !== 'object' || item === null) continue;
-    const o = item as { ifname?: unknown; stats64?: { rx?: { packets?: unknown }; tx?: { packets?: unknown } }; stats?: { rx?: { packets?: unknown }; tx?: { packets?: unknown } } };
+    type Stats = { rx?: { packets?: unknown }; tx?: { packets?: unknown; dropped?: unknown } };
+    const o = item as { ifname?: unknown; stats64?: Stats; stats?: Stats };
     const s = o.stats64 ?? o.stats;
     if (typeof o.ifname !== 'string' || !s) continue;
     const rx = Number(s.rx?.packets);
     const tx = Number(s.tx?.packets);
-    if (Number.isFinite(rx) && Number.isFinite(tx)) out[o.ifname.replace(/@.*$/, '')] = { rx, tx };
+    const txDropped = Number(s.tx?.dropped ?? 0);
+    if (Number.isFinite(rx) && Number.isFinite(tx)) out[o.ifname.replace(/@.*$/, '')] = { rx, tx, txDropped: Number.isFinite(txDropped) ? txDropped : 0 };
   }
   return out;
 }
@@ -143,5 +147,5 @@ export function linkDelta(before: Record<string, LinkCount>, after: Record<strin
   const b = Object.hasOwn(before, name) ? before[name] : undefined;
   const a = Object.hasOwn(after, name) ? after[name] : undefined;
   if (!a || !b) return undefined;
-  return { rx: Math.max(0, a.rx - b.rx), tx: Math.max(0, a.tx - b.tx) };
+  return { rx: Math.max(0, a.rx - b.rx), tx: Math.max(0, a.tx - b.tx), txDropped: Math.max(0, a.txDropped - b.txDropped) };
 }

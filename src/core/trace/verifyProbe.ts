@@ -5,7 +5,7 @@
  * arguments (argv, never pasted into a shell line). It uses what the node has — python3, then nc, then bash's
  * /dev/tcp,/dev/udp — and says so when it has none of them.
  */
-import { isIPv4 } from '../iptables/spec';
+import { isIPv4 } from '../net';
 import type { NodeModel } from '../model';
 import { nsenterArgv } from '../netns';
 import type { CommandRunner } from '../transport/types';
