@@ -98,6 +98,8 @@ export class KernelBed {
   private monitor?: ChildProcessWithoutNullStreams;
   private readonly stream = new TraceStream();
   private nextId = 1;
+  private monitorErrors = '';
+  monitorStarts = 0;
   ipsetSave = '';
 
   async up(): Promise<void> {
@@ -107,9 +109,25 @@ export class KernelBed {
     if (sets.status !== 0) throw new Error(`ipset restore failed: ${sets.stderr}`);
     this.ipsetSave = run('ip', ['netns', 'exec', ROUTER, 'ipset', 'save']).stdout;
     for (const l of LINKS) this.agents.set(l.ns, Agent.start(l.ns, l.kind === 'client' ? CLIENT_PORTS : SERVER_PORTS));
-    this.monitor = spawn('ip', ['netns', 'exec', ROUTER, 'stdbuf', '-oL', 'xtables-monitor', '--trace']);
-    this.monitor.stdout.on('data', (d: Buffer) => this.stream.feed(d.toString()));
     await Promise.all([...this.agents.values()].map((a) => a.ready));
+    run('ip', ['netns', 'exec', ROUTER, 'iptables-restore'], withTrace(''));
+    await this.startMonitor();
+  }
+
+  /**
+   * xtables-monitor exits ("error: No such file or directory") when a late packet of the previous case is traced
+   * while iptables-restore replaces the rules it would print: it is restarted, and the case run again.
+   */
+  private async startMonitor(): Promise<void> {
+    this.monitorStarts++;
+    const m = spawn('ip', ['netns', 'exec', ROUTER, 'stdbuf', '-oL', 'xtables-monitor', '--trace']);
+    this.monitor = m;
+    m.stdout.on('data', (d: Buffer) => this.stream.feed(d.toString()));
+    m.stderr.on('data', (d: Buffer) => (this.monitorErrors += d.toString()));
+    m.on('exit', () => {
+      if (this.monitor === m) this.monitor = undefined;
+    });
+    if (!(await this.sync())) throw new Error(`xtables-monitor --trace shows nothing in ${ROUTER}: ${this.monitorErrors}`);
   }
 
   down(): void {
@@ -120,21 +138,38 @@ export class KernelBed {
   }
 
   /** Sends a traced packet the bed knows to wait for: every event before it has then been read. */
-  private async sync(): Promise<void> {
-    const id = this.nextId++;
-    const sport = 10000 + (id % 9000);
+  private async sync(): Promise<boolean> {
     const a = this.agents.get('c1');
-    if (!a) return;
-    void a.probe(id, { proto: 'udp', src: '198.18.101.5', sport, dst: '198.18.101.1', dport: 9 }, 300);
-    const until = Date.now() + 3000;
-    while (Date.now() < until && !findPacket(this.stream.packets, { src: '198.18.101.5', dport: 9, sport })) await this.stream.next(50);
+    if (!a) return false;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const id = this.nextId++;
+      const sport = 10000 + (id % 9000);
+      void a.probe(id, { proto: 'udp', src: '198.18.101.5', sport, dst: '198.18.101.1', dport: 9 }, 300);
+      const until = Date.now() + 500;
+      while (Date.now() < until) {
+        if (findPacket(this.stream.packets, { src: '198.18.101.5', dport: 9, sport })) return true;
+        await this.stream.next(50);
+      }
+    }
+    return false;
   }
 
   lastPackets(): TracedPacket[] {
     return this.stream.packets;
   }
 
+  /** Runs a case; again (up to twice) when the monitor died during it. */
   async runCase(restore: string, flow: Flow): Promise<KernelResult> {
+    for (let attempt = 0; ; attempt++) {
+      if (!this.monitor) await this.startMonitor();
+      const starts = this.monitorStarts;
+      const r = await this.runOnce(restore, flow);
+      if (this.monitor && starts === this.monitorStarts) return r;
+      if (attempt >= 2) throw new Error(`xtables-monitor keeps exiting: ${this.monitorErrors}`);
+    }
+  }
+
+  private async runOnce(restore: string, flow: Flow): Promise<KernelResult> {
     const load = run('ip', ['netns', 'exec', ROUTER, 'sh', '-c', 'iptables-restore && conntrack -F >/dev/null 2>&1; iptables-save'], withTrace(restore));
     const saved = parseSave(load.stdout);
     if (load.status !== 0) return { saved, verdict: 'LOST', agent: '', restoreError: load.stderr.trim() };
@@ -158,7 +193,7 @@ export class KernelBed {
       await Promise.race([this.stream.next(100), done]);
     }
     agentResult = await done;
-    await this.sync();
+    if (!(await this.sync())) return { saved, verdict: 'LOST', agent: agentResult };
     const forward = findPacket(this.stream.packets, fwdMatch);
     const reply = forward && findPacket(this.stream.packets, replyMatch, forward);
     const res: KernelResult = { saved, forward, reply, verdict: 'LOST', agent: agentResult };

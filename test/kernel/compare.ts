@@ -138,3 +138,25 @@ export function compare(k: KernelResult, t: TracerView, kp: Step[]): Verdicts {
   }
   return { verdict, path, reply, replyBy, explained };
 }
+
+/**
+ * A first guess at why a case disagrees, for triage in the report (the diagnosis proper is written by a person in
+ * DISAGREEMENTS.md): the tracer's own may-match notes, and the rule features on the paths.
+ */
+export function triage(c: { mode: { kind: string } }, t: TracerView, kp: Step[], v: Verdicts, userText: string, replyRule: string): string {
+  const notes = t.path.flatMap((s) => s.mayMatch).join(' ');
+  const texts = [...t.path, ...kp].map((s) => s.text).join('\n');
+  const answer = !v.reply || !v.replyBy;
+  if (c.mode.kind === 'what-if' && (/not captured/.test(notes) || (answer && /^(iptables )?-N |^:(?!DOCKER-USER)/m.test(userText)))) return 'what-if: jump to a chain the file defines taken as RETURN';
+  if (/multi-dimension/.test(notes) || (answer && /--match-set \S+ (src|dst),/.test(replyRule))) return 'multi-dimension ipset: only the first dimension checked';
+  if (/--match-set tk-list/.test(texts) || (answer && /--match-set tk-list/.test(replyRule))) return 'list:set members read as addresses';
+  if (answer && /--ctstate \S*SNAT/.test(userText)) return 'answer: conntrack SNAT status (set in POSTROUTING) missing';
+  if (notes) return `may-match: ${notes.slice(0, 80)}`;
+  return 'unclassified';
+}
+
+/** The text of a rule named "CHAIN #n" in the router's filter table as loaded. */
+export function ruleNamed(saved: Map<string, string[]>, name: string | undefined): string {
+  const m = /^(\S+) #(\d+)$/.exec(name ?? '');
+  return m ? saved.get(`filter/${m[1]}`)?.[Number(m[2]) - 1] ?? '' : '';
+}

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { canRun, KernelBed, type KernelResult } from './bed';
 import { describeCase, genCase, renderCase, type Case, type Rendered } from './cases';
-import { compare, kernelPath, kernelReplyBy, type Step, type TracerView, traceCase, type Verdicts } from './compare';
+import { compare, kernelPath, kernelReplyBy, type Step, ruleNamed, type TracerView, traceCase, triage, type Verdicts } from './compare';
 import { describeFlow } from './flows';
 
 const CASES = Number(process.env.SWARMNET_KERNEL_CASES ?? 300);
@@ -31,11 +31,18 @@ interface Row {
 
 const fmtPath = (p: Step[]): string => p.map((s) => `    ${s.table}/${s.chain} #${s.position}${s.position ? `  ${s.text}` : ''}${s.mayMatch.length ? `   [may-match: ${s.mayMatch.join('; ')}]` : ''}`).join('\n') || '    (none)';
 
+/** Triage: the tracer's notes, both paths, and the rules that decided the answer on either side. */
+function why(x: Row): string {
+  const replyRules = `${ruleNamed(x.k.saved, x.t.replyBy)}\n${ruleNamed(x.k.saved, kernelReplyBy(x.k.reply, x.k.saved))}`;
+  return triage(x.c, x.t, x.kp, x.v, x.r.whatIf ?? x.r.dump, replyRules);
+}
+
 function report(row: Row): string {
   const { c, r, k, t, kp, v } = row;
   const what = [!v.verdict && 'verdict', !v.path && 'path', !v.reply && 'reply', !v.replyBy && 'reply rule'].filter(Boolean).join(', ');
   return [
     `## ${describeCase(c)} — ${what}`,
+    `triage: ${why(row)}`,
     `flow: ${describeFlow(c.flow)}`,
     `kernel: ${k.verdict}${k.dropBy?.rule ? ` by ${k.dropBy.rule}` : ''}; answer ${k.replyVerdict ?? '-'} (decided by ${kernelReplyBy(k.reply, k.saved) ?? '-'}); agent: ${k.agent}`,
     `tracer: ${t.verdict}; answer ${t.replyVerdict ?? '-'} (decided by ${t.replyBy ?? '-'}); ${t.summary}`,
@@ -51,10 +58,16 @@ function report(row: Row): string {
   ].join('\n');
 }
 
+function tally(xs: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+  return m;
+}
+
 test(`trace agrees with the kernel on ${CASES} generated Docker-host cases (seed ${SEED})`, { timeout: 30 * 60_000 }, async (t) => {
-  const why = canRun();
-  if (why) {
-    t.skip(`kernel-differential test skipped: ${why}`);
+  const cannot = canRun();
+  if (cannot) {
+    t.skip(`kernel-differential test skipped: ${cannot}`);
     return;
   }
   const bed = new KernelBed();
@@ -94,7 +107,7 @@ test(`trace agrees with the kernel on ${CASES} generated Docker-host cases (seed
       `  what-if: verdict ${whatIf.filter((x) => x.v.verdict).length}/${whatIf.length}, path ${whatIf.filter((x) => x.v.path).length}/${whatIf.length}`,
       `  kernel verdicts: ${[...kernelVerdicts].map(([k, v]) => `${k} ${v}`).join(', ')}`,
       `  features: ${[...feats].sort().map(([k, v]) => `${k} ${v}`).join(', ')}`,
-      ...unexplained.slice(0, 5).map((x) => `  DISAGREE ${describeCase(x.c)}: ${describeFlow(x.c.flow)}`),
+      ...[...tally(unexplained.map(why))].map(([k, v]) => `  unexplained: ${v} × ${k}`),
     ].join('\n'),
   );
   const out = process.env.SWARMNET_KERNEL_REPORT;

@@ -120,7 +120,9 @@ function genMatches(rng: Rng, f: Flow, feats: Set<string>): string[] {
   if (rng() < 0.04) (m.push('-m mark', `--mark 0x${pick(rng, ['1', '2'])}`), feats.add('mark'));
   if (rng() < 0.03) (m.push('-m addrtype', `--dst-type ${pick(rng, ['LOCAL', 'UNICAST'])}`), feats.add('addrtype'));
   if (rng() < 0.08) (m.push('-m comment', `--comment "${pick(rng, ['allow web', 'block-ext', 'swarmnet kernel test'])}"`), feats.add('comment'));
-  if (rng() < 0.015) (m.push('-m statistic', '--mode random --probability 0.5'), feats.add('statistic'));
+  // Random draws only on a connection's first packet: the answer's fate stays decidable (the tracer's answer check
+  // does not report may-match), the first packet's path is where the explained list is exercised.
+  if (rng() < 0.015) (m.push('-m conntrack --ctstate NEW', '-m statistic', '--mode random --probability 0.5'), feats.add('statistic'));
   return m;
 }
 
