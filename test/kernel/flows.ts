@@ -71,3 +71,14 @@ export function describeFlow(f: Flow): string {
   const nat = f.fwdDst !== f.dst || f.fwdDport !== f.dport ? ` (DNAT → ${f.fwdDst}:${f.fwdDport})` : '';
   return `${f.kind} ${f.proto} ${f.src}:${f.sport} → ${f.dst}:${f.dport}${nat} [${f.inIf} → ${f.outIf}]`;
 }
+
+/** A flow from its five-tuple (hand-written cases): the router-side interfaces and Docker's DNAT are derived. */
+export function flowOf(proto: 'tcp' | 'udp', src: string, sport: number, dst: string, dport: number): Flow {
+  const from = linkOfAddress(src);
+  const pub = PUBLISHED.find((p) => p.proto === proto && p.port === dport && linkOfAddress(dst)?.routerAddrs.some((a) => bare(a) === dst));
+  const fwdDst = pub?.to ?? dst;
+  const to = linkOfAddress(fwdDst);
+  if (!from || !to) throw new Error(`flowOf: ${src} or ${fwdDst} is not in the test bed`);
+  const kind: FlowKind = pub ? 'published' : from.kind === 'client' ? 'direct' : to.kind === 'client' ? 'egress' : 'cross';
+  return { kind, proto, fromNs: from.ns, src, sport, dst, dport, fwdDst, fwdDport: pub?.toPort ?? dport, inIf: from.routerIf, outIf: to.routerIf };
+}
