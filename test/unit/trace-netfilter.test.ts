@@ -206,7 +206,7 @@ test('goto, RETURN from a goto target, negation, multiport, unsupported match, m
   const o = evaluateHook(odd, 'INPUT', p, env);
   assert.equal(o.verdict, 'DROP');
   assert.equal(o.uncertain, true);
-  assert.deepEqual(hookHits(o)[0].unsupported, ['unsupported match -m limit: treated as may-match']);
+  assert.deepEqual(hookHits(o)[0].unsupported, ['unsupported match -m limit --limit 5/s (matches while the rate is under the limit: depends on traffic): treated as may-match']);
   const odd2 = new NamespaceRules().add(buildRuleset({ filter: { INPUT: { rules: [{ j: 'NOPE' }] } } }), 'odd2');
   const o2 = evaluateHook(odd2, 'INPUT', p, env);
   assert.equal(o2.verdict, 'ACCEPT');

@@ -8,7 +8,9 @@
 import type { Diagnostic } from '../diagnostics';
 import type { Chain, Rule, RuleMatch, RuleOption, Ruleset, TableName } from '../iptables/model';
 import { BUILTIN_CHAINS } from '../iptables/model';
-import { inCidr, isMulticast, parseCidr, parseIpv4 } from './ip';
+import { parseAddrMask, parseCidr, parseIpv4, parsePorts, protocolName } from '../net';
+import { matchModule, type MatchEnv } from '../iptables/matches';
+import { addrMatches, addrTypes, parseNum, parseValueMask, serviceLookup } from '../iptables/matches/util';
 import { endpoint, type Packet } from './packet';
 import { own } from '../record';
 
@@ -106,12 +108,8 @@ export interface AddressOnIface {
   prefixLen: number;
 }
 
-export interface EvalEnv {
-  /** Addresses of the namespace per interface: addrtype LOCAL/BROADCAST, REDIRECT and MASQUERADE use them. */
-  ifaceAddresses: Record<string, AddressOnIface[]>;
-  /** Known ipset contents (entries: IP, CIDR, or "ip,proto:port" of which the first part is used). */
-  ipsets?: Record<string, string[]>;
-}
+/** What the evaluator knows of the namespace: addresses per interface, ipsets (see MatchEnv). */
+export type EvalEnv = MatchEnv;
 
 export interface RuleHit {
   kind: 'rule';
@@ -188,11 +186,8 @@ interface Compiled {
   test(p: Packet, env: EvalEnv, hook: Hook): { r: Tri; why?: string };
 }
 
-const PROTO_NUM: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '47': 'gre', '50': 'esp', '51': 'ah', '132': 'sctp', '58': 'ipv6-icmp' };
-function protoName(p: string): string {
-  const l = p.toLowerCase();
-  return own(PROTO_NUM, l) ?? l;
-}
+/** The canonical protocol name (/etc/protocols, as iptables-save prints it) of a `-p`/`--ctproto` value. */
+const protoName = protocolName;
 
 const OPTION_ALIAS: Record<string, string> = {
   dpt: 'dport',
@@ -215,288 +210,9 @@ function ifaceMatches(pattern: string, name: string | undefined): boolean {
   return pattern === name;
 }
 
-function addrMatches(spec: string, ip: string): Tri {
-  const r = inCidr(spec, ip);
-  if (r !== undefined) return r ? 'yes' : 'no';
-  // IPv6 or names: exact comparison only.
-  const bare = spec.replace(/\/128$/, '');
-  if (bare === ip) return 'yes';
-  if (spec.includes('/')) return 'maybe';
-  return 'no';
-}
-
-function portIn(spec: string, port: number | undefined): boolean {
-  if (port === undefined) return false;
-  const m = /^(\d*)[:-](\d*)$/.exec(spec);
-  if (m) {
-    const lo = m[1] === '' ? 0 : Number(m[1]);
-    const hi = m[2] === '' ? 65535 : Number(m[2]);
-    return port >= lo && port <= hi;
-  }
-  return Number(spec) === port;
-}
-
-function portListIn(spec: string, port: number | undefined): boolean {
-  return spec.split(',').some((s) => portIn(s.trim(), port));
-}
-
-function parseNum(s: string): number {
-  return s.startsWith('0x') || s.startsWith('0X') ? parseInt(s, 16) : Number(s);
-}
-
-function parseValueMask(s: string): { value: number; mask: number } {
-  const [v, m] = s.split('/', 2);
-  return { value: parseNum(v) >>> 0, mask: m === undefined ? 0xffffffff : parseNum(m) >>> 0 };
-}
-
-function addrTypes(ip: string, env: EvalEnv, limitIface?: string): Set<string> {
-  const types = new Set<string>();
-  const n = parseIpv4(ip);
-  if (n === undefined) {
-    types.add('UNSPEC');
-    return types;
-  }
-  if (n === 0xffffffff) types.add('BROADCAST');
-  if (isMulticast(ip)) types.add('MULTICAST');
-  if (n >>> 24 === 127 && !limitIface) types.add('LOCAL');
-  for (const [iface, addrs] of Object.entries(env.ifaceAddresses)) {
-    if (limitIface && iface !== limitIface) continue;
-    for (const a of addrs) {
-      if (a.address === ip) types.add('LOCAL');
-      const c = parseCidr(`${a.address}/${a.prefixLen}`);
-      if (c && a.prefixLen < 31 && ((c.base | (~c.mask >>> 0)) >>> 0) === n) types.add('BROADCAST');
-    }
-  }
-  if (types.size === 0) types.add('UNICAST');
-  return types;
-}
-
 /** Whether an address is local to the namespace (addrtype LOCAL). */
 export function isLocalAddress(ip: string, env: EvalEnv): boolean {
   return addrTypes(ip, env).has('LOCAL');
-}
-
-function tcpFlagsOf(p: Packet): Set<string> {
-  if (p.tcpFlags) return new Set(p.tcpFlags.map((f) => f.toUpperCase()));
-  return new Set(p.ct.state === 'NEW' ? ['SYN'] : ['ACK']);
-}
-
-function flagList(s: string): string[] {
-  const u = s.toUpperCase();
-  if (u === 'ALL') return ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG'];
-  if (u === 'NONE') return [];
-  return u.split(',');
-}
-
-function ctStatesOf(p: Packet): Set<string> {
-  const s = new Set<string>([p.ct.state]);
-  for (const x of p.ct.status) s.add(x);
-  return s;
-}
-
-function ctStatusFlags(p: Packet): Set<string> {
-  if (p.ct.state === 'NEW') return new Set();
-  return new Set(['SEEN_REPLY', 'ASSURED', 'CONFIRMED']);
-}
-
-type OptTest = (o: RuleOption, p: Packet, env: EvalEnv, hook: Hook) => Tri | string;
-
-const yes = (b: boolean): Tri => (b ? 'yes' : 'no');
-
-/** Per-module option tests. A string return means "cannot decide: <reason>". */
-const MODULES: Record<string, OptTest> = {
-  tcp: (o, p) => {
-    switch (optName(o)) {
-      case 'dport':
-        return yes(portIn(o.args[0] ?? '', p.dport));
-      case 'sport':
-        return yes(portIn(o.args[0] ?? '', p.sport));
-      case 'syn': {
-        const f = tcpFlagsOf(p);
-        return yes(f.has('SYN') && !f.has('ACK') && !f.has('RST') && !f.has('FIN'));
-      }
-      case 'tcp-flags': {
-        const mask = flagList(o.args[0] ?? '');
-        const comp = new Set(flagList(o.args[1] ?? ''));
-        const f = tcpFlagsOf(p);
-        return yes(mask.every((fl) => f.has(fl) === comp.has(fl)));
-      }
-      default:
-        return `tcp option --${o.name}`;
-    }
-  },
-  udp: (o, p) => {
-    switch (optName(o)) {
-      case 'dport':
-        return yes(portIn(o.args[0] ?? '', p.dport));
-      case 'sport':
-        return yes(portIn(o.args[0] ?? '', p.sport));
-      default:
-        return `udp option --${o.name}`;
-    }
-  },
-  multiport: (o, p) => {
-    switch (optName(o)) {
-      case 'dports':
-        return yes(portListIn(o.args[0] ?? '', p.dport));
-      case 'sports':
-        return yes(portListIn(o.args[0] ?? '', p.sport));
-      case 'ports':
-        return yes(portListIn(o.args[0] ?? '', p.dport) || portListIn(o.args[0] ?? '', p.sport));
-      default:
-        return `multiport option --${o.name}`;
-    }
-  },
-  comment: () => 'yes',
-  addrtype: (o, p, env) => {
-    const name = optName(o);
-    if (name === 'limit-iface-in' || name === 'limit-iface-out') return 'yes';
-    const wanted = (o.args[0] ?? '').toUpperCase().split(',');
-    if (name === 'dst-type' || name === 'src-type') {
-      const ip = name === 'dst-type' ? p.dst : p.src;
-      const types = addrTypes(ip, env);
-      if (types.has('UNSPEC')) return `addrtype of non-IPv4 address ${ip}`;
-      return yes(wanted.some((w) => types.has(w)));
-    }
-    return `addrtype option --${o.name}`;
-  },
-  conntrack: (o, p) => {
-    const name = optName(o);
-    const a = o.args[0] ?? '';
-    switch (name) {
-      case 'ctstate': {
-        const s = ctStatesOf(p);
-        return yes(a.toUpperCase().split(',').some((x) => s.has(x)));
-      }
-      case 'ctorigdst': {
-        const r = addrMatches(a, p.ct.origDst);
-        return r === 'maybe' ? `ctorigdst ${a}` : r;
-      }
-      case 'ctorigsrc': {
-        const r = addrMatches(a, p.ct.origSrc);
-        return r === 'maybe' ? `ctorigsrc ${a}` : r;
-      }
-      case 'ctorigdstport':
-        return yes(portIn(a, p.ct.origDport));
-      case 'ctorigsrcport':
-        return yes(portIn(a, p.ct.origSport));
-      case 'ctproto':
-        return yes(protoName(a) === p.proto);
-      case 'ctdir':
-        return yes(a.toUpperCase() === p.ct.dir);
-      case 'ctstatus': {
-        const s = ctStatusFlags(p);
-        return yes(a.toUpperCase().split(',').some((x) => s.has(x)));
-      }
-      default:
-        return `conntrack option --${o.name}`;
-    }
-  },
-  mark: (o, p) => {
-    if (optName(o) !== 'mark') return `mark option --${o.name}`;
-    const { value, mask } = parseValueMask(o.args[0] ?? '0');
-    return yes(((p.mark & mask) >>> 0) === value);
-  },
-  ipvs: (o, p) => {
-    switch (optName(o)) {
-      case 'ipvs':
-        return yes(p.ipvs);
-      case 'vaddr':
-        if (!p.ipvs) return 'no';
-        if (!p.ipvsInfo?.vaddr) return `ipvs --vaddr (virtual address unknown)`;
-        return addrMatches(o.args[0] ?? '', p.ipvsInfo.vaddr);
-      case 'vport':
-        if (!p.ipvs) return 'no';
-        return p.ipvsInfo?.vport === undefined ? 'ipvs --vport (virtual port unknown)' : yes(portIn(o.args[0] ?? '', p.ipvsInfo.vport));
-      case 'vproto':
-        if (!p.ipvs) return 'no';
-        return yes(protoName(o.args[0] ?? '') === (p.ipvsInfo?.vproto ?? p.proto));
-      case 'vdir':
-        if (!p.ipvs) return 'no';
-        return yes((o.args[0] ?? '').toUpperCase() === p.ct.dir);
-      case 'vmethod':
-        if (!p.ipvs) return 'no';
-        return p.ipvsInfo?.method ? yes((o.args[0] ?? '').toUpperCase() === p.ipvsInfo.method.toUpperCase()) : 'ipvs --vmethod (method unknown)';
-      default:
-        return `ipvs option --${o.name}`;
-    }
-  },
-  policy: (o, p) => {
-    // Evaluated as a whole in testPolicy; individual options are accepted here.
-    void o;
-    void p;
-    return 'yes';
-  },
-  physdev: (o, p) => {
-    const pd = p.physdev;
-    switch (optName(o)) {
-      case 'physdev-is-bridged':
-        return yes(pd?.bridged === true);
-      case 'physdev-in':
-        return yes(pd?.in !== undefined && ifaceMatches(o.args[0] ?? '', pd.in));
-      case 'physdev-out':
-        return yes(pd?.out !== undefined && ifaceMatches(o.args[0] ?? '', pd.out));
-      case 'physdev-is-in':
-        return yes(pd?.in !== undefined);
-      case 'physdev-is-out':
-        return yes(pd?.out !== undefined);
-      default:
-        return `physdev option --${o.name}`;
-    }
-  },
-  set: (o, p, env) => {
-    const name = optName(o);
-    if (name !== 'match-set') return name === 'return-nomatch' || name.startsWith('update') || name.startsWith('packets') || name.startsWith('bytes') ? 'yes' : `set option --${o.name}`;
-    const setName = o.args[0] ?? '';
-    const dims = (o.args[1] ?? 'src').split(',');
-    const entries = env.ipsets ? own(env.ipsets, setName) : undefined;
-    if (!entries) return `set --match-set ${setName} (ipset contents unknown)`;
-    const ip = dims[0] === 'dst' ? p.dst : p.src;
-    const hit = entries.some((e) => {
-      const first = e.split(',')[0].trim();
-      return addrMatches(first, ip) === 'yes';
-    });
-    if (dims.length > 1 && hit) return `set --match-set ${setName} ${o.args[1]} (multi-dimension set; only the first dimension checked)`;
-    return yes(hit);
-  },
-  iprange: (o, p) => {
-    const name = optName(o);
-    const ip = name === 'src-range' ? p.src : name === 'dst-range' ? p.dst : undefined;
-    if (!ip) return `iprange option --${o.name}`;
-    const [lo, hi] = (o.args[0] ?? '').split('-');
-    const n = parseIpv4(ip);
-    const l = parseIpv4(lo ?? '');
-    const h = parseIpv4(hi ?? lo ?? '');
-    if (n === undefined || l === undefined || h === undefined) return `iprange ${o.args[0] ?? ''}`;
-    return yes(n >= l && n <= h);
-  },
-  pkttype: (o, p, env) => {
-    const t = (o.args[0] ?? '').toLowerCase();
-    const types = addrTypes(p.dst, env);
-    const actual = types.has('BROADCAST') ? 'broadcast' : types.has('MULTICAST') ? 'multicast' : 'unicast';
-    return yes(t === actual);
-  },
-};
-MODULES.state = MODULES.conntrack;
-MODULES.sctp = MODULES.udp;
-
-function testPolicy(m: RuleMatch, p: Packet): Tri | string {
-  let dir = '';
-  let pol = '';
-  const other: string[] = [];
-  for (const o of m.options) {
-    if (o.name === 'dir') dir = (o.args[0] ?? '').toLowerCase();
-    else if (o.name === 'pol') pol = (o.args[0] ?? '').toLowerCase();
-    else other.push(o.name);
-  }
-  const ipsec = dir === 'in' ? p.ipsecIn === true : dir === 'out' ? p.ipsecOut === true : undefined;
-  if (ipsec === undefined) return 'policy without --dir';
-  if (pol === 'none') return yes(!ipsec);
-  if (pol === 'ipsec') {
-    if (!ipsec) return 'no';
-    return other.length > 0 ? `policy --${other.join(' --')} (IPsec SA details unknown)` : 'yes';
-  }
-  return `policy --pol ${pol}`;
 }
 
 /** A compiled test: 'yes', 'no', or the reason it cannot be decided (treated as may-match). */
@@ -514,9 +230,9 @@ function ipNum(ip: string): number | undefined {
   return n;
 }
 
-/** Address test with the CIDR parsed once. */
+/** Address test with the address and mask parsed once (any mask iptables accepts, inet_aton forms). */
 function compileAddr(spec: string): (ip: string) => Tri {
-  const c = parseCidr(spec);
+  const c = parseAddrMask(spec);
   if (!c) return (ip) => addrMatches(spec, ip);
   const { base, mask } = c;
   return (ip) => {
@@ -526,40 +242,31 @@ function compileAddr(spec: string): (ip: string) => Tri {
   };
 }
 
-/** Port test ("80", "1000:2000", ":1024") with the range parsed once. */
-function compilePort(spec: string): (port: number | undefined) => boolean {
-  const m = /^(\d*)[:-](\d*)$/.exec(spec.trim());
-  const lo = m ? (m[1] === '' ? 0 : Number(m[1])) : Number(spec);
-  const hi = m ? (m[2] === '' ? 65535 : Number(m[2])) : lo;
-  return (port) => port !== undefined && port >= lo && port <= hi;
+/** Port-list test ("80", "http", "1000:2000", ":1024", "80,443") with the ranges parsed once; undefined when invalid. */
+function compilePortList(spec: string, proto: string): ((port: number | undefined) => boolean) | undefined {
+  const set = parsePorts(spec, proto);
+  if (!set) return undefined;
+  if (set.length === 1) {
+    const [lo, hi] = set[0];
+    return (port) => port !== undefined && port >= lo && port <= hi;
+  }
+  return (port) => port !== undefined && set.some(([lo, hi]) => port >= lo && port <= hi);
 }
 
-function compilePortList(spec: string): (port: number | undefined) => boolean {
-  const parts = spec.split(',').map((x) => compilePort(x));
-  if (parts.length === 1) return parts[0];
-  return (port) => {
-    for (const t of parts) if (t(port)) return true;
-    return false;
-  };
-}
-
-/** Fast paths for the options Docker's rules use most; undefined = use the generic MODULES test. */
-function compileOption(mod: string, o: RuleOption): ((p: Packet, env: EvalEnv) => Tri) | undefined {
+/** Fast paths for the options Docker's rules use most; undefined = use the module's evaluator (./matches). */
+function compileOption(mod: string, o: RuleOption, ruleProto: string): ((p: Packet, env: EvalEnv) => Tri) | undefined {
   const name = optName(o);
   const a = o.args[0] ?? '';
   if (mod === 'tcp' || mod === 'udp' || mod === 'sctp') {
-    if (name === 'dport') {
-      const t = compilePort(a);
-      return (p) => (p.proto !== mod ? 'no' : t(p.dport) ? 'yes' : 'no');
-    }
-    if (name === 'sport') {
-      const t = compilePort(a);
-      return (p) => (p.proto !== mod ? 'no' : t(p.sport) ? 'yes' : 'no');
-    }
+    const t = compilePortList(a, serviceLookup(mod));
+    if (!t || a.includes(',')) return undefined;
+    if (name === 'dport') return (p) => (p.proto !== mod ? 'no' : t(p.dport) ? 'yes' : 'no');
+    if (name === 'sport') return (p) => (p.proto !== mod ? 'no' : t(p.sport) ? 'yes' : 'no');
     return undefined;
   }
   if (mod === 'multiport') {
-    const t = compilePortList(a);
+    const t = compilePortList(a, ruleProto);
+    if (!t) return undefined;
     if (name === 'dports') return (p) => (t(p.dport) ? 'yes' : 'no');
     if (name === 'sports') return (p) => (t(p.sport) ? 'yes' : 'no');
     if (name === 'ports') return (p) => (t(p.dport) || t(p.sport) ? 'yes' : 'no');
@@ -579,6 +286,36 @@ function compileOption(mod: string, o: RuleOption): ((p: Packet, env: EvalEnv) =
   }
   if (mod === 'comment') return () => 'yes';
   return undefined;
+}
+
+/**
+ * The tests of one `-m` match, from the registry (src/core/iptables/matches): the module's own evaluator
+ * per option (negation applied here) or for the whole match; a fast path for Docker's common options.
+ */
+function compileMatch(m: RuleMatch, ruleProto: string): Test[] {
+  const mod = matchModule(m.module);
+  if (!mod || (!mod.evalOption && !mod.evalMatch)) {
+    const why = `-m ${m.module}`;
+    return [() => why];
+  }
+  const name = mod.name;
+  const proto = mod.protocol === true;
+  if (proto && m.options.length === 0) return [(p) => (p.proto === name ? 'yes' : 'no')];
+  const whole = mod.evalMatch;
+  if (whole) return [(p, env) => (proto && p.proto !== name ? 'no' : whole(m, p, env))];
+  const each = mod.evalOption as NonNullable<typeof mod.evalOption>;
+  return m.options.map((raw): Test => {
+    const o = { ...raw, name: optName(raw) };
+    const neg = o.negated;
+    const fast = compileOption(name, o, ruleProto);
+    if (fast) return (p, env) => ((fast(p, env) === 'yes') !== neg ? 'yes' : 'no');
+    return (p, env) => {
+      if (proto && p.proto !== name) return 'no';
+      const r = each(o, p, env);
+      if (r === 'yes' || r === 'no') return (r === 'yes') !== neg ? 'yes' : 'no';
+      return r;
+    };
+  });
 }
 
 function compileRule(rule: Rule): Compiled {
@@ -615,45 +352,8 @@ function compileRule(rule: Rule): Compiled {
     base(rule.outInterface, (p) => (ifaceMatches(v, p.outIface) ? 'yes' : 'no'));
   }
   base(rule.fragment, () => 'no');
-  for (const m of rule.matches) {
-    const mod = m.module.toLowerCase();
-    if (mod === 'policy') {
-      tests.push((p) => {
-        const r = testPolicy(m, p);
-        return r === 'yes' || r === 'no' ? r : `policy: ${r}`;
-      });
-      continue;
-    }
-    const fn = own(MODULES, mod);
-    if (!fn) {
-      const why = `-m ${m.module}`;
-      tests.push(() => why);
-      continue;
-    }
-    if ((mod === 'tcp' || mod === 'udp' || mod === 'sctp') && m.options.length === 0) {
-      tests.push((p) => (p.proto === mod ? 'yes' : 'no'));
-      continue;
-    }
-    for (const o of m.options) {
-      const neg = o.negated;
-      const fast = compileOption(mod, o);
-      if (fast) {
-        tests.push((p, env) => {
-          const r = fast(p, env);
-          return (r === 'yes') !== neg ? 'yes' : 'no';
-        });
-        continue;
-      }
-      const why = `-m ${m.module} --${o.name}`;
-      tests.push((p, env, hook) => {
-        if ((mod === 'tcp' || mod === 'udp' || mod === 'sctp') && p.proto !== mod) return 'no';
-        const r = fn(o, p, env, hook);
-        if (r === 'yes' || r === 'no') return (r === 'yes') !== neg ? 'yes' : 'no';
-        if (r === 'maybe') return why;
-        return r;
-      });
-    }
-  }
+  const ruleProto = rule.protocol ? protoName(rule.protocol.value) : '';
+  for (const m of rule.matches) tests.push(...compileMatch(m, ruleProto));
   const n = tests.length;
   return {
     test(p, env, hook) {

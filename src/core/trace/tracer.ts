@@ -9,7 +9,7 @@ import type { Diagnostic } from '../diagnostics';
 import type { InterfaceInfo, NamespaceInfo, NodeModel, RouteEntry } from '../model';
 import type { Ruleset } from '../iptables/model';
 import { findFwmService, findVipService, parseIpvsadm, type IpvsService, type IpvsTable } from '../parsers/ipvsadm';
-import { dockerMacForIp, parseCidr, parseIpv4 } from './ip';
+import { dockerMacForIp, parseCidr, parseIpv4 } from '../net';
 import { evaluateHook, isLocalAddress, NamespaceRules, type EvalEnv, type Hit, type Hook, type HookResult, type Rewrite } from './netfilter';
 import { crossNamespace, describePacket, endpoint, newPacket, type Packet } from './packet';
 import type { Hop, HopKind, HopRule, NamespaceDumps, Outcome, RuleDump, TracePath, TraceRequest, TraceResult, TraceScenario } from './types';
