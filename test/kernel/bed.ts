@@ -70,8 +70,12 @@ class Agent {
   }
 }
 
-/** raw PREROUTING gets `-j TRACE` as its first rule (the dump's own raw rules follow it). */
-export function withTrace(restore: string): string {
+/**
+ * raw PREROUTING gets `-j TRACE` as its first rule (the dump's own raw rules follow it); a dump without a mangle
+ * table gets an empty one, so that the previous case's mangle rules go.
+ */
+export function withTrace(dump: string): string {
+  const restore = dump.includes('*mangle\n') ? dump : `*mangle\nCOMMIT\n${dump}`;
   const at = restore.indexOf('*raw\n');
   if (at < 0) return `*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A PREROUTING -j TRACE\nCOMMIT\n${restore}`;
   const firstRule = restore.indexOf('\n-A ', at);
@@ -170,7 +174,7 @@ export class KernelBed {
   }
 
   private async runOnce(restore: string, flow: Flow): Promise<KernelResult> {
-    const load = run('ip', ['netns', 'exec', ROUTER, 'sh', '-c', 'iptables-restore && conntrack -F >/dev/null 2>&1; iptables-save'], withTrace(restore));
+    const load = run('ip', ['netns', 'exec', ROUTER, 'sh', '-c', 'iptables-restore || exit 3; conntrack -F >/dev/null 2>&1; iptables-save'], withTrace(restore));
     const saved = parseSave(load.stdout);
     if (load.status !== 0) return { saved, verdict: 'LOST', agent: '', restoreError: load.stderr.trim() };
     this.stream.clear();

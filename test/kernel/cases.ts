@@ -6,7 +6,7 @@
 import { prng, type Rng } from '../prng';
 import { genFlow, pick, type Flow } from './flows';
 import { dockerDump, LAYOUTS, type LayoutName, type UserPlacement } from './layouts';
-import { genUserRules, type UserRules } from './rules';
+import { genMangle, genUserRules, type UserRules } from './rules';
 
 export type FileStyle = 'S' | 'commands' | 'save';
 
@@ -18,6 +18,8 @@ export interface Case {
   user: UserRules;
   /** Embedded in the dump (before / after Docker's RETURN), or a what-if file in the given style. */
   mode: { kind: 'embedded'; placement: Exclude<UserPlacement, 'none'> } | { kind: 'what-if'; style: FileStyle };
+  /** A mangle table (iptables-save lines) the user added, in both the kernel's and the tracer's dump. */
+  mangle?: string[];
 }
 
 export interface Rendered {
@@ -35,9 +37,11 @@ export function genCase(seed: number, id: number): Case {
   const sport = 20000 + ((seed % 997) * 41 + id) % 40000;
   const flow = genFlow(rng, sport);
   const layout = pick(rng, LAYOUTS);
-  const user = genUserRules(rng, flow);
   const mode: Case['mode'] = rng() < 0.35 ? { kind: 'what-if', style: pick(rng, ['S', 'commands', 'save'] as const) } : { kind: 'embedded', placement: rng() < 0.9 ? 'before-return' : 'after-return' };
-  return { id, seed, layout, flow, user, mode };
+  const user = genUserRules(rng, flow, mode.kind === 'what-if');
+  const mangle = rng() < 0.15 ? genMangle(rng, flow) : undefined;
+  if (mangle) user.features.add('mangle-mark');
+  return { id, seed, layout, flow, user, mode, mangle };
 }
 
 function declsAndRules(u: UserRules): { decls: string[]; rules: string[] } {
@@ -75,11 +79,12 @@ function kernelWhatIf(base: string, file: string): string {
 }
 
 export function renderCase(c: Case): Rendered {
+  const mangle = c.mangle ? `${c.mangle.join('\n')}\n` : '';
   if (c.mode.kind === 'embedded') {
-    const dump = dockerDump(c.layout, declsAndRules(c.user), c.mode.placement);
+    const dump = mangle + dockerDump(c.layout, declsAndRules(c.user), c.mode.placement);
     return { kernel: dump, dump };
   }
-  const dump = dockerDump(c.layout);
+  const dump = mangle + dockerDump(c.layout);
   const whatIf = whatIfFile(c.user, c.mode.style);
   return { kernel: kernelWhatIf(dump, whatIf), dump, whatIf };
 }

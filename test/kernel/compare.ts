@@ -62,12 +62,13 @@ function viewOf(result: TraceResult, c: Case): Omit<TracerView, 'whatIfDiagnosti
 }
 
 /** The kernel's rule path in the same terms: positions from the router's iptables-save after loading. */
-export function kernelPath(p: TracedPacket | undefined, saved: Map<string, string[]>, dumpHasRaw: boolean): Step[] {
+export function kernelPath(p: TracedPacket | undefined, saved: Map<string, string[]>, dump: string): Step[] {
   if (!p) return [];
   const out: Step[] = [];
   for (const e of p.events) {
     if (e.type === 'return') continue;
-    if (e.table === 'raw' && !dumpHasRaw) continue;
+    // tables the bed adds (raw for TRACE, an empty mangle) are not in the tracer's dump
+    if ((e.table === 'raw' || e.table === 'mangle') && !dump.includes(`*${e.table}\n`)) continue;
     if (e.type === 'policy') {
       out.push({ table: e.table, chain: e.chain, position: 0, text: `-P ${e.chain} ${e.verdict}`, mayMatch: [] });
       continue;
@@ -149,6 +150,8 @@ export function triage(c: { mode: { kind: string } }, t: TracerView, kp: Step[],
   const answer = !v.reply || !v.replyBy;
   if (c.mode.kind === 'what-if' && (/not captured/.test(notes) || (answer && /^(iptables )?-N |^:(?!DOCKER-USER)/m.test(userText)))) return 'what-if: jump to a chain the file defines taken as RETURN';
   if (/multi-dimension/.test(notes) || (answer && /--match-set \S+ (src|dst),/.test(replyRule))) return 'multi-dimension ipset: only the first dimension checked';
+  if (/^(?:iptables )?-[AI] \S+ .*-[sd] [\d./]+,/m.test(userText)) return 'address list: iptables adds one rule per address';
+  if (/--ctrepl(src|dst)/.test(notes)) return 'conntrack reply tuple (--ctreplsrc/--ctrepldst): may-match';
   if (/--match-set tk-list/.test(texts) || (answer && /--match-set tk-list/.test(replyRule))) return 'list:set members read as addresses';
   if (answer && /--ctstate \S*SNAT/.test(userText)) return 'answer: conntrack SNAT status (set in POSTROUTING) missing';
   if (notes) return `may-match: ${notes.slice(0, 80)}`;

@@ -91,7 +91,7 @@ test('the bed reads the kernel right: documented Docker behaviours give the docu
     // and the tracer says the same
     const c: Case = { id: -1, seed: 0, layout: k.layout, flow: k.flow, user: { chains: [], features: new Set() }, mode: { kind: 'embedded', placement: k.placement } };
     const tv = traceCase(c, { kernel: dump, dump }, bed.ipsetSave);
-    const kp = kernelPath(r.forward, r.saved, dump.includes('*raw'));
+    const kp = kernelPath(r.forward, r.saved, dump);
     const v = compare(r, tv, kp);
     assert.ok(v.verdict && v.path && v.reply, `${k.name}: tracer disagrees: ${report({ c, r: { kernel: dump, dump }, k: r, t: tv, kp, v })}`);
   }
@@ -111,7 +111,7 @@ test(`trace agrees with the kernel on ${CASES} generated Docker-host cases (seed
       assert.notEqual(k.verdict, 'LOST', `${describeCase(c)}: the bed lost the packet (${describeFlow(c.flow)}; agent: ${k.agent}; traced: ${seen()}): a harness problem`);
       if (process.env.SWARMNET_KERNEL_DEBUG) console.log(describeFlow(c.flow), JSON.stringify(bed.lastPackets(), null, 1));
       const tv = traceCase(c, r, bed.ipsetSave);
-      const kp = kernelPath(k.forward, k.saved, r.dump.includes('*raw'));
+      const kp = kernelPath(k.forward, k.saved, r.dump);
       rows.push({ c, r, k, t: tv, kp, v: compare(k, tv, kp) });
     }
   }

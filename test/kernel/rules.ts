@@ -55,11 +55,18 @@ function relevantAddr(rng: Rng, f: Flow): string {
   return r < 0.8 ? `${o[0]}.${o[1]}.${o[2]}.0/24` : `${o[0]}.${o[1]}.0.0/16`;
 }
 
-function port(rng: Rng, f: Flow): string {
+/** /etc/services names (Debian netbase) iptables resolves when the rule is added, per protocol. */
+const SERVICES: Record<string, Record<number, string>> = {
+  tcp: { 22: 'ssh', 53: 'domain', 80: 'http', 443: 'https', 5432: 'postgresql' },
+  udp: { 53: 'domain', 443: 'https' },
+};
+
+function port(rng: Rng, f: Flow, proto: string): string {
   const r = rng();
-  if (r < 0.45) return String(pick(rng, [f.fwdDport, f.dport, f.fwdDport]));
-  if (r < 0.6) return pick(rng, ['1024:65535', '0:1023', '8000:9000', '20000:60000']);
-  return String(pick(rng, PORTS));
+  const p = r < 0.45 ? pick(rng, [f.fwdDport, f.dport, f.fwdDport]) : r < 0.62 ? undefined : pick(rng, PORTS);
+  if (p === undefined) return pick(rng, ['1024:65535', '0:1023', '8000:9000', '20000:60000', '1024:', ':1023']);
+  const name = SERVICES[proto]?.[p];
+  return rng() < 0.15 && name ? name : String(p);
 }
 
 function ifaceMatch(rng: Rng, f: Flow, dir: 'i' | 'o'): string {
@@ -71,25 +78,35 @@ function ifaceMatch(rng: Rng, f: Flow, dir: 'i' | 'o'): string {
 }
 
 /** One rule's matches (iptables option words), with the features it used. */
-function genMatches(rng: Rng, f: Flow, feats: Set<string>): string[] {
+function genMatches(rng: Rng, f: Flow, feats: Set<string>, file: boolean): string[] {
   const m: string[] = [];
   const proto = rng() < 0.55 ? (rng() < 0.8 ? f.proto : f.proto === 'tcp' ? 'udp' : 'tcp') : undefined;
-  if (rng() < 0.3) m.push(`${not(rng, 0.15)}-s ${rng() < 0.6 ? relevantAddr(rng, f) : pick(rng, NETS)}`);
-  if (rng() < 0.25) m.push(`${not(rng, 0.15)}-d ${rng() < 0.6 ? relevantAddr(rng, f) : pick(rng, NETS)}`);
+  if (file && rng() < 0.06) {
+    // iptables turns an address list into one rule per address when the rule is added
+    m.push(`-s ${[...new Set([f.src, pick(rng, ['198.18.100.3', '203.0.113.5', '172.17.0.2'])])].join(',')}`);
+    feats.add('address-list');
+  } else if (rng() < 0.3) m.push(`${not(rng, 0.15)}-s ${rng() < 0.6 ? relevantAddr(rng, f) : pick(rng, NETS)}`);
+  // iptables refuses `! -d` beside an address list
+  const list = m.some((x) => x.includes(','));
+  if (rng() < 0.25) m.push(`${list ? '' : not(rng, 0.15)}-d ${rng() < 0.6 ? relevantAddr(rng, f) : pick(rng, NETS)}`);
   if (rng() < 0.3) (m.push(ifaceMatch(rng, f, 'i')), feats.add('iface'));
   if (rng() < 0.2) (m.push(ifaceMatch(rng, f, 'o')), feats.add('iface'));
   if (m.some((x) => x.startsWith('! '))) feats.add('negation');
   if (m.some((x) => x.endsWith('+'))) feats.add('iface-wildcard');
+  if (!proto && rng() < 0.06) (m.push(pick(rng, ['! -p udp', '! -p tcp', '-p all'])), feats.add('protocol-spelling'));
   if (proto) {
-    m.push(`-p ${proto}`);
-    const explicit = rng() < 0.6 ? [`-m ${proto}`] : [];
+    const numeric = rng() < 0.08;
+    if (numeric) feats.add('protocol-spelling');
+    m.push(`-p ${numeric ? (proto === 'tcp' ? '6' : '17') : proto}`);
+    const explicit = numeric || rng() < 0.6 ? [`-m ${proto}`] : [];
     const ports: string[] = [];
-    if (rng() < 0.45) ports.push(`${not(rng, 0.1)}--dport ${port(rng, f)}`);
-    if (rng() < 0.15) ports.push(`--sport ${rng() < 0.5 ? String(pick(rng, [f.dport, f.fwdDport])) : port(rng, f)}`);
-    if (proto === 'tcp' && rng() < 0.08) (ports.push(pick(rng, ['--syn', '! --syn', '--tcp-flags SYN,ACK SYN', '--tcp-flags FIN,SYN,RST,ACK SYN'])), feats.add('tcp-flags'));
+    if (rng() < 0.45) ports.push(`${not(rng, 0.1)}--dport ${port(rng, f, proto)}`);
+    if (rng() < 0.15) ports.push(`--sport ${rng() < 0.5 ? String(pick(rng, [f.dport, f.fwdDport])) : port(rng, f, proto)}`);
+    if (proto === 'tcp' && rng() < 0.1) (ports.push(pick(rng, ['--syn', '! --syn', '--tcp-flags SYN,ACK SYN', '--tcp-flags FIN,SYN,RST,ACK SYN', '--tcp-flags SYN SYN', '--tcp-flags ACK ACK', '--tcp-flags SYN,ACK SYN,ACK', '! --tcp-flags RST RST'])), feats.add('tcp-flags'));
     if (ports.length) m.push(...explicit, ...ports);
     if (rng() < 0.15) {
-      const list = [...new Set([port(rng, f), port(rng, f), String(pick(rng, PORTS))].map((p) => p))].join(',');
+      // multiport takes no open ranges (`1024:`): iptables refuses them there
+      const list = [...new Set([port(rng, f, proto), port(rng, f, proto), String(pick(rng, PORTS))].map((p) => p.replace(/^:/, '0:').replace(/:$/, ':65535')))].join(',');
       m.push('-m multiport', `${not(rng, 0.1)}${pick(rng, ['--dports', '--dports', '--sports', '--ports'])} ${list}`);
       feats.add('multiport');
     }
@@ -106,6 +123,10 @@ function genMatches(rng: Rng, f: Flow, feats: Set<string>): string[] {
     if (rng() < 0.2) parts.push(`--ctorigdst ${pick(rng, [f.dst, f.fwdDst, '198.18.100.1'])}`);
     if (rng() < 0.2) parts.push(`--ctorigdstport ${pick(rng, [f.dport, f.fwdDport, 8080])}`);
     if (rng() < 0.15) parts.push(`--ctdir ${pick(rng, ['ORIGINAL', 'REPLY'])}`);
+    if (rng() < 0.12) parts.push(`${not(rng, 0.2)}--ctstatus ${pick(rng, ['NONE', 'EXPECTED', 'CONFIRMED', 'SEEN_REPLY', 'ASSURED', 'SEEN_REPLY,ASSURED'])}`);
+    if (rng() < 0.08) parts.push(`--ctorigsrc ${pick(rng, [f.src, f.fwdDst, '198.18.100.0/24'])}`);
+    if (rng() < 0.08) parts.push(`--ctreplsrc ${pick(rng, [f.fwdDst, f.dst, f.src])}`);
+    if (rng() < 0.05) parts.push(`--ctorigsrcport ${pick(rng, [f.sport, 80])}`);
     m.push('-m conntrack', ...(rng() < 0.7 ? parts : parts.slice(1).length ? parts.slice(1) : parts));
     feats.add('conntrack');
   } else if (rng() < 0.05) {
@@ -118,7 +139,13 @@ function genMatches(rng: Rng, f: Flow, feats: Set<string>): string[] {
     feats.add(multi ? 'ipset-2d' : 'ipset');
   }
   if (rng() < 0.04) (m.push('-m mark', `--mark 0x${pick(rng, ['1', '2'])}`), feats.add('mark'));
-  if (rng() < 0.03) (m.push('-m addrtype', `--dst-type ${pick(rng, ['LOCAL', 'UNICAST'])}`), feats.add('addrtype'));
+  if (rng() < 0.03) (m.push('-m addrtype', `--${pick(rng, ['dst', 'src'])}-type ${pick(rng, ['LOCAL', 'UNICAST'])}`), feats.add('addrtype'));
+  if (rng() < 0.03) (m.push('-m policy', pick(rng, ['--dir in --pol none', '--dir in --pol ipsec', '--dir out --pol none'])), feats.add('policy'));
+  if (rng() < 0.02) (m.push('-m pkttype', `--pkt-type ${pick(rng, ['unicast', 'broadcast'])}`), feats.add('pkttype'));
+  if (rng() < 0.03) {
+    const d = m.findIndex((x) => /^-d \d+\.\d+\.\d+\.0\/(16|24)$/.test(x));
+    if (d >= 0) (m[d] = m[d].replace(/\/16$/, '/255.255.0.0').replace(/\/24$/, '/255.255.255.0'), feats.add('dotted-mask'));
+  }
   if (rng() < 0.08) (m.push('-m comment', `--comment "${pick(rng, ['allow web', 'block-ext', 'swarmnet kernel test'])}"`), feats.add('comment'));
   // Random draws only on a connection's first packet: the answer's fate stays decidable (the tracer's answer check
   // does not report may-match), the first packet's path is where the explained list is exercised.
@@ -146,7 +173,7 @@ function genTarget(rng: Rng, m: string[], later: string[], feats: Set<string>): 
 
 const CHAIN_NAMES = ['ALLOW-WEB', 'ufw-user-forward', 'FILTERS', 'LOG-AND-DROP'];
 
-function genRandom(rng: Rng, f: Flow): UserRules {
+function genRandom(rng: Rng, f: Flow, file: boolean): UserRules {
   const feats = new Set<string>();
   const nChains = rng() < 0.45 ? 0 : 1 + Math.floor(rng() * 3);
   const names = ['DOCKER-USER', ...CHAIN_NAMES.slice(0, nChains)];
@@ -155,7 +182,7 @@ function genRandom(rng: Rng, f: Flow): UserRules {
     const later = names.slice(i + 1);
     const rules: string[] = [];
     for (let k = 0; k < n; k++) {
-      const m = genMatches(rng, f, feats);
+      const m = genMatches(rng, f, feats, file);
       const spec = [...m, genTarget(rng, m, later, feats)].filter(Boolean).join(' ');
       if (spec && !rules.includes(spec)) rules.push(spec);
     }
@@ -203,6 +230,14 @@ function templates(rng: Rng, f: Flow): UserRules {
   };
 }
 
-export function genUserRules(rng: Rng, f: Flow): UserRules {
-  return rng() < 0.2 ? templates(rng, f) : genRandom(rng, f);
+/** `file`: the rules go into a what-if file (which may use syntax iptables expands when adding the rule). */
+export function genUserRules(rng: Rng, f: Flow, file: boolean): UserRules {
+  return rng() < 0.2 ? templates(rng, f) : genRandom(rng, f, file);
+}
+
+/** Docker never writes mangle rules on the host; users mark packets there and match the mark in DOCKER-USER. */
+export function genMangle(rng: Rng, f: Flow): string[] {
+  const rules = [`-A PREROUTING -i ${pick(rng, [f.inIf, 'eth1', 'eth+'])} -j MARK --set-xmark 0x${pick(rng, ['1', '2'])}/0xffffffff`];
+  if (rng() < 0.5) rules.push(`-A PREROUTING -p ${f.proto} -m ${f.proto} --dport ${pick(rng, [f.dport, 8080])} -j MARK --set-xmark 0x2/0xffffffff`);
+  return ['*mangle', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', ...rules, 'COMMIT'];
 }
