@@ -40,25 +40,11 @@ export function genFlow(rng: Rng, sport: number): Flow {
     return { kind, proto: p.proto, fromNs: c.ns, src: addrOf(rng, c), sport, dst, dport: p.port, fwdDst: p.to, fwdDport: p.toPort, inIf: c.routerIf, outIf: p.iface };
   }
   const proto = rng() < 0.7 ? 'tcp' : 'udp';
-  if (kind === 'direct') {
-    const c = pick(rng, clients);
-    const s = pick(rng, containers);
-    const dst = addrOf(rng, s);
-    const dport = pick(rng, SERVER_PORTS);
-    return { kind, proto, fromNs: c.ns, src: addrOf(rng, c), sport, dst, dport, fwdDst: dst, fwdDport: dport, inIf: c.routerIf, outIf: s.routerIf };
-  }
-  if (kind === 'egress') {
-    const s = pick(rng, containers);
-    const c = pick(rng, clients);
-    const dst = addrOf(rng, c);
-    const dport = pick(rng, CLIENT_PORTS);
-    return { kind, proto, fromNs: s.ns, src: addrOf(rng, s), sport, dst, dport, fwdDst: dst, fwdDport: dport, inIf: s.routerIf, outIf: c.routerIf };
-  }
-  const s = pick(rng, containers);
-  const t = pick(rng, containers.filter((x) => x !== s));
-  const dst = addrOf(rng, t);
-  const dport = pick(rng, SERVER_PORTS);
-  return { kind, proto, fromNs: s.ns, src: addrOf(rng, s), sport, dst, dport, fwdDst: dst, fwdDport: dport, inIf: s.routerIf, outIf: t.routerIf };
+  const from = pick(rng, kind === 'direct' ? clients : containers);
+  const to = kind === 'direct' ? pick(rng, containers) : kind === 'egress' ? pick(rng, clients) : pick(rng, containers.filter((x) => x !== from));
+  const dst = addrOf(rng, to);
+  const dport = pick(rng, to.kind === 'client' ? CLIENT_PORTS : SERVER_PORTS);
+  return { kind, proto, fromNs: from.ns, src: addrOf(rng, from), sport, dst, dport, fwdDst: dst, fwdDport: dport, inIf: from.routerIf, outIf: to.routerIf };
 }
 
 /** Namespace (without prefix) that owns an address. */
