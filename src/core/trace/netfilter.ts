@@ -8,7 +8,7 @@
 import type { Diagnostic } from '../diagnostics';
 import type { Chain, Rule, RuleMatch, RuleOption, Ruleset, TableName } from '../iptables/model';
 import { BUILTIN_CHAINS } from '../iptables/model';
-import { parseAddrMask, parseCidr, parseIpv4, parsePorts, protocolName } from '../net';
+import { allDigits, ipv4Value, isHostname, parseAddrMask, parseCidr, parseIpv4, parsePorts, protocolName } from '../net';
 import { matchModule, type MatchEnv } from '../iptables/matches';
 import { addrMatches, addrTypes, parseNum, parseValueMask, serviceLookup } from '../iptables/matches/util';
 import { endpoint, type Packet } from './packet';
@@ -85,20 +85,27 @@ export class NamespaceRules {
 
   /** A copy with one chain's rules replaced (the "what if" of a proposed DOCKER-USER). */
   withChainReplaced(t: TableName, name: string, rules: Rule[], source: string): NamespaceRules {
+    return this.withChains([{ table: t, name, rules }], source);
+  }
+
+  /** A copy with chains replaced or added (a what-if file's chains, in any table); other chains are shared. */
+  withChains(changes: { table: TableName; name: string; rules: Rule[] }[], source: string): NamespaceRules {
     const copy = new NamespaceRules();
     copy.allTables = this.allTables;
     copy.sources.push(...this.sources, source);
     copy.diagnostics.push(...this.diagnostics);
     for (const [tn, chains] of this.tables) copy.tables.set(tn, new Map(chains));
-    let chains = copy.tables.get(t);
-    if (!chains) copy.tables.set(t, (chains = new Map()));
-    const old = chains.get(name)?.chain;
-    const builtin = BUILTIN_CHAINS[t].includes(name);
-    chains.set(name, {
-      table: t,
-      source,
-      chain: { name, builtin, policy: old?.policy, rules: rules.map((r, i) => ({ ...r, table: t, chain: name, index: i })) },
-    });
+    for (const { table: t, name, rules } of changes) {
+      let chains = copy.tables.get(t);
+      if (!chains) copy.tables.set(t, (chains = new Map()));
+      const old = chains.get(name)?.chain;
+      const builtin = BUILTIN_CHAINS[t].includes(name);
+      chains.set(name, {
+        table: t,
+        source,
+        chain: { name, builtin, policy: old?.policy, rules: rules.map((r, i) => ({ ...r, table: t, chain: name, index: i })) },
+      });
+    }
     return copy;
   }
 }
@@ -242,6 +249,43 @@ function compileAddr(spec: string): (ip: string) => Tri {
   };
 }
 
+/**
+ * `-s`/`-d` as iptables adds them: a comma list becomes one rule per address (with both lists, one per pair:
+ * "any source of the list and any destination of the list"; `! -s a,b` is refused by iptables), a host name is resolved when the rule is added ("localhost" is 127.0.0.1; any other name
+ * cannot be known offline: undecidable, never a silent no-match).
+ */
+function compileAddrCond(bm: { value: string; negated: boolean }, pick: (p: Packet) => string): Test {
+  const neg = bm.negated;
+  const one = (raw: string): ((p: Packet) => string) => {
+    const part = raw === 'localhost' ? '127.0.0.1' : raw;
+    if (isHostname(part)) {
+      const why = `address ${part} (a host name: iptables resolved it when the rule was added)`;
+      return () => why;
+    }
+    const t = compileAddr(part);
+    const why = `address ${part}`;
+    return (p) => {
+      const r = t(pick(p));
+      return r === 'maybe' ? why : (r === 'yes') !== neg ? 'yes' : 'no';
+    };
+  };
+  const parts = bm.value.split(',').map(one);
+  if (parts.length === 1) return parts[0];
+  if (neg) {
+    const why = `! with the address list ${bm.value} (iptables refuses it: "! not allowed with multiple source or destination IP addresses")`;
+    return () => why;
+  }
+  return (p) => {
+    let undecided: string | undefined;
+    for (const t of parts) {
+      const r = t(p);
+      if (r === 'yes') return 'yes';
+      if (r !== 'no') undecided ??= r;
+    }
+    return undecided ?? 'no';
+  };
+}
+
 /** Port-list test ("80", "http", "1000:2000", ":1024", "80,443") with the ranges parsed once; undefined when invalid. */
 function compilePortList(spec: string, proto: string): ((port: number | undefined) => boolean) | undefined {
   const set = parsePorts(spec, proto);
@@ -335,14 +379,8 @@ function compileRule(rule: Rule): Compiled {
     const any = v === 'all' || v === '0';
     base(rule.protocol, (p) => (any || v === p.proto ? 'yes' : 'no'));
   }
-  if (rule.source) {
-    const t = compileAddr(rule.source.value);
-    base(rule.source, (p) => t(p.src));
-  }
-  if (rule.destination) {
-    const t = compileAddr(rule.destination.value);
-    base(rule.destination, (p) => t(p.dst));
-  }
+  if (rule.source) tests.push(compileAddrCond(rule.source, (p) => p.src));
+  if (rule.destination) tests.push(compileAddrCond(rule.destination, (p) => p.dst));
   if (rule.inInterface) {
     const v = rule.inInterface.value;
     base(rule.inInterface, (p) => (ifaceMatches(v, p.inIface) ? 'yes' : 'no'));
@@ -430,14 +468,9 @@ interface Frame {
  * closure; a 10,000-rule chain is walked in a few tens of microseconds.
  */
 export interface CompiledChain {
-  tests: Compiled[];
-  /** Per rule, flat: text (without an iptables-save -c counter prefix), 0-based line, counters, target name, its upper case, goto flag. */
-  texts: string[];
-  lines: Int32Array;
-  counters: ({ packets: number; bytes: number } | undefined)[];
-  tnames: string[];
-  uppers: string[];
-  gotos: Uint8Array;
+  /** Per rule: its match closure, compiled on first use (most rules of a large chain never pass the prefilter). */
+  tests: (Compiled | undefined)[];
+  rules: Rule[];
   /** Resolved jump targets per rule (null: chain not in the dump), valid for the ruleset `owner`. */
   jumps?: { owner: NamespaceRules; refs: (ChainRef | null | undefined)[] };
   /**
@@ -457,58 +490,111 @@ function intern(s: string): number {
   return n;
 }
 
-function prefixOf(bm: { value: string; negated: boolean } | undefined): [number, number] {
-  if (!bm || bm.negated) return [0, 0];
-  const c = parseCidr(bm.value);
-  return c ? [c.base | 0, c.mask | 0] : [0, 0];
+/**
+ * Writes the IPv4 network of an address condition (as parseCidr reads it) at pre[at], pre[at + 1]; false when
+ * it is not one (negated, a name, IPv6, a non-contiguous mask): the prefilter then leaves it to the closure.
+ * Parses in place: the first trace of a 10,000-rule chain computes this for every rule.
+ */
+function addrInto(pre: Int32Array, at: number, bm: { value: string; negated: boolean } | undefined): boolean {
+  if (!bm) return true;
+  if (bm.negated) return false;
+  const v = bm.value;
+  const slash = v.indexOf('/');
+  const ip = ipv4Value(v, 0, slash < 0 ? v.length : slash);
+  if (ip < 0) return false;
+  let prefix = 32;
+  if (slash >= 0) {
+    const plen = v.length - slash - 1;
+    if ((plen === 1 || plen === 2) && allDigits(v, slash + 1, v.length)) prefix = plen === 1 ? v.charCodeAt(slash + 1) - 48 : (v.charCodeAt(slash + 1) - 48) * 10 + v.charCodeAt(slash + 2) - 48;
+    else {
+      const c = parseCidr(v);
+      if (!c) return false;
+      prefix = c.prefix;
+    }
+    if (prefix > 32) return false;
+  }
+  const mask = prefix === 0 ? 0 : 0xffffffff << (32 - prefix);
+  pre[at] = ip & mask;
+  pre[at + 1] = mask;
+  return true;
 }
 
+const protoIds = new Map<string, number>();
+/** Prefilter id of a -p value (0 = any protocol). */
+function protoId(value: string): number {
+  let id = protoIds.get(value);
+  if (id === undefined) {
+    const v = protoName(value);
+    id = v === 'all' || v === '0' ? 0 : intern(`p:${v}`);
+    if (protoIds.size < 10_000) protoIds.set(value, id);
+  }
+  return id;
+}
+
+const ifaceIds = new Map<string, number>();
 function ifaceId(bm: { value: string; negated: boolean } | undefined): number {
   if (!bm || bm.negated || bm.value.endsWith('+')) return 0;
-  return intern(`if:${bm.value}`);
+  let id = ifaceIds.get(bm.value);
+  if (id === undefined) ifaceIds.set(bm.value, (id = intern(`if:${bm.value}`)));
+  return id;
+}
+
+/** parseValueMask for the prefilter: "0x…/0x…" (what iptables-save prints) scanned in place, anything else via parseValueMask. */
+function markValueMask(s: string): { value: number; mask: number } {
+  const slash = s.indexOf('/');
+  const end = slash < 0 ? s.length : slash;
+  const hex = (a: number, b: number): number => {
+    if (b - a < 3 || b - a > 10 || s.charCodeAt(a) !== 48 || (s.charCodeAt(a + 1) | 32) !== 120) return -1;
+    let n = 0;
+    for (let i = a + 2; i < b; i++) {
+      const c = s.charCodeAt(i) | 32;
+      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+      if (d < 0) return -1;
+      n = n * 16 + d;
+    }
+    return n;
+  };
+  const value = hex(0, end);
+  const mask = slash < 0 ? 0xffffffff : hex(slash + 1, s.length);
+  return value < 0 || mask < 0 ? parseValueMask(s) : { value, mask };
+}
+
+/** The prefilter of one rule at pre[o …]; returns how it relates to the rule (see CompiledChain.pre). */
+function prefilterRule(pre: Int32Array, o: number, r: Rule): number {
+  let exact = r.fragment === undefined;
+  if (r.protocol) {
+    if (r.protocol.negated) exact = false;
+    else pre[o] = protoId(r.protocol.value);
+  }
+  if (!addrInto(pre, o + 1, r.source)) exact = false;
+  if (!addrInto(pre, o + 3, r.destination)) exact = false;
+  pre[o + 5] = ifaceId(r.inInterface);
+  pre[o + 6] = ifaceId(r.outInterface);
+  if ((r.inInterface && pre[o + 5] === 0) || (r.outInterface && pre[o + 6] === 0)) exact = false;
+  let markExact = false;
+  const m0 = r.matches.length === 1 ? r.matches[0] : undefined;
+  if (m0 && m0.module === 'mark' && m0.options.length === 1 && m0.options[0].name === 'mark' && !m0.options[0].negated) {
+    const { value, mask } = markValueMask(m0.options[0].args[0] ?? '0');
+    if (((value & mask) >>> 0) === value) {
+      pre[o + 7] = value | 0;
+      pre[o + 8] = mask | 0;
+      markExact = true;
+    }
+  }
+  if (r.matches.length > (markExact ? 1 : 0)) exact = false;
+  return !exact ? 1 : r.source || r.destination ? 2 : 0;
 }
 
 function compileChain(rules: Rule[]): CompiledChain {
-  const pre = new Int32Array(rules.length * STRIDE);
-  rules.forEach((r, i) => {
-    const o = i * STRIDE;
-    let exact = r.fragment === undefined;
-    if (r.protocol) {
-      const v = protoName(r.protocol.value);
-      if (r.protocol.negated) exact = false;
-      else if (v !== 'all' && v !== '0') pre[o] = intern(`p:${v}`);
-    }
-    [pre[o + 1], pre[o + 2]] = prefixOf(r.source);
-    [pre[o + 3], pre[o + 4]] = prefixOf(r.destination);
-    const addrExact = (bm: Rule['source']): boolean => !bm || (!bm.negated && parseCidr(bm.value) !== undefined);
-    if (!addrExact(r.source) || !addrExact(r.destination)) exact = false;
-    pre[o + 5] = ifaceId(r.inInterface);
-    pre[o + 6] = ifaceId(r.outInterface);
-    if ((r.inInterface && pre[o + 5] === 0) || (r.outInterface && pre[o + 6] === 0)) exact = false;
-    const marks = r.matches.filter((m) => m.module.toLowerCase() === 'mark');
-    let markExact = false;
-    if (marks.length === 1 && marks[0].options.length === 1 && marks[0].options[0].name === 'mark' && !marks[0].options[0].negated) {
-      const { value, mask } = parseValueMask(marks[0].options[0].args[0] ?? '0');
-      if (((value & mask) >>> 0) === value) {
-        pre[o + 7] = value | 0;
-        pre[o + 8] = mask | 0;
-        markExact = true;
-      }
-    }
-    if (r.matches.length > (markExact ? 1 : 0)) exact = false;
-    pre[o + 9] = !exact ? 1 : r.source || r.destination ? 2 : 0;
-  });
-  return {
-    tests: rules.map(compileRule),
-    pre,
-    // `iptables-save -c` puts "[packets:bytes] " before the rule: the counters are kept separately.
-    texts: rules.map((r) => (r.text.startsWith('[') ? r.text.replace(/^\[\d+:\d+\]\s+/, '') : r.text)),
-    lines: Int32Array.from(rules, (r) => r.line),
-    counters: rules.map((r) => r.counters),
-    tnames: rules.map((r) => r.target?.name ?? ''),
-    uppers: rules.map((r) => upperName(r.target?.name ?? '')),
-    gotos: Uint8Array.from(rules, (r) => (r.target?.goto ? 1 : 0)),
-  };
+  const n = rules.length;
+  const pre = new Int32Array(n * STRIDE);
+  for (let i = 0; i < n; i++) pre[i * STRIDE + 9] = prefilterRule(pre, i * STRIDE, rules[i]);
+  return { tests: new Array<Compiled | undefined>(n), rules, pre };
+}
+
+/** The rule text without an `iptables-save -c` "[packets:bytes] " prefix (the counters are kept separately). */
+function ruleText(r: Rule): string {
+  return r.text.startsWith('[') ? r.text.replace(/^\[\d+:\d+\]\s+/, '') : r.text;
 }
 
 function compiledChain(ref: ChainRef): CompiledChain {
@@ -675,28 +761,29 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       break;
     }
     const how = cc.pre[idx * STRIDE + 9];
-    const m = how === 0 || (how === 2 && keys.v4) ? YES : cc.tests[idx].test(p, env, hook);
+    const m = how === 0 || (how === 2 && keys.v4) ? YES : (cc.tests[idx] ??= compiledRule(cc.rules[idx])).test(p, env, hook);
     if (m.r === 'no') continue;
     // Everything a hit needs comes from the compiled chain's flat arrays: the Rule object is only read for
     // target options (MARK, NAT, CT), which keeps long walks from touching scattered objects.
-    const tname = cc.tnames[idx];
+    const rule = cc.rules[idx];
+    const tname = rule.target?.name ?? '';
     const hit: RuleHit = {
       kind: 'rule',
       table,
       chain: frame.ref.chain.name,
       position: idx + 1,
-      text: cc.texts[idx],
+      text: ruleText(rule),
       source: frame.ref.source,
-      line: cc.lines[idx] + 1,
-      counters: cc.counters[idx],
+      line: rule.line + 1,
+      counters: rule.counters,
       target: tname,
       effect: '',
       unsupported: m.r === 'maybe' ? (m.why ?? '').split('; ').map((w) => `unsupported match ${w}: treated as may-match`) : NONE,
       decided: false,
     };
     result.hits.push(hit);
-    const upper = cc.uppers[idx];
-    const isGoto = cc.gotos[idx] === 1;
+    const upper = upperName(tname);
+    const isGoto = rule.target?.goto === true;
     const options = OPTION_TARGETS.has(upper) ? chainRules[idx].target?.options ?? [] : NO_OPTIONS;
     if (tname === '') {
       hit.effect = 'no target (counting rule): continue';

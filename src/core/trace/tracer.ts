@@ -77,36 +77,7 @@ export function prepareScenario(s: TraceScenario, parse: ParseRules): PreparedSc
   return { name: s.name, nodes, notes: s.notes ?? [], diagnostics };
 }
 
-/** A copy where one namespace's chain is replaced (what-if). */
-export function withRulesReplaced(p: PreparedScenario, node: string | undefined, ns: string, table: 'filter' | 'nat' | 'mangle' | 'raw', chain: string, rules: Ruleset['rules'], source: string): PreparedScenario {
-  return {
-    ...p,
-    notes: [...p.notes, `what-if: ${table}/${chain} in ${ns}${node ? ` on ${node}` : ' on every node'} replaced by ${source}`],
-    nodes: p.nodes.map((n) => {
-      if (node && n.model.name !== node) return n;
-      const cur = n.ns.get(ns);
-      if (!cur?.rules) return n;
-      const copy = new Map(n.ns);
-      copy.set(ns, { ...cur, rules: cur.rules.withChainReplaced(table, chain, rules.filter((r) => r.chain === chain), source) });
-      return { ...n, ns: copy };
-    }),
-  };
-}
-
-/**
- * "What if": the host namespace's filter DOCKER-USER chain replaced by the DOCKER-USER rules of a proposed
- * rule text (iptables -S / iptables-save / `iptables -A DOCKER-USER ...` lines), on one node or on all.
- */
-export function withDockerUserWhatIf(p: PreparedScenario, parse: ParseRules, text: string, source: string, node?: string): { prepared: PreparedScenario; rules: number; diagnostics: Diagnostic[] } {
-  const rs = parse({ text, source, table: 'filter' });
-  // The chain as the ruleset builder applied it (-I / -D / -R honoured), in order.
-  const rules = rs.tables.get('filter')?.chains.get('DOCKER-USER')?.rules ?? [];
-  const diagnostics: Diagnostic[] = rs.diagnostics.map((d) => ({ ...d, source: `${source}: ${d.source}`, line: d.span.line + 1 }));
-  if (rules.length === 0) diagnostics.push({ severity: 'warning', source, message: `${source} has no DOCKER-USER rules: the chain becomes empty (packets fall through to the rest of FORWARD)` });
-  const prepared = withRulesReplaced(p, node, 'host', 'filter', 'DOCKER-USER', rules, source);
-  prepared.diagnostics = [...prepared.diagnostics, ...diagnostics];
-  return { prepared, rules: rules.length, diagnostics };
-}
+export { withDockerUserWhatIf, withRulesReplaced, withWhatIf } from './whatif';
 
 // ---------------------------------------------------------------------------------------------------------
 

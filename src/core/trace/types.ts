@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics';
 import type { NamespaceKind, NodeModel } from '../model';
 import type { TableName } from '../iptables/model';
 import type { Rewrite } from './netfilter';
+import type { IpSetLike } from '../iptables/matches/types';
 
 /** One rule dump of a namespace: iptables-save (all tables), or -S / -nvL of one table (or one chain of it). */
 export interface RuleDump {
@@ -20,7 +21,7 @@ export interface NamespaceDumps {
   /** `ipvsadm -Ln` output (or its error text, e.g. "Protocol not available"). */
   ipvs?: { text: string; source: string };
   /** Known ipset contents, e.g. docker-ext-bridges-v4 → ["172.17.0.0/16"]. */
-  ipsets?: Record<string, string[]>;
+  ipsets?: Record<string, IpSetLike>;
 }
 
 export interface ScenarioNode {

@@ -7,7 +7,6 @@
 import type { IpSet, IpSetEntry, IpSetLike, MatchResult } from './types';
 import type { MatchPacket } from './packet';
 import { icmpOf, icmpType } from './icmp';
-import { ifaceMatches } from './util';
 import { parseAddrMask, parseIpv4, parsePort, protocolName } from '../../net';
 
 /** Parses `ipset save` / `ipset list -o save` output: set name → type and entries (flags kept). */
@@ -19,16 +18,18 @@ export function parseIpsetSave(text: string): Map<string, IpSet> {
     else if (w[0] === 'add' && w[1] && w[2]) {
       let s = sets.get(w[1]);
       if (!s) sets.set(w[1], (s = { type: '', entries: [] }));
-      s.entries.push({ element: w[2], nomatch: w.includes('nomatch') });
+      s.entries.push(w.includes('wildcard') ? { element: w[2], nomatch: w.includes('nomatch'), wildcard: true } : { element: w[2], nomatch: w.includes('nomatch') });
     }
   }
+  // `add` lines without their `create` (a grep'd fragment): the type from the entries' shape
+  for (const [name, s] of sets) if (!s.type) sets.set(name, { type: asIpSet(s.entries.map((e) => e.element)).type, entries: s.entries });
   return sets;
 }
 
 /** A set given as bare entries (older scenario files): the type is inferred from the first entry's shape. */
 export function asIpSet(s: IpSetLike): IpSet {
   if (!Array.isArray(s)) return s;
-  const entries: IpSetEntry[] = s.map((e) => ({ element: e.trim().split(/\s+/)[0], nomatch: /\snomatch\b/.test(e) }));
+  const entries: IpSetEntry[] = s.map((e) => ({ element: e.trim().split(/\s+/)[0], nomatch: /\snomatch\b/.test(e), wildcard: /\swildcard\b/.test(e) }));
   const first = entries[0]?.element ?? '';
   const dims = first.split(',').map((d) => (d.includes(':') && !d.includes('.') ? 'port' : parseAddrMask(d) ? 'net' : 'iface'));
   return { type: `hash:${dims.join(',')}`, entries };
@@ -47,7 +48,7 @@ function ipOf(p: MatchPacket, side: Side): string {
 }
 
 /** One element part against the packet; a string when it cannot be decided. */
-function testPart(kind: string, part: string, p: MatchPacket, side: Side): MatchResult {
+function testPart(kind: string, part: string, p: MatchPacket, side: Side, wildcard: boolean): MatchResult {
   if (kind === 'net') {
     const a = parseAddrMask(part.includes('-') ? part.split('-')[0] : part);
     const n = parseIpv4(ipOf(p, side));
@@ -66,7 +67,8 @@ function testPart(kind: string, part: string, p: MatchPacket, side: Side): Match
     const name = phys ? part.slice(8) : part;
     const actual = phys ? (side === 'src' ? p.physdev?.in : p.physdev?.out) : side === 'src' ? p.inIface : p.outIface;
     if (actual === undefined) return `ipset interface ${part} (${side === 'src' ? 'incoming' : 'outgoing'} interface unknown)`;
-    return ifaceMatches(name, actual) ? 'yes' : 'no';
+    // the kernel compares the name exactly ("eth+" is a literal name), or as a prefix with the wildcard flag
+    return (wildcard ? actual.startsWith(name) : actual === name) ? 'yes' : 'no';
   }
   if (kind === 'mark') {
     const v = Number(part);
@@ -105,7 +107,7 @@ function testEntry(e: IpSetEntry, dims: string[], flags: Side[], p: MatchPacket)
   const parts = e.element.split(',');
   let undecided: string | undefined;
   for (let i = 0; i < dims.length; i++) {
-    const r = testPart(dims[i], parts[i] ?? '', p, flags[i]);
+    const r = testPart(dims[i], parts[i] ?? '', p, flags[i], e.wildcard === true);
     if (r === 'no') return 'no';
     if (r !== 'yes') undecided ??= r;
   }

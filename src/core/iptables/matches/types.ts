@@ -58,6 +58,8 @@ export interface IpSetEntry {
   element: string;
   /** `nomatch` (hash:net types): an exception inside a larger entry. */
   nomatch: boolean;
+  /** `wildcard` (hash:net,iface): the interface name is a prefix ("veth" matches veth0); without it "eth+" is literal. */
+  wildcard?: boolean;
 }
 
 export type IpSetLike = IpSet | string[];
