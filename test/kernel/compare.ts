@@ -148,14 +148,19 @@ export function triage(c: { mode: { kind: string } }, t: TracerView, kp: Step[],
   const notes = t.path.flatMap((s) => s.mayMatch).join(' ');
   const texts = [...t.path, ...kp].map((s) => s.text).join('\n');
   const answer = !v.reply || !v.replyBy;
-  if (c.mode.kind === 'what-if' && (/not captured/.test(notes) || (answer && /^(iptables )?-N |^:(?!DOCKER-USER)/m.test(userText)))) return 'what-if: jump to a chain the file defines taken as RETURN';
-  if (/multi-dimension/.test(notes) || (answer && /--match-set \S+ (src|dst),/.test(replyRule))) return 'multi-dimension ipset: only the first dimension checked';
-  if (/^(?:iptables )?-[AI] \S+ .*-[sd] [\d./]+,/m.test(userText)) return 'address list: iptables adds one rule per address';
-  if (/--ctrepl(src|dst)/.test(notes)) return 'conntrack reply tuple (--ctreplsrc/--ctrepldst): may-match';
-  if (/--match-set tk-list/.test(texts) || (answer && /--match-set tk-list/.test(replyRule))) return 'list:set members read as addresses';
-  if (answer && /--ctstate \S*SNAT/.test(userText)) return 'answer: conntrack SNAT status (set in POSTROUTING) missing';
-  if (notes) return `may-match: ${notes.slice(0, 80)}`;
-  return 'unclassified';
+  const checks: [boolean, string][] = [
+    [/not captured/.test(notes), 'what-if: jump to a chain the file defines taken as RETURN'],
+    [/multi-dimension/.test(notes) || (answer && /--match-set \S+ (src|dst),/.test(replyRule)), 'multi-dimension ipset: only the first dimension checked'],
+    [/^(?:iptables )?-[AI] \S+ .*-[sd] [\d./]+,/m.test(userText), 'address list: iptables adds one rule per address'],
+    [/--ctrepl(src|dst)/.test(notes) || (answer && /--ctrepl(src|dst)/.test(userText)), 'conntrack reply tuple (--ctreplsrc/--ctrepldst): may-match'],
+    [/--match-set tk-list/.test(texts) || (answer && /--match-set tk-list/.test(replyRule)), 'list:set members read as addresses'],
+    [answer && /--ctstate \S*SNAT/.test(userText), 'answer: conntrack SNAT status (set in POSTROUTING) missing'],
+    [answer && /--tcp-flags (SYN(,ACK)? SYN|SYN,ACK SYN,ACK)\b/.test(userText), 'answer: a SYN-ACK taken as a bare ACK (--tcp-flags … SYN)'],
+    [c.mode.kind === 'what-if' && answer && /^(iptables )?-N |^:(?!DOCKER-USER)/m.test(userText), 'what-if: jump to a chain the file defines taken as RETURN'],
+  ];
+  const hit = checks.find(([yes]) => yes);
+  if (hit) return hit[1];
+  return notes ? `may-match: ${notes.slice(0, 80)}` : 'unclassified';
 }
 
 /** The text of a rule named "CHAIN #n" in the router's filter table as loaded. */
