@@ -130,7 +130,8 @@ export function compare(k: KernelResult, t: TracerView, kp: Step[]): Verdicts {
   const path = samePath(kp, t.path);
   const bothDelivered = k.verdict === 'DELIVER' && t.verdict === 'DELIVER';
   const reply = !bothDelivered || (k.replyVerdict === 'ACCEPT') === (t.replyVerdict === 'ACCEPT');
-  const replyBy = !bothDelivered || t.replyBy === undefined || kernelReplyBy(k.reply, k.saved) === t.replyBy;
+  // the tracer's reply check always names the rule (or policy) of the router's FORWARD: not finding it is a disagreement
+  const replyBy = !bothDelivered || kernelReplyBy(k.reply, k.saved) === t.replyBy;
   let explained: string | undefined;
   if (!verdict || !path) {
     const at = t.path[divergence(kp, t.path)];
