@@ -106,4 +106,10 @@ describe('--match-set direction flags (kernel: rule counters)', () => {
     assert.equal(evaluateHook(ns, 'FORWARD', pkt({ src: '192.0.2.1', dst: '10.1.1.1', proto: 'tcp', dport: 80 }), env).verdict, 'DROP');
     assert.equal(evaluateHook(ns, 'FORWARD', pkt({ src: '192.0.2.1', dst: '10.1.1.1', proto: 'tcp', dport: 81 }), env).verdict, 'ACCEPT');
   });
+  it('list:set given as bare entries (member names) is read as list:set (kernel-differential case 188)', () => {
+    const ns = new NamespaceRules().add(buildRuleset({ filter: { FORWARD: { policy: 'ACCEPT', rules: [{ p: 'tcp', m: [['set', { 'match-set': ['tk-list', 'dst'] }]], j: 'DROP' }] } } }), 'rules', true);
+    const env = { ifaceAddresses: {}, ipsets: { 'tk-list': ['tk-allow', 'tk-nets'], 'tk-allow': ['10.9.9.9'], 'tk-nets': ['172.17.0.0/16'] } };
+    assert.equal(evaluateHook(ns, 'FORWARD', pkt({ src: '192.0.2.1', dst: '172.17.0.2', proto: 'tcp', dport: 80 }), env).verdict, 'DROP');
+    assert.equal(evaluateHook(ns, 'FORWARD', pkt({ src: '192.0.2.1', dst: '172.18.0.2', proto: 'tcp', dport: 80 }), env).verdict, 'ACCEPT');
+  });
 });

@@ -100,4 +100,16 @@ iptables -A DOCKER-USER -j RETURN
     // without DNAT the packet is for the host itself: no path to the backends
     assert.equal(res.summary.filter((s) => s.startsWith('delivered')).length === 3, false);
   });
+
+  it('address lists become one rule per address, positions as iptables -L --line-numbers counts them', () => {
+    // iptables 1.8.9 (this machine): -A X -s 10.0.0.1,10.0.0.2 -d 10.9.0.1,10.9.0.2 -j ACCEPT lists as 4 rules,
+    // s1d1, s1d2, s2d1, s2d2 (kernel-differential case 115: the DROP was rule #2 of the kernel's chain)
+    const { fwd } = run('iptables -A DOCKER-USER -s 198.51.100.1,203.0.113.10 -p tcp -j DROP\niptables -A DOCKER-USER -j RETURN\n');
+    assert.deepEqual(path(fwd), ['DOCKER-USER #2 DROP']);
+    const pairs = run('iptables -A DOCKER-USER -s 198.51.100.1,203.0.113.10 -d 10.9.0.1,172.18.0.2 -j DROP\niptables -A DOCKER-USER -j RETURN\n');
+    assert.deepEqual(path(pairs.fwd), ['DOCKER-USER #4 DROP']);
+    // -I inserts each at the same position: reversed (kernel-differential case 69: -I … -s a,b lists b first)
+    const inserted = run('iptables -A DOCKER-USER -j RETURN\niptables -I DOCKER-USER -s 203.0.113.10,198.51.100.1 -j DROP\n');
+    assert.deepEqual(path(inserted.fwd), ['DOCKER-USER #2 DROP']);
+  });
 });

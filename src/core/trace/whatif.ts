@@ -19,6 +19,23 @@ interface ChainChange {
 
 const SAVE_TABLE = /^\s*\*(filter|nat|mangle|raw|security)\s*$/m;
 
+/**
+ * `-s a,b` / `-d c,d` as iptables adds them: one rule per address (per pair, sources outer), in that order for
+ * -A and reversed for -I, so positions count as `iptables -L --line-numbers` shows them. (`!` with a list is refused by iptables: kept as is,
+ * the evaluator says so.)
+ */
+export function expandAddressLists(rules: Rule[]): Rule[] {
+  return rules.flatMap((r) => {
+    const list = (b: Rule['source']): (Rule['source'] | undefined)[] => (b && !b.negated && b.value.includes(',') ? b.value.split(',').map((value) => ({ ...b, value })) : [b]);
+    const srcs = list(r.source);
+    const dsts = list(r.destination);
+    if (srcs.length === 1 && dsts.length === 1) return [r];
+    const each = srcs.flatMap((source) => dsts.map((destination) => ({ ...r, source, destination })));
+    // -I inserts each one at the same position: they end up in reverse order (kernel-differential case 69)
+    return r.op === 'I' ? each.reverse() : each;
+  });
+}
+
 /** -A/-I lines of one chain applied in file order onto `base`; undefined when the file also flushed or deleted. */
 function applyOnto(base: Rule[], fileRules: Rule[], finalRules: Rule[]): Rule[] | undefined {
   const alone: Rule[] = [];
@@ -85,7 +102,8 @@ export function withWhatIf(p: PreparedScenario, parse: ParseRules, text: string,
       if (!notes.includes(note)) notes.push(note);
     }
     const copy = new Map(n.ns);
-    copy.set('host', { ...cur, rules: cur.rules.withChains(changes, source) });
+    const expanded = changes.map((c) => ({ ...c, rules: expandAddressLists(c.rules) }));
+    copy.set('host', { ...cur, rules: cur.rules.withChains(expanded, source) });
     return { ...n, ns: copy };
   });
   const rules = rs.tables.get('filter')?.chains.get('DOCKER-USER')?.rules.length ?? 0;

@@ -27,6 +27,16 @@ function ctStatus(p: MatchPacket): Set<string> {
   return new Set(['SEEN_REPLY', 'ASSURED', 'CONFIRMED']);
 }
 
+/**
+ * The connection's reply tuple as the packet sees it: NAT done so far is already in it (a DNAT in PREROUTING
+ * changes where the reply comes from; SNAT in POSTROUTING, later, where it goes). For a packet in the original
+ * direction it is the inverse of the packet's current addresses; a reply packet carries it.
+ */
+function replyTuple(p: MatchPacket): { src: string; dst: string; sport?: number; dport?: number } {
+  if (p.ct.dir === 'REPLY') return { src: p.src, dst: p.dst, sport: p.sport, dport: p.dport };
+  return { src: p.dst, dst: p.src, sport: p.dport, dport: p.sport };
+}
+
 function addr(spec: string, ip: string, what: string): MatchResult {
   const r = addrMatches(spec, ip);
   return r === 'maybe' ? `${what} ${spec}` : r;
@@ -57,8 +67,16 @@ export function evalConntrack(opt: RuleOption, p: MatchPacket): MatchResult {
       const s = ctStatus(p);
       return yes(a.toUpperCase().split(',').some((x) => s.has(x)));
     }
+    case 'ctreplsrc':
+      return addr(a, replyTuple(p).src, 'ctreplsrc');
+    case 'ctrepldst':
+      return addr(a, replyTuple(p).dst, 'ctrepldst');
+    case 'ctreplsrcport':
+      return portIn(a, replyTuple(p).sport, 'any');
+    case 'ctrepldstport':
+      return portIn(a, replyTuple(p).dport, 'any');
     default:
-      return `-m conntrack --${opt.name} ${a} (the reply tuple and timeouts are not known offline)`;
+      return `-m conntrack --${opt.name} ${a} (the connection's timeout is not known offline)`;
   }
 }
 

@@ -47,7 +47,12 @@ export const set: MatchModule = {
     const returnNomatch = m.options.some((x) => x.name === 'return-nomatch');
     const lookup = (n: string) => {
       const s = env.ipsets ? own(env.ipsets, n) : undefined;
-      return s === undefined ? undefined : asIpSet(s);
+      if (s === undefined) return undefined;
+      // bare entry lists whose entries all name known sets are list:set (`add tk-list tk-allow`)
+      if (Array.isArray(s) && s.length > 0 && s.every((e) => env.ipsets && own(env.ipsets, e.trim()) !== undefined && !/[.:/]/.test(e))) {
+        return { type: 'list:set', entries: s.map((e) => ({ element: e.trim(), nomatch: false })) };
+      }
+      return asIpSet(s);
     };
     const r = testSet(ms.args[0] ?? '', ms.args[1] ?? 'src', p, lookup, returnNomatch).result;
     if (r !== 'yes' && r !== 'no') return r;
