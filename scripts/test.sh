@@ -33,7 +33,7 @@ if ((${#missed[@]})); then
   [[ "${SWARMNET_BENCH_STRICT:-}" == 1 ]] && exit 1
 fi
 log 'tests'
-dirs=(test/unit test/grammar test/lsp test/ssh test/lab test/e2e test/lab-faults)
+dirs=(test/unit test/grammar test/lsp test/kernel test/ssh test/lab test/e2e test/lab-faults)
 existing=()
 for d in "${dirs[@]}"; do [[ -d $d ]] && existing+=("$d"); done
 node scripts/run-tests.mjs "${existing[@]}"
