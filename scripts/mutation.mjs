@@ -15,10 +15,10 @@ const modules = JSON.parse(readFileSync(join(root, 'mutation/modules.json'), 'ut
 const reportPath = join(root, 'mutation/report.json');
 const docPath = join(root, 'docs/mutation.md');
 
-/** sha256 over the module's source files (path and content), the key the recorded figures belong to. */
-export function sourceHash(files) {
+/** sha256 over the module's source files (whole files, also when only line ranges are mutated), the key the recorded figures belong to. */
+export function sourceHash(mutate) {
   const h = createHash('sha256');
-  for (const f of [...files].sort()) h.update(`${f}\0`).update(existsSync(join(root, f)) ? readFileSync(join(root, f)) : '<missing>').update('\0');
+  for (const f of [...new Set(mutate.map((p) => p.replace(/:\d[\d:-]*$/, '')))].sort()) h.update(`${f}\0`).update(existsSync(join(root, f)) ? readFileSync(join(root, f)) : '<missing>').update('\0');
   return h.digest('hex').slice(0, 16);
 }
 

@@ -29,8 +29,8 @@ export function parseIpAddrJson(text: string, source: string, diagnostics: Diagn
   for (const o of parseJsonArray(text, source, diagnostics)) {
     const ifindex = num(o, 'ifindex');
     const name = str(o, 'ifname');
-    if (ifindex === undefined || !name) {
-      diagnostics.push({ severity: 'warning', source, message: 'interface without ifindex/ifname; ignored', excerpt: excerpt(JSON.stringify(o)) });
+    if (ifindex === undefined || !Number.isInteger(ifindex) || ifindex < 1 || !name) {
+      diagnostics.push({ severity: 'warning', source, message: 'interface without a valid ifindex/ifname; ignored', excerpt: excerpt(JSON.stringify(o)) });
       continue;
     }
     const linkinfo = obj(o, 'linkinfo');
