@@ -10,10 +10,21 @@ import { assertNamespaceName, isValidNamespaceName, namespacePath, nsenterArgv }
 import { commandFor, commandFromArgv, explainFailure, runInNamespace, splitCommandLine, USUAL_COMMANDS, type NsCommand } from '../../src/core/nsexec';
 import type { CommandRunner, RunOptions, RunResult } from '../../src/core/transport/types';
 
-/** What bash passes as argv for a command line (no expansions in these inputs: no $, `, globs or braces). */
-function bashArgv(line: string): string[] {
-  const out = execFileSync('/bin/bash', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' });
-  return out.split('\0').slice(0, -1);
+/**
+ * What bash passes as argv for each command line (no expansions in these inputs: no unquoted $, `, globs or
+ * braces), all in one bash run: each line's words (NUL-ended) follow a "\x01\0" marker. A line ending in a
+ * backslash runs on its own (followed by the next line, its backslash would join the two).
+ */
+function bashArgvs(lines: readonly string[]): string[][] {
+  const script = lines.map((l) => `printf '\\001\\0'; printf '%s\\0' ${l}`).join('\n');
+  const words = execFileSync('/bin/bash', ['-c', script], { encoding: 'utf8' }).split('\0').slice(0, -1);
+  const argvs: string[][] = [];
+  for (const w of words) {
+    if (w === '\x01') argvs.push([]);
+    else argvs[argvs.length - 1].push(w);
+  }
+  assert.equal(argvs.length, lines.length);
+  return argvs;
 }
 
 const TYPED = [
@@ -41,7 +52,10 @@ const TYPED = [
 ];
 
 test(`splitCommandLine gives the argv bash gives for ${TYPED.length} typed command lines`, () => {
-  for (const line of TYPED) assert.deepEqual(splitCommandLine(line), bashArgv(line), JSON.stringify(line));
+  const joined = TYPED.filter((l) => !l.endsWith('\\'));
+  const batch = bashArgvs(joined);
+  const expected = TYPED.map((l) => (l.endsWith('\\') ? bashArgvs([l])[0] : batch[joined.indexOf(l)]));
+  TYPED.forEach((line, i) => assert.deepEqual(splitCommandLine(line), expected[i], JSON.stringify(line)));
 });
 
 test('splitCommandLine: escapes inside double quotes, literal single quotes, empty words, unclosed quotes', () => {
