@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const modules = JSON.parse(readFileSync(join(root, 'mutation/modules.json'), 'utf8'));
@@ -26,11 +26,13 @@ function readReport() {
   return existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, 'utf8')) : { modules: {} };
 }
 
-/** Names of modules whose figures are missing or were taken on another version of their source. */
+/** Modules whose figures are missing ('not run') or were taken on another version of their source ('stale'). */
 export function staleModules(report = readReport()) {
-  return Object.entries(modules)
-    .filter(([name, m]) => report.modules[name]?.sourceHash !== sourceHash(m.mutate))
-    .map(([name]) => name);
+  return Object.entries(modules).flatMap(([name, m]) => {
+    const r = report.modules[name];
+    if (!r) return [{ name, why: 'not run' }];
+    return r.sourceHash === sourceHash(m.mutate) ? [] : [{ name, why: 'stale' }];
+  });
 }
 
 /** Counts from a mutation-testing-report-schema JSON; equivalent = Ignored with the reason from the source. */
@@ -106,13 +108,17 @@ function run(name) {
   console.log(`${name}: ${s.mutants} mutants, ${s.killed + s.timeout} killed, ${s.survived + s.noCoverage} survived, ${s.equivalent.length} equivalent: ${s.score} %`);
 }
 
-const args = process.argv.slice(2);
-if (args.includes('--stale')) {
-  const stale = staleModules();
-  if (stale.length) console.log(`WARNING: mutation figures are stale (source changed since the recorded run) for: ${stale.join(', ')} — re-run \`npm run mutation ${stale.join(' ')}\``);
-  else console.log('mutation figures: all recorded modules match their source');
-} else if (args.includes('--doc')) {
-  writeDoc(readReport());
-} else {
-  for (const name of args.length ? args : Object.keys(modules)) run(name);
+function main(args) {
+  if (args.includes('--stale')) {
+    const stale = staleModules();
+    const names = stale.map((s) => s.name);
+    if (stale.length) console.log(`WARNING: mutation figures in docs/mutation.md do not match the source of: ${stale.map((s) => `${s.name} (${s.why})`).join(', ')} — re-run \`npm run mutation ${names.join(' ')}\``);
+    else console.log('mutation figures: every scoped module matches its recorded source hash');
+  } else if (args.includes('--doc')) {
+    writeDoc(readReport());
+  } else {
+    for (const name of args.length ? args : Object.keys(modules)) run(name);
+  }
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2));
