@@ -67,9 +67,11 @@ const lab2 = node('lab2', '198.18.0.2', [
 /** A node not in the swarm (no nodeAddr) still gives MAC owners. */
 const solo = node('solo', undefined, [ns('cccc55556666', 'container', [ifc(60, 'eth0', '02:42:ac:11:00:02', '172.17.0.2')], { containers: [{ id: 'c4', name: 'db' }] })]);
 
-const corr = new Correlator([lab1, lab2, solo]);
+/** Built inside each test, so that a constructor that throws fails the test (not the loading of the file). */
+const correlator = (): Correlator => new Correlator([lab1, lab2, solo]);
 
 test('VTEP → node: connected nodes by their swarm address, the others from network peers, marked not connected', () => {
+  const corr = correlator();
   assert.equal(corr.nodeForVtep('198.18.0.1'), 'lab1');
   assert.equal(corr.nodeForVtep('198.18.0.2'), 'lab2');
   assert.equal(corr.nodeForVtep('198.18.0.3'), 'lab3 (not connected)');
@@ -78,6 +80,7 @@ test('VTEP → node: connected nodes by their swarm address, the others from net
 });
 
 test('FDB entry from the real gather output: dst 198.18.0.2 names lab2, the MAC the task on lab2 (netA)', () => {
+  const corr = correlator();
   const r = corr.resolveFdb({ mac: '02:42:0a:00:00:07', dev: 'vxlan0', dst: '198.18.0.2', flags: ['self'], state: 'permanent' }, 'netA');
   assert.deepEqual(r, {
     vtepNode: 'lab2',
@@ -86,6 +89,7 @@ test('FDB entry from the real gather output: dst 198.18.0.2 names lab2, the MAC 
 });
 
 test('the same MAC on two overlay networks: the FDB entry\'s network decides; without one, the first node seen', () => {
+  const corr = correlator();
   const onB = corr.ownerOfMac('02:42:0a:00:00:07', 'netB');
   assert.deepEqual(onB, { node: 'lab1', namespace: 'aaaa11112222', interface: 'eth0', containers: ['web.1.x'], ip: '10.0.0.7' }, 'first IPv4 address, not the IPv6 one; MAC compared in lower case');
   assert.equal(corr.ownerOfMac('02:42:0A:00:00:07', 'netA')?.node, 'lab2', 'upper-case MAC in the query');
@@ -94,6 +98,7 @@ test('the same MAC on two overlay networks: the FDB entry\'s network decides; wi
 });
 
 test('MACs of overlay bridges, vxlan devices, host and lo interfaces belong to no task; non-overlay veths are still owned', () => {
+  const corr = correlator();
   assert.equal(corr.ownerOfMac('3e:ae:f6:fe:75:85'), undefined, 'vxlan0/br0 in the overlay namespace');
   assert.equal(corr.ownerOfMac('1a:1a:1a:1a:1a:1a'), undefined);
   assert.equal(corr.ownerOfMac('52:54:00:00:00:01'), undefined, 'host interface');
@@ -111,4 +116,18 @@ test('a node that is connected wins over a network peer entry of the same addres
   const twoPeers = node('x', undefined, [], [net('n1', [{ name: 'first', ip: '198.18.0.5' }]), net('n2', [{ name: 'second', ip: '198.18.0.5' }, { name: 'noip', ip: '' }])]);
   assert.equal(new Correlator([twoPeers]).nodeForVtep('198.18.0.5'), 'first (not connected)');
   assert.equal(new Correlator([twoPeers]).nodeForVtep(''), undefined);
+});
+
+test('an interface with a MAC but no IPv4 address has an owner without ip; the first owner of a MAC on a network stays', () => {
+  const v6only = node('v6', undefined, [ns('dddd77778888', 'container', [ifc(70, 'eth0', '02:42:0a:00:00:63', 'fe80::42:aff:fe00:63'), ifc(71, 'eth1', '02:42:0a:00:00:64')], { containers: [{ id: 'c5', name: 'v6.1' }] })]);
+  const c = new Correlator([v6only]);
+  assert.deepEqual(c.ownerOfMac('02:42:0a:00:00:63'), { node: 'v6', namespace: 'dddd77778888', interface: 'eth0', containers: ['v6.1'], ip: undefined });
+  assert.equal(c.ownerOfMac('02:42:0a:00:00:64')?.ip, undefined, 'no addresses at all');
+  // the same MAC on netA on two nodes (a stale task left behind): the first node seen keeps it, for the network key too
+  const stale = node('lab9', '198.18.0.9', [
+    ns('1-neta', 'overlay', [ifc(2, 'br0', '1a:1a:1a:1a:1a:19', '10.0.0.1')], { networkId: 'netA' }),
+    ns('eeee99990000', 'container', [ifc(80, 'eth0', '02:42:0a:00:00:07', '10.0.0.7')], { containers: [{ id: 'c9', name: 'api.1.old' }], peers: { 80: { namespace: '1-neta', ifindex: 81, name: 'veth9' } } }),
+  ]);
+  assert.equal(new Correlator([lab2, stale]).ownerOfMac('02:42:0a:00:00:07', 'netA')?.node, 'lab2');
+  assert.equal(new Correlator([stale, lab2]).ownerOfMac('02:42:0a:00:00:07', 'netA')?.node, 'lab9');
 });
