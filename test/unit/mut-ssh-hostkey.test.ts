@@ -120,3 +120,30 @@ test('nothing listening → kind connect naming ECONNREFUSED; a silent server �
     silent.close();
   }
 });
+
+test('a key that cannot be read: an encrypted key without its passphrase → kind auth naming the key; an unparsable key → connect, one clean line', async () => {
+  const enc = utils.generateKeyPairSync('ed25519', { passphrase: 'secret', cipher: 'aes256-ctr' });
+  const e = await refusal({ ...target(() => true), password: undefined, privateKey: enc.private });
+  assert.equal(e.kind, 'auth');
+  assert.match(e.message, new RegExp(`^tester@127\\.0\\.0\\.1:${port}: cannot read private key: .*(passphrase|Encrypted)`, 'i'));
+  assert.deepEqual(events, [], 'nothing was sent: the key is read before connecting');
+  const bad = await refusal({ ...target(() => true), password: undefined, privateKey: 'not a key' });
+  assert.equal(bad.kind, 'connect');
+  assert.match(bad.message, new RegExp(`^tester@127\\.0\\.0\\.1:${port}: cannot connect: \\S`));
+  assert.ok(!/\s{2}/.test(bad.message) && bad.message === bad.message.trim(), JSON.stringify(bad.message));
+});
+
+test('the ready timeout given is the one used (a silent server is given up after it, long before the 10 s default)', async () => {
+  const sockets: Socket[] = [];
+  const silent: NetServer = createServer((s) => sockets.push(s));
+  await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', () => ok()));
+  try {
+    const started = Date.now();
+    const t = await refusal({ ...target(() => true), port: (silent.address() as { port: number }).port, readyTimeoutMs: 300 });
+    assert.equal(t.kind, 'timeout');
+    assert.ok(Date.now() - started < 6000, `gave up after ${Date.now() - started} ms`);
+  } finally {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
+});
