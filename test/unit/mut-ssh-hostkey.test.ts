@@ -122,7 +122,7 @@ test('nothing listening → kind connect naming ECONNREFUSED; a silent server �
 });
 
 test('a key that cannot be read: an encrypted key without its passphrase → kind auth naming the key; an unparsable key → connect, one clean line', async () => {
-  const enc = utils.generateKeyPairSync('ed25519', { passphrase: 'secret', cipher: 'aes256-ctr' });
+  const enc = utils.generateKeyPairSync('ed25519', { passphrase: 'secret', cipher: 'aes256-ctr', rounds: 16 });
   const e = await refusal({ ...target(() => true), password: undefined, privateKey: enc.private });
   assert.equal(e.kind, 'auth');
   assert.match(e.message, new RegExp(`^tester@127\\.0\\.0\\.1:${port}: cannot read private key: .*(passphrase|Encrypted)`, 'i'));
