@@ -2,7 +2,8 @@
  * Benchmark: trace the ipSpace routing-mesh path (client → node1 published 8080 → ingress_sbox IPVS FWM 256 →
  * 3 backends on 3 nodes) where every table of every namespace on the path holds 10,000 extra rules ahead of
  * Docker's (non-matching rules with varied addresses/ports/interfaces, plus user chains that are jumped into
- * and returned from). Goal: one trace < 20 ms. Prints ms and the ratio to the goal.
+ * and returned from). Goals: the first trace of the process (rules compiled lazily) < 100 ms, a later trace
+ * < 20 ms. Prints both with their ratio to the goal.
  * Rules are built in the shared model directly (src/core/trace/build.ts) so the number measures the tracer.
  */
 import { availableParallelism, loadavg } from 'node:os';
@@ -17,6 +18,8 @@ import type { RuleDump } from '../src/core/trace/types';
 
 const N = 10_000;
 const GOAL_MS = 20;
+/** The first trace of a process (nothing compiled yet). */
+const FIRST_GOAL_MS = 100;
 
 function padding(n: number, seed: number): { rules: RuleSpec[]; chains: Record<string, { rules: RuleSpec[] }> } {
   const rules: RuleSpec[] = [];
@@ -101,9 +104,17 @@ const parse = (d: RuleDump): ReturnType<typeof buildRuleset> => {
 const prepared = prepareScenario(scenario, parse);
 const req = { from: '203.0.113.10', to: '192.168.33.2:8080', proto: 'tcp' };
 
+// Building ~1M rule objects above left garbage a real session would have collected while the user typed the
+// trace request: collect it so the first trace measures the tracer's own cold cost (lazy compilation, JIT).
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as (() => void) | undefined;
+gc?.();
 const c0 = process.hrtime.bigint();
+const u0 = process.cpuUsage();
 const first = trace(prepared, req);
 const coldMs = Number(process.hrtime.bigint() - c0) / 1e6;
+const u1 = process.cpuUsage(u0);
+const coldCpuMs = (u1.user + u1.system) / 1000;
 const leaves = first.summary;
 const delivered = leaves.filter((s) => s.startsWith('delivered')).length;
 let maxRulesPerTable = 0;
@@ -111,8 +122,6 @@ for (const list of Object.values(rulesets)) for (const rs of list) for (const t 
 
 // Setup allocated ~1M rule objects: collect that garbage before timing, then warm up the JIT, so the numbers
 // measure the trace and not the builder's leftovers.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as (() => void) | undefined;
 gc?.();
 for (let i = 0; i < 5; i++) trace(prepared, req);
 const runs = 30;
@@ -138,7 +147,7 @@ const count = (p: typeof first.path): void => {
 };
 count(first.path);
 console.log(`trace bench: ${maxRulesPerTable} rules in the largest table (≥${N} per table on every namespace of the path), ${hops} hops, ${leaves.length} paths (${delivered} delivered)`);
-console.log(`first trace (cold: compiles every rule once): ${coldMs.toFixed(2)} ms`);
+console.log(`first trace (cold: rules compiled lazily, as the walk reaches them): ${coldMs.toFixed(2)} ms wall, ${coldCpuMs.toFixed(2)} ms CPU; goal < ${FIRST_GOAL_MS} ms; ratio = ${(coldMs / FIRST_GOAL_MS).toFixed(3)} wall, ${(coldCpuMs / FIRST_GOAL_MS).toFixed(3)} CPU`);
 console.log(`trace median ${median.toFixed(2)} ms wall (p95 ${p95.toFixed(2)} ms), ${cpuMedian.toFixed(2)} ms CPU over ${runs} runs; goal < ${GOAL_MS} ms; ratio median/goal = ${(median / GOAL_MS).toFixed(3)} wall, ${(cpuMedian / GOAL_MS).toFixed(3)} CPU`);
 // The goal is on the wall median; on a shared, overloaded machine (load above the core count) wall time
 // measures the neighbours, so there the process CPU time (which includes GC threads) decides.
@@ -150,3 +159,8 @@ if (delivered !== 3) {
   process.exitCode = 1;
 }
 if (decisive >= GOAL_MS) process.exitCode = 1;
+const firstDecisive = overloaded ? Math.min(coldMs, coldCpuMs) : coldMs;
+if (firstDecisive >= FIRST_GOAL_MS) {
+  console.error(`bench: first trace ${firstDecisive.toFixed(1)} ms ≥ ${FIRST_GOAL_MS} ms`);
+  process.exitCode = 1;
+}

@@ -2,7 +2,8 @@
 // from remote hosts and are never trusted as markup).
 (function () {
   'use strict';
-  const vscode = acquireVsCodeApi();
+  // shared with traceVerify.js (the API can be acquired only once per panel)
+  const vscode = (window.swarmnetVsCode = acquireVsCodeApi());
   const SVG = 'http://www.w3.org/2000/svg';
   let trace = null;
   let current = 0;

@@ -11,6 +11,7 @@ import type { Logger } from '../core/log';
 import type { NodeManager } from './nodes';
 import type { Element } from './tree';
 import { showTrace } from './traceView';
+import { verifyOnNodes } from './traceVerify';
 import { own } from '../core/record';
 
 export const DUMP_SCHEME = 'swarmnet-dump';
@@ -166,7 +167,7 @@ export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { tex
     result.diagnostics.push(...diagnostics);
     const parts = scenario.nodes;
     log.info(`trace ${req.from} → ${req.to}: ${result.summary.join('; ') || 'no result'}`);
-    showTrace(deps.context, result, (hop, rule) => void openRule(deps, parts, hop, rule));
+    showTrace(deps.context, result, (hop, rule) => void openRule(deps, parts, hop, rule), (mode) => verifyOnNodes(deps, req, whatIf, mode));
     return result;
   });
 }

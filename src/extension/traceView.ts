@@ -7,8 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Hop, HopRule, TracePath, TraceResult } from '../core/trace/types';
+import type { VerifyReport } from '../core/trace/verify';
 
-type FromWebview = { type: 'ready' } | { type: 'openRule'; hopId: number; ruleIndex?: number };
+type FromWebview = { type: 'ready' } | { type: 'openRule'; hopId: number; ruleIndex?: number } | { type: 'verify'; mode?: 'counters' | 'trace' };
 
 function findHop(p: TracePath, id: number): Hop | undefined {
   const h = p.hops.find((x) => x.id === id);
@@ -37,13 +38,18 @@ export function traceHtml(webview: vscode.Webview, extensionUri: vscode.Uri, non
 <nav id="paths"></nav>
 <section id="diagram" aria-label="path diagram"></section>
 <section id="hops" aria-label="hops"></section>
+<section id="verify" aria-label="verification on the nodes"></section>
 <script nonce="${nonce}" src="${media('trace.js')}"></script>
+<script nonce="${nonce}" src="${media('traceVerify.js')}"></script>
 </body>
 </html>`;
 }
 
-/** Opens (or reuses) the trace panel. `openRule` is called when the user clicks a hop or one of its rules. */
-export function showTrace(context: vscode.ExtensionContext, result: TraceResult, openRule: (hop: Hop, rule?: HopRule) => void): vscode.WebviewPanel {
+/**
+ * Opens (or reuses) the trace panel. `openRule` is called when the user clicks a hop or one of its rules;
+ * `verify` (when given) backs the panel's "Verify on the Nodes" button.
+ */
+export function showTrace(context: vscode.ExtensionContext, result: TraceResult, openRule: (hop: Hop, rule?: HopRule) => void, verify?: (mode: 'counters' | 'trace') => Promise<VerifyReport | undefined>): vscode.WebviewPanel {
   const panel = vscode.window.createWebviewPanel('swarmnet.trace', `Trace ${result.request.from} → ${result.request.to}`, vscode.ViewColumn.Active, {
     enableScripts: true,
     retainContextWhenHidden: true,
@@ -52,7 +58,7 @@ export function showTrace(context: vscode.ExtensionContext, result: TraceResult,
   const nonce = randomBytes(16).toString('base64');
   panel.webview.html = traceHtml(panel.webview, context.extensionUri, nonce);
   const send = (): void => {
-    void panel.webview.postMessage({ type: 'trace', result });
+    void panel.webview.postMessage({ type: 'trace', result, canVerify: verify !== undefined });
   };
   const sub = panel.webview.onDidReceiveMessage((m: FromWebview) => {
     if (m.type === 'ready') send();
@@ -61,6 +67,11 @@ export function showTrace(context: vscode.ExtensionContext, result: TraceResult,
       if (!hop) return;
       const rule = typeof m.ruleIndex === 'number' ? hop.rules[m.ruleIndex] : hop.rules.find((r) => r.decided) ?? hop.rules[0];
       openRule(hop, rule);
+    } else if (m.type === 'verify' && verify) {
+      verify(m.mode === 'trace' ? 'trace' : 'counters').then(
+        (report) => void panel.webview.postMessage({ type: 'verify', report }),
+        (e: unknown) => void panel.webview.postMessage({ type: 'verify', error: e instanceof Error ? e.message : String(e) }),
+      );
     }
   });
   panel.onDidDispose(() => sub.dispose(), undefined, context.subscriptions);

@@ -51,7 +51,9 @@ test('gatherRules: one round trip, host + namespaces, IPVS-absent kept as a fact
   assert.match(g.namespaces.ingress_sbox.rules[0].text, /stub for .*\/netns\/ingress_sbox/);
   assert.match(g.namespaces.host.rules[0].text, /stub for host/);
   assert.equal(g.namespaces.host.rules[0].source, 'iptables-save -c (host)');
-  assert.deepEqual(g.namespaces.host.ipsets, { 'docker-ext-bridges-v4': ['172.17.0.0/16', '172.18.0.0/16'] });
+  assert.deepEqual(g.namespaces.host.ipsets, {
+    'docker-ext-bridges-v4': { type: 'hash:net', entries: [{ element: '172.17.0.0/16', nomatch: false }, { element: '172.18.0.0/16', nomatch: false }] },
+  });
   assert.match(g.namespaces.ingress_sbox.ipvs?.text ?? '', /Protocol not available/);
   assert.deepEqual(g.facts, ['IPVS is absent in this kernel (ipvsadm: "Protocol not available")']);
   assert.ok(g.diagnostics.some((d) => /gone no longer exists/.test(d.message)));
@@ -74,11 +76,16 @@ test('the node script itself refuses bad names passed to it', async () => {
 });
 
 test('parseIpsetSave', () => {
-  assert.deepEqual(parseIpsetSave('create s hash:net\nadd s 10.0.0.0/8\ncreate t hash:ip\n'), { s: ['10.0.0.0/8'], t: [] });
+  // the type and the entry flags are kept: `ipset save` as ipset 7.17 prints it (family/hashsize options, timeouts)
+  const text = 'create s hash:net family inet hashsize 1024 maxelem 65536\nadd s 10.0.0.0/8\nadd s 10.1.0.0/16 nomatch\ncreate t hash:ip,port family inet hashsize 1024 maxelem 65536 timeout 300\nadd t 10.0.0.1,tcp:80 timeout 254\n';
+  assert.deepEqual(parseIpsetSave(text), {
+    s: { type: 'hash:net', entries: [{ element: '10.0.0.0/8', nomatch: false }, { element: '10.1.0.0/16', nomatch: true }] },
+    t: { type: 'hash:ip,port', entries: [{ element: '10.0.0.1,tcp:80', nomatch: false }] },
+  });
 });
 
 test('parseIpsetSave: set names that are Object.prototype properties are plain names (no throw, no prototype change)', () => {
   const sets = parseIpsetSave('create constructor hash:ip\nadd constructor 10.0.0.1\ncreate __proto__ hash:net\nadd __proto__ 10.0.0.0/8\nadd toString 10.0.0.3\n');
   assert.equal(Object.getPrototypeOf(sets), Object.prototype);
-  assert.deepEqual(Object.entries(sets), [['constructor', ['10.0.0.1']], ['__proto__', ['10.0.0.0/8']], ['toString', ['10.0.0.3']]]);
+  assert.deepEqual(Object.entries(sets).map(([k, v]) => [k, v.entries.map((e) => e.element)]), [['constructor', ['10.0.0.1']], ['__proto__', ['10.0.0.0/8']], ['toString', ['10.0.0.3']]]);
 });

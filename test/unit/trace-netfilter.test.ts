@@ -126,7 +126,7 @@ test('what-if DOCKER-USER DROP on ctorigdstport changes the FORWARD verdict and 
   // DNAT keeps 8080, so it cannot tell the two apart).
 });
 
-test('nat PREROUTING: addrtype LOCAL → DOCKER-INGRESS DNAT; ESTABLISHED packets skip nat', () => {
+test('nat PREROUTING: addrtype LOCAL → DOCKER-INGRESS DNAT; ESTABLISHED packets skip nat but get the binding, untracked ones none', () => {
   const rules = new NamespaceRules().add(
     buildRuleset({
       nat: {
@@ -143,9 +143,14 @@ test('nat PREROUTING: addrtype LOCAL → DOCKER-INGRESS DNAT; ESTABLISHED packet
   assert.deepEqual(r.rewrites.map((w) => `${w.kind} ${w.from} → ${w.to}`), ['DNAT 192.168.33.2:8080 → 172.18.0.2:8080']);
   const notLocal = evaluateHook(rules, 'PREROUTING', { ...p, dst: '8.8.8.8' }, hostEnv);
   assert.equal(notLocal.packet.dst, '8.8.8.8');
+  // conntrack translates every packet of the connection as it translated the first (nf_nat), without the table
   const est = evaluateHook(rules, 'PREROUTING', { ...p, ct: { ...p.ct, state: 'ESTABLISHED' } }, hostEnv);
-  assert.equal(est.packet.dst, '192.168.33.2');
+  assert.equal(est.packet.dst, '172.18.0.2');
+  assert.equal(est.packet.ct.state, 'ESTABLISHED');
   assert.equal(est.tables.find((t) => t.table === 'nat')?.status, 'nat-skipped');
+  assert.deepEqual(est.tables.find((t) => t.table === 'nat')?.hits, []);
+  const untracked = evaluateHook(rules, 'PREROUTING', { ...p, ct: { ...p.ct, state: 'UNTRACKED' } }, hostEnv);
+  assert.equal(untracked.packet.dst, '192.168.33.2');
 });
 
 test('MARK --set-xmark, REDIRECT to the incoming address, SNAT only for -m ipvs packets', () => {
@@ -205,7 +210,7 @@ test('goto, RETURN from a goto target, negation, multiport, unsupported match, m
   const o = evaluateHook(odd, 'INPUT', p, env);
   assert.equal(o.verdict, 'DROP');
   assert.equal(o.uncertain, true);
-  assert.deepEqual(hookHits(o)[0].unsupported, ['unsupported match -m limit: treated as may-match']);
+  assert.deepEqual(hookHits(o)[0].unsupported, ['unsupported match -m limit --limit 5/s (matches while the rate is under the limit: depends on traffic): treated as may-match']);
   const odd2 = new NamespaceRules().add(buildRuleset({ filter: { INPUT: { rules: [{ j: 'NOPE' }] } } }), 'odd2');
   const o2 = evaluateHook(odd2, 'INPUT', p, env);
   assert.equal(o2.verdict, 'ACCEPT');
@@ -256,4 +261,30 @@ test('names that are Object.prototype properties (constructor, toString, __proto
   assert.match(said(mod), /-m toString/);
   // an interface called __proto__ is just a name that does not match eth0
   assert.equal(evaluateHook(one({ i: '__proto__', j: 'DROP' }), 'FORWARD', p, env).verdict, 'ACCEPT');
+});
+
+test('conntrack --ctreplsrc/--ctrepldst: the reply tuple is known (kernel-differential case 38)', () => {
+  // after DNAT to 172.18.0.2:8080 the reply comes from 172.18.0.2:8080 and goes to the client 203.0.113.10:40000
+  const rules = (o: Record<string, string[]>): NamespaceRules =>
+    new NamespaceRules().add(buildRuleset({ filter: { FORWARD: { policy: 'ACCEPT', rules: [{ m: [['conntrack', o]], j: 'DROP' }] } } }), 'f', true);
+  const p = dnated();
+  const v = (o: Record<string, string[]>): string => evaluateHook(rules(o), 'FORWARD', p, hostEnv).verdict;
+  assert.equal(v({ ctreplsrc: ['172.18.0.2'] }), 'DROP');
+  assert.equal(v({ ctreplsrc: ['192.168.33.2'] }), 'ACCEPT');
+  assert.equal(v({ ctrepldst: ['203.0.113.10'] }), 'DROP');
+  assert.equal(v({ ctreplsrcport: ['8080'] }), 'DROP');
+  assert.equal(v({ ctrepldstport: ['40000'] }), 'DROP');
+  assert.equal(v({ ctrepldstport: ['8080'] }), 'ACCEPT');
+  assert.equal(evaluateHook(rules({ ctreplsrc: ['172.18.0.2'] }), 'FORWARD', p, hostEnv).uncertain, false);
+});
+
+test('DNAT/SNAT to a range: the kernel picks one per connection, so the trace says it traced the first', () => {
+  const nat = (to: string): NamespaceRules =>
+    new NamespaceRules().add(buildRuleset({ nat: { PREROUTING: { rules: [{ p: 'tcp', j: 'DNAT', to: { 'to-destination': [to] } }] } } }), 'nat', true);
+  const p = newPacket({ src: '203.0.113.10', dst: '192.168.33.2', proto: 'tcp', sport: 40000, dport: 8080, inIface: 'eth1' });
+  const ranged = evaluateHook(nat('10.0.0.2-10.0.0.4:80'), 'PREROUTING', p, hostEnv);
+  assert.equal(ranged.packet.dst, '10.0.0.2');
+  assert.match(hookHits(ranged)[0].unsupported.join(), /the kernel picks one address\/port per connection/);
+  const single = evaluateHook(nat('10.0.0.2-10.0.0.2:80-80'), 'PREROUTING', p, hostEnv);
+  assert.deepEqual(hookHits(single)[0].unsupported, []);
 });

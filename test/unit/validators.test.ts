@@ -41,7 +41,7 @@ function refValidateAddress(v: string): string | undefined {
     const p = v.slice(slash + 1);
     if (/^\d{1,2}$/.test(p)) {
       if (Number(p) > 32) return `prefix length /${p} is larger than 32`;
-    } else if (refMaskToPrefix(p) === undefined) return `"${p}" is not a valid prefix length or netmask`;
+    } else if (!IPV4.test(p)) return `"${p}" is not a valid prefix length or netmask`; // iptables 1.8.9 takes any mask (10.0.0.0/255.0.255.0)
   }
   return undefined;
 }
@@ -107,7 +107,10 @@ function refParsePorts(v: string): [number, number][] | undefined {
     const m = /^(\d*)(?::(\d*))?$/.exec(part);
     if (!m || (m[1] === '' && m[2] === undefined)) return undefined;
     const lo = m[1] === '' ? 0 : Number(m[1]);
-    out.push([lo, m[2] === undefined ? lo : m[2] === '' ? 65535 : Number(m[2])]);
+    const hi = m[2] === undefined ? lo : m[2] === '' ? 65535 : Number(m[2]);
+    // iptables refuses ports above 65535 and inverted ranges ("invalid portrange (min > max)")
+    if (hi > 65535 || lo > hi) return undefined;
+    out.push([lo, hi]);
   }
   return out;
 }
@@ -163,6 +166,6 @@ describe('validators agree with their regular-expression definitions', () => {
     assert.equal(validatePort('2000:1000'), 'port range "2000:1000" is inverted');
     assert.equal(validatePorts('80,,443'), '"80,,443" has an empty element');
     assert.deepEqual(parsePorts(':1024,8080'), [[0, 1024], [8080, 8080]]);
-    assert.deepEqual(parseCidr('10.1.2.3/255.255.0.0'), { lo: 0x0a010000, hi: 0x0a01ffff, prefix: 16, text: '10.1.2.3/255.255.0.0' });
+    assert.deepEqual(parseCidr('10.1.2.3/255.255.0.0'), { base: 0x0a010000, mask: 0xffff0000, lo: 0x0a010000, hi: 0x0a01ffff, prefix: 16, text: '10.1.2.3/255.255.0.0' });
   });
 });

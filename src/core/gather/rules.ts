@@ -11,6 +11,8 @@ import { NETNS_DIR } from '../model';
 import { classifyIpvsFailure } from '../parsers/ipvsadm';
 import type { CommandRunner, RunOptions } from '../transport/types';
 import type { NamespaceDumps } from '../trace/types';
+import { parseIpsetSave as parseIpsetText } from '../iptables/matches/ipset';
+import type { IpSet } from '../iptables/matches/types';
 
 const NS_NAME = /^[A-Za-z0-9_.-]+$/;
 
@@ -43,21 +45,10 @@ export interface GatheredRules {
   roundTrips: number;
 }
 
-/** Parses `ipset save` output into set → entries. */
-export function parseIpsetSave(text: string): Record<string, string[]> {
-  // set names come from the node: a Map, so that "constructor" or "__proto__" are names like any other
-  const sets = new Map<string, string[]>();
-  const setOf = (name: string): string[] => {
-    let s = sets.get(name);
-    if (!s) sets.set(name, (s = []));
-    return s;
-  };
-  for (const line of text.split(/\r?\n/)) {
-    const w = line.trim().split(/\s+/);
-    if (w[0] === 'create' && w[1]) setOf(w[1]);
-    else if (w[0] === 'add' && w[1] && w[2]) setOf(w[1]).push(w[2]);
-  }
-  return Object.fromEntries(sets);
+/** Parses `ipset save` output into set → type and entries (with their nomatch flags): src/core/iptables/matches/ipset.ts. */
+export function parseIpsetSave(text: string): Record<string, IpSet> {
+  // set names come from the node: a Map, then own properties, so "constructor" or "__proto__" are names like any other
+  return Object.fromEntries(parseIpsetText(text));
 }
 
 interface Section {

@@ -6,9 +6,9 @@
 import type { BaseMatch, Chain, Rule, RuleDiagnostic, RuleMatch, RuleTarget, Ruleset, Span, TableName } from './model';
 import { BUILTIN_CHAINS } from './model';
 import { PROTOCOL_NUMBERS, normalizeAddress } from './spec';
+import { LIST_WORDS, type ListReader } from './matches';
 import { DIAG, mkDiag } from './codes';
 import { newRule } from './newRule';
-import { own } from '../record';
 
 interface WTok {
   text: string;
@@ -56,21 +56,8 @@ const VERBOSE: Col[] = ['pkts', 'bytes', 'target', 'prot', 'opt', 'in', 'out', '
 
 const OPT_COL = new Set(['--', '-f', '!f']);
 
-const CT_OPTS = new Set(['ctstate', 'ctproto', 'ctorigsrc', 'ctorigdst', 'ctreplsrc', 'ctrepldst', 'ctorigsrcport', 'ctorigdstport', 'ctreplsrcport', 'ctrepldstport', 'ctstatus', 'ctexpire', 'ctdir']);
-const IPVS_OPTS = new Set(['ipvs', 'vproto', 'vaddr', 'vport', 'vdir', 'vmethod', 'vportctl']);
-const PORT_MODS = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp']);
-const POLICY_KEYS = new Set(['dir', 'pol', 'reqid', 'spi', 'proto', 'mode', 'tunnel-src', 'tunnel-dst']);
-const TCP_FLAGS: [string, number][] = [['FIN', 1], ['SYN', 2], ['RST', 4], ['PSH', 8], ['ACK', 16], ['URG', 32]];
 const NAT_TARGETS = new Set(['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP']);
 
-function flagNames(v: string): string {
-  if (!v.startsWith('0x')) return v;
-  const n = parseInt(v, 16);
-  if (!Number.isFinite(n)) return v;
-  if (n === 0) return 'NONE';
-  const names = TCP_FLAGS.filter(([, b]) => n & b).map(([f]) => f);
-  return names.join(',');
-}
 
 function hex(n: number): string {
   return `0x${(n >>> 0).toString(16)}`;
@@ -267,11 +254,8 @@ function parseExtra(line: string, from: number, rule: Rule, ln: number, diags: R
   new ExtraParser(line, toks, rule, ln, diags).run();
 }
 
-function negv(v: string): [string, boolean] {
-  return v.startsWith('!') ? [v.slice(1), true] : [v, false];
-}
 
-class ExtraParser {
+class ExtraParser implements ListReader {
   i = 0;
   private unkStart = -1;
   private unkEnd = -1;
@@ -279,7 +263,7 @@ class ExtraParser {
   private readonly target: RuleTarget | undefined;
 
   constructor(
-    private readonly line: string,
+    readonly line: string,
     private readonly toks: WTok[],
     private readonly rule: Rule,
     private readonly ln: number,
@@ -292,12 +276,12 @@ class ExtraParser {
     return { line: this.ln, start: a, end: b };
   }
 
-  private peek(o = 0): WTok | undefined {
+  peek(o = 0): WTok | undefined {
     return this.toks[this.i + o];
   }
 
   /** `<keyword> <value>` as option `name` of match `m`; false (the keyword kept as unknown text) when no value follows. */
-  private keywordValue(m: RuleMatch, name: string, tk: WTok, neg: boolean): boolean {
+  keywordValue(m: RuleMatch, name: string, tk: WTok, neg: boolean): boolean {
     const v = this.peek(1);
     if (!v) {
       this.unknown(tk);
@@ -310,7 +294,7 @@ class ExtraParser {
   }
 
   /** The value `at` words ahead, after an optional `!` that negates it: the word, its negation, the words used. */
-  private negatedValue(at: number, neg: boolean): { v: WTok; ng: boolean; adv: number } | undefined {
+  negatedValue(at: number, neg: boolean): { v: WTok; ng: boolean; adv: number } | undefined {
     const v = this.peek(at);
     if (v?.text !== '!') return v ? { v, ng: neg, adv: at + 1 } : undefined;
     const after = this.peek(at + 1);
@@ -324,12 +308,12 @@ class ExtraParser {
     this.unkStart = -1;
   }
 
-  private unknown(t: WTok): void {
+  unknown(t: WTok): void {
     if (this.unkStart < 0) this.unkStart = t.start;
     this.unkEnd = t.end;
   }
 
-  private match(module: string, t: WTok, merge: boolean): RuleMatch {
+  match(module: string, t: WTok, merge: boolean): RuleMatch {
     const ms = this.rule.matches;
     if (merge && this.last && this.last.module === module && ms[ms.length - 1] === this.last) return this.last;
     const m: RuleMatch = { module, implicit: false, options: [], span: this.sp(t.start, t.end) };
@@ -338,9 +322,27 @@ class ExtraParser {
     return m;
   }
 
-  private add(m: RuleMatch | RuleTarget, name: string, args: string[], negated: boolean, a: WTok, b: WTok): void {
+  add(m: RuleMatch | RuleTarget, name: string, args: string[], negated: boolean, a: WTok, b: WTok): void {
     m.options.push({ name, negated, args, span: this.sp(a.start, b.end) });
     if (m.span.end < b.end) m.span = { line: m.span.line, start: m.span.start, end: b.end };
+  }
+
+  private readonly lastIndex = new Map<string, number>();
+
+  lastIndexOf(needle: string): number {
+    let at = this.lastIndex.get(needle);
+    if (at === undefined) this.lastIndex.set(needle, (at = this.line.lastIndexOf(needle)));
+    return at;
+  }
+
+  advance(n: number): void {
+    this.i += n;
+  }
+
+  /** A match module's listing text starting at word `w` (./matches: the modules whose list.words has it). */
+  private readModule(t: WTok, w: string, neg: boolean): boolean {
+    for (const mod of LIST_WORDS.get(w) ?? []) if (mod.list?.read(this, t, neg)) return true;
+    return false;
   }
 
   private tgt(name: string, args: string[], a: WTok, b: WTok): void {
@@ -350,7 +352,6 @@ class ExtraParser {
   run(): void {
     const { line, toks, target } = this;
     const tname = target?.name ?? '';
-    const lastClose = line.lastIndexOf('*/');
     const lastQuote = line.lastIndexOf('"');
     while (this.i < toks.length) {
       const t = toks[this.i];
@@ -365,235 +366,8 @@ class ExtraParser {
       }
       const start = this.i;
       let handled = true;
-      // --- protocol matches
-      if (PORT_MODS.has(w)) {
-        const m = this.match(w, tk, false);
-        this.i++;
-        for (;;) {
-          const p = this.peek();
-          if (!p) break;
-          const colon = p.text.indexOf(':');
-          const key = colon > 0 ? p.text.slice(0, colon) : '';
-          if (key === 'spt' || key === 'dpt' || key === 'spts' || key === 'dpts') {
-            const [v, ng] = negv(p.text.slice(colon + 1));
-            this.add(m, key.startsWith('s') ? 'sport' : 'dport', [v], ng, p, p);
-            this.i++;
-          } else if (key === 'flags' && w === 'tcp') {
-            const [v, ng] = negv(p.text.slice(colon + 1));
-            const slash = v.indexOf('/');
-            this.add(m, 'tcp-flags', [flagNames(v.slice(0, slash < 0 ? v.length : slash)), flagNames(slash < 0 ? '' : v.slice(slash + 1))], ng, p, p);
-            this.i++;
-          } else if (p.text.startsWith('option=') && w === 'tcp') {
-            const [v, ng] = negv(p.text.slice(7));
-            this.add(m, 'tcp-option', [v], ng, p, p);
-            this.i++;
-          } else break;
-        }
-      } else if (w === 'icmptype' || w === '!icmptype') {
-        const ng = neg || w.startsWith('!');
-        const m = this.match('icmp', tk, false);
-        const v = this.peek(1);
-        if (!v) {
-          this.unknown(tk);
-          this.i++;
-          continue;
-        }
-        let arg = v.text;
-        this.i += 2;
-        if (this.peek()?.text === 'code' && this.peek(1)) {
-          arg += `/${this.peek(1)?.text ?? ''}`;
-          this.i += 2;
-        }
-        this.add(m, 'icmp-type', [arg], ng, tk, toks[this.i - 1]);
-      } else if (w === 'icmp') {
-        const m = this.match('icmp', tk, false);
-        this.i++;
-        const v = this.peek();
-        if (v && /^!?[a-z][a-z-]*$/.test(v.text) && !isKeyword(v.text)) {
-          const [a, ng] = negv(v.text);
-          this.add(m, 'icmp-type', [a], ng, v, v);
-          this.i++;
-        }
-      } else if (w === 'esp' || w === 'ah') {
-        const m = this.match(w, tk, false);
-        this.i++;
-        const p = this.peek();
-        if (p && /^spis?:/.test(p.text)) {
-          const [v, ng] = negv(p.text.slice(p.text.indexOf(':') + 1));
-          this.add(m, w === 'esp' ? 'espspi' : 'ahspi', [v], ng, p, p);
-          this.i++;
-        }
-      } else if (CT_OPTS.has(w)) {
-        if (!this.keywordValue(this.match('conntrack', tk, true), w, tk, neg)) continue;
-      } else if (w === 'state') {
-        if (!this.keywordValue(this.match('state', tk, false), 'state', tk, neg)) continue;
-      } else if (w === 'ADDRTYPE' && this.peek(1)?.text === 'match') {
-        const m = this.match('addrtype', tk, false);
-        this.i += 2;
-        for (;;) {
-          const p = this.peek();
-          if (!p) break;
-          if ((p.text === 'src-type' || p.text === 'dst-type') && this.peek(1)) {
-            const v = this.peek(1) as WTok;
-            let [a, ng] = negv(v.text);
-            let end = v;
-            if (a === '' && this.peek(2)) {
-              end = this.peek(2) as WTok;
-              a = end.text;
-              ng = true;
-              this.i++;
-            }
-            this.add(m, p.text, [a], ng, p, end);
-            this.i += 2;
-          } else if (p.text === 'limit-in' || p.text === 'limit-out') {
-            this.add(m, p.text === 'limit-in' ? 'limit-iface-in' : 'limit-iface-out', [], false, p, p);
-            this.i++;
-          } else break;
-        }
-      } else if (w === 'multiport' && this.peek(1) && /^(dports|sports|ports)$/.test(this.peek(1)?.text ?? '')) {
-        const m = this.match('multiport', tk, false);
-        const key = this.peek(1) as WTok;
-        const nv = this.negatedValue(2, neg);
-        if (!nv) {
-          this.unknown(tk);
-          this.i++;
-          continue;
-        }
-        const [a, ng2] = negv(nv.v.text);
-        this.add(m, key.text, [a], nv.ng || ng2, key, nv.v);
-        this.i += nv.adv;
-      } else if (w === '/*') {
-        const close = tk.end <= lastClose ? line.indexOf('*/', tk.end) : -1;
-        if (close < 0) {
-          this.unknown(tk);
-          this.i++;
-          continue;
-        }
-        let body = line.slice(tk.end, close);
-        if (body.startsWith(' ')) body = body.slice(1);
-        if (body.endsWith(' ')) body = body.slice(0, -1);
-        const m = this.match('comment', tk, false);
-        const endTok = { text: '*/', start: close, end: close + 2 };
-        this.add(m, 'comment', [body], false, tk, endTok);
-        while (this.i < toks.length && toks[this.i].start < close + 2) this.i++;
-      } else if ((w === 'mark' || w === 'connmark') && this.peek(1)?.text === 'match') {
-        const m = this.match(w, tk, false);
-        const nv = this.negatedValue(2, neg);
-        if (!nv) {
-          this.unknown(tk);
-          this.i++;
-          continue;
-        }
-        this.add(m, 'mark', [nv.v.text], nv.ng, tk, nv.v);
-        this.i += nv.adv;
-      } else if (w === 'match-set' && this.peek(1) && this.peek(2)) {
-        const m = this.match('set', tk, false);
-        const a = this.peek(1) as WTok;
-        const b = this.peek(2) as WTok;
-        this.add(m, 'match-set', [a.text, b.text], neg, tk, b);
-        this.i += 3;
-        while (this.peek()?.text === 'return-nomatch' || (this.peek()?.text === '!' && /^update-(sub)?counters$/.test(this.peek(1)?.text ?? ''))) {
-          const p = this.peek() as WTok;
-          if (p.text === '!') {
-            const q = this.peek(1) as WTok;
-            this.add(m, q.text, [], true, p, q);
-            this.i += 2;
-          } else {
-            this.add(m, 'return-nomatch', [], false, p, p);
-            this.i++;
-          }
-        }
-      } else if (w === 'policy' && this.peek(1)?.text === 'match') {
-        const m = this.match('policy', tk, false);
-        this.i += 2;
-        for (;;) {
-          const p = this.peek();
-          if (!p) break;
-          if (/^\[\d+\]$/.test(p.text)) {
-            if (p.text !== '[0]') this.add(m, 'next', [], false, p, p);
-            this.i++;
-          } else if (p.text === 'strict') {
-            this.add(m, 'strict', [], false, p, p);
-            this.i++;
-          } else if (POLICY_KEYS.has(p.text) && this.peek(1)) {
-            const v = this.peek(1) as WTok;
-            this.add(m, p.text, [p.text === 'proto' ? own(PROTOCOL_NUMBERS, v.text) ?? v.text : v.text], false, p, v);
-            this.i += 2;
-          } else if (p.text === '!' && POLICY_KEYS.has(this.peek(1)?.text ?? '') && this.peek(2)) {
-            const k2 = this.peek(1) as WTok;
-            const v = this.peek(2) as WTok;
-            this.add(m, k2.text, [v.text], true, p, v);
-            this.i += 3;
-          } else break;
-        }
-      } else if (w === 'PHYSDEV' && this.peek(1)?.text === 'match') {
-        const m = this.match('physdev', tk, false);
-        this.i += 2;
-        for (;;) {
-          let p = this.peek();
-          if (!p) break;
-          let ng = false;
-          let adv = 0;
-          if (p.text === '!' && this.peek(1)?.text.startsWith('--physdev')) {
-            ng = true;
-            adv = 1;
-            p = this.peek(1) as WTok;
-          }
-          if (p.text === '--physdev-in' || p.text === '--physdev-out') {
-            const v = this.peek(adv + 1);
-            if (!v) break;
-            this.add(m, p.text.slice(2), [v.text], ng, p, v);
-            this.i += adv + 2;
-          } else if (p.text === '--physdev-is-in' || p.text === '--physdev-is-out' || p.text === '--physdev-is-bridged') {
-            this.add(m, p.text.slice(2), [], ng, p, p);
-            this.i += adv + 1;
-          } else break;
-        }
-      } else if (IPVS_OPTS.has(w)) {
-        const m = this.match('ipvs', tk, true);
-        if (w === 'ipvs') {
-          this.add(m, 'ipvs', [], neg, tk, tk);
-          this.i++;
-        } else if (!this.keywordValue(m, w, tk, neg)) continue;
-      } else if ((w === 'source' || w === 'destination') && this.peek(1)?.text === 'IP' && this.peek(2)?.text === 'range' && this.peek(3)) {
-        const nv = this.negatedValue(3, neg);
-        if (!nv) {
-          this.unknown(tk);
-          this.i++;
-          continue;
-        }
-        const m = this.match('iprange', tk, true);
-        this.add(m, w === 'source' ? 'src-range' : 'dst-range', [nv.v.text], nv.ng, tk, nv.v);
-        this.i += nv.adv;
-      } else if (w === 'MAC' && this.peek(1)) {
-        const nv = this.negatedValue(1, neg);
-        if (!nv) {
-          this.unknown(tk);
-          this.i++;
-          continue;
-        }
-        const m = this.match('mac', tk, false);
-        this.add(m, 'mac-source', [nv.v.text], nv.ng, tk, nv.v);
-        this.i += nv.adv;
-      } else if (w === 'limit:' && this.peek(1)?.text === 'avg' && this.peek(2)) {
-        const m = this.match('limit', tk, false);
-        const v = this.peek(2) as WTok;
-        this.add(m, 'limit', [v.text], false, tk, v);
-        this.i += 3;
-        if (this.peek()?.text === 'burst' && this.peek(1)) {
-          const b = this.peek(1) as WTok;
-          if (b.text !== '5') this.add(m, 'limit-burst', [b.text], false, this.peek() as WTok, b);
-          this.i += 2;
-        }
-      } else if (w === 'length' && this.peek(1)) {
-        const m = this.match('length', tk, false);
-        const [v, ng] = negv((this.peek(1) as WTok).text);
-        this.add(m, 'length', [v], neg || ng, tk, this.peek(1) as WTok);
-        this.i += 2;
-      } else if (w === 'PKTTYPE' && this.peek(1)?.text === '=' && this.peek(2)) {
-        const m = this.match('pkttype', tk, false);
-        this.add(m, 'pkt-type', [(this.peek(2) as WTok).text], neg, tk, this.peek(2) as WTok);
-        this.i += 3;
+      if (this.readModule(tk, w, neg)) {
+        // a match module's text (./matches/<module>.ts: list.read)
       } else if (w === '[goto]' && target) {
         target.goto = true;
         this.i++;
@@ -754,9 +528,4 @@ class ExtraParser {
     }
     this.flushUnknown();
   }
-}
-
-const KEYWORDS = new Set(['ctstate', 'state', 'ADDRTYPE', 'multiport', 'mark', 'connmark', 'match-set', 'policy', 'PHYSDEV', 'ipvs', 'MARK', 'CONNMARK', 'LOG', 'reject-with', 'limit:', 'MAC', 'length', 'source', 'destination', 'icmptype', 'tcp', 'udp', 'random', 'persistent', 'redir', 'masq']);
-function isKeyword(w: string): boolean {
-  return KEYWORDS.has(w) || w.startsWith('to:') || w === '/*';
 }

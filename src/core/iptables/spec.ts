@@ -1,105 +1,17 @@
+import { isIPv4, validateAddress, validatePort, validatePorts } from '../net';
+import { MATCH_MODULES } from './matches';
+import { o, type ArgKind, type OptionSpec } from './matches/types';
+
 /**
  * Knowledge about iptables matches and targets: which options each module/target accepts, their long
  * canonical names (without dashes), aliases, arity and how their arguments are validated.
  * Used by ./parse.ts (all input formats) and by the linter.
  */
 
-export type ArgKind =
-  | 'any'
-  | 'port' // single port or range a:b (service names allowed)
-  | 'ports' // comma list of ports/ranges (multiport)
-  | 'addr' // address with optional /prefix or /mask
-  | 'addrrange' // a.b.c.d-e.f.g.h
-  | 'mark' // value[/mask]
-  | 'int'
-  | 'ctstate'
-  | 'state'
-  | 'addrtype'
-  | 'hostport' // [ip][-ip][:port[-port]] for DNAT/SNAT
-  | 'portrange'; // port[-port] (MASQUERADE/REDIRECT --to-ports)
+export type { ArgKind, OptionSpec } from './matches/types';
 
-export interface OptionSpec {
-  /** canonical name, without dashes */
-  name: string;
-  /** number of arguments */
-  arity: number;
-  kind: ArgKind;
-  /** alternative spellings (without dashes) */
-  aliases?: string[];
-}
-
-function o(name: string, arity: number, kind: ArgKind = 'any', aliases?: string[]): OptionSpec {
-  return { name, arity, kind, aliases };
-}
-
-const portOpts = [o('sport', 1, 'port', ['source-port']), o('dport', 1, 'port', ['destination-port'])];
-
-export const MATCH_SPECS: Record<string, OptionSpec[]> = {
-  tcp: [...portOpts, o('tcp-flags', 2), o('syn', 0), o('tcp-option', 1, 'int')],
-  udp: [...portOpts],
-  udplite: [...portOpts],
-  sctp: [...portOpts, o('chunk-types', 2)],
-  dccp: [...portOpts],
-  icmp: [o('icmp-type', 1)],
-  esp: [o('espspi', 1)],
-  ah: [o('ahspi', 1)],
-  conntrack: [
-    o('ctstate', 1, 'ctstate'),
-    o('ctproto', 1),
-    o('ctorigsrc', 1, 'addr'),
-    o('ctorigdst', 1, 'addr'),
-    o('ctreplsrc', 1, 'addr'),
-    o('ctrepldst', 1, 'addr'),
-    o('ctorigsrcport', 1, 'port'),
-    o('ctorigdstport', 1, 'port'),
-    o('ctreplsrcport', 1, 'port'),
-    o('ctrepldstport', 1, 'port'),
-    o('ctstatus', 1),
-    o('ctexpire', 1),
-    o('ctdir', 1),
-  ],
-  state: [o('state', 1, 'state')],
-  addrtype: [o('src-type', 1, 'addrtype'), o('dst-type', 1, 'addrtype'), o('limit-iface-in', 0), o('limit-iface-out', 0)],
-  ipvs: [o('ipvs', 0), o('vproto', 1), o('vaddr', 1, 'addr'), o('vport', 1, 'port'), o('vdir', 1), o('vmethod', 1), o('vportctl', 1, 'port')],
-  mark: [o('mark', 1, 'mark')],
-  connmark: [o('mark', 1, 'mark')],
-  multiport: [o('sports', 1, 'ports', ['source-ports']), o('dports', 1, 'ports', ['destination-ports']), o('ports', 1, 'ports')],
-  comment: [o('comment', 1)],
-  physdev: [o('physdev-in', 1), o('physdev-out', 1), o('physdev-is-in', 0), o('physdev-is-out', 0), o('physdev-is-bridged', 0)],
-  set: [o('match-set', 2), o('return-nomatch', 0), o('update-counters', 0), o('update-subcounters', 0), o('packets-eq', 1, 'int'), o('packets-lt', 1, 'int'), o('packets-gt', 1, 'int'), o('bytes-eq', 1, 'int'), o('bytes-lt', 1, 'int'), o('bytes-gt', 1, 'int')],
-  policy: [o('dir', 1), o('pol', 1), o('strict', 0), o('reqid', 1), o('spi', 1), o('proto', 1), o('mode', 1), o('tunnel-src', 1, 'addr'), o('tunnel-dst', 1, 'addr'), o('next', 0)],
-  iprange: [o('src-range', 1, 'addrrange'), o('dst-range', 1, 'addrrange')],
-  mac: [o('mac-source', 1)],
-  limit: [o('limit', 1), o('limit-burst', 1, 'int')],
-  hashlimit: [
-    o('hashlimit-upto', 1), o('hashlimit-above', 1), o('hashlimit-burst', 1), o('hashlimit-mode', 1),
-    o('hashlimit-srcmask', 1, 'int'), o('hashlimit-dstmask', 1, 'int'), o('hashlimit-name', 1),
-    o('hashlimit-htable-size', 1, 'int'), o('hashlimit-htable-max', 1, 'int'), o('hashlimit-htable-expire', 1, 'int'),
-    o('hashlimit-htable-gcinterval', 1, 'int'), o('hashlimit', 1),
-  ],
-  connlimit: [o('connlimit-upto', 1, 'int'), o('connlimit-above', 1, 'int'), o('connlimit-mask', 1, 'int'), o('connlimit-saddr', 0), o('connlimit-daddr', 0)],
-  recent: [o('name', 1), o('set', 0), o('rcheck', 0), o('update', 0), o('remove', 0), o('seconds', 1, 'int'), o('reap', 0), o('hitcount', 1, 'int'), o('rttl', 0), o('rsource', 0), o('rdest', 0), o('mask', 1)],
-  string: [o('algo', 1), o('from', 1, 'int'), o('to', 1, 'int'), o('string', 1), o('hex-string', 1), o('icase', 0)],
-  length: [o('length', 1)],
-  pkttype: [o('pkt-type', 1)],
-  owner: [o('uid-owner', 1), o('gid-owner', 1), o('socket-exists', 0), o('suppl-groups', 0)],
-  tos: [o('tos', 1)],
-  dscp: [o('dscp', 1), o('dscp-class', 1)],
-  ttl: [o('ttl-eq', 1, 'int'), o('ttl-lt', 1, 'int'), o('ttl-gt', 1, 'int')],
-  socket: [o('transparent', 0), o('nowildcard', 0), o('restore-skmark', 0)],
-  rpfilter: [o('loose', 0), o('validmark', 0), o('accept-local', 0), o('invert', 0)],
-  devgroup: [o('src-group', 1), o('dst-group', 1)],
-  statistic: [o('mode', 1), o('probability', 1), o('every', 1, 'int'), o('packet', 1, 'int')],
-  u32: [o('u32', 1)],
-  bpf: [o('bytecode', 1), o('object-pinned', 1)],
-  cgroup: [o('path', 1), o('cgroup', 1)],
-  helper: [o('helper', 1)],
-  realm: [o('realm', 1)],
-  time: [o('datestart', 1), o('datestop', 1), o('timestart', 1), o('timestop', 1), o('monthdays', 1), o('weekdays', 1), o('kerneltz', 0), o('contiguous', 0)],
-  tcpmss: [o('mss', 1)],
-  connbytes: [o('connbytes', 1), o('connbytes-dir', 1), o('connbytes-mode', 1)],
-  addrtype6: [],
-};
+/** Options per match module, from the registry (./matches: one file per module). */
+export const MATCH_SPECS: Record<string, OptionSpec[]> = Object.fromEntries(MATCH_MODULES.map((m) => [m.name, m.options]));
 
 export const TARGET_SPECS: Record<string, OptionSpec[]> = {
   ACCEPT: [],
@@ -131,11 +43,7 @@ export const TARGET_SPECS: Record<string, OptionSpec[]> = {
 };
 
 /** Implicit protocol modules loaded by `-p <proto>`. */
-export const IMPLICIT_PROTOCOL_MODULES = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'esp', 'ah']);
-
-export const PROTOCOL_NUMBERS: Record<string, string> = {
-  '1': 'icmp', '6': 'tcp', '17': 'udp', '50': 'esp', '51': 'ah', '132': 'sctp', '136': 'udplite', '33': 'dccp', '47': 'gre', '4': 'ipencap', '58': 'ipv6-icmp',
-};
+export const IMPLICIT_PROTOCOL_MODULES = new Set(MATCH_MODULES.filter((m) => m.protocol).map((m) => m.name));
 
 type Index = Map<string, OptionSpec>;
 function index(list: OptionSpec[]): Index {
@@ -164,162 +72,9 @@ export function targetOption(target: string, name: string): OptionSpec | undefin
 
 // ---------------------------------------------------------------------------------------------- validation
 
-// Validation runs on every address and port of every rule (a 5,000-rule file has ~15,000 of them): the checks
-// scan characters in place instead of splitting and matching regular expressions.
-
-const HOSTNAME = /^[A-Za-z][A-Za-z0-9.-]*$/;
-
-/** s[a, b) is one or more ASCII digits (`/^\d+$/`). */
-export function allDigits(s: string, a: number, b: number): boolean {
-  if (b <= a) return false;
-  for (let i = a; i < b; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
-/**
- * The dotted quad s[a, b) as an unsigned 32-bit number, or -1 when it is not one: four decimal octets 0-255
- * without leading zeros (what `/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(…)){3}$/` accepts).
- */
-export function ipv4Value(s: string, a = 0, b = s.length): number {
-  let value = 0;
-  let parts = 0;
-  let octet = 0;
-  let digits = 0;
-  let lead = 0;
-  for (let i = a; i <= b; i++) {
-    const c = i < b ? s.charCodeAt(i) : 46;
-    if (c === 46 /* . */) {
-      if (digits === 0 || octet > 255 || (digits > 1 && lead === 48) || ++parts > 4) return -1;
-      value = value * 256 + octet;
-      octet = 0;
-      digits = 0;
-      continue;
-    }
-    if (c < 48 || c > 57 || digits === 3) return -1;
-    if (digits === 0) lead = c;
-    octet = octet * 10 + (c - 48);
-    digits++;
-  }
-  return parts === 4 ? value : -1;
-}
-
-export function isIPv4(s: string): boolean {
-  return ipv4Value(s) >= 0;
-}
-
-function maskToPrefix(mask: string): number | undefined {
-  const n = ipv4Value(mask);
-  if (n < 0) return undefined;
-  let bits = 0;
-  let seenZero = false;
-  for (let b = 31; b >= 0; b--) {
-    const one = Math.floor(n / 2 ** b) % 2;
-    if (one && seenZero) return undefined;
-    if (one) bits++;
-    else seenZero = true;
-  }
-  return bits;
-}
-
-/** Returns an error message, or undefined if valid. */
-export function validateAddress(v: string): string | undefined {
-  if (v.includes('$')) return undefined; // shell variable
-  if (v.includes(':')) return /^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(v) ? undefined : `"${v}" is not a valid address`;
-  const slash = v.indexOf('/');
-  if (ipv4Value(v, 0, slash < 0 ? v.length : slash) < 0) {
-    if (slash < 0 && HOSTNAME.test(v) && /[A-Za-z]/.test(v)) return undefined; // hostname (resolved by iptables)
-    return `"${v}" is not a valid IPv4 address or CIDR`;
-  }
-  if (slash >= 0) {
-    const plen = v.length - slash - 1;
-    if ((plen === 1 || plen === 2) && allDigits(v, slash + 1, v.length)) {
-      const p = v.slice(slash + 1);
-      if (Number(p) > 32) return `prefix length /${p} is larger than 32`;
-    } else {
-      const p = v.slice(slash + 1);
-      if (maskToPrefix(p) === undefined) return `"${p}" is not a valid prefix length or netmask`;
-    }
-  }
-  return undefined;
-}
-
-/** Normalises an IPv4 address: bare address → /32, dotted netmask → prefix length. Other values unchanged. */
-export function normalizeAddress(v: string): string {
-  const slash = v.indexOf('/');
-  if (slash < 0) return ipv4Value(v) >= 0 ? `${v}/32` : v;
-  if (slash > 0 && !allDigits(v, slash + 1, v.length) && ipv4Value(v, 0, slash) >= 0) {
-    const pre = maskToPrefix(v.slice(slash + 1));
-    if (pre !== undefined) return `${v.slice(0, slash)}/${pre}`;
-  }
-  return v;
-}
-
-/** A port (number ≤ 65535 or service name) at s[a, b). */
-function validPortPart(s: string, a: number, b: number): boolean {
-  if (b <= a) return false;
-  const c0 = s.charCodeAt(a);
-  if (c0 >= 48 && c0 <= 57) {
-    if (!allDigits(s, a, b)) return false;
-    return (b - a <= 5 ? numberAt(s, a, b) : Number(s.slice(a, b))) <= 65535;
-  }
-  // service name: /^[a-z][a-z0-9-]*$/i
-  if (!((c0 | 32) >= 97 && (c0 | 32) <= 122)) return false;
-  for (let i = a + 1; i < b; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || c === 45 || ((c | 32) >= 97 && (c | 32) <= 122))) return false;
-  }
-  return true;
-}
-
-/** The decimal number s[a, b) (digits only, at most 15 of them). */
-function numberAt(s: string, a: number, b: number): number {
-  let n = 0;
-  for (let i = a; i < b; i++) n = n * 10 + (s.charCodeAt(i) - 48);
-  return n;
-}
-
-/** validatePort of s[a, b) (no `$` in it). */
-function validatePortAt(s: string, a: number, b: number): string | undefined {
-  const colon = s.indexOf(':', a);
-  if (colon < 0 || colon >= b) return validPortPart(s, a, b) ? undefined : `"${s.slice(a, b)}" is not a valid port or port range (0-65535)`;
-  const second = s.indexOf(':', colon + 1);
-  if (second >= 0 && second < b) return `"${s.slice(a, b)}" is not a valid port or port range`;
-  // ranges may be open: ":1024" or "1024:"
-  if ((colon > a && !validPortPart(s, a, colon)) || (b > colon + 1 && !validPortPart(s, colon + 1, b))) return `"${s.slice(a, b)}" is not a valid port or port range (0-65535)`;
-  if (allDigits(s, a, colon) && allDigits(s, colon + 1, b) && Number(s.slice(a, colon)) > Number(s.slice(colon + 1, b))) {
-    return `port range "${s.slice(a, b)}" is inverted`;
-  }
-  return undefined;
-}
-
-export function validatePort(v: string): string | undefined {
-  if (v.includes('$')) return undefined;
-  return validatePortAt(v, 0, v.length);
-}
-
-export function validatePorts(v: string): string | undefined {
-  if (v.includes('$')) return undefined;
-  let count = 1;
-  let empty = v.length === 0;
-  for (let at = v.indexOf(','), prev = -1; at >= 0; prev = at, at = v.indexOf(',', at + 1)) {
-    if (at === prev + 1) empty = true;
-    count++;
-  }
-  if (v.length > 0 && v.charCodeAt(v.length - 1) === 44) empty = true;
-  if (empty) return `"${v}" has an empty element`;
-  if (count > 15) return `multiport accepts at most 15 ports ("${v}" has ${count})`;
-  for (let a = 0; a <= v.length; ) {
-    let b = v.indexOf(',', a);
-    if (b < 0) b = v.length;
-    const e = validatePortAt(v, a, b);
-    if (e) return e;
-    a = b + 1;
-  }
-  return undefined;
-}
+// Addresses, ports and protocols live in ../net (one module for parser, linter and tracer); re-exported here
+// for the code that imported them from the spec table.
+export { PROTOCOL_NUMBERS, allDigits, ipv4Value, isIPv4, normalizeAddress, validateAddress, validatePort, validatePorts } from '../net';
 
 const CTSTATES = new Set(['INVALID', 'NEW', 'ESTABLISHED', 'RELATED', 'UNTRACKED', 'SNAT', 'DNAT']);
 const STATES = new Set(['INVALID', 'NEW', 'ESTABLISHED', 'RELATED', 'UNTRACKED']);

@@ -1,7 +1,8 @@
 /** Plain-words explanation of one iptables rule, for hovers ("TCP packets to original destination port 8080 arriving on eth0 are dropped"). */
 import type { BaseMatch, Rule, RuleMatch, RuleOption } from '../iptables/model';
-import { PROTOCOL_NUMBERS, isKnownTarget } from '../iptables/spec';
-import { own } from '../record';
+import { isKnownTarget } from '../iptables/spec';
+import { matchModule } from '../iptables/matches';
+import { protocolName } from '../net';
 
 function iface(m: BaseMatch, verb: string): string {
   const v = m.value.endsWith('+') ? `any interface whose name starts with "${m.value.slice(0, -1)}"` : m.value;
@@ -12,78 +13,12 @@ function addr(m: BaseMatch, word: string): string {
   return `${word} ${m.negated ? 'anywhere except ' : ''}${m.value}`;
 }
 
-function list(v: string): string {
-  const parts = v.split(',');
-  if (parts.length === 1) return parts[0];
-  return `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}`;
-}
-
-function portWords(v: string): string {
-  const p = v.replace(':', '–');
-  return v.includes(':') || v.includes(',') ? `ports ${list(p)}` : `port ${p}`;
-}
-
-function not(o: RuleOption): string {
-  return o.negated ? 'not ' : '';
-}
-
+/** The module's phrase for one option (src/core/iptables/matches/<module>.ts: hover), or the option as written. */
 function optionPhrase(mod: string, o: RuleOption): string {
+  const phrase = matchModule(mod)?.hover?.(o);
+  if (phrase !== undefined) return phrase;
   const a = o.args.join(' ');
-  switch (o.name) {
-    case 'dport':
-    case 'dports':
-      return `${not(o)}to destination ${portWords(a)}`;
-    case 'sport':
-    case 'sports':
-      return `${not(o)}from source ${portWords(a)}`;
-    case 'ports':
-      return `${not(o)}with source or destination ${portWords(a)}`;
-    case 'ctorigdstport':
-      return `${not(o)}to original destination ${portWords(a)} (before DNAT)`;
-    case 'ctorigsrcport':
-      return `${not(o)}from original source ${portWords(a)}`;
-    case 'ctorigdst':
-      return `${not(o)}originally addressed to ${a} (before DNAT)`;
-    case 'ctorigsrc':
-      return `${not(o)}originally from ${a}`;
-    case 'ctstate':
-    case 'state':
-      return `${o.negated ? 'not ' : ''}in connection state ${list(a)}`;
-    case 'ctdir':
-      return `in the ${a.toLowerCase()} direction of the connection`;
-    case 'match-set':
-      return `whose ${o.args[1] ?? 'dst'} ${o.negated ? 'is not' : 'is'} in ipset ${o.args[0] ?? '?'}`;
-    case 'dst-type':
-      return `${not(o)}addressed to a ${a.toLowerCase()} address of this host`;
-    case 'src-type':
-      return `${not(o)}coming from a ${a.toLowerCase()} address of this host`;
-    case 'pol':
-      return a === 'none' ? 'that did not go through IPsec' : 'that went through IPsec';
-    case 'dir':
-      return '';
-    case 'comment':
-      return '';
-    case 'icmp-type':
-      return `${not(o)}of ICMP type ${a}`;
-    case 'syn':
-      return `${o.negated ? 'without' : 'with'} only SYN set (new TCP connections)`;
-    case 'mark':
-      return `${not(o)}with mark ${a}`;
-    case 'src-range':
-      return `${not(o)}from ${a}`;
-    case 'dst-range':
-      return `${not(o)}to ${a}`;
-    case 'mac-source':
-      return `${not(o)}from MAC ${a}`;
-    case 'limit':
-      return `at a rate of at most ${a}`;
-    case 'physdev-in':
-      return `${not(o)}entering the bridge from port ${a}`;
-    case 'physdev-out':
-      return `${not(o)}leaving the bridge through port ${a}`;
-    default:
-      return `matching ${mod === o.name ? '' : `-m ${mod} `}${o.negated ? '! ' : ''}--${o.name}${a ? ` ${a}` : ''}`;
-  }
+  return `matching ${mod === o.name ? '' : `-m ${mod} `}${o.negated ? '! ' : ''}--${o.name}${a ? ` ${a}` : ''}`;
 }
 
 function matchPhrases(m: RuleMatch): string[] {
@@ -131,7 +66,7 @@ function targetPhrase(rule: Rule): string {
 export function hoverRule(rule: Rule): string {
   let proto = 'Packets';
   if (rule.protocol) {
-    const name = own(PROTOCOL_NUMBERS, rule.protocol.value) ?? rule.protocol.value;
+    const name = protocolName(rule.protocol.value);
     const up = name === 'all' ? '' : name.toUpperCase();
     proto = up ? `${rule.protocol.negated ? `Non-${up}` : up} packets` : 'Packets';
   }

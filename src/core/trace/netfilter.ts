@@ -6,11 +6,16 @@
  * "unsupported match X: treated as may-match" and the rule is taken, never silently guessed.
  */
 import type { Diagnostic } from '../diagnostics';
-import type { Chain, Rule, RuleMatch, RuleOption, Ruleset, TableName } from '../iptables/model';
+import type { Chain, Rule, RuleOption, Ruleset, TableName } from '../iptables/model';
 import { BUILTIN_CHAINS } from '../iptables/model';
-import { inCidr, isMulticast, parseCidr, parseIpv4 } from './ip';
-import { endpoint, type Packet } from './packet';
-import { own } from '../record';
+import type { MatchEnv } from '../iptables/matches';
+import { addrTypes } from '../iptables/matches/util';
+import { compiledRule, YES } from './match';
+import type { Packet } from './packet';
+import { compiledChain, packetKeys, ruleText, skipTo, STRIDE, type CompiledChain, type PacketKeys } from './prefilter';
+import { addUnsupported, applyMark, applyNat, NON_TERMINAL_TARGETS, TERMINAL_UNSUPPORTED } from './targets';
+
+export { ruleMatches } from './match';
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
@@ -83,20 +88,27 @@ export class NamespaceRules {
 
   /** A copy with one chain's rules replaced (the "what if" of a proposed DOCKER-USER). */
   withChainReplaced(t: TableName, name: string, rules: Rule[], source: string): NamespaceRules {
+    return this.withChains([{ table: t, name, rules }], source);
+  }
+
+  /** A copy with chains replaced or added (a what-if file's chains, in any table); other chains are shared. */
+  withChains(changes: { table: TableName; name: string; rules: Rule[] }[], source: string): NamespaceRules {
     const copy = new NamespaceRules();
     copy.allTables = this.allTables;
     copy.sources.push(...this.sources, source);
     copy.diagnostics.push(...this.diagnostics);
     for (const [tn, chains] of this.tables) copy.tables.set(tn, new Map(chains));
-    let chains = copy.tables.get(t);
-    if (!chains) copy.tables.set(t, (chains = new Map()));
-    const old = chains.get(name)?.chain;
-    const builtin = BUILTIN_CHAINS[t].includes(name);
-    chains.set(name, {
-      table: t,
-      source,
-      chain: { name, builtin, policy: old?.policy, rules: rules.map((r, i) => ({ ...r, table: t, chain: name, index: i })) },
-    });
+    for (const { table: t, name, rules } of changes) {
+      let chains = copy.tables.get(t);
+      if (!chains) copy.tables.set(t, (chains = new Map()));
+      const old = chains.get(name)?.chain;
+      const builtin = BUILTIN_CHAINS[t].includes(name);
+      chains.set(name, {
+        table: t,
+        source,
+        chain: { name, builtin, policy: old?.policy, rules: rules.map((r, i) => ({ ...r, table: t, chain: name, index: i })) },
+      });
+    }
     return copy;
   }
 }
@@ -106,12 +118,8 @@ export interface AddressOnIface {
   prefixLen: number;
 }
 
-export interface EvalEnv {
-  /** Addresses of the namespace per interface: addrtype LOCAL/BROADCAST, REDIRECT and MASQUERADE use them. */
-  ifaceAddresses: Record<string, AddressOnIface[]>;
-  /** Known ipset contents (entries: IP, CIDR, or "ip,proto:port" of which the first part is used). */
-  ipsets?: Record<string, string[]>;
-}
+/** What the evaluator knows of the namespace: addresses per interface, ipsets (see MatchEnv). */
+export type EvalEnv = MatchEnv;
 
 export interface RuleHit {
   kind: 'rule';
@@ -179,537 +187,9 @@ export interface HookResult {
   notes: string[];
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Matching
-
-type Tri = 'yes' | 'no' | 'maybe';
-
-interface Compiled {
-  test(p: Packet, env: EvalEnv, hook: Hook): { r: Tri; why?: string };
-}
-
-const PROTO_NUM: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '47': 'gre', '50': 'esp', '51': 'ah', '132': 'sctp', '58': 'ipv6-icmp' };
-function protoName(p: string): string {
-  const l = p.toLowerCase();
-  return own(PROTO_NUM, l) ?? l;
-}
-
-const OPTION_ALIAS: Record<string, string> = {
-  dpt: 'dport',
-  'destination-port': 'dport',
-  dpts: 'dport',
-  spt: 'sport',
-  'source-port': 'sport',
-  spts: 'sport',
-  'destination-ports': 'dports',
-  'source-ports': 'sports',
-  state: 'ctstate',
-};
-function optName(o: RuleOption): string {
-  return own(OPTION_ALIAS, o.name) ?? o.name;
-}
-
-function ifaceMatches(pattern: string, name: string | undefined): boolean {
-  if (name === undefined) return false;
-  if (pattern.endsWith('+')) return name.startsWith(pattern.slice(0, -1));
-  return pattern === name;
-}
-
-function addrMatches(spec: string, ip: string): Tri {
-  const r = inCidr(spec, ip);
-  if (r !== undefined) return r ? 'yes' : 'no';
-  // IPv6 or names: exact comparison only.
-  const bare = spec.replace(/\/128$/, '');
-  if (bare === ip) return 'yes';
-  if (spec.includes('/')) return 'maybe';
-  return 'no';
-}
-
-function portIn(spec: string, port: number | undefined): boolean {
-  if (port === undefined) return false;
-  const m = /^(\d*)[:-](\d*)$/.exec(spec);
-  if (m) {
-    const lo = m[1] === '' ? 0 : Number(m[1]);
-    const hi = m[2] === '' ? 65535 : Number(m[2]);
-    return port >= lo && port <= hi;
-  }
-  return Number(spec) === port;
-}
-
-function portListIn(spec: string, port: number | undefined): boolean {
-  return spec.split(',').some((s) => portIn(s.trim(), port));
-}
-
-function parseNum(s: string): number {
-  return s.startsWith('0x') || s.startsWith('0X') ? parseInt(s, 16) : Number(s);
-}
-
-function parseValueMask(s: string): { value: number; mask: number } {
-  const [v, m] = s.split('/', 2);
-  return { value: parseNum(v) >>> 0, mask: m === undefined ? 0xffffffff : parseNum(m) >>> 0 };
-}
-
-function addrTypes(ip: string, env: EvalEnv, limitIface?: string): Set<string> {
-  const types = new Set<string>();
-  const n = parseIpv4(ip);
-  if (n === undefined) {
-    types.add('UNSPEC');
-    return types;
-  }
-  if (n === 0xffffffff) types.add('BROADCAST');
-  if (isMulticast(ip)) types.add('MULTICAST');
-  if (n >>> 24 === 127 && !limitIface) types.add('LOCAL');
-  for (const [iface, addrs] of Object.entries(env.ifaceAddresses)) {
-    if (limitIface && iface !== limitIface) continue;
-    for (const a of addrs) {
-      if (a.address === ip) types.add('LOCAL');
-      const c = parseCidr(`${a.address}/${a.prefixLen}`);
-      if (c && a.prefixLen < 31 && ((c.base | (~c.mask >>> 0)) >>> 0) === n) types.add('BROADCAST');
-    }
-  }
-  if (types.size === 0) types.add('UNICAST');
-  return types;
-}
-
 /** Whether an address is local to the namespace (addrtype LOCAL). */
 export function isLocalAddress(ip: string, env: EvalEnv): boolean {
   return addrTypes(ip, env).has('LOCAL');
-}
-
-function tcpFlagsOf(p: Packet): Set<string> {
-  if (p.tcpFlags) return new Set(p.tcpFlags.map((f) => f.toUpperCase()));
-  return new Set(p.ct.state === 'NEW' ? ['SYN'] : ['ACK']);
-}
-
-function flagList(s: string): string[] {
-  const u = s.toUpperCase();
-  if (u === 'ALL') return ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG'];
-  if (u === 'NONE') return [];
-  return u.split(',');
-}
-
-function ctStatesOf(p: Packet): Set<string> {
-  const s = new Set<string>([p.ct.state]);
-  for (const x of p.ct.status) s.add(x);
-  return s;
-}
-
-function ctStatusFlags(p: Packet): Set<string> {
-  if (p.ct.state === 'NEW') return new Set();
-  return new Set(['SEEN_REPLY', 'ASSURED', 'CONFIRMED']);
-}
-
-type OptTest = (o: RuleOption, p: Packet, env: EvalEnv, hook: Hook) => Tri | string;
-
-const yes = (b: boolean): Tri => (b ? 'yes' : 'no');
-
-/** Per-module option tests. A string return means "cannot decide: <reason>". */
-const MODULES: Record<string, OptTest> = {
-  tcp: (o, p) => {
-    switch (optName(o)) {
-      case 'dport':
-        return yes(portIn(o.args[0] ?? '', p.dport));
-      case 'sport':
-        return yes(portIn(o.args[0] ?? '', p.sport));
-      case 'syn': {
-        const f = tcpFlagsOf(p);
-        return yes(f.has('SYN') && !f.has('ACK') && !f.has('RST') && !f.has('FIN'));
-      }
-      case 'tcp-flags': {
-        const mask = flagList(o.args[0] ?? '');
-        const comp = new Set(flagList(o.args[1] ?? ''));
-        const f = tcpFlagsOf(p);
-        return yes(mask.every((fl) => f.has(fl) === comp.has(fl)));
-      }
-      default:
-        return `tcp option --${o.name}`;
-    }
-  },
-  udp: (o, p) => {
-    switch (optName(o)) {
-      case 'dport':
-        return yes(portIn(o.args[0] ?? '', p.dport));
-      case 'sport':
-        return yes(portIn(o.args[0] ?? '', p.sport));
-      default:
-        return `udp option --${o.name}`;
-    }
-  },
-  multiport: (o, p) => {
-    switch (optName(o)) {
-      case 'dports':
-        return yes(portListIn(o.args[0] ?? '', p.dport));
-      case 'sports':
-        return yes(portListIn(o.args[0] ?? '', p.sport));
-      case 'ports':
-        return yes(portListIn(o.args[0] ?? '', p.dport) || portListIn(o.args[0] ?? '', p.sport));
-      default:
-        return `multiport option --${o.name}`;
-    }
-  },
-  comment: () => 'yes',
-  addrtype: (o, p, env) => {
-    const name = optName(o);
-    if (name === 'limit-iface-in' || name === 'limit-iface-out') return 'yes';
-    const wanted = (o.args[0] ?? '').toUpperCase().split(',');
-    if (name === 'dst-type' || name === 'src-type') {
-      const ip = name === 'dst-type' ? p.dst : p.src;
-      const types = addrTypes(ip, env);
-      if (types.has('UNSPEC')) return `addrtype of non-IPv4 address ${ip}`;
-      return yes(wanted.some((w) => types.has(w)));
-    }
-    return `addrtype option --${o.name}`;
-  },
-  conntrack: (o, p) => {
-    const name = optName(o);
-    const a = o.args[0] ?? '';
-    switch (name) {
-      case 'ctstate': {
-        const s = ctStatesOf(p);
-        return yes(a.toUpperCase().split(',').some((x) => s.has(x)));
-      }
-      case 'ctorigdst': {
-        const r = addrMatches(a, p.ct.origDst);
-        return r === 'maybe' ? `ctorigdst ${a}` : r;
-      }
-      case 'ctorigsrc': {
-        const r = addrMatches(a, p.ct.origSrc);
-        return r === 'maybe' ? `ctorigsrc ${a}` : r;
-      }
-      case 'ctorigdstport':
-        return yes(portIn(a, p.ct.origDport));
-      case 'ctorigsrcport':
-        return yes(portIn(a, p.ct.origSport));
-      case 'ctproto':
-        return yes(protoName(a) === p.proto);
-      case 'ctdir':
-        return yes(a.toUpperCase() === p.ct.dir);
-      case 'ctstatus': {
-        const s = ctStatusFlags(p);
-        return yes(a.toUpperCase().split(',').some((x) => s.has(x)));
-      }
-      default:
-        return `conntrack option --${o.name}`;
-    }
-  },
-  mark: (o, p) => {
-    if (optName(o) !== 'mark') return `mark option --${o.name}`;
-    const { value, mask } = parseValueMask(o.args[0] ?? '0');
-    return yes(((p.mark & mask) >>> 0) === value);
-  },
-  ipvs: (o, p) => {
-    switch (optName(o)) {
-      case 'ipvs':
-        return yes(p.ipvs);
-      case 'vaddr':
-        if (!p.ipvs) return 'no';
-        if (!p.ipvsInfo?.vaddr) return `ipvs --vaddr (virtual address unknown)`;
-        return addrMatches(o.args[0] ?? '', p.ipvsInfo.vaddr);
-      case 'vport':
-        if (!p.ipvs) return 'no';
-        return p.ipvsInfo?.vport === undefined ? 'ipvs --vport (virtual port unknown)' : yes(portIn(o.args[0] ?? '', p.ipvsInfo.vport));
-      case 'vproto':
-        if (!p.ipvs) return 'no';
-        return yes(protoName(o.args[0] ?? '') === (p.ipvsInfo?.vproto ?? p.proto));
-      case 'vdir':
-        if (!p.ipvs) return 'no';
-        return yes((o.args[0] ?? '').toUpperCase() === p.ct.dir);
-      case 'vmethod':
-        if (!p.ipvs) return 'no';
-        return p.ipvsInfo?.method ? yes((o.args[0] ?? '').toUpperCase() === p.ipvsInfo.method.toUpperCase()) : 'ipvs --vmethod (method unknown)';
-      default:
-        return `ipvs option --${o.name}`;
-    }
-  },
-  policy: (o, p) => {
-    // Evaluated as a whole in testPolicy; individual options are accepted here.
-    void o;
-    void p;
-    return 'yes';
-  },
-  physdev: (o, p) => {
-    const pd = p.physdev;
-    switch (optName(o)) {
-      case 'physdev-is-bridged':
-        return yes(pd?.bridged === true);
-      case 'physdev-in':
-        return yes(pd?.in !== undefined && ifaceMatches(o.args[0] ?? '', pd.in));
-      case 'physdev-out':
-        return yes(pd?.out !== undefined && ifaceMatches(o.args[0] ?? '', pd.out));
-      case 'physdev-is-in':
-        return yes(pd?.in !== undefined);
-      case 'physdev-is-out':
-        return yes(pd?.out !== undefined);
-      default:
-        return `physdev option --${o.name}`;
-    }
-  },
-  set: (o, p, env) => {
-    const name = optName(o);
-    if (name !== 'match-set') return name === 'return-nomatch' || name.startsWith('update') || name.startsWith('packets') || name.startsWith('bytes') ? 'yes' : `set option --${o.name}`;
-    const setName = o.args[0] ?? '';
-    const dims = (o.args[1] ?? 'src').split(',');
-    const entries = env.ipsets ? own(env.ipsets, setName) : undefined;
-    if (!entries) return `set --match-set ${setName} (ipset contents unknown)`;
-    const ip = dims[0] === 'dst' ? p.dst : p.src;
-    const hit = entries.some((e) => {
-      const first = e.split(',')[0].trim();
-      return addrMatches(first, ip) === 'yes';
-    });
-    if (dims.length > 1 && hit) return `set --match-set ${setName} ${o.args[1]} (multi-dimension set; only the first dimension checked)`;
-    return yes(hit);
-  },
-  iprange: (o, p) => {
-    const name = optName(o);
-    const ip = name === 'src-range' ? p.src : name === 'dst-range' ? p.dst : undefined;
-    if (!ip) return `iprange option --${o.name}`;
-    const [lo, hi] = (o.args[0] ?? '').split('-');
-    const n = parseIpv4(ip);
-    const l = parseIpv4(lo ?? '');
-    const h = parseIpv4(hi ?? lo ?? '');
-    if (n === undefined || l === undefined || h === undefined) return `iprange ${o.args[0] ?? ''}`;
-    return yes(n >= l && n <= h);
-  },
-  pkttype: (o, p, env) => {
-    const t = (o.args[0] ?? '').toLowerCase();
-    const types = addrTypes(p.dst, env);
-    const actual = types.has('BROADCAST') ? 'broadcast' : types.has('MULTICAST') ? 'multicast' : 'unicast';
-    return yes(t === actual);
-  },
-};
-MODULES.state = MODULES.conntrack;
-MODULES.sctp = MODULES.udp;
-
-function testPolicy(m: RuleMatch, p: Packet): Tri | string {
-  let dir = '';
-  let pol = '';
-  const other: string[] = [];
-  for (const o of m.options) {
-    if (o.name === 'dir') dir = (o.args[0] ?? '').toLowerCase();
-    else if (o.name === 'pol') pol = (o.args[0] ?? '').toLowerCase();
-    else other.push(o.name);
-  }
-  const ipsec = dir === 'in' ? p.ipsecIn === true : dir === 'out' ? p.ipsecOut === true : undefined;
-  if (ipsec === undefined) return 'policy without --dir';
-  if (pol === 'none') return yes(!ipsec);
-  if (pol === 'ipsec') {
-    if (!ipsec) return 'no';
-    return other.length > 0 ? `policy --${other.join(' --')} (IPsec SA details unknown)` : 'yes';
-  }
-  return `policy --pol ${pol}`;
-}
-
-/** A compiled test: 'yes', 'no', or the reason it cannot be decided (treated as may-match). */
-type Test = (p: Packet, env: EvalEnv, hook: Hook) => string;
-
-const ipCache = new Map<string, number | undefined>();
-/** parseIpv4 with a cache: a trace sees few distinct addresses but tests them against every rule. */
-function ipNum(ip: string): number | undefined {
-  let n = ipCache.get(ip);
-  if (n === undefined && !ipCache.has(ip)) {
-    n = parseIpv4(ip);
-    if (ipCache.size > 10_000) ipCache.clear();
-    ipCache.set(ip, n);
-  }
-  return n;
-}
-
-/** Address test with the CIDR parsed once. */
-function compileAddr(spec: string): (ip: string) => Tri {
-  const c = parseCidr(spec);
-  if (!c) return (ip) => addrMatches(spec, ip);
-  const { base, mask } = c;
-  return (ip) => {
-    const n = ipNum(ip);
-    if (n === undefined) return addrMatches(spec, ip);
-    return ((n & mask) >>> 0) === base ? 'yes' : 'no';
-  };
-}
-
-/** Port test ("80", "1000:2000", ":1024") with the range parsed once. */
-function compilePort(spec: string): (port: number | undefined) => boolean {
-  const m = /^(\d*)[:-](\d*)$/.exec(spec.trim());
-  const lo = m ? (m[1] === '' ? 0 : Number(m[1])) : Number(spec);
-  const hi = m ? (m[2] === '' ? 65535 : Number(m[2])) : lo;
-  return (port) => port !== undefined && port >= lo && port <= hi;
-}
-
-function compilePortList(spec: string): (port: number | undefined) => boolean {
-  const parts = spec.split(',').map((x) => compilePort(x));
-  if (parts.length === 1) return parts[0];
-  return (port) => {
-    for (const t of parts) if (t(port)) return true;
-    return false;
-  };
-}
-
-/** Fast paths for the options Docker's rules use most; undefined = use the generic MODULES test. */
-function compileOption(mod: string, o: RuleOption): ((p: Packet, env: EvalEnv) => Tri) | undefined {
-  const name = optName(o);
-  const a = o.args[0] ?? '';
-  if (mod === 'tcp' || mod === 'udp' || mod === 'sctp') {
-    if (name === 'dport') {
-      const t = compilePort(a);
-      return (p) => (p.proto !== mod ? 'no' : t(p.dport) ? 'yes' : 'no');
-    }
-    if (name === 'sport') {
-      const t = compilePort(a);
-      return (p) => (p.proto !== mod ? 'no' : t(p.sport) ? 'yes' : 'no');
-    }
-    return undefined;
-  }
-  if (mod === 'multiport') {
-    const t = compilePortList(a);
-    if (name === 'dports') return (p) => (t(p.dport) ? 'yes' : 'no');
-    if (name === 'sports') return (p) => (t(p.sport) ? 'yes' : 'no');
-    if (name === 'ports') return (p) => (t(p.dport) || t(p.sport) ? 'yes' : 'no');
-    return undefined;
-  }
-  if (mod === 'mark' && name === 'mark') {
-    const { value, mask } = parseValueMask(a || '0');
-    return (p) => (((p.mark & mask) >>> 0) === value ? 'yes' : 'no');
-  }
-  if ((mod === 'conntrack' || mod === 'state') && name === 'ctstate') {
-    const wanted = a.toUpperCase().split(',');
-    return (p) => {
-      if (wanted.includes(p.ct.state)) return 'yes';
-      for (const s of p.ct.status) if (wanted.includes(s)) return 'yes';
-      return 'no';
-    };
-  }
-  if (mod === 'comment') return () => 'yes';
-  return undefined;
-}
-
-function compileRule(rule: Rule): Compiled {
-  const tests: Test[] = [];
-  const base = (bm: { value: string; negated: boolean } | undefined, get: (p: Packet) => Tri): void => {
-    if (!bm) return;
-    const neg = bm.negated;
-    const why = `address ${bm.value}`;
-    tests.push((p) => {
-      const r = get(p);
-      if (r === 'maybe') return why;
-      return (r === 'yes') !== neg ? 'yes' : 'no';
-    });
-  };
-  if (rule.protocol) {
-    const v = protoName(rule.protocol.value);
-    const any = v === 'all' || v === '0';
-    base(rule.protocol, (p) => (any || v === p.proto ? 'yes' : 'no'));
-  }
-  if (rule.source) {
-    const t = compileAddr(rule.source.value);
-    base(rule.source, (p) => t(p.src));
-  }
-  if (rule.destination) {
-    const t = compileAddr(rule.destination.value);
-    base(rule.destination, (p) => t(p.dst));
-  }
-  if (rule.inInterface) {
-    const v = rule.inInterface.value;
-    base(rule.inInterface, (p) => (ifaceMatches(v, p.inIface) ? 'yes' : 'no'));
-  }
-  if (rule.outInterface) {
-    const v = rule.outInterface.value;
-    base(rule.outInterface, (p) => (ifaceMatches(v, p.outIface) ? 'yes' : 'no'));
-  }
-  base(rule.fragment, () => 'no');
-  for (const m of rule.matches) {
-    const mod = m.module.toLowerCase();
-    if (mod === 'policy') {
-      tests.push((p) => {
-        const r = testPolicy(m, p);
-        return r === 'yes' || r === 'no' ? r : `policy: ${r}`;
-      });
-      continue;
-    }
-    const fn = own(MODULES, mod);
-    if (!fn) {
-      const why = `-m ${m.module}`;
-      tests.push(() => why);
-      continue;
-    }
-    if ((mod === 'tcp' || mod === 'udp' || mod === 'sctp') && m.options.length === 0) {
-      tests.push((p) => (p.proto === mod ? 'yes' : 'no'));
-      continue;
-    }
-    for (const o of m.options) {
-      const neg = o.negated;
-      const fast = compileOption(mod, o);
-      if (fast) {
-        tests.push((p, env) => {
-          const r = fast(p, env);
-          return (r === 'yes') !== neg ? 'yes' : 'no';
-        });
-        continue;
-      }
-      const why = `-m ${m.module} --${o.name}`;
-      tests.push((p, env, hook) => {
-        if ((mod === 'tcp' || mod === 'udp' || mod === 'sctp') && p.proto !== mod) return 'no';
-        const r = fn(o, p, env, hook);
-        if (r === 'yes' || r === 'no') return (r === 'yes') !== neg ? 'yes' : 'no';
-        if (r === 'maybe') return why;
-        return r;
-      });
-    }
-  }
-  const n = tests.length;
-  return {
-    test(p, env, hook) {
-      let maybe: string[] | undefined;
-      for (let i = 0; i < n; i++) {
-        const r = tests[i](p, env, hook);
-        if (r === 'no') return NO;
-        if (r !== 'yes') (maybe ??= []).push(r);
-      }
-      return maybe ? { r: 'maybe', why: maybe.join('; ') } : YES;
-    },
-  };
-}
-
-const NO: { r: Tri; why?: string } = Object.freeze({ r: 'no' });
-const YES: { r: Tri; why?: string } = Object.freeze({ r: 'yes' });
-
-const compiled = new WeakMap<Rule, Compiled>();
-function compiledRule(rule: Rule): Compiled {
-  let c = compiled.get(rule);
-  if (!c) compiled.set(rule, (c = compileRule(rule)));
-  return c;
-}
-
-/** Does this rule match the packet? Exposed for tests and the linter's "would this rule see X" questions. */
-export function ruleMatches(rule: Rule, p: Packet, env: EvalEnv, hook: Hook): { matched: boolean; unsupported: string[] } {
-  const r = compiledRule(rule).test(p, env, hook);
-  return { matched: r.r !== 'no', unsupported: r.r === 'maybe' ? (r.why ?? '').split('; ') : [] };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Targets
-
-const NON_TERMINAL_TARGETS = new Set(['LOG', 'NFLOG', 'ULOG', 'TRACE', 'AUDIT', 'CHECKSUM', 'TCPMSS', 'CONNMARK', 'CT', 'NOTRACK', 'TOS', 'DSCP', 'TTL', 'CLASSIFY', 'IDLETIMER', 'LED', 'SECMARK', 'CONNSECMARK', 'SET', 'TEE', 'NETMAP_LOG']);
-const TERMINAL_UNSUPPORTED = new Set(['TPROXY', 'NETMAP', 'SYNPROXY', 'HMARK', 'CLUSTERIP', 'NFQUEUE', 'QUEUE', 'MIRROR']);
-
-function opt(options: RuleOption[], ...names: string[]): string | undefined {
-  for (const o of options) if (names.includes(o.name)) return o.args[0];
-  return undefined;
-}
-
-/** "ip[-ip][:port[-port]]" or ":port". */
-function parseNatTo(s: string): { ip?: string; port?: number } {
-  const m = /^([^:]*)(?::(\d+)(?:-\d+)?)?$/.exec(s);
-  if (!m) return {};
-  const ip = m[1] ? m[1].split('-')[0] : undefined;
-  return { ip: ip || undefined, port: m[2] !== undefined ? Number(m[2]) : undefined };
-}
-
-function firstAddr(env: EvalEnv, iface: string | undefined): string | undefined {
-  if (!iface) return undefined;
-  return own(env.ifaceAddresses, iface)?.find((a) => parseIpv4(a.address) !== undefined)?.address;
-}
-
-function hex(n: number): string {
-  return `0x${(n >>> 0).toString(16)}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -723,150 +203,6 @@ interface Frame {
   next: number;
 }
 
-/**
- * A chain compiled for the walk: one closure per rule plus a prefilter in flat typed arrays holding the
- * necessary conditions that are cheap to test (protocol, IPv4 source/destination prefix, exact interface
- * names, mark value/mask). Rules failing the prefilter cannot match and are skipped without calling their
- * closure; a 10,000-rule chain is walked in a few tens of microseconds.
- */
-export interface CompiledChain {
-  tests: Compiled[];
-  /** Per rule, flat: text (without an iptables-save -c counter prefix), 0-based line, counters, target name, its upper case, goto flag. */
-  texts: string[];
-  lines: Int32Array;
-  counters: ({ packets: number; bytes: number } | undefined)[];
-  tnames: string[];
-  uppers: string[];
-  gotos: Uint8Array;
-  /** Resolved jump targets per rule (null: chain not in the dump), valid for the ruleset `owner`. */
-  jumps?: { owner: NamespaceRules; refs: (ChainRef | null | undefined)[] };
-  /**
-   * STRIDE int32 per rule: proto, src base, src mask, dst base, dst mask, in iface, out iface, mark value, mark mask
-   * (0 = any), then how the prefilter relates to the rule: 0 = it is the whole rule (no closure call needed),
-   * 2 = the whole rule for IPv4 packets, 1 = the closure must still be called.
-   */
-  pre: Int32Array;
-}
-
-const STRIDE = 10;
-
-const interned = new Map<string, number>();
-function intern(s: string): number {
-  let n = interned.get(s);
-  if (n === undefined) interned.set(s, (n = interned.size + 1));
-  return n;
-}
-
-function prefixOf(bm: { value: string; negated: boolean } | undefined): [number, number] {
-  if (!bm || bm.negated) return [0, 0];
-  const c = parseCidr(bm.value);
-  return c ? [c.base | 0, c.mask | 0] : [0, 0];
-}
-
-function ifaceId(bm: { value: string; negated: boolean } | undefined): number {
-  if (!bm || bm.negated || bm.value.endsWith('+')) return 0;
-  return intern(`if:${bm.value}`);
-}
-
-function compileChain(rules: Rule[]): CompiledChain {
-  const pre = new Int32Array(rules.length * STRIDE);
-  rules.forEach((r, i) => {
-    const o = i * STRIDE;
-    let exact = r.fragment === undefined;
-    if (r.protocol) {
-      const v = protoName(r.protocol.value);
-      if (r.protocol.negated) exact = false;
-      else if (v !== 'all' && v !== '0') pre[o] = intern(`p:${v}`);
-    }
-    [pre[o + 1], pre[o + 2]] = prefixOf(r.source);
-    [pre[o + 3], pre[o + 4]] = prefixOf(r.destination);
-    const addrExact = (bm: Rule['source']): boolean => !bm || (!bm.negated && parseCidr(bm.value) !== undefined);
-    if (!addrExact(r.source) || !addrExact(r.destination)) exact = false;
-    pre[o + 5] = ifaceId(r.inInterface);
-    pre[o + 6] = ifaceId(r.outInterface);
-    if ((r.inInterface && pre[o + 5] === 0) || (r.outInterface && pre[o + 6] === 0)) exact = false;
-    const marks = r.matches.filter((m) => m.module.toLowerCase() === 'mark');
-    let markExact = false;
-    if (marks.length === 1 && marks[0].options.length === 1 && marks[0].options[0].name === 'mark' && !marks[0].options[0].negated) {
-      const { value, mask } = parseValueMask(marks[0].options[0].args[0] ?? '0');
-      if (((value & mask) >>> 0) === value) {
-        pre[o + 7] = value | 0;
-        pre[o + 8] = mask | 0;
-        markExact = true;
-      }
-    }
-    if (r.matches.length > (markExact ? 1 : 0)) exact = false;
-    pre[o + 9] = !exact ? 1 : r.source || r.destination ? 2 : 0;
-  });
-  return {
-    tests: rules.map(compileRule),
-    pre,
-    // `iptables-save -c` puts "[packets:bytes] " before the rule: the counters are kept separately.
-    texts: rules.map((r) => (r.text.startsWith('[') ? r.text.replace(/^\[\d+:\d+\]\s+/, '') : r.text)),
-    lines: Int32Array.from(rules, (r) => r.line),
-    counters: rules.map((r) => r.counters),
-    tnames: rules.map((r) => r.target?.name ?? ''),
-    uppers: rules.map((r) => upperName(r.target?.name ?? '')),
-    gotos: Uint8Array.from(rules, (r) => (r.target?.goto ? 1 : 0)),
-  };
-}
-
-function compiledChain(ref: ChainRef): CompiledChain {
-  if (!ref.compiled || ref.compiled.tests.length !== ref.chain.rules.length) ref.compiled = compileChain(ref.chain.rules);
-  return ref.compiled;
-}
-
-/** The packet's prefilter keys; an address that is not IPv4 disables the address prefilter. */
-interface PacketKeys {
-  proto: number;
-  src: number;
-  dst: number;
-  v4: boolean;
-  inIf: number;
-  outIf: number;
-  mark: number;
-}
-
-function packetKeys(p: Packet): PacketKeys {
-  const s = ipNum(p.src);
-  const d = ipNum(p.dst);
-  return {
-    proto: intern(`p:${p.proto}`),
-    src: (s ?? 0) | 0,
-    dst: (d ?? 0) | 0,
-    v4: s !== undefined && d !== undefined,
-    inIf: p.inIface === undefined ? -1 : intern(`if:${p.inIface}`),
-    outIf: p.outIface === undefined ? -1 : intern(`if:${p.outIface}`),
-    mark: p.mark | 0,
-  };
-}
-
-/** Index of the first rule from `i` that passes the prefilter (n when none). */
-function skipTo(c: CompiledChain, i: number, n: number, k: PacketKeys): number {
-  const pre = c.pre;
-  const proto = k.proto;
-  const inIf = k.inIf;
-  const outIf = k.outIf;
-  const mark = k.mark;
-  // A non-IPv4 packet: masks of 0 make every address test pass.
-  const src = k.v4 ? k.src : 0;
-  const dst = k.v4 ? k.dst : 0;
-  const useAddr = k.v4 ? -1 : 0;
-  for (let o = i * STRIDE; i < n; i++, o += STRIDE) {
-    const rp = pre[o];
-    if (rp !== 0 && rp !== proto) continue;
-    if ((src & pre[o + 2] & useAddr) !== (pre[o + 1] & useAddr)) continue;
-    if ((dst & pre[o + 4] & useAddr) !== (pre[o + 3] & useAddr)) continue;
-    const ri = pre[o + 5];
-    if (ri !== 0 && ri !== inIf) continue;
-    const ro = pre[o + 6];
-    if (ro !== 0 && ro !== outIf) continue;
-    if ((mark & pre[o + 8]) !== pre[o + 7]) continue;
-    return i;
-  }
-  return n;
-}
-
 /** Targets whose options the walk reads. */
 const OPTION_TARGETS = new Set(['MARK', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'CT', 'NOTRACK']);
 const NO_OPTIONS: RuleOption[] = Object.freeze([]) as unknown as RuleOption[];
@@ -874,9 +210,6 @@ const NO_OPTIONS: RuleOption[] = Object.freeze([]) as unknown as RuleOption[];
 /** Shared empty list for hits without unsupported matches (most of them); extended by copy, never in place. */
 const NONE: string[] = Object.freeze([]) as unknown as string[];
 
-function addUnsupported(hit: RuleHit, msg: string): void {
-  hit.unsupported = [...hit.unsupported, msg];
-}
 
 const textCache = new Map<string, Map<string, string>>();
 /** prefix + name, one string per pair (effects like "jump DOCKER-USER" repeat on every walk). */
@@ -904,11 +237,7 @@ function upperName(s: string): string {
 function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Packet, env: EvalEnv, rewrites: Rewrite[]): { result: TableResult; packet: Packet } {
   const result: TableResult = { table, chain: hook, status: 'evaluated', verdict: 'ACCEPT', hits: [], notes: [] };
   let p = pkt;
-  if (table === 'nat' && p.ct.state !== 'NEW') {
-    result.status = 'nat-skipped';
-    result.notes.push(`nat ${hook} not traversed: only the first packet of a connection (ctstate NEW) sees the nat table; conntrack applies its bindings`);
-    return { result, packet: p };
-  }
+  if (table === 'nat' && p.ct.state !== 'NEW') return natBinding(rules, hook, p, env, rewrites, result);
   if (!rules.hasTable(table) && rules.allTables) {
     // iptables-save prints every table in use; this one has no chains in this namespace.
     result.status = 'not-in-use';
@@ -975,28 +304,29 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       break;
     }
     const how = cc.pre[idx * STRIDE + 9];
-    const m = how === 0 || (how === 2 && keys.v4) ? YES : cc.tests[idx].test(p, env, hook);
+    const m = how === 0 || (how === 2 && keys.v4) ? YES : (cc.tests[idx] ??= compiledRule(cc.rules[idx])).test(p, env, hook);
     if (m.r === 'no') continue;
     // Everything a hit needs comes from the compiled chain's flat arrays: the Rule object is only read for
     // target options (MARK, NAT, CT), which keeps long walks from touching scattered objects.
-    const tname = cc.tnames[idx];
+    const rule = cc.rules[idx];
+    const tname = rule.target?.name ?? '';
     const hit: RuleHit = {
       kind: 'rule',
       table,
       chain: frame.ref.chain.name,
       position: idx + 1,
-      text: cc.texts[idx],
+      text: ruleText(rule),
       source: frame.ref.source,
-      line: cc.lines[idx] + 1,
-      counters: cc.counters[idx],
+      line: rule.line + 1,
+      counters: rule.counters,
       target: tname,
       effect: '',
       unsupported: m.r === 'maybe' ? (m.why ?? '').split('; ').map((w) => `unsupported match ${w}: treated as may-match`) : NONE,
       decided: false,
     };
     result.hits.push(hit);
-    const upper = cc.uppers[idx];
-    const isGoto = cc.gotos[idx] === 1;
+    const upper = upperName(tname);
+    const isGoto = rule.target?.goto === true;
     const options = OPTION_TARGETS.has(upper) ? chainRules[idx].target?.options ?? [] : NO_OPTIONS;
     if (tname === '') {
       hit.effect = 'no target (counting rule): continue';
@@ -1019,65 +349,16 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
       continue;
     }
     if (upper === 'MARK') {
-      const before = p.mark;
-      let after = before;
-      const xset = opt(options, 'set-xmark', 'set', 'xset');
-      const set = opt(options, 'set-mark');
-      const and = opt(options, 'and-mark', 'and');
-      const or = opt(options, 'or-mark', 'or');
-      const xor = opt(options, 'xor-mark', 'xor');
-      if (xset !== undefined) {
-        const { value, mask } = parseValueMask(xset);
-        after = ((before & ~mask) ^ value) >>> 0;
-      } else if (set !== undefined) {
-        const { value, mask } = parseValueMask(set);
-        after = ((before & ~mask) | value) >>> 0;
-      } else if (and !== undefined) after = (before & parseNum(and)) >>> 0;
-      else if (or !== undefined) after = (before | parseNum(or)) >>> 0;
-      else if (xor !== undefined) after = (before ^ parseNum(xor)) >>> 0;
-      else addUnsupported(hit, 'MARK without a recognised option: mark unchanged');
-      p = { ...p, mark: after };
-      hit.effect = `mark ${hex(before)} → ${hex(after)}`;
-      rewrites.push({ kind: 'MARK', from: hex(before), to: hex(after), table, chain: hit.chain, rule: hit.text });
+      const r = applyMark(options, p, hit);
+      p = r.packet;
+      rewrites.push({ ...r.rewrite, table, chain: hit.chain, rule: hit.text });
       continue;
     }
     if (upper === 'DNAT' || upper === 'SNAT' || upper === 'MASQUERADE' || upper === 'REDIRECT') {
-      if (table !== 'nat') {
-        addUnsupported(hit, `${upper} outside the nat table`);
-      }
-      if (upper === 'DNAT') {
-        const to = parseNatTo(opt(options, 'to-destination', 'to') ?? '');
-        const from = endpoint(p.dst, p.dport);
-        p = { ...p, dst: to.ip ?? p.dst, dport: to.port ?? p.dport, ct: { ...p.ct, status: [...p.ct.status, 'DNAT'] } };
-        hit.effect = `DNAT ${from} → ${endpoint(p.dst, p.dport)}`;
-        rewrites.push({ kind: 'DNAT', from, to: endpoint(p.dst, p.dport), table, chain: hit.chain, rule: hit.text });
-      } else if (upper === 'REDIRECT') {
-        const ports = opt(options, 'to-ports', 'redir-ports', 'ports');
-        const port = ports !== undefined ? Number(ports.split('-')[0]) : p.dport;
-        let ip: string | undefined;
-        if (hook === 'OUTPUT') ip = '127.0.0.1';
-        else {
-          ip = firstAddr(env, p.inIface);
-          if (!ip) addUnsupported(hit, `REDIRECT: address of ${p.inIface ?? 'the incoming interface'} unknown, destination address kept`);
-        }
-        const from = endpoint(p.dst, p.dport);
-        p = { ...p, dst: ip ?? p.dst, dport: port, ct: { ...p.ct, status: [...p.ct.status, 'DNAT'] } };
-        hit.effect = `REDIRECT ${from} → ${endpoint(p.dst, p.dport)}`;
-        rewrites.push({ kind: 'REDIRECT', from, to: endpoint(p.dst, p.dport), table, chain: hit.chain, rule: hit.text });
-      } else if (upper === 'SNAT') {
-        const to = parseNatTo(opt(options, 'to-source', 'to') ?? '');
-        const from = endpoint(p.src, p.sport);
-        p = { ...p, src: to.ip ?? p.src, sport: to.port ?? p.sport, ct: { ...p.ct, status: [...p.ct.status, 'SNAT'] } };
-        hit.effect = `SNAT ${from} → ${endpoint(p.src, p.sport)}`;
-        rewrites.push({ kind: 'SNAT', from, to: endpoint(p.src, p.sport), table, chain: hit.chain, rule: hit.text });
-      } else {
-        const ip = firstAddr(env, p.outIface);
-        const from = endpoint(p.src, p.sport);
-        if (!ip) addUnsupported(hit, `MASQUERADE: address of ${p.outIface ?? 'the outgoing interface'} unknown`);
-        p = { ...p, src: ip ?? `address-of-${p.outIface ?? 'out'}`, ct: { ...p.ct, status: [...p.ct.status, 'SNAT'] } };
-        hit.effect = `MASQUERADE ${from} → ${endpoint(p.src, p.sport)}`;
-        rewrites.push({ kind: 'MASQUERADE', from, to: endpoint(p.src, p.sport), table, chain: hit.chain, rule: hit.text });
-      }
+      if (table !== 'nat') addUnsupported(hit, `${upper} outside the nat table`);
+      const r = applyNat(upper, options, p, hit, hook, env);
+      p = r.packet;
+      rewrites.push({ ...r.rewrite, table, chain: hit.chain, rule: hit.text });
       result.verdict = 'ACCEPT';
       result.decidedBy = hit;
       break;
@@ -1134,6 +415,30 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
     stack.push({ ref: next, c: compiledChain(next), next: 0 });
   }
   return { result, packet: p };
+}
+
+/**
+ * A packet after the first one of its connection does not traverse nat: conntrack applies the translation the
+ * first packet got. For an ESTABLISHED/RELATED packet in the original direction that binding is computed from the
+ * rules as they are now (the first packet's walk, not shown as hits); untracked and invalid packets get none.
+ */
+function natBinding(rules: NamespaceRules, hook: Hook, p: Packet, env: EvalEnv, rewrites: Rewrite[], result: TableResult): { result: TableResult; packet: Packet } {
+  result.status = 'nat-skipped';
+  const note = `nat ${hook} not traversed: only the first packet of a connection (ctstate NEW) sees the nat table; conntrack applies its bindings`;
+  if ((p.ct.state !== 'ESTABLISHED' && p.ct.state !== 'RELATED') || p.ct.dir !== 'ORIGINAL') {
+    result.notes.push(note);
+    return { result, packet: p };
+  }
+  const bindings: Rewrite[] = [];
+  const first = evalTable(rules, 'nat', hook, { ...p, ct: { ...p.ct, state: 'NEW' } }, env, bindings);
+  const bound = first.packet;
+  if (bindings.length === 0) {
+    result.notes.push(`${note} (the connection's first packet got no translation here)`);
+    return { result, packet: p };
+  }
+  for (const rw of bindings) rewrites.push({ ...rw, rule: rw.rule ? `conntrack binding of: ${rw.rule}` : undefined });
+  result.notes.push(`${note}: ${bindings.map((rw) => `${rw.kind} ${rw.from} → ${rw.to}`).join(', ')} (the binding its first packet got from the current rules)`);
+  return { result, packet: { ...bound, ct: { ...bound.ct, state: p.ct.state } } };
 }
 
 const RAW_NOTE = 'raw table not captured: assumed empty';

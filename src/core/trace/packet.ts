@@ -1,55 +1,19 @@
 /** The packet the tracer walks through hooks, namespaces and nodes. Immutable: rewrites make copies. */
 
-export type CtState = 'NEW' | 'ESTABLISHED' | 'RELATED' | 'INVALID' | 'UNTRACKED';
+import { protocolName } from '../net';
 
-export interface Conntrack {
-  state: CtState;
-  /** Original-direction tuple as the client sent it (before any DNAT). */
-  origSrc: string;
-  origDst: string;
-  origSport?: number;
-  origDport?: number;
-  /** NAT applied so far on this connection in the current namespace: DNAT / SNAT. */
-  status: string[];
-  dir: 'ORIGINAL' | 'REPLY';
-}
+import type { MatchPacket } from '../iptables/matches/packet';
 
-export interface IpvsInfo {
-  vaddr?: string;
-  vport?: number;
-  vproto?: string;
-  fwmark?: number;
-  method?: string;
-}
+export type { Conntrack, CtState, IpvsInfo } from '../iptables/matches/packet';
 
-export interface Packet {
-  src: string;
-  dst: string;
-  /** Lower-case protocol name: tcp, udp, icmp, esp, ... */
-  proto: string;
-  sport?: number;
-  dport?: number;
-  inIface?: string;
-  outIface?: string;
-  mark: number;
-  ct: Conntrack;
-  /** skb was handled by IPVS in this namespace (`-m ipvs --ipvs`). */
-  ipvs: boolean;
-  ipvsInfo?: IpvsInfo;
-  /** Arrived decapsulated by IPsec (ESP) / leaves through an IPsec policy. */
-  ipsecIn?: boolean;
-  ipsecOut?: boolean;
-  /** Bridge ports when the packet is bridged with br_netfilter. */
-  physdev?: { in?: string; out?: string; bridged: boolean };
-  /** TCP flags set on this packet; defaults to SYN for NEW TCP and ACK otherwise. */
-  tcpFlags?: string[];
-}
+/** The packet the tracer walks: what match modules read (src/core/iptables/matches/packet.ts). */
+export type Packet = MatchPacket;
 
 export function newPacket(p: { src: string; dst: string; proto: string; sport?: number; dport?: number; inIface?: string; mark?: number }): Packet {
   return {
     src: p.src,
     dst: p.dst,
-    proto: p.proto.toLowerCase(),
+    proto: protocolName(p.proto),
     sport: p.sport,
     dport: p.dport,
     inIface: p.inIface,

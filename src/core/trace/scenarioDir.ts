@@ -14,6 +14,7 @@ import { NETNS_DIR } from '../model';
 import type { TableName } from '../iptables/model';
 import { parseFdbText, parseNeighText } from '../parsers/iproute';
 import type { NamespaceDumps, RuleDump, ScenarioNode, TraceScenario } from './types';
+import type { IpSetLike } from '../iptables/matches/types';
 
 interface CompactNamespace {
   kind?: NamespaceKind;
@@ -25,7 +26,7 @@ interface CompactNamespace {
   neigh?: string[] | string;
   rules?: (string | { file: string; table?: TableName })[];
   ipvs?: string;
-  ipsets?: Record<string, string[]>;
+  ipsets?: Record<string, IpSetLike>;
 }
 
 interface CompactNode {

@@ -9,7 +9,7 @@ import type { Diagnostic } from '../diagnostics';
 import type { InterfaceInfo, NamespaceInfo, NodeModel, RouteEntry } from '../model';
 import type { Ruleset } from '../iptables/model';
 import { findFwmService, findVipService, parseIpvsadm, type IpvsService, type IpvsTable } from '../parsers/ipvsadm';
-import { dockerMacForIp, parseCidr, parseIpv4 } from './ip';
+import { dockerMacForIp, parseCidr, parseIpv4 } from '../net';
 import { evaluateHook, isLocalAddress, NamespaceRules, type EvalEnv, type Hit, type Hook, type HookResult, type Rewrite } from './netfilter';
 import { crossNamespace, describePacket, endpoint, newPacket, type Packet } from './packet';
 import type { Hop, HopKind, HopRule, NamespaceDumps, Outcome, RuleDump, TracePath, TraceRequest, TraceResult, TraceScenario } from './types';
@@ -77,36 +77,7 @@ export function prepareScenario(s: TraceScenario, parse: ParseRules): PreparedSc
   return { name: s.name, nodes, notes: s.notes ?? [], diagnostics };
 }
 
-/** A copy where one namespace's chain is replaced (what-if). */
-export function withRulesReplaced(p: PreparedScenario, node: string | undefined, ns: string, table: 'filter' | 'nat' | 'mangle' | 'raw', chain: string, rules: Ruleset['rules'], source: string): PreparedScenario {
-  return {
-    ...p,
-    notes: [...p.notes, `what-if: ${table}/${chain} in ${ns}${node ? ` on ${node}` : ' on every node'} replaced by ${source}`],
-    nodes: p.nodes.map((n) => {
-      if (node && n.model.name !== node) return n;
-      const cur = n.ns.get(ns);
-      if (!cur?.rules) return n;
-      const copy = new Map(n.ns);
-      copy.set(ns, { ...cur, rules: cur.rules.withChainReplaced(table, chain, rules.filter((r) => r.chain === chain), source) });
-      return { ...n, ns: copy };
-    }),
-  };
-}
-
-/**
- * "What if": the host namespace's filter DOCKER-USER chain replaced by the DOCKER-USER rules of a proposed
- * rule text (iptables -S / iptables-save / `iptables -A DOCKER-USER ...` lines), on one node or on all.
- */
-export function withDockerUserWhatIf(p: PreparedScenario, parse: ParseRules, text: string, source: string, node?: string): { prepared: PreparedScenario; rules: number; diagnostics: Diagnostic[] } {
-  const rs = parse({ text, source, table: 'filter' });
-  // The chain as the ruleset builder applied it (-I / -D / -R honoured), in order.
-  const rules = rs.tables.get('filter')?.chains.get('DOCKER-USER')?.rules ?? [];
-  const diagnostics: Diagnostic[] = rs.diagnostics.map((d) => ({ ...d, source: `${source}: ${d.source}`, line: d.span.line + 1 }));
-  if (rules.length === 0) diagnostics.push({ severity: 'warning', source, message: `${source} has no DOCKER-USER rules: the chain becomes empty (packets fall through to the rest of FORWARD)` });
-  const prepared = withRulesReplaced(p, node, 'host', 'filter', 'DOCKER-USER', rules, source);
-  prepared.diagnostics = [...prepared.diagnostics, ...diagnostics];
-  return { prepared, rules: rules.length, diagnostics };
-}
+export { withDockerUserWhatIf, withRulesReplaced, withWhatIf } from './whatif';
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -674,11 +645,18 @@ function replyHop(ctx: Ctx, c: Cursor, delivered: Packet): Hop {
   for (const f of c.forwarded) {
     if (!f.ns.rules) continue;
     const fp = f.pkt;
+    // the answer to a TCP SYN is a SYN-ACK (kernel-differential case 77: a --tcp-flags SYN SYN rule takes it)
+    const syn = fp.proto === 'tcp' && (fp.tcpFlags ?? (fp.ct.state === 'NEW' ? ['SYN'] : [])).includes('SYN');
     const replyPkt: Packet = {
       ...newPacket({ src: fp.dst, dst: fp.src, proto: fp.proto, sport: fp.dport, dport: fp.sport, inIface: fp.outIface }),
       outIface: fp.inIface,
+      tcpFlags: fp.proto === 'tcp' ? (syn ? ['SYN', 'ACK'] : ['ACK']) : undefined,
     };
-    replyPkt.ct = { state: 'ESTABLISHED', origSrc: fp.ct.origSrc, origDst: fp.ct.origDst, origSport: fp.ct.origSport, origDport: fp.ct.origDport, dir: 'REPLY', status: fp.ct.status };
+    // the connection's NAT status as it stands after the whole forward path (SNAT/MASQUERADE come after FORWARD)
+    const here = (h: { node: string; ns: string }): boolean => h.node === f.node.model.name && h.ns === f.ns.info.name;
+    const snat = c.history.some((h) => here(h) && (h.rw.kind === 'SNAT' || h.rw.kind === 'MASQUERADE')) && !fp.ct.status.includes('SNAT');
+    const status = snat ? [...fp.ct.status, 'SNAT'] : fp.ct.status;
+    replyPkt.ct = { state: 'ESTABLISHED', origSrc: fp.ct.origSrc, origDst: fp.ct.origDst, origSport: fp.ct.origSport, origDport: fp.ct.origDport, dir: 'REPLY', status };
     const r = evaluateHook(f.ns.rules, 'FORWARD', replyPkt, f.ns.env);
     const decided = r.decidedBy;
     const by = decided ? (decided.kind === 'policy' ? `policy ${decided.policy}` : `${decided.chain} #${decided.position}: ${ruleText(decided.text)}`) : 'no rule';
@@ -756,17 +734,34 @@ function findSourceNs(sc: PreparedScenario, from: string): { node: PreparedNode;
   return undefined;
 }
 
+/** ", but the REPLY is DROPPED …" when the reply hop of a delivered path is dropped: the connection cannot complete. */
+function replyDrop(p: TracePath): string {
+  const h = p.hops.find((x) => x.kind === 'reply' && x.verdict === 'DROP');
+  return h ? `, but the REPLY is DROPPED: ${h.drop ?? 'dropped'}` : '';
+}
+
 function countLeaves(p: TracePath, out: string[]): void {
   if (p.outcome) {
     const o = p.outcome;
     out.push(
-      o.kind === 'delivered' ? `delivered to ${o.endpoint} in ${o.node}/${o.namespace}` : o.kind === 'dropped' ? `DROPPED in ${o.node}/${o.namespace}: ${o.reason}` : o.kind === 'left' ? `left ${o.node}: ${o.reason}` : `unknown in ${o.node}/${o.namespace}: ${o.reason}`,
+      o.kind === 'delivered' ? `delivered to ${o.endpoint} in ${o.node}/${o.namespace}${replyDrop(p)}` : o.kind === 'dropped' ? `DROPPED in ${o.node}/${o.namespace}: ${o.reason}` : o.kind === 'left' ? `left ${o.node}: ${o.reason}` : `unknown in ${o.node}/${o.namespace}: ${o.reason}`,
     );
   }
   for (const b of p.branches) countLeaves(b.path, out);
 }
 
-/** Traces one packet (the first packet of a connection) through the scenario. */
+/** The request's packet options (conntrack state, TCP flags, mark) applied to the traced packet. */
+function withOptions(p: Packet, req: TraceRequest): Packet {
+  const state = req.ctState ?? 'NEW';
+  return {
+    ...p,
+    mark: req.mark !== undefined ? req.mark >>> 0 : p.mark,
+    tcpFlags: req.tcpFlags ? req.tcpFlags.map((f) => f.toUpperCase()) : p.tcpFlags,
+    ct: { ...p.ct, state },
+  };
+}
+
+/** Traces one packet (by default the first packet of a connection) through the scenario. */
 export function trace(sc: PreparedScenario, req: TraceRequest): TraceResult {
   const ctx: Ctx = { sc, req, nextId: 1, hopsTotal: 0 };
   const result: TraceResult = { request: req, scenario: sc.name, path: { hops: [], branches: [] }, summary: [], notes: [...sc.notes], diagnostics: [...sc.diagnostics] };
@@ -807,7 +802,8 @@ export function trace(sc: PreparedScenario, req: TraceRequest): TraceResult {
     if (viaRoute) src.ip = viaRoute;
   }
   if (src) {
-    const pkt = newPacket({ src: src.ip, dst: to.ip, proto, sport, dport: to.port });
+    const pkt = withOptions(newPacket({ src: src.ip, dst: to.ip, proto, sport, dport: to.port }), req);
+    if (req.inIface) result.notes.push(`--in-iface ${req.inIface} ignored: the packet is sent by a process in ${src.ns.info.name}, it arrives on no interface`);
     const c: Cursor = { node: src.node, ns: src.ns, crossings: 0, history: [], forwarded: [] };
     const hop = mkHop(ctx, c, 'enter', `sent by a process in ${src.ns.info.name}`, pkt, { verdict: 'ACCEPT' });
     hop.detail.push(`source ${src.ip} (${src.ns.info.kind}${src.ns.info.containers.length ? `: ${src.ns.info.containers.map((x) => x.name).join(', ')}` : ''})`);
@@ -828,7 +824,7 @@ export function trace(sc: PreparedScenario, req: TraceRequest): TraceResult {
     if (loopback) {
       // Loopback is only reachable from the node itself: a local client process in the host namespace.
       result.notes.push(`${to.ip} is a loopback address: traced as a client process on ${entry.model.name} itself (--entry-node to choose the node)`);
-      const pkt = newPacket({ src: to.ip, dst: to.ip, proto, sport, dport: to.port });
+      const pkt = withOptions(newPacket({ src: to.ip, dst: to.ip, proto, sport, dport: to.port }), req);
       const c: Cursor = { node: entry, ns: host, crossings: 0, history: [], forwarded: [] };
       const hop = mkHop(ctx, c, 'enter', `sent by a process on ${entry.model.name} (host namespace)`, pkt, { verdict: 'ACCEPT' });
       hop.detail.push(`local client → ${endpoint(to.ip, to.port)}`);
@@ -837,8 +833,9 @@ export function trace(sc: PreparedScenario, req: TraceRequest): TraceResult {
       countLeaves(result.path, result.summary);
       return result;
     }
-    const inIf = host.info.interfaces.find((i) => i.addresses.some((a) => a.address === to.ip))?.name ?? host.info.interfaces.find((i) => i.name !== 'lo' && !i.master && i.kind !== 'bridge' && i.kind !== 'veth')?.name;
-    const pkt = newPacket({ src: req.from, dst: to.ip, proto, sport, dport: to.port, inIface: inIf });
+    const inIf = req.inIface ?? host.info.interfaces.find((i) => i.addresses.some((a) => a.address === to.ip))?.name ?? host.info.interfaces.find((i) => i.name !== 'lo' && !i.master && i.kind !== 'bridge' && i.kind !== 'veth')?.name;
+    if (req.inIface && !host.info.interfaces.some((i) => i.name === req.inIface)) result.notes.push(`--in-iface ${req.inIface}: ${entry.model.name} has no such interface in its model (traced as given)`);
+    const pkt = withOptions(newPacket({ src: req.from, dst: to.ip, proto, sport, dport: to.port, inIface: inIf }), req);
     const c: Cursor = { node: entry, ns: host, crossings: 0, history: [], forwarded: [] };
     const hop = mkHop(ctx, c, 'enter', `arrives at ${entry.model.name} on ${inIf ?? '?'}`, pkt, { verdict: 'ACCEPT', iface: { in: inIf } });
     hop.detail.push(`external client ${req.from} → ${endpoint(to.ip, to.port)}`);

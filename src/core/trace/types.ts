@@ -3,6 +3,8 @@ import type { Diagnostic } from '../diagnostics';
 import type { NamespaceKind, NodeModel } from '../model';
 import type { TableName } from '../iptables/model';
 import type { Rewrite } from './netfilter';
+import type { IpSetLike } from '../iptables/matches/types';
+import type { CtState } from '../iptables/matches/packet';
 
 /** One rule dump of a namespace: iptables-save (all tables), or -S / -nvL of one table (or one chain of it). */
 export interface RuleDump {
@@ -20,7 +22,7 @@ export interface NamespaceDumps {
   /** `ipvsadm -Ln` output (or its error text, e.g. "Protocol not available"). */
   ipvs?: { text: string; source: string };
   /** Known ipset contents, e.g. docker-ext-bridges-v4 → ["172.17.0.0/16"]. */
-  ipsets?: Record<string, string[]>;
+  ipsets?: Record<string, IpSetLike>;
 }
 
 export interface ScenarioNode {
@@ -50,6 +52,14 @@ export interface TraceRequest {
   entryNode?: string;
   /** Follow only this IPVS backend (address or name) instead of all. */
   backend?: string;
+  /** External client: the interface the packet arrives on at the entry node (default: the one with `to`'s address). */
+  inIface?: string;
+  /** Conntrack state of the traced packet (default NEW: the first packet of a connection). */
+  ctState?: CtState;
+  /** TCP flags set on the packet, e.g. ["ACK"] (default: SYN when NEW, ACK otherwise). */
+  tcpFlags?: string[];
+  /** The packet's firewall mark as it enters netfilter (default 0). */
+  mark?: number;
 }
 
 export type HopKind = 'enter' | 'netfilter' | 'routing' | 'ipvs' | 'bridge' | 'veth' | 'vxlan' | 'underlay' | 'deliver' | 'drop' | 'reply' | 'exit' | 'unknown';
