@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const PLANTED = [
-  { name: 'dnat-ignores-port', file: 'src/core/trace/netfilter.ts', find: 'dport: to.port ?? p.dport, ct:', replace: 'dport: p.dport, ct:', tests: ['test/unit/mut-trace-dnat.test.ts'] },
-  { name: 'ctorigdstport-current-port', file: 'src/core/trace/netfilter.ts', find: 'portIn(a, p.ct.origDport)', replace: 'portIn(a, p.dport)', tests: ['test/unit/mut-trace-dnat.test.ts'] },
+  { name: 'dnat-ignores-port', file: 'src/core/trace/targets.ts', find: '({ ip, port } = parseNatTo(spec));', replace: '({ ip } = parseNatTo(spec));', tests: ['test/unit/mut-trace-dnat.test.ts'] },
+  { name: 'ctorigdstport-current-port', file: 'src/core/iptables/matches/conntrack.ts', find: "portIn(a, p.ct.origDport, 'any')", replace: "portIn(a, p.dport, 'any')", tests: ['test/unit/mut-trace-dnat.test.ts'] },
   { name: 'hostkey-verdict-ignored', file: 'src/core/transport/ssh.ts', find: '          verify(ok);', replace: '          verify(true);', tests: ['test/unit/mut-ssh-hostkey.test.ts'] },
   { name: 'vtep-map-not-built', file: 'src/core/correlate.ts', find: 'if (n.swarm?.nodeAddr) this.vtepToNode.set(n.swarm.nodeAddr, n.name);', replace: '', tests: ['test/unit/mut-correlate.test.ts'] },
-  { name: 'move-fix-keeps-old-rule', file: 'src/core/lint/linter.ts', find: ', deleteLineEdit(rule.line)] });', replace: '] });', tests: ['test/unit/mut-lint-corpus.test.ts', 'test/lsp/mut-fixes.test.ts'] },
+  { name: 'duplicate-fix-deletes-nothing', file: 'src/core/lint/rules/duplicate.ts', find: "edits: [deleteLineEdit(n.rule.line)]", replace: "edits: [{ range: { start: { line: n.rule.line, character: 0 }, end: { line: n.rule.line, character: 0 } }, newText: '' }]", tests: ['test/unit/mut-lint-corpus.test.ts'] },
   { name: 'server-sends-first-edit-only', file: 'src/server/server.ts', find: 'fix.edits.map(', replace: 'fix.edits.slice(0, 1).map(', tests: ['test/lsp/mut-fixes.test.ts'] },
   { name: 'braces-unquoted', file: 'src/core/transport/quote.ts', find: 'const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;', replace: 'const SAFE = /^[A-Za-z0-9_@%+=:,./{}-]+$/;', tests: ['test/unit/mut-quote.test.ts'] },
   { name: 'dquote-escapes-dropped', file: 'src/core/nsexec.ts', find: `else if (ch === '\\\\' && quote === '"' && '"\\\\$\`\\n'.includes(next)) cur += text[++i] === '\\n' ? '' : next;`, replace: '', tests: ['test/unit/mut-nsexec.test.ts'] },
