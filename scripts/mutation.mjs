@@ -96,7 +96,8 @@ function run(name) {
   const r = spawnSync('nice', ['-n', '10', join(root, 'node_modules/.bin/stryker'), 'run', 'stryker.config.mjs'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, SWARMNET_MUTATION_MODULE: name },
+    // the tests find shared/ beside the repo; Stryker runs them in a sandbox below it, so say where it is
+    env: { ...process.env, SWARMNET_MUTATION_MODULE: name, SWARMNET_SHARED: process.env.SWARMNET_SHARED ?? join(root, '..', 'shared') },
   });
   if (r.status !== 0) throw new Error(`stryker failed on ${name} (exit ${r.status})`);
   const json = JSON.parse(readFileSync(join(root, `reports/mutation/${name}.json`), 'utf8'));
