@@ -11,3 +11,15 @@ export function prng(seed: number): Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * The seed of a fuzz test: `fallback` (fixed, so every run tests the same inputs) unless FUZZ_SEED says otherwise:
+ * a number replays that seed, `random` draws a new one (the caller prints it so a failure can be replayed).
+ */
+export function fuzzSeed(env: string | undefined, fallback: number): number {
+  if (env === undefined || env === '') return fallback;
+  if (env === 'random') return Math.floor(Math.random() * 2 ** 31);
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`FUZZ_SEED must be a non-negative integer or "random", not ${JSON.stringify(env)}`);
+  return n;
+}

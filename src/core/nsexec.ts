@@ -31,7 +31,11 @@ export const USUAL_COMMANDS: NsCommand[] = [
   { label: 'conntrack -L', argv: ['conntrack', '-L'], language: 'plaintext', tool: 'conntrack' },
 ];
 
-/** Splits free text typed by the user into argv (no shell): whitespace separated, '…' and "…" quoting, \ escapes. */
+/**
+ * Splits free text typed by the user into argv the way a POSIX shell would, without expanding anything: whitespace
+ * separates words, '…' is literal, in "…" a backslash escapes only " \ $ ` (and joins lines), elsewhere it escapes
+ * any character.
+ */
 export function splitCommandLine(text: string): string[] {
   const out: string[] = [];
   let cur = '';
@@ -39,18 +43,21 @@ export function splitCommandLine(text: string): string[] {
   let quote: '"' | "'" | undefined;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
+    const next = text[i + 1];
     if (quote) {
       if (ch === quote) quote = undefined;
-      else if (ch === '\\' && quote === '"' && i + 1 < text.length) cur += text[++i];
+      else if (ch === '\\' && quote === '"' && '"\\$`\n'.includes(next)) cur += text[++i] === '\n' ? '' : next;
       else cur += ch;
     } else if (ch === '"' || ch === "'") {
       quote = ch;
       has = true;
-    } else if (ch === '\\' && i + 1 < text.length) {
+    } else if (ch === '\\' && next === '\n') {
+      i++;
+    } else if (ch === '\\' && next !== undefined) {
       cur += text[++i];
       has = true;
     } else if (/\s/.test(ch)) {
-      if (has || cur) out.push(cur);
+      if (has) out.push(cur);
       cur = '';
       has = false;
     } else {
@@ -59,13 +66,13 @@ export function splitCommandLine(text: string): string[] {
     }
   }
   if (quote) throw new Error(`unclosed ${quote} quote`);
-  if (has || cur) out.push(cur);
+  if (has) out.push(cur);
   return out;
 }
 
 export function commandFor(text: string): NsCommand {
-  const known = USUAL_COMMANDS.find((c) => c.label === text.trim());
-  return known ?? commandFromArgv(splitCommandLine(text));
+  // a usual command's label is its argv joined (test/unit/mut-nsexec.test.ts), so the argv finds it
+  return commandFromArgv(splitCommandLine(text));
 }
 
 export function commandFromArgv(argv: string[]): NsCommand {
@@ -91,7 +98,7 @@ export function explainFailure(cmd: NsCommand, r: RunResult): string | undefined
   if (r.timedOut) return `${cmd.label}: timed out after ${r.durationMs} ms.`;
   if (r.truncated) return `${cmd.label}: output exceeded the cap and was cut.`;
   if (r.code === 0) return undefined;
-  const err = r.stderr.trim();
+  const err = r.stderr;
   if (r.code === 127 || /command not found|No such file or directory.*(exec|nsenter)|executable file not found|failed to execute/i.test(err)) {
     return `${cmd.tool} is not installed on this node (${cmd.argv[0]}: command not found). Install it (e.g. apt-get install ${cmd.tool}) to run this command.`;
   }

@@ -102,7 +102,19 @@ test('node manager: retries stop after MAX_AUTO_RETRIES and after dispose', asyn
   await m.refreshNode('gone');
   assert.equal(m.get('gone')?.failures, (after ?? 0) + 1);
   m.dispose();
-  const n = m.get('gone')?.failures;
-  await new Promise((ok) => setTimeout(ok, 200));
-  assert.equal(m.get('gone')?.failures, n, 'dispose stops the retries');
+});
+
+test('node manager: dispose stops retries that are still pending', async () => {
+  const port = await freePort();
+  fake.settings = { 'swarmnet.includeLocalNode': false, 'swarmnet.nodes': [{ name: 'gone', transport: 'ssh', host: '127.0.0.1', port, user: 'root', useAgent: false }] };
+  const retryMs = 50;
+  const m = new NodeManager(() => ({ verifyHostKey: async () => false, timeoutMs: 2000 }), makeLogger(() => undefined, () => 'error'), () => retryMs);
+  await m.refreshAll();
+  // one failure, the next automatic attempt scheduled and retries left: dispose has something to stop
+  assert.equal(m.get('gone')?.failures, 1);
+  assert.ok(m.get('gone')?.nextAttempt, 'a retry is pending');
+  m.dispose();
+  // 40 retry periods: without dispose the remaining MAX_AUTO_RETRIES attempts would all have run by then
+  await new Promise((ok) => setTimeout(ok, 40 * retryMs));
+  assert.equal(m.get('gone')?.failures, 1, 'no attempt after dispose');
 });

@@ -133,7 +133,9 @@ test('a GET to a hung engine times out through the tunnel (the channel has a rea
     const started = Date.now();
     await assert.rejects(docker.info(), { message: 'no answer within 800 ms (request timeout)', code: 'ETIMEDOUT' });
     const took = Date.now() - started;
-    assert.ok(took >= 700 && took < 1500, `failed after ${took} ms`);
+    // waited for its 800 ms (not an instant failure) and gave up long before the 20 s test timeout; a 2-core CI
+    // machine shared with other jobs needs seconds of headroom (speed goals live in bench/)
+    assert.ok(took >= 700 && took < 8000, `failed after ${took} ms`);
   }));
   assert.deepEqual(e.seen, ['0:GET /info']);
 });

@@ -188,7 +188,7 @@ test('timeout: timedOut within the time, the shell is dropped, the remote comman
   const marker = `${41 + Math.floor(Math.random() * 1000) / 1000}`;
   const started = Date.now();
   const res = await r.run(['sh', '-c', `echo partial; exec sleep ${marker}`], { timeoutMs: 1000 });
-  assert.ok(Date.now() - started < 2500, `returned after ${Date.now() - started} ms`);
+  assert.ok(Date.now() - started < 10_000, `returned after ${Date.now() - started} ms (the sleep lasts ${marker} s)`);
   assert.deepEqual([res.timedOut, res.code, res.stdout], [true, null, 'partial\n']);
   assert.ok(!r.shellPids.includes(pid), 'the timed-out shell is gone');
   await until(`sleep ${marker} to end on the node`, () => !alive(`^sleep ${marker}$`), 5000);
@@ -218,7 +218,8 @@ test('cancel: rejected as cancelled at once, the remote command ends, the next r
   const started = Date.now();
   ac.abort();
   await assert.rejects(pending, (e: unknown) => e instanceof TransportError && e.kind === 'cancelled');
-  assert.ok(Date.now() - started < 500);
+  // kind 'cancelled', not 'timeout', already says the abort won over the 2 s timeout; the time only has to be below it
+  assert.ok(Date.now() - started < 2000, `cancelled after ${Date.now() - started} ms (the timeout is 2 s)`);
   await until(`sleep ${marker} to end on the node`, () => !alive(`^sleep ${marker}$`), 5000);
   assert.equal((await r.run(['echo', 'after cancel'])).stdout, 'after cancel\n');
   // Cancelled before it started: rejected, nothing run.
@@ -236,7 +237,7 @@ test('the shell killed on the server mid-command → a clear connect error at on
   process.kill(pid, 'SIGKILL');
   const started = Date.now();
   await assert.rejects(pending, (e: unknown) => e instanceof TransportError && e.kind === 'connect' && /remote shell ended while running sleep/.test(e.message));
-  assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+  assert.ok(Date.now() - started < 8000, `took ${Date.now() - started} ms (the sleep lasts 20 s)`);
   assert.equal(r.isClosed, false);
   const next = await r.run(['sh', '-c', 'echo $$']);
   assert.equal(next.code, 0);
@@ -359,7 +360,7 @@ test('no shell on the server (ForceCommand, sh missing, a shell that never answe
     const started = Date.now();
     const res = await r.run(['sh', '-c', 'echo fine; exit 4']);
     assert.deepEqual([res.stdout, res.code], ['fine\n', 4], mode);
-    assert.ok(Date.now() - started < 3000, `${mode}: ${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 10_000, `${mode}: ${Date.now() - started} ms`);
     assert.equal((await r.run(['echo', 'again'])).stdout, 'again\n');
     assert.deepEqual(r.stats, { shellRuns: 0, execRuns: 2, shellsOpened: 1 }, mode);
   }

@@ -250,7 +250,7 @@ test('fault: a stalled command past a 1 s timeout → timedOut, no hang, connect
     const res = await r.run(['sleep', '30'], { timeoutMs: 1000 });
     assert.equal(res.timedOut, true);
     assert.equal(res.code, null);
-    assert.ok(Date.now() - started < 4000, `returned after ${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 12_000, `returned after ${Date.now() - started} ms (the sleep lasts 30 s)`);
     assert.equal((await r.run(['echo', 'still alive'])).stdout, 'still alive\n');
   });
 });
@@ -315,7 +315,7 @@ test('fault: nothing listening → connect error; a silent server → timeout wi
     const started = Date.now();
     const t = await connectError(base(target, { port, readyTimeoutMs: 1000 }));
     assert.equal(t.kind, 'timeout');
-    assert.ok(Date.now() - started < 3000, `gave up after ${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 10_000, `gave up after ${Date.now() - started} ms`);
   } finally {
     for (const s of sockets) s.destroy();
     silent.close();

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { SEEDS, FIXTURES, seed, fixture } from '../helpers';
 import { DIAG, parseIptablesList, parseRules } from '../../src/core/iptables/parse';
 import type { Ruleset, TableName } from '../../src/core/iptables/model';
-import { prng } from '../prng';
+import { fuzzSeed, prng } from '../prng';
 
-const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed1234);
+const SEED = fuzzSeed(process.env.FUZZ_SEED, 0x5eed1234);
 const TOTAL = 100_000;
 /**
  * Per-input time bound, linear in the input size: 250 ms + 5 ms per 1,000 characters (generous: CI machines are

@@ -6,10 +6,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../../src/core/diagnostics';
+import type { FdbEntry, InterfaceInfo, NeighEntry, RouteEntry } from '../../src/core/model';
 import { splitGatherOutput } from '../../src/core/discovery';
 import { readContainer, readNetwork, readService, readSwarmInfo } from '../../src/core/parsers/docker';
 import { parseFdbJson, parseFdbText, parseIpAddrJson, parseIpLinkText, parseNeighJson, parseNeighText, parseRoutesJson } from '../../src/core/parsers/iproute';
-import { parseIpvsadm } from '../../src/core/parsers/ipvsadm';
+import { parseIpvsadm, type IpvsTable } from '../../src/core/parsers/ipvsadm';
 import { parseContextLs } from '../../src/core/sources/dockerContexts';
 import { readSwarmNodes } from '../../src/core/sources/swarm';
 import { checkHostKey, parseKnownHosts } from '../../src/core/transport/knownHosts';
@@ -227,6 +228,71 @@ function diagShape(d: Diagnostic[]): void {
   }
 }
 
+function fail(what: string, v: unknown): never {
+  throw new Error(`${what}: ${JSON.stringify(v).slice(0, 200)}`);
+}
+
+/** Every value a parser returns must be well-typed, and text parsers invent nothing: names and MACs come from the input. */
+function checkInterfaces(out: InterfaceInfo[], input?: string): void {
+  const lower = input?.toLowerCase();
+  for (const i of out) {
+    if (!Number.isInteger(i.ifindex) || i.ifindex < 0) fail('bad ifindex', i);
+    if (typeof i.name !== 'string' || !i.name) fail('interface without a name', i);
+    if (!Array.isArray(i.flags) || !Array.isArray(i.addresses)) fail('interface without flags/addresses arrays', i);
+    for (const a of i.addresses) if (!['inet', 'inet6'].includes(a.family) || typeof a.address !== 'string' || !a.address || !Number.isInteger(a.prefixLen)) fail('bad address', a);
+    if (input !== undefined && !input.includes(i.name.split('@')[0])) fail('interface name not in the input', i.name);
+    if (i.mac !== undefined && lower !== undefined && !lower.includes(i.mac.toLowerCase())) fail('MAC not in the input', i.mac);
+  }
+}
+
+function checkFdb(out: FdbEntry[], input?: string): void {
+  for (const e of out) {
+    if (typeof e.mac !== 'string' || !e.mac || typeof e.dev !== 'string' || !Array.isArray(e.flags)) fail('bad FDB entry', e);
+    if (input !== undefined && !input.toLowerCase().includes(e.mac.toLowerCase())) fail('FDB MAC not in the input', e);
+    if (input !== undefined && e.dst !== undefined && !input.includes(e.dst)) fail('FDB dst not in the input', e);
+  }
+}
+
+function checkNeigh(out: NeighEntry[], input?: string): void {
+  for (const e of out) {
+    if (typeof e.dst !== 'string' || !e.dst || typeof e.dev !== 'string' || !Array.isArray(e.state)) fail('bad neighbour', e);
+    if (input !== undefined && !input.includes(e.dst)) fail('neighbour address not in the input', e);
+  }
+}
+
+function checkRoutes(out: RouteEntry[]): void {
+  for (const e of out) if (typeof e.dst !== 'string' || !e.dst) fail('route without dst', e);
+}
+
+const port = (p: number | undefined): boolean => p === undefined || (Number.isInteger(p) && p >= 0 && p <= 65535);
+
+function checkIpvs(t: IpvsTable): void {
+  if (!['ok', 'absent', 'not-installed', 'error', 'empty'].includes(t.status)) fail('bad IPVS status', t.status);
+  if (t.status !== 'ok' && !t.reason) fail('a non-ok IPVS status without a reason', t);
+  for (const s of t.services) {
+    if (!port(s.port) || typeof s.scheduler !== 'string' || !Array.isArray(s.flags)) fail('bad IPVS service', s);
+    if (s.fwmark !== undefined && (!Number.isInteger(s.fwmark) || s.fwmark < 0)) fail('bad fwmark', s);
+    for (const r of s.realServers) {
+      if (!port(r.port) || typeof r.host !== 'string' || !r.host) fail('bad real server', r);
+      for (const n of [r.weight, r.activeConn, r.inactConn]) if (!Number.isInteger(n) || n < 0) fail('bad real server counter', r);
+    }
+  }
+}
+
+/** known_hosts: each entry's fields stand on the line it names; a verdict names a line that holds an entry. */
+function checkKnownHosts(t: string): void {
+  const lines = t.split(/\r?\n/);
+  const entries = parseKnownHosts(t);
+  for (const e of entries) {
+    const words = (lines[e.line - 1] ?? '').trim().split(/\s+/);
+    const expected = [...(e.marker ? [e.marker] : []), e.patterns, e.keyType, e.keyBase64];
+    if (expected.some((w, k) => words[k] !== w)) fail(`known_hosts entry does not match its line ${e.line}`, { e, line: lines[e.line - 1] });
+  }
+  const v = checkHostKey(t, 'node1', 2222, 'ssh-ed25519', Buffer.from('AAAAC3NzaC1lZDI1NTE5AAAAIKp7', 'base64'));
+  if (!['match', 'mismatch', 'revoked', 'unknown'].includes(v.status)) fail('bad verdict', v);
+  if (v.status !== 'unknown' && !entries.some((e) => e.line === v.line)) fail('verdict names a line without an entry', v);
+}
+
 function isJson(t: string): boolean {
   try {
     JSON.parse(t);
@@ -237,11 +303,12 @@ function isJson(t: string): boolean {
 }
 
 /** Bad JSON must never be silently dropped: some diagnostic must say so. */
-function jsonParser(fn: (t: string, src: string, d: Diagnostic[]) => unknown[]): (t: string) => void {
+function jsonParser<T>(fn: (t: string, src: string, d: Diagnostic[]) => T[], checkOut: (out: T[]) => void): (t: string) => void {
   return (t) => {
     const d: Diagnostic[] = [];
     const out = fn(t, 'fuzz', d);
     if (!Array.isArray(out)) throw new Error('parser did not return an array');
+    checkOut(out);
     diagShape(d);
     if (t.trim() !== '' && !isJson(t) && d.length === 0) throw new Error('invalid JSON produced no diagnostic (silent drop)');
   };
@@ -265,7 +332,7 @@ export const TARGETS: Target[] = [
     count: 12_000,
     seeds: () => jsonSeeds(files(OWN, /ip-j-d-addr\.json$/)),
     input: textAndJson,
-    check: jsonParser(parseIpAddrJson),
+    check: jsonParser(parseIpAddrJson, (o) => checkInterfaces(o)),
   },
   {
     name: 'ip -j route/neigh, bridge -j fdb',
@@ -273,9 +340,9 @@ export const TARGETS: Target[] = [
     seeds: () => jsonSeeds(files(OWN, /(ip-j-route|ip-j-neigh|bridge-j-fdb)\.json$/)),
     input: textAndJson,
     check: (t) => {
-      jsonParser(parseRoutesJson)(t);
-      jsonParser(parseNeighJson)(t);
-      jsonParser(parseFdbJson)(t);
+      jsonParser(parseRoutesJson, checkRoutes)(t);
+      jsonParser(parseNeighJson, (o) => checkNeigh(o))(t);
+      jsonParser(parseFdbJson, (o) => checkFdb(o))(t);
     },
   },
   {
@@ -284,12 +351,11 @@ export const TARGETS: Target[] = [
     seeds: () => [...files(OWN, /\.txt$/), ...files(SEEDS, /(ip-addr|ip-link|ip-d-link|fdb|neigh)\.txt$/)],
     input: (r, s) => mutateText(r, s),
     check: (t) => {
-      for (const fn of [parseIpLinkText, parseFdbText, parseNeighText]) {
-        const d: Diagnostic[] = [];
-        const out = fn(t, 'fuzz', d);
-        if (!Array.isArray(out)) throw new Error('parser did not return an array');
-        diagShape(d);
-      }
+      const d: Diagnostic[] = [];
+      checkInterfaces(parseIpLinkText(t, 'fuzz', d), t);
+      checkFdb(parseFdbText(t, 'fuzz', d), t);
+      checkNeigh(parseNeighText(t, 'fuzz', d), t);
+      diagShape(d);
     },
   },
   {
@@ -326,10 +392,10 @@ export const TARGETS: Target[] = [
       diagShape(g.diagnostics);
       for (const ns of [g.host, ...g.namespaces]) {
         const d: Diagnostic[] = [];
-        if (ns.sections.addr !== undefined) parseIpAddrJson(ns.sections.addr, 'a', d);
-        if (ns.sections.route !== undefined) parseRoutesJson(ns.sections.route, 'r', d);
-        if (ns.sections.neigh !== undefined) parseNeighJson(ns.sections.neigh, 'n', d);
-        if (ns.sections.fdb !== undefined) parseFdbJson(ns.sections.fdb, 'f', d);
+        if (ns.sections.addr !== undefined) checkInterfaces(parseIpAddrJson(ns.sections.addr, 'a', d));
+        if (ns.sections.route !== undefined) checkRoutes(parseRoutesJson(ns.sections.route, 'r', d));
+        if (ns.sections.neigh !== undefined) checkNeigh(parseNeighJson(ns.sections.neigh, 'n', d));
+        if (ns.sections.fdb !== undefined) checkFdb(parseFdbJson(ns.sections.fdb, 'f', d));
         diagShape(d);
       }
     },
@@ -342,6 +408,7 @@ export const TARGETS: Target[] = [
     check: (t) => {
       const p = parseIpvsadm(t);
       if (!p.value || !Array.isArray(p.value.services)) throw new Error('no table');
+      checkIpvs(p.value);
       diagShape(p.diagnostics);
     },
   },
@@ -352,17 +419,16 @@ export const TARGETS: Target[] = [
     input: textAndJson,
     check: (t) => {
       const d: Diagnostic[] = [];
-      parseContextLs(t, d);
+      for (const c of parseContextLs(t, d)) if (typeof c.name !== 'string' || !c.name || typeof c.endpoint !== 'string') fail('bad context', c);
       let v: unknown;
       try {
         v = JSON.parse(t);
       } catch {
         v = undefined;
       }
-      if (v !== undefined) readSwarmNodes(v, d);
+      if (v !== undefined) for (const n of readSwarmNodes(v, d)) if (typeof n.id !== 'string' || !['manager', 'worker', 'unknown'].includes(n.role) || typeof n.leader !== 'boolean') fail('bad swarm node', n);
       diagShape(d);
-      parseKnownHosts(t);
-      checkHostKey(t, 'node1', 2222, 'ssh-ed25519', Buffer.from('AAAAC3NzaC1lZDI1NTE5AAAAIKp7', 'base64'));
+      checkKnownHosts(t);
     },
   },
 ];

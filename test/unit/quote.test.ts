@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { quoteArg, shellJoin } from '../../src/core/transport/quote';
-import { prng } from '../prng';
+import { fuzzSeed, prng } from '../prng';
 
 
 const SPECIAL = ` \t\n'"\\$\`!*?[]{}()<>|&;#~=%^,:@-+./\r\u00a0é☃`;
@@ -24,7 +24,7 @@ function randomArg(rnd: () => number): string {
   return s;
 }
 
-const seed = Number(process.env.FUZZ_SEED ?? 0x5eed);
+const seed = fuzzSeed(process.env.FUZZ_SEED, 0x5eed);
 const shells = ['/bin/sh', '/bin/bash'].filter((s) => existsSync(s));
 
 test(`shellJoin round-trips 3000 random arguments through ${shells.join(' and ')} (seed ${seed})`, () => {

@@ -23,11 +23,16 @@ writeFileSync(join(dockerDir, 'contexts', 'meta', h, 'meta.json'), JSON.stringif
 mkdirSync(join(dockerDir, 'contexts', 'tls', h, 'docker'), { recursive: true });
 for (const f of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(dockerDir, 'contexts', 'tls', h, 'docker', f), 'x');
 
-/** `docker context ls` as the CLI would print it for this store (+ default), without needing the CLI. */
+/**
+ * `docker context ls` as the CLI would print it for this store (+ default), without needing the CLI. The argv is
+ * recorded and checked by the test: an assertion in here would be swallowed (listContextsWithCli turns a throw
+ * into a diagnostic and falls back to the context store).
+ */
+const cliCalls: string[][] = [];
 const fakeCli: CommandRunner = {
   description: 'fake',
   run: async (argv) => {
-    assert.deepEqual(argv.slice(-5), ['docker', 'context', 'ls', '--format', '{{json .}}']);
+    cliCalls.push([...argv]);
     const lines = [
       { Current: true, Description: 'Current DOCKER_HOST based configuration', DockerEndpoint: 'unix:///var/run/docker.sock', Error: '', Name: 'default' },
       { Current: false, Description: '', DockerEndpoint: 'tcp://192.0.2.10:2376', Error: '', Name: 'prod-tls' },
@@ -45,7 +50,9 @@ test('addNodesFrom: one multi-select list of ssh-config hosts and docker context
     assert.equal(many, true);
     return items.filter((i) => /(mgr1|prod-tls|bastion)$/.test(i.label) && i.kind !== -1);
   };
+  cliCalls.length = 0;
   const got = await ns.addNodesFrom(ctx);
+  assert.deepEqual(cliCalls.map((a) => a.slice(-5)), [['docker', 'context', 'ls', '--format', '{{json .}}']], 'the CLI was asked once, with {{json .}}');
   const qp = ui.quickPicks.at(-1);
   assert.ok(qp);
   const labels = qp.items.map((i: FakeQuickPickItem) => i.label);

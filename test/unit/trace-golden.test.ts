@@ -21,6 +21,8 @@ function load(name: string): PreparedScenario {
 function golden(scenario: string, file: string, r: TraceResult): void {
   const text = formatTrace(r);
   const path = join(FIX, scenario, file);
+  // In CI a golden is compared, never written: UPDATE_GOLDEN there would turn the test into write-then-compare.
+  if (process.env.UPDATE_GOLDEN && process.env.CI) assert.fail('UPDATE_GOLDEN is refused when CI is set: regenerate goldens locally, check them (golden-*.checks.json), commit');
   if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) {
     if (process.env.UPDATE_GOLDEN !== '1') assert.fail(`golden file ${path} is missing (run with UPDATE_GOLDEN=1 to create it)`);
     writeFileSync(path, text);

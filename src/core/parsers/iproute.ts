@@ -29,8 +29,8 @@ export function parseIpAddrJson(text: string, source: string, diagnostics: Diagn
   for (const o of parseJsonArray(text, source, diagnostics)) {
     const ifindex = num(o, 'ifindex');
     const name = str(o, 'ifname');
-    if (ifindex === undefined || !name) {
-      diagnostics.push({ severity: 'warning', source, message: 'interface without ifindex/ifname; ignored', excerpt: excerpt(JSON.stringify(o)) });
+    if (ifindex === undefined || !Number.isInteger(ifindex) || ifindex < 1 || !name) {
+      diagnostics.push({ severity: 'warning', source, message: 'interface without a valid ifindex/ifname; ignored', excerpt: excerpt(JSON.stringify(o)) });
       continue;
     }
     const linkinfo = obj(o, 'linkinfo');
@@ -41,7 +41,9 @@ export function parseIpAddrJson(text: string, source: string, diagnostics: Diagn
       const fam = str(a, 'family');
       const local = str(a, 'local');
       const plen = num(a, 'prefixlen');
-      if ((fam === 'inet' || fam === 'inet6') && local && plen !== undefined) addresses.push({ family: fam, address: local, prefixLen: plen });
+      if (fam !== 'inet' && fam !== 'inet6') continue;
+      if (local && plen !== undefined && Number.isInteger(plen) && plen >= 0 && plen <= (fam === 'inet' ? 32 : 128)) addresses.push({ family: fam, address: local, prefixLen: plen });
+      else diagnostics.push({ severity: 'warning', source, message: `${name}: address without a valid local/prefixlen; ignored`, excerpt: excerpt(JSON.stringify(a)) });
     }
     out.push({
       ifindex,

@@ -72,13 +72,12 @@ const ABSENT_PATTERNS: { re: RegExp; status: IpvsStatus; reason: string }[] = [
   { re: /ipvsadm: (?:command )?not found|ipvsadm: No such file|executable file not found|No such file or directory.*ipvsadm|ipvsadm.*No such file or directory|can't execute 'ipvsadm'|failed to execute ipvsadm/i, status: 'not-installed', reason: 'ipvsadm is not installed on this node' },
 ];
 
-/** Splits "host:port", "[v6]:port", or a bare (possibly cut) name. */
-function splitHostPort(field: string): { host: string; port?: number; hasPort: boolean } {
-  const v6 = /^\[([^\]]+)\]:(\d+)$/.exec(field);
-  if (v6) return { host: v6[1], port: Number(v6[2]), hasPort: true };
-  const m = /^(.*):(\d+)$/.exec(field);
-  if (m && m[1].length > 0 && !m[1].includes(':')) return { host: m[1], port: Number(m[2]), hasPort: true };
-  return { host: field, hasPort: false };
+/** Splits "host:port", "[v6]:port", or a bare (possibly cut) name; a port past 65535 is left out and flagged. */
+function splitHostPort(field: string): { host: string; port?: number; hasPort: boolean; badPort?: boolean } {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(field) ?? /^([^:]+):(\d+)$/.exec(field);
+  if (!m) return { host: field, hasPort: false };
+  const port = Number(m[2]);
+  return port <= 65535 ? { host: m[1], port, hasPort: true } : { host: m[1], hasPort: true, badPort: true };
 }
 
 function isAddress(host: string): boolean {
@@ -139,6 +138,7 @@ export function parseIpvsadm(text: string, source = 'ipvsadm -Ln'): Parsed<IpvsT
       if (isAddress(hp.host)) current.vip = hp.host;
       else table.numeric = false;
       if (!hp.hasPort) diagnostics.push({ severity: 'warning', source, line, message: `service address without a port: ${hp.host}`, excerpt: excerpt(l) });
+      if (hp.badPort) diagnostics.push({ severity: 'warning', source, line, message: `service port out of range: ${m[2]}`, excerpt: excerpt(l) });
       current.persistentTimeout = persistent(current.flags);
       table.services.push(current);
       return;
@@ -167,6 +167,7 @@ export function parseIpvsadm(text: string, source = 'ipvsadm -Ln'): Parsed<IpvsT
       } else if (!hp.hasPort) {
         diagnostics.push({ severity: 'warning', source, line, message: `real server without a port: ${hp.host}`, excerpt: excerpt(l) });
       }
+      if (hp.badPort) diagnostics.push({ severity: 'warning', source, line, message: `real server port out of range: ${m[1]}`, excerpt: excerpt(l) });
       current.realServers.push(rs);
       return;
     }

@@ -6,7 +6,7 @@ const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 export function quoteArg(arg: string): string {
   if (arg.includes('\0')) throw new Error('argument contains a NUL byte');
-  if (arg.length > 0 && SAFE.test(arg)) return arg;
+  if (SAFE.test(arg)) return arg; // SAFE's `+` refuses the empty string: '' is quoted
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
