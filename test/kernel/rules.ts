@@ -89,11 +89,11 @@ function genMatches(rng: Rng, f: Flow, feats: Set<string>, file: boolean): strin
   // iptables refuses `! -d` beside an address list
   const list = m.some((x) => x.includes(','));
   if (rng() < 0.25) m.push(`${list ? '' : not(rng, 0.15)}-d ${rng() < 0.6 ? relevantAddr(rng, f) : pick(rng, NETS)}`);
-  if (rng() < 0.3) (m.push(ifaceMatch(rng, f, 'i')), feats.add('iface'));
-  if (rng() < 0.2) (m.push(ifaceMatch(rng, f, 'o')), feats.add('iface'));
+  if (rng() < 0.3) { m.push(ifaceMatch(rng, f, 'i')); feats.add('iface'); }
+  if (rng() < 0.2) { m.push(ifaceMatch(rng, f, 'o')); feats.add('iface'); }
   if (m.some((x) => x.startsWith('! '))) feats.add('negation');
   if (m.some((x) => x.endsWith('+'))) feats.add('iface-wildcard');
-  if (!proto && rng() < 0.06) (m.push(pick(rng, ['! -p udp', '! -p tcp', '-p all'])), feats.add('protocol-spelling'));
+  if (!proto && rng() < 0.06) { m.push(pick(rng, ['! -p udp', '! -p tcp', '-p all'])); feats.add('protocol-spelling'); }
   if (proto) {
     const numeric = rng() < 0.08;
     if (numeric) feats.add('protocol-spelling');
@@ -102,7 +102,7 @@ function genMatches(rng: Rng, f: Flow, feats: Set<string>, file: boolean): strin
     const ports: string[] = [];
     if (rng() < 0.45) ports.push(`${not(rng, 0.1)}--dport ${port(rng, f, proto)}`);
     if (rng() < 0.15) ports.push(`--sport ${rng() < 0.5 ? String(pick(rng, [f.dport, f.fwdDport])) : port(rng, f, proto)}`);
-    if (proto === 'tcp' && rng() < 0.1) (ports.push(pick(rng, ['--syn', '! --syn', '--tcp-flags SYN,ACK SYN', '--tcp-flags FIN,SYN,RST,ACK SYN', '--tcp-flags SYN SYN', '--tcp-flags ACK ACK', '--tcp-flags SYN,ACK SYN,ACK', '! --tcp-flags RST RST'])), feats.add('tcp-flags'));
+    if (proto === 'tcp' && rng() < 0.1) { ports.push(pick(rng, ['--syn', '! --syn', '--tcp-flags SYN,ACK SYN', '--tcp-flags FIN,SYN,RST,ACK SYN', '--tcp-flags SYN SYN', '--tcp-flags ACK ACK', '--tcp-flags SYN,ACK SYN,ACK', '! --tcp-flags RST RST'])); feats.add('tcp-flags'); }
     if (ports.length) m.push(...explicit, ...ports);
     if (rng() < 0.15) {
       // multiport takes no open ranges (`1024:`): iptables refuses them there
@@ -138,18 +138,18 @@ function genMatches(rng: Rng, f: Flow, feats: Set<string>, file: boolean): strin
     m.push('-m set', multi ? `${not(rng, 0.1)}--match-set tk-svc ${pick(rng, ['dst,dst', 'src,src', 'dst,dst'])}` : `${not(rng, 0.1)}--match-set ${pick(rng, USER_SETS)} ${pick(rng, ['src', 'dst'])}`);
     feats.add(multi ? 'ipset-2d' : 'ipset');
   }
-  if (rng() < 0.04) (m.push('-m mark', `--mark 0x${pick(rng, ['1', '2'])}`), feats.add('mark'));
-  if (rng() < 0.03) (m.push('-m addrtype', `--${pick(rng, ['dst', 'src'])}-type ${pick(rng, ['LOCAL', 'UNICAST'])}`), feats.add('addrtype'));
-  if (rng() < 0.03) (m.push('-m policy', pick(rng, ['--dir in --pol none', '--dir in --pol ipsec', '--dir out --pol none'])), feats.add('policy'));
-  if (rng() < 0.02) (m.push('-m pkttype', `--pkt-type ${pick(rng, ['unicast', 'broadcast'])}`), feats.add('pkttype'));
+  if (rng() < 0.04) { m.push('-m mark', `--mark 0x${pick(rng, ['1', '2'])}`); feats.add('mark'); }
+  if (rng() < 0.03) { m.push('-m addrtype', `--${pick(rng, ['dst', 'src'])}-type ${pick(rng, ['LOCAL', 'UNICAST'])}`); feats.add('addrtype'); }
+  if (rng() < 0.03) { m.push('-m policy', pick(rng, ['--dir in --pol none', '--dir in --pol ipsec', '--dir out --pol none'])); feats.add('policy'); }
+  if (rng() < 0.02) { m.push('-m pkttype', `--pkt-type ${pick(rng, ['unicast', 'broadcast'])}`); feats.add('pkttype'); }
   if (rng() < 0.03) {
     const d = m.findIndex((x) => /^-d \d+\.\d+\.\d+\.0\/(16|24)$/.test(x));
-    if (d >= 0) (m[d] = m[d].replace(/\/16$/, '/255.255.0.0').replace(/\/24$/, '/255.255.255.0'), feats.add('dotted-mask'));
+    if (d >= 0) { m[d] = m[d].replace(/\/16$/, '/255.255.0.0').replace(/\/24$/, '/255.255.255.0'); feats.add('dotted-mask'); }
   }
-  if (rng() < 0.08) (m.push('-m comment', `--comment "${pick(rng, ['allow web', 'block-ext', 'swarmnet kernel test'])}"`), feats.add('comment'));
+  if (rng() < 0.08) { m.push('-m comment', `--comment "${pick(rng, ['allow web', 'block-ext', 'swarmnet kernel test'])}"`); feats.add('comment'); }
   // Random draws only on a connection's first packet: the answer's fate stays decidable (the tracer's answer check
   // does not report may-match), the first packet's path is where the explained list is exercised.
-  if (rng() < 0.015) (m.push('-m conntrack --ctstate NEW', '-m statistic', '--mode random --probability 0.5'), feats.add('statistic'));
+  if (rng() < 0.015) { m.push('-m conntrack --ctstate NEW', '-m statistic', '--mode random --probability 0.5'); feats.add('statistic'); }
   return m;
 }
 
