@@ -42,6 +42,9 @@ cli trace --lab .lab/lab.json --from 203.0.113.7 --to "$NODE1_ADDR:8080" || true
 step 'trace: task of "echo" on node1 to a task of "web" on node3 across the overlay'
 cli trace --lab .lab/lab.json --from task:echo@node1 --to task:web@node3 --proto tcp --dport 80 || true
 
+step 'swarm doctor: gossip, kernel, load balancer, DNS and underlay compared across the three nodes (read-only)'
+cli doctor --lab .lab/lab.json || true
+
 step 'package the extension (swarmnet.vsix)'
 npm run --silent package
 
