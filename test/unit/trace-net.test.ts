@@ -99,3 +99,18 @@ describe('net: the evaluator reads rules as iptables does', () => {
     assert.match(h.tables.flatMap((t) => t.hits.flatMap((x) => x.unsupported)).join('\n'), /80-90/);
   });
 });
+
+describe('net: NAT port ranges (iptables 1.8.9 in a namespace)', () => {
+  it('"a-b" only, not inverted; the parser says why', async () => {
+    const { validateArg } = await import('../../src/core/iptables/spec');
+    const { parseNatPortRange } = await import('../../src/core/net');
+    assert.deepEqual(parseNatPortRange('80-90'), { lo: 80, hi: 90 }); // --to-destination 10.0.0.1:80-90 accepted
+    assert.equal(parseNatPortRange('8080:8090'), undefined); // "Invalid port:port syntax - use dash"
+    assert.equal(parseNatPortRange('90-80'), undefined); // "Port range `80' funky"
+    assert.equal(validateArg('portrange', '90-80')?.message, 'port range "90-80" is inverted');
+    assert.equal(validateArg('portrange', '8080:8090')?.message, '"8080:8090" is not a valid port or port range (a-b)');
+    assert.equal(validateArg('hostport', '10.0.0.1:90-80')?.message, 'port range "90-80" in "10.0.0.1:90-80" is inverted');
+    assert.equal(validateArg('hostport', '10.0.0.1:80-90'), undefined);
+    assert.equal(validateArg('hostport', '10.0.0.2-10.0.0.1'), undefined); // an inverted address range is accepted
+  });
+});

@@ -288,3 +288,16 @@ test('DNAT/SNAT to a range: the kernel picks one per connection, so the trace sa
   const single = evaluateHook(nat('10.0.0.2-10.0.0.2:80-80'), 'PREROUTING', p, hostEnv);
   assert.deepEqual(hookHits(single)[0].unsupported, []);
 });
+
+test('conntrack --ctstatus: none on the first packet, CONFIRMED,SEEN_REPLY on the first answer (kernel-differential seed 7)', () => {
+  const rules = (v: string, neg = false): NamespaceRules =>
+    new NamespaceRules().add(buildRuleset({ filter: { FORWARD: { policy: 'ACCEPT', rules: [{ m: [['conntrack', { [neg ? '!ctstatus' : 'ctstatus']: [v] }]], j: 'DROP' }] } } }), 'f', true);
+  const first = dnated();
+  const answer: Packet = { ...first, src: first.dst, dst: first.src, sport: first.dport, dport: first.sport, ct: { ...first.ct, state: 'ESTABLISHED', dir: 'REPLY' } };
+  const v = (r: NamespaceRules, p: Packet): string => evaluateHook(r, 'FORWARD', p, hostEnv).verdict;
+  assert.equal(v(rules('CONFIRMED'), first), 'ACCEPT'); // case 399: the kernel does not match
+  assert.equal(v(rules('CONFIRMED', true), first), 'DROP'); // case 1936
+  assert.equal(v(rules('NONE'), first), 'DROP');
+  assert.equal(v(rules('SEEN_REPLY'), answer), 'DROP');
+  assert.equal(v(rules('ASSURED'), answer), 'ACCEPT'); // case 2564
+});

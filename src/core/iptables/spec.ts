@@ -1,4 +1,4 @@
-import { isIPv4, validateAddress, validatePort, validatePorts } from '../net';
+import { isIPv4, parseNatPortRange, validateAddress, validatePort, validatePorts } from '../net';
 import { MATCH_MODULES } from './matches';
 import { o, type ArgKind, type OptionSpec } from './matches/types';
 
@@ -80,6 +80,19 @@ const CTSTATES = new Set(['INVALID', 'NEW', 'ESTABLISHED', 'RELATED', 'UNTRACKED
 const STATES = new Set(['INVALID', 'NEW', 'ESTABLISHED', 'RELATED', 'UNTRACKED']);
 const ADDRTYPES = new Set(['UNSPEC', 'UNICAST', 'LOCAL', 'BROADCAST', 'ANYCAST', 'MULTICAST', 'BLACKHOLE', 'UNREACHABLE', 'PROHIBIT', 'THROW', 'NAT', 'XRESOLVE']);
 
+/**
+ * A NAT port range ("a" or "a-b": `--to-ports`, the port part of `--to-destination`/`--to-source`) as iptables
+ * 1.8.9 checks it: "a:b" is refused ("use dash"), so is an inverted range ("Port range `80' funky").
+ */
+function natPorts(ports: string, whole: string): { code: string; message: string } | undefined {
+  if (parseNatPortRange(ports)) return undefined;
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(ports);
+  if (m && Number(m[1]) <= 65535 && Number(m[2]) <= 65535) {
+    return { code: 'syntax/bad-port', message: ports === whole ? `port range "${ports}" is inverted` : `port range "${ports}" in "${whole}" is inverted` };
+  }
+  return { code: 'syntax/bad-port', message: ports === whole ? `"${ports}" is not a valid port or port range (a-b)` : `"${ports}" in "${whole}" is not a valid port or port range` };
+}
+
 export function validateArg(kind: ArgKind, v: string): { code: string; message: string } | undefined {
   if (v.includes('$')) return undefined;
   let msg: string | undefined;
@@ -112,12 +125,8 @@ export function validateArg(kind: ArgKind, v: string): { code: string; message: 
     }
     case 'addrtype':
       return ADDRTYPES.has(v.toUpperCase()) ? undefined : { code: 'syntax/bad-value', message: `unknown address type "${v}"` };
-    case 'portrange': {
-      const parts = v.split('-');
-      if (parts.length > 2 || !parts.every((p) => /^\d{1,5}$/.test(p) && Number(p) <= 65535)) return { code: 'syntax/bad-port', message: `"${v}" is not a valid port or port range (a-b)` };
-      if (parts.length === 2 && Number(parts[0]) > Number(parts[1])) return { code: 'syntax/bad-port', message: `port range "${v}" is inverted` };
-      return undefined;
-    }
+    case 'portrange':
+      return natPorts(v, v);
     case 'hostport': {
       // [ipaddr[-ipaddr]][:port[-port]]; IPv6 forms ([addr]:port, bare addr) are not validated here
       if (v.startsWith('[') || v.indexOf(':') !== v.lastIndexOf(':')) return undefined;
@@ -128,7 +137,8 @@ export function validateArg(kind: ArgKind, v: string): { code: string; message: 
         for (const a of addr.split('-')) if (!isIPv4(a)) return { code: 'syntax/bad-address', message: `"${a}" in "${v}" is not a valid IPv4 address` };
       }
       if (port !== undefined) {
-        for (const p of port.split('-')) if (!/^\d+$/.test(p) || Number(p) > 65535) return { code: 'syntax/bad-port', message: `"${port}" in "${v}" is not a valid port or port range` };
+        const e = natPorts(port, v);
+        if (e) return e;
       }
       if (!addr && port === undefined) return { code: 'syntax/bad-address', message: 'empty address' };
       return undefined;

@@ -22,8 +22,14 @@ export function ctStates(p: MatchPacket): Set<string> {
   return s;
 }
 
+/**
+ * The conntrack status bits (kernel-differential, seed 7): the first packet has none (CONFIRMED comes when it
+ * leaves the last hook), the first answer CONFIRMED and SEEN_REPLY (ASSURED waits for the handshake's last ACK),
+ * a later packet of an established connection all three. NONE matches when no bit is set.
+ */
 function ctStatus(p: MatchPacket): Set<string> {
-  if (p.ct.state === 'NEW') return new Set(p.ct.status.length ? ['CONFIRMED'] : []);
+  if (p.ct.state === 'NEW' || p.ct.state === 'UNTRACKED' || p.ct.state === 'INVALID') return new Set(['NONE']);
+  if (p.ct.dir === 'REPLY') return new Set(['CONFIRMED', 'SEEN_REPLY']);
   return new Set(['SEEN_REPLY', 'ASSURED', 'CONFIRMED']);
 }
 
