@@ -74,7 +74,11 @@ function table(report) {
   const eq = [];
   for (const name of Object.keys(modules)) for (const e of report.modules[name]?.equivalent ?? []) eq.push(`- ${name}: ${e.file}:${e.line} ${e.mutator} → \`${String(e.replacement ?? '').replace(/`/g, "'").slice(0, 60)}\`: ${e.reason}`);
   const surv = [];
-  for (const name of Object.keys(modules)) for (const s of report.modules[name]?.survivors ?? []) surv.push(`- ${name}: ${s.file}:${s.line} ${s.mutator} → \`${String(s.replacement ?? '').replace(/`/g, "'").slice(0, 60)}\` (${s.status})`);
+  for (const name of Object.keys(modules)) {
+    const list = report.modules[name]?.survivors ?? [];
+    if (list.length > 20) surv.push(`- ${name}: ${list.length} survivors, listed in mutation/report.json (modules.${name}.survivors)`);
+    else for (const s of list) surv.push(`- ${name}: ${s.file}:${s.line} ${s.mutator} → \`${String(s.replacement ?? '').replace(/`/g, "'").slice(0, 60)}\` (${s.status})`);
+  }
   return [...rows, '', '### Equivalent mutants (marked in the source with `// Stryker disable …: reason`)', '', ...(eq.length ? eq : ['- none']), '', '### Surviving mutants', '', ...(surv.length ? surv : ['- none'])].join('\n');
 }
 

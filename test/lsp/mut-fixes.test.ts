@@ -62,11 +62,8 @@ test('appending to DOCKER-USER in a script (Docker\'s RETURN already there): bot
   await client.close(uri);
 });
 
-// Found by this file: when the script itself appends the RETURN before the DROP, the offered fix deletes a RETURN
-// at the top and re-appends one at the end, but the script's own `-A … -j RETURN` still precedes the DROP, and
-// the server still reports after-return on it. Reported to the linter's owner; this test states the wanted
-// behaviour and runs as a todo until the fix is changed.
-test('a script that appends its own RETURN before the DROP: the fix leaves no after-return on the DROP', { todo: 'the offered fix keeps the script\'s own RETURN before the DROP' }, async () => {
+// Found by this file before the lint-engine merge (the fix then left the script's own RETURN before the DROP).
+test('a script that appends its own RETURN before the DROP: the fix leaves no after-return on the DROP', async () => {
   const uri = 'file:///tmp/ts-own-return.rules';
   const text = ['iptables -A DOCKER-USER -j RETURN', APPEND, ''].join('\n');
   const diags = await openAndLint(uri, text);
