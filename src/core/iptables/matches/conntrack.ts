@@ -25,10 +25,12 @@ export function ctStates(p: MatchPacket): Set<string> {
 /**
  * The conntrack status bits (kernel-differential, seed 7): the first packet has none (CONFIRMED comes when it
  * leaves the last hook), the first answer CONFIRMED and SEEN_REPLY (ASSURED waits for the handshake's last ACK),
- * a later packet of an established connection all three. NONE matches when no bit is set.
+ * a later packet of an established connection all three. The kernel matches when (mask & status) != 0, and NONE
+ * adds no bit to the mask: `--ctstatus NONE` never matches a tracked packet, `! --ctstatus NONE` always does
+ * (kernel-differential seed 20261206 case 65: a DNATed first packet took `! --ctstatus NONE -j ACCEPT`).
  */
 function ctStatus(p: MatchPacket): Set<string> {
-  if (p.ct.state === 'NEW' || p.ct.state === 'UNTRACKED' || p.ct.state === 'INVALID') return new Set(['NONE']);
+  if (p.ct.state === 'NEW' || p.ct.state === 'UNTRACKED' || p.ct.state === 'INVALID') return new Set();
   if (p.ct.dir === 'REPLY') return new Set(['CONFIRMED', 'SEEN_REPLY']);
   return new Set(['SEEN_REPLY', 'ASSURED', 'CONFIRMED']);
 }
@@ -55,7 +57,7 @@ export function evalConntrack(opt: RuleOption, p: MatchPacket): MatchResult {
     case 'ctstate':
     case 'state': {
       const s = ctStates(p);
-      return yes(a.toUpperCase().split(',').some((x) => s.has(x)));
+      return yes(a.toUpperCase().split(',').some((x) => x !== 'NONE' && s.has(x)));
     }
     case 'ctorigdst':
       return addr(a, p.ct.origDst, 'ctorigdst');
@@ -71,7 +73,7 @@ export function evalConntrack(opt: RuleOption, p: MatchPacket): MatchResult {
       return yes(a.toUpperCase() === p.ct.dir);
     case 'ctstatus': {
       const s = ctStatus(p);
-      return yes(a.toUpperCase().split(',').some((x) => s.has(x)));
+      return yes(a.toUpperCase().split(',').some((x) => x !== 'NONE' && s.has(x)));
     }
     case 'ctreplsrc':
       return addr(a, replyTuple(p).src, 'ctreplsrc');
