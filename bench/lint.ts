@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { SERVER_NODE_FLAGS } from '../src/server/flags';
-import { Linter, lintRules } from '../src/core/lint/linter';
+import { Linter, lintRules } from '../src/core/lint/engine';
 import { parseRules } from '../src/core/iptables/parse';
 import { makeRules } from '../test/fixtures/lint/generate';
 

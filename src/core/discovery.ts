@@ -320,6 +320,7 @@ export async function discoverNode(conn: NodeConnection, opts: DiscoverOptions =
     name: conn.name,
     hostname: d?.info?.hostname ?? g?.hostname,
     engineVersion: d?.info?.engineVersion,
+    firewallBackend: d?.info?.firewallBackend,
     swarm: d?.info?.swarm,
     networks,
     namespaces,

@@ -140,6 +140,8 @@ export interface NodeModel {
   name: string;
   hostname?: string;
   engineVersion?: string;
+  /** `/info` FirewallBackend.Driver (Docker 28.1+): "iptables", "nftables", … */
+  firewallBackend?: string;
   swarm?: SwarmInfo;
   networks: NetworkInfo[];
   namespaces: NamespaceInfo[];

@@ -20,7 +20,7 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Linter } from '../core/lint/linter';
+import { Linter } from '../core/lint/engine';
 import { hoverRule } from '../core/lint/hover';
 import type { LintContext, LintDiagnostic, LintResult } from '../core/lint/types';
 import { spanRange } from '../core/lint/types';

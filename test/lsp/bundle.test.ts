@@ -18,7 +18,7 @@ test('dist/server.js: initialize, didOpen → publishDiagnostics', async () => {
     const init = await conn.sendRequest<{ serverInfo?: { name: string } }>('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
     assert.equal(init.serverInfo?.name, 'swarmnet-lint');
     await conn.sendNotification('initialized', {});
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: 'untitled:Untitled-1', languageId: 'iptables', version: 1, text: 'iptables -A INPUT -p tcp --dport 2377 -j DROP\n' } });
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: 'untitled:Untitled-1', languageId: 'iptables', version: 1, text: 'iptables -A INPUT -s 10.0.0.0/24 -p tcp --dport 22 -j ACCEPT\niptables -A INPUT -p tcp --dport 2377 -j DROP\n' } });
     const p = await Promise.race([got, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no diagnostics in 10 s')), 10_000))]);
     assert.equal(p.uri, 'untitled:Untitled-1');
     assert.ok(p.diagnostics.some((d) => d.code === 'swarm/cuts-control-plane'));

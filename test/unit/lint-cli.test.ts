@@ -15,7 +15,7 @@ test('swarmnet lint prints file:line:col: severity code message and exits 1 on e
   const f = join(LINT_FIXTURES, 'broken', 'drop-2377.rules');
   const r = cli(f);
   assert.equal(r.code, 1, r.err);
-  assert.match(r.out, new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:1: error swarm/cuts-control-plane This DROP cuts Swarm traffic`, 'm'));
+  assert.match(r.out, new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1: error swarm/cuts-control-plane This DROP cuts Swarm traffic`, 'm'));
 });
 
 test('warnings only → exit 0; good files → no output', () => {
@@ -40,4 +40,22 @@ test('unreadable file → exit 2 with a message', () => {
   const r = cli('/nonexistent/x.rules');
   assert.equal(r.code, 2);
   assert.match(r.err, /nonexistent/);
+});
+
+test('text output shows each quick fix under its finding (not only --json)', () => {
+  const r = cli(join(LINT_FIXTURES, 'broken', 'missing-established.rules'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /:3:1: warning docker-user\/missing-established .*\n    fix: Insert a RELATED,ESTABLISHED RETURN rule before it\n      line 3: insert "-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN" as a new line before it\n/);
+});
+
+test('--table: nat rules in -S text are linted as nat (and inferred without it: said as info)', () => {
+  const f = join(LINT_FIXTURES, 'real-dumps', 'lab-node1-host-nat.S.txt');
+  const t = cli('--table', 'nat', f);
+  assert.equal(t.code, 0, t.err);
+  assert.doesNotMatch(t.out, /error|warning/);
+  const inferred = cli(f);
+  assert.equal(inferred.code, 0, inferred.err);
+  assert.match(inferred.out, /info lint\/table-inferred Read as the nat table/);
+  assert.doesNotMatch(inferred.out, /error|warning/);
+  assert.equal(cli('--table', 'bogus', f).code, 2);
 });

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeModel } from '../../src/core/model';
 import { lintContextFromModel } from '../../src/core/lint/fromModel';
-import { lintRules } from '../../src/core/lint/linter';
+import { lintRules } from '../../src/core/lint/engine';
+import { readSwarmInfo } from '../../src/core/parsers/docker';
 
 const node: NodeModel = {
   name: 'manager1',
@@ -46,4 +47,25 @@ test('the built context drives node-aware findings', () => {
   assert.ok(res.diagnostics.some((d) => d.code === 'swarm/input-published-port' && /service web/.test(d.message)));
   const esp = res.diagnostics.find((d) => d.code === 'swarm/cuts-control-plane');
   assert.equal(esp?.severity, 'error', 'ov0 is encrypted: ESP matters');
+});
+
+test('Docker version and firewall backend from the node: nftables has no DOCKER-USER (said instead of linting), 28.2.2 has no RETURN', () => {
+  const text = 'iptables -A DOCKER-USER -i eth0 -j DROP\n';
+  const nft = lintRules(text, { nodeName: 'n1', engineVersion: '29.0.1', firewallBackend: 'nftables' }).diagnostics;
+  assert.deepEqual(nft.map((d) => d.code), ['docker/nftables-backend']);
+  assert.equal(nft[0].severity, 'warning');
+  assert.match(nft[0].message, /no DOCKER-USER chain/);
+  assert.match(nft[0].message, /29\.0\.1/);
+  const ipt = lintRules(text, { firewallBackend: 'iptables', engineVersion: '27.5.1' }).diagnostics.map((d) => d.code);
+  assert.ok(ipt.includes('docker-user/after-return') && !ipt.includes('docker/nftables-backend'));
+  assert.ok(!lintRules(text, { engineVersion: '28.2.2' }).diagnostics.some((d) => d.code === 'docker-user/after-return'));
+  // the discovered node's /info facts reach the context
+  const ctx = lintContextFromModel({ name: 'n1', engineVersion: '29.0.1', firewallBackend: 'nftables', networks: [], namespaces: [], services: [] } as unknown as NodeModel);
+  assert.equal(ctx.engineVersion, '29.0.1');
+  assert.equal(ctx.firewallBackend, 'nftables');
+});
+
+test('/info FirewallBackend is read from the engine (28.1+)', () => {
+  assert.equal(readSwarmInfo({ ServerVersion: '28.1.0', FirewallBackend: { Driver: 'iptables+firewalld' } }).firewallBackend, 'iptables+firewalld');
+  assert.equal(readSwarmInfo({ ServerVersion: '27.5.1' }).firewallBackend, undefined);
 });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintRules } from '../../src/core/lint/linter';
+import { lintRules } from '../../src/core/lint/engine';
 import type { TableName } from '../../src/core/iptables/model';
 import { SEEDS, seed } from '../helpers';
 import { LINT_FIXTURES, applyEdits, loadCorpusFile } from './lint-helpers';
@@ -96,12 +96,14 @@ test('Docker ≥ 28 dumps (DOCKER-FORWARD/DOCKER-CT/DOCKER-BRIDGE and the ipset 
   }
 });
 
-test('a user rule appended to FORWARD in a real dump is reported as info only, never an error', () => {
-  const res = lintRules(loadCorpusFile(DUMPS, 'lab3-host.iptables-save.txt').text);
+test('a user DROP in FORWARD of a real dump is reported as info only; a routing ACCEPT between non-Docker interfaces is not reported', () => {
+  const dump = loadCorpusFile(DUMPS, 'lab3-host.iptables-save.txt').text;
+  assert.deepEqual(lintRules(dump).diagnostics.filter((x) => x.code === 'swarm/not-docker-user'), []);
+  const res = lintRules(dump.replace('-A FORWARD -j DOCKER-ISOLATION-STAGE-1\n', '-A FORWARD -j DOCKER-ISOLATION-STAGE-1\n-A FORWARD -s 203.0.113.0/24 -j DROP\n'));
   const d = res.diagnostics.find((x) => x.code === 'swarm/not-docker-user');
   assert.ok(d, fmt(res.diagnostics));
   assert.equal(d.severity, 'info');
-  assert.equal(d.span.line, 10);
+  assert.equal(d.span.line, 12);
 });
 
 test('a DROP added to a real dump is still found (dumps are checked, not ignored)', () => {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Linter, lintRules } from '../../src/core/lint/linter';
+import { Linter, lintRules } from '../../src/core/lint/engine';
 import type { LintContext } from '../../src/core/lint/types';
 import { LINT_FIXTURES, corpusTexts, mutate, rng } from './lint-helpers';
 

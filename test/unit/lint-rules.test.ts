@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Linter, lintRules } from '../../src/core/lint/linter';
+import { Linter, lintRules } from '../../src/core/lint/engine';
 import { hoverRule } from '../../src/core/lint/hover';
 import { parseRules } from '../../src/core/iptables/parse';
 import type { LintContext, LintDiagnostic } from '../../src/core/lint/types';
@@ -33,7 +33,7 @@ test('FORWARD append on the command line: moved with -I DOCKER-USER (Docker ≤ 
   const d = only(text, 'swarm/not-docker-user');
   assert.deepEqual(d.span, { line: 0, start: 12, end: 19 });
   assert.equal(d.severity, 'warning');
-  assert.match(d.message, /Docker's own FORWARD rules, which already ACCEPT/);
+  assert.match(d.message, /Docker's own FORWARD rules .*which already ACCEPT/);
   assert.equal(fixOf(text, 'swarm/not-docker-user'), 'iptables -I DOCKER-USER -p tcp --dport 8080 -j DROP\n');
 });
 
@@ -54,14 +54,16 @@ test('published ports are learned from a Docker ≥ 28 dump (filter DOCKER-INGRE
   assert.ok(res.diagnostics.some((d) => d.code === 'swarm/input-published-port' && /1080\/tcp/.test(d.message)), JSON.stringify(res.diagnostics));
 });
 
-test('--dport after DNAT: host-mode publishing changes the port (warning), an unknown port is a hint (info)', () => {
+test('--dport after DNAT: host-mode publishing changes the port (warning); an unknown mapping says nothing', () => {
   const ctx: LintContext = { publishedPorts: [{ port: 8080, protocol: 'tcp', mode: 'host', targetPort: 80 }] };
   const text = '-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n-A DOCKER-USER -i eth0 -p tcp --dport 8080 -j DROP\n-A DOCKER-USER -j RETURN\n';
   const d = only(text, 'swarm/match-after-dnat', ctx);
   assert.equal(d.severity, 'warning');
   assert.match(d.message, /destination port 80/);
   assert.equal(fixOf(text, 'swarm/match-after-dnat', ctx).split('\n')[1], '-A DOCKER-USER -i eth0 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j DROP');
-  assert.equal(only(text, 'swarm/match-after-dnat').severity, 'info');
+  assert.deepEqual(codes(text).filter((c) => c === 'swarm/match-after-dnat'), []);
+  // same published and container port (Swarm ingress keeps the port): --dport works
+  assert.deepEqual(codes(text, { publishedPorts: [{ port: 8080, protocol: 'tcp', mode: 'ingress', targetPort: 8080 }] }).filter((c) => c === 'swarm/match-after-dnat'), []);
   // container egress (-i docker_gwbridge) legitimately matches the real destination port
   assert.deepEqual(codes('-A DOCKER-USER -i docker_gwbridge -p tcp --dport 25 -j REJECT\n-A DOCKER-USER -j RETURN\n'), []);
 });
@@ -70,12 +72,16 @@ test('-d <host address> in DOCKER-USER never matches after DNAT: fix uses --ctor
   const text = '-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n-A DOCKER-USER -d 192.168.33.2/32 -j DROP\n-A DOCKER-USER -j RETURN\n';
   const d = only(text, 'swarm/match-after-dnat', NODE_A);
   assert.deepEqual(d.span, { line: 1, start: 18, end: 33 });
-  assert.equal(fixOf(text, 'swarm/match-after-dnat', NODE_A).split('\n')[1], '-A DOCKER-USER -m conntrack --ctorigdst 192.168.33.2/32 -j DROP');
+  assert.equal(fixOf(text, 'swarm/match-after-dnat', NODE_A).split('\n')[1], '-A DOCKER-USER -m conntrack --ctorigdst 192.168.33.2/32 --ctdir ORIGINAL -j DROP');
 });
 
 test('control/data plane: each Swarm port is protected; the advised --pol none DROP on 4789 is not flagged', () => {
-  assert.ok(codes('iptables -A INPUT -p tcp --dport 2377 -j DROP').includes('swarm/cuts-control-plane'));
-  assert.ok(codes('iptables -A INPUT -p tcp -m multiport --dports 7946,9000 -j REJECT').includes('swarm/cuts-control-plane'));
+  // the peers are where the file accepts traffic from (here 10.0.0.0/24); a node that blocks 2377 with no other node
+  // known (a single-node swarm) is not claimed
+  const peers = 'iptables -A INPUT -s 10.0.0.0/24 -p tcp --dport 22 -j ACCEPT\n';
+  assert.deepEqual(codes('iptables -A INPUT -p tcp --dport 2377 -j DROP'), []);
+  assert.ok(codes(`${peers}iptables -A INPUT -p tcp --dport 2377 -j DROP`).includes('swarm/cuts-control-plane'));
+  assert.ok(codes(`${peers}iptables -A INPUT -p tcp -m multiport --dports 7946,9000 -j REJECT`).includes('swarm/cuts-control-plane'));
   assert.deepEqual(codes('iptables -I INPUT -m udp -p udp --dport 4789 -m policy --dir in --pol none -j DROP'), []);
   assert.deepEqual(codes('iptables -A INPUT -p udp --dport 53 -j DROP'), []);
   assert.deepEqual(codes('iptables -A INPUT -m conntrack --ctstate INVALID -j DROP'), []);
@@ -83,7 +89,7 @@ test('control/data plane: each Swarm port is protected; the advised --pol none D
   // custom data-path port
   const ctx: LintContext = { swarmPorts: { dataPathPort: 5789 } };
   assert.deepEqual(codes('iptables -A INPUT -p udp --dport 4789 -j DROP', ctx), []);
-  const d = only('iptables -A INPUT -p udp --dport 5789 -j DROP', 'swarm/cuts-control-plane', ctx);
+  const d = only(`${peers}iptables -A INPUT -p udp --dport 5789 -j DROP`, 'swarm/cuts-control-plane', ctx);
   assert.equal(d.severity, 'error');
   assert.match(d.message, /UDP 5789 \(VXLAN overlay data plane/);
 });
@@ -92,20 +98,23 @@ test('control plane: a default deny after ACCEPTs for all Swarm ports is fine; a
   const base = ['*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-A INPUT -p tcp -m multiport --dports 2377,7946 -j ACCEPT', '-A INPUT -p udp -m multiport --dports 7946,4789 -j ACCEPT', '-A INPUT -p esp -j ACCEPT'];
   assert.deepEqual(codes([...base, '-A INPUT -j DROP', 'COMMIT', ''].join('\n')), []);
   const noEsp = [...base.filter((l) => !l.includes('esp')), '-A INPUT -j DROP', 'COMMIT', ''].join('\n');
-  const d = only(noEsp, 'swarm/cuts-control-plane');
-  assert.equal(d.severity, 'warning', 'ESP only matters for encrypted overlays');
+  assert.deepEqual(codes(noEsp), [], 'ESP only matters for encrypted overlays');
+  const d = only(noEsp, 'swarm/cuts-control-plane', { networks: [{ name: 'secure', subnets: ['10.0.9.0/24'], encrypted: true }] });
+  assert.equal(d.severity, 'error');
   assert.match(d.message, /ESP/);
   assert.doesNotMatch(d.message, /2377|7946|4789/);
-  assert.equal(only(noEsp, 'swarm/cuts-control-plane', { networks: [{ name: 'secure', subnets: ['10.0.9.0/24'], encrypted: true }] }).severity, 'error');
+  const noVxlan = [...base.map((l) => l.replace('7946,4789', '7946')), '-A INPUT -j DROP', 'COMMIT', ''].join('\n');
+  assert.match(only(noVxlan, 'swarm/cuts-control-plane').message, /UDP 4789/);
 });
 
-test('control plane: a DROP restricted by source is a "may cut" warning, and not reported when no Swarm peer is inside it', () => {
+test('control plane: a DROP restricted by source is judged against the peers (context, or the sources INPUT accepts)', () => {
   const text = 'iptables -A INPUT -s 192.168.33.0/24 -p tcp --dport 2377 -j DROP';
-  const d = only(text, 'swarm/cuts-control-plane');
-  assert.equal(d.severity, 'warning');
-  assert.match(d.message, /may cut/);
+  assert.deepEqual(codes(text), [], 'no peer known to be inside 192.168.33.0/24: not claimed');
   assert.equal(only(text, 'swarm/cuts-control-plane', NODE_A).severity, 'error', 'all peers of node-a are in 192.168.33.0/24');
   assert.deepEqual(codes('iptables -A INPUT -s 203.0.113.0/24 -p tcp --dport 2377 -j DROP', NODE_A), []);
+  // the cluster subnet the file accepts is where the peers are
+  const own = 'iptables -A INPUT -s 10.1.0.0/24 -p tcp --dport 22 -j ACCEPT\niptables -A INPUT -s 10.1.0.0/16 -p tcp --dport 2377 -j DROP\n';
+  assert.deepEqual(codes(own), ['swarm/cuts-control-plane']);
 });
 
 test('shadowing and duplicates use the effective order (-I lands first)', () => {
@@ -124,22 +133,32 @@ test('-I after -A: warned with the lines it jumps over; fix turns it into -A', (
   const text = '-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n-I DOCKER-USER -s 198.51.100.0/24 -j DROP\n-A DOCKER-USER -j RETURN\n';
   const d = only(text, 'rules/insert-order');
   assert.deepEqual(d.span, { line: 1, start: 0, end: 2 });
-  assert.match(d.message, /BEFORE the 1 rule\(s\) appended earlier in this file \(line 1\)/);
+  assert.match(d.message, /lands ABOVE the exception written before it \(line 1\)/);
   assert.equal(fixOf(text, 'rules/insert-order').split('\n')[1], '-A DOCKER-USER -s 198.51.100.0/24 -j DROP');
 });
 
 test('command-line appends after the node\'s RETURN: warning from the node\'s rules, nothing on a Docker 28 node', () => {
-  const text = 'iptables -A DOCKER-USER -i eth0 -s 198.51.100.0/24 -j RETURN\niptables -A DOCKER-USER -i eth0 -j DROP\n';
+  const est = 'iptables -A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n';
+  const text = `${est}iptables -A DOCKER-USER -i eth0 -s 198.51.100.0/24 -j RETURN\niptables -A DOCKER-USER -i eth0 -j DROP\n`;
   const res = lintRules(text, NODE_A).diagnostics.filter((d) => d.code === 'docker-user/after-return');
-  assert.equal(res.length, 2);
+  assert.equal(res.length, 3);
   assert.ok(res.every((d) => d.severity === 'warning'));
   const fixed = applyEdits(text, res[0].fixes[0].edits);
-  assert.equal(fixed, 'iptables -D DOCKER-USER -j RETURN\niptables -A DOCKER-USER -i eth0 -s 198.51.100.0/24 -j RETURN\niptables -A DOCKER-USER -i eth0 -j DROP\niptables -A DOCKER-USER -j RETURN\n');
+  assert.equal(fixed, `iptables -D DOCKER-USER -j RETURN\n${est}iptables -A DOCKER-USER -i eth0 -s 198.51.100.0/24 -j RETURN\niptables -A DOCKER-USER -i eth0 -j DROP\niptables -A DOCKER-USER -j RETURN\n`);
+  // without the ESTABLISHED rule the same fix would make the DROP take the replies to container egress: withheld
+  const unsafe = lintRules(text.replace(est, ''), NODE_A).diagnostics.filter((d) => d.code === 'docker-user/after-return');
+  assert.equal(unsafe.length, 2);
+  assert.ok(unsafe.every((d) => d.fixes.every((f) => !f.title.startsWith("Delete Docker's RETURN"))), 'the unsafe fix is not offered');
   assert.ok(!codes(fixed, NODE_A).includes('docker-user/after-return'), 'the fixed command list appends before the RETURN');
   const v28: LintContext = { filterRules: readFileSync(join(LINT_FIXTURES, 'dumps', 'v28-docker-forward.iptables-save.txt'), 'utf8') };
   assert.ok(!codes(text, v28).includes('docker-user/after-return'));
-  // without node facts: Docker ≤ 27 is assumed, said as info
-  assert.ok(lintRules(text).diagnostics.filter((d) => d.code === 'docker-user/after-return').every((d) => d.severity === 'info'));
+  // without node facts: Docker up to 28.2.1 adds the RETURN — a warning that names the versions
+  const plain = lintRules(text).diagnostics.filter((d) => d.code === 'docker-user/after-return');
+  assert.equal(plain.length, 3);
+  assert.ok(plain.every((d) => d.severity === 'warning' && /28\.2\.1/.test(d.message) && /28\.2\.2/.test(d.message)));
+  // a node that reports Docker 28.2.2 or later has no RETURN
+  assert.ok(!codes(text, { engineVersion: '28.2.2' }).includes('docker-user/after-return'));
+  assert.ok(codes(text, { engineVersion: '27.5.1' }).includes('docker-user/after-return'));
 });
 
 test('missing RELATED,ESTABLISHED before a default deny: the fix lands before the deny for -A and for -I files', () => {
@@ -149,8 +168,10 @@ test('missing RELATED,ESTABLISHED before a default deny: the fix lands before th
   const fixed = fixOf(i, 'docker-user/missing-established');
   assert.equal(fixed, 'iptables -I DOCKER-USER -i eth0 -j DROP\niptables -I DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n');
   assert.ok(!codes(fixed).includes('docker-user/missing-established'));
-  // a port-specific DROP is not a default deny
-  assert.deepEqual(codes('-A DOCKER-USER -i eth0 -p tcp -m conntrack --ctorigdstport 8080 -j DROP\n-A DOCKER-USER -j RETURN\n'), []);
+  // a DROP on the original destination port does not take the replies to container egress... unless the container
+  // itself talks to a remote port 8080: that is docker-user/ctorig-without-ctdir, not missing-established
+  assert.deepEqual(codes('-A DOCKER-USER -i eth0 -p tcp -m conntrack --ctorigdstport 8080 -j DROP\n-A DOCKER-USER -j RETURN\n'), ['docker-user/ctorig-without-ctdir']);
+  assert.deepEqual(codes('-A DOCKER-USER -i eth0 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j DROP\n-A DOCKER-USER -j RETURN\n'), []);
 });
 
 test('node-aware: unknown interfaces, subnets of no Docker network, DROPs that also hit overlay networks', () => {

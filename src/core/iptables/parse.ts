@@ -433,11 +433,12 @@ const BINARIES = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'iptables-
 const WRAPPERS = new Set(['sudo', 'doas', 'exec', 'command', 'nsenter', 'env', 'ip']);
 
 function isBinary(t: Tok): boolean {
-  if (t.op) return false;
+  if (t.op || t.text.includes('=')) return false;
   const s = t.text;
   const slash = s.lastIndexOf('/');
   const base = slash >= 0 ? s.slice(slash + 1) : s;
-  return BINARIES.has(base) || (!t.quoted && s.startsWith('$') && /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s));
+  // `$IPT …`, `"$ipt" …`: a variable holding the binary
+  return BINARIES.has(base) || (s.startsWith('$') && /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s));
 }
 
 /**
@@ -485,41 +486,103 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   const { toks, unterminated } = tokenize(text, shell);
   if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
   let k = 0;
-  let format: LineResult['format'] = fmt;
   let counters: { packets: number; bytes: number } | undefined;
   if (toks.length && toks[0].text.startsWith('[') && !toks[0].quoted) {
     counters = parseBracketCounters(ll, toks[0], diags);
     k = 1;
   } else if (shell) {
-    // command line: [sudo [-flags]] [VAR=x] iptables ...
-    let found = false;
-    while (k < toks.length) {
-      const t = toks[k];
-      if (isBinary(t)) {
-        found = true;
-        k++;
-        break;
-      }
-      if (t.op) break;
-      if (WRAPPERS.has(t.text) || (k > 0 && (t.text.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)))) {
-        k++;
-        continue;
-      }
-      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)) {
-        k++;
-        continue;
-      }
-      break;
-    }
-    if (!found) {
-      diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, n), text.slice(i)));
-      return lineResult('other', ll.line, table, 'command', diags);
-    }
-    format = 'command';
+    return parseShellLine(ll, toks, state, table, diags);
   }
-  const res = parseArgs(ll, toks, k, format === 'command' ? state.defaultTable : table, format, diags);
+  const res = parseArgs(ll, toks, k, table, fmt, diags);
   if (counters && res.rule) res.rule.counters = counters;
   return res;
+}
+
+// ------------------------------------------------------------------------------------------------ shell lines
+
+/** Words that start or continue a shell compound command before the command itself (`if ! iptables -C …; then`). */
+const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '(', 'time', 'fi', 'done', '}', ')', 'exec']);
+const SEPARATORS = new Set([';', ';;', '&&', '||', '|', '&']);
+
+/** The tokens without shell redirections (`2>/dev/null`, `>/dev/null 2>&1`, `&>/dev/null`, `< file`). */
+function withoutRedirections(toks: Tok[]): Tok[] {
+  const out: Tok[] = [];
+  for (let q = 0; q < toks.length; q++) {
+    const t = toks[q];
+    const redirect = t.op && (t.text.startsWith('>') || t.text.startsWith('<'));
+    if (!redirect) {
+      // `&>file`: an `&` right before a `>`
+      if (t.op && t.text === '&' && toks[q + 1]?.op && toks[q + 1].text.startsWith('>') && toks[q + 1].start === t.end) continue;
+      out.push(t);
+      continue;
+    }
+    const prev = out[out.length - 1];
+    if (prev && !prev.op && !prev.quoted && prev.end === t.start && /^\d+$/.test(prev.text)) out.pop();
+    const next = toks[q + 1];
+    if (next && !next.op) q++;
+  }
+  return out;
+}
+
+/** Splits the tokens at `;`, `&&`, `||`, `|`, `&` into simple commands. */
+function shellCommands(toks: Tok[]): Tok[][] {
+  const out: Tok[][] = [[]];
+  for (const t of toks) {
+    if (t.op && SEPARATORS.has(t.text)) out.push([]);
+    else out[out.length - 1].push(t);
+  }
+  return out.filter((c) => c.length > 0);
+}
+
+/** Index of the token after the iptables binary in a simple command (`[sudo [-flags]] [VAR=x] iptables …`), or -1. */
+function afterBinary(cmd: Tok[]): number {
+  let k = 0;
+  // a shell prompt (`$ iptables …`, `# iptables …` is a comment) and compound-command keywords
+  if (cmd.length > 1 && !cmd[0].quoted && cmd[0].text === '$') k++;
+  while (k < cmd.length && !cmd[k].quoted && SHELL_KEYWORDS.has(cmd[k].text)) k++;
+  const first = k;
+  while (k < cmd.length) {
+    const t = cmd[k];
+    // `$SUDO iptables …`: the variable is a wrapper when a binary follows
+    if (isBinary(t) && !(t.text.startsWith('$') && cmd[k + 1] && isBinary(cmd[k + 1]))) return k + 1;
+    if (t.text.startsWith('$')) {
+      k++;
+      continue;
+    }
+    if (WRAPPERS.has(t.text) || (k > first && (t.text.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text))) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)) {
+      k++;
+      continue;
+    }
+    return -1;
+  }
+  return -1;
+}
+
+/**
+ * A shell line: the iptables call that changes rules is the line's rule (`iptables -C X || iptables -I X`,
+ * `if ! iptables -C …; then iptables -A …; fi`, `iptables … 2>/dev/null || true`); other shell text is ignored.
+ */
+function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, table: TableName, diags: RuleDiagnostic[]): LineResult {
+  const cmds = shellCommands(withoutRedirections(toks));
+  let chosen: LineResult | undefined;
+  for (const cmd of cmds) {
+    const k = afterBinary(cmd);
+    if (k < 0) continue;
+    const own: RuleDiagnostic[] = [];
+    const res = parseArgs(ll, cmd, k, state.defaultTable, 'command', own);
+    // a change (-A/-I/-D/-N/-F/…) wins over a check (-C) or listing (-L/-S)
+    if (!chosen || chosen.kind === 'other' || chosen.kind === 'blank') chosen = res;
+    else if (res.kind !== 'other' && res !== chosen) {
+      diags.push(mkDiag('info', DIAG.multipleCommands, 'a second iptables command on this line is not linted (one rule per line): put it on its own line', spanOf(ll, cmd[0].start, cmd[cmd.length - 1].end), ll.text.slice(cmd[0].start, cmd[cmd.length - 1].end)));
+    }
+  }
+  if (!chosen) {
+    const i = toks.length ? toks[0].start : 0;
+    diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, ll.text.length), ll.text.slice(i)));
+    return lineResult('other', ll.line, table, 'command', diags);
+  }
+  if (diags.length) chosen.diagnostics = [...diags, ...chosen.diagnostics];
+  return chosen;
 }
 
 function parseBracketCounters(ll: LogicalLine, t: Tok, diags: RuleDiagnostic[]): { packets: number; bytes: number } | undefined {
@@ -855,7 +918,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       if (wantExtra && chainTok) {
         const x = j < toks.length ? toks[j] : undefined;
         const numeric = cmd === 'I' || cmd === 'D' || cmd === 'L' || cmd === 'Z' || cmd === 'S';
-        if (x && !x.op && !looksLikeOption(x) && !(x.text === '!' && !x.quoted) && !(numeric && !/^\d+$/.test(x.text))) {
+        if (x && !x.op && !looksLikeOption(x) && !(x.text === '!' && !x.quoted) && !(numeric && !/^(\d+|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/.test(x.text))) {
           cmdArg = x;
           j++;
         }
@@ -1158,7 +1221,10 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
   const posTok = cmdArg;
   if (posTok) {
     const pos = /^\d+$/.test(posTok.text) ? Number(posTok.text) : NaN;
-    if (!(pos >= 1)) errTok(c, DIAG.badPosition, `bad rule number "${posTok.text}" (1-based)`, posTok);
+    // a shell variable (`-I CHAIN "$n"`): the position is unknown, not wrong
+    // (Infinity: the assembler places it last, where scripts that compute it mean it: before a final RETURN)
+    if (posTok.text.startsWith('$')) rule.position = Infinity;
+    else if (!(pos >= 1)) errTok(c, DIAG.badPosition, `bad rule number "${posTok.text}" (1-based)`, posTok);
     else rule.position = pos;
   } else if (cmd === 'R') {
     errTok(c, DIAG.missingArgument, '-R needs a rule number', cmdT);
@@ -1528,6 +1594,10 @@ function applyRule(c: Chain, rule: Rule, r: LineResult, rs: Ruleset): void {
       return;
     case 'I': {
       const pos = rule.position ?? 1;
+      if (pos === Infinity) {
+        c.rules.push(rule);
+        return;
+      }
       if (pos > c.rules.length + 1) {
         ruleDiag(rs, rule, c.declLine !== undefined ? 'warning' : 'info', DIAG.badPosition, `insert position ${pos} is beyond the end of ${c.name} (${c.rules.length} rule(s) here): appended`);
         c.rules.push(rule);

@@ -28,6 +28,8 @@ export function lintContextFromModel(model: NodeModel, others: NodeModel[] = [],
   const controlPort = (model.swarm?.remoteManagers ?? []).map((m) => /:(\d+)$/.exec(m.addr)?.[1]).find((p) => p !== undefined);
   return {
     nodeName: model.name,
+    engineVersion: model.engineVersion,
+    firewallBackend: model.firewallBackend,
     swarmPorts: dataPathPort || controlPort ? { dataPathPort, controlPort: controlPort ? Number(controlPort) : undefined } : undefined,
     interfaces,
     networks: model.networks.map((n) => ({ name: n.name, id: n.id, driver: n.driver, subnets: n.subnets.map((s) => s.subnet), ingress: n.ingress, encrypted: n.encrypted })),

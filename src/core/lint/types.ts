@@ -3,7 +3,7 @@
  * Positions are 0-based line / UTF-16 column, end exclusive (LSP-compatible), like the rule model's spans.
  */
 import type { Severity } from '../diagnostics';
-import type { Span } from '../iptables/model';
+import type { Span, TableName } from '../iptables/model';
 
 export interface Position {
   line: number;
@@ -83,9 +83,22 @@ export interface LintContext {
   peerAddresses?: string[];
   /** Addresses of this node (what clients see as the "host IP"). */
   nodeAddresses?: string[];
+  /** Docker engine version of the node (`/version` Version, e.g. "28.2.2"). */
+  engineVersion?: string;
+  /** `/info` FirewallBackend.Driver (28.1+): "iptables", "iptables+firewalld", "nftables", … */
+  firewallBackend?: string;
 }
 
-export type FileKind = 'dump' | 'proposal';
+export type FileKind = 'dump' | 'proposal' | 'listing';
+
+export interface LintOptions {
+  /** Stop parsing after this many milliseconds and report what was checked (the server's bound). */
+  budgetMs?: number;
+  /** Table of lines outside `*table` sections and of command lines without -t; inferred from the text when absent. */
+  defaultTable?: TableName;
+  /** Check every quick fix with the netfilter evaluator and drop unsafe ones (default true). */
+  checkFixes?: boolean;
+}
 
 export interface LintResult {
   diagnostics: LintDiagnostic[];

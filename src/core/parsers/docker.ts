@@ -6,7 +6,7 @@ import { excerpt, type Diagnostic } from '../diagnostics';
 import type { NetworkInfo, ServiceInfo, SwarmInfo } from '../model';
 import { arr, bool, isObject, num, obj, str, type JsonObject } from './json';
 
-export function readSwarmInfo(info: unknown): { hostname?: string; engineVersion?: string; swarm?: SwarmInfo } {
+export function readSwarmInfo(info: unknown): { hostname?: string; engineVersion?: string; firewallBackend?: string; swarm?: SwarmInfo } {
   if (!isObject(info)) return {};
   const sw = obj(info, 'Swarm');
   const cluster = sw ? obj(sw, 'Cluster') : undefined;
@@ -24,7 +24,9 @@ export function readSwarmInfo(info: unknown): { hostname?: string; engineVersion
           .map((m) => ({ nodeId: str(m, 'NodeID') ?? '', addr: str(m, 'Addr') ?? '' })),
       }
     : undefined;
-  return { hostname: str(info, 'Name'), engineVersion: str(info, 'ServerVersion'), swarm };
+  // FirewallBackend (28.1+): { Driver: "iptables" | "iptables+firewalld" | "nftables" | … }
+  const fw = obj(info, 'FirewallBackend');
+  return { hostname: str(info, 'Name'), engineVersion: str(info, 'ServerVersion'), firewallBackend: fw ? str(fw, 'Driver') : undefined, swarm };
 }
 
 export function readNetwork(n: unknown, diagnostics: Diagnostic[]): NetworkInfo | undefined {

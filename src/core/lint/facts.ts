@@ -1,0 +1,208 @@
+/**
+ * Line-independent facts of a rule, computed once per parsed line and cached with it by the engine: the rule's
+ * canonical conditions (for shadowing and duplicates), its ports, conntrack states, and what Docker-ness it has.
+ */
+import type { LineResult } from '../iptables/parse';
+import type { Rule, RuleOption } from '../iptables/model';
+import { PROTOCOL_NUMBERS, normalizeAddress } from '../iptables/spec';
+import { own } from '../record';
+import type { Cidr, PortSet } from './net';
+import { parseCidr, parsePorts } from './net';
+
+export const DOCKER_OWNED = /^(DOCKER|DOCKER-ISOLATION-STAGE-\d+|DOCKER-INGRESS|DOCKER-FORWARD|DOCKER-CT|DOCKER-BRIDGE|DOCKER-INTERNAL|DOCKER_OUTPUT|DOCKER_POSTROUTING)$/;
+export const DOCKER_IFACE = /^(docker0|docker_gwbridge|br-[0-9a-f]{12})$/;
+export const DENY = new Set(['DROP', 'REJECT']);
+const TERMINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEUE', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'TPROXY']);
+const STATEFUL = new Set(['limit', 'hashlimit', 'statistic', 'recent', 'connlimit', 'quota', 'time', 'connbytes']);
+const PORT_OPTS = new Set(['dport', 'dports', 'ports', 'ctorigdstport', 'sport', 'sports']);
+const BARE_PROTOCOL_MODULES = new Set(['tcp', 'udp', 'sctp', 'udplite', 'dccp', 'icmp']);
+const SELECTIVE_OPTS = new Set(['dport', 'dports', 'ctorigdstport', 'sport', 'sports', 'ports', 'ctorigdst', 'ctorigsrc', 'match-set', 'mark', 'string', 'u32', 'src-range', 'dst-range', 'mac-source']);
+
+export interface PortOption {
+  module: string;
+  o: RuleOption;
+  set?: PortSet;
+}
+
+export interface RuleFacts {
+  /** Canonical condition strings (`p:tcp`, `s:10.0.0.0/8`, `m:tcp:dport=80`), sorted. */
+  conds: string[];
+  condSet: Set<string>;
+  /** The most selective condition: a shadowing candidate is indexed under it. */
+  keyCond: string;
+  /** Conditions + target: equal keys are duplicate rules. */
+  fullKey: string;
+  dports: PortOption[];
+  /** --dport/--dports/--ctorigdstport options (destination ports as the client asked, or after DNAT). */
+  dstPorts: PortOption[];
+  /** Has a --ctorigdst/--ctorigdstport/--ctorigsrc/--ctorigsrcport condition. */
+  ctorig: boolean;
+  /** Has a --ctstate/--state condition. */
+  anyState: boolean;
+  /** Accepts ESTABLISHED (not negated). */
+  established: boolean;
+  /** Can only match the first packet of a connection (--syn, --tcp-flags … SYN without ACK, --ctstate NEW only). */
+  firstPacketOnly: boolean;
+  /** Has a port condition (dport/dports/ports/ctorigdstport/sport/sports). */
+  anyPort: boolean;
+  /** The chain is one Docker owns (DOCKER, DOCKER-ISOLATION-*, ...). */
+  dockerOwned: boolean;
+  /** Looks like a rule Docker generates (DOCKER* targets, docker bridges, docker ipsets). */
+  dockerLike: boolean;
+  dstCidr?: Cidr;
+  /** Container egress (-i <docker bridge>) or traffic leaving through a non-Docker interface. */
+  egress: boolean;
+  terminal: boolean;
+  /** Rate/limit-style matches: the rule does not always match the same packets. */
+  stateful: boolean;
+  /** Some argument is a shell variable (`$X`, `${X}`): what it matches is unknown. */
+  variable: boolean;
+  /** Text before the command token (`iptables `, `sudo iptables -t filter `, or ''). */
+  prefix: string;
+  /** Column span of the command token (-A/-I/...), -1 when not found. */
+  opStart: number;
+  opEnd: number;
+  /** Command line (`iptables ...`) rather than -S / iptables-save text. */
+  command: boolean;
+}
+
+export function protoName(v: string): string {
+  const l = v.toLowerCase();
+  return own(PROTOCOL_NUMBERS, l) ?? l;
+}
+
+export function ruleOptions(rule: Rule): { module: string; o: RuleOption }[] {
+  const out: { module: string; o: RuleOption }[] = [];
+  for (const m of rule.matches) for (const o of m.options) out.push({ module: m.module, o });
+  return out;
+}
+
+export function isDockerOwnedChain(chain: string): boolean {
+  return DOCKER_OWNED.test(chain);
+}
+
+function states(o: RuleOption): string[] {
+  return (o.args[0] ?? '').split(',');
+}
+
+/** The option keeps only first packets of a connection (its complement never has one). */
+function firstPacketOption(o: RuleOption): boolean {
+  if (o.negated) return false;
+  if (o.name === 'syn') return true;
+  if (o.name === 'tcp-flags') {
+    const set = (o.args[1] ?? '').split(',');
+    const mask = (o.args[0] ?? '').split(',');
+    const inMask = (f: string): boolean => mask.includes(f) || mask.includes('ALL');
+    return set.includes('SYN') && inMask('ACK') && !set.includes('ACK');
+  }
+  if (o.name === 'ctstate' || o.name === 'state') return states(o).every((s) => s === 'NEW' || s === 'INVALID' || s === 'UNTRACKED');
+  return false;
+}
+
+/** Canonical condition strings of the base matches, each with a selectivity score. */
+function baseConds(rule: Rule): [string, number][] {
+  const out: [string, number][] = [];
+  const neg = (n: boolean): string => (n ? '!' : '');
+  if (rule.protocol) {
+    const pn = protoName(rule.protocol.value);
+    if (pn !== 'all') out.push([`p:${neg(rule.protocol.negated)}${pn}`, 10]);
+  }
+  for (const [k, b] of [['s', rule.source], ['d', rule.destination]] as const) {
+    if (!b) continue;
+    const v = normalizeAddress(b.value);
+    const slash = v.lastIndexOf('/');
+    out.push([`${k}:${neg(b.negated)}${v}`, 100 + (slash < 0 ? 32 : Number(v.slice(slash + 1)) || 0)]);
+  }
+  if (rule.inInterface) out.push([`i:${neg(rule.inInterface.negated)}${rule.inInterface.value}`, 50]);
+  if (rule.outInterface) out.push([`o:${neg(rule.outInterface.negated)}${rule.outInterface.value}`, 50]);
+  if (rule.fragment) out.push([`f:${neg(rule.fragment.negated)}`, 30]);
+  return out;
+}
+
+function opToken(text: string, chainStart: number): { start: number; end: number } | undefined {
+  const m = /(--append|--insert|--replace|--delete|-[AIRD])\s*$/.exec(text.slice(0, chainStart));
+  return m ? { start: m.index, end: m.index + m[1].length } : undefined;
+}
+
+export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
+  const scored = baseConds(rule);
+  const dports: PortOption[] = [];
+  const dstPorts: PortOption[] = [];
+  let ctorig = false;
+  let anyState = false;
+  let established = false;
+  let firstPacketOnly = false;
+  let anyPort = false;
+  let stateful = false;
+  let dockerSet = false;
+  let variable = [rule.source, rule.destination, rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'));
+  for (const m of rule.matches) {
+    if (STATEFUL.has(m.module)) stateful = true;
+    if (m.options.length === 0 && m.module !== 'comment' && !m.implicit && !BARE_PROTOCOL_MODULES.has(m.module)) scored.push([`m:${m.module}`, 30]);
+    for (const o of m.options) {
+      const a0 = o.args[0] ?? '';
+      if (o.args.some((a) => a.includes('$'))) variable = true;
+      if (o.name === 'dport' || o.name === 'dports' || o.name === 'ctorigdstport') {
+        const po = { module: m.module, o, set: parsePorts(a0) };
+        dstPorts.push(po);
+        if (o.name !== 'ctorigdstport') dports.push(po);
+      }
+      if (o.name.startsWith('ctorig')) ctorig = true;
+      if (o.name === 'ctstate' || o.name === 'state') {
+        anyState = true;
+        if (!o.negated && states(o).includes('ESTABLISHED')) established = true;
+      }
+      if (firstPacketOption(o)) firstPacketOnly = true;
+      if (o.name === 'match-set' && a0.startsWith('docker-')) dockerSet = true;
+      if (PORT_OPTS.has(o.name)) anyPort = true;
+      if (m.module === 'comment') continue;
+      scored.push([`m:${m.module}:${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`, SELECTIVE_OPTS.has(o.name) ? 120 : 30]);
+    }
+  }
+  let keyCond = '';
+  let best = -1;
+  for (const [c, score] of scored) {
+    if (score > best) {
+      best = score;
+      keyCond = c;
+    }
+  }
+  const conds = scored.map(([c]) => c).sort();
+  const t = rule.target;
+  const targetKey = t ? `${t.goto ? 'g' : 'j'}:${t.name} ${t.options.map((o) => `${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`).join(' ')}` : '-';
+  const chainStart = res.chainSpan && res.chainSpan.line === rule.line ? res.chainSpan.start : -1;
+  const op = chainStart > 0 ? opToken(rule.text, chainStart) : undefined;
+  const inI = rule.inInterface;
+  const outI = rule.outInterface;
+  const inDocker = inI !== undefined && DOCKER_IFACE.test(inI.value);
+  const outDocker = outI !== undefined && DOCKER_IFACE.test(outI.value);
+  return {
+    conds,
+    condSet: new Set(conds),
+    keyCond,
+    fullKey: `${conds.join('\n')}\n${targetKey}`,
+    dports,
+    dstPorts,
+    ctorig,
+    anyState,
+    established,
+    firstPacketOnly,
+    anyPort,
+    dockerOwned: isDockerOwnedChain(rule.chain),
+    dockerLike: (t !== undefined && t.name.startsWith('DOCKER')) || inDocker || outDocker || dockerSet,
+    dstCidr: rule.destination ? parseCidr(rule.destination.value) : undefined,
+    egress: !!((inI && !inI.negated && inDocker) || (outI && !outI.negated && !outDocker)),
+    terminal: !!t && (t.goto || TERMINAL.has(t.name)),
+    stateful,
+    variable,
+    // the text before the command token, from where this iptables call starts (`a || sudo iptables -I …`)
+    prefix: op ? rule.text.slice(rule.span.line === rule.line && rule.span.start <= op.start ? rule.span.start : 0, op.start) : '',
+    opStart: op?.start ?? -1,
+    opEnd: op?.end ?? -1,
+    command: res.format === 'command',
+  };
+}
+
+export function isUnconditional(f: RuleFacts): boolean {
+  return f.conds.length === 0;
+}

@@ -1,0 +1,57 @@
+/**
+ * What the pasted text is: which table `-S` lines belong to when there is no `*table` line (`iptables -t nat -S`
+ * output), whether it is an `-nL` listing and whether that listing has interface columns (-v).
+ */
+import type { TableName } from '../iptables/model';
+import { isListing } from '../iptables/parse';
+
+const POLICY_SETS: [TableName, string[]][] = [
+  ['mangle', ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']],
+  ['nat', ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING']],
+  ['raw', ['PREROUTING', 'OUTPUT']],
+  ['filter', ['INPUT', 'FORWARD', 'OUTPUT']],
+];
+const NAT_TARGETS = /\s-j\s+(DNAT|SNAT|MASQUERADE|REDIRECT|NETMAP|DOCKER_OUTPUT|DOCKER_POSTROUTING)\b/;
+const MANGLE_TARGETS = /\s-j\s+(MARK|TPROXY|TTL|TOS|DSCP|TCPMSS|CONNMARK|CHECKSUM)\b/;
+const RAW_TARGETS = /\s-j\s+(CT|NOTRACK)\b/;
+const FILTER_ONLY = /\s-j\s+(REJECT|DOCKER-USER|DOCKER-ISOLATION-STAGE-\d|DOCKER-FORWARD)\b|^-A FORWARD\b/;
+const NAT_CHAINS = /^-A (PREROUTING|POSTROUTING|DOCKER_OUTPUT|DOCKER_POSTROUTING|DOCKER-INGRESS)\b/;
+
+/** The table of the text's `-S` lines, when the text says it without a `*table` line; undefined = filter / unknown. */
+export function inferTable(text: string): TableName | undefined {
+  const lines = text.split('\n').map((l) => l.trim());
+  if (lines.some((l) => /^\*[a-z]+$/.test(l))) return undefined;
+  const sLines = lines.filter((l) => l.startsWith('-'));
+  if (sLines.length === 0) return undefined;
+  const policies = new Set(sLines.map((l) => /^-P (\S+)/.exec(l)?.[1]).filter((x): x is string => !!x));
+  if (policies.size) {
+    for (const [table, chains] of POLICY_SETS) {
+      if (chains.length === policies.size && chains.every((c) => policies.has(c))) return table === 'filter' ? undefined : table;
+    }
+  }
+  if (sLines.some((l) => FILTER_ONLY.test(` ${l}`) || FILTER_ONLY.test(l))) return undefined;
+  if (sLines.some((l) => NAT_TARGETS.test(` ${l}`)) || sLines.some((l) => NAT_CHAINS.test(l))) return 'nat';
+  if (sLines.some((l) => MANGLE_TARGETS.test(` ${l}`))) return 'mangle';
+  if (sLines.some((l) => RAW_TARGETS.test(` ${l}`))) return 'raw';
+  return undefined;
+}
+
+/** The table of an `-nL` listing from its chain headers (PREROUTING + POSTROUTING → nat, with FORWARD → mangle). */
+export function inferListingTable(text: string): TableName {
+  const chains = new Set([...text.matchAll(/^Chain (\S+)/gm)].map((m) => m[1]));
+  if (chains.has('PREROUTING') || chains.has('POSTROUTING')) {
+    if (chains.has('FORWARD')) return 'mangle';
+    if (!chains.has('INPUT') && !chains.has('POSTROUTING')) return 'raw';
+    if (/\b(DNAT|SNAT|MASQUERADE|DOCKER)\b/.test(text) && !/\bMARK\b/.test(text)) return 'nat';
+    return /\bMARK\b/.test(text) ? 'mangle' : 'nat';
+  }
+  return 'filter';
+}
+
+export { isListing };
+
+/** The listing has no `in`/`out` columns (`-nL` without `-v`): interface conditions are unknown. */
+export function listingWithoutInterfaces(text: string): boolean {
+  const header = /^\s*(num\s+)?(pkts\s+bytes\s+)?target\s+prot\s+opt\s+(in\s+out\s+)?source/m.exec(text);
+  return !!header && header[3] === undefined;
+}

@@ -1,0 +1,26 @@
+/** The quick fix that moves a rule into DOCKER-USER (`-I DOCKER-USER` for command-line appends). */
+import type { LineResult } from '../iptables/parse';
+import type { Rule } from '../iptables/model';
+import type { RuleFacts } from './facts';
+import type { Pass } from './pass';
+import { insertLineEdit, replaceEdit } from './pass';
+import type { LintFix, TextEdit } from './types';
+
+export function moveToDockerUserFix(p: Pass, rule: Rule, f: RuleFacts, res: LineResult, extra: TextEdit[] = []): LintFix | undefined {
+  if (p.kind !== 'proposal' || !res.chainSpan || f.opStart < 0 || res.chainSpan.line !== rule.line) return undefined;
+  const useInsert = f.command && rule.op === 'A';
+  const edits: TextEdit[] = [];
+  if (useInsert) edits.push(replaceEdit({ line: rule.line, start: f.opStart, end: res.chainSpan.end }, '-I DOCKER-USER'));
+  else edits.push(replaceEdit(res.chainSpan, 'DOCKER-USER'));
+  edits.push(...extra);
+  if (res.format === 'save' && p.ruleset.tables.get(rule.table)?.chains.get('DOCKER-USER')?.declLine === undefined) {
+    // iptables-restore needs the chain declared in the section
+    let header: LineResult | undefined;
+    for (const r of p.results) {
+      if (r.line > rule.line) break;
+      if (r.kind === 'table') header = r;
+    }
+    if (header) edits.push(insertLineEdit(header.line + 1, ':DOCKER-USER - [0:0]'));
+  }
+  return { title: useInsert ? 'Insert the rule into DOCKER-USER (-I DOCKER-USER)' : 'Move the rule to DOCKER-USER', edits };
+}

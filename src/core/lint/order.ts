@@ -1,0 +1,88 @@
+/**
+ * Which rules never run, per chain in effective order (shared by rules/shadowed, rules/duplicate and
+ * docker-user/after-return): a rule after an unconditional terminal rule, the second copy of a rule, or a rule
+ * whose packets an earlier terminal rule with a subset of its conditions always takes. Linear: shadowing
+ * candidates are indexed by their most selective condition.
+ */
+import type { Rule } from '../iptables/model';
+import type { RuleFacts } from './facts';
+import type { Pass } from './pass';
+import { isMine } from './pass';
+
+export interface NeverRuns {
+  rule: Rule;
+  chain: string;
+  kind: 'after-unconditional' | 'duplicate' | 'shadowed';
+  /** The rule that decides first. */
+  by: Rule;
+}
+
+const cache = new WeakMap<Pass, NeverRuns[]>();
+
+/** Names of the shell variables in the rule's conditions. */
+function variables(rule: Rule): string[] {
+  const args = [rule.source, rule.destination, rule.inInterface, rule.outInterface].map((b) => b?.value ?? '');
+  for (const m of rule.matches) for (const o of m.options) args.push(...o.args);
+  return args.flatMap((a) => [...a.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((x) => x[1]));
+}
+
+/** Every variable of the rule keeps one value through the script (set once, not a loop or `read` variable). */
+function stable(p: Pass, rule: Rule): boolean {
+  return variables(rule).every((v) => {
+    if (new RegExp(`\\b(for|read)\\b[^\\n]*\\b${v}\\b`).test(p.text)) return false;
+    return (p.text.match(new RegExp(`^\\s*(export\\s+|local\\s+|readonly\\s+)?${v}=`, 'gm')) ?? []).length <= 1;
+  });
+}
+
+function subsetOf(small: RuleFacts, big: RuleFacts): boolean {
+  return small.conds.length <= big.conds.length && small.conds.every((c) => big.condSet.has(c));
+}
+
+function chainFindings(p: Pass, chainName: string, rules: Rule[], out: NeverRuns[]): void {
+  let uncond: Rule | undefined;
+  const firstOfKey = new Map<string, Rule>();
+  const candidates = new Map<string, { rule: Rule; f: RuleFacts }[]>();
+  for (const rule of rules) {
+    const f = p.facts.get(rule);
+    if (!f) continue;
+    // rules with shell variables are compared by their text when the variables keep one value
+    const judged = !f.variable || stable(p, rule);
+    const mine = isMine(p, rule) && judged;
+    if (rule.position === Infinity) continue; // `-I CHAIN "$n"`: where it lands is unknown
+    if (uncond) {
+      // a RETURN after an unconditional RETURN changes nothing either way (scripts often append one "to be sure")
+      const noop = f.conds.length === 0 && rule.target?.name === 'RETURN' && uncond.target?.name === 'RETURN';
+      if (isMine(p, rule) && !noop) out.push({ rule, chain: chainName, kind: 'after-unconditional', by: uncond });
+      continue;
+    }
+    const dup = firstOfKey.get(f.fullKey);
+    if (!dup) firstOfKey.set(f.fullKey, rule);
+    if (mine && dup) out.push({ rule, chain: chainName, kind: 'duplicate', by: dup });
+    else if (mine) {
+      let by: Rule | undefined;
+      for (const c of f.conds) {
+        by = candidates.get(c)?.find((x) => subsetOf(x.f, f))?.rule;
+        if (by) break;
+      }
+      if (by && by !== rule) out.push({ rule, chain: chainName, kind: 'shadowed', by });
+    }
+    if (!f.terminal || f.stateful || !judged) continue;
+    if (f.conds.length === 0) uncond = rule;
+    else {
+      const list = candidates.get(f.keyCond);
+      if (list) list.push({ rule, f });
+      else candidates.set(f.keyCond, [{ rule, f }]);
+    }
+  }
+}
+
+export function neverRuns(p: Pass): NeverRuns[] {
+  let out = cache.get(p);
+  if (out) return out;
+  out = [];
+  for (const table of p.ruleset.tables.values()) {
+    for (const chain of table.chains.values()) chainFindings(p, chain.name, chain.rules, out);
+  }
+  cache.set(p, out);
+  return out;
+}

@@ -1,0 +1,33 @@
+/** Can two rules match the same packet? A cheap, conservative answer (true unless a condition makes them disjoint). */
+import type { BaseMatch, Rule } from '../iptables/model';
+import type { RuleFacts } from './facts';
+import { protoName } from './facts';
+import type { PortSet } from './net';
+import { overlaps, parseCidr } from './net';
+
+function disjointAddr(a: BaseMatch | undefined, b: BaseMatch | undefined): boolean {
+  if (!a || !b || a.negated || b.negated) return false;
+  const x = parseCidr(a.value);
+  const y = parseCidr(b.value);
+  return !!x && !!y && !overlaps(x, y);
+}
+
+function disjointIface(a: BaseMatch | undefined, b: BaseMatch | undefined): boolean {
+  if (!a || !b || a.negated || b.negated || a.value.endsWith('+') || b.value.endsWith('+') || a.value.includes('$') || b.value.includes('$')) return false;
+  return a.value !== b.value;
+}
+
+function disjointPorts(a: PortSet, b: PortSet): boolean {
+  return !a.some(([l1, h1]) => b.some(([l2, h2]) => l1 <= h2 && l2 <= h1));
+}
+
+export function mayOverlap(a: Rule, fa: RuleFacts, b: Rule, fb: RuleFacts): boolean {
+  const pa = a.protocol && !a.protocol.negated ? protoName(a.protocol.value) : 'all';
+  const pb = b.protocol && !b.protocol.negated ? protoName(b.protocol.value) : 'all';
+  if (pa !== 'all' && pb !== 'all' && pa !== pb) return false;
+  if (disjointAddr(a.source, b.source) || disjointAddr(a.destination, b.destination)) return false;
+  if (disjointIface(a.inInterface, b.inInterface) || disjointIface(a.outInterface, b.outInterface)) return false;
+  const da = fa.dports.find((d) => !d.o.negated && d.set)?.set;
+  const db = fb.dports.find((d) => !d.o.negated && d.set)?.set;
+  return !(da && db && disjointPorts(da, db));
+}

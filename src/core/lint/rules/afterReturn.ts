@@ -1,0 +1,56 @@
+/** docker-user/after-return: appended after DOCKER-USER's unconditional `-j RETURN` (Docker ≤ 28.2.1 adds one). */
+import type { LintFix } from '../types';
+import type { LintRule } from '../rule';
+import type { NeverRuns } from '../order';
+import { neverRuns } from '../order';
+import type { Pass } from '../pass';
+import { add, deleteLineEdit, docLine, inElseBranch, insertLineEdit, replaceEdit } from '../pass';
+import type { Rule } from '../../iptables/model';
+
+function baseReturnFinding(p: Pass, rule: Rule): void {
+  const f = p.facts.get(rule);
+  const fixes: LintFix[] = [];
+  const appends = p.doc.filter((x) => x.rule.chain === 'DOCKER-USER' && x.rule.op === 'A' && x.rule.table === 'filter');
+  if (appends.length) {
+    const first = appends[0];
+    const last = appends[appends.length - 1];
+    const pre = first.f.prefix || 'iptables ';
+    fixes.push({
+      title: "Delete Docker's RETURN before appending and re-append it after the last rule",
+      edits: [insertLineEdit(first.rule.line, `${pre}-D DOCKER-USER -j RETURN`), insertLineEdit(last.rule.line + 1, `${last.f.prefix || pre}-A DOCKER-USER -j RETURN`)],
+    });
+  }
+  if (f && f.opStart >= 0 && appends.length === 1) fixes.push({ title: 'Insert (-I) instead of append', edits: [replaceEdit({ line: rule.line, start: f.opStart, end: f.opEnd }, '-I')] });
+  const where = p.pc.baseAssumed
+    ? 'Docker up to 28.2.1 creates DOCKER-USER with a final `-A DOCKER-USER -j RETURN` (28.2.2 and later leave it empty)'
+    : `the node${p.pc.ctx?.nodeName ? ` ${p.pc.ctx.nodeName}` : ''} already ends DOCKER-USER with \`-j RETURN\``;
+  add(p, 'docker-user/after-return', 'warning', `${where}: \`-A\` appends after it, so this rule is never reached. Use -I, or delete the RETURN and re-append it after your rules.`, rule.span, fixes);
+}
+
+/** The rule never runs because of Docker's RETURN: the node's (or assumed), or the one in a dump's DOCKER-USER. */
+export function dockersReturn(p: Pass, n: NeverRuns): boolean {
+  return n.kind === 'after-unconditional' && n.chain === 'DOCKER-USER' && n.by.target?.name === 'RETURN' && (n.by.line < 0 || p.kind !== 'proposal');
+}
+
+export const afterReturn: LintRule = {
+  code: 'docker-user/after-return',
+  severity: 'warning',
+  description: "A DOCKER-USER rule after the chain's unconditional `-j RETURN`: it never runs.",
+  docs: "Docker up to 28.2.1 creates DOCKER-USER with `-A DOCKER-USER -j RETURN`; 28.2.2 stopped adding it. On those versions `iptables -A DOCKER-USER …` lands after the RETURN and never runs: use `-I DOCKER-USER`, or delete the RETURN (`iptables -D DOCKER-USER -j RETURN`, which fails where there is none) and append it again after your rules. With node context the node's real DOCKER-USER is used.",
+  check(p) {
+    for (const n of neverRuns(p)) {
+      if (!dockersReturn(p, n) || inElseBranch(p, n.rule.line)) continue;
+      const rule = n.rule;
+      const ret = n.by;
+      if (ret.line < 0) {
+        baseReturnFinding(p, rule);
+        continue;
+      }
+      const fixes: LintFix[] = [];
+      if (rule.op === 'A' && ret.op === 'A' && rule.line > ret.line && !p.command && p.kind === 'proposal') {
+        fixes.push({ title: 'Move this rule above the final RETURN', edits: [insertLineEdit(ret.line, docLine(p, rule.line) ?? rule.text), deleteLineEdit(rule.line)] });
+      }
+      add(p, 'docker-user/after-return', 'warning', `Never reached: DOCKER-USER returns unconditionally on line ${ret.line + 1} (\`-j RETURN\`), so Docker's own rules decide before this rule is evaluated.`, rule.span, fixes, [{ span: ret.span, message: 'the final RETURN' }]);
+    }
+  },
+};

@@ -1,0 +1,44 @@
+/** docker-user/ctorig-without-ctdir: --ctorig* on a DROP/REJECT/jump without --ctdir ORIGINAL also hits replies. */
+import type { LintRule } from '../rule';
+import type { Pass } from '../pass';
+import { add, isMine, replaceEdit } from '../pass';
+
+const CTORIG = new Set(['ctorigdst', 'ctorigdstport', 'ctorigsrc', 'ctorigsrcport']);
+
+const established = new WeakMap<Pass, Map<string, number>>();
+
+/** Index of the chain's first rule accepting/returning ESTABLISHED (Infinity when none). */
+function firstEstablished(p: Pass, chain: string): number {
+  let m = established.get(p);
+  if (!m) established.set(p, (m = new Map()));
+  let at = m.get(chain);
+  if (at === undefined) {
+    const rules = p.ruleset.tables.get('filter')?.chains.get(chain)?.rules ?? [];
+    at = rules.findIndex((r) => (r.target?.name === 'ACCEPT' || r.target?.name === 'RETURN') && p.facts.get(r)?.established);
+    if (at < 0) at = Infinity;
+    m.set(chain, at);
+  }
+  return at;
+}
+
+export const ctorigWithoutCtdir: LintRule = {
+  code: 'docker-user/ctorig-without-ctdir',
+  severity: 'warning',
+  description: '`--ctorigdst*`/`--ctorigsrc*` on a DROP/REJECT or jump without `--ctdir ORIGINAL`: it also matches the replies.',
+  docs: "The conntrack entry's original tuple is the same for both directions of a connection: `-m conntrack --ctorigdstport 8080 ! -s 203.0.113.0/24 -j DROP` also drops the container's replies to the allowed clients (their source is the container). Docker's documentation adds `--ctdir ORIGINAL` for this reason. The replies of a container's own connection to a remote port 7777 also have original destination port 7777 and arrive on the external interface. Not reported when RELATED,ESTABLISHED is accepted earlier in the chain.",
+  check(p) {
+    for (const { rule, f } of p.doc) {
+      if (!f.ctorig || rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;
+      const t = rule.target?.name ?? '';
+      if (!t || t === 'ACCEPT' || t === 'RETURN' || t === 'LOG') continue;
+      const ct = rule.matches.find((m) => m.module === 'conntrack' && m.options.some((o) => CTORIG.has(o.name)));
+      if (!ct || ct.options.some((o) => o.name === 'ctdir') || f.established) continue;
+      if ((rule.index ?? 0) > firstEstablished(p, rule.chain)) continue;
+      const last = ct.options[ct.options.length - 1];
+      const fixes = p.kind === 'proposal' ? [{ title: 'Add --ctdir ORIGINAL', edits: [replaceEdit({ line: last.span.line, start: last.span.end, end: last.span.end }, ' --ctdir ORIGINAL')] }] : [];
+      add(p, 'docker-user/ctorig-without-ctdir', 'warning',
+        `--ctorig* matches the connection's original tuple, which reply packets share: without --ctdir ORIGINAL this ${t} also hits the replies (e.g. a container answering an allowed client). Add --ctdir ORIGINAL, or accept RELATED,ESTABLISHED before it.`,
+        ct.span, fixes);
+    }
+  },
+};

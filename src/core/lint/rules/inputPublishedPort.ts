@@ -1,0 +1,32 @@
+/** swarm/input-published-port: an INPUT rule for a published port (published ports are forwarded). */
+import type { LintRule } from '../rule';
+import { portIn } from '../net';
+import { add, ctorigEdit, isMine, protoMatches } from '../pass';
+import { moveToDockerUserFix } from '../moveFix';
+
+export const inputPublishedPort: LintRule = {
+  code: 'swarm/input-published-port',
+  severity: 'warning',
+  description: 'An INPUT rule for a published port: published ports are DNATed and forwarded, INPUT never sees them.',
+  docs: 'Swarm ingress (all versions) DNATs a published port in nat PREROUTING to the ingress_sbox address (172.18.0.2 on docker_gwbridge); `-p`/host-mode publishing DNATs it to the container. Either way the packet is forwarded, so an INPUT rule on that port never matches it. Filter it in DOCKER-USER with `-m conntrack --ctorigdstport <port> --ctdir ORIGINAL`.',
+  check(p) {
+    for (const { rule, f, res } of p.doc) {
+      if (rule.table !== 'filter' || rule.chain !== 'INPUT' || rule.op === 'D' || !isMine(p, rule)) continue;
+      for (const d of f.dports) {
+        const set = d.set;
+        if (!set) continue;
+        const hit = p.published.find((pp) => portIn(set, pp.port) !== d.o.negated && protoMatches(rule, pp.protocol));
+        if (!hit) continue;
+        const edit = d.o.name === 'dport' ? ctorigEdit(p, d.o, d.module) : undefined;
+        const fix = moveToDockerUserFix(p, rule, f, res, edit ? [edit] : []);
+        const via = hit.mode === 'host'
+          ? `it is DNATed to the container${hit.targetPort ? ` port ${hit.targetPort}` : ''} and forwarded`
+          : 'Swarm ingress DNATs it to 172.18.0.2 (ingress_sbox on docker_gwbridge) and forwards it';
+        add(p, 'swarm/input-published-port', 'warning',
+          `Port ${hit.port}/${hit.protocol} is a published port${hit.service ? ` (service ${hit.service})` : ''}: ${via} in PREROUTING, so it never reaches INPUT and this rule never matches it. Filter it in DOCKER-USER with -m conntrack --ctorigdstport ${hit.port}.`,
+          d.o.span, fix ? [{ ...fix, title: 'Move to DOCKER-USER matching the original destination port (conntrack)' }] : []);
+        break;
+      }
+    }
+  },
+};

@@ -1,0 +1,27 @@
+/** rules/interface-wildcard: `-i br-` / `-o veth*` meant as a wildcard: iptables only knows a trailing `+`. */
+import type { LintRule } from '../rule';
+import { add, isMine, replaceEdit } from '../pass';
+
+/** A name that can only be meant as a prefix: ends in `-`, `_`, `.` or `*`. */
+function meantAsPrefix(name: string): boolean {
+  return /[-_.*]$/.test(name) && name.length > 1;
+}
+
+export const interfaceWildcard: LintRule = {
+  code: 'rules/interface-wildcard',
+  severity: 'warning',
+  description: '`-i br-` or `-o veth*` used as a wildcard: iptables matches that literal name; its wildcard is a trailing `+` (`br-+`).',
+  docs: 'iptables compares interface names literally except for a trailing `+`, which matches any name with that prefix. `-i br-` matches only an interface named exactly "br-" and `-i br-*` one named "br-*": neither matches Docker\'s user-defined bridges `br-<12 hex>`; write `-i br-+`.',
+  check(p) {
+    for (const { rule } of p.doc) {
+      if (!isMine(p, rule)) continue;
+      for (const b of [rule.inInterface, rule.outInterface]) {
+        if (!b || b.value.includes('$') || !meantAsPrefix(b.value)) continue;
+        const fixed = `${b.value.replace(/\*$/, '')}+`;
+        const text = p.lines[b.span.line]?.slice(b.span.start, b.span.end);
+        const fixes = p.kind === 'proposal' && text === b.value ? [{ title: `Use ${fixed} (prefix wildcard)`, edits: [replaceEdit(b.span, fixed)] }] : [];
+        add(p, 'rules/interface-wildcard', 'warning', `"${b.value}" is compared literally: it matches only an interface named exactly "${b.value}". iptables' wildcard is a trailing +: ${fixed} matches every interface whose name starts with "${fixed.slice(0, -1)}".`, b.span, fixes);
+      }
+    }
+  },
+};

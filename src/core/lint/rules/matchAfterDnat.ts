@@ -1,0 +1,59 @@
+/** swarm/match-after-dnat: --dport / -d in DOCKER-USER meant for what the client asked for, seen after DNAT. */
+import type { Rule } from '../../iptables/model';
+import type { LintRule } from '../rule';
+import type { RuleFacts } from '../facts';
+import { swarmPorts } from '../context';
+import { contains, isPrivate, overlaps, portIn } from '../net';
+import type { Pass } from '../pass';
+import { add, ctorigEdit, docLine, isMine, protoMatches, replaceEdit } from '../pass';
+import type { LintFix } from '../types';
+
+function portFindings(p: Pass, rule: Rule, f: RuleFacts): void {
+  const sp = swarmPorts(p.pc);
+  for (const d of f.dports) {
+    const set = d.set;
+    if (!set || (d.o.name !== 'dport' && d.o.name !== 'dports')) continue;
+    const hit = p.published.find((pp) => portIn(set, pp.port) !== d.o.negated && protoMatches(rule, pp.protocol)
+      && pp.targetPort !== undefined && pp.targetPort !== pp.port && ![sp.control, sp.gossip, sp.data].includes(pp.port));
+    if (!hit || portIn(set, hit.targetPort ?? -1)) continue;
+    const edit = d.o.name === 'dport' ? ctorigEdit(p, d.o, d.module) : undefined;
+    const fixes: LintFix[] = edit && p.kind === 'proposal' ? [{ title: 'Match the original destination port: -m conntrack --ctorigdstport', edits: [edit] }] : [];
+    add(p, 'swarm/match-after-dnat', 'warning',
+      `Packets in DOCKER-USER are already DNATed: published port ${hit.port} now has destination port ${hit.targetPort} (the container's port), so \`--dport ${hit.port}\` never matches it. Use -m conntrack --ctorigdstport ${hit.port} --ctdir ORIGINAL.`,
+      d.o.span, fixes);
+  }
+}
+
+/** -d <an address of this node> (or a public address, for incoming traffic) never matches after DNAT. */
+function hostAddressFinding(p: Pass, rule: Rule, f: RuleFacts): void {
+  const dst = rule.destination;
+  const c = f.dstCidr;
+  if (!dst || dst.negated || !c || f.egress) return;
+  const nodeAddr = p.pc.nodeAddrs.some((n) => contains(c, n)) && !p.pc.networks.some((n) => overlaps(n.cidr, c));
+  const publicIncoming = !p.pc.nodeAddrs.length && c.prefix >= 24 && !isPrivate(c) && !!rule.inInterface && !rule.inInterface.negated && !rule.outInterface;
+  if (!nodeAddr && !publicIncoming) return;
+  const ds = dst.span;
+  const line = docLine(p, ds.line) ?? '';
+  const flag = /(-d|--destination|--dst)\s+$/.exec(line.slice(0, ds.start));
+  const fixes: LintFix[] = p.kind === 'proposal' && flag && line.slice(ds.start, ds.end) === dst.value
+    ? [{ title: 'Match the original destination address: -m conntrack --ctorigdst', edits: [replaceEdit({ line: ds.line, start: flag.index, end: ds.end }, `-m conntrack --ctorigdst ${dst.value} --ctdir ORIGINAL`)] }]
+    : [];
+  const what = nodeAddr ? `an address of this node${p.pc.ctx?.nodeName ? ` (${p.pc.ctx.nodeName})` : ''}` : 'a public address (the host\'s, for incoming traffic)';
+  add(p, 'swarm/match-after-dnat', 'warning',
+    `${dst.value} is ${what}, but packets in DOCKER-USER are already DNATed to 172.18.0.2 (Swarm ingress) or to a container: \`-d\` never matches them. Use -m conntrack --ctorigdst ${dst.value} --ctdir ORIGINAL.`,
+    dst.span, fixes);
+}
+
+export const matchAfterDnat: LintRule = {
+  code: 'swarm/match-after-dnat',
+  severity: 'warning',
+  description: '`--dport P` or `-d <host address>` in DOCKER-USER meant for a published port: DOCKER-USER sees the packet after DNAT.',
+  docs: 'nat PREROUTING has already rewritten the destination when a packet reaches DOCKER-USER: Swarm ingress DNATs to 172.18.0.2 keeping the port, `-p HOST:CONTAINER` publishing DNATs to the container address and port. `--dport <published>` therefore misses a port published to a different container port, and `-d <host IP>` never matches. Match what the client asked for with `-m conntrack --ctorigdst/--ctorigdstport … --ctdir ORIGINAL`. Not reported when published and container ports are equal, nor on the Swarm ports (see docker-user/swarm-port).',
+  check(p) {
+    for (const { rule, f } of p.doc) {
+      if (rule.chain !== 'DOCKER-USER' || rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule) || f.egress) continue;
+      portFindings(p, rule, f);
+      hostAddressFinding(p, rule, f);
+    }
+  },
+};

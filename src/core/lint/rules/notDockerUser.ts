@@ -1,0 +1,95 @@
+/** swarm/not-docker-user: container / published-port filtering in FORWARD or Docker's own chains. */
+import type { Severity } from '../../diagnostics';
+import type { Rule } from '../../iptables/model';
+import type { LintRule } from '../rule';
+import type { Cidr } from '../net';
+import { contains, parseCidr } from '../net';
+import { DENY, DOCKER_IFACE } from '../facts';
+import type { RuleFacts } from '../facts';
+import type { Pass } from '../pass';
+import { add, isMine } from '../pass';
+import { moveToDockerUserFix } from '../moveFix';
+
+
+function dockerNets(p: Pass): Cidr[] {
+  return p.pc.networks.length ? p.pc.networks.map((n) => n.cidr) : ['172.17.0.0/16', '172.18.0.0/16'].map((x) => parseCidr(x) as Cidr);
+}
+
+/**
+ * The rule filters forwarded traffic that may be container traffic: anything but routing between two named
+ * non-Docker interfaces (a VPN or LAN router) is (on a Docker host most forwarded traffic is).
+ */
+function aboutContainers(rule: Rule, f: RuleFacts): boolean {
+  if (f.dockerLike) return true;
+  const i = rule.inInterface;
+  const o = rule.outInterface;
+  return !(i && o && !i.negated && !o.negated && !DOCKER_IFACE.test(i.value) && !DOCKER_IFACE.test(o.value));
+}
+
+/** A catch-all deny (no conditions but a comment / reject type): normal default deny at the end of FORWARD. */
+function catchAll(f: RuleFacts, rule: Rule): boolean {
+  return DENY.has(rule.target?.name ?? '') && (f.conds.length === 0 || f.conds.every((c) => c.startsWith('m:conntrack:ctstate=INVALID') || c.startsWith('m:state:state=INVALID')));
+}
+
+function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | undefined, res: Parameters<typeof moveToDockerUserFix>[3]): void {
+  const span = chainSpan ?? rule.span;
+  if (f.dockerOwned) {
+    // a copy of one of Docker's own rules (RETURN, jumps between its chains, bridge rules) in a saved file is harmless
+    if (p.kind !== 'proposal' || f.dockerLike || (rule.target?.name === 'RETURN' && f.conds.length === 0)) return;
+    const fix = moveToDockerUserFix(p, rule, f, res);
+    add(p, 'swarm/not-docker-user', 'warning',
+      `${rule.chain} is Docker's own chain: Docker flushes and rewrites it whenever networks, services or the daemon restart (all versions), so this rule silently disappears (and may run after Docker's ACCEPTs). Rules that filter container and Swarm ingress traffic belong in DOCKER-USER, which Docker jumps to first and never touches.`,
+      span, fix ? [fix] : []);
+    return;
+  }
+  if (rule.chain !== 'FORWARD' || rule.target?.name === 'DOCKER-USER' || catchAll(f, rule) || f.variable) return;
+  if (rule.target?.name === 'ACCEPT') {
+    acceptBeforeDockerUser(p, rule, f, span);
+    return;
+  }
+  if (!DENY.has(rule.target?.name ?? '') || !aboutContainers(rule, f)) return;
+  const fix = moveToDockerUserFix(p, rule, f, res);
+  const sev: Severity = p.kind === 'proposal' ? 'warning' : 'info';
+  const why = rule.op === 'A'
+    ? "appended to FORWARD it runs after Docker's own FORWARD rules (Docker ≤ 27: per-bridge ACCEPTs in FORWARD; ≥ 28: the jumps to DOCKER-INGRESS and DOCKER-FORWARD), which already ACCEPT traffic to containers and to the Swarm ingress network, so it never sees that traffic"
+    : 'inserted into FORWARD it runs before DOCKER-USER only until Docker re-inserts its jump at the top (daemon restart, network changes)';
+  add(p, 'swarm/not-docker-user', sev, `Rule in FORWARD instead of DOCKER-USER: ${why}. Put container/published-port filtering in DOCKER-USER.`, span, fix ? [fix] : []);
+}
+
+/** An ACCEPT of Docker-bridge traffic in FORWARD above the jump to DOCKER-USER: DOCKER-USER never sees that traffic. */
+function acceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rule['span']): void {
+  const bridge = [rule.inInterface, rule.outInterface].some((b) => b && !b.negated && DOCKER_IFACE.test(b.value));
+  // an ESTABLISHED accept is what Docker itself has in FORWARD
+  if (!bridge || f.anyState) return;
+  const forward = p.ruleset.tables.get('filter')?.chains.get('FORWARD')?.rules ?? [];
+  const jump = forward.findIndex((r) => r.target?.name === 'DOCKER-USER');
+  const before = jump >= 0 && (rule.index ?? Infinity) < jump;
+  if (!before && !(p.command && rule.op === 'A')) return;
+  add(p, 'swarm/not-docker-user', before ? 'warning' : 'info',
+    before
+      ? `This ACCEPT of Docker bridge traffic runs before FORWARD's jump to DOCKER-USER: DOCKER-USER never sees that traffic, so no filtering there applies to it (and every container port, published or not, is open to routed traffic). Put container access policy in DOCKER-USER and leave FORWARD to Docker.`
+      : `Docker's own FORWARD rules already accept the traffic of its bridges that should pass; this ACCEPT also opens container ports Docker would not (unpublished ports, other networks). Container access policy belongs in DOCKER-USER.`,
+    span);
+}
+
+function checkInputToContainers(p: Pass, rule: Rule, f: RuleFacts, res: Parameters<typeof moveToDockerUserFix>[3]): void {
+  const toContainer = (rule.outInterface && DOCKER_IFACE.test(rule.outInterface.value) && !rule.outInterface.negated)
+    || (!!f.dstCidr && !rule.destination?.negated && dockerNets(p).some((n) => contains(n, f.dstCidr as Cidr)));
+  if (!toContainer) return;
+  const fix = moveToDockerUserFix(p, rule, f, res);
+  add(p, 'swarm/not-docker-user', 'warning', 'This rule matches traffic to containers, which is forwarded (FORWARD → DOCKER-USER), never delivered to INPUT: it has no effect. Put it in DOCKER-USER.', res.chainSpan ?? rule.span, fix ? [fix] : []);
+}
+
+export const notDockerUser: LintRule = {
+  code: 'swarm/not-docker-user',
+  severity: 'warning',
+  description: 'Container or published-port filtering in FORWARD, INPUT or a chain Docker owns, where it does not work.',
+  docs: "Docker jumps from FORWARD to DOCKER-USER first and never touches that chain. A DROP/REJECT for container traffic appended to FORWARD runs after Docker's ACCEPTs (never sees the traffic); inserted, it runs only until Docker re-inserts its jump; in DOCKER, DOCKER-FORWARD, DOCKER-INGRESS, … it is flushed when Docker rewrites its chains. A catch-all `-A FORWARD -j DROP`/`REJECT` at the end is a normal default deny and is not reported (it does not protect published ports, which Docker accepts earlier).",
+  check(p) {
+    for (const { rule, f, res } of p.doc) {
+      if (rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;
+      if (rule.chain === 'INPUT') checkInputToContainers(p, rule, f, res);
+      else checkRule(p, rule, f, res.chainSpan, res);
+    }
+  },
+};

@@ -1,0 +1,28 @@
+/** rules/shadowed: an earlier rule of the same chain always decides first. */
+import type { LintRule } from '../rule';
+import { neverRuns } from '../order';
+import { add } from '../pass';
+import { dockersReturn } from './afterReturn';
+
+function where(line: number): string {
+  return line >= 0 ? `line ${line + 1}` : "the node's current rules";
+}
+
+export const shadowed: LintRule = {
+  code: 'rules/shadowed',
+  severity: 'warning',
+  description: 'A rule that never runs: an earlier rule in the same chain always decides first.',
+  docs: 'iptables walks a chain top to bottom and stops at the first terminal rule that matches. A rule after an unconditional `-j ACCEPT`/`DROP`/`REJECT`/`RETURN`, or after a terminal rule whose conditions are a subset of its own, is never evaluated. (A final `-j RETURN` in DOCKER-USER is reported as `docker-user/after-return`.)',
+  check(p) {
+    for (const n of neverRuns(p)) {
+      const by = n.by;
+      const related = by.line >= 0 ? [{ span: by.span, message: 'the rule that decides first' }] : undefined;
+      if (n.kind === 'after-unconditional') {
+        if (dockersReturn(p, n)) continue;
+        add(p, 'rules/shadowed', 'warning', `Never reached: the rule on ${where(by.line)} (\`${by.target?.goto ? '-g' : '-j'} ${by.target?.name ?? ''}\` without conditions) takes every packet in ${n.chain} before this one.`, n.rule.span, [], related);
+      } else if (n.kind === 'shadowed') {
+        add(p, 'rules/shadowed', 'warning', `Never reached: the earlier rule on ${where(by.line)} (\`-j ${by.target?.name ?? ''}\`) matches every packet this rule matches (its conditions are a subset of this rule's).`, n.rule.span, [], related);
+      }
+    }
+  },
+};

@@ -1,0 +1,28 @@
+/** rules/unused-chain: a user chain nothing jumps to. */
+import type { LintRule } from '../rule';
+import { isDockerOwnedChain } from '../facts';
+import { add, docLine, isMine, lineSpan } from '../pass';
+
+const TOOL_CHAIN = /^(KUBE-|CILIUM|cali-|CNI-|FLANNEL|WEAVE|ufw|f2b-|LIBVIRT|DOCKER)/;
+
+export const unusedChain: LintRule = {
+  code: 'rules/unused-chain',
+  severity: 'warning',
+  description: 'A user chain (`-N X`) with rules that nothing jumps to: its rules never run.',
+  docs: 'Packets only enter a user-defined chain through a `-j X`/`-g X` rule. A chain that is created and filled but never referenced (a forgotten `-A FORWARD -j X`, a typo in the jump) does nothing.',
+  check(p) {
+    if (p.kind === 'listing') return;
+    for (const table of p.ruleset.tables.values()) {
+      const referenced = new Set<string>();
+      for (const c of table.chains.values()) for (const r of c.rules) if (r.target) referenced.add(r.target.name);
+      for (const b of p.pc.base) if (b.rule?.target && b.table === table.name) referenced.add(b.rule.target.name);
+      for (const c of table.chains.values()) {
+        if (c.builtin || referenced.has(c.name) || c.rules.length === 0 || isDockerOwnedChain(c.name) || TOOL_CHAIN.test(c.name)) continue;
+        if (!c.rules.some((r) => isMine(p, r))) continue;
+        // a script may jump to it from another script: only chains the text creates (-N / :X) are judged
+        if (c.declLine === undefined || c.declLine < 0) continue;
+        add(p, 'rules/unused-chain', 'warning', `Nothing jumps to chain ${c.name} (no -j ${c.name} / -g ${c.name} in ${table.name}): its ${c.rules.length} rule(s) never run. Add a jump from FORWARD/DOCKER-USER/INPUT, or remove the chain.`, lineSpan(c.declLine, docLine(p, c.declLine) ?? ''));
+      }
+    }
+  },
+};

@@ -1,0 +1,39 @@
+/** rules/wipes-docker: flushes, deletions or policy changes of the chains Docker manages, on a running host. */
+import type { LintRule } from '../rule';
+import { isDockerOwnedChain } from '../facts';
+import { add, docLine, lineSpan } from '../pass';
+
+function what(kind: string, table: string, chain: string | undefined, policy: string | undefined): string | undefined {
+  const inNat = table === 'nat';
+  if (kind === 'flush' || kind === 'delete-chain') {
+    const verb = kind === 'flush' ? 'flushes' : 'deletes';
+    if (chain === undefined) {
+      if (table === 'filter') return `${verb} every chain of the filter table, Docker's included (FORWARD's jumps to DOCKER-USER/DOCKER-FORWARD, DOCKER, DOCKER-ISOLATION-*): container networking, published ports and Swarm ingress stop working`;
+      if (inNat) return `${verb} every chain of the nat table: published ports (DOCKER, DOCKER-INGRESS DNAT) and container masquerading stop working`;
+      return undefined;
+    }
+    if (chain === 'DOCKER-USER') return undefined;
+    if (isDockerOwnedChain(chain)) return `${verb} ${chain}, one of Docker's own chains`;
+    if (chain === 'FORWARD' && table === 'filter') return `${verb} FORWARD: Docker's jumps to DOCKER-USER, DOCKER-FORWARD/DOCKER-ISOLATION-STAGE-1 and its per-bridge rules are gone`;
+    if (inNat && (chain === 'PREROUTING' || chain === 'POSTROUTING' || chain === 'OUTPUT')) return `${verb} nat ${chain}: Docker's jumps to DOCKER / DOCKER-INGRESS (published ports) or its MASQUERADE rules are gone`;
+    return undefined;
+  }
+  if (kind === 'policy' && chain === 'FORWARD' && table === 'filter') return `sets the FORWARD policy to ${policy ?? '?'}: Docker manages it (Docker ≤ 27 sets DROP when it enables forwarding; ≥ 28 leaves ACCEPT hosts as they are)`;
+  return undefined;
+}
+
+export const wipesDocker: LintRule = {
+  code: 'rules/wipes-docker',
+  severity: 'warning',
+  description: '`iptables -F`, `-X`, `-t nat -F`, `-F FORWARD`, `-F DOCKER…` or `-P FORWARD …` on a running Docker host.',
+  docs: 'Docker creates its chains and rules when the daemon starts and when networks or services change. A script that flushes or deletes them (or FORWARD / nat PREROUTING, which hold Docker\'s jumps) breaks container networking, published ports and the Swarm routing mesh until the daemon is restarted. Flush only your own chains (DOCKER-USER is yours).',
+  check(p) {
+    if (!p.command) return;
+    for (const r of p.results) {
+      if (r.format !== 'command' || (r.kind !== 'flush' && r.kind !== 'delete-chain' && r.kind !== 'policy')) continue;
+      const w = what(r.kind, r.table, r.chain, r.policy);
+      if (!w) continue;
+      add(p, 'rules/wipes-docker', 'warning', `This ${w} on a running Docker host, until the daemon restarts and recreates its rules.`, r.chainSpan ?? lineSpan(r.line, docLine(p, r.line) ?? ''));
+    }
+  },
+};

@@ -1,0 +1,47 @@
+/** Scripts full of shell around the iptables calls: no syntax findings for the shell, the right call is linted. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lintRules, Linter } from '../../src/core/lint/engine';
+import { LINT_FIXTURES } from './lint-helpers';
+
+const SHELL = join(LINT_FIXTURES, 'shell');
+
+for (const f of ['firewall.sh', 'provision.sh']) {
+  test(`shell/${f}: no syntax errors, warnings or infos for the shell around the rules`, () => {
+    const res = lintRules(readFileSync(join(SHELL, f), 'utf8'));
+    const syntax = res.diagnostics.filter((d) => d.code.startsWith('syntax/') && d.code !== 'syntax/multiple-commands');
+    assert.deepEqual(syntax, []);
+    assert.ok(res.ruleCount >= 5);
+  });
+}
+
+test('the changing call of a line is its rule: -C || -I, if ! -C; then -A; fi, redirections, sudo -E, $IPT', () => {
+  const l = new Linter();
+  l.lint(readFileSync(join(SHELL, 'firewall.sh'), 'utf8'));
+  assert.equal(l.ruleAt(7)?.op, 'I', 'iptables -C … || iptables -I …');
+  assert.equal(l.ruleAt(7)?.target?.name, 'RETURN');
+  assert.equal(l.ruleAt(16)?.op, 'A', 'if ! iptables -C …; then iptables -A …; fi');
+  assert.equal(l.ruleAt(16)?.chain, 'INPUT');
+  assert.equal(l.ruleAt(6)?.op, 'D', 'iptables -D … 2>/dev/null || true');
+  l.lint(readFileSync(join(SHELL, 'provision.sh'), 'utf8'));
+  assert.equal(l.ruleAt(0), undefined, 'IPT=/sbin/iptables is an assignment, not a call');
+  assert.equal(l.ruleAt(1)?.chain, 'INPUT', '$IPT -A INPUT');
+  assert.equal(l.ruleAt(2)?.target?.name, 'ACCEPT', '&>/dev/null');
+  assert.equal(l.ruleAt(3)?.target?.name, 'DROP', '>/dev/null 2>&1 || echo');
+  assert.equal(l.ruleAt(5)?.op, 'I', 'sudo -E iptables -w');
+});
+
+test('a rule with a variable in an address or port is unknown: no finding is claimed about it', () => {
+  const text = 'iptables -I DOCKER-USER -i $EXT_IF ! -s $ADMIN_NET -j DROP\niptables -I DOCKER-USER -p tcp --dport "$PORT" -j DROP\n';
+  const res = lintRules(text);
+  assert.deepEqual(res.diagnostics.filter((d) => d.severity !== 'info'), []);
+  // without the variables the same first rule drops replies (missing ESTABLISHED)
+  assert.ok(lintRules('iptables -I DOCKER-USER -i eth0 ! -s 10.0.0.0/8 -j DROP\n').diagnostics.some((d) => d.code === 'docker-user/missing-established'));
+});
+
+test('a second iptables call on one line is said (info), not silently dropped', () => {
+  const res = lintRules('iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE; iptables -A FORWARD -i tun0 -o eth0 -j ACCEPT\n');
+  assert.ok(res.diagnostics.some((d) => d.code === 'syntax/multiple-commands' && d.severity === 'info'));
+});
