@@ -11,7 +11,8 @@
  *    neutral: the reviewer marked them as optional);
  *  - precision = TP / (TP + FP), recall = TP / (TP + FN). A code ending in `/*` matches any code with that prefix.
  *
- * Run: `npx tsx scripts/lint-score.ts [--verbose]`. The test test/unit/lint-real-world.test.ts uses the same loader.
+ * Run: `npx tsx scripts/lint-score.ts [--verbose] [--dir <folder>]` (`--dir`: score only that folder, e.g. the
+ * holdout test/fixtures/lint/holdout). The test test/unit/lint-real-world.test.ts uses the same loader.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -172,8 +173,17 @@ function report(title: string, scores: FileScore[], verbose: boolean): Totals {
   return t;
 }
 
+export const HOLDOUT = join(LINT, 'holdout');
+
 function main(): void {
   const verbose = process.argv.includes('--verbose');
+  const dirAt = process.argv.indexOf('--dir');
+  if (dirAt >= 0) {
+    const dir = resolve(process.argv[dirAt + 1] ?? HOLDOUT);
+    const t = report(dir, loadDir(dir).map(lintEntry), verbose);
+    console.log(`\n${dir}: precision ${t.precision.toFixed(2)} (TP ${t.tp}, FP ${t.fp}), recall ${t.recall.toFixed(2)} (FN ${t.fn})`);
+    return;
+  }
   const rw = report('real-world rule sets', loadDir(REAL_WORLD).map(lintEntry), verbose);
   const dumps = report('real dumps', loadDir(REAL_DUMPS).map(lintEntry), verbose);
   console.log(`\nreal-world: precision ${rw.precision.toFixed(2)} (TP ${rw.tp}, FP ${rw.fp}), recall ${rw.recall.toFixed(2)} (FN ${rw.fn}); dumps: ${dumps.fp} unexpected errors/warnings`);
