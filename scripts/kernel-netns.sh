@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The kernel-differential test bed (test/kernel): one router namespace that plays a Docker host, external clients
 # and "containers" behind interfaces named the way Docker names them. Everything lives in namespaces named
-# ${PREFIX}* (default tk-); addresses are only used inside them.
+# ${PREFIX}* (the test uses tk-<its pid in base 36>-, so that runs side by side do not meet); addresses are only
+# used inside them.
 #
-#   scripts/kernel-netns.sh up [prefix]     build it (tears down a previous one first)
+#   scripts/kernel-netns.sh up [prefix]     build it (tears down a previous one of the same prefix first)
 #   scripts/kernel-netns.sh down [prefix]   delete every namespace of the prefix (idempotent)
+#   scripts/kernel-netns.sh stale           delete the beds (tk-<pid36>-*) of runs whose process is gone
 #
 # Layout (router = ${PREFIX}r):
 #   eth0            198.18.100.1/24 203.0.113.1/24 ↔ ${PREFIX}c0 (clients 198.18.100.2-9, 203.0.113.2-9)
@@ -17,7 +19,8 @@
 set -euo pipefail
 cmd=${1:-}
 P=${2:-tk-}
-[[ $P =~ ^[a-z][a-z0-9-]{0,5}$ ]] || { echo "bad prefix $P" >&2; exit 2; }
+# ≤ 8 characters: the temporary veth names (prefix + x + 5 digits + a/b) must fit in 15
+[[ $P =~ ^[a-z][a-z0-9-]{0,7}$ ]] || { echo "bad prefix $P" >&2; exit 2; }
 
 down() {
   local ns
@@ -62,8 +65,17 @@ up() {
   trap - ERR
 }
 
+stale() {
+  local ns
+  for ns in $(ip netns list | awk '{print $1}'); do
+    [[ $ns =~ ^tk-([0-9a-z]+)- ]] || continue
+    [[ -d /proc/$((36#${BASH_REMATCH[1]})) ]] || ip netns del "$ns" 2>/dev/null || true
+  done
+}
+
 case $cmd in
   up) up ;;
   down) down ;;
-  *) echo "usage: $0 up|down [prefix]" >&2; exit 2 ;;
+  stale) stale ;;
+  *) echo "usage: $0 up|down [prefix] | stale" >&2; exit 2 ;;
 esac

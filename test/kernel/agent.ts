@@ -1,6 +1,6 @@
 /**
  * One per namespace of the kernel test bed (run with `ip netns exec <ns> node --import tsx agent.ts <ports>`).
- * Server side: listens on the given ports (TCP: accept and close; UDP: echo one datagram back).
+ * Server side: listens on the given ports (TCP: accept, closed when the client resets; UDP: echo one datagram back).
  * Client side: reads JSON lines on stdin — {"id":1,"proto":"tcp","src":"198.18.100.3","sport":30001,
  * "dst":"198.18.100.1","dport":8080,"timeoutMs":1500} — sends one TCP SYN (connect) or one UDP datagram from that
  * exact source address and port, and answers {"id":1,"result":"reply"|"refused"|"unreachable"|"timeout"|"error",
@@ -42,7 +42,8 @@ function tcpProbe(p: Probe): void {
   const done = (): void => void s.destroy();
   pending.set(p.id, done);
   const timer = setTimeout(() => { answer(p.id, 'timeout'); done(); }, p.timeoutMs);
-  s.on('connect', () => { clearTimeout(timer); answer(p.id, 'reply'); done(); });
+  // RST instead of FIN: no TIME_WAIT keeps the 4-tuple, so a re-run of the case can use the same source port
+  s.on('connect', () => { clearTimeout(timer); answer(p.id, 'reply'); s.resetAndDestroy(); });
   s.on('error', (e: NodeJS.ErrnoException) => { clearTimeout(timer); answer(p.id, errResult(e), e.code ?? e.message); done(); });
   s.on('close', () => clearTimeout(timer));
   s.connect({ host: p.dst, port: p.dport, localAddress: p.src, localPort: p.sport });
@@ -65,7 +66,8 @@ function udpProbe(p: Probe): void {
 // which conntrack does not take for the answer to a datagram sent to a secondary one.
 const local = Object.values(networkInterfaces()).flatMap((l) => l ?? []).filter((a) => a.family === 'IPv4' && !a.internal).map((a) => a.address);
 for (const port of ports) {
-  createServer((c) => c.destroy()).on('error', () => undefined).listen(port, '0.0.0.0');
+  // the client resets the connection (see tcpProbe): the server never closes first, so it keeps no TIME_WAIT either
+  createServer((c) => void c.on('error', () => c.destroy()).on('end', () => c.destroy())).on('error', () => undefined).listen(port, '0.0.0.0');
   for (const addr of local) {
     const u = createSocket('udp4');
     u.on('message', (msg, rinfo) => u.send(msg, rinfo.port, rinfo.address));

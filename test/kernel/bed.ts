@@ -106,7 +106,15 @@ export class KernelBed {
   monitorStarts = 0;
   ipsetSave = '';
 
+  private readonly onSignal = (): void => {
+    this.down();
+    process.exit(130);
+  };
+
   async up(): Promise<void> {
+    // a run stopped by a signal still removes its namespaces and processes (after() would not run)
+    process.once('SIGINT', this.onSignal).once('SIGTERM', this.onSignal);
+    run('bash', [join(ROOT, 'scripts/kernel-netns.sh'), 'stale']);
     const r = run('bash', [join(ROOT, 'scripts/kernel-netns.sh'), 'up', PREFIX]);
     if (r.status !== 0) throw new Error(`kernel-netns.sh up failed: ${r.stderr}`);
     const sets = run('ip', ['netns', 'exec', ROUTER, 'ipset', 'restore'], [...dockerIpsets(), ...userIpsets(), ''].join('\n'));
@@ -135,6 +143,7 @@ export class KernelBed {
   }
 
   down(): void {
+    process.off('SIGINT', this.onSignal).off('SIGTERM', this.onSignal);
     for (const a of this.agents.values()) a.proc.kill();
     this.monitor?.kill();
     this.agents.clear();

@@ -151,8 +151,9 @@ export function triage(c: { mode: { kind: string } }, t: TracerView, kp: Step[],
   const answer = !v.reply || !v.replyBy;
   const checks: [boolean, string][] = [
     [/not captured/.test(notes), 'what-if: jump to a chain the file defines taken as RETURN'],
-    [/multi-dimension/.test(notes) || (answer && /--match-set \S+ (src|dst),/.test(replyRule)), 'multi-dimension ipset: only the first dimension checked'],
     [/--ctstatus/.test(`${texts}\n${replyRule}`), 'conntrack status bits: CONFIRMED/ASSURED/SEEN_REPLY on a first packet or first answer'],
+    [answer && /-m mark /.test(replyRule), 'answer: a mark set in mangle PREROUTING on the answer\'s way in is not applied'],
+    [/multi-dimension/.test(notes) || (answer && /--match-set \S+ (src|dst),/.test(replyRule)), 'multi-dimension ipset: only the first dimension checked'],
     [/^(?:iptables )?-[AI] \S+ .*-[sd] [\d./]+,/m.test(userText), 'address list: iptables adds one rule per address'],
     [/--ctrepl(src|dst)/.test(notes) || (answer && /--ctrepl(src|dst)/.test(userText)), 'conntrack reply tuple (--ctreplsrc/--ctrepldst): may-match'],
     [/--match-set tk-list/.test(texts) || (answer && /--match-set tk-list/.test(replyRule)), 'list:set members read as addresses'],

@@ -7,7 +7,8 @@ import { parseIpsetSave } from '../../src/core/gather/rules';
 import { expandCompactNode } from '../../src/core/trace/scenarioDir';
 import type { TraceScenario } from '../../src/core/trace/types';
 
-export const PREFIX = 'tk-';
+/** Namespace prefix of this run: tk-<pid in base 36>- (runs side by side each have their own bed). */
+export const PREFIX = `tk-${process.pid.toString(36)}-`;
 
 export interface Link {
   /** Interface name in the router (the name Docker gives it). */
