@@ -62,7 +62,7 @@ export function createCtx(ext: vscode.ExtensionContext): Ctx {
     }
     return client;
   };
-  const refresher = new Refresher(nodes, log);
+  const refresher = new Refresher(nodes, log, view);
   ext.subscriptions.push(
     channel,
     nodes,

@@ -32,6 +32,8 @@ export interface NodeState {
   needsUser?: boolean;
   /** A connect under way (callers share it). */
   connecting?: Promise<NodeConnection>;
+  /** A discovery under way (callers share it). */
+  refreshing?: Promise<void>;
 }
 
 /** Failures that trying again cannot fix without the user: never retried automatically. */
@@ -139,6 +141,14 @@ export class NodeManager implements vscode.Disposable {
       this.log.debug(`${name}: not refreshed: ${s.error} (waits for Retry)`);
       return;
     }
+    // One discovery per node at a time: a second caller (settings event at startup, a trace) shares it.
+    if (s.refreshing) return s.refreshing;
+    s.refreshing = this.discover(s, signal).finally(() => (s.refreshing = undefined));
+    return s.refreshing;
+  }
+
+  private async discover(s: NodeState, signal: AbortSignal | undefined): Promise<void> {
+    const name = s.config.name;
     clearTimeout(s.retryTimer);
     s.retryTimer = undefined;
     s.nextAttempt = undefined;

@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { NodeModel } from '../core/model';
-import { liveScenarioFromModels, traceScenario, type LiveNode } from '../core/trace/live';
+import { traceScenario, type LiveNode } from '../core/trace/live';
+import { nodesOnPath, type RulesCache } from './traceRules';
 import type { Hop, HopRule, ScenarioNode, TraceRequest, TraceResult } from '../core/trace/types';
 import type { Logger } from '../core/log';
 import type { NodeManager } from './nodes';
@@ -120,6 +121,9 @@ export interface TraceDeps {
   nodes: NodeManager;
   dumps: DumpDocuments;
   log: Logger;
+  rules: RulesCache;
+  /** The node command timeout (setting); one node's rules get at most this, capped at 8 s. */
+  perNodeTimeoutMs?: number;
 }
 
 /** Asks source/destination; returns undefined when the user cancels. */
@@ -133,35 +137,54 @@ export async function askTraceRequest(models: NodeModel[], el?: Element): Promis
   return { from: from.value, to: to.value, proto, entryNode: to.entryNode };
 }
 
-export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { text: string; source: string }): Promise<TraceResult | undefined> {
+/** One node's rules may take this long at most (the node's command timeout, capped): a hung node delays nobody. */
+const PER_NODE_MAX_MS = 8000;
+
+async function gatherAndTrace(deps: TraceDeps, req: TraceRequest, whatIf: { text: string; source: string } | undefined, signal: AbortSignal): Promise<{ result: TraceResult; parts: ScenarioNode[] } | undefined> {
   const { nodes, log } = deps;
-  // the quick picks need models; a discovery made just for them is fresh enough for the trace itself
-  const discovered = nodes.models().length === 0;
-  if (discovered) await nodes.refreshAll();
-  const req = await askTraceRequest(nodes.models(), el);
-  if (!req) return undefined;
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Swarm: tracing', cancellable: true }, async (progress, token) => {
-    const ac = new AbortController();
-    token.onCancellationRequested(() => ac.abort());
-    // One discovery per node (it also refreshes the tree), then the rules of the nodes that answered.
-    progress.report({ message: 'discovering nodes and gathering their rules' });
-    if (!discovered) await nodes.refreshAll(ac.signal);
-    if (ac.signal.aborted) return undefined;
-    const live: LiveNode[] = [];
-    const notes: string[] = [];
-    for (const s of nodes.all()) {
-      if (s.status === 'ok' && s.model) live.push({ model: s.model, runner: s.conn?.runner });
-      else notes.push(`${s.config.name}: not traced (${s.error ?? s.status})`);
-    }
-    const { scenario, diagnostics } = await liveScenarioFromModels(live, { signal: ac.signal });
-    if (ac.signal.aborted) return undefined;
+  const live: LiveNode[] = [];
+  const notes: string[] = [];
+  for (const s of nodes.all()) {
+    if (s.status === 'ok' && s.model) live.push({ model: s.model, runner: s.conn?.runner });
+    else notes.push(`${s.config.name}: not traced (${s.error ?? s.status})`);
+  }
+  const perNodeTimeoutMs = Math.min(deps.perNodeTimeoutMs ?? PER_NODE_MAX_MS, PER_NODE_MAX_MS);
+  const run = async (only?: Set<string>) => {
+    const { scenario, diagnostics } = await deps.rules.scenario(live, { signal, perNodeTimeoutMs, only });
     scenario.notes = [...(scenario.notes ?? []), ...notes];
     const { result } = traceScenario(scenario, req, whatIf);
     result.diagnostics.push(...diagnostics);
-    const parts = scenario.nodes;
-    log.info(`trace ${req.from} → ${req.to}: ${result.summary.join('; ') || 'no result'}`);
-    showTrace(deps.context, result, (hop, rule) => void openRule(deps, parts, hop, rule));
-    return result;
+    return { result, parts: scenario.nodes };
+  };
+  let out: Awaited<ReturnType<typeof run>>;
+  if (deps.rules.warmFor(live)) {
+    // Warm: the previous rules show the path; gather again only the nodes on it, then trace with them.
+    const first = await run(new Set());
+    const path = nodesOnPath(first.result);
+    out = await run(path);
+    log.info(`trace: nodes on the path ${[...path].join(', ') || '(none)'}: rules gathered again; others from the previous trace`);
+  } else out = await run();
+  log.info(`trace: rules per node (ms): ${JSON.stringify(deps.rules.lastTimings)}`);
+  return signal.aborted ? undefined : out;
+}
+
+export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { text: string; source: string }): Promise<TraceResult | undefined> {
+  const { nodes, log } = deps;
+  // The models already discovered are used as they are; only when there are none (the pickers need them) discover first.
+  if (nodes.models().length === 0) await nodes.refreshAll();
+  const req = await askTraceRequest(nodes.models(), el);
+  if (!req) return undefined;
+  const t0 = Date.now();
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Swarm: tracing', cancellable: true }, async (progress, token) => {
+    const ac = new AbortController();
+    token.onCancellationRequested(() => ac.abort());
+    progress.report({ message: 'gathering the rules of the nodes' });
+    const got = await gatherAndTrace(deps, req, whatIf, ac.signal);
+    if (!got) return undefined;
+    log.info(`trace ${req.from} → ${req.to}: ${got.result.summary.join('; ') || 'no result'}`);
+    showTrace(deps.context, got.result, (hop, rule) => void openRule(deps, got.parts, hop, rule));
+    log.info(`trace: diagram shown ${Date.now() - t0} ms after the request`);
+    return got.result;
   });
 }
 

@@ -87,6 +87,26 @@ class ThemeColor {
   constructor(readonly id: string) {}
 }
 
+/** vscode.Uri as extension code uses it: from(), parse() of `scheme:path`, the parts, toString(). */
+class Uri {
+  constructor(
+    readonly scheme: string,
+    readonly path: string,
+    readonly query = '',
+    readonly fragment = '',
+  ) {}
+  static from(c: { scheme: string; path?: string; query?: string; fragment?: string }): Uri {
+    return new Uri(c.scheme, c.path ?? '', c.query ?? '', c.fragment ?? '');
+  }
+  static parse(s: string): Uri {
+    const m = /^([^:]+):([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(s);
+    return m ? new Uri(m[1], m[2], m[3] ?? '', m[4] ?? '') : new Uri('file', s);
+  }
+  toString(): string {
+    return `${this.scheme}:${this.path}${this.query ? `?${encodeURIComponent(this.query)}` : ''}${this.fragment ? `#${this.fragment}` : ''}`;
+  }
+}
+
 const TARGET = { Global: 1, Workspace: 2, WorkspaceFolder: 3 } as const;
 const SCOPE_OF: Record<number, FakeScope> = { 1: 'user', 2: 'workspace', 3: 'folder' };
 
@@ -191,6 +211,7 @@ export function installFakeVscode(): FakeVscode {
       },
     },
     EventEmitter: FakeEventEmitter,
+    Uri,
     TreeItem,
     ThemeIcon,
     ThemeColor,

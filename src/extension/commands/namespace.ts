@@ -44,7 +44,11 @@ export function namespaceCommands(ctx: Ctx): Record<string, (...args: never[]) =
   return {
     'swarmnet.runInNamespace': async (e?: Element) => {
       const target = e?.kind === 'namespace' ? { node: e.node, ns: e.ns.name } : await pickNamespace(ctx);
-      if (target) await pickAndRun(ctx.docs, target.node, target.ns);
+      if (target) await pickAndRun(ctx.docs, target.node, target.ns, ctx.log);
+    },
+    'swarmnet.cancelCommand': (uri?: vscode.Uri) => {
+      const u = uri ?? vscode.window.activeTextEditor?.document.uri;
+      return u && u.scheme === NS_SCHEME ? ctx.docs.cancel(u) : undefined;
     },
     'swarmnet.editCopy': (uri?: vscode.Uri) => editCopy(ctx, uri),
     'swarmnet.rerun': (uri?: vscode.Uri) => {

@@ -56,6 +56,7 @@ export function nodeCommands(ctx: Ctx): Record<string, (...args: never[]) => unk
   };
   return {
     'swarmnet.refresh': () => ctx.refresher.run(),
+    'swarmnet.cancelDiscovery': () => ctx.refresher.cancel(),
     // On one node the user asks: also after a failure that is never retried by itself.
     'swarmnet.refreshNode': (e?: Element) => ctx.refresher.run(nodeOf(e) ? [nodeOf(e) as string] : undefined, true),
     'swarmnet.retryNode': (e?: Element) => (nodeOf(e) ? ctx.refresher.run([nodeOf(e) as string], true) : undefined),
