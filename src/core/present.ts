@@ -74,14 +74,32 @@ export function interfaceDescription(ns: NamespaceInfo, i: InterfaceInfo): strin
  * A remote FDB entry is labelled with whom it leads to (the task, then the node); the MAC and the device
  * details go to the description and tooltip.
  */
-export function fdbLabel(e: FdbEntry, corr?: Correlator, networkId?: string, vtepHost?: string): { label: string; description: string; tooltip?: string } {
+/**
+ * The task behind a remote FDB entry, from the manager's view of the network (verbose inspect: each task's
+ * endpoint IP and the VXLAN endpoint of its node). Docker ≤ 25 derives an overlay endpoint's MAC from its IPv4
+ * address (02:42 + the four address bytes); the guess counts only when the task with that address also sits
+ * behind the entry's VXLAN destination — so a random MAC (newer engines) never gets a wrong name.
+ */
+export function fdbTask(e: FdbEntry, net: NetworkInfo | undefined): { name: string; ip: string } | undefined {
+  const m = /^02:42:([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2})$/i.exec(e.mac);
+  if (!m || !e.dst || !net) return undefined;
+  const ip = m.slice(1, 5).map((h) => parseInt(h, 16)).join('.');
+  for (const s of net.services) {
+    const t = s.tasks.find((x) => x.endpointIp.split('/')[0] === ip && x.nodeHost === e.dst);
+    if (t?.name) return { name: t.name, ip };
+  }
+  return undefined;
+}
+
+export function fdbLabel(e: FdbEntry, corr?: Correlator, networkId?: string, vtepHost?: string, net?: NetworkInfo): { label: string; description: string; tooltip?: string } {
   const r = corr?.resolveFdb(e, networkId);
   const node = vtepHost ?? r?.vtepNode;
-  const owner = r?.owner ? `${r.owner.containers.join(', ') || r.owner.namespace}${r.owner.ip ? ` ${r.owner.ip}` : ''}` : undefined;
+  const task = r?.owner ? undefined : fdbTask(e, net);
+  const owner = r?.owner ? `${r.owner.containers.join(', ') || r.owner.namespace}${r.owner.ip ? ` ${r.owner.ip}` : ''}` : task ? `${task.name} ${task.ip}` : undefined;
   const details = [e.dev, e.master ? `master ${e.master}` : undefined, e.state, ...e.flags].filter(Boolean).join(' · ');
   if (!e.dst) return { label: e.mac, description: details };
   const label = owner ? `${owner} → ${node ?? e.dst}` : `${e.mac} → ${node ?? e.dst}`;
-  const tooltip = [`MAC ${e.mac}`, `VXLAN destination ${e.dst}${node ? ` (${node})` : ''}`, r?.owner ? `interface ${r.owner.namespace}/${r.owner.interface} on ${r.owner.node}` : 'owner not found in the discovered nodes', details].join('\n');
+  const tooltip = [`MAC ${e.mac}`, `VXLAN destination ${e.dst}${node ? ` (${node})` : ''}`, r?.owner ? `interface ${r.owner.namespace}/${r.owner.interface} on ${r.owner.node}` : task ? 'task from the manager\'s view of the network (its node is not connected)' : 'owner not found in the discovered nodes', details].join('\n');
   return { label, description: owner ? `${e.mac} · ${e.dst}` : details, tooltip };
 }
 

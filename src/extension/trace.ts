@@ -13,6 +13,7 @@ import type { NodeManager } from './nodes';
 import type { Element } from './tree/types';
 import { showTrace } from './traceView';
 import { own } from '../core/record';
+import { namespaceLabel } from '../core/present';
 import type { DumpDocuments } from './dumps';
 
 const EXTERNAL_CLIENT = '203.0.113.7';
@@ -168,6 +169,19 @@ async function gatherAndTrace(deps: TraceDeps, req: TraceRequest, whatIf: { text
   return signal.aborted ? undefined : out;
 }
 
+/** Task sandboxes by their task name in the diagram (`nsLabel`, shown instead of the hex namespace name). */
+export function labelNamespaces(result: TraceResult, models: NodeModel[]): void {
+  const walk = (p: TraceResult['path']): void => {
+    for (const h of p.hops) {
+      const ns = models.find((m) => m.name === h.node)?.namespaces.find((n) => n.name === h.namespace);
+      const label = ns ? namespaceLabel(ns) : h.namespace;
+      if (label !== h.namespace) (h as Hop & { nsLabel?: string }).nsLabel = label;
+    }
+    for (const b of p.branches) walk(b.path);
+  };
+  walk(result.path);
+}
+
 export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { text: string; source: string }): Promise<TraceResult | undefined> {
   const { nodes, log } = deps;
   // The models already discovered are used as they are; only when there are none (the pickers need them) discover first.
@@ -181,6 +195,7 @@ export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { tex
     progress.report({ message: 'gathering the rules of the nodes' });
     const got = await gatherAndTrace(deps, req, whatIf, ac.signal);
     if (!got) return undefined;
+    labelNamespaces(got.result, nodes.models());
     log.info(`trace ${req.from} → ${req.to}: ${got.result.summary.join('; ') || 'no result'}`);
     showTrace(deps.context, got.result, (hop, rule) => void openRule(deps, got.parts, hop, rule));
     log.info(`trace: diagram shown ${Date.now() - t0} ms after the request`);

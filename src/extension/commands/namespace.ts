@@ -40,12 +40,38 @@ async function editCopy(ctx: Ctx, uri: vscode.Uri | undefined): Promise<void> {
   ctx.log.info(`editable copy of ${cmd?.label ?? src.path}: ${copy.toString()} linted as table ${table ?? '(from its *table lines)'}`);
 }
 
+/** An integrated terminal with a shell in the namespace, on the node that has it (locally or over ssh). */
+async function openTerminal(ctx: Ctx, e: Element | undefined): Promise<void> {
+  const target = e?.kind === 'namespace' ? { node: e.node, ns: e.ns.name } : await pickNamespace(ctx);
+  if (!target) return;
+  const state = ctx.nodes.get(target.node);
+  if (!state) return;
+  const { nsTerminal } = await import('../../core/nsTerminal');
+  const spec = nsTerminal(state.config, target.ns, { isRoot: process.getuid?.() === 0 });
+  if ('error' in spec) {
+    void vscode.window.showErrorMessage(`Open Terminal in Namespace: ${spec.error}`);
+    return;
+  }
+  const ns = state.model?.namespaces.find((n) => n.name === target.ns);
+  const name = `${target.node}: ${ns ? namespaceLabel(ns) : target.ns}`;
+  ctx.log.info(`terminal "${name}": ${JSON.stringify([spec.shellPath, ...spec.shellArgs])}`);
+  const term = vscode.window.createTerminal({ name, shellPath: spec.shellPath, shellArgs: spec.shellArgs, iconPath: new vscode.ThemeIcon('terminal') });
+  term.show();
+}
+
 export function namespaceCommands(ctx: Ctx): Record<string, (...args: never[]) => unknown> {
   return {
     'swarmnet.runInNamespace': async (e?: Element) => {
       const target = e?.kind === 'namespace' ? { node: e.node, ns: e.ns.name } : await pickNamespace(ctx);
       if (target) await pickAndRun(ctx.docs, target.node, target.ns, ctx.log);
     },
+    'swarmnet.revealPeer': async (e?: Element) => {
+      const peer = e ? ctx.tree.peerOf(e) : undefined;
+      if (!peer) return void vscode.window.showInformationMessage('The other end of this veth is not in the discovered namespaces.');
+      ctx.log.info(`reveal veth peer of ${e && 'node' in e ? e.node : ''}: ${peer.kind === 'interface' ? `${peer.ns.name}/${peer.ifc.name}` : ''}`);
+      await ctx.view.reveal(peer, { select: true, focus: true, expand: true });
+    },
+    'swarmnet.openTerminal': (e?: Element) => openTerminal(ctx, e),
     'swarmnet.cancelCommand': (uri?: vscode.Uri) => {
       const u = uri ?? vscode.window.activeTextEditor?.document.uri;
       return u && u.scheme === NS_SCHEME ? ctx.docs.cancel(u) : undefined;

@@ -1,13 +1,13 @@
 /** The descriptor of every element kind, and the one place that dispatches on the kind. */
 import type * as vscode from 'vscode';
 import { address, info } from './leaf';
-import { fdb, fdbFolded, iface, namespace, nsgroup } from './namespace';
+import { fdb, fdbFolded, iface, namespace, nsgroup, vethPeer } from './namespace';
 import { network } from './network';
 import { group, node, nodeError } from './node';
 import { port, service, task } from './service';
 import type { Descriptor, Descriptors, Element, Kind, TreeEnv } from './types';
 
-export const DESCRIPTORS: Descriptors = { node, group, nodeError, network, namespace, nsgroup, interface: iface, fdb, fdbFolded, service, task, port, address, info };
+export const DESCRIPTORS: Descriptors = { node, group, nodeError, network, namespace, nsgroup, interface: iface, fdb, fdbFolded, vethPeer, service, task, port, address, info };
 
 function descriptorOf<K extends Kind>(kind: K): Descriptor<K> {
   return DESCRIPTORS[kind];

@@ -22,10 +22,3 @@ export function treeItem(label: string, p: ItemParts): vscode.TreeItem {
   item.command = p.command;
   return item;
 }
-
-/** A tooltip only when it adds something to what the row already shows. */
-export function addedTooltip(shown: (string | undefined)[], lines: (string | undefined)[]): string | undefined {
-  const seen = shown.filter(Boolean).join(' ');
-  const extra = lines.filter((l): l is string => Boolean(l) && !seen.includes(l as string));
-  return extra.length ? extra.join('\n') : undefined;
-}

@@ -1,8 +1,8 @@
 /** A network namespace: its interfaces, FDB (remote entries first, local/multicast folded), neighbours, routes. */
 import type { FdbEntry, NamespaceInfo } from '../../core/model';
-import { fdbLabel, interfaceDescription, interfaceLabel, namespaceDescription, namespaceLabel } from '../../core/present';
+import { fdbLabel, hostOfAddress, interfaceDescription, interfaceLabel, namespaceDescription, namespaceLabel } from '../../core/present';
 import { treeItem } from './item';
-import type { Descriptor, Element, NsGroup } from './types';
+import type { Descriptor, Element, ElementOf, NsGroup, TreeEnv } from './types';
 
 const NS_ICON: Partial<Record<NamespaceInfo['kind'], string>> = { overlay: 'globe', ingress_sbox: 'arrow-swap', lb: 'split-horizontal', host: 'vm' };
 
@@ -63,7 +63,8 @@ export const nsgroup: Descriptor<'nsgroup'> = {
 
 export const fdb: Descriptor<'fdb'> = {
   item(e, env) {
-    const l = fdbLabel(e.entry, env.correlator, e.ns.networkId);
+    const net = e.ns.networkId ? env.model(e.node)?.networks.find((n) => n.id === e.ns.networkId) : undefined;
+    const l = fdbLabel(e.entry, env.correlator, e.ns.networkId, e.entry.dst ? hostOfAddress(env.models(), e.entry.dst) : undefined, net);
     return treeItem(l.label, { id: `${e.node}/ns/${e.ns.name}/fdb/${e.i}`, description: l.description, tooltip: l.tooltip, icon: e.entry.dst ? 'remote' : 'circle-small', contextValue: 'fdb' });
   },
 };
@@ -87,18 +88,41 @@ export const iface: Descriptor<'interface'> = {
       expand: true,
       description: interfaceDescription(e.ns, e.ifc),
       icon: e.ifc.kind === 'bridge' ? 'symbol-structure' : e.ifc.kind === 'vxlan' ? 'cloud' : e.ifc.kind === 'veth' ? 'link' : 'plug',
-      contextValue: e.ifc.addresses.length ? 'address-interface' : 'interface',
+      contextValue: `${e.ifc.addresses.length ? 'address-interface' : 'interface'}${e.ns.peers[e.ifc.ifindex] ? '-veth' : ''}`,
     }),
   children(e) {
     const base = `${e.node}/ns/${e.ns.name}/if/${e.ifc.ifindex}`;
     const out: Element[] = [];
     const peer = e.ns.peers[e.ifc.ifindex];
-    if (peer) out.push({ kind: 'info', node: e.node, id: `${base}/peer`, label: `veth peer: ${peer.namespace}/${peer.name}`, description: `if${peer.ifindex}`, icon: 'link' });
+    if (peer) out.push({ kind: 'vethPeer', node: e.node, id: `${base}/peer`, from: e });
     for (const a of e.ifc.addresses) out.push({ kind: 'address', node: e.node, id: `${base}/addr/${a.address}`, label: `${a.address}/${a.prefixLen}`, description: a.family, ip: a.address });
     if (e.ifc.master) out.push({ kind: 'info', node: e.node, id: `${base}/master`, label: `master ${e.ifc.master}`, icon: 'symbol-structure' });
     const v = e.ifc.vxlan;
     if (v) out.push({ kind: 'info', node: e.node, id: `${base}/vxlan`, label: `VXLAN id ${v.id}`, description: [v.dstport ? `dstport ${v.dstport}` : undefined, v.proxy ? 'proxy' : undefined, v.l2miss ? 'l2miss' : undefined, v.l3miss ? 'l3miss' : undefined].filter(Boolean).join(' · '), icon: 'cloud' });
     out.push({ kind: 'info', node: e.node, id: `${base}/link`, label: `mtu ${e.ifc.mtu ?? '?'} · ${e.ifc.state ?? '?'}`, description: e.ifc.flags.join(','), icon: 'info' });
     return out;
+  },
+};
+
+/** The interface at the other end of a veth, as a tree element (to reveal it). */
+export function peerElement(from: ElementOf<'interface'>, env: TreeEnv): ElementOf<'interface'> | undefined {
+  const peer = from.ns.peers[from.ifc.ifindex];
+  const ns = peer ? env.model(from.node)?.namespaces.find((n) => n.name === peer.namespace) : undefined;
+  const ifc = ns?.interfaces.find((i) => i.ifindex === peer?.ifindex);
+  return ns && ifc ? { kind: 'interface', node: from.node, ns, ifc } : undefined;
+}
+
+export const vethPeer: Descriptor<'vethPeer'> = {
+  item(e, env) {
+    const peer = e.from.ns.peers[e.from.ifc.ifindex];
+    const ns = peer ? env.model(e.node)?.namespaces.find((n) => n.name === peer.namespace) : undefined;
+    return treeItem(`veth peer: ${peer ? `${ns ? namespaceLabel(ns) : peer.namespace} / ${peer.name}` : '?'}`, {
+      id: e.id,
+      description: peer ? `if${peer.ifindex}${ns && namespaceLabel(ns) !== ns.name ? ` · ${ns.name}` : ''}` : undefined,
+      tooltip: 'Click to reveal the other end of this veth pair in the tree',
+      icon: 'link',
+      contextValue: 'veth-peer',
+      command: { command: 'swarmnet.revealPeer', title: 'Reveal veth Peer', arguments: [e.from] },
+    });
   },
 };

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Correlator } from '../../core/correlate';
 import type { NodeManager } from '../nodes';
 import { childrenOf, itemOf } from './index';
+import { peerElement } from './namespace';
 import type { Element, TreeEnv } from './types';
 
 export class SwarmTreeProvider implements vscode.TreeDataProvider<Element> {
@@ -38,6 +39,19 @@ export class SwarmTreeProvider implements vscode.TreeDataProvider<Element> {
   getChildren(e?: Element): Element[] {
     if (!e) return this.nodes.all().map((s) => ({ kind: 'node', node: s.config.name }));
     return childrenOf(e, this.env);
+  }
+
+  /** Parents of the kinds the view reveals (a veth peer's interface, a node). */
+  getParent(e: Element): Element | undefined {
+    if (e.kind === 'interface') return { kind: 'namespace', node: e.node, ns: e.ns };
+    if (e.kind === 'namespace') return { kind: 'group', node: e.node, group: 'namespaces' };
+    if (e.kind === 'group' || e.kind === 'nodeError') return { kind: 'node', node: e.node };
+    return undefined;
+  }
+
+  /** The element at the other end of a veth (undefined when the peer is not in the model). */
+  peerOf(e: Element): Element | undefined {
+    return e.kind === 'interface' ? peerElement(e, this.env) : undefined;
   }
 
   refreshView(): void {

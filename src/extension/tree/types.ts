@@ -29,6 +29,8 @@ export interface Payloads {
   address: { node: string; id: string; ip: string; label: string; description?: string; tooltip?: string };
   /** The node could not be reached: the cause, with Retry / Edit / Show Log. */
   nodeError: { node: string; message: string };
+  /** The other end of a veth pair (click: reveal it). */
+  vethPeer: { node: string; id: string; from: { kind: 'interface'; node: string; ns: NamespaceInfo; ifc: InterfaceInfo } };
   /** Plain information (no actions). */
   info: { node: string; id: string; label: string; description?: string; tooltip?: string; icon?: string; children?: Element[] };
 }
