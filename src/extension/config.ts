@@ -66,11 +66,13 @@ export function scopeLabel(s: Scope): string {
 
 /** Where `swarmnet.<key>` is defined, most specific first; undefined when only the default applies. */
 export function definedScope(key: SettingKey): { scope: Scope; value: unknown } | undefined {
+  const i = cfg().inspect(key);
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     const v = vscode.workspace.getConfiguration(SECTION, folder.uri).inspect(key)?.workspaceFolderValue;
-    if (v !== undefined) return { scope: { kind: 'folder', folder }, value: v };
+    // A single-folder workspace reports its .vscode/settings.json value as the folder's too, and VS Code refuses
+    // folder writes of these (window-scoped) settings: that value is the workspace's (UI test trust 02).
+    if (v !== undefined && JSON.stringify(v) !== JSON.stringify(i?.workspaceValue)) return { scope: { kind: 'folder', folder }, value: v };
   }
-  const i = cfg().inspect(key);
   if (i?.workspaceValue !== undefined) return { scope: { kind: 'workspace' }, value: i.workspaceValue };
   if (i?.globalValue !== undefined) return { scope: { kind: 'user' }, value: i.globalValue };
   return undefined;
