@@ -521,6 +521,14 @@ export class Workbench {
     await menu.first().waitFor({ state: 'hidden', timeout: T.ui });
   }
 
+  /** Clicks an inline action button of a tree row (shown on hover), by its title (e.g. "Retry"). */
+  async rowAction(row: Locator, title: string): Promise<void> {
+    await row.hover();
+    const button = row.locator(`.actions .action-label[aria-label^="${cssString(title)}"]`).first();
+    await button.waitFor({ state: 'visible', timeout: T.ui });
+    await button.click();
+  }
+
   get quickInput(): Locator {
     return this.page.locator('.quick-input-widget');
   }
