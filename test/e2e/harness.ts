@@ -303,10 +303,11 @@ export class Workbench {
 
   // ---------- generic helpers ----------
 
-  async screenshot(step: string): Promise<string> {
+  /** test/e2e/screenshots/<step>.png of the page, or of the `clip` rectangle of it. */
+  async screenshot(step: string, clip?: { x: number; y: number; width: number; height: number }): Promise<string> {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const path = join(SCREENSHOT_DIR, `${step.replace(/[^\w.-]+/g, '_')}.png`);
-    await this.page.screenshot({ path });
+    await this.page.screenshot({ path, clip });
     return path;
   }
 

@@ -112,6 +112,8 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
       const node = w.treeRow('this machine');
       await w.expand(node);
       await w.expand(await w.childRow(node, /^Namespaces$/));
+      await w.collapse(w.treeRow('Networks'));
+      await w.screenshot('market-nodes', { x: 0, y: 0, width: 640, height: 420 });
     }));
 
   it('02 settings in workspace scope survive Add Node and Remove Node; "this machine" comes back', () =>
@@ -196,6 +198,7 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
       assert.match(text, /^-A \S+/m);
       await w.openFile('docker-user.rules');
       await waitFor('the linter on docker-user.rules', async () => (await w.problems(0, 0)).some((p) => p.text.includes(LINT_CODE)), 60_000);
+      await w.screenshot('market-lint', { x: 340, y: 30, width: 940, height: 770 });
       await w.page.locator('.part.editor .tab[aria-label*="iptables -t nat -S"]').first().click();
       await sleep(3000); // the language server had time to lint the dump, had it wanted to
       const rows = await w.page.locator('.markers-panel .monaco-list-row').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
@@ -203,6 +206,7 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
       const problems = await w.problems(0, 0);
       assert.equal(problems.length, 1, JSON.stringify(problems));
       await w.screenshot('trust-06a-nat-dump');
+      await w.screenshot('market-run-in-namespace', { x: 0, y: 0, width: 1280, height: 520 });
       await w.runCommand('View: Close Editor');
       await sleep(1000);
       assert.equal((await w.problems(0, 0)).length, 1);
@@ -241,6 +245,7 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
       assert.match(diagram, /this machine/);
       assert.match(diagram, /\b(web|echo)\.\d+/, `no task name in the diagram:\n${diagram}`);
       assert.doesNotMatch(diagram, HEX_ID, `hex in the diagram:\n${diagram}`);
+      await w.screenshot('market-trace', { x: 340, y: 30, width: 940, height: 560 });
       await w.runCommand('View: Close All Editors');
       const ms = await traceWeb();
       goal('click → trace diagram (warm lab, wall clock from the last answer)', ms, GOALS.clickToTraceMs);
@@ -256,7 +261,7 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
       await w.contextMenu(await ingressSbox(w), 'Open Terminal in Namespace');
       await w.page.locator('.terminal-wrapper.active .xterm').first().waitFor({ state: 'visible', timeout: 30_000 });
       await sleep(1500);
-      await w.page.keyboard.type(`ip addr > ${out}`);
+      await w.page.keyboard.type(`ip addr | tee ${out}`);
       await w.page.keyboard.press('Enter');
       await waitFor('the terminal\'s ip addr output', () => existsSync(out) && readFileSync(out, 'utf8').length > 0);
       const inside = execFileSync('nsenter', ['--net=/var/run/docker/netns/ingress_sbox', 'ip', 'addr'], { encoding: 'utf8' });
