@@ -332,6 +332,25 @@ export class Workbench {
     await this.sidebar.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: T.ui });
   }
 
+  /** Drags the side bar's edge to make it `width` px wide (names fit, as a user would do it). */
+  async resizeSidebar(width: number): Promise<void> {
+    const box = await this.sidebar.boundingBox();
+    if (!box) throw new Error('no side bar to resize');
+    const x = box.x + box.width;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x - 1, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x - 1 + width - box.width, y, { steps: 8 });
+    await this.page.mouse.up();
+  }
+
+  /** The rectangle of a part of the page (for clipped screenshots). */
+  async box(selector: string): Promise<{ x: number; y: number; width: number; height: number }> {
+    const b = await this.page.locator(selector).first().boundingBox();
+    if (!b) throw new Error(`${selector} is not on screen`);
+    return b;
+  }
+
   /** Tree rows of the side bar whose label matches. */
   treeRows(label: string | RegExp): Locator {
     return this.sidebar.locator('.monaco-list-row').filter({

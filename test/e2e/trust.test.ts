@@ -109,11 +109,12 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
     step('01-nodes', async (w) => {
       await w.openSwarmView('this machine');
       await w.waitDiscovered(labNames);
+      await w.resizeSidebar(460);
       const node = w.treeRow('this machine');
       await w.expand(node);
       await w.expand(await w.childRow(node, /^Namespaces$/));
       await w.collapse(w.treeRow('Networks'));
-      await w.screenshot('market-nodes', { x: 0, y: 0, width: 640, height: 420 });
+      await w.screenshot('market-nodes', { x: 0, y: 0, width: 900, height: 420 });
     }));
 
   it('02 settings in workspace scope survive Add Node and Remove Node; "this machine" comes back', () =>
@@ -198,7 +199,8 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
       assert.match(text, /^-A \S+/m);
       await w.openFile('docker-user.rules');
       await waitFor('the linter on docker-user.rules', async () => (await w.problems(0, 0)).some((p) => p.text.includes(LINT_CODE)), 60_000);
-      await w.screenshot('market-lint', { x: 340, y: 30, width: 940, height: 770 });
+      const [editor, panel] = [await w.box('.part.editor'), await w.box('.part.panel')];
+      await w.screenshot('market-lint', { ...editor, height: panel.y + panel.height - editor.y });
       await w.page.locator('.part.editor .tab[aria-label*="iptables -t nat -S"]').first().click();
       await sleep(3000); // the language server had time to lint the dump, had it wanted to
       const rows = await w.page.locator('.markers-panel .monaco-list-row').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
@@ -245,7 +247,7 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
       assert.match(diagram, /this machine/);
       assert.match(diagram, /\b(web|echo)\.\d+/, `no task name in the diagram:\n${diagram}`);
       assert.doesNotMatch(diagram, HEX_ID, `hex in the diagram:\n${diagram}`);
-      await w.screenshot('market-trace', { x: 340, y: 30, width: 940, height: 560 });
+      await w.screenshot('market-trace', { ...await w.box('.part.editor'), height: 560 });
       await w.runCommand('View: Close All Editors');
       const ms = await traceWeb();
       goal('click → trace diagram (warm lab, wall clock from the last answer)', ms, GOALS.clickToTraceMs);
