@@ -8,14 +8,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAB_JSON, labNodeSettings, runStep, Workbench } from './harness';
+import { LAB_JSON, labNodeSettings, REPO_ROOT, runStep, Workbench } from './harness';
 import { editSettings, PASSPHRASE, readSettings, startTrustEnv, type TrustEnv } from './trust-env';
 
 const RULES = '# DOCKER-USER rules\n-A FORWARD -p tcp --dport 80 -j DROP\n';
 const LINT_CODE = 'swarm/not-docker-user';
-const GOALS = { tabMs: 300, reloadToAllMs: 2000, clickToTraceMs: 1000 };
+const GOALS = { tabMs: 300, reloadToAllMs: 2000, clickToTraceMs: 1000, loadActivateMs: 50, vsixBytes: 1.5 * 1024 * 1024 };
 /** Timing assertions get headroom (a shared 2-core machine); the goals are printed with the measured ratio. */
 const HEADROOM = 3;
 const HEX_ID = /\b[0-9a-f]{12}\b/;
@@ -99,6 +99,11 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
   });
 
   after(async () => {
+    const vsix = join(REPO_ROOT, 'swarmnet.vsix');
+    if (existsSync(vsix)) {
+      const size = statSync(vsix).size;
+      results.unshift(`VSIX (the one installed here): ${(size / 1024).toFixed(0)} KiB — goal < 1.5 MB, ratio ${(size / GOALS.vsixBytes).toFixed(2)}`);
+    }
     await wb?.close();
     await env?.stop();
     console.log(`[e2e-trust] timings (ms): ${JSON.stringify(timings)}`);
@@ -108,6 +113,8 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
   it('01 the Swarm view discovers the three lab nodes', () =>
     step('01-nodes', async (w) => {
       await w.openSwarmView('this machine');
+      const load = await w.loadAndActivateMs();
+      if (load !== undefined) goal('load + activate in code-server (extension host log → "activated" line)', load, GOALS.loadActivateMs);
       await w.waitDiscovered(labNames);
       await w.resizeSidebar(460);
       const node = w.treeRow('this machine');
