@@ -2,7 +2,7 @@
  * Words for the model: labels and descriptions shared by the explorer tree and the CLI, so both say the same.
  */
 import type { Correlator } from './correlate';
-import type { FdbEntry, InterfaceInfo, NamespaceInfo, NetworkInfo, NodeModel, ServiceInfo } from './model';
+import type { FdbEntry, InterfaceInfo, NamespaceInfo, NetworkInfo, NodeModel, ServiceInfo, SwarmNodeName } from './model';
 
 const KIND_WORDS: Record<NamespaceInfo['kind'], string> = {
   ingress_sbox: 'routing mesh sandbox',
@@ -113,20 +113,19 @@ export function serviceDescription(s: ServiceInfo): string {
  * Hostnames for IDs and addresses, from every discovered node: a node's own hostname and swarm address, and
  * the manager's node list (so one connected manager names them all).
  */
-export function hostOfNodeId(models: NodeModel[], nodeId: string): string | undefined {
+function hostWhere(models: NodeModel[], self: (m: NodeModel) => boolean, listed: (n: SwarmNodeName) => boolean): string | undefined {
   for (const m of models) {
-    if (m.swarm?.nodeId === nodeId && m.hostname) return m.hostname;
-    const n = m.swarmNodes?.find((x) => x.id === nodeId);
+    if (self(m) && m.hostname) return m.hostname;
+    const n = m.swarmNodes?.find(listed);
     if (n?.hostname) return n.hostname;
   }
   return undefined;
 }
 
+export function hostOfNodeId(models: NodeModel[], nodeId: string): string | undefined {
+  return hostWhere(models, (m) => m.swarm?.nodeId === nodeId, (n) => n.id === nodeId);
+}
+
 export function hostOfAddress(models: NodeModel[], ip: string): string | undefined {
-  for (const m of models) {
-    if (m.swarm?.nodeAddr === ip && m.hostname) return m.hostname;
-    const n = m.swarmNodes?.find((x) => x.addr === ip);
-    if (n?.hostname) return n.hostname;
-  }
-  return undefined;
+  return hostWhere(models, (m) => m.swarm?.nodeAddr === ip, (n) => n.addr === ip);
 }

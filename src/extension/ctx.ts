@@ -8,6 +8,7 @@ import type { ConnectHooks, NodeConfig } from '../core/connect';
 import { makeLogger, type Logger } from '../core/log';
 import { config } from './config';
 import { DumpDocuments, DUMP_SCHEME } from './dumps';
+import { heavy, lspModule } from './lazy';
 import { NodeManager } from './nodes';
 import { NsDocumentProvider, NS_SCHEME } from './nsDocs';
 import { Refresher } from './refresh';
@@ -37,7 +38,7 @@ export function createCtx(ext: vscode.ExtensionContext): Ctx {
   const log = makeLogger((l) => channel.appendLine(l), config.logLevel);
   const secrets = new Secrets(ext.secrets, log);
   const hooks = async (node: NodeConfig): Promise<ConnectHooks> => {
-    const { makeHostKeyVerifier, defaultKnownHostsPath } = await import('./hostKeys');
+    const { makeHostKeyVerifier, defaultKnownHostsPath } = await heavy();
     return {
       verifyHostKey: makeHostKeyVerifier(log, node.knownHostsFile ?? defaultKnownHostsPath()),
       getPassphrase: (n, attempt) => secrets.passphrase(n, attempt),
@@ -57,7 +58,7 @@ export function createCtx(ext: vscode.ExtensionContext): Ctx {
   let client: LanguageClient | undefined;
   const lsp = async (): Promise<LanguageClient> => {
     if (!client) {
-      const { startLanguageClient } = await import('./lsp');
+      const { startLanguageClient } = await lspModule();
       client = startLanguageClient(ext);
     }
     return client;

@@ -4,7 +4,7 @@
  * (NodeConfig holds no secrets) and refreshes.
  */
 import * as vscode from 'vscode';
-import type { ConnectHooks, NodeConfig } from '../core/connect';
+import { connectNode, type ConnectHooks, type NodeConfig } from '../core/connect';
 import { endpointOf, sameTarget } from '../core/nodeConfig';
 import type { Diagnostic } from '../core/diagnostics';
 import { errorMessage } from '../core/diagnostics';
@@ -119,7 +119,6 @@ export async function addWholeSwarm(ctx: NodeSourcesContext): Promise<NodeConfig
   let result: { candidates: SwarmNodeCandidate[]; diagnostics: Diagnostic[] };
   try {
     result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Listing swarm nodes via ${manager.name}…`, cancellable: false }, async () => {
-      const { connectNode } = await import('../core/connect');
       const conn = await connectNode(manager, await ctx.hooks());
       try {
         if (!conn.docker) throw new Error(`${manager.name}: no Docker API on this connection`);

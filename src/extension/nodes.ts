@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { ConnectHooks, NodeConfig } from '../core/connect';
 import type { NodeConnection } from '../core/discovery';
 import { config } from './config';
+import { heavy } from './lazy';
 import { errorMessage } from '../core/diagnostics';
 import { TransportError } from '../core/transport/types';
 import type { Logger } from '../core/log';
@@ -124,7 +125,7 @@ export class NodeManager implements vscode.Disposable {
     if (!s.connecting) {
       // ssh2 and dockerode load with the first connection, not at activation.
       s.connecting = (async () => {
-        const { connectNode } = await import('../core/connect');
+        const { connectNode } = await heavy();
         return connectNode(s.config, await this.hooks(s.config), signal);
       })().finally(() => (s.connecting = undefined));
     }
@@ -159,7 +160,7 @@ export class NodeManager implements vscode.Disposable {
     try {
       const conn = await this.connection(name, signal);
       const tc = Date.now() - t0;
-      const { discoverNode } = await import('../core/discovery');
+      const { discoverNode } = await heavy();
       s.model = await discoverNode(conn, { signal });
       s.status = 'ok';
       s.error = undefined;

@@ -141,7 +141,7 @@ export async function askTraceRequest(models: NodeModel[], el?: Element): Promis
 /** One node's rules may take this long at most (the node's command timeout, capped): a hung node delays nobody. */
 const PER_NODE_MAX_MS = 8000;
 
-async function gatherAndTrace(deps: TraceDeps, req: TraceRequest, whatIf: { text: string; source: string } | undefined, signal: AbortSignal): Promise<{ result: TraceResult; parts: ScenarioNode[] } | undefined> {
+export async function gatherAndTrace(deps: TraceDeps, req: TraceRequest, whatIf: { text: string; source: string } | undefined, signal: AbortSignal): Promise<{ result: TraceResult; parts: ScenarioNode[] } | undefined> {
   const { nodes, log } = deps;
   const live: LiveNode[] = [];
   const notes: string[] = [];

@@ -78,8 +78,10 @@ test('config: defaults are one place and agree with package.json; bad values fal
   assert.deepEqual(cfg.config.allNodes().map((n) => n.name), ['a']);
 });
 
-test('activate: every contributed command has a handler, and the log says how long activation took', () => {
+test('activate: every contributed command has a handler, the log says how long activation took, nothing heavy loaded', () => {
   ext.activate(fakeExtensionContext(fake) as never);
+  const heavy = Object.keys(require.cache).filter((k) => /node_modules\/(ssh2|dockerode|vscode-languageclient|docker-modem)\/|src\/(core\/trace|extension\/heavy)/.test(k));
+  assert.deepEqual(heavy, [], 'loaded at activation');
   for (const c of pkg.contributes.commands) assert.ok(fake.commands.has(c.command), `no handler for ${c.command}`);
   assert.ok(fake.output.some((l) => /activated in \d+ ms/.test(l)), fake.output.join('\n'));
 });

@@ -137,3 +137,17 @@ test('trace rules: each node has its own deadline; warm traces gather again only
   const path = { hops: [{ node: 'node1' }], branches: [{ label: 'b', path: { hops: [{ node: 'node3' }], branches: [] } }] };
   assert.deepEqual([...nodesOnPath({ path } as unknown as TraceResult)].sort(), ['node1', 'node3']);
 });
+
+test('two entries that are the same swarm node (same node id) are said once, as a warning', () => {
+  fake.settings = { 'swarmnet.includeLocalNode': false, 'swarmnet.nodes': [{ name: 'by-ip', transport: 'ssh', host: '198.18.0.2' }, { name: 'by-name', transport: 'ssh', host: 'lab-node2' }] };
+  fake.warnings = [];
+  const m = new NodeManager(() => ({ verifyHostKey: () => false }), nullLogger);
+  const swarm = { nodeId: 'ejnpmyo7nxutjrr5k6ujm8a3y', nodeAddr: '198.18.0.2', localNodeState: 'active', controlAvailable: false, remoteManagers: [] };
+  for (const n of ['by-ip', 'by-name']) Object.assign(m.get(n) ?? {}, { status: 'ok', model: { ...model(n), swarm } });
+  const warn = (m as unknown as { warnSameSwarmNode: (s: unknown) => void }).warnSameSwarmNode.bind(m);
+  warn(m.get('by-name'));
+  warn(m.get('by-ip'));
+  assert.equal(fake.warnings.length, 1);
+  assert.match(fake.warnings[0].message, /^Swarm: by-name and by-ip are the same swarm node \(id ejnpmyo7nxut\): remove one of them\.$/);
+  m.dispose();
+});

@@ -14,7 +14,10 @@ import { nullLogger, type Logger } from '../log';
 import { DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_MS, makeCollector } from './collect';
 import { fingerprintSha256, keyTypeOfBlob } from './knownHosts';
 import { shellJoin } from './quote';
+import { classifyConnectError } from './sshErrors';
 import { TransportError, type CommandRunner, type RunOptions, type RunResult } from './types';
+
+export { classifyConnectError } from './sshErrors';
 
 export interface HostKeyInfo {
   host: string;
@@ -66,56 +69,24 @@ export interface SshRunnerOptions {
   logger?: Logger;
 }
 
-/** Words for the socket errors a connect meets, the way OpenSSH says them. */
-const NET_CAUSE: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  EHOSTDOWN: 'host unreachable',
-  ENOTFOUND: 'unknown host',
-  EAI_AGAIN: 'unknown host (name lookup failed)',
-  ETIMEDOUT: 'timed out',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection reset',
-};
-
-/**
- * A connect failure as one message that leads with the cause and says it once, with a kind that says
- * whether trying again can help: 'auth' and 'hostkey' never get better by themselves (never retried
- * automatically); 'connect' and 'timeout' may (backoff).
- */
-export function classifyConnectError(err: Error & { level?: string; code?: string }, target: Pick<SshTarget, 'username' | 'host' | 'port'>, hostKeyRejected: string | undefined): TransportError {
-  const where = `${target.username}@${target.host}:${target.port ?? 22}`;
-  if (hostKeyRejected) return new TransportError(`host key not trusted: ${where} (${hostKeyRejected})`, 'hostkey');
-  if (err.level === 'client-authentication') {
-    return new TransportError(`authentication failed: ${where} accepted none of the offered keys (key file, agent or passphrase)`, 'auth');
-  }
-  if (err.level === 'client-timeout' || /Timed out/i.test(err.message)) {
-    return new TransportError(`timed out: ${where} did not complete the SSH handshake in time`, 'timeout');
-  }
-  if (/passphrase|Encrypted private|Cannot parse privateKey/i.test(err.message)) {
-    return new TransportError(`cannot use the private key: ${err.message} (for ${where})`, 'auth');
-  }
-  const cause = err.code ? NET_CAUSE[err.code] : undefined;
-  if (cause) return new TransportError(`${cause}: ${where} (${err.code})`, cause === 'timed out' ? 'timeout' : 'connect');
-  return new TransportError(`cannot connect: ${where}: ${err.message}`, 'connect');
+/** Connects to the jump host and opens the forwarded stream to the target (ProxyJump); fills `jumpClients`. */
+async function throughJump(target: SshTarget, jumpClients: Client[]): Promise<Duplex> {
+  const jumped = await connectSsh({ ...(target.jump as SshTarget), signal: target.signal });
+  jumpClients.push(jumped.client, ...jumped.jumpClients);
+  return new Promise<Duplex>((resolve, reject) => {
+    jumped.client.forwardOut('127.0.0.1', 0, target.host, target.port ?? 22, (err, stream) => {
+      if (err) {
+        // Close the jump connection(s): left open they leak (and keep the process alive).
+        for (const j of jumpClients) j.end();
+        reject(new TransportError(`ProxyJump ${target.jump?.host}: cannot reach ${target.host}:${target.port ?? 22}: ${err.message}`, 'connect'));
+      } else resolve(stream);
+    });
+  });
 }
 
 export async function connectSsh(target: SshTarget, sock?: Duplex): Promise<{ client: Client; jumpClients: Client[] }> {
   const jumpClients: Client[] = [];
-  if (target.jump && !sock) {
-    const jumped = await connectSsh({ ...target.jump, signal: target.signal });
-    jumpClients.push(jumped.client, ...jumped.jumpClients);
-    sock = await new Promise<Duplex>((resolve, reject) => {
-      jumped.client.forwardOut('127.0.0.1', 0, target.host, target.port ?? 22, (err, stream) => {
-        if (err) {
-          // Close the jump connection(s): left open they leak (and keep the process alive).
-          for (const j of jumpClients) j.end();
-          reject(new TransportError(`ProxyJump ${target.jump?.host}: cannot reach ${target.host}:${target.port ?? 22}: ${err.message}`, 'connect'));
-        } else resolve(stream);
-      });
-    });
-  }
+  if (target.jump && !sock) sock = await throughJump(target, jumpClients);
   const client = new Client();
   let hostKeyRejected: string | undefined;
   const port = target.port ?? 22;

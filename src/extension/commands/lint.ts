@@ -1,6 +1,7 @@
 /** Linter commands: lint the rules file in the editor against a node's facts. */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import { heavy, lspModule } from '../lazy';
 
 async function currentFilterRules(ctx: Ctx, node: string): Promise<string | undefined> {
   try {
@@ -24,12 +25,12 @@ async function associateNode(ctx: Ctx): Promise<void> {
   const items = [{ label: '$(close) No node', description: 'lint without node facts', node: '' }, ...ctx.nodes.models().map((m) => ({ label: m.name, description: m.hostname ?? '', node: m.name }))];
   const pick = await vscode.window.showQuickPick(items, { title: 'Lint this rules file against which node?' });
   if (!pick) return;
-  const { sendNodeContext } = await import('../lsp');
+  const { lintContextFromModel } = await heavy();
+  const { sendNodeContext } = await lspModule();
   if (!pick.node) return sendNodeContext(await ctx.lsp(), doc.uri, undefined);
   const model = ctx.nodes.models().find((m) => m.name === pick.node);
   if (!model) return;
   const filter = await currentFilterRules(ctx, model.name);
-  const { lintContextFromModel } = await import('../../core/lint/fromModel');
   await sendNodeContext(await ctx.lsp(), doc.uri, lintContextFromModel(model, ctx.nodes.models(), filter));
   void vscode.window.setStatusBarMessage(`Swarm linter: ${vscode.workspace.asRelativePath(doc.uri)} ↔ ${model.name}`, 5000);
 }

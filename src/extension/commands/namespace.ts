@@ -1,6 +1,7 @@
 /** Namespace commands: run a command in a namespace (read-only output document), re-run it. */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import { heavy, lspModule } from '../lazy';
 import { NS_SCHEME, pickAndRun } from '../nsDocs';
 import type { Element } from '../tree/types';
 import { namespaceLabel } from '../../core/present';
@@ -31,7 +32,7 @@ async function editCopy(ctx: Ctx, uri: vscode.Uri | undefined): Promise<void> {
   const table = cmd ? tableOfCommand(cmd.argv) : undefined;
   const name = `${cmd ? `${cmd.node}-${cmd.ns}-${table ?? 'rules'}` : 'rules'}-${Date.now() % 100000}.rules`.replace(/[^\w.-]+/g, '_');
   const copy = vscode.Uri.from({ scheme: 'untitled', path: `/${name}` });
-  const { sendDocumentTable } = await import('../lsp');
+  const { sendDocumentTable } = await lspModule();
   // The table is known to the server before the document opens: the first lint is already right.
   await sendDocumentTable(await ctx.lsp(), copy, table);
   const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(copy), 'iptables');
@@ -46,7 +47,7 @@ async function openTerminal(ctx: Ctx, e: Element | undefined): Promise<void> {
   if (!target) return;
   const state = ctx.nodes.get(target.node);
   if (!state) return;
-  const { nsTerminal } = await import('../../core/nsTerminal');
+  const { nsTerminal } = await heavy();
   const spec = nsTerminal(state.config, target.ns, { isRoot: process.getuid?.() === 0 });
   if ('error' in spec) {
     void vscode.window.showErrorMessage(`Open Terminal in Namespace: ${spec.error}`);

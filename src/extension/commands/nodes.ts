@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { NodeConfig } from '../../core/connect';
 import { ConfigWriteError, definedScope, editNodes, LOCAL_NODE_NAME, nodeList, scopeLabel, setIncludeLocalNode, type Scope } from '../config';
 import type { Ctx } from '../ctx';
+import { heavy } from '../lazy';
 import type { Element } from '../tree/types';
 import { askNewNode } from '../addNode';
 
@@ -50,7 +51,7 @@ async function editNode(ctx: Ctx, name: string | undefined): Promise<unknown> {
 
 export function nodeCommands(ctx: Ctx): Record<string, (...args: never[]) => unknown> {
   const sources = async () => {
-    const { addNodesFrom, addWholeSwarm } = await import('../nodeSources');
+    const { addNodesFrom, addWholeSwarm } = await heavy();
     const sctx = { log: ctx.log, existing: nodeList, hooks: () => ctx.hooks({ name: 'manager', transport: 'ssh' }) };
     return { addNodesFrom: () => addNodesFrom(sctx), addWholeSwarm: () => addWholeSwarm(sctx) };
   };

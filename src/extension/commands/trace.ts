@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { config } from '../config';
 import type { Ctx } from '../ctx';
+import { heavy } from '../lazy';
 import type { RulesCache } from '../traceRules';
 import type { Element } from '../tree/types';
 
@@ -9,9 +10,9 @@ export function traceCommands(ctx: Ctx): Record<string, (...args: never[]) => un
   // The tracer and the rules cache load with the first trace.
   let rules: RulesCache | undefined;
   const load = async () => {
-    const [t, r] = await Promise.all([import('../trace'), import('../traceRules')]);
-    rules ??= new r.RulesCache();
-    return { traceCommand: t.traceCommand, deps: { context: ctx.ext, nodes: ctx.nodes, dumps: ctx.dumps, log: ctx.log, rules, perNodeTimeoutMs: config.commandTimeoutMs() } };
+    const h = await heavy();
+    rules ??= new h.RulesCache();
+    return { traceCommand: h.traceCommand, deps: { context: ctx.ext, nodes: ctx.nodes, dumps: ctx.dumps, log: ctx.log, rules, perNodeTimeoutMs: config.commandTimeoutMs() } };
   };
   return {
     'swarmnet.tracePacket': async (e?: Element) => {
