@@ -23,6 +23,8 @@ const fake = installFakeVscode();
 const { NodeManager } = require('../../src/extension/nodes') as typeof import('../../src/extension/nodes');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Secrets } = require('../../src/extension/secrets') as typeof import('../../src/extension/secrets');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { SwarmTreeProvider } = require('../../src/extension/tree/provider') as typeof import('../../src/extension/tree/provider');
 
 const PASSPHRASE = 'correct horse battery staple';
 let dir: string;
@@ -55,12 +57,14 @@ const node = (name: string, extra: Partial<NodeConfig>): NodeConfig => ({ name, 
 /** Authentication attempts sshd saw for a key (VERBOSE logs each failed publickey with its fingerprint). */
 const failedFor = (k: KeyPair): number => sshd.log().split('\n').filter((l) => /Failed publickey for root/.test(l) && l.includes(fingerprint(k))).length;
 const fingerprint = (k: KeyPair): string => `SHA256:${createHash('sha256').update(k.blob).digest('base64').replace(/=+$/, '')}`;
+/** Connections that reached the host-key check of the "untrusted" node (one per connect). */
+let hostKeyChecks = 0;
 const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
 
 function manager(logs: string[], secrets?: InstanceType<typeof Secrets>) {
   return new NodeManager(
     (n) => ({
-      verifyHostKey: trust,
+      verifyHostKey: n.name.startsWith('untrusted') ? () => (hostKeyChecks++, false) : trust,
       timeoutMs: 5000,
       getPassphrase: secrets ? (c, a) => secrets.passphrase(c, a) : undefined,
       onPassphraseAccepted: secrets ? (c, p) => secrets.accepted(c, p) : undefined,
@@ -84,6 +88,15 @@ test('a wrong key is offered once: no automatic retry, Refresh All and later ref
     assert.equal(w?.needsUser, true);
     assert.equal(w?.nextAttempt, undefined, 'no retry scheduled');
     assert.equal(m.get('goodkey')?.status, 'ok');
+    // the tree: the node row leads with the cause, the error row says the rest once and carries Retry / Edit / Show Log
+    const tree = new SwarmTreeProvider(m);
+    const row = tree.getTreeItem({ kind: 'node', node: 'wrongkey' }) as unknown as { description: string; contextValue: string };
+    assert.equal(row.description, 'authentication failed · waits for Retry');
+    assert.equal(row.contextValue, 'node-error');
+    const [errEl] = tree.getChildren({ kind: 'node', node: 'wrongkey' });
+    const errRow = tree.getTreeItem(errEl) as unknown as { label: string; contextValue: string };
+    assert.equal(errRow.label, w?.error);
+    assert.equal(errRow.contextValue, 'node-error-detail');
     for (let i = 0; i < 3; i++) {
       await m.refreshAll();
       await sleep(300); // three backoff periods
@@ -94,6 +107,25 @@ test('a wrong key is offered once: no automatic retry, Refresh All and later ref
     await m.refreshNode('wrongkey', { force: true });
     assert.equal(failedFor(wrong), 2, 'Retry tries once more');
     assert.equal(m.get('goodkey')?.status, 'ok');
+  } finally {
+    m.dispose();
+  }
+});
+
+test('a host key that is not trusted is not retried automatically', async () => {
+  fake.settings = { 'swarmnet.includeLocalNode': false, 'swarmnet.nodes': [node('untrusted', { keyPath: good.path })] };
+  const m = manager([]);
+  try {
+    await m.refreshAll();
+    const s = m.get('untrusted');
+    assert.match(s?.error ?? '', /^host key not trusted: root@127\.0\.0\.1:\d+ \(ssh-ed25519 SHA256:/);
+    assert.equal(s?.needsUser, true);
+    assert.equal(s?.nextAttempt, undefined);
+    assert.equal(hostKeyChecks, 1);
+    await m.refreshAll();
+    await sleep(300);
+    assert.equal(hostKeyChecks, 1, 'no new connection to the server');
+    assert.equal(m.get('untrusted')?.failures, 1);
   } finally {
     m.dispose();
   }

@@ -116,3 +116,15 @@ test('commands: removing a node edits the defining scope and forgets its passphr
   assert.match(fake.errors[0], /^Could not save swarmnet\.nodes to workspace settings: settings\.json: Unexpected token\. Fix the settings file/);
   assert.equal(fake.secrets.get('swarmnet.passphrase.a'), 'pw', 'nothing forgotten when the write failed');
 });
+
+test('commands: Add Node with swarmnet.nodes in workspace settings adds it there, says so, and leaves user settings alone', async () => {
+  fake.infos = [];
+  fake.scopes.workspace['swarmnet.nodes'] = [A];
+  fake.scopes.user['swarmnet.nodes'] = [U];
+  fake.inputs = ['deploy@10.9.8.7:2222'];
+  fake.pick = (items) => items.find((i) => i.label.includes('ssh-agent only'));
+  await fake.commands.get('swarmnet.addNode')?.();
+  assert.deepEqual(fake.writes, [{ key: 'swarmnet.nodes', value: [A, { name: '10.9.8.7', transport: 'ssh', host: '10.9.8.7', user: 'deploy', port: 2222 }], scope: 'workspace' }]);
+  assert.deepEqual(fake.scopes.user['swarmnet.nodes'], [U]);
+  assert.match(fake.infos.at(-1) ?? '', /^Swarm: added 1 node\(s\): 10\.9\.8\.7 \(saved in workspace settings\)$/);
+});
