@@ -123,7 +123,8 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
       await w.expand(node);
       await w.expand(await w.childRow(node, /^Namespaces$/));
       await w.collapse(w.treeRow('Networks'));
-      await w.screenshot('market-nodes', { x: 0, y: 0, width: 900, height: 420 });
+      const bar = await w.box('.part.sidebar');
+      await w.screenshot('market-nodes', { x: 0, y: 0, width: bar.x + bar.width, height: 400 });
     }));
 
   it('02 settings in workspace scope survive Add Node and Remove Node; "this machine" comes back', () =>
@@ -205,8 +206,14 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
     step('06-nat-dump-no-problems', async (w) => {
       await w.openFile('docker-user.rules');
       await waitFor('the linter on docker-user.rules', async () => (await w.problems(0, 0)).some((p) => p.text.includes(LINT_CODE)), 60_000);
+      await w.runCommand('Notifications: Clear All Notifications');
+      await w.gotoLine(2, 5); // the finding's hover (Ctrl+K Ctrl+I), for the picture
+      await w.page.keyboard.press('Control+K');
+      await w.page.keyboard.press('Control+I');
+      await w.page.locator('.monaco-hover').first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
       const [editor, panel] = [await w.box('.part.editor'), await w.box('.part.panel')];
       await w.screenshot('market-lint', { ...editor, height: panel.y + panel.height - editor.y });
+      await w.page.keyboard.press('Escape');
       await w.page.locator('.part.editor .tab[aria-label*="iptables -t nat -S"]').first().click();
       const text = await outputText(w);
       assert.match(text, /^-P PREROUTING ACCEPT/m, text.slice(0, 300));
@@ -280,12 +287,15 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
     step('09-terminal', async (w) => {
       const out = `/tmp/ext-package-e2e-ipaddr-${process.pid}.txt`;
       rmSync(out, { force: true });
+      await w.runCommand('View: Close All Editors');
       await w.contextMenu(await ingressSbox(w), 'Open Terminal in Namespace');
       await w.page.locator('.terminal-wrapper.active .xterm').first().waitFor({ state: 'visible', timeout: 30_000 });
       await sleep(1500);
       await w.page.keyboard.type(`ip addr | tee ${out}`);
       await w.page.keyboard.press('Enter');
       await waitFor('the terminal\'s ip addr output', () => existsSync(out) && readFileSync(out, 'utf8').length > 0);
+      await sleep(500);
+      await w.screenshot('market-terminal', { x: 0, y: 0, width: 1280, height: 800 });
       const inside = execFileSync('nsenter', ['--net=/var/run/docker/netns/ingress_sbox', 'ip', 'addr'], { encoding: 'utf8' });
       const shape = (t: string): string[] => t.split('\n').filter((l) => /^\d+: |^\s+inet6? /.test(l)).map((l) => l.replace(/\s+$/, ''));
       assert.deepEqual(shape(readFileSync(out, 'utf8')), shape(inside));
