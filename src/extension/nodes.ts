@@ -44,9 +44,26 @@ export function needsUser(e: unknown): boolean {
 
 /** What the tree shows on the node row: the cause, the words before the first colon. */
 export function causeOf(message: string): string {
+  for (const [re, cause] of CAUSES) {
+    const m = re.exec(message);
+    if (m) return cause || m[1];
+  }
   const i = message.indexOf(': ');
   return i > 0 && i < 40 ? message.slice(0, i) : message;
 }
+
+/** Causes of errors that do not lead with one (Docker API, local socket): by the system error in them. */
+const CAUSES: [RegExp, string][] = [
+  [/^(authentication failed|host key not trusted|connection refused|host unreachable|network unreachable|unknown host|timed out|key file not readable|key is encrypted|wrong passphrase|passphrase not given|cancelled)\b/, ''],
+  [/\bECONNREFUSED\b/, 'connection refused'],
+  [/\bENOENT\b.*\.sock|\.sock.*\bENOENT\b/, 'Docker socket not found'],
+  [/\bEACCES\b/, 'permission denied'],
+  [/\b(EHOSTUNREACH|EHOSTDOWN)\b/, 'host unreachable'],
+  [/\b(ETIMEDOUT|timed out|timeout)\b/i, 'timed out'],
+  [/\bENOTFOUND\b/, 'unknown host'],
+  [/certificate|self[- ]signed|\bTLS\b|\bSSL\b/i, 'TLS failed'],
+  [/sudo needs a password/, 'sudo needs a password'],
+];
 
 export interface RefreshOptions {
   signal?: AbortSignal;

@@ -113,6 +113,10 @@ export class NsDocumentProvider implements vscode.TextDocumentContentProvider {
     }
   }
 
+  isRunning(uri: vscode.Uri): boolean {
+    return this.running.has(uri.toString());
+  }
+
   /** Cancels the command behind the document (if it still runs). */
   cancel(uri: vscode.Uri): boolean {
     const run = this.running.get(uri.toString());

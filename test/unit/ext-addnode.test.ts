@@ -96,3 +96,17 @@ test('connect errors lead with the cause and say it once; the tree shows the cau
     assert.equal(m.split(e.code as string).length - 1, 1, `says ${e.code} once: ${m}`);
   }
 });
+
+test('causeOf: the node row names the cause, also for Docker API and local socket errors', () => {
+  const cases: [string, string][] = [
+    ['authentication failed: root@h:22 accepted none of the offered keys', 'authentication failed'],
+    ['wrong passphrase: /k/id (3 tries)', 'wrong passphrase'],
+    ['this machine: Docker API: connect ENOENT /var/run/docker.sock', 'Docker socket not found'],
+    ['n: Docker API: tcp://10.0.0.9:2376: connect ECONNREFUSED 10.0.0.9:2376', 'connection refused'],
+    ['n: Docker API: connect EACCES /var/run/docker.sock', 'permission denied'],
+    ['n: Docker API: tcp://h:2376: self-signed certificate in certificate chain', 'TLS failed'],
+    ['ssh root@h:22: sudo needs a password for ip (configure NOPASSWD for read-only commands, or connect as root)', 'sudo needs a password'],
+    ['something odd happened', 'something odd happened'],
+  ];
+  for (const [msg, want] of cases) assert.equal(causeOf(msg), want, msg);
+});

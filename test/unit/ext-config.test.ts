@@ -128,3 +128,14 @@ test('commands: Add Node with swarmnet.nodes in workspace settings adds it there
   assert.deepEqual(fake.scopes.user['swarmnet.nodes'], [U]);
   assert.match(fake.infos.at(-1) ?? '', /^Swarm: added 1 node\(s\): 10\.9\.8\.7 \(saved in workspace settings\)$/);
 });
+
+test('commands: Edit Node Settings opens the settings file of the scope that defines the nodes', async () => {
+  fake.executed = [];
+  fake.scopes.workspace['swarmnet.nodes'] = [A];
+  await fake.commands.get('swarmnet.editNode')?.({ kind: 'nodeError', node: 'a', message: 'authentication failed: …' });
+  fake.scopes.workspace = {};
+  fake.scopes.user['swarmnet.nodes'] = [U];
+  await fake.commands.get('swarmnet.editNode')?.({ kind: 'node', node: 'u' });
+  await fake.commands.get('swarmnet.editNode')?.({ kind: 'node', node: 'this machine' });
+  assert.deepEqual(fake.executed, ['workbench.action.openWorkspaceSettingsFile', 'workbench.action.openSettingsJson', 'workbench.action.openSettings']);
+});

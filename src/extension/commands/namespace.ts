@@ -27,6 +27,10 @@ export async function pickNamespace(ctx: Ctx): Promise<{ node: string; ns: strin
 async function editCopy(ctx: Ctx, uri: vscode.Uri | undefined): Promise<void> {
   const src = uri ?? vscode.window.activeTextEditor?.document.uri;
   if (!src || src.scheme !== NS_SCHEME) return;
+  if (ctx.docs.isRunning(src)) {
+    void vscode.window.showInformationMessage('The command is still running: copy its output when it has finished.');
+    return;
+  }
   const cmd = ctx.docs.commandOf(src);
   const text = (await vscode.workspace.openTextDocument(src)).getText();
   const table = cmd ? tableOfCommand(cmd.argv) : undefined;
