@@ -1,8 +1,14 @@
 /**
  * The extension's settings in one place: typed getters (defaults from the core, one place each) and writes
- * that go to the scope where the value is defined — workspace folder, workspace or user — never copying one
- * scope's value into another. Every write says where it went; a failed write (e.g. a broken settings.json)
- * becomes a clear message instead of VS Code's generic "Error running command".
+ * that go to the scope where the value is defined — workspace or user — never copying one scope's value into
+ * another. Every write says where it went; a failed write (e.g. a broken settings.json) becomes a clear message
+ * instead of VS Code's generic "Error running command".
+ *
+ * The swarmnet settings are window-scoped (package.json): VS Code reads them from the workspace (a folder's
+ * .vscode/settings.json, or the .code-workspace file) or the user settings, never from one folder of a
+ * multi-root workspace, and refuses to write them there ("does not support the folder resource scope") — so
+ * there is no folder scope to write to. In a single-folder workspace `inspect()` reports the folder's
+ * .vscode/settings.json as both workspace and folder value; the Workspace target is the one that writes it.
  */
 import * as vscode from 'vscode';
 import { LOCAL_NODE, type NodeConfig } from '../core/nodeConfig';
@@ -58,21 +64,15 @@ export const config = {
   },
 };
 
-export type Scope = { kind: 'folder'; folder: vscode.WorkspaceFolder } | { kind: 'workspace' } | { kind: 'user' };
+export type Scope = { kind: 'workspace' } | { kind: 'user' };
 
 export function scopeLabel(s: Scope): string {
-  return s.kind === 'folder' ? `workspace folder "${s.folder.name}" settings` : s.kind === 'workspace' ? 'workspace settings' : 'user settings';
+  return s.kind === 'workspace' ? 'workspace settings' : 'user settings';
 }
 
 /** Where `swarmnet.<key>` is defined, most specific first; undefined when only the default applies. */
 export function definedScope(key: SettingKey): { scope: Scope; value: unknown } | undefined {
   const i = cfg().inspect(key);
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const v = vscode.workspace.getConfiguration(SECTION, folder.uri).inspect(key)?.workspaceFolderValue;
-    // A single-folder workspace reports its .vscode/settings.json value as the folder's too, and VS Code refuses
-    // folder writes of these (window-scoped) settings: that value is the workspace's (UI test trust 02).
-    if (v !== undefined && JSON.stringify(v) !== JSON.stringify(i?.workspaceValue)) return { scope: { kind: 'folder', folder }, value: v };
-  }
   if (i?.workspaceValue !== undefined) return { scope: { kind: 'workspace' }, value: i.workspaceValue };
   if (i?.globalValue !== undefined) return { scope: { kind: 'user' }, value: i.globalValue };
   return undefined;
@@ -81,13 +81,12 @@ export function definedScope(key: SettingKey): { scope: Scope; value: unknown } 
 export class ConfigWriteError extends Error {}
 
 async function write(key: SettingKey, value: unknown, scope: Scope): Promise<void> {
-  const target =
-    scope.kind === 'folder' ? vscode.ConfigurationTarget.WorkspaceFolder : scope.kind === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  const c = scope.kind === 'folder' ? vscode.workspace.getConfiguration(SECTION, scope.folder.uri) : cfg();
+  const target = scope.kind === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   try {
-    await c.update(key, value, target);
+    await cfg().update(key, value, target);
   } catch (e) {
-    throw new ConfigWriteError(`Could not save ${SECTION}.${key} to ${scopeLabel(scope)}: ${e instanceof Error ? e.message : String(e)}`);
+    const why = (e instanceof Error ? e.message : String(e)).replace(/\.+$/, '');
+    throw new ConfigWriteError(`Could not save ${SECTION}.${key} to ${scopeLabel(scope)}: ${why}`);
   }
 }
 

@@ -51,7 +51,18 @@ export class NsDocumentProvider implements vscode.TextDocumentContentProvider {
   constructor(
     private readonly nodes: NodeManager,
     private readonly log: Logger,
-  ) {}
+  ) {
+    // A quick command can end before VS Code has created the document: the change event is then lost, and the
+    // tab would keep "running…". When the document opens, show what is there by now.
+    vscode.workspace.onDidOpenTextDocument((d) => this.settle(d));
+  }
+
+  /** Makes an open document show the command's output if it has ended since the document was read. */
+  settle(doc: vscode.TextDocument): void {
+    if (doc.uri.scheme !== NS_SCHEME) return;
+    const final = this.cache.get(doc.uri.toString());
+    if (final !== undefined && doc.getText() !== final) this.changed.fire(doc.uri);
+  }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const key = uri.toString();
@@ -170,6 +181,7 @@ export async function pickAndRun(provider: NsDocumentProvider, node: string, ns:
   const uri = nsDocUri({ node, ns, command: chosen });
   const doc = await vscode.workspace.openTextDocument(uri);
   const lang = provider.languageOf(uri);
-  await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, lang), { preview: false });
+  const shown = await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, lang), { preview: false });
+  provider.settle(shown.document);
   log?.info(`${node}/${ns}: ${chosen}: tab opened ${Date.now() - t0} ms after the pick`);
 }

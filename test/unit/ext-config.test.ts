@@ -44,16 +44,18 @@ test('config: nodes defined in workspace settings are edited there; the user lis
   assert.equal(cfg.scopeLabel(scope), 'workspace settings');
 });
 
-test('config: a folder-level value wins; nothing defined → user settings', async () => {
+test('config: a folder-only value is never a write target (window-scoped settings); nothing defined → user settings', async () => {
+  // code-server: "Unable to write to Folder Settings because swarmnet.nodes does not support the folder resource scope"
   fake.hasFolder = true;
   fake.scopes.folder['swarmnet.nodes'] = [A];
   fake.scopes.workspace['swarmnet.nodes'] = [U];
-  assert.equal((await cfg.editNodes((l) => [...l, B])).kind, 'folder');
-  assert.deepEqual(fake.scopes.workspace['swarmnet.nodes'], [U]);
+  assert.equal((await cfg.editNodes((l) => [...l, B])).kind, 'workspace');
+  assert.deepEqual(fake.writes, [{ key: 'swarmnet.nodes', value: [U, B], scope: 'workspace' }]);
   fake.scopes = { user: {}, workspace: {}, folder: {} };
   fake.writes = [];
   assert.equal((await cfg.editNodes((l) => [...l, B])).kind, 'user');
   assert.deepEqual(fake.writes, [{ key: 'swarmnet.nodes', value: [B], scope: 'user' }]);
+  assert.ok(!fake.writes.some((w) => w.scope === 'folder'));
 });
 
 test('config: entries we cannot read are kept by an edit', async () => {
@@ -114,6 +116,7 @@ test('commands: removing a node edits the defining scope and forgets its passphr
   await run('swarmnet.removeNode', { kind: 'node', node: 'a' });
   assert.equal(fake.errors.length, 1);
   assert.match(fake.errors[0], /^Could not save swarmnet\.nodes to workspace settings: settings\.json: Unexpected token\. Fix the settings file/);
+  assert.doesNotMatch(fake.errors[0], /\.\./);
   assert.equal(fake.secrets.get('swarmnet.passphrase.a'), 'pw', 'nothing forgotten when the write failed');
 });
 

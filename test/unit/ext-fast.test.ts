@@ -151,3 +151,18 @@ test('two entries that are the same swarm node (same node id) are said once, as 
   assert.match(fake.warnings[0].message, /^Swarm: by-name and by-ip are the same swarm node \(id ejnpmyo7nxut\): remove one of them\.$/);
   m.dispose();
 });
+
+test('Run in Namespace: a command that ends before its document opens still replaces "running…" (settle on open)', async () => {
+  const runner = slowRunner(1, 'done\n');
+  const p = new NsDocumentProvider({ connection: async () => ({ name: 'n', runner, close: async () => undefined }) } as never, nullLogger);
+  const changed: string[] = [];
+  p.onDidChange((u) => changed.push(u.toString()));
+  const uri = nsDocUri({ node: 'n', ns: 'ingress_sbox', command: 'ip route' }, 7);
+  const running = p.provideTextDocumentContent(uri);
+  await sleep(50); // ended; its change event went nowhere (no document yet)
+  changed.length = 0;
+  p.settle({ uri, getText: () => running } as never);
+  assert.deepEqual(changed, [uri.toString()], 'the opened document is told to reload');
+  p.settle({ uri, getText: () => 'done\n' } as never);
+  assert.equal(changed.length, 1, 'nothing when it already shows the output');
+});

@@ -6,12 +6,15 @@
  * Status.Addr, Spec.Role).
  */
 import { test } from 'node:test';
+import { installFakeVscode } from '../ssh/fakeVscode';
 import assert from 'node:assert/strict';
 import { readSwarmNodes } from '../../src/core/discovery';
 import type { Diagnostic } from '../../src/core/diagnostics';
 import type { NamespaceInfo, NetworkInfo } from '../../src/core/model';
 import { nsTerminal } from '../../src/core/nsTerminal';
 import { fdbTask, hostOfAddress, hostOfNodeId, namespaceLabel } from '../../src/core/present';
+
+installFakeVscode();
 
 test('readSwarmNodes: id, hostname, address, role; junk skipped with a diagnostic', () => {
   const d: Diagnostic[] = [];
@@ -62,4 +65,16 @@ test('fdbTask: Docker ≤ 25 MAC from IPv4 (02:42 + address), counted only behin
   assert.equal(fdbTask({ ...e, dst: '198.18.0.3' }, net), undefined, 'the task is behind another node');
   assert.equal(fdbTask({ ...e, mac: '4a:1f:0a:00:00:06' }, net), undefined, 'a random MAC (Docker 26+) says nothing');
   assert.equal(fdbTask({ ...e, dst: undefined }, net), undefined);
+});
+
+test('trace diagram: hops in task sandboxes carry the task name (nsLabel), others none', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { labelNamespaces } = require('../../src/extension/trace') as typeof import('../../src/extension/trace');
+  const ns = (name: string, kind: NamespaceInfo['kind'], containers: NamespaceInfo['containers'] = []): NamespaceInfo => ({ name, path: '', kind, containers, interfaces: [], fdb: [], neighbors: [], routes: [], peers: {} });
+  const models = [{ name: 'node2', networks: [], services: [], diagnostics: [], discoveredAt: '', namespaces: [ns('eda760ed6104', 'task', [{ id: 'c', name: 'web.6.h48xe01l9u0zvd6kl8ut92zke' }]), ns('ingress_sbox', 'ingress_sbox')] }];
+  const hop = (namespace: string) => ({ id: 1, node: 'node2', namespace, kind: 'x', title: '', detail: [], rules: [], rewrites: [], packet: '', uncertain: [] });
+  const result = { request: { from: 'a', to: 'b' }, path: { hops: [hop('ingress_sbox')], branches: [{ label: 'b', path: { hops: [hop('eda760ed6104')], branches: [] } }] }, summary: [], notes: [], diagnostics: [] };
+  labelNamespaces(result as never, models);
+  assert.equal((result.path.hops[0] as { nsLabel?: string }).nsLabel, undefined);
+  assert.equal((result.path.branches[0].path.hops[0] as { nsLabel?: string }).nsLabel, 'web.6.h48xe01l9u0zvd6kl8ut92zke');
 });

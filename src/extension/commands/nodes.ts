@@ -45,7 +45,7 @@ async function editNode(ctx: Ctx, name: string | undefined): Promise<unknown> {
   if (!name || name === LOCAL_NODE_NAME) return vscode.commands.executeCommand('workbench.action.openSettings', 'swarmnet');
   const scope = definedScope('nodes')?.scope;
   ctx.log.info(`edit node ${name}: opening ${scope ? scopeLabel(scope) : 'user settings'}`);
-  const cmd = scope?.kind === 'folder' ? 'workbench.action.openFolderSettingsFile' : scope?.kind === 'workspace' ? 'workbench.action.openWorkspaceSettingsFile' : 'workbench.action.openSettingsJson';
+  const cmd = scope?.kind === 'workspace' ? 'workbench.action.openWorkspaceSettingsFile' : 'workbench.action.openSettingsJson';
   return vscode.commands.executeCommand(cmd);
 }
 
