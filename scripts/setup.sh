@@ -8,7 +8,7 @@ log() { printf '[setup %4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
 
 PKGS=(docker.io iptables openssh-server openssh-client busybox-static iproute2 bridge-utils conntrack ipvsadm ipset sudo openssl
       util-linux procps psmisc chromium libkrb5-dev pkg-config ripgrep python3
-      netbase)
+      netbase unzip)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if ((${#missing[@]})); then

@@ -55,6 +55,10 @@ export interface StartOptions {
   vsixPath?: string;
   /** Folder holding the extension to install with 'copy' (default: the repo; used to test the harness itself). */
   extensionRoot?: string;
+  /** Extra environment of code-server and so of the extension host (e.g. HOME with its own ~/.ssh). */
+  env?: Record<string, string>;
+  /** Browser viewport (default 1600×1000). */
+  viewport?: { width: number; height: number };
 }
 
 export interface Problem {
@@ -68,6 +72,24 @@ export interface LabNode {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The lab's extra nodes (node2, node3) as SSH nodes for `swarmnet.nodes` (key and known_hosts from .lab/). */
+export function labNodeSettings(): Record<string, unknown>[] {
+  if (!existsSync(LAB_JSON)) return [];
+  const lab = JSON.parse(readFileSync(LAB_JSON, 'utf8')) as { nodes?: LabNode[]; knownHosts?: string };
+  return (lab.nodes ?? [])
+    .filter((n) => n.name !== 'node1')
+    .map((n) => ({
+      name: n.name,
+      transport: 'ssh',
+      host: n.sshHost,
+      port: n.sshPort,
+      user: n.sshUser,
+      keyPath: n.keyPath,
+      useAgent: false,
+      knownHostsFile: lab.knownHosts ?? `${REPO_ROOT}/.lab/known_hosts`,
+    }));
+}
 
 /** Reads `.lab/lab.json` (written by `npm run lab`) if present and returns node configs for `swarmnet.nodes`. */
 export function readLabNodes(path = LAB_JSON): LabNode[] {
@@ -228,7 +250,7 @@ export class Workbench {
       '--log', 'info',
       '--config', join(tmp, 'code-server.yaml'),
       workspace,
-    ], { cwd: tmp, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PASSWORD: undefined } });
+    ], { cwd: tmp, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PASSWORD: undefined, ...opts.env } });
     // if the test process dies without running close(), take code-server's process group with it
     const onExit = (): void => killGroup(server, 'SIGKILL');
     process.once('exit', onExit);
@@ -240,7 +262,7 @@ export class Workbench {
     try {
       await waitForHealth(port, server, serverLogPath);
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-      const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+      const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1600, height: 1000 } });
       const page = await context.newPage();
       const wb = new Workbench(page, browser, server, port, tmp, workspace, userDataDir, extensionsDir,
         serverLog, serverLogPath);
@@ -281,10 +303,11 @@ export class Workbench {
 
   // ---------- generic helpers ----------
 
-  async screenshot(step: string): Promise<string> {
+  /** test/e2e/screenshots/<step>.png of the page, or of the `clip` rectangle of it. */
+  async screenshot(step: string, clip?: { x: number; y: number; width: number; height: number }): Promise<string> {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const path = join(SCREENSHOT_DIR, `${step.replace(/[^\w.-]+/g, '_')}.png`);
-    await this.page.screenshot({ path });
+    await this.page.screenshot({ path, clip });
     return path;
   }
 
@@ -309,6 +332,25 @@ export class Workbench {
     await this.sidebar.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: T.ui });
   }
 
+  /** Drags the side bar's edge to make it `width` px wide (names fit, as a user would do it). */
+  async resizeSidebar(width: number): Promise<void> {
+    const box = await this.sidebar.boundingBox();
+    if (!box) throw new Error('no side bar to resize');
+    const x = box.x + box.width;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x - 1, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x - 1 + width - box.width, y, { steps: 8 });
+    await this.page.mouse.up();
+  }
+
+  /** The rectangle of a part of the page (for clipped screenshots). */
+  async box(selector: string): Promise<{ x: number; y: number; width: number; height: number }> {
+    const b = await this.page.locator(selector).first().boundingBox();
+    if (!b) throw new Error(`${selector} is not on screen`);
+    return b;
+  }
+
   /** Tree rows of the side bar whose label matches. */
   treeRows(label: string | RegExp): Locator {
     return this.sidebar.locator('.monaco-list-row').filter({
@@ -328,6 +370,51 @@ export class Workbench {
     const ms = Date.now() - t0;
     this.timings.firstTreeRenderMs = ms;
     return ms;
+  }
+
+  /** The description of a node row ("vm · manager · …", "authentication failed · waits for Retry"), '' if none. */
+  async nodeDescription(name: string): Promise<string> {
+    return (await this.treeRow(name).locator('.label-description').innerText({ timeout: 1000 }).catch(() => '')).trim();
+  }
+
+  /**
+   * Waits until every named node row shows a discovered node (its description names a swarm role); returns the
+   * ms waited. Throws with the descriptions seen when `timeout` passes.
+   */
+  async waitDiscovered(names: string[], timeout: number = T.tree): Promise<number> {
+    const t0 = Date.now();
+    for (;;) {
+      const descs = await Promise.all(names.map((n) => this.nodeDescription(n)));
+      if (descs.every((d) => /manager|worker/i.test(d) && !/discovering/i.test(d))) return Date.now() - t0;
+      if (Date.now() - t0 > timeout) {
+        throw new Error(`not all discovered within ${timeout} ms: ${names.map((n, i) => `${n}: "${descs[i]}"`).join(', ')}`);
+      }
+      await sleep(50);
+    }
+  }
+
+  /** Texts of the notification toasts on screen. */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notifications-toasts .notification-toast').evaluateAll((els) =>
+      els.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+  }
+
+  /** Waits for a notification toast matching `re`; returns its text. */
+  async waitForNotification(re: RegExp, timeout: number = T.ui): Promise<string> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const hit = (await this.notifications()).find((t) => re.test(t));
+      if (hit) return hit;
+      if (Date.now() > deadline) throw new Error(`no notification ${String(re)}; shown: ${JSON.stringify(await this.notifications())}`);
+      await sleep(100);
+    }
+  }
+
+  /** Developer: Reload Window; resolves once the reloaded workbench shows its activity bar. */
+  async reload(): Promise<void> {
+    await this.runCommand('Developer: Reload Window');
+    await this.page.waitForEvent('load', { timeout: T.workbench });
+    await this.page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: T.workbench });
   }
 
   /** Expands a tree row (no-op if already expanded); waits until at least one child row appears. */
@@ -454,6 +541,14 @@ export class Workbench {
     await menu.first().waitFor({ state: 'hidden', timeout: T.ui });
   }
 
+  /** Clicks an inline action button of a tree row (shown on hover), by its title (e.g. "Retry"). */
+  async rowAction(row: Locator, title: string): Promise<void> {
+    await row.hover();
+    const button = row.locator(`.actions .action-label[aria-label^="${cssString(title)}"]`).first();
+    await button.waitFor({ state: 'visible', timeout: T.ui });
+    await button.click();
+  }
+
   get quickInput(): Locator {
     return this.page.locator('.quick-input-widget');
   }
@@ -563,6 +658,16 @@ export class Workbench {
       .waitFor({ state: 'visible', timeout: T.ui });
   }
 
+  /** Waits until the status bar shows `expected` as the language mode (it follows a newly active editor late). */
+  async waitForLanguageMode(expected: string, timeout: number = T.ui): Promise<string> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const mode = await this.languageMode();
+      if (mode === expected || Date.now() > deadline) return mode;
+      await sleep(200);
+    }
+  }
+
   /** Current language mode shown in the status bar (e.g. "iptables rules"). */
   async languageMode(): Promise<string> {
     const item = this.page.locator('#status\\.editor\\.mode');
@@ -626,6 +731,40 @@ export class Workbench {
   }
 
   // ---------- webviews ----------
+
+  /**
+   * Answers a command's prompts with their defaults (Enter) until a webview appears; returns the time of the last
+   * answer (the moment the command had all it asked for). `prompts` collects "title [default]" of each.
+   */
+  async answerPromptsUntilWebview(prompts: string[], timeout = 60_000): Promise<number> {
+    const webview = this.page.locator('iframe.webview.ready');
+    const deadline = Date.now() + timeout;
+    let last = Date.now();
+    while (Date.now() < deadline) {
+      if (await webview.count() > 0) return last;
+      if (await this.quickInput.isVisible()) {
+        const title = (await this.quickInput.locator('.quick-input-title').innerText().catch(() => '')).trim();
+        const placeholder = await this.quickInput.locator('.quick-input-box input').getAttribute('placeholder').catch(() => '');
+        const value = await this.quickInput.locator('.quick-input-box input').inputValue().catch(() => '');
+        prompts.push(`${title || placeholder} [${value}]`);
+        if (prompts.length > 8) throw new Error(`too many prompts: ${prompts.join(' / ')}`);
+        await this.page.keyboard.press('Enter');
+        last = Date.now();
+        // the same prompt must not be answered twice: wait until it is gone or replaced by the next one
+        const same = `${title}|${placeholder}|${value}`;
+        for (const until = Date.now() + 2000; Date.now() < until; await sleep(30)) {
+          if (!(await this.quickInput.isVisible())) break;
+          const t = (await this.quickInput.locator('.quick-input-title').innerText().catch(() => '')).trim();
+          const p = await this.quickInput.locator('.quick-input-box input').getAttribute('placeholder').catch(() => '');
+          const v = await this.quickInput.locator('.quick-input-box input').inputValue().catch(() => '');
+          if (`${t}|${p}|${v}` !== same) break;
+        }
+        continue;
+      }
+      await sleep(50);
+    }
+    throw new Error(`no webview within ${timeout} ms; prompts answered: ${prompts.join(' / ') || 'none'}`);
+  }
 
   /** The content frame of the webview whose tab/panel is active (iframe.webview → #active-frame). */
   webviewFrame(): FrameLocator {
@@ -719,6 +858,30 @@ export class Workbench {
     }
     if (this.consoleLines.length) parts.push(`--- browser console\n${this.consoleLines.slice(-30).join('\n')}`);
     return parts.join('\n');
+  }
+}
+
+/**
+ * Runs one UI step of a suite sharing a workbench: a screenshot `<name>.png` on success, `<name>-FAIL.png` and the
+ * extension's log attached to the error on failure; the step's duration goes into `timings[name]`.
+ */
+export async function runStep(wb: Workbench | undefined, name: string, fn: (w: Workbench) => Promise<void>, timings: Record<string, number>): Promise<void> {
+  if (!wb) throw new Error('workbench did not start (see the before hook error)');
+  const t0 = Date.now();
+  try {
+    await fn(wb);
+    await wb.screenshot(name);
+    rmSync(join(SCREENSHOT_DIR, `${name}-FAIL.png`), { force: true });
+  } catch (e) {
+    await wb.screenshot(`${name}-FAIL`).catch(() => undefined);
+    rmSync(join(SCREENSHOT_DIR, `${name}.png`), { force: true });
+    // leave no menu / quick pick / widget open for the next step
+    for (let i = 0; i < 3; i++) await wb.page.keyboard.press('Escape').catch(() => undefined);
+    const err = e instanceof Error ? e : new Error(String(e));
+    err.message += `\n--- extension log ---\n${wb.diagnosticsText().slice(-4000)}`;
+    throw err;
+  } finally {
+    timings[name] = Date.now() - t0;
   }
 }
 

@@ -6,29 +6,9 @@
 // Steps share one workbench; each step screenshots on success and on failure (<step>-FAIL.png).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { LAB_JSON, REPO_ROOT, SCREENSHOT_DIR, Workbench, type LabNode } from './harness';
+import { LAB_JSON, labNodeSettings, runStep, Workbench } from './harness';
 
 const SUITE_T0 = Date.now();
-
-/** The lab's extra nodes (node2, node3) as SSH nodes for `swarmnet.nodes` (key and known_hosts from .lab/). */
-function labNodes(): Record<string, unknown>[] {
-  if (!existsSync(LAB_JSON)) return [];
-  const lab = JSON.parse(readFileSync(LAB_JSON, 'utf8')) as { nodes?: LabNode[]; knownHosts?: string };
-  return (lab.nodes ?? [])
-    .filter((n) => n.name !== 'node1')
-    .map((n) => ({
-      name: n.name,
-      transport: 'ssh',
-      host: n.sshHost,
-      port: n.sshPort,
-      user: n.sshUser,
-      keyPath: n.keyPath,
-      useAgent: false,
-      knownHostsFile: lab.knownHosts ?? `${REPO_ROOT}/.lab/known_hosts`,
-    }));
-}
 
 const RULES = [
   '# DOCKER-USER rules for the swarm',
@@ -38,52 +18,14 @@ const RULES = [
 /** The linter's code for a filtering rule put in FORWARD instead of DOCKER-USER. */
 const CODE = 'swarm/not-docker-user';
 
-const extraNodes = labNodes();
+const extraNodes = labNodeSettings();
 const node2 = extraNodes.find((n) => n.name === 'node2');
 let wb: Workbench | undefined;
 const timings: Record<string, number> = {};
 
-/** Runs a UI step: on failure a screenshot and the extension's log are attached to the error. */
-async function step(name: string, fn: (w: Workbench) => Promise<void>): Promise<void> {
-  if (!wb) throw new Error('workbench did not start (see the before hook error)');
-  const w = wb;
-  const t0 = Date.now();
-  try {
-    await fn(w);
-    await w.screenshot(name);
-    rmSync(join(SCREENSHOT_DIR, `${name}-FAIL.png`), { force: true });
-  } catch (e) {
-    await w.screenshot(`${name}-FAIL`).catch(() => undefined);
-    rmSync(join(SCREENSHOT_DIR, `${name}.png`), { force: true });
-    // leave no menu / quick pick / widget open for the next step
-    for (let i = 0; i < 3; i++) await w.page.keyboard.press('Escape').catch(() => undefined);
-    const err = e instanceof Error ? e : new Error(String(e));
-    err.message += `\n--- extension log ---\n${w.diagnosticsText().slice(-4000)}`;
-    throw err;
-  } finally {
-    timings[name] = Date.now() - t0;
-  }
-}
-
-/** A webview with the trace appeared; answers the command's prompts (defaults) until it does. */
-async function answerPromptsUntilWebview(w: Workbench, prompts: string[]): Promise<void> {
-  const webview = w.page.locator('iframe.webview.ready');
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (await webview.count() > 0) return;
-    if (await w.quickInput.isVisible()) {
-      const title = (await w.quickInput.locator('.quick-input-title').innerText().catch(() => '')).trim();
-      const placeholder = await w.quickInput.locator('.quick-input-box input').getAttribute('placeholder').catch(() => '');
-      const value = await w.quickInput.locator('.quick-input-box input').inputValue().catch(() => '');
-      prompts.push(`${title || placeholder} [${value}]`);
-      if (prompts.length > 8) throw new Error(`too many prompts: ${prompts.join(' / ')}`);
-      await w.page.keyboard.press('Enter');
-      await w.page.waitForTimeout(400);
-      continue;
-    }
-    await w.page.waitForTimeout(250);
-  }
-  throw new Error(`no trace webview within 60 s; prompts answered: ${prompts.join(' / ') || 'none'}`);
+/** Runs a UI step on the shared workbench (screenshots, log on failure: see runStep). */
+function step(name: string, fn: (w: Workbench) => Promise<void>): Promise<void> {
+  return runStep(wb, name, fn, timings);
 }
 
 describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
@@ -181,7 +123,7 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
       assert.match(text, /^\d+: lo: /m, text.slice(0, 500));
       assert.match(text, /^\d+: eth\d+@if\d+: /m, text.slice(0, 500));
       assert.match(text, /veth/, text.slice(0, 500));
-      assert.equal(await w.languageMode(), 'ip link/addr/route/neigh');
+      assert.equal(await w.waitForLanguageMode('ip link/addr/route/neigh'), 'ip link/addr/route/neigh');
       const colours = await w.waitForTokenColours(3);
       const distinct = new Set(colours.values());
       assert.ok(distinct.size >= 3, `grammar tokens: only ${distinct.size} colour(s) ${JSON.stringify([...colours])}`);
@@ -190,7 +132,7 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
   it('05 docker-user.rules: the Problems panel shows the linter diagnostic with its code', () =>
     step('05-lint-problem', async (w) => {
       await w.openFile('docker-user.rules');
-      assert.equal(await w.languageMode(), 'iptables rules');
+      assert.equal(await w.waitForLanguageMode('iptables rules'), 'iptables rules');
       const deadline = Date.now() + 60_000;
       let problems = await w.problems(1, 60_000);
       while (!problems.some((p) => p.text.includes(CODE)) && Date.now() < deadline) {
@@ -244,7 +186,7 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
       const web = await w.childRow(svcGroup, /^web$/);
       await w.contextMenu(web, 'Trace Packet');
       const prompts: string[] = [];
-      await answerPromptsUntilWebview(w, prompts);
+      await w.answerPromptsUntilWebview(prompts);
       console.log(`[e2e] trace prompts answered with defaults: ${prompts.join(' / ') || 'none'}`);
       const frame = w.webviewFrame();
       const hops = frame.locator('#hops .hop');
