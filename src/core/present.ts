@@ -1,6 +1,7 @@
 /**
  * Words for the model: labels and descriptions shared by the explorer tree and the CLI, so both say the same.
  */
+import type { TraceResult } from './trace/types';
 import type { Correlator } from './correlate';
 import type { FdbEntry, InterfaceInfo, NamespaceInfo, NetworkInfo, NodeModel, ServiceInfo, SwarmNodeName } from './model';
 
@@ -128,4 +129,17 @@ export function hostOfNodeId(models: NodeModel[], nodeId: string): string | unde
 
 export function hostOfAddress(models: NodeModel[], ip: string): string | undefined {
   return hostWhere(models, (m) => m.swarm?.nodeAddr === ip, (n) => n.addr === ip);
+}
+
+/**
+ * The trace as the view shows it: every text that names a task sandbox by its hex id (summary, titles, details,
+ * drop reasons, rule sources) names the task instead. The ids stay where the extension looks things up by them
+ * (`namespace`, `node`); the view calls back by hop id and rule index, so the original keeps serving lookups.
+ */
+export function withTaskNames(result: TraceResult, models: NodeModel[]): TraceResult {
+  const names = new Map<string, string>();
+  for (const m of models) for (const ns of m.namespaces) if (/^[0-9a-f]{12}$/.test(ns.name) && namespaceLabel(ns) !== ns.name) names.set(ns.name, namespaceLabel(ns));
+  if (names.size === 0) return result;
+  const rename = (text: string): string => text.replace(/\b[0-9a-f]{12}\b/g, (id) => names.get(id) ?? id);
+  return JSON.parse(JSON.stringify(result), (key: string, value: unknown) => (typeof value === 'string' && key !== 'namespace' && key !== 'node' ? rename(value) : value)) as TraceResult;
 }

@@ -14,7 +14,7 @@ import type { Element } from './tree/types';
 import { showTrace } from './traceView';
 import { verifyOnNodes } from './traceVerify';
 import { own } from '../core/record';
-import { namespaceLabel } from '../core/present';
+import { namespaceLabel, withTaskNames } from '../core/present';
 import type { DumpDocuments } from './dumps';
 
 const EXTERNAL_CLIENT = '203.0.113.7';
@@ -198,7 +198,7 @@ export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { tex
     if (!got) return undefined;
     labelNamespaces(got.result, nodes.models());
     log.info(`trace ${req.from} → ${req.to}: ${got.result.summary.join('; ') || 'no result'}`);
-    showTrace(deps.context, got.result, (hop, rule) => void openRule(deps, got.parts, hop, rule), (mode) => verifyOnNodes(deps, req, whatIf, mode));
+    showTrace(deps.context, got.result, (hop, rule) => void openRule(deps, got.parts, hop, rule), (mode) => verifyOnNodes(deps, req, whatIf, mode), withTaskNames(got.result, nodes.models()));
     log.info(`trace: diagram shown ${Date.now() - t0} ms after the request`);
     return got.result;
   });

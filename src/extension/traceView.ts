@@ -49,7 +49,8 @@ export function traceHtml(webview: vscode.Webview, extensionUri: vscode.Uri, non
  * Opens (or reuses) the trace panel. `openRule` is called when the user clicks a hop or one of its rules;
  * `verify` (when given) backs the panel's "Verify on the Nodes" button.
  */
-export function showTrace(context: vscode.ExtensionContext, result: TraceResult, openRule: (hop: Hop, rule?: HopRule) => void, verify?: (mode: 'counters' | 'trace') => Promise<VerifyReport | undefined>): vscode.WebviewPanel {
+/** `shown` is what the view displays (task names for sandbox ids); `result` serves the callbacks' lookups. */
+export function showTrace(context: vscode.ExtensionContext, result: TraceResult, openRule: (hop: Hop, rule?: HopRule) => void, verify?: (mode: 'counters' | 'trace') => Promise<VerifyReport | undefined>, shown: TraceResult = result): vscode.WebviewPanel {
   const panel = vscode.window.createWebviewPanel('swarmnet.trace', `Trace ${result.request.from} → ${result.request.to}`, vscode.ViewColumn.Active, {
     enableScripts: true,
     retainContextWhenHidden: true,
@@ -58,7 +59,7 @@ export function showTrace(context: vscode.ExtensionContext, result: TraceResult,
   const nonce = randomBytes(16).toString('base64');
   panel.webview.html = traceHtml(panel.webview, context.extensionUri, nonce);
   const send = (): void => {
-    void panel.webview.postMessage({ type: 'trace', result, canVerify: verify !== undefined });
+    void panel.webview.postMessage({ type: 'trace', result: shown, canVerify: verify !== undefined });
   };
   const sub = panel.webview.onDidReceiveMessage((m: FromWebview) => {
     if (m.type === 'ready') send();
