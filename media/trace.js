@@ -70,7 +70,7 @@
       if (!n) nodes.push((n = { name: h.node, ns: [] }));
       const key = h.node + '/' + h.namespace;
       if (!boxes.has(key)) {
-        const b = { key, node: h.node, ns: h.namespace, kind: h.nsKind || '', col: nodes.indexOf(n), row: n.ns.length, drop: false };
+        const b = { key, node: h.node, ns: h.nsLabel || h.namespace, kind: h.nsKind || '', col: nodes.indexOf(n), row: n.ns.length, drop: false };
         n.ns.push(b);
         boxes.set(key, b);
       }
@@ -126,7 +126,7 @@
       const d = el('div', 'hop' + (h.drop || h.verdict === 'DROP' ? ' drop' : '') + (h.uncertain.length ? ' uncertain' : ''));
       d.title = 'open the rule dump at this hop';
       d.appendChild(el('div', 'title', h.id + '. ' + h.title + (h.verdict ? '  [' + h.verdict + ']' : '')));
-      d.appendChild(el('div', 'where', h.node + ' / ' + h.namespace + (h.nsKind ? ' (' + h.nsKind + ')' : '')));
+      d.appendChild(el('div', 'where', h.node + ' / ' + (h.nsLabel || h.namespace) + (h.nsKind ? ' (' + h.nsKind + ')' : '')));
       d.appendChild(el('div', 'packet', h.packet));
       h.rules.forEach((r, i) => {
         const c = r.counters ? '  [' + r.counters.packets + ' pkts]' : '';

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { flags } from './args';
 import { connectNode, LOCAL_NODE, type ConnectHooks, type NodeConfig } from '../core/connect';
 import type { NodeConnection } from '../core/discovery';
+import { DEFAULT_TIMEOUT_MS } from '../core/transport/collect';
 import { makeKnownHostsVerifier } from '../core/transport/knownHosts';
 import type { HostKeyVerifier } from '../core/transport/ssh';
 
@@ -57,7 +58,7 @@ export function labNodeConfig(n: LabNode): NodeConfig {
 
 /** Parses the node-selection flags, removing them from args. */
 export async function takeNodeOptions(args: string[]): Promise<CliNodeOptions> {
-  const opts: CliNodeOptions = { nodes: [], knownHosts: join(homedir(), '.ssh', 'known_hosts'), acceptNew: false, timeoutMs: 15000 };
+  const opts: CliNodeOptions = { nodes: [], knownHosts: join(homedir(), '.ssh', 'known_hosts'), acceptNew: false, timeoutMs: DEFAULT_TIMEOUT_MS };
   const rest: string[] = [];
   let key: string | undefined;
   const only: string[] = [];

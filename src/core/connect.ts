@@ -12,35 +12,21 @@ import type { Logger } from './log';
 import { LocalRunner } from './transport/local';
 import { SshRunner, type HostKeyVerifier, type SshTarget } from './transport/ssh';
 import { TransportError } from './transport/types';
+import type { NodeConfig } from './nodeConfig';
 
-export interface NodeConfig {
-  name: string;
-  transport: 'local' | 'ssh' | 'docker';
-  host?: string;
-  port?: number;
-  user?: string;
-  keyPath?: string;
-  useAgent?: boolean;
-  /** ssh-agent socket for this node (ssh_config IdentityAgent); default: the hooks' agentSocket ($SSH_AUTH_SOCK). */
-  identityAgent?: string;
-  /** `user@host:port` of a jump host (ProxyJump); uses the same key/agent. */
-  proxyJump?: string;
-  dockerSocket?: string;
-  /** For the docker transport: tcp://host:port or unix:///path. */
-  dockerHost?: string;
-  tlsCaPath?: string;
-  tlsCertPath?: string;
-  tlsKeyPath?: string;
-  /** known_hosts file to verify this node's host key against (default ~/.ssh/known_hosts), like ssh's UserKnownHostsFile. */
-  knownHostsFile?: string;
-  /** Prefix commands with sudo -n (automatic when user is not root). */
-  sudo?: boolean;
-}
+export { LOCAL_NODE, type NodeConfig } from './nodeConfig';
 
 export interface ConnectHooks {
   verifyHostKey: HostKeyVerifier;
-  /** Asked only when a key file is encrypted; the answer is kept by the caller in secret storage. */
-  getPassphrase?: (node: NodeConfig) => Promise<string | undefined>;
+  /**
+   * Asked only when a key file is encrypted (`wrong`: the previous answer did not decrypt it). The answer is
+   * checked against the key here, locally, before anything is sent to the server (like ssh's three tries).
+   */
+  getPassphrase?: (node: NodeConfig, attempt: { wrong: boolean }) => Promise<string | undefined>;
+  /** The passphrase decrypted the key and the server accepted it: the caller may keep it now. */
+  onPassphraseAccepted?: (node: NodeConfig, passphrase: string) => void | Promise<void>;
+  /** The passphrase did not decrypt the key: the caller forgets any stored one. */
+  onPassphraseRejected?: (node: NodeConfig) => void | Promise<void>;
   agentSocket?: string;
   timeoutMs?: number;
   maxOutputBytes?: number;
@@ -48,7 +34,6 @@ export interface ConnectHooks {
   logger?: Logger;
 }
 
-export const LOCAL_NODE: NodeConfig = { name: 'this machine', transport: 'local' };
 
 function parseJump(spec: string): { user?: string; host: string; port?: number } {
   const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(spec.trim());
@@ -56,19 +41,39 @@ function parseJump(spec: string): { user?: string; host: string; port?: number }
   return { user: m[1], host: m[2].replace(/^\[|\]$/g, ''), port: m[3] ? Number(m[3]) : undefined };
 }
 
-async function sshTarget(cfg: NodeConfig, hooks: ConnectHooks): Promise<SshTarget> {
-  if (!cfg.host) throw new TransportError(`${cfg.name}: no host configured`, 'connect');
+/** Tries of a passphrase before giving up, as ssh does (NumberOfPasswordPrompts 3). */
+export const PASSPHRASE_TRIES = 3;
+
+/** Asks for the passphrase of an encrypted key until one decrypts it (checked locally: the server sees none). */
+async function unlockKey(cfg: NodeConfig, key: Buffer, hooks: ConnectHooks): Promise<string> {
+  if (!hooks.getPassphrase) throw new TransportError(`key is encrypted: ${cfg.keyPath} needs a passphrase`, 'auth');
+  for (let i = 0; i < PASSPHRASE_TRIES; i++) {
+    const p = await hooks.getPassphrase(cfg, { wrong: i > 0 });
+    if (p === undefined) throw new TransportError(`passphrase not given: ${cfg.keyPath} stays locked`, 'auth');
+    if (!(sshUtils.parseKey(key, p) instanceof Error)) return p;
+    await hooks.onPassphraseRejected?.(cfg);
+  }
+  throw new TransportError(`wrong passphrase: ${cfg.keyPath} (${PASSPHRASE_TRIES} tries)`, 'auth');
+}
+
+async function readKey(cfg: NodeConfig, path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TransportError(`key file not readable: ${path} (${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : e instanceof Error ? e.message : String(e)}) for node ${cfg.name}`, 'auth');
+  }
+}
+
+async function sshTarget(cfg: NodeConfig, hooks: ConnectHooks, signal?: AbortSignal): Promise<SshTarget> {
+  if (!cfg.host) throw new TransportError(`no host configured for node ${cfg.name}`, 'connect');
   let privateKey: Buffer | undefined;
   let passphrase: string | undefined;
   if (cfg.keyPath) {
-    try {
-      privateKey = await readFile(cfg.keyPath);
-    } catch (e) {
-      throw new TransportError(`${cfg.name}: cannot read key ${cfg.keyPath}: ${e instanceof Error ? e.message : String(e)}`, 'auth');
-    }
+    privateKey = await readKey(cfg, cfg.keyPath);
     // Encrypted? (PEM keys say ENCRYPTED in clear; OpenSSH-format keys only inside the base64 body, so ask ssh2.)
     const parsed = sshUtils.parseKey(privateKey);
-    if (parsed instanceof Error && /passphrase/i.test(parsed.message) && hooks.getPassphrase) passphrase = await hooks.getPassphrase(cfg);
+    if (parsed instanceof Error && /passphrase/i.test(parsed.message)) passphrase = await unlockKey(cfg, privateKey, hooks);
   }
   const agent = cfg.useAgent === false ? undefined : (cfg.identityAgent ?? hooks.agentSocket);
   const base = { username: cfg.user ?? 'root', privateKey, passphrase, agent, verifyHostKey: hooks.verifyHostKey, readyTimeoutMs: hooks.timeoutMs };
@@ -77,6 +82,7 @@ async function sshTarget(cfg: NodeConfig, hooks: ConnectHooks): Promise<SshTarge
     ...base,
     host: cfg.host,
     port: cfg.port ?? 22,
+    signal,
     jump: jump ? { ...base, host: jump.host, port: jump.port ?? 22, username: jump.user ?? base.username } : undefined,
   };
 }
@@ -86,7 +92,8 @@ function dockerOf(ep: DockerEndpoint, hooks: ConnectHooks): { docker: Docker; do
   return { docker: createDocker(ep, hooks.timeoutMs), dockerEndpoint: describeEndpoint(ep) };
 }
 
-export async function connectNode(cfg: NodeConfig, hooks: ConnectHooks): Promise<NodeConnection> {
+/** Connects to a node; `signal` gives up a connect in flight. */
+export async function connectNode(cfg: NodeConfig, hooks: ConnectHooks, signal?: AbortSignal): Promise<NodeConnection> {
   const runnerOpts = { timeoutMs: hooks.timeoutMs, maxOutputBytes: hooks.maxOutputBytes };
   switch (cfg.transport) {
     case 'local': {
@@ -94,8 +101,9 @@ export async function connectNode(cfg: NodeConfig, hooks: ConnectHooks): Promise
       return { name: cfg.name, runner, ...dockerOf({ kind: 'socket', socketPath: cfg.dockerSocket ?? '/var/run/docker.sock' }, hooks), close: () => runner.close() };
     }
     case 'ssh': {
-      const target = await sshTarget(cfg, hooks);
+      const target = await sshTarget(cfg, hooks, signal);
       const runner = await SshRunner.connect(target, { ...runnerOpts, sudo: cfg.sudo ?? target.username !== 'root', logger: hooks.logger });
+      if (target.passphrase !== undefined) await hooks.onPassphraseAccepted?.(cfg, target.passphrase);
       const socketPath = cfg.dockerSocket ?? '/var/run/docker.sock';
       const tunnel: DockerEndpoint = { kind: 'tunnel', open: () => runner.openUnixSocket(socketPath), label: `${runner.description} → unix://${socketPath}` };
       return { name: cfg.name, runner, ...dockerOf(tunnel, hooks), close: () => runner.close() };

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { errorMessage, excerpt, type Diagnostic } from './diagnostics';
-import { NETNS_DIR, type InterfaceInfo, type NamespaceInfo, type NamespaceKind, type NetworkInfo, type NodeModel, type ServiceInfo } from './model';
+import { NETNS_DIR, type SwarmNodeName, type InterfaceInfo, type NamespaceInfo, type NamespaceKind, type NetworkInfo, type NodeModel, type ServiceInfo } from './model';
 import { isValidNamespaceName } from './netns';
 import { readContainer, readNetwork, readService, readSwarmInfo, type ContainerSandbox } from './parsers/docker';
 import { parseFdbJson, parseIpAddrJson, parseNeighJson, parseRoutesJson } from './parsers/iproute';
@@ -206,6 +206,7 @@ interface DockerFacts {
   networks: NetworkInfo[];
   containers: ContainerSandbox[];
   services: ServiceInfo[];
+  swarmNodes?: SwarmNodeName[];
 }
 
 /**
@@ -231,6 +232,7 @@ async function gatherDocker(docker: Docker, diagnostics: Diagnostic[], endpoint:
   const manager = facts.info.swarm?.controlAvailable === true;
 
   const servicesP: Promise<unknown[]> = manager ? (docker.listServices() as Promise<unknown[]>) : Promise.resolve([]);
+  const nodesP: Promise<unknown[]> = manager ? (docker.listNodes() as Promise<unknown[]>) : Promise.resolve([]);
   const tasksP: Promise<unknown[]> = manager ? (docker.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) }) as Promise<unknown[]>) : Promise.resolve([]);
 
   // Overlay networks are inspected (verbose on managers: per-service VIPs, LocalLBIndex = FWM, tasks).
@@ -269,12 +271,39 @@ async function gatherDocker(docker: Docker, diagnostics: Diagnostic[], endpoint:
   );
   facts.containers = details.flatMap((d) => readContainer(d, diagnostics) ?? []);
 
-  const [svcR, taskR] = await Promise.allSettled([servicesP, tasksP]);
+  const [svcR, taskR, nodesR] = await Promise.allSettled([servicesP, tasksP, nodesP]);
+  if (nodesR.status === 'rejected') diagnostics.push({ severity: 'info', source: 'docker node ls', message: `node names unavailable: ${apiError(nodesR.reason)}` });
+  else facts.swarmNodes = readSwarmNodes(nodesR.value, diagnostics);
   if (svcR.status === 'rejected') diagnostics.push({ severity: 'warning', source: 'docker service ls', message: apiError(svcR.reason) });
   if (taskR.status === 'rejected') diagnostics.push({ severity: 'warning', source: 'docker service ps', message: apiError(taskR.reason) });
   const tasks = taskR.status === 'fulfilled' && Array.isArray(taskR.value) ? taskR.value : [];
   facts.services = (svcR.status === 'fulfilled' && Array.isArray(svcR.value) ? svcR.value : []).flatMap((s) => readService(s, tasks) ?? []);
   return facts;
+}
+
+/**
+ * The manager's node list (`docker node ls`, API GET /nodes): id, hostname, address, role — the names for
+ * node ids (tasks) and addresses (gossip peers, VXLAN destinations). Entries without an id or hostname are
+ * skipped with a diagnostic.
+ */
+export function readSwarmNodes(v: unknown, diagnostics: Diagnostic[]): SwarmNodeName[] {
+  if (!Array.isArray(v)) {
+    diagnostics.push({ severity: 'warning', source: 'docker node ls', message: 'the node list is not a list' });
+    return [];
+  }
+  const out: SwarmNodeName[] = [];
+  for (const n of v) {
+    const o = (typeof n === 'object' && n !== null ? n : {}) as { ID?: unknown; Description?: { Hostname?: unknown }; Status?: { Addr?: unknown }; Spec?: { Role?: unknown } };
+    const id = o.ID;
+    const hostname = o.Description?.Hostname;
+    if (typeof id !== 'string' || typeof hostname !== 'string' || !id || !hostname) {
+      diagnostics.push({ severity: 'warning', source: 'docker node ls', message: 'a node without id or hostname was skipped', excerpt: excerpt(JSON.stringify(n) ?? String(n)) });
+      continue;
+    }
+    const addr = typeof o.Status?.Addr === 'string' && o.Status.Addr && o.Status.Addr !== '0.0.0.0' ? o.Status.Addr : undefined;
+    out.push({ id, hostname, addr, role: typeof o.Spec?.Role === 'string' ? o.Spec.Role : undefined });
+  }
+  return out;
 }
 
 export interface DiscoverOptions {
@@ -324,6 +353,7 @@ export async function discoverNode(conn: NodeConnection, opts: DiscoverOptions =
     networks,
     namespaces,
     services: d?.services ?? [],
+    swarmNodes: d?.swarmNodes,
     diagnostics,
     discoveryMs: Date.now() - started,
     discoveredAt: new Date().toISOString(),

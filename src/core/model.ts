@@ -149,6 +149,15 @@ export interface NodeModel {
   /** Wall time the discovery took, ms. */
   discoveryMs?: number;
   discoveredAt: string;
+  /** The swarm's nodes as a manager lists them (managers only): names for node ids and addresses. */
+  swarmNodes?: SwarmNodeName[];
+}
+
+export interface SwarmNodeName {
+  id: string;
+  hostname: string;
+  addr?: string;
+  role?: string;
 }
 
 export const NETNS_DIR = '/var/run/docker/netns';

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { connectNode, type ConnectHooks, type NodeConfig } from '../core/connect';
+import { endpointOf, sameTarget } from '../core/nodeConfig';
 import type { Diagnostic } from '../core/diagnostics';
 import { errorMessage } from '../core/diagnostics';
 import type { Logger } from '../core/log';
@@ -19,25 +20,12 @@ export interface NodeSourcesContext {
   /** Nodes already configured (to mark duplicates and keep names unique). */
   existing: () => NodeConfig[];
   /** Hooks for connecting to a manager (host-key verifier, passphrase, agent). */
-  hooks: () => ConnectHooks;
+  hooks: () => ConnectHooks | Promise<ConnectHooks>;
   /** Runs `docker context ls` (default: a LocalRunner). */
   localRunner?: CommandRunner;
   /** Overrides for tests: ~ and DOCKER_CONFIG. */
   home?: string;
   dockerConfigDir?: string;
-}
-
-function endpointOf(c: NodeConfig): string {
-  if (c.transport === 'ssh') return `${c.user ? `${c.user}@` : ''}${c.host ?? '?'}${c.port && c.port !== 22 ? `:${c.port}` : ''}${c.proxyJump ? ` via ${c.proxyJump}` : ''}`;
-  if (c.transport === 'docker') return `${c.dockerHost ?? ''}${c.tlsCertPath ? ' (TLS)' : ''}`;
-  return 'local';
-}
-
-function sameTarget(a: NodeConfig, b: NodeConfig): boolean {
-  if (a.transport !== b.transport) return false;
-  if (a.transport === 'ssh') return a.host === b.host && (a.port ?? 22) === (b.port ?? 22) && (a.user ?? 'root') === (b.user ?? 'root');
-  if (a.transport === 'docker') return a.dockerHost === b.dockerHost;
-  return true;
 }
 
 /** Makes names unique against the existing nodes and each other (name, name-2, name-3…). */
@@ -131,7 +119,7 @@ export async function addWholeSwarm(ctx: NodeSourcesContext): Promise<NodeConfig
   let result: { candidates: SwarmNodeCandidate[]; diagnostics: Diagnostic[] };
   try {
     result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Listing swarm nodes via ${manager.name}…`, cancellable: false }, async () => {
-      const conn = await connectNode(manager, ctx.hooks());
+      const conn = await connectNode(manager, await ctx.hooks());
       try {
         if (!conn.docker) throw new Error(`${manager.name}: no Docker API on this connection`);
         return await swarmCandidates(conn.docker, src.ssh, { manager });

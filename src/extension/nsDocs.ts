@@ -31,26 +31,78 @@ function parseReq(uri: vscode.Uri): DocRequest {
   return { node: o.node, ns: o.ns, command: o.command };
 }
 
+/** The text a command's tab shows while it runs. */
+export function runningText(req: DocRequest, startedAt: Date): string {
+  return `# running… \`${req.command}\` in ${req.ns} on ${req.node} (started ${startedAt.toISOString().slice(11, 19)} UTC)\n# Cancel: the stop button in the editor title (Swarm: Cancel Command)\n`;
+}
+
+export const RUNNING_CONTEXT = 'swarmnet.commandRunning';
+
+/**
+ * Each document is one command's output. Opening it shows "running…" at once and starts the command; the
+ * output replaces it when the command ends (or "cancelled", or the error). Re-run starts it again.
+ */
 export class NsDocumentProvider implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly cache = new Map<string, string>();
+  private readonly running = new Map<string, { ac: AbortController; text: string }>();
 
   constructor(
     private readonly nodes: NodeManager,
     private readonly log: Logger,
-  ) {}
+  ) {
+    // A quick command can end before VS Code has created the document: the change event is then lost, and the
+    // tab would keep "running…". When the document opens, show what is there by now.
+    vscode.workspace.onDidOpenTextDocument((d) => this.settle(d));
+  }
 
-  async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
+  /** Makes an open document show the command's output if it has ended since the document was read. */
+  settle(doc: vscode.TextDocument): void {
+    if (doc.uri.scheme !== NS_SCHEME) return;
+    const final = this.cache.get(doc.uri.toString());
+    if (final !== undefined && doc.getText() !== final) this.changed.fire(doc.uri);
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
     const key = uri.toString();
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const text = await this.execute(uri, token);
-    this.cache.set(key, text);
+    const run = this.running.get(key);
+    if (run) return run.text;
+    return this.start(uri);
+  }
+
+  /** Starts the command in the background and returns the "running…" text. */
+  private start(uri: vscode.Uri): string {
+    const key = uri.toString();
+    const ac = new AbortController();
+    let req: DocRequest | undefined;
+    try {
+      req = parseReq(uri);
+    } catch {
+      req = undefined;
+    }
+    const text = req ? runningText(req, new Date()) : '# bad document address\n';
+    this.running.set(key, { ac, text });
+    this.setRunningContext();
+    const t0 = Date.now();
+    void this.execute(uri, ac.signal).then((out) => {
+      this.running.delete(key);
+      this.setRunningContext();
+      const final = ac.signal.aborted ? `# cancelled after ${Date.now() - t0} ms: ${req?.command ?? ''}\n` : out;
+      this.cache.set(key, final);
+      this.log.info(`${req?.node}/${req?.ns}: ${req?.command}: ${ac.signal.aborted ? 'cancelled' : 'finished'} in ${Date.now() - t0} ms`);
+      this.changed.fire(uri);
+    });
     return text;
   }
 
-  private async execute(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
+  private setRunningContext(): void {
+    void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, this.running.size > 0);
+  }
+
+  private async execute(uri: vscode.Uri, signal: AbortSignal): Promise<string> {
     let req: DocRequest;
     let cmd: NsCommand;
     try {
@@ -60,13 +112,11 @@ export class NsDocumentProvider implements vscode.TextDocumentContentProvider {
       return `# ${errorMessage(e)}\n`;
     }
     if (req.ns !== 'host' && !isValidNamespaceName(req.ns)) return `# refused: ${JSON.stringify(req.ns)} is not a plain namespace name under /var/run/docker/netns\n`;
-    const ac = new AbortController();
-    token.onCancellationRequested(() => ac.abort());
     try {
-      const conn = await this.nodes.connection(req.node);
+      const conn = await this.nodes.connection(req.node, signal);
       if (!conn.runner) return `# ${req.node} is reached through the Docker API only: commands in namespaces need SSH or local access.\n`;
       this.log.info(`${req.node}: run in ${req.ns}: ${cmd.argv.join(' ')}`);
-      const out = await runInNamespace(conn.runner, req.ns, cmd, { signal: ac.signal });
+      const out = await runInNamespace(conn.runner, req.ns, cmd, { signal });
       if (!out.ok) this.log.warn(`${req.node}/${req.ns}: ${out.text.split('\n')[0]}`);
       return out.text;
     } catch (e) {
@@ -74,9 +124,31 @@ export class NsDocumentProvider implements vscode.TextDocumentContentProvider {
     }
   }
 
+  isRunning(uri: vscode.Uri): boolean {
+    return this.running.has(uri.toString());
+  }
+
+  /** Cancels the command behind the document (if it still runs). */
+  cancel(uri: vscode.Uri): boolean {
+    const run = this.running.get(uri.toString());
+    run?.ac.abort();
+    return Boolean(run);
+  }
+
   async rerun(uri: vscode.Uri): Promise<void> {
+    if (this.running.has(uri.toString())) return;
     this.cache.delete(uri.toString());
     this.changed.fire(uri);
+  }
+
+  /** The command a document shows the output of (undefined for a foreign or broken address). */
+  commandOf(uri: vscode.Uri): (NsCommand & { node: string; ns: string }) | undefined {
+    try {
+      const req = parseReq(uri);
+      return { ...commandFor(req.command), node: req.node, ns: req.ns };
+    } catch {
+      return undefined;
+    }
   }
 
   languageOf(uri: vscode.Uri): string {
@@ -88,7 +160,7 @@ export class NsDocumentProvider implements vscode.TextDocumentContentProvider {
   }
 }
 
-export async function pickAndRun(provider: NsDocumentProvider, node: string, ns: string): Promise<void> {
+export async function pickAndRun(provider: NsDocumentProvider, node: string, ns: string, log?: Logger): Promise<void> {
   const items: (vscode.QuickPickItem & { cmd?: NsCommand })[] = USUAL_COMMANDS.map((c) => ({ label: c.label, description: c.language, cmd: c }));
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { cmd?: NsCommand }>();
   qp.title = `Run in ${node}/${ns}`;
@@ -105,9 +177,11 @@ export async function pickAndRun(provider: NsDocumentProvider, node: string, ns:
   });
   qp.dispose();
   if (!chosen) return;
+  const t0 = Date.now();
   const uri = nsDocUri({ node, ns, command: chosen });
   const doc = await vscode.workspace.openTextDocument(uri);
   const lang = provider.languageOf(uri);
-  await vscode.languages.setTextDocumentLanguage(doc, lang);
-  await vscode.window.showTextDocument(doc, { preview: false });
+  const shown = await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, lang), { preview: false });
+  provider.settle(shown.document);
+  log?.info(`${node}/${ns}: ${chosen}: tab opened ${Date.now() - t0} ms after the pick`);
 }

@@ -5,15 +5,17 @@
  */
 import * as vscode from 'vscode';
 import type { NodeModel } from '../core/model';
-import { liveScenarioFromModels, traceScenario, type LiveNode } from '../core/trace/live';
+import { traceScenario, type LiveNode } from '../core/trace/live';
+import { nodesOnPath, type RulesCache } from './traceRules';
 import type { Hop, HopRule, ScenarioNode, TraceRequest, TraceResult } from '../core/trace/types';
 import type { Logger } from '../core/log';
 import type { NodeManager } from './nodes';
-import type { Element } from './tree';
+import type { Element } from './tree/types';
 import { showTrace } from './traceView';
 import { own } from '../core/record';
+import { namespaceLabel } from '../core/present';
+import type { DumpDocuments } from './dumps';
 
-export const DUMP_SCHEME = 'swarmnet-dump';
 const EXTERNAL_CLIENT = '203.0.113.7';
 
 interface Choice extends vscode.QuickPickItem {
@@ -21,20 +23,11 @@ interface Choice extends vscode.QuickPickItem {
   entryNode?: string;
 }
 
-/** Read-only documents holding the rule dumps a trace was computed from, so hops can open them at a line. */
-export class DumpDocuments implements vscode.TextDocumentContentProvider {
-  private readonly texts = new Map<string, string>();
-
-  uriFor(node: string, ns: string, source: string, text: string): vscode.Uri {
-    const seg = (x: string): string => x.replace(/[/\\]/g, '∕'); // one path segment each, shown as typed in the tab
-    const uri = vscode.Uri.from({ scheme: DUMP_SCHEME, path: `/${seg(node)}/${seg(ns)}/${seg(source)}.rules` });
-    this.texts.set(uri.toString(), text);
-    return uri;
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? '(this rule dump is no longer in memory: trace again)';
-  }
+/** The address of a task or address row the command was run on. */
+function pickedAddress(el: Element | undefined): { ip: string; label: string } | undefined {
+  if (el?.kind === 'address' && el.ip) return { ip: el.ip, label: el.label };
+  if (el?.kind === 'task' && el.ip) return { ip: el.ip, label: `${el.svc.name}.${el.task.slot ?? el.task.id.slice(0, 6)}` };
+  return undefined;
 }
 
 function sources(models: NodeModel[], el: Element | undefined): Choice[] {
@@ -46,10 +39,9 @@ function sources(models: NodeModel[], el: Element | undefined): Choice[] {
       for (const c of ns.containers) out.push({ label: `$(package) ${c.name}`, description: `${m.name} · ${ip ?? ns.name}`, value: c.name });
     }
   }
-  if (el?.t === 'leaf' && el.data?.ip && (el.contextValue === 'task' || el.contextValue === 'address')) {
-    out.unshift({ label: `$(target) ${el.data.ip}`, description: `${el.label} · the item you picked`, value: el.data.ip });
-  }
-  if (el?.t === 'namespace') {
+  const picked = pickedAddress(el);
+  if (picked) out.unshift({ label: `$(target) ${picked.ip}`, description: `${picked.label} · the item you picked`, value: picked.ip });
+  if (el?.kind === 'namespace') {
     const c = el.ns.containers[0];
     const v = c?.name ?? el.ns.name;
     out.unshift({ label: `$(target) ${v}`, description: `${el.node} · the namespace you picked`, value: v });
@@ -81,13 +73,17 @@ function destinations(models: NodeModel[], el: Element | undefined): Choice[] {
   }
   const seen = new Set<string>();
   const uniq = out.filter((c) => (seen.has(c.value + (c.entryNode ?? '')) ? false : (seen.add(c.value + (c.entryNode ?? '')), true)));
-  if (el?.t === 'leaf' && el.data) {
-    const d = el.data;
-    const first = d.port ? uniq.filter((c) => c.entryNode && c.value.endsWith(`:${d.port}`)) : [];
-    if (d.ip && el.contextValue !== 'port') first.push({ label: `$(target) ${d.ip}`, description: `${el.label} · the item you picked`, value: d.ip });
+  if (el?.kind === 'port') {
+    const p = el.port.publishedPort;
+    const first = p !== undefined ? uniq.filter((c) => c.entryNode && c.value.endsWith(`:${p}`)) : [];
     return [...first, ...uniq.filter((c) => !first.includes(c))];
   }
-  if (el?.t === 'service') {
+  const picked = pickedAddress(el);
+  if (picked) {
+    const first: Choice[] = [{ label: `$(target) ${picked.ip}`, description: `${picked.label} · the item you picked`, value: picked.ip }];
+    return [...first, ...uniq];
+  }
+  if (el?.kind === 'service') {
     const first = uniq.filter((c) => c.description?.startsWith(`${el.svc.name}:`) || c.label.includes(` ${el.svc.name}`));
     return [...first, ...uniq.filter((c) => !first.includes(c))];
   }
@@ -126,6 +122,9 @@ export interface TraceDeps {
   nodes: NodeManager;
   dumps: DumpDocuments;
   log: Logger;
+  rules: RulesCache;
+  /** The node command timeout (setting); one node's rules get at most this, capped at 8 s. */
+  perNodeTimeoutMs?: number;
 }
 
 /** Asks source/destination; returns undefined when the user cancels. */
@@ -139,35 +138,68 @@ export async function askTraceRequest(models: NodeModel[], el?: Element): Promis
   return { from: from.value, to: to.value, proto, entryNode: to.entryNode };
 }
 
-export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { text: string; source: string }): Promise<TraceResult | undefined> {
+/** One node's rules may take this long at most (the node's command timeout, capped): a hung node delays nobody. */
+const PER_NODE_MAX_MS = 8000;
+
+export async function gatherAndTrace(deps: TraceDeps, req: TraceRequest, whatIf: { text: string; source: string } | undefined, signal: AbortSignal): Promise<{ result: TraceResult; parts: ScenarioNode[] } | undefined> {
   const { nodes, log } = deps;
-  // the quick picks need models; a discovery made just for them is fresh enough for the trace itself
-  const discovered = nodes.models().length === 0;
-  if (discovered) await nodes.refreshAll();
-  const req = await askTraceRequest(nodes.models(), el);
-  if (!req) return undefined;
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Swarm: tracing', cancellable: true }, async (progress, token) => {
-    const ac = new AbortController();
-    token.onCancellationRequested(() => ac.abort());
-    // One discovery per node (it also refreshes the tree), then the rules of the nodes that answered.
-    progress.report({ message: 'discovering nodes and gathering their rules' });
-    if (!discovered) await nodes.refreshAll(ac.signal);
-    if (ac.signal.aborted) return undefined;
-    const live: LiveNode[] = [];
-    const notes: string[] = [];
-    for (const s of nodes.all()) {
-      if (s.status === 'ok' && s.model) live.push({ model: s.model, runner: s.conn?.runner });
-      else notes.push(`${s.config.name}: not traced (${s.error ?? s.status})`);
-    }
-    const { scenario, diagnostics } = await liveScenarioFromModels(live, { signal: ac.signal });
-    if (ac.signal.aborted) return undefined;
+  const live: LiveNode[] = [];
+  const notes: string[] = [];
+  for (const s of nodes.all()) {
+    if (s.status === 'ok' && s.model) live.push({ model: s.model, runner: s.conn?.runner });
+    else notes.push(`${s.config.name}: not traced (${s.error ?? s.status})`);
+  }
+  const perNodeTimeoutMs = Math.min(deps.perNodeTimeoutMs ?? PER_NODE_MAX_MS, PER_NODE_MAX_MS);
+  const run = async (only?: Set<string>) => {
+    const { scenario, diagnostics } = await deps.rules.scenario(live, { signal, perNodeTimeoutMs, only });
     scenario.notes = [...(scenario.notes ?? []), ...notes];
     const { result } = traceScenario(scenario, req, whatIf);
     result.diagnostics.push(...diagnostics);
-    const parts = scenario.nodes;
-    log.info(`trace ${req.from} → ${req.to}: ${result.summary.join('; ') || 'no result'}`);
-    showTrace(deps.context, result, (hop, rule) => void openRule(deps, parts, hop, rule));
-    return result;
+    return { result, parts: scenario.nodes };
+  };
+  let out: Awaited<ReturnType<typeof run>>;
+  if (deps.rules.warmFor(live)) {
+    // Warm: the previous rules show the path; gather again only the nodes on it, then trace with them.
+    const first = await run(new Set());
+    const path = nodesOnPath(first.result);
+    out = await run(path);
+    log.info(`trace: nodes on the path ${[...path].join(', ') || '(none)'}: rules gathered again; others from the previous trace`);
+  } else out = await run();
+  log.info(`trace: rules per node (ms): ${JSON.stringify(deps.rules.lastTimings)}`);
+  return signal.aborted ? undefined : out;
+}
+
+/** Task sandboxes by their task name in the diagram (`nsLabel`, shown instead of the hex namespace name). */
+export function labelNamespaces(result: TraceResult, models: NodeModel[]): void {
+  const walk = (p: TraceResult['path']): void => {
+    for (const h of p.hops) {
+      const ns = models.find((m) => m.name === h.node)?.namespaces.find((n) => n.name === h.namespace);
+      const label = ns ? namespaceLabel(ns) : h.namespace;
+      if (label !== h.namespace) (h as Hop & { nsLabel?: string }).nsLabel = label;
+    }
+    for (const b of p.branches) walk(b.path);
+  };
+  walk(result.path);
+}
+
+export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { text: string; source: string }): Promise<TraceResult | undefined> {
+  const { nodes, log } = deps;
+  // The models already discovered are used as they are; only when there are none (the pickers need them) discover first.
+  if (nodes.models().length === 0) await nodes.refreshAll();
+  const req = await askTraceRequest(nodes.models(), el);
+  if (!req) return undefined;
+  const t0 = Date.now();
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Swarm: tracing', cancellable: true }, async (progress, token) => {
+    const ac = new AbortController();
+    token.onCancellationRequested(() => ac.abort());
+    progress.report({ message: 'gathering the rules of the nodes' });
+    const got = await gatherAndTrace(deps, req, whatIf, ac.signal);
+    if (!got) return undefined;
+    labelNamespaces(got.result, nodes.models());
+    log.info(`trace ${req.from} → ${req.to}: ${got.result.summary.join('; ') || 'no result'}`);
+    showTrace(deps.context, got.result, (hop, rule) => void openRule(deps, got.parts, hop, rule));
+    log.info(`trace: diagram shown ${Date.now() - t0} ms after the request`);
+    return got.result;
   });
 }
 

@@ -24,8 +24,9 @@ import { Linter } from '../core/lint/linter';
 import { hoverRule } from '../core/lint/hover';
 import type { LintContext, LintDiagnostic, LintResult } from '../core/lint/types';
 import { spanRange } from '../core/lint/types';
+import { DOCUMENT_TABLE_NOTIFICATION, isLintedUri, NODE_CONTEXT_NOTIFICATION, readDocumentTableParams, readNodeContextParams } from '../shared/lsp';
+import type { TableName } from '../core/iptables/model';
 
-export const NODE_CONTEXT_NOTIFICATION = 'swarmnet/nodeContext';
 const SOURCE = 'swarmnet';
 /** Debounce for didChange; didOpen and nodeContext lint at once. */
 const DEBOUNCE_MS = 60;
@@ -45,6 +46,8 @@ const documents = new TextDocuments(TextDocument);
 const states = new Map<string, DocState>();
 /** Node associations outlive the open document (closing and reopening a file keeps its node). */
 const contexts = new Map<string, LintContext>();
+/** The table a document's dump came from (sent by the client for a copy of `iptables -t nat -S` output). */
+const tables = new Map<string, TableName>();
 
 function stateOf(uri: string): DocState {
   let s = states.get(uri);
@@ -79,7 +82,7 @@ function lintNow(doc: TextDocument): void {
   }
   let result: LintResult;
   try {
-    result = s.linter.lint(doc.getText(), { budgetMs: LINT_BUDGET_MS });
+    result = s.linter.lint(doc.getText(), { budgetMs: LINT_BUDGET_MS, defaultTable: tables.get(doc.uri) });
   } catch (e: unknown) {
     // The linter is total; this is a last line of defence so one bad document never kills the server.
     connection.console.error(`swarmnet lint failed on ${doc.uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
@@ -110,6 +113,8 @@ connection.onInitialize(() => ({
 }));
 
 documents.onDidChangeContent((e) => {
+  // Only what the user writes: read-only command output is never linted (the client does not send it either).
+  if (!isLintedUri(e.document.uri)) return;
   // fires for didOpen too: lint immediately the first time, debounce edits.
   const s = stateOf(e.document.uri);
   if (s.version === undefined) lintNow(e.document);
@@ -119,21 +124,31 @@ documents.onDidClose((e) => {
   const s = states.get(e.document.uri);
   if (s?.timer) clearTimeout(s.timer);
   states.delete(e.document.uri);
+  // A closed document leaves nothing in Problems.
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
+connection.onNotification(DOCUMENT_TABLE_NOTIFICATION, (params: unknown) => {
+  const p = readDocumentTableParams(params);
+  if (!p) return;
+  if (p.table) tables.set(p.uri, p.table);
+  else tables.delete(p.uri);
+  const doc = documents.get(p.uri);
+  if (doc && isLintedUri(doc.uri)) lintNow(doc);
+});
+
 connection.onNotification(NODE_CONTEXT_NOTIFICATION, (params: unknown) => {
-  if (typeof params !== 'object' || params === null) return;
-  const { uri, context } = params as { uri?: unknown; context?: unknown };
-  if (typeof uri !== 'string') return;
-  const ctx = typeof context === 'object' && context !== null ? (context as LintContext) : undefined;
+  const p = readNodeContextParams(params);
+  if (!p) return;
+  const uri = p.uri;
+  const ctx = p.context ?? undefined;
   if (ctx) contexts.set(uri, ctx);
   else contexts.delete(uri);
   const s = stateOf(uri);
   s.context = ctx;
   s.linter.setContext(ctx);
   const doc = documents.get(uri);
-  if (doc) lintNow(doc);
+  if (doc && isLintedUri(uri)) lintNow(doc);
 });
 
 function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {

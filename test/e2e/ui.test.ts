@@ -171,7 +171,12 @@ describe('swarmnet in a real VS Code (code-server)', { timeout: 15 * 60_000 }, (
       await w.contextMenu(ns, 'Run in Namespace');
       await w.quickPick('ip -d link');
       await w.page.locator('.part.editor .tab.active[aria-label*="ip -d link"]').first().waitFor({ state: 'visible', timeout: 30_000 });
-      const text = await w.editorText();
+      // the tab opens at once with "# running…"; the output replaces it when the command ends
+      let text = await w.editorText();
+      for (const until = Date.now() + 30_000; /^# running…/.test(text) && Date.now() < until; ) {
+        await w.page.waitForTimeout(200);
+        text = await w.editorText();
+      }
       // ingress_sbox: loopback and the veth into docker_gwbridge / the ingress overlay, with -d details
       assert.match(text, /^\d+: lo: /m, text.slice(0, 500));
       assert.match(text, /^\d+: eth\d+@if\d+: /m, text.slice(0, 500));

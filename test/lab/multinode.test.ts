@@ -494,7 +494,7 @@ describe('lab: multi-node discovery', () => {
       await assert.rejects(connectNode(labNodeConfig(victim), { ...hooks, timeoutMs: 3000 }), (e: unknown) => {
         assert.ok(e instanceof TransportError, String(e));
         assert.equal(e.kind, 'connect');
-        assert.match(e.message, new RegExp(`root@${victim.sshHost.replace(/\./g, '\\.')}:${victim.sshPort}: cannot connect: ECONNREFUSED`));
+        assert.match(e.message, new RegExp(`^connection refused: root@${victim.sshHost.replace(/\./g, '\\.')}:${victim.sshPort} \\(ECONNREFUSED\\)$`));
         return true;
       });
     } finally {

@@ -6,6 +6,7 @@ import Docker from 'dockerode';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
+import { DEFAULT_TIMEOUT_MS } from './collect';
 
 export type DockerEndpoint =
   | { kind: 'socket'; socketPath: string }
@@ -119,7 +120,7 @@ function clarifyHangUps(docker: Docker, timeoutMs: number): Docker {
   return docker;
 }
 
-export function createDocker(ep: DockerEndpoint, timeoutMs = 15_000): Docker {
+export function createDocker(ep: DockerEndpoint, timeoutMs = DEFAULT_TIMEOUT_MS): Docker {
   return clarifyHangUps(dockerFor(ep, timeoutMs), timeoutMs);
 }
 

@@ -14,7 +14,10 @@ import { nullLogger, type Logger } from '../log';
 import { DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_MS, makeCollector } from './collect';
 import { fingerprintSha256, keyTypeOfBlob } from './knownHosts';
 import { shellJoin } from './quote';
+import { classifyConnectError } from './sshErrors';
 import { TransportError, type CommandRunner, type RunOptions, type RunResult } from './types';
+
+export { classifyConnectError } from './sshErrors';
 
 export interface HostKeyInfo {
   host: string;
@@ -41,6 +44,8 @@ export interface SshTarget {
   keepaliveIntervalMs?: number;
   /** Connect through this host first (ProxyJump). */
   jump?: SshTarget;
+  /** Aborting gives up a connect in flight (the socket is closed at once). */
+  signal?: AbortSignal;
 }
 
 export interface SshRunnerOptions {
@@ -64,36 +69,24 @@ export interface SshRunnerOptions {
   logger?: Logger;
 }
 
-function classifyConnectError(err: Error & { level?: string; code?: string }, target: SshTarget, hostKeyRejected: string | undefined): TransportError {
-  const where = `${target.username}@${target.host}:${target.port ?? 22}`;
-  if (hostKeyRejected) return new TransportError(`${where}: host key not trusted (${hostKeyRejected})`, 'hostkey');
-  if (err.level === 'client-authentication') {
-    return new TransportError(`${where}: authentication failed (key, agent or passphrase not accepted)`, 'auth');
-  }
-  if (err.level === 'client-timeout' || /Timed out/i.test(err.message)) {
-    return new TransportError(`${where}: timed out while connecting`, 'timeout');
-  }
-  if (/passphrase|Encrypted private/i.test(err.message)) {
-    return new TransportError(`${where}: cannot read private key: ${err.message}`, 'auth');
-  }
-  return new TransportError(`${where}: cannot connect: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ').trim(), 'connect');
+/** Connects to the jump host and opens the forwarded stream to the target (ProxyJump); fills `jumpClients`. */
+async function throughJump(target: SshTarget, jumpClients: Client[]): Promise<Duplex> {
+  const jumped = await connectSsh({ ...(target.jump as SshTarget), signal: target.signal });
+  jumpClients.push(jumped.client, ...jumped.jumpClients);
+  return new Promise<Duplex>((resolve, reject) => {
+    jumped.client.forwardOut('127.0.0.1', 0, target.host, target.port ?? 22, (err, stream) => {
+      if (err) {
+        // Close the jump connection(s): left open they leak (and keep the process alive).
+        for (const j of jumpClients) j.end();
+        reject(new TransportError(`ProxyJump ${target.jump?.host}: cannot reach ${target.host}:${target.port ?? 22}: ${err.message}`, 'connect'));
+      } else resolve(stream);
+    });
+  });
 }
 
 export async function connectSsh(target: SshTarget, sock?: Duplex): Promise<{ client: Client; jumpClients: Client[] }> {
   const jumpClients: Client[] = [];
-  if (target.jump && !sock) {
-    const jumped = await connectSsh(target.jump);
-    jumpClients.push(jumped.client, ...jumped.jumpClients);
-    sock = await new Promise<Duplex>((resolve, reject) => {
-      jumped.client.forwardOut('127.0.0.1', 0, target.host, target.port ?? 22, (err, stream) => {
-        if (err) {
-          // Close the jump connection(s): left open they leak (and keep the process alive).
-          for (const j of jumpClients) j.end();
-          reject(new TransportError(`ProxyJump ${target.jump?.host}: cannot reach ${target.host}:${target.port ?? 22}: ${err.message}`, 'connect'));
-        } else resolve(stream);
-      });
-    });
-  }
+  if (target.jump && !sock) sock = await throughJump(target, jumpClients);
   const client = new Client();
   let hostKeyRejected: string | undefined;
   const port = target.port ?? 22;
@@ -123,8 +116,22 @@ export async function connectSsh(target: SshTarget, sock?: Duplex): Promise<{ cl
         });
     },
   };
+  if (target.signal?.aborted) {
+    for (const j of jumpClients) j.end();
+    throw new TransportError('cancelled', 'cancelled');
+  }
   await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      client.removeListener('ready', onReady);
+      client.removeListener('error', onError);
+      client.on('error', () => undefined);
+      client.end();
+      for (const j of jumpClients) j.end();
+      reject(new TransportError(`cancelled: connecting to ${target.username}@${target.host}:${port}`, 'cancelled'));
+    };
+    target.signal?.addEventListener('abort', onAbort, { once: true });
     const onError = (err: Error): void => {
+      target.signal?.removeEventListener('abort', onAbort);
       client.removeListener('ready', onReady);
       // ssh2 can emit a second error later (e.g. "Connection lost before handshake" after a ready timeout):
       // without a listener that is an uncaught exception. Swallow it and close the socket now.
@@ -134,6 +141,7 @@ export async function connectSsh(target: SshTarget, sock?: Duplex): Promise<{ cl
       reject(classifyConnectError(err, target, hostKeyRejected));
     };
     const onReady = (): void => {
+      target.signal?.removeEventListener('abort', onAbort);
       client.removeListener('error', onError);
       client.on('error', () => undefined);
       resolve();
