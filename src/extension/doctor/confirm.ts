@@ -6,20 +6,20 @@
 import * as vscode from 'vscode';
 import type { FixOutcome } from '../../core/doctor/session';
 import type { Finding, GuardedFix } from '../../core/doctor/types';
-import { shellLine } from './group';
+import { shellJoin } from '../../core/transport/quote';
 
 export type FixableFinding = Finding & { fix: GuardedFix };
 export type FixResult = 'cancelled' | 'gone' | 'still-reported' | 'failed';
 
 export async function confirmAndApply(f: FixableFinding, apply: (f: FixableFinding) => Promise<FixOutcome>): Promise<FixResult> {
   const run = `Run on ${f.fix.node}`;
-  const detail = [`${f.code}: ${f.message}`, '', `These commands run on ${f.fix.node} only:`, ...f.fix.commands.map(shellLine), '', 'The checks run again afterwards.'].join('\n');
+  const detail = [`${f.code}: ${f.message}`, '', `These commands run on ${f.fix.node} only:`, ...f.fix.commands.map((c) => shellJoin(c)), '', 'The checks run again afterwards.'].join('\n');
   const answer = await vscode.window.showWarningMessage(`${f.fix.title}?`, { modal: true, detail }, run);
   if (answer !== run) return 'cancelled';
   const outcome = await apply(f);
   const failed = outcome.log.find((l) => l.code !== 0);
   if (failed) {
-    void vscode.window.showErrorMessage(`Fix on ${f.fix.node} failed: ${shellLine(failed.argv)} exited ${failed.code ?? 'without a code'}${failed.stderr ? `: ${failed.stderr}` : ''}`);
+    void vscode.window.showErrorMessage(`Fix on ${f.fix.node} failed: ${shellJoin(failed.argv)} exited ${failed.code ?? 'without a code'}${failed.stderr ? `: ${failed.stderr}` : ''}`);
     return 'failed';
   }
   if (outcome.gone) {

@@ -3,6 +3,7 @@
  * then by node, in a stable order (networks and nodes by name, findings as reported). VS Code-free.
  */
 import type { Finding } from '../../core/doctor/types';
+import { shellJoin } from '../../core/transport/quote';
 
 export const NO_NETWORK = '(cluster)';
 
@@ -39,11 +40,6 @@ export function evidenceText(f: Finding): string {
   for (const e of f.evidence) {
     lines.push(`## ${e.label}`, `# from: ${e.source}`, ...(e.rows.length ? e.rows : ['(none)']), '');
   }
-  if (f.fix) lines.push(`## Fix offered (runs on ${f.fix.node} only after you confirm it): ${f.fix.title}`, ...f.fix.commands.map(shellLine), '');
+  if (f.fix) lines.push(`## Fix offered (runs on ${f.fix.node} only after you confirm it): ${f.fix.title}`, ...f.fix.commands.map((c) => shellJoin(c)), '');
   return lines.join('\n');
-}
-
-/** An argv shown as one shell line (single-quoted where needed), for the user to read. */
-export function shellLine(argv: readonly string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
