@@ -23,11 +23,11 @@ bench() {
   if (( rc == 1 )); then missed+=("$1"); elif (( rc != 0 )); then log "$1 broke (exit $rc)"; exit "$rc"; fi
 }
 log 'benchmarks (no lab needed)'
-for b in bench/*.ts; do [[ $b == bench/discovery.ts ]] || bench "$b"; done
+for b in bench/*.ts; do [[ $b == bench/discovery.ts || $b == bench/doctor-lab.ts ]] || bench "$b"; done
 log 'lab up'
 bash scripts/lab.sh up --nodes "${SWARMNET_LAB_NODES:-3}"
 log 'benchmark on the lab'
-bench bench/discovery.ts
+bench bench/discovery.ts; bench bench/doctor-lab.ts
 if ((${#missed[@]})); then
   log "benchmarks that missed their goal here: ${missed[*]}"
   [[ "${SWARMNET_BENCH_STRICT:-}" == 1 ]] && exit 1

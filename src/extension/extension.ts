@@ -9,9 +9,10 @@ import { lintCommands } from './commands/lint';
 import { namespaceCommands } from './commands/namespace';
 import { nodeCommands } from './commands/nodes';
 import { traceCommands } from './commands/trace';
+import { doctorCommands } from './commands/doctor';
 
 function register(ctx: Ctx): void {
-  const all = { ...nodeCommands(ctx), ...namespaceCommands(ctx), ...traceCommands(ctx), ...lintCommands(ctx) };
+  const all = { ...nodeCommands(ctx), ...namespaceCommands(ctx), ...traceCommands(ctx), ...lintCommands(ctx), ...doctorCommands(ctx) };
   for (const [id, fn] of Object.entries(all)) ctx.ext.subscriptions.push(vscode.commands.registerCommand(id, fn));
 }
 

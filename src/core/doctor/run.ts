@@ -8,8 +8,9 @@ export function runChecks(input: DoctorInput, checks: readonly Check[] = CHECKS)
   for (const n of input.nodes) if (n.gossipSkipped) report.skipped.push({ check: 'gossip (all)', node: n.name, reason: n.gossipSkipped });
   for (const c of checks) {
     const r = c.run(input);
-    report.findings.push(...r.findings);
-    report.skipped.push(...r.skipped);
+    // one by one: a spread of a very large result overflows the call stack
+    for (const f of r.findings) report.findings.push(f);
+    for (const s of r.skipped) report.skipped.push(s);
   }
   report.durationMs = performance.now() - t0;
   return report;

@@ -45,9 +45,15 @@ export function nodeByAddr(input: DoctorInput, ip: string): DoctorNode | undefin
 /** A gossip node name (`-=name`) mapped to our node through the cluster peer list's addresses. */
 export function gossipNameToNode(input: DoctorInput): Map<string, DoctorNode> {
   const out = new Map<string, DoctorNode>();
+  // first node per address, as nodeByAddr finds it (one lookup table: this runs per node and network)
+  const byAddr = new Map<string, DoctorNode>();
+  for (const n of input.nodes) {
+    const a = nodeAddr(n);
+    if (a !== undefined && !byAddr.has(a)) byAddr.set(a, n);
+  }
   for (const n of input.nodes) {
     for (const p of n.gossip?.clusterPeers ?? []) {
-      const owner = nodeByAddr(input, p.ip);
+      const owner = byAddr.get(p.ip);
       if (owner && p.name) out.set(p.name, owner);
     }
   }

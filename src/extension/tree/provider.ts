@@ -41,10 +41,11 @@ export class SwarmTreeProvider implements vscode.TreeDataProvider<Element> {
     return childrenOf(e, this.env);
   }
 
-  /** Parents of the kinds the view reveals (a veth peer's interface, a node). */
+  /** Parents of the kinds the view reveals (a veth peer's interface, a doctor finding's namespace or network, a node). */
   getParent(e: Element): Element | undefined {
     if (e.kind === 'interface') return { kind: 'namespace', node: e.node, ns: e.ns };
     if (e.kind === 'namespace') return { kind: 'group', node: e.node, group: 'namespaces' };
+    if (e.kind === 'network') return { kind: 'group', node: e.node, group: 'networks' };
     if (e.kind === 'group' || e.kind === 'nodeError') return { kind: 'node', node: e.node };
     return undefined;
   }

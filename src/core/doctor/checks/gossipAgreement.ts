@@ -35,11 +35,12 @@ interface Participant {
 function compareTable(input: DoctorInput, net: OverlayNetwork, table: TableName, parts: Participant[], out: Finding[]): void {
   const byName = gossipNameToNode(input);
   const clusterNames = new Set([...byName.keys()]);
+  const partOf = new Map(parts.map((p) => [p.node, p]));
   const all = new Map<string, TableRow<unknown>>();
   for (const p of parts) for (const [k, r] of p.rows) if (!all.has(k)) all.set(k, r);
   for (const [key, sample] of all) {
     const owner = byName.get(sample.owner);
-    const ownerPart = owner ? parts.find((p) => p.node === owner) : undefined;
+    const ownerPart = owner ? partOf.get(owner) : undefined;
     const authoritative = ownerPart ? ownerPart.rows.get(key) : undefined;
     for (const p of parts) {
       const mine = p.rows.get(key);

@@ -32,6 +32,20 @@ interface Ctx {
   ns: NamespaceInfo;
   evidence: Evidence[];
   out: Finding[];
+  /** vxlan0's FDB entries by lower-case MAC and neighbour entries by address, indexed once per namespace. */
+  fdbByMac: Map<string, FdbEntry[]>;
+  neighByIp: Map<string, NeighEntry[]>;
+}
+
+function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
 }
 
 function finding(c: Ctx, code: string, severity: Finding['severity'], message: string, symptom: string, commands?: string[][], title?: string): void {
@@ -52,7 +66,7 @@ function checkPeer(c: Ctx, row: TableRow<PeerRecord>): void {
   const ip = stripPrefix(row.value.endpointIp);
   const { endpointMac: mac, tunnelEndpointIp: vtep } = row.value;
   const owner = nodeByAddr(c.input, vtep)?.name ?? vtep;
-  const fdb = vxlanFdb(c.ns).filter((f) => f.mac.toLowerCase() === mac);
+  const fdb = c.fdbByMac.get(mac) ?? [];
   const fdbFix = [['bridge', 'fdb', 'replace', mac, 'dev', 'vxlan0', 'dst', vtep, 'self', 'permanent']];
   if (fdb.length === 0) {
     finding(c, 'kernel/fdb-missing', 'error', `no FDB entry for ${ip} (${mac}) on vxlan0 in ${c.ns.name}: the gossip says it lives on ${owner} (${vtep})`, SYMPTOM_FDB, fdbFix, `bridge fdb replace ${mac} … dst ${vtep}`);
@@ -61,7 +75,7 @@ function checkPeer(c: Ctx, row: TableRow<PeerRecord>): void {
   } else if (!fdb.some((f) => f.dst === vtep && f.state === 'permanent')) {
     finding(c, 'kernel/fdb-not-permanent', 'warning', `FDB entry for ${ip} (${mac}) → ${vtep} is not permanent: it can age out`, 'connections to that task fail once the entry ages out', fdbFix);
   }
-  const neigh = vxlanNeigh(c.ns).filter((n) => n.dst === ip);
+  const neigh = c.neighByIp.get(ip) ?? [];
   const neighFix = [['ip', 'neigh', 'replace', ip, 'lladdr', mac, 'dev', 'vxlan0', 'nud', 'permanent']];
   if (neigh.length === 0) {
     finding(c, 'kernel/neigh-missing', 'error', `no neighbour entry for ${ip} on vxlan0 in ${c.ns.name} (expected lladdr ${mac}, owner ${owner})`, 'the overlay answers no ARP for remote tasks (proxy ARP from the gossip): connections to that task fail', neighFix, `ip neigh replace ${ip} lladdr ${mac}`);
@@ -99,7 +113,7 @@ function checkNetworkOnNode(input: DoctorInput, node: DoctorNode, net: OverlayNe
     { label: `FDB on vxlan0 in ${ns.name}`, source: `bridge fdb show (ns ${ns.name})`, rows: vxlanFdb(ns).map(fdbRow) },
     { label: `neighbours on vxlan0 in ${ns.name}`, source: `ip neigh show (ns ${ns.name})`, rows: vxlanNeigh(ns).map(neighRow) },
   ];
-  const c: Ctx = { input, node, net, ns, evidence, out };
+  const c: Ctx = { input, node, net, ns, evidence, out, fdbByMac: groupBy(vxlanFdb(ns), (f) => f.mac.toLowerCase()), neighByIp: groupBy(vxlanNeigh(ns), (n) => n.dst) };
   for (const r of remote) checkPeer(c, r);
   checkStale(c, remote);
   return undefined;
