@@ -96,12 +96,17 @@ test('lab: FDB row deleted on node1 → kernel/fdb-missing on node1; its fix, co
   }
 });
 
-test('lab: FDB row with a wrong VTEP on node2 → kernel/fdb-wrong-vtep on node2', async () => {
+test('lab: FDB row with a wrong VTEP on node2 → kernel/fdb-wrong-vtep on node2; its fix makes a real ping cross again', async () => {
   const n2 = node('node2');
   const peer = remotePeers(n2).find((p) => p.vtep === node('node3').advertiseAddr) ?? assert.fail('no node3 peer');
   inNs(n2, overlayNs(), ['bridge', 'fdb', 'replace', peer.mac, 'dev', 'vxlan0', 'dst', node('node1').advertiseAddr, 'self', 'permanent']);
   try {
-    assert.deepEqual(codes(await doctor()), ['node2 kernel/fdb-wrong-vtep']);
+    assert.equal(overlayPing(n2, peer.ip), false, 'frames for that task go to the wrong node');
+    const r = await doctor();
+    assert.deepEqual(codes(r), ['node2 kernel/fdb-wrong-vtep']);
+    const out = await applyFix(conns, r.findings[0] as Finding & { fix: NonNullable<Finding['fix']> });
+    assert.ok(out.gone, `still found after the fix: ${JSON.stringify(out.log)}`);
+    assert.equal(overlayPing(n2, peer.ip), true, 'after the fix a real ping crosses the overlay again');
   } finally {
     inNs(n2, overlayNs(), ['bridge', 'fdb', 'replace', peer.mac, 'dev', 'vxlan0', 'dst', peer.vtep, 'self', 'permanent']);
   }
@@ -132,12 +137,16 @@ test('lab: stale FDB + neighbour rows for an address no task has on node3 → ke
   }
 });
 
-test('lab: neighbour entry missing on node2 → kernel/neigh-missing on node2', async () => {
+test('lab: neighbour entry missing on node2 → kernel/neigh-missing on node2; its fix, then a real ping crosses', async () => {
   const n2 = node('node2');
   const peer = remotePeers(n2)[0] ?? assert.fail('no peer');
   inNs(n2, overlayNs(), ['ip', 'neigh', 'del', peer.ip, 'dev', 'vxlan0']);
   try {
-    assert.deepEqual(codes(await doctor()), ['node2 kernel/neigh-missing']);
+    const r = await doctor();
+    assert.deepEqual(codes(r), ['node2 kernel/neigh-missing']);
+    const out = await applyFix(conns, r.findings[0] as Finding & { fix: NonNullable<Finding['fix']> });
+    assert.ok(out.gone, `still found after the fix: ${JSON.stringify(out.log)}`);
+    assert.equal(overlayPing(n2, peer.ip), true, 'after the fix a real ping crosses the overlay again');
   } finally {
     inNs(n2, overlayNs(), ['ip', 'neigh', 'replace', peer.ip, 'lladdr', peer.mac, 'dev', 'vxlan0', 'nud', 'permanent']);
   }
