@@ -1,10 +1,13 @@
 /**
- * Capacity: addresses in use on each overlay subnet (task endpoints, load-balancer endpoints, VIPs) against
+ * Capacity: addresses in use on each overlay subnet (task endpoints and allocations, load-balancer endpoints, VIPs) against
  * what the subnet can hand out (its size less network, broadcast and gateway). A full subnet leaves new tasks
  * pending with "could not find an available IP" in a manager's log only (moby#43052).
  */
 import { inSubnet, overlayNetworks, stripPrefix } from '../scope';
 import type { Check, CheckResult } from '../types';
+
+/** Task states whose addresses are released. */
+const ENDED = new Set(['shutdown', 'failed', 'rejected', 'complete', 'orphaned', 'remove']);
 
 export function usableAddresses(cidr: string): number {
   const len = Number(cidr.split('/')[1]);
@@ -29,7 +32,11 @@ export const capacity: Check = {
         const local = node.model.networks.find((n) => n.id === net.id);
         for (const e of local?.endpoints ?? []) if (e.ipv4) used.add(stripPrefix(e.ipv4));
         for (const s of local?.services ?? []) if (s.vip) used.add(stripPrefix(s.vip));
-        for (const s of node.model.services) for (const v of s.vips) if (v.networkId === net.id && v.addr) used.add(stripPrefix(v.addr));
+        for (const s of node.model.services) {
+          for (const v of s.vips) if (v.networkId === net.id && v.addr) used.add(stripPrefix(v.addr));
+          // addresses the manager allocated to tasks, started or not (a task waiting for its node holds one)
+          for (const t of s.tasks) if (!ENDED.has(t.state)) for (const a of t.addresses) used.add(stripPrefix(a));
+        }
       }
       for (const cidr of net.subnets) {
         const inUse = [...used].filter((ip) => inSubnet(ip, cidr)).sort();
