@@ -203,7 +203,8 @@ function endpointRecord(fields: string[]): string {
 test('lab: a stale NetworkDB endpoint created through node1\'s diagnostic API → gossip/stale-endpoint on every node', async () => {
   assert.ok(lab.diagPort, 'the lab enables the diagnostic port');
   const id = netId();
-  const key = 'swarmnet-doctor-test-stale-endpoint';
+  // a key of its own per run: NetworkDB keeps a deleted entry's tombstone for a while, and the same key is refused then
+  const key = `swarmnet-doctor-test-stale-endpoint-${process.pid}-${Date.now()}`;
   const value = encodeURIComponent(endpointRecord(['web.9.zzzzzzzzzzzzzzzzzzzzzzzzz', 'web', 'zzzzzzzzzzzzzzzzzzzzzzzzz', '', '10.231.0.250']));
   const diag = (path: string) => onNode(node('node1'), ['curl', '-s', `http://127.0.0.1:${lab.diagPort}${path}`]);
   diag(`/createentry?tname=endpoint_table&nid=${id}&key=${key}&value=${value}`);
