@@ -251,9 +251,9 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
         await w.runCommand('Swarm: Trace Packet…');
         await w.quickPick(/this machine/, 'echo.');
         await waitFor('the destination prompt', async () => /Trace packet: to/.test(await w.quickInput.innerText().catch(() => '')));
-        const row = (await w.quickPickItems()).find((i) => /web\.\d+\.\S+ on node2/.test(i));
-        // the task's address on the lab's overlay (a web task is on the ingress network too: that address is routed
-        // through the host, not across the overlay)
+        // the row of the task's address on the lab's overlay (a web task also has an ingress and a docker_gwbridge
+        // address, one row each: those are routed through the host, not across the overlay)
+        const row = (await w.quickPickItems()).find((i) => /web\.\d+\.\S+ on node2/.test(i) && i.includes(LAB_PREFIX));
         const ip = row?.match(/\b\d+\.\d+\.\d+\.\d+\b/g)?.find((a) => a.startsWith(LAB_PREFIX));
         assert.ok(ip, 'no web task on node2 among the destinations');
         await w.inputBox(`${ip}:80`);
