@@ -1,4 +1,5 @@
 /** A minimal LSP client for tests: spawns the REAL server (`node --import tsx src/server/server.ts --stdio`). */
+import { after, before } from 'node:test';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -91,4 +92,20 @@ export class TestClient {
       });
     });
   }
+}
+
+/** One real language server per test file: started before its tests, shut down after them. */
+export function serverForFile(): () => TestClient {
+  let client: TestClient | undefined;
+  before(async () => {
+    client = new TestClient();
+    await client.initialize();
+  });
+  after(async () => {
+    await client?.shutdown();
+  });
+  return () => {
+    if (!client) throw new Error('the language server is not started (serverForFile runs in before())');
+    return client;
+  };
 }

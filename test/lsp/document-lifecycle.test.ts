@@ -5,56 +5,48 @@
  * Input: test/fixtures/lab-captured/host.nat.S.txt — `iptables -t nat -S` as printed by the lab's Docker 20.10
  * manager (Docker's own rules). Expected before running: no error and no warning on it when linted as nat.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES } from '../helpers';
 import { DOCUMENT_TABLE_NOTIFICATION } from '../../src/shared/lsp';
-import { TestClient } from './client';
+import { serverForFile } from './client';
 
 const NAT = readFileSync(join(FIXTURES, 'lab-captured', 'host.nat.S.txt'), 'utf8');
 const BAD = '-A FORWARD -p tcp --dport 80 -j DROP\n';
-let client: TestClient;
-
-before(async () => {
-  client = new TestClient();
-  await client.initialize();
-});
-after(async () => {
-  await client.shutdown();
-});
+const server = serverForFile();
 
 const findings = (p: { diagnostics: { severity?: number }[] }): number => p.diagnostics.filter((d) => d.severity === 1 || d.severity === 2).length;
 
 test('read-only command output is never linted (swarmnet-ns, swarmnet-dump)', async () => {
-  const since = client.published.length;
+  const since = server().published.length;
   const ro = ['swarmnet-ns:/this%20machine%E2%88%95ingress_sbox%3A%20iptables%20-t%20nat%20-S?x#1', 'swarmnet-dump:/node1/ingress_sbox/nat.rules'];
-  for (const uri of ro) await client.open(uri, NAT);
+  for (const uri of ro) await server().open(uri, NAT);
   // Messages are handled in order: once the file below has its diagnostics, the two above were seen.
   const file = 'file:///tmp/swarmnet-lifecycle-probe.rules';
-  await client.open(file, BAD);
-  await client.waitFor(file, undefined, 10_000, since);
-  assert.deepEqual(client.published.slice(since).filter((p) => ro.includes(p.uri)), []);
-  await client.close(file);
+  await server().open(file, BAD);
+  await server().waitFor(file, undefined, 10_000, since);
+  assert.deepEqual(server().published.slice(since).filter((p) => ro.includes(p.uri)), []);
+  await server().close(file);
 });
 
 test('a copy of a nat dump is linted as the nat table: no findings on Docker\'s own rules', async () => {
   const uri = 'untitled:/node1-ingress_sbox-nat.rules';
-  await client.conn.sendNotification(DOCUMENT_TABLE_NOTIFICATION, { uri, table: 'nat' });
-  const since = client.published.length;
-  await client.open(uri, NAT);
-  const p = await client.waitFor(uri, undefined, 10_000, since);
+  await server().conn.sendNotification(DOCUMENT_TABLE_NOTIFICATION, { uri, table: 'nat' });
+  const since = server().published.length;
+  await server().open(uri, NAT);
+  const p = await server().waitFor(uri, undefined, 10_000, since);
   assert.equal(findings(p), 0, JSON.stringify(p.diagnostics, null, 1));
 });
 
 test('closing a document clears its diagnostics', async () => {
   const uri = 'file:///tmp/swarmnet-lifecycle-close.rules';
-  let since = client.published.length;
-  await client.open(uri, BAD);
-  const p = await client.waitFor(uri, (x) => x.diagnostics.length > 0, 10_000, since);
+  let since = server().published.length;
+  await server().open(uri, BAD);
+  const p = await server().waitFor(uri, (x) => x.diagnostics.length > 0, 10_000, since);
   assert.ok(findings(p) > 0, 'the probe has a finding');
-  since = client.published.length;
-  await client.close(uri);
-  await client.waitFor(uri, (x) => x.diagnostics.length === 0, 10_000, since);
+  since = server().published.length;
+  await server().close(uri);
+  await server().waitFor(uri, (x) => x.diagnostics.length === 0, 10_000, since);
 });

@@ -5,19 +5,12 @@
  * the broken corpus in test/unit/mut-lint-corpus.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { TextEdit } from '../../src/core/lint/types';
 import { applyEdits } from '../unit/lint-helpers';
-import { TestClient, type LspDiagnostic } from './client';
+import { serverForFile, type LspDiagnostic } from './client';
 
-let client: TestClient;
-before(async () => {
-  client = new TestClient();
-  await client.initialize();
-});
-after(async () => {
-  await client.shutdown();
-});
+const server = serverForFile();
 
 interface CodeAction {
   title: string;
@@ -26,21 +19,21 @@ interface CodeAction {
 }
 
 async function openAndLint(uri: string, text: string): Promise<LspDiagnostic[]> {
-  const since = client.published.length;
-  await client.open(uri, text);
-  return (await client.waitFor(uri, () => true, 20_000, since)).diagnostics;
+  const since = server().published.length;
+  await server().open(uri, text);
+  return (await server().waitFor(uri, () => true, 20_000, since)).diagnostics;
 }
 
 async function actionsFor(uri: string, d: LspDiagnostic): Promise<CodeAction[]> {
-  return client.conn.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+  return server().conn.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
 }
 
 /** Applies the fix as the editor does (one didChange with all its edits, last first) and returns the re-lint. */
 async function applyThroughServer(uri: string, edits: TextEdit[]): Promise<LspDiagnostic[]> {
-  const since = client.published.length;
+  const since = server().published.length;
   const ordered = [...edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
-  await client.change(uri, 2, ordered.map((e) => ({ range: e.range, text: e.newText })));
-  return (await client.waitFor(uri, (p) => p.version === 2, 20_000, since)).diagnostics;
+  await server().change(uri, 2, ordered.map((e) => ({ range: e.range, text: e.newText })));
+  return (await server().waitFor(uri, (p) => p.version === 2, 20_000, since)).diagnostics;
 }
 
 const APPEND = 'iptables -A DOCKER-USER -s 203.0.113.0/24 -j DROP';
@@ -59,7 +52,7 @@ test('appending to DOCKER-USER in a script (Docker\'s RETURN already there): bot
   assert.deepEqual(fixed, ['iptables -D DOCKER-USER -j RETURN', APPEND, 'iptables -A DOCKER-USER -j RETURN']);
   const after = await applyThroughServer(uri, edits);
   assert.deepEqual(after.filter((x) => x.code === 'docker-user/after-return' && x.range.start.line === 1), [], JSON.stringify(after));
-  await client.close(uri);
+  await server().close(uri);
 });
 
 // Found by this file before the lint-engine merge (the fix then left the script's own RETURN before the DROP).
@@ -73,6 +66,6 @@ test('a script that appends its own RETURN before the DROP: the fix leaves no af
   const edits = actions[0]?.edit?.changes?.[uri] ?? [];
   const fixedLines = applyEdits(text, edits).split('\n');
   const after = await applyThroughServer(uri, edits);
-  await client.close(uri);
+  await server().close(uri);
   assert.deepEqual(after.filter((x) => x.code === 'docker-user/after-return' && x.range.start.line === fixedLines.indexOf(APPEND)), [], JSON.stringify(after));
 });
