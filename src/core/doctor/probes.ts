@@ -6,8 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isValidNamespaceName } from '../netns';
+import { isIPv4 } from '../net/ipv4';
 import type { CommandRunner } from '../transport/types';
-import { ipToNumber, nodeAddr, overlayNamespace, overlayNetworks, stripPrefix } from './scope';
+import { nodeAddr, overlayNamespace, overlayNetworks, stripPrefix } from './scope';
 import type { DoctorInput, DoctorNode } from './types';
 
 export interface Probe {
@@ -38,7 +39,7 @@ wait
 printf '\\n%s end\\n' "$M"
 `;
 
-const SAFE_TARGET = (s: string) => ipToNumber(s) !== undefined;
+const SAFE_TARGET = (s: string) => isIPv4(s);
 
 /** The probes a node should run against the others (built from the gathered models and gossip/kernel rows). */
 export function plannedProbes(input: DoctorInput, node: DoctorNode): Probe[] {

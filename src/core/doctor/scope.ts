@@ -1,5 +1,6 @@
 /** What the checks share: which networks are in scope, who owns an address, which tasks should be running. */
 import type { NamespaceInfo, NetworkInfo } from '../model';
+import { inCidr } from '../net/cidr';
 import type { DoctorInput, DoctorNode } from './types';
 
 export interface OverlayNetwork {
@@ -71,22 +72,9 @@ export function stripPrefix(cidr: string): string {
   return i < 0 ? cidr : cidr.slice(0, i);
 }
 
-export function ipToNumber(ip: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return undefined;
-  return ((parts[0] * 256 + parts[1]) * 256 + parts[2]) * 256 + parts[3];
-}
-
+/** The address (with or without its prefix length) is in the CIDR: core/net's reading of both. */
 export function inSubnet(ip: string, cidr: string): boolean {
-  const [base, lenText] = cidr.split('/');
-  const a = ipToNumber(stripPrefix(ip));
-  const b = ipToNumber(base);
-  const len = Number(lenText);
-  if (a === undefined || b === undefined || !Number.isInteger(len) || len < 0 || len > 32) return false;
-  const size = 2 ** (32 - len);
-  return Math.floor(a / size) === Math.floor(b / size);
+  return inCidr(cidr, stripPrefix(ip)) === true;
 }
 
 export interface RunningTask {
