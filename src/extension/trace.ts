@@ -16,8 +16,11 @@ import { verifyOnNodes } from './traceVerify';
 import { own } from '../core/record';
 import { namespaceLabel, withTaskNames } from '../core/present';
 import type { DumpDocuments } from './dumps';
+import { shortTaskNamesIn } from './shortName';
 
 const EXTERNAL_CLIENT = '203.0.113.7';
+/** The characters a namespace box of the diagram has room for (media/trace.js: 200 px at 12 px). */
+const DIAGRAM_BOX_CHARS = 26;
 
 interface Choice extends vscode.QuickPickItem {
   value: string;
@@ -170,13 +173,18 @@ export async function gatherAndTrace(deps: TraceDeps, req: TraceRequest, whatIf:
   return signal.aborted ? undefined : out;
 }
 
-/** Task sandboxes by their task name in the diagram (`nsLabel`, shown instead of the hex namespace name). */
+/**
+ * Task sandboxes by their task name in the diagram (`nsLabel`, shown instead of the hex namespace name; the
+ * diagram's boxes show `nsShort`, shortened in the middle, with `nsLabel` as their tooltip).
+ */
 export function labelNamespaces(result: TraceResult, models: NodeModel[]): void {
   const walk = (p: TraceResult['path']): void => {
     for (const h of p.hops) {
       const ns = models.find((m) => m.name === h.node)?.namespaces.find((n) => n.name === h.namespace);
       const label = ns ? namespaceLabel(ns) : h.namespace;
-      if (label !== h.namespace) (h as Hop & { nsLabel?: string }).nsLabel = label;
+      const named = h as Hop & { nsLabel?: string; nsShort?: string };
+      if (label !== h.namespace) named.nsLabel = label;
+      named.nsShort = shortTaskNamesIn(label, DIAGRAM_BOX_CHARS);
     }
     for (const b of p.branches) walk(b.path);
   };
@@ -196,10 +204,18 @@ export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { tex
     progress.report({ message: 'gathering the rules of the nodes' });
     const got = await gatherAndTrace(deps, req, whatIf, ac.signal);
     if (!got) return undefined;
+    const tTraced = Date.now();
     labelNamespaces(got.result, nodes.models());
     log.info(`trace ${req.from} → ${req.to}: ${got.result.summary.join('; ') || 'no result'}`);
-    showTrace(deps.context, got.result, (hop, rule) => void openRule(deps, got.parts, hop, rule), (mode) => verifyOnNodes(deps, req, whatIf, mode), withTaskNames(got.result, nodes.models()));
-    log.info(`trace: diagram shown ${Date.now() - t0} ms after the request`);
+    showTrace(deps.context, {
+      result: got.result,
+      shown: withTaskNames(got.result, nodes.models()),
+      openRule: (hop, rule) => void openRule(deps, got.parts, hop, rule),
+      verify: (mode) => verifyOnNodes(deps, req, whatIf, mode),
+      requestedAt: t0,
+      log: (l) => log.info(l),
+    });
+    log.info(`trace: diagram posted to the panel ${Date.now() - t0} ms after the request (rules and trace ${tTraced - t0} ms)`);
     return got.result;
   });
 }
