@@ -72,6 +72,8 @@ interface Open {
   readyAt?: number;
   /** ms since epoch when the panel was created (undefined when reused for this trace). */
   createdAt?: number;
+  /** The trace whose "painted" was logged. */
+  paintedSeq?: number;
 }
 
 let open: Open | undefined;
@@ -91,7 +93,9 @@ function onMessage(o: Open, m: FromWebview): void {
     o.readyAt = typeof m.at === 'number' ? m.at : Date.now();
     post(o);
   } else if (m.type === 'painted') {
-    if (m.seq !== o.seq || !t.requestedAt || !t.log) return;
+    // once per trace (a new panel may render it twice: posted at once and again on "ready")
+    if (m.seq !== o.seq || o.paintedSeq === o.seq || !t.requestedAt || !t.log) return;
+    o.paintedSeq = o.seq;
     const at = typeof m.at === 'number' ? m.at : Date.now();
     const how = o.createdAt !== undefined
       ? `new panel: webview script ran ${(o.readyAt ?? at) - o.createdAt} ms after the panel was created`

@@ -99,6 +99,8 @@ test('one trace panel for every trace: the next trace is posted to it (numbered)
   const seq1 = panels[0].posted[0].seq as number;
   panels[0].receive({ type: 'ready', at: Date.now() });
   panels[0].receive({ type: 'painted', seq: seq1, at: Date.now() });
+  panels[0].receive({ type: 'painted', seq: seq1, at: Date.now() }); // rendered again after "ready": logged once
+  assert.equal(logs.length, 1);
   assert.match(logs[0], /^trace: diagram painted \d+ ms after the request \(new panel: webview script ran \d+ ms after the panel was created\)$/);
 
   panels[0].visible = false;
