@@ -181,12 +181,11 @@ export async function pickAndRun(provider: NsDocumentProvider, node: string, ns:
   const uri = nsDocUri({ node, ns, command: chosen });
   // The tab first (it shows "running…"), the language after: setting it first made the tab wait for the
   // language's activation and tokenizer (hundreds of ms in code-server).
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const tDoc = Date.now();
-  const shown = await vscode.window.showTextDocument(doc, { preview: false });
+  // showTextDocument(uri) opens the document and its tab in one call to the window.
+  const shown = await vscode.window.showTextDocument(uri, { preview: false });
   const tTab = Date.now();
   const lang = provider.languageOf(uri);
   if (shown.document.languageId !== lang) await vscode.languages.setTextDocumentLanguage(shown.document, lang);
   provider.settle(shown.document);
-  log?.info(`${node}/${ns}: ${chosen}: tab opened ${tTab - t0} ms after the pick (document ${tDoc - t0} ms; language ${lang} set after ${Date.now() - t0} ms)`);
+  log?.info(`${node}/${ns}: ${chosen}: tab opened ${tTab - t0} ms after the pick (language ${lang} set after ${Date.now() - t0} ms)`);
 }
