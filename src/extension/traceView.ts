@@ -100,7 +100,7 @@ function onMessage(o: Open, m: FromWebview): void {
     const how = o.createdAt !== undefined
       ? `new panel: webview script ran ${(o.readyAt ?? at) - o.createdAt} ms after the panel was created`
       : 'panel reused';
-    t.log(`trace: diagram painted ${at - t.requestedAt} ms after the request (${how})`);
+    t.log(`trace: diagram painted ${at - t.requestedAt} ms after the request (${how}) [painted at ${new Date(at).toISOString()}]`);
   } else if (m.type === 'openRule' && typeof m.hopId === 'number') {
     const hop = findHop(t.result.path, m.hopId);
     if (!hop) return;

@@ -101,7 +101,7 @@ test('one trace panel for every trace: the next trace is posted to it (numbered)
   panels[0].receive({ type: 'painted', seq: seq1, at: Date.now() });
   panels[0].receive({ type: 'painted', seq: seq1, at: Date.now() }); // rendered again after "ready": logged once
   assert.equal(logs.length, 1);
-  assert.match(logs[0], /^trace: diagram painted \d+ ms after the request \(new panel: webview script ran \d+ ms after the panel was created\)$/);
+  assert.match(logs[0], /^trace: diagram painted \d+ ms after the request \(new panel: webview script ran \d+ ms after the panel was created\) \[painted at \d{4}-\d\d-\d\dT[\d:.]+Z\]$/);
 
   panels[0].visible = false;
   showTrace(ctx, { result: trace('b', 7), openRule: (h) => opened.push(h.id), requestedAt: Date.now() - 5, log: (l) => logs.push(l) });
@@ -114,7 +114,7 @@ test('one trace panel for every trace: the next trace is posted to it (numbered)
   panels[0].receive({ type: 'painted', seq: seq1, at: Date.now() }); // a late answer for the previous trace: not logged
   panels[0].receive({ type: 'painted', seq: seq1 + 1, at: Date.now() });
   assert.equal(logs.length, 2);
-  assert.match(logs[1], /painted \d+ ms after the request \(panel reused\)$/);
+  assert.match(logs[1], /painted \d+ ms after the request \(panel reused\) \[painted at .*Z\]$/);
   panels[0].receive({ type: 'openRule', hopId: 7 });
   assert.deepEqual(opened, [7]);
 

@@ -37,6 +37,37 @@ export class WorkbenchBase {
     return this.page.locator('.part.sidebar');
   }
 
+  /**
+   * Arms a probe in the page for what the user sees: the time of the next pointer-down or key-down (capture
+   * phase, before the workbench handles it) and, with `selector`, of the first animation frame after it in which
+   * an element matching `selector` is on screen. Read it with `probe()`. (Playwright's own waits poll, adding up
+   * to hundreds of ms that no user waits.)
+   */
+  async armProbe(selector?: string): Promise<void> {
+    // a string, not a function: the test's TypeScript loader would wrap the inner functions in a helper the page lacks
+    await this.page.evaluate(`(() => {
+      const sel = ${JSON.stringify(selector ?? null)};
+      const probe = { input: 0, painted: 0 };
+      window.swarmnetProbe = probe;
+      const onInput = () => { if (!probe.input) probe.input = Date.now(); };
+      document.addEventListener('pointerdown', onInput, { capture: true, once: true });
+      document.addEventListener('keydown', onInput, { capture: true, once: true });
+      if (sel === null) return;
+      const tick = () => {
+        if (window.swarmnetProbe !== probe) return;
+        const el = probe.input ? document.querySelector(sel) : null;
+        if (el && el.getClientRects().length > 0) { probe.painted = Date.now(); return; }
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    })()`);
+  }
+
+  /** The armed probe: when the input came and when the element was first on screen (ms since epoch; 0: not yet). */
+  async probe(): Promise<{ input: number; painted: number }> {
+    return this.page.evaluate(() => (window as unknown as { swarmnetProbe?: { input: number; painted: number } }).swarmnetProbe ?? { input: 0, painted: 0 });
+  }
+
   /** The rectangle of a part of the page (for clipped screenshots). */
   async box(selector: string): Promise<{ x: number; y: number; width: number; height: number }> {
     const b = await this.page.locator(selector).first().boundingBox();
