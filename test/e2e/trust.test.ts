@@ -384,7 +384,7 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
       for (const n of labNames) assert.ok(text.includes(n), `"${text}" does not name ${n}`);
       assert.match(text, /\(\d+ checks\)/, text);
       const bar = await w.box('.part.sidebar');
-      await w.screenshot('market-doctor', { x: 0, y: 0, width: bar.x + bar.width, height: bar.height + bar.y });
+      await w.screenshot('trust-09b-doctor-clean', { x: 0, y: 0, width: bar.x + bar.width, height: bar.height + bar.y });
     }));
 
   it(`10 after a window reload all lab nodes are discovered (< ${GOALS.reloadToAllMs} ms)`, () =>
