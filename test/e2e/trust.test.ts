@@ -391,6 +391,9 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
     step('10-reload', async (w) => {
       const t0 = Date.now();
       await w.reload();
+      // how the workbench restored the side bar (views expanded? rows?), before the test touches it
+      await w.pane('Nodes').locator('.pane-header').first().waitFor({ state: 'visible', timeout: 20_000 }).catch(() => undefined);
+      results.push(`after the reload, before any click: ${await w.sidebarState()}`);
       await w.showSwarmView();
       const shown = Date.now();
       await w.waitDiscovered(labNames, 60_000);

@@ -21,9 +21,10 @@ export class TreeWorkbench extends WorkbenchBase {
       && /swarm network/i.test(await title.innerText().catch(() => ''));
     if (!shown) await this.clickActivity('Swarm Network');
     await this.expandPane('Nodes');
-    // a row of the Nodes view itself (the side bar also holds the hidden rows of other views)
+    // a row of the Nodes view itself (the side bar also holds the hidden rows of other views); after a reload the
+    // rows come only once the extension host has restarted, which on a loaded machine takes 10 s and more
     const row = this.pane('Nodes').locator('.monaco-list-row').first();
-    await row.waitFor({ state: 'visible', timeout: T.ui }).catch(async (e: unknown) => {
+    await row.waitFor({ state: 'visible', timeout: T.tree }).catch(async (e: unknown) => {
       throw new Error(`no row in the Nodes view: ${await this.sidebarState()}`, { cause: e });
     });
   }
