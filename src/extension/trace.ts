@@ -16,6 +16,7 @@ import { verifyOnNodes } from './traceVerify';
 import { own } from '../core/record';
 import { namespaceLabel, withTaskNames } from '../core/present';
 import type { DumpDocuments } from './dumps';
+import { withProgressAfter } from './progress';
 import { shortTaskNamesIn } from './shortName';
 
 const EXTERNAL_CLIENT = '203.0.113.7';
@@ -142,6 +143,9 @@ export async function askTraceRequest(models: NodeModel[], el?: Element): Promis
   return { from: from.value, to: to.value, proto, entryNode: to.entryNode };
 }
 
+/** A trace that takes longer than this shows a progress notification (with Cancel). */
+const PROGRESS_AFTER_MS = 500;
+
 /** One node's rules may take this long at most (the node's command timeout, capped): a hung node delays nobody. */
 const PER_NODE_MAX_MS = 8000;
 
@@ -198,11 +202,8 @@ export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { tex
   const req = await askTraceRequest(nodes.models(), el);
   if (!req) return undefined;
   const t0 = Date.now();
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Swarm: tracing', cancellable: true }, async (progress, token) => {
-    const ac = new AbortController();
-    token.onCancellationRequested(() => ac.abort());
-    progress.report({ message: 'gathering the rules of the nodes' });
-    const got = await gatherAndTrace(deps, req, whatIf, ac.signal);
+  return withProgressAfter('Swarm: tracing', 'gathering the rules of the nodes', PROGRESS_AFTER_MS, async (signal) => {
+    const got = await gatherAndTrace(deps, req, whatIf, signal);
     if (!got) return undefined;
     const tTraced = Date.now();
     labelNamespaces(got.result, nodes.models());

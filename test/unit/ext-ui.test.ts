@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import { installFakeVscode } from '../ssh/fakeVscode';
 import type { TraceResult } from '../../src/core/trace/types';
 
-installFakeVscode();
+const fake = installFakeVscode();
 /* eslint-disable @typescript-eslint/no-require-imports */
 const vscode = require('vscode') as Record<string, Record<string, unknown>>;
 vscode.ViewColumn = { Active: -1 }; // before the module loads: its namespace import copies the keys there are
 const { shortName, shortTaskNamesIn, middleEllipsis } = require('../../src/extension/shortName') as typeof import('../../src/extension/shortName');
 const { diagnosticTooltip } = require('../../src/extension/tree/node') as typeof import('../../src/extension/tree/node');
 const { showTrace } = require('../../src/extension/traceView') as typeof import('../../src/extension/traceView');
+const { withProgressAfter } = require('../../src/extension/progress') as typeof import('../../src/extension/progress');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 test('task names: whole when they fit, else service and slot kept, the task id cut in its middle', () => {
@@ -121,4 +122,15 @@ test('one trace panel for every trace: the next trace is posted to it (numbered)
   panels[0].dispose();
   showTrace(ctx, { result: trace('c', 1), openRule: () => undefined });
   assert.equal(panels.length, 2, 'a closed panel is not reused');
+});
+
+test('progress for usually quick work: no notification when it ends in time, a cancellable one when it does not', async () => {
+  const before = fake.progress.length;
+  assert.equal(await withProgressAfter('Swarm: tracing', 'gathering', 200, async () => 'quick'), 'quick');
+  assert.equal(fake.progress.length, before, 'a quick trace flashes no toast');
+  const slow = await withProgressAfter('Swarm: tracing', 'gathering the rules of the nodes', 20, (signal) =>
+    new Promise<string>((ok) => setTimeout(() => ok(signal.aborted ? 'aborted' : 'slow'), 120)));
+  assert.equal(slow, 'slow');
+  assert.deepEqual(fake.progress.slice(before).map((p) => [p.title, p.messages]), [['Swarm: tracing', ['gathering the rules of the nodes']]]);
+  await assert.rejects(withProgressAfter('t', 'm', 20, async () => { await new Promise((r) => setTimeout(r, 60)); throw new Error('boom'); }), /boom/);
 });
