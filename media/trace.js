@@ -71,7 +71,8 @@
       if (!n) nodes.push((n = { name: h.node, ns: [] }));
       const key = h.node + '/' + h.namespace;
       if (!boxes.has(key)) {
-        const b = { key, node: h.node, ns: h.nsLabel || h.namespace, kind: h.nsKind || '', col: nodes.indexOf(n), row: n.ns.length, drop: false };
+        const full = h.nsLabel || h.namespace;
+        const b = { key, node: h.node, ns: h.nsShort || full, full, kind: h.nsKind || '', col: nodes.indexOf(n), row: n.ns.length, drop: false };
         n.ns.push(b);
         boxes.set(key, b);
       }
@@ -94,8 +95,10 @@
       for (const b of n.ns) {
         const q = pos(b);
         const g = sv('g', {});
+        g.appendChild(sv('title', {}, b.full + (b.kind ? ' (' + b.kind + ')' : '')));
         g.appendChild(sv('rect', { x: q.x, y: q.y, width: boxW, height: boxH, rx: 4, class: 'ns-box' + (b.drop ? ' drop' : '') }));
-        g.appendChild(sv('text', { x: q.x + 8, y: q.y + 18, class: 'ns-label' }, b.ns.length > 26 ? b.ns.slice(0, 25) + '…' : b.ns));
+        // the extension shortens task names in the middle (nsShort); anything else too long is cut in the middle
+        g.appendChild(sv('text', { x: q.x + 8, y: q.y + 18, class: 'ns-label' }, b.ns.length > 26 ? b.ns.slice(0, 17) + '…' + b.ns.slice(-8) : b.ns));
         g.appendChild(sv('text', { x: q.x + 8, y: q.y + 34, class: 'ns-kind' }, b.kind));
         svg.appendChild(g);
       }
@@ -162,7 +165,10 @@
       trace = m.result;
       current = 0;
       render();
+      // the number of the trace on screen (tests wait for a new one), and "painted" once the frame is drawn
+      document.body.dataset.traceSeq = String(m.seq);
+      requestAnimationFrame(() => setTimeout(() => vscode.postMessage({ type: 'painted', seq: m.seq, at: Date.now() }), 0));
     }
   });
-  vscode.postMessage({ type: 'ready' });
+  vscode.postMessage({ type: 'ready', at: Date.now() });
 })();

@@ -1,4 +1,5 @@
 /** Paths shared by tests: the repo root, the team's shared fixtures, our own fixtures, the lab description. */
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -38,4 +39,23 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolveP(port));
     });
   });
+}
+
+/** The lab's lock: shared by the tests that read the lab or send probes, exclusive for the ones that change it. */
+export const LAB_LOCK = '/tmp/swarmnet-lab.lock';
+
+/** Runs fn while holding the lab lock (shared for reads and probes, exclusive for changes). */
+export async function withLabLock<T>(mode: 'shared' | 'exclusive', fn: () => Promise<T>): Promise<T> {
+  const p = spawn('flock', [...(mode === 'shared' ? ['-s'] : []), LAB_LOCK, 'sh', '-c', 'echo locked; read x'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    p.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
+    p.on('exit', (c) => reject(new Error(`flock exited ${c}`)));
+  });
+  try {
+    return await fn();
+  } finally {
+    const done = new Promise((r) => p.on('exit', r));
+    p.stdin.end('\n');
+    await done;
+  }
 }

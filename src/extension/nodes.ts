@@ -96,23 +96,26 @@ export class NodeManager implements vscode.Disposable {
     return config.allNodes();
   }
 
-  /** Reads the settings again; returns the nodes that are new or whose settings changed (to rediscover). */
+  /**
+   * Reads the settings again; returns the nodes that are new or whose settings changed (to rediscover). The
+   * nodes keep the settings' order ("this machine" first): a node shown again takes its place, not the last.
+   */
   reloadConfig(): string[] {
-    const seen = new Set<string>();
+    const next = new Map<string, NodeState>();
     const touched: string[] = [];
     for (const c of this.configs()) {
-      seen.add(c.name);
       const s = this.states.get(c.name);
-      if (s && JSON.stringify(s.config) === JSON.stringify(c)) continue;
+      if (s && JSON.stringify(s.config) === JSON.stringify(c)) {
+        next.set(c.name, s);
+        continue;
+      }
       if (s) this.drop(s);
-      this.states.set(c.name, { config: c, status: 'idle', failures: 0 });
+      next.set(c.name, { config: c, status: 'idle', failures: 0 });
       touched.push(c.name);
     }
-    for (const [name, s] of this.states) {
-      if (seen.has(name)) continue;
-      this.drop(s);
-      this.states.delete(name);
-    }
+    for (const [name, s] of this.states) if (!next.has(name)) this.drop(s);
+    this.states.clear();
+    for (const [name, s] of next) this.states.set(name, s);
     this.changed.fire(undefined);
     return touched;
   }

@@ -16,8 +16,12 @@ import { verifyOnNodes } from './traceVerify';
 import { own } from '../core/record';
 import { namespaceLabel, withTaskNames } from '../core/present';
 import type { DumpDocuments } from './dumps';
+import { withProgressAfter } from './progress';
+import { shortTaskNamesIn } from './shortName';
 
 const EXTERNAL_CLIENT = '203.0.113.7';
+/** The characters a namespace box of the diagram has room for (media/trace.js: 200 px at 12 px). */
+const DIAGRAM_BOX_CHARS = 26;
 
 interface Choice extends vscode.QuickPickItem {
   value: string;
@@ -139,6 +143,9 @@ export async function askTraceRequest(models: NodeModel[], el?: Element): Promis
   return { from: from.value, to: to.value, proto, entryNode: to.entryNode };
 }
 
+/** A trace that takes longer than this shows a progress notification (with Cancel). */
+const PROGRESS_AFTER_MS = 500;
+
 /** One node's rules may take this long at most (the node's command timeout, capped): a hung node delays nobody. */
 const PER_NODE_MAX_MS = 8000;
 
@@ -170,13 +177,18 @@ export async function gatherAndTrace(deps: TraceDeps, req: TraceRequest, whatIf:
   return signal.aborted ? undefined : out;
 }
 
-/** Task sandboxes by their task name in the diagram (`nsLabel`, shown instead of the hex namespace name). */
+/**
+ * Task sandboxes by their task name in the diagram (`nsLabel`, shown instead of the hex namespace name; the
+ * diagram's boxes show `nsShort`, shortened in the middle, with `nsLabel` as their tooltip).
+ */
 export function labelNamespaces(result: TraceResult, models: NodeModel[]): void {
   const walk = (p: TraceResult['path']): void => {
     for (const h of p.hops) {
       const ns = models.find((m) => m.name === h.node)?.namespaces.find((n) => n.name === h.namespace);
       const label = ns ? namespaceLabel(ns) : h.namespace;
-      if (label !== h.namespace) (h as Hop & { nsLabel?: string }).nsLabel = label;
+      const named = h as Hop & { nsLabel?: string; nsShort?: string };
+      if (label !== h.namespace) named.nsLabel = label;
+      named.nsShort = shortTaskNamesIn(label, DIAGRAM_BOX_CHARS);
     }
     for (const b of p.branches) walk(b.path);
   };
@@ -190,16 +202,21 @@ export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { tex
   const req = await askTraceRequest(nodes.models(), el);
   if (!req) return undefined;
   const t0 = Date.now();
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Swarm: tracing', cancellable: true }, async (progress, token) => {
-    const ac = new AbortController();
-    token.onCancellationRequested(() => ac.abort());
-    progress.report({ message: 'gathering the rules of the nodes' });
-    const got = await gatherAndTrace(deps, req, whatIf, ac.signal);
+  return withProgressAfter('Swarm: tracing', 'gathering the rules of the nodes', PROGRESS_AFTER_MS, async (signal) => {
+    const got = await gatherAndTrace(deps, req, whatIf, signal);
     if (!got) return undefined;
+    const tTraced = Date.now();
     labelNamespaces(got.result, nodes.models());
     log.info(`trace ${req.from} → ${req.to}: ${got.result.summary.join('; ') || 'no result'}`);
-    showTrace(deps.context, got.result, (hop, rule) => void openRule(deps, got.parts, hop, rule), (mode) => verifyOnNodes(deps, req, whatIf, mode), withTaskNames(got.result, nodes.models()));
-    log.info(`trace: diagram shown ${Date.now() - t0} ms after the request`);
+    showTrace(deps.context, {
+      result: got.result,
+      shown: withTaskNames(got.result, nodes.models()),
+      openRule: (hop, rule) => void openRule(deps, got.parts, hop, rule),
+      verify: (mode) => verifyOnNodes(deps, req, whatIf, mode),
+      requestedAt: t0,
+      log: (l) => log.info(l),
+    });
+    log.info(`trace: diagram posted to the panel ${Date.now() - t0} ms after the request (rules and trace ${tTraced - t0} ms)`);
     return got.result;
   });
 }

@@ -2,6 +2,9 @@
  * Webview panel showing a packet trace as a diagram: one column per node, one box per namespace in the order
  * the packet meets them, numbered arrows per hop; drops in red with the reason. Clicking a hop (or one of its
  * rules) posts a message back and `openRule` opens the namespace's rule dump at that line.
+ * One panel serves every trace: a new trace is posted to the open panel (its script and style stay loaded), so
+ * the diagram replaces the previous one without reloading the webview. The panel answers each trace with
+ * "painted" once the diagram is on screen; the time from the request is logged.
  * Strict CSP: no remote resources, scripts only with a per-panel nonce, styles from the extension's media folder.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,9 +12,13 @@ import * as vscode from 'vscode';
 import type { Hop, HopRule, TracePath, TraceResult } from '../core/trace/types';
 import type { VerifyReport } from '../core/trace/verify';
 
-type FromWebview = { type: 'ready' } | { type: 'openRule'; hopId: number; ruleIndex?: number } | { type: 'verify'; mode?: 'counters' | 'trace' };
+type FromWebview =
+  | { type: 'ready'; at?: number }
+  | { type: 'painted'; seq?: number; at?: number }
+  | { type: 'openRule'; hopId: number; ruleIndex?: number }
+  | { type: 'verify'; mode?: 'counters' | 'trace' };
 
-function findHop(p: TracePath, id: number): Hop | undefined {
+export function findHop(p: TracePath, id: number): Hop | undefined {
   const h = p.hops.find((x) => x.id === id);
   if (h) return h;
   for (const b of p.branches) {
@@ -45,37 +52,100 @@ export function traceHtml(webview: vscode.Webview, extensionUri: vscode.Uri, non
 </html>`;
 }
 
-/**
- * Opens (or reuses) the trace panel. `openRule` is called when the user clicks a hop or one of its rules;
- * `verify` (when given) backs the panel's "Verify on the Nodes" button.
- */
-/** `shown` is what the view displays (task names for sandbox ids); `result` serves the callbacks' lookups. */
-export function showTrace(context: vscode.ExtensionContext, result: TraceResult, openRule: (hop: Hop, rule?: HopRule) => void, verify?: (mode: 'counters' | 'trace') => Promise<VerifyReport | undefined>, shown: TraceResult = result): vscode.WebviewPanel {
-  const panel = vscode.window.createWebviewPanel('swarmnet.trace', `Trace ${result.request.from} → ${result.request.to}`, vscode.ViewColumn.Active, {
+/** What one trace shown in the panel needs: `shown` is displayed (task names), `result` serves the callbacks. */
+export interface TraceShow {
+  result: TraceResult;
+  shown?: TraceResult;
+  openRule: (hop: Hop, rule?: HopRule) => void;
+  verify?: (mode: 'counters' | 'trace') => Promise<VerifyReport | undefined>;
+  /** When the user's request was complete (ms since epoch): the "painted" log line counts from here. */
+  requestedAt?: number;
+  log?: (line: string) => void;
+}
+
+interface Open {
+  panel: vscode.WebviewPanel;
+  trace: TraceShow;
+  /** Number of the trace on screen (the webview echoes it in "painted" and in body[data-trace-seq]). */
+  seq: number;
+  /** When the webview's script was running (undefined until the first "ready"). */
+  readyAt?: number;
+  /** ms since epoch when the panel was created (undefined when reused for this trace). */
+  createdAt?: number;
+  /** The trace whose "painted" was logged. */
+  paintedSeq?: number;
+}
+
+let open: Open | undefined;
+let seqCounter = 0;
+
+function title(r: TraceResult): string {
+  return `Trace ${r.request.from} → ${r.request.to}`;
+}
+
+function post(o: Open): void {
+  void o.panel.webview.postMessage({ type: 'trace', seq: o.seq, result: o.trace.shown ?? o.trace.result, canVerify: o.trace.verify !== undefined });
+}
+
+function onMessage(o: Open, m: FromWebview): void {
+  const t = o.trace;
+  if (m.type === 'ready') {
+    o.readyAt = typeof m.at === 'number' ? m.at : Date.now();
+    post(o);
+  } else if (m.type === 'painted') {
+    // once per trace (a new panel may render it twice: posted at once and again on "ready")
+    if (m.seq !== o.seq || o.paintedSeq === o.seq || !t.requestedAt || !t.log) return;
+    o.paintedSeq = o.seq;
+    const at = typeof m.at === 'number' ? m.at : Date.now();
+    const how = o.createdAt !== undefined
+      ? `new panel: webview script ran ${(o.readyAt ?? at) - o.createdAt} ms after the panel was created`
+      : 'panel reused';
+    t.log(`trace: diagram painted ${at - t.requestedAt} ms after the request (${how}) [painted at ${new Date(at).toISOString()}]`);
+  } else if (m.type === 'openRule' && typeof m.hopId === 'number') {
+    const hop = findHop(t.result.path, m.hopId);
+    if (!hop) return;
+    const rule = typeof m.ruleIndex === 'number' ? hop.rules[m.ruleIndex] : hop.rules.find((r) => r.decided) ?? hop.rules[0];
+    t.openRule(hop, rule);
+  } else if (m.type === 'verify' && t.verify) {
+    t.verify(m.mode === 'trace' ? 'trace' : 'counters').then(
+      (report) => void o.panel.webview.postMessage({ type: 'verify', report }),
+      (e: unknown) => void o.panel.webview.postMessage({ type: 'verify', error: e instanceof Error ? e.message : String(e) }),
+    );
+  }
+}
+
+function createPanel(context: vscode.ExtensionContext, trace: TraceShow): Open {
+  const panel = vscode.window.createWebviewPanel('swarmnet.trace', title(trace.result), vscode.ViewColumn.Active, {
     enableScripts: true,
     retainContextWhenHidden: true,
     localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')],
   });
-  const nonce = randomBytes(16).toString('base64');
-  panel.webview.html = traceHtml(panel.webview, context.extensionUri, nonce);
-  const send = (): void => {
-    void panel.webview.postMessage({ type: 'trace', result: shown, canVerify: verify !== undefined });
-  };
-  const sub = panel.webview.onDidReceiveMessage((m: FromWebview) => {
-    if (m.type === 'ready') send();
-    else if (m.type === 'openRule' && typeof m.hopId === 'number') {
-      const hop = findHop(result.path, m.hopId);
-      if (!hop) return;
-      const rule = typeof m.ruleIndex === 'number' ? hop.rules[m.ruleIndex] : hop.rules.find((r) => r.decided) ?? hop.rules[0];
-      openRule(hop, rule);
-    } else if (m.type === 'verify' && verify) {
-      verify(m.mode === 'trace' ? 'trace' : 'counters').then(
-        (report) => void panel.webview.postMessage({ type: 'verify', report }),
-        (e: unknown) => void panel.webview.postMessage({ type: 'verify', error: e instanceof Error ? e.message : String(e) }),
-      );
-    }
-  });
-  panel.onDidDispose(() => sub.dispose(), undefined, context.subscriptions);
-  send();
-  return panel;
+  const o: Open = { panel, trace, seq: ++seqCounter, createdAt: Date.now() };
+  panel.webview.html = traceHtml(panel.webview, context.extensionUri, randomBytes(16).toString('base64'));
+  const sub = panel.webview.onDidReceiveMessage((m: FromWebview) => onMessage(o, m));
+  panel.onDidDispose(() => {
+    sub.dispose();
+    if (open === o) open = undefined;
+  }, undefined, context.subscriptions);
+  return o;
+}
+
+/**
+ * Shows a trace: in the open trace panel when there is one (posted to it, the panel brought to front), else in
+ * a new panel. `openRule` is called when the user clicks a hop or one of its rules; `verify` (when given) backs
+ * the panel's "Verify on the Nodes" button.
+ */
+export function showTrace(context: vscode.ExtensionContext, trace: TraceShow): vscode.WebviewPanel {
+  if (open) {
+    open.trace = trace;
+    open.seq = ++seqCounter;
+    open.createdAt = undefined;
+    open.panel.title = title(trace.result);
+    if (!open.panel.visible) open.panel.reveal(undefined, false);
+    post(open);
+    return open.panel;
+  }
+  open = createPanel(context, trace);
+  post(open);
+  return open.panel;
 }

@@ -22,6 +22,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Linter } from '../core/lint/engine';
 import { hoverRule } from '../core/lint/hover';
+import { ruleMeta } from '../core/lint/rules';
 import type { LintContext, LintDiagnostic, LintResult } from '../core/lint/types';
 import { spanRange } from '../core/lint/types';
 import { DOCUMENT_TABLE_NOTIFICATION, isLintedUri, NODE_CONTEXT_NOTIFICATION, readDocumentTableParams, readNodeContextParams } from '../shared/lsp';
@@ -187,6 +188,13 @@ connection.onCodeAction((params) => {
   return actions;
 });
 
+/** A finding in the hover: its code, why it matters (the rule's docs), the quick fixes it offers. */
+function findingNote(f: LintDiagnostic): string {
+  const why = ruleMeta(f.code)?.docs;
+  const fixes = f.fixes.length ? `\n\nQuick fix: ${f.fixes.map((x) => x.title).join('; ')}` : '';
+  return `\`${f.code}\`${why ? ` — ${why}` : ''}${fixes}`;
+}
+
 connection.onHover((params): Hover | null => {
   const doc = documents.get(params.textDocument.uri);
   const s = states.get(params.textDocument.uri);
@@ -198,7 +206,8 @@ connection.onHover((params): Hover | null => {
   if (!rule && findings.length === 0) return null;
   const parts: string[] = [];
   if (rule) parts.push(hoverRule(rule));
-  for (const f of findings) parts.push(`**${f.severity}** \`${f.code}\`: ${f.message}`);
+  // VS Code's hover already shows each finding's message: add why it matters and the fixes, not the message again.
+  for (const f of findings) parts.push(findingNote(f));
   return {
     contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n') },
     range: { start: { line, character: 0 }, end: { line, character: doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '').length } },

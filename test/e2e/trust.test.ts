@@ -35,6 +35,7 @@ const step = (name: string, fn: (w: Workbench) => Promise<void>): Promise<void> 
 const wsSettings = (w: Workbench): string => join(w.workspace, '.vscode', 'settings.json');
 const userSettings = (w: Workbench): string => join(w.userDataDir, 'User', 'settings.json');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const goal = (what: string, ms: number, goalMs: number): void => {
   const line = `${what}: ${ms} ms — goal < ${goalMs} ms, ratio ${(ms / goalMs).toFixed(2)}`;
   results.push(line);
@@ -42,12 +43,26 @@ const goal = (what: string, ms: number, goalMs: number): void => {
 };
 
 /** The last "<re> N ms" number the extension logged (all its log files: a reload starts a new one). */
-function lastLogged(w: Workbench, re: RegExp): number | undefined {
-  let found: number | undefined;
+function allLogged(w: Workbench, re: RegExp): string[] {
+  const found: string[] = [];
   for (const f of w.findLogs('Swarm Network').sort()) {
-    for (const m of readFileSync(f, 'utf8').matchAll(new RegExp(re.source, 'g'))) found = Number(m[1]);
+    for (const m of readFileSync(f, 'utf8').matchAll(new RegExp(re.source, 'g'))) found.push(m[1]);
   }
   return found;
+}
+
+function lastLogged(w: Workbench, re: RegExp): number | undefined {
+  const all = allLogged(w, re);
+  return all.length ? Number(all[all.length - 1]) : undefined;
+}
+
+/** The first value the extension logs with `re` after it had logged `before` of them (undefined after 5 s). */
+async function nextLogged(w: Workbench, re: RegExp, before: number): Promise<string | undefined> {
+  for (const until = Date.now() + 5000; Date.now() < until; await sleep(100)) {
+    const all = allLogged(w, re);
+    if (all.length > before) return all[before];
+  }
+  return undefined;
 }
 
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeout = 30_000): Promise<void> {
@@ -68,19 +83,35 @@ async function ingressSbox(w: Workbench) {
   return w.childRow(group, /^ingress_sbox$/);
 }
 
-/** Runs Run in Namespace… `command` on ingress_sbox; returns ms from the click on the command to its tab. */
-async function runInIngressSbox(w: Workbench, command: string): Promise<number> {
+const TAB_OPENED = /tab opened (\d+) ms after the pick/;
+/** The moment the trace panel painted a trace (the webview's clock = this machine's). */
+const PAINTED_AT = /diagram painted \d+ ms after the request \([^)]*\) \[painted at (\S+)\]/;
+interface TraceTiming { wall: number; seen?: number; ext?: number }
+
+/**
+ * Runs Run in Namespace… `command` on ingress_sbox. Returns, in ms from the click on the command to its tab:
+ * `seen` (in the page: the pointer-down to the first frame showing the tab), `wall` (Playwright's click and wait,
+ * which polls) and `ext` (the extension's own pick → tab, from its log).
+ */
+async function runInIngressSbox(w: Workbench, command: string): Promise<{ seen: number; wall: number; ext?: number }> {
   await w.contextMenu(await ingressSbox(w), 'Run in Namespace');
   const input = w.quickInput.locator('.quick-input-box input');
   await input.waitFor({ state: 'visible' });
   await input.fill(command);
   const row = w.quickInput.locator('.monaco-list-row').filter({ hasText: command }).first();
   await row.waitFor({ state: 'visible' });
-  const tab = w.page.locator(`.part.editor .tab[aria-label*="${command}"]`).first();
+  const selector = `.part.editor .tab[aria-label*="${command}"]`;
+  const logged = allLogged(w, TAB_OPENED).length;
+  await w.armProbe(selector);
   const t0 = Date.now();
   await row.click();
-  await tab.waitFor({ state: 'visible', timeout: 30_000 });
-  return Date.now() - t0;
+  await w.page.locator(selector).first().waitFor({ state: 'visible', timeout: 30_000 });
+  const wall = Date.now() - t0;
+  let p = await w.probe();
+  for (const until = Date.now() + 2000; !p.painted && Date.now() < until; p = await w.probe()) await sleep(50);
+  assert.ok(p.input && p.painted, `the page probe saw no click or no tab: ${JSON.stringify(p)}`);
+  const ext = await nextLogged(w, TAB_OPENED, logged);
+  return { seen: p.painted - p.input, wall, ext: ext === undefined ? undefined : Number(ext) };
 }
 
 /** The active editor's text once the command's output replaced "# running…". */
@@ -155,6 +186,9 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
       await waitFor('"this machine" to be hidden', async () => (await w.treeRows('this machine').count()) === 0);
       await w.runCommand('Swarm: Show This Machine');
       await w.treeRow('this machine').waitFor({ state: 'visible', timeout: 30_000 });
+      // it takes its place again: the first row, not the last
+      const first = w.pane('Nodes').locator('.monaco-list-row[aria-level="1"]').first().locator('.label-name');
+      assert.equal((await first.innerText()).trim(), 'this machine');
       assert.deepEqual(readSettings(wsSettings(w))['swarmnet.nodes'], lab, 'the workspace list is still as before');
     }));
 
@@ -199,8 +233,12 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
 
   it(`05 Run in Namespace: the command's tab appears within ${GOALS.tabMs} ms of the click`, () =>
     step('05-tab-at-once', async (w) => {
-      const ms = await runInIngressSbox(w, 'iptables -t nat -S');
-      goal('click → the command\'s tab', ms, GOALS.tabMs);
+      // three commands, three samples (the last one's tab is used by step 06)
+      const runs: { seen: number; wall: number; ext?: number }[] = [];
+      for (const command of ['ip route', 'ip neigh', 'iptables -t nat -S']) runs.push(await runInIngressSbox(w, command));
+      results.push(`click → the command's tab, each run (ms): seen in the page ${runs.map((r) => r.seen).join(', ')}; Playwright's wait ${runs.map((r) => r.wall).join(', ')}; the extension's pick → tab ${runs.map((r) => r.ext ?? '?').join(', ')}`);
+      const ms = median(runs.map((r) => r.seen));
+      goal('click → the command\'s tab (median of 3, pointer-down → the first frame showing the tab)', ms, GOALS.tabMs);
       assert.ok(ms < GOALS.tabMs * HEADROOM, `${ms} ms`);
     }));
 
@@ -245,9 +283,11 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
 
   it(`08 names, not hex, in the trace diagram; click → diagram on the warm lab < ${GOALS.clickToTraceMs} ms`, () =>
     step('08-trace', async (w) => {
-      // task to task over the overlay (the lab's kernel has no IPVS: a published port stops at the routing mesh)
-      const traceEchoToWeb = async (): Promise<number> => {
-        await w.runCommand('View: Close All Editors');
+      // task to task over the overlay (the lab's kernel has no IPVS: a published port stops at the routing mesh);
+      // `fresh`: the trace panel is closed first (a new webview loads), else the open panel shows the new trace
+      const traceEchoToWeb = async (fresh: boolean): Promise<TraceTiming> => {
+        if (fresh) await w.runCommand('View: Close All Editors');
+        const before = await w.traceSeq();
         await w.runCommand('Swarm: Trace Packet…');
         await w.quickPick(/this machine/, 'echo.');
         await waitFor('the destination prompt', async () => /Trace packet: to/.test(await w.quickInput.innerText().catch(() => '')));
@@ -258,25 +298,40 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
         assert.ok(ip, 'no web task on node2 among the destinations');
         await w.inputBox(`${ip}:80`);
         await waitFor('the protocol prompt', async () => /Trace packet: protocol/.test(await w.quickInput.innerText().catch(() => '')));
-        await w.page.keyboard.press('Enter'); // tcp
+        const logged = allLogged(w, PAINTED_AT).length;
+        await w.armProbe();
         const t0 = Date.now();
-        await w.page.locator('iframe.webview.ready').first().waitFor({ state: 'attached', timeout: 60_000 });
-        await w.webviewFrame().locator('#hops .hop').first().waitFor({ state: 'visible', timeout: 60_000 });
-        return Date.now() - t0;
+        await w.page.keyboard.press('Enter'); // tcp
+        await w.waitForNewTrace(before);
+        const wall = Date.now() - t0;
+        const at = await nextLogged(w, PAINTED_AT, logged);
+        const { input } = await w.probe();
+        const ext = lastLogged(w, /diagram painted (\d+) ms after the request/);
+        return { wall, seen: at && input ? Date.parse(at) - input : undefined, ext };
       };
-      await traceEchoToWeb(); // the first trace gathers the nodes' rules
+      await traceEchoToWeb(true); // the first trace gathers the nodes' rules
       const diagram = await w.webviewFrame().locator('#diagram').innerText();
       assert.match(diagram, /this machine/);
       assert.match(diagram, /node2/);
       assert.match(diagram, /\becho\.\d+/, `no echo task name in the diagram:\n${diagram}`);
       assert.match(diagram, /\bweb\.\d+/, `no web task name in the diagram:\n${diagram}`);
       assert.doesNotMatch(diagram, HEX_ID, `hex in the diagram:\n${diagram}`);
+      // a task's box shows its name shortened in the middle, the full name in its tooltip
+      const titles = await w.webviewFrame().locator('#diagram svg g > title').allTextContents();
+      assert.ok(titles.some((t) => /^echo\.\d+\.[a-z0-9]{25}\b/.test(t)), `no full task name among the boxes' tooltips: ${titles.join(' | ')}`);
       await w.screenshot('market-trace', { ...await w.box('.part.editor'), height: 560 });
       traceText = await w.webviewFrame().locator('body').innerText();
-      const ms = await traceEchoToWeb();
-      goal('click → trace diagram (warm lab, wall clock from the last answer)', ms, GOALS.clickToTraceMs);
-      const own = lastLogged(w, /diagram shown (\d+) ms after the request/);
-      if (own !== undefined) goal('trace request → diagram (the extension\'s log)', own, GOALS.clickToTraceMs);
+      const fresh = await traceEchoToWeb(true);
+      const reused: TraceTiming[] = [];
+      for (let i = 0; i < 3; i++) reused.push(await traceEchoToWeb(false));
+      const show = (ts: TraceTiming[]): string => `seen (Enter → the webview's painted frame) ${ts.map((t) => t.seen ?? '?').join(', ')}; Playwright's wait ${ts.map((t) => t.wall).join(', ')}; the extension's request → painted ${ts.map((t) => t.ext ?? '?').join(', ')}`;
+      results.push(`click → trace diagram (warm lab), a new panel (ms): ${show([fresh])}`);
+      results.push(`click → trace diagram (warm lab), the panel open, each run (ms): ${show(reused)}`);
+      const seen = reused.map((t) => t.seen ?? t.wall);
+      const ms = median(seen);
+      goal('click → trace diagram (warm lab, the trace panel open; median of 3; Enter on the last answer → painted)', ms, GOALS.clickToTraceMs);
+      goal('click → trace diagram (warm lab, a new trace panel; Enter on the last answer → painted)', fresh.seen ?? fresh.wall, GOALS.clickToTraceMs);
+      assert.equal(await w.page.locator('iframe.webview.ready').count(), 1, 'one trace panel for every trace');
       assert.ok(ms < GOALS.clickToTraceMs * HEADROOM, `${ms} ms`);
     }));
 
@@ -306,11 +361,39 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
       rmSync(out, { force: true });
     }));
 
-  it(`10 after a window reload all lab nodes are discovered (< ${GOALS.reloadToAllMs} ms)`,
-    { todo: 'flaky since the Doctor view joined the Swarm container: in 2 of the last 3 runs no tree row became visible within 20 s after the reload (passed with 951–1029 ms in the others)' }, () =>
+  it('09b Run Swarm Doctor on the clean lab: the Doctor view offers the run, then says "no finding"', () =>
+    step('09b-doctor', async (w) => {
+      await w.runCommand('View: Close All Editors');
+      await w.runCommand('Notifications: Clear All Notifications');
+      await w.showSwarmView();
+      const view = w.pane('Doctor');
+      await w.expandPane('Doctor');
+      // before a run: the view explains itself and offers the command
+      const welcome = view.locator('.welcome-view-content');
+      await welcome.waitFor({ state: 'visible', timeout: 10_000 });
+      assert.match(await welcome.innerText(), /Run Swarm Doctor/);
+      await w.screenshot('trust-09b-doctor-before');
+      const t0 = Date.now();
+      await view.locator('.welcome-view-content a, .welcome-view-content .monaco-button').filter({ hasText: 'Run Swarm Doctor' }).first().click();
+      const note = await w.waitForNotification(/Swarm Doctor: (no finding|\d+ finding)/, 180_000);
+      results.push(`Swarm Doctor on the lab: "${note.replace(/\s*Source: .*$/, '')}" after ${Date.now() - t0} ms`);
+      assert.match(note, new RegExp(`no finding on ${labNames.length} node\\(s\\)`), note);
+      const row = view.locator('.monaco-list-row').filter({ hasText: /^No finding on / }).first();
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      const text = (await row.innerText()).trim();
+      for (const n of labNames) assert.ok(text.includes(n), `"${text}" does not name ${n}`);
+      assert.match(text, /\(\d+ checks\)/, text);
+      const bar = await w.box('.part.sidebar');
+      await w.screenshot('trust-09b-doctor-clean', { x: 0, y: 0, width: bar.x + bar.width, height: bar.height + bar.y });
+    }));
+
+  it(`10 after a window reload all lab nodes are discovered (< ${GOALS.reloadToAllMs} ms)`, () =>
     step('10-reload', async (w) => {
       const t0 = Date.now();
       await w.reload();
+      // how the workbench restored the side bar (views expanded? rows?), before the test touches it
+      await w.pane('Nodes').locator('.pane-header').first().waitFor({ state: 'visible', timeout: 20_000 }).catch(() => undefined);
+      results.push(`after the reload, before any click: ${await w.sidebarState()}`);
       await w.showSwarmView();
       const shown = Date.now();
       await w.waitDiscovered(labNames, 60_000);

@@ -7,35 +7,18 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import type { NodeConnection } from '../../src/core/discovery';
 import type { LiveNode } from '../../src/core/trace/live';
 import { planVerification, runVerification, type VerifyPlan, type VerifyReport } from '../../src/core/trace/verify';
 import { readLab, type LabFile, type LabNode } from '../../src/cli/nodes';
 import { traceCommand } from '../../src/cli/trace';
-import { LAB_JSON, requireLab } from '../helpers';
+import { LAB_JSON, requireLab, withLabLock } from '../helpers';
 import { connectLabNodes } from './liveNodes';
 
-const LOCK = '/tmp/swarmnet-lab.lock';
 let lab: LabFile;
 const conns: NodeConnection[] = [];
 let nodes: LiveNode[] = [];
-
-/** Runs fn while holding the lab lock (shared for reads and probes, exclusive for changes). */
-async function withLabLock<T>(mode: 'shared' | 'exclusive', fn: () => Promise<T>): Promise<T> {
-  const p = spawn('flock', [...(mode === 'shared' ? ['-s'] : []), LOCK, 'sh', '-c', 'echo locked; read x'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    p.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
-    p.on('exit', (c) => reject(new Error(`flock exited ${c}`)));
-  });
-  try {
-    return await fn();
-  } finally {
-    const done = new Promise((r) => p.on('exit', r));
-    p.stdin.end('\n');
-    await done;
-  }
-}
 
 function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', timeout: 20000 });

@@ -107,6 +107,22 @@ test('hover explains the rule in plain words and lists the findings of the line'
   await client.close(uri);
 });
 
+test('hover on a finding adds why it matters and its quick fix, never repeats the message VS Code already shows', async () => {
+  const uri = 'file:///tmp/hover-finding.rules';
+  const text = '# DOCKER-USER rules\n-A FORWARD -p tcp --dport 80 -j DROP\n';
+  const since = client.published.length;
+  await client.open(uri, text);
+  const pub = await client.waitFor(uri, (p) => p.diagnostics.some((d) => d.code === 'swarm/not-docker-user'), 10_000, since);
+  const diag = pub.diagnostics.find((d) => d.code === 'swarm/not-docker-user');
+  assert.ok(diag);
+  const h = await client.conn.sendRequest<{ contents: { kind: string; value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 5 } });
+  assert.ok(h);
+  assert.ok(!h.contents.value.includes(diag.message), `the hover repeats the message:\n${h.contents.value}`);
+  assert.match(h.contents.value, /`swarm\/not-docker-user` — Docker jumps from FORWARD to DOCKER-USER first/);
+  assert.match(h.contents.value, /Quick fix: .*DOCKER-USER/);
+  await client.close(uri);
+});
+
 test('swarmnet/nodeContext associates the document with a node and re-lints node-aware', async () => {
   const uri = 'file:///tmp/node.rules';
   const text = '-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n-A DOCKER-USER -i ens192 -s 10.0.0.0/8 -j DROP\n-A DOCKER-USER -j RETURN\n';

@@ -54,6 +54,9 @@ test('the view: network → node → finding items; fixable findings get their o
   assert.deepEqual(v.getChildren(top[1]).map((e) => v.getTreeItem(e).label), ['lb on node1: IPVS is absent']);
   v.show({ findings: [], skipped: [], checks: ['kernel', 'gossip'], nodes: ['node1'], durationMs: 1 });
   assert.deepEqual(v.getChildren().map((e) => v.getTreeItem(e).label), ['No finding on node1 (2 checks)']);
+  // the nodes named in the Nodes view's order, not the report's
+  v.show({ findings: [], skipped: [], checks: ['kernel'], nodes: ['node2', 'node3', 'this machine'], durationMs: 1 }, ['this machine', 'node2', 'node3']);
+  assert.deepEqual(v.getChildren().map((e) => v.getTreeItem(e).label), ['No finding on this machine, node2, node3 (1 check)']);
 });
 
 test('evidence text: every side\'s raw rows with their source, the symptom, and the fix as shell lines', () => {

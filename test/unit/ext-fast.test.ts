@@ -87,6 +87,25 @@ test('a settings change rediscovers only the nodes it touched', () => {
   m.dispose();
 });
 
+test('"this machine" shown again takes its place (first), not the last row; the others keep their state', () => {
+  const a = { name: 'a', transport: 'ssh', host: 'a' };
+  const b = { name: 'b', transport: 'ssh', host: 'b' };
+  fake.settings = { 'swarmnet.includeLocalNode': true, 'swarmnet.nodes': [a, b] };
+  const m = new NodeManager(() => ({ verifyHostKey: () => false }), nullLogger);
+  const stateA = m.get('a');
+  fake.settings = { 'swarmnet.includeLocalNode': false, 'swarmnet.nodes': [a, b] };
+  m.reloadConfig();
+  assert.deepEqual(m.all().map((s) => s.config.name), ['a', 'b']);
+  fake.settings = { 'swarmnet.includeLocalNode': true, 'swarmnet.nodes': [a, b] };
+  assert.deepEqual(m.reloadConfig(), ['this machine']);
+  assert.deepEqual(m.all().map((s) => s.config.name), ['this machine', 'a', 'b']);
+  assert.equal(m.get('a'), stateA, 'an untouched node keeps its state (connection, model)');
+  fake.settings = { 'swarmnet.includeLocalNode': true, 'swarmnet.nodes': [b, a] };
+  m.reloadConfig();
+  assert.deepEqual(m.all().map((s) => s.config.name), ['this machine', 'b', 'a'], 'the settings\' order');
+  m.dispose();
+});
+
 test('Run in Namespace: "running…" at once, the output when the command ends; Cancel ends a command', async () => {
   let runner = slowRunner(150, 'lo: <LOOPBACK>\n');
   const nodes = { connection: async () => ({ name: 'n', runner, close: async () => undefined }) };

@@ -17,6 +17,9 @@ type DoctorCore = typeof import('../../core/doctor');
 let core: Promise<DoctorCore> | undefined;
 const doctorCore = (): Promise<DoctorCore> => (core ??= import('../../core/doctor'));
 
+/** The nodes in the Nodes view's order. */
+const nodeOrder = (ctx: Ctx): string[] => ctx.nodes.all().map((s) => s.config.name);
+
 /** Connections to every node that connects; the others are named in the log and the message. */
 async function connectAll(ctx: Ctx): Promise<{ conns: NodeConnection[]; failed: string[] }> {
   const names = ctx.nodes.all().map((s) => s.config.name);
@@ -53,7 +56,7 @@ export function doctorCommands(ctx: Ctx): Record<string, (...args: never[]) => u
       p.report({ message: `gathering from ${conns.length} nodes, probing the underlay…` });
       const { runDoctor } = await doctorCore();
       const { report } = await runDoctor(conns);
-      view.show(report);
+      view.show(report, nodeOrder(ctx));
       ctx.log.info(`doctor: ${report.findings.length} findings, ${report.skipped.length} skipped, on ${report.nodes.join(', ')} (checks ${report.durationMs.toFixed(0)} ms)`);
       const lost = failed.length ? ` Not reached: ${failed.join(', ')}.` : '';
       void vscode.window.showInformationMessage(`Swarm Doctor: ${report.findings.length === 0 ? 'no finding' : `${report.findings.length} finding(s)`} on ${conns.length} node(s).${lost}`);
@@ -80,7 +83,7 @@ export function doctorCommands(ctx: Ctx): Record<string, (...args: never[]) => u
         const { applyFix } = await doctorCore();
         const { conns } = await connectAll(ctx);
         const outcome = await applyFix(conns, f);
-        view.show(outcome.after);
+        view.show(outcome.after, nodeOrder(ctx));
         return outcome;
       });
       ctx.log.info(`doctor fix ${e.finding.code} on ${e.finding.fix.node}: ${result}`);

@@ -21,8 +21,10 @@ export class DoctorViewProvider implements vscode.TreeDataProvider<DoctorElement
   readonly onDidChangeTreeData = this.changed.event;
   report: DoctorReport | undefined;
 
-  show(report: DoctorReport): void {
-    this.report = report;
+  /** Shows a report; `order` (the Nodes view's order) names its nodes in that order ("this machine" first). */
+  show(report: DoctorReport, order: readonly string[] = []): void {
+    const rank = (n: string): number => (order.includes(n) ? order.indexOf(n) : order.length);
+    this.report = { ...report, nodes: [...report.nodes].sort((a, b) => rank(a) - rank(b)) };
     this.changed.fire(undefined);
   }
 
@@ -32,7 +34,7 @@ export class DoctorViewProvider implements vscode.TreeDataProvider<DoctorElement
     if (!e) {
       const nets: DoctorElement[] = groupFindings(r.findings).map((group) => ({ kind: 'network', group }));
       const skipped = r.skipped.map((s) => `${s.check}${s.node ? ` on ${s.node}` : ''}: ${s.reason}`);
-      if (r.findings.length === 0) nets.unshift({ kind: 'line', text: `No finding on ${r.nodes.join(', ')} (${r.checks.length} checks)` });
+      if (r.findings.length === 0) nets.unshift({ kind: 'line', text: `No finding on ${r.nodes.join(', ')} (${r.checks.length} check${r.checks.length === 1 ? '' : 's'})` });
       return skipped.length ? [...nets, { kind: 'skipped', lines: skipped }] : nets;
     }
     if (e.kind === 'network') return e.group.nodes.map((group) => ({ kind: 'node', network: e.group.network, group }));

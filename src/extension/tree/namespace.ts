@@ -1,6 +1,7 @@
 /** A network namespace: its interfaces, FDB (remote entries first, local/multicast folded), neighbours, routes. */
 import type { FdbEntry, NamespaceInfo } from '../../core/model';
 import { fdbLabel, hostOfAddress, interfaceDescription, interfaceLabel, namespaceDescription, namespaceLabel } from '../../core/present';
+import { shortTaskNamesIn } from '../shortName';
 import { treeItem } from './item';
 import type { Descriptor, Element, ElementOf, NsGroup, TreeEnv } from './types';
 
@@ -11,11 +12,12 @@ export const namespace: Descriptor<'namespace'> = {
     const m = env.model(e.node);
     const label = namespaceLabel(e.ns);
     const description = m ? namespaceDescription(m, e.ns) : e.ns.kind;
-    return treeItem(label, {
+    const short = shortTaskNamesIn(label);
+    return treeItem(short, {
       id: `${e.node}/ns/${e.ns.name}`,
       expand: true,
       description,
-      tooltip: `${e.ns.path}${label !== e.ns.name ? `\nnamespace ${e.ns.name}` : ''}`,
+      tooltip: `${short !== label ? `${label}\n` : ''}${e.ns.path}${label !== e.ns.name ? `\nnamespace ${e.ns.name}` : ''}`,
       icon: NS_ICON[e.ns.kind] ?? 'package',
       contextValue: `namespace-${e.ns.kind}`,
     });
@@ -65,7 +67,9 @@ export const fdb: Descriptor<'fdb'> = {
   item(e, env) {
     const net = e.ns.networkId ? env.model(e.node)?.networks.find((n) => n.id === e.ns.networkId) : undefined;
     const l = fdbLabel(e.entry, env.correlator, e.ns.networkId, e.entry.dst ? hostOfAddress(env.models(), e.entry.dst) : undefined, net);
-    return treeItem(l.label, { id: `${e.node}/ns/${e.ns.name}/fdb/${e.i}`, description: l.description, tooltip: l.tooltip, icon: e.entry.dst ? 'remote' : 'circle-small', contextValue: 'fdb' });
+    const short = shortTaskNamesIn(l.label);
+    const tooltip = short !== l.label ? `${l.label}${l.tooltip ? `\n${l.tooltip}` : ''}` : l.tooltip;
+    return treeItem(short, { id: `${e.node}/ns/${e.ns.name}/fdb/${e.i}`, description: l.description, tooltip, icon: e.entry.dst ? 'remote' : 'circle-small', contextValue: 'fdb' });
   },
 };
 
@@ -116,7 +120,7 @@ export const vethPeer: Descriptor<'vethPeer'> = {
   item(e, env) {
     const peer = e.from.ns.peers[e.from.ifc.ifindex];
     const ns = peer ? env.model(e.node)?.namespaces.find((n) => n.name === peer.namespace) : undefined;
-    return treeItem(`veth peer: ${peer ? `${ns ? namespaceLabel(ns) : peer.namespace} / ${peer.name}` : '?'}`, {
+    return treeItem(`veth peer: ${peer ? `${ns ? shortTaskNamesIn(namespaceLabel(ns)) : peer.namespace} / ${peer.name}` : '?'}`, {
       id: e.id,
       description: peer ? `if${peer.ifindex}${ns && namespaceLabel(ns) !== ns.name ? ` · ${ns.name}` : ''}` : undefined,
       tooltip: 'Click to reveal the other end of this veth pair in the tree',

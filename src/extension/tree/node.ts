@@ -1,5 +1,6 @@
 /** A node (a machine), its groups, and the row that says why it could not be reached. */
 import * as vscode from 'vscode';
+import type { Diagnostic } from '../../core/diagnostics';
 import { nodeDescription } from '../../core/present';
 import { causeOf, type NodeState } from '../nodes';
 import { treeItem } from './item';
@@ -53,6 +54,11 @@ export const nodeError: Descriptor<'nodeError'> = {
     }),
 };
 
+/** A discovery diagnostic's hover: severity and source, and the excerpt of the output it is about when there is one. */
+export function diagnosticTooltip(d: Diagnostic): string {
+  return `${d.severity} from ${d.source}${d.line ? `, line ${d.line}` : ''}, during discovery${d.excerpt ? `\n\n${d.excerpt}` : ''}`;
+}
+
 const GROUP_ICON: Record<Group, string> = { networks: 'type-hierarchy', namespaces: 'symbol-namespace', services: 'server-process', diagnostics: 'warning' };
 const NS_ORDER: Record<string, number> = { host: 0, ingress_sbox: 1, overlay: 2, lb: 3, task: 4, container: 5, unknown: 6 };
 
@@ -77,6 +83,7 @@ export const group: Descriptor<'group'> = {
     if (e.group === 'namespaces')
       return [...m.namespaces].sort((a, b) => NS_ORDER[a.kind] - NS_ORDER[b.kind] || a.name.localeCompare(b.name)).map((ns) => ({ kind: 'namespace', node: e.node, ns }));
     if (e.group === 'services') return m.services.map((svc) => ({ kind: 'service', node: e.node, svc }));
-    return m.diagnostics.map((d, i) => ({ kind: 'info', node: e.node, id: `${e.node}/diag/${i}`, label: d.message, description: d.source, tooltip: d.excerpt, icon: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info' }));
+    // The hover adds what the row does not show (severity, where it came from, the output it is about).
+    return m.diagnostics.map((d, i) => ({ kind: 'info', node: e.node, id: `${e.node}/diag/${i}`, label: d.message, description: d.source, tooltip: diagnosticTooltip(d), icon: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info' }));
   },
 };
