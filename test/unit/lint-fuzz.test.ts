@@ -13,6 +13,11 @@ import { LINT_FIXTURES, corpusTexts, mutate, rng } from './lint-helpers';
 const CTX = JSON.parse(readFileSync(join(LINT_FIXTURES, 'contexts', 'node-a.json'), 'utf8')) as LintContext;
 const DOCS = 2500;
 const PER_DOC_MS = 50;
+/** CPU time of this process in ms: on a shared 2-core machine (load 25 seen) wall time measures the others' work. */
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 test(`fuzz: ${DOCS} seeded mutations never throw, always return well-formed diagnostics, each < ${PER_DOC_MS} ms`, () => {
   const texts = corpusTexts();
@@ -26,23 +31,23 @@ test(`fuzz: ${DOCS} seeded mutations never throw, always return well-formed diag
     if (r(4) === 0) doc += `\n${texts[r(texts.length)]}`;
     doc = mutate(doc, r);
     const ctx = r(3) === 0 ? CTX : undefined;
-    const t0 = performance.now();
+    const t0 = cpuMs();
     let res;
     try {
       res = lintRules(doc, ctx);
     } catch (e) {
       assert.fail(`doc #${i} threw ${e instanceof Error ? e.stack : String(e)}\n---\n${doc}`);
     }
-    const ms = performance.now() - t0;
+    const ms = cpuMs() - t0;
     total += ms;
     worst = Math.max(worst, ms);
     // a loaded CI machine can stall a run (scheduler, GC): the best of three runs must be within the bound
     if (ms > PER_DOC_MS) {
       let best = ms;
       for (let k = 0; k < 2 && best > PER_DOC_MS; k++) {
-        const t1 = performance.now();
+        const t1 = cpuMs();
         lintRules(doc, ctx);
-        best = Math.min(best, performance.now() - t1);
+        best = Math.min(best, cpuMs() - t1);
       }
       if (best > PER_DOC_MS) slow++;
     }
@@ -54,7 +59,7 @@ test(`fuzz: ${DOCS} seeded mutations never throw, always return well-formed diag
       for (const f of d.fixes) for (const e of f.edits) assert.ok(e.range.start.line >= 0 && e.range.start.line <= nLines, `doc #${i}: fix edit outside the doc`);
     }
   }
-  assert.equal(slow, 0, `${slow} documents took > ${PER_DOC_MS} ms twice (worst ${worst.toFixed(1)} ms)`);
+  assert.equal(slow, 0, `${slow} documents took > ${PER_DOC_MS} ms of CPU three times (worst ${worst.toFixed(1)} ms)`);
   console.log(`fuzz: ${DOCS} docs, mean ${(total / DOCS).toFixed(2)} ms, worst ${worst.toFixed(1)} ms`);
 });
 

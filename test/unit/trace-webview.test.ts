@@ -56,12 +56,13 @@ function mount(): { ids: Record<string, FakeElement>; posted: unknown[]; deliver
   const posted: unknown[] = [];
   const winListeners: Listener[] = [];
   const document = {
+    body: { dataset: {} as Record<string, string> },
     createElement: (t: string) => new FakeElement(t),
     createElementNS: (_ns: string, t: string) => new FakeElement(t),
     getElementById: (id: string) => ids[id] ?? null,
   };
   const window = { addEventListener: (type: string, fn: Listener) => type === 'message' && winListeners.push(fn) };
-  runInNewContext(readFileSync(join(REPO, 'media', 'trace.js'), 'utf8'), { document, window, acquireVsCodeApi: () => ({ postMessage: (m: unknown) => posted.push(JSON.parse(JSON.stringify(m))) }) });
+  runInNewContext(readFileSync(join(REPO, 'media', 'trace.js'), 'utf8'), { document, window, requestAnimationFrame: (fn: () => void) => fn(), setTimeout: (fn: () => void) => fn(), acquireVsCodeApi: () => ({ postMessage: (m: unknown) => posted.push(JSON.parse(JSON.stringify(m))) }) });
   return { ids, posted, deliver: (m) => winListeners.forEach((fn) => fn({ data: m, stopPropagation() {} })) };
 }
 
@@ -73,7 +74,7 @@ function wire(r: TraceResult): TraceResult {
 test('trace panel: asks for the trace, draws one box per namespace grouped by node, lists every hop with its rules', () => {
   const r = trace(prepareScenario(loadScenarioDir(join(FIX, 'neuvector')), parseDump), { from: '203.0.113.10', to: '192.0.2.11:1080' });
   const ui = mount();
-  assert.deepEqual(ui.posted, [{ type: 'ready' }]);
+  assert.deepEqual(ui.posted.map((m) => (m as { type: string }).type), ['ready']);
   ui.deliver({ type: 'trace', result: wire(r) });
   const head = ui.ids.head.text();
   assert.match(head, /TCP 203\.0\.113\.10 → 192\.0\.2\.11:1080/);

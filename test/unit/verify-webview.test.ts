@@ -49,7 +49,9 @@ function mount(): { verify: Node_; posted: unknown[]; deliver: (m: unknown) => v
   const listeners: Listener[] = [];
   let acquired = 0;
   const ctx = createContext({
-    document: { createElement: (t: string) => new Node_(t), createElementNS: (_: string, t: string) => new Node_(t), getElementById: (id: string) => ids[id] ?? null },
+    document: { body: { dataset: {} }, createElement: (t: string) => new Node_(t), createElementNS: (_: string, t: string) => new Node_(t), getElementById: (id: string) => ids[id] ?? null },
+    requestAnimationFrame: (fn: () => void) => fn(),
+    setTimeout: (fn: () => void) => fn(),
     acquireVsCodeApi: () => {
       if (acquired++) throw new Error('acquireVsCodeApi called twice');
       return { postMessage: (m: unknown) => posted.push(JSON.parse(JSON.stringify(m))) };
