@@ -38,3 +38,26 @@ test('after-return: `-N DOCKER-USER 2>/dev/null || iptables -F DOCKER-USER` leav
   const kept = 'iptables -N DOCKER-USER 2>/dev/null || true\niptables -A DOCKER-USER -i eth0 -j DROP\n';
   assert.deepEqual(lines(findings(kept, 'docker-user/after-return')), [2]);
 });
+
+test('missing-established: a DROP for one container address is judged with that container\'s replies', () => {
+  const text = 'iptables -I DOCKER-USER -i ens33 -d 172.18.0.101 -j DROP\niptables -I DOCKER-USER -i ens33 -s 192.168.150.220 -p tcp -d 172.18.0.101 --dport 3690 -j ACCEPT\n';
+  assert.deepEqual(lines(findings(text, 'docker-user/missing-established')), [1]);
+  // a public address (the metadata endpoint) is not a container: nothing to say
+  assert.deepEqual(findings('iptables -I DOCKER-USER -d 169.254.169.254 -j DROP\n', 'docker-user/missing-established'), []);
+});
+
+test('syntax: an address iptables accepts (000.000.00.000 is 0.0.0.0) is not a syntax error', () => {
+  assert.deepEqual(lintRules('iptables -I DOCKER-USER -i eth0 -s 000.000.00.000 -j ACCEPT\n').diagnostics.filter((d) => d.code.startsWith('syntax/')), []);
+  assert.equal(findings('iptables -I DOCKER-USER -s 300.1.1.1 -j ACCEPT\n', 'syntax/bad-address').length, 1);
+});
+
+test('not-a-command: bare -A lines in a #! script are reported once per block and not judged as rules; a heredoc body is file content', () => {
+  const script = '#!/bin/bash\nset -e\niptables -I INPUT -p tcp --dport 22 -j ACCEPT\n\n-A DOCKER-USER -p tcp --dport 3000 -j ACCEPT\n-A DOCKER-USER -j RETURN\n-A DOCKER-USER -p tcp --dport 5432 -j REJECT\n';
+  const ds = lintRules(script).diagnostics.filter((d) => d.severity !== 'info');
+  assert.deepEqual(ds.map((d) => [d.code, d.span.line + 1]), [['syntax/not-a-command', 5]]);
+  assert.match(ds[0].message, /Lines 5–7 .*command not found.*set -e/);
+  const heredoc = "#!/bin/sh\ncat > /etc/iptables/rules.v4 <<'EOF'\n*filter\n:DOCKER-USER - [0:0]\n-A DOCKER-USER -i eth0 -m conntrack --ctstate NEW -j DROP\nCOMMIT\nEOF\n";
+  assert.deepEqual(findings(heredoc, 'syntax/not-a-command'), []);
+  // notes without a #! line mix both forms on purpose: not reported
+  assert.deepEqual(findings('iptables -I DOCKER-USER -i eth0 -j DROP\n-A DOCKER-USER -i eth0 -j DROP\n', 'syntax/not-a-command'), []);
+});

@@ -67,6 +67,11 @@ export function egressToPort(ext: string[], proto: string, port: number, swarm =
   return out;
 }
 
+/** The reply to a container's own connection, addressed to `ip` (a container address a rule names), per external interface. */
+export function replyToAddress(ext: string[], ip: string): Flow[] {
+  return ext.map((e) => ({ name: `reply to container egress ${e} → ${ip} tcp/443`, hook: 'FORWARD' as Hook, critical: true, pkt: packet({ src: INTERNET, dst: ip, proto: 'tcp', sport: 443, dport: 40000, in: e, out: BRIDGES[1][0], state: 'ESTABLISHED', reply: true }) }));
+}
+
 /** A published port reached from a client, after Swarm ingress DNAT (to 172.18.0.2 on docker_gwbridge). */
 export function publishedFlow(ext: string, client: string, port: number, critical: boolean): Flow {
   return {

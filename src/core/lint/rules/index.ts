@@ -17,6 +17,7 @@ import { legacyTables, listingNoCounters, tableInferred, truncated } from './inp
 import { matchAfterDnat } from './matchAfterDnat';
 import { missingEstablished } from './missingEstablished';
 import { nftablesBackendRule } from './nftablesBackend';
+import { notACommand } from './notACommand';
 import { notDockerUser } from './notDockerUser';
 import { matchesNetwork, unknownSubnet } from './nodeSubnets';
 import { shadowed } from './shadowed';
@@ -26,6 +27,7 @@ import { unusedChain } from './unusedChain';
 import { wipesDocker } from './wipesDocker';
 
 export const LINT_RULES: readonly LintRule[] = [
+  notACommand,
   insertIndex,
   afterReturn,
   shadowed,

@@ -1,10 +1,34 @@
 /** docker-user/missing-established: a DROP/REJECT that also takes the replies to container egress. */
 import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
-import { egressFlows, externalInterfaces, walkChain } from '../flows';
+import type { Flow } from '../flows';
+import { egressFlows, externalInterfaces, replyToAddress, walkChain } from '../flows';
+import type { Pass } from '../pass';
 import { aboutSwarm, add, assumedBase, insertLineEdit, isMine } from '../pass';
+import { formatIpv4 } from '../../net/ipv4';
+import { isPrivate, parseCidr } from '../../net/cidr';
 
 const ESTABLISHED_LINE = '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN';
+
+/**
+ * Replies addressed to the container addresses that DROP/REJECT rules name (`-d 172.18.0.101 -j DROP`): the standard
+ * flows use one sample container per bridge, a rule for another container is judged with that container's replies.
+ */
+function containerReplies(p: Pass, rules: Rule[], ext: string[]): Flow[] {
+  const out: Flow[] = [];
+  const seen = new Set<string>();
+  for (const r of rules) {
+    if ((r.target?.name !== 'DROP' && r.target?.name !== 'REJECT') || !r.destination || r.destination.negated || !isMine(p, r)) continue;
+    const c = parseCidr(r.destination.value);
+    if (!c || !isPrivate(c)) continue;
+    const ip = formatIpv4(c.prefix >= 31 ? c.lo : c.lo + 2);
+    if (!seen.has(ip)) {
+      seen.add(ip);
+      out.push(...replyToAddress(ext, ip));
+    }
+  }
+  return out;
+}
 
 /** The DROP/REJECT rules of DOCKER-USER that take a reply to container egress (user rules with conditions). */
 export function replyDroppers(p: Parameters<LintRule['check']>[0]): Rule[] {
@@ -13,7 +37,7 @@ export function replyDroppers(p: Parameters<LintRule['check']>[0]): Rule[] {
   if (!du) return [];
   const ext = externalInterfaces(du.rules);
   const out = new Set<Rule>();
-  for (const flow of egressFlows(ext, aboutSwarm(p))) {
+  for (const flow of [...egressFlows(ext, aboutSwarm(p)), ...containerReplies(p, du.rules, ext)]) {
     if (flow.pkt.ct.dir !== 'REPLY') continue;
     const d = walkChain(p.ruleset, 'DOCKER-USER', flow.pkt, 'FORWARD', assumedBase(p));
     if (d.unknown || !d.rule || (d.verdict !== 'DROP' && d.verdict !== 'REJECT')) continue;
