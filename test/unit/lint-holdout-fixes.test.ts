@@ -61,3 +61,44 @@ test('not-a-command: bare -A lines in a #! script are reported once per block an
   // notes without a #! line mix both forms on purpose: not reported
   assert.deepEqual(findings('iptables -I DOCKER-USER -i eth0 -j DROP\n-A DOCKER-USER -i eth0 -j DROP\n', 'syntax/not-a-command'), []);
 });
+
+test('a later #! starts an alternative script: duplicates across the parts are info, missing-established is said on both copies', () => {
+  const guide = 'sudo iptables -I DOCKER-USER -i eth0 -s 10.0.0.0/24 -j ACCEPT\nsudo iptables -I DOCKER-USER -i eth0 -j DROP\n\n#!/bin/bash\niptables -I DOCKER-USER -i eth0 -s 10.0.0.0/24 -j ACCEPT\niptables -I DOCKER-USER -i eth0 -j DROP\n';
+  const dups = findings(guide, 'rules/duplicate');
+  assert.deepEqual(dups.map((d) => [d.span.line + 1, d.severity]), [[1, 'info'], [2, 'info']]);
+  assert.deepEqual(lines(findings(guide, 'docker-user/missing-established')), [2, 6]);
+  // one script run twice (no #! between): still a warning
+  const twice = 'iptables -A DOCKER-USER -s 10.0.0.1 -j DROP\niptables -A DOCKER-USER -s 10.0.0.1 -j DROP\n';
+  assert.deepEqual(findings(`iptables -F DOCKER-USER\n${twice}`, 'rules/duplicate').map((d) => d.severity), ['warning']);
+});
+
+test('fragments: an undeclared DOCKER-USER in a ufw after.rules block and a chain declaration without *table are info; a whole restore file keeps the error', () => {
+  const ufw = '*filter\n-A DOCKER-USER -j DROP\nCOMMIT\n';
+  const d = findings(ufw, 'syntax/unknown-chain');
+  assert.deepEqual(d.map((x) => x.severity), ['info']);
+  assert.match(d[0].message, /at boot ufw usually starts before Docker/);
+  const whole = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A DOCKER-USER -j DROP\nCOMMIT\n';
+  assert.deepEqual(findings(whole, 'syntax/unknown-chain').map((x) => x.severity), ['error']);
+  const piece = ':DOCKER-USER - [0:0]\n-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n';
+  assert.deepEqual(lintRules(piece).diagnostics.filter((x) => x.code.startsWith('syntax/') && x.severity !== 'info'), []);
+});
+
+test('target typo: -j ACCEP is an error naming ACCEPT; a chain the text creates is not', () => {
+  const d = findings('iptables -I INPUT -p udp --dport 5201 -j ACCEP\n', 'syntax/target-typo');
+  assert.equal(d.length, 1);
+  assert.equal(d[0].severity, 'error');
+  assert.match(d[0].message, /Did you mean -j ACCEPT/);
+  assert.deepEqual(findings('iptables -N DROPS\niptables -A DROPS -j DROP\niptables -A INPUT -p tcp -j DROPS\n', 'syntax/target-typo'), []);
+});
+
+test('nat PREROUTING: a port RETURN appended behind Docker\'s DNAT jump is not-docker-user', () => {
+  const d = findings('iptables -t nat -A PREROUTING -p tcp -m multiport --dports 3000,9090 -m set ! --match-set TRUSTED src -j RETURN\n', 'swarm/not-docker-user');
+  assert.equal(d.length, 1);
+  assert.match(d[0].message, /after Docker's jump to its DOCKER chain/);
+});
+
+test('restore text: a trailing backslash inside a *table section is an error; in a shell command it is a continuation', () => {
+  const restore = '*filter\n:DOCKER-USER - [0:0]\n-A DOCKER-USER -p tcp --syn \\\n   -m connlimit --connlimit-above 100 -j DROP\nCOMMIT\n';
+  assert.deepEqual(lines(findings(restore, 'syntax/restore-continuation')), [3]);
+  assert.deepEqual(findings('iptables -I DOCKER-USER -p tcp --syn \\\n  -m connlimit --connlimit-above 100 -j DROP\n', 'syntax/restore-continuation'), []);
+});

@@ -7,6 +7,8 @@ import type { Pass } from '../pass';
 import { aboutSwarm, add, assumedBase, insertLineEdit, isMine } from '../pass';
 import { formatIpv4 } from '../../net/ipv4';
 import { isPrivate, parseCidr } from '../../net/cidr';
+import { neverRuns } from '../order';
+import { sectionOf } from '../sections';
 
 const ESTABLISHED_LINE = '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN';
 
@@ -46,13 +48,24 @@ export function replyDroppers(p: Parameters<LintRule['check']>[0]): Rule[] {
   return [...out];
 }
 
+/** The same rules repeated in another script of the text (alternatives, see rules/duplicate) get the same finding. */
+function withCopiesInOtherSections(p: Pass, rules: Rule[]): Rule[] {
+  const out = new Set(rules);
+  for (const n of neverRuns(p)) {
+    if (n.kind !== 'duplicate' || n.by.line < 0 || sectionOf(p, n.by.line) === sectionOf(p, n.rule.line)) continue;
+    if (out.has(n.by)) out.add(n.rule);
+    else if (out.has(n.rule)) out.add(n.by);
+  }
+  return [...out].sort((a, b) => a.line - b.line);
+}
+
 export const missingEstablished: LintRule = {
   code: 'docker-user/missing-established',
   severity: 'warning',
   description: 'A DROP/REJECT in DOCKER-USER before any RELATED,ESTABLISHED accept: it also drops the replies to container egress.',
   docs: 'Every forwarded packet passes DOCKER-USER, replies included. A rule such as `-i eth0 -j DROP` placed before `-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN` drops the answers to connections the containers opened (all Docker versions). Rules that can only match the first packet of a connection (`--syn`, `--tcp-flags … SYN`, `--ctstate NEW`) are not reported.',
   check(p) {
-    for (const rule of replyDroppers(p)) {
+    for (const rule of withCopiesInOtherSections(p, replyDroppers(p))) {
       const f = p.facts.get(rule);
       if (!f) continue;
       const pre = f.prefix;
