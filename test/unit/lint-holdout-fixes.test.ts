@@ -102,3 +102,12 @@ test('restore text: a trailing backslash inside a *table section is an error; in
   assert.deepEqual(lines(findings(restore, 'syntax/restore-continuation')), [3]);
   assert.deepEqual(findings('iptables -I DOCKER-USER -p tcp --syn \\\n  -m connlimit --connlimit-above 100 -j DROP\n', 'syntax/restore-continuation'), []);
 });
+
+test('shell around commands: `[[ … ]] && iptables …`, a quoted variable interface and `iptables $line` are not syntax errors', () => {
+  const text = 'lan="$(detect_lan || true)"\n    [[ -n "$lan" ]] && iptables -A DOCKER-USER -s "$lan" -j RETURN\n[ -n "$ts" ] && iptables -A DOCKER-USER -i "$ts" -j RETURN\niptables -I DOCKER-USER -p tcp --dport 25 -i "$BRIDGE_INTERFACE" -j RETURN\niptables -S DOCKER-USER | sed "s/-A/-D/" | while read line; do\n  iptables $line 2>/dev/null\ndone\n';
+  const res = lintRules(text);
+  assert.deepEqual(res.diagnostics.filter((d) => d.code.startsWith('syntax/') && d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.message}`), []);
+  assert.equal(res.ruleCount, 3, 'the three rules behind the tests and with the variable interface are read');
+  // iptables-save -c counters still parse as counters
+  assert.deepEqual(lintRules('*filter\n:DOCKER-USER - [0:0]\n[5:300] -A DOCKER-USER -i eth0 -j RETURN\nCOMMIT\n').diagnostics.filter((d) => d.code.startsWith('syntax/') && d.severity !== 'info'), []);
+});
