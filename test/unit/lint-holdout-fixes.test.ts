@@ -111,3 +111,10 @@ test('shell around commands: `[[ … ]] && iptables …`, a quoted variable inte
   // iptables-save -c counters still parse as counters
   assert.deepEqual(lintRules('*filter\n:DOCKER-USER - [0:0]\n[5:300] -A DOCKER-USER -i eth0 -j RETURN\nCOMMIT\n').diagnostics.filter((d) => d.code.startsWith('syntax/') && d.severity !== 'info'), []);
 });
+
+test('cuts-egress: exceptions for a source ipset (a whitelist of clients) do not hide that the final DROP takes container egress', () => {
+  const text = 'iptables -F DOCKER-USER\niptables -A DOCKER-USER -m state --state ESTABLISHED,RELATED -j RETURN\niptables -A DOCKER-USER -m set --match-set blacklist src -j DROP\niptables -A DOCKER-USER -m set --match-set whitelist src -j RETURN\niptables -A DOCKER-USER -p tcp -m multiport --dports $PUBLIC_PORTS -j RETURN\niptables -A DOCKER-USER -j DROP\n';
+  const d = findings(text, 'docker-user/cuts-egress');
+  assert.deepEqual(d.map((x) => [x.span.line + 1, x.severity]), [[6, 'warning']]);
+  assert.match(d[0].message, /assuming blacklist, whitelist hold outside addresses/);
+});

@@ -23,12 +23,21 @@ export function firstDestPort(rule: Rule): number | undefined | 'unknown' {
 }
 
 /** The first flow this rule decides when the other candidate deny rules are left out (scripts add one per if-branch). */
-function decidedFlow(p: Pass, rule: Rule, others: Rule[], flows: Flow[]): Flow | undefined {
-  const skip = new Set([...assumedBase(p), ...others.filter((c) => c !== rule)]);
+function decidedFlow(p: Pass, rule: Rule, others: Rule[], flows: Flow[], sets: Rule[] = []): Flow | undefined {
+  const skip = new Set([...assumedBase(p), ...others.filter((c) => c !== rule), ...sets.filter((c) => c !== rule)]);
   return flows.find((fl) => {
     const d = walkChain(p.ruleset, 'DOCKER-USER', fl.pkt, 'FORWARD', skip);
     return !d.unknown && d.rule === rule;
   });
+}
+
+/**
+ * Rules matching a source ipset (`-m set --match-set whitelist src`): the evaluator cannot know the set, and the sets
+ * people write (allowed clients, Cloudflare, blocklists) hold outside addresses, not their containers'. For the
+ * question "does this deny take the containers' own connections" they are left out, and the message says so.
+ */
+function sourceSetRules(rules: Rule[]): Rule[] {
+  return rules.filter((r) => ruleOptions(r).some(({ o }) => o.name === 'match-set' && !o.negated && (o.args[1] ?? '').split(',')[0] === 'src'));
 }
 
 export const cutsEgress: LintRule = {
@@ -45,14 +54,20 @@ export const cutsEgress: LintRule = {
     const ext = externalInterfaces(du.rules);
     const swarm = aboutSwarm(p);
     const standard = egressFlows(ext, swarm).filter((f) => f.pkt.ct.dir !== 'REPLY');
+    const sets = sourceSetRules(du.rules);
     for (const rule of candidates) {
       const port = firstDestPort(rule);
       const verb = rule.target?.name ?? 'DROP';
       if (port === undefined || port === 'unknown') {
-        const flow = decidedFlow(p, rule, candidates, standard);
+        let flow = decidedFlow(p, rule, candidates, standard);
+        let assumed = '';
+        if (!flow && sets.length) {
+          flow = decidedFlow(p, rule, candidates, standard, sets);
+          assumed = ` (assuming ${[...new Set(sets.map((r) => ruleOptions(r).find(({ o }) => o.name === 'match-set')?.o.args[0]))].join(', ')} hold${sets.length > 1 ? '' : 's'} outside addresses, not your containers')`;
+        }
         if (!flow) continue;
         add(p, 'docker-user/cuts-egress', 'warning',
-          `This ${verb} has no interface or address condition: besides incoming traffic it takes every connection your containers open to the outside (and its replies), e.g. ${flow.name}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
+          `This ${verb} has no interface or address condition: besides incoming traffic it takes every connection your containers open to the outside (and its replies), e.g. ${flow.name}${assumed}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
           rule.span);
         continue;
       }

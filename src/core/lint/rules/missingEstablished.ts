@@ -14,17 +14,22 @@ const ESTABLISHED_LINE = '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN';
 
 /**
  * Replies addressed to the container addresses that DROP/REJECT rules name (`-d 172.18.0.101 -j DROP`): the standard
- * flows use one sample container per bridge, a rule for another container is judged with that container's replies.
+ * flows use one sample container per bridge, a rule for another container is judged with that container's replies
+ * (the first four addresses: each costs a walk of the chain).
  */
+const MAX_ADDRESSES = 4;
+/** The sample containers of the standard flows (flows.ts). */
+const SAMPLES = ['172.17.0.2', '172.19.0.2', '172.18.0.3'].map((a) => parseCidr(a)?.lo ?? 0);
+
 function containerReplies(p: Pass, rules: Rule[], ext: string[]): Flow[] {
   const out: Flow[] = [];
   const seen = new Set<string>();
   for (const r of rules) {
     if ((r.target?.name !== 'DROP' && r.target?.name !== 'REJECT') || !r.destination || r.destination.negated || !isMine(p, r)) continue;
     const c = parseCidr(r.destination.value);
-    if (!c || !isPrivate(c)) continue;
+    if (!c || !isPrivate(c) || SAMPLES.some((ip) => ip >= c.lo && ip <= c.hi)) continue; // the standard flows cover it
     const ip = formatIpv4(c.prefix >= 31 ? c.lo : c.lo + 2);
-    if (!seen.has(ip)) {
+    if (!seen.has(ip) && seen.size < MAX_ADDRESSES) {
       seen.add(ip);
       out.push(...replyToAddress(ext, ip));
     }

@@ -25,12 +25,14 @@ export const targetTypo: LintRule = {
   docs: 'iptables reads an unknown `-j NAME` as a jump to a user chain and refuses the rule when no such chain exists ("Chain \'ACCEP\' does not exist"); a script with `set -e` stops there. When the text creates no chain of that name (`-N NAME`, `:NAME`) and the name is one edit away from ACCEPT, DROP, REJECT, RETURN, LOG, … it is reported with the target it most likely means.',
   check(p) {
     if (p.kind !== 'proposal') return;
+    let created: Set<string> | undefined;
     for (const { rule } of p.doc) {
       const t = rule.target?.name;
       if (!t || STANDARD.includes(t) || t.length < 3 || !/^[A-Z]+$/.test(t) || !isMine(p, rule)) continue;
-      if (p.ruleset.tables.get(rule.table)?.chains.get(t)?.rules.length || p.results.some((r) => (r.kind === 'new-chain' || r.kind === 'chain') && r.chain === t)) continue;
       const meant = STANDARD.find((s) => withinOneEdit(t, s));
-      if (!meant || !rule.target) continue;
+      if (!meant || !rule.target || p.ruleset.tables.get(rule.table)?.chains.get(t)?.rules.length) continue;
+      created ??= new Set(p.results.filter((r) => (r.kind === 'new-chain' || r.kind === 'chain') && r.chain).map((r) => r.chain as string));
+      if (created.has(t)) continue;
       add(p, 'syntax/target-typo', 'error', `No chain "${t}" is created in this text and "${t}" is one letter from ${meant}: iptables refuses this rule ("Chain '${t}' does not exist"), and a script with set -e stops here. Did you mean -j ${meant}?`, rule.target.span);
     }
   },
