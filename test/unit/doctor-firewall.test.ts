@@ -100,3 +100,86 @@ test('firewall check: a node whose iptables-save was not read is skipped with th
   assert.deepEqual(r.skipped, [{ check: 'underlay', node: 'node2', reason: 'the host firewall was not read (iptables-save: permission denied): its rules on the swarm ports are not judged' }]);
   assert.deepEqual(runChecks({ nodes }).findings, []);
 });
+
+/** The lab's Docker host rules with extra lines at the top of the filter table's rules. */
+function dockerWith(...lines: string[]): string {
+  return DOCKER.replace(/(:OUTPUT ACCEPT[^\n]*\n(?::[^\n]*\n)*)/, `$1${lines.map((l) => `${l}\n`).join('')}`);
+}
+const nodeNamed = (nodes: DoctorNode[], name: string) => nodes.find((n) => n.name === name) ?? assert.fail(name);
+
+test('firewall check: a rule on the interface that holds the swarm address (-i eth0) applies; one on another interface does not', () => {
+  const nodes = lab(DOCKER);
+  const n2 = nodeNamed(nodes, 'node2');
+  // the host namespace need not come first in the model
+  n2.model.namespaces = [...n2.model.namespaces.filter((ns) => ns.kind !== 'host'), ...n2.model.namespaces.filter((ns) => ns.kind === 'host')];
+  n2.hostRules = dockerWith('-A INPUT -i eth0 -p udp -m udp --dport 7946 -j DROP');
+  assert.deepEqual(fw(nodes).findings.map((f) => f.message), ["node2's firewall drops gossip 7946/udp arriving on node2 from node1 (198.18.0.1), node3 (198.18.0.3) (INPUT, filter/INPUT rule 1: -A INPUT -i eth0 -p udp -m udp --dport 7946 -j DROP)"]);
+  n2.hostRules = dockerWith('-A INPUT -i docker0 -p udp -m udp --dport 7946 -j DROP');
+  assert.deepEqual(fw(nodes).findings, []);
+});
+
+test('firewall check: a manager known only from the workers\' remote-manager list still gets 2377/tcp; a worker never does', () => {
+  const nodes = lab(UFW);
+  nodeNamed(nodes, 'node1').model.swarm = { ...(nodeNamed(nodes, 'node1').model.swarm ?? assert.fail('swarm')), controlAvailable: false };
+  assert.deepEqual(fw(nodes).findings.map(brief), ['node1 underlay/firewall-blocks error']);
+  for (const n of nodes) if (n.model.swarm) n.model.swarm.remoteManagers = [];
+  assert.deepEqual(fw(nodes).findings, [], 'nobody is a manager now: no 2377 flow at all');
+});
+
+test('firewall check: VXLAN is judged on the port vxlan0 really uses (a custom data-path port), not 4789', () => {
+  const nodes = lab(DOCKER);
+  for (const n of nodes) for (const ns of n.model.namespaces) for (const i of ns.interfaces) if (i.name === 'vxlan0' && i.vxlan) i.vxlan.dstport = 4790;
+  nodeNamed(nodes, 'node3').hostRules = dockerWith('-A INPUT -p udp -m udp --dport 4789 -j DROP');
+  assert.deepEqual(fw(nodes).findings, []);
+  nodeNamed(nodes, 'node3').hostRules = dockerWith('-A INPUT -p udp -m udp --dport 4790 -j DROP');
+  assert.deepEqual(fw(nodes).findings.map((f) => f.message), ["node3's firewall drops VXLAN 4790/udp arriving on node3 from node1 (198.18.0.1), node2 (198.18.0.2) (INPUT, filter/INPUT rule 1: -A INPUT -p udp -m udp --dport 4790 -j DROP)"]);
+  assert.match(fw(nodes).findings[0].symptom, /^overlay traffic between these nodes is dropped/);
+});
+
+test('firewall check: no overlay network → no VXLAN flow; 7946 and 2377 are still judged', () => {
+  const nodes = lab(dockerWith('-A INPUT -p udp -m udp --dport 4789 -j DROP'));
+  for (const n of nodes) n.model.networks = n.model.networks.filter((x) => x.driver !== 'overlay');
+  assert.deepEqual(fw(nodes).findings, []);
+});
+
+test('firewall check: a default-deny INPUT that opens the swarm ports but forgets ESTABLISHED → the replies of 7946/tcp and 2377/tcp die on the way back', () => {
+  const nodes = lab(DOCKER);
+  nodeNamed(nodes, 'node2').hostRules = dockerWith('-A INPUT -p tcp -m tcp --dport 7946 -j ACCEPT', '-A INPUT -p udp -m udp --dport 7946 -j ACCEPT', '-A INPUT -p udp -m udp --dport 4789 -j ACCEPT').replace(':INPUT ACCEPT', ':INPUT DROP');
+  const r = fw(nodes);
+  assert.deepEqual(r.findings.map((f) => f.message).sort(), [
+    "node2's firewall drops replies of gossip 7946/tcp arriving on node2 from node1 (198.18.0.1), node3 (198.18.0.3) (INPUT, policy DROP of filter/INPUT)",
+    "node2's firewall drops replies of manager port 2377/tcp arriving on node2 from node1 (198.18.0.1) (INPUT, policy DROP of filter/INPUT)",
+  ]);
+  const rows = r.findings.find((f) => f.message.includes('7946'))?.evidence[0];
+  assert.deepEqual(rows, { label: 'INPUT path of replies of gossip 7946/tcp on node2', source: 'iptables-save, evaluated', rows: ['filter/INPUT policy DROP'] });
+});
+
+test('firewall check: a REJECT in the sender\'s OUTPUT → "rejects … leaving"', () => {
+  const nodes = lab(DOCKER);
+  nodeNamed(nodes, 'node1').hostRules = dockerWith('-A OUTPUT -d 198.18.0.3/32 -p udp -m udp --dport 4789 -j REJECT --reject-with icmp-port-unreachable');
+  const r = fw(nodes);
+  assert.deepEqual(r.findings.map((f) => f.message), ["node1's firewall rejects VXLAN 4789/udp leaving node1 for node3 (198.18.0.3) (OUTPUT, filter/OUTPUT rule 1: -A OUTPUT -d 198.18.0.3/32 -p udp -m udp --dport 4789 -j REJECT --reject-with icmp-port-unreachable)"]);
+  assert.deepEqual(r.findings[0].evidence[0].rows, ['filter/OUTPUT #1 -A OUTPUT -d 198.18.0.3/32 -p udp -m udp --dport 4789 -j REJECT --reject-with icmp-port-unreachable → REJECT']);
+  assert.deepEqual(r.findings[0].target, { node: 'node1' });
+});
+
+test('firewall check: an undecidable match on a logging rule changes nothing (error stays error); on the deciding rule it is "may drop" with the match named', () => {
+  for (const target of ['LOG --log-prefix "gossip "', 'NFLOG', 'ULOG', 'AUDIT --type drop', 'TRACE']) {
+    const nodes = lab(DOCKER);
+    nodeNamed(nodes, 'node3').hostRules = dockerWith(`-A INPUT -p udp -m udp --dport 7946 -m recent --name scanners --rcheck -j ${target}`, '-A INPUT -s 198.18.0.2/32 -p udp -m udp --dport 7946 -j DROP');
+    assert.deepEqual(fw(nodes).findings.map(brief), ['node3 underlay/firewall-blocks error'], target);
+  }
+  const nodes = lab(DOCKER);
+  nodeNamed(nodes, 'node3').hostRules = dockerWith('-A INPUT -s 198.18.0.2/32 -p udp -m udp --dport 7946 -m recent --name scanners --rcheck -j DROP');
+  const [f, ...rest] = fw(nodes).findings;
+  assert.deepEqual(rest, []);
+  assert.equal(f.message, "node3's firewall may drop gossip 7946/udp arriving on node3 from node2 (198.18.0.2) (INPUT, filter/INPUT rule 1: -A INPUT -s 198.18.0.2/32 -p udp -m udp --dport 7946 -m recent --name scanners --rcheck -j DROP)");
+  assert.match(f.symptom, /^if that rule matches: memberlist probes .* It uses matches the evaluator cannot decide \(.*recent.*\): check it by hand$/);
+});
+
+test('firewall check: a node with no swarm address is skipped with the reason', () => {
+  const nodes = lab(DOCKER);
+  nodeNamed(nodes, 'node3').model.swarm = undefined;
+  const r = fw(nodes);
+  assert.deepEqual(r.skipped, [{ check: 'underlay', node: 'node3', reason: 'the node has no swarm address (not in a swarm, or its engine did not say): its firewall is not judged' }]);
+});

@@ -46,7 +46,10 @@ function prepare(node: DoctorNode, res: CheckResult): Prepared | undefined {
     res.skipped.push({ check: 'underlay', node: node.name, reason: `the host firewall was not read (${node.hostRulesSkipped ?? 'no command access'}): its rules on the swarm ports are not judged` });
     return undefined;
   }
-  if (!addr) return undefined;
+  if (!addr) {
+    res.skipped.push({ check: 'underlay', node: node.name, reason: 'the node has no swarm address (not in a swarm, or its engine did not say): its firewall is not judged' });
+    return undefined;
+  }
   const ruleset = parseDumpText(node.hostRules);
   const rules = new NamespaceRules().add(ruleset, `iptables-save on ${node.name}`, true);
   const host = hostNamespace(node);
@@ -78,7 +81,7 @@ function flowPacket(f: SwarmFlow, from: Prepared, to: Prepared, reply: boolean, 
   const sport = f.sport ?? 41000;
   const p = reply
     ? newPacket({ src: to.addr, dst: from.addr, proto: f.proto, sport: f.port, dport: sport, inIface })
-    : newPacket({ src: from.addr, dst: to.addr, proto: f.proto, sport: f.proto === 'esp' ? undefined : sport, dport: f.port, inIface });
+    : newPacket({ src: from.addr, dst: to.addr, proto: f.proto, sport: f.port === undefined ? undefined : sport, dport: f.port, inIface });
   if (reply) p.ct = { state: 'ESTABLISHED', origSrc: from.addr, origDst: to.addr, origSport: sport, origDport: f.port, status: [], dir: 'REPLY' };
   if (f.proto === 'tcp') p.tcpFlags = reply ? ['SYN', 'ACK'] : ['SYN'];
   return p;
