@@ -74,13 +74,15 @@ test('a later #! starts an alternative script: duplicates across the parts are i
 
 test('fragments: an undeclared DOCKER-USER in a ufw after.rules block and a chain declaration without *table are info; a whole restore file keeps the error', () => {
   const ufw = '*filter\n-A DOCKER-USER -j DROP\nCOMMIT\n';
-  const d = findings(ufw, 'syntax/unknown-chain');
+  assert.deepEqual(findings(ufw, 'syntax/unknown-chain'), []);
+  const d = findings(ufw, 'lint/fragment');
   assert.deepEqual(d.map((x) => x.severity), ['info']);
   assert.match(d[0].message, /at boot ufw usually starts before Docker/);
   const whole = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A DOCKER-USER -j DROP\nCOMMIT\n';
   assert.deepEqual(findings(whole, 'syntax/unknown-chain').map((x) => x.severity), ['error']);
   const piece = ':DOCKER-USER - [0:0]\n-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n';
   assert.deepEqual(lintRules(piece).diagnostics.filter((x) => x.code.startsWith('syntax/') && x.severity !== 'info'), []);
+  assert.equal(findings(piece, 'lint/fragment').length, 1);
 });
 
 test('target typo: -j ACCEP is an error naming ACCEPT; a chain the text creates is not', () => {

@@ -1,8 +1,8 @@
 /**
  * lint/fragment: restore text that is a fragment, not a whole table — a ufw `after.rules` block (loaded with
  * `iptables-restore -n`, no flush) or lines pasted into another file's `*filter` section. The parser's findings that
- * only hold for a whole restore file (an undeclared chain, a chain declaration without `*table`) become info with the
- * real consequence.
+ * only hold for a whole restore file (an undeclared chain, a chain declaration without `*table`) are replaced by this
+ * info, with the real consequence.
  */
 import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
@@ -43,10 +43,10 @@ export const fragment: LintRule = {
       const undeclared = /^chain (\S+) is not declared in this \*filter section$/.exec(d.message);
       if (d.code === 'syntax/unknown-chain' && undeclared && fragmentSection(p, d.span.line)) {
         const chain = undeclared[1];
-        return { ...d, severity: 'info', message: `${d.message}: read as a fragment loaded on top of the live rules (ufw after.rules uses iptables-restore -n). It works while ${chain} exists${chain === 'DOCKER-USER' ? ' (Docker running)' : ''}; at boot ufw usually starts before Docker, the chain is missing and the whole file fails to load. Declare it: :${chain} - [0:0]` };
+        return { ...d, code: 'lint/fragment', severity: 'info', message: `${d.message}: read as a fragment loaded on top of the live rules (ufw after.rules uses iptables-restore -n). It works while ${chain} exists${chain === 'DOCKER-USER' ? ' (Docker running)' : ''}; at boot ufw usually starts before Docker, the chain is missing and the whole file fails to load. Declare it: :${chain} - [0:0]` };
       }
       if (d.code === 'syntax/unexpected-token' && noTable && d.message === 'chain declaration outside a *table section') {
-        return { ...d, severity: 'info', message: `${d.message}: read as lines for another file's *filter section (e.g. inserted before the COMMIT of ufw's after.rules)` };
+        return { ...d, code: 'lint/fragment', severity: 'info', message: `${d.message}: read as lines for another file's *filter section (e.g. inserted before the COMMIT of ufw's after.rules)` };
       }
       return d;
     });
