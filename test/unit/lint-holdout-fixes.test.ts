@@ -120,3 +120,9 @@ test('cuts-egress: exceptions for a source ipset (a whitelist of clients) do not
   assert.deepEqual(d.map((x) => [x.span.line + 1, x.severity]), [[6, 'warning']]);
   assert.match(d[0].message, /assuming blacklist, whitelist hold outside addresses/);
 });
+
+test('cuts-egress info names every port the DROP names (multiport lists and ranges)', () => {
+  const d = findings('iptables -I DOCKER-USER -p tcp -m multiport --dports 3000,9090 -j DROP\n', 'docker-user/cuts-egress');
+  assert.match(d[0].message, /to ports 3000,9090 on other hosts/);
+  assert.match(findings('iptables -A DOCKER-USER -p tcp --dport 2201:2299 -j DROP\n', 'docker-user/cuts-egress')[0]?.message ?? '', /ports 2201:2299/);
+});

@@ -72,10 +72,12 @@ export const cutsEgress: LintRule = {
         continue;
       }
       const proto = rule.protocol && !rule.protocol.negated ? protoName(rule.protocol.value) : 'tcp';
+      const named = ruleOptions(rule).find(({ o }) => DEST_PORT.has(o.name))?.o.args[0] ?? String(port);
+      const ports = /^\d+$/.test(named) ? `port ${named}` : `ports ${named}`;
       const flow = decidedFlow(p, rule, candidates, egressToPort(ext, proto, port, swarm));
       if (!flow) continue;
       add(p, 'docker-user/cuts-egress', 'info',
-        `Besides incoming traffic to port ${port}, this ${verb} (no interface condition) also takes your containers' own connections to port ${port} on other hosts, e.g. ${flow.name}. If only incoming traffic is meant, limit it to the external interface (-i ${ext[0]}).`,
+        `Besides incoming traffic to ${ports}, this ${verb} (no interface condition) also takes your containers' own connections to ${ports} on other hosts, e.g. ${flow.name}. If only incoming traffic is meant, limit it to the external interface (-i ${ext[0]}).`,
         rule.span);
     }
   },
