@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { prng } from '../prng';
 import { isIPv4, normalizeAddress, validateAddress, validatePort, validatePorts } from '../../src/core/iptables/spec';
+import { iptablesIpv4 } from '../../src/core/net/ipv4';
 import { parseCidr, parsePorts } from '../../src/core/lint/net';
 
 // ------------------------------------------------------------------ reference definitions (regexes and splits)
@@ -33,7 +34,8 @@ function refValidateAddress(v: string): string | undefined {
   if (v.includes(':')) return /^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(v) ? undefined : `"${v}" is not a valid address`;
   const slash = v.indexOf('/');
   const ip = slash < 0 ? v : v.slice(0, slash);
-  if (!IPV4.test(ip)) {
+  // iptables also takes what its own parser (inet_aton-like: 1.2.3, 0x19, 000.000.00.000) reads: net/ipv4's iptablesIpv4, judged by the kernel in its own tests
+  if (!IPV4.test(ip) && iptablesIpv4(ip) === undefined) {
     if (slash < 0 && /^[A-Za-z][A-Za-z0-9.-]*$/.test(ip) && /[A-Za-z]/.test(ip)) return undefined;
     return `"${v}" is not a valid IPv4 address or CIDR`;
   }
