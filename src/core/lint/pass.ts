@@ -145,10 +145,14 @@ export function assumedBase(p: Pass): Set<Rule> {
   return p.pc.baseAssumed ? p.baseRules : new Set();
 }
 
-/** The text's rules mention Swarm (a Swarm port, ESP) or the node context says it is a Swarm node. */
+const swarmDocs = new WeakMap<Pass, boolean>();
+
+/** The text's rules mention Swarm (a Swarm port, ESP: RuleFacts.mentionsSwarm) or the node context says it is a Swarm node. */
 export function aboutSwarm(p: Pass): boolean {
   if (p.pc.ctx?.peerAddresses?.length || p.pc.ctx?.swarmPorts) return true;
-  return p.doc.some(({ rule }) => /\b(2377|7946|4789)\b|-p\s+(esp|50)\b|docker_gwbridge/i.test(rule.text));
+  let v = swarmDocs.get(p);
+  if (v === undefined) swarmDocs.set(p, (v = p.doc.some(({ f }) => f.mentionsSwarm)));
+  return v;
 }
 
 /**
