@@ -117,3 +117,43 @@ test('incremental = fresh: with a default table given, with fix checks off', () 
   assertSameAsFresh('defaultTable nat', docs, 6, 77, { defaultTable: 'nat' });
   assertSameAsFresh('checkFixes off', docs, 6, 78, { checkFixes: false });
 });
+
+/** Rules built from a few sources, ports and targets: edits keep making and unmaking duplicates and shadowed rules. */
+function densePool(form: 'save' | 'commands'): string[] {
+  const out: string[] = [];
+  for (const s of ['', '-s 10.0.0.0/8 ', '-s 10.1.0.0/16 ', '-s 192.168.7.0/24 ', '-s 203.0.113.5 ', '! -s 10.0.0.0/8 ']) {
+    for (const port of ['', '-p tcp --dport 80 ', '-p tcp -m multiport --dports 80,443 ', '-p udp --dport 53 ', '-m conntrack --ctstate RELATED,ESTABLISHED ']) {
+      for (const i of ['', '-i eth0 ', '-o docker0 ']) {
+        for (const t of ['DROP', 'RETURN', 'ACCEPT', 'LOG']) {
+          const rule = `DOCKER-USER ${i}${s}${port}-j ${t}`;
+          out.push(form === 'save' ? `-A ${rule}` : `iptables -${s.length % 2 ? 'I' : 'A'} ${rule}`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+test('incremental = fresh: edits that make and unmake duplicates, shadowed and unconditional rules', () => {
+  for (const form of ['save', 'commands'] as const) {
+    const pool = densePool(form);
+    const r = rng(form === 'save' ? 31 : 32);
+    for (let d = 0; d < 12; d++) {
+      const body = Array.from({ length: 20 + r(20) }, () => pool[r(pool.length)]);
+      const lines = form === 'save' ? ['*filter', ':DOCKER-USER - [0:0]', ...body, 'COMMIT'] : body;
+      const linter = new Linter();
+      const done: string[] = [];
+      for (let step = 0; step < 30; step++) {
+        const at = (form === 'save' ? 2 : 0) + r(Math.max(lines.length - (form === 'save' ? 3 : 0), 1));
+        const op = r(4);
+        if (op === 0) lines.splice(at, 0, pool[r(pool.length)]);
+        else if (op === 1 && lines.length > 4) lines.splice(at, 1);
+        else if (op === 2) lines[at] = pool[r(pool.length)];
+        else lines.splice(at, 0, lines[r(lines.length)]);
+        done.push(`${op}@${at}`);
+        const text = lines.join('\n');
+        assert.deepEqual(linter.lint(text), lintRules(text), `${form} doc ${d}: after ${done.join(', ')}:\n${text}`);
+      }
+    }
+  }
+});

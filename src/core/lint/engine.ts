@@ -21,6 +21,7 @@ import type { RuleFacts } from './facts';
 import { computeFacts } from './facts';
 import { generatedRules } from './generated';
 import { LineCache } from './lineCache';
+import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces } from './input';
 import type { DocRule, Pass } from './pass';
 import { publishedPorts } from './pass';
@@ -55,6 +56,7 @@ function lineText(text: string, line: number): string {
 /** Incremental linter: keeps per-line parse results and facts between runs (one instance per document). */
 export class Linter {
   private lines = new LineCache();
+  private order = new OrderMemo();
   private pc: PreparedContext = prepareContext(undefined);
   private baseFacts = new Map<Rule, RuleFacts>();
   private ruleByLine: (Rule | undefined)[] = [];
@@ -107,6 +109,7 @@ export class Linter {
       if (d.span.line >= 0) p.diags.push({ code: d.code, severity: d.severity, message: d.message, span: { ...d.span }, fixes: [] });
     }
     p.inferredTable = inferred;
+    p.order = this.order;
     p.unfinishedSection = truncatedAt === undefined ? state.table : undefined;
     return this.run(p, options, truncatedAt, kind, results.filter((r) => r.rule).length);
   }

@@ -7,6 +7,7 @@ import type { LineResult } from '../iptables/parse';
 import type { Rule, RuleOption, Ruleset, Span, TableName } from '../iptables/model';
 import type { PreparedContext } from './context';
 import type { RuleFacts } from './facts';
+import type { OrderMemo } from './orderMemo';
 import { protoName, ruleOptions } from './facts';
 import type { FileKind, LintDiagnostic, LintFix, PublishedPort, TextEdit } from './types';
 
@@ -40,6 +41,8 @@ export interface Pass {
   inferredTable?: TableName;
   /** A `*table` section the text left open (no COMMIT). */
   unfinishedSection?: TableName;
+  /** The document's never-runs findings from its previous runs (./orderMemo.ts; absent: scan every chain). */
+  order?: OrderMemo;
 }
 
 export function add(p: Pass, code: string, severity: Severity, message: string, span: Span, fixes: LintFix[] = [], related?: LintDiagnostic['related']): void {
