@@ -17,7 +17,7 @@ import { parseIptablesList } from '../iptables/parseList';
 import type { Rule, Ruleset, TableName } from '../iptables/model';
 import type { PreparedContext } from './context';
 import { prepareContext } from './context';
-import type { RuleFacts } from './facts';
+import type { FactsOf, RuleFacts } from './facts';
 import { computeFacts } from './facts';
 import { generatedRules } from './generated';
 import { LineCache } from './lineCache';
@@ -80,11 +80,12 @@ export class Linter {
     if (isListing(text)) return this.lintListing(text, options);
     const inferred = options?.defaultTable ? undefined : inferTable(text);
     const state = newLineState(options?.defaultTable ?? inferred ?? 'filter');
-    const { results, facts, ruleByLine, truncatedAt } = this.lines.parse(text, state, options?.budgetMs);
+    const { results, doc, facts: lineFacts, ruleByLine, truncatedAt } = this.lines.parse(text, state, options?.budgetMs);
     this.ruleByLine = ruleByLine;
     const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy' || r.kind === 'delete-chain'));
     const kind: FileKind = !command && machineOutput(text, results) && results.some(dumpMarker) ? 'dump' : 'proposal';
     const baseRules = new Set<Rule>();
+    let facts: FactsOf = lineFacts;
     let all = results;
     if (command) {
       // `iptables -N DOCKER-USER` without `|| true`: the script runs where the chain does not exist yet (Docker stopped
@@ -93,17 +94,13 @@ export class Linter {
       for (const r of this.pc.base) {
         if (!r.rule || (fresh && this.pc.baseAssumed && r.rule.chain === 'DOCKER-USER')) continue;
         baseRules.add(r.rule);
-        const bf = this.baseFacts.get(r.rule);
-        if (bf) facts.set(r.rule, bf);
       }
+      // the node's rules that apply have their facts too
+      const baseFacts = this.baseFacts;
+      facts = { get: (rule) => lineFacts.get(rule) ?? (baseRules.has(rule) ? baseFacts.get(rule) : undefined) };
       all = [...this.pc.base, ...results];
     }
     const ruleset = assembleRuleset(all);
-    const doc: DocRule[] = [];
-    for (const res of results) {
-      const f = res.rule && res.kind === 'rule' ? facts.get(res.rule) : undefined;
-      if (res.rule && f) doc.push({ rule: res.rule, f, res });
-    }
     const p = newPass(text, results, facts, ruleset, kind, command, this.pc, baseRules, doc, false);
     for (const d of ruleset.diagnostics) {
       if (d.span.line >= 0) p.diags.push({ code: d.code, severity: d.severity, message: d.message, span: { ...d.span }, fixes: [] });
@@ -157,7 +154,7 @@ export class Linter {
   }
 }
 
-function newPass(text: string, results: LineResult[], facts: Map<Rule, RuleFacts>, ruleset: Ruleset, kind: FileKind, command: boolean, pc: PreparedContext, baseRules: Set<Rule>, doc: DocRule[], noInterfaces: boolean): Pass {
+function newPass(text: string, results: LineResult[], facts: FactsOf, ruleset: Ruleset, kind: FileKind, command: boolean, pc: PreparedContext, baseRules: Set<Rule>, doc: DocRule[], noInterfaces: boolean): Pass {
   let lines: string[] | undefined;
   const p: Pass = {
     text,

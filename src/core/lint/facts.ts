@@ -68,6 +68,11 @@ export interface RuleFacts {
   mentionsSwarm: boolean;
 }
 
+/** Where the rules of a lint run find their facts (a Map, or the engine's per-rule cache). */
+export interface FactsOf {
+  get(rule: Rule): RuleFacts | undefined;
+}
+
 export function protoName(v: string): string {
   const l = v.toLowerCase();
   return own(PROTOCOL_NUMBERS, l) ?? l;

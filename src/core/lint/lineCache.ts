@@ -12,12 +12,14 @@
 import type { LineResult, LineState, LogicalLine } from '../iptables/parse';
 import { advanceLineState, lineStateKey, logicalLines, parseLogicalLine } from '../iptables/parse';
 import type { BaseMatch, Rule, Span } from '../iptables/model';
-import type { RuleFacts } from './facts';
+import type { FactsOf, RuleFacts } from './facts';
 import { computeFacts } from './facts';
+import type { DocRule } from './pass';
 
 interface CacheEntry {
   res: LineResult;
-  facts?: RuleFacts;
+  /** The rule line with its facts (a rule line's entry gets it on first use). */
+  doc?: DocRule;
   /** Run that last used this entry (a line used twice in one run is parsed again: its spans differ). */
   gen: number;
 }
@@ -31,7 +33,10 @@ interface RunLine {
 
 export interface ParsedLines {
   results: LineResult[];
-  facts: Map<Rule, RuleFacts>;
+  /** The rule lines (`-A`/`-I`/… results) with their facts. */
+  doc: DocRule[];
+  /** The facts of the rules of `results` (kept per rule object from run to run: no map built per run). */
+  facts: FactsOf;
   /** The rule that starts (or continues) on each 0-based line. */
   ruleByLine: (Rule | undefined)[];
   /** The line where the time budget ran out (later lines are not parsed). */
@@ -83,12 +88,13 @@ export class LineCache {
   private byState = new Map<string, Map<string, CacheEntry>>();
   private gen = 0;
   private last: RunLine[] = [];
+  private factsByRule = new WeakMap<Rule, RuleFacts>();
 
   /** Parses the text's lines from `state`, reusing cached results; stops at the budget (ms). */
   parse(text: string, state: LineState, budget: number | undefined): ParsedLines {
     const t0 = performance.now();
     const gen = ++this.gen;
-    const out: ParsedLines = { results: [], facts: new Map(), ruleByLine: [] };
+    const out: ParsedLines = { results: [], doc: [], facts: this.factsByRule, ruleByLine: [] };
     const lls = logicalLines(text);
     const before = this.last;
     const { head, tail } = unchangedEnds(lls, before);
@@ -111,18 +117,24 @@ export class LineCache {
       const same = k < head ? before[k] : k >= lls.length - tail ? before[k - lls.length + before.length] : undefined;
       const entry = this.entryFor(ll, state, same?.stateKey === stateKey ? same.entry : cache.get(ll.text), cache, gen);
       run.push({ text: ll.text, stateKey, entry });
-      const rule = entry.res.rule;
-      if (rule) {
-        entry.facts ??= computeFacts(rule, entry.res);
-        out.facts.set(rule, entry.facts);
-        out.ruleByLine[ll.line] = rule;
-        for (const sg of ll.segments ?? []) out.ruleByLine[sg.line] = rule;
+      const res = entry.res;
+      if (res.rule) {
+        entry.doc ??= this.docRule(res.rule, res);
+        if (res.kind === 'rule') out.doc.push(entry.doc);
+        out.ruleByLine[ll.line] = res.rule;
+        for (const sg of ll.segments ?? []) out.ruleByLine[sg.line] = res.rule;
       }
-      out.results.push(entry.res);
+      out.results.push(res);
     }
     this.last = run;
     this.evict(out.results, lls.length, gen);
     return out;
+  }
+
+  private docRule(rule: Rule, res: LineResult): DocRule {
+    const f = computeFacts(rule, res);
+    this.factsByRule.set(rule, f);
+    return { rule, f, res };
   }
 
   /** The cached entry moved to this line, or a fresh parse (not cached, or already used on another line this run). */

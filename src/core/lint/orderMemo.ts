@@ -12,7 +12,7 @@
  * test/unit/lint-incremental.test.ts checks that re-lints after random edits equal fresh lints (which scan).
  */
 import type { Chain, Rule } from '../iptables/model';
-import type { RuleFacts } from './facts';
+import type { FactsOf, RuleFacts } from './facts';
 import type { NeverRuns } from './order';
 import { chainFindings, subsetOf } from './order';
 import type { Pass } from './pass';
@@ -34,8 +34,8 @@ interface ChainIndex {
 
 interface ChainMemo {
   rules: Rule[];
-  /** The facts of the run that left `rules` (a removed rule's facts are no longer in the new run's). */
-  facts: Map<Rule, RuleFacts>;
+  /** The facts of the run that left `rules` (a removed rule's facts may not be in the new run's). */
+  facts: FactsOf;
   found: Map<Rule, NeverRuns>;
   /** Some rule has a shell variable: whether the scan judges it depends on the whole text (re-scan always). */
   variables: boolean;
@@ -43,7 +43,7 @@ interface ChainMemo {
 }
 
 /** The facts of a rule the scan looks at (it skips rules without facts and `-I CHAIN "$n"` rules). */
-function judgedFacts(facts: Map<Rule, RuleFacts>, rule: Rule): RuleFacts | undefined {
+function judgedFacts(facts: FactsOf, rule: Rule): RuleFacts | undefined {
   return rule.position === Infinity ? undefined : facts.get(rule);
 }
 
@@ -58,7 +58,7 @@ function bump(m: Map<string, number>, k: string, by: number): number {
   return n;
 }
 
-function buildIndex(facts: Map<Rule, RuleFacts>, rules: Rule[]): ChainIndex {
+function buildIndex(facts: FactsOf, rules: Rule[]): ChainIndex {
   const index: ChainIndex = { keyCount: new Map(), condCount: new Map(), candidates: new Map() };
   for (const rule of rules) {
     const f = judgedFacts(facts, rule);
@@ -82,7 +82,7 @@ function addCandidate(index: ChainIndex, rule: Rule, f: RuleFacts): void {
  * Takes a removed (-1) or added (+1) rule into the index; false when the change is not isolated: it may change
  * other rules' findings.
  */
-function update(facts: Map<Rule, RuleFacts>, index: ChainIndex, rule: Rule, by: 1 | -1): boolean {
+function update(facts: FactsOf, index: ChainIndex, rule: Rule, by: 1 | -1): boolean {
   const f = judgedFacts(facts, rule);
   if (!f) return true;
   if (f.variable) return false;

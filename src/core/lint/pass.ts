@@ -6,7 +6,7 @@ import type { Severity } from '../diagnostics';
 import type { LineResult } from '../iptables/parse';
 import type { Rule, RuleOption, Ruleset, Span, TableName } from '../iptables/model';
 import type { PreparedContext } from './context';
-import type { RuleFacts } from './facts';
+import type { FactsOf, RuleFacts } from './facts';
 import type { OrderMemo } from './orderMemo';
 import { protoName, ruleOptions } from './facts';
 import type { FileKind, LintDiagnostic, LintFix, PublishedPort, TextEdit } from './types';
@@ -21,7 +21,7 @@ export interface Pass {
   text: string;
   lines: string[];
   results: LineResult[];
-  facts: Map<Rule, RuleFacts>;
+  facts: FactsOf;
   ruleset: Ruleset;
   kind: FileKind;
   /** The document has iptables command lines (a script): they apply on top of the node's rules. */
