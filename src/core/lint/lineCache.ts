@@ -24,12 +24,14 @@ interface CacheEntry {
   gen: number;
 }
 
-/** A line of the previous run: its text, the parser state before it and the entry it used. */
-interface RunLine {
-  text: string;
-  stateKey: string;
-  entry: CacheEntry;
+/** The lines of a run: their texts, the parser state before each and the entries they used. */
+interface Run {
+  lines: LogicalLine[];
+  stateKeys: string[];
+  entries: CacheEntry[];
 }
+
+const NO_RUN: Run = { lines: [], stateKeys: [], entries: [] };
 
 export interface ParsedLines {
   results: LineResult[];
@@ -74,7 +76,7 @@ function shiftInPlace(r: LineResult, delta: number): void {
 }
 
 /** How many lines at the start (head) and at the end (tail) of `now` equal those of `before`, not overlapping. */
-function unchangedEnds(now: LogicalLine[], before: RunLine[]): { head: number; tail: number } {
+function unchangedEnds(now: LogicalLine[], before: LogicalLine[]): { head: number; tail: number } {
   const max = Math.min(now.length, before.length);
   let head = 0;
   while (head < max && now[head].text === before[head].text) head++;
@@ -87,7 +89,7 @@ export class LineCache {
   /** Entries per parser state (`*table` section / default table), then per line text. */
   private byState = new Map<string, Map<string, CacheEntry>>();
   private gen = 0;
-  private last: RunLine[] = [];
+  private last: Run = NO_RUN;
   private factsByRule = new WeakMap<Rule, RuleFacts>();
 
   /** Parses the text's lines from `state`, reusing cached results; stops at the budget (ms). */
@@ -97,15 +99,15 @@ export class LineCache {
     const out: ParsedLines = { results: [], doc: [], facts: this.factsByRule, ruleByLine: [] };
     const lls = logicalLines(text);
     const before = this.last;
-    const { head, tail } = unchangedEnds(lls, before);
-    const run: RunLine[] = [];
+    const { head, tail } = unchangedEnds(lls, before.lines);
+    const run: Run = { lines: lls, stateKeys: [], entries: [] };
     let stateKey = '';
     let table: LineState['table'] | null = null;
     let cache = new Map<string, CacheEntry>();
     for (let k = 0; k < lls.length; k++) {
       const ll = lls[k];
       if (budget !== undefined && (k & 255) === 255 && performance.now() - t0 > budget) {
-        this.last = [];
+        this.last = NO_RUN;
         return { ...out, truncatedAt: ll.line };
       }
       if (state.table !== table) {
@@ -114,9 +116,11 @@ export class LineCache {
         cache = this.byState.get(stateKey) ?? new Map<string, CacheEntry>();
         this.byState.set(stateKey, cache);
       }
-      const same = k < head ? before[k] : k >= lls.length - tail ? before[k - lls.length + before.length] : undefined;
-      const entry = this.entryFor(ll, state, same?.stateKey === stateKey ? same.entry : cache.get(ll.text), cache, gen);
-      run.push({ text: ll.text, stateKey, entry });
+      // an unchanged line at the same place from the end: its index in the previous run
+      const was = k < head ? k : k >= lls.length - tail ? k - lls.length + before.lines.length : -1;
+      const entry = this.entryFor(ll, state, was >= 0 && before.stateKeys[was] === stateKey ? before.entries[was] : cache.get(ll.text), cache, gen);
+      run.stateKeys.push(stateKey);
+      run.entries.push(entry);
       const res = entry.res;
       if (res.rule) {
         entry.doc ??= this.docRule(res.rule, res);
@@ -154,7 +158,7 @@ export class LineCache {
   private evict(results: LineResult[], lines: number, gen: number): void {
     if (results.some((r) => r.kind === 'rename')) {
       this.byState = new Map();
-      this.last = [];
+      this.last = NO_RUN;
       return;
     }
     let size = 0;
