@@ -30,6 +30,8 @@ interface ChainIndex {
   candidates: Map<string, Set<Rule>>;
   /** The first unconditional terminal rule. */
   uncond?: Rule;
+  /** Rules with a shell variable: whether the scan judges them depends on the whole text (re-scan always). */
+  variables: number;
 }
 
 interface ChainMemo {
@@ -37,8 +39,7 @@ interface ChainMemo {
   /** The facts of the run that left `rules` (a removed rule's facts may not be in the new run's). */
   facts: FactsOf;
   found: Map<Rule, NeverRuns>;
-  /** Some rule has a shell variable: whether the scan judges it depends on the whole text (re-scan always). */
-  variables: boolean;
+  /** Built on the first update after a scan, then kept up to date. */
   index?: ChainIndex;
 }
 
@@ -59,10 +60,11 @@ function bump(m: Map<string, number>, k: string, by: number): number {
 }
 
 function buildIndex(facts: FactsOf, rules: Rule[]): ChainIndex {
-  const index: ChainIndex = { keyCount: new Map(), condCount: new Map(), candidates: new Map() };
+  const index: ChainIndex = { keyCount: new Map(), condCount: new Map(), candidates: new Map(), variables: 0 };
   for (const rule of rules) {
     const f = judgedFacts(facts, rule);
     if (!f) continue;
+    if (f.variable) index.variables++;
     bump(index.keyCount, f.fullKey, 1);
     for (const c of f.conds) bump(index.condCount, c, 1);
     if (!isCandidate(f) || index.uncond) continue;
@@ -145,7 +147,7 @@ export class OrderMemo {
     }
     const key = `${table} ${chain.name}`;
     const memo = this.chains.get(key);
-    const found = (memo && !memo.variables && this.update(p, chain, memo)) || this.scan(p, key, chain);
+    const found = (memo && this.update(p, chain, memo)) || this.scan(p, key, chain);
     return [...found.values()].sort((a, b) => (a.rule.index ?? 0) - (b.rule.index ?? 0));
   }
 
@@ -154,8 +156,7 @@ export class OrderMemo {
     const out: NeverRuns[] = [];
     chainFindings(p, chain.name, chain.rules, out);
     const found = new Map(out.map((n) => [n.rule, n]));
-    const variables = chain.rules.some((r) => p.facts.get(r)?.variable);
-    this.chains.set(key, { rules: chain.rules, facts: p.facts, found, variables });
+    this.chains.set(key, { rules: chain.rules, facts: p.facts, found });
     return found;
   }
 
@@ -164,6 +165,7 @@ export class OrderMemo {
     const { removed, added } = changed(memo.rules, chain.rules);
     if (removed.length + added.length > MAX_CHANGED) return undefined;
     const index = memo.index ?? buildIndex(memo.facts, memo.rules);
+    if (index.variables > 0) return undefined;
     memo.index = undefined; // changed below: valid again only once the update is complete
     for (const r of removed) if (!update(memo.facts, index, r, -1)) return undefined;
     for (const r of added) if (!update(p.facts, index, r, 1)) return undefined;
