@@ -157,3 +157,23 @@ test('incremental = fresh: edits that make and unmake duplicates, shadowed and u
     }
   }
 });
+
+test('incremental = fresh: a shell line that makes a variable unstable, a rule with an unstable variable added', () => {
+  const steps = [
+    // stable NET: the second rule is shadowed by the first
+    ['iptables -N DOCKER-USER', 'NET=10.0.0.0/8', 'iptables -A DOCKER-USER -s $NET -j DROP', 'iptables -A DOCKER-USER -s $NET -p tcp --dport 80 -j DROP'],
+    // `read NET` (no rule changed): NET may change between the rules, nothing is claimed
+    ['iptables -N DOCKER-USER', 'NET=10.0.0.0/8', 'iptables -A DOCKER-USER -s $NET -j DROP', 'iptables -A DOCKER-USER -s $NET -p tcp --dport 80 -j DROP', 'read NET'],
+    ['iptables -N DOCKER-USER', 'NET=10.0.0.0/8', 'iptables -A DOCKER-USER -s $NET -j DROP', 'iptables -A DOCKER-USER -s $NET -p tcp --dport 80 -j DROP'],
+    // no variable in the chain, then a rule with a variable set twice: not judged
+    ['iptables -N DOCKER-USER', 'NET=10.0.0.0/8', 'NET=10.1.0.0/16', 'iptables -A DOCKER-USER -p tcp -j DROP'],
+    ['iptables -N DOCKER-USER', 'NET=10.0.0.0/8', 'NET=10.1.0.0/16', 'iptables -A DOCKER-USER -p tcp -j DROP', 'iptables -A DOCKER-USER -p tcp -s $NET -j DROP'],
+  ];
+  const linter = new Linter();
+  steps.forEach((lines, k) => {
+    const text = lines.join('\n');
+    assert.deepEqual(linter.lint(text), lintRules(text), `step ${k}:\n${text}`);
+  });
+  assert.ok(lintRules(steps[0].join('\n')).diagnostics.some((d) => d.code === 'rules/shadowed'), 'the stable case is a finding');
+  assert.ok(!lintRules(steps[1].join('\n')).diagnostics.some((d) => d.code === 'rules/shadowed'), 'read NET: no finding');
+});
