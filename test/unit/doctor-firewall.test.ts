@@ -183,3 +183,67 @@ test('firewall check: a node with no swarm address is skipped with the reason', 
   const r = fw(nodes);
   assert.deepEqual(r.skipped, [{ check: 'underlay', node: 'node3', reason: 'the node has no swarm address (not in a swarm, or its engine did not say): its firewall is not judged' }]);
 });
+
+test('firewall check: a peer cut off entirely (-s peer -j DROP) → every swarm flow named with its own consequence', () => {
+  const nodes = lab(DOCKER);
+  for (const n of nodes) for (const net of n.model.networks) if (net.name === 'swarmnet-test') net.encrypted = true;
+  nodeNamed(nodes, 'node1').hostRules = dockerWith('-A INPUT -s 198.18.0.2/32 -j DROP');
+  const r = fw(nodes);
+  const byFlow = Object.fromEntries(r.findings.map((f) => [/drops (.*) arriving/.exec(f.message)?.[1] ?? f.message, f.symptom]));
+  assert.deepEqual(Object.keys(byFlow).sort(), ['ESP (IP protocol 50)', 'VXLAN 4789/udp', 'gossip 7946/tcp', 'gossip 7946/udp', 'manager port 2377/tcp', 'replies of gossip 7946/tcp']);
+  assert.equal(byFlow['manager port 2377/tcp'], 'the sender cannot reach this manager: Raft and node heartbeats fail, the node goes Down in `docker node ls` and gets no new tasks');
+  assert.equal(byFlow['gossip 7946/tcp'], 'NetworkDB cannot sync its tables over TCP (push/pull): overlay peers, service VIPs and DNS drift apart between these nodes');
+  assert.equal(byFlow['gossip 7946/udp'], 'memberlist probes and NetworkDB broadcasts go over UDP: nodes flap as suspect/failed ("Was able to connect … over TCP but UDP probes failed" in dockerd\'s log) and table updates arrive late or never');
+  assert.equal(byFlow['VXLAN 4789/udp'], 'overlay traffic between these nodes is dropped: tasks on one cannot reach tasks on the other (timeouts), the routing mesh cannot forward to tasks there');
+  assert.equal(byFlow['ESP (IP protocol 50)'], 'encrypted overlay traffic between these nodes is dropped: tasks on encrypted networks cannot reach each other across them');
+  for (const f of r.findings) assert.ok(f.message.includes('from node2 (198.18.0.2) (INPUT, filter/INPUT rule 1: -A INPUT -s 198.18.0.2/32 -j DROP)'), f.message);
+  assert.equal(firewall.id, 'underlay');
+  assert.equal(firewall.title, "the nodes' own firewalls let the swarm's ports through (2377/tcp to managers, 7946/tcp+udp, VXLAN, ESP)");
+});
+
+test('firewall check: ports as the kernel sees them — ephemeral source ports for TCP and VXLAN, 7946 for gossip UDP, SYN only on the first packet', () => {
+  const nodes = lab(DOCKER);
+  // a hardened host: new TCP only from unprivileged ports, UDP gossip only from 7946, VXLAN from any port
+  nodeNamed(nodes, 'node3').hostRules = dockerWith(
+    '-A INPUT -p tcp -m tcp --sport 1024:65535 --dport 7946 --tcp-flags FIN,SYN,RST,ACK SYN -j ACCEPT',
+    '-A INPUT -p tcp -m tcp --dport 7946 --tcp-flags FIN,SYN,RST,ACK SYN -j DROP',
+    '-A INPUT -p udp -m udp --sport 7946 --dport 7946 -j ACCEPT',
+    '-A INPUT -p udp -m udp --dport 7946 -j DROP',
+    '-A INPUT -p udp -m udp --sport 0:1023 --dport 4789 -j DROP',
+  );
+  assert.deepEqual(fw(nodes).findings, []);
+  // a rule that drops SYN-ACKs: the replies of node3's own connections die, its peers' requests do not
+  nodeNamed(nodes, 'node3').hostRules = dockerWith('-A INPUT -p tcp -m tcp --sport 7946 --tcp-flags SYN,ACK SYN,ACK -j DROP');
+  assert.deepEqual(fw(nodes).findings.map((f) => f.message), ["node3's firewall drops replies of gossip 7946/tcp arriving on node3 from node1 (198.18.0.1), node2 (198.18.0.2) (INPUT, filter/INPUT rule 1: -A INPUT -p tcp -m tcp --sport 7946 --tcp-flags SYN,ACK SYN,ACK -j DROP)"]);
+});
+
+test('firewall check: managers by their own word or by any node\'s remote-manager list (one is enough)', () => {
+  const nodes = lab(UFW);
+  for (const n of nodes) if (n.model.swarm) n.model.swarm.remoteManagers = [];
+  assert.deepEqual(fw(nodes).findings.map(brief), ['node1 underlay/firewall-blocks error'], 'node1 says it is a manager');
+  const n1 = nodeNamed(nodes, 'node1').model.swarm ?? assert.fail('swarm');
+  n1.controlAvailable = false;
+  const n3 = nodeNamed(nodes, 'node3').model.swarm ?? assert.fail('swarm');
+  n3.remoteManagers = [{ nodeId: n1.nodeId, addr: '198.18.0.1:2377' }];
+  assert.deepEqual(fw(nodes).findings.map(brief), ['node1 underlay/firewall-blocks error'], 'only node3 lists node1');
+});
+
+test('firewall check: VXLAN on 4789 when the receiver has no overlay namespace to read the port from; no host namespace in the model → rules without interfaces still judged', () => {
+  const nodes = lab(DOCKER);
+  const n3 = nodeNamed(nodes, 'node3');
+  n3.model.namespaces = n3.model.namespaces.filter((ns) => ns.kind !== 'overlay' && ns.kind !== 'host');
+  n3.hostRules = dockerWith('-A INPUT -p udp -m udp --dport 4789 -j DROP');
+  assert.deepEqual(fw(nodes).findings.map((f) => f.message), ["node3's firewall drops VXLAN 4789/udp arriving on node3 from node1 (198.18.0.1), node2 (198.18.0.2) (INPUT, filter/INPUT rule 1: -A INPUT -p udp -m udp --dport 4789 -j DROP)"]);
+});
+
+test('firewall check: an undecidable jump (not a log) before a clear DROP → "may drop"', () => {
+  const nodes = lab(DOCKER);
+  nodeNamed(nodes, 'node3').hostRules = dockerWith(':SCAN - [0:0]', '-A INPUT -p udp -m udp --dport 7946 -m recent --name scanners --rcheck -j SCAN', '-A INPUT -s 198.18.0.2/32 -p udp -m udp --dport 7946 -j DROP', '-A SCAN -j RETURN');
+  assert.deepEqual(fw(nodes).findings.map(brief), ['node3 underlay/firewall-may-block info']);
+});
+
+test('firewall check: a node whose rules were not read and no reason given → "no command access"', () => {
+  const nodes = lab(DOCKER);
+  nodes[2].hostRules = undefined;
+  assert.deepEqual(fw(nodes).skipped.map((s) => s.reason), ['the host firewall was not read (no command access): its rules on the swarm ports are not judged']);
+});
