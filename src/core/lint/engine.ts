@@ -1,7 +1,8 @@
 /**
  * The lint engine: parses the text (per logical line, cached under the parser state and the line's text, so an
- * edit re-parses only the changed lines), assembles the ruleset, computes the rules' facts and runs every rule of
- * the registry (./rules/index.ts).
+ * edit re-parses only the changed lines: ./lineCache.ts), assembles the ruleset, computes the rules' facts and runs
+ * every rule of the registry (./rules/index.ts). Between the runs of one document (a Linter) it also carries which
+ * rules never run (./orderMemo.ts), so a one-line edit of a 5,000-rule file does not re-scan every chain.
  *
  * Kinds of text:
  *  - `dump`: a full dump of a node (iptables-save / -S with Docker's own chains). Rules Docker or another tool
@@ -11,15 +12,17 @@
  *    applied on top of the node's current rules (LintContext.filterRules; without it Docker's DOCKER-USER as the
  *    context's version creates it, `-j RETURN` up to 28.2.1).
  */
-import type { LineResult, LineState } from '../iptables/parse';
-import { advanceLineState, assembleRuleset, lineStateKey, logicalLines, newLineState, parseLogicalLine } from '../iptables/parse';
+import type { LineResult } from '../iptables/parse';
+import { assembleRuleset, newLineState } from '../iptables/parse';
 import { parseIptablesList } from '../iptables/parseList';
-import type { BaseMatch, Rule, Ruleset, Span, TableName } from '../iptables/model';
+import type { Rule, Ruleset, TableName } from '../iptables/model';
 import type { PreparedContext } from './context';
 import { prepareContext } from './context';
-import type { RuleFacts } from './facts';
+import type { FactsOf, RuleFacts } from './facts';
 import { computeFacts } from './facts';
 import { generatedRules } from './generated';
+import { LineCache } from './lineCache';
+import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces } from './input';
 import type { DocRule, Pass } from './pass';
 import { publishedPorts } from './pass';
@@ -52,48 +55,10 @@ function lineText(text: string, line: number): string {
   return text.split('\n')[line] ?? '';
 }
 
-/** Moves a cached line result to another line by shifting its spans in place (its facts stay valid). */
-function shiftInPlace(r: LineResult, delta: number): void {
-  const seen = new Set<Span>();
-  const sh = (sp: Span | undefined): void => {
-    if (!sp || seen.has(sp)) return;
-    seen.add(sp);
-    sp.line += delta;
-  };
-  r.line += delta;
-  sh(r.chainSpan);
-  for (const d of r.diagnostics) {
-    sh(d.span);
-    d.line = d.span.line + 1;
-  }
-  const x = r.rule;
-  if (!x) return;
-  x.line += delta;
-  sh(x.span);
-  const bases: (BaseMatch | undefined)[] = [x.protocol, x.source, x.destination, x.inInterface, x.outInterface, x.fragment];
-  for (const b of bases) sh(b?.span);
-  for (const m of x.matches) {
-    sh(m.span);
-    for (const o of m.options) sh(o.span);
-  }
-  if (x.target) {
-    sh(x.target.span);
-    for (const o of x.target.options) sh(o.span);
-  }
-}
-
-interface CacheEntry {
-  res: LineResult;
-  facts?: RuleFacts;
-  /** Run that last used this entry (a line used twice in one run is parsed again: its spans differ). */
-  gen: number;
-}
-
 /** Incremental linter: keeps per-line parse results and facts between runs (one instance per document). */
 export class Linter {
-  /** Parse results per parser state (`*table` section / default table), then per line text. */
-  private cache = new Map<string, Map<string, CacheEntry>>();
-  private gen = 0;
+  private lines = new LineCache();
+  private order = new OrderMemo();
   private pc: PreparedContext = prepareContext(undefined);
   private baseFacts = new Map<Rule, RuleFacts>();
   private ruleByLine: (Rule | undefined)[] = [];
@@ -113,63 +78,16 @@ export class Linter {
     return this.ruleByLine[line];
   }
 
-  /** Parses the text's lines, reusing cached results; stops at the budget. */
-  private parseLines(text: string, state: LineState, budget: number | undefined): { results: LineResult[]; facts: Map<Rule, RuleFacts>; truncatedAt?: number } {
-    const t0 = performance.now();
-    const gen = ++this.gen;
-    const results: LineResult[] = [];
-    const facts = new Map<Rule, RuleFacts>();
-    this.ruleByLine = [];
-    const lls = logicalLines(text);
-    let cacheKey = '';
-    let cache = new Map<string, CacheEntry>();
-    for (let k = 0; k < lls.length; k++) {
-      const ll = lls[k];
-      if (budget !== undefined && (k & 255) === 255 && performance.now() - t0 > budget) return { results, facts, truncatedAt: ll.line };
-      const stateKey = lineStateKey(state);
-      if (stateKey !== cacheKey) {
-        cacheKey = stateKey;
-        cache = this.cache.get(stateKey) ?? new Map<string, CacheEntry>();
-        this.cache.set(stateKey, cache);
-      }
-      let entry = cache.get(ll.text);
-      if (entry && entry.gen !== gen) {
-        advanceLineState(ll.text, state);
-        if (entry.res.line !== ll.line) shiftInPlace(entry.res, ll.line - entry.res.line);
-        entry.gen = gen;
-      } else {
-        const res = parseLogicalLine(ll, state);
-        const fresh: CacheEntry = { res, gen };
-        if (!entry) cache.set(ll.text, fresh);
-        entry = fresh;
-      }
-      const rule = entry.res.rule;
-      if (rule) {
-        entry.facts ??= computeFacts(rule, entry.res);
-        facts.set(rule, entry.facts);
-        this.ruleByLine[ll.line] = rule;
-        for (const sg of ll.segments ?? []) this.ruleByLine[sg.line] = rule;
-      }
-      results.push(entry.res);
-    }
-    // `-E` renames the chain of already-parsed rules in place: never reuse those objects
-    if (results.some((r) => r.kind === 'rename')) this.cache = new Map();
-    else {
-      let size = 0;
-      for (const c of this.cache.values()) size += c.size;
-      if (size > 2 * lls.length + 1000) for (const c of this.cache.values()) for (const [k, e] of c) if (e.gen !== gen) c.delete(k);
-    }
-    return { results, facts };
-  }
-
   lint(text: string, options?: LintOptions): LintResult {
     if (isListing(text)) return this.lintListing(text, options);
     const inferred = options?.defaultTable ? undefined : inferTable(text);
     const state = newLineState(options?.defaultTable ?? inferred ?? 'filter');
-    const { results, facts, truncatedAt } = this.parseLines(text, state, options?.budgetMs);
+    const { results, doc, facts: lineFacts, ruleByLine, truncatedAt } = this.lines.parse(text, state, options?.budgetMs);
+    this.ruleByLine = ruleByLine;
     const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy' || r.kind === 'delete-chain'));
     const kind: FileKind = !command && machineOutput(text, results) && results.some(dumpMarker) ? 'dump' : 'proposal';
     const baseRules = new Set<Rule>();
+    let facts: FactsOf = lineFacts;
     let all = results;
     if (command) {
       // `iptables -N DOCKER-USER` without `|| true` (Docker stopped or iptables=false) or `-N … || iptables -F …`:
@@ -178,22 +96,19 @@ export class Linter {
       for (const r of this.pc.base) {
         if (!r.rule || (fresh && this.pc.baseAssumed && r.rule.chain === 'DOCKER-USER')) continue;
         baseRules.add(r.rule);
-        const bf = this.baseFacts.get(r.rule);
-        if (bf) facts.set(r.rule, bf);
       }
+      // the node's rules that apply have their facts too
+      const baseFacts = this.baseFacts;
+      facts = { get: (rule) => lineFacts.get(rule) ?? (baseRules.has(rule) ? baseFacts.get(rule) : undefined) };
       all = [...this.pc.base, ...results];
     }
     const ruleset = assembleRuleset(all);
-    const doc: DocRule[] = [];
-    for (const res of results) {
-      const f = res.rule && res.kind === 'rule' ? facts.get(res.rule) : undefined;
-      if (res.rule && f) doc.push({ rule: res.rule, f, res });
-    }
     const p = newPass(text, results, facts, ruleset, kind, command, this.pc, baseRules, doc, false);
     for (const d of ruleset.diagnostics) {
       if (d.span.line >= 0) p.diags.push({ code: d.code, severity: d.severity, message: d.message, span: { ...d.span }, fixes: [] });
     }
     p.inferredTable = inferred;
+    p.order = this.order;
     p.unfinishedSection = truncatedAt === undefined ? state.table : undefined;
     return this.run(p, options, truncatedAt, kind, results.filter((r) => r.rule).length);
   }
@@ -241,7 +156,7 @@ export class Linter {
   }
 }
 
-function newPass(text: string, results: LineResult[], facts: Map<Rule, RuleFacts>, ruleset: Ruleset, kind: FileKind, command: boolean, pc: PreparedContext, baseRules: Set<Rule>, doc: DocRule[], noInterfaces: boolean): Pass {
+function newPass(text: string, results: LineResult[], facts: FactsOf, ruleset: Ruleset, kind: FileKind, command: boolean, pc: PreparedContext, baseRules: Set<Rule>, doc: DocRule[], noInterfaces: boolean): Pass {
   let lines: string[] | undefined;
   const p: Pass = {
     text,

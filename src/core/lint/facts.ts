@@ -64,6 +64,13 @@ export interface RuleFacts {
   opEnd: number;
   /** Command line (`iptables ...`) rather than -S / iptables-save text. */
   command: boolean;
+  /** The rule's text names a Swarm port (2377, 7946, 4789), ESP or docker_gwbridge. */
+  mentionsSwarm: boolean;
+}
+
+/** Where the rules of a lint run find their facts (a Map, or the engine's per-rule cache). */
+export interface FactsOf {
+  get(rule: Rule): RuleFacts | undefined;
 }
 
 export function protoName(v: string): string {
@@ -200,6 +207,7 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
     opStart: op?.start ?? -1,
     opEnd: op?.end ?? -1,
     command: res.format === 'command',
+    mentionsSwarm: /\b(2377|7946|4789)\b|-p\s+(esp|50)\b|docker_gwbridge/i.test(rule.text),
   };
 }
 

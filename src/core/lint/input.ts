@@ -17,10 +17,20 @@ const RAW_TARGETS = /\s-j\s+(CT|NOTRACK)\b/;
 const FILTER_ONLY = /\s-j\s+(REJECT|DOCKER-USER|DOCKER-ISOLATION-STAGE-\d|DOCKER-FORWARD)\b|^-A FORWARD\b/;
 const NAT_CHAINS = /^-A (PREROUTING|POSTROUTING|DOCKER_OUTPUT|DOCKER_POSTROUTING|DOCKER-INGRESS)\b/;
 
+/** Some line of the text is a `*table` line (only lines with a `*` are looked at: a re-lint of a large file pays little). */
+function hasTableLine(text: string): boolean {
+  for (let at = text.indexOf('*'); at >= 0; at = text.indexOf('*', at + 1)) {
+    const start = text.lastIndexOf('\n', at) + 1;
+    const nl = text.indexOf('\n', at);
+    if (/^\*[a-z]+$/.test(text.slice(start, nl < 0 ? text.length : nl).trim())) return true;
+  }
+  return false;
+}
+
 /** The table of the text's `-S` lines, when the text says it without a `*table` line; undefined = filter / unknown. */
 export function inferTable(text: string): TableName | undefined {
+  if (hasTableLine(text)) return undefined;
   const lines = text.split('\n').map((l) => l.trim());
-  if (lines.some((l) => /^\*[a-z]+$/.test(l))) return undefined;
   const sLines = lines.filter((l) => l.startsWith('-'));
   if (sLines.length === 0) return undefined;
   const policies = new Set(sLines.map((l) => /^-P (\S+)/.exec(l)?.[1]).filter((x): x is string => !!x));

@@ -34,11 +34,12 @@ function stable(p: Pass, rule: Rule): boolean {
   });
 }
 
-function subsetOf(small: RuleFacts, big: RuleFacts): boolean {
+export function subsetOf(small: RuleFacts, big: RuleFacts): boolean {
   return small.conds.length <= big.conds.length && small.conds.every((c) => big.condSet.has(c));
 }
 
-function chainFindings(p: Pass, chainName: string, rules: Rule[], out: NeverRuns[]): void {
+/** The reference: scans one chain in order (orderMemo.ts keeps its findings up to date between runs). */
+export function chainFindings(p: Pass, chainName: string, rules: Rule[], out: NeverRuns[]): void {
   let uncond: Rule | undefined;
   const firstOfKey = new Map<string, Rule>();
   const candidates = new Map<string, { rule: Rule; f: RuleFacts }[]>();
@@ -81,7 +82,10 @@ export function neverRuns(p: Pass): NeverRuns[] {
   if (out) return out;
   out = [];
   for (const table of p.ruleset.tables.values()) {
-    for (const chain of table.chains.values()) chainFindings(p, chain.name, chain.rules, out);
+    for (const chain of table.chains.values()) {
+      if (p.order) out.push(...p.order.findings(p, table.name, chain));
+      else chainFindings(p, chain.name, chain.rules, out);
+    }
   }
   cache.set(p, out);
   return out;

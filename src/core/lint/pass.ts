@@ -6,7 +6,8 @@ import type { Severity } from '../diagnostics';
 import type { LineResult } from '../iptables/parse';
 import type { Rule, RuleOption, Ruleset, Span, TableName } from '../iptables/model';
 import type { PreparedContext } from './context';
-import type { RuleFacts } from './facts';
+import type { FactsOf, RuleFacts } from './facts';
+import type { OrderMemo } from './orderMemo';
 import { protoName, ruleOptions } from './facts';
 import type { FileKind, LintDiagnostic, LintFix, PublishedPort, TextEdit } from './types';
 
@@ -20,7 +21,7 @@ export interface Pass {
   text: string;
   lines: string[];
   results: LineResult[];
-  facts: Map<Rule, RuleFacts>;
+  facts: FactsOf;
   ruleset: Ruleset;
   kind: FileKind;
   /** The document has iptables command lines (a script): they apply on top of the node's rules. */
@@ -40,6 +41,8 @@ export interface Pass {
   inferredTable?: TableName;
   /** A `*table` section the text left open (no COMMIT). */
   unfinishedSection?: TableName;
+  /** The document's never-runs findings from its previous runs (./orderMemo.ts; absent: scan every chain). */
+  order?: OrderMemo;
 }
 
 export function add(p: Pass, code: string, severity: Severity, message: string, span: Span, fixes: LintFix[] = [], related?: LintDiagnostic['related']): void {
@@ -145,10 +148,14 @@ export function assumedBase(p: Pass): Set<Rule> {
   return p.pc.baseAssumed ? p.baseRules : new Set();
 }
 
-/** The text's rules mention Swarm (a Swarm port, ESP) or the node context says it is a Swarm node. */
+const swarmDocs = new WeakMap<Pass, boolean>();
+
+/** The text's rules mention Swarm (a Swarm port, ESP: RuleFacts.mentionsSwarm) or the node context says it is a Swarm node. */
 export function aboutSwarm(p: Pass): boolean {
   if (p.pc.ctx?.peerAddresses?.length || p.pc.ctx?.swarmPorts) return true;
-  return p.doc.some(({ rule }) => /\b(2377|7946|4789)\b|-p\s+(esp|50)\b|docker_gwbridge/i.test(rule.text));
+  let v = swarmDocs.get(p);
+  if (v === undefined) swarmDocs.set(p, (v = p.doc.some(({ f }) => f.mentionsSwarm)));
+  return v;
 }
 
 /**

@@ -31,9 +31,9 @@ export const ctorigWithoutCtdir: LintRule = {
       if (!f.ctorig || rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;
       const t = rule.target?.name ?? '';
       if (!t || t === 'ACCEPT' || t === 'RETURN' || t === 'LOG') continue;
+      if (f.established || (rule.index ?? 0) > firstEstablished(p, rule.chain)) continue;
       const ct = rule.matches.find((m) => m.module === 'conntrack' && m.options.some((o) => CTORIG.has(o.name)));
-      if (!ct || ct.options.some((o) => o.name === 'ctdir') || f.established) continue;
-      if ((rule.index ?? 0) > firstEstablished(p, rule.chain)) continue;
+      if (!ct || ct.options.some((o) => o.name === 'ctdir')) continue;
       const last = ct.options[ct.options.length - 1];
       const fixes = p.kind === 'proposal' ? [{ title: 'Add --ctdir ORIGINAL', edits: [replaceEdit({ line: last.span.line, start: last.span.end, end: last.span.end }, ' --ctdir ORIGINAL')] }] : [];
       add(p, 'docker-user/ctorig-without-ctdir', 'warning',

@@ -1,0 +1,168 @@
+/**
+ * The per-line parse cache of one document (used by the engine's Linter): a line's parse result and its facts
+ * depend only on its text and the parser state before it (../iptables/parse.ts, `lineStateKey`), so an edit
+ * re-parses only the lines it changed; lines that moved keep their result, with their spans shifted.
+ *
+ * Finding a line's cached result by its text hashes the text, which for a 5,000-line file costs more than the
+ * rest of a re-lint's parsing. The lines an edit did not touch (the run of equal lines at the start and at the
+ * end of the document, compared with the previous run's lines) are therefore taken from the previous run by
+ * position; only the lines in between are looked up by text. Both paths give the same cache entry (checked by
+ * test/unit/lint-incremental.test.ts: incremental = fresh lint after random edits).
+ */
+import type { LineResult, LineState, LogicalLine } from '../iptables/parse';
+import { advanceLineState, lineStateKey, logicalLines, parseLogicalLine } from '../iptables/parse';
+import type { BaseMatch, Rule, Span } from '../iptables/model';
+import type { FactsOf, RuleFacts } from './facts';
+import { computeFacts } from './facts';
+import type { DocRule } from './pass';
+
+interface CacheEntry {
+  res: LineResult;
+  /** The rule line with its facts (a rule line's entry gets it on first use). */
+  doc?: DocRule;
+  /** Run that last used this entry (a line used twice in one run is parsed again: its spans differ). */
+  gen: number;
+}
+
+/** The lines of a run: their texts, the parser state before each and the entries they used. */
+interface Run {
+  lines: LogicalLine[];
+  stateKeys: string[];
+  entries: CacheEntry[];
+}
+
+const NO_RUN: Run = { lines: [], stateKeys: [], entries: [] };
+
+export interface ParsedLines {
+  results: LineResult[];
+  /** The rule lines (`-A`/`-I`/… results) with their facts. */
+  doc: DocRule[];
+  /** The facts of the rules of `results` (kept per rule object from run to run: no map built per run). */
+  facts: FactsOf;
+  /** The rule that starts (or continues) on each 0-based line. */
+  ruleByLine: (Rule | undefined)[];
+  /** The line where the time budget ran out (later lines are not parsed). */
+  truncatedAt?: number;
+}
+
+/** Moves a cached line result to another line by shifting its spans in place (its facts stay valid). */
+function shiftInPlace(r: LineResult, delta: number): void {
+  const seen = new Set<Span>();
+  const sh = (sp: Span | undefined): void => {
+    if (!sp || seen.has(sp)) return;
+    seen.add(sp);
+    sp.line += delta;
+  };
+  r.line += delta;
+  sh(r.chainSpan);
+  for (const d of r.diagnostics) {
+    sh(d.span);
+    d.line = d.span.line + 1;
+  }
+  const x = r.rule;
+  if (!x) return;
+  x.line += delta;
+  sh(x.span);
+  const bases: (BaseMatch | undefined)[] = [x.protocol, x.source, x.destination, x.inInterface, x.outInterface, x.fragment];
+  for (const b of bases) sh(b?.span);
+  for (const m of x.matches) {
+    sh(m.span);
+    for (const o of m.options) sh(o.span);
+  }
+  if (x.target) {
+    sh(x.target.span);
+    for (const o of x.target.options) sh(o.span);
+  }
+}
+
+/** How many lines at the start (head) and at the end (tail) of `now` equal those of `before`, not overlapping. */
+function unchangedEnds(now: LogicalLine[], before: LogicalLine[]): { head: number; tail: number } {
+  const max = Math.min(now.length, before.length);
+  let head = 0;
+  while (head < max && now[head].text === before[head].text) head++;
+  let tail = 0;
+  while (tail < max - head && now[now.length - 1 - tail].text === before[before.length - 1 - tail].text) tail++;
+  return { head, tail };
+}
+
+export class LineCache {
+  /** Entries per parser state (`*table` section / default table), then per line text. */
+  private byState = new Map<string, Map<string, CacheEntry>>();
+  private gen = 0;
+  private last: Run = NO_RUN;
+  private factsByRule = new WeakMap<Rule, RuleFacts>();
+
+  /** Parses the text's lines from `state`, reusing cached results; stops at the budget (ms). */
+  parse(text: string, state: LineState, budget: number | undefined): ParsedLines {
+    const t0 = performance.now();
+    const gen = ++this.gen;
+    const out: ParsedLines = { results: [], doc: [], facts: this.factsByRule, ruleByLine: [] };
+    const lls = logicalLines(text);
+    const before = this.last;
+    const { head, tail } = unchangedEnds(lls, before.lines);
+    const run: Run = { lines: lls, stateKeys: [], entries: [] };
+    let stateKey = '';
+    let table: LineState['table'] | null = null;
+    let cache = new Map<string, CacheEntry>();
+    for (let k = 0; k < lls.length; k++) {
+      const ll = lls[k];
+      if (budget !== undefined && (k & 255) === 255 && performance.now() - t0 > budget) {
+        this.last = NO_RUN;
+        return { ...out, truncatedAt: ll.line };
+      }
+      if (state.table !== table) {
+        table = state.table;
+        stateKey = lineStateKey(state);
+        cache = this.byState.get(stateKey) ?? new Map<string, CacheEntry>();
+        this.byState.set(stateKey, cache);
+      }
+      // an unchanged line at the same place from the end: its index in the previous run
+      const was = k < head ? k : k >= lls.length - tail ? k - lls.length + before.lines.length : -1;
+      const entry = this.entryFor(ll, state, was >= 0 && before.stateKeys[was] === stateKey ? before.entries[was] : cache.get(ll.text), cache, gen);
+      run.stateKeys.push(stateKey);
+      run.entries.push(entry);
+      const res = entry.res;
+      if (res.rule) {
+        entry.doc ??= this.docRule(res.rule, res);
+        if (res.kind === 'rule') out.doc.push(entry.doc);
+        out.ruleByLine[ll.line] = res.rule;
+        for (const sg of ll.segments ?? []) out.ruleByLine[sg.line] = res.rule;
+      }
+      out.results.push(res);
+    }
+    this.last = run;
+    this.evict(out.results, lls.length, gen);
+    return out;
+  }
+
+  private docRule(rule: Rule, res: LineResult): DocRule {
+    const f = computeFacts(rule, res);
+    this.factsByRule.set(rule, f);
+    return { rule, f, res };
+  }
+
+  /** The cached entry moved to this line, or a fresh parse (not cached, or already used on another line this run). */
+  private entryFor(ll: LogicalLine, state: LineState, cached: CacheEntry | undefined, cache: Map<string, CacheEntry>, gen: number): CacheEntry {
+    if (cached && cached.gen !== gen) {
+      advanceLineState(ll.text, state);
+      if (cached.res.line !== ll.line) shiftInPlace(cached.res, ll.line - cached.res.line);
+      cached.gen = gen;
+      return cached;
+    }
+    const fresh: CacheEntry = { res: parseLogicalLine(ll, state), gen };
+    if (!cached) cache.set(ll.text, fresh);
+    return fresh;
+  }
+
+  /** Drops entries an old text used once the cache holds twice the document; `-E` renames rules in place: drop all. */
+  private evict(results: LineResult[], lines: number, gen: number): void {
+    if (results.some((r) => r.kind === 'rename')) {
+      this.byState = new Map();
+      this.last = NO_RUN;
+      return;
+    }
+    let size = 0;
+    for (const c of this.byState.values()) size += c.size;
+    if (size > 2 * lines + 1000) for (const c of this.byState.values()) for (const [k, e] of c) if (e.gen !== gen) c.delete(k);
+  }
+}
