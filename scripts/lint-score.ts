@@ -44,14 +44,15 @@ export interface CorpusEntry {
 const HEADER = /^#\s*([a-z-]+):\s*(.*)$/;
 const EXPECTATION = /^(\d+)\s+(\S+)\s*(?:—\s*)?(.*)$/;
 
-function readContext(name: string): LintContext {
-  const own = join(REAL_WORLD, 'contexts', name);
-  const file = existsSync(own) ? own : join(LINT, 'contexts', name);
+/** A `# context:` file: in the set's own folder's contexts/, else the real-world corpus's, else the shared one. */
+function readContext(name: string, dir?: string): LintContext {
+  const candidates = [...(dir ? [join(dir, 'contexts', name)] : []), join(REAL_WORLD, 'contexts', name), join(LINT, 'contexts', name)];
+  const file = candidates.find((f) => existsSync(f)) ?? candidates[candidates.length - 1];
   return JSON.parse(readFileSync(file, 'utf8')) as LintContext;
 }
 
 /** Reads the leading `# key: value` block of a corpus file (stops at the first other line). */
-export function parseEntry(name: string, text: string): CorpusEntry {
+export function parseEntry(name: string, text: string, dir?: string): CorpusEntry {
   const headers = new Map<string, string[]>();
   for (const line of text.split('\n')) {
     const m = HEADER.exec(line);
@@ -67,14 +68,14 @@ export function parseEntry(name: string, text: string): CorpusEntry {
   const clean = new Set<number>();
   for (const v of headers.get('clean') ?? []) for (const n of (/^([\d,]+)/.exec(v)?.[1] ?? '').split(',').filter(Boolean)) clean.add(Number(n));
   const ctx = headers.get('context')?.[0];
-  return { name, text, headers, expect: parse('expect'), expectInfo: parse('expect-info'), clean, context: ctx ? readContext(ctx.split(/\s/)[0]) : undefined };
+  return { name, text, headers, expect: parse('expect'), expectInfo: parse('expect-info'), clean, context: ctx ? readContext(ctx.split(/\s/)[0], dir) : undefined };
 }
 
 export function loadDir(dir: string): CorpusEntry[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.rules') || f.endsWith('.txt'))
     .sort()
-    .map((f) => parseEntry(f, readFileSync(join(dir, f), 'utf8')));
+    .map((f) => parseEntry(f, readFileSync(join(dir, f), 'utf8'), dir));
 }
 
 /** For each 1-based line, the first line of its backslash-continued command. */
@@ -174,6 +175,7 @@ function report(title: string, scores: FileScore[], verbose: boolean): Totals {
 }
 
 export const HOLDOUT = join(LINT, 'holdout');
+export const HOLDOUT2 = join(LINT, 'holdout2');
 
 function main(): void {
   const verbose = process.argv.includes('--verbose');

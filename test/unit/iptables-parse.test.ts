@@ -285,7 +285,7 @@ describe('malformed lines: codes and exact spans', () => {
     ['-A DOCKER-USER -p tcp -m multiport --dports 80,,443 -j ACCEPT', DIAG.badPort, '80,,443'],
     ['-A DOCKER-USER -s 10.0.0.300/24 -j ACCEPT', DIAG.badAddress, '10.0.0.300/24'],
     ['-A DOCKER-USER -d 10.0.0.0/33 -j ACCEPT', DIAG.badAddress, '10.0.0.0/33'],
-    ['-A DOCKER-USER -m conntrack --ctorigdst 1.2.3 -j ACCEPT', DIAG.badAddress, '1.2.3'],
+    ['-A DOCKER-USER -m conntrack --ctorigdst 1.2.3.400 -j ACCEPT', DIAG.badAddress, '1.2.3.400'], // 1.2.3 is accepted by iptables 1.8.9 (as 1.2.0.3)
     ['-A DOCKER-USER -p udp -m tcp --dport 80 -j ACCEPT', DIAG.protocolMismatch, '-m tcp'],
     ['-A DOCKER-USER -m multiport --dports 80,443 -j ACCEPT', DIAG.protocolMismatch, '-m multiport'],
     ['-A DOCKER-USER --dport 80 -j ACCEPT', DIAG.unknownOption, '--dport'],

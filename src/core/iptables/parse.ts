@@ -482,12 +482,13 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   }
   if (c === 58 /* : */) return parseChainDecl(ll, i, table, fmt, diags);
 
-  const shell = c !== 45 /* - */ && c !== 91; /* [ */
+  // `[0:0] -A …` (iptables-save -c counters) is not shell; `[ -n "$x" ] && iptables …` / `[[ … ]] && …` is
+  const shell = c !== 45 /* - */ && (c !== 91 /* [ */ || text.charCodeAt(i + 1) === 91 || isSpace(text.charCodeAt(i + 1)));
   const { toks, unterminated } = tokenize(text, shell);
   if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
   let k = 0;
   let counters: { packets: number; bytes: number } | undefined;
-  if (toks.length && toks[0].text.startsWith('[') && !toks[0].quoted) {
+  if (toks.length && toks[0].text.startsWith('[') && !toks[0].quoted && !shell) {
     counters = parseBracketCounters(ll, toks[0], diags);
     k = 1;
   } else if (shell) {
@@ -889,7 +890,8 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
       continue;
     }
     if (!looksLikeOption(t)) {
-      errTok(c, DIAG.unexpectedToken, `unexpected argument "${t.text}"`, t);
+      // `iptables $line`: a variable expands to options nobody can see here (unknown, not wrong)
+      if (!(format === 'command' && /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(t.text))) errTok(c, DIAG.unexpectedToken, `unexpected argument "${t.text}"`, t);
       i++;
       continue;
     }
@@ -1054,7 +1056,7 @@ function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableN
         case 'i':
         case 'o': {
           const iv = v.text;
-          if (iv.length === 0 || iv.length > 15 || /[\s/]/.test(iv) || iv === '.' || iv === '..') errTok(c, DIAG.badInterface, `"${iv}" is not a valid interface name (1-15 characters, no "/")`, v);
+          if (!iv.startsWith('$') && (iv.length === 0 || iv.length > 15 || /[\s/]/.test(iv) || iv === '.' || iv === '..')) errTok(c, DIAG.badInterface, `"${iv}" is not a valid interface name (1-15 characters, no "/")`, v);
           else if (base === 'i') rule.inInterface = baseMatch(ll, iv, negated, v);
           else rule.outInterface = baseMatch(ll, iv, negated, v);
           break;

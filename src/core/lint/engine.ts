@@ -26,6 +26,7 @@ import { publishedPorts } from './pass';
 import { LINT_RULES } from './rules/index';
 import { keepSafeFixes } from './fixSafety';
 import { nftablesBackend } from './rules/nftablesBackend';
+import { leavesDockerUserEmpty } from './rules/afterReturn';
 import type { FileKind, LintContext, LintDiagnostic, LintOptions, LintResult } from './types';
 
 export type { LintOptions } from './types';
@@ -171,9 +172,9 @@ export class Linter {
     const baseRules = new Set<Rule>();
     let all = results;
     if (command) {
-      // `iptables -N DOCKER-USER` without `|| true`: the script runs where the chain does not exist yet (Docker stopped
-      // or iptables=false), so there is no RETURN of Docker's in it
-      const fresh = results.some((r) => r.kind === 'new-chain' && r.chain === 'DOCKER-USER' && !/\|\||2>/.test(r.rule?.text ?? lineText(text, r.line)));
+      // `iptables -N DOCKER-USER` without `|| true` (Docker stopped or iptables=false) or `-N … || iptables -F …`:
+      // no RETURN of Docker's in the chain
+      const fresh = results.some((r) => r.kind === 'new-chain' && r.chain === 'DOCKER-USER' && leavesDockerUserEmpty(lineText(text, r.line)));
       for (const r of this.pc.base) {
         if (!r.rule || (fresh && this.pc.baseAssumed && r.rule.chain === 'DOCKER-USER')) continue;
         baseRules.add(r.rule);

@@ -56,6 +56,22 @@ export function egressFlows(ext: string[], swarm = false): Flow[] {
   return out;
 }
 
+/** Container egress to one remote port (NEW), per bridge and external interface: what a port-bound DROP also takes. */
+export function egressToPort(ext: string[], proto: string, port: number, swarm = false): Flow[] {
+  const out: Flow[] = [];
+  for (const e of ext) {
+    for (const [br, ip] of swarm ? [...BRIDGES, SWARM_BRIDGE] : BRIDGES) {
+      out.push({ name: `container egress ${br} → ${e} ${proto}/${port}`, hook: 'FORWARD', critical: false, pkt: packet({ src: ip, dst: INTERNET, proto, sport: 40007, dport: port, in: br, out: e }) });
+    }
+  }
+  return out;
+}
+
+/** The reply to a container's own connection, addressed to `ip` (a container address a rule names), per external interface. */
+export function replyToAddress(ext: string[], ip: string): Flow[] {
+  return ext.map((e) => ({ name: `reply to container egress ${e} → ${ip} tcp/443`, hook: 'FORWARD' as Hook, critical: true, pkt: packet({ src: INTERNET, dst: ip, proto: 'tcp', sport: 443, dport: 40000, in: e, out: BRIDGES[1][0], state: 'ESTABLISHED', reply: true }) }));
+}
+
 /** A published port reached from a client, after Swarm ingress DNAT (to 172.18.0.2 on docker_gwbridge). */
 export function publishedFlow(ext: string, client: string, port: number, critical: boolean): Flow {
   return {

@@ -5,6 +5,7 @@
  */
 import type { Rule } from '../iptables/model';
 import type { Pass } from './pass';
+import { bareRuleLines } from './rules/notACommand';
 
 /** Chains other tools own (by prefix). */
 const TOOL_CHAIN = /^(KUBE-|CILIUM|cali-|CNI-|FLANNEL|WEAVE|ufw-|ufw6-|f2b-|fail2ban|LIBVIRT_|FORWARD_|INPUT_|OUTPUT_|IN_|FWD_|FWDI_|FWDO_|POST_|PRE_|OLCNE|KUBE_|NETAVARK|PODMAN|TWISTLOCK|OPENSHIFT)/;
@@ -29,10 +30,15 @@ function toolRule(rule: Rule, dockerLike: boolean, dockerOwned: boolean): boolea
   return false;
 }
 
-/** The generated rules of a dump or listing (a user's rule file has none). */
+/** The generated rules of a dump or listing (a user's rule file has none but the bare restore lines of a script). */
 export function generatedRules(p: Pass): Set<Rule> {
   const out = new Set<Rule>();
-  if (p.kind === 'proposal') return out;
+  if (p.kind === 'proposal') {
+    // bare restore-format lines in a shell script never run (syntax/not-a-command says so): not judged as rules
+    const bare = new Set(bareRuleLines(p));
+    for (const { rule } of p.doc) if (bare.has(rule.line)) out.add(rule);
+    return out;
+  }
   for (const { rule, f } of p.doc) {
     // a dump's nat/mangle/raw tables are Docker's (routing mesh, embedded DNS, IPVS marks) or other tools'
     if (rule.table !== 'filter' || toolRule(rule, f.dockerLike, f.dockerOwned)) out.add(rule);

@@ -115,7 +115,7 @@ export function validateAddress(v: string): string | undefined {
   if (v.includes('$')) return undefined; // shell variable
   if (v.includes(':')) return /^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(v) ? undefined : `"${v}" is not a valid address`;
   const slash = v.indexOf('/');
-  if (ipv4Value(v, 0, slash < 0 ? v.length : slash) < 0) {
+  if (ipv4Value(v, 0, slash < 0 ? v.length : slash) < 0 && iptablesIpv4(v.slice(0, slash < 0 ? v.length : slash)) === undefined) {
     if (slash < 0 && isHostname(v)) return undefined; // hostname (resolved by iptables)
     return `"${v}" is not a valid IPv4 address or CIDR`;
   }

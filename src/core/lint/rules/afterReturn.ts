@@ -27,6 +27,16 @@ function baseReturnFinding(p: Pass, rule: Rule): void {
   add(p, 'docker-user/after-return', 'warning', `${where}: \`-A\` appends after it, so this rule is never reached. Use -I, or delete the RETURN and re-append it after your rules.`, rule.span, fixes);
 }
 
+/**
+ * An `iptables -N DOCKER-USER` line after which the chain is empty, whatever the host: a plain `-N` (the script runs
+ * where the chain does not exist yet: Docker stopped or iptables=false), or `-N DOCKER-USER 2>/dev/null || iptables -F
+ * DOCKER-USER` (created, or flushed when it exists). `-N … || true` alone leaves Docker's RETURN where it is.
+ */
+export function leavesDockerUserEmpty(lineText: string): boolean {
+  if (!/\|\||2>/.test(lineText)) return true;
+  return /\|\|\s*(?:sudo\s+)?\S*iptables(?:-legacy|-nft)?\s+(?:-w\s+(?:\d+\s+)?)?(?:-t\s+filter\s+)?(?:-F|--flush)\s+DOCKER-USER\b/.test(lineText);
+}
+
 /** The rule never runs because of Docker's RETURN: the node's (or assumed), or the one in a dump's DOCKER-USER. */
 export function dockersReturn(p: Pass, n: NeverRuns): boolean {
   return n.kind === 'after-unconditional' && n.chain === 'DOCKER-USER' && n.by.target?.name === 'RETURN' && (n.by.line < 0 || p.kind !== 'proposal');

@@ -1,32 +1,83 @@
-/** docker-user/cuts-egress: an unconditional DROP/REJECT in DOCKER-USER takes all container egress. */
+/**
+ * docker-user/cuts-egress: a DROP/REJECT in DOCKER-USER without interface or address condition also takes the
+ * containers' own connections. Without a port condition it takes all of them (warning); bound to ports, it takes the
+ * containers' connections to those ports on other hosts (a consequence worth explaining, not always a mistake: info,
+ * the same for every port).
+ */
+import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
-import { egressFlows, externalInterfaces, walkChain } from '../flows';
+import type { Flow } from '../flows';
+import { egressFlows, egressToPort, externalInterfaces, walkChain } from '../flows';
+import { protoName, ruleOptions } from '../facts';
+import type { Pass } from '../pass';
 import { aboutSwarm, add, assumedBase, isMine } from '../pass';
+
+const DEST_PORT = new Set(['dport', 'dports', 'destination-port', 'destination-ports']);
+
+/** The first destination port a rule names (`--dport 5432`, `--dports 80,443`, `--dport 2201:2299`), if it names one. */
+export function firstDestPort(rule: Rule): number | undefined | 'unknown' {
+  const o = ruleOptions(rule).find(({ o }) => DEST_PORT.has(o.name))?.o;
+  if (!o) return undefined;
+  const m = /^(\d+)/.exec(o.args[0] ?? '');
+  return o.negated || !m ? 'unknown' : Number(m[1]);
+}
+
+/** The first flow this rule decides when the other candidate deny rules are left out (scripts add one per if-branch). */
+function decidedFlow(p: Pass, rule: Rule, others: Rule[], flows: Flow[], sets: Rule[] = []): Flow | undefined {
+  const skip = new Set([...assumedBase(p), ...others.filter((c) => c !== rule), ...sets.filter((c) => c !== rule)]);
+  return flows.find((fl) => {
+    const d = walkChain(p.ruleset, 'DOCKER-USER', fl.pkt, 'FORWARD', skip);
+    return !d.unknown && d.rule === rule;
+  });
+}
+
+/**
+ * Rules matching a source ipset (`-m set --match-set whitelist src`): the evaluator cannot know the set, and the sets
+ * people write (allowed clients, Cloudflare, blocklists) hold outside addresses, not their containers'. For the
+ * question "does this deny take the containers' own connections" they are left out, and the message says so.
+ */
+function sourceSetRules(rules: Rule[]): Rule[] {
+  return rules.filter((r) => ruleOptions(r).some(({ o }) => o.name === 'match-set' && !o.negated && (o.args[1] ?? '').split(',')[0] === 'src'));
+}
 
 export const cutsEgress: LintRule = {
   code: 'docker-user/cuts-egress',
   severity: 'warning',
-  description: 'A DROP/REJECT in DOCKER-USER with no interface or address condition: all container egress (and its replies) is cut.',
-  docs: 'DOCKER-USER sees container traffic in both directions: outgoing connections from containers (`-i docker0`/`docker_gwbridge`/`br-…`) as well as incoming published-port traffic. A default deny such as `-A DOCKER-USER -j DROP` after a few port ACCEPTs meant for incoming traffic also drops every connection a container opens (package updates, DNS, APIs). Restrict the deny to the external interface (`-i eth0`) and accept RELATED,ESTABLISHED first.',
+  description: 'A DROP/REJECT in DOCKER-USER with no interface or address condition: it also takes the containers\' own outgoing connections (all of them, or those to the ports it names).',
+  docs: 'DOCKER-USER sees container traffic in both directions: outgoing connections from containers (`-i docker0`/`docker_gwbridge`/`br-…`) as well as incoming published-port traffic. A default deny such as `-A DOCKER-USER -j DROP` after a few port ACCEPTs meant for incoming traffic also drops every connection a container opens (package updates, DNS, APIs): a warning. A deny bound to a port (`-p tcp --dport 5432 -j DROP`) without an interface also drops the containers\' connections to that port on other hosts (a container using a remote PostgreSQL): reported as info for every port alike, since it may be intended. Restrict the deny to the external interface (`-i eth0`) and accept RELATED,ESTABLISHED first.',
   check(p) {
     if (p.noInterfaces) return; // -nL without -v: interface conditions unknown
     const du = p.ruleset.tables.get('filter')?.chains.get('DOCKER-USER');
     if (!du) return;
-    // only a deny without interface or address condition can take every container's egress; each is judged with
-    // the others left out (scripts add one in each branch of an if)
     const candidates = du.rules.filter((r) => (r.target?.name === 'DROP' || r.target?.name === 'REJECT') && !r.inInterface && !r.outInterface && !r.source && !r.destination && isMine(p, r));
     if (!candidates.length) return;
     const ext = externalInterfaces(du.rules);
-    const flows = egressFlows(ext, aboutSwarm(p)).filter((f) => f.pkt.ct.dir !== 'REPLY');
+    const swarm = aboutSwarm(p);
+    const standard = egressFlows(ext, swarm).filter((f) => f.pkt.ct.dir !== 'REPLY');
+    const sets = sourceSetRules(du.rules);
     for (const rule of candidates) {
-      const skip = new Set([...assumedBase(p), ...candidates.filter((c) => c !== rule)]);
-      const flow = flows.find((fl) => {
-        const d = walkChain(p.ruleset, 'DOCKER-USER', fl.pkt, 'FORWARD', skip);
-        return !d.unknown && d.rule === rule;
-      });
+      const port = firstDestPort(rule);
+      const verb = rule.target?.name ?? 'DROP';
+      if (port === undefined || port === 'unknown') {
+        let flow = decidedFlow(p, rule, candidates, standard);
+        let assumed = '';
+        if (!flow && sets.length) {
+          flow = decidedFlow(p, rule, candidates, standard, sets);
+          assumed = ` (assuming ${[...new Set(sets.map((r) => ruleOptions(r).find(({ o }) => o.name === 'match-set')?.o.args[0]))].join(', ')} hold${sets.length > 1 ? '' : 's'} outside addresses, not your containers')`;
+        }
+        if (!flow) continue;
+        add(p, 'docker-user/cuts-egress', 'warning',
+          `This ${verb} has no interface or address condition: besides incoming traffic it takes every connection your containers open to the outside (and its replies), e.g. ${flow.name}${assumed}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
+          rule.span);
+        continue;
+      }
+      const proto = rule.protocol && !rule.protocol.negated ? protoName(rule.protocol.value) : 'tcp';
+      const named = ruleOptions(rule).find(({ o }) => DEST_PORT.has(o.name))?.o.args[0] ?? String(port);
+      const ports = /^\d+$/.test(named) ? `port ${named}` : `ports ${named}`;
+      const flow = decidedFlow(p, rule, candidates, egressToPort(ext, proto, port, swarm));
       if (!flow) continue;
-      add(p, 'docker-user/cuts-egress', 'warning',
-        `This ${rule.target?.name ?? 'DROP'} has no interface or address condition: besides incoming traffic it takes every connection your containers open to the outside (and its replies), e.g. ${flow.name}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
+      add(p, 'docker-user/cuts-egress', 'info',
+        `Besides incoming traffic to ${ports}, this ${verb} (no interface condition) also takes your containers' own connections to ${ports} on other hosts, e.g. ${flow.name}. If only incoming traffic is meant, limit it to the external interface (-i ${ext[0]}).`,
         rule.span);
     }
   },

@@ -2,16 +2,24 @@
 import type { LintRule } from '../rule';
 import { neverRuns } from '../order';
 import { add, deleteLineEdit } from '../pass';
+import { sectionOf, sectionStart } from '../sections';
 
 export const duplicate: LintRule = {
   code: 'rules/duplicate',
   severity: 'warning',
   description: 'The same match and target twice in one chain.',
-  docs: 'The second copy never changes a verdict. In scripts it usually means the script was run twice without `iptables -C … ||` guards, so every run adds another copy.',
+  docs: 'The second copy never changes a verdict. In scripts it usually means the script was run twice without `iptables -C … ||` guards, so every run adds another copy. When the copies are in different scripts of one text (a guide shows the one-off commands, then the same rules in a `#!/bin/bash` rc.local script), the parts are alternatives: reported as info.',
   check(p) {
     for (const n of neverRuns(p)) {
       if (n.kind !== 'duplicate') continue;
       const by = n.by;
+      if (by.line >= 0 && sectionOf(p, by.line) !== sectionOf(p, n.rule.line)) {
+        // a guide's one-off commands and the same rules as a script (a `#!` line starts it): alternatives, not one run
+        const start = sectionStart(p, Math.max(by.line, n.rule.line)) ?? 0;
+        add(p, 'rules/duplicate', 'info', `The same rule as line ${by.line + 1}, in another part of this text (a script starts at line ${start + 1}): these parts look like alternatives; run both and ${n.chain} holds the rule twice.`,
+          n.rule.span, [], [{ span: by.span, message: 'the same rule' }]);
+        continue;
+      }
       const fixes = p.kind === 'listing' ? [] : [{ title: 'Delete the duplicate line', edits: [deleteLineEdit(n.rule.line)] }];
       add(p, 'rules/duplicate', 'warning', `Duplicate of the rule on ${by.line >= 0 ? `line ${by.line + 1}` : "the node's current rules"}: the same match and target twice in ${n.chain}; the second copy never changes anything.`,
         n.rule.span, fixes, by.line >= 0 ? [{ span: by.span, message: 'first copy' }] : undefined);

@@ -10,6 +10,7 @@ import { cutsControlPlane } from './cutsControlPlane';
 import { cutsEgress } from './cutsEgress';
 import { duplicate } from './duplicate';
 import { inputPublishedPort } from './inputPublishedPort';
+import { fragment } from './fragment';
 import { insertIndex } from './insertIndex';
 import { insertOrder } from './insertOrder';
 import { interfaceWildcard } from './interfaceWildcard';
@@ -17,15 +18,21 @@ import { legacyTables, listingNoCounters, tableInferred, truncated } from './inp
 import { matchAfterDnat } from './matchAfterDnat';
 import { missingEstablished } from './missingEstablished';
 import { nftablesBackendRule } from './nftablesBackend';
+import { notACommand } from './notACommand';
 import { notDockerUser } from './notDockerUser';
 import { matchesNetwork, unknownSubnet } from './nodeSubnets';
+import { restoreContinuation } from './restoreContinuation';
 import { shadowed } from './shadowed';
 import { swarmPort } from './swarmPort';
+import { targetTypo } from './targetTypo';
 import { unknownInterface } from './unknownInterface';
 import { unusedChain } from './unusedChain';
 import { wipesDocker } from './wipesDocker';
 
 export const LINT_RULES: readonly LintRule[] = [
+  notACommand,
+  targetTypo,
+  restoreContinuation,
   insertIndex,
   afterReturn,
   shadowed,
@@ -47,6 +54,7 @@ export const LINT_RULES: readonly LintRule[] = [
   unknownSubnet,
   matchesNetwork,
   nftablesBackendRule,
+  fragment,
   truncated,
   legacyTables,
   listingNoCounters,

@@ -4,7 +4,7 @@ import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Cidr } from '../net';
 import { contains, parseCidr } from '../net';
-import { DENY, DOCKER_IFACE } from '../facts';
+import { DENY, DOCKER_IFACE, ruleOptions } from '../facts';
 import type { RuleFacts } from '../facts';
 import type { Pass } from '../pass';
 import { add, isMine } from '../pass';
@@ -80,13 +80,27 @@ function checkInputToContainers(p: Pass, rule: Rule, f: RuleFacts, res: Paramete
   add(p, 'swarm/not-docker-user', 'warning', 'This rule matches traffic to containers, which is forwarded (FORWARD → DOCKER-USER), never delivered to INPUT: it has no effect. Put it in DOCKER-USER.', res.chainSpan ?? rule.span, fix ? [fix] : []);
 }
 
+/**
+ * A port "filter" appended to nat PREROUTING (`-t nat -A PREROUTING -p tcp --dport 3000 … -j RETURN`): it runs after
+ * Docker's `-j DOCKER` jump, whose DNAT already took the published ports, and the nat table cannot drop anyway.
+ */
+function checkNatPrerouting(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | undefined): void {
+  const t = rule.target?.name;
+  if (!p.command || rule.op !== 'A' || rule.chain !== 'PREROUTING' || f.dockerLike || (t !== 'RETURN' && t !== 'ACCEPT')) return;
+  if (!ruleOptions(rule).some(({ o }) => /^(dport|dports|destination-ports?)$/.test(o.name))) return;
+  add(p, 'swarm/not-docker-user', 'warning',
+    `Appended to nat PREROUTING, this ${t} runs after Docker's jump to its DOCKER chain (\`-m addrtype --dst-type LOCAL -j DOCKER\`), whose DNAT already took the published ports: it never sees that traffic, and the nat table cannot drop it anyway. Filter published ports in DOCKER-USER (match the published port with -m conntrack --ctorigdstport … --ctdir ORIGINAL).`,
+    chainSpan ?? rule.span);
+}
+
 export const notDockerUser: LintRule = {
   code: 'swarm/not-docker-user',
   severity: 'warning',
   description: 'Container or published-port filtering in FORWARD, INPUT or a chain Docker owns, where it does not work.',
-  docs: "Docker jumps from FORWARD to DOCKER-USER first and never touches that chain. A DROP/REJECT for container traffic appended to FORWARD runs after Docker's ACCEPTs (never sees the traffic); inserted, it runs only until Docker re-inserts its jump; in DOCKER, DOCKER-FORWARD, DOCKER-INGRESS, … it is flushed when Docker rewrites its chains. A catch-all `-A FORWARD -j DROP`/`REJECT` at the end is a normal default deny and is not reported (it does not protect published ports, which Docker accepts earlier).",
+  docs: "Docker jumps from FORWARD to DOCKER-USER first and never touches that chain. A DROP/REJECT for container traffic appended to FORWARD runs after Docker's ACCEPTs (never sees the traffic); inserted, it runs only until Docker re-inserts its jump; in DOCKER, DOCKER-FORWARD, DOCKER-INGRESS, … it is flushed when Docker rewrites its chains. A port rule appended to nat PREROUTING (`-j RETURN` meant as an exception) runs after Docker's DNAT and never sees published traffic. A catch-all `-A FORWARD -j DROP`/`REJECT` at the end is a normal default deny and is not reported (it does not protect published ports, which Docker accepts earlier).",
   check(p) {
     for (const { rule, f, res } of p.doc) {
+      if (rule.table === 'nat' && isMine(p, rule)) checkNatPrerouting(p, rule, f, res.chainSpan);
       if (rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;
       if (rule.chain === 'INPUT') checkInputToContainers(p, rule, f, res);
       else checkRule(p, rule, f, res.chainSpan, res);

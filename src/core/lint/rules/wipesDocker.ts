@@ -1,7 +1,22 @@
 /** rules/wipes-docker: flushes, deletions or policy changes of the chains Docker manages, on a running host. */
 import type { LintRule } from '../rule';
 import { isDockerOwnedChain } from '../facts';
+import type { Pass } from '../pass';
 import { add, docLine, lineSpan } from '../pass';
+
+const STOP = /(?:systemctl\s+stop\s+docker(?:\.service|\.socket)?|service\s+docker\s+stop|\/etc\/init\.d\/docker\s+stop|snap\s+stop\s+docker)\b/;
+const START = /(?:systemctl\s+(?:start|restart)\s+docker(?:\.service)?|service\s+docker\s+(?:start|restart)|\/etc\/init\.d\/docker\s+(?:start|restart)|snap\s+(?:start|restart)\s+docker)\b/;
+
+/** The script stopped the Docker daemon before this line and has not started it again: Docker recreates its chains when it starts. */
+export function dockerStoppedAt(p: Pass, line: number): boolean {
+  let stopped = false;
+  for (let k = 0; k < line; k++) {
+    const t = (p.lines[k] ?? '').replace(/#.*$/, '');
+    if (STOP.test(t)) stopped = true;
+    else if (START.test(t)) stopped = false;
+  }
+  return stopped;
+}
 
 function what(kind: string, table: string, chain: string | undefined, policy: string | undefined): string | undefined {
   const inNat = table === 'nat';
@@ -26,13 +41,13 @@ export const wipesDocker: LintRule = {
   code: 'rules/wipes-docker',
   severity: 'warning',
   description: '`iptables -F`, `-X`, `-t nat -F`, `-F FORWARD`, `-F DOCKER…` or `-P FORWARD …` on a running Docker host.',
-  docs: 'Docker creates its chains and rules when the daemon starts and when networks or services change. A script that flushes or deletes them (or FORWARD / nat PREROUTING, which hold Docker\'s jumps) breaks container networking, published ports and the Swarm routing mesh until the daemon is restarted. Flush only your own chains (DOCKER-USER is yours).',
+  docs: 'Docker creates its chains and rules when the daemon starts and when networks or services change. A script that flushes or deletes them (or FORWARD / nat PREROUTING, which hold Docker\'s jumps) breaks container networking, published ports and the Swarm routing mesh until the daemon is restarted. Flush only your own chains (DOCKER-USER is yours). Not reported while the script has stopped the daemon (`systemctl stop docker` … `systemctl start docker`): Docker recreates its chains when it starts.',
   check(p) {
     if (!p.command) return;
     for (const r of p.results) {
       if (r.format !== 'command' || (r.kind !== 'flush' && r.kind !== 'delete-chain' && r.kind !== 'policy')) continue;
       const w = what(r.kind, r.table, r.chain, r.policy);
-      if (!w) continue;
+      if (!w || dockerStoppedAt(p, r.line)) continue;
       add(p, 'rules/wipes-docker', 'warning', `This ${w} on a running Docker host, until the daemon restarts and recreates its rules.`, r.chainSpan ?? lineSpan(r.line, docLine(p, r.line) ?? ''));
     }
   },

@@ -1,0 +1,28 @@
+/**
+ * syntax/restore-continuation: a `\` at the end of a line inside an iptables-restore `*table` section. A shell joins
+ * such lines; iptables-restore does not: it refuses the file ("Bad argument `\'", checked with iptables-restore
+ * --test), so ufw reload or netfilter-persistent loads none of it.
+ */
+import type { LintRule } from '../rule';
+import { add } from '../pass';
+import { inHeredoc } from '../sections';
+
+export const restoreContinuation: LintRule = {
+  code: 'syntax/restore-continuation',
+  severity: 'error',
+  description: 'A line ending in `\\` inside an iptables-restore `*table` section: iptables-restore has no line continuation and refuses the file.',
+  docs: 'Shell scripts may split a long `iptables` command with a trailing backslash; iptables-restore reads one rule per line and takes the `\\` as an argument ("Bad argument `\\\'"), so the whole restore fails: `ufw reload` (after.rules), `netfilter-persistent` (rules.v4) or `iptables-restore` load nothing of it. Write the rule on one line.',
+  check(p) {
+    if (p.kind !== 'proposal' || !/\\\r?\n/.test(p.text) || !/^\s*\*[a-z]/m.test(p.text)) return;
+    let inSection = false;
+    p.lines.forEach((raw, i) => {
+      const t = raw.replace(/\r$/, '');
+      const s = t.trim();
+      if (s.startsWith('*')) inSection = true;
+      else if (s === 'COMMIT') inSection = false;
+      else if (inSection && !s.startsWith('#') && /(^|[^\\])(\\\\)*\\$/.test(t) && (inHeredoc(p, i) || !p.command)) {
+        add(p, 'syntax/restore-continuation', 'error', 'iptables-restore has no line continuation: it takes this `\\` as an argument and refuses the whole file ("Bad argument `\\\'"), so nothing of it is loaded (ufw reload, netfilter-persistent). Write the rule on one line.', { line: i, start: t.length - 1, end: t.length });
+      }
+    });
+  },
+};
