@@ -1,5 +1,5 @@
 /**
- * The lint HOLDOUTS (test/fixtures/lint/holdout, holdout2): published rule sets the linter was not tuned on, with
+ * The lint HOLDOUTS (test/fixtures/lint/holdout, holdout2, holdout3): published rule sets the linter was not tuned on, with
  * expectations written before the linter was run on them (docs/lint-holdout.md). This test checks their FORMAT only
  * and prints the scores: a score is a measurement reported in the docs, so the linter's findings never fail this test.
  */
@@ -9,7 +9,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOLDOUT, HOLDOUT2, lintEntry, loadDir, totals } from '../../scripts/lint-score';
 
-for (const [label, dir, minimum] of [['holdout', HOLDOUT, 15], ['holdout2', HOLDOUT2, 25]] as const) {
+/** Holdout 3: measured once (docs/lint-holdout.md, "Holdout 3"), never tuned on. */
+const HOLDOUT3 = join(HOLDOUT, '..', 'holdout3');
+
+for (const [label, dir, minimum] of [['holdout', HOLDOUT, 15], ['holdout2', HOLDOUT2, 25], ['holdout3', HOLDOUT3, 40]] as const) {
   const sets = loadDir(dir);
 
   test(`${label}: at least ${minimum} sets, both forms, every file has source/intent/form headers`, () => {
@@ -50,4 +53,33 @@ test('holdout2 sources are not sets of the corpus or of holdout 1 (code index id
   for (const id of mine) assert.ok(!seen.has(id), `holdout2 reuses source id ${id}`);
   assert.equal(new Set(mine).size, mine.length, 'holdout2 cites one source twice');
   assert.ok(existsSync(join(HOLDOUT2, 'contexts')));
+});
+
+/** Where a set was published: its code index ids and its URLs (the `# source:` line). */
+function sourcesOf(dir: string): { name: string; form: string; ids: string[]; urls: string[] }[] {
+  return loadDir(dir).map((s) => {
+    const source = s.headers.get('source')?.[0] ?? '';
+    return {
+      name: s.name,
+      form: s.headers.get('form')?.[0]?.trim() ?? '',
+      ids: [...source.matchAll(/code index id (\d+)/g)].map((m) => m[1]),
+      urls: [...source.matchAll(/https?:\/\/[^\s)]+/g)].map((m) => m[0]),
+    };
+  });
+}
+
+test('holdout3 sources are new: no code index id or URL of the corpus, holdout 1 or holdout 2; one source twice only in two forms', () => {
+  const earlier = [join(HOLDOUT, '..', 'real-world'), HOLDOUT, HOLDOUT2].flatMap(sourcesOf);
+  const seenIds = new Set(earlier.flatMap((s) => s.ids));
+  const seenUrls = new Set(earlier.flatMap((s) => s.urls));
+  const mine = sourcesOf(HOLDOUT3);
+  for (const s of mine) {
+    assert.ok(s.ids.length + s.urls.length > 0, `${s.name}: the source names no code index id and no URL`);
+    for (const id of s.ids) assert.ok(!seenIds.has(id), `${s.name} reuses source id ${id}`);
+    for (const url of s.urls) assert.ok(!seenUrls.has(url), `${s.name} reuses source ${url}`);
+  }
+  const byId = new Map<string, string[]>();
+  for (const s of mine) for (const id of s.ids) byId.set(id, [...(byId.get(id) ?? []), s.form]);
+  for (const [id, forms] of byId) assert.equal(new Set(forms).size, forms.length, `holdout3 cites ${id} twice in the same form`);
+  assert.ok(existsSync(join(HOLDOUT3, 'contexts')));
 });
