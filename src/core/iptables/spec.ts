@@ -120,7 +120,8 @@ export function validateArg(kind: ArgKind, v: string): { code: string; message: 
     case 'ctstate':
     case 'state': {
       const set = kind === 'ctstate' ? CTSTATES : STATES;
-      const bad = v.split(',').filter((s) => !set.has(s));
+      // iptables reads the names case-insensitively (libxt_conntrack/libxt_state: strncasecmp); 1.8.9 takes "established,related"
+      const bad = v.split(',').filter((s) => !set.has(s.toUpperCase()));
       return bad.length ? { code: 'syntax/bad-value', message: `unknown ${kind} "${bad.join(',')}" (valid: ${[...set].join(', ')})` } : undefined;
     }
     case 'addrtype':

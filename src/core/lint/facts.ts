@@ -89,7 +89,7 @@ export function isDockerOwnedChain(chain: string): boolean {
 }
 
 function states(o: RuleOption): string[] {
-  return (o.args[0] ?? '').split(',');
+  return (o.args[0] ?? '').toUpperCase().split(',');
 }
 
 /** The option keeps only first packets of a connection (its complement never has one). */
