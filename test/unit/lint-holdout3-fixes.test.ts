@@ -28,3 +28,21 @@ test('ctstate/state names in lower case: iptables 1.8.9 takes them (checked in a
   assert.deepEqual(ds.filter((d) => d.code === 'docker-user/missing-established'), []);
   assert.deepEqual(lines(findings('iptables -I INPUT -m state --state establishd -j ACCEPT\n', 'syntax/bad-value')), [1], 'a misspelt name is still refused');
 });
+
+test('wipes-docker: iptables-save filtered by grep back into iptables-restore drops what the filter removed (zh-firewall-manager:15, checked in a scratch namespace)', () => {
+  const text = [
+    'iptables-save | grep -v -E "(DOCKER|DOCKER-USER)" | iptables-restore',
+    'iptables-save | grep -v DOCKER | iptables-restore --noflush',
+    'iptables-save | grep -v f2b- | iptables-restore',
+    'systemctl stop docker',
+    'iptables-save | grep -v DOCKER | iptables-restore',
+    'systemctl start docker',
+  ].join('\n');
+  const ds = findings(text, 'rules/wipes-docker');
+  assert.deepEqual(lines(ds), [1]);
+  assert.match(ds[0].message, /flushes every table it loads: the lines the filter removed \(here Docker's chains and jumps\) are gone/);
+});
+
+test("not-docker-user: Docker 1.13–17.05's DOCKER-ISOLATION is Docker's own chain (moby#29407:7)", () => {
+  assert.deepEqual(lines(findings('iptables -A DOCKER-ISOLATION -d 10.1.1.1 -j RETURN\n', 'swarm/not-docker-user')), [1]);
+});

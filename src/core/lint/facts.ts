@@ -9,7 +9,8 @@ import { own } from '../record';
 import type { Cidr, PortSet } from './net';
 import { parseCidr, parsePorts } from './net';
 
-export const DOCKER_OWNED = /^(DOCKER|DOCKER-ISOLATION-STAGE-\d+|DOCKER-INGRESS|DOCKER-FORWARD|DOCKER-CT|DOCKER-BRIDGE|DOCKER-INTERNAL|DOCKER_OUTPUT|DOCKER_POSTROUTING)$/;
+// DOCKER-ISOLATION: Docker 1.13–17.05's single isolation chain (split into the two stages in 17.06)
+export const DOCKER_OWNED = /^(DOCKER|DOCKER-ISOLATION|DOCKER-ISOLATION-STAGE-\d+|DOCKER-INGRESS|DOCKER-FORWARD|DOCKER-CT|DOCKER-BRIDGE|DOCKER-INTERNAL|DOCKER_OUTPUT|DOCKER_POSTROUTING)$/;
 export const DOCKER_IFACE = /^(docker0|docker_gwbridge|br-[0-9a-f]{12})$/;
 export const DENY = new Set(['DROP', 'REJECT']);
 const TERMINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEUE', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'TPROXY']);

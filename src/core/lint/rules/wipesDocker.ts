@@ -18,6 +18,16 @@ export function dockerStoppedAt(p: Pass, line: number): boolean {
   return stopped;
 }
 
+/** `iptables-save | grep -v … | iptables-restore` (no --noflush): restore flushes each table it loads, so the lines grep dropped are gone. */
+const FILTERED_RESTORE = /\biptables-save\b[^#]*\|\s*(?:e?grep|sed)\b[^#]*\|\s*(?:sudo\s+)?iptables-restore\b(?![^#|;&]*\s(?:-n|--noflush)\b)/;
+
+function filteredRestores(p: Pass): void {
+  p.lines.forEach((text, line) => {
+    if (!text.includes('iptables-save') || !FILTERED_RESTORE.test(text) || !text.includes('DOCKER') || dockerStoppedAt(p, line)) return;
+    add(p, 'rules/wipes-docker', 'warning', "This pipes iptables-save through a filter back into iptables-restore, which flushes every table it loads: the lines the filter removed (here Docker's chains and jumps) are gone on a running Docker host until the daemon restarts and recreates its rules. Edit your own rules instead (DOCKER-USER is yours), or use iptables-restore --noflush.", lineSpan(line, text));
+  });
+}
+
 function what(kind: string, table: string, chain: string | undefined, policy: string | undefined): string | undefined {
   const inNat = table === 'nat';
   if (kind === 'flush' || kind === 'delete-chain') {
@@ -43,6 +53,7 @@ export const wipesDocker: LintRule = {
   description: '`iptables -F`, `-X`, `-t nat -F`, `-F FORWARD`, `-F DOCKER…` or `-P FORWARD …` on a running Docker host.',
   docs: 'Docker creates its chains and rules when the daemon starts and when networks or services change. A script that flushes or deletes them (or FORWARD / nat PREROUTING, which hold Docker\'s jumps) breaks container networking, published ports and the Swarm routing mesh until the daemon is restarted. Flush only your own chains (DOCKER-USER is yours). Not reported while the script has stopped the daemon (`systemctl stop docker` … `systemctl start docker`): Docker recreates its chains when it starts.',
   check(p) {
+    filteredRestores(p); // a pipeline of its own: in a script with no iptables rule command too
     if (!p.command) return;
     for (const r of p.results) {
       if (r.format !== 'command' || (r.kind !== 'flush' && r.kind !== 'delete-chain' && r.kind !== 'policy')) continue;
