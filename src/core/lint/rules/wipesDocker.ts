@@ -51,7 +51,7 @@ export const wipesDocker: LintRule = {
   code: 'rules/wipes-docker',
   severity: 'warning',
   description: '`iptables -F`, `-X`, `-t nat -F`, `-F FORWARD`, `-F DOCKER…` or `-P FORWARD …` on a running Docker host.',
-  docs: 'Docker creates its chains and rules when the daemon starts and when networks or services change. A script that flushes or deletes them (or FORWARD / nat PREROUTING, which hold Docker\'s jumps) breaks container networking, published ports and the Swarm routing mesh until the daemon is restarted. Flush only your own chains (DOCKER-USER is yours). Not reported while the script has stopped the daemon (`systemctl stop docker` … `systemctl start docker`): Docker recreates its chains when it starts.',
+  docs: 'Docker creates its chains and rules when the daemon starts and when networks or services change. A script that flushes or deletes them (or FORWARD / nat PREROUTING, which hold Docker\'s jumps) breaks container networking, published ports and the Swarm routing mesh until the daemon is restarted. Flush only your own chains (DOCKER-USER is yours). The same holds for `iptables-save | grep -v DOCKER | iptables-restore`: iptables-restore (without --noflush) flushes every table it loads, so the filtered-out lines are deleted. Not reported while the script has stopped the daemon (`systemctl stop docker` … `systemctl start docker`): Docker recreates its chains when it starts.',
   check(p) {
     filteredRestores(p); // a pipeline of its own: in a script with no iptables rule command too
     if (!p.command) return;
