@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintRules } from '../../src/core/lint/engine';
-import type { LintDiagnostic } from '../../src/core/lint/types';
+import type { LintContext, LintDiagnostic } from '../../src/core/lint/types';
 
 const findings = (text: string, code: string): LintDiagnostic[] => lintRules(text).diagnostics.filter((d) => d.code === code);
 const lines = (ds: LintDiagnostic[]): number[] => ds.map((d) => d.span.line + 1);
@@ -45,4 +45,13 @@ test('wipes-docker: iptables-save filtered by grep back into iptables-restore dr
 
 test("not-docker-user: Docker 1.13–17.05's DOCKER-ISOLATION is Docker's own chain (moby#29407:7)", () => {
   assert.deepEqual(lines(findings('iptables -A DOCKER-ISOLATION -d 10.1.1.1 -j RETURN\n', 'swarm/not-docker-user')), [1]);
+});
+
+test('match-after-dnat: `! --dport 8080` meant to spare the published port 8080→80 takes it after DNAT (k8s-lab:15); explained, no fix', () => {
+  const text = 'docker run -d --name web-test -p 8080:80 nginx\niptables -I DOCKER-USER -i eth0 -p tcp ! --dport 8080 -j DROP\niptables -I DOCKER-USER -i eth0 -p tcp -m multiport ! --dports 80,8080 -j DROP\n';
+  const ctx: LintContext = { nodeName: 'lab-host', publishedPorts: [{ port: 8080, protocol: 'tcp', targetPort: 80, mode: 'host', service: 'web-test' }] };
+  const ds = lintRules(text, ctx).diagnostics.filter((d) => d.code === 'swarm/match-after-dnat');
+  assert.deepEqual(lines(ds), [2]);
+  assert.match(ds[0].message, /published port 8080 now has destination port 80 \(the container's port\), so `! --dport 8080` does not spare it: this rule takes the very port it meant to leave open/);
+  assert.deepEqual(ds[0].fixes, []);
 });

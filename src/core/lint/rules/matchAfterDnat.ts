@@ -13,13 +13,15 @@ function portFindings(p: Pass, rule: Rule, f: RuleFacts): void {
   for (const d of f.dports) {
     const set = d.set;
     if (!set || (d.o.name !== 'dport' && d.o.name !== 'dports')) continue;
-    const hit = p.published.find((pp) => portIn(set, pp.port) !== d.o.negated && protoMatches(rule, pp.protocol)
+    // negated or not, the rule was written with the published port in its list: `--dport 8080` to take it,
+    // `! --dport 8080` to spare it; after DNAT the packet carries the container port instead
+    const hit = p.published.find((pp) => portIn(set, pp.port) && protoMatches(rule, pp.protocol)
       && pp.targetPort !== undefined && pp.targetPort !== pp.port && ![sp.control, sp.gossip, sp.data].includes(pp.port));
     if (!hit || portIn(set, hit.targetPort ?? -1)) continue;
-    const edit = d.o.name === 'dport' ? ctorigEdit(p, d.o, d.module) : undefined;
+    const edit = d.o.name === 'dport' && !d.o.negated ? ctorigEdit(p, d.o, d.module) : undefined;
     const fixes: LintFix[] = edit && p.kind === 'proposal' ? [{ title: 'Match the original destination port: -m conntrack --ctorigdstport', edits: [edit] }] : [];
     add(p, 'swarm/match-after-dnat', 'warning',
-      `Packets in DOCKER-USER are already DNATed: published port ${hit.port} now has destination port ${hit.targetPort} (the container's port), so \`--dport ${hit.port}\` never matches it. Use -m conntrack --ctorigdstport ${hit.port} --ctdir ORIGINAL.`,
+      `Packets in DOCKER-USER are already DNATed: published port ${hit.port} now has destination port ${hit.targetPort} (the container's port), so ${d.o.negated ? `\`! --${d.o.name} ${hit.port}\` does not spare it: this rule takes the very port it meant to leave open` : `\`--${d.o.name} ${hit.port}\` never matches it`}. Use -m conntrack --ctorigdstport ${hit.port} --ctdir ORIGINAL.`,
       d.o.span, fixes);
   }
 }
