@@ -4,7 +4,7 @@ import type { LintRule } from '../rule';
 import type { NeverRuns } from '../order';
 import { neverRuns } from '../order';
 import type { Pass } from '../pass';
-import { add, deleteLineEdit, docLine, inElseBranch, insertLineEdit, replaceEdit } from '../pass';
+import { add, inElseBranch, insertLineEdit, replaceEdit } from '../pass';
 import type { Rule } from '../../iptables/model';
 
 function baseReturnFinding(p: Pass, rule: Rule): void {
@@ -46,11 +46,9 @@ export const afterReturn: LintRule = {
         baseReturnFinding(p, rule);
         continue;
       }
-      const fixes: LintFix[] = [];
-      if (rule.op === 'A' && ret.op === 'A' && rule.line > ret.line && !p.command && p.kind === 'proposal') {
-        fixes.push({ title: 'Move this rule above the final RETURN', edits: [insertLineEdit(ret.line, docLine(p, rule.line) ?? rule.text), deleteLineEdit(rule.line)] });
-      }
-      add(p, 'docker-user/after-return', 'warning', `Never reached: DOCKER-USER returns unconditionally on line ${ret.line + 1} (\`-j RETURN\`), so Docker's own rules decide before this rule is evaluated.`, rule.span, fixes, [{ span: ret.span, message: 'the final RETURN' }]);
+      // a RETURN written in the document: only a dump or listing gets here (a proposal's own RETURN is rules/shadowed),
+      // and Docker's rules are not edited, so there is no fix
+      add(p, 'docker-user/after-return', 'warning', `Never reached: DOCKER-USER returns unconditionally on line ${ret.line + 1} (\`-j RETURN\`), so Docker's own rules decide before this rule is evaluated.`, rule.span, [], [{ span: ret.span, message: 'the final RETURN' }]);
     }
   },
 };

@@ -12,7 +12,6 @@ export const insertOrder: LintRule = {
   description: 'An `-I CHAIN` DROP/REJECT that ends up above ACCEPT/RETURN exceptions written before it (consecutive `-I` lines run in reverse order).',
   docs: '`iptables -I CHAIN` inserts at position 1. A script that first adds its exceptions (`RELATED,ESTABLISHED -j RETURN`, an allowed source) and then inserts a DROP gets the DROP above them: the exceptions never apply. Scripts written bottom-up on purpose (`-I CHAIN 1` for the last rule first) and inserts above a final unconditional RETURN are fine and not reported.',
   check(p) {
-    if (!p.doc.some((d) => d.rule.op === 'I')) return;
     for (const { rule, f } of p.doc) {
       if (rule.op !== 'I' || rule.position === Infinity || !DENY.has(rule.target?.name ?? '') || !isMine(p, rule) || rule.index === undefined) continue;
       const idx = rule.index;
