@@ -29,7 +29,9 @@ function hostAddressFinding(p: Pass, rule: Rule, f: RuleFacts): void {
   const dst = rule.destination;
   const c = f.dstCidr;
   if (!dst || dst.negated || !c || f.egress) return;
-  const nodeAddr = p.pc.nodeAddrs.some((n) => contains(c, n)) && !p.pc.networks.some((n) => overlaps(n.cidr, c));
+  // one address of the node: a wider -d (`-d 192.168.0.0/16 -j DROP`, the usual "containers may not reach the LAN")
+  // also matches container egress to the LAN, which no DNAT changes
+  const nodeAddr = c.prefix === 32 && p.pc.nodeAddrs.some((n) => contains(c, n)) && !p.pc.networks.some((n) => overlaps(n.cidr, c));
   const publicIncoming = !p.pc.nodeAddrs.length && c.prefix >= 24 && !isPrivate(c) && !!rule.inInterface && !rule.inInterface.negated && !rule.outInterface;
   if (!nodeAddr && !publicIncoming) return;
   const ds = dst.span;
