@@ -101,7 +101,8 @@ function findExternal(rules: Rule[]): string[] {
 
 /** Some condition of the rule is a shell variable (`-s $NET`): what it matches is unknown. */
 export function hasVariable(rule: Rule): boolean {
-  if ([rule.source, rule.destination, rule.inInterface, rule.outInterface, rule.protocol].some((b) => b?.value.includes('$'))) return true;
+  // (no protocol: the parser refuses `-p $PROTO`, so a rule never has one)
+  if ([rule.source, rule.destination, rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'))) return true;
   return rule.matches.some((m) => m.options.some((o) => o.args.some((a) => a.includes('$'))));
 }
 
