@@ -154,7 +154,7 @@ COMMIT
   assert.equal(forward?.policy, 'ACCEPT');
   // the file's DOCKER-USER replaces Docker's (28.2.2: empty); its DOCKER chain does not replace Docker's
   assert.deepEqual(filter?.chains.get('DOCKER-USER')?.rules.map((r) => r.target?.name), ['DROP']);
-  assert.deepEqual(filter?.chains.get('DOCKER')?.rules.map((r) => r.target?.name), ['DROP', 'DROP']);
+  assert.deepEqual(filter?.chains.get('DOCKER')?.rules.map((r) => r.target?.name), ['DROP', 'DROP', 'DROP']);
   // published ports become DOCKER-INGRESS ACCEPTs
   assert.equal(filter?.chains.get('DOCKER-INGRESS')?.rules.length, 3);
   // a file without FORWARD policy keeps Docker's
