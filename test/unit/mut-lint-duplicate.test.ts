@@ -34,6 +34,14 @@ test('duplicate: two identical -I lines: the FIRST line of the script is the sec
   assertFix(text, d, 0, 'iptables -I DOCKER-USER -i eth0 -p tcp --dport 3306 -j DROP\n');
 });
 
+test('duplicate: the first copy on the first line is "line 1", pointed at', () => {
+  const text = '-A DOCKER-USER -s 198.51.100.0/24 -j DROP\n-A DOCKER-USER -s 198.51.100.0/24 -j DROP\n';
+  const d = one(text, CODE);
+  assert.deepEqual(d.span, { line: 1, start: 0, end: 41 });
+  assert.equal(d.message, 'Duplicate of the rule on line 1: the same match and target twice in DOCKER-USER; the second copy never changes anything.');
+  assert.deepEqual(d.related, [{ span: { line: 0, start: 0, end: 41 }, message: 'first copy' }]);
+});
+
 test('duplicate: the script re-run on a node that already has the rule names "the node\'s current rules", no related line', () => {
   const ctx = { filterRules: '-N DOCKER-USER\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -i eth0 -p tcp -m tcp --dport 3306 -j DROP\n' };
   const text = 'iptables -A DOCKER-USER -i eth0 -p tcp --dport 3306 -j DROP\n';

@@ -45,6 +45,11 @@ test('match-after-dnat: --dports in multiport is reported without a fix; other p
   assert.deepEqual(ds[0].fixes, []);
 });
 
+test('match-after-dnat: a published port whose container port is unknown is not claimed', () => {
+  const ctx: LintContext = { publishedPorts: [{ port: 9100, protocol: 'tcp', mode: 'host' }] };
+  assert.deepEqual(raw('iptables -I DOCKER-USER -p tcp --dport 9100 -j DROP\n', CODE, ctx), []);
+});
+
 test('match-after-dnat: a published port that is a Swarm port is left to docker-user/swarm-port', () => {
   const ctx: LintContext = { publishedPorts: [{ port: 7946, protocol: 'tcp', targetPort: 80, mode: 'host' }, { port: 2377, protocol: 'tcp', targetPort: 80, mode: 'host' }, { port: 4789, protocol: 'tcp', targetPort: 80, mode: 'host' }] };
   assert.deepEqual(raw('iptables -I DOCKER-USER -p tcp --dport 7946 -j DROP\niptables -I DOCKER-USER -p tcp --dport 2377 -j DROP\niptables -I DOCKER-USER -p tcp --dport 4789 -j DROP\n', CODE, ctx), []);

@@ -34,6 +34,14 @@ COMMIT
   assert.deepEqual(raw(text, 'docker-user/after-return'), []);
 });
 
+test('shadowed: `iptables -S DOCKER-USER` output pasted as a file, its own RETURN on the first line: "line 1", pointed at', () => {
+  const d = one('-A DOCKER-USER -j RETURN\n-A DOCKER-USER -i eth0 -j DROP\n', CODE);
+  assert.deepEqual(d.span, { line: 1, start: 0, end: 30 });
+  assert.equal(d.message, 'Never reached: the rule on line 1 (`-j RETURN` without conditions) takes every packet in DOCKER-USER before this one.');
+  assert.deepEqual(d.related, [{ span: { line: 0, start: 0, end: 24 }, message: 'the rule that decides first' }]);
+  assert.deepEqual(raw('-A DOCKER-USER -j RETURN\n-A DOCKER-USER -i eth0 -j DROP\n', 'docker-user/after-return'), []);
+});
+
 test('shadowed: after an unconditional goto, the message says -g', () => {
   const text = '*filter\n:DOCKER-USER - [0:0]\n:ADMIN - [0:0]\n-A DOCKER-USER -g ADMIN\n-A DOCKER-USER -i eth0 -j DROP\nCOMMIT\n';
   const d = one(text, CODE);

@@ -23,12 +23,14 @@ function baseReturnFinding(p: Pass, rule: Rule): void {
   if (f && f.opStart >= 0 && appends.length === 1) fixes.push({ title: 'Insert (-I) instead of append', edits: [replaceEdit({ line: rule.line, start: f.opStart, end: f.opEnd }, '-I')] });
   const where = p.pc.baseAssumed
     ? 'Docker up to 28.2.1 creates DOCKER-USER with a final `-A DOCKER-USER -j RETURN` (28.2.2 and later leave it empty)'
+    // Stryker disable next-line OptionalChaining: equivalent, baseAssumed is false only when the context has filterRules, so ctx is set
     : `the node${p.pc.ctx?.nodeName ? ` ${p.pc.ctx.nodeName}` : ''} already ends DOCKER-USER with \`-j RETURN\``;
   add(p, 'docker-user/after-return', 'warning', `${where}: \`-A\` appends after it, so this rule is never reached. Use -I, or delete the RETURN and re-append it after your rules.`, rule.span, fixes);
 }
 
 /** The rule never runs because of Docker's RETURN: the node's (or assumed), or the one in a dump's DOCKER-USER. */
 export function dockersReturn(p: Pass, n: NeverRuns): boolean {
+  // Stryker disable next-line OptionalChaining: equivalent, the deciding rule is terminal, so it has a target
   return n.kind === 'after-unconditional' && n.chain === 'DOCKER-USER' && n.by.target?.name === 'RETURN' && (n.by.line < 0 || p.kind !== 'proposal');
 }
 

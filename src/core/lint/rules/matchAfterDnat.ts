@@ -15,6 +15,7 @@ function portFindings(p: Pass, rule: Rule, f: RuleFacts): void {
     if (!set || (d.o.name !== 'dport' && d.o.name !== 'dports')) continue;
     const hit = p.published.find((pp) => portIn(set, pp.port) !== d.o.negated && protoMatches(rule, pp.protocol)
       && pp.targetPort !== undefined && pp.targetPort !== pp.port && ![sp.control, sp.gossip, sp.data].includes(pp.port));
+    // Stryker disable next-line UnaryOperator: equivalent, the -1 is never used (hit has a targetPort, the find above requires one)
     if (!hit || portIn(set, hit.targetPort ?? -1)) continue;
     const edit = d.o.name === 'dport' ? ctorigEdit(p, d.o, d.module) : undefined;
     const fixes: LintFix[] = edit && p.kind === 'proposal' ? [{ title: 'Match the original destination port: -m conntrack --ctorigdstport', edits: [edit] }] : [];
@@ -40,6 +41,7 @@ function hostAddressFinding(p: Pass, rule: Rule, f: RuleFacts): void {
   const fixes: LintFix[] = p.kind === 'proposal' && flag && line.slice(ds.start, ds.end) === dst.value
     ? [{ title: 'Match the original destination address: -m conntrack --ctorigdst', edits: [replaceEdit({ line: ds.line, start: flag.index, end: ds.end }, `-m conntrack --ctorigdst ${dst.value} --ctdir ORIGINAL`)] }]
     : [];
+  // Stryker disable next-line OptionalChaining: equivalent, nodeAddr needs the context's node addresses, so ctx is set
   const what = nodeAddr ? `an address of this node${p.pc.ctx?.nodeName ? ` (${p.pc.ctx.nodeName})` : ''}` : 'a public address (the host\'s, for incoming traffic)';
   add(p, 'swarm/match-after-dnat', 'warning',
     `${dst.value} is ${what}, but packets in DOCKER-USER are already DNATed to 172.18.0.2 (Swarm ingress) or to a container: \`-d\` never matches them. Use -m conntrack --ctorigdst ${dst.value} --ctdir ORIGINAL.`,
