@@ -35,7 +35,9 @@ const layoutCache = new Map<string, LineResult[]>();
 function layoutLines(layout: Layout, ports: number[]): LineResult[] {
   const key = `${layout} ${ports.join(',')}`;
   let v = layoutCache.get(key);
+  // Stryker disable next-line ConditionalExpression: equivalent, a cache: computing the layout again gives the same lines
   if (!v) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, the cache's size bound: clearing it more or less often gives the same lines
     if (layoutCache.size > 50) layoutCache.clear();
     layoutCache.set(key, (v = parse(dockerFilter(layout, ports), 'filter')));
   }
@@ -113,6 +115,7 @@ export class FixChecker {
 
   private verdictsBefore(layout: Layout): string[] {
     let v = this.before.get(layout);
+    // Stryker disable next-line ConditionalExpression: equivalent, a cache: evaluating the flows again gives the same verdicts
     if (!v) this.before.set(layout, (v = verdicts(hostRuleset(this.text, layout, this.ports, this.defaultTable), this.flows)));
     return v;
   }
@@ -123,6 +126,7 @@ export class FixChecker {
   check(fix: LintFix): FixVerdict {
     const key = JSON.stringify(fix.edits);
     let v = this.seen.get(key);
+    // Stryker disable next-line ConditionalExpression: equivalent, a cache: checking the same fix again gives the same verdict
     if (!v) this.seen.set(key, (v = this.evaluate(fix)));
     return v;
   }
