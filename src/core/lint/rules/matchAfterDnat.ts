@@ -12,7 +12,8 @@ function portFindings(p: Pass, rule: Rule, f: RuleFacts): void {
   const sp = swarmPorts(p.pc);
   for (const d of f.dports) {
     const set = d.set;
-    if (!set || (d.o.name !== 'dport' && d.o.name !== 'dports')) continue;
+    // (f.dports holds only --dport and --dports options)
+    if (!set) continue;
     const hit = p.published.find((pp) => portIn(set, pp.port) !== d.o.negated && protoMatches(rule, pp.protocol)
       && pp.targetPort !== undefined && pp.targetPort !== pp.port && ![sp.control, sp.gossip, sp.data].includes(pp.port));
     // Stryker disable next-line UnaryOperator: equivalent, the -1 is never used (hit has a targetPort, the find above requires one)
