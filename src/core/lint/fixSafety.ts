@@ -13,7 +13,7 @@ import type { Layout } from './dockerLayouts';
 import { dockerFilter } from './dockerLayouts';
 import { applyEdits } from './edits';
 import type { Flow } from './flows';
-import { ENV, egressFlows, externalInterfaces, publishedFlow, swarmFlows } from './flows';
+import { ENV, egressFlows, externalInterfaces, publishedFlow, remember, swarmFlows } from './flows';
 import { parseCidr } from './net';
 import type { LintFix } from './types';
 
@@ -33,13 +33,9 @@ function parse(text: string, defaultTable: TableName): LineResult[] {
 const layoutCache = new Map<string, LineResult[]>();
 
 function layoutLines(layout: Layout, ports: number[]): LineResult[] {
-  const key = `${layout} ${ports.join(',')}`;
-  let v = layoutCache.get(key);
-  if (!v) {
-    if (layoutCache.size > 50) layoutCache.clear();
-    layoutCache.set(key, (v = parse(dockerFilter(layout, ports), 'filter')));
-  }
-  return v;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, the cache's size bound: clearing it more or less often gives the same lines
+  if (layoutCache.size > 50) layoutCache.clear();
+  return remember(layoutCache, `${layout} ${ports.join(',')}`, () => parse(dockerFilter(layout, ports), 'filter'));
 }
 
 /** The host's filter table: Docker's chains with the document applied (command lines on top, a rule file's chains in place). */
@@ -112,19 +108,14 @@ export class FixChecker {
   }
 
   private verdictsBefore(layout: Layout): string[] {
-    let v = this.before.get(layout);
-    if (!v) this.before.set(layout, (v = verdicts(hostRuleset(this.text, layout, this.ports, this.defaultTable), this.flows)));
-    return v;
+    return remember(this.before, layout, () => verdicts(hostRuleset(this.text, layout, this.ports, this.defaultTable), this.flows));
   }
 
   private readonly seen = new Map<string, FixVerdict>();
 
   /** Which standard flows the fix newly drops, in either Docker layout. */
   check(fix: LintFix): FixVerdict {
-    const key = JSON.stringify(fix.edits);
-    let v = this.seen.get(key);
-    if (!v) this.seen.set(key, (v = this.evaluate(fix)));
-    return v;
+    return remember(this.seen, JSON.stringify(fix.edits), () => this.evaluate(fix));
   }
 
   private evaluate(fix: LintFix): FixVerdict {

@@ -12,9 +12,10 @@ export const acceptAll: LintRule = {
     for (const { rule, f } of p.doc) {
       if (rule.chain !== 'DOCKER-USER' || rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;
       if (rule.target?.name !== 'ACCEPT' || rule.target.goto || f.conds.length > 0) continue;
+      // the target's span is `-j ACCEPT`: the fix replaces the name (never offered when the text writes it otherwise)
       const t = rule.target.span;
-      const line = p.lines[t.line] ?? '';
-      const fixes = p.kind === 'proposal' && line.slice(t.start, t.end) === 'ACCEPT' ? [{ title: 'Use -j RETURN (let Docker\'s rules decide)', edits: [replaceEdit(t, 'RETURN')] }] : [];
+      const named = /^(-j|--jump)\s+ACCEPT$/.test((p.lines[t.line] ?? '').slice(t.start, t.end));
+      const fixes = p.kind === 'proposal' && named ? [{ title: 'Use -j RETURN (let Docker\'s rules decide)', edits: [replaceEdit({ line: t.line, start: t.end - 6, end: t.end }, 'RETURN')] }] : [];
       add(p, 'docker-user/accept-all', 'warning',
         "Unconditional ACCEPT in DOCKER-USER: every forwarded packet skips Docker's own rules — network isolation between Docker networks (all versions) and, on Docker ≥ 28, the blocking of direct access to unpublished container ports. Use -j RETURN to hand the packet back to Docker's chains.",
         rule.span, fixes);

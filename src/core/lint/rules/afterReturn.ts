@@ -4,7 +4,7 @@ import type { LintRule } from '../rule';
 import type { NeverRuns } from '../order';
 import { neverRuns } from '../order';
 import type { Pass } from '../pass';
-import { add, deleteLineEdit, docLine, inElseBranch, insertLineEdit, replaceEdit } from '../pass';
+import { add, inElseBranch, insertLineEdit, replaceEdit } from '../pass';
 import type { Rule } from '../../iptables/model';
 
 function baseReturnFinding(p: Pass, rule: Rule): void {
@@ -23,6 +23,7 @@ function baseReturnFinding(p: Pass, rule: Rule): void {
   if (f && f.opStart >= 0 && appends.length === 1) fixes.push({ title: 'Insert (-I) instead of append', edits: [replaceEdit({ line: rule.line, start: f.opStart, end: f.opEnd }, '-I')] });
   const where = p.pc.baseAssumed
     ? 'Docker up to 28.2.1 creates DOCKER-USER with a final `-A DOCKER-USER -j RETURN` (28.2.2 and later leave it empty)'
+    // Stryker disable next-line OptionalChaining: equivalent, baseAssumed is false only when the context has filterRules, so ctx is set
     : `the node${p.pc.ctx?.nodeName ? ` ${p.pc.ctx.nodeName}` : ''} already ends DOCKER-USER with \`-j RETURN\``;
   add(p, 'docker-user/after-return', 'warning', `${where}: \`-A\` appends after it, so this rule is never reached. Use -I, or delete the RETURN and re-append it after your rules.`, rule.span, fixes);
 }
@@ -39,6 +40,7 @@ export function leavesDockerUserEmpty(lineText: string): boolean {
 
 /** The rule never runs because of Docker's RETURN: the node's (or assumed), or the one in a dump's DOCKER-USER. */
 export function dockersReturn(p: Pass, n: NeverRuns): boolean {
+  // Stryker disable next-line OptionalChaining: equivalent, the deciding rule is terminal, so it has a target
   return n.kind === 'after-unconditional' && n.chain === 'DOCKER-USER' && n.by.target?.name === 'RETURN' && (n.by.line < 0 || p.kind !== 'proposal');
 }
 
@@ -56,11 +58,9 @@ export const afterReturn: LintRule = {
         baseReturnFinding(p, rule);
         continue;
       }
-      const fixes: LintFix[] = [];
-      if (rule.op === 'A' && ret.op === 'A' && rule.line > ret.line && !p.command && p.kind === 'proposal') {
-        fixes.push({ title: 'Move this rule above the final RETURN', edits: [insertLineEdit(ret.line, docLine(p, rule.line) ?? rule.text), deleteLineEdit(rule.line)] });
-      }
-      add(p, 'docker-user/after-return', 'warning', `Never reached: DOCKER-USER returns unconditionally on line ${ret.line + 1} (\`-j RETURN\`), so Docker's own rules decide before this rule is evaluated.`, rule.span, fixes, [{ span: ret.span, message: 'the final RETURN' }]);
+      // a RETURN written in the document: only a dump or listing gets here (a proposal's own RETURN is rules/shadowed),
+      // and Docker's rules are not edited, so there is no fix
+      add(p, 'docker-user/after-return', 'warning', `Never reached: DOCKER-USER returns unconditionally on line ${ret.line + 1} (\`-j RETURN\`), so Docker's own rules decide before this rule is evaluated.`, rule.span, [], [{ span: ret.span, message: 'the final RETURN' }]);
     }
   },
 };

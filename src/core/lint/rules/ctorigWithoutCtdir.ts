@@ -1,5 +1,4 @@
 /** docker-user/ctorig-without-ctdir: --ctorig* on a DROP/REJECT/jump without --ctdir ORIGINAL also hits replies. */
-import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
 import { add, isMine, replaceEdit } from '../pass';
@@ -7,11 +6,6 @@ import { add, isMine, replaceEdit } from '../pass';
 const CTORIG = new Set(['ctorigdst', 'ctorigdstport', 'ctorigsrc', 'ctorigsrcport']);
 
 const established = new WeakMap<Pass, Map<string, number>>();
-
-/** The rule matches only a connection's first packet (`--ctstate NEW`, `--state NEW`): replies are never NEW. */
-function onlyNew(rule: Rule): boolean {
-  return rule.matches.some((m) => m.options.some((o) => (o.name === 'ctstate' || o.name === 'state') && !o.negated && o.args[0] !== undefined && o.args[0].toUpperCase().split(',').every((x) => x === 'NEW')));
-}
 
 /** Index of the chain's first rule accepting/returning ESTABLISHED (Infinity when none). */
 function firstEstablished(p: Pass, chain: string): number {
@@ -31,15 +25,16 @@ export const ctorigWithoutCtdir: LintRule = {
   code: 'docker-user/ctorig-without-ctdir',
   severity: 'warning',
   description: '`--ctorigdst*`/`--ctorigsrc*` on a DROP/REJECT or jump without `--ctdir ORIGINAL`: it also matches the replies.',
-  docs: "The conntrack entry's original tuple is the same for both directions of a connection: `-m conntrack --ctorigdstport 8080 ! -s 203.0.113.0/24 -j DROP` also drops the container's replies to the allowed clients (their source is the container). Docker's documentation adds `--ctdir ORIGINAL` for this reason. The replies of a container's own connection to a remote port 7777 also have original destination port 7777 and arrive on the external interface. Not reported when RELATED,ESTABLISHED is accepted earlier in the chain, or when the rule matches only NEW connections (replies are never NEW).",
+  docs: "The conntrack entry's original tuple is the same for both directions of a connection: `-m conntrack --ctorigdstport 8080 ! -s 203.0.113.0/24 -j DROP` also drops the container's replies to the allowed clients (their source is the container). Docker's documentation adds `--ctdir ORIGINAL` for this reason. The replies of a container's own connection to a remote port 7777 also have original destination port 7777 and arrive on the external interface. Not reported when RELATED,ESTABLISHED is accepted earlier in the chain, nor on rules that can only match a connection's first packet (`--ctstate NEW`, `--syn`).",
   check(p) {
     for (const { rule, f } of p.doc) {
       if (!f.ctorig || rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;
       const t = rule.target?.name ?? '';
       if (!t || t === 'ACCEPT' || t === 'RETURN' || t === 'LOG') continue;
-      if (f.established || onlyNew(rule) || (rule.index ?? 0) > firstEstablished(p, rule.chain)) continue;
       const ct = rule.matches.find((m) => m.module === 'conntrack' && m.options.some((o) => CTORIG.has(o.name)));
-      if (!ct || ct.options.some((o) => o.name === 'ctdir')) continue;
+      // a rule that can only match a connection's first packet (`--ctstate NEW`, `--syn`) never sees a reply
+      if (!ct || ct.options.some((o) => o.name === 'ctdir') || f.established || f.firstPacketOnly) continue;
+      if ((rule.index ?? 0) > firstEstablished(p, rule.chain)) continue;
       const last = ct.options[ct.options.length - 1];
       const fixes = p.kind === 'proposal' ? [{ title: 'Add --ctdir ORIGINAL', edits: [replaceEdit({ line: last.span.line, start: last.span.end, end: last.span.end }, ' --ctdir ORIGINAL')] }] : [];
       add(p, 'docker-user/ctorig-without-ctdir', 'warning',

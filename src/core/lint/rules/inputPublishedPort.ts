@@ -17,8 +17,11 @@ export const inputPublishedPort: LintRule = {
         if (!set) continue;
         const hit = p.published.find((pp) => portIn(set, pp.port) !== d.o.negated && protoMatches(rule, pp.protocol));
         if (!hit) continue;
+        // moved to DOCKER-USER the rule no longer filters the host's own ports: only a rule on published ports alone
+        // (not `! --dport 22`, not `--dports 22,8080`) can move without losing what it does in INPUT
+        const onlyPublished = !d.o.negated && set.every(([lo, hi]) => lo === hi && p.published.some((pp) => pp.port === lo && protoMatches(rule, pp.protocol)));
         const edit = d.o.name === 'dport' ? ctorigEdit(p, d.o, d.module) : undefined;
-        const fix = moveToDockerUserFix(p, rule, f, res, edit ? [edit] : []);
+        const fix = onlyPublished ? moveToDockerUserFix(p, rule, f, res, edit ? [edit] : []) : undefined;
         const via = hit.mode === 'host'
           ? `it is DNATed to the container${hit.targetPort ? ` port ${hit.targetPort}` : ''} and forwarded`
           : 'Swarm ingress DNATs it to 172.18.0.2 (ingress_sbox on docker_gwbridge) and forwards it';

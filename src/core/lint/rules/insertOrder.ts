@@ -12,12 +12,12 @@ export const insertOrder: LintRule = {
   description: 'An `-I CHAIN` DROP/REJECT that ends up above ACCEPT/RETURN exceptions written before it (consecutive `-I` lines run in reverse order).',
   docs: '`iptables -I CHAIN` inserts at position 1. A script that first adds its exceptions (`RELATED,ESTABLISHED -j RETURN`, an allowed source) and then inserts a DROP gets the DROP above them: the exceptions never apply. Scripts written bottom-up on purpose (`-I CHAIN 1` for the last rule first) and inserts above a final unconditional RETURN are fine and not reported.',
   check(p) {
-    if (!p.doc.some((d) => d.rule.op === 'I')) return;
     for (const { rule, f } of p.doc) {
-      if (rule.op !== 'I' || rule.position === Infinity || !DENY.has(rule.target?.name ?? '') || !isMine(p, rule) || rule.index === undefined) continue;
-      const idx = rule.index;
+      if (rule.op !== 'I' || rule.position === Infinity || !DENY.has(rule.target?.name ?? '') || !isMine(p, rule)) continue;
+      // an unknown index (never for an -I with a known position) pushes nothing
+      const idx = rule.index ?? Infinity;
       const pushed: Rule[] = p.doc
-        .filter((d) => d.rule.line < rule.line && d.rule.chain === rule.chain && d.rule.table === rule.table && d.rule.index !== undefined && d.rule.index > idx
+        .filter((d) => d.rule.line < rule.line && d.rule.chain === rule.chain && d.rule.table === rule.table && (d.rule.index ?? -1) > idx
           && (d.rule.target?.name === 'ACCEPT' || d.rule.target?.name === 'RETURN') && d.f.conds.length > 0 && isMine(p, d.rule) && mayOverlap(rule, f, d.rule, d.f))
         .map((d) => d.rule);
       if (!pushed.length) continue;
@@ -27,6 +27,7 @@ export const insertOrder: LintRule = {
       }
       const lines = pushed.slice(0, 3).map((r) => r.line + 1).join(', ');
       add(p, 'rules/insert-order', 'warning',
+        // Stryker disable next-line OptionalChaining: equivalent, only DROP/REJECT rules get here, so the rule has a target
         `-I inserts at position ${rule.position ?? 1} of ${rule.chain}: this ${rule.target?.name} lands ABOVE the exception${pushed.length > 1 ? 's' : ''} written before it (line${pushed.length > 1 ? 's' : ''} ${lines}${pushed.length > 3 ? ', …' : ''}), which then never apply to what it drops. Insert the exceptions after the DROP, or use positions/-A.`,
         { line: rule.line, start: f.opStart >= 0 ? f.opStart : rule.span.start, end: f.opStart >= 0 ? f.opEnd : rule.span.end }, fixes,
         pushed.slice(0, 3).map((r) => ({ span: r.span, message: 'an exception that now runs after the DROP' })));

@@ -12,11 +12,13 @@ function portFindings(p: Pass, rule: Rule, f: RuleFacts): void {
   const sp = swarmPorts(p.pc);
   for (const d of f.dports) {
     const set = d.set;
-    if (!set || (d.o.name !== 'dport' && d.o.name !== 'dports')) continue;
+    // (f.dports holds only --dport and --dports options)
+    if (!set) continue;
     // negated or not, the rule was written with the published port in its list: `--dport 8080` to take it,
     // `! --dport 8080` to spare it; after DNAT the packet carries the container port instead
     const hit = p.published.find((pp) => portIn(set, pp.port) && protoMatches(rule, pp.protocol)
       && pp.targetPort !== undefined && pp.targetPort !== pp.port && ![sp.control, sp.gossip, sp.data].includes(pp.port));
+    // Stryker disable next-line UnaryOperator: equivalent, the -1 is never used (hit has a targetPort, the find above requires one)
     if (!hit || portIn(set, hit.targetPort ?? -1)) continue;
     const edit = d.o.name === 'dport' && !d.o.negated ? ctorigEdit(p, d.o, d.module) : undefined;
     const fixes: LintFix[] = edit && p.kind === 'proposal' ? [{ title: 'Match the original destination port: -m conntrack --ctorigdstport', edits: [edit] }] : [];
@@ -31,7 +33,9 @@ function hostAddressFinding(p: Pass, rule: Rule, f: RuleFacts): void {
   const dst = rule.destination;
   const c = f.dstCidr;
   if (!dst || dst.negated || !c || f.egress) return;
-  const nodeAddr = p.pc.nodeAddrs.some((n) => contains(c, n)) && !p.pc.networks.some((n) => overlaps(n.cidr, c));
+  // one address of the node: a wider -d (`-d 192.168.0.0/16 -j DROP`, the usual "containers may not reach the LAN")
+  // also matches container egress to the LAN, which no DNAT changes
+  const nodeAddr = c.prefix === 32 && p.pc.nodeAddrs.some((n) => contains(c, n)) && !p.pc.networks.some((n) => overlaps(n.cidr, c));
   const publicIncoming = !p.pc.nodeAddrs.length && c.prefix >= 24 && !isPrivate(c) && !!rule.inInterface && !rule.inInterface.negated && !rule.outInterface;
   if (!nodeAddr && !publicIncoming) return;
   const ds = dst.span;
@@ -40,6 +44,7 @@ function hostAddressFinding(p: Pass, rule: Rule, f: RuleFacts): void {
   const fixes: LintFix[] = p.kind === 'proposal' && flag && line.slice(ds.start, ds.end) === dst.value
     ? [{ title: 'Match the original destination address: -m conntrack --ctorigdst', edits: [replaceEdit({ line: ds.line, start: flag.index, end: ds.end }, `-m conntrack --ctorigdst ${dst.value} --ctdir ORIGINAL`)] }]
     : [];
+  // Stryker disable next-line OptionalChaining: equivalent, nodeAddr needs the context's node addresses, so ctx is set
   const what = nodeAddr ? `an address of this node${p.pc.ctx?.nodeName ? ` (${p.pc.ctx.nodeName})` : ''}` : 'a public address (the host\'s, for incoming traffic)';
   add(p, 'swarm/match-after-dnat', 'warning',
     `${dst.value} is ${what}, but packets in DOCKER-USER are already DNATed to 172.18.0.2 (Swarm ingress) or to a container: \`-d\` never matches them. Use -m conntrack --ctorigdst ${dst.value} --ctdir ORIGINAL.`,

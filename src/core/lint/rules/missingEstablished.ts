@@ -79,6 +79,7 @@ export const missingEstablished: LintRule = {
         : insertLineEdit(rule.line, `${pre}-A DOCKER-USER ${ESTABLISHED_LINE}`);
       const fixes = p.kind === 'proposal' && !(f.command && rule.op === 'A' && p.pc.baseAssumed && !p.pc.version) ? [{ title: 'Insert a RELATED,ESTABLISHED RETURN rule before it', edits: [edit] }] : [];
       add(p, 'docker-user/missing-established', 'warning',
+        // Stryker disable next-line OptionalChaining: equivalent, a DROP/REJECT verdict's rule has a target
         `This ${rule.target?.name ?? 'DROP'} runs before any \`-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\`: it also drops the replies of connections your containers opened (and of published services' established flows). Accept RELATED,ESTABLISHED first.`,
         rule.span, fixes);
     }

@@ -16,7 +16,7 @@ export const nftablesBackendRule: LintRule = {
     const du = p.doc.find((d) => d.rule.chain === 'DOCKER-USER');
     const at = du?.rule.line ?? 0;
     add(p, 'docker/nftables-backend', du ? 'warning' : 'info',
-      `${p.pc.ctx?.nodeName ? `Node ${p.pc.ctx.nodeName}` : 'The node'} runs Docker ${p.pc.ctx?.engineVersion ?? ''} with the nftables firewall backend: there is no DOCKER-USER chain (Docker's rules are in the nftables tables ip docker-bridges / ip6 docker-bridges), so DOCKER-USER rules do nothing there. Use nftables rules in a separate table (or --bridge-accept-fwmark), or switch the daemon back to iptables (required for Swarm).`,
+      `${p.pc.ctx?.nodeName ? `Node ${p.pc.ctx.nodeName}` : 'The node'} runs Docker${p.pc.ctx?.engineVersion ? ` ${p.pc.ctx.engineVersion}` : ''} with the nftables firewall backend: there is no DOCKER-USER chain (Docker's rules are in the nftables tables ip docker-bridges / ip6 docker-bridges), so DOCKER-USER rules do nothing there. Use nftables rules in a separate table (or --bridge-accept-fwmark), or switch the daemon back to iptables (required for Swarm).`,
       du ? du.rule.span : lineSpan(at, docLine(p, at) ?? ''));
   },
 };

@@ -19,8 +19,10 @@ export const shadowed: LintRule = {
       const related = by.line >= 0 ? [{ span: by.span, message: 'the rule that decides first' }] : undefined;
       if (n.kind === 'after-unconditional') {
         if (dockersReturn(p, n)) continue;
+        // Stryker disable next-line OptionalChaining: equivalent, the deciding rule is terminal, so it has a target
         add(p, 'rules/shadowed', 'warning', `Never reached: the rule on ${where(by.line)} (\`${by.target?.goto ? '-g' : '-j'} ${by.target?.name ?? ''}\` without conditions) takes every packet in ${n.chain} before this one.`, n.rule.span, [], related);
       } else if (n.kind === 'shadowed') {
+        // Stryker disable next-line OptionalChaining: equivalent, the deciding rule is terminal, so it has a target
         add(p, 'rules/shadowed', 'warning', `Never reached: the earlier rule on ${where(by.line)} (\`-j ${by.target?.name ?? ''}\`) matches every packet this rule matches (its conditions are a subset of this rule's).`, n.rule.span, [], related);
       }
     }

@@ -1,0 +1,17 @@
+/**
+ * The per-rule lint tests as ONE test file, for the mutation run of module lint-rules (mutation/modules.json): every
+ * lint call runs every rule, so each file covers every mutant; run as separate files each surviving mutant would
+ * start a dozen test processes. Not a *.test.ts file: `npm test` runs the files themselves.
+ */
+import './mut-lint-accept-all.test';
+import './mut-lint-ctorig-without-ctdir.test';
+import './mut-lint-cuts-control-plane.test';
+import './mut-lint-cuts-egress.test';
+import './mut-lint-input-facts.test';
+import './mut-lint-input-published-port.test';
+import './mut-lint-small-rules.test';
+import './mut-lint-not-docker-user.test';
+import './mut-lint-node-subnets.test';
+import './mut-lint-swarm-port.test';
+import './mut-lint-unknown-interface.test';
+import './mut-lint-wipes-docker.test';
