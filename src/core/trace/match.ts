@@ -6,11 +6,9 @@
 import type { Rule, RuleMatch, RuleOption } from '../iptables/model';
 import { isHostname, parseAddrMask, parseIpv4, parsePorts, protocolName } from '../net';
 import { matchModule } from '../iptables/matches';
-import { addrMatches, parseValueMask, serviceLookup } from '../iptables/matches/util';
+import { addrMatches, ifaceMatches, parseValueMask, serviceLookup } from '../iptables/matches/util';
 import type { EvalEnv, Hook } from './netfilter';
 import type { Packet } from './packet';
-import { own } from '../record';
-
 
 export type Tri = 'yes' | 'no' | 'maybe';
 
@@ -21,27 +19,10 @@ export interface Compiled {
 /** The canonical protocol name (/etc/protocols, as iptables-save prints it) of a `-p`/`--ctproto` value. */
 export const protoName = protocolName;
 
-const OPTION_ALIAS: Record<string, string> = {
-  dpt: 'dport',
-  'destination-port': 'dport',
-  dpts: 'dport',
-  spt: 'sport',
-  'source-port': 'sport',
-  spts: 'sport',
-  'destination-ports': 'dports',
-  'source-ports': 'sports',
-  state: 'ctstate',
-};
+/** `-m state --state` is `--ctstate` in the kernel (the parser has already made long option aliases canonical). */
 function optName(o: RuleOption): string {
-  return own(OPTION_ALIAS, o.name) ?? o.name;
+  return o.name === 'state' ? 'ctstate' : o.name;
 }
-
-function ifaceMatches(pattern: string, name: string | undefined): boolean {
-  if (name === undefined) return false;
-  if (pattern.endsWith('+')) return name.startsWith(pattern.slice(0, -1));
-  return pattern === name;
-}
-
 
 /** A compiled test: 'yes', 'no', or the reason it cannot be decided (treated as may-match). */
 type Test = (p: Packet, env: EvalEnv, hook: Hook) => string;
@@ -125,8 +106,8 @@ function compileOption(mod: string, o: RuleOption, ruleProto: string): ((p: Pack
   if (mod === 'tcp' || mod === 'udp' || mod === 'sctp') {
     const t = compilePortList(a, serviceLookup(mod));
     if (!t || a.includes(',')) return undefined;
-    if (name === 'dport') return (p) => (p.proto !== mod ? 'no' : t(p.dport) ? 'yes' : 'no');
-    if (name === 'sport') return (p) => (p.proto !== mod ? 'no' : t(p.sport) ? 'yes' : 'no');
+    if (name === 'dport') return (p) => (t(p.dport) ? 'yes' : 'no');
+    if (name === 'sport') return (p) => (t(p.sport) ? 'yes' : 'no');
     return undefined;
   }
   if (mod === 'multiport') {
@@ -173,7 +154,8 @@ function compileMatch(m: RuleMatch, ruleProto: string): Test[] {
     const o = { ...raw, name: optName(raw) };
     const neg = o.negated;
     const fast = compileOption(name, o, ruleProto);
-    if (fast) return (p, env) => ((fast(p, env) === 'yes') !== neg ? 'yes' : 'no');
+    // a protocol module never matches a packet of another protocol, negated or not (as the evaluator below)
+    if (fast) return (p, env) => (proto && p.proto !== name ? 'no' : (fast(p, env) === 'yes') !== neg ? 'yes' : 'no');
     return (p, env) => {
       if (proto && p.proto !== name) return 'no';
       const r = each(o, p, env);
