@@ -32,14 +32,14 @@ export function lookupRoute(ns: PreparedNs, dst: string): RouteChoice | undefine
   if (ip === undefined) return undefined;
   let best: { r: RouteEntry; prefix: number } | undefined;
   for (const r of routesOf(ns)) {
-    if (r.type && r.type !== 'unicast') continue;
     const c = r.dst === 'default' ? parseCidr('0.0.0.0/0') : parseCidr(r.dst);
     if (!c || ((ip & c.mask) >>> 0) !== c.base) continue;
     if (!best || c.prefix > best.prefix) best = { r, prefix: c.prefix };
   }
   const r = best?.r;
   const dev = r?.dev;
-  if (!r || !dev) return undefined;
+  // the longest prefix decides even when it is a blackhole, unreachable or prohibit route: no route (as the kernel)
+  if (!r || !dev || (r.type !== undefined && r.type !== 'unicast')) return undefined;
   const text = `${r.dst}${r.gateway ? ` via ${r.gateway}` : ''} dev ${dev}${r.protocol === 'kernel' ? ' (connected)' : ''}`;
   const src = r.prefsrc ?? own(ns.env.ifaceAddresses, dev)?.[0]?.address;
   return { dev, nextHop: r.gateway ?? dst, route: text, src };
