@@ -5,7 +5,7 @@
  * Matches it cannot decide (rate limits, owner, unknown ipset contents, ...) are reported as
  * "unsupported match X: treated as may-match" and the rule is taken, never silently guessed.
  */
-import type { RuleOption, TableName } from '../iptables/model';
+import type { TableName } from '../iptables/model';
 import { addrTypes } from '../iptables/matches/util';
 import { compiledRule, YES } from './match';
 import type { Packet } from './packet';
@@ -33,36 +33,8 @@ interface Frame {
   next: number;
 }
 
-/** Targets whose options the walk reads. */
-const OPTION_TARGETS = new Set(['MARK', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'CT', 'NOTRACK']);
-const NO_OPTIONS: RuleOption[] = Object.freeze([]) as unknown as RuleOption[];
-
 /** Shared empty list for hits without unsupported matches (most of them); extended by copy, never in place. */
 const NONE: string[] = Object.freeze([]) as unknown as string[];
-
-
-const textCache = new Map<string, Map<string, string>>();
-/** prefix + name, one string per pair (effects like "jump DOCKER-USER" repeat on every walk). */
-function cachedText(prefix: string, name: string): string {
-  let m = textCache.get(prefix);
-  if (!m) textCache.set(prefix, (m = new Map()));
-  let t = m.get(name);
-  if (t === undefined) {
-    t = prefix + name;
-    if (m.size < 100_000) m.set(name, t);
-  }
-  return t;
-}
-
-const upperCache = new Map<string, string>();
-function upperName(s: string): string {
-  let u = upperCache.get(s);
-  if (u === undefined) {
-    u = s.toUpperCase();
-    if (upperCache.size < 100_000) upperCache.set(s, u);
-  }
-  return u;
-}
 
 /** One table's walk at one hook: the chain stack, the packet as rewritten so far, what was found. */
 interface Walk {
@@ -197,8 +169,8 @@ function decide(w: Walk, hit: RuleHit, verdict: Verdict): true {
 /** Takes the matched rule's target. True when the table's walk ends here (a verdict, or the builtin's policy). */
 function takeTarget(w: Walk, cc: CompiledChain, idx: number, hit: RuleHit): boolean {
   const tname = hit.target;
-  const upper = upperName(tname);
-  const options = OPTION_TARGETS.has(upper) ? cc.rules[idx].target?.options ?? [] : NO_OPTIONS;
+  const upper = tname.toUpperCase();
+  const options = cc.rules[idx].target?.options ?? [];
   if (tname === '') {
     hit.effect = 'no target (counting rule): continue';
     return false;
@@ -214,7 +186,7 @@ function takeTarget(w: Walk, cc: CompiledChain, idx: number, hit: RuleHit): bool
       takePolicy(w);
       return true;
     }
-    hit.effect = cachedText('RETURN to ', w.stack[w.stack.length - 1].ref.chain.name);
+    hit.effect = `RETURN to ${w.stack[w.stack.length - 1].ref.chain.name}`;
     return false;
   }
   if (upper === 'MARK') {
@@ -269,7 +241,7 @@ function jump(w: Walk, cc: CompiledChain, idx: number, hit: RuleHit, isGoto: boo
     w.result.notes.push(hit.effect);
     return decide(w, hit, 'DROP');
   }
-  hit.effect = cachedText(isGoto ? 'goto ' : 'jump ', tname);
+  hit.effect = `${isGoto ? 'goto' : 'jump'} ${tname}`;
   if (isGoto) w.stack.pop();
   w.stack.push({ ref: next, c: compiledChain(next), next: 0 });
   return false;
