@@ -28,8 +28,9 @@ const NAT = '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT
 const FILTER = (fwd: string): string => `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [3:180]\n:OUTPUT ACCEPT [0:0]\n${fwd}COMMIT\n`;
 const dump = (text: string): NamespaceDumps => ({ rules: [{ text, source: 'host.save', complete: true }] });
 
-function run(req: TraceRequest, opts: { hostDump?: string; c1Routes?: NamespaceInfo['routes']; services?: ServiceInfo[] } = {}): TraceResult {
-  const model: NodeModel = { name: 'n1', networks: [], namespaces: [host, c1(opts.c1Routes ?? [{ dst: 'default', gateway: '172.17.0.1', dev: 'eth0' }])], services: opts.services ?? [], diagnostics: [], discoveredAt: '' };
+function run(req: TraceRequest, opts: { hostDump?: string; c1Routes?: NamespaceInfo['routes']; services?: ServiceInfo[]; hostRoutes?: NamespaceInfo['routes'] } = {}): TraceResult {
+  const h = opts.hostRoutes ? { ...host, routes: opts.hostRoutes } : host;
+  const model: NodeModel = { name: 'n1', networks: [], namespaces: [h, c1(opts.c1Routes ?? [{ dst: 'default', gateway: '172.17.0.1', dev: 'eth0' }])], services: opts.services ?? [], diagnostics: [], discoveredAt: '' };
   const sc = prepareScenario({ nodes: [{ model, dumps: opts.hostDump ? { host: dump(opts.hostDump) } : {} }] }, (d) => parseDumpText(d.text));
   return trace(sc, req);
 }
@@ -135,6 +136,15 @@ describe('hop walk', () => {
     assert.deepEqual(hostMode.summary, ['delivered to 198.18.0.2:8081 in n1/host']);
     const udp = run({ from: '198.18.0.9', to: '198.18.0.2:8081', proto: 'udp' }, { hostDump: NAT + FILTER(''), services: [svc] });
     assert.deepEqual(udp.summary, ['delivered to 198.18.0.2:8081 in n1/host']);
+  });
+
+  it('a forwarding loop in the model stops after 40 namespace crossings and says so', () => {
+    const r = run({ from: 'web', to: '8.8.8.8:53', proto: 'udp' }, { hostRoutes: [{ dst: 'default', gateway: '172.17.0.2', dev: 'docker0' }] });
+    const last = r.path.hops.at(-1);
+    assert.equal(last?.title, 'trace stopped');
+    assert.deepEqual(last?.detail, ['more than 40 namespace crossings: a forwarding loop in the model?']);
+    assert.match(r.summary[0], /^unknown in n1\/(host|c1): trace too long \(loop\?\)$/);
+    assert.ok(r.path.hops.length > 80 && r.path.hops.length < 400, String(r.path.hops.length));
   });
 
   it('requests that cannot be resolved say so', () => {
