@@ -9,7 +9,7 @@ import { matchModule, type MatchEnv } from '../../src/core/iptables/matches';
 import type { RuleOption } from '../../src/core/iptables/model';
 import { flagNames } from '../../src/core/iptables/matches/tcp';
 import { icmpType } from '../../src/core/iptables/matches/icmp';
-import { addrMatches, either, flagList, listWords, parseNum, parseValueMask, portWords } from '../../src/core/iptables/matches/util';
+import { addrMatches, addrTypes, either, flagList, listWords, parseNum, parseValueMask, portWords } from '../../src/core/iptables/matches/util';
 import { hoverRule } from '../../src/core/lint/hover';
 import { ruleMatches } from '../../src/core/trace/netfilter';
 import { newPacket, type Packet } from '../../src/core/trace/packet';
@@ -225,6 +225,26 @@ describe('iprange, mac, physdev', () => {
     assert.match(hover('-m physdev --physdev-in veth1'), /entering the bridge from port veth1/);
     assert.match(hover('-m physdev ! --physdev-out veth2'), /not leaving the bridge through port veth2/);
     assert.match(hover('-m physdev --physdev-is-bridged'), /matching -m physdev --physdev-is-bridged/);
+  });
+});
+
+describe('address types (kernel: ip route show table local, ip route get, Linux 6.18)', () => {
+  it('the subnet broadcast only (not the network address, none on a /31), own addresses LOCAL, loopback LOCAL', () => {
+    const env: MatchEnv = { ifaceAddresses: { d0: [{ address: '10.0.0.1', prefixLen: 24 }, { address: '10.5.0.1', prefixLen: 31 }], lo: [{ address: '127.0.0.1', prefixLen: 8 }] } };
+    const t = (ip: string, limit?: string): string => [...addrTypes(ip, env, limit)].sort().join(',');
+    assert.equal(t('10.0.0.255'), 'BROADCAST');
+    assert.equal(t('10.0.0.0'), 'UNICAST');
+    assert.equal(t('10.0.0.1'), 'LOCAL');
+    assert.equal(t('10.5.0.0'), 'UNICAST');
+    assert.equal(t('10.5.0.1'), 'LOCAL');
+    assert.equal(t('127.0.0.5'), 'LOCAL');
+    assert.equal(t('255.255.255.255'), 'BROADCAST');
+    assert.equal(t('224.0.0.251'), 'MULTICAST');
+    assert.equal(t('fe80::1'), 'UNSPEC');
+    // limited to one interface (iptables-extensions(8) --limit-iface-in/out): another interface's addresses and loopback are not LOCAL there
+    assert.equal(t('10.0.0.1', 'lo'), 'UNICAST');
+    assert.equal(t('127.0.0.5', 'd0'), 'UNICAST');
+    assert.equal(t('10.0.0.1', 'd0'), 'LOCAL');
   });
 });
 
