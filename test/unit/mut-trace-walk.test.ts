@@ -138,6 +138,22 @@ describe('hop walk', () => {
     assert.deepEqual(udp.summary, ['delivered to 198.18.0.2:8081 in n1/host']);
   });
 
+  it('a local client and nat OUTPUT DNAT: the route is looked up again for the new destination', () => {
+    const out = NAT.replace(':POSTROUTING ACCEPT [0:0]\n', ':POSTROUTING ACCEPT [0:0]\n-A OUTPUT -d 127.0.0.1/32 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\n');
+    const r = run({ from: '127.0.0.1', to: '127.0.0.1:8080' }, { hostDump: out + FILTER('') });
+    assert.deepEqual(hops(r).slice(0, 5), [
+      'host enter ACCEPT: sent by a process on n1 (host namespace)',
+      'host netfilter ACCEPT: OUTPUT (nat, filter)',
+      'host routing FORWARD: routing decision: out via docker0',
+      'host netfilter ACCEPT: POSTROUTING (nat)',
+      'host bridge FORWARD: docker0: port vethA → c1/eth0',
+    ]);
+    assert.deepEqual(r.summary, ['delivered to 172.17.0.2:80 in n1/c1']);
+    assert.deepEqual(r.notes, ['127.0.0.1 is a loopback address: traced as a client process on n1 itself (--entry-node to choose the node)']);
+    // without the DNAT: delivered on the host's loopback
+    assert.deepEqual(run({ from: '127.0.0.1', to: '127.0.0.1:8080' }, { hostDump: NAT + FILTER('') }).summary, ['delivered to 127.0.0.1:8080 in n1/host']);
+  });
+
   it('a forwarding loop in the model stops after 40 namespace crossings and says so', () => {
     const r = run({ from: 'web', to: '8.8.8.8:53', proto: 'udp' }, { hostRoutes: [{ dst: 'default', gateway: '172.17.0.2', dev: 'docker0' }] });
     const last = r.path.hops.at(-1);

@@ -54,7 +54,8 @@ export function findSourceNs(sc: PreparedScenario, from: string): { node: Prepar
       if (ns.info.kind === 'host') continue;
       // A namespace name, a container name ("web.2.<taskid>" or just "web.2"), a container id prefix or a task id.
       const byName = ns.info.name === from || ns.info.containers.some((x) => x.name === from || x.name.startsWith(`${from}.`) || (from.length >= 6 && x.id.startsWith(from)) || x.taskId === from);
-      const addr = ns.info.interfaces.flatMap((i) => i.addresses).find((a) => a.address === from);
+      // loopback addresses are in every namespace: they name none (a 127.x source is a client on the node itself)
+      const addr = ns.info.interfaces.filter((i) => i.name !== 'lo').flatMap((i) => i.addresses).find((a) => a.address === from);
       if (addr || byName) {
         const ip = addr?.address ?? ns.info.interfaces.flatMap((i) => i.addresses).find((a) => a.family === 'inet' && a.address !== '127.0.0.1')?.address;
         if (ip) return { node, ns, ip };
