@@ -4,29 +4,14 @@
 // the hover phrase. The -nvL readers are checked against the kernel's own listings in mut-match-listing.test.ts.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Packet } from '../../src/core/trace/packet';
 import { parseDumpText } from '../../src/core/iptables/parse';
+import { env0, ev, hover, opt, P } from './match-helpers';
 import { matchModule, type MatchEnv } from '../../src/core/iptables/matches';
-import type { RuleOption } from '../../src/core/iptables/model';
 import { flagNames } from '../../src/core/iptables/matches/tcp';
 import { icmpType } from '../../src/core/iptables/matches/icmp';
 import { addrMatches, addrTypes, either, flagList, listWords, parseNum, parseValueMask, portWords } from '../../src/core/iptables/matches/util';
-import { hoverRule } from '../../src/core/lint/hover';
-import { ruleMatches } from '../../src/core/trace/netfilter';
-import { newPacket, type Packet } from '../../src/core/trace/packet';
 
-const env0: MatchEnv = { ifaceAddresses: { eth0: [{ address: '192.168.1.2', prefixLen: 24 }], eth1: [{ address: '10.9.0.1', prefixLen: 16 }], lo: [{ address: '127.0.0.1', prefixLen: 8 }] } };
-const P = (over: Partial<Packet> = {}): Packet => ({ ...newPacket({ src: '10.0.0.9', dst: '192.168.1.2', proto: 'tcp', sport: 40000, dport: 80, inIface: 'eth0' }), ...over });
-const rule = (text: string) => {
-  const d = parseDumpText(`*filter\n-A FORWARD ${text}\nCOMMIT\n`);
-  assert.deepEqual(d.diagnostics.map((x) => x.message), [], text);
-  return d.rules[0];
-};
-const ev = (text: string, p: Packet = P(), env: MatchEnv = env0): string => {
-  const r = ruleMatches(rule(text), p, env, 'FORWARD');
-  return r.unsupported.length ? `maybe: ${r.unsupported.join('; ')}` : r.matched ? 'yes' : 'no';
-};
-const hover = (text: string): string => hoverRule(rule(`${text} -j ACCEPT`)).split('\n')[0];
-const opt = (name: string, args: string[], negated = false): RuleOption => ({ name, args, negated, span: { line: 0, start: 0, end: 0 } });
 
 describe('tcp', () => {
   const flags = (f: string[]): Packet => P({ tcpFlags: f });

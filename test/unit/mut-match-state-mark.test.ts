@@ -5,26 +5,10 @@
 // comment): those evaluators are checked directly against the fast path's answer.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDumpText } from '../../src/core/iptables/parse';
+import type { Packet } from '../../src/core/trace/packet';
+import { env0, ev, hover, opt, P } from './match-helpers';
 import { matchModule, type MatchEnv } from '../../src/core/iptables/matches';
-import type { RuleOption } from '../../src/core/iptables/model';
-import { hoverRule } from '../../src/core/lint/hover';
-import { ruleMatches } from '../../src/core/trace/netfilter';
-import { newPacket, type Packet } from '../../src/core/trace/packet';
 
-const env0: MatchEnv = { ifaceAddresses: { eth0: [{ address: '192.168.1.2', prefixLen: 24 }] } };
-const P = (over: Partial<Packet> = {}): Packet => ({ ...newPacket({ src: '10.0.0.9', dst: '192.168.1.2', proto: 'tcp', sport: 40000, dport: 80, inIface: 'eth0' }), ...over });
-const rule = (text: string) => {
-  const d = parseDumpText(`*filter\n-A FORWARD ${text}\nCOMMIT\n`);
-  assert.deepEqual(d.diagnostics.map((x) => x.message), [], text);
-  return d.rules[0];
-};
-const ev = (text: string, p: Packet = P(), env: MatchEnv = env0): string => {
-  const r = ruleMatches(rule(text), p, env, 'FORWARD');
-  return r.unsupported.length ? `maybe: ${r.unsupported.join('; ')}` : r.matched ? 'yes' : 'no';
-};
-const hover = (text: string): string => hoverRule(rule(`${text} -j ACCEPT`)).split('\n')[0];
-const opt = (name: string, args: string[], negated = false): RuleOption => ({ name, args, negated, span: { line: 0, start: 0, end: 0 } });
 
 describe('state, mark, connmark', () => {
   it('the module evaluators behind the fast paths give the fast paths\' answers', () => {
