@@ -120,8 +120,5 @@ describe('undecidable match modules', () => {
     assert.deepEqual(LIST_WORDS.get('tcp')?.map((m) => m.name), ['tcp']);
     assert.deepEqual(LIST_WORDS.get('mark')?.map((m) => m.name), ['mark']);
     assert.equal(LIST_WORDS.get('bpf'), undefined);
-    // every listing word belongs to the modules that print it, and only to them
-    for (const [w, mods] of LIST_WORDS) for (const m of mods) assert.ok(m.list?.words.includes(w), `${w}: ${m.name}`);
-    assert.deepEqual(LIST_WORDS.get('udp')?.map((m) => m.name), ['udp']);
   });
 });
