@@ -92,10 +92,6 @@ function compileAddrCond(bm: { value: string; negated: boolean }, pick: (p: Pack
 function compilePortList(spec: string, proto: string): ((port: number | undefined) => boolean) | undefined {
   const set = parsePorts(spec, proto);
   if (!set) return undefined;
-  if (set.length === 1) {
-    const [lo, hi] = set[0];
-    return (port) => port !== undefined && port >= lo && port <= hi;
-  }
   return (port) => port !== undefined && set.some(([lo, hi]) => port >= lo && port <= hi);
 }
 
