@@ -59,6 +59,55 @@ describe('hits', () => {
   });
 });
 
+describe('targets and tables', () => {
+  it('SNAT, MASQUERADE, REDIRECT, DNAT end the nat walk, without a flag in nat', () => {
+    const cases: [RuleSpec, 'PREROUTING' | 'POSTROUTING', string][] = [
+      [{ j: 'SNAT', to: { 'to-source': ['10.9.9.9'] } }, 'POSTROUTING', 'SNAT'],
+      [{ j: 'MASQUERADE' }, 'POSTROUTING', 'MASQUERADE'],
+      [{ p: 'tcp', j: 'REDIRECT', to: { 'to-ports': ['8080'] } }, 'PREROUTING', 'REDIRECT'],
+      [{ p: 'tcp', j: 'DNAT', to: { 'to-destination': ['10.0.0.5'] } }, 'PREROUTING', 'DNAT'],
+    ];
+    for (const [spec, hook, kind] of cases) {
+      const r = evaluateHook(ns({ nat: { [hook]: { rules: [spec, { j: 'DROP' }] } } }), hook, pkt({ outIface: 'eth0' }), env);
+      assert.equal(r.verdict, 'ACCEPT', kind);
+      assert.deepEqual(hookHits(r).map((h) => h.unsupported), [[]], kind);
+      assert.deepEqual(r.rewrites.map((w) => w.kind), [kind]);
+    }
+  });
+
+  it('the filter table\'s ACCEPT rule stays the hook\'s deciding rule when a later table accepts too', () => {
+    const r = evaluateHook(ns({ filter: { INPUT: { rules: [{ j: 'ACCEPT' }] } }, nat: { INPUT: { rules: [{ j: 'ACCEPT' }] } } }), 'INPUT', pkt(), env);
+    assert.equal(r.decidedBy?.table, 'filter');
+  });
+
+  it('a policy not in the dump is ACCEPT, said, on a hit without a line', () => {
+    const r = evaluateHook(new NamespaceRules().add(parseDumpText('*filter\n-A INPUT -p udp -j ACCEPT\nCOMMIT\n'), 'S'), 'INPUT', pkt(), env);
+    const h = hookHits(r).at(-1);
+    assert.ok(h?.kind === 'policy');
+    assert.deepEqual([h.policy, h.effect, h.line], ['ACCEPT', 'policy ACCEPT', undefined]);
+  });
+
+  it('raw captured in a partial dump is evaluated, not assumed', () => {
+    const r = evaluateHook(new NamespaceRules().add(parseDumpText('*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j NOTRACK\nCOMMIT\n'), 'raw.S'), 'PREROUTING', pkt(), env);
+    assert.equal(r.tables[0].table, 'raw');
+    assert.equal(r.tables[0].status, 'evaluated');
+    assert.equal(r.packet.ct.state, 'UNTRACKED');
+    assert.equal(r.notes.includes('raw table not captured: assumed empty'), false);
+  });
+
+  it('a rule the prefilter decides alone is taken without compiling it', () => {
+    const n = ns({ filter: { INPUT: { rules: [{ p: 'tcp', j: 'LOG' }, { i: 'eth0', j: 'ACCEPT' }] } } });
+    evaluateHook(n, 'INPUT', pkt(), env);
+    assert.deepEqual(Array.from(n.chain('filter', 'INPUT')?.compiled?.tests ?? [], (t) => t !== undefined), [false, false]);
+  });
+
+  it('a ruleset that loops forever (a goto to itself) stops after 1,000,000 rules and says so', () => {
+    const r = evaluateHook(ns({ filter: { INPUT: { rules: [{ j: 'A' }] }, A: { rules: [{ g: 'A' }] } } }), 'INPUT', pkt(), env);
+    assert.ok(r.notes.includes('rule walk exceeded 1,000,000 evaluations: stopped (loop in the ruleset?)'), r.notes.join('|'));
+    assert.equal(r.tables.find((t) => t.table === 'filter')?.hits.length, 1_000_000);
+  });
+});
+
 describe('what-if copies', () => {
   it('keep the namespace\'s diagnostics and sources and add their own source', () => {
     const base = new NamespaceRules().add(parseDumpText('*filter\n-A INPUT -p tcp --dport 99999 -j DROP\nCOMMIT\n'), 'f.S');

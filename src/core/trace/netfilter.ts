@@ -9,7 +9,7 @@ import type { TableName } from '../iptables/model';
 import { addrTypes } from '../iptables/matches/util';
 import { compiledRule, YES } from './match';
 import type { Packet } from './packet';
-import { compiledChain, packetKeys, ruleText, skipTo, STRIDE, type CompiledChain, type PacketKeys } from './prefilter';
+import { compiledChain, packetKeys, ruleText, skipTo, STRIDE, type CompiledChain } from './prefilter';
 import { addUnsupported, applyMark, applyNat, NON_TERMINAL_TARGETS, TERMINAL_UNSUPPORTED } from './targets';
 import { HOOK_TABLES, NamespaceRules, type ChainRef, type EvalEnv, type Hit, type Hook, type HookResult, type PolicyHit, type Rewrite, type RuleHit, type TableResult, type Verdict } from './nsRules';
 
@@ -75,19 +75,11 @@ function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Pac
 
 /** Rule by rule through the chains on the stack until a verdict, the end of the builtin chain (its policy), or the bound. */
 function walkChains(w: Walk): void {
-  let keyed: Packet | undefined;
-  let keys: PacketKeys | undefined;
+  let keys = packetKeys(w.p);
   let evaluated = 0;
   for (;;) {
-    const frame = w.stack[w.stack.length - 1];
-    if (!frame) {
-      takePolicy(w);
-      return;
-    }
-    if (keyed !== w.p || !keys) {
-      keys = packetKeys(w.p);
-      keyed = w.p;
-    }
+    // never empty here: popping the last frame (end of the builtin chain, RETURN, goto) ends the walk
+    const frame = w.stack[w.stack.length - 1] as Frame;
     const cc = frame.c;
     frame.next = skipTo(cc, frame.next, cc.rules.length, keys);
     if (frame.next >= cc.rules.length) {
@@ -104,7 +96,10 @@ function walkChains(w: Walk): void {
     if (m.r === 'no') continue;
     const hit = ruleHit(w, frame, idx, m);
     w.result.hits.push(hit);
+    const before = w.p;
     if (takeTarget(w, cc, idx, hit)) return;
+    // Stryker disable next-line ConditionalExpression: the keys of an unchanged packet are the same keys (recomputing them is only slower)
+    if (w.p !== before) keys = packetKeys(w.p);
   }
 }
 
@@ -124,6 +119,7 @@ function ruleHit(w: Walk, frame: Frame, idx: number, m: { r: string; why?: strin
     line: rule.line + 1,
     counters: rule.counters,
     target: rule.target?.name ?? '',
+    // Stryker disable next-line StringLiteral: every way through takeTarget sets the effect
     effect: '',
     unsupported: m.r === 'maybe' ? (m.why ?? '').split('; ').map((w) => `unsupported match ${w}: treated as may-match`) : NONE,
     decided: false,
@@ -280,7 +276,7 @@ export function evaluateHook(rules: NamespaceRules, hook: Hook, pkt: Packet, env
   for (const table of HOOK_TABLES[hook]) {
     if (table === 'security' && !rules.hasTable('security')) continue;
     if (table === 'raw' && !rules.hasTable('raw') && !rules.allTables) {
-      if (!out.notes.includes(RAW_NOTE)) out.notes.push(RAW_NOTE);
+      out.notes.push(RAW_NOTE);
       continue;
     }
     const { result, packet } = evalTable(rules, table, hook, p, env, out.rewrites);
