@@ -16,8 +16,8 @@ const host: NamespaceInfo = {
   routes: [{ dst: 'default', gateway: '198.18.0.1', dev: 'eth0' }],
   peers: { 4: { namespace: 'c1', ifindex: 9, name: 'eth0' } },
 };
-const c1 = (routes: NamespaceInfo['routes']): NamespaceInfo => ({
-  name: 'c1', path: '', kind: 'container', containers: [{ id: 'abcdef123456', name: 'web' }], fdb: [], neighbors: [],
+const c1 = (routes: NamespaceInfo['routes'], containers: NamespaceInfo['containers'] = [{ id: 'abcdef123456', name: 'web' }]): NamespaceInfo => ({
+  name: 'c1', path: '', kind: 'container', containers, fdb: [], neighbors: [],
   interfaces: [ifc(1, 'lo', '127.0.0.1/8'), ifc(9, 'eth0', '172.17.0.2/16', { kind: 'veth' })],
   routes, peers: { 9: { namespace: 'host', ifindex: 4, name: 'vethA' } },
 });
@@ -25,12 +25,12 @@ export const NAT = '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT
 export const FILTER = (fwd: string): string => `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [3:180]\n:OUTPUT ACCEPT [0:0]\n${fwd}COMMIT\n`;
 const dump = (text: string): NamespaceDumps => ({ rules: [{ text, source: 'host.save', complete: true }] });
 
-export function run(req: TraceRequest, opts: { hostDump?: string; c1Routes?: NamespaceInfo['routes']; services?: ServiceInfo[]; hostRoutes?: NamespaceInfo['routes']; sbox?: NamespaceDumps } = {}): TraceResult {
+export function run(req: TraceRequest, opts: { hostDump?: string; c1Routes?: NamespaceInfo['routes']; services?: ServiceInfo[]; hostRoutes?: NamespaceInfo['routes']; sbox?: NamespaceDumps; sboxName?: string; c1Containers?: NamespaceInfo['containers'] } = {}): TraceResult {
   const h = opts.hostRoutes ? { ...host, routes: opts.hostRoutes } : host;
-  const sbox: NamespaceInfo = { name: 'ingress_sbox', path: '', kind: 'ingress_sbox', containers: [], fdb: [], neighbors: [], interfaces: [], routes: [], peers: {} };
-  const model: NodeModel = { name: 'n1', networks: [], namespaces: [h, c1(opts.c1Routes ?? [{ dst: 'default', gateway: '172.17.0.1', dev: 'eth0' }]), ...(opts.sbox ? [sbox] : [])], services: opts.services ?? [], diagnostics: [], discoveredAt: '' };
+  const sbox: NamespaceInfo = { name: opts.sboxName ?? 'ingress_sbox', path: '', kind: opts.sboxName ? 'unknown' : 'ingress_sbox', containers: [], fdb: [], neighbors: [], interfaces: [], routes: [], peers: {} };
+  const model: NodeModel = { name: 'n1', networks: [], namespaces: [h, c1(opts.c1Routes ?? [{ dst: 'default', gateway: '172.17.0.1', dev: 'eth0' }], opts.c1Containers), ...(opts.sbox ? [sbox] : [])], services: opts.services ?? [], diagnostics: [], discoveredAt: '' };
   const dumps: Record<string, NamespaceDumps> = opts.hostDump ? { host: dump(opts.hostDump) } : {};
-  if (opts.sbox && (opts.sbox.ipvs || opts.sbox.rules.length)) dumps.ingress_sbox = opts.sbox;
+  if (opts.sbox && (opts.sbox.ipvs || opts.sbox.rules.length)) dumps[opts.sboxName ?? 'ingress_sbox'] = opts.sbox;
   const sc = prepareScenario({ nodes: [{ model, dumps }] }, (d) => parseDumpText(d.text));
   return trace(sc, req);
 }

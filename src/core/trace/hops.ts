@@ -46,11 +46,6 @@ export function mkHop(ctx: Ctx, c: Cursor, kind: HopKind, title: string, pkt: Pa
   };
 }
 
-/** `iptables-save -c` puts "[packets:bytes] " before the rule; the counters are shown separately. */
-export function ruleText(t: string): string {
-  return t.startsWith('[') ? t.replace(/^\[\d+:\d+\]\s+/, '') : t;
-}
-
 function hitToRule(h: Hit, decided: boolean): HopRule {
   if (h.kind === 'policy') {
     return { table: h.table, chain: h.chain, position: 0, text: `-P ${h.chain} ${h.policy}`, source: h.source, line: h.line, counters: h.counters, effect: h.effect, unsupported: h.unsupported, decided };
@@ -87,7 +82,7 @@ function hookHop(ctx: Ctx, c: Cursor, hook: Hook, pkt: Packet): { hop: Hop; resu
   for (const h of hop.rules) if (h.unsupported.length > 0) hop.uncertain.push(...h.unsupported.map((u) => `${h.table}/${h.chain} #${h.position}: ${u}`));
   if (r.verdict !== 'ACCEPT') {
     const d = r.decidedBy;
-    hop.drop = d ? (d.kind === 'policy' ? `${d.table}/${d.chain} policy ${d.policy} (no rule accepted the packet)` : `${d.table}/${d.chain} rule #${d.position}: ${ruleText(d.text)}`) : `${hook}: ${r.verdict}`;
+    hop.drop = d ? (d.kind === 'policy' ? `${d.table}/${d.chain} policy ${d.policy} (no rule accepted the packet)` : `${d.table}/${d.chain} rule #${d.position}: ${d.text}`) : `${hook}: ${r.verdict}`;
   }
   for (const rw of r.rewrites) c.history.push({ node: c.node.model.name, ns: c.ns.info.name, rw });
   return { hop, result: r };

@@ -1,7 +1,7 @@
 /** The reply of a delivered packet: conntrack undoes the translations, and every FORWARD it crossed must let it back. */
 import { evaluateHook } from './netfilter';
 import { describePacket, endpoint, newPacket, type Packet } from './packet';
-import { mkHop, ruleText, type Ctx, type Cursor } from './hops';
+import { mkHop, type Ctx, type Cursor } from './hops';
 import type { Hop } from './types';
 
 export function replyHop(ctx: Ctx, c: Cursor, delivered: Packet): Hop {
@@ -28,7 +28,7 @@ export function replyHop(ctx: Ctx, c: Cursor, delivered: Packet): Hop {
     replyPkt.ct = { state: 'ESTABLISHED', origSrc: fp.ct.origSrc, origDst: fp.ct.origDst, origSport: fp.ct.origSport, origDport: fp.ct.origDport, dir: 'REPLY', status };
     const r = evaluateHook(f.ns.rules, 'FORWARD', replyPkt, f.ns.env);
     const decided = r.decidedBy;
-    const by = decided ? (decided.kind === 'policy' ? `policy ${decided.policy}` : `${decided.chain} #${decided.position}: ${ruleText(decided.text)}`) : 'no rule';
+    const by = decided ? (decided.kind === 'policy' ? `policy ${decided.policy}` : `${decided.chain} #${decided.position}: ${decided.text}`) : 'no rule';
     hop.detail.push(`${f.node.model.name}/${f.ns.info.name} FORWARD for the reply ${describePacket(replyPkt)} (${replyPkt.inIface ?? '?'} → ${replyPkt.outIface ?? '?'}, ctstate ESTABLISHED): ${r.verdict} by ${by}`);
     if (r.verdict !== 'ACCEPT') {
       hop.verdict = 'DROP';

@@ -17,11 +17,13 @@ function routesOf(ns: PreparedNs): RouteEntry[] {
   const connected: RouteEntry[] = [];
   for (const i of ns.info.interfaces) {
     for (const a of i.addresses) {
-      if (a.family !== 'inet' || i.name === 'lo') continue;
+      if (i.name === 'lo') continue;
+      // IPv6 addresses do not parse as IPv4 networks
       const c = parseCidr(`${a.address}/${a.prefixLen}`);
       if (!c) continue;
       const dst = `${(c.base >>> 24) & 255}.${(c.base >>> 16) & 255}.${(c.base >>> 8) & 255}.${c.base & 255}/${c.prefix}`;
-      if (!explicit.some((r) => r.dst === dst && r.dev === i.name)) connected.push({ dst, dev: i.name, prefsrc: a.address, protocol: 'kernel', scope: 'link' });
+      // after the captured routes: a captured connected route of the same prefix is found first
+      connected.push({ dst, dev: i.name, prefsrc: a.address, protocol: 'kernel', scope: 'link' });
     }
   }
   return [...explicit, ...connected];

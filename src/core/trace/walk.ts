@@ -57,7 +57,7 @@ export function localOut(ctx: Ctx, c: Cursor, pkt: Packet, path: TracePath): Tra
   const svc = ipvsLookup(c, p);
   if (svc !== 'none') return ipvsStep(ctx, c, p, path, svc, 'LOCAL_OUT');
   if (isLocalAddress(p.dst, c.ns.env)) return deliver(ctx, c, p, path);
-  if (p.dst !== pkt.dst) route = lookupRoute(c.ns, p.dst);
+  route = lookupRoute(c.ns, p.dst); // again: nat OUTPUT may have changed the destination
   if (!route) {
     const rh = mkHop(ctx, c, 'routing', 'routing decision: no route', p, { verdict: 'DROP', drop: `no route to ${p.dst} in ${c.ns.info.name}` });
     path.hops.push(rh);
