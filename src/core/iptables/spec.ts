@@ -124,8 +124,11 @@ export function validateArg(kind: ArgKind, v: string): { code: string; message: 
       const bad = v.split(',').filter((s) => !set.has(s.toUpperCase()));
       return bad.length ? { code: 'syntax/bad-value', message: `unknown ${kind} "${bad.join(',')}" (valid: ${[...set].join(', ')})` } : undefined;
     }
-    case 'addrtype':
-      return ADDRTYPES.has(v.toUpperCase()) ? undefined : { code: 'syntax/bad-value', message: `unknown address type "${v}"` };
+    case 'addrtype': {
+      // a comma list is one option (libxt_addrtype.c parse_types; iptables 1.8.9 takes --dst-type BROADCAST,MULTICAST)
+      const bad = v.split(',').filter((t) => !ADDRTYPES.has(t.toUpperCase()));
+      return bad.length ? { code: 'syntax/bad-value', message: `unknown address type "${bad.join(',')}"` } : undefined;
+    }
     case 'portrange':
       return natPorts(v, v);
     case 'hostport': {

@@ -22,7 +22,11 @@ function optionPhrase(mod: string, o: RuleOption): string {
 }
 
 function matchPhrases(m: RuleMatch): string[] {
-  if (m.options.length === 0) return m.implicit ? [] : [`matching -m ${m.module}`];
+  if (m.options.length === 0) {
+    if (m.implicit) return [];
+    const summary = matchModule(m.module)?.summary;
+    return [`matching -m ${m.module}${summary ? ` (${summary})` : ''}`];
+  }
   return m.options.map((o) => optionPhrase(m.module, o)).filter((s) => s !== '');
 }
 

@@ -5,187 +5,17 @@
  * Matches it cannot decide (rate limits, owner, unknown ipset contents, ...) are reported as
  * "unsupported match X: treated as may-match" and the rule is taken, never silently guessed.
  */
-import type { Diagnostic } from '../diagnostics';
-import type { Chain, Rule, RuleOption, Ruleset, TableName } from '../iptables/model';
-import { BUILTIN_CHAINS } from '../iptables/model';
-import type { MatchEnv } from '../iptables/matches';
+import type { TableName } from '../iptables/model';
 import { addrTypes } from '../iptables/matches/util';
 import { compiledRule, YES } from './match';
 import type { Packet } from './packet';
-import { compiledChain, packetKeys, ruleText, skipTo, STRIDE, type CompiledChain, type PacketKeys } from './prefilter';
+import { compiledChain, packetKeys, ruleText, skipTo, STRIDE, type CompiledChain } from './prefilter';
 import { addUnsupported, applyMark, applyNat, NON_TERMINAL_TARGETS, TERMINAL_UNSUPPORTED } from './targets';
+import { HOOK_TABLES, NamespaceRules, type ChainRef, type EvalEnv, type Hit, type Hook, type HookResult, type PolicyHit, type Rewrite, type RuleHit, type TableResult, type Verdict } from './nsRules';
 
 export { ruleMatches } from './match';
-
-export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
-
-/** Tables registered at each hook, in priority order (raw -300, mangle -150, nat DNAT -100, filter 0, security 50, nat SNAT 100). */
-export const HOOK_TABLES: Record<Hook, TableName[]> = {
-  PREROUTING: ['raw', 'mangle', 'nat'],
-  INPUT: ['mangle', 'filter', 'security', 'nat'],
-  FORWARD: ['mangle', 'filter', 'security'],
-  OUTPUT: ['raw', 'mangle', 'nat', 'filter', 'security'],
-  POSTROUTING: ['mangle', 'nat'],
-};
-
-export type Verdict = 'ACCEPT' | 'DROP' | 'REJECT' | 'QUEUE';
-
-export interface ChainRef {
-  table: TableName;
-  chain: Chain;
-  /** Where the chain came from: a dump file name, "what-if", ... */
-  source: string;
-  /** The chain's rules compiled for matching, filled on first use. */
-  compiled?: CompiledChain;
-}
-
-/** The rules of one namespace, merged from one or more dumps (iptables-save, or -S / -nvL per table or chain). */
-export class NamespaceRules {
-  private readonly tables = new Map<TableName, Map<string, ChainRef>>();
-  readonly sources: string[] = [];
-  readonly diagnostics: Diagnostic[] = [];
-  /** A whole-namespace iptables-save was added: a table missing from it is not in use (empty), not "not captured". */
-  allTables = false;
-
-  add(ruleset: Ruleset, source: string, complete = false): this {
-    this.sources.push(source);
-    if (complete) this.allTables = true;
-    for (const d of ruleset.diagnostics) this.diagnostics.push({ ...d, source: `${source}: ${d.source}`, line: d.span.line + 1 });
-    for (const [tname, table] of ruleset.tables) {
-      let chains = this.tables.get(tname);
-      if (!chains) this.tables.set(tname, (chains = new Map()));
-      for (const [cname, chain] of table.chains) {
-        const prev = chains.get(cname);
-        if (prev && prev.chain.rules.length > 0 && chain.rules.length > 0) {
-          this.diagnostics.push({ severity: 'warning', source, message: `chain ${tname}/${cname} is in both ${prev.source} and ${source}: using ${prev.source}` });
-          continue;
-        }
-        if (prev && chain.rules.length === 0) {
-          if (prev.chain.policy === undefined && chain.policy !== undefined) prev.chain.policy = chain.policy;
-          continue;
-        }
-        chains.set(cname, { table: tname, chain, source });
-      }
-    }
-    return this;
-  }
-
-  hasTable(t: TableName): boolean {
-    return this.tables.has(t);
-  }
-
-  tableNames(): TableName[] {
-    return [...this.tables.keys()];
-  }
-
-  chain(t: TableName, name: string): ChainRef | undefined {
-    return this.tables.get(t)?.get(name);
-  }
-
-  chains(t: TableName): ChainRef[] {
-    return [...(this.tables.get(t)?.values() ?? [])];
-  }
-
-  /** A copy with one chain's rules replaced (the "what if" of a proposed DOCKER-USER). */
-  withChainReplaced(t: TableName, name: string, rules: Rule[], source: string): NamespaceRules {
-    return this.withChains([{ table: t, name, rules }], source);
-  }
-
-  /** A copy with chains replaced or added (a what-if file's chains, in any table); other chains are shared. */
-  withChains(changes: { table: TableName; name: string; rules: Rule[] }[], source: string): NamespaceRules {
-    const copy = new NamespaceRules();
-    copy.allTables = this.allTables;
-    copy.sources.push(...this.sources, source);
-    copy.diagnostics.push(...this.diagnostics);
-    for (const [tn, chains] of this.tables) copy.tables.set(tn, new Map(chains));
-    for (const { table: t, name, rules } of changes) {
-      let chains = copy.tables.get(t);
-      if (!chains) copy.tables.set(t, (chains = new Map()));
-      const old = chains.get(name)?.chain;
-      const builtin = BUILTIN_CHAINS[t].includes(name);
-      chains.set(name, {
-        table: t,
-        source,
-        chain: { name, builtin, policy: old?.policy, rules: rules.map((r, i) => ({ ...r, table: t, chain: name, index: i })) },
-      });
-    }
-    return copy;
-  }
-}
-
-export interface AddressOnIface {
-  address: string;
-  prefixLen: number;
-}
-
-/** What the evaluator knows of the namespace: addresses per interface, ipsets (see MatchEnv). */
-export type EvalEnv = MatchEnv;
-
-export interface RuleHit {
-  kind: 'rule';
-  table: TableName;
-  chain: string;
-  /** 1-based position within the chain. */
-  position: number;
-  text: string;
-  source: string;
-  /** 1-based line in the source dump. */
-  line: number;
-  counters?: { packets: number; bytes: number };
-  target: string;
-  /** What taking the rule did: "jump DOCKER-USER", "RETURN", "mark 0x0 → 0x100", "DNAT ... → ...", "ACCEPT". */
-  effect: string;
-  /** Unsupported matches treated as may-match. */
-  unsupported: string[];
-  /** Set by the tracer: this rule gave the hop's verdict (a RuleHit doubles as the hop's rule record). */
-  decided: boolean;
-}
-
-export interface PolicyHit {
-  kind: 'policy';
-  table: TableName;
-  chain: string;
-  policy: string;
-  source: string;
-  line?: number;
-  counters?: { packets: number; bytes: number };
-  effect: string;
-  unsupported: string[];
-}
-
-export type Hit = RuleHit | PolicyHit;
-
-export interface Rewrite {
-  kind: 'DNAT' | 'SNAT' | 'MASQUERADE' | 'REDIRECT' | 'MARK' | 'IPVS';
-  from: string;
-  to: string;
-  table?: TableName;
-  chain?: string;
-  rule?: string;
-}
-
-export interface TableResult {
-  table: TableName;
-  chain: Hook;
-  status: 'evaluated' | 'not-captured' | 'nat-skipped' | 'not-in-use';
-  verdict: Verdict;
-  hits: Hit[];
-  decidedBy?: Hit;
-  notes: string[];
-}
-
-export interface HookResult {
-  hook: Hook;
-  verdict: Verdict;
-  packet: Packet;
-  tables: TableResult[];
-  rewrites: Rewrite[];
-  /** The rule or policy that gave a non-ACCEPT verdict, or the last terminal ACCEPT. */
-  decidedBy?: Hit;
-  /** Some rule on the path had unsupported matches or a table was not captured. */
-  uncertain: boolean;
-  notes: string[];
-}
+export { HOOK_TABLES, NamespaceRules } from './nsRules';
+export type { AddressOnIface, ChainRef, EvalEnv, Hit, Hook, HookResult, PolicyHit, Rewrite, RuleHit, TableResult, Verdict } from './nsRules';
 
 /** Whether an address is local to the namespace (addrtype LOCAL). */
 export function isLocalAddress(ip: string, env: EvalEnv): boolean {
@@ -203,218 +33,214 @@ interface Frame {
   next: number;
 }
 
-/** Targets whose options the walk reads. */
-const OPTION_TARGETS = new Set(['MARK', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'CT', 'NOTRACK']);
-const NO_OPTIONS: RuleOption[] = Object.freeze([]) as unknown as RuleOption[];
-
 /** Shared empty list for hits without unsupported matches (most of them); extended by copy, never in place. */
 const NONE: string[] = Object.freeze([]) as unknown as string[];
 
-
-const textCache = new Map<string, Map<string, string>>();
-/** prefix + name, one string per pair (effects like "jump DOCKER-USER" repeat on every walk). */
-function cachedText(prefix: string, name: string): string {
-  let m = textCache.get(prefix);
-  if (!m) textCache.set(prefix, (m = new Map()));
-  let t = m.get(name);
-  if (t === undefined) {
-    t = prefix + name;
-    if (m.size < 100_000) m.set(name, t);
-  }
-  return t;
-}
-
-const upperCache = new Map<string, string>();
-function upperName(s: string): string {
-  let u = upperCache.get(s);
-  if (u === undefined) {
-    u = s.toUpperCase();
-    if (upperCache.size < 100_000) upperCache.set(s, u);
-  }
-  return u;
+/** One table's walk at one hook: the chain stack, the packet as rewritten so far, what was found. */
+interface Walk {
+  rules: NamespaceRules;
+  table: TableName;
+  hook: Hook;
+  env: EvalEnv;
+  rewrites: Rewrite[];
+  result: TableResult;
+  builtin: ChainRef;
+  stack: Frame[];
+  p: Packet;
 }
 
 function evalTable(rules: NamespaceRules, table: TableName, hook: Hook, pkt: Packet, env: EvalEnv, rewrites: Rewrite[]): { result: TableResult; packet: Packet } {
   const result: TableResult = { table, chain: hook, status: 'evaluated', verdict: 'ACCEPT', hits: [], notes: [] };
-  let p = pkt;
-  if (table === 'nat' && p.ct.state !== 'NEW') return natBinding(rules, hook, p, env, rewrites, result);
+  if (table === 'nat' && pkt.ct.state !== 'NEW') return natBinding(rules, hook, pkt, env, rewrites, result);
   if (!rules.hasTable(table) && rules.allTables) {
     // iptables-save prints every table in use; this one has no chains in this namespace.
     result.status = 'not-in-use';
-    return { result, packet: p };
+    return { result, packet: pkt };
   }
   if (!rules.hasTable(table)) {
     result.status = 'not-captured';
     result.notes.push(`table ${table} was not captured for this namespace: ${hook} assumed to ACCEPT`);
-    return { result, packet: p };
+    return { result, packet: pkt };
   }
   const builtin = rules.chain(table, hook);
   if (!builtin) {
     result.status = 'not-captured';
     result.notes.push(`chain ${table}/${hook} is not in the captured dump: assumed empty with policy ACCEPT`);
-    return { result, packet: p };
+    return { result, packet: pkt };
   }
-  const stack: Frame[] = [{ ref: builtin, c: compiledChain(builtin), next: 0 }];
-  let keyed: Packet | undefined;
-  let keys: PacketKeys | undefined;
+  const w: Walk = { rules, table, hook, env, rewrites, result, builtin, stack: [{ ref: builtin, c: compiledChain(builtin), next: 0 }], p: pkt };
+  walkChains(w);
+  return { result, packet: w.p };
+}
+
+/** Rule by rule through the chains on the stack until a verdict, the end of the builtin chain (its policy), or the bound. */
+function walkChains(w: Walk): void {
+  let keys = packetKeys(w.p);
   let evaluated = 0;
-  const policy = (): void => {
-    const pol = (builtin.chain.policy ?? 'ACCEPT').toUpperCase();
-    if (builtin.chain.policy === undefined) result.notes.push(`policy of ${table}/${hook} not in the dump: assumed ACCEPT`);
-    const hit: PolicyHit = {
-      kind: 'policy',
-      table,
-      chain: hook,
-      policy: pol,
-      source: builtin.source,
-      line: builtin.chain.declLine !== undefined ? builtin.chain.declLine + 1 : undefined,
-      counters: builtin.chain.policyCounters,
-      effect: `policy ${pol}`,
-      unsupported: [],
-    };
-    result.hits.push(hit);
-    result.decidedBy = hit;
-    result.verdict = pol === 'DROP' ? 'DROP' : 'ACCEPT';
-  };
   for (;;) {
-    const frame = stack[stack.length - 1];
-    if (!frame) {
-      policy();
-      break;
-    }
-    const chainRules = frame.ref.chain.rules;
-    if (keyed !== p || !keys) {
-      keys = packetKeys(p);
-      keyed = p;
-    }
-    frame.next = skipTo(frame.c, frame.next, chainRules.length, keys);
-    if (frame.next >= chainRules.length) {
-      stack.pop();
-      if (stack.length === 0) {
-        policy();
-        break;
-      }
+    // never empty here: popping the last frame (end of the builtin chain, RETURN, goto) ends the walk
+    const frame = w.stack[w.stack.length - 1] as Frame;
+    const cc = frame.c;
+    frame.next = skipTo(cc, frame.next, cc.rules.length, keys);
+    if (frame.next >= cc.rules.length) {
+      if (popFrame(w)) return;
       continue;
     }
-    if (keys === undefined) keys = packetKeys(p);
-    const cc = frame.c;
     const idx = frame.next++;
     if (++evaluated > 1_000_000) {
-      result.notes.push('rule walk exceeded 1,000,000 evaluations: stopped (loop in the ruleset?)');
-      break;
+      w.result.notes.push('rule walk exceeded 1,000,000 evaluations: stopped (loop in the ruleset?)');
+      return;
     }
     const how = cc.pre[idx * STRIDE + 9];
-    const m = how === 0 || (how === 2 && keys.v4) ? YES : (cc.tests[idx] ??= compiledRule(cc.rules[idx])).test(p, env, hook);
+    const m = how === 0 || (how === 2 && keys.v4) ? YES : (cc.tests[idx] ??= compiledRule(cc.rules[idx])).test(w.p, w.env, w.hook);
     if (m.r === 'no') continue;
-    // Everything a hit needs comes from the compiled chain's flat arrays: the Rule object is only read for
-    // target options (MARK, NAT, CT), which keeps long walks from touching scattered objects.
-    const rule = cc.rules[idx];
-    const tname = rule.target?.name ?? '';
-    const hit: RuleHit = {
-      kind: 'rule',
-      table,
-      chain: frame.ref.chain.name,
-      position: idx + 1,
-      text: ruleText(rule),
-      source: frame.ref.source,
-      line: rule.line + 1,
-      counters: rule.counters,
-      target: tname,
-      effect: '',
-      unsupported: m.r === 'maybe' ? (m.why ?? '').split('; ').map((w) => `unsupported match ${w}: treated as may-match`) : NONE,
-      decided: false,
-    };
-    result.hits.push(hit);
-    const upper = upperName(tname);
-    const isGoto = rule.target?.goto === true;
-    const options = OPTION_TARGETS.has(upper) ? chainRules[idx].target?.options ?? [] : NO_OPTIONS;
-    if (tname === '') {
-      hit.effect = 'no target (counting rule): continue';
-      continue;
-    }
-    if (upper === 'ACCEPT' || upper === 'DROP' || upper === 'REJECT') {
-      hit.effect = upper;
-      result.verdict = upper as Verdict;
-      result.decidedBy = hit;
-      break;
-    }
-    if (upper === 'RETURN') {
-      stack.pop();
-      if (stack.length === 0) {
-        hit.effect = `RETURN from builtin chain: policy`;
-        policy();
-        break;
-      }
-      hit.effect = cachedText('RETURN to ', stack[stack.length - 1].ref.chain.name);
-      continue;
-    }
-    if (upper === 'MARK') {
-      const r = applyMark(options, p, hit);
-      p = r.packet;
-      rewrites.push({ ...r.rewrite, table, chain: hit.chain, rule: hit.text });
-      continue;
-    }
-    if (upper === 'DNAT' || upper === 'SNAT' || upper === 'MASQUERADE' || upper === 'REDIRECT') {
-      if (table !== 'nat') addUnsupported(hit, `${upper} outside the nat table`);
-      const r = applyNat(upper, options, p, hit, hook, env);
-      p = r.packet;
-      rewrites.push({ ...r.rewrite, table, chain: hit.chain, rule: hit.text });
-      result.verdict = 'ACCEPT';
-      result.decidedBy = hit;
-      break;
-    }
-    if (NON_TERMINAL_TARGETS.has(upper)) {
-      hit.effect = `${upper}: continue`;
-      if (upper === 'NOTRACK' || (upper === 'CT' && options.some((o) => o.name === 'notrack'))) {
-        p = { ...p, ct: { ...p.ct, state: 'UNTRACKED' } };
-        hit.effect = `${upper}: packet untracked`;
-      }
-      continue;
-    }
-    if (upper === 'QUEUE' || upper === 'NFQUEUE') {
-      hit.effect = `${upper}: handed to a userspace program, verdict unknown`;
-      addUnsupported(hit, `target ${upper}: verdict decided in userspace`);
-      result.verdict = 'QUEUE';
-      result.decidedBy = hit;
-      break;
-    }
-    if (TERMINAL_UNSUPPORTED.has(upper)) {
-      hit.effect = `unsupported target ${upper}: treated as ACCEPT`;
-      addUnsupported(hit, `unsupported target ${upper}`);
-      result.verdict = 'ACCEPT';
-      result.decidedBy = hit;
-      break;
-    }
-    // A jump or goto to a chain.
-    // Jump targets resolved once per rule for this ruleset (compiled chains are shared by what-if copies).
-    let jc = cc.jumps;
-    if (!jc || jc.owner !== rules) jc = cc.jumps = { owner: rules, refs: new Array<ChainRef | null | undefined>(cc.tests.length).fill(undefined) };
-    let next = jc.refs[idx];
-    if (next === undefined) next = jc.refs[idx] = rules.chain(table, tname) ?? null;
-    if (!next) {
-      hit.effect = `${isGoto ? 'goto' : 'jump'} ${tname}: chain not in the dump, treated as empty (RETURN)`;
-      addUnsupported(hit, `chain ${tname} not captured`);
-      if (isGoto) {
-        stack.pop();
-        if (stack.length === 0) {
-          policy();
-          break;
-        }
-      }
-      continue;
-    }
-    if (stack.length >= MAX_DEPTH) {
-      hit.effect = `jump ${tname}: chain nesting deeper than ${MAX_DEPTH}, stopped`;
-      result.notes.push(hit.effect);
-      result.verdict = 'DROP';
-      result.decidedBy = hit;
-      break;
-    }
-    hit.effect = cachedText(isGoto ? 'goto ' : 'jump ', tname);
-    if (isGoto) stack.pop();
-    stack.push({ ref: next, c: compiledChain(next), next: 0 });
+    const hit = ruleHit(w, frame, idx, m);
+    w.result.hits.push(hit);
+    const before = w.p;
+    if (takeTarget(w, cc, idx, hit)) return;
+    // Stryker disable next-line ConditionalExpression: the keys of an unchanged packet are the same keys (recomputing them is only slower)
+    if (w.p !== before) keys = packetKeys(w.p);
   }
-  return { result, packet: p };
+}
+
+/**
+ * The record of a rule that matched. Everything comes from the compiled chain's flat arrays: the Rule object is
+ * only read for target options (MARK, NAT, CT), which keeps long walks from touching scattered objects.
+ */
+function ruleHit(w: Walk, frame: Frame, idx: number, m: { r: string; why?: string }): RuleHit {
+  const rule = frame.c.rules[idx];
+  return {
+    kind: 'rule',
+    table: w.table,
+    chain: frame.ref.chain.name,
+    position: idx + 1,
+    text: ruleText(rule),
+    source: frame.ref.source,
+    line: rule.line + 1,
+    counters: rule.counters,
+    target: rule.target?.name ?? '',
+    // Stryker disable next-line StringLiteral: every way through takeTarget sets the effect
+    effect: '',
+    unsupported: m.r === 'maybe' ? (m.why ?? '').split('; ').map((w) => `unsupported match ${w}: treated as may-match`) : NONE,
+    decided: false,
+  };
+}
+
+/** The builtin chain's policy decides (its end reached, or RETURN from it). */
+function takePolicy(w: Walk): void {
+  const { builtin, result } = w;
+  const pol = (builtin.chain.policy ?? 'ACCEPT').toUpperCase();
+  if (builtin.chain.policy === undefined) result.notes.push(`policy of ${w.table}/${w.hook} not in the dump: assumed ACCEPT`);
+  const hit: PolicyHit = {
+    kind: 'policy',
+    table: w.table,
+    chain: w.hook,
+    policy: pol,
+    source: builtin.source,
+    line: builtin.chain.declLine !== undefined ? builtin.chain.declLine + 1 : undefined,
+    counters: builtin.chain.policyCounters,
+    effect: `policy ${pol}`,
+    unsupported: [],
+  };
+  result.hits.push(hit);
+  result.decidedBy = hit;
+  result.verdict = pol === 'DROP' ? 'DROP' : 'ACCEPT';
+}
+
+/** Leaves the current chain; leaving the builtin chain takes its policy. True when the walk ends. */
+function popFrame(w: Walk): boolean {
+  w.stack.pop();
+  if (w.stack.length > 0) return false;
+  takePolicy(w);
+  return true;
+}
+
+/** The hit gives the table's verdict. */
+function decide(w: Walk, hit: RuleHit, verdict: Verdict): true {
+  w.result.verdict = verdict;
+  w.result.decidedBy = hit;
+  return true;
+}
+
+/** Takes the matched rule's target. True when the table's walk ends here (a verdict, or the builtin's policy). */
+function takeTarget(w: Walk, cc: CompiledChain, idx: number, hit: RuleHit): boolean {
+  const tname = hit.target;
+  const upper = tname.toUpperCase();
+  const options = cc.rules[idx].target?.options ?? [];
+  if (tname === '') {
+    hit.effect = 'no target (counting rule): continue';
+    return false;
+  }
+  if (upper === 'ACCEPT' || upper === 'DROP' || upper === 'REJECT') {
+    hit.effect = upper;
+    return decide(w, hit, upper);
+  }
+  if (upper === 'RETURN') {
+    w.stack.pop();
+    if (w.stack.length === 0) {
+      hit.effect = `RETURN from builtin chain: policy`;
+      takePolicy(w);
+      return true;
+    }
+    hit.effect = `RETURN to ${w.stack[w.stack.length - 1].ref.chain.name}`;
+    return false;
+  }
+  if (upper === 'MARK') {
+    const r = applyMark(options, w.p, hit);
+    w.p = r.packet;
+    w.rewrites.push({ ...r.rewrite, table: w.table, chain: hit.chain, rule: hit.text });
+    return false;
+  }
+  if (upper === 'DNAT' || upper === 'SNAT' || upper === 'MASQUERADE' || upper === 'REDIRECT') {
+    if (w.table !== 'nat') addUnsupported(hit, `${upper} outside the nat table`);
+    const r = applyNat(upper, options, w.p, hit, w.hook, w.env);
+    w.p = r.packet;
+    w.rewrites.push({ ...r.rewrite, table: w.table, chain: hit.chain, rule: hit.text });
+    return decide(w, hit, 'ACCEPT');
+  }
+  if (NON_TERMINAL_TARGETS.has(upper)) {
+    hit.effect = `${upper}: continue`;
+    if (upper === 'NOTRACK' || (upper === 'CT' && options.some((o) => o.name === 'notrack'))) {
+      w.p = { ...w.p, ct: { ...w.p.ct, state: 'UNTRACKED' } };
+      hit.effect = `${upper}: packet untracked`;
+    }
+    return false;
+  }
+  if (upper === 'QUEUE' || upper === 'NFQUEUE') {
+    hit.effect = `${upper}: handed to a userspace program, verdict unknown`;
+    addUnsupported(hit, `target ${upper}: verdict decided in userspace`);
+    return decide(w, hit, 'QUEUE');
+  }
+  if (TERMINAL_UNSUPPORTED.has(upper)) {
+    hit.effect = `unsupported target ${upper}: treated as ACCEPT`;
+    addUnsupported(hit, `unsupported target ${upper}`);
+    return decide(w, hit, 'ACCEPT');
+  }
+  return jump(w, cc, idx, hit, cc.rules[idx].target?.goto === true);
+}
+
+/** A jump or goto to a user chain; a chain not in the dump is treated as empty. True when the walk ends here. */
+function jump(w: Walk, cc: CompiledChain, idx: number, hit: RuleHit, isGoto: boolean): boolean {
+  const tname = hit.target;
+  // Jump targets resolved once per rule for this ruleset (compiled chains are shared by what-if copies).
+  let jc = cc.jumps;
+  if (!jc || jc.owner !== w.rules) jc = cc.jumps = { owner: w.rules, refs: new Array<ChainRef | null | undefined>(cc.tests.length).fill(undefined) };
+  let next = jc.refs[idx];
+  if (next === undefined) next = jc.refs[idx] = w.rules.chain(w.table, tname) ?? null;
+  if (!next) {
+    hit.effect = `${isGoto ? 'goto' : 'jump'} ${tname}: chain not in the dump, treated as empty (RETURN)`;
+    addUnsupported(hit, `chain ${tname} not captured`);
+    return isGoto && popFrame(w);
+  }
+  if (w.stack.length >= MAX_DEPTH) {
+    hit.effect = `jump ${tname}: chain nesting deeper than ${MAX_DEPTH}, stopped`;
+    w.result.notes.push(hit.effect);
+    return decide(w, hit, 'DROP');
+  }
+  hit.effect = `${isGoto ? 'goto' : 'jump'} ${tname}`;
+  if (isGoto) w.stack.pop();
+  w.stack.push({ ref: next, c: compiledChain(next), next: 0 });
+  return false;
 }
 
 /**
@@ -450,7 +276,7 @@ export function evaluateHook(rules: NamespaceRules, hook: Hook, pkt: Packet, env
   for (const table of HOOK_TABLES[hook]) {
     if (table === 'security' && !rules.hasTable('security')) continue;
     if (table === 'raw' && !rules.hasTable('raw') && !rules.allTables) {
-      if (!out.notes.includes(RAW_NOTE)) out.notes.push(RAW_NOTE);
+      out.notes.push(RAW_NOTE);
       continue;
     }
     const { result, packet } = evalTable(rules, table, hook, p, env, out.rewrites);

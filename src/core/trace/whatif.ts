@@ -8,7 +8,7 @@
 import type { Diagnostic } from '../diagnostics';
 import type { Rule, Ruleset, TableName } from '../iptables/model';
 import type { NamespaceRules } from './netfilter';
-import type { ParseRules, PreparedScenario } from './tracer';
+import type { ParseRules, PreparedScenario } from './prepare';
 
 interface ChainChange {
   table: TableName;

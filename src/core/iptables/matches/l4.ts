@@ -30,8 +30,8 @@ export function readPorts(r: ListReader, t: ListToken, module: string, more?: (k
 }
 
 export function evalPort(o: RuleOption, p: MatchPacket, lookup: string): MatchResult | undefined {
-  if (o.name === 'dport' || o.name === 'destination-port') return portIn(arg(o), p.dport, serviceLookup(lookup));
-  if (o.name === 'sport' || o.name === 'source-port') return portIn(arg(o), p.sport, serviceLookup(lookup));
+  if (o.name === 'dport') return portIn(arg(o), p.dport, serviceLookup(lookup));
+  if (o.name === 'sport') return portIn(arg(o), p.sport, serviceLookup(lookup));
   return undefined;
 }
 

@@ -11,8 +11,10 @@ export const pkttype: MatchModule = {
     words: ['PKTTYPE'],
     read(r, t, neg) {
       const v = r.peek(2);
-      if (r.peek(1)?.text !== '=' || !v) return false;
-      r.add(r.match('pkttype', t, false), 'pkt-type', [v.text], neg, t, v);
+      const op = r.peek(1)?.text;
+      // "PKTTYPE = broadcast", negated "PKTTYPE != multicast" (kernel capture, test/fixtures/trace/matches2-*)
+      if ((op !== '=' && op !== '!=') || !v) return false;
+      r.add(r.match('pkttype', t, false), 'pkt-type', [v.text], neg || op === '!=', t, v);
       r.advance(3);
       return true;
     },

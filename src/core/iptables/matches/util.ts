@@ -1,6 +1,6 @@
 /** Helpers shared by the match modules' evaluators and hovers. */
 import type { RuleOption } from '../model';
-import { inCidr, isMulticast, parseCidr, parseIpv4, parsePortRange, parsePorts } from '../../net';
+import { inCidr, isHostname, isMulticast, parseCidr, parseIpv4, parsePortRange, parsePorts } from '../../net';
 import type { MatchEnv, MatchResult, Tri } from './types';
 import type { MatchPacket } from './packet';
 import { own } from '../../record';
@@ -14,13 +14,16 @@ export function ifaceMatches(pattern: string, name: string | undefined): boolean
   return pattern === name;
 }
 
-/** Address (any mask iptables accepts) against an IP; IPv6 and names are compared as text or undecidable. */
+/**
+ * Address (any mask iptables accepts) against an IP; IPv6 is compared as text or undecidable, a host name
+ * (resolved by iptables when the rule was added) is undecidable.
+ */
 export function addrMatches(spec: string, ip: string): Tri | 'maybe' {
   const r = inCidr(spec, ip);
   if (r !== undefined) return r ? 'yes' : 'no';
   const bare = spec.replace(/\/128$/, '');
   if (bare === ip) return 'yes';
-  if (spec.includes('/')) return 'maybe';
+  if (spec.includes('/') || isHostname(spec)) return 'maybe';
   return 'no';
 }
 
