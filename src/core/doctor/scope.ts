@@ -21,7 +21,7 @@ export function overlayNetworks(input: DoctorInput): OverlayNetwork[] {
     }
   }
   const want = input.network;
-  return [...byId.values()].filter((n) => !want || n.name === want || n.id === want || n.id.startsWith(want));
+  return [...byId.values()].filter((n) => !want || n.name === want || n.id.startsWith(want)); // a full id starts with itself
 }
 
 export function networkOn(node: DoctorNode, id: string): NetworkInfo | undefined {
