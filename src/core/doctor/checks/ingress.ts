@@ -23,7 +23,8 @@ function publishedPorts(input: DoctorInput, node: DoctorNode): Published[] {
     for (const s of m.model.services) {
       for (const p of s.ports) {
         if (!p.publishedPort || (p.publishMode ?? 'ingress') !== 'ingress') continue;
-        const fwm = ingress?.services.find((x) => x.name === s.name)?.localLbIndex;
+        // LocalLBIndex 0 is Docker's "none assigned": then any MARK on the port will do
+        const fwm = ingress?.services.find((x) => x.name === s.name)?.localLbIndex || undefined;
         out.set(`${p.protocol}/${p.publishedPort}`, { service: s.name, port: p.publishedPort, protocol: p.protocol, fwm });
       }
     }

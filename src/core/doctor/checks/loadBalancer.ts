@@ -18,7 +18,8 @@ export function ipvsOf(node: DoctorNode, ns: string): IpvsTable | string {
   const text = node.ipvs[ns];
   if (text === undefined) return `ipvsadm -Ln not read in ${ns}`;
   const t = parseIpvsadm(text).value;
-  if (t.status !== 'ok' && t.status !== 'empty') return t.reason ?? `ipvsadm: ${t.status}`;
+  // only a printed table can be compared: no output at all ("empty") says nothing about what IPVS holds
+  if (t.status !== 'ok') return t.reason ?? `ipvsadm: ${t.status}`;
   if (!t.numeric) return 'ipvsadm printed names, not addresses (run with -n)';
   return t;
 }
