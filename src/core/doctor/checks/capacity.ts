@@ -43,15 +43,17 @@ export const capacity: Check = {
         const size = usableAddresses(cidr);
         if (size === 0 || inUse.length < Math.ceil(size * 0.9)) continue;
         const full = inUse.length >= size;
+        // reported on a manager (its log shows the allocation error), else on the first node
+        const where = (input.nodes.find((n) => n.model.swarm?.controlAvailable) ?? input.nodes[0]).name;
         res.findings.push({
           code: full ? 'capacity/subnet-full' : 'capacity/subnet-nearly-full',
           severity: full ? 'error' : 'warning',
-          node: input.nodes.find((n) => n.model.swarm?.controlAvailable)?.name ?? input.nodes[0]?.name ?? '',
+          node: where,
           network: net.name,
           message: `${net.name} ${cidr}: ${inUse.length} of ${size} addresses in use (tasks, load-balancer endpoints, VIPs)`,
           symptom: full ? 'new tasks on this network stay pending ("could not find an available IP", in a manager\'s log only)' : 'a scale-up or rolling update (which needs new addresses before old ones are freed) can run out of addresses',
           evidence: [{ label: `addresses in use on ${cidr}`, source: 'gossip tables, docker network inspect, services', rows: inUse }],
-          target: { node: input.nodes[0]?.name ?? '', networkId: net.id },
+          target: { node: where, networkId: net.id },
         });
       }
     }

@@ -37,7 +37,7 @@ function judge(input: DoctorInput, node: DoctorNode, q: DnsQuery, out: Finding[]
   }
   const stale = got.filter((a) => !want.includes(a));
   const missing = want.filter((a) => !got.includes(a));
-  if (stale.length) out.push({ ...base, code: q.name.startsWith('tasks.') ? 'dns/stale-task' : 'dns/wrong-vip', severity: 'error', message: `${q.name} from ${node.name} answers ${stale.join(', ')}, which ${q.name.startsWith('tasks.') ? 'no running task' : `is not the VIP (${want.join(', ')})`} of ${q.service} has`, symptom: `some lookups of ${q.name} on ${node.name} lead to an address nothing listens on: timeouts` });
+  if (stale.length) out.push({ ...base, code: q.name.startsWith('tasks.') ? 'dns/stale-task' : 'dns/wrong-vip', severity: 'error', message: `${q.name} from ${node.name} answers ${stale.join(', ')}, which ${q.name.startsWith('tasks.') ? `no running task of ${q.service} has` : `is not the VIP of ${q.service} (${want.join(', ')})`}`, symptom: `some lookups of ${q.name} on ${node.name} lead to an address nothing listens on: timeouts` });
   if (missing.length && !q.nxdomain) out.push({ ...base, code: 'dns/missing-task', severity: 'warning', message: `${q.name} from ${node.name} lacks ${missing.join(', ')}`, symptom: `clients on ${node.name} never reach ${missing.join(', ')} by name` });
 }
 
