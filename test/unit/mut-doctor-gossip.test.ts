@@ -317,3 +317,50 @@ test('without a manager among the nodes gossip-vs-tasks is skipped, saying why, 
   g(nodes, 'node2').endpoints?.push({ key: 'f'.repeat(64), owner: N1, value: { name: 'web.9.zzzzzzzzzzzzzzzzzzzzzzzzz', serviceName: 'web', serviceId: 'x', virtualIp: '', endpointIp: '10.231.0.200', taskAliases: [], serviceDisabled: false } });
   assert.deepEqual(gossipTasks.run({ nodes }), { findings: [], skipped: [{ check: 'gossip-tasks', reason: 'no manager among the nodes: the task list is only served by managers' }] });
 });
+
+test('no /networkpeers read on any node: every node that read its tables takes part (a row node3 lacks is still missing there)', () => {
+  const nodes = lab();
+  for (const n of nodes) delete g(nodes, n.name).peers;
+  g(nodes, 'node3').endpoints = g(nodes, 'node3').endpoints?.filter((r) => !isWeb3(r));
+  assert.deepEqual(gossipAgreement.run({ nodes }).findings.map((f) => `${f.node} ${f.code}`), ['node3 gossip/missing-row']);
+});
+
+test('a node whose gossip lacks the network, and a node with no gossip at all, are neither compared nor a crash (each check)', () => {
+  const nodes = lab();
+  delete node(nodes, 'node2').gossip?.networks[TEST_ID];
+  delete node(nodes, 'node3').gossip;
+  node(nodes, 'node3').gossipSkipped = 'diagnostic server off';
+  g(nodes, 'node1').endpoints?.push({ key: 'f'.repeat(64), owner: N1, value: { name: 'web.9.zzzzzzzzzzzzzzzzzzzzzzzzz', serviceName: 'web', serviceId: 'x', virtualIp: '', endpointIp: '10.231.0.200', taskAliases: [], serviceDisabled: false } });
+  assert.deepEqual(gossipAgreement.run({ nodes }).findings, []);
+  assert.deepEqual(gossipMembership.run({ nodes }).findings, []);
+  assert.deepEqual(gossipTasks.run({ nodes }).findings.map((f) => `${f.node} ${f.code}`), ['node1 gossip/stale-endpoint']);
+  // web.3's row gone where it was read (node1 only): missing, read on node1
+  g(nodes, 'node1').endpoints = g(nodes, 'node1').endpoints?.filter((r) => !isWeb3(r) && r.key !== 'f'.repeat(64));
+  assert.deepEqual(gossipTasks.run({ nodes }).findings.map((f) => f.message), ['running task web ue5mjcme5upi94hgwgtwoc2ta (10.231.0.5) has no endpoint_table row on any node (read on node1)']);
+});
+
+test('cluster peer lists not read anywhere (absent, not empty): no row is called an orphan', () => {
+  const nodes = lab();
+  for (const n of nodes) {
+    delete n.gossip?.clusterPeers;
+    for (const id of [TEST_ID, INGRESS_ID]) g(nodes, n.name, id).peers = [];
+  }
+  g(nodes, 'node2').overlayPeers?.push({ key: 'f'.repeat(64), owner: 'deadbeef0000', value: { endpointIp: '10.231.0.77/24', endpointMac: '02:42:0a:e7:00:4d', tunnelEndpointIp: '198.18.0.7' } });
+  assert.deepEqual(gossipAgreement.run({ nodes }).findings, []);
+});
+
+test('a node that dropped itself from its own peer list is not judged by its own view: node3 is reported by node1 and node2 only', () => {
+  const nodes = lab();
+  for (const n of nodes) g(nodes, n.name).peers = g(nodes, n.name).peers?.filter((p) => p.name !== N3);
+  assert.deepEqual(gossipMembership.run({ nodes }).findings.map((f) => f.message.split(', but ')[1]), [
+    "node1's gossip does not list it as a peer of that network",
+    "node2's gossip does not list it as a peer of that network",
+  ]);
+});
+
+test('gossip/missing-endpoint with a node that has no swarm information among the nodes: the task is still placed on its node', () => {
+  const nodes = lab();
+  for (const n of nodes) g(nodes, n.name).endpoints = g(nodes, n.name).endpoints?.filter((r) => !isWeb3(r));
+  const bare: DoctorNode = { ...node(nodes, 'node3'), name: 'bare', gossip: undefined, model: { ...node(nodes, 'node3').model, swarm: undefined, namespaces: [] } };
+  assert.deepEqual(gossipTasks.run({ nodes: [bare, ...nodes] }).findings.map((f) => `${f.node} ${f.code}`), ['node2 gossip/missing-endpoint']);
+});

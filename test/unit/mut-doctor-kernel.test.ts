@@ -2,8 +2,9 @@
  * Kernel vs gossip (checks/kernelPeers.ts), finding by finding, on the snapshot of the real 3-node lab
  * (test/fixtures/doctor/lab-clean.json: node1's overlay namespace 1-qru7ngt575 of swarmnet-test, its vxlan0 FDB
  * and neighbour rows as `bridge fdb show` / `ip neigh show` printed them, and node1's overlay_peer_table) with one
- * fault at a time. Each expected finding (message, evidence rows, fix argv) is written out by hand from the
- * snapshot's rows, not computed by the code under test.
+ * fault at a time; and on the ipspace capture of the shared seeds (an overlay namespace's printed FDB and
+ * neighbours). Each expected finding (message, evidence rows, fix argv) is written out by hand from those rows,
+ * not computed by the code under test.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,8 @@ import { join } from 'node:path';
 import type { DoctorNode, Finding } from '../../src/core/doctor';
 import { kernelPeers } from '../../src/core/doctor/checks/kernelPeers';
 import type { NamespaceInfo } from '../../src/core/model';
-import { FIXTURES } from '../helpers';
+import { parseFdbText, parseIpLinkText, parseNeighText } from '../../src/core/parsers/iproute';
+import { FIXTURES, seed } from '../helpers';
 
 const TEST_ID = 'qru7ngt575p9svz968elx7f8b';
 const NS = '1-qru7ngt575';
@@ -276,4 +278,102 @@ test('a node without its overlay namespace gives no finding even when its gossip
   const n1 = node(nodes, 'node1');
   n1.model.namespaces = n1.model.namespaces.filter((x) => x.name !== NS);
   assert.deepEqual(run(nodes), { findings: [], skipped: [] });
+});
+
+test('two FDB rows for 10.231.0.10, both at wrong VTEPs → one kernel/fdb-wrong-vtep naming both', () => {
+  const nodes = lab();
+  const f = fdb0a(nodes);
+  f.dst = '198.18.0.98';
+  ns(node(nodes, 'node1')).fdb.push({ ...f, dst: '198.18.0.99' });
+  assert.deepEqual(run(nodes).findings.map((x) => x.message), ['FDB entry for 10.231.0.10 (02:42:0a:e7:00:0a) points at 198.18.0.98, 198.18.0.99, but the gossip says node2 (198.18.0.2)']);
+});
+
+test('two neighbour entries for 10.231.0.10: one with the right MAC is enough; two wrong MACs are both named; one PERMANENT is enough', () => {
+  const nodes = lab();
+  const n = neigh10(nodes);
+  ns(node(nodes, 'node1')).neighbors.push({ ...n, lladdr: '02:42:0a:e7:00:99', state: ['STALE'] });
+  assert.deepEqual(run(nodes).findings, []);
+  n.lladdr = '02:42:0a:e7:00:98';
+  assert.deepEqual(run(nodes).findings.map((x) => x.message), ['neighbour entry for 10.231.0.10 has lladdr 02:42:0a:e7:00:98, 02:42:0a:e7:00:99, the gossip says 02:42:0a:e7:00:0a']);
+});
+
+test('neighbour entries STALE and NOARP (no PERMANENT) → kernel/neigh-not-permanent naming the first\'s states; the evidence rows are as ip neigh prints them', () => {
+  const nodes = lab();
+  const n = neigh10(nodes);
+  n.state = ['STALE', 'NOARP'];
+  ns(node(nodes, 'node1')).neighbors.push({ ...n, state: ['REACHABLE'] });
+  const f = run(nodes).findings;
+  assert.deepEqual(f.map((x) => x.message), ['neighbour entry for 10.231.0.10 is STALE NOARP']);
+  assert.ok(f[0].evidence[2].rows.includes('10.231.0.10 dev vxlan0 lladdr 02:42:0a:e7:00:0a STALE NOARP'));
+  // no state, no lladdr: the row has neither (and no trailing space)
+  n.state = [];
+  delete n.lladdr;
+  assert.ok(run(nodes).findings[0].evidence[2].rows.includes('10.231.0.10 dev vxlan0'));
+});
+
+test('vxlan0\'s own multicast rows (`33:33:00:00:00:01 dev vxlan0 self permanent`, no VTEP, as the snapshot shows them on br0 and the veths) are not the driver\'s: no stale finding', () => {
+  const nodes = lab();
+  ns(node(nodes, 'node2')).fdb.push({ mac: '33:33:00:00:00:01', dev: 'vxlan0', flags: ['self'], state: 'permanent' }, { mac: '01:00:5e:00:00:01', dev: 'vxlan0', flags: ['self'], state: 'permanent' });
+  assert.deepEqual(run(nodes).findings, []);
+});
+
+test('a stale FDB row that also names a master, and one learned (not permanent): the evidence prints each as bridge fdb does', () => {
+  const nodes = lab();
+  const n2 = ns(node(nodes, 'node2'));
+  n2.fdb.push({ mac: '02:42:0a:e7:00:fe', dev: 'vxlan0', dst: '198.18.0.3', master: 'br0', flags: ['self'], state: 'permanent' });
+  n2.fdb.push({ mac: '02:42:0a:e7:00:fd', dev: 'vxlan0', dst: '198.18.0.3', flags: ['self'], state: '' });
+  const f = run(nodes).findings;
+  assert.deepEqual(f.map((x) => x.message), ['FDB entry 02:42:0a:e7:00:fe dev vxlan0 dst 198.18.0.3 master br0 self permanent matches no peer in the gossip: left over from a task that is gone']);
+  assert.ok(f[0].evidence[1].rows.includes('02:42:0a:e7:00:fd dev vxlan0 dst 198.18.0.3 self'));
+});
+
+test('a node whose gossip lacks the network: kernel check skipped there, saying the table was not read', () => {
+  const nodes = lab();
+  delete node(nodes, 'node2').gossip?.networks[TEST_ID];
+  assert.deepEqual(run(nodes).skipped, [{ check: 'kernel', node: 'node2', reason: 'swarmnet-test: overlay_peer_table not read' }]);
+});
+
+/**
+ * The ipspace capture (shared seeds): the overlay namespace 1-3e0ykh53lm of ov0 (192.168.1.0/24) on a node of a
+ * 3-node swarm (manager 192.168.33.2), its `bridge fdb show dev vxlan0` and `ip neigh show dev vxlan0` as printed:
+ * tasks 192.168.1.4 and .5 on 192.168.33.3. The gossip rows are what the overlay driver programmed those from.
+ */
+function ipspace(peers: [string, string][]): DoctorNode[] {
+  const d: never[] = [];
+  const id = '3e0ykh53lmipspace00000000';
+  const nsInfo: NamespaceInfo = {
+    name: '1-3e0ykh53lm', path: '/var/run/docker/netns/1-3e0ykh53lm', kind: 'overlay', containers: [], routes: [], peers: {},
+    interfaces: parseIpLinkText(seed('ipspace-overlay-1-3e0ykh53lm.vxlan0.ip-d-link.txt'), 'ip -d link', d),
+    fdb: parseFdbText(seed('ipspace-overlay-1-3e0ykh53lm.fdb.txt'), 'bridge fdb', d),
+    neighbors: parseNeighText(seed('ipspace-overlay-1-3e0ykh53lm.neigh.txt'), 'ip neigh', d),
+  };
+  assert.deepEqual(d, []);
+  const model = {
+    name: 'ipspace-node', swarm: { nodeId: 'n', nodeAddr: '192.168.33.2', localNodeState: 'active', controlAvailable: true, remoteManagers: [] },
+    networks: [{ id, name: 'ov0', driver: 'overlay', scope: 'swarm', subnets: [{ subnet: '192.168.1.0/24' }], vxlanIds: [4097], attachable: false, ingress: false, internal: false, encrypted: false, peers: [], endpoints: [], services: [] }],
+    namespaces: [nsInfo], services: [], diagnostics: [], discoveredAt: '2026-12-06T00:00:00Z',
+  } as unknown as DoctorNode['model'];
+  const overlayPeers = peers.map(([ip, vtep]) => ({ key: `k${ip}`, owner: vtep, value: { endpointIp: `${ip}/24`, endpointMac: `02:42:${ip.split('.').map((b) => Number(b).toString(16).padStart(2, '0')).join(':')}`, tunnelEndpointIp: vtep } }));
+  return [{ name: 'ipspace-node', model, ipvs: {}, mangle: {}, gossip: { networks: { [id]: { overlayPeers } } } }];
+}
+
+test('captured ipspace overlay namespace: the gossip rows for 192.168.1.4 and .5 on 192.168.33.3 match the printed FDB and neighbours (no finding); a third task with no rows → fdb-missing and neigh-missing', () => {
+  assert.deepEqual(run(ipspace([['192.168.1.4', '192.168.33.3'], ['192.168.1.5', '192.168.33.3']])), { findings: [], skipped: [] });
+  const f = run(ipspace([['192.168.1.4', '192.168.33.3'], ['192.168.1.5', '192.168.33.3'], ['192.168.1.6', '192.168.33.4']])).findings;
+  const cmd = ['nsenter', '--net=/var/run/docker/netns/1-3e0ykh53lm', '--'];
+  assert.deepEqual(f.map((x) => [x.code, x.message, x.fix?.commands]), [
+    ['kernel/fdb-missing', 'no FDB entry for 192.168.1.6 (02:42:c0:a8:01:06) on vxlan0 in 1-3e0ykh53lm: the gossip says it lives on 192.168.33.4 (192.168.33.4)', [[...cmd, 'bridge', 'fdb', 'replace', '02:42:c0:a8:01:06', 'dev', 'vxlan0', 'dst', '192.168.33.4', 'self', 'permanent']]],
+    ['kernel/neigh-missing', 'no neighbour entry for 192.168.1.6 on vxlan0 in 1-3e0ykh53lm (expected lladdr 02:42:c0:a8:01:06, owner 192.168.33.4)', [[...cmd, 'ip', 'neigh', 'replace', '192.168.1.6', 'lladdr', '02:42:c0:a8:01:06', 'dev', 'vxlan0', 'nud', 'permanent']]],
+  ]);
+  assert.deepEqual(f[0].evidence[1].rows, ['02:42:c0:a8:01:04 dev vxlan0 dst 192.168.33.3 self permanent', '02:42:c0:a8:01:05 dev vxlan0 dst 192.168.33.3 self permanent']);
+  assert.deepEqual(f[0].evidence[2].rows, ['192.168.1.5 dev vxlan0 lladdr 02:42:c0:a8:01:05 PERMANENT', '192.168.1.4 dev vxlan0 lladdr 02:42:c0:a8:01:04 PERMANENT']);
+});
+
+test('captured ipspace overlay namespace: the gossip no longer has 192.168.1.5 → its printed FDB and neighbour rows are stale, with the delete commands', () => {
+  const f = run(ipspace([['192.168.1.4', '192.168.33.3']])).findings;
+  const cmd = ['nsenter', '--net=/var/run/docker/netns/1-3e0ykh53lm', '--'];
+  assert.deepEqual(f.map((x) => [x.code, x.fix?.commands]), [
+    ['kernel/fdb-stale', [[...cmd, 'bridge', 'fdb', 'del', '02:42:c0:a8:01:05', 'dev', 'vxlan0', 'dst', '192.168.33.3', 'self']]],
+    ['kernel/neigh-stale', [[...cmd, 'ip', 'neigh', 'del', '192.168.1.5', 'dev', 'vxlan0']]],
+  ]);
 });
