@@ -284,3 +284,19 @@ test('the same published port listed by two managers is judged once; no host nat
   delete noMangle.mangle.ingress_sbox;
   assert.deepEqual(mesh(noMangle).findings.map((f) => f.code), ['ingress/dnat-missing']);
 });
+
+test('the mangle evidence lists the MARK rules only; a non-DNAT rule on the published port in DOCKER-INGRESS is no DNAT', () => {
+  const mangle = '-A PREROUTING -p tcp -m tcp --dport 1080 -j ACCEPT\n-A PREROUTING -p tcp -m tcp --dport 1080 -j MARK --set-xmark 0x12c/0xffffffff\n-A OUTPUT -d 10.255.0.9/32 -j MARK --set-xmark 0x12c/0xffffffff\n';
+  const f = lb(neuvector({ mangle })).findings;
+  assert.deepEqual(f.map((x) => x.code), ['lb/mark-missing']);
+  assert.deepEqual(f[0].evidence[2].rows, ['-A PREROUTING -p tcp -m tcp --dport 1080 -j MARK --set-xmark 0x12c/0xffffffff', '-A OUTPUT -d 10.255.0.9/32 -j MARK --set-xmark 0x12c/0xffffffff']);
+  const m = mesh(neuvector({ mangle: '-A PREROUTING -p tcp -m tcp --dport 1080 -j ACCEPT\n', nat: '-A DOCKER-INGRESS -p tcp -m tcp --dport 1080 -j RETURN\n' })).findings;
+  assert.deepEqual(m.map((x) => x.code), ['ingress/dnat-missing', 'ingress/mark-missing']);
+  assert.deepEqual(m[1].evidence[0].rows, []);
+});
+
+test('no manager: the expected backends from the network\'s own view are compared by address, in order', () => {
+  const f = lb(neuvector({ manager: false, netTasks: ['10.255.0.9/16', '10.255.0.7/16', '10.255.0.5/16'] })).findings;
+  assert.deepEqual(f.map((x) => x.message), ["nginx's task 10.255.0.7 is not a real server of FWM 300 in ingress_sbox", "nginx's task 10.255.0.9 is not a real server of FWM 300 in ingress_sbox"]);
+  assert.deepEqual(f[0].evidence[1].rows, ['10.255.0.5', '10.255.0.7', '10.255.0.9']);
+});

@@ -242,3 +242,24 @@ test('capacity judges each subnet of a network on its own; a /31 (no usable addr
   for (const ip of ['10.231.0.4', '10.231.0.7']) node(nodes, 'node1').gossip?.networks[TEST_ID].overlayPeers?.push({ key: ip, owner: 'x', value: { endpointIp: ip, endpointMac: 'm', tunnelEndpointIp: 'v' } });
   assert.deepEqual(cap(nodes).map((f) => f.message), ['swarmnet-test 10.231.0.0/28: 12 of 13 addresses in use (tasks, load-balancer endpoints, VIPs)']);
 });
+
+test('the doctor limited to one network: failed pings on another network give no underlay finding', () => {
+  const nodes = lab();
+  pings(nodes).forEach(fail);
+  assert.deepEqual(underlay.run({ nodes, network: 'ingress' }).findings, []);
+  assert.deepEqual(underlay.run({ nodes, network: 'swarmnet-test' }).findings.map((f) => f.code), ['underlay/overlay-blocked']);
+});
+
+test('capacity: tasks that ended (shutdown, failed, rejected, complete, orphaned, remove) release their addresses; a local service without a VIP and a VIP without an address count nothing', () => {
+  const nodes = narrowed();
+  const svc = node(nodes, 'node1').model.services[0];
+  const ended = ['shutdown', 'failed', 'rejected', 'complete', 'orphaned', 'remove'];
+  // each holds the same two free addresses: any one of them counted would make 12 of 13
+  ended.forEach((state, i) => svc.tasks.push({ id: `${i}`.repeat(25), nodeId: 'x', state, addresses: ['10.231.0.4/24', '10.231.0.7/24'] }));
+  svc.vips.push({ networkId: TEST_ID, addr: '' });
+  node(nodes, 'node1').model.networks.find((x) => x.id === TEST_ID)?.services.push({ name: 'novip', tasks: [] });
+  assert.deepEqual(cap(nodes), []);
+  // the same task running would count
+  svc.tasks[svc.tasks.length - 1].state = 'running';
+  assert.deepEqual(cap(nodes).map((f) => f.code), ['capacity/subnet-nearly-full']);
+});

@@ -38,7 +38,8 @@ function judge(input: DoctorInput, node: DoctorNode, q: DnsQuery, out: Finding[]
   const stale = got.filter((a) => !want.includes(a));
   const missing = want.filter((a) => !got.includes(a));
   if (stale.length) out.push({ ...base, code: q.name.startsWith('tasks.') ? 'dns/stale-task' : 'dns/wrong-vip', severity: 'error', message: `${q.name} from ${node.name} answers ${stale.join(', ')}, which ${q.name.startsWith('tasks.') ? `no running task of ${q.service} has` : `is not the VIP of ${q.service} (${want.join(', ')})`}`, symptom: `some lookups of ${q.name} on ${node.name} lead to an address nothing listens on: timeouts` });
-  if (missing.length && !q.nxdomain) out.push({ ...base, code: 'dns/missing-task', severity: 'warning', message: `${q.name} from ${node.name} lacks ${missing.join(', ')}`, symptom: `clients on ${node.name} never reach ${missing.join(', ')} by name` });
+  // (an NXDOMAIN with something expected returned above: here an empty answer is an answer lacking everything)
+  if (missing.length) out.push({ ...base, code: 'dns/missing-task', severity: 'warning', message: `${q.name} from ${node.name} lacks ${missing.join(', ')}`, symptom: `clients on ${node.name} never reach ${missing.join(', ')} by name` });
 }
 
 export const dns: Check = {
