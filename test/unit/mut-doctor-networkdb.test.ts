@@ -254,3 +254,9 @@ test('gettable rows that cannot be read (value not base64 protobuf, value or key
   }
   assert.equal(diags[0].excerpt, '{"key":"k1","value":"CgkxMA==","owner":"x"}');
 });
+
+test('protobuf: a tag that does not end within ten bytes, and a group (wire type 3) followed by eight bytes, are refused', () => {
+  assert.equal(protoFields(Buffer.from([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01])), undefined);
+  assert.equal(protoFields(Buffer.from([(1 << 3) | 3, 1, 2, 3, 4, 5, 6, 7, 8])), undefined);
+  assert.equal(protoFields(Buffer.from([(1 << 3) | 4, 1, 2, 3, 4])), undefined);
+});

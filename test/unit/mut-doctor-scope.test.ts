@@ -186,3 +186,22 @@ test('markValue of a MARK rule without a set value, or with one that is not an i
   assert.equal(markValue(rule(['1.5'])), undefined);
   assert.equal(markValue(rule(['x/0xff'])), undefined);
 });
+
+test('stripPrefix of a bare prefix is empty; runningTasks reads a network with two subnets and skips a node with no swarm information', () => {
+  assert.equal(stripPrefix('/24'), '');
+  const nodes = lab();
+  const net = { ...overlayNetworks({ nodes, network: 'swarmnet-test' })[0], subnets: ['10.99.0.0/24', '10.231.0.0/24'] };
+  const bare: DoctorNode = { ...nodes[1], model: { ...nodes[1].model, swarm: undefined } };
+  assert.equal(runningTasks({ nodes: [bare, ...nodes] }, net).length, 9);
+});
+
+test('rules: the dport among other options of the match; a rule without a target has no target option and no mark; CONNMARK --set-mark is no packet mark', () => {
+  const r = parseTable('-A PREROUTING -p tcp -m tcp --sport 1000 --dport 8080 -j CONNMARK --set-mark 0x1\n-A INPUT -s 10.0.0.1/32\n', 'mangle');
+  assert.equal(matchArg(r[0], 'dport'), '8080');
+  assert.equal(matchArg(r[0], 'sport'), '1000');
+  assert.equal(targetArg(r[0], 'set-mark'), '0x1');
+  assert.equal(markValue(r[0]), undefined);
+  assert.equal(targetArg(r[1], 'set-mark'), undefined);
+  assert.equal(markValue(r[1]), undefined);
+  assert.equal(parseTable('-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.2:8080\n', 'nat')[0].table, 'nat');
+});

@@ -44,6 +44,7 @@ export function protoFields(buf: Uint8Array): Field[] | undefined {
   const varint = (): number | undefined => {
     let v = 0;
     let mul = 1;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a read past the end leaves i beyond the buffer, which the final i === buf.length refuses
     for (let n = 0; n < 10 && i < buf.length; n++) {
       const b = buf[i++];
       v += (b & 0x7f) * mul;
@@ -63,6 +64,7 @@ export function protoFields(buf: Uint8Array): Field[] | undefined {
       out.push({ no, wire, varint: v });
     } else if (wire === 2) {
       const len = varint();
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,ArithmeticOperator: equivalent, a length past the end leaves i beyond the buffer, which the final i === buf.length refuses
       if (len === undefined || i + len > buf.length) return undefined;
       out.push({ no, wire, bytes: buf.subarray(i, i + len) });
       i += len;
@@ -77,7 +79,7 @@ const text = (f: Field[], no: number): string => {
   const b = f.find((x) => x.no === no && x.bytes)?.bytes;
   return b ? Buffer.from(b).toString('utf8') : '';
 };
-const texts = (f: Field[], no: number): string[] => f.filter((x) => x.no === no && x.bytes).map((x) => Buffer.from(x.bytes ?? []).toString('utf8'));
+const texts = (f: Field[], no: number): string[] => f.flatMap((x) => (x.no === no && x.bytes ? [Buffer.from(x.bytes).toString('utf8')] : []));
 
 export function decodeEndpointRecord(b64: string): EndpointRecord | undefined {
   const f = protoFields(Buffer.from(b64, 'base64'));
