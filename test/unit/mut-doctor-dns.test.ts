@@ -138,3 +138,25 @@ test('no manager among the nodes: DNS is skipped, saying why; a node with no san
   assert.deepEqual(r.skipped, [{ check: 'dns', node: 'node3', reason: 'no task sandbox on node3 to query 127.0.0.11 from' }]);
   assert.deepEqual(r.findings.map((f) => `${f.node} ${f.code}`), ['node2 dns/wrong-vip', 'node2 dns/missing-task']);
 });
+
+test('two stale and two missing addresses are all named; a dnsrr service\'s expected tasks are listed in order', () => {
+  const nodes = lab();
+  query(nodes, 'tasks.web').addresses = ['10.231.0.16', '10.231.0.17', '10.231.0.3', '10.231.0.5', '10.231.0.248', '10.231.0.249'];
+  assert.deepEqual(run(only(nodes, 'node1')).findings.map((x) => [x.message, x.symptom]), [
+    ['tasks.web from node1 answers 10.231.0.248, 10.231.0.249, which no running task of web has', 'some lookups of tasks.web on node1 lead to an address nothing listens on: timeouts'],
+    ['tasks.web from node1 lacks 10.231.0.6, 10.231.0.8', 'clients on node1 never reach 10.231.0.6, 10.231.0.8 by name'],
+  ]);
+  const rr = lab();
+  (node(rr, 'node1').model.services.find((s) => s.name === 'web') ?? assert.fail('web')).vips = [];
+  query(rr, 'web').addresses = ['10.231.0.99'];
+  assert.deepEqual(run(only(rr, 'node1')).findings[0].evidence[1].rows, WEB_TASKS);
+});
+
+test('a query for a service the manager does not list, and nodes without swarm information or without DNS answers, are passed over', () => {
+  const nodes = lab();
+  const q = query(nodes, 'web');
+  node(nodes, 'node1').dns?.push({ ...q, name: 'ghost', service: 'ghost', addresses: [], nxdomain: true });
+  const bare: DoctorNode = { ...node(nodes, 'node2'), name: 'bare', model: { ...node(nodes, 'node2').model, swarm: undefined } };
+  delete bare.dns;
+  assert.deepEqual(dns.run({ nodes: [bare, ...only(nodes, 'node1')] }), { findings: [], skipped: [] });
+});

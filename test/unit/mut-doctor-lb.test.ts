@@ -300,3 +300,54 @@ test('no manager: the expected backends from the network\'s own view are compare
   assert.deepEqual(f.map((x) => x.message), ["nginx's task 10.255.0.7 is not a real server of FWM 300 in ingress_sbox", "nginx's task 10.255.0.9 is not a real server of FWM 300 in ingress_sbox"]);
   assert.deepEqual(f[0].evidence[1].rows, ['10.255.0.5', '10.255.0.7', '10.255.0.9']);
 });
+
+/** The "" entry docker network inspect --verbose lists on ingress (the ingress-endpoint sandboxes, LocalLBIndex 0, VIP "<nil>"), as the lab's capture shows it. */
+const withIngressEndpoint = (n: DoctorNode) => {
+  n.model.networks[0].services.unshift({ name: '', vip: '<nil>', localLbIndex: 0, tasks: [{ name: 'ingress-endpoint', endpointIp: '10.255.0.3' }] });
+  return n;
+};
+
+test('the ingress network\'s "" entry (LocalLBIndex 0) beside nginx: nginx is still judged; another service\'s tasks are not nginx\'s backends', () => {
+  assert.deepEqual(lb(withIngressEndpoint(neuvector({ taskIps: ['10.255.0.9'] }))).findings.map((f) => f.code), ['lb/backend-missing', 'lb/backend-stale']);
+  const n = withIngressEndpoint(neuvector());
+  n.model.services.push({ id: 's2', name: 'api', mode: 'replicated', replicas: 1, ports: [], vips: [{ networkId: INGRESS_ID, addr: '10.255.0.20/16' }], tasks: [{ id: 'apitask1neuvector00000000', nodeId: 'n2', state: 'running', addresses: ['10.255.0.21/16'] }] });
+  assert.deepEqual(lb(n), { findings: [], skipped: [] });
+});
+
+test('a manager and a worker gathered, nothing of nginx running: the manager is the authority (stale); a node with no swarm information or without the network is passed over', () => {
+  const m = neuvector();
+  m.model.services[0].tasks[0].state = 'shutdown';
+  const w = neuvector({ manager: false });
+  w.name = 'worker';
+  w.model.networks = [];
+  const bare = neuvector();
+  bare.name = 'bare';
+  bare.model.swarm = undefined;
+  bare.model.networks = [];
+  assert.deepEqual(loadBalancer.run({ nodes: [bare, w, m] }).findings.map((f) => `${f.node} ${f.code}`), [`${NODE} lb/backend-stale`]);
+});
+
+test('mangle and nat rules without a target (a counting rule) are read without harm: not MARK evidence, not a DNAT', () => {
+  const mangle = '-A PREROUTING -s 10.0.0.1/32\n-A PREROUTING -p tcp -m tcp --dport 1080 -j MARK --set-xmark 0x12c/0xffffffff\n';
+  const f = lb(neuvector({ mangle })).findings;
+  assert.deepEqual(f.map((x) => [x.code, x.evidence[2].rows]), [['lb/mark-missing', ['-A PREROUTING -p tcp -m tcp --dport 1080 -j MARK --set-xmark 0x12c/0xffffffff']]]);
+  const g = mesh(neuvector({ mangle: '-A PREROUTING -s 10.0.0.1/32\n', nat: '-A DOCKER-INGRESS -p tcp -m tcp --dport 1080\n-A DOCKER-INGRESS -p tcp -m tcp --dport 2080 -j DNAT --to-destination 172.18.0.2:2080\n' })).findings;
+  assert.deepEqual(g.map((x) => [x.code, x.evidence[0].rows.length, x.fix?.commands[0].at(-1)]), [
+    ['ingress/dnat-missing', 2, '172.18.0.2:1080'],
+    ['ingress/mark-missing', 0, undefined],
+  ]);
+});
+
+test('a PREROUTING MARK with nginx\'s FWM but for another port does not serve 1080 → ingress/mark-missing', () => {
+  const m = seed('neuvector-ingress_sbox.mangle.nvL.txt').replace('dpt:1080 MARK', 'dpt:1081 MARK');
+  assert.deepEqual(mesh(neuvector({ mangle: m })).findings.map((f) => f.code), ['ingress/mark-missing']);
+});
+
+test('a node whose model lacks the ingress network: no FWM known, any MARK on the port will do; a node with namespaces but no ingress_sbox is not judged', () => {
+  const n = neuvector({ mangle: seed('neuvector-ingress_sbox.mangle.nvL.txt').replace('MARK set 0x12c', 'MARK set 0x1') });
+  n.model.networks = [];
+  assert.deepEqual(mesh(n), { findings: [], skipped: [] });
+  const o = neuvector({ ipvs: '' });
+  o.model.namespaces = [{ ...o.model.namespaces[0], name: 'lb_ingressneu', kind: 'lb' }];
+  assert.deepEqual(mesh(o), { findings: [], skipped: [] });
+});

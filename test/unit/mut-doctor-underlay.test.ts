@@ -263,3 +263,38 @@ test('capacity: tasks that ended (shutdown, failed, rejected, complete, orphaned
   svc.tasks[svc.tasks.length - 1].state = 'running';
   assert.deepEqual(cap(nodes).map((f) => f.code), ['capacity/subnet-nearly-full']);
 });
+
+test('blocked with no overlay namespace seen, or a vxlan0 without its VXLAN details: the default port 4789 is named', () => {
+  const a = lab();
+  pings(a).forEach(fail);
+  node(a, 'node1').model.namespaces = node(a, 'node1').model.namespaces.filter((x) => x.name !== '1-qru7ngt575');
+  assert.match(run(a).findings[0].message, /VXLAN \(udp\/4789\)/);
+  const b = lab();
+  pings(b).forEach(fail);
+  delete vxlan0(b, 'node1').vxlan;
+  assert.match(run(b).findings[0].message, /VXLAN \(udp\/4789\)/);
+});
+
+test('one small ping answered and one lost, every MTU-sized one lost → underlay/mtu (not blocked)', () => {
+  const nodes = lab();
+  fail(pings(nodes, 56)[0]);
+  pings(nodes, 1422).forEach(fail);
+  assert.deepEqual(run(nodes).findings.map((f) => f.code), ['underlay/mtu']);
+});
+
+test('capacity on the clean lab: nothing found, nothing skipped; nodes without gossip, without the network\'s gossip or without the network are read without harm; the manager reports it wherever it is listed', () => {
+  assert.deepEqual(capacity.run({ nodes: lab() }), { findings: [], skipped: [] });
+  const nodes = narrowed();
+  for (const ip of ['10.231.0.4', '10.231.0.7']) node(nodes, 'node1').gossip?.networks[TEST_ID].overlayPeers?.push({ key: ip, owner: 'x', value: { endpointIp: ip, endpointMac: 'm', tunnelEndpointIp: 'v' } });
+  delete node(nodes, 'node2').gossip;
+  delete node(nodes, 'node3').gossip?.networks[TEST_ID];
+  const bare: DoctorNode = { ...node(nodes, 'node3'), name: 'bare', gossip: undefined, model: { ...node(nodes, 'node3').model, swarm: undefined, networks: [] } };
+  const f = capacity.run({ nodes: [bare, node(nodes, 'node2'), node(nodes, 'node3'), node(nodes, 'node1')] }).findings;
+  assert.deepEqual(f.map((x) => [x.code, x.node, x.target.node]), [['capacity/subnet-nearly-full', 'node1', 'node1']]);
+});
+
+test('capacity: VIPs on another network are not this subnet\'s, even at addresses inside it', () => {
+  const nodes = narrowed();
+  node(nodes, 'node1').model.services[0].vips.push({ networkId: 'other', addr: '10.231.0.4/24' }, { networkId: 'other', addr: '10.231.0.7/24' });
+  assert.deepEqual(cap(nodes), []);
+});

@@ -28,13 +28,13 @@ export const capacity: Check = {
         for (const r of g?.overlayPeers ?? []) used.add(stripPrefix(r.value.endpointIp));
         for (const r of g?.endpoints ?? []) {
           used.add(stripPrefix(r.value.endpointIp));
-          if (r.value.virtualIp) used.add(stripPrefix(r.value.virtualIp));
+          used.add(stripPrefix(r.value.virtualIp)); // none ("") or "<nil>" is in no subnet
         }
         const local = node.model.networks.find((n) => n.id === net.id);
         for (const e of local?.endpoints ?? []) if (e.ipv4) used.add(stripPrefix(e.ipv4));
         for (const s of local?.services ?? []) if (s.vip) used.add(stripPrefix(s.vip));
         for (const s of node.model.services) {
-          for (const v of s.vips) if (v.networkId === net.id && v.addr) used.add(stripPrefix(v.addr));
+          for (const v of s.vips) if (v.networkId === net.id) used.add(stripPrefix(v.addr));
           // addresses the manager allocated to tasks, started or not (a task waiting for its node holds one)
           for (const t of s.tasks) if (!ENDED.has(t.state)) for (const a of t.addresses) used.add(stripPrefix(a));
         }

@@ -4,27 +4,25 @@
  * NXDOMAIN for a running service after a node outage (moby#53141), or answers naming gone tasks, show here.
  */
 import type { DnsQuery } from '../dns';
-import { overlayNetworks, runningTasks, stripPrefix } from '../scope';
+import { overlayNetworks, runningTasks, stripPrefix, type OverlayNetwork } from '../scope';
 import type { Check, CheckResult, DoctorInput, DoctorNode, Finding } from '../types';
 
-function expected(input: DoctorInput, q: DnsQuery): string[] | undefined {
-  const net = overlayNetworks(input).find((n) => n.id === q.networkId);
-  if (!net) return undefined;
-  const tasks = runningTasks(input, net).filter((t) => t.service === q.service).map((t) => t.ip);
-  if (q.name.startsWith('tasks.')) return [...new Set(tasks)].sort();
-  const svc = input.nodes.flatMap((n) => (n.model.swarm?.controlAvailable ? n.model.services : [])).find((s) => s.name === q.service);
+function expected(input: DoctorInput, q: DnsQuery, net: OverlayNetwork): string[] {
+  const tasks = [...new Set(runningTasks(input, net).filter((t) => t.service === q.service).map((t) => t.ip))].sort();
+  if (q.name.startsWith('tasks.')) return tasks;
+  const svc = input.nodes.filter((n) => n.model.swarm?.controlAvailable).flatMap((n) => n.model.services).find((s) => s.name === q.service);
   const vip = svc?.vips.find((v) => v.networkId === q.networkId)?.addr;
-  return vip ? [stripPrefix(vip)] : [...new Set(tasks)].sort();
+  return vip ? [stripPrefix(vip)] : tasks;
 }
 
 function judge(input: DoctorInput, node: DoctorNode, q: DnsQuery, out: Finding[]): void {
-  const want = expected(input, q);
-  if (!want || q.addresses === undefined) return;
-  const got = q.addresses;
   const net = overlayNetworks(input).find((n) => n.id === q.networkId);
+  if (!net || q.addresses === undefined) return;
+  const want = expected(input, q, net);
+  const got = q.addresses;
   const base = {
     node: node.name,
-    network: net?.name,
+    network: net.name,
     target: { node: node.name, namespace: q.ns, networkId: q.networkId },
     evidence: [
       { label: `${q.name} from task sandbox ${q.ns} on ${node.name}`, source: `${q.tool ?? 'nslookup'} ${q.name} 127.0.0.11 (nsenter)`, rows: (q.output ?? '').split('\n').filter(Boolean) },
@@ -32,7 +30,7 @@ function judge(input: DoctorInput, node: DoctorNode, q: DnsQuery, out: Finding[]
     ],
   };
   if (want.length && q.nxdomain) {
-    out.push({ ...base, code: 'dns/nxdomain', severity: 'error', message: `${q.name} is NXDOMAIN from ${node.name} (${q.ns}), though ${q.service} has ${q.name.startsWith('tasks.') ? 'running tasks' : 'a VIP'} on ${net?.name}: ${want.join(', ')}`, symptom: `clients on ${node.name} cannot resolve ${q.name}: "could not resolve host" until the gossip is repaired (moby#53141)` });
+    out.push({ ...base, code: 'dns/nxdomain', severity: 'error', message: `${q.name} is NXDOMAIN from ${node.name} (${q.ns}), though ${q.service} has ${q.name.startsWith('tasks.') ? 'running tasks' : 'a VIP'} on ${net.name}: ${want.join(', ')}`, symptom: `clients on ${node.name} cannot resolve ${q.name}: "could not resolve host" until the gossip is repaired (moby#53141)` });
     return;
   }
   const stale = got.filter((a) => !want.includes(a));
@@ -54,7 +52,7 @@ export const dns: Check = {
     }
     for (const node of input.nodes) {
       if (node.dnsSkipped) res.skipped.push({ check: 'dns', node: node.name, reason: node.dnsSkipped });
-      for (const q of node.dns ?? []) judge(input, node, q, res.findings);
+      if (node.dns) for (const q of node.dns) judge(input, node, q, res.findings);
     }
     return res;
   },

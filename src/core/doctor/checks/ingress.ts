@@ -44,7 +44,13 @@ function checkNode(input: DoctorInput, node: DoctorNode, res: CheckResult): void
   if (node.hostNat !== undefined) {
     const nat = parseTable(node.hostNat, 'nat').filter((r) => r.chain === 'DOCKER-INGRESS');
     for (const p of ports) {
-      const dnat = nat.find((r) => r.target?.name === 'DNAT' && matchArg(r, 'dport') === String(p.port) && (r.protocol?.value ?? p.protocol) === p.protocol);
+      const dnat = nat.find(
+        (r) =>
+          r.target?.name === 'DNAT' &&
+          matchArg(r, 'dport') === String(p.port) &&
+          // Stryker disable next-line OptionalChaining: equivalent, a rule with --dport has its -p (iptables refuses -m tcp/udp without it)
+          r.protocol?.value === p.protocol,
+      );
       if (dnat) continue;
       const f: Finding = { ...base, code: 'ingress/dnat-missing', severity: 'error', message: `no DNAT for published ${p.protocol} port ${p.port} (${p.service}) in the host's nat DOCKER-INGRESS chain`, symptom: `clients connecting to ${node.name}:${p.port} are not sent into the routing mesh: connection refused or timeout on this node only`, evidence: [{ label: `nat DOCKER-INGRESS on ${node.name}`, source: 'iptables -t nat -S', rows: nat.map(showRule) }] };
       const to = nat.map((r) => targetArg(r, 'to-destination')).find((x) => x !== undefined);

@@ -15,16 +15,16 @@ function vxlan0Of(node: DoctorNode, netId: string) {
 }
 
 /** Per network in scope and per node pinged: every small ping lost (blocked), or only the MTU-sized ones (MTU). */
-function overlayProbes(node: DoctorNode, res: CheckResult, nets: OverlayNetwork[]): void {
+function overlayProbes(node: DoctorNode, probes: Probe[], res: CheckResult, nets: OverlayNetwork[]): void {
   for (const net of nets) {
     const byTarget = new Map<string, Probe[]>();
     // only pings carry a network
-    for (const p of node.probes ?? []) if (p.networkId === net.id) byTarget.set(p.toNode, [...(byTarget.get(p.toNode) ?? []), p]);
+    for (const p of probes) if (p.networkId === net.id) byTarget.set(p.toNode, [...(byTarget.get(p.toNode) ?? []), p]);
     const vxlan0 = vxlan0Of(node, net.id);
-    for (const [to, probes] of byTarget) {
-      const small = probes.filter((p) => p.arg === 56);
-      const big = probes.filter((p) => p.arg !== 56);
-      const base = { node: node.name, network: net.name, target: { node: node.name, networkId: net.id }, evidence: [{ label: `probes from ${node.name} to ${to}`, source: 'ping from the load-balancer sandbox', rows: probes.map(show) }] };
+    for (const [to, pings] of byTarget) {
+      const small = pings.filter((p) => p.arg === 56);
+      const big = pings.filter((p) => p.arg !== 56);
+      const base = { node: node.name, network: net.name, target: { node: node.name, networkId: net.id }, evidence: [{ label: `probes from ${node.name} to ${to}`, source: 'ping from the load-balancer sandbox', rows: pings.map(show) }] };
       if (small.length && small.every((p) => !p.ok)) {
         res.findings.push({ ...base, code: 'underlay/overlay-blocked', severity: 'error', message: `no overlay address on ${to} answers ${node.name} on ${net.name}: VXLAN (udp/${vxlan0?.vxlan?.dstport ?? 4789}) between ${node.name} (${nodeAddr(node)}) and ${to} is dropped on the underlay or by a firewall`, symptom: `tasks on ${node.name} cannot reach tasks on ${to} over ${net.name}: timeouts` });
       } else if (small.some((p) => p.ok) && big.length && big.every((p) => !p.ok)) {
@@ -35,8 +35,8 @@ function overlayProbes(node: DoctorNode, res: CheckResult, nets: OverlayNetwork[
   }
 }
 
-function tcpProbes(node: DoctorNode, res: CheckResult): void {
-  for (const p of node.probes ?? []) {
+function tcpProbes(node: DoctorNode, probes: Probe[], res: CheckResult): void {
+  for (const p of probes) {
     if (p.kind !== 'tcp' || p.ok) continue;
     const gossip = p.arg === 7946;
     res.findings.push({
@@ -58,7 +58,6 @@ function vxlanPorts(input: DoctorInput, res: CheckResult): void {
       return p === undefined ? [] : [{ node: n, port: p }];
     });
     const distinct = [...new Set(ports.map((p) => p.port))];
-    if (distinct.length < 2) continue;
     const major = distinct.sort((a, b) => ports.filter((p) => p.port === b).length - ports.filter((p) => p.port === a).length)[0];
     for (const p of ports.filter((x) => x.port !== major)) {
       const f: Finding = { code: 'underlay/vxlan-port-differs', severity: 'error', node: p.node.name, network: net.name, message: `vxlan0 of ${net.name} on ${p.node.name} uses udp/${p.port}, the other nodes ${major}`, symptom: `${p.node.name} and the others send VXLAN to ports the other side does not listen on: no overlay traffic between them`, evidence: [{ label: 'vxlan0 dstport per node', source: 'ip -d link', rows: ports.map((x) => `${x.node.name}: ${x.port}`) }], target: { node: p.node.name, networkId: net.id } };
@@ -74,12 +73,13 @@ export const underlay: Check = {
   run(input): CheckResult {
     const res: CheckResult = { findings: [], skipped: [] };
     for (const node of input.nodes) {
-      if (!node.probes) {
+      const probes = node.probes;
+      if (!probes) {
         res.skipped.push({ check: 'underlay', node: node.name, reason: 'no probes were run from this node (snapshot, --no-probes, or no command access)' });
         continue;
       }
-      overlayProbes(node, res, overlayNetworks(input));
-      tcpProbes(node, res);
+      overlayProbes(node, probes, res, overlayNetworks(input));
+      tcpProbes(node, probes, res);
     }
     vxlanPorts(input, res);
     if (input.nodes.some((n) => n.model.networks.some((x) => x.encrypted))) res.skipped.push({ check: 'underlay', reason: 'ESP (IP protocol 50) for encrypted overlays is not probed: only the overlay probes above show whether encrypted traffic crosses' });
