@@ -160,7 +160,7 @@ test('skipped, saying why: a node that sent no probes; ESP for an encrypted over
     findings: [],
     skipped: [
       { check: 'underlay', node: 'node2', reason: 'no probes were run from this node (snapshot, --no-probes, or no command access)' },
-      { check: 'underlay', reason: 'ESP (IP protocol 50) for encrypted overlays is not probed: only the overlay probes above show whether encrypted traffic crosses' },
+      { check: 'underlay', reason: "ESP (IP protocol 50) for encrypted overlays is not probed (no reply to wait for): the firewall check judges the nodes' rules for it" },
     ],
   });
 });
