@@ -377,3 +377,9 @@ test('captured ipspace overlay namespace: the gossip no longer has 192.168.1.5 â
     ['kernel/neigh-stale', [[...cmd, 'ip', 'neigh', 'del', '192.168.1.5', 'dev', 'vxlan0']]],
   ]);
 });
+
+test('a stale FDB row with several flags prints them all, as bridge fdb does (`self extern_learn`)', () => {
+  const nodes = lab();
+  ns(node(nodes, 'node2')).fdb.push({ mac: '02:42:0a:e7:00:fe', dev: 'vxlan0', dst: '198.18.0.3', flags: ['self', 'extern_learn'], state: 'permanent' });
+  assert.deepEqual(run(nodes).findings.map((x) => x.message), ['FDB entry 02:42:0a:e7:00:fe dev vxlan0 dst 198.18.0.3 self extern_learn permanent matches no peer in the gossip: left over from a task that is gone']);
+});
