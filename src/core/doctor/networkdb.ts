@@ -44,7 +44,6 @@ export function protoFields(buf: Uint8Array): Field[] | undefined {
   const varint = (): number | undefined => {
     let v = 0;
     let mul = 1;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a read past the end leaves i beyond the buffer, which the final i === buf.length refuses
     for (let n = 0; n < 10 && i < buf.length; n++) {
       const b = buf[i++];
       v += (b & 0x7f) * mul;
@@ -64,8 +63,8 @@ export function protoFields(buf: Uint8Array): Field[] | undefined {
       out.push({ no, wire, varint: v });
     } else if (wire === 2) {
       const len = varint();
-      // Stryker disable next-line ConditionalExpression,LogicalOperator,ArithmeticOperator: equivalent, a length past the end leaves i beyond the buffer, which the final i === buf.length refuses
-      if (len === undefined || i + len > buf.length) return undefined;
+      if (len === undefined) return undefined;
+      // a length past the end leaves i beyond the buffer, which the final check refuses
       out.push({ no, wire, bytes: buf.subarray(i, i + len) });
       i += len;
     } else if (wire === 5) i += 4;

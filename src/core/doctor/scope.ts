@@ -50,7 +50,6 @@ export function gossipNameToNode(input: DoctorInput): Map<string, DoctorNode> {
   const byAddr = new Map<string, DoctorNode>();
   for (const n of input.nodes) {
     const a = nodeAddr(n);
-    // Stryker disable next-line ConditionalExpression: equivalent, a node without an address would be filed under undefined, which no peer's address (a string) looks up
     if (a !== undefined && !byAddr.has(a)) byAddr.set(a, n);
   }
   for (const n of input.nodes) {
