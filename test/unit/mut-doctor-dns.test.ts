@@ -160,3 +160,19 @@ test('a query for a service the manager does not list, and nodes without swarm i
   delete bare.dns;
   assert.deepEqual(dns.run({ nodes: [bare, ...only(nodes, 'node1')] }), { findings: [], skipped: [] });
 });
+
+test('a dnsrr service (no VIP) answering a gone task by its name → dns/stale-task "no running task", not a wrong VIP; its NXDOMAIN says it has running tasks', () => {
+  const nodes = lab();
+  (node(nodes, 'node1').model.services.find((s) => s.name === 'web') ?? assert.fail('web')).vips = [];
+  query(nodes, 'web').addresses = [...WEB_TASKS, '10.231.0.249'];
+  assert.deepEqual(run(only(nodes, 'node1')).findings.map((x) => [x.code, x.message]), [['dns/stale-task', 'web from node1 answers 10.231.0.249, which no running task of web has']]);
+  Object.assign(query(nodes, 'web'), { addresses: [], nxdomain: true });
+  assert.deepEqual(run(only(nodes, 'node1')).findings.map((x) => x.message), [`web is NXDOMAIN from node1 (${SANDBOX}), though web has running tasks on swarmnet-test: ${WEB_TASKS.join(', ')}`]);
+});
+
+test('a worker listed before the manager, with a stale copy of the service list: the manager\'s VIP is still the expected answer', () => {
+  const nodes = lab();
+  node(nodes, 'node2').model.services = structuredClone(node(nodes, 'node1').model.services).map((s) => ({ ...s, vips: s.vips.map((v) => ({ ...v, addr: '10.231.0.250/24' })) }));
+  const order = [node(nodes, 'node2'), node(nodes, 'node1'), node(nodes, 'node3')];
+  assert.deepEqual(dns.run({ nodes: order }).findings, []);
+});

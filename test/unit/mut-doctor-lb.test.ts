@@ -350,4 +350,5 @@ test('a node whose model lacks the ingress network: no FWM known, any MARK on th
   const o = neuvector({ ipvs: '' });
   o.model.namespaces = [{ ...o.model.namespaces[0], name: 'lb_ingressneu', kind: 'lb' }];
   assert.deepEqual(mesh(o), { findings: [], skipped: [] });
+  assert.deepEqual(lb(o), { findings: [], skipped: [] });
 });

@@ -31,7 +31,9 @@ export const capacity: Check = {
           used.add(stripPrefix(r.value.virtualIp)); // none ("") or "<nil>" is in no subnet
         }
         const local = node.model.networks.find((n) => n.id === net.id);
+        // Stryker disable next-line ArrayDeclaration: equivalent, a made-up entry has no address
         for (const e of local?.endpoints ?? []) if (e.ipv4) used.add(stripPrefix(e.ipv4));
+        // Stryker disable next-line ArrayDeclaration: equivalent, a made-up entry has no VIP
         for (const s of local?.services ?? []) if (s.vip) used.add(stripPrefix(s.vip));
         for (const s of node.model.services) {
           for (const v of s.vips) if (v.networkId === net.id) used.add(stripPrefix(v.addr));

@@ -7,18 +7,19 @@ import type { DnsQuery } from '../dns';
 import { overlayNetworks, runningTasks, stripPrefix, type OverlayNetwork } from '../scope';
 import type { Check, CheckResult, DoctorInput, DoctorNode, Finding } from '../types';
 
-function expected(input: DoctorInput, q: DnsQuery, net: OverlayNetwork): string[] {
+/** The answer expected: the service's VIP on the network, or (tasks.<service>, or a dnsrr service's name) its running tasks. */
+function expected(input: DoctorInput, q: DnsQuery, net: OverlayNetwork): { vip?: string; want: string[] } {
   const tasks = [...new Set(runningTasks(input, net).filter((t) => t.service === q.service).map((t) => t.ip))].sort();
-  if (q.name.startsWith('tasks.')) return tasks;
+  if (q.name.startsWith('tasks.')) return { want: tasks };
   const svc = input.nodes.filter((n) => n.model.swarm?.controlAvailable).flatMap((n) => n.model.services).find((s) => s.name === q.service);
   const vip = svc?.vips.find((v) => v.networkId === q.networkId)?.addr;
-  return vip ? [stripPrefix(vip)] : tasks;
+  return vip ? { vip: stripPrefix(vip), want: [stripPrefix(vip)] } : { want: tasks };
 }
 
 function judge(input: DoctorInput, node: DoctorNode, q: DnsQuery, out: Finding[]): void {
   const net = overlayNetworks(input).find((n) => n.id === q.networkId);
   if (!net || q.addresses === undefined) return;
-  const want = expected(input, q, net);
+  const { vip, want } = expected(input, q, net);
   const got = q.addresses;
   const base = {
     node: node.name,
@@ -30,12 +31,12 @@ function judge(input: DoctorInput, node: DoctorNode, q: DnsQuery, out: Finding[]
     ],
   };
   if (want.length && q.nxdomain) {
-    out.push({ ...base, code: 'dns/nxdomain', severity: 'error', message: `${q.name} is NXDOMAIN from ${node.name} (${q.ns}), though ${q.service} has ${q.name.startsWith('tasks.') ? 'running tasks' : 'a VIP'} on ${net.name}: ${want.join(', ')}`, symptom: `clients on ${node.name} cannot resolve ${q.name}: "could not resolve host" until the gossip is repaired (moby#53141)` });
+    out.push({ ...base, code: 'dns/nxdomain', severity: 'error', message: `${q.name} is NXDOMAIN from ${node.name} (${q.ns}), though ${q.service} has ${vip ? 'a VIP' : 'running tasks'} on ${net.name}: ${want.join(', ')}`, symptom: `clients on ${node.name} cannot resolve ${q.name}: "could not resolve host" until the gossip is repaired (moby#53141)` });
     return;
   }
   const stale = got.filter((a) => !want.includes(a));
   const missing = want.filter((a) => !got.includes(a));
-  if (stale.length) out.push({ ...base, code: q.name.startsWith('tasks.') ? 'dns/stale-task' : 'dns/wrong-vip', severity: 'error', message: `${q.name} from ${node.name} answers ${stale.join(', ')}, which ${q.name.startsWith('tasks.') ? `no running task of ${q.service} has` : `is not the VIP of ${q.service} (${want.join(', ')})`}`, symptom: `some lookups of ${q.name} on ${node.name} lead to an address nothing listens on: timeouts` });
+  if (stale.length) out.push({ ...base, code: vip ? 'dns/wrong-vip' : 'dns/stale-task', severity: 'error', message: `${q.name} from ${node.name} answers ${stale.join(', ')}, which ${vip ? `is not the VIP of ${q.service} (${vip})` : `no running task of ${q.service} has`}`, symptom: `some lookups of ${q.name} on ${node.name} lead to an address nothing listens on: timeouts` });
   // (an NXDOMAIN with something expected returned above: here an empty answer is an answer lacking everything)
   if (missing.length) out.push({ ...base, code: 'dns/missing-task', severity: 'warning', message: `${q.name} from ${node.name} lacks ${missing.join(', ')}`, symptom: `clients on ${node.name} never reach ${missing.join(', ')} by name` });
 }
