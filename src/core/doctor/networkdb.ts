@@ -63,7 +63,8 @@ export function protoFields(buf: Uint8Array): Field[] | undefined {
       out.push({ no, wire, varint: v });
     } else if (wire === 2) {
       const len = varint();
-      if (len === undefined || i + len > buf.length) return undefined;
+      if (len === undefined) return undefined;
+      // a length past the end leaves i beyond the buffer, which the final check refuses
       out.push({ no, wire, bytes: buf.subarray(i, i + len) });
       i += len;
     } else if (wire === 5) i += 4;
@@ -77,11 +78,12 @@ const text = (f: Field[], no: number): string => {
   const b = f.find((x) => x.no === no && x.bytes)?.bytes;
   return b ? Buffer.from(b).toString('utf8') : '';
 };
-const texts = (f: Field[], no: number): string[] => f.filter((x) => x.no === no && x.bytes).map((x) => Buffer.from(x.bytes ?? []).toString('utf8'));
+const texts = (f: Field[], no: number): string[] => f.flatMap((x) => (x.no === no && x.bytes ? [Buffer.from(x.bytes).toString('utf8')] : []));
 
 export function decodeEndpointRecord(b64: string): EndpointRecord | undefined {
   const f = protoFields(Buffer.from(b64, 'base64'));
-  if (!f) return undefined;
+  // every record libnetwork writes has the endpoint's address: one without is not an endpoint row
+  if (!f || !text(f, 5)) return undefined;
   return {
     name: text(f, 1),
     serviceName: text(f, 2),
@@ -114,13 +116,15 @@ function entries(body: string, source: string, diagnostics: Diagnostic[]): Recor
     return undefined;
   }
   const details = isObj(v) ? v.details : undefined;
-  if (!isObj(details)) {
+  // a table or peer list always has `entries` (null when empty); a refusal ("missing parameter", "not
+  // implemented") has a usage there instead, and a failure no details at all
+  if (!isObj(details) || !('entries' in details)) {
     const msg = isObj(v) && typeof v.message === 'string' ? v.message : 'no details';
     diagnostics.push({ severity: 'warning', source, message: `diagnostic server said: ${msg}`, excerpt: excerpt(body) });
     return undefined;
   }
   const list = details.entries;
-  if (list === undefined || list === null) return [];
+  if (list === null) return [];
   if (!Array.isArray(list)) {
     diagnostics.push({ severity: 'warning', source, message: 'details.entries is not a list', excerpt: excerpt(body) });
     return undefined;
