@@ -18,7 +18,6 @@ export interface TargetCursor {
   skipTo(offset: number): void;
   /** Adds an option to the rule's target (nothing when the rule has none). */
   tgt(name: string, args: string[], a: WTok, b: WTok): void;
-  unknown(t: WTok): void;
   lastIndexOf(needle: string): number;
 }
 
@@ -61,17 +60,16 @@ function readMark(r: TargetCursor, tk: WTok, w: string, tname: string): boolean 
       r.tgt('nfmask', ['0xffffffff'], tk, op);
       r.tgt('ctmask', ['0xffffffff'], tk, op);
     }
+    // `mask M` is both masks (iptables -S prints `--nfmask M --ctmask M`)
     for (let k = r.peek(), vv = r.peek(1); k && vv && MASK_WORDS.has(k.text); k = r.peek(), vv = r.peek(1)) {
-      r.tgt(k.text, [vv.text.replace(/^~/, '')], k, vv);
+      const value = vv.text.replace(/^~/, '');
+      for (const name of k.text === 'mask' ? ['nfmask', 'ctmask'] : [k.text]) r.tgt(name, [value], k, vv);
       r.advance(2);
     }
   } else if (op && v && /^(set|xset|and|or|xor)$/.test(op.text)) {
     r.tgt('set-xmark', [markListArg(op.text, v.text)], tk, v);
     r.advance(3);
-  } else {
-    r.unknown(tk);
-    r.advance(1);
-  }
+  } else return false; // unknown text, with the words after it
   return true;
 }
 
@@ -138,10 +136,7 @@ function readTcpmss(r: TargetCursor, tk: WTok, w: string, tname: string): boolea
   } else if (a?.text === 'set' && b) {
     r.tgt('set-mss', [b.text], tk, b);
     r.advance(3);
-  } else {
-    r.unknown(tk);
-    r.advance(1);
-  }
+  } else return false; // unknown text, with the words after it
   return true;
 }
 
