@@ -1,0 +1,84 @@
+/**
+ * Extension options of a rule line (`--dport 80`, `! --ctstate NEW`, `--to-destination=A:P`): the match or target
+ * that takes each one (the target, the latest `-m` that knows it, or the `-p` protocol's implicit match), its
+ * arguments checked against ./spec.ts. Options of an unknown `-m` module are kept as written (the module is
+ * reported once); any other unknown option is an error that says which `-m` / `-p` it needs.
+ */
+import type { RuleMatch, RuleOption, RuleTarget } from './model';
+import { IMPLICIT_PROTOCOL_MODULES, matchOption, targetOption, validateArg, type OptionSpec } from './spec';
+import { DIAG, mkDiag, type DiagCode } from './codes';
+import { spanOf } from './lines';
+import { skipArgs, type Tok } from './tokenize';
+import { tokSpan } from './lineDiagnostics';
+import { TAKEN, append, errTok, takeArgs, takeNeg, type ArgCtx } from './ruleArgs';
+import { unknownOptionMessage } from './ruleChecks';
+
+/** Reads the extension option at toks[i]; the index after it and its arguments. */
+export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
+  const toks = c.toks;
+  if (!c.isLong) {
+    takeNeg(c);
+    errTok(c, DIAG.unknownOption, `unknown option "${t.text}"`, t);
+    return skipArgs(toks, i + 1);
+  }
+  const found = optionOwner(c);
+  const neg = takeNeg(c);
+  if (!found) {
+    const unknownModule = c.lastUnknownModule;
+    if (unknownModule && c.lastMatch === unknownModule) {
+      // options of an unknown module: keep them (already reported the module)
+      const j = skipArgs(toks, i + 1);
+      unknownModule.options = append(unknownModule.options, { name: c.name, negated: neg, args: toks.slice(i + 1, j).map((a) => a.text), span: tokSpan(c.ll, t) });
+      return j;
+    }
+    errTok(c, DIAG.unknownOption, unknownOptionMessage(c.name, c.rule), t);
+    return skipArgs(toks, i + 1);
+  }
+  const { spec, owner } = found;
+  if (spec.arity === 0) {
+    if (c.inline !== undefined) errTok(c, DIAG.unexpectedToken, `option --${c.name} takes no argument`, t);
+    owner.options = append<RuleOption>(owner.options, { name: spec.name, negated: neg, args: [], span: tokSpan(c.ll, t) });
+    return i + 1;
+  }
+  if (!takeArgs(c, i, spec.arity, t, c.inline)) return i + 1;
+  addOption(c, t, spec, owner, neg || TAKEN.neg);
+  return TAKEN.next;
+}
+
+/** The option's spec and who takes it: the target, else the latest match that knows it, else the `-p` protocol's implicit match. */
+function optionOwner(c: ArgCtx): { spec: OptionSpec; owner: RuleMatch | RuleTarget } | undefined {
+  const rule = c.rule;
+  const target = rule.target;
+  const ts = target ? targetOption(target.name, c.name) : undefined;
+  if (target && ts) return { spec: ts, owner: target };
+  for (let mi = rule.matches.length - 1; mi >= 0; mi--) {
+    const s = matchOption(rule.matches[mi].module, c.name);
+    if (s) return { spec: s, owner: rule.matches[mi] };
+  }
+  const proto = rule.protocol;
+  const s = proto && !proto.negated && IMPLICIT_PROTOCOL_MODULES.has(proto.value) ? matchOption(proto.value, c.name) : undefined;
+  if (!proto || !s) return undefined;
+  if (!c.implicitMatch) {
+    c.implicitMatch = { module: proto.value, implicit: true, options: [], span: proto.span };
+    rule.matches = append(rule.matches, c.implicitMatch);
+  }
+  return { spec: s, owner: c.implicitMatch };
+}
+
+/** Adds the option with the arguments takeArgs took, when every argument is valid (else one error per bad one). */
+function addOption(c: ArgCtx, t: Tok, spec: OptionSpec, owner: RuleMatch | RuleTarget, negated: boolean): void {
+  const n = TAKEN.n;
+  const taken = TAKEN.args;
+  let ok = true;
+  for (let q = 0; q < n; q++) {
+    const arg = taken[q];
+    const e = validateArg(spec.kind, arg.text);
+    if (e) {
+      c.diags.push(mkDiag('error', e.code as DiagCode, e.message, tokSpan(c.ll, arg), arg.text));
+      ok = false;
+    }
+  }
+  if (!ok) return;
+  const args = n === 1 ? [taken[0].text] : n === 2 ? [taken[0].text, taken[1].text] : taken.slice(0, n).map((a) => a.text);
+  owner.options = append<RuleOption>(owner.options, { name: spec.name, negated, args, span: spanOf(c.ll, t.start, taken[n - 1].end) });
+}
