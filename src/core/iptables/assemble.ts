@@ -125,8 +125,9 @@ function deleteChains(a: Assembly, r: LineResult): void {
   const span = r.chainSpan ?? { line: r.line, start: 0, end: 0 };
   for (const name of names) {
     const c = t.table.chains.get(name);
-    if (!c) diag(a, 'info', DIAG.unknownChain, `chain ${name} is not defined in this text`, span, name);
-    else if (c.builtin) diag(a, 'error', DIAG.badChainName, `builtin chain ${name} cannot be deleted`, span, name);
+    // a builtin chain exists in the kernel whether this text declares it or not
+    if (BUILTIN_CHAINS[r.table].includes(name)) diag(a, 'error', DIAG.badChainName, `builtin chain ${name} cannot be deleted`, span, name);
+    else if (!c) diag(a, 'info', DIAG.unknownChain, `chain ${name} is not defined in this text`, span, name);
     else if (c.rules.length) diag(a, 'warning', DIAG.chainNotEmpty, `chain ${name} still has ${c.rules.length} rule(s): iptables refuses to delete it`, span, name);
     else t.table.chains.delete(name);
   }

@@ -36,6 +36,8 @@ export interface ArgCtx {
   ruleStarted: boolean;
   /** `-c packets bytes`. */
   counters: { packets: number; bytes: number } | undefined;
+  /** The first listing-only flag (-n, -x, --line-numbers). */
+  listFlag: Tok | undefined;
   lastMatch: RuleMatch | undefined;
   /** The last `-m` was an unknown module: its options are kept, not reported one by one. */
   lastUnknownModule: RuleMatch | undefined;
@@ -109,16 +111,33 @@ export function append<T>(list: T[], x: T): T[] {
   return list;
 }
 
+/**
+ * The context of the line being parsed: one object for every line, reset here (a fresh object per line costs
+ * measurably on 5,000-line files; parsing is synchronous and never nested, so one is enough).
+ */
+const CTX: ArgCtx = {
+  ll: { line: 0, text: '' }, toks: [], diags: [], format: 'S', neg: undefined, table: 'filter', rule: newRule('filter', '', 0, '', { line: 0, start: 0, end: 0 }), cmd: undefined, cmdTok: undefined,
+  chainTok: undefined, cmdArg: undefined, ruleStarted: false, counters: undefined, listFlag: undefined, lastMatch: undefined, lastUnknownModule: undefined, implicitMatch: undefined, name: '', inline: undefined, isLong: false,
+};
+
 function newArgCtx(ll: LogicalLine, toks: Tok[], table: TableName, format: LineResult['format'], diags: RuleDiagnostic[]): ArgCtx {
   // the rule's text ends before the first shell operator (`iptables -A X -j DROP || true`)
   let opAt = -1;
   for (let q = 0; q < toks.length && opAt < 0; q++) if (toks[q].op) opAt = q;
   const lastTok = opAt >= 0 ? toks[opAt - 1] : toks[toks.length - 1];
-  const rule = newRule(table, '', ll.line, ll.text, spanOf(ll, toks.length ? toks[0].start : 0, lastTok ? lastTok.end : ll.text.length));
-  return {
-    ll, toks, diags, format, neg: undefined, table, rule, cmd: undefined, cmdTok: undefined, chainTok: undefined, cmdArg: undefined, ruleStarted: false,
-    counters: undefined, lastMatch: undefined, lastUnknownModule: undefined, implicitMatch: undefined, name: '', inline: undefined, isLong: false,
-  };
+  const c = CTX;
+  c.ll = ll;
+  c.toks = toks;
+  c.diags = diags;
+  c.format = format;
+  c.neg = undefined;
+  c.table = table;
+  c.rule = newRule(table, '', ll.line, ll.text, spanOf(ll, toks.length ? toks[0].start : 0, lastTok ? lastTok.end : ll.text.length));
+  c.cmd = c.cmdTok = c.chainTok = c.cmdArg = c.listFlag = undefined;
+  c.counters = undefined;
+  c.lastMatch = c.lastUnknownModule = c.implicitMatch = undefined;
+  c.ruleStarted = false;
+  return c;
 }
 
 /** Parses toks[k..] (up to a shell operator) as iptables arguments into a line result. */
@@ -221,6 +240,8 @@ function baseMatch(ll: LogicalLine, v: string, neg: boolean, t: Tok): BaseMatch 
 }
 
 const NEGATABLE = new Set<BaseOpt>(['p', 's', 'd', 'i', 'o', 'f']);
+/** Flags iptables accepts only with -L (`Illegal option \`-n' with this command`). */
+const LIST_FLAGS = new Set(['n', 'x', 'numeric', 'exact', 'line-numbers']);
 
 /** -p -s -d -i -o -f -m -j -g (parts of the rule), -t -c (of the call), -w -W and flags (ignored). */
 function readBaseOption(c: ArgCtx, t: Tok, i: number, base: BaseOpt): number {
@@ -228,6 +249,7 @@ function readBaseOption(c: ArgCtx, t: Tok, i: number, base: BaseOpt): number {
   if (neg && !NEGATABLE.has(base)) errTok(c, DIAG.unexpectedToken, `"!" cannot negate ${t.text}`, t);
   switch (base) {
     case 'flag':
+      if (LIST_FLAGS.has(c.name)) c.listFlag ??= t;
       return i + 1;
     case 'w':
     case 'W':
@@ -235,7 +257,7 @@ function readBaseOption(c: ArgCtx, t: Tok, i: number, base: BaseOpt): number {
       return c.inline === undefined && i + 1 < c.toks.length && /^\d+(\.\d+)?$/.test(c.toks[i + 1].text) ? i + 2 : i + 1;
     case 'f':
       c.ruleStarted = true;
-      c.rule.fragment = baseMatch(c.ll, '', neg, t);
+      if (!givenTwice(c, t, c.rule.fragment)) c.rule.fragment = baseMatch(c.ll, '', neg, t);
       return i + 1;
     case 't':
       return readTable(c, t, i);
@@ -248,9 +270,13 @@ function readBaseOption(c: ArgCtx, t: Tok, i: number, base: BaseOpt): number {
   if (!takeArgs(c, i, 1, t, c.inline)) return i + 1;
   const v = TAKEN.args[0];
   const negated = neg || TAKEN.neg;
+  const rule = c.rule;
   if (base === 'p') readProtocol(c, t, v, negated);
-  else if (base === 's' || base === 'd') readAddress(c, base, v, negated);
-  else if (base === 'i' || base === 'o') readInterface(c, base, v, negated);
+  else if (base === 's' || base === 'd') {
+    if (!givenTwice(c, t, base === 's' ? rule.source : rule.destination)) readAddress(c, base, v, negated);
+  } else if (base === 'i' || base === 'o') {
+    if (!givenTwice(c, t, base === 'i' ? rule.inInterface : rule.outInterface)) readInterface(c, base, v, negated);
+  }
   else if (base === 'm') readMatchModule(c, t, v);
   else readJump(c, base, t, v);
   return TAKEN.next;
@@ -297,6 +323,12 @@ function readAddress(c: ArgCtx, base: 's' | 'd', v: Tok, negated: boolean): void
   }
   if (base === 's') c.rule.source = baseMatch(c.ll, v.text, negated, v);
   else c.rule.destination = baseMatch(c.ll, v.text, negated, v);
+}
+
+/** iptables refuses a base option given twice (`multiple -s flags not allowed`): the first one stays, the rule is an error. */
+function givenTwice(c: ArgCtx, t: Tok, had: BaseMatch | undefined): boolean {
+  if (had) errTok(c, DIAG.multipleTargets, `${t.text} given twice (iptables allows it once)`, t);
+  return had !== undefined;
 }
 
 function readInterface(c: ArgCtx, base: 'i' | 'o', v: Tok, negated: boolean): void {

@@ -64,6 +64,15 @@ export function checkRule(rule: Rule, diags: RuleDiagnostic[]): void {
     if ((t.name === 'REDIRECT' || t.name === 'MASQUERADE') && hasOption(t.options, ['to-ports']) && !(proto && PORT_PROTOS.has(proto))) {
       diags.push(mkDiag('error', DIAG.protocolMismatch, `${t.name} --to-ports needs -p tcp/udp/sctp/dccp`, t.span, t.name));
     }
+    if (t.name === 'TPROXY' && proto !== 'tcp' && proto !== 'udp') {
+      // the kernel refuses it (xt_TPROXY checkentry: "Can be used only with -p tcp or -p udp")
+      diags.push(mkDiag('error', DIAG.protocolMismatch, `TPROXY needs -p tcp or -p udp${proto ? ` (rule has -p ${proto})` : ''}`, t.span, t.name));
+    }
+    const rejectWith = t.name === 'REJECT' ? t.options.find((o) => o.name === 'reject-with') : undefined;
+    if (rejectWith?.args[0] === 'tcp-reset' && proto !== 'tcp') {
+      // the kernel refuses it (ipt_REJECT checkentry: "TCP_RESET invalid for non-tcp")
+      diags.push(mkDiag('error', DIAG.protocolMismatch, `REJECT --reject-with tcp-reset needs -p tcp${proto ? ` (rule has -p ${proto})` : ''}`, rejectWith.span, 'tcp-reset'));
+    }
     if (t.name === 'DNAT' || t.name === 'SNAT') {
       const to = t.options.find((o) => o.name === 'to-destination' || o.name === 'to-source');
       if (to && to.args[0]?.includes(':') && !(proto && PORT_PROTOS.has(proto))) {

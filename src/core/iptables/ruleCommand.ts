@@ -34,6 +34,7 @@ export function finishLine(c: ArgCtx): LineResult {
     res.chainSpan = tokSpan(ll, chainTok);
     if (!checkChainName(chainTok.text, res.chainSpan, diags)) res.kind = 'invalid';
   }
+  if (c.listFlag && cmd !== 'L') errTok(c, DIAG.unexpectedToken, `${c.listFlag.text} is only valid with -L (iptables: illegal option with ${cmdTok.text})`, c.listFlag);
   if (!RULE_CMDS.has(cmd)) {
     if (c.ruleStarted) errTok(c, DIAG.unexpectedToken, `${cmdTok.text} takes no rule specification`, cmdTok);
     if (c.counters) errTok(c, DIAG.unexpectedToken, `${cmdTok.text} takes no counters`, cmdTok);

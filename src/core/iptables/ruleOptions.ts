@@ -13,6 +13,9 @@ import { tokSpan } from './lineDiagnostics';
 import { TAKEN, append, errTok, takeArgs, takeNeg, type ArgCtx } from './ruleArgs';
 import { unknownOptionMessage } from './ruleChecks';
 
+/** The options iptables takes more than once in one match (XTOPT_MULTI): the policy match's elements, separated by --next. */
+const POLICY_MULTI = new Set(['reqid', 'spi', 'proto', 'mode', 'tunnel-src', 'tunnel-dst', 'next']);
+
 /** Reads the extension option at toks[i]; the index after it and its arguments. */
 export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
   const toks = c.toks;
@@ -35,6 +38,11 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
     return skipArgs(toks, i + 1);
   }
   const { spec, owner } = found;
+  const repeatable = 'module' in owner && owner.module === 'policy' && POLICY_MULTI.has(spec.name);
+  if (!repeatable && hasOption(owner.options, spec.name)) {
+    errTok(c, DIAG.multipleTargets, `option --${spec.name} can only be used once in ${'module' in owner ? `-m ${owner.module}` : owner.name}`, t);
+    return skipArgs(c.toks, i + 1);
+  }
   if (spec.arity === 0) {
     if (c.inline !== undefined) errTok(c, DIAG.unexpectedToken, `option --${c.name} takes no argument`, t);
     owner.options = append<RuleOption>(owner.options, { name: spec.name, negated: neg, args: [], span: tokSpan(c.ll, t) });
@@ -43,6 +51,11 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
   if (!takeArgs(c, i, spec.arity, t, c.inline)) return i + 1;
   addOption(c, t, spec, owner, neg || TAKEN.neg);
   return TAKEN.next;
+}
+
+function hasOption(options: RuleOption[], name: string): boolean {
+  for (const o of options) if (o.name === name) return true;
+  return false;
 }
 
 /** The option's spec and who takes it: the target, else the latest match that knows it, else the `-p` protocol's implicit match. */
@@ -56,7 +69,8 @@ function optionOwner(c: ArgCtx): { spec: OptionSpec; owner: RuleMatch | RuleTarg
     if (s) return { spec: s, owner: rule.matches[mi] };
   }
   const proto = rule.protocol;
-  const s = proto && !proto.negated && IMPLICIT_PROTOCOL_MODULES.has(proto.value) ? matchOption(proto.value, c.name) : undefined;
+  // `! -p tcp --dport 80` too: iptables loads the tcp match for -p tcp, negated or not (it prints `! -p tcp -m tcp --dport 80`)
+  const s = proto && IMPLICIT_PROTOCOL_MODULES.has(proto.value) ? matchOption(proto.value, c.name) : undefined;
   if (!proto || !s) return undefined;
   if (!c.implicitMatch) {
     c.implicitMatch = { module: proto.value, implicit: true, options: [], span: proto.span };
