@@ -71,6 +71,19 @@ function containerExec(cmd: Tok[], k: number): number {
   return j < cmd.length ? j + 1 : k; // the container
 }
 
+/** Options of the wrappers that take a value: `sudo -u root`, `doas -u root`, `env -u VAR`, `nsenter -t 1 -S 0 -G 0`. */
+const WRAPPER_VALUE_OPTIONS = new Set(['-u', '--user', '-g', '--group', '-C', '--chdir', '-t', '--target', '-S', '--setuid', '-G', '--setgid']);
+
+/** `sudo [opts] …`, `nsenter [opts] …`, `env [opts] …`, `ip netns exec NAME …`: the index after the wrapper and its options, else k. */
+function wrapperEnd(cmd: Tok[], k: number): number {
+  const w = cmd[k].text;
+  if (w === 'ip') return cmd[k + 1]?.text === 'netns' && cmd[k + 2]?.text === 'exec' && k + 3 < cmd.length ? k + 4 : k;
+  if (!WRAPPERS.has(w)) return k;
+  let j = k + 1;
+  while (j < cmd.length && cmd[j].text.startsWith('-') && cmd[j].text !== '--') j += WRAPPER_VALUE_OPTIONS.has(cmd[j].text) ? 2 : 1;
+  return cmd[j]?.text === '--' ? j + 1 : j;
+}
+
 /** Index of the token after the iptables binary in a simple command (`[sudo [-flags]] [VAR=x] iptables …`), or -1. */
 function afterBinary(cmd: Tok[]): number {
   let k = 0;
@@ -88,12 +101,13 @@ function afterBinary(cmd: Tok[]): number {
       k++;
       continue;
     }
-    const inContainer = containerExec(cmd, k);
-    if (inContainer > k) {
-      k = inContainer;
+    const wrapped = Math.max(containerExec(cmd, k), wrapperEnd(cmd, k));
+    if (wrapped > k) {
+      k = wrapped;
       continue;
     }
-    if (WRAPPERS.has(t.text) || (k > first && (t.text.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text))) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)) {
+    // options of a wrapper (`$SUDO -E iptables`), `VAR=value` before the command
+    if ((k > first && t.text.startsWith('-')) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)) {
       k++;
       continue;
     }
