@@ -56,14 +56,15 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   if (c === 67 /* C */ && text.startsWith('COMMIT', i) && (i + 6 === n || isSpace(text.charCodeAt(i + 6)) || text.charCodeAt(i + 6) === 35)) {
     const { toks } = tokenize(text, false);
     for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after COMMIT`, spanOf(ll, t.start, t.end), t.text));
-    if (!inSave) diags.push(mkDiag('warning', DIAG.unexpectedToken, 'COMMIT without a *table section', spanOf(ll, i, i + 6), 'COMMIT'));
+    // iptables-restore fails on it (`line N failed`)
+    if (!inSave) diags.push(mkDiag('error', DIAG.unexpectedToken, 'COMMIT without a *table section', spanOf(ll, i, i + 6), 'COMMIT'));
     state.table = undefined;
     return lineResult('commit', ll.line, table, 'save', diags);
   }
   if (c === 58 /* : */) return parseChainDecl(ll, i, table, fmt, diags);
 
   const shell = c !== 45 /* - */ && c !== 91; /* [ */
-  const { toks, unterminated } = tokenize(text, shell);
+  const { toks, unterminated } = tokenize(text, shell, inSave && !shell);
   if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
   let k = 0;
   let counters: { packets: number; bytes: number } | undefined;
@@ -112,7 +113,8 @@ function parseChainDecl(ll: LogicalLine, i: number, table: TableName, format: Li
     if (pol.text !== 'ACCEPT' && pol.text !== 'DROP') diags.push(mkDiag('error', DIAG.badPolicy, `bad policy "${pol.text}" (ACCEPT or DROP)`, spanOf(ll, pol.start, pol.end), pol.text));
     else if (!builtin) diags.push(mkDiag('error', DIAG.badPolicy, `${name} is not a builtin chain of table ${table}: it cannot have a policy`, spanOf(ll, pol.start, pol.end), pol.text));
     else res.policy = pol.text;
-  } else if (builtin) diags.push(mkDiag('error', DIAG.badPolicy, `builtin chain ${name} needs a policy (ACCEPT or DROP)`, spanOf(ll, pol.start, pol.end), pol.text));
+  }
+  // `:INPUT - [0:0]`: iptables-restore (nft and legacy) takes it and keeps the chain's policy
   if (toks[2]) {
     const c = parseBracketCounters(ll, toks[2], diags);
     if (c) res.policyCounters = c;

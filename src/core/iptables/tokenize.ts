@@ -50,9 +50,11 @@ function pushTok(toks: Tok[], k: number, text: string, start: number, end: numbe
 
 /**
  * Shell-like tokenizer. `#` at a word start ends the line. Returns tokens and unterminated-quote position.
+ * `restore`: a line of an iptables-save section as iptables-restore 1.8.9 reads it: only double quotes quote,
+ * `'` and a `#` after the first word are plain characters (iptables-restore refuses them: `Bad argument`).
  * The tokens are pooled objects, valid until the next call.
  */
-export function tokenize(s: string, shellOps: boolean): { toks: Tok[]; unterminated?: number } {
+export function tokenize(s: string, shellOps: boolean, restore = false): { toks: Tok[]; unterminated?: number } {
   const toks = TOKS;
   let count = 0;
   const n = s.length;
@@ -64,7 +66,7 @@ export function tokenize(s: string, shellOps: boolean): { toks: Tok[]; untermina
       i++;
       continue;
     }
-    if (c === 35 /* # */) break;
+    if (c === 35 /* # */ && !restore) break;
     const start = i;
     if (shellOps && (c === 59 || c === 38 || c === 124 || c === 62 || c === 60)) {
       // ; & | > <  (and their doubles)
@@ -81,7 +83,7 @@ export function tokenize(s: string, shellOps: boolean): { toks: Tok[]; untermina
       c = s.charCodeAt(i);
       if (isSpace(c)) break;
       if (shellOps && (c === 59 || c === 38 || c === 124 || c === 62 || c === 60)) break;
-      if (c === 39 /* ' */) {
+      if (c === 39 /* ' */ && !restore) {
         text += s.slice(plainStart, i);
         quoted = true;
         const close = s.indexOf("'", i + 1);
