@@ -111,8 +111,11 @@ function setPolicy(a: Assembly, r: LineResult, name: string): void {
 function newChain(a: Assembly, r: LineResult, name: string): void {
   const t = getTable(a, r.table);
   const c = t.table.chains.get(name);
-  if (c && (c.declLine !== undefined || c.builtin) && r.chainSpan) {
-    diag(a, r.format === 'command' ? 'warning' : 'error', DIAG.chainExists, `chain ${name} already exists${c.declLine !== undefined ? ` (line ${c.declLine + 1})` : ''}`, r.chainSpan, name);
+  // a builtin chain exists whether this text declares it or not (iptables: "Chain already exists")
+  const builtin = BUILTIN_CHAINS[r.table].includes(name);
+  if ((c?.declLine !== undefined || builtin) && r.chainSpan) {
+    const where = c?.declLine !== undefined ? ` (line ${c.declLine + 1})` : ' (a builtin chain)';
+    diag(a, r.format === 'command' ? 'warning' : 'error', DIAG.chainExists, `chain ${name} already exists${where}`, r.chainSpan, name);
     return;
   }
   getChain(t, name).declLine ??= r.line;
@@ -189,9 +192,9 @@ function checkTargets(a: Assembly): void {
       if (severity === 'error') rejected.add(rule);
     };
     const upper = t.name.toUpperCase();
-    if (st.table.chains.has(t.name)) {
-      if (BUILTIN_CHAINS[rule.table].includes(t.name)) reject('error', `cannot jump to builtin chain ${t.name}`);
-    } else if (isKnownTarget(t.name)) reject('error', `-g needs a chain, ${t.name} is a target`);
+    if (BUILTIN_CHAINS[rule.table].includes(t.name)) reject('error', `cannot jump to builtin chain ${t.name}`);
+    else if (st.table.chains.has(t.name)) continue;
+    else if (isKnownTarget(t.name)) reject('error', `-g needs a chain, ${t.name} is a target`);
     else if (isKnownTarget(upper)) reject('error', `unknown target "${t.name}" (did you mean ${upper}?)`);
     else if (st.complete) reject('error', `unknown target "${t.name}": not a target extension and no such chain in table ${rule.table}`);
     else if (!/^[A-Z0-9][A-Z0-9_.:-]*$/.test(t.name)) reject('warning', `"${t.name}" is not a known target and no chain of that name is declared here: assumed to be a user chain`);

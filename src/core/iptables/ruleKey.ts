@@ -54,6 +54,8 @@ export function canonicalTargetOptions(target: string, options: RuleOption[]): R
       else if (o.name === 'xor-mark') x = `${hex32(v)}/0x0`;
     }
     if (x !== undefined) out.push({ ...o, name: 'set-xmark', args: [x] });
+    // CONNMARK --mask M is --nfmask M --ctmask M (iptables 1.8.9 deletes the one with the other)
+    else if (o.name === 'mask' && target === 'CONNMARK') out.push({ ...o, name: 'nfmask' }, { ...o, name: 'ctmask' });
     else out.push(o);
     if (o.name === 'save-mark' || o.name === 'restore-mark') saveRestore = true;
   }
