@@ -88,7 +88,7 @@ const KERNEL: [string, 'ok' | 'refused', string[]][] = [
   ["-t nat -A PREROUTING -j DNAT", "refused", ["syntax/missing-target-option 30-37 DNAT needs --to-destination"]],
   ["-t nat -A PREROUTING -j DNAT --to-destination 1.2.3.4:80", "refused", ["syntax/protocol-mismatch 38-65 DNAT to a port needs -p tcp/udp/sctp/dccp"]],
   ["-t nat -A PREROUTING -p tcp -j DNAT --to-destination 1.2.3.4:80", "ok", []],
-  ["-t nat -A OUTPUT -j MASQUERADE", "refused", ["syntax/unknown-target 26-39 MASQUERADE is only valid in POSTROUTING/INPUT (and chains called from them)"]],
+  ["-t nat -A OUTPUT -j MASQUERADE", "refused", ["syntax/unknown-target 26-39 MASQUERADE is only valid in POSTROUTING (and chains called from it)"]],
   ["-t nat -A POSTROUTING -j REDIRECT", "refused", ["syntax/unknown-target 31-42 REDIRECT is only valid in PREROUTING/OUTPUT (and chains called from them)"]],
   ["-t nat -A POSTROUTING -j MASQUERADE --to-ports 80", "refused", ["syntax/protocol-mismatch 31-44 MASQUERADE --to-ports needs -p tcp/udp/sctp/dccp"]],
   ["-t nat -A POSTROUTING -p udp -j MASQUERADE --to-ports 80", "ok", []],
@@ -156,6 +156,33 @@ const KERNEL: [string, 'ok' | 'refused', string[]][] = [
   ["-t mangle -A PREROUTING -j TPROXY --on-port 80", "refused", ["syntax/protocol-mismatch 33-42 TPROXY needs -p tcp or -p udp"]],
   ["-t mangle -A PREROUTING -p tcp -j TPROXY --on-port 80", "ok", []],
   ["-t mangle -A PREROUTING -p tcp -j TPROXY --on-ip 1.2.3.4", "refused", ["syntax/missing-target-option 40-49 TPROXY needs --on-port"]],
+  // the protocol tables (ruleChecks.ts), case by case
+  ["-A INPUT -m sctp -j ACCEPT", "refused", ["syntax/protocol-mismatch 18-25 -m sctp needs -p sctp"]],
+  ["-A INPUT -m dccp -j ACCEPT", "refused", ["syntax/protocol-mismatch 18-25 -m dccp needs -p dccp"]],
+  ["-A INPUT -m esp -j ACCEPT", "refused", ["syntax/protocol-mismatch 18-24 -m esp needs -p esp"]],
+  ["-A INPUT -m ah -j ACCEPT", "refused", ["syntax/protocol-mismatch 18-23 -m ah needs -p ah"]],
+  ["-A INPUT -m udp -j ACCEPT", "refused", ["syntax/protocol-mismatch 18-24 -m udp needs -p udp"]],
+  ["-A INPUT -p udplite -m multiport --dports 1 -j ACCEPT", "ok", []],
+  ["-A INPUT -p sctp -m multiport --dports 1 -j ACCEPT", "ok", []],
+  ["-A INPUT -p dccp -m multiport --dports 1 -j ACCEPT", "ok", []],
+  ["-A INPUT -p udp -m multiport --dports 1 -j ACCEPT", "ok", []],
+  ["-t nat -A PREROUTING -p sctp -j REDIRECT --to-ports 80", "ok", []],
+  ["-t nat -A PREROUTING -p dccp -j DNAT --to-destination 1.2.3.4:80", "ok", []],
+  ["-t nat -A PREROUTING -p icmp -j DNAT --to-destination 1.2.3.4:80-90", "ok", []],
+  ["-t nat -A POSTROUTING -p icmp -j MASQUERADE --to-ports 80", "ok", []],
+  ["-t nat -A POSTROUTING -p icmp -j SNAT --to-source 1.2.3.4:80", "ok", []],
+  ["-t nat -A POSTROUTING -p esp -j SNAT --to-source 1.2.3.4:80", "refused", ["syntax/protocol-mismatch 46-68 SNAT to a port needs -p tcp/udp/sctp/dccp"]],
+  ["-t nat -A POSTROUTING -p udplite -j MASQUERADE --to-ports 80", "refused", ["syntax/protocol-mismatch 42-55 MASQUERADE --to-ports needs -p tcp/udp/sctp/dccp"]],
+  ["-t nat -A INPUT -j SNAT --to-source 1.2.3.4", "ok", []],
+  ["-t nat -A INPUT -j MASQUERADE", "refused", ["syntax/unknown-target 25-38 MASQUERADE is only valid in POSTROUTING (and chains called from it)"]],
+  ["-t nat -A PREROUTING -j SNAT --to-source 1.2.3.4", "refused", ["syntax/unknown-target 30-37 SNAT is only valid in POSTROUTING/INPUT (and chains called from them)"]],
+  ["-t nat -A OUTPUT -j DNAT --to-destination 1.2.3.4", "ok", []],
+  ["-t nat -A OUTPUT -j REDIRECT", "ok", []],
+  ["-t mangle -A PREROUTING -j MARK", "refused", ["syntax/missing-target-option 33-40 MARK needs one of --set-xmark/--set-mark/--and-mark/--or-mark/--xor-mark"]],
+  ["-A INPUT -j MASQUERADE", "refused", ["syntax/unknown-target 18-31 target MASQUERADE is only valid in the nat table (rule is in filter)"]],
+  ["-A INPUT -j SNAT --to-source 1.2.3.4", "refused", ["syntax/unknown-target 18-25 target SNAT is only valid in the nat table (rule is in filter)"]],
+  ["-A INPUT -j REDIRECT", "refused", ["syntax/unknown-target 18-29 target REDIRECT is only valid in the nat table (rule is in filter)"]],
+  ["-t mangle -A PREROUTING -j DNAT --to-destination 1.2.3.4", "refused", ["syntax/unknown-target 33-40 target DNAT is only valid in the nat table (rule is in mangle)"]],
 ];
 
 function errors(rs: Ruleset, line = 1): string[] {
@@ -230,6 +257,31 @@ describe('iptables arguments: what the rule holds', () => {
     assert.deepEqual(errors(parseRules('-A X -j Y --foo 1'), 0), ['syntax/unknown-option 10-15 unknown option "--foo" (target Y is a chain and takes no options)']);
     assert.deepEqual(errors(parseRules('-A X -j ACCEPT --foo 1'), 0), ['syntax/unknown-option 15-20 unknown option "--foo"']);
     assert.deepEqual(errors(parseRules('-A X -q 1 -j ACCEPT'), 0), ['syntax/unknown-option 5-7 unknown option "-q"']);
+  });
+
+  it('an option of a module that is not loaded names the module (each module iptables users write)', () => {
+    const cases: [string, string][] = [
+      ['--dport 1', 'it needs -p tcp/udp (or -m tcp/udp) before it'],
+      ['--ctstate NEW', 'it belongs to -m conntrack, which is not loaded before it'],
+      ['--dports 1', 'it belongs to -m multiport, which is not loaded before it'],
+      ['--dst-type LOCAL', 'it belongs to -m addrtype, which is not loaded before it'],
+      ['--mark 1', 'it belongs to -m mark, which is not loaded before it'],
+      ['--comment x', 'it belongs to -m comment, which is not loaded before it'],
+      ['--match-set s src', 'it belongs to -m set, which is not loaded before it'],
+      ['--pol none', 'it belongs to -m policy, which is not loaded before it'],
+      ['--physdev-in a', 'it belongs to -m physdev, which is not loaded before it'],
+      ['--vaddr 1.2.3.4', 'it belongs to -m ipvs, which is not loaded before it'],
+      ['--src-range 1.1.1.1-1.1.1.2', 'it belongs to -m iprange, which is not loaded before it'],
+      ['--mac-source 00:11:22:33:44:55', 'it belongs to -m mac, which is not loaded before it'],
+      ['--limit 1/s', 'it belongs to -m limit, which is not loaded before it'],
+      ['--state NEW', 'it belongs to -m state, which is not loaded before it'],
+      ['--icmp-type 8', 'it needs -p icmp before it'],
+      ['--espspi 1', 'it needs -p esp before it'],
+    ];
+    for (const [opt, why] of cases) {
+      const name = opt.split(' ')[0];
+      assert.deepEqual(errors(parseRules(`-A X ${opt} -j ACCEPT`), 0), [`syntax/unknown-option 5-${5 + name.length} unknown option "${name}": ${why}`], opt);
+    }
   });
 
   it('bad argument values: one error per bad argument, the option not added', () => {

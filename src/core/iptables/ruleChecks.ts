@@ -11,6 +11,8 @@ import { own } from '../record';
 /** Explicit protocol matches and the protocol (-p) they need. */
 const PROTO_MATCH = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'esp', 'ah']);
 const PORT_PROTOS = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp']);
+/** The protocols a NAT target may give ports for (iptables 1.8.9: "Need TCP, UDP, SCTP or DCCP"; ICMP ids count as ports, UDP-Lite does not). */
+const NAT_PORT_PROTOS = new Set(['tcp', 'udp', 'sctp', 'dccp', 'icmp']);
 
 export function unknownOptionMessage(name: string, rule: Rule): string {
   for (const mod of ['tcp', 'udp', 'conntrack', 'multiport', 'addrtype', 'mark', 'comment', 'set', 'policy', 'physdev', 'ipvs', 'iprange', 'mac', 'limit', 'state', 'icmp', 'esp']) {
@@ -55,13 +57,16 @@ export function checkRule(rule: Rule, diags: RuleDiagnostic[]): void {
     }
     const natOnly = t.name === 'DNAT' || t.name === 'SNAT' || t.name === 'MASQUERADE' || t.name === 'REDIRECT';
     if (natOnly && rule.table !== 'nat') diags.push(mkDiag('error', DIAG.unknownTarget, `target ${t.name} is only valid in the nat table (rule is in ${rule.table})`, t.span, t.name));
-    if ((t.name === 'MASQUERADE' || t.name === 'SNAT') && rule.table === 'nat' && (rule.chain === 'PREROUTING' || rule.chain === 'OUTPUT')) {
-      diags.push(mkDiag('error', DIAG.unknownTarget, `${t.name} is only valid in POSTROUTING/INPUT (and chains called from them)`, t.span, t.name));
+    if (t.name === 'SNAT' && rule.table === 'nat' && (rule.chain === 'PREROUTING' || rule.chain === 'OUTPUT')) {
+      diags.push(mkDiag('error', DIAG.unknownTarget, 'SNAT is only valid in POSTROUTING/INPUT (and chains called from them)', t.span, t.name));
+    }
+    if (t.name === 'MASQUERADE' && rule.table === 'nat' && (rule.chain === 'PREROUTING' || rule.chain === 'OUTPUT' || rule.chain === 'INPUT')) {
+      diags.push(mkDiag('error', DIAG.unknownTarget, 'MASQUERADE is only valid in POSTROUTING (and chains called from it)', t.span, t.name));
     }
     if ((t.name === 'DNAT' || t.name === 'REDIRECT') && rule.table === 'nat' && (rule.chain === 'POSTROUTING' || rule.chain === 'INPUT')) {
       diags.push(mkDiag('error', DIAG.unknownTarget, `${t.name} is only valid in PREROUTING/OUTPUT (and chains called from them)`, t.span, t.name));
     }
-    if ((t.name === 'REDIRECT' || t.name === 'MASQUERADE') && hasOption(t.options, ['to-ports']) && !(proto && PORT_PROTOS.has(proto))) {
+    if ((t.name === 'REDIRECT' || t.name === 'MASQUERADE') && hasOption(t.options, ['to-ports']) && !(proto && NAT_PORT_PROTOS.has(proto))) {
       diags.push(mkDiag('error', DIAG.protocolMismatch, `${t.name} --to-ports needs -p tcp/udp/sctp/dccp`, t.span, t.name));
     }
     if (t.name === 'TPROXY' && proto !== 'tcp' && proto !== 'udp') {
@@ -75,7 +80,7 @@ export function checkRule(rule: Rule, diags: RuleDiagnostic[]): void {
     }
     if (t.name === 'DNAT' || t.name === 'SNAT') {
       const to = t.options.find((o) => o.name === 'to-destination' || o.name === 'to-source');
-      if (to && to.args[0]?.includes(':') && !(proto && PORT_PROTOS.has(proto))) {
+      if (to && to.args[0]?.includes(':') && !(proto && NAT_PORT_PROTOS.has(proto))) {
         diags.push(mkDiag('error', DIAG.protocolMismatch, `${t.name} to a port needs -p tcp/udp/sctp/dccp`, to.span, to.args[0]));
       }
     }
