@@ -206,6 +206,10 @@ describe('the tokenizer', () => {
     assert.deepEqual(toks('a#b #c'), [[['a#b', 0, 3, false, false]], undefined]);
     assert.deepEqual(toks("x 'ab"), [[['x', 0, 1, false, false], ['ab', 2, 5, true, false]], 2]);
     assert.deepEqual(toks('x "ab'), [[['x', 0, 1, false, false], ['ab', 2, 5, true, false]], 2]);
+    assert.deepEqual(toks('x "a\\"b'), [[['x', 0, 1, false, false], ['a"b', 2, 7, true, false]], 2], 'an unterminated quote is reported at its opening quote, escapes or not');
+    assert.deepEqual(toks('"a\\\\" b'), [[['a\\', 0, 5, true, false], ['b', 6, 7, false, false]], undefined]);
+    assert.deepEqual(toks('"\\a\\`\\$"'), [[['\\a`$', 0, 8, true, false]], undefined], 'a backslash before other characters stays');
+    assert.deepEqual(toks('"a\\'), [[['a\\', 0, 3, true, false]], 0]);
     assert.deepEqual(toks('"a"\'b\'c'), [[['abc', 0, 7, true, false]], undefined]);
     assert.deepEqual(toks('a\\'), [[['a\\', 0, 2, false, false]], undefined], 'a final backslash is kept');
     assert.deepEqual(toks('\t a \v\f b\r'), [[['a', 2, 3, false, false], ['b', 7, 8, false, false]], undefined]);

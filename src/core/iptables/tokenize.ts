@@ -49,6 +49,27 @@ function pushTok(toks: Tok[], k: number, text: string, start: number, end: numbe
 }
 
 /**
+ * The double-quoted string that starts at s[at] (the quote): its text with the escapes the shell undoes inside
+ * double quotes (a backslash before `"`, `\`, `$` or a backquote), and the index after the closing quote (-1: no
+ * closing quote, the text runs to the end of the line).
+ */
+function doubleQuoted(s: string, at: number): { text: string; next: number } {
+  const n = s.length;
+  let text = '';
+  let chunk = at + 1;
+  for (let i = at + 1; i < n; i++) {
+    const d = s.charCodeAt(i);
+    if (d === 34) return { text: text + s.slice(chunk, i), next: i + 1 };
+    const e = d === 92 && i + 1 < n ? s.charCodeAt(i + 1) : 0;
+    if (e === 34 || e === 92 || e === 36 || e === 96) {
+      text += s.slice(chunk, i) + s[i + 1];
+      chunk = ++i + 1;
+    }
+  }
+  return { text: text + s.slice(chunk), next: -1 };
+}
+
+/**
  * Shell-like tokenizer. `#` at a word start ends the line. Returns tokens and unterminated-quote position.
  * `restore`: a line of an iptables-save section as iptables-restore 1.8.9 reads it: only double quotes quote,
  * `'` and a `#` after the first word are plain characters (iptables-restore refuses them: `Bad argument`).
@@ -99,31 +120,11 @@ export function tokenize(s: string, shellOps: boolean, restore = false): { toks:
         continue;
       }
       if (c === 34 /* " */) {
-        text += s.slice(plainStart, i);
+        const dq = doubleQuoted(s, i);
+        text += s.slice(plainStart, i) + dq.text;
         quoted = true;
-        i++;
-        let closed = false;
-        let chunk = i;
-        while (i < n) {
-          const d = s.charCodeAt(i);
-          if (d === 34) {
-            closed = true;
-            break;
-          }
-          if (d === 92 && i + 1 < n) {
-            const e = s.charCodeAt(i + 1);
-            if (e === 34 || e === 92 || e === 36 || e === 96) {
-              text += s.slice(chunk, i) + s[i + 1];
-              i += 2;
-              chunk = i;
-              continue;
-            }
-          }
-          i++;
-        }
-        text += s.slice(chunk, i);
-        if (!closed) unterminated ??= chunk - 1;
-        else i++;
+        if (dq.next < 0) unterminated ??= i;
+        i = dq.next < 0 ? n : dq.next;
         plainStart = i;
         continue;
       }
