@@ -1,7 +1,8 @@
 /**
  * bench/doctor: the doctor's checks over a synthesized 50-node, 200-service cluster (10 overlay networks, 4 tasks
  * per service spread over the nodes, every node's model, NetworkDB tables and overlay kernel tables consistent),
- * clean and with six faults injected (each must be found with its code on its node, nothing else).
+ * every host behind a real ufw rule set (the firewall check evaluates it for every pair of nodes), clean and with six
+ * faults injected (each must be found with its code on its node, nothing else).
  * Goal: runChecks < 1 s. The lab end to end is bench/doctor-lab.ts (it needs the lab).
  */
 import { runChecks } from '../src/core/doctor';

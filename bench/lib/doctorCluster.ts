@@ -2,8 +2,13 @@
  * A synthesized Swarm cluster for the doctor's bench: N nodes (the first 3 managers), M overlay networks, S services
  * with R tasks each spread round-robin over the nodes; every node's model, NetworkDB tables (endpoint_table,
  * overlay_peer_table, network and cluster peers) and overlay kernel tables (vxlan0 FDB + neighbours) are consistent
- * with each other. IPVS is reported absent (as on the lab kernel), so the load-balancer checks skip.
+ * with each other. IPVS is reported absent (as on the lab kernel), so the load-balancer checks skip. Every host runs
+ * the ufw firewall captured in test/fixtures/lint/real-dumps (default deny incoming, the swarm ports opened; here
+ * 2377/tcp from the cluster's 198.18.0.0/16), so the firewall check evaluates real chains for every pair of nodes.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES } from '../../test/helpers';
 import type { DoctorNode } from '../../src/core/doctor';
 import type { NamespaceInfo, NetworkInfo, ServiceInfo } from '../../src/core/model';
 
@@ -20,6 +25,13 @@ const id25 = (p: string, n: number) => `${p}${pad(n, 6)}`.padEnd(25, 'x');
 const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
 
 interface Ep { ip: string; mac: string; node: number; name: string; task?: { svc: number; slot: number; id: string } }
+
+const UFW_HOST = readFileSync(join(FIXTURES, 'lint', 'real-dumps', 'ufw-host-swarm-ports.iptables-save.txt'), 'utf8').replaceAll('10.0.0.0/8', '198.18.0.0/16');
+
+function hostNamespace(address: string): NamespaceInfo {
+  const eth0 = { ifindex: 2, name: 'eth0', mtu: 1500, flags: ['UP'], addresses: [{ family: 'inet' as const, address, prefixLen: 16 }] };
+  return { name: 'host', path: '/proc/1/ns/net', kind: 'host', containers: [], interfaces: [eth0], fdb: [], neighbors: [], routes: [], peers: {} };
+}
 
 export function synthCluster(s: ClusterShape): DoctorNode[] {
   const addr = (i: number) => `198.18.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`;
@@ -78,13 +90,14 @@ export function synthCluster(s: ClusterShape): DoctorNode[] {
     return {
       name: `node${i + 1}`,
       model: {
-        name: `node${i + 1}`, networks, namespaces, diagnostics: [], discoveredAt: '2026-12-06T00:00:00Z',
+        name: `node${i + 1}`, networks, namespaces: [hostNamespace(addr(i)), ...namespaces], diagnostics: [], discoveredAt: '2026-12-06T00:00:00Z',
         services: i < 3 ? services : [],
         swarm: { nodeId: nodeId(i), nodeAddr: addr(i), localNodeState: 'active', controlAvailable: i < 3, clusterId: 'synth', managers: 3, nodes: s.nodes, remoteManagers: [0, 1, 2].map((m) => ({ nodeId: nodeId(m), addr: `${addr(m)}:2377` })) },
       },
       gossip: { clusterPeers: peers, networks: gossipNets },
       ipvs: Object.fromEntries(lbNs.map((n) => [n, NO_IPVS])),
       mangle: Object.fromEntries(lbNs.map((n) => [n, '-P PREROUTING ACCEPT\n'])),
+      hostRules: UFW_HOST,
     } as DoctorNode;
   });
 }

@@ -16,7 +16,8 @@ export const DOCTOR_USAGE = `usage: swarmnet doctor [node flags] [--network NAME
                       [--apply K [--yes]]
   Compares, across all nodes: NetworkDB tables (through the engine's diagnostic server, "network-diagnostic-port"
   in daemon.json), the overlay FDB/neighbour entries, IPVS backends and marks, the routing-mesh rules, subnet use,
-  and probes the underlay between nodes (overlay ping at the overlay MTU, 7946/tcp, 2377/tcp).
+  probes the underlay between nodes (overlay ping at the overlay MTU, 7946/tcp, 2377/tcp), and evaluates each
+  node's iptables-save for the swarm ports between every pair (2377/tcp, 7946/tcp+udp, VXLAN, ESP).
   --apply K  show finding K's fix as commands, run them on its node only after you confirm, then check again.
   Exit 0: no finding; 1: findings (or a node could not be read); 2: usage error.`;
 

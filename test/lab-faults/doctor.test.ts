@@ -162,16 +162,41 @@ async function withInputRule<T>(n: LabNode, rule: string[], fn: () => Promise<T>
   }
 }
 
-test('lab: 4789/udp from node2 dropped at node3 → underlay/overlay-blocked on node2 and node3 (both overlays), nothing else', async () => {
+/** The packet counter of the rule a test inserted at the top of a node's INPUT (read with iptables, not our parsers). */
+function firstInputRulePackets(n: LabNode): number {
+  const line = onNode(n, ['iptables', '-nvxL', 'INPUT', '1']).trim();
+  return Number(line.split(/\s+/)[0]);
+}
+
+test('lab: 4789/udp from node2 dropped at node3 → underlay/overlay-blocked on node2 and node3 (both overlays), and node3\'s firewall named as the cause', async () => {
   const r = await withInputRule(node('node3'), ['-s', node('node2').advertiseAddr, '-p', 'udp', '--dport', '4789', '-j', 'DROP'], () => doctor(true));
-  assert.deepEqual(codes(r), ['node2 underlay/overlay-blocked', 'node2 underlay/overlay-blocked', 'node3 underlay/overlay-blocked', 'node3 underlay/overlay-blocked']);
+  assert.deepEqual(codes(r), ['node2 underlay/overlay-blocked', 'node2 underlay/overlay-blocked', 'node3 underlay/firewall-blocks', 'node3 underlay/overlay-blocked', 'node3 underlay/overlay-blocked']);
   assert.ok(r.findings.every((f) => /node[23]/.test(f.message)));
+  const fw = r.findings.find((f) => f.code === 'underlay/firewall-blocks') ?? assert.fail('no firewall finding');
+  assert.match(fw.message, /drops VXLAN 4789\/udp arriving on node3 from node2 \(198\.18\.0\.2\) \(INPUT, filter\/INPUT rule 1: -A INPUT -s 198\.18\.0\.2\/32 -p udp -m udp --dport 4789 -j DROP\)/);
   assert.deepEqual(codes(await doctor(true)), []);
 });
 
-test('lab: 7946/tcp from node2 dropped at node3 → underlay/gossip-port on node2', async () => {
+test('lab: 7946/tcp from node2 dropped at node3 → underlay/gossip-port on node2 (the probe), underlay/firewall-blocks on node3 (the rule)', async () => {
   const r = await withInputRule(node('node3'), ['-s', node('node2').advertiseAddr, '-p', 'tcp', '--dport', '7946', '-j', 'DROP'], () => doctor(true));
-  assert.deepEqual(codes(r), ['node2 underlay/gossip-port']);
+  assert.deepEqual(codes(r), ['node2 underlay/gossip-port', 'node3 underlay/firewall-blocks']);
+});
+
+test('lab: 7946/udp from node2 dropped at node3 (no probe can see it) → underlay/firewall-blocks on node3; the kernel counts real gossip packets on that rule', async () => {
+  const n3 = node('node3');
+  await withInputRule(n3, ['-s', node('node2').advertiseAddr, '-p', 'udp', '--dport', '7946', '-j', 'DROP'], async () => {
+    const r = await doctor(true);
+    assert.deepEqual(codes(r), ['node3 underlay/firewall-blocks']);
+    assert.match(r.findings[0].message, /^node3's firewall drops gossip 7946\/udp arriving on node3 from node2 \(198\.18\.0\.2\) \(INPUT, filter\/INPUT rule 1: /);
+    // the oracle: memberlist on node2 really sends UDP to node3:7946 and the kernel drops it on that rule
+    let packets = 0;
+    for (let i = 0; i < 20 && packets === 0; i++) {
+      await new Promise((res) => setTimeout(res, 500));
+      packets = firstInputRulePackets(n3);
+    }
+    assert.ok(packets > 0, 'no gossip packet from node2 hit the DROP rule within 10 s');
+  });
+  assert.deepEqual(codes(await doctor()), []);
 });
 
 test('lab: the underlay MTU lowered on node3\'s link → underlay/mtu (small packets cross, overlay-MTU packets do not)', async () => {
@@ -294,7 +319,9 @@ test('lab: a node that left the network\'s gossip (7946 cut both ways) → gossi
     await until('node1 to drop node3 from the network peers', 60_000, async () => !peersSeenBy1().includes(n3.advertiseAddr));
     const c = codes(await doctor());
     assert.ok(c.includes('node3 gossip/not-a-peer'), c.join('\n'));
-    assert.ok(c.every((x) => x === 'node3 gossip/not-a-peer' || /^node[12] gossip\/missing-row$/.test(x)), c.join('\n'));
+    // the cause, from node3's own rules: 7946 tcp and udp, in and out, to and from node1 and node2 (one rule each)
+    assert.equal(c.filter((x) => x === 'node3 underlay/firewall-blocks').length, 8, c.join('\n'));
+    assert.ok(c.every((x) => x === 'node3 gossip/not-a-peer' || x === 'node3 underlay/firewall-blocks' || /^node[12] gossip\/missing-row$/.test(x)), c.join('\n'));
   } finally {
     gossipBlock(n3, others, '-D');
   }

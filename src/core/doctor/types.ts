@@ -36,6 +36,9 @@ export interface DoctorNode {
   mangle: Record<string, string>;
   /** `iptables -t nat -S` of the host namespace. */
   hostNat?: string;
+  /** `iptables-save` of the host namespace (all tables); absent when it could not be read, `hostRulesSkipped` says why. */
+  hostRules?: string;
+  hostRulesSkipped?: string;
   /** Probes this node sent to the others (absent: not run, e.g. a snapshot or `--no-probes`). */
   probes?: Probe[];
   /** Embedded-DNS lookups from a task sandbox per network (absent: not run); `dnsSkipped` says why none. */

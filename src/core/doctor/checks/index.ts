@@ -2,6 +2,7 @@
 import type { Check } from '../types';
 import { capacity } from './capacity';
 import { dns } from './dns';
+import { firewall } from './firewall';
 import { gossipAgreement } from './gossipAgreement';
 import { gossipMembership } from './gossipMembership';
 import { gossipTasks } from './gossipTasks';
@@ -10,4 +11,4 @@ import { kernelPeers } from './kernelPeers';
 import { loadBalancer } from './loadBalancer';
 import { underlay } from './underlay';
 
-export const CHECKS: readonly Check[] = [gossipMembership, gossipAgreement, gossipTasks, kernelPeers, loadBalancer, ingressMesh, dns, underlay, capacity];
+export const CHECKS: readonly Check[] = [gossipMembership, gossipAgreement, gossipTasks, kernelPeers, loadBalancer, ingressMesh, dns, underlay, firewall, capacity];

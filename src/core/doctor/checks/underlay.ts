@@ -79,7 +79,7 @@ export const underlay: Check = {
       tcpProbes(node, res);
     }
     vxlanPorts(input, res);
-    if (input.nodes.some((n) => n.model.networks.some((x) => x.encrypted))) res.skipped.push({ check: 'underlay', reason: 'ESP (IP protocol 50) for encrypted overlays is not probed: only the overlay probes above show whether encrypted traffic crosses' });
+    if (input.nodes.some((n) => n.model.networks.some((x) => x.encrypted))) res.skipped.push({ check: 'underlay', reason: 'ESP (IP protocol 50) for encrypted overlays is not probed (no reply to wait for): the firewall check judges the nodes\' rules for it' });
     return res;
   },
 };
