@@ -186,20 +186,24 @@ function checkTargets(a: Assembly): void {
   for (const rule of a.targetRefs) {
     const t = rule.target;
     const st = a.ts.get(rule.table);
-    if (!t || !st || (isKnownTarget(t.name) && !t.goto)) continue;
-    const reject = (severity: RuleDiagnostic['severity'], msg: string): void => {
-      diag(a, severity, DIAG.unknownTarget, msg, t.span, t.name);
-      if (severity === 'error') rejected.add(rule);
-    };
-    const upper = t.name.toUpperCase();
-    if (BUILTIN_CHAINS[rule.table].includes(t.name)) reject('error', `cannot jump to builtin chain ${t.name}`);
-    else if (st.table.chains.has(t.name)) continue;
-    else if (isKnownTarget(t.name)) reject('error', `-g needs a chain, ${t.name} is a target`);
-    else if (isKnownTarget(upper)) reject('error', `unknown target "${t.name}" (did you mean ${upper}?)`);
-    else if (st.complete) reject('error', `unknown target "${t.name}": not a target extension and no such chain in table ${rule.table}`);
-    else if (!/^[A-Z0-9][A-Z0-9_.:-]*$/.test(t.name)) reject('warning', `"${t.name}" is not a known target and no chain of that name is declared here: assumed to be a user chain`);
+    if (!t || !st || (isKnownTarget(t.name) && !t.goto) || (st.table.chains.has(t.name) && !BUILTIN_CHAINS[rule.table].includes(t.name))) continue;
+    const msg = targetProblem(t.name, rule.table, st.complete);
+    if (!msg) continue;
+    diag(a, msg.severity, DIAG.unknownTarget, msg.message, t.span, t.name);
+    if (msg.severity === 'error') rejected.add(rule);
   }
   if (rejected.size) for (const st of a.ts.values()) for (const c of st.table.chains.values()) c.rules = c.rules.filter((x) => !rejected.has(x));
+}
+
+/** What is wrong with a jump to `name` that is not a known target nor a user chain of the table (undefined: nothing to say). */
+function targetProblem(name: string, table: TableName, complete: boolean): { severity: RuleDiagnostic['severity']; message: string } | undefined {
+  const upper = name.toUpperCase();
+  if (BUILTIN_CHAINS[table].includes(name)) return { severity: 'error', message: `cannot jump to builtin chain ${name}` };
+  if (isKnownTarget(name)) return { severity: 'error', message: `-g needs a chain, ${name} is a target` };
+  if (isKnownTarget(upper)) return { severity: 'error', message: `unknown target "${name}" (did you mean ${upper}?)` };
+  if (complete) return { severity: 'error', message: `unknown target "${name}": not a target extension and no such chain in table ${table}` };
+  if (!/^[A-Z0-9][A-Z0-9_.:-]*$/.test(name)) return { severity: 'warning', message: `"${name}" is not a known target and no chain of that name is declared here: assumed to be a user chain` };
+  return undefined;
 }
 
 function ruleDiag(rs: Ruleset, rule: Rule, severity: RuleDiagnostic['severity'], code: DiagCode, msg: string): void {

@@ -4,7 +4,7 @@
  * Extension options (`--dport`, `--to-destination`, …) are read by ./ruleOptions.ts; what the command makes of the
  * whole line (a rule, a policy, a new chain, …) by ./ruleCommand.ts.
  */
-import type { BaseMatch, Rule, RuleDiagnostic, RuleMatch, TableName } from './model';
+import type { BaseMatch, Rule, RuleDiagnostic, RuleMatch, RuleTarget, TableName } from './model';
 import { PROTOCOL_NUMBERS, isKnownMatch, validateAddress } from './spec';
 import { DIAG, mkDiag, type DiagCode } from './codes';
 import { newRule } from './newRule';
@@ -43,6 +43,8 @@ export interface ArgCtx {
   lastUnknownModule: RuleMatch | undefined;
   /** The match of the `-p` protocol's options written without `-m` (`-p tcp --dport 80`). */
   implicitMatch: RuleMatch | undefined;
+  /** Who takes the extension option being read (./ruleOptions.ts). */
+  owner: RuleMatch | RuleTarget | undefined;
   /** The option being read: its name without dashes, an inline value (`--opt=v`, `-Xvalue`), long or short. */
   name: string;
   inline: string | undefined;
@@ -117,7 +119,7 @@ export function append<T>(list: T[], x: T): T[] {
  */
 const CTX: ArgCtx = {
   ll: { line: 0, text: '' }, toks: [], diags: [], format: 'S', neg: undefined, table: 'filter', rule: newRule('filter', '', 0, '', { line: 0, start: 0, end: 0 }), cmd: undefined, cmdTok: undefined,
-  chainTok: undefined, cmdArg: undefined, ruleStarted: false, counters: undefined, listFlag: undefined, lastMatch: undefined, lastUnknownModule: undefined, implicitMatch: undefined, name: '', inline: undefined, isLong: false,
+  chainTok: undefined, cmdArg: undefined, ruleStarted: false, counters: undefined, listFlag: undefined, lastMatch: undefined, lastUnknownModule: undefined, implicitMatch: undefined, owner: undefined, name: '', inline: undefined, isLong: false,
 };
 
 function newArgCtx(ll: LogicalLine, toks: Tok[], table: TableName, format: LineResult['format'], diags: RuleDiagnostic[]): ArgCtx {
@@ -317,10 +319,9 @@ function readProtocol(c: ArgCtx, t: Tok, v: Tok, negated: boolean): void {
 
 /** `-s A[,B…]` / `-d A[,B…]`: each address checked; the first bad one reported. */
 function readAddress(c: ArgCtx, base: 's' | 'd', v: Tok, negated: boolean): void {
-  for (const part of v.text.split(',')) {
-    const e = validateAddress(part);
-    if (e) return errTok(c, DIAG.badAddress, e, v);
-  }
+  // one address (no list to split: the common case, on the hot path) or a comma list
+  const e = v.text.includes(',') ? v.text.split(',').map(validateAddress).find((x) => x !== undefined) : validateAddress(v.text);
+  if (e) return errTok(c, DIAG.badAddress, e, v);
   if (base === 's') c.rule.source = baseMatch(c.ll, v.text, negated, v);
   else c.rule.destination = baseMatch(c.ll, v.text, negated, v);
 }

@@ -24,9 +24,10 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
     errTok(c, DIAG.unknownOption, `unknown option "${t.text}"`, t);
     return skipArgs(toks, i + 1);
   }
-  const found = optionOwner(c);
+  const spec = optionSpec(c);
+  const owner = c.owner;
   const neg = takeNeg(c);
-  if (!found) {
+  if (!spec || !owner) {
     const unknownModule = c.lastUnknownModule;
     if (unknownModule && c.lastMatch === unknownModule) {
       // options of an unknown module: keep them (already reported the module)
@@ -37,7 +38,6 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
     errTok(c, DIAG.unknownOption, unknownOptionMessage(c.name, c.rule), t);
     return skipArgs(toks, i + 1);
   }
-  const { spec, owner } = found;
   const repeatable = 'module' in owner && owner.module === 'policy' && POLICY_MULTI.has(spec.name);
   if (!repeatable && hasOption(owner.options, spec.name)) {
     errTok(c, DIAG.multipleTargets, `option --${spec.name} can only be used once in ${'module' in owner ? `-m ${owner.module}` : owner.name}`, t);
@@ -58,25 +58,32 @@ function hasOption(options: RuleOption[], name: string): boolean {
   return false;
 }
 
-/** The option's spec and who takes it: the target, else the latest match that knows it, else the `-p` protocol's implicit match. */
-function optionOwner(c: ArgCtx): { spec: OptionSpec; owner: RuleMatch | RuleTarget } | undefined {
+/**
+ * The option's spec, and who takes it in c.owner: the target, else the latest match that knows it, else the `-p`
+ * protocol's implicit match (results in the context: no object per option on the hot path).
+ */
+function optionSpec(c: ArgCtx): OptionSpec | undefined {
   const rule = c.rule;
   const target = rule.target;
   const ts = target ? targetOption(target.name, c.name) : undefined;
-  if (target && ts) return { spec: ts, owner: target };
+  c.owner = target;
+  if (ts) return ts;
   for (let mi = rule.matches.length - 1; mi >= 0; mi--) {
     const s = matchOption(rule.matches[mi].module, c.name);
-    if (s) return { spec: s, owner: rule.matches[mi] };
+    c.owner = rule.matches[mi];
+    if (s) return s;
   }
-  const proto = rule.protocol;
   // `! -p tcp --dport 80` too: iptables loads the tcp match for -p tcp, negated or not (it prints `! -p tcp -m tcp --dport 80`)
+  const proto = rule.protocol;
   const s = proto && IMPLICIT_PROTOCOL_MODULES.has(proto.value) ? matchOption(proto.value, c.name) : undefined;
+  c.owner = undefined;
   if (!proto || !s) return undefined;
   if (!c.implicitMatch) {
     c.implicitMatch = { module: proto.value, implicit: true, options: [], span: proto.span };
     rule.matches = append(rule.matches, c.implicitMatch);
   }
-  return { spec: s, owner: c.implicitMatch };
+  c.owner = c.implicitMatch;
+  return s;
 }
 
 /** Adds the option with the arguments takeArgs took, when every argument is valid (else one error per bad one). */
