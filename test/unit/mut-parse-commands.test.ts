@@ -454,6 +454,54 @@ describe('shell lines around iptables (real scripts, sources in test/fixtures/li
     }
   });
 
+  it('every binary, wrapper, keyword, separator and value-taking option the shell reader knows', () => {
+    const rule = (l: string): string => {
+      const r = parseLine(l);
+      return `${r.kind} ${r.rule?.chain ?? '-'} ${r.diagnostics.filter((x) => x.severity !== 'info').length}`;
+    };
+    for (const b of ['iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft', 'ip6tables-legacy', 'ip6tables-nft', '/sbin/iptables-nft', './iptables', '$IPT', '${IPT}', '$ipt_6']) assert.equal(rule(`${b} -A X -j DROP`), 'rule X 0', b);
+    for (const b of ['iptables-save', 'iptables-restore', 'xtables', '$', '${}', '$1x', '$A-B', 'A=iptables']) assert.equal(rule(`${b} -A X -j DROP`), 'other - 0', b);
+    for (const w of ['sudo', 'doas', 'exec', 'command', 'nsenter', 'env']) assert.equal(rule(`${w} iptables -A X -j DROP`), 'rule X 0', w);
+    for (const w of ['nice', 'ip', 'ip netns', 'ip netns exec', 'docker', 'docker run c']) assert.equal(rule(`${w} iptables -A X -j DROP`), 'other - 0', w);
+    for (const k of ['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '(', 'time', 'fi', 'done', '}', ')', 'if !', 'then {']) assert.equal(rule(`${k} iptables -A X -j DROP`), 'rule X 0', k);
+    for (const k of ['"if"', "'then'", '\\!']) assert.equal(rule(`${k} iptables -A X -j DROP`), 'other - 0', k);
+    for (const sep of [';', ';;', '&&', '||', '|', '&']) assert.equal(rule(`true ${sep} iptables -A X -j DROP`), 'rule X 0', sep);
+    for (const o of ['-u root', '--user root', '-g wheel', '--group wheel', '-C /', '--chdir /', '-t 1', '--target 1', '-S 0', '--setuid 0', '-G 0', '--setgid 0', '-E', '-n', '--', '-E --']) assert.equal(rule(`sudo ${o} iptables -A X -j DROP`), 'rule X 0', o);
+    for (const o of ['-u root', '--user root', '-e A=1', '--env A=1', '-w /', '--workdir /', '--env-file f', '-i', '-it', '--privileged']) assert.equal(rule(`docker exec ${o} c iptables -A X -j DROP`), 'rule X 0', o);
+    assert.equal(rule('docker exec -- c iptables -A X -j DROP'), 'other - 0', 'docker takes no -- before the container: "c" is not iptables');
+    assert.equal(rule('docker exec -u'), 'other - 0');
+    assert.equal(rule('kubectl exec p -- iptables -A X -j DROP'), 'rule X 0');
+    assert.equal(rule('kubectl exec p -c c -- sudo iptables -A X -j DROP'), 'rule X 0');
+    assert.equal(rule('kubectl exec p iptables'), 'other - 0');
+    assert.equal(rule('$SUDO $IPT -A X -j DROP'), 'rule X 0', 'a variable before a variable binary is a wrapper');
+    assert.equal(rule('$SUDO env A=1 iptables -A X -j DROP'), 'rule X 0');
+    assert.equal(rule('$SUDO kubectl exec p -- iptables -A X -j DROP'), 'rule X 0');
+    assert.equal(rule('$IPT -A X -j DROP'), 'rule X 0');
+    assert.equal(rule('A=1 B=2 iptables -A X -j DROP'), 'rule X 0');
+    assert.equal(rule('if -x iptables -A X -j DROP'), 'other - 0', 'an option before any command is not a wrapper option');
+  });
+
+  it('redirections: the word after a redirection and a fd number right before it are not arguments', () => {
+    const rule = (l: string): string[] => parseLine(l).diagnostics.map((x) => x.message);
+    for (const r of ['>/dev/null', '> /dev/null', '2>/dev/null', '2> /dev/null', '>>log', '2>&1', '>/dev/null 2>&1', '&>/dev/null', '&> /dev/null', '< /dev/null', '<in']) assert.deepEqual(rule(`iptables -A X -j DROP ${r}`), [], r);
+    assert.deepEqual(rule('iptables -A X -j DROP "2">/dev/null'), ['unexpected argument "2"'], 'a quoted 2 is an argument');
+    assert.deepEqual(rule('iptables -A X -j DROP x2>/dev/null'), ['unexpected argument "x2"']);
+    assert.deepEqual(rule('iptables -A X -j DROP & >/dev/null'), [], 'a lone & ends the command');
+    const bg = parseLine('iptables -A X -j DROP &');
+    assert.deepEqual([bg.kind, bg.rule?.chain], ['rule', 'X']);
+  });
+
+  it('several calls: the first change wins, a check or listing gives way to a change, notes name each other change', () => {
+    const l = 'iptables -L X; iptables -A X -j DROP; iptables -A Y -j DROP; iptables -N Z';
+    const r = parseLine(l);
+    assert.deepEqual([r.kind, r.rule?.chain], ['rule', 'X']);
+    assert.deepEqual(r.diagnostics.map((x) => `${x.severity} ${x.code} ${l.slice(x.span.start, x.span.end)}`), ['info syntax/multiple-commands iptables -A Y -j DROP', 'info syntax/multiple-commands iptables -N Z']);
+    const checks = parseLine('iptables -C X -j DROP; iptables -S X');
+    assert.deepEqual([checks.kind, checks.diagnostics], ['other', []]);
+    const notes = parseLine('echo a; iptables -A X -j DROP');
+    assert.deepEqual([notes.kind, notes.diagnostics], ['rule', []]);
+  });
+
   it('"$ iptables" is a prompt; "$" alone before nothing is not', () => {
     assert.equal(parseLine('$ iptables -A X -j DROP').kind, 'rule');
     assert.equal(parseLine('$').kind, 'other');

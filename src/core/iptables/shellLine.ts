@@ -23,7 +23,7 @@ function isBinary(t: Tok): boolean {
 }
 
 /** Words that start or continue a shell compound command before the command itself (`if ! iptables -C …; then`). */
-const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '(', 'time', 'fi', 'done', '}', ')', 'exec']);
+const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '(', 'time', 'fi', 'done', '}', ')']);
 const SEPARATORS = new Set([';', ';;', '&&', '||', '|', '&']);
 
 /** The tokens without shell redirections (`2>/dev/null`, `>/dev/null 2>&1`, `&>/dev/null`, `< file`). */
