@@ -502,6 +502,41 @@ describe('shell lines around iptables (real scripts, sources in test/fixtures/li
     assert.deepEqual([notes.kind, notes.diagnostics], ['rule', []]);
   });
 
+  it('edges the mutation run asked for: assignments, fd numbers, quoted separators, ip netns exec, a second check', () => {
+    const rule = (l: string): string => {
+      const r = parseLine(l);
+      return `${r.kind} ${r.rule?.chain ?? '-'} ${r.diagnostics.filter((x) => x.severity !== 'info').map((x) => x.message).join('|')}`;
+    };
+    assert.equal(rule('IPT=/sbin/iptables'), 'other - ', 'an assignment of the binary is not a call');
+    assert.equal(rule('1A=1 iptables -A X -j DROP'), 'other - ', 'not a shell variable name');
+    assert.equal(rule('AB_1=x iptables -A X -j DROP'), 'rule X ');
+    assert.equal(rule('>/dev/null iptables -A X -j DROP'), 'rule X ', 'a redirection first');
+    assert.equal(rule('iptables -A X -j DROP 2x>/dev/null'), 'rule X unexpected argument "2x"');
+    assert.equal(rule('iptables -A X -j DROP 10>/dev/null'), 'rule X ');
+    assert.equal(rule('iptables -A X -j DROP <<EOF'), 'rule X ');
+    assert.equal(rule('iptables -N A >; iptables -A X -j DROP'), 'new-chain - ', 'a redirection without a target does not eat the ";"');
+    assert.equal(rule('iptables -A X -m comment --comment ";" -j DROP'), 'rule X ', 'a quoted ";" is a word');
+    assert.equal(rule('docker'), 'other - ');
+    assert.equal(rule('ip'), 'other - ');
+    assert.equal(rule('sudo exec iptables -A X -j DROP'), 'rule X ');
+    assert.equal(rule('ip link exec ns iptables -A X -j DROP'), 'other - ');
+    assert.equal(rule('ip netns identify x iptables -A X -j DROP'), 'other - ');
+    assert.equal(rule('$SUDO ip netns exec ns iptables -A X -j DROP'), 'rule X ');
+    assert.equal(rule('A=1 -x iptables -A X -j DROP'), 'other - ', 'an option that belongs to no wrapper');
+    assert.equal(rule('iptables iptables -A X -j DROP'), 'rule X unexpected argument "iptables"');
+    assert.equal(rule('$ if iptables -A X -j DROP'), 'rule X ', 'a prompt, then a keyword');
+    assert.equal(rule('"$" if iptables -A X -j DROP'), 'other - ', 'a quoted $ is a word, not a prompt');
+    const second = parseLine('iptables -A X -j DROP; iptables -C X -j DROP');
+    assert.deepEqual(second.diagnostics, [], 'a check after the change is not a second change');
+  });
+
+  it('the notes, exactly: a second change, a line that is not iptables', () => {
+    const l = 'iptables -A X -j DROP && iptables -A Y -j DROP';
+    assert.deepEqual(parseLine(l).diagnostics, [{ severity: 'info', source: 'iptables', code: 'syntax/multiple-commands', message: 'a second iptables command on this line is not linted (one rule per line): put it on its own line', span: { line: 1, start: 25, end: 46 }, line: 2, excerpt: 'iptables -A Y -j DROP' }]);
+    const o = parseLine('  echo hi');
+    assert.deepEqual([o.format, o.table, o.diagnostics], ['command', 'filter', [{ severity: 'info', source: 'iptables', code: 'syntax/not-iptables', message: 'not an iptables rule: line ignored', span: { line: 1, start: 2, end: 9 }, line: 2, excerpt: 'echo hi' }]]);
+  });
+
   it('"$ iptables" is a prompt; "$" alone before nothing is not', () => {
     assert.equal(parseLine('$ iptables -A X -j DROP').kind, 'rule');
     assert.equal(parseLine('$').kind, 'other');

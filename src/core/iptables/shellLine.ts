@@ -13,35 +13,34 @@ import { parseArgs } from './ruleArgs';
 const BINARIES = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft', 'ip6tables-legacy', 'ip6tables-nft']);
 const WRAPPERS = new Set(['sudo', 'doas', 'exec', 'command', 'nsenter', 'env', 'ip']);
 
+/** The iptables binary, by any path (`/usr/sbin/iptables-nft`), or a variable that holds it (`$IPT`, `"${ipt}"`); not `IPT=/sbin/iptables`. */
 function isBinary(t: Tok): boolean {
-  if (t.op || t.text.includes('=')) return false;
   const s = t.text;
-  const slash = s.lastIndexOf('/');
-  const base = slash >= 0 ? s.slice(slash + 1) : s;
-  // `$IPT …`, `"$ipt" …`: a variable holding the binary
-  return BINARIES.has(base) || (s.startsWith('$') && /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s));
+  if (s.includes('=')) return false;
+  return BINARIES.has(s.slice(s.lastIndexOf('/') + 1)) || /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s);
 }
 
 /** Words that start or continue a shell compound command before the command itself (`if ! iptables -C …; then`). */
 const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '(', 'time', 'fi', 'done', '}', ')']);
 const SEPARATORS = new Set([';', ';;', '&&', '||', '|', '&']);
+const REDIRECTIONS = new Set(['>', '>>', '>&', '<', '<<']);
 
-/** The tokens without shell redirections (`2>/dev/null`, `>/dev/null 2>&1`, `&>/dev/null`, `< file`). */
+/**
+ * The tokens without shell redirections (`2>/dev/null`, `>/dev/null 2>&1`, `< file`): the operator, its target
+ * word and a file-descriptor number written right before it. (`&>file`: the `&` ends the command, the rest is a
+ * redirection of an empty one.)
+ */
 function withoutRedirections(toks: Tok[]): Tok[] {
   const out: Tok[] = [];
   for (let q = 0; q < toks.length; q++) {
     const t = toks[q];
-    const redirect = t.op && (t.text.startsWith('>') || t.text.startsWith('<'));
-    if (!redirect) {
-      // `&>file`: an `&` right before a `>`
-      if (t.op && t.text === '&' && toks[q + 1]?.op && toks[q + 1].text.startsWith('>') && toks[q + 1].start === t.end) continue;
+    if (!(t.op && REDIRECTIONS.has(t.text))) {
       out.push(t);
       continue;
     }
     const prev = out[out.length - 1];
-    if (prev && !prev.op && !prev.quoted && prev.end === t.start && /^\d+$/.test(prev.text)) out.pop();
-    const next = toks[q + 1];
-    if (next && !next.op) q++;
+    if (prev && !prev.quoted && prev.end === t.start && /^\d+$/.test(prev.text)) out.pop();
+    if (toks[q + 1] && !toks[q + 1].op) q++;
   }
   return out;
 }
@@ -53,22 +52,20 @@ function shellCommands(toks: Tok[]): Tok[][] {
     if (t.op && SEPARATORS.has(t.text)) out.push([]);
     else out[out.length - 1].push(t);
   }
-  return out.filter((c) => c.length > 0);
+  return out;
 }
 
 const EXEC_FLAGS_WITH_VALUE = new Set(['-u', '--user', '-e', '--env', '-w', '--workdir', '--env-file']);
 
 /** `docker exec [flags] CONTAINER …` (or podman, or `kubectl exec … --`): the index after it, else k. */
 function containerExec(cmd: Tok[], k: number): number {
-  const tool = cmd[k]?.text;
+  const tool = cmd[k].text;
   if (!(tool === 'docker' || tool === 'podman' || tool === 'kubectl') || cmd[k + 1]?.text !== 'exec') return k;
   let j = k + 2;
   while (j < cmd.length && cmd[j].text.startsWith('-') && cmd[j].text !== '--') j += EXEC_FLAGS_WITH_VALUE.has(cmd[j].text) ? 2 : 1;
-  if (tool === 'kubectl') {
-    while (j < cmd.length && cmd[j].text !== '--') j++;
-    return j < cmd.length ? j + 1 : k;
-  }
-  return j < cmd.length ? j + 1 : k; // the container
+  if (tool === 'kubectl') while (j < cmd.length && cmd[j].text !== '--') j++;
+  // after the container (kubectl: after `--`); past the end when there is none: no command follows
+  return j + 1;
 }
 
 /** Options of the wrappers that take a value: `sudo -u root`, `doas -u root`, `env -u VAR`, `nsenter -t 1 -S 0 -G 0`. */
@@ -77,20 +74,20 @@ const WRAPPER_VALUE_OPTIONS = new Set(['-u', '--user', '-g', '--group', '-C', '-
 /** `sudo [opts] …`, `nsenter [opts] …`, `env [opts] …`, `ip netns exec NAME …`: the index after the wrapper and its options, else k. */
 function wrapperEnd(cmd: Tok[], k: number): number {
   const w = cmd[k].text;
-  if (w === 'ip') return cmd[k + 1]?.text === 'netns' && cmd[k + 2]?.text === 'exec' && k + 3 < cmd.length ? k + 4 : k;
+  if (w === 'ip') return cmd[k + 1]?.text === 'netns' && cmd[k + 2]?.text === 'exec' ? k + 4 : k;
   if (!WRAPPERS.has(w)) return k;
   let j = k + 1;
-  while (j < cmd.length && cmd[j].text.startsWith('-') && cmd[j].text !== '--') j += WRAPPER_VALUE_OPTIONS.has(cmd[j].text) ? 2 : 1;
-  return cmd[j]?.text === '--' ? j + 1 : j;
+  // options, and `--` (an option too here: it is skipped the same way)
+  while (j < cmd.length && cmd[j].text.startsWith('-')) j += WRAPPER_VALUE_OPTIONS.has(cmd[j].text) ? 2 : 1;
+  return j;
 }
 
 /** Index of the token after the iptables binary in a simple command (`[sudo [-flags]] [VAR=x] iptables …`), or -1. */
 function afterBinary(cmd: Tok[]): number {
   let k = 0;
   // a shell prompt (`$ iptables …`, `# iptables …` is a comment) and compound-command keywords
-  if (cmd.length > 1 && !cmd[0].quoted && cmd[0].text === '$') k++;
+  if (cmd[0]?.text === '$' && !cmd[0].quoted) k++;
   while (k < cmd.length && !cmd[k].quoted && SHELL_KEYWORDS.has(cmd[k].text)) k++;
-  const first = k;
   while (k < cmd.length) {
     const t = cmd[k];
     // `$SUDO iptables …`, `$SUDO docker exec c iptables …`: the variable is a wrapper when a binary or wrapper follows
@@ -106,8 +103,8 @@ function afterBinary(cmd: Tok[]): number {
       k = wrapped;
       continue;
     }
-    // options of a wrapper (`$SUDO -E iptables`), `VAR=value` before the command
-    if ((k > first && t.text.startsWith('-')) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)) {
+    // `VAR=value` before the command (the wrappers' options are read with them)
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)) {
       k++;
       continue;
     }
@@ -125,12 +122,13 @@ export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, t
   let chosen: LineResult | undefined;
   for (const cmd of cmds) {
     const k = afterBinary(cmd);
+    // Stryker disable next-line EqualityOperator: afterBinary returns -1 or an index after the binary (≥ 1), never 0
     if (k < 0) continue;
     const own: RuleDiagnostic[] = [];
     const res = parseArgs(ll, cmd, k, state.defaultTable, 'command', own);
     // a change (-A/-I/-D/-N/-F/…) wins over a check (-C) or listing (-L/-S)
-    if (!chosen || chosen.kind === 'other' || chosen.kind === 'blank') chosen = res;
-    else if (res.kind !== 'other' && res !== chosen) {
+    if (!chosen || chosen.kind === 'other') chosen = res;
+    else if (res.kind !== 'other') {
       diags.push(mkDiag('info', DIAG.multipleCommands, 'a second iptables command on this line is not linted (one rule per line): put it on its own line', spanOf(ll, cmd[0].start, cmd[cmd.length - 1].end), ll.text.slice(cmd[0].start, cmd[cmd.length - 1].end)));
     }
   }
@@ -139,6 +137,6 @@ export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, t
     diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, ll.text.length), ll.text.slice(i)));
     return lineResult('other', ll.line, table, 'command', diags);
   }
-  if (diags.length) chosen.diagnostics = [...diags, ...chosen.diagnostics];
+  chosen.diagnostics.unshift(...diags);
   return chosen;
 }
