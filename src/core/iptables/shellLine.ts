@@ -122,8 +122,7 @@ export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, t
   let chosen: LineResult | undefined;
   for (const cmd of cmds) {
     const k = afterBinary(cmd);
-    // Stryker disable next-line EqualityOperator: afterBinary returns -1 or an index after the binary (≥ 1), never 0
-    if (k < 0) continue;
+    if (k === -1) continue;
     const own: RuleDiagnostic[] = [];
     const res = parseArgs(ll, cmd, k, state.defaultTable, 'command', own);
     // a change (-A/-I/-D/-N/-F/…) wins over a check (-C) or listing (-L/-S)
