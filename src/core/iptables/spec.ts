@@ -25,6 +25,8 @@ export const TARGET_SPECS: Record<string, OptionSpec[]> = {
   SNAT: [o('to-source', 1, 'hostport'), o('random', 0), o('random-fully', 0), o('persistent', 0)],
   MASQUERADE: [o('to-ports', 1, 'portrange'), o('random', 0), o('random-fully', 0)],
   REDIRECT: [o('to-ports', 1, 'portrange'), o('random', 0)],
+  // iptables-extensions(8) NETMAP: --to address[/mask] (iptables -S prints it so)
+  NETMAP: [o('to', 1, 'addr')],
   MARK: [o('set-xmark', 1, 'mark'), o('set-mark', 1, 'mark'), o('and-mark', 1, 'mark'), o('or-mark', 1, 'mark'), o('xor-mark', 1, 'mark')],
   CONNMARK: [o('set-xmark', 1, 'mark'), o('set-mark', 1, 'mark'), o('save-mark', 0), o('restore-mark', 0), o('and-mark', 1, 'mark'), o('or-mark', 1, 'mark'), o('xor-mark', 1, 'mark'), o('nfmask', 1, 'mark'), o('ctmask', 1, 'mark'), o('mask', 1, 'mark')],
   CT: [o('notrack', 0), o('zone', 1), o('zone-orig', 1), o('zone-reply', 1), o('helper', 1), o('ctevents', 1), o('expevents', 1), o('timeout', 1)],

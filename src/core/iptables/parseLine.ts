@@ -1,0 +1,125 @@
+/**
+ * One logical line of rule text: iptables-save structure (`*table`, `COMMIT`, `:CHAIN POLICY [p:b]`, `[p:b] -A …`),
+ * `-S` lines (`-A …`, `-P …`, `-N …`), and shell command lines (./shellLine.ts). Arguments: ./ruleArgs.ts.
+ */
+import type { RuleDiagnostic, TableName } from './model';
+import { BUILTIN_CHAINS } from './model';
+import { DIAG, mkDiag } from './codes';
+import { spanOf, type LogicalLine } from './lines';
+import { isSpace, tokenize, type Tok } from './tokenize';
+import { isTableName, lineResult, type LineResult, type LineState } from './lineResult';
+import { checkChainName } from './lineDiagnostics';
+import { parseArgs } from './ruleArgs';
+import { parseShellLine } from './shellLine';
+
+/** Applies the state change of a line without parsing it (for cached lines): exactly what parseLogicalLine does. */
+export function advanceLineState(text: string, state: LineState): void {
+  let i = 0;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  const c = text.charCodeAt(i);
+  // only `*table` and `COMMIT` lines change the state: re-parse just those (cheap, and identical by construction)
+  if (c === 42 /* * */ || c === 67 /* C */) parseLogicalLine({ line: 0, text }, state);
+}
+
+/**
+ * Parses one physical line (no `\` continuation handling: use `logicalLines` + `parseLogicalLine` for files).
+ * Mutates `state` for `*table` / `COMMIT` lines.
+ */
+export function parseRuleLine(line: string, lineNo: number, state: LineState): LineResult {
+  return parseLogicalLine({ line: lineNo, text: line }, state);
+}
+
+export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult {
+  const text = ll.text;
+  let i = 0;
+  const n = text.length;
+  while (i < n && isSpace(text.charCodeAt(i))) i++;
+  const table = state.table ?? state.defaultTable;
+  const inSave = state.table !== undefined;
+  const fmt: LineResult['format'] = inSave ? 'save' : 'S';
+  if (i >= n || text.charCodeAt(i) === 35) return lineResult('blank', ll.line, table, fmt, []);
+  const c = text.charCodeAt(i);
+  const diags: RuleDiagnostic[] = [];
+
+  if (c === 42 /* * */) {
+    const { toks } = tokenize(text, false);
+    const name = toks[0].text.slice(1);
+    if (isTableName(name)) {
+      state.table = name;
+      for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after the table name`, spanOf(ll, t.start, t.end), t.text));
+      return lineResult('table', ll.line, name, 'save', diags);
+    }
+    state.table = undefined;
+    diags.push(mkDiag('error', DIAG.unknownTable, `unknown table "${name}" (valid: filter, nat, mangle, raw, security)`, spanOf(ll, toks[0].start + 1, toks[0].end), toks[0].text));
+    return lineResult('invalid', ll.line, table, 'save', diags);
+  }
+  if (c === 67 /* C */ && text.startsWith('COMMIT', i) && (i + 6 === n || isSpace(text.charCodeAt(i + 6)) || text.charCodeAt(i + 6) === 35)) {
+    const { toks } = tokenize(text, false);
+    for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after COMMIT`, spanOf(ll, t.start, t.end), t.text));
+    // iptables-restore fails on it (`line N failed`)
+    if (!inSave) diags.push(mkDiag('error', DIAG.unexpectedToken, 'COMMIT without a *table section', spanOf(ll, i, i + 6), 'COMMIT'));
+    state.table = undefined;
+    return lineResult('commit', ll.line, table, 'save', diags);
+  }
+  if (c === 58 /* : */) return parseChainDecl(ll, i, table, fmt, diags);
+
+  // `[0:0] -A …` (iptables-save -c counters) is not shell; `[ -n "$x" ] && iptables …` / `[[ … ]] && …` is
+  const shell = c !== 45 /* - */ && (c !== 91 /* [ */ || text.charCodeAt(i + 1) === 91 || isSpace(text.charCodeAt(i + 1)));
+  const { toks, unterminated } = tokenize(text, shell, inSave && !shell);
+  if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
+  let k = 0;
+  let counters: { packets: number; bytes: number } | undefined;
+  if (toks.length && toks[0].text.startsWith('[') && !toks[0].quoted && !shell) {
+    counters = parseBracketCounters(ll, toks[0], diags);
+    k = 1;
+  } else if (shell) {
+    return parseShellLine(ll, toks, state, table, diags);
+  }
+  const res = parseArgs(ll, toks, k, table, fmt, diags);
+  if (counters && res.rule) res.rule.counters = counters;
+  return res;
+}
+
+function parseBracketCounters(ll: LogicalLine, t: Tok, diags: RuleDiagnostic[]): { packets: number; bytes: number } | undefined {
+  const m = /^\[(\d+):(\d+)\]$/.exec(t.text);
+  if (!m) {
+    diags.push(mkDiag('error', DIAG.badCounters, `"${t.text}" is not a [packets:bytes] counter`, spanOf(ll, t.start, t.end), t.text));
+    return undefined;
+  }
+  return { packets: Number(m[1]), bytes: Number(m[2]) };
+}
+
+function parseChainDecl(ll: LogicalLine, i: number, table: TableName, format: LineResult['format'], diags: RuleDiagnostic[]): LineResult {
+  const { toks } = tokenize(ll.text, false);
+  const first = toks[0];
+  const name = first.text.slice(1);
+  const chainSpan = spanOf(ll, first.start + 1, first.end);
+  const res = lineResult('chain', ll.line, table, format, diags);
+  res.chain = name;
+  res.chainSpan = chainSpan;
+  if (format !== 'save') diags.push(mkDiag('warning', DIAG.unexpectedToken, 'chain declaration outside a *table section', spanOf(ll, i, i + 1), ':'));
+  if (name === '') {
+    diags.push(mkDiag('error', DIAG.noChain, 'missing chain name after ":"', spanOf(ll, first.start, first.end), first.text));
+    res.kind = 'invalid';
+    return res;
+  }
+  checkChainName(name, chainSpan, diags);
+  const pol = toks[1];
+  if (!pol) {
+    diags.push(mkDiag('error', DIAG.missingArgument, `missing policy for chain ${name} ("-" for user chains)`, spanOf(ll, first.end, first.end), first.text));
+    return res;
+  }
+  const builtin = BUILTIN_CHAINS[table].includes(name);
+  if (pol.text !== '-') {
+    if (pol.text !== 'ACCEPT' && pol.text !== 'DROP') diags.push(mkDiag('error', DIAG.badPolicy, `bad policy "${pol.text}" (ACCEPT or DROP)`, spanOf(ll, pol.start, pol.end), pol.text));
+    else if (!builtin) diags.push(mkDiag('error', DIAG.badPolicy, `${name} is not a builtin chain of table ${table}: it cannot have a policy`, spanOf(ll, pol.start, pol.end), pol.text));
+    else res.policy = pol.text;
+  }
+  // `:INPUT - [0:0]`: iptables-restore (nft and legacy) takes it and keeps the chain's policy
+  if (toks[2]) {
+    const c = parseBracketCounters(ll, toks[2], diags);
+    if (c) res.policyCounters = c;
+  }
+  for (const t of toks.slice(3)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}"`, spanOf(ll, t.start, t.end), t.text));
+  return res;
+}

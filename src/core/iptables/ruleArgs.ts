@@ -1,0 +1,359 @@
+/**
+ * The arguments of one iptables call (after the binary, or a whole -S / iptables-save rule line): the command
+ * (`-A CHAIN`, `-I CHAIN n`, …), the base options (`-p -s -d -i -o -f -m -j -g -t -c -w`) and the `!` before them.
+ * Extension options (`--dport`, `--to-destination`, …) are read by ./ruleOptions.ts; what the command makes of the
+ * whole line (a rule, a policy, a new chain, …) by ./ruleCommand.ts.
+ */
+import type { BaseMatch, Rule, RuleDiagnostic, RuleMatch, RuleTarget, TableName } from './model';
+import { PROTOCOL_NUMBERS, isKnownMatch, validateAddress } from './spec';
+import { DIAG, mkDiag, type DiagCode } from './codes';
+import { newRule } from './newRule';
+import { spanOf, type LogicalLine } from './lines';
+import { isArgument, looksLikeOption, type Tok } from './tokenize';
+import { BASE_LONG, BASE_SHORT, CMD_LONG, CMD_SHORT, type BaseOpt, type Cmd } from './optionTable';
+import { isTableName, type LineResult } from './lineResult';
+import { errAt, tokSpan } from './lineDiagnostics';
+import { readExtensionOption } from './ruleOptions';
+import { finishLine } from './ruleCommand';
+
+/** What the parse of one line's arguments knows so far (one object per line). */
+export interface ArgCtx {
+  ll: LogicalLine;
+  toks: Tok[];
+  diags: RuleDiagnostic[];
+  format: LineResult['format'];
+  /** A pending `!` (negates the next option). */
+  neg: Tok | undefined;
+  table: TableName;
+  rule: Rule;
+  cmd: Cmd | undefined;
+  /** The command's token and its chain (`-A CHAIN`, `--append=CHAIN`, `-ACHAIN`). */
+  cmdTok: Tok | undefined;
+  chainTok: Tok | undefined;
+  /** The positional argument after the chain (-I n, -D n, -R n, -P POLICY, -E NEW), if any. */
+  cmdArg: Tok | undefined;
+  /** A base or extension option of a rule was given (a rule specification). */
+  ruleStarted: boolean;
+  /** `-c packets bytes`. */
+  counters: { packets: number; bytes: number } | undefined;
+  /** The first listing-only flag (-n, -x, --line-numbers). */
+  listFlag: Tok | undefined;
+  lastMatch: RuleMatch | undefined;
+  /** The last `-m` was an unknown module: its options are kept, not reported one by one. */
+  lastUnknownModule: RuleMatch | undefined;
+  /** The match of the `-p` protocol's options written without `-m` (`-p tcp --dport 80`). */
+  implicitMatch: RuleMatch | undefined;
+  /** Who takes the extension option being read (./ruleOptions.ts). */
+  owner: RuleMatch | RuleTarget | undefined;
+  /** The option being read: its name without dashes, an inline value (`--opt=v`, `-Xvalue`), long or short. */
+  name: string;
+  inline: string | undefined;
+  isLong: boolean;
+}
+
+export function errTok(c: ArgCtx, code: DiagCode, msg: string, t: Tok): void {
+  errAt(c.diags, c.ll, code, msg, t);
+}
+
+/** Consumes the pending `!`: whether there was one. */
+export function takeNeg(c: ArgCtx): boolean {
+  const v = c.neg !== undefined;
+  c.neg = undefined;
+  return v;
+}
+
+/** What takeArgs took: `n` tokens in `args[0..n)`, the next token index, an old-style `!`. Reused by every call. */
+interface Taken {
+  n: number;
+  args: Tok[];
+  next: number;
+  neg: boolean;
+}
+export const TAKEN: Taken = { n: 0, args: [], next: 0, neg: false };
+
+/**
+ * Takes `count` arguments after toks[at]; supports old-style `--opt ! arg` negation. Fills TAKEN (valid until the
+ * next call: no per-option result object or array); false (and a diagnostic) when arguments are missing.
+ */
+export function takeArgs(c: ArgCtx, at: number, count: number, optTok: Tok, inline: string | undefined): boolean {
+  const toks = c.toks;
+  const args = TAKEN.args;
+  let n = 0;
+  let j = at + 1;
+  let neg = false;
+  if (inline !== undefined) {
+    args[n++] = { text: inline, start: optTok.end - inline.length, end: optTok.end, quoted: true, op: false, opt: undefined };
+    count--;
+  }
+  if (count > 0 && j + 1 < toks.length && !toks[j].quoted && toks[j].text === '!') {
+    neg = true;
+    j++;
+  }
+  for (; count > 0; count--) {
+    const t = toks[j];
+    if (!t || !isArgument(t)) {
+      errTok(c, DIAG.missingArgument, `option ${optTok.text} needs ${n === 0 && count === 1 ? 'an argument' : `${count} more argument(s)`}`, optTok);
+      return false;
+    }
+    args[n++] = t;
+    j++;
+  }
+  TAKEN.n = n;
+  TAKEN.next = j;
+  TAKEN.neg = neg;
+  return true;
+}
+
+/** Appends to an array of a model object: one- and two-element arrays are allocated at their exact size. */
+export function append<T>(list: T[], x: T): T[] {
+  const n = list.length;
+  if (n === 0) return [x];
+  if (n === 1) return [list[0], x];
+  list.push(x);
+  return list;
+}
+
+/**
+ * The context of the line being parsed: one object for every line, reset here (a fresh object per line costs
+ * measurably on 5,000-line files; parsing is synchronous and never nested, so one is enough).
+ */
+const CTX: ArgCtx = {
+  ll: { line: 0, text: '' }, toks: [], diags: [], format: 'S', neg: undefined, table: 'filter', rule: newRule('filter', '', 0, '', { line: 0, start: 0, end: 0 }), cmd: undefined, cmdTok: undefined,
+  chainTok: undefined, cmdArg: undefined, ruleStarted: false, counters: undefined, listFlag: undefined, lastMatch: undefined, lastUnknownModule: undefined, implicitMatch: undefined, owner: undefined, name: '', inline: undefined, isLong: false,
+};
+
+function newArgCtx(ll: LogicalLine, toks: Tok[], table: TableName, format: LineResult['format'], diags: RuleDiagnostic[]): ArgCtx {
+  // the rule's text ends before the first shell operator (`iptables -A X -j DROP || true`)
+  let opAt = -1;
+  for (let q = 0; q < toks.length && opAt < 0; q++) if (toks[q].op) opAt = q;
+  const lastTok = opAt >= 0 ? toks[opAt - 1] : toks[toks.length - 1];
+  const c = CTX;
+  c.ll = ll;
+  c.toks = toks;
+  c.diags = diags;
+  c.format = format;
+  c.neg = undefined;
+  c.table = table;
+  c.rule = newRule(table, '', ll.line, ll.text, spanOf(ll, toks.length ? toks[0].start : 0, lastTok ? lastTok.end : ll.text.length));
+  c.cmd = c.cmdTok = c.chainTok = c.cmdArg = c.listFlag = undefined;
+  c.counters = undefined;
+  c.lastMatch = c.lastUnknownModule = c.implicitMatch = undefined;
+  c.ruleStarted = false;
+  return c;
+}
+
+/** Parses toks[k..] (up to a shell operator) as iptables arguments into a line result. */
+export function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableName, format: LineResult['format'], diags: RuleDiagnostic[]): LineResult {
+  const c = newArgCtx(ll, toks, defaultTable, format, diags);
+  let tailOp: Tok | undefined;
+  let i = k;
+  while (i < toks.length) {
+    const t = toks[i];
+    if (t.op) {
+      tailOp = t;
+      break;
+    }
+    if (!t.quoted && t.text === '!') {
+      if (c.neg) errTok(c, DIAG.unexpectedToken, 'double negation "! !"', t);
+      c.neg = t;
+      i++;
+    } else if (!looksLikeOption(t)) {
+      // `iptables $line`: a variable expands to options nobody can see here (unknown, not wrong)
+      if (!(format === 'command' && /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(t.text))) errTok(c, DIAG.unexpectedToken, `unexpected argument "${t.text}"`, t);
+      i++;
+    } else i = readOption(c, t, i);
+  }
+  if (c.neg) errTok(c, DIAG.unexpectedToken, '"!" at the end of the rule negates nothing', c.neg);
+  if (tailOp) {
+    // the rest belongs to the shell (e.g. `|| true`): fine, reported as info
+    diags.push(mkDiag('info', DIAG.notIptables, `shell text after "${tailOp.text}" is not part of the rule`, spanOf(ll, tailOp.start, toks[toks.length - 1].end), tailOp.text));
+  }
+  return finishLine(c);
+}
+
+/** Sets c.name / c.inline / c.isLong for the option token t. */
+function optionName(c: ArgCtx, t: Tok): void {
+  const known = t.opt;
+  c.inline = undefined;
+  if (known !== undefined) {
+    c.isLong = known.isLong;
+    c.name = known.name;
+  } else if (t.text.startsWith('--')) {
+    c.isLong = true;
+    const eq = t.text.indexOf('=');
+    c.name = eq < 0 ? t.text.slice(2) : t.text.slice(2, eq);
+    if (eq >= 0) c.inline = t.text.slice(eq + 1);
+  } else if (t.text.length > 2 && /^-[nvx]*[LSZ][nvx]*$/.test(t.text)) {
+    // short options bundled as getopt reads them: `-nL`, `-nvL`, `-Ln` (listing flags and one listing command)
+    c.isLong = false;
+    c.name = t.text.replace(/[-nvx]/g, '');
+  } else {
+    c.isLong = false;
+    c.name = t.text.slice(1, 2);
+    if (t.text.length > 2) c.inline = t.text.slice(2);
+  }
+}
+
+/** Reads the option at toks[i] (a command, a base option or an extension option); the index after it. */
+function readOption(c: ArgCtx, t: Tok, i: number): number {
+  optionName(c, t);
+  const known = t.opt;
+  const command = known !== undefined ? known.cmd : (c.isLong ? CMD_LONG : CMD_SHORT).get(c.name);
+  if (command && (c.isLong || c.inline === undefined || !c.ruleStarted)) return readCommand(c, t, i, command);
+  const base = known !== undefined ? known.base : (c.isLong ? BASE_LONG : BASE_SHORT).get(c.name);
+  // `-vx…` bundles are not read as flags with an inline value
+  if (base && !(!c.isLong && c.inline !== undefined && base === 'flag')) return readBaseOption(c, t, i, base);
+  c.ruleStarted = true;
+  return readExtensionOption(c, t, i);
+}
+
+/** Commands with a positional argument after the chain, and those where it is a rule number. */
+const EXTRA_ARG = new Set<Cmd>(['I', 'D', 'R', 'P', 'E', 'L', 'Z', 'S']);
+const NUMERIC_ARG = new Set<Cmd>(['I', 'D', 'L', 'Z', 'S']);
+/** A rule number, or a shell variable holding one. */
+const POSITION_RE = /^(\d+|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/;
+
+/** -A CHAIN / -I CHAIN [n] / -D CHAIN [n] / -R CHAIN n / -N C / -X [C] / -F [C] / -P C POL / -E OLD NEW / -L/-S/-Z [C [n]]. */
+function readCommand(c: ArgCtx, t: Tok, i: number, cmd: Cmd): number {
+  if (c.neg) {
+    errTok(c, DIAG.unexpectedToken, `"!" cannot negate ${t.text}`, c.neg);
+    c.neg = undefined;
+  }
+  if (c.cmd) {
+    errTok(c, DIAG.multipleCommands, `only one command per line (already ${c.cmdTok?.text})`, t);
+    return i + 1;
+  }
+  const toks = c.toks;
+  c.cmd = cmd;
+  c.cmdTok = t;
+  let j = i + 1;
+  const inline = c.inline;
+  if (inline !== undefined) c.chainTok = { text: inline, start: t.end - inline.length, end: t.end, quoted: false, op: false, opt: undefined };
+  else if (j < toks.length && isArgument(toks[j])) c.chainTok = toks[j++];
+  const x = toks[j];
+  if (EXTRA_ARG.has(cmd) && c.chainTok && x && isArgument(x) && (!NUMERIC_ARG.has(cmd) || POSITION_RE.test(x.text))) {
+    c.cmdArg = x;
+    j++;
+  }
+  return j;
+}
+
+function baseMatch(ll: LogicalLine, v: string, neg: boolean, t: Tok): BaseMatch {
+  return { value: v, negated: neg, span: tokSpan(ll, t) };
+}
+
+const NEGATABLE = new Set<BaseOpt>(['p', 's', 'd', 'i', 'o', 'f']);
+/** Flags iptables accepts only with -L (`Illegal option \`-n' with this command`). */
+const LIST_FLAGS = new Set(['n', 'x', 'numeric', 'exact', 'line-numbers']);
+
+/** -p -s -d -i -o -f -m -j -g (parts of the rule), -t -c (of the call), -w -W and flags (ignored). */
+function readBaseOption(c: ArgCtx, t: Tok, i: number, base: BaseOpt): number {
+  const neg = takeNeg(c);
+  if (neg && !NEGATABLE.has(base)) errTok(c, DIAG.unexpectedToken, `"!" cannot negate ${t.text}`, t);
+  switch (base) {
+    case 'flag':
+      if (LIST_FLAGS.has(c.name)) c.listFlag ??= t;
+      return i + 1;
+    case 'w':
+    case 'W':
+      // -w [seconds], -W [microseconds]
+      return c.inline === undefined && i + 1 < c.toks.length && /^\d+(\.\d+)?$/.test(c.toks[i + 1].text) ? i + 2 : i + 1;
+    case 'f':
+      c.ruleStarted = true;
+      if (!givenTwice(c, t, c.rule.fragment)) c.rule.fragment = baseMatch(c.ll, '', neg, t);
+      return i + 1;
+    case 't':
+      return readTable(c, t, i);
+    case 'c':
+      return readCounters(c, t, i);
+    default:
+      break;
+  }
+  c.ruleStarted = true;
+  if (!takeArgs(c, i, 1, t, c.inline)) return i + 1;
+  const v = TAKEN.args[0];
+  const negated = neg || TAKEN.neg;
+  const rule = c.rule;
+  if (base === 'p') readProtocol(c, t, v, negated);
+  else if (base === 's' || base === 'd') {
+    if (!givenTwice(c, t, base === 's' ? rule.source : rule.destination)) readAddress(c, base, v, negated);
+  } else if (base === 'i' || base === 'o') {
+    if (!givenTwice(c, t, base === 'i' ? rule.inInterface : rule.outInterface)) readInterface(c, base, v, negated);
+  }
+  else if (base === 'm') readMatchModule(c, t, v);
+  else readJump(c, base, t, v);
+  return TAKEN.next;
+}
+
+function readTable(c: ArgCtx, t: Tok, i: number): number {
+  if (!takeArgs(c, i, 1, t, c.inline)) return i + 1;
+  const v = TAKEN.args[0];
+  if (c.format !== 'command') errTok(c, DIAG.unexpectedToken, '-t is not valid in iptables-save / -S lines', t);
+  if (isTableName(v.text)) c.table = v.text;
+  else errTok(c, DIAG.unknownTable, `unknown table "${v.text}" (valid: filter, nat, mangle, raw, security)`, v);
+  return TAKEN.next;
+}
+
+/** `-c packets bytes` (iptables-save -c lines, `iptables -A … -c 0 0`). */
+function readCounters(c: ArgCtx, t: Tok, i: number): number {
+  if (!takeArgs(c, i, 2, t, c.inline)) return i + 1;
+  const p = TAKEN.args[0];
+  const b = TAKEN.args[1];
+  if (!/^\d+$/.test(p.text)) errTok(c, DIAG.badCounters, `"${p.text}" is not a packet count`, p);
+  else if (!/^\d+$/.test(b.text)) errTok(c, DIAG.badCounters, `"${b.text}" is not a byte count`, b);
+  else c.counters = { packets: Number(p.text), bytes: Number(b.text) };
+  return TAKEN.next;
+}
+
+const KNOWN_PROTOCOLS = new Set(['tcp', 'udp', 'udplite', 'icmp', 'icmpv6', 'ipv6-icmp', 'esp', 'ah', 'sctp', 'mh', 'all', 'gre', 'ipip', 'ipencap', 'igmp', 'ospf', 'vrrp', 'pim', 'dccp', 'l2tp', 'ipv6', 'ipv6-route', 'ipv6-frag', 'ipv6-nonxt', 'ipv6-opts', 'egp', 'rsvp', 'ip', 'hopopt', 'ipcomp', 'carp', 'pfsync']);
+
+/** `-p NAME|NUMBER`: lower case; numbers become names (6 → tcp, 0 → all). */
+function readProtocol(c: ArgCtx, t: Tok, v: Tok, negated: boolean): void {
+  let pv = v.text.toLowerCase();
+  if (/^\d+$/.test(pv)) {
+    if (Number(pv) > 255) return errTok(c, DIAG.unknownProtocol, `protocol number ${pv} is larger than 255`, v);
+    pv = pv === '0' ? 'all' : PROTOCOL_NUMBERS[pv] ?? pv;
+  } else if (!KNOWN_PROTOCOLS.has(pv)) return errTok(c, DIAG.unknownProtocol, `unknown protocol "${v.text}"`, v);
+  if (c.rule.protocol) errTok(c, DIAG.multipleTargets, 'protocol given twice', t);
+  c.rule.protocol = baseMatch(c.ll, pv, negated, v);
+}
+
+/** `-s A[,B…]` / `-d A[,B…]`: each address checked; the first bad one reported. */
+function readAddress(c: ArgCtx, base: 's' | 'd', v: Tok, negated: boolean): void {
+  // one address (no list to split: the common case, on the hot path) or a comma list
+  const e = v.text.includes(',') ? v.text.split(',').map(validateAddress).find((x) => x !== undefined) : validateAddress(v.text);
+  if (e) return errTok(c, DIAG.badAddress, e, v);
+  if (base === 's') c.rule.source = baseMatch(c.ll, v.text, negated, v);
+  else c.rule.destination = baseMatch(c.ll, v.text, negated, v);
+}
+
+/** iptables refuses a base option given twice (`multiple -s flags not allowed`): the first one stays, the rule is an error. */
+function givenTwice(c: ArgCtx, t: Tok, had: BaseMatch | undefined): boolean {
+  if (had) errTok(c, DIAG.multipleTargets, `${t.text} given twice (iptables allows it once)`, t);
+  return had !== undefined;
+}
+
+function readInterface(c: ArgCtx, base: 'i' | 'o', v: Tok, negated: boolean): void {
+  const iv = v.text;
+  if (!iv.startsWith('$') && (iv.length === 0 || iv.length > 15 || /[\s/]/.test(iv) || iv === '.' || iv === '..')) errTok(c, DIAG.badInterface, `"${iv}" is not a valid interface name (1-15 characters, no "/")`, v);
+  else if (base === 'i') c.rule.inInterface = baseMatch(c.ll, iv, negated, v);
+  else c.rule.outInterface = baseMatch(c.ll, iv, negated, v);
+}
+
+function readMatchModule(c: ArgCtx, t: Tok, v: Tok): void {
+  const mod = v.text.toLowerCase();
+  const m: RuleMatch = { module: mod, implicit: false, options: [], span: spanOf(c.ll, t.start, v.end) };
+  c.rule.matches = append(c.rule.matches, m);
+  c.lastMatch = m;
+  const known = isKnownMatch(mod);
+  c.lastUnknownModule = known ? undefined : m;
+  if (!known) c.diags.push(mkDiag('error', DIAG.unknownModule, `unknown match module "${v.text}"`, tokSpan(c.ll, v), v.text));
+}
+
+/** `-j TARGET` / `-g CHAIN`. */
+function readJump(c: ArgCtx, base: BaseOpt, t: Tok, v: Tok): void {
+  const rule = c.rule;
+  if (rule.target) errTok(c, DIAG.multipleTargets, `more than one target (already ${rule.target.name})`, t);
+  else rule.target = { name: v.text, goto: base === 'g', options: [], span: spanOf(c.ll, t.start, v.end) };
+  c.lastUnknownModule = undefined;
+}

@@ -1,0 +1,105 @@
+/**
+ * Extension options of a rule line (`--dport 80`, `! --ctstate NEW`, `--to-destination=A:P`): the match or target
+ * that takes each one (the target, the latest `-m` that knows it, or the `-p` protocol's implicit match), its
+ * arguments checked against ./spec.ts. Options of an unknown `-m` module are kept as written (the module is
+ * reported once); any other unknown option is an error that says which `-m` / `-p` it needs.
+ */
+import type { RuleMatch, RuleOption, RuleTarget } from './model';
+import { IMPLICIT_PROTOCOL_MODULES, matchOption, targetOption, validateArg, type OptionSpec } from './spec';
+import { DIAG, mkDiag, type DiagCode } from './codes';
+import { spanOf } from './lines';
+import { skipArgs, type Tok } from './tokenize';
+import { tokSpan } from './lineDiagnostics';
+import { TAKEN, append, errTok, takeArgs, takeNeg, type ArgCtx } from './ruleArgs';
+import { unknownOptionMessage } from './ruleChecks';
+
+/** The options iptables takes more than once in one match (XTOPT_MULTI): the policy match's elements, separated by --next. */
+const POLICY_MULTI = new Set(['reqid', 'spi', 'proto', 'mode', 'tunnel-src', 'tunnel-dst', 'next']);
+
+/** Reads the extension option at toks[i]; the index after it and its arguments. */
+export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
+  const toks = c.toks;
+  if (!c.isLong) {
+    takeNeg(c);
+    errTok(c, DIAG.unknownOption, `unknown option "${t.text}"`, t);
+    return skipArgs(toks, i + 1);
+  }
+  const spec = optionSpec(c);
+  const owner = c.owner;
+  const neg = takeNeg(c);
+  if (!spec || !owner) {
+    const unknownModule = c.lastUnknownModule;
+    if (unknownModule && c.lastMatch === unknownModule) {
+      // options of an unknown module: keep them (already reported the module)
+      const j = skipArgs(toks, i + 1);
+      unknownModule.options = append(unknownModule.options, { name: c.name, negated: neg, args: toks.slice(i + 1, j).map((a) => a.text), span: tokSpan(c.ll, t) });
+      return j;
+    }
+    errTok(c, DIAG.unknownOption, unknownOptionMessage(c.name, c.rule), t);
+    return skipArgs(toks, i + 1);
+  }
+  const repeatable = 'module' in owner && owner.module === 'policy' && POLICY_MULTI.has(spec.name);
+  if (!repeatable && hasOption(owner.options, spec.name)) {
+    errTok(c, DIAG.multipleTargets, `option --${spec.name} can only be used once in ${'module' in owner ? `-m ${owner.module}` : owner.name}`, t);
+    return skipArgs(c.toks, i + 1);
+  }
+  if (spec.arity === 0) {
+    if (c.inline !== undefined) errTok(c, DIAG.unexpectedToken, `option --${c.name} takes no argument`, t);
+    owner.options = append<RuleOption>(owner.options, { name: spec.name, negated: neg, args: [], span: tokSpan(c.ll, t) });
+    return i + 1;
+  }
+  if (!takeArgs(c, i, spec.arity, t, c.inline)) return i + 1;
+  addOption(c, t, spec, owner, neg || TAKEN.neg);
+  return TAKEN.next;
+}
+
+function hasOption(options: RuleOption[], name: string): boolean {
+  for (const o of options) if (o.name === name) return true;
+  return false;
+}
+
+/**
+ * The option's spec, and who takes it in c.owner: the target, else the latest match that knows it, else the `-p`
+ * protocol's implicit match (results in the context: no object per option on the hot path).
+ */
+function optionSpec(c: ArgCtx): OptionSpec | undefined {
+  const rule = c.rule;
+  const target = rule.target;
+  const ts = target ? targetOption(target.name, c.name) : undefined;
+  c.owner = target;
+  if (ts) return ts;
+  for (let mi = rule.matches.length - 1; mi >= 0; mi--) {
+    const s = matchOption(rule.matches[mi].module, c.name);
+    c.owner = rule.matches[mi];
+    if (s) return s;
+  }
+  // `! -p tcp --dport 80` too: iptables loads the tcp match for -p tcp, negated or not (it prints `! -p tcp -m tcp --dport 80`)
+  const proto = rule.protocol;
+  const s = proto && IMPLICIT_PROTOCOL_MODULES.has(proto.value) ? matchOption(proto.value, c.name) : undefined;
+  c.owner = undefined;
+  if (!proto || !s) return undefined;
+  if (!c.implicitMatch) {
+    c.implicitMatch = { module: proto.value, implicit: true, options: [], span: proto.span };
+    rule.matches = append(rule.matches, c.implicitMatch);
+  }
+  c.owner = c.implicitMatch;
+  return s;
+}
+
+/** Adds the option with the arguments takeArgs took, when every argument is valid (else one error per bad one). */
+function addOption(c: ArgCtx, t: Tok, spec: OptionSpec, owner: RuleMatch | RuleTarget, negated: boolean): void {
+  const n = TAKEN.n;
+  const taken = TAKEN.args;
+  let ok = true;
+  for (let q = 0; q < n; q++) {
+    const arg = taken[q];
+    const e = validateArg(spec.kind, arg.text);
+    if (e) {
+      c.diags.push(mkDiag('error', e.code as DiagCode, e.message, tokSpan(c.ll, arg), arg.text));
+      ok = false;
+    }
+  }
+  if (!ok) return;
+  const args = n === 1 ? [taken[0].text] : n === 2 ? [taken[0].text, taken[1].text] : taken.slice(0, n).map((a) => a.text);
+  owner.options = append<RuleOption>(owner.options, { name: spec.name, negated, args, span: spanOf(c.ll, t.start, taken[n - 1].end) });
+}

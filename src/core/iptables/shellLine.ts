@@ -1,0 +1,141 @@
+/**
+ * Shell command lines around iptables calls: `sudo iptables …`, `$IPT …`, `docker exec c iptables …`,
+ * `iptables -C X … || iptables -I X …`, `if ! iptables -C …; then iptables -A …; fi`, redirections, `|| true`.
+ * The call that changes rules is the line's rule; other shell text is ignored (info), never an error.
+ */
+import type { RuleDiagnostic, TableName } from './model';
+import { DIAG, mkDiag } from './codes';
+import { spanOf, type LogicalLine } from './lines';
+import type { Tok } from './tokenize';
+import { lineResult, type LineResult, type LineState } from './lineResult';
+import { parseArgs } from './ruleArgs';
+
+const BINARIES = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft', 'ip6tables-legacy', 'ip6tables-nft']);
+const WRAPPERS = new Set(['sudo', 'doas', 'exec', 'command', 'nsenter', 'env', 'ip']);
+
+/** The iptables binary, by any path (`/usr/sbin/iptables-nft`), or a variable that holds it (`$IPT`, `"${ipt}"`); not `IPT=/sbin/iptables`. */
+function isBinary(t: Tok): boolean {
+  const s = t.text;
+  if (s.includes('=')) return false;
+  return BINARIES.has(s.slice(s.lastIndexOf('/') + 1)) || /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s);
+}
+
+/** Words that start or continue a shell compound command before the command itself (`if ! iptables -C …; then`). */
+const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '(', 'time', 'fi', 'done', '}', ')']);
+const SEPARATORS = new Set([';', ';;', '&&', '||', '|', '&']);
+const REDIRECTIONS = new Set(['>', '>>', '>&', '<', '<<']);
+
+/**
+ * The tokens without shell redirections (`2>/dev/null`, `>/dev/null 2>&1`, `< file`): the operator, its target
+ * word and a file-descriptor number written right before it. (`&>file`: the `&` ends the command, the rest is a
+ * redirection of an empty one.)
+ */
+function withoutRedirections(toks: Tok[]): Tok[] {
+  const out: Tok[] = [];
+  for (let q = 0; q < toks.length; q++) {
+    const t = toks[q];
+    if (!(t.op && REDIRECTIONS.has(t.text))) {
+      out.push(t);
+      continue;
+    }
+    const prev = out[out.length - 1];
+    if (prev && !prev.quoted && prev.end === t.start && /^\d+$/.test(prev.text)) out.pop();
+    if (toks[q + 1] && !toks[q + 1].op) q++;
+  }
+  return out;
+}
+
+/** Splits the tokens at `;`, `&&`, `||`, `|`, `&` into simple commands. */
+function shellCommands(toks: Tok[]): Tok[][] {
+  const out: Tok[][] = [[]];
+  for (const t of toks) {
+    if (t.op && SEPARATORS.has(t.text)) out.push([]);
+    else out[out.length - 1].push(t);
+  }
+  return out;
+}
+
+const EXEC_FLAGS_WITH_VALUE = new Set(['-u', '--user', '-e', '--env', '-w', '--workdir', '--env-file']);
+
+/** `docker exec [flags] CONTAINER …` (or podman, or `kubectl exec … --`): the index after it, else k. */
+function containerExec(cmd: Tok[], k: number): number {
+  const tool = cmd[k].text;
+  if (!(tool === 'docker' || tool === 'podman' || tool === 'kubectl') || cmd[k + 1]?.text !== 'exec') return k;
+  let j = k + 2;
+  while (j < cmd.length && cmd[j].text.startsWith('-') && cmd[j].text !== '--') j += EXEC_FLAGS_WITH_VALUE.has(cmd[j].text) ? 2 : 1;
+  if (tool === 'kubectl') while (j < cmd.length && cmd[j].text !== '--') j++;
+  // after the container (kubectl: after `--`); past the end when there is none: no command follows
+  return j + 1;
+}
+
+/** Options of the wrappers that take a value: `sudo -u root`, `doas -u root`, `env -u VAR`, `nsenter -t 1 -S 0 -G 0`. */
+const WRAPPER_VALUE_OPTIONS = new Set(['-u', '--user', '-g', '--group', '-C', '--chdir', '-t', '--target', '-S', '--setuid', '-G', '--setgid']);
+
+/** `sudo [opts] …`, `nsenter [opts] …`, `env [opts] …`, `ip netns exec NAME …`: the index after the wrapper and its options, else k. */
+function wrapperEnd(cmd: Tok[], k: number): number {
+  const w = cmd[k].text;
+  if (w === 'ip') return cmd[k + 1]?.text === 'netns' && cmd[k + 2]?.text === 'exec' ? k + 4 : k;
+  if (!WRAPPERS.has(w)) return k;
+  let j = k + 1;
+  // options, and `--` (an option too here: it is skipped the same way)
+  while (j < cmd.length && cmd[j].text.startsWith('-')) j += WRAPPER_VALUE_OPTIONS.has(cmd[j].text) ? 2 : 1;
+  return j;
+}
+
+/** Index of the token after the iptables binary in a simple command (`[sudo [-flags]] [VAR=x] iptables …`), or -1. */
+function afterBinary(cmd: Tok[]): number {
+  let k = 0;
+  // a shell prompt (`$ iptables …`, `# iptables …` is a comment) and compound-command keywords
+  if (cmd[0]?.text === '$' && !cmd[0].quoted) k++;
+  while (k < cmd.length && !cmd[k].quoted && SHELL_KEYWORDS.has(cmd[k].text)) k++;
+  while (k < cmd.length) {
+    const t = cmd[k];
+    // `$SUDO iptables …`, `$SUDO docker exec c iptables …`: the variable is a wrapper when a binary or wrapper follows
+    const next = cmd[k + 1];
+    const wrapsMore = next !== undefined && (isBinary(next) || WRAPPERS.has(next.text) || containerExec(cmd, k + 1) > k + 1);
+    if (isBinary(t) && !(t.text.startsWith('$') && wrapsMore)) return k + 1;
+    if (t.text.startsWith('$')) {
+      k++;
+      continue;
+    }
+    const wrapped = Math.max(containerExec(cmd, k), wrapperEnd(cmd, k));
+    if (wrapped > k) {
+      k = wrapped;
+      continue;
+    }
+    // `VAR=value` before the command (the wrappers' options are read with them)
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(t.text)) {
+      k++;
+      continue;
+    }
+    return -1;
+  }
+  return -1;
+}
+
+/**
+ * A shell line: the iptables call that changes rules is the line's rule (`iptables -C X || iptables -I X`,
+ * `if ! iptables -C …; then iptables -A …; fi`, `iptables … 2>/dev/null || true`); other shell text is ignored.
+ */
+export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, table: TableName, diags: RuleDiagnostic[]): LineResult {
+  const cmds = shellCommands(withoutRedirections(toks));
+  let chosen: LineResult | undefined;
+  for (const cmd of cmds) {
+    const k = afterBinary(cmd);
+    if (k === -1) continue;
+    const own: RuleDiagnostic[] = [];
+    const res = parseArgs(ll, cmd, k, state.defaultTable, 'command', own);
+    // a change (-A/-I/-D/-N/-F/…) wins over a check (-C) or listing (-L/-S)
+    if (!chosen || chosen.kind === 'other') chosen = res;
+    else if (res.kind !== 'other') {
+      diags.push(mkDiag('info', DIAG.multipleCommands, 'a second iptables command on this line is not linted (one rule per line): put it on its own line', spanOf(ll, cmd[0].start, cmd[cmd.length - 1].end), ll.text.slice(cmd[0].start, cmd[cmd.length - 1].end)));
+    }
+  }
+  if (!chosen) {
+    const i = toks.length ? toks[0].start : 0;
+    diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, ll.text.length), ll.text.slice(i)));
+    return lineResult('other', ll.line, table, 'command', diags);
+  }
+  chosen.diagnostics.unshift(...diags);
+  return chosen;
+}
