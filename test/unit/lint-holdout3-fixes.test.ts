@@ -55,3 +55,25 @@ test('match-after-dnat: `! --dport 8080` meant to spare the published port 8080�
   assert.match(ds[0].message, /published port 8080 now has destination port 80 \(the container's port\), so `! --dport 8080` does not spare it: this rule takes the very port it meant to leave open/);
   assert.deepEqual(ds[0].fixes, []);
 });
+
+test('ip6tables lines are the IPv6 rule set: never merged into the IPv4 chains (dokploy-hardening:7–20, homeserver:24)', () => {
+  const text = [
+    'iptables -I DOCKER-USER -i eth0 -j DROP',
+    'ip6tables -I DOCKER-USER -i eth0 -j DROP',
+    'sudo /sbin/ip6tables -A INPUT -p icmpv6 --icmpv6-type echo-request -j ACCEPT',
+    'ip6tables -I DOCKER-USER -i eth0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+    'iptables -I DOCKER-USER -i eth0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+  ].join('\n');
+  const ds = lintRules(text).diagnostics;
+  assert.deepEqual(ds.filter((d) => d.span.line === 1 || d.span.line === 2 || d.span.line === 3).map((d) => `${d.span.line + 1} ${d.code}`), []);
+  // the IPv4 rules are judged as before: without the IPv6 lines there is nothing to say either
+  assert.deepEqual(ds.map((d) => d.code), []);
+  // and an IPv4 mistake is still found next to IPv6 lines
+  assert.deepEqual(lines(findings('ip6tables -I DOCKER-USER -i eth0 -j DROP\niptables -A DOCKER-USER -i eth0 -j DROP\n', 'docker-user/after-return')), [2]);
+});
+
+test('a shell variable as the target (-j "$pass", -j ${T}) is unknown, not an unknown target (barlito:71,76–79)', () => {
+  const text = 'pass=ACCEPT\niptables -I DOCKER-USER -s 10.0.0.1 -j "$pass"\niptables -I DOCKER-USER -s 10.0.0.2 -j ${T}\niptables -I DOCKER-USER -s 10.0.0.3 -j ACCPT\n';
+  assert.deepEqual(lines(findings(text, 'syntax/unknown-target')), []);
+  assert.deepEqual(lines(findings(text, 'syntax/target-typo')), [4], 'a misspelt target written out is still said');
+});

@@ -82,7 +82,10 @@ export class Linter {
     if (isListing(text)) return this.lintListing(text, options);
     const inferred = options?.defaultTable ? undefined : inferTable(text);
     const state = newLineState(options?.defaultTable ?? inferred ?? 'filter');
-    const { results, doc, facts: lineFacts, ruleByLine, truncatedAt } = this.lines.parse(text, state, options?.budgetMs);
+    const parsed = this.lines.parse(text, state, options?.budgetMs);
+    const { facts: lineFacts, ruleByLine, truncatedAt } = parsed;
+    // ip6tables lines are the IPv6 rule set: kept out of the IPv4 chains every judgment reads
+    const { results, doc } = withoutIpv6Rules(text, parsed.results, parsed.doc);
     this.ruleByLine = ruleByLine;
     const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy' || r.kind === 'delete-chain'));
     const kind: FileKind = !command && machineOutput(text, results) && results.some(dumpMarker) ? 'dump' : 'proposal';
@@ -198,4 +201,23 @@ function dedupe(diags: LintDiagnostic[]): LintDiagnostic[] {
 /** Lints a text once (no cache kept). */
 export function lintRules(text: string, ctx?: LintContext, options?: LintOptions): LintResult {
   return new Linter(ctx).lint(text, options);
+}
+
+const IP6TABLES = /(?:^|[\s/;&|(])ip6tables(?:-nft|-legacy)?\s/;
+const IPTABLES = /(?:^|[\s/;&|(])iptables(?:-nft|-legacy)?\s/;
+
+/** The results and rules without the rules of `ip6tables` command lines, and without their diagnostics: IPv6 options (--icmpv6-type, …) are not the IPv4 parser's to judge. */
+export function withoutIpv6Rules(text: string, results: LineResult[], doc: DocRule[]): { results: LineResult[]; doc: DocRule[] } {
+  if (!text.includes('ip6tables')) return { results, doc };
+  const v6 = new Set<number>();
+  for (const r of results) {
+    if (r.kind !== 'rule' || r.format !== 'command') continue;
+    const line = lineText(text, r.line);
+    if (IP6TABLES.test(line) && !IPTABLES.test(line)) v6.add(r.line);
+  }
+  if (v6.size === 0) return { results, doc };
+  return {
+    results: results.map((r) => (v6.has(r.line) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: [] } : r)),
+    doc: doc.filter((d) => !v6.has(d.res.line)),
+  };
 }
