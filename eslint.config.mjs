@@ -16,7 +16,7 @@ const globals = require('globals');
 export default tseslint.config(
   {
     ignores: ['dist/**', 'out/**', 'node_modules/**', 'tools/**', '.tools/**', '.lab/**', '.vscode-test/**',
-      'test/e2e/screenshots/**', 'test/fixtures/**'],
+      'test/e2e/screenshots/**', 'test/fixtures/**', '.stryker-tmp*/**', 'reports/**'],
   },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
