@@ -72,7 +72,11 @@ test('names: only the manager connected — peers, tasks, FDB targets by hostnam
     const sandboxes = nsRows.filter((r) => r.i.contextValue === 'namespace-task');
     assert.ok(sandboxes.length > 0, nsRows.map((r) => r.i.label).join(' | '));
     for (const s of sandboxes) {
-      assert.match(s.i.label, /^[a-z][\w-]*\.\d+\.[a-z0-9]{25}$/, 'service.slot.taskid');
+      // the task's name, shortened in the middle when long (web.6.mgb5w…112g), in full at the head of the tooltip
+      const label = String(s.i.label);
+      const full = String(s.i.tooltip ?? '').split('\n')[0];
+      assert.match(/…/.test(label) ? full : label, /^[a-z][\w-]*\.\d+\.[a-z0-9]{25}$/, 'service.slot.taskid');
+      if (/…/.test(label)) assert.ok(full.startsWith(label.split('…')[0]) && full.endsWith(label.split('…')[1]), `${label} shortens ${full}`);
       assert.match(s.i.description ?? '', /task sandbox .*[0-9a-f]{12}$/, 'the namespace name moves to the description');
     }
     // overlay namespace FDB: remote entries first and labelled with where they lead; the rest folded
@@ -86,7 +90,9 @@ test('names: only the manager connected — peers, tasks, FDB targets by hostnam
     for (const r of remote) {
       assert.ok(hostnames.some((h) => r.label.endsWith(`→ ${h}`)), `remote FDB not led by its host: ${r.label}`);
       // labelled first with the task (or the other node's ingress endpoint), from the manager's view of the network
-      assert.match(r.label, /^([a-z][\w-]*\.\d+\.[a-z0-9]{25}|ingress-endpoint) 10\.0\.0\.\d+ → /, r.label);
+      // (the task name shortened in the middle, e.g. web.2.37leh…ufrg; the tooltip's first line has the whole label)
+      assert.match(r.label, /^([a-z][\w-]*\.\d+\.([a-z0-9]{25}|[a-z0-9]{5}…[a-z0-9]{4})|ingress-endpoint) 10\.0\.0\.\d+ → /, r.label);
+      if (r.label.includes('…')) assert.match(String(r.tooltip ?? '').split('\n')[0], /^[a-z][\w-]*\.\d+\.[a-z0-9]{25} 10\.0\.0\.\d+ → /);
       assert.match(r.description ?? '', /^02:42:0a:00:00:[0-9a-f]{2} · 198\.18\.0\.\d+$/);
     }
     assert.ok(remote.some((r) => /^web\.\d+\./.test(r.label)), 'a web task among the remote entries');
