@@ -32,7 +32,8 @@ export interface PreparedScenario {
   diagnostics: Diagnostic[];
 }
 
-function envOf(info: NamespaceInfo, dumps?: NamespaceDumps): EvalEnv {
+/** What the evaluator knows of a namespace: its IPv4 addresses per interface, and its ipsets when dumped. */
+export function envOf(info: Pick<NamespaceInfo, 'interfaces'>, dumps?: NamespaceDumps): EvalEnv {
   // interface names come from the node: own properties only (Object.fromEntries), read with `own`
   const ifaceAddresses: EvalEnv['ifaceAddresses'] = Object.fromEntries(info.interfaces.map((i) => [i.name, i.addresses.filter((a) => a.family === 'inet').map((a) => ({ address: a.address, prefixLen: a.prefixLen }))]));
   return { ifaceAddresses, ipsets: dumps?.ipsets };

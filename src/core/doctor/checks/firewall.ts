@@ -12,6 +12,7 @@ import type { NamespaceInfo } from '../../model';
 import { parseDumpText } from '../../iptables/parse';
 import { evaluateHook, NamespaceRules, type EvalEnv, type Hit, type Hook, type HookResult } from '../../trace/netfilter';
 import { newPacket, type Packet } from '../../trace/packet';
+import { envOf } from '../../trace/prepare';
 import { nodeAddr, overlayNamespace, overlayNetworks } from '../scope';
 import type { Check, CheckResult, DoctorInput, DoctorNode, Finding } from '../types';
 
@@ -54,10 +55,8 @@ function prepare(node: DoctorNode, res: CheckResult): Prepared | undefined {
   // Stryker disable next-line StringLiteral,BooleanLiteral: the source label is not shown by this check, and a missing table changes no verdict here (uncertainty is read from the hits)
   const rules = new NamespaceRules().add(ruleset, `iptables-save on ${node.name}`, true);
   const host = hostNamespace(node);
-  // Stryker disable next-line ConditionalExpression,MethodExpression: addrtype compares IPv4 addresses only, an inet6 entry never equals a packet's address
-  const ifaceAddresses: EvalEnv['ifaceAddresses'] = Object.fromEntries((host?.interfaces ?? []).map((i) => [i.name, i.addresses.filter((a) => a.family === 'inet').map((a) => ({ address: a.address, prefixLen: a.prefixLen }))]));
   const iface = host?.interfaces.find((i) => i.addresses.some((a) => a.address === addr))?.name;
-  return { node, addr, rules, env: { ifaceAddresses }, iface };
+  return { node, addr, rules, env: envOf({ interfaces: host?.interfaces ?? [] }), iface };
 }
 
 function isManager(node: DoctorNode, input: DoctorInput): boolean {
