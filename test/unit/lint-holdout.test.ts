@@ -1,5 +1,5 @@
 /**
- * The lint HOLDOUTS (test/fixtures/lint/holdout, holdout2, holdout3): published rule sets the linter was not tuned on, with
+ * The lint HOLDOUTS (test/fixtures/lint/holdout, holdout2, holdout3, holdout4): published rule sets the linter was not tuned on, with
  * expectations written before the linter was run on them (docs/lint-holdout.md). This test checks their FORMAT only
  * and prints the scores: a score is a measurement reported in the docs, so the linter's findings never fail this test.
  */
@@ -11,8 +11,10 @@ import { HOLDOUT, HOLDOUT2, lintEntry, loadDir, totals } from '../../scripts/lin
 
 /** Holdout 3: measured once (docs/lint-holdout.md, "Holdout 3"), never tuned on. */
 const HOLDOUT3 = join(HOLDOUT, '..', 'holdout3');
+/** Holdout 4: measured once (docs/lint-holdout.md, "Holdout 4"), never tuned on. */
+const HOLDOUT4 = join(HOLDOUT, '..', 'holdout4');
 
-for (const [label, dir, minimum] of [['holdout', HOLDOUT, 15], ['holdout2', HOLDOUT2, 25], ['holdout3', HOLDOUT3, 40]] as const) {
+for (const [label, dir, minimum] of [['holdout', HOLDOUT, 15], ['holdout2', HOLDOUT2, 25], ['holdout3', HOLDOUT3, 40], ['holdout4', HOLDOUT4, 40]] as const) {
   const sets = loadDir(dir);
 
   test(`${label}: at least ${minimum} sets, both forms, every file has source/intent/form headers`, () => {
@@ -82,4 +84,20 @@ test('holdout3 sources are new: no code index id or URL of the corpus, holdout 1
   for (const s of mine) for (const id of s.ids) byId.set(id, [...(byId.get(id) ?? []), s.form]);
   for (const [id, forms] of byId) assert.equal(new Set(forms).size, forms.length, `holdout3 cites ${id} twice in the same form`);
   assert.ok(existsSync(join(HOLDOUT3, 'contexts')));
+});
+
+test('holdout4 sources are new: no code index id or URL of the corpus or of holdouts 1-3, and no source twice', () => {
+  const earlier = [join(HOLDOUT, '..', 'real-world'), HOLDOUT, HOLDOUT2, HOLDOUT3].flatMap(sourcesOf);
+  const seenIds = new Set(earlier.flatMap((s) => s.ids));
+  const seenUrls = new Set(earlier.flatMap((s) => s.urls));
+  const mine = sourcesOf(HOLDOUT4);
+  assert.ok(mine.length >= 40, `only ${mine.length} holdout4 sets`);
+  for (const s of mine) {
+    assert.ok(s.ids.length + s.urls.length > 0, `${s.name}: the source names no code index id and no URL`);
+    for (const id of s.ids) assert.ok(!seenIds.has(id), `${s.name} reuses source id ${id}`);
+    for (const url of s.urls) assert.ok(!seenUrls.has(url), `${s.name} reuses source ${url}`);
+  }
+  const ids = mine.flatMap((s) => s.ids);
+  assert.equal(new Set(ids).size, ids.length, 'holdout4 cites one source twice');
+  assert.ok(existsSync(join(HOLDOUT4, 'contexts')));
 });
