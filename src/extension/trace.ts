@@ -202,7 +202,7 @@ export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { tex
   // The models already discovered are used as they are; only when there are none (the pickers need them) discover first.
   if (nodes.models().length === 0) await nodes.refreshAll();
   // the panel opens with the pickers: VS Code starts a new webview in about a second, while the user answers them
-  prepareTracePanel(deps.context, 'Trace');
+  prepareTracePanel(deps.context, 'Trace', (l) => log.info(l));
   const req = await askTraceRequest(nodes.models(), el);
   if (!req) {
     closeEmptyTracePanel();
