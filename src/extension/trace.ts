@@ -11,7 +11,7 @@ import type { Hop, HopRule, ScenarioNode, TraceRequest, TraceResult } from '../c
 import type { Logger } from '../core/log';
 import type { NodeManager } from './nodes';
 import type { Element } from './tree/types';
-import { showTrace } from './traceView';
+import { closeEmptyTracePanel, prepareTracePanel, showTrace } from './traceView';
 import { verifyOnNodes } from './traceVerify';
 import { own } from '../core/record';
 import { namespaceLabel, withTaskNames } from '../core/present';
@@ -103,6 +103,8 @@ function pick(title: string, items: Choice[], placeholder: string): Promise<Choi
     qp.placeholder = placeholder;
     qp.items = items;
     qp.matchOnDescription = true;
+    // the trace panel starts beside the pickers (preserveFocus): its webview loading must not close them
+    qp.ignoreFocusOut = true;
     let done = false;
     const finish = (c: Choice | undefined): void => {
       if (done) return;
@@ -138,7 +140,7 @@ export async function askTraceRequest(models: NodeModel[], el?: Element): Promis
   if (!from) return undefined;
   const to = await pick('Trace packet: to', destinations(models, el), 'host:published port, service[:port], or a task IP:port');
   if (!to) return undefined;
-  const proto = await vscode.window.showQuickPick(['tcp', 'udp'], { title: 'Trace packet: protocol' });
+  const proto = await vscode.window.showQuickPick(['tcp', 'udp'], { title: 'Trace packet: protocol', ignoreFocusOut: true });
   if (!proto) return undefined;
   return { from: from.value, to: to.value, proto, entryNode: to.entryNode };
 }
@@ -199,12 +201,23 @@ export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { tex
   const { nodes, log } = deps;
   // The models already discovered are used as they are; only when there are none (the pickers need them) discover first.
   if (nodes.models().length === 0) await nodes.refreshAll();
+  // the panel opens with the pickers: VS Code starts a new webview in about a second, while the user answers them
+  prepareTracePanel(deps.context, 'Trace', (l) => log.info(l));
   const req = await askTraceRequest(nodes.models(), el);
-  if (!req) return undefined;
+  if (!req) {
+    closeEmptyTracePanel();
+    return undefined;
+  }
   const t0 = Date.now();
   return withProgressAfter('Swarm: tracing', 'gathering the rules of the nodes', PROGRESS_AFTER_MS, async (signal) => {
-    const got = await gatherAndTrace(deps, req, whatIf, signal);
-    if (!got) return undefined;
+    const got = await gatherAndTrace(deps, req, whatIf, signal).catch((e: unknown) => {
+      closeEmptyTracePanel();
+      throw e;
+    });
+    if (!got) {
+      closeEmptyTracePanel();
+      return undefined;
+    }
     const tTraced = Date.now();
     labelNamespaces(got.result, nodes.models());
     log.info(`trace ${req.from} → ${req.to}: ${got.result.summary.join('; ') || 'no result'}`);

@@ -41,7 +41,7 @@ export function traceHtml(webview: vscode.Webview, extensionUri: vscode.Uri, non
 <title>Packet trace</title>
 </head>
 <body>
-<header id="head"></header>
+<header id="head"><p class="note">Answer the trace prompts (from, to, protocol): the path will show here.</p></header>
 <nav id="paths"></nav>
 <section id="diagram" aria-label="path diagram"></section>
 <section id="hops" aria-label="hops"></section>
@@ -65,7 +65,8 @@ export interface TraceShow {
 
 interface Open {
   panel: vscode.WebviewPanel;
-  trace: TraceShow;
+  /** Undefined while the panel waits for its first trace (opened as the trace starts, see prepareTracePanel). */
+  trace?: TraceShow;
   /** Number of the trace on screen (the webview echoes it in "painted" and in body[data-trace-seq]). */
   seq: number;
   /** When the webview's script was running (undefined until the first "ready"). */
@@ -84,11 +85,16 @@ function title(r: TraceResult): string {
 }
 
 function post(o: Open): void {
+  if (!o.trace) return;
   void o.panel.webview.postMessage({ type: 'trace', seq: o.seq, result: o.trace.shown ?? o.trace.result, canVerify: o.trace.verify !== undefined });
 }
 
 function onMessage(o: Open, m: FromWebview): void {
   const t = o.trace;
+  if (!t) {
+    if (m.type === 'ready') o.readyAt = typeof m.at === 'number' ? m.at : Date.now();
+    return;
+  }
   if (m.type === 'ready') {
     o.readyAt = typeof m.at === 'number' ? m.at : Date.now();
     post(o);
@@ -114,8 +120,9 @@ function onMessage(o: Open, m: FromWebview): void {
   }
 }
 
-function createPanel(context: vscode.ExtensionContext, trace: TraceShow): Open {
-  const panel = vscode.window.createWebviewPanel('swarmnet.trace', title(trace.result), vscode.ViewColumn.Active, {
+function createPanel(context: vscode.ExtensionContext, trace: TraceShow | undefined, label?: string): Open {
+  // a panel prepared ahead of its trace must not take the focus from the pickers
+  const panel = vscode.window.createWebviewPanel('swarmnet.trace', trace ? title(trace.result) : (label ?? 'Trace'), { viewColumn: vscode.ViewColumn.Active, preserveFocus: !trace }, {
     enableScripts: true,
     retainContextWhenHidden: true,
     localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')],
@@ -131,15 +138,31 @@ function createPanel(context: vscode.ExtensionContext, trace: TraceShow): Open {
 }
 
 /**
+ * Opens the trace panel with the trace's prompts, when none is open: VS Code needs about a second to start a new
+ * webview, which then runs while the user answers (and the rules are gathered) instead of after.
+ */
+export function prepareTracePanel(context: vscode.ExtensionContext, label: string, log?: (line: string) => void): void {
+  if (open) return;
+  open = createPanel(context, undefined, label);
+  log?.('trace: panel opened with the prompts');
+}
+
+/** The trace did not come (cancelled, failed): a panel opened for it and still empty is closed. */
+export function closeEmptyTracePanel(): void {
+  if (open && !open.trace) open.panel.dispose();
+}
+
+/**
  * Shows a trace: in the open trace panel when there is one (posted to it, the panel brought to front), else in
  * a new panel. `openRule` is called when the user clicks a hop or one of its rules; `verify` (when given) backs
  * the panel's "Verify on the Nodes" button.
  */
 export function showTrace(context: vscode.ExtensionContext, trace: TraceShow): vscode.WebviewPanel {
   if (open) {
+    // a panel opened for this trace (prepareTracePanel) keeps its creation time: the painted log says "new panel"
+    if (open.trace) open.createdAt = undefined;
     open.trace = trace;
     open.seq = ++seqCounter;
-    open.createdAt = undefined;
     open.panel.title = title(trace.result);
     if (!open.panel.visible) open.panel.reveal(undefined, false);
     post(open);

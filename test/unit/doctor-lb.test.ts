@@ -71,3 +71,28 @@ test('a kernel without IPVS (as on the lab): the load-balancer checks are skippe
   assert.deepEqual(r.findings, []);
   assert.ok(r.skipped.some((s) => s.check === 'lb' && /IPVS/.test(s.reason)));
 });
+
+/** The host's whole `iptables-save` (what the doctor reads now): the captured DNAT in nat, and the filter table's own
+ * DOCKER-INGRESS chain as Docker writes it for a published port (ACCEPT to and from 1080, then RETURN). */
+function hostSave(nat: string[]): string {
+  return [
+    '*filter', ':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', ':DOCKER-INGRESS - [0:0]',
+    '-A FORWARD -j DOCKER-INGRESS',
+    '-A DOCKER-INGRESS -p tcp -m tcp --dport 1080 -j ACCEPT',
+    '-A DOCKER-INGRESS -p tcp -m state --state RELATED,ESTABLISHED -m tcp --sport 1080 -j ACCEPT',
+    '-A DOCKER-INGRESS -j RETURN', 'COMMIT',
+    '*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', ':DOCKER-INGRESS - [0:0]',
+    '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS',
+    ...nat,
+    '-A DOCKER-INGRESS -j RETURN', 'COMMIT', '',
+  ].join('\n');
+}
+
+test('the host nat read from a whole iptables-save: the DNAT found in nat; filter\'s own DOCKER-INGRESS chain is not taken for nat', () => {
+  const dnat = '-A DOCKER-INGRESS -p tcp -m tcp --dport 1080 -j DNAT --to-destination 172.18.0.2:1080';
+  assert.deepEqual(codes(node({ nat: hostSave([dnat]) })), []);
+  const r = runChecks({ nodes: [node({ nat: hostSave([]) })] });
+  assert.deepEqual(r.findings.map((f) => f.code), ['ingress/dnat-missing']);
+  // the evidence shows nat's rules only
+  assert.ok(!JSON.stringify(r.findings[0].evidence).includes('--dport 1080 -j ACCEPT'), JSON.stringify(r.findings[0].evidence));
+});

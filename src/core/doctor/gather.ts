@@ -2,8 +2,8 @@
  * What the doctor reads from a node beyond discovery, in few round trips: the NetworkDB tables through the
  * engine's diagnostic server (one fixed script fetching every path; the port from `--diag-port` or the node's
  * /etc/docker/daemon.json; the server listens on the node's 127.0.0.1 only, so it is reached from the node),
- * `ipvsadm -Ln` and mangle rules in the load-balancer sandboxes, the host's nat table and its whole
- * `iptables-save` (the firewall check evaluates it). All read-only.
+ * `ipvsadm -Ln` and mangle rules in the load-balancer sandboxes, the host's whole `iptables-save` (the firewall
+ * check evaluates it, the routing-mesh check reads its nat DOCKER-INGRESS). All read-only.
  */
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
@@ -123,17 +123,16 @@ export async function gatherDoctorNode(runner: CommandRunner | undefined, model:
     const r = await runner.run(argv, { timeoutMs: 10000 });
     return r.stdout + r.stderr;
   };
-  const [port, hostNat, hostRules, ...per] = await Promise.all([
+  const [port, hostRules, ...per] = await Promise.all([
     findDiagPort(runner, opts).catch((e: unknown) => `cannot read daemon.json: ${errorMessage(e)}`),
-    run(['iptables', '-t', 'nat', '-S']).catch(() => undefined),
     runner.run(['iptables-save'], { timeoutMs: 10000 }).then(
       (r) => (r.code === 0 ? { text: r.stdout } : { skipped: `iptables-save: ${(r.stderr.trim() || `exit ${r.code}`).slice(0, 200)}` }),
       (e: unknown) => ({ skipped: `iptables-save: ${errorMessage(e)}` }),
     ),
     ...lbs.flatMap((ns) => [run(nsenterArgv(ns, ['ipvsadm', '-Ln'])).catch((e: unknown) => errorMessage(e)), run(nsenterArgv(ns, ['iptables', '-t', 'mangle', '-S'])).catch(() => undefined)]),
   ]);
-  node.hostNat = hostNat;
-  if ('text' in hostRules) node.hostRules = hostRules.text;
+  // one read of the host's tables serves both the firewall check and the routing mesh's nat DOCKER-INGRESS
+  if ('text' in hostRules) node.hostNat = node.hostRules = hostRules.text;
   else node.hostRulesSkipped = hostRules.skipped;
   lbs.forEach((ns, i) => {
     node.ipvs[ns] = per[2 * i] ?? '';

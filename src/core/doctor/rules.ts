@@ -2,8 +2,9 @@
 import { parseDumpText } from '../iptables/parse';
 import type { Rule, TableName } from '../iptables/model';
 
+/** The rules of one table: a listing or `-S` text of that table, or a whole `iptables-save` (its other tables left out). */
 export function parseTable(text: string, table: TableName): Rule[] {
-  return parseDumpText(text, { table }).rules;
+  return parseDumpText(text, { table }).rules.filter((r) => r.table === table);
 }
 
 export function matchArg(rule: Rule, option: string): string | undefined {

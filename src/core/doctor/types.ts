@@ -34,7 +34,7 @@ export interface DoctorNode {
   ipvs: Record<string, string>;
   /** `iptables -t mangle -S` per namespace (lb_*, ingress_sbox). */
   mangle: Record<string, string>;
-  /** `iptables -t nat -S` of the host namespace. */
+  /** The host namespace's nat rules: its `iptables-save` (only the nat table is read) or a nat listing. */
   hostNat?: string;
   /** `iptables-save` of the host namespace (all tables); absent when it could not be read, `hostRulesSkipped` says why. */
   hostRules?: string;
