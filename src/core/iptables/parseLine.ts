@@ -44,6 +44,8 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   if (c === 42 /* * */) {
     const { toks } = tokenize(text, false);
     const name = toks[0].text.slice(1);
+    // a shell `case` pattern (`*)`, `*.conf)`) among commands, not a table
+    if (!inSave && !isTableName(name) && name.includes(')')) return parseShellLine(ll, tokenize(text, true).toks, state, table, diags);
     if (isTableName(name)) {
       state.table = name;
       for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after the table name`, spanOf(ll, t.start, t.end), t.text));
@@ -66,7 +68,11 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   // `[0:0] -A …` (iptables-save -c counters) is not shell; `[ -n "$x" ] && iptables …` / `[[ … ]] && …` is, and so
   // is a `[Service]` section header pasted among commands (a unit file's, not a counter: counters start with a digit)
   const next = text.charCodeAt(i + 1);
-  const shell = c !== 45 /* - */ && (c !== 91 /* [ */ || next === 91 || isSpace(next) || (!inSave && !(next >= 48 && next <= 57)));
+  // outside a *table section, `- cmd` is a YAML or Markdown list item (cloud-init runcmd, a guide's bullets): the
+  // command after the dash is read; `---…` is a text underline or a document marker, not a rule
+  const listItem = c === 45 && !inSave && (i + 1 >= n || isSpace(next));
+  const underline = c === 45 && !inSave && next === 45 && text.charCodeAt(i + 2) === 45;
+  const shell = listItem || underline || (c !== 45 /* - */ && (c !== 91 /* [ */ || next === 91 || isSpace(next) || (!inSave && !(next >= 48 && next <= 57))));
   const { toks, unterminated } = tokenize(text, shell, inSave && !shell);
   if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
   let k = 0;
@@ -75,7 +81,7 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
     counters = parseBracketCounters(ll, toks[0], diags);
     k = 1;
   } else if (shell) {
-    return parseShellLine(ll, toks, state, table, diags);
+    return parseShellLine(ll, listItem ? toks.slice(1) : toks, state, table, diags);
   }
   const res = parseArgs(ll, toks, k, table, fmt, diags);
   if (counters && res.rule) res.rule.counters = counters;

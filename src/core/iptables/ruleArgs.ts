@@ -16,6 +16,9 @@ import { errAt, tokSpan } from './lineDiagnostics';
 import { readExtensionOption } from './ruleOptions';
 import { finishLine } from './ruleCommand';
 
+/** A whole argument that is one shell expansion: `$x`, `${x}`, `${arr[@]}`, `$@`, `${@}`, `$*`, `$1`. */
+const SHELL_EXPANSION = /^\$(?:\{?[A-Za-z_][A-Za-z0-9_]*(?:\[[@*]\])?\}?|[@*]|\{[@*]\}|[0-9]|\{[0-9]+\})$/;
+
 /** What the parse of one line's arguments knows so far (one object per line). */
 export interface ArgCtx {
   ll: LogicalLine;
@@ -158,8 +161,8 @@ export function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable:
       c.neg = t;
       i++;
     } else if (!looksLikeOption(t)) {
-      // `iptables $line`: a variable expands to options nobody can see here (unknown, not wrong)
-      if (!(format === 'command' && /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(t.text))) errTok(c, DIAG.unexpectedToken, `unexpected argument "${t.text}"`, t);
+      // `iptables $line`, a wrapper's `"$@"` / `"${args[@]}"`: a variable expands to options nobody can see here (unknown, not wrong)
+      if (!(format === 'command' && SHELL_EXPANSION.test(t.text))) errTok(c, DIAG.unexpectedToken, `unexpected argument "${t.text}"`, t);
       i++;
     } else i = readOption(c, t, i);
   }

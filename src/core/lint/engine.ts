@@ -153,7 +153,7 @@ export class Linter {
     }
     const noTable = p.diags.some((d) => d.message.includes('outside a *table section'));
     // a quote that spans lines always leaves its first line unterminated: without one, no line needs the shell's reading
-    const multiLineQuotes = p.command && p.diags.some((d) => d.code === 'syntax/unterminated-quote');
+    const multiLineQuotes = p.diags.some((d) => d.code === 'syntax/unterminated-quote' && shellLine(p, d.span.line));
     const diags = p.diags.filter((d) => keep(p, d, noTable, multiLineQuotes));
     // a fix is offered only when the netfilter evaluator shows it breaks none of the standard flows
     if (options?.checkFixes !== false && kind === 'proposal') keepSafeFixes(p.text, diags, ruleCount, p.inferredTable ?? options?.defaultTable ?? 'filter');
@@ -193,10 +193,16 @@ function keep(p: Pass, d: LintDiagnostic, noTable: boolean, multiLineQuotes: boo
 }
 
 /**
- * A quote the shell closes on a later line (`bash -c '` … `'`, a multi-line `echo "…"`): the line opening it is not
- * unterminated, the closing line is the tail of that command, and the lines of a quoted text are not commands. The
- * lines of a quoted script (`bash -c '…'`) are commands and keep their findings.
+ * A quote the shell closes on a later line (`bash -c '` … `'`, `patch="…"`, a multi-line `echo "…"`): the line opening it
+ * is not unterminated, the closing line is the tail of that command, and the lines of a quoted text are not commands.
+ * The lines of a quoted script (`bash -c '…'`) are commands, those of an assigned value file content (as a
+ * here-document's): both keep their findings.
  */
+/** The line was read as a shell command line (not a restore or listing line, where a quote cannot span lines). */
+function shellLine(p: Pass, line: number): boolean {
+  return p.results.some((r) => r.line === line && r.format === 'command');
+}
+
 function quotedLineKeeps(role: ReturnType<typeof quotedRole>, code: string): boolean {
   if (role === 'opens') return code !== 'syntax/unterminated-quote';
   if (role === 'closes') return !code.startsWith('syntax/');
@@ -226,7 +232,8 @@ export function withoutIpv6Rules(text: string, results: LineResult[], doc: DocRu
   if (!text.includes('ip6tables')) return { results, doc };
   const v6 = new Set<number>();
   for (const r of results) {
-    if (r.kind !== 'rule' || r.format !== 'command') continue;
+    // rules, and `-N`/`-F`/`-P` lines too: `ip6tables -N X` after `iptables -N X` is another family's chain
+    if (r.kind === 'blank' || r.kind === 'other' || r.format !== 'command') continue;
     const line = lineText(text, r.line);
     if (IP6TABLES.test(line) && !IPTABLES.test(line)) v6.add(r.line);
   }

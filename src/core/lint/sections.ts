@@ -11,9 +11,20 @@ interface Shape {
   starts: number[];
   /** Lines inside a here-document body. */
   heredoc: Set<number>;
+  /** Lines inside the body of a here-document whose delimiter is unquoted (`<<EOF`): the shell expands it, and joins `\`-newline. */
+  heredocExpanded: Set<number>;
   /** Quotes that span lines (closed on a later line, as the shell reads them): each line's role. */
-  quoted: Map<number, 'opens' | 'inside-script' | 'inside-text' | 'closes'>;
+  quoted: Map<number, QuotedRole>;
 }
+
+/**
+ * A line's part in a quote that spans lines: the line that opens it, the lines inside a quoted script (`bash -c '…'`:
+ * commands), inside a value assigned to a variable (`patch="…"`: file content, like a here-document's), inside any
+ * other quoted text (`echo "…"`: not commands), and the line that closes it.
+ */
+export type QuotedRole = 'opens' | 'inside-script' | 'inside-value' | 'inside-text' | 'closes';
+
+const ASSIGNMENT = /(?:^|\s)(?:local\s+|export\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?[A-Za-z_][A-Za-z0-9_]*=$/;
 
 /**
  * Where a line leaves the shell's quoting: the quote still open at its end ('\'' or '"'), starting from `open`.
@@ -45,20 +56,23 @@ const HEREDOC = /<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/;
 function shapeOf(p: Pass): Shape {
   let s = cache.get(p);
   if (s) return s;
-  s = { script: false, starts: [], heredoc: new Set(), quoted: new Map() };
+  s = { script: false, starts: [], heredoc: new Set(), heredocExpanded: new Set(), quoted: new Map() };
   let seenCommand = false;
-  let end: { word: string; dash: boolean } | undefined;
-  const quote: { q?: string; opener: number; script: boolean } = { opener: -1, script: false };
+  let end: { word: string; dash: boolean; expands: boolean } | undefined;
+  const quote: { q?: string; opener: number; inside: QuotedRole } = { opener: -1, inside: 'inside-text' };
   p.lines.forEach((raw, i) => {
     const t = raw.replace(/\r$/, '');
     if (quote.q) {
       quote.q = openQuoteAfter(t, quote.q);
-      s?.quoted.set(i, quote.q ? (quote.script ? 'inside-script' : 'inside-text') : 'closes');
+      s?.quoted.set(i, quote.q ? quote.inside : 'closes');
       return;
     }
     if (end) {
       if ((end.dash ? t.trim() : t) === end.word) end = undefined;
-      else s?.heredoc.add(i);
+      else {
+        s?.heredoc.add(i);
+        if (end.expands) s?.heredocExpanded.add(i);
+      }
       return;
     }
     const trimmed = t.trim();
@@ -70,13 +84,14 @@ function shapeOf(p: Pass): Shape {
     if (!trimmed || trimmed.startsWith('#')) return;
     seenCommand = true;
     const h = HEREDOC.exec(t);
-    if (h) end = { word: h[2], dash: t.slice(h.index).startsWith('<<-') };
+    if (h) end = { word: h[2], dash: t.slice(h.index).startsWith('<<-'), expands: h[1] === '' };
     // most rule lines have no quote at all: skip the scan for them
     const q = t.includes("'") || t.includes('"') ? openQuoteAfter(t, undefined) : undefined;
     if (q) {
       quote.q = q;
       quote.opener = i;
-      quote.script = NESTED_SCRIPT.test(t.slice(0, t.lastIndexOf(q)));
+      const before = t.slice(0, t.lastIndexOf(q));
+      quote.inside = NESTED_SCRIPT.test(before) ? 'inside-script' : ASSIGNMENT.test(before) ? 'inside-value' : 'inside-text';
       s?.quoted.set(i, 'opens');
     }
   });
@@ -96,6 +111,11 @@ export function inHeredoc(p: Pass, line: number): boolean {
   return shapeOf(p).heredoc.has(line);
 }
 
+/** The line is inside an unquoted-delimiter here-document (`<<EOF`), whose `\`-newlines the shell joins. */
+export function inExpandedHeredoc(p: Pass, line: number): boolean {
+  return shapeOf(p).heredocExpanded.has(line);
+}
+
 /** Index of the script section holding the line (0 unless a later `#!` starts another script). */
 export function sectionOf(p: Pass, line: number): number {
   return shapeOf(p).starts.filter((s) => s <= line).length;
@@ -107,6 +127,6 @@ export function sectionStart(p: Pass, line: number): number | undefined {
 }
 
 /** The line's part in a quote that spans lines (closed later, so the shell reads it whole), if any. */
-export function quotedRole(p: Pass, line: number): 'opens' | 'inside-script' | 'inside-text' | 'closes' | undefined {
+export function quotedRole(p: Pass, line: number): QuotedRole | undefined {
   return shapeOf(p).quoted.get(line);
 }

@@ -1,11 +1,12 @@
 /**
  * syntax/restore-continuation: a `\` at the end of a line inside an iptables-restore `*table` section. A shell joins
  * such lines; iptables-restore does not: it refuses the file ("Bad argument `\'", checked with iptables-restore
- * --test), so ufw reload or netfilter-persistent loads none of it.
+ * --test), so ufw reload or netfilter-persistent loads none of it. Not in an unquoted here-document (`<<EOF`): the shell
+ * joins those lines before the file is written.
  */
 import type { LintRule } from '../rule';
 import { add } from '../pass';
-import { inHeredoc } from '../sections';
+import { inExpandedHeredoc, inHeredoc } from '../sections';
 
 export const restoreContinuation: LintRule = {
   code: 'syntax/restore-continuation',
@@ -20,7 +21,7 @@ export const restoreContinuation: LintRule = {
       const s = t.trim();
       if (s.startsWith('*')) inSection = true;
       else if (s === 'COMMIT') inSection = false;
-      else if (inSection && !s.startsWith('#') && /(^|[^\\])(\\\\)*\\$/.test(t) && (inHeredoc(p, i) || !p.command)) {
+      else if (inSection && !s.startsWith('#') && /(^|[^\\])(\\\\)*\\$/.test(t) && !inExpandedHeredoc(p, i) && (inHeredoc(p, i) || !p.command)) {
         add(p, 'syntax/restore-continuation', 'error', 'iptables-restore has no line continuation: it takes this `\\` as an argument and refuses the whole file ("Bad argument `\\\'"), so nothing of it is loaded (ufw reload, netfilter-persistent). Write the rule on one line.', { line: i, start: t.length - 1, end: t.length });
       }
     });

@@ -1,0 +1,55 @@
+/**
+ * Input shapes holdout 4 showed (docs/lint-holdout.md, "Holdout 4"; each set's source is named in its file) that the
+ * linter misread: YAML / Markdown list items, text underlines, shell `case` patterns, a wrapper's `"$@"`, the other
+ * address family's chains, a quoted value holding restore text, an unquoted here-document's `\`-newline. Expected
+ * answers from how bash and iptables-restore read them (the continuation one checked by the holdout's author in a
+ * scratch namespace: the file loads).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lintRules } from '../../src/core/lint';
+
+const loud = (text: string) => lintRules(text).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.code}`);
+
+test('a cloud-init runcmd list item is the command after the dash; other items are not rules', () => {
+  // holdout4/hetzner-fleet-cloud-init-metadata-drop
+  const yaml = '#cloud-config\nwrite_files:\n  - path: /etc/alethia/squid.conf\n    permissions: "0644"\nruncmd:\n  - curl -fsSL https://get.docker.com | sh\n  - iptables -I DOCKER-USER -d 169.254.169.254 -j DROP || true\n  - iptables -I DOCKER-USER -j DROP\n';
+  assert.deepEqual(loud(yaml).filter((f) => f.includes('syntax/')), [], 'no syntax finding on the YAML');
+  // the list items' iptables commands are linted: the unconditional DROP on line 8 is judged
+  assert.ok(loud(yaml).includes('8 docker-user/cuts-egress'), loud(yaml).join(' | '));
+  // Markdown bullets in a guide, likewise
+  assert.deepEqual(loud('- iptables -I DOCKER-USER -i eth0 -s 203.0.113.0/24 -j RETURN\n'), []);
+});
+
+test('a text underline, a case pattern and a wrapper\'s "$@" are not iptables syntax errors', () => {
+  // holdout4/openstack-operator-docs-calico-accept-all (reStructuredText), runner-egress-append-via-function
+  assert.deepEqual(loud('Allow the pods\n-----------\niptables -I DOCKER-USER -s 10.0.0.0/8 -j RETURN\n'), []);
+  const wrapper = 'add_rule() {\n  iptables -C DOCKER-USER "$@" 2>/dev/null || iptables -I DOCKER-USER "$@"\n}\ncase "$1" in\n  start) add_rule -s 10.0.0.0/8 -j RETURN ;;\n  *) echo usage ;;\nesac\niptables -A "$CHAIN" "${ret[@]}"\n';
+  assert.deepEqual(loud(wrapper).filter((f) => f.includes('syntax/')), [], loud(wrapper).join(' | '));
+  // a real unexpected argument is still one
+  assert.ok(loud('iptables -I DOCKER-USER -s 10.0.0.0/8 RETURN\n').some((f) => f.includes('syntax/unexpected-token')));
+});
+
+test('ip6tables -N after iptables -N of the same chain: another family\'s chain, not "chain already exists"', () => {
+  // holdout4/justavps-guard-chain-bridges-only, 1panel-offline-egress-chain-accepts-private
+  const text = 'iptables -N GUARD 2>/dev/null || true\niptables -A GUARD -j RETURN\nip6tables -N GUARD 2>/dev/null || true\niptables -I DOCKER-USER -j GUARD\n';
+  assert.deepEqual(loud(text).filter((f) => f.includes('chain-exists')), []);
+  // the same family twice is still reported
+  assert.ok(lintRules('iptables -N GUARD\niptables -N GUARD\n').diagnostics.some((d) => d.code === 'syntax/chain-exists'));
+});
+
+test('restore text held in a quoted shell value is content: no unterminated quote, its rules still judged', () => {
+  // holdout4/wanforge-ufw-patch-lowercase-docker-user: `local patch="` … `# END UFW AND DOCKER"`
+  const text = 'patch_after_rules() {\n  local patch="\n*filter\n:docker-user - [0:0]\n-A docker-user -j RETURN\nCOMMIT\n# END"\n  printf "%s" "$patch" >> /etc/ufw/after.rules\n}\n';
+  const ds = lintRules(text).diagnostics;
+  assert.ok(!ds.some((d) => d.code === 'syntax/unterminated-quote'), ds.map((d) => d.code).join(' '));
+  assert.ok(ds.some((d) => d.code === 'rules/unused-chain'), 'the chain nothing jumps to is still found in the value');
+});
+
+test('a `\\` at a line end inside an unquoted here-document is joined by the shell: no restore-continuation; quoted, it is', () => {
+  // holdout4/racknerd-ufw-after-rules-unquoted-heredoc-continuation
+  const body = '*filter\n:ufw-docker-logging-deny - [0:0]\n-A ufw-docker-logging-deny -m limit --limit 3/min \\\n  -j LOG --log-prefix "[UFW DOCKER BLOCK] "\n-A ufw-docker-logging-deny -j DROP\nCOMMIT\nEOF\n';
+  const code = (delim: string) => lintRules(`cat >> /etc/ufw/after.rules <<${delim}\n${body}`).diagnostics.filter((d) => d.code === 'syntax/restore-continuation').map((d) => d.span.line + 1);
+  assert.deepEqual(code('EOF'), []);
+  assert.deepEqual(code("'EOF'"), [4], 'a quoted delimiter keeps the backslash: iptables-restore refuses it');
+});
