@@ -62,3 +62,19 @@ test('an interface given as a shell variable may be the uplink: the walk is unde
   // without that ACCEPT the DROP does take the containers' egress
   assert.ok(loud(text.replace('iptables -A DOCKER-USER -o $OUT_IF -j ACCEPT\n', '')).includes('4 docker-user/cuts-egress'));
 });
+
+test('netfilter-persistent flush once Docker runs wipes Docker\'s rules; before Docker is there, or while it is stopped, it does not', () => {
+  // holdout4/swarm-node-netfilter-persistent-flush-after-docker: right after `service docker restart`
+  assert.ok(loud('apt-get install -y docker-ce\nservice docker restart\nnetfilter-persistent flush\n').includes('3 rules/wipes-docker'));
+  assert.deepEqual(loud('apt-get install -y iptables-persistent\nnetfilter-persistent flush\napt-get install -y docker-ce\n'), []);
+  assert.deepEqual(loud('systemctl stop docker\nnetfilter-persistent flush\nsystemctl start docker\n'), []);
+});
+
+test('-I FORWARD ACCEPT to a Docker bridge lands above Docker\'s jump to DOCKER-USER: a warning; from a bridge: info', () => {
+  // holdout4/owasp-bootcamp-flush-and-forward-accepts-above-docker-user
+  const text = 'iptables -I FORWARD -i docker0 -j ACCEPT\niptables -I FORWARD -o docker0 -j ACCEPT\niptables -I FORWARD -i br-+ -j ACCEPT\niptables -I FORWARD -o br-+ -j ACCEPT\n';
+  const ds = lintRules(text).diagnostics.filter((d) => d.code === 'swarm/not-docker-user').map((d) => `${d.span.line + 1} ${d.severity}`);
+  assert.deepEqual(ds, ['1 info', '2 warning', '3 info', '4 warning']);
+  // at a later position (below Docker's jump) it is not above it
+  assert.deepEqual(lintRules('iptables -I FORWARD 5 -o docker0 -j ACCEPT\n').diagnostics.filter((d) => d.code === 'swarm/not-docker-user').map((d) => d.severity), []);
+});

@@ -28,6 +28,21 @@ function filteredRestores(p: Pass): void {
   });
 }
 
+/** `netfilter-persistent flush` (also `service netfilter-persistent flush`): flushes every table it manages, Docker's included. */
+const PERSISTENT_FLUSH = /^\s*(?:sudo\s+)?(?:\S*\/)?(?:netfilter-persistent\s+flush|service\s+netfilter-persistent\s+flush|invoke-rc\.d\s+netfilter-persistent\s+flush)\b/;
+
+/** Flushes that a script runs once Docker is there (an earlier line installs, starts or uses it) and while it runs. */
+function persistentFlushes(p: Pass): void {
+  let dockerSeen = false;
+  p.lines.forEach((raw, line) => {
+    const text = raw.replace(/#.*$/, '');
+    if (PERSISTENT_FLUSH.test(text) && dockerSeen && !dockerStoppedAt(p, line)) {
+      add(p, 'rules/wipes-docker', 'warning', "netfilter-persistent flush empties every table on a running Docker host: Docker's filter chains, its nat rules (published ports) and the Swarm ingress rules are gone until the daemon restarts and recreates them. Flush only your own chains, or stop Docker around it.", lineSpan(line, raw));
+    }
+    if (/\bdocker\b/i.test(text)) dockerSeen = true;
+  });
+}
+
 function what(kind: string, table: string, chain: string | undefined, policy: string | undefined): string | undefined {
   const inNat = table === 'nat';
   if (kind === 'flush' || kind === 'delete-chain') {
@@ -54,6 +69,7 @@ export const wipesDocker: LintRule = {
   docs: 'Docker creates its chains and rules when the daemon starts and when networks or services change. A script that flushes or deletes them (or FORWARD / nat PREROUTING, which hold Docker\'s jumps) breaks container networking, published ports and the Swarm routing mesh until the daemon is restarted. Flush only your own chains (DOCKER-USER is yours). The same holds for `iptables-save | grep -v DOCKER | iptables-restore`: iptables-restore (without --noflush) flushes every table it loads, so the filtered-out lines are deleted. Not reported while the script has stopped the daemon (`systemctl stop docker` … `systemctl start docker`): Docker recreates its chains when it starts.',
   check(p) {
     filteredRestores(p); // a pipeline of its own: in a script with no iptables rule command too
+    persistentFlushes(p);
     if (!p.command) return;
     for (const r of p.results) {
       if (r.format !== 'command' || (r.kind !== 'flush' && r.kind !== 'delete-chain' && r.kind !== 'policy')) continue;
