@@ -11,7 +11,7 @@ import type { Hop, HopRule, ScenarioNode, TraceRequest, TraceResult } from '../c
 import type { Logger } from '../core/log';
 import type { NodeManager } from './nodes';
 import type { Element } from './tree/types';
-import { showTrace } from './traceView';
+import { closeEmptyTracePanel, prepareTracePanel, showTrace } from './traceView';
 import { verifyOnNodes } from './traceVerify';
 import { own } from '../core/record';
 import { namespaceLabel, withTaskNames } from '../core/present';
@@ -202,9 +202,16 @@ export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { tex
   const req = await askTraceRequest(nodes.models(), el);
   if (!req) return undefined;
   const t0 = Date.now();
+  prepareTracePanel(deps.context, `Trace ${req.from} → ${req.to}`);
   return withProgressAfter('Swarm: tracing', 'gathering the rules of the nodes', PROGRESS_AFTER_MS, async (signal) => {
-    const got = await gatherAndTrace(deps, req, whatIf, signal);
-    if (!got) return undefined;
+    const got = await gatherAndTrace(deps, req, whatIf, signal).catch((e: unknown) => {
+      closeEmptyTracePanel();
+      throw e;
+    });
+    if (!got) {
+      closeEmptyTracePanel();
+      return undefined;
+    }
     const tTraced = Date.now();
     labelNamespaces(got.result, nodes.models());
     log.info(`trace ${req.from} → ${req.to}: ${got.result.summary.join('; ') || 'no result'}`);

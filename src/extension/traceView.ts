@@ -65,7 +65,8 @@ export interface TraceShow {
 
 interface Open {
   panel: vscode.WebviewPanel;
-  trace: TraceShow;
+  /** Undefined while the panel waits for its first trace (opened as the trace starts, see prepareTracePanel). */
+  trace?: TraceShow;
   /** Number of the trace on screen (the webview echoes it in "painted" and in body[data-trace-seq]). */
   seq: number;
   /** When the webview's script was running (undefined until the first "ready"). */
@@ -84,11 +85,16 @@ function title(r: TraceResult): string {
 }
 
 function post(o: Open): void {
+  if (!o.trace) return;
   void o.panel.webview.postMessage({ type: 'trace', seq: o.seq, result: o.trace.shown ?? o.trace.result, canVerify: o.trace.verify !== undefined });
 }
 
 function onMessage(o: Open, m: FromWebview): void {
   const t = o.trace;
+  if (!t) {
+    if (m.type === 'ready') o.readyAt = typeof m.at === 'number' ? m.at : Date.now();
+    return;
+  }
   if (m.type === 'ready') {
     o.readyAt = typeof m.at === 'number' ? m.at : Date.now();
     post(o);
@@ -114,8 +120,8 @@ function onMessage(o: Open, m: FromWebview): void {
   }
 }
 
-function createPanel(context: vscode.ExtensionContext, trace: TraceShow): Open {
-  const panel = vscode.window.createWebviewPanel('swarmnet.trace', title(trace.result), vscode.ViewColumn.Active, {
+function createPanel(context: vscode.ExtensionContext, trace: TraceShow | undefined, label?: string): Open {
+  const panel = vscode.window.createWebviewPanel('swarmnet.trace', trace ? title(trace.result) : (label ?? 'Trace'), vscode.ViewColumn.Active, {
     enableScripts: true,
     retainContextWhenHidden: true,
     localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')],
@@ -135,11 +141,25 @@ function createPanel(context: vscode.ExtensionContext, trace: TraceShow): Open {
  * a new panel. `openRule` is called when the user clicks a hop or one of its rules; `verify` (when given) backs
  * the panel's "Verify on the Nodes" button.
  */
+/**
+ * Opens the trace panel as a trace starts, when none is open: VS Code needs about a second to start a new
+ * webview, which then runs while the rules are gathered and the trace computed instead of after them.
+ */
+export function prepareTracePanel(context: vscode.ExtensionContext, label: string): void {
+  if (!open) open = createPanel(context, undefined, label);
+}
+
+/** The trace did not come (cancelled, failed): a panel opened for it and still empty is closed. */
+export function closeEmptyTracePanel(): void {
+  if (open && !open.trace) open.panel.dispose();
+}
+
 export function showTrace(context: vscode.ExtensionContext, trace: TraceShow): vscode.WebviewPanel {
   if (open) {
+    // a panel opened for this trace (prepareTracePanel) keeps its creation time: the painted log says "new panel"
+    if (open.trace) open.createdAt = undefined;
     open.trace = trace;
     open.seq = ++seqCounter;
-    open.createdAt = undefined;
     open.panel.title = title(trace.result);
     if (!open.panel.visible) open.panel.reveal(undefined, false);
     post(open);

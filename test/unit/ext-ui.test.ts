@@ -14,7 +14,7 @@ const vscode = require('vscode') as Record<string, Record<string, unknown>>;
 vscode.ViewColumn = { Active: -1 }; // before the module loads: its namespace import copies the keys there are
 const { shortName, shortTaskNamesIn, middleEllipsis } = require('../../src/extension/shortName') as typeof import('../../src/extension/shortName');
 const { diagnosticTooltip } = require('../../src/extension/tree/node') as typeof import('../../src/extension/tree/node');
-const { showTrace } = require('../../src/extension/traceView') as typeof import('../../src/extension/traceView');
+const { closeEmptyTracePanel, prepareTracePanel, showTrace } = require('../../src/extension/traceView') as typeof import('../../src/extension/traceView');
 const { withProgressAfter } = require('../../src/extension/progress') as typeof import('../../src/extension/progress');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -46,6 +46,7 @@ test('a discovery diagnostic\'s hover says what the row does not: severity, sour
 });
 
 interface FakePanel {
+  disposed?: boolean;
   title: string;
   visible: boolean;
   posted: Record<string, unknown>[];
@@ -71,6 +72,10 @@ function fakeWebviews(): FakePanel[] {
       set title(v: string) { p.title = v; },
       get visible() { return p.visible; },
       reveal: () => void p.revealed++,
+      dispose: () => {
+        p.disposed = true;
+        onDispose();
+      },
       onDidDispose: (l: () => void) => { onDispose = l; return { dispose: () => undefined }; },
       webview: {
         cspSource: 'vscode-resource:',
@@ -122,6 +127,33 @@ test('one trace panel for every trace: the next trace is posted to it (numbered)
   panels[0].dispose();
   showTrace(ctx, { result: trace('c', 1), openRule: () => undefined });
   assert.equal(panels.length, 2, 'a closed panel is not reused');
+  panels[1].dispose(); // no panel left open for the next test
+});
+
+test('the trace panel opens as the trace starts (its webview loads meanwhile); the trace fills it; a trace that never came closes it', () => {
+  const panels = fakeWebviews();
+  const ctx = { extensionUri: {}, subscriptions: [] } as never;
+  const logs: string[] = [];
+  prepareTracePanel(ctx, 'Trace a → 10.0.0.2:80');
+  assert.equal(panels.length, 1);
+  assert.equal(panels[0].title, 'Trace a → 10.0.0.2:80');
+  panels[0].receive({ type: 'ready', at: Date.now() });
+  assert.deepEqual(panels[0].posted, [], 'nothing to show before the trace');
+  prepareTracePanel(ctx, 'again');
+  assert.equal(panels.length, 1, 'one panel');
+  showTrace(ctx, { result: trace('a', 1), openRule: () => undefined, requestedAt: Date.now() - 30, log: (l) => logs.push(l) });
+  assert.equal(panels.length, 1, 'the prepared panel shows the trace');
+  const { seq } = panels[0].posted.at(-1) as unknown as { seq: number }; // (narrowed to never[] by the deepEqual above)
+  panels[0].receive({ type: 'painted', seq, at: Date.now() });
+  assert.match(logs[0], /\(new panel: webview script ran \d+ ms after the panel was created\)/);
+  closeEmptyTracePanel();
+  assert.equal(panels[0].disposed, undefined, 'a panel with a trace stays');
+  panels[0].dispose();
+
+  prepareTracePanel(ctx, 'Trace b → 10.0.0.2:80');
+  assert.equal(panels.length, 2);
+  closeEmptyTracePanel();
+  assert.equal(panels[1].disposed, true, 'the empty panel is closed when the trace fails or is cancelled');
 });
 
 test('progress for usually quick work: no notification when it ends in time, a cancellable one when it does not', async () => {
