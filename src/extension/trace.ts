@@ -199,10 +199,14 @@ export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { tex
   const { nodes, log } = deps;
   // The models already discovered are used as they are; only when there are none (the pickers need them) discover first.
   if (nodes.models().length === 0) await nodes.refreshAll();
+  // the panel opens with the pickers: VS Code starts a new webview in about a second, while the user answers them
+  prepareTracePanel(deps.context, 'Trace');
   const req = await askTraceRequest(nodes.models(), el);
-  if (!req) return undefined;
+  if (!req) {
+    closeEmptyTracePanel();
+    return undefined;
+  }
   const t0 = Date.now();
-  prepareTracePanel(deps.context, `Trace ${req.from} → ${req.to}`);
   return withProgressAfter('Swarm: tracing', 'gathering the rules of the nodes', PROGRESS_AFTER_MS, async (signal) => {
     const got = await gatherAndTrace(deps, req, whatIf, signal).catch((e: unknown) => {
       closeEmptyTracePanel();

@@ -121,7 +121,8 @@ function onMessage(o: Open, m: FromWebview): void {
 }
 
 function createPanel(context: vscode.ExtensionContext, trace: TraceShow | undefined, label?: string): Open {
-  const panel = vscode.window.createWebviewPanel('swarmnet.trace', trace ? title(trace.result) : (label ?? 'Trace'), vscode.ViewColumn.Active, {
+  // a panel prepared ahead of its trace must not take the focus from the pickers
+  const panel = vscode.window.createWebviewPanel('swarmnet.trace', trace ? title(trace.result) : (label ?? 'Trace'), { viewColumn: vscode.ViewColumn.Active, preserveFocus: !trace }, {
     enableScripts: true,
     retainContextWhenHidden: true,
     localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')],
