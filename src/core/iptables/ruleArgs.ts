@@ -305,7 +305,7 @@ function readCounters(c: ArgCtx, t: Tok, i: number): number {
   return TAKEN.next;
 }
 
-const KNOWN_PROTOCOLS = new Set(['tcp', 'udp', 'udplite', 'icmp', 'icmpv6', 'ipv6-icmp', 'esp', 'ah', 'sctp', 'mh', 'all', 'gre', 'ipip', 'ipencap', 'igmp', 'ospf', 'vrrp', 'pim', 'dccp', 'l2tp', 'ipv6', 'ipv6-route', 'ipv6-frag', 'ipv6-nonxt', 'ipv6-opts', 'egp', 'rsvp', 'ip', 'hopopt', 'ipcomp', 'carp', 'pfsync']);
+const KNOWN_PROTOCOLS = new Set(['tcp', 'udp', 'udplite', 'icmp', 'icmpv6', 'ipv6-icmp', 'esp', 'ah', 'sctp', 'mh', 'all', 'gre', 'ipip', 'ipencap', 'igmp', 'ospf', 'vrrp', 'pim', 'dccp', 'l2tp', 'ipv6', 'ipv6-route', 'ipv6-frag', 'ipv6-nonxt', 'ipv6-opts', 'egp', 'rsvp', 'ip', 'hopopt', 'ipcomp']);
 
 /** `-p NAME|NUMBER`: lower case; numbers become names (6 → tcp, 0 → all). */
 function readProtocol(c: ArgCtx, t: Tok, v: Tok, negated: boolean): void {
