@@ -183,10 +183,13 @@ function optionName(c: ArgCtx, t: Tok): void {
     const eq = t.text.indexOf('=');
     c.name = eq < 0 ? t.text.slice(2) : t.text.slice(2, eq);
     if (eq >= 0) c.inline = t.text.slice(eq + 1);
-  } else if (t.text.length > 2 && /^-[nvx]*[LSZ][nvx]*$/.test(t.text)) {
-    // short options bundled as getopt reads them: `-nL`, `-nvL`, `-Ln` (listing flags and one listing command)
+  } else if (/^-[nvx]+[LSZ]$/.test(t.text)) {
+    // short options bundled as getopt reads them: `-nL`, `-nvL` (listing flags, then one listing command; after
+    // the command getopt reads the rest as its chain: `-Ln` lists chain "n", read by the branch below)
     c.isLong = false;
-    c.name = t.text.replace(/[-nvx]/g, '');
+    c.name = t.text.slice(-1);
+    const flag = /[nx]/.exec(t.text);
+    if (flag) c.listFlag ??= { ...t, text: `-${flag[0]}`, start: t.start + flag.index, end: t.start + flag.index + 1 };
   } else {
     c.isLong = false;
     c.name = t.text.slice(1, 2);
