@@ -27,6 +27,7 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
   const spec = optionSpec(c);
   const owner = c.owner;
   const neg = takeNeg(c);
+  // Stryker disable next-line LogicalOperator: optionSpec gives an owner exactly when it gives a spec (the owner test is for the type)
   if (!spec || !owner) {
     const unknownModule = c.lastUnknownModule;
     if (unknownModule && c.lastMatch === unknownModule) {
