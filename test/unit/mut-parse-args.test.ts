@@ -75,6 +75,10 @@ const KERNEL: Case[] = [
   ['-vnxL INPUT', 'ok'],
   ['-nS', 'refused', 'syntax/unexpected-token', "Illegal option `-n' with this command"],
   ['-nZ', 'refused', 'syntax/unexpected-token', "Illegal option `-n' with this command"],
+  // marks are read like strtoul base 0: 010 is octal (listed as 0x8), 09 is not a number
+  ['-A INPUT -m mark --mark 010 -j ACCEPT', 'ok'],
+  ['-A INPUT -m mark --mark 0x8/0xff -j ACCEPT', 'ok'],
+  ['-A INPUT -m mark --mark 09 -j ACCEPT', 'refused', 'syntax/bad-value', 'mark: trailing garbage after value for option "--mark".'],
   // a word that is not an option
   ['-A INPUT x$A -j ACCEPT', 'refused', 'syntax/unexpected-token', "Bad argument `x$A'"],
 ];
