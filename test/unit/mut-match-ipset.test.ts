@@ -7,7 +7,7 @@
 // (src or dst) the direction flags take it from.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseIpsetSave, testSet } from '../../src/core/iptables/matches/ipset';
+import { asIpSet, parseIpsetSave, testSet } from '../../src/core/iptables/matches/ipset';
 import { newPacket, type Packet } from '../../src/core/trace/packet';
 
 const SAVE = `create k-ip hash:ip family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0xfa14889d
@@ -161,5 +161,70 @@ describe('ipset save text as it comes', () => {
     assert.deepEqual(late.get('w'), { type: 'hash:ip', entries: [{ element: '10.0.0.1', nomatch: false }] });
     // lines that are not create/add, or lack the set or element, are not sets
     assert.deepEqual([...parseIpsetSave('create\nadd q\nflush q\n# add c 1.2.3.4\n').keys()], []);
+  });
+});
+
+describe('ipset types and entries the kernel capture above cannot show', () => {
+  const pk = (over: Partial<Packet>): Packet => ({ ...newPacket({ src: '198.51.100.1', dst: '198.51.100.2', proto: 'udp', sport: 40000, dport: 53 }), ...over });
+
+  it('bitmap:ip in a list:set (kernel: `ipset save` of `add b 10.0.0.1-10.0.0.5` in a bitmap:ip range 10.0.0.0/24, in list:set lst)', () => {
+    const s = parseIpsetSave('create b bitmap:ip range 10.0.0.0-10.0.0.255\nadd b 10.0.0.1\nadd b 10.0.0.2\nadd b 10.0.0.3\nadd b 10.0.0.4\nadd b 10.0.0.5\ncreate lst list:set size 8\nadd lst b\n');
+    const t = (src: string) => testSet('lst', 'src', pk({ src }), (n) => s.get(n));
+    assert.deepEqual(t('10.0.0.3'), { result: 'yes', entry: 'b: 10.0.0.3' });
+    assert.deepEqual(t('10.0.0.6'), { result: 'no' });
+  });
+
+  it('list:set: members in order, the first that matches decides; an unknown member leaves it undecided unless a later one matches; nesting has a bound', () => {
+    const s = parseIpsetSave('create a hash:ip\nadd a 10.0.0.1\ncreate n hash:net\nadd n 10.0.0.0/8\ncreate l list:set\nadd l a\nadd l gone\nadd l n\ncreate l2 list:set\nadd l2 gone\nadd l2 a\n');
+    const get = (n: string) => s.get(n);
+    assert.deepEqual(testSet('l', 'src', pk({ src: '10.0.0.1' }), get), { result: 'yes', entry: 'a: 10.0.0.1' });
+    assert.deepEqual(testSet('l', 'src', pk({ src: '10.9.0.1' }), get), { result: 'yes', entry: 'n: 10.0.0.0/8' });
+    assert.deepEqual(testSet('l2', 'src', pk({ src: '10.9.0.1' }), get), { result: 'set --match-set gone (ipset contents unknown)' });
+    assert.deepEqual(testSet('l2', 'src', pk({ src: '10.0.0.1' }), get), { result: 'yes', entry: 'a: 10.0.0.1' });
+    // a list that contains itself: stopped after 5 levels, undecided
+    const loop = parseIpsetSave('create me list:set\nadd me me\n');
+    assert.match(String(testSet('me', 'src', pk({}), (n) => loop.get(n)).result), /^list:set me nested too deep$/);
+  });
+
+  it('a set of a type not known offline is undecided, never a match or a miss', () => {
+    const s = parseIpsetSave('create m6 hash:mac\nadd m6 00:11:22:33:44:55\ncreate odd weird\nadd odd 1\n');
+    assert.match(String(testSet('m6', 'src', pk({}), (n) => s.get(n)).result), /^ipset dimension mac \(00:11:22:33:44:55\) not known offline$/);
+    assert.deepEqual(testSet('odd', 'src', pk({}), (n) => s.get(n)), { result: 'set odd of unknown type' });
+  });
+
+  it('hash:ip,mark (ipset(8): the packet mark equals the entry mark; saved as written here, this kernel lacks the type)', () => {
+    const s = parseIpsetSave('create m hash:ip,mark family inet markmask 0xffffffff\nadd m 10.0.0.1,0x10\nadd m 10.0.0.2,255\n');
+    const t = (src: string, mark: number) => testSet('m', 'src,src', pk({ src, mark }), (n) => s.get(n)).result;
+    assert.equal(t('10.0.0.1', 0x10), 'yes');
+    assert.equal(t('10.0.0.1', 0x11), 'no');
+    assert.equal(t('10.0.0.2', 255), 'yes');
+    assert.equal(t('10.0.0.3', 0x10), 'no');
+    const bad = parseIpsetSave('create m hash:ip,mark\nadd m 10.0.0.1,zz\n');
+    assert.equal(testSet('m', 'src,src', pk({ src: '10.0.0.1' }), (n) => bad.get(n)).result, 'ipset mark zz');
+  });
+
+  it('hash:net,iface with a bridge port ("physdev:"): src tests the incoming bridge port, dst the outgoing one', () => {
+    const s = parseIpsetSave('create p hash:net,iface\nadd p 192.168.0.0/16,physdev:veth0\n');
+    const t = (flags: string, over: Partial<Packet>) => testSet('p', flags, pk(over), (n) => s.get(n)).result;
+    assert.equal(t('src,src', { src: '192.168.1.1', physdev: { in: 'veth0', bridged: true } }), 'yes');
+    assert.equal(t('src,src', { src: '192.168.1.1', physdev: { in: 'veth1', bridged: true } }), 'no');
+    assert.equal(t('src,src', { src: '192.168.1.1', inIface: 'veth0' }), 'ipset interface physdev:veth0 (incoming interface unknown)');
+    assert.equal(t('dst,dst', { dst: '192.168.1.1', physdev: { out: 'veth0', bridged: true } }), 'yes');
+    assert.equal(t('dst,dst', { dst: '192.168.1.1', physdev: { in: 'veth0', bridged: true } }), 'ipset interface physdev:veth0 (outgoing interface unknown)');
+  });
+
+  it('ranges written in a scenario (bare entries): both ends included; a packet that is not IPv4 is undecided', () => {
+    const get = () => asIpSet(['10.0.0.1-10.0.0.5']);
+    const t = (src: string) => testSet('r', 'src', pk({ src }), get).result;
+    assert.deepEqual([t('10.0.0.0'), t('10.0.0.1'), t('10.0.0.3'), t('10.0.0.5'), t('10.0.0.6')], ['no', 'yes', 'yes', 'yes', 'no']);
+    assert.equal(t('fe80::1'), 'ipset range entry 10.0.0.1-10.0.0.5');
+    assert.equal(testSet('r', 'src', pk({ src: 'fe80::1' }), () => asIpSet(['10.0.0.0/8'])).result, 'ipset entry 10.0.0.0/8 (not IPv4)');
+    // entry flags in bare entries
+    assert.deepEqual(asIpSet(['10.0.0.0/8', '10.1.0.0/16 nomatch', 'eth0 wildcard']).entries, [
+      { element: '10.0.0.0/8', nomatch: false, wildcard: false },
+      { element: '10.1.0.0/16', nomatch: true, wildcard: false },
+      { element: 'eth0', nomatch: false, wildcard: true },
+    ]);
+    assert.deepEqual(asIpSet([]), { type: 'hash:iface', entries: [] });
   });
 });
