@@ -103,6 +103,8 @@ function pick(title: string, items: Choice[], placeholder: string): Promise<Choi
     qp.placeholder = placeholder;
     qp.items = items;
     qp.matchOnDescription = true;
+    // the trace panel starts beside the pickers (preserveFocus): its webview loading must not close them
+    qp.ignoreFocusOut = true;
     let done = false;
     const finish = (c: Choice | undefined): void => {
       if (done) return;
@@ -138,7 +140,7 @@ export async function askTraceRequest(models: NodeModel[], el?: Element): Promis
   if (!from) return undefined;
   const to = await pick('Trace packet: to', destinations(models, el), 'host:published port, service[:port], or a task IP:port');
   if (!to) return undefined;
-  const proto = await vscode.window.showQuickPick(['tcp', 'udp'], { title: 'Trace packet: protocol' });
+  const proto = await vscode.window.showQuickPick(['tcp', 'udp'], { title: 'Trace packet: protocol', ignoreFocusOut: true });
   if (!proto) return undefined;
   return { from: from.value, to: to.value, proto, entryNode: to.entryNode };
 }
@@ -200,7 +202,7 @@ export async function traceCommand(deps: TraceDeps, el?: Element, whatIf?: { tex
   // The models already discovered are used as they are; only when there are none (the pickers need them) discover first.
   if (nodes.models().length === 0) await nodes.refreshAll();
   // the panel opens with the pickers: VS Code starts a new webview in about a second, while the user answers them
-  prepareTracePanel(deps.context, 'Trace');
+  prepareTracePanel(deps.context, 'Trace', (l) => log.info(l));
   const req = await askTraceRequest(nodes.models(), el);
   if (!req) {
     closeEmptyTracePanel();

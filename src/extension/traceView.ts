@@ -41,7 +41,7 @@ export function traceHtml(webview: vscode.Webview, extensionUri: vscode.Uri, non
 <title>Packet trace</title>
 </head>
 <body>
-<header id="head"></header>
+<header id="head"><p class="note">Answer the trace prompts (from, to, protocol): the path will show here.</p></header>
 <nav id="paths"></nav>
 <section id="diagram" aria-label="path diagram"></section>
 <section id="hops" aria-label="hops"></section>
@@ -138,16 +138,13 @@ function createPanel(context: vscode.ExtensionContext, trace: TraceShow | undefi
 }
 
 /**
- * Shows a trace: in the open trace panel when there is one (posted to it, the panel brought to front), else in
- * a new panel. `openRule` is called when the user clicks a hop or one of its rules; `verify` (when given) backs
- * the panel's "Verify on the Nodes" button.
+ * Opens the trace panel with the trace's prompts, when none is open: VS Code needs about a second to start a new
+ * webview, which then runs while the user answers (and the rules are gathered) instead of after.
  */
-/**
- * Opens the trace panel as a trace starts, when none is open: VS Code needs about a second to start a new
- * webview, which then runs while the rules are gathered and the trace computed instead of after them.
- */
-export function prepareTracePanel(context: vscode.ExtensionContext, label: string): void {
-  if (!open) open = createPanel(context, undefined, label);
+export function prepareTracePanel(context: vscode.ExtensionContext, label: string, log?: (line: string) => void): void {
+  if (open) return;
+  open = createPanel(context, undefined, label);
+  log?.('trace: panel opened with the prompts');
 }
 
 /** The trace did not come (cancelled, failed): a panel opened for it and still empty is closed. */
@@ -155,6 +152,11 @@ export function closeEmptyTracePanel(): void {
   if (open && !open.trace) open.panel.dispose();
 }
 
+/**
+ * Shows a trace: in the open trace panel when there is one (posted to it, the panel brought to front), else in
+ * a new panel. `openRule` is called when the user clicks a hop or one of its rules; `verify` (when given) backs
+ * the panel's "Verify on the Nodes" button.
+ */
 export function showTrace(context: vscode.ExtensionContext, trace: TraceShow): vscode.WebviewPanel {
   if (open) {
     // a panel opened for this trace (prepareTracePanel) keeps its creation time: the painted log says "new panel"

@@ -285,7 +285,7 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
     step('08-trace', async (w) => {
       // task to task over the overlay (the lab's kernel has no IPVS: a published port stops at the routing mesh);
       // `fresh`: the trace panel is closed first (a new webview loads), else the open panel shows the new trace
-      const traceEchoToWeb = async (fresh: boolean): Promise<TraceTiming> => {
+      const traceEchoToWeb = async (fresh: boolean, shot?: string): Promise<TraceTiming> => {
         if (fresh) await w.runCommand('View: Close All Editors');
         const before = await w.traceSeq();
         await w.runCommand('Swarm: Trace Packet…');
@@ -298,6 +298,13 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
         assert.ok(ip, 'no web task on node2 among the destinations');
         await w.inputBox(`${ip}:80`);
         await waitFor('the protocol prompt', async () => /Trace packet: protocol/.test(await w.quickInput.innerText().catch(() => '')));
+        // what the user sees while answering: the prompt over the trace panel that opened with it (only in an
+        // unmeasured run: the time a screenshot takes would give the new webview a head start)
+        if (shot) {
+          await w.screenshot(shot);
+          const tabs = await w.page.locator('.part.editor .tab').allInnerTexts();
+          assert.ok(tabs.some((t) => /^Trace/.test(t.trim())), `no trace panel open beside the prompts (tabs: ${tabs.join(' | ') || 'none'})`);
+        }
         const logged = allLogged(w, PAINTED_AT).length;
         await w.armProbe();
         const t0 = Date.now();
@@ -309,7 +316,7 @@ describe('issue 11 in a real VS Code: trust, speed, names', { timeout: 20 * 60_0
         const ext = lastLogged(w, /diagram painted (\d+) ms after the request/);
         return { wall, seen: at && input ? Date.parse(at) - input : undefined, ext };
       };
-      await traceEchoToWeb(true); // the first trace gathers the nodes' rules
+      await traceEchoToWeb(true, 'trust-08a-prompt-over-new-panel'); // the first trace gathers the nodes' rules
       const diagram = await w.webviewFrame().locator('#diagram').innerText();
       assert.match(diagram, /this machine/);
       assert.match(diagram, /node2/);

@@ -77,3 +77,12 @@ test('a shell variable as the target (-j "$pass", -j ${T}) is unknown, not an un
   assert.deepEqual(lines(findings(text, 'syntax/unknown-target')), []);
   assert.deepEqual(lines(findings(text, 'syntax/target-typo')), [4], 'a misspelt target written out is still said');
 });
+
+test('a REJECT appended to Docker\'s DOCKER-ISOLATION chain is the user\'s (Docker never writes REJECT): swarm/not-docker-user', () => {
+  // moby#29407 (holdout3/moby-29407-reject-in-docker-isolation): block the containers from the AD domain controllers
+  const text = 'iptables -A DOCKER-ISOLATION -d ad-domain-controllers.example.com \\\n -i docker0 -j REJECT --reject-with icmp-port-unreachable\n';
+  const d = lintRules(text).diagnostics.filter((x) => x.code === 'swarm/not-docker-user');
+  assert.deepEqual(d.map((x) => [x.span.line, x.severity]), [[0, 'warning']]);
+  // the same bridge rule with Docker's own shape (a DROP between bridges, as Docker writes it) stays a harmless copy
+  assert.deepEqual(lintRules('iptables -A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP\n').diagnostics.filter((x) => x.code === 'swarm/not-docker-user'), []);
+});

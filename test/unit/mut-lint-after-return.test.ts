@@ -57,10 +57,10 @@ test('after-return: every append is reported; the RETURN is deleted before the f
 test('after-return: with the node\'s own rules the message names the node (or just "the node")', () => {
   const ds = raw(DOCS, CODE, NODE_A);
   assert.deepEqual(at(ds), ['2:0-61', '3:0-44']);
-  const d = ds[0];
+  const d = ds[1];
   assert.equal(d.message, 'the node manager1 already ends DOCKER-USER with `-j RETURN`: `-A` appends after it, so this rule is never reached. Use -I, or delete the RETURN and re-append it after your rules.');
   const anonymous: LintContext = { ...NODE_A, nodeName: undefined };
-  assert.match(raw(DOCS, CODE, anonymous)[0].message, /^the node already ends DOCKER-USER with `-j RETURN`: `-A` appends after it/);
+  assert.match(raw(DOCS, CODE, anonymous)[1].message, /^the node already ends DOCKER-USER with `-j RETURN`: `-A` appends after it/);
 });
 
 test('after-return: on Docker 28.2.2 (no RETURN) or a node whose DOCKER-USER is empty, nothing is reported', () => {

@@ -1,74 +1,52 @@
 /**
- * docker-user/missing-established (src/core/lint/rules/missingEstablished.ts), precisely: which DROP/REJECT takes
- * the replies to container egress, the message's target, and where the RELATED,ESTABLISHED rule is inserted (after
- * an `-I` line, since the later `-I` lands above; before an `-A` line; with the script's own prefix and position).
- * Expected answers written from the conntrack states of a reply (ESTABLISHED, arriving on the external interface)
- * before running the linter.
+ * docker-user/missing-established beyond the standard flows (src/core/lint/rules/missingEstablished.ts): a DROP for
+ * one container address is judged with that container's replies, and a rule repeated in an alternative script of
+ * the text gets the finding on both copies. Expected answers from conntrack's view: the reply to a connection a
+ * container opened comes back to the container's address through DOCKER-USER, so a DROP on that address before an
+ * ESTABLISHED accept takes it.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertFix, at, offered, one, raw } from './mut-lint-helpers';
+import { lintRules } from '../../src/core/lint';
 
 const CODE = 'docker-user/missing-established';
-const ESTABLISHED = '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN';
-const msg = (t: string): string => `This ${t} runs before any \`-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\`: it also drops the replies of connections your containers opened (and of published services' established flows). Accept RELATED,ESTABLISHED first.`;
+const lines = (text: string): number[] => lintRules(text).diagnostics.filter((d) => d.code === CODE).map((d) => d.span.line + 1);
+const cmd = (rest: string): string => `iptables -I DOCKER-USER ${rest}\n`;
 
-test('missing-established: Docker docs 2019 "Restrict connections to the Docker daemon": the -I DROP, fixed by an -I after it (with the docs\' own "$ " prompt)', () => {
-  // test/fixtures/lint/real-world/docker-docs-2019-ext-if-single-ip.rules (docs.docker.com/network/iptables, 2019)
-  const text = '$ iptables -I DOCKER-USER -i ext_if ! -s 192.168.1.1 -j DROP\n';
-  const d = one(text, CODE);
-  assert.deepEqual(d.span, { line: 0, start: 0, end: 60 });
-  assert.equal(d.severity, 'warning');
-  assert.equal(d.message, msg('DROP'));
-  assert.deepEqual(d.fixes.map((f) => f.title), ['Insert a RELATED,ESTABLISHED RETURN rule before it']);
-  assertFix(text, d, 0, `${text}$ iptables -I DOCKER-USER ${ESTABLISHED}\n`);
-  // the fix breaks no flow: offered
-  assert.equal(offered(text, CODE)[0].fixes.length, 1);
+test('a DROP for a container address outside the sample bridges is judged with that container\'s replies', () => {
+  // 172.20.0.0/16 holds none of the standard flows' sample containers (172.17.0.2, 172.19.0.2, 172.18.0.3)
+  assert.deepEqual(lines(cmd('-d 172.20.0.7 -j DROP')), [1], 'one container (/32)');
+  assert.deepEqual(lines(cmd('-d 172.20.0.0/16 -j DROP')), [1], 'a whole network: its first host address (.2, Docker\'s first container)');
+  assert.deepEqual(lines(cmd('-d 172.20.0.6/31 -j REJECT')), [1], 'a /31: its first address; REJECT as DROP');
+  assert.deepEqual(lines(cmd('-d 10.10.0.0/24 -j DROP')), [1], 'any private network can hold containers');
+  // with the ESTABLISHED accept first, the replies pass: nothing to report
+  assert.deepEqual(lines(`${cmd('-d 172.20.0.7 -j DROP')}${cmd('-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN')}`), []);
 });
 
-test('missing-established: a REJECT inserted at position 1 is named REJECT, the fix keeps the position', () => {
-  const text = 'iptables -I DOCKER-USER 1 -i eth0 -p tcp -j REJECT --reject-with tcp-reset\n';
-  const d = one(text, CODE);
-  assert.deepEqual(d.span, { line: 0, start: 0, end: 74 });
-  assert.equal(d.message, msg('REJECT'));
-  assertFix(text, d, 0, `${text}iptables -I DOCKER-USER 1 ${ESTABLISHED}\n`);
+test('addresses that are no container\'s, negated ones and non-drops are not judged as containers', () => {
+  assert.deepEqual(lines(cmd('-d 8.8.8.8 -j DROP')), [], 'a public address: no container has it');
+  assert.deepEqual(lines(cmd('-d 172.20.0.7 -j ACCEPT')), []);
+  assert.deepEqual(lines(cmd('-d 172.20.0.7 -j LOG')), []);
+  // a /16 rule whose first host address is outside it would be judged with a packet it never matches
+  assert.deepEqual(lines(cmd('-d 172.20.0.0/16 -p tcp --syn -j DROP')), [], 'first packets only: not a reply dropper');
 });
 
-test('missing-established: a script\'s -A DROP gets a fix only where the append runs (Docker ≥ 28.2.2 named)', () => {
-  const text = 'iptables -A DOCKER-USER -i eth0 -j DROP\n';
-  // Docker version unknown: ≤ 28.2.1 is assumed, the -A lands after Docker's RETURN (after-return says so): no fix here
-  const assumed = one(text, CODE);
-  assert.deepEqual(assumed.span, { line: 0, start: 0, end: 39 });
-  assert.deepEqual(assumed.fixes, []);
-  const v28 = one(text, CODE, { engineVersion: '28.2.2' });
-  assertFix(text, v28, 0, `iptables -A DOCKER-USER ${ESTABLISHED}\n${text}`, { engineVersion: '28.2.2' });
-  // the node's own DOCKER-USER (no RETURN): the append runs, the fix is offered
-  const node = { filterRules: '-N DOCKER-USER\n-A FORWARD -j DOCKER-USER\n' };
-  assert.equal(one(text, CODE, node).fixes.length, 1);
+test('at most four container addresses are walked (each costs a walk of the chain); the same address only once', () => {
+  const five = [1, 2, 3, 4, 5].map((n) => `iptables -A DOCKER-USER -d 172.20.0.${10 + n} -j DROP\n`).join('');
+  // with Docker's RETURN assumed, the appended rules never run: use a Docker 28.2.2 node (no RETURN)
+  const found = lintRules(five, { engineVersion: '28.2.2' }).diagnostics.filter((d) => d.code === CODE).map((d) => d.span.line + 1);
+  assert.deepEqual(found, [1, 2, 3, 4], 'the documented bound: the fifth address is not walked');
+  // a repeated address takes one of the four walks only once: .11 twice, then three more addresses, all walked
+  // (the replies judged are TCP ones, so the udp-only DROP on line 1 is not what takes them)
+  const repeated = ['-d 172.20.0.11 -p udp', '-d 172.20.0.11', '-d 172.20.0.12', '-d 172.20.0.13', '-d 172.20.0.14'].map((c) => `iptables -A DOCKER-USER ${c} -j DROP\n`).join('');
+  assert.deepEqual(lintRules(repeated, { engineVersion: '28.2.2' }).diagnostics.filter((d) => d.code === CODE).map((d) => d.span.line + 1), [2, 3, 4, 5]);
 });
 
-test('missing-established: in a restore file the RELATED,ESTABLISHED line goes before the DROP, without a prefix', () => {
-  const text = '*filter\n:DOCKER-USER - [0:0]\n-A DOCKER-USER -i eth0 -s 198.51.100.0/24 -j RETURN\n-A DOCKER-USER -i eth0 -j DROP\n-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n-A DOCKER-USER -j RETURN\nCOMMIT\n';
-  const d = one(text, CODE);
-  assert.deepEqual(d.span, { line: 3, start: 0, end: 30 });
-  assertFix(text, d, 0, text.replace('-A DOCKER-USER -i eth0 -j DROP\n', `-A DOCKER-USER ${ESTABLISHED}\n-A DOCKER-USER -i eth0 -j DROP\n`));
-});
-
-test('missing-established: rules that only match a first packet, a node\'s own DROP, a listing without interfaces are not reported', () => {
-  assert.deepEqual(raw('iptables -I DOCKER-USER -i eth0 -p tcp --syn -j DROP\niptables -I DOCKER-USER -i eth0 -m conntrack --ctstate NEW -j DROP\n', CODE), []);
-  // the DROP is on the node already; the file only adds an ACCEPT: nothing of the file's drops replies
-  const node = { filterRules: '-N DOCKER-USER\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -i eth0 -j DROP\n' };
-  assert.deepEqual(raw('iptables -I DOCKER-USER -i eth0 -s 198.51.100.7 -j ACCEPT\n', CODE, node), []);
-  // with the accept first the replies pass
-  assert.deepEqual(raw(`iptables -I DOCKER-USER -i eth0 -j DROP\niptables -I DOCKER-USER ${ESTABLISHED}\n`, CODE), []);
-  // `iptables -nL` (no -v): interfaces unknown, nothing claimed
-  const listing = 'Chain DOCKER-USER (1 references)\ntarget     prot opt source               destination\nDROP       all  --  0.0.0.0/0            0.0.0.0/0\n';
-  assert.deepEqual(raw(listing, CODE), []);
-  // with -v the same DROP on eth0 is reported (a listing: no fix)
-  const verbose = 'Chain DOCKER-USER (1 references)\n pkts bytes target     prot opt in     out     source               destination\n    0     0 DROP       all  --  eth0   *       0.0.0.0/0            0.0.0.0/0\n';
-  const ds = raw(verbose, CODE);
-  assert.deepEqual(at(ds), ['3:4-77']);
-  assert.deepEqual(ds[0].fixes, []);
-  // no DOCKER-USER in the file at all
-  assert.deepEqual(raw('*filter\n:INPUT DROP [0:0]\n-A INPUT -i eth0 -j DROP\nCOMMIT\n', CODE), []);
+test('the same rule in an alternative script of the text (a later #!) gets the finding on both copies, one script does not', () => {
+  const rule = 'iptables -A DOCKER-USER -i eth0 -j DROP\n';
+  const alternatives = `#!/bin/bash\n${rule}#!/bin/sh\n${rule}`;
+  assert.deepEqual(lintRules(alternatives, { engineVersion: '28.2.2' }).diagnostics.filter((d) => d.code === CODE).map((d) => d.span.line + 1), [2, 4]);
+  // in one script the second copy never runs (rules/duplicate): only the first drops the replies
+  const oneScript = `#!/bin/bash\n${rule}${rule}`;
+  assert.deepEqual(lintRules(oneScript, { engineVersion: '28.2.2' }).diagnostics.filter((d) => d.code === CODE).map((d) => d.span.line + 1), [2]);
 });

@@ -63,8 +63,10 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   }
   if (c === 58 /* : */) return parseChainDecl(ll, i, table, fmt, diags);
 
-  // `[0:0] -A …` (iptables-save -c counters) is not shell; `[ -n "$x" ] && iptables …` / `[[ … ]] && …` is
-  const shell = c !== 45 /* - */ && (c !== 91 /* [ */ || text.charCodeAt(i + 1) === 91 || isSpace(text.charCodeAt(i + 1)));
+  // `[0:0] -A …` (iptables-save -c counters) is not shell; `[ -n "$x" ] && iptables …` / `[[ … ]] && …` is, and so
+  // is a `[Service]` section header pasted among commands (a unit file's, not a counter: counters start with a digit)
+  const next = text.charCodeAt(i + 1);
+  const shell = c !== 45 /* - */ && (c !== 91 /* [ */ || next === 91 || isSpace(next) || (!inSave && !(next >= 48 && next <= 57)));
   const { toks, unterminated } = tokenize(text, shell, inSave && !shell);
   if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
   let k = 0;

@@ -25,6 +25,7 @@ import { LineCache } from './lineCache';
 import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces } from './input';
 import type { DocRule, Pass } from './pass';
+import { quotedRole } from './sections';
 import { publishedPorts } from './pass';
 import { LINT_RULES } from './rules/index';
 import { keepSafeFixes } from './fixSafety';
@@ -151,7 +152,9 @@ export class Linter {
       p.diags.push({ code: 'lint/truncated', severity: 'info', message: `lint stopped at line ${truncatedAt + 1}: the file took longer than ${options?.budgetMs} ms to check; later lines were not linted`, span: { line: truncatedAt, start: 0, end: 0 }, fixes: [] });
     }
     const noTable = p.diags.some((d) => d.message.includes('outside a *table section'));
-    const diags = p.diags.filter((d) => keep(p, d, noTable));
+    // a quote that spans lines always leaves its first line unterminated: without one, no line needs the shell's reading
+    const multiLineQuotes = p.command && p.diags.some((d) => d.code === 'syntax/unterminated-quote');
+    const diags = p.diags.filter((d) => keep(p, d, noTable, multiLineQuotes));
     // a fix is offered only when the netfilter evaluator shows it breaks none of the standard flows
     if (options?.checkFixes !== false && kind === 'proposal') keepSafeFixes(p.text, diags, ruleCount, p.inferredTable ?? options?.defaultTable ?? 'filter');
     diags.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start || a.code.localeCompare(b.code));
@@ -180,12 +183,24 @@ function newPass(text: string, results: LineResult[], facts: FactsOf, ruleset: R
  * a rule the text does not show (scripts delete old copies, `2>/dev/null || true`); nor a COMMIT without `*table`
  * when the missing `*table` line was already reported.
  */
-function keep(p: Pass, d: LintDiagnostic, noTable: boolean): boolean {
+function keep(p: Pass, d: LintDiagnostic, noTable: boolean, multiLineQuotes: boolean): boolean {
   if (p.command && d.code === 'syntax/not-iptables') return false;
+  if (multiLineQuotes && !quotedLineKeeps(quotedRole(p, d.span.line), d.code)) return false;
   // comments and the legacy-tables warning pasted with a listing (lint/legacy-tables says the latter)
   if (d.code === 'syntax/bad-list-line' && d.severity === 'info' && /^not part of the listing: (#|# Warning|Warning:)/.test(d.message)) return false;
   if (p.command && !p.pc.ctx?.filterRules && d.code === 'syntax/rule-not-found') return false;
   return !(noTable && d.message === 'COMMIT without a *table section');
+}
+
+/**
+ * A quote the shell closes on a later line (`bash -c '` … `'`, a multi-line `echo "…"`): the line opening it is not
+ * unterminated, the closing line is the tail of that command, and the lines of a quoted text are not commands. The
+ * lines of a quoted script (`bash -c '…'`) are commands and keep their findings.
+ */
+function quotedLineKeeps(role: ReturnType<typeof quotedRole>, code: string): boolean {
+  if (role === 'opens') return code !== 'syntax/unterminated-quote';
+  if (role === 'closes') return !code.startsWith('syntax/');
+  return role !== 'inside-text';
 }
 
 function dedupe(diags: LintDiagnostic[]): LintDiagnostic[] {

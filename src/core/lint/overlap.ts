@@ -3,7 +3,7 @@ import type { BaseMatch, Rule } from '../iptables/model';
 import type { RuleFacts } from './facts';
 import { protoName } from './facts';
 import type { PortSet } from './net';
-import { overlaps, parseCidr } from './net';
+import { contains, overlaps, parseCidr } from './net';
 
 function disjointAddr(a: BaseMatch | undefined, b: BaseMatch | undefined): boolean {
   if (!a || !b || a.negated || b.negated) return false;
@@ -30,4 +30,22 @@ export function mayOverlap(a: Rule, fa: RuleFacts, b: Rule, fb: RuleFacts): bool
   const da = fa.dports.find((d) => !d.o.negated && d.set)?.set;
   const db = fb.dports.find((d) => !d.o.negated && d.set)?.set;
   return !(da && db && disjointPorts(da, db));
+}
+
+const LOOPBACK = parseCidr('127.0.0.0/8');
+const FORWARD_PATH = new Set(['FORWARD', 'DOCKER-USER']);
+
+/**
+ * A rule of FORWARD / DOCKER-USER bound to the loopback interface or to 127.0.0.0/8 (`-i lo`, `-o lo`, `-s 127.0.0.1`,
+ * `-d 127.0.0.0/8`) matches no packet: the kernel never forwards loopback traffic (127/8 is a martian off `lo`), so
+ * such an exception is dead, and moving a DROP above it changes nothing.
+ */
+export function matchesNoForwardedPacket(rule: Rule): boolean {
+  if (rule.table !== 'filter' || !FORWARD_PATH.has(rule.chain)) return false;
+  const lo = (b: BaseMatch | undefined): boolean => !!b && !b.negated && b.value === 'lo';
+  const loNet = (b: BaseMatch | undefined): boolean => {
+    const c = b && !b.negated ? parseCidr(b.value) : undefined;
+    return !!c && !!LOOPBACK && contains(LOOPBACK, c);
+  };
+  return lo(rule.inInterface) || lo(rule.outInterface) || loNet(rule.source) || loNet(rule.destination);
 }

@@ -139,15 +139,15 @@ export class EditorWorkbench extends InputWorkbench {
   // ---------- webviews ----------
 
   /**
-   * Answers a command's prompts with their defaults (Enter) until a webview appears; returns the time of the last
+   * Answers a command's prompts with their defaults (Enter) until the trace webview shows a new trace; returns the time of the last
    * answer (the moment the command had all it asked for). `prompts` collects "title [default]" of each.
    */
   async answerPromptsUntilWebview(prompts: string[], timeout = 60_000): Promise<number> {
-    const webview = this.page.locator('iframe.webview.ready');
+    // the trace panel opens with the first prompt (empty until the trace is posted): wait for a new trace in it
+    const before = await this.traceSeq();
     const deadline = Date.now() + timeout;
     let last = Date.now();
     while (Date.now() < deadline) {
-      if (await webview.count() > 0) return last;
       if (await this.quickInput.isVisible()) {
         const title = (await this.quickInput.locator('.quick-input-title').innerText().catch(() => '')).trim();
         const placeholder = await this.quickInput.locator('.quick-input-box input').getAttribute('placeholder').catch(() => '');
@@ -167,9 +167,11 @@ export class EditorWorkbench extends InputWorkbench {
         }
         continue;
       }
+      const seq = await this.traceSeq();
+      if (seq !== null && seq !== before) return last;
       await sleep(50);
     }
-    throw new Error(`no webview within ${timeout} ms; prompts answered: ${prompts.join(' / ') || 'none'}`);
+    throw new Error(`no trace in a webview within ${timeout} ms; prompts answered: ${prompts.join(' / ') || 'none'}`);
   }
 
   /** The content frame of the webview whose tab/panel is active (iframe.webview → #active-frame). */

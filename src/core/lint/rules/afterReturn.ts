@@ -6,6 +6,30 @@ import { neverRuns } from '../order';
 import type { Pass } from '../pass';
 import { add, inElseBranch, insertLineEdit, replaceEdit } from '../pass';
 import type { Rule } from '../../iptables/model';
+import type { Severity } from '../../diagnostics';
+import { DENY } from '../facts';
+import { mayOverlap } from '../overlap';
+
+const EXCEPTION = new Set(['ACCEPT', 'RETURN']);
+
+/**
+ * A DROP/REJECT (or a jump that may drop) that never runs lets through what the user meant to stop: a warning. An
+ * ACCEPT/RETURN exception that never runs matters only when a DROP/REJECT of the chain that does run takes its
+ * packets (then the exception is lost: a warning naming that rule). Otherwise, and for LOG, the packet goes on to
+ * Docker's own rules as if the rule were not there: explained as info, not flagged (usually the exception list of a
+ * DROP that is itself reported).
+ */
+function afterReturnSeverity(p: Pass, rule: Rule): { severity: Severity; tail: string } {
+  const t = rule.target?.name ?? '';
+  if (!EXCEPTION.has(t) && t !== 'LOG' && t !== 'NFLOG' && t !== '') return { severity: 'warning', tail: '' };
+  const f = p.facts.get(rule);
+  const never = new Set(neverRuns(p).map((n) => n.rule));
+  const taker = EXCEPTION.has(t) && f
+    ? p.doc.find((d) => d.rule.chain === rule.chain && d.rule.table === rule.table && DENY.has(d.rule.target?.name ?? '') && !never.has(d.rule) && mayOverlap(rule, f, d.rule, d.f))
+    : undefined;
+  if (taker) return { severity: 'warning', tail: ` The ${taker.rule.target?.name ?? 'DROP'} on line ${taker.rule.line + 1} does run, and takes the packets this exception was meant to let through.` };
+  return { severity: 'info', tail: " Docker's own rules decide this traffic as if the rule were not there." };
+}
 
 function baseReturnFinding(p: Pass, rule: Rule): void {
   const f = p.facts.get(rule);
@@ -25,7 +49,8 @@ function baseReturnFinding(p: Pass, rule: Rule): void {
     ? 'Docker up to 28.2.1 creates DOCKER-USER with a final `-A DOCKER-USER -j RETURN` (28.2.2 and later leave it empty)'
     // Stryker disable next-line OptionalChaining: equivalent, baseAssumed is false only when the context has filterRules, so ctx is set
     : `the node${p.pc.ctx?.nodeName ? ` ${p.pc.ctx.nodeName}` : ''} already ends DOCKER-USER with \`-j RETURN\``;
-  add(p, 'docker-user/after-return', 'warning', `${where}: \`-A\` appends after it, so this rule is never reached. Use -I, or delete the RETURN and re-append it after your rules.`, rule.span, fixes);
+  const { severity, tail } = afterReturnSeverity(p, rule);
+  add(p, 'docker-user/after-return', severity, `${where}: \`-A\` appends after it, so this rule is never reached.${tail} Use -I, or delete the RETURN and re-append it after your rules.`, rule.span, fixes);
 }
 
 /**
@@ -48,7 +73,7 @@ export const afterReturn: LintRule = {
   code: 'docker-user/after-return',
   severity: 'warning',
   description: "A DOCKER-USER rule after the chain's unconditional `-j RETURN`: it never runs.",
-  docs: "Docker up to 28.2.1 creates DOCKER-USER with `-A DOCKER-USER -j RETURN`; 28.2.2 stopped adding it. On those versions `iptables -A DOCKER-USER …` lands after the RETURN and never runs: use `-I DOCKER-USER`, or delete the RETURN (`iptables -D DOCKER-USER -j RETURN`, which fails where there is none) and append it again after your rules. With node context the node's real DOCKER-USER is used.",
+  docs: "Docker up to 28.2.1 creates DOCKER-USER with `-A DOCKER-USER -j RETURN`; 28.2.2 stopped adding it. On those versions `iptables -A DOCKER-USER …` lands after the RETURN and never runs: use `-I DOCKER-USER`, or delete the RETURN (`iptables -D DOCKER-USER -j RETURN`, which fails where there is none) and append it again after your rules. With node context the node's real DOCKER-USER is used. A DROP/REJECT that never runs is a warning; an ACCEPT/RETURN exception that never runs is a warning only when a DROP of the chain that does run takes its packets, otherwise info (the packet goes on to Docker's own rules, as if the rule were not there).",
   check(p) {
     for (const n of neverRuns(p)) {
       if (!dockersReturn(p, n) || inElseBranch(p, n.rule.line)) continue;
@@ -60,7 +85,7 @@ export const afterReturn: LintRule = {
       }
       // a RETURN written in the document: only a dump or listing gets here (a proposal's own RETURN is rules/shadowed),
       // and Docker's rules are not edited, so there is no fix
-      add(p, 'docker-user/after-return', 'warning', `Never reached: DOCKER-USER returns unconditionally on line ${ret.line + 1} (\`-j RETURN\`), so Docker's own rules decide before this rule is evaluated.`, rule.span, [], [{ span: ret.span, message: 'the final RETURN' }]);
+      add(p, 'docker-user/after-return', afterReturnSeverity(p, rule).severity, `Never reached: DOCKER-USER returns unconditionally on line ${ret.line + 1} (\`-j RETURN\`), so Docker's own rules decide before this rule is evaluated.`, rule.span, [], [{ span: ret.span, message: 'the final RETURN' }]);
     }
   },
 };

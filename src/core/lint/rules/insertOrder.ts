@@ -2,24 +2,32 @@
 import type { Rule } from '../../iptables/model';
 import type { LintFix } from '../types';
 import type { LintRule } from '../rule';
-import { DENY } from '../facts';
-import { add, isMine, replaceEdit } from '../pass';
-import { mayOverlap } from '../overlap';
+import { DENY, type RuleFacts } from '../facts';
+import { add, isMine, replaceEdit, type Pass } from '../pass';
+import { matchesNoForwardedPacket, mayOverlap } from '../overlap';
+
+/**
+ * The exceptions (ACCEPT/RETURN with conditions, written earlier in the file) that an `-I` DROP/REJECT lands above
+ * and takes packets from; none for any other rule. rules/shadowed leaves these to this finding (one cause, one finding).
+ */
+export function exceptionsPushedDown(p: Pass, rule: Rule, f: RuleFacts): Rule[] {
+  if (rule.op !== 'I' || rule.position === Infinity || !DENY.has(rule.target?.name ?? '') || !isMine(p, rule)) return [];
+  // an unknown index (never for an -I with a known position) pushes nothing
+  const idx = rule.index ?? Infinity;
+  return p.doc
+    .filter((d) => d.rule.line < rule.line && d.rule.chain === rule.chain && d.rule.table === rule.table && (d.rule.index ?? -1) > idx
+      && (d.rule.target?.name === 'ACCEPT' || d.rule.target?.name === 'RETURN') && d.f.conds.length > 0 && isMine(p, d.rule) && !matchesNoForwardedPacket(d.rule) && mayOverlap(rule, f, d.rule, d.f))
+    .map((d) => d.rule);
+}
 
 export const insertOrder: LintRule = {
   code: 'rules/insert-order',
   severity: 'warning',
   description: 'An `-I CHAIN` DROP/REJECT that ends up above ACCEPT/RETURN exceptions written before it (consecutive `-I` lines run in reverse order).',
-  docs: '`iptables -I CHAIN` inserts at position 1. A script that first adds its exceptions (`RELATED,ESTABLISHED -j RETURN`, an allowed source) and then inserts a DROP gets the DROP above them: the exceptions never apply. Scripts written bottom-up on purpose (`-I CHAIN 1` for the last rule first) and inserts above a final unconditional RETURN are fine and not reported.',
+  docs: '`iptables -I CHAIN` inserts at position 1. A script that first adds its exceptions (`RELATED,ESTABLISHED -j RETURN`, an allowed source) and then inserts a DROP gets the DROP above them: the exceptions never apply. Scripts written bottom-up on purpose (`-I CHAIN 1` for the last rule first) and inserts above a final unconditional RETURN are fine and not reported, and so are exceptions that match no forwarded packet (`-i lo`, `-o lo`, 127.0.0.0/8 in DOCKER-USER/FORWARD). The exceptions the DROP hides are not reported again as rules/shadowed.',
   check(p) {
     for (const { rule, f } of p.doc) {
-      if (rule.op !== 'I' || rule.position === Infinity || !DENY.has(rule.target?.name ?? '') || !isMine(p, rule)) continue;
-      // an unknown index (never for an -I with a known position) pushes nothing
-      const idx = rule.index ?? Infinity;
-      const pushed: Rule[] = p.doc
-        .filter((d) => d.rule.line < rule.line && d.rule.chain === rule.chain && d.rule.table === rule.table && (d.rule.index ?? -1) > idx
-          && (d.rule.target?.name === 'ACCEPT' || d.rule.target?.name === 'RETURN') && d.f.conds.length > 0 && isMine(p, d.rule) && mayOverlap(rule, f, d.rule, d.f))
-        .map((d) => d.rule);
+      const pushed = exceptionsPushedDown(p, rule, f);
       if (!pushed.length) continue;
       const fixes: LintFix[] = [];
       if (rule.position === undefined && f.opStart >= 0 && p.kind === 'proposal' && !(f.command && rule.chain === 'DOCKER-USER')) {

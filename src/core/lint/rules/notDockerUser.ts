@@ -34,8 +34,10 @@ function catchAll(f: RuleFacts, rule: Rule): boolean {
 function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | undefined, res: Parameters<typeof moveToDockerUserFix>[3]): void {
   const span = chainSpan ?? rule.span;
   if (f.dockerOwned) {
-    // a copy of one of Docker's own rules (RETURN, jumps between its chains, bridge rules) in a saved file is harmless
-    if (p.kind !== 'proposal' || f.dockerLike || (rule.target?.name === 'RETURN' && f.conds.length === 0)) return;
+    // a copy of one of Docker's own rules (RETURN, jumps between its chains, bridge rules) in a saved file is harmless;
+    // Docker never writes REJECT, so a REJECT on a bridge is the user's own (moby#29407: one appended to DOCKER-ISOLATION)
+    const dockersShape = f.dockerLike && rule.target?.name !== 'REJECT';
+    if (p.kind !== 'proposal' || dockersShape || (rule.target?.name === 'RETURN' && f.conds.length === 0)) return;
     const fix = moveToDockerUserFix(p, rule, f, res);
     add(p, 'swarm/not-docker-user', 'warning',
       `${rule.chain} is Docker's own chain: Docker flushes and rewrites it whenever networks, services or the daemon restart (all versions), so this rule silently disappears (and may run after Docker's ACCEPTs). Rules that filter container and Swarm ingress traffic belong in DOCKER-USER, which Docker jumps to first and never touches.`,

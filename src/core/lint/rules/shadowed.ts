@@ -1,8 +1,18 @@
 /** rules/shadowed: an earlier rule of the same chain always decides first. */
 import type { LintRule } from '../rule';
-import { neverRuns } from '../order';
-import { add } from '../pass';
+import { neverRuns, type NeverRuns } from '../order';
+import { add, type Pass } from '../pass';
 import { dockersReturn } from './afterReturn';
+import { exceptionsPushedDown } from './insertOrder';
+
+/**
+ * An `-I` DROP/REJECT that landed above exceptions written before it is reported once, as rules/insert-order on the
+ * DROP; the rules written before it that it now hides are part of that one cause, not findings of their own.
+ */
+function reportedAsInsertOrder(p: Pass, n: NeverRuns): boolean {
+  const f = p.facts.get(n.by);
+  return n.rule.line >= 0 && n.rule.line < n.by.line && !!f && exceptionsPushedDown(p, n.by, f).length > 0;
+}
 
 function where(line: number): string {
   return line >= 0 ? `line ${line + 1}` : "the node's current rules";
@@ -17,6 +27,7 @@ export const shadowed: LintRule = {
     for (const n of neverRuns(p)) {
       const by = n.by;
       const related = by.line >= 0 ? [{ span: by.span, message: 'the rule that decides first' }] : undefined;
+      if ((n.kind === 'after-unconditional' || n.kind === 'shadowed') && reportedAsInsertOrder(p, n)) continue;
       if (n.kind === 'after-unconditional') {
         if (dockersReturn(p, n)) continue;
         // Stryker disable next-line OptionalChaining: equivalent, the deciding rule is terminal, so it has a target
