@@ -7,9 +7,7 @@
 // refuses --tunnel-src without --mode tunnel.)
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDumpText } from '../../src/core/iptables/parse';
-import { parseIptablesList } from '../../src/core/iptables/parseList';
-import type { Rule } from '../../src/core/iptables/model';
+import { assertCleanReads, assertSameMatches, readBoth } from './mut-listing-util';
 
 const S = `-P FORWARD ACCEPT
 -A FORWARD -m policy --dir in --pol ipsec -j ACCEPT
@@ -80,22 +78,10 @@ const NVL = `Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)
     0     0 ACCEPT     51   --  *      *       0.0.0.0/0            0.0.0.0/0            ah spis:!8:9
 `;
 
-const shape = (r: Rule): string => r.matches.map((m) => `${m.module}[${m.options.map((o) => `${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`).join(' ')}]`).join(' ');
-
 describe('-nvL readers (kernel capture 3: policy, set, comment, limit, marks, length, pkttype, state, esp, ah)', () => {
-  const fromS = parseDumpText(`*filter\n${S}COMMIT\n`);
-  const fromL = parseIptablesList(NVL, 'filter');
-
-  it('both forms read without a diagnostic, rule for rule', () => {
-    assert.deepEqual(fromS.diagnostics.map((d) => d.message), []);
-    assert.deepEqual(fromL.diagnostics.map((d) => d.message), []);
-    assert.equal(fromS.rules.length, 31);
-    assert.equal(fromL.rules.length, 31);
-  });
-
-  it('-S and -nvL give the same matches', () => {
-    for (let i = 0; i < fromS.rules.length; i++) assert.equal(shape(fromL.rules[i]), shape(fromS.rules[i]), `rule ${i + 1}: ${fromS.rules[i].text}`);
-  });
+  const { fromS, fromL } = readBoth(S, NVL);
+  it('both forms read without a diagnostic, rule for rule', () => assertCleanReads(fromS, fromL, 31));
+  it('-S and -nvL give the same matches', () => assertSameMatches(fromS, fromL));
 });
 
 // A fourth capture (same machine, same day): comments with spaces, two comments, a comment beside limit. Left out
@@ -117,10 +103,9 @@ const NVL4 = `Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)
 
 describe('-nvL readers (kernel capture 4: comments)', () => {
   it('-S and -nvL give the same matches, spaces inside a comment kept', () => {
-    const fromS = parseDumpText(`*filter\n${S4}COMMIT\n`);
-    const fromL = parseIptablesList(NVL4, 'filter');
-    assert.deepEqual([fromS.diagnostics.length, fromL.diagnostics.length, fromS.rules.length, fromL.rules.length], [0, 0, 4, 4]);
-    for (let i = 0; i < 4; i++) assert.equal(shape(fromL.rules[i]), shape(fromS.rules[i]), `rule ${i + 1}: ${fromS.rules[i].text}`);
+    const { fromS, fromL } = readBoth(S4, NVL4);
+    assertCleanReads(fromS, fromL, 4);
+    assertSameMatches(fromS, fromL);
     assert.deepEqual(fromL.rules[0].matches[0].options[0].args, [' spaced ']);
     // the comment option spans "/* … */" in the listing line
     const line = NVL4.split('\n')[2];
