@@ -77,7 +77,7 @@ after(() => {
 });
 
 function target(port: number, extra: Partial<SshTarget> = {}): SshTarget {
-  return { host: '127.0.0.1', port, username: 'tester', password: 'right', verifyHostKey: () => true, readyTimeoutMs: 20_000, ...extra };
+  return { host: '127.0.0.1', port, username: 'tester', password: 'right', verifyHostKey: () => true, readyTimeoutMs: 5_000, ...extra };
 }
 const viaJump = (extra: Partial<SshTarget> = {}): SshTarget => target(mainPort, { jump: target(jumpPort, { username: 'hopper' }), ...extra });
 

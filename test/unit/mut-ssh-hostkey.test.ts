@@ -37,7 +37,7 @@ before(async () => {
 after(() => server.close());
 
 function target(verifyHostKey: SshTarget['verifyHostKey'], password = 'right'): SshTarget {
-  return { host: '127.0.0.1', port, username: 'tester', password, verifyHostKey, readyTimeoutMs: 20_000 };
+  return { host: '127.0.0.1', port, username: 'tester', password, verifyHostKey, readyTimeoutMs: 5_000 };
 }
 
 async function refusal(t: SshTarget): Promise<TransportError> {
