@@ -6,6 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { icmpType } from '../../src/core/iptables/matches/icmp';
+import { parseNum, parseValueMask } from '../../src/core/iptables/matches/util';
 import { assertCleanReads, assertSameMatches, readBoth } from './mut-listing-util';
 
 const ICMP_KERNEL: [name: string, printed: string][] = [
@@ -137,5 +138,15 @@ describe('type names as the kernel reads them', () => {
     const { fromS, fromL } = readBoth(S, NVL);
     assertCleanReads(fromS, fromL, 33);
     assertSameMatches(fromS, fromL);
+  });
+});
+
+describe('numbers as iptables reads marks (strtoul base 0)', () => {
+  // kernel, same namespace and day: `-m mark --mark 010` lists as 0x8, `010/0x0ff` as 0x8/0xff, connmark 012 as 0xa; `09` is refused
+  it('hex after 0x, octal after a leading 0, else decimal; a leading-0 number with 8 or 9 is not a number', () => {
+    assert.deepEqual(['010', '012', '0777', '0', '0x10', '0X1f', '10', '255'].map(parseNum), [8, 10, 511, 0, 16, 31, 10, 255]);
+    assert.deepEqual(['09', '08', '0128'].map(parseNum).map(Number.isNaN), [true, true, true]);
+    assert.deepEqual(parseValueMask('010/0x0ff'), { value: 8, mask: 255 });
+    assert.deepEqual(parseValueMask('0xa'), { value: 10, mask: 0xffffffff });
   });
 });
