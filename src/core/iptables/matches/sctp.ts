@@ -2,8 +2,8 @@
  * -m sctp (libxt_sctp.c): ports (sctp service names) and --chunk-types. -nvL: "sctp spt:a dpt:b", the chunk types
  * numerically ("any 0x0000,0x0001", "only 0x0001"), read back as the names -S prints (DATA,INIT).
  */
-import { o, type ListReader, type ListToken, type MatchModule } from './types';
-import { portModule, readPorts } from './l4';
+import { o } from './types';
+import { portModule } from './l4';
 
 /** SCTP chunk type numbers → the names iptables uses (libxt_sctp.c sctp_chunk_names). */
 const CHUNK_NAMES: Record<number, string> = {
@@ -17,19 +17,10 @@ function chunkNames(list: string): string {
   return list.split(',').map((c) => (/^0x[0-9a-f]{1,4}$/i.test(c) ? CHUNK_NAMES[parseInt(c, 16)] ?? c : c)).join(',');
 }
 
-const base = portModule('sctp', 'sctp', [o('chunk-types', 2)]);
-
-export const sctp: MatchModule = {
-  ...base,
-  list: {
-    words: ['sctp'],
-    read: (r: ListReader, t: ListToken) =>
-      readPorts(r, t, 'sctp', (key, _raw, p) => {
-        const list = r.peek(1);
-        if (!(key === 'any' || key === 'all' || key === 'only') || !list) return false;
-        r.add(r.match('sctp', t, true), 'chunk-types', [key, chunkNames(list.text)], false, p, list);
-        r.advance(2);
-        return true;
-      }),
-  },
-};
+export const sctp = portModule('sctp', 'sctp', [o('chunk-types', 2)], (r, t) => (key, _raw, p) => {
+  const list = r.peek(1);
+  if (!(key === 'any' || key === 'all' || key === 'only') || !list) return false;
+  r.add(r.match('sctp', t, true), 'chunk-types', [key, chunkNames(list.text)], false, p, list);
+  r.advance(2);
+  return true;
+});
