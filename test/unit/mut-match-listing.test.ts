@@ -8,35 +8,19 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDumpText } from '../../src/core/iptables/parse';
-import { parseIptablesList } from '../../src/core/iptables/parseList';
-import type { Rule } from '../../src/core/iptables/model';
 import { ruleMatches } from '../../src/core/trace/netfilter';
 import { newPacket } from '../../src/core/trace/packet';
+import { assertCleanReads, assertSameMatches, readBoth } from './mut-listing-util';
 
 const dir = join(__dirname, '..', 'fixtures', 'trace');
 const S = readFileSync(join(dir, 'matches2-iptables-1.8.9.S.txt'), 'utf8');
 const NVL = readFileSync(join(dir, 'matches2-iptables-1.8.9.nvL.txt'), 'utf8');
 
-const shape = (r: Rule): string => r.matches.map((m) => `${m.module}[${m.options.map((o) => `${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`).join(' ')}]`).join(' ');
 
 describe('-nvL readers (kernel capture 2)', () => {
-  const fromS = parseDumpText(`*filter\n${S}COMMIT\n`);
-  const fromL = parseIptablesList(NVL, 'filter');
-
-  it('both forms read without a diagnostic, rule for rule', () => {
-    assert.deepEqual(fromS.diagnostics.map((d) => d.message), []);
-    assert.deepEqual(fromL.diagnostics.map((d) => d.message), []);
-    assert.equal(fromS.rules.length, 41);
-    assert.equal(fromL.rules.length, 41);
-  });
-
-  it('-S and -nvL give the same matches (the listing prints --icmp-type any as 255)', () => {
-    for (let i = 0; i < fromS.rules.length; i++) {
-      const want = shape(fromS.rules[i]).replace('icmp-type=any', 'icmp-type=255');
-      assert.equal(shape(fromL.rules[i]), want, `rule ${i + 1}: ${fromS.rules[i].text}`);
-    }
-  });
+  const { fromS, fromL } = readBoth(S, NVL);
+  it('both forms read without a diagnostic, rule for rule', () => assertCleanReads(fromS, fromL, 41));
+  it('-S and -nvL give the same matches (the listing prints --icmp-type any as 255)', () => assertSameMatches(fromS, fromL, (s) => s.replace('icmp-type=any', 'icmp-type=255')));
 
   it('--icmp-type any and 255 match every ICMP type, as in the kernel (type 0xFF)', () => {
     const any = fromS.rules[11];

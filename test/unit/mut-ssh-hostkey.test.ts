@@ -10,7 +10,8 @@ import { after, before, test } from 'node:test';
 import { Server, utils, type Connection } from 'ssh2';
 import { fingerprintSha256 } from '../../src/core/transport/knownHosts';
 import { connectSsh, type HostKeyInfo, type SshTarget } from '../../src/core/transport/ssh';
-import { TransportError } from '../../src/core/transport/types';
+import type { TransportError } from '../../src/core/transport/types';
+import { connectFailure } from './mut-ssh-util';
 
 const hostKey = utils.generateKeyPairSync('ed25519');
 const hostBlob = (utils.parseKey(hostKey.public) as { getPublicSSH(): Buffer }).getPublicSSH();
@@ -36,20 +37,12 @@ before(async () => {
 after(() => server.close());
 
 function target(verifyHostKey: SshTarget['verifyHostKey'], password = 'right'): SshTarget {
-  return { host: '127.0.0.1', port, username: 'tester', password, verifyHostKey, readyTimeoutMs: 20_000 };
+  return { host: '127.0.0.1', port, username: 'tester', password, verifyHostKey, readyTimeoutMs: 5_000 };
 }
 
 async function refusal(t: SshTarget): Promise<TransportError> {
   events = [];
-  const e = await connectSsh(t).then(
-    ({ client }) => {
-      client.end();
-      return new Error('connected although the host key was not trusted');
-    },
-    (err: unknown) => err,
-  );
-  assert.ok(e instanceof TransportError, String(e));
-  return e;
+  return connectFailure(connectSsh(t), 'connected although the host key was not trusted');
 }
 
 test('a host key the verifier refuses: error kind hostkey naming type and fingerprint, and no authentication request reached the server', async () => {

@@ -13,7 +13,7 @@ import { tokSpan } from './lineDiagnostics';
 import { TAKEN, append, errTok, takeArgs, takeNeg, type ArgCtx } from './ruleArgs';
 import { unknownOptionMessage } from './ruleChecks';
 
-/** The options iptables takes more than once in one match (XTOPT_MULTI): the policy match's elements, separated by --next. */
+/** The options iptables takes more than once in one match (XTOPT_MULTI): the policy match's elements, separated by --next (once per element). */
 const POLICY_MULTI = new Set(['reqid', 'spi', 'proto', 'mode', 'tunnel-src', 'tunnel-dst', 'next']);
 
 /** Reads the extension option at toks[i]; the index after it and its arguments. */
@@ -27,6 +27,7 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
   const spec = optionSpec(c);
   const owner = c.owner;
   const neg = takeNeg(c);
+  // Stryker disable next-line LogicalOperator: optionSpec gives an owner exactly when it gives a spec (the owner test is for the type)
   if (!spec || !owner) {
     const unknownModule = c.lastUnknownModule;
     if (unknownModule && c.lastMatch === unknownModule) {
@@ -38,7 +39,7 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
     errTok(c, DIAG.unknownOption, unknownOptionMessage(c.name, c.rule), t);
     return skipArgs(toks, i + 1);
   }
-  const repeatable = 'module' in owner && owner.module === 'policy' && POLICY_MULTI.has(spec.name);
+  const repeatable = 'module' in owner && owner.module === 'policy' && POLICY_MULTI.has(spec.name) && inNewElement(owner.options, spec.name);
   if (!repeatable && hasOption(owner.options, spec.name)) {
     errTok(c, DIAG.multipleTargets, `option --${spec.name} can only be used once in ${'module' in owner ? `-m ${owner.module}` : owner.name}`, t);
     return skipArgs(c.toks, i + 1);
@@ -51,6 +52,15 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
   if (!takeArgs(c, i, spec.arity, t, c.inline)) return i + 1;
   addOption(c, t, spec, owner, neg || TAKEN.neg);
   return TAKEN.next;
+}
+
+/** A policy element's option may come again only in a later element: after a `--next` since its last use (iptables: "double --proto option"). */
+function inNewElement(options: RuleOption[], name: string): boolean {
+  for (let k = options.length - 1; k >= 0; k--) {
+    if (options[k].name === 'next') return true;
+    if (options[k].name === name) return false;
+  }
+  return true;
 }
 
 function hasOption(options: RuleOption[], name: string): boolean {

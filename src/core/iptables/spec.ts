@@ -116,7 +116,8 @@ export function validateArg(kind: ArgKind, v: string): { code: string; message: 
       return undefined;
     }
     case 'mark':
-      return /^(0x[0-9a-f]+|\d+)(\/(0x[0-9a-f]+|\d+))?$/i.test(v) ? undefined : { code: 'syntax/bad-value', message: `"${v}" is not a valid mark (value[/mask])` };
+      // strtoul base 0, like iptables: hex, octal after a leading 0 (`09` is refused: "trailing garbage"), decimal
+      return /^(0x[0-9a-f]+|0[0-7]*|[1-9]\d*)(\/(0x[0-9a-f]+|0[0-7]*|[1-9]\d*))?$/i.test(v) ? undefined : { code: 'syntax/bad-value', message: `"${v}" is not a valid mark (value[/mask])` };
     case 'int':
       return /^\d+$/.test(v) ? undefined : { code: 'syntax/bad-value', message: `"${v}" is not a number` };
     case 'ctstate':

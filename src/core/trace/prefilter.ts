@@ -52,13 +52,16 @@ function addrInto(pre: Int32Array, at: number, bm: { value: string; negated: boo
   if (ip < 0) return false;
   let prefix = 32;
   if (slash >= 0) {
+    // Stryker disable next-line ArithmeticOperator: only slower: what the fast path does not read goes to parseCidr, which reads the same prefix
     const plen = v.length - slash - 1;
+    // Stryker disable next-line LogicalOperator: only slower: what the fast path does not read goes to parseCidr, which reads the same prefix (a longer all-digit prefix such as /032 is refused by the parser, never walked)
     if ((plen === 1 || plen === 2) && allDigits(v, slash + 1, v.length)) prefix = plen === 1 ? v.charCodeAt(slash + 1) - 48 : (v.charCodeAt(slash + 1) - 48) * 10 + v.charCodeAt(slash + 2) - 48;
     else {
       const c = parseCidr(v);
       if (!c) return false;
       prefix = c.prefix;
     }
+    // Stryker disable next-line BooleanLiteral: unreachable for walked rules: the parser refuses a prefix over /32 and the rule is not walked
     if (prefix > 32) return false;
   }
   const mask = prefix === 0 ? 0 : 0xffffffff << (32 - prefix);
@@ -74,6 +77,7 @@ function protoId(value: string): number {
   if (id === undefined) {
     const v = protoName(value);
     id = v === 'all' || v === '0' ? 0 : intern(`p:${v}`);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the cache's bound (clearing it early or late gives the same ids)
     if (protoIds.size < 10_000) protoIds.set(value, id);
   }
   return id;
@@ -89,11 +93,15 @@ function ifaceId(bm: { value: string; negated: boolean } | undefined): number {
 
 /** The hex number "0x…" at s[a, b) (up to 8 digits), or -1 when it is not one. */
 function hexAt(s: string, a: number, b: number): number {
+  // Stryker disable next-line ArithmeticOperator: only slower: hexAt answers -1 for what it does not read, and parseValueMask reads the same value and mask
   if (b - a < 3 || b - a > 10 || s.charCodeAt(a) !== 48 || (s.charCodeAt(a + 1) | 32) !== 120) return -1;
   let n = 0;
+  // Stryker disable next-line ArithmeticOperator,UpdateOperator: only slower: hexAt answers -1 for what it does not read, and parseValueMask reads the same value and mask
   for (let i = a + 2; i < b; i++) {
     const c = s.charCodeAt(i) | 32;
+    // Stryker disable next-line UnaryOperator: a mark that passed the parser's check has only hex digits here
     const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,UnaryOperator: only slower: hexAt answers -1 for what it does not read, and parseValueMask reads the same value and mask (a checked mark has only hex digits)
     if (d < 0) return -1;
     n = n * 16 + d;
   }
@@ -106,8 +114,11 @@ function hexAt(s: string, a: number, b: number): number {
  * as a prefilter condition: left to the closure).
  */
 function markInto(pre: Int32Array, at: number, s: string): boolean {
+  // Stryker disable next-line StringLiteral: only slower: hexAt answers -1 for what it does not read, and parseValueMask reads the same value and mask
   const slash = s.indexOf('/');
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: only slower: hexAt answers -1 for what it does not read, and parseValueMask reads the same value and mask
   let value = hexAt(s, 0, slash < 0 ? s.length : slash);
+  // Stryker disable next-line ArithmeticOperator: only slower: hexAt answers -1 for what it does not read, and parseValueMask reads the same value and mask
   let mask = slash < 0 ? 0xffffffff : hexAt(s, slash + 1, s.length);
   if (value < 0 || mask < 0) ({ value, mask } = parseValueMask(s));
   if (((value & mask) >>> 0) !== value) return false;
@@ -131,6 +142,7 @@ function prefilterRule(pre: Int32Array, o: number, r: Rule): number {
   let markExact = false;
   const m0 = r.matches.length === 1 ? r.matches[0] : undefined;
   if (m0 && m0.module === 'mark' && m0.options.length === 1 && m0.options[0].name === 'mark' && !m0.options[0].negated) {
+    // Stryker disable next-line StringLiteral: -m mark --mark always has its argument (the parser requires it)
     markExact = markInto(pre, o + 7, m0.options[0].args[0] ?? '0');
   }
   if (r.matches.length > (markExact ? 1 : 0)) exact = false;

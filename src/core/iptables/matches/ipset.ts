@@ -31,7 +31,8 @@ export function asIpSet(s: IpSetLike): IpSet {
   if (!Array.isArray(s)) return s;
   const entries: IpSetEntry[] = s.map((e) => ({ element: e.trim().split(/\s+/)[0], nomatch: /\snomatch\b/.test(e), wildcard: /\swildcard\b/.test(e) }));
   const first = entries[0]?.element ?? '';
-  const dims = first.split(',').map((d) => (d.includes(':') && !d.includes('.') ? 'port' : parseAddrMask(d) ? 'net' : 'iface'));
+  // an address, a network or an address range ("10.0.0.1-10.0.0.5", as ipset add takes it) is a net dimension
+  const dims = first.split(',').map((d) => (d.includes(':') && !d.includes('.') ? 'port' : parseAddrMask(d.split('-')[0]) ? 'net' : 'iface'));
   return { type: `hash:${dims.join(',')}`, entries };
 }
 

@@ -41,14 +41,14 @@ export function portHover(o: RuleOption): string | undefined {
   return undefined;
 }
 
-/** A port-only protocol module (udp, udplite, dccp, sctp without its chunk options). */
-export function portModule(name: string, lookup: string, extra: OptionSpec[] = []): MatchModule {
+/** A port protocol module (udp, udplite, dccp, sctp); `more` reads its listing words beyond the ports. */
+export function portModule(name: string, lookup: string, extra: OptionSpec[] = [], more?: (r: ListReader, t: ListToken) => (key: string, value: string, p: ListToken) => boolean): MatchModule {
   return {
     name,
     protocol: true,
     options: [...PORT_OPTIONS, ...extra],
     summary: `${name.toUpperCase()} ports (loaded by -p ${name})`,
-    list: { words: [name], read: (r, t) => readPorts(r, t, name) },
+    list: { words: [name], read: (r, t) => readPorts(r, t, name, more?.(r, t)) },
     evalOption: (opt, p) => evalPort(opt, p, lookup) ?? `-m ${name} --${opt.name} (not evaluated offline)`,
     hover: portHover,
   };

@@ -34,7 +34,7 @@ export const policy: MatchModule = {
           r.add(m, p.text, [p.text === 'proto' ? own(PROTOCOL_NUMBERS, k.text) ?? k.text : k.text], false, p, k);
           r.advance(2);
         } else if (p.text === '!' && k && KEYS.has(k.text) && v) {
-          r.add(m, k.text, [v.text], true, p, v);
+          r.add(m, k.text, [k.text === 'proto' ? own(PROTOCOL_NUMBERS, v.text) ?? v.text : v.text], true, p, v);
           r.advance(3);
         } else break;
       }

@@ -1,6 +1,6 @@
 /**
  * -m set (libxt_set.c): membership in an ipset, one direction flag per set dimension. -nvL:
- * "match-set NAME src,dst" ("! match-set …", then "return-nomatch", "! update-counters").
+ * "match-set NAME src,dst" ("! match-set …", then "return-nomatch", "! update-counters", "packets-gt 10", "! packets-eq 5").
  */
 import type { MatchModule } from './types';
 import { o } from './types';
@@ -34,6 +34,15 @@ export const set: MatchModule = {
         } else if (p?.text === '!' && q && /^update-(sub)?counters$/.test(q.text)) {
           r.add(m, q.text, [], true, p, q);
           r.advance(2);
+        } else if (p && COUNTERS.includes(p.text) && q) {
+          // "packets-gt 10", "bytes-lt 100"
+          r.add(m, p.text, [q.text], false, p, q);
+          r.advance(2);
+        } else if (p?.text === '!' && q && COUNTERS.includes(q.text) && r.peek(2)) {
+          // "! packets-eq 5" (--packets-eq is the only one iptables negates)
+          const v = r.peek(2) as typeof q;
+          r.add(m, q.text, [v.text], true, p, v);
+          r.advance(3);
         } else break;
       }
       return true;

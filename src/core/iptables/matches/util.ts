@@ -54,8 +54,11 @@ export function either(a: MatchResult, b: MatchResult): MatchResult {
   return a === 'no' ? b : a;
 }
 
+/** A number as iptables reads marks (strtoul with base 0): "0x…" hex, a leading "0" octal (`010` is 8), else decimal. */
 export function parseNum(s: string): number {
-  return s.startsWith('0x') || s.startsWith('0X') ? parseInt(s, 16) : Number(s);
+  if (s.startsWith('0x') || s.startsWith('0X')) return parseInt(s, 16);
+  if (s.length > 1 && s.startsWith('0')) return /^[0-7]+$/.test(s) ? parseInt(s, 8) : NaN;
+  return Number(s);
 }
 
 /** "value[/mask]" as used by mark, connmark and MARK. */
