@@ -17,7 +17,7 @@ import { readExtensionOption } from './ruleOptions';
 import { finishLine } from './ruleCommand';
 
 /** A whole argument that is one shell expansion: `$x`, `${x}`, `${arr[@]}`, `$@`, `${@}`, `$*`, `$1`. */
-const SHELL_EXPANSION = /^\$(?:\{?[A-Za-z_][A-Za-z0-9_]*(?:\[[@*]\])?\}?|[@*]|\{[@*]\}|[0-9]|\{[0-9]+\})$/;
+const SHELL_EXPANSION = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*(?:\[[@*]\])?\}|[@*0-9]|\{(?:[@*]|[0-9]+)\})$/;
 
 /** What the parse of one line's arguments knows so far (one object per line). */
 export interface ArgCtx {
