@@ -3,14 +3,25 @@ import type { LintFix } from '../types';
 import type { LintRule } from '../rule';
 import type { NeverRuns } from '../order';
 import { neverRuns } from '../order';
-import type { Pass } from '../pass';
+import type { DocRule, Pass } from '../pass';
 import { add, inElseBranch, insertLineEdit, replaceEdit } from '../pass';
 import type { Rule } from '../../iptables/model';
 import type { Severity } from '../../diagnostics';
 import { DENY } from '../facts';
 import { mayOverlap } from '../overlap';
+import { remember } from '../flows';
 
 const EXCEPTION = new Set(['ACCEPT', 'RETURN']);
+
+const denies = new WeakMap<Pass, DocRule[]>();
+
+/** The document's DROP/REJECT rules that do run (once per pass: every exception after the RETURN asks). */
+function runningDenies(p: Pass): DocRule[] {
+  return remember(denies, p, () => {
+    const never = new Set(neverRuns(p).map((n) => n.rule));
+    return p.doc.filter((d) => DENY.has(d.rule.target?.name ?? '') && !never.has(d.rule));
+  });
+}
 
 /**
  * A DROP/REJECT (or a jump that may drop) that never runs lets through what the user meant to stop: a warning. An
@@ -23,9 +34,8 @@ function afterReturnSeverity(p: Pass, rule: Rule): { severity: Severity; tail: s
   const t = rule.target?.name ?? '';
   if (!EXCEPTION.has(t) && t !== 'LOG' && t !== 'NFLOG' && t !== '') return { severity: 'warning', tail: '' };
   const f = p.facts.get(rule);
-  const never = new Set(neverRuns(p).map((n) => n.rule));
   const taker = EXCEPTION.has(t) && f
-    ? p.doc.find((d) => d.rule.chain === rule.chain && d.rule.table === rule.table && DENY.has(d.rule.target?.name ?? '') && !never.has(d.rule) && mayOverlap(rule, f, d.rule, d.f))
+    ? runningDenies(p).find((d) => d.rule.chain === rule.chain && d.rule.table === rule.table && mayOverlap(rule, f, d.rule, d.f))
     : undefined;
   if (taker) return { severity: 'warning', tail: ` The ${taker.rule.target?.name ?? 'DROP'} on line ${taker.rule.line + 1} does run, and takes the packets this exception was meant to let through.` };
   return { severity: 'info', tail: " Docker's own rules decide this traffic as if the rule were not there." };

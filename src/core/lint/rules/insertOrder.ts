@@ -5,6 +5,7 @@ import type { LintRule } from '../rule';
 import { DENY, type RuleFacts } from '../facts';
 import { add, isMine, replaceEdit, type Pass } from '../pass';
 import { matchesNoForwardedPacket, mayOverlap } from '../overlap';
+import { remember } from '../flows';
 
 /**
  * The exceptions (ACCEPT/RETURN with conditions, written earlier in the file) that an `-I` DROP/REJECT lands above
@@ -12,6 +13,14 @@ import { matchesNoForwardedPacket, mayOverlap } from '../overlap';
  */
 export function exceptionsPushedDown(p: Pass, rule: Rule, f: RuleFacts): Rule[] {
   if (rule.op !== 'I' || rule.position === Infinity || !DENY.has(rule.target?.name ?? '') || !isMine(p, rule)) return [];
+  // once per rule and pass: rules/shadowed asks again for every rule the DROP hides
+  const byRule = remember(pushedCache, p, () => new Map<Rule, Rule[]>());
+  return remember(byRule, rule, () => pushedBelow(p, rule, f));
+}
+
+const pushedCache = new WeakMap<Pass, Map<Rule, Rule[]>>();
+
+function pushedBelow(p: Pass, rule: Rule, f: RuleFacts): Rule[] {
   // an unknown index (never for an -I with a known position) pushes nothing
   const idx = rule.index ?? Infinity;
   return p.doc
