@@ -12,6 +12,11 @@ import { parseCidr, parsePorts } from './net';
 // DOCKER-ISOLATION: Docker 1.13–17.05's single isolation chain (split into the two stages in 17.06)
 export const DOCKER_OWNED = /^(DOCKER|DOCKER-ISOLATION|DOCKER-ISOLATION-STAGE-\d+|DOCKER-INGRESS|DOCKER-FORWARD|DOCKER-CT|DOCKER-BRIDGE|DOCKER-INTERNAL|DOCKER_OUTPUT|DOCKER_POSTROUTING)$/;
 export const DOCKER_IFACE = /^(docker0|docker_gwbridge|br-[0-9a-f]{12})$/;
+
+/** One of Docker's bridges, or a wildcard over them (`br-+`: every user-defined network's bridge, `docker+`). */
+export function isDockerBridge(name: string): boolean {
+  return DOCKER_IFACE.test(name) || name === 'br-+' || name === 'docker+';
+}
 export const DENY = new Set(['DROP', 'REJECT']);
 const TERMINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEUE', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'TPROXY']);
 const STATEFUL = new Set(['limit', 'hashlimit', 'statistic', 'recent', 'connlimit', 'quota', 'time', 'connbytes']);

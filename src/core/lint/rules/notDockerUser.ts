@@ -4,7 +4,7 @@ import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Cidr } from '../net';
 import { contains, parseCidr } from '../net';
-import { DENY, DOCKER_IFACE, ruleOptions } from '../facts';
+import { DENY, DOCKER_IFACE, isDockerBridge, ruleOptions } from '../facts';
 import type { RuleFacts } from '../facts';
 import type { Pass } from '../pass';
 import { add, isMine } from '../pass';
@@ -58,14 +58,9 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
   add(p, 'swarm/not-docker-user', sev, `Rule in FORWARD instead of DOCKER-USER: ${why}. Put container/published-port filtering in DOCKER-USER.`, span, fix ? [fix] : []);
 }
 
-/** One of Docker's bridges, or a wildcard over them (`br-+`: every user-defined network's bridge, `docker+`). */
-function dockerBridge(name: string): boolean {
-  return DOCKER_IFACE.test(name) || name === 'br-+' || name === 'docker+';
-}
-
 /** An ACCEPT of Docker-bridge traffic in FORWARD above the jump to DOCKER-USER: DOCKER-USER never sees that traffic. */
 function acceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rule['span']): void {
-  const bridge = [rule.inInterface, rule.outInterface].some((b) => b && !b.negated && dockerBridge(b.value));
+  const bridge = [rule.inInterface, rule.outInterface].some((b) => b && !b.negated && isDockerBridge(b.value));
   // an ESTABLISHED accept is what Docker itself has in FORWARD
   if (!bridge || f.anyState) return;
   const forward = p.ruleset.tables.get('filter')?.chains.get('FORWARD')?.rules ?? [];
@@ -75,7 +70,7 @@ function acceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rule['s
   const insertedOnTop = jump < 0 && p.command && rule.op === 'I' && (rule.position ?? 1) === 1;
   if (!before && !insertedOnTop && !(p.command && rule.op === 'A')) return;
   // to a bridge: every container port is open to routed traffic; from a bridge: the containers' egress skips DOCKER-USER
-  const toBridge = !!rule.outInterface && !rule.outInterface.negated && dockerBridge(rule.outInterface.value);
+  const toBridge = !!rule.outInterface && !rule.outInterface.negated && isDockerBridge(rule.outInterface.value);
   add(p, 'swarm/not-docker-user', before || (insertedOnTop && toBridge) ? 'warning' : 'info',
     before || insertedOnTop
       ? `This ACCEPT of Docker bridge traffic runs before FORWARD's jump to DOCKER-USER${insertedOnTop ? ' (inserted at the top of FORWARD, above the jump Docker put there, until Docker re-inserts it at its next start)' : ''}: DOCKER-USER never sees that traffic, so no filtering there applies to it${toBridge || before ? ' (and every container port, published or not, is open to routed traffic)' : ''}. Put container access policy in DOCKER-USER and leave FORWARD to Docker.`
