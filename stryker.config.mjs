@@ -23,8 +23,8 @@ export default {
   // file that does not exist; a mutant that would not type-check runs like any other and is listed if it survives.
   tsconfigFile: 'no-tsconfig-rewrite.json',
   coverageAnalysis: 'perTest',
-  // 2 cores shared by many: one test process at a time.
-  concurrency: 1,
+  // 2 cores shared by many: one test process at a time, unless the machine is free (SWARMNET_MUTATION_CONCURRENCY).
+  concurrency: Number(process.env.SWARMNET_MUTATION_CONCURRENCY ?? 1),
   timeoutMS: 20000,
   timeoutFactor: 3,
   incremental: true,

@@ -1,5 +1,5 @@
 // Mutation testing of the modules that decide what users see (mutation/modules.json), one module at a time.
-//   node scripts/mutation.mjs [module…]   run StrykerJS (incremental, concurrency 1, nice 10) on the modules
+//   node scripts/mutation.mjs [module…]   run StrykerJS (incremental, concurrency 1 or $SWARMNET_MUTATION_CONCURRENCY, nice 10) on the modules
 //                                          (default: all), then record the figures in mutation/report.json and
 //                                          the table of docs/mutation.md
 //   node scripts/mutation.mjs --stale      print which modules' recorded figures no longer match their source
