@@ -134,3 +134,18 @@ test('cuts-egress info names every port the DROP names (multiport lists and rang
   assert.match(d[0].message, /to ports 3000,9090 on other hosts/);
   assert.match(findings('iptables -A DOCKER-USER -p tcp --dport 2201:2299 -j DROP\n', 'docker-user/cuts-egress')[0]?.message ?? '', /ports 2201:2299/);
 });
+
+test('accept-all: an ACCEPT of everything from/to Docker\'s pool is explained (info), in DOCKER-USER or a chain it jumps to; a RETURN, a port or an interface condition is not', () => {
+  const at = (text: string) => findings(text, 'docker-user/accept-all').map((d) => [d.span.line + 1, d.severity]);
+  // holdout 4, cloud-secure.sh: "allow the Docker internal networks"
+  assert.deepEqual(at('iptables -F DOCKER-USER\niptables -I DOCKER-USER -s 172.16.0.0/12 -j ACCEPT\n'), [[2, 'info']]);
+  // holdout 4, 1Panel's offline chain, jumped to from the top of DOCKER-USER
+  const chain = 'iptables -N OFFLINE\niptables -A OFFLINE -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A OFFLINE -d 172.16.0.0/12 -j ACCEPT\niptables -A OFFLINE -j REJECT\niptables -I DOCKER-USER 1 -j OFFLINE\n';
+  assert.deepEqual(at(chain), [[3, 'info']]);
+  assert.match(findings(chain, 'docker-user/accept-all')[0].message, /to 172\.16\.0\.0\/12, which holds Docker's networks/);
+  for (const text of ['iptables -I DOCKER-USER -s 172.16.0.0/12 -j RETURN\n', 'iptables -I DOCKER-USER -s 172.16.0.0/12 -p tcp --dport 5432 -j ACCEPT\n', 'iptables -I DOCKER-USER -i eth0 -s 172.16.0.0/12 -j ACCEPT\n', 'iptables -I DOCKER-USER -s 192.168.1.0/24 -j ACCEPT\n']) {
+    assert.deepEqual(at(text), [], text);
+  }
+  // the unconditional ACCEPT stays a warning
+  assert.deepEqual(at('iptables -I DOCKER-USER -j ACCEPT\n'), [[1, 'warning']]);
+});

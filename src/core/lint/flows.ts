@@ -57,6 +57,12 @@ export function egressFlows(ext: string[], swarm = false): Flow[] {
   return out;
 }
 
+/** A container on one Docker network opening a connection to a container on another: what Docker's isolation drops. */
+export function crossNetworkFlow(): Flow {
+  const [[fromBr, fromIp], [toBr, toIp]] = BRIDGES;
+  return { name: `container ${fromIp} on ${fromBr} → container ${toIp} on ${toBr} tcp/5432`, hook: 'FORWARD', critical: false, pkt: packet({ src: fromIp, dst: toIp, proto: 'tcp', sport: 40005, dport: 5432, in: fromBr, out: toBr }) };
+}
+
 /** Container egress to one remote port (NEW), per bridge and external interface: what a port-bound DROP also takes. */
 export function egressToPort(ext: string[], proto: string, port: number, swarm = false): Flow[] {
   const out: Flow[] = [];
