@@ -149,3 +149,13 @@ test('accept-all: an ACCEPT of everything from/to Docker\'s pool is explained (i
   // the unconditional ACCEPT stays a warning
   assert.deepEqual(at('iptables -I DOCKER-USER -j ACCEPT\n'), [[1, 'warning']]);
 });
+
+test('placeholders of documentation (`<host_port>`, `<allowed-cidr>`) are unknown values with an info, not redirections that swallow the next word', () => {
+  // holdout 4, the docker-audit-firewall skill: read as `< host_port > --ctdir`, the --ctdir ORIGINAL was lost
+  const text = 'iptables -I DOCKER-USER -p tcp -m conntrack --ctstate DNAT --ctorigdstport <host_port> --ctdir ORIGINAL -j DROP\niptables -I DOCKER-USER -p tcp -m conntrack --ctstate DNAT --ctorigdstport <host_port> --ctdir ORIGINAL -s <allowed-cidr> -j RETURN\n';
+  const ds = lintRules(text).diagnostics;
+  assert.deepEqual(ds.map((d) => [d.span.line + 1, d.code, d.severity]), [[1, 'syntax/placeholder', 'info'], [2, 'syntax/placeholder', 'info'], [2, 'syntax/placeholder', 'info']]);
+  assert.match(ds[0].message, /<host_port> is a placeholder/);
+  // a real redirection stays one: `< file` with a space, `2>/dev/null`, `<in>out` glued to more text
+  assert.deepEqual(lintRules('iptables -I DOCKER-USER -p tcp --dport 9000 -i eth0 -j DROP 2>/dev/null </dev/null\n').diagnostics.filter((d) => d.code.startsWith('syntax/')), []);
+});
