@@ -159,3 +159,15 @@ test('placeholders of documentation (`<host_port>`, `<allowed-cidr>`) are unknow
   // a real redirection stays one: `< file` with a space, `2>/dev/null`, `<in>out` glued to more text
   assert.deepEqual(lintRules('iptables -I DOCKER-USER -p tcp --dport 9000 -i eth0 -j DROP 2>/dev/null </dev/null\n').diagnostics.filter((d) => d.code.startsWith('syntax/')), []);
 });
+
+test('ctorig-without-ctdir: not on a --ctorigdst DROP that only packets from outside reach (own chain jumped to with -i eth0); still when a jump comes from a bridge or the address is not named', () => {
+  // holdout 4, utilibre's port list: replies leave through a bridge and never enter the chain
+  const chain = (jump: string, match = '--ctorigdst 10.10.1.43 --ctorigdstport 8080') => `iptables -N LIMIT\niptables -A LIMIT -s 10.10.1.3 -p tcp -m conntrack ${match} -j RETURN\niptables -A LIMIT -p tcp -m conntrack ${match} -j DROP\niptables -A LIMIT -j RETURN\niptables -I DOCKER-USER 1 ${jump}-j LIMIT\n`;
+  const at = (text: string) => findings(text, 'docker-user/ctorig-without-ctdir').map((d) => d.span.line + 1);
+  assert.deepEqual(at(chain('-i eth0 ')), []);
+  assert.deepEqual(at(chain('')), [3]);
+  assert.deepEqual(at(chain('-i docker0 ')), [3]);
+  assert.deepEqual(at(chain('! -i eth0 ')), [3]);
+  // the port alone: the replies to a container's own connection to a remote 8080 arrive on eth0 too
+  assert.deepEqual(at(chain('-i eth0 ', '--ctorigdstport 8080')), [3]);
+});
