@@ -171,3 +171,13 @@ test('ctorig-without-ctdir: not on a --ctorigdst DROP that only packets from out
   // the port alone: the replies to a container's own connection to a remote 8080 arrive on eth0 too
   assert.deepEqual(at(chain('-i eth0 ', '--ctorigdstport 8080')), [3]);
 });
+
+test('not-docker-user: a jump from FORWARD to the user\'s own chain that drops is container filtering outside DOCKER-USER; an unconditional jump at the end is a default deny', () => {
+  // holdout 4, a Nomad worker: PRE_DOCKER built bottom-up, then inserted at the top of FORWARD for docker0
+  const chain = 'iptables -N PRE_DOCKER\niptables -I PRE_DOCKER -j DROP\niptables -I PRE_DOCKER -i eth1 -s 10.10.10.10 -j ACCEPT\n';
+  const at = (text: string) => findings(text, 'swarm/not-docker-user').map((d) => [d.span.line + 1, d.severity]);
+  assert.deepEqual(at(`${chain}iptables -I FORWARD -o docker0 -j PRE_DOCKER\n`), [[4, 'warning']]);
+  assert.deepEqual(at(`${chain}iptables -A FORWARD -j PRE_DOCKER\n`), []);
+  // a chain that only accepts or logs is not filtering
+  assert.deepEqual(at('iptables -N AUDIT\niptables -A AUDIT -j LOG\niptables -I FORWARD -o docker0 -j AUDIT\n'), []);
+});
