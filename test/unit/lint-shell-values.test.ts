@@ -67,3 +67,14 @@ test('cuts-egress through loop variables: a DROP of the web ports in a loop is f
   assert.deepEqual(egress(bambu), []);
   assert.deepEqual(egress(bambu.replace('  "172.16.0.0/12"\n', '')), [[9, 'warning']]);
 });
+
+test('a protocol that is a shell variable: no syntax error for its ports; judged per value when the script gives them', () => {
+  const syntax = (text: string) => lintRules(text).diagnostics.filter((d) => d.code.startsWith('syntax/') && d.severity !== 'info');
+  assert.deepEqual(syntax('iptables -I DOCKER-USER -p "$PROTO" --dport 53 -j ACCEPT\niptables -I DOCKER-USER -p $PROTO -m multiport --dports 53,80 -j ACCEPT\n'), []);
+  // holdout 4, the renderer: `for proto in udp tcp` around a DNS rule
+  assert.deepEqual(egress('for proto in udp tcp; do\n  iptables -I DOCKER-USER -p "$proto" --dport 53 -j DROP\ndone\n'), [[2, 'warning']]);
+  // unknown values: no judgment either way
+  assert.deepEqual(egress('iptables -I DOCKER-USER -p "$PROTO" --dport 53 -j DROP\n'), []);
+  // a restore line is not a shell line: `-p $P` stays an error there
+  assert.ok(lintRules('*filter\n-A DOCKER-USER -p $P --dport 1 -j DROP\nCOMMIT\n').diagnostics.some((d) => d.code === 'syntax/unknown-protocol'));
+});

@@ -132,8 +132,7 @@ function findExternal(rules: Rule[]): string[] {
 
 /** Some condition of the rule is a shell variable (`-s $NET`): what it matches is unknown. */
 export function hasVariable(rule: Rule): boolean {
-  // (no protocol: the parser refuses `-p $PROTO`, so a rule never has one)
-  if ([rule.source, rule.destination, rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'))) return true;
+  if ([rule.protocol, rule.source, rule.destination, rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'))) return true;
   return rule.matches.some((m) => m.options.some((o) => o.args.some((a) => a.includes('$'))));
 }
 
@@ -160,7 +159,7 @@ function matchOf(rs: Ruleset, rule: Rule, pkt: Packet, hook: Hook): 'yes' | 'no'
     if (!hits.length) return 'no';
     return inst.certain && hits.some((h) => !h.unsupported.length) ? 'yes' : 'unknown';
   }
-  if (variableInterface(rule)) return 'unknown';
+  if (variableInterface(rule) || rule.protocol?.value.includes('$')) return 'unknown';
   return ruleMatches(rule, pkt, ENV, hook).matched ? 'unknown' : 'no';
 }
 

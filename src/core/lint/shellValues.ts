@@ -79,7 +79,7 @@ function variableName(text: string): string | undefined {
  */
 export function ruleInstances(rule: Rule, values: ScriptValues): { rules: Rule[]; certain: boolean } | undefined {
   const names = new Set<string>();
-  const fields = [rule.source, rule.destination, rule.inInterface, rule.outInterface];
+  const fields = [rule.protocol, rule.source, rule.destination, rule.inInterface, rule.outInterface];
   for (const b of fields) if (b?.value.includes('$')) names.add(variableName(b.value) ?? '?');
   for (const m of rule.matches) for (const o of m.options) for (const a of o.args) if (a.includes('$')) names.add(variableName(a) ?? '?');
   let combos: Map<string, string>[] = [new Map()];
@@ -100,13 +100,16 @@ function substitute(rule: Rule, env: Map<string, string>): Rule {
     return n !== undefined && env.has(n) ? (env.get(n) as string) : s;
   };
   const base = (b: Rule['source']): Rule['source'] => (b ? { ...b, value: sub(b.value) } : b);
+  const protocol = base(rule.protocol);
   return {
     ...rule,
+    protocol,
     source: base(rule.source),
     destination: base(rule.destination),
     inInterface: base(rule.inInterface),
     outInterface: base(rule.outInterface),
-    matches: rule.matches.map((m) => ({ ...m, options: m.options.map((o) => ({ ...o, args: o.args.map(sub) })) })),
+    // the implicit match of a variable protocol (`-p "$proto" --dport 53`) is that protocol's
+    matches: rule.matches.map((m) => ({ ...m, module: m.implicit && protocol ? protocol.value : m.module, options: m.options.map((o) => ({ ...o, args: o.args.map(sub) })) })),
   };
 }
 
