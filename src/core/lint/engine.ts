@@ -22,6 +22,7 @@ import type { FactsOf, RuleFacts } from './facts';
 import { computeFacts } from './facts';
 import { generatedRules } from './generated';
 import { LineCache } from './lineCache';
+import { scriptValues, setScriptValues } from './shellValues';
 import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces } from './input';
 import type { DocRule, Pass } from './pass';
@@ -175,6 +176,8 @@ function newPass(text: string, results: LineResult[], facts: FactsOf, ruleset: R
     generated: new Set(), noInterfaces, inferredTable: undefined, unfinishedSection: undefined,
   };
   p.generated = generatedRules(p);
+  // the literal values the script gives its variables (`for net in …`, `PORT=443`): the flow checks judge the rules the shell runs
+  if (command) setScriptValues(ruleset, scriptValues(text));
   return p;
 }
 
