@@ -46,3 +46,21 @@ test('ctorig-without-ctdir: a DROP of every connection to the node\'s address (n
   assert.deepEqual(diags('iptables -F DOCKER-USER\niptables -A DOCKER-USER -s 198.51.100.0/24 -j RETURN\niptables -A DOCKER-USER -p tcp -m conntrack --ctorigdst 203.0.113.7 -j DROP\n'), ['3 docker-user/ctorig-without-ctdir']);
   assert.deepEqual(diags('iptables -I DOCKER-USER -p tcp ! -s 198.51.100.0/24 -m conntrack --ctorigdst 203.0.113.7 -j DROP\n'), ['1 docker-user/ctorig-without-ctdir']);
 });
+
+test('two -S listings pasted one after the other (filter, then nat) are each linted as their table: no false errors on Docker\'s own rules', () => {
+  // Korean KANS study notes: `iptables -t filter -S`, then `iptables -t nat -S`
+  const text = ['# $ sudo iptables -t filter -S', '-P INPUT ACCEPT', '-P FORWARD DROP', '-P OUTPUT ACCEPT', '-N DOCKER', '-N DOCKER-USER', '-A FORWARD -j DOCKER-USER', '-A FORWARD -o docker0 -j DOCKER', '-A DOCKER-USER -j RETURN', '', '# $ sudo iptables -t nat -S', '-P PREROUTING ACCEPT', '-P INPUT ACCEPT', '-P OUTPUT ACCEPT', '-P POSTROUTING ACCEPT', '-N DOCKER', '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER', '-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE', '-A DOCKER ! -i docker0 -p tcp -m tcp --dport 80 -j DNAT --to-destination 172.17.0.3:80', ''].join('\n');
+  assert.deepEqual(diags(text), []);
+  // a user's DROP in the filter part is still judged there
+  assert.deepEqual(diags(text.replace('-A DOCKER-USER -j RETURN', '-A DOCKER-USER -j DROP\n-A DOCKER-USER -j RETURN')), ['9 docker-user/cuts-egress']);
+});
+
+test('placeholders with a suffix (`<management-ip>/32`) or several words (`<backend internal IP>`) are one unknown value', () => {
+  // factom's mainnet guide: read as `-s` without its address, the rest was an unconditional ACCEPT
+  assert.deepEqual(diags('sudo iptables -A DOCKER-USER -s <management-ip>/32 -j ACCEPT\n'), []);
+  const ds = lintRules('iptables -I DOCKER-USER 1 -s 172.20.0.0/24 -d <backend internal IP> -j ACCEPT\n').diagnostics;
+  assert.deepEqual(ds.filter((d) => d.code === 'syntax/placeholder').map((d) => d.message.slice(0, 32)), ['<backend internal IP> is a place']);
+  assert.deepEqual(ds.filter((d) => d.severity !== 'info'), []);
+  // two redirections stay redirections
+  assert.deepEqual(lintRules('iptables -S DOCKER-USER <in 2>err\n').diagnostics.filter((d) => d.code === 'syntax/placeholder'), []);
+});

@@ -54,17 +54,40 @@ function withPlaceholders(ll: LogicalLine, toks: Tok[], diags: RuleDiagnostic[])
   if (!toks.some((t) => t.op && t.text === '<')) return toks;
   const out: Tok[] = [];
   for (let q = 0; q < toks.length; q++) {
-    const [lt, name, gt] = [toks[q], toks[q + 1], toks[q + 2]];
-    const joined = lt.op && lt.text === '<' && name && gt && !name.op && !name.quoted && gt.op && gt.text === '>' && lt.end === name.start && name.end === gt.start;
-    if (!joined || !/^[A-Za-z][\w.:/-]*$/.test(name.text) || (toks[q + 3] && toks[q + 3].start === gt.end)) {
-      out.push(lt);
+    const end = placeholderEnd(toks, q);
+    if (end < 0) {
+      out.push(toks[q]);
       continue;
     }
-    diags.push(mkDiag('info', DIAG.placeholder, `<${name.text}> is a placeholder to fill in: the rule is checked with that value unknown`, spanOf(ll, lt.start, gt.end), ll.text.slice(lt.start, gt.end)));
-    out.push({ text: `$${name.text.replace(/\W/g, '_')}`, start: lt.start, end: gt.end, quoted: true, op: false, opt: undefined });
-    q += 2;
+    // a suffix written against it (`<management-ip>/32`, `<host>:8080`) belongs to the same word
+    const last = toks[end + 1] && !toks[end + 1].op && toks[end + 1].start === toks[end].end ? end + 1 : end;
+    const lt = toks[q];
+    const name = toks.slice(q + 1, end).map((t) => t.text).join(' ');
+    diags.push(mkDiag('info', DIAG.placeholder, `<${name}> is a placeholder to fill in: the rule is checked with that value unknown`, spanOf(ll, lt.start, toks[end].end), ll.text.slice(lt.start, toks[end].end)));
+    out.push({ text: `$${name.replace(/\W/g, '_')}${last > end ? toks[last].text : ''}`, start: lt.start, end: toks[last].end, quoted: true, op: false, opt: undefined });
+    q = last;
   }
   return out;
+}
+
+/**
+ * The index of the `>` closing a placeholder opened by the `<` at q (`<host_port>`, `<backend internal IP>`: up to
+ * four words, the first written against `<`, the last against `>`), or -1.
+ */
+function placeholderEnd(toks: Tok[], q: number): number {
+  const lt = toks[q];
+  if (!(lt.op && lt.text === '<') || !toks[q + 1] || toks[q + 1].start !== lt.end) return -1;
+  for (let k = q + 1; k <= q + 4 && k < toks.length; k++) {
+    const w = toks[k];
+    if (w.op || w.quoted || !/^[A-Za-z][\w.:/-]*$/.test(w.text)) return -1;
+    const gt = toks[k + 1];
+    if (gt && gt.op && gt.text === '>' && gt.start === w.end) {
+      // a multi-word one ends the word: `<in 2>err` is two redirections
+      const glued = toks[k + 2] && toks[k + 2].start === gt.end;
+      return k > q + 1 && glued ? -1 : k + 1;
+    }
+  }
+  return -1;
 }
 
 /** Splits the tokens at `;`, `&&`, `||`, `|`, `&` into simple commands. */

@@ -26,7 +26,7 @@ import type { Expanded } from './shellFunctions';
 import { expandWrappers, withoutOtherFunctionsDeletes } from './shellFunctions';
 import { scriptValues, setScriptValues } from './shellValues';
 import { OrderMemo } from './orderMemo';
-import { inferListingTable, inferTable, isListing, listingWithoutInterfaces } from './input';
+import { inferListingTable, inferTable, isListing, listingWithoutInterfaces, tableSections } from './input';
 import type { DocRule, Pass } from './pass';
 import { quotedRole } from './sections';
 import { publishedPorts } from './pass';
@@ -84,6 +84,8 @@ export class Linter {
 
   lint(original: string, options?: LintOptions): LintResult {
     if (isListing(original)) return this.lintListing(original, options);
+    const sections = options?.defaultTable ? undefined : tableSections(original);
+    if (sections) return this.lintSections(original, sections, options);
     // a script's wrapper functions: each call is read as the rule it runs (./shellFunctions.ts)
     const wrapped = expandWrappers(original);
     const text = wrapped?.text ?? original;
@@ -124,6 +126,19 @@ export class Linter {
     p.unfinishedSection = truncatedAt === undefined ? state.table : undefined;
     const result = this.run(p, options, truncatedAt, kind, results.filter((r) => r.rule).length);
     return wrapped ? atCallSites(result, wrapped, original) : result;
+  }
+
+  /** `iptables -t filter -S` and `iptables -t nat -S` pasted together: each listing is linted as its own table. */
+  private lintSections(text: string, sections: { start: number; table: TableName }[], options: LintOptions | undefined): LintResult {
+    const lines = text.split('\n');
+    const parts = sections.map((s, k) => {
+      const end = sections[k + 1]?.start ?? lines.length;
+      const own = lines.map((l, i) => (i >= s.start && i < end ? l : ''));
+      const r = new Linter(this.pc.ctx).lint(own.join('\n'), { ...options, defaultTable: s.table });
+      return { ...r, diagnostics: r.diagnostics.filter((d) => d.span.line >= s.start && d.span.line < end) };
+    });
+    this.ruleByLine = [];
+    return { diagnostics: parts.flatMap((r) => r.diagnostics), kind: parts[0].kind, ruleCount: parts.reduce((n, r) => n + r.ruleCount, 0) };
   }
 
   private lintListing(text: string, options?: LintOptions): LintResult {
