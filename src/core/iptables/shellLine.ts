@@ -20,6 +20,17 @@ function isBinary(t: Tok): boolean {
   return BINARIES.has(s.slice(s.lastIndexOf('/') + 1)) || /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s);
 }
 
+/**
+ * A variable in command position holds the iptables binary when its name says so (`$IPT`, `${IPTABLES}`, `$ipt4`)
+ * or an iptables command or table option follows it (`$cmd -A …`, `"$_cmd" -t nat …`); not `$port -j ACCEPT` (a
+ * shell word of a grep pattern split by a nested quote).
+ */
+function variableRunsIptables(t: Tok, next: Tok | undefined): boolean {
+  if (/ip6?t/i.test(t.text)) return true;
+  const o = next?.opt;
+  return !!o && (o.cmd !== undefined || o.base === 't' || o.base === 'w' || o.base === 'W');
+}
+
 /** Words that start or continue a shell compound command before the command itself (`if ! iptables -C …; then`). */
 const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '(', 'time', 'fi', 'done', '}', ')']);
 const SEPARATORS = new Set([';', ';;', '&&', '||', '|', '&']);
@@ -138,7 +149,7 @@ function afterBinary(cmd: Tok[]): number {
     // `$SUDO iptables …`, `$SUDO docker exec c iptables …`: the variable is a wrapper when a binary or wrapper follows
     const next = cmd[k + 1];
     const wrapsMore = next !== undefined && (isBinary(next) || WRAPPERS.has(next.text) || containerExec(cmd, k + 1) > k + 1);
-    if (isBinary(t) && !(t.text.startsWith('$') && wrapsMore)) return k + 1;
+    if (isBinary(t) && !(t.text.startsWith('$') && wrapsMore) && (!t.text.startsWith('$') || variableRunsIptables(t, next))) return k + 1;
     if (t.text.startsWith('$')) {
       k++;
       continue;

@@ -93,8 +93,11 @@ function acceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rule['s
 }
 
 function checkInputToContainers(p: Pass, rule: Rule, f: RuleFacts, res: Parameters<typeof moveToDockerUserFix>[3]): void {
+  const dst = f.dstCidr;
+  // the network's first address is its bridge's, the host's own (`-d 172.18.0.1`: a proxy on the host): INPUT is right
+  const gateway = (n: Cidr) => !!dst && dst.lo === dst.hi && dst.lo === n.lo + 1;
   const toContainer = (rule.outInterface && DOCKER_IFACE.test(rule.outInterface.value) && !rule.outInterface.negated)
-    || (!!f.dstCidr && !rule.destination?.negated && dockerNets(p).some((n) => contains(n, f.dstCidr as Cidr)));
+    || (!!dst && !rule.destination?.negated && dockerNets(p).some((n) => contains(n, dst) && !gateway(n)));
   if (!toContainer) return;
   const fix = moveToDockerUserFix(p, rule, f, res);
   add(p, 'swarm/not-docker-user', 'warning', 'This rule matches traffic to containers, which is forwarded (FORWARD → DOCKER-USER), never delivered to INPUT: it has no effect. Put it in DOCKER-USER.', res.chainSpan ?? rule.span, fix ? [fix] : []);
