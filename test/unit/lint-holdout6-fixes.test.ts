@@ -66,3 +66,12 @@ test('placeholders with a suffix (`<management-ip>/32`) or several words (`<back
   // two redirections stay redirections
   assert.deepEqual(lintRules('iptables -S DOCKER-USER <in 2>err\n').diagnostics.filter((d) => d.code === 'syntax/placeholder'), []);
 });
+
+test('a grep pattern split by a nested quote is no iptables call; a Docker network\'s gateway is the host, so INPUT is right for it', () => {
+  // holdout 5, kinjo's Cloudflare sync: `n="$(iptables -S DOCKER-USER | grep -c -- "--dport $port -j ACCEPT")"`
+  assert.deepEqual(diags('  n="$(iptables -S DOCKER-USER | grep -c -- "--dport $port -j ACCEPT")"\n'), []);
+  assert.deepEqual(diags('$IPT -A DOCKER-USER -p tcp --dport 80 -i eth0 -j DROP\n"$cmd" -t filter -I DOCKER-USER -i eth0 -p tcp --dport 81 -j DROP\n').filter((d) => d.includes('syntax/')), []);
+  // holdout 5, Open WebUI notes: a proxy on the host at 172.18.0.1 (the bridge's address)
+  assert.deepEqual(diags('iptables -A INPUT -s 172.18.0.0/16 -d 172.18.0.1/32 -p tcp --dport 7890 -j ACCEPT\n'), []);
+  assert.deepEqual(diags('iptables -A INPUT -d 172.17.0.5/32 -p tcp --dport 7890 -j ACCEPT\n'), ['1 swarm/not-docker-user']);
+});
