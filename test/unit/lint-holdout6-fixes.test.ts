@@ -75,3 +75,14 @@ test('a grep pattern split by a nested quote is no iptables call; a Docker netwo
   assert.deepEqual(diags('iptables -A INPUT -s 172.18.0.0/16 -d 172.18.0.1/32 -p tcp --dport 7890 -j ACCEPT\n'), []);
   assert.deepEqual(diags('iptables -A INPUT -d 172.17.0.5/32 -p tcp --dport 7890 -j ACCEPT\n'), ['1 swarm/not-docker-user']);
 });
+
+test('wipes-docker: restarting the iptables service on a Docker host (moby#12294), and a -F PREROUTING in a ufw block\'s *nat; not a reload after saving the live rules', () => {
+  const restart = '$ sudo yum -y install docker iptables-services\n$ sudo systemctl start docker\n$ sudo systemctl restart iptables\n';
+  assert.deepEqual(diags(restart), ['3 rules/wipes-docker']);
+  assert.deepEqual(diags('apt-get install -y docker.io\nnetfilter-persistent save\nnetfilter-persistent reload\n'), []);
+  // for-linux#777: an after.rules block that flushes nat PREROUTING and re-adds only Docker's DOCKER jump
+  const block = '*nat\n:PREROUTING ACCEPT [0:0]\n-F PREROUTING\n-A PREROUTING -p tcp -m tcp --dport 80 -j MARK --set-xmark 0x5/0xffffffff\n-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\nCOMMIT\n';
+  assert.deepEqual(diags(block), ['3 rules/wipes-docker']);
+  // the jump to Docker's own undeclared chain is explained, not an error
+  assert.match(lintRules(block).diagnostics.find((d) => d.span.line === 4)?.message ?? '', /DOCKER is Docker's own chain/);
+});
