@@ -86,3 +86,16 @@ test('wipes-docker: restarting the iptables service on a Docker host (moby#12294
   // the jump to Docker's own undeclared chain is explained, not an error
   assert.match(lintRules(block).diagnostics.find((d) => d.span.line === 4)?.message ?? '', /DOCKER is Docker's own chain/);
 });
+
+test('cuts-egress: a DROP whose only address is negated (`! --source 192.168.0.0/24`, moby#34197) takes the containers\' egress too', () => {
+  assert.ok(diags('iptables -I DOCKER-USER ! --source 192.168.0.0/24 -j DROP\n').includes('1 docker-user/cuts-egress'));
+  assert.match(lintRules('iptables -I DOCKER-USER ! --source 192.168.0.0/24 -j DROP\n').diagnostics.find((d) => d.code === 'docker-user/cuts-egress')?.message ?? '', /only `! -s 192\.168\.0\.0\/24`/);
+  // Docker's docs: with the external interface it is only incoming traffic
+  assert.deepEqual(diags('iptables -I DOCKER-USER -i ext_if ! -s 192.168.1.1 -j DROP\n').filter((d) => d.includes('cuts-egress')), []);
+});
+
+test('not-docker-user: Docker\'s own nat jump narrowed by source (moby#28469) is re-inserted unconditionally by Swarm above it', () => {
+  const text = '-A PREROUTING -s 192.168.0.0/16 -m addrtype --dst-type LOCAL -j DOCKER-INGRESS\n-A PREROUTING -s 10.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER-INGRESS\n';
+  assert.deepEqual(diags(text), ['1 swarm/not-docker-user', '2 swarm/not-docker-user']);
+  assert.deepEqual(diags('-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS\n'), []);
+});

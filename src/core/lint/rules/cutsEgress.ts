@@ -41,6 +41,12 @@ function sourceSetRules(rules: Rule[]): Rule[] {
   return rules.filter((r) => ruleOptions(r).some(({ o }) => o.name === 'match-set' && !o.negated && (o.args[1] ?? '').split(',')[0] === 'src'));
 }
 
+/** ` (only `! -s 192.168.0.0/24`, which the containers' addresses match too)` for a rule whose address is negated. */
+function negatedAddress(rule: Rule): string {
+  const b = rule.source ?? rule.destination;
+  return b ? ` (only \`! ${rule.source ? '-s' : '-d'} ${b.value}\`, which the containers' own addresses match too)` : '';
+}
+
 /** Ports nearly every container connects to on other hosts. */
 const CLIENT_PORTS = [
   { proto: 'udp', port: 53, what: 'DNS' },
@@ -67,7 +73,8 @@ export const cutsEgress: LintRule = {
     if (p.noInterfaces) return; // -nL without -v: interface conditions unknown
     const du = p.ruleset.tables.get('filter')?.chains.get('DOCKER-USER');
     if (!du) return;
-    const candidates = du.rules.filter((r) => (r.target?.name === 'DROP' || r.target?.name === 'REJECT') && !r.inInterface && !r.outInterface && !r.source && !r.destination && isMine(p, r));
+    // a negated address (`! -s 192.168.0.0/24`, moby#34197) matches the containers' own addresses too
+    const candidates = du.rules.filter((r) => (r.target?.name === 'DROP' || r.target?.name === 'REJECT') && !r.inInterface && !r.outInterface && (!r.source || r.source.negated) && (!r.destination || r.destination.negated) && isMine(p, r));
     if (!candidates.length) return;
     const ext = externalInterfaces(du.rules);
     const swarm = aboutSwarm(p);
@@ -86,7 +93,7 @@ export const cutsEgress: LintRule = {
         }
         if (!flow) continue;
         add(p, 'docker-user/cuts-egress', 'warning',
-          `This ${verb} has no interface or address condition: besides incoming traffic it takes every connection your containers open to the outside (and its replies), e.g. ${flow.name}${assumed}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
+          `This ${verb} has no interface or address condition${negatedAddress(rule)}: besides incoming traffic it takes every connection your containers open to the outside (and its replies), e.g. ${flow.name}${assumed}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
           rule.span);
         continue;
       }

@@ -104,11 +104,29 @@ function checkInputToContainers(p: Pass, rule: Rule, f: RuleFacts, res: Paramete
 }
 
 /**
+ * Docker's own nat jump (`-m addrtype --dst-type LOCAL -j DOCKER-INGRESS` / `-j DOCKER`) written with a source or
+ * interface condition, to restrict who reaches the published ports (moby#28469): Docker and Swarm insert their own
+ * unconditional jump at the top of PREROUTING again (a task starting, the daemon restarting), which takes the
+ * traffic first. Reported; true when it was.
+ */
+function narrowedDockerJump(p: Pass, rule: Rule): boolean {
+  const t = rule.target?.name;
+  if (p.kind !== 'proposal' || (rule.chain !== 'PREROUTING' && rule.chain !== 'OUTPUT') || (t !== 'DOCKER-INGRESS' && t !== 'DOCKER')) return false;
+  const narrowed = rule.source && !rule.source.negated ? `-s ${rule.source.value}` : rule.inInterface && !rule.inInterface.negated ? `-i ${rule.inInterface.value}` : undefined;
+  if (!narrowed) return false;
+  add(p, 'swarm/not-docker-user', 'warning',
+    `This narrows Docker's own jump to ${t} (${narrowed}) to restrict who reaches the published ports: Docker${t === 'DOCKER-INGRESS' ? ' (Swarm, whenever a task starts on the node)' : ', when the daemon restarts,'} inserts its unconditional jump at the top of ${rule.chain} again, which takes every packet first, so the restriction stops working. Filter published ports in DOCKER-USER (-m conntrack --ctorigdstport … --ctdir ORIGINAL, with the allowed sources returned first).`,
+    rule.span);
+  return true;
+}
+
+/**
  * A port "filter" appended to nat PREROUTING (`-t nat -A PREROUTING -p tcp --dport 3000 … -j RETURN`): it runs after
  * Docker's `-j DOCKER` jump, whose DNAT already took the published ports, and the nat table cannot drop anyway.
  */
 function checkNatPrerouting(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | undefined): void {
   const t = rule.target?.name;
+  if (narrowedDockerJump(p, rule)) return;
   if (!p.command || rule.op !== 'A' || rule.chain !== 'PREROUTING' || f.dockerLike || (t !== 'RETURN' && t !== 'ACCEPT')) return;
   if (!ruleOptions(rule).some(({ o }) => /^(dport|dports|destination-ports?)$/.test(o.name))) return;
   add(p, 'swarm/not-docker-user', 'warning',
