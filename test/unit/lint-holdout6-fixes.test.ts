@@ -81,8 +81,10 @@ test('wipes-docker: restarting the iptables service on a Docker host (moby#12294
   assert.deepEqual(diags(restart), ['3 rules/wipes-docker']);
   assert.deepEqual(diags('apt-get install -y docker.io\nnetfilter-persistent save\nnetfilter-persistent reload\n'), []);
   // for-linux#777: an after.rules block that flushes nat PREROUTING and re-adds only Docker's DOCKER jump
-  const block = '*nat\n:PREROUTING ACCEPT [0:0]\n-F PREROUTING\n-A PREROUTING -p tcp -m tcp --dport 80 -j MARK --set-xmark 0x5/0xffffffff\n-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\nCOMMIT\n';
+  const block = '*nat\n:PREROUTING ACCEPT [0:0]\n-F PREROUTING\n-A PREROUTING -p tcp -m tcp --dport 80 -j MARK --set-xmark 0x5/0xffffffff\n-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\nCOMMIT\n*filter\n:ufw-after-input - [0:0]\nCOMMIT\n';
   assert.deepEqual(diags(block), ['3 rules/wipes-docker']);
+  // not a ufw file: a whole restore file, loaded at boot (its -F adds nothing to the flush of the load)
+  assert.deepEqual(diags(block.replace(':ufw-after-input - [0:0]\n', '')), []);
   // the jump to Docker's own undeclared chain is explained, not an error
   assert.match(lintRules(block).diagnostics.find((d) => d.span.line === 4)?.message ?? '', /DOCKER is Docker's own chain/);
 });
@@ -98,4 +100,16 @@ test('not-docker-user: Docker\'s own nat jump narrowed by source (moby#28469) is
   const text = '-A PREROUTING -s 192.168.0.0/16 -m addrtype --dst-type LOCAL -j DOCKER-INGRESS\n-A PREROUTING -s 10.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER-INGRESS\n';
   assert.deepEqual(diags(text), ['1 swarm/not-docker-user', '2 swarm/not-docker-user']);
   assert.deepEqual(diags('-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS\n'), []);
+});
+
+test('ip6tables: a rule appended to DOCKER-USER lands after Docker\'s RETURN in the IPv6 table too (≤ 28.2.1); IPv4-only judgments stay off', () => {
+  // holdout 4, a OneUptime post on IPv6 in Docker; holdout 6, a Stardew server's Cloudflare list (IPv4 line, then its IPv6 twin)
+  const text = 'sudo ip6tables -I DOCKER-USER -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\nsudo ip6tables -I DOCKER-USER -s fd00::/8 -j ACCEPT\nsudo ip6tables -A DOCKER-USER -i eth0 -j DROP\n';
+  const ds = lintRules(text).diagnostics.filter((d) => d.severity !== 'info');
+  assert.deepEqual(ds.map((d) => `${d.span.line + 1} ${d.code}`), ['3 docker-user/after-return']);
+  assert.match(ds[0].message, /^ip6tables: /);
+  const twins = 'iptables -A DOCKER-USER -p tcp --dport 24642 -j DROP\nip6tables -A DOCKER-USER -p tcp --dport 24642 -j DROP\n';
+  assert.deepEqual(diags(twins).filter((d) => d.includes('after-return')), ['1 docker-user/after-return', '2 docker-user/after-return']);
+  // no IPv6 findings from addresses the IPv4 parser cannot read, and none after a flush of the IPv6 chain
+  assert.deepEqual(diags('ip6tables -F DOCKER-USER\nip6tables -A DOCKER-USER -s 2001:db8::/32 -j RETURN\nip6tables -A DOCKER-USER -i eth0 -j DROP\n'), []);
 });

@@ -22,6 +22,7 @@ import type { FactsOf, RuleFacts } from './facts';
 import { computeFacts } from './facts';
 import { generatedRules } from './generated';
 import { LineCache } from './lineCache';
+import { ipv6Findings, ipv6Script, withoutIpv6Rules } from './ipv6';
 import type { Expanded } from './shellFunctions';
 import { expandWrappers, withoutOtherFunctionsDeletes } from './shellFunctions';
 import { scriptValues, setScriptValues } from './shellValues';
@@ -125,6 +126,9 @@ export class Linter {
     p.order = this.order;
     p.unfinishedSection = truncatedAt === undefined ? state.table : undefined;
     const result = this.run(p, options, truncatedAt, kind, results.filter((r) => r.rule).length);
+    // the IPv6 rule set of a script: the judgments that hold there as they do for IPv4
+    const v6 = ipv6Script(text);
+    if (v6) result.diagnostics.push(...ipv6Findings(new Linter(this.pc.ctx).lint(v6, { ...options, checkFixes: false }).diagnostics));
     return wrapped ? atCallSites(result, wrapped, original) : result;
   }
 
@@ -264,24 +268,4 @@ function dedupe(diags: LintDiagnostic[]): LintDiagnostic[] {
 /** Lints a text once (no cache kept). */
 export function lintRules(text: string, ctx?: LintContext, options?: LintOptions): LintResult {
   return new Linter(ctx).lint(text, options);
-}
-
-const IP6TABLES = /(?:^|[\s/;&|(])ip6tables(?:-nft|-legacy)?\s/;
-const IPTABLES = /(?:^|[\s/;&|(])iptables(?:-nft|-legacy)?\s/;
-
-/** The results and rules without the rules of `ip6tables` command lines, and without their diagnostics: IPv6 options (--icmpv6-type, …) are not the IPv4 parser's to judge. */
-export function withoutIpv6Rules(text: string, results: LineResult[], doc: DocRule[]): { results: LineResult[]; doc: DocRule[] } {
-  if (!text.includes('ip6tables')) return { results, doc };
-  const v6 = new Set<number>();
-  for (const r of results) {
-    // rules, and `-N`/`-F`/`-P` lines too: `ip6tables -N X` after `iptables -N X` is another family's chain
-    if (r.kind === 'blank' || r.kind === 'other' || r.format !== 'command') continue;
-    const line = lineText(text, r.line);
-    if (IP6TABLES.test(line) && !IPTABLES.test(line)) v6.add(r.line);
-  }
-  if (v6.size === 0) return { results, doc };
-  return {
-    results: results.map((r) => (v6.has(r.line) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: [] } : r)),
-    doc: doc.filter((d) => !v6.has(d.res.line)),
-  };
 }

@@ -57,6 +57,11 @@ function persistentFlushes(p: Pass): void {
   });
 }
 
+/** The text is a ufw rules file (its chains are declared or jumped to): loaded with iptables-restore -n. */
+function ufwBlock(p: Pass): boolean {
+  return /(?:^:|-j\s+)ufw-/m.test(p.text);
+}
+
 function what(kind: string, table: string, chain: string | undefined, policy: string | undefined): string | undefined {
   const inNat = table === 'nat';
   if (kind === 'flush' || kind === 'delete-chain') {
@@ -85,8 +90,9 @@ export const wipesDocker: LintRule = {
     filteredRestores(p); // a pipeline of its own: in a script with no iptables rule command too
     persistentFlushes(p);
     for (const r of p.results) {
-      // a restore file's explicit `-F PREROUTING` (a ufw after.rules block) flushes at every load, as the command does
-      const restoreFlush = r.format === 'save' && r.kind === 'flush' && r.chain !== undefined && p.kind === 'proposal';
+      // a ufw before/after.rules block's explicit `-F PREROUTING`: ufw loads it with iptables-restore -n on the running
+      // host at every reload, so it flushes as the command does (a whole restore file flushes anyway, at boot)
+      const restoreFlush = r.format === 'save' && r.kind === 'flush' && r.chain !== undefined && p.kind === 'proposal' && ufwBlock(p);
       if (!(p.command && r.format === 'command') && !restoreFlush) continue;
       if (r.kind !== 'flush' && r.kind !== 'delete-chain' && r.kind !== 'policy') continue;
       const w = what(r.kind, r.table, r.chain, r.policy);
