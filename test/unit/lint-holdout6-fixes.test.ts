@@ -113,3 +113,13 @@ test('ip6tables: a rule appended to DOCKER-USER lands after Docker\'s RETURN in 
   // no IPv6 findings from addresses the IPv4 parser cannot read, and none after a flush of the IPv6 chain
   assert.deepEqual(diags('ip6tables -F DOCKER-USER\nip6tables -A DOCKER-USER -s 2001:db8::/32 -j RETURN\nip6tables -A DOCKER-USER -i eth0 -j DROP\n'), []);
 });
+
+test('cuts-egress: the final DROP of an egress allow list (some container egress accepted by port first) is explained as info, not flagged', () => {
+  // holdout 5, a Tailscale home server's restore-docker-user.sh
+  const list = 'iptables -F DOCKER-USER\niptables -A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\niptables -A DOCKER-USER -i br+ -p udp --dport 53 -j ACCEPT\niptables -A DOCKER-USER -i docker0 -p tcp -m multiport --dports 80,443 -j ACCEPT\niptables -A DOCKER-USER -j DROP\n';
+  const ds = lintRules(list).diagnostics.filter((d) => d.code === 'docker-user/cuts-egress');
+  assert.deepEqual(ds.map((d) => [d.span.line + 1, d.severity]), [[5, 'info']]);
+  assert.match(ds[0].message, /ends an egress allow list/);
+  // accepting only published ports (no container egress) before it: the DROP takes all egress, a warning
+  assert.deepEqual(diags('iptables -F DOCKER-USER\niptables -A DOCKER-USER -p tcp --dport 80 -j ACCEPT\niptables -A DOCKER-USER -j DROP\n'), ['3 docker-user/cuts-egress']);
+});

@@ -9,7 +9,7 @@ import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Flow } from '../flows';
 import { egressFlows, egressToPort, externalInterfaces, hasVariable, walkChain } from '../flows';
-import { protoName, ruleOptions } from '../facts';
+import { isDockerBridge, protoName, ruleOptions } from '../facts';
 import type { Pass } from '../pass';
 import { aboutSwarm, add, assumedBase, isMine } from '../pass';
 
@@ -45,6 +45,15 @@ function sourceSetRules(rules: Rule[]): Rule[] {
 function negatedAddress(rule: Rule): string {
   const b = rule.source ?? rule.destination;
   return b ? ` (only \`! ${rule.source ? '-s' : '-d'} ${b.value}\`, which the containers' own addresses match too)` : '';
+}
+
+/**
+ * The chain accepts some of the containers' own connections before the deny, chosen by port or protocol
+ * (`-i br+ -p tcp -m multiport --dports 80,443 -j ACCEPT`): the author wrote an egress allow list on purpose.
+ */
+function egressAllowList(p: Pass, rules: Rule[], deny: Rule): boolean {
+  return rules.some((r) => (r.index ?? 0) < (deny.index ?? 0) && isMine(p, r) && (r.target?.name === 'ACCEPT' || r.target?.name === 'RETURN')
+    && !!r.inInterface && !r.inInterface.negated && isDockerBridge(r.inInterface.value) && (!!r.protocol || r.matches.length > 0));
 }
 
 /** Ports nearly every container connects to on other hosts. */
@@ -92,6 +101,12 @@ export const cutsEgress: LintRule = {
           assumed = ` (assuming ${[...new Set(sets.map((r) => ruleOptions(r).find(({ o }) => o.name === 'match-set')?.o.args[0]))].join(', ')} hold${sets.length > 1 ? '' : 's'} outside addresses, not your containers')`;
         }
         if (!flow) continue;
+        if (egressAllowList(p, du.rules, rule)) {
+          add(p, 'docker-user/cuts-egress', 'info',
+            `This ${verb} ends an egress allow list: the containers' connections not accepted above it are dropped, e.g. ${flow.name}. Fine if that is the intent; a container that needs another port (a database, SMTP, NTP) fails silently.`,
+            rule.span);
+          continue;
+        }
         add(p, 'docker-user/cuts-egress', 'warning',
           `This ${verb} has no interface or address condition${negatedAddress(rule)}: besides incoming traffic it takes every connection your containers open to the outside (and its replies), e.g. ${flow.name}${assumed}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
           rule.span);
