@@ -23,6 +23,7 @@ import { computeFacts } from './facts';
 import { generatedRules } from './generated';
 import { LineCache } from './lineCache';
 import { ipv6Findings, ipv6Script, withoutIpv6Rules } from './ipv6';
+import { withoutContainerShellRules } from './containerShell';
 import type { Expanded } from './shellFunctions';
 import { expandWrappers, withoutOtherFunctionsDeletes } from './shellFunctions';
 import { scriptValues, setScriptValues } from './shellValues';
@@ -96,7 +97,7 @@ export class Linter {
     const { facts: lineFacts, ruleByLine, truncatedAt } = parsed;
     // ip6tables lines are the IPv6 rule set: kept out of the IPv4 chains every judgment reads
     const v4 = withoutIpv6Rules(text, parsed.results, parsed.doc);
-    const results = withoutOtherFunctionsDeletes(text, v4.results);
+    const results = withoutRefusedRules(withoutContainerShellRules(text, withoutOtherFunctionsDeletes(text, v4.results)));
     const doc = v4.doc;
     this.ruleByLine = ruleByLine;
     const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy' || r.kind === 'delete-chain'));
@@ -253,6 +254,15 @@ function atCallSites(result: LintResult, wrapped: Expanded, original: string): L
     return { ...d, span: { line: d.span.line, start, end: t.length }, fixes: [] };
   });
   return { ...result, diagnostics };
+}
+
+/**
+ * A rule line with an error iptables would refuse it for (`! -s a,b`, `-i` in OUTPUT, DROP in nat) adds no rule:
+ * it keeps its error and is judged no further (no "shadows", "cuts egress" or "not DOCKER-USER" on a rule that
+ * never exists).
+ */
+function withoutRefusedRules(results: LineResult[]): LineResult[] {
+  return results.map((r) => (r.kind === 'rule' && r.rule && r.diagnostics.some((d) => d.severity === 'error') ? { ...r, kind: 'other' as const, rule: undefined } : r));
 }
 
 function dedupe(diags: LintDiagnostic[]): LintDiagnostic[] {
