@@ -131,7 +131,14 @@ function findExternal(rules: Rule[]): string[] {
 }
 
 /** Some condition of the rule is a shell variable (`-s $NET`): what it matches is unknown. */
+const variableCache = new WeakMap<Rule, boolean>();
+
+/** A condition of the rule is a shell variable (cached per rule: the flow walks ask for every rule they pass). */
 export function hasVariable(rule: Rule): boolean {
+  return remember(variableCache, rule, () => computeHasVariable(rule));
+}
+
+function computeHasVariable(rule: Rule): boolean {
   if ([rule.protocol, rule.source, rule.destination, rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'))) return true;
   return rule.matches.some((m) => m.options.some((o) => o.args.some((a) => a.includes('$'))));
 }

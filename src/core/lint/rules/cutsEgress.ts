@@ -8,6 +8,7 @@
 import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Flow } from '../flows';
+import { parsePorts, portIn } from '../net';
 import { egressFlows, egressToPort, externalInterfaces, hasVariable, walkChain } from '../flows';
 import { isDockerBridge, protoName, ruleOptions } from '../facts';
 import type { Pass } from '../pass';
@@ -64,9 +65,17 @@ const CLIENT_PORTS = [
   { proto: 'tcp', port: 443, what: 'HTTPS' },
 ];
 
+/** The rule's destination ports may hold the port (a port written as a shell variable may hold any). */
+function mayName(rule: Rule, port: number): boolean {
+  const o = ruleOptions(rule).find(({ o }) => DEST_PORT.has(o.name))?.o;
+  const set = o && !o.negated && !o.args[0]?.includes('$') ? parsePorts(o.args[0] ?? '') : undefined;
+  return !set || portIn(set, port);
+}
+
 /** The container egress to DNS/HTTP/HTTPS that this port-bound deny decides, if any. */
 function cutClientPort(p: Pass, rule: Rule, others: Rule[], ext: string[], swarm: boolean): { flow: Flow; what: string } | undefined {
   for (const c of CLIENT_PORTS) {
+    if (!mayName(rule, c.port)) continue;
     const flow = decidedFlow(p, rule, others, egressToPort(ext, c.proto, c.port, swarm));
     if (flow) return { flow, what: c.what };
   }
