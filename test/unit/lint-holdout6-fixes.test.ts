@@ -123,3 +123,29 @@ test('cuts-egress: the final DROP of an egress allow list (some container egress
   // accepting only published ports (no container egress) before it: the DROP takes all egress, a warning
   assert.ok(diags('iptables -F DOCKER-USER\niptables -A DOCKER-USER -p tcp --dport 80 -j ACCEPT\niptables -A DOCKER-USER -j DROP\n').includes('3 docker-user/cuts-egress'));
 });
+
+test('holdout 8: commands typed inside a container\'s interactive shell are not the host\'s (gluetun#171); a geoip match in -S output is known', () => {
+  const inside = 'docker run -it --rm --cap-add=NET_ADMIN alpine:3.11\napk add iptables\niptables --flush\niptables -P FORWARD DROP\nexit\niptables -P FORWARD DROP\n';
+  assert.deepEqual(diags(inside), ['6 rules/wipes-docker']);
+  assert.deepEqual(diags('-A INPUT -p tcp -m geoip ! --source-country CH,DE -m tcp --dport 443 -j DROP\n').filter((d) => d.includes('syntax/')), []);
+  // a rule iptables refuses for its shape is not judged further (a bad value, often a placeholder, still is)
+  assert.ok(diags('-A FORWARD -p tcp --dport 25 ! -s 127.0.0.0/8,111.11.11.11/32 -j DROP\n').includes('1 syntax/bad-address'));
+  assert.deepEqual(diags('iptables -A FORWARD -i eth0 -o docker0 -s 1.2.3.4 -s 5.6.7.8 -j DROP\n'), ['1 syntax/multiple-targets']);
+  assert.ok(diags('iptables -A DOCKER -s public_address_ipv4 -j REJECT\n').includes('1 swarm/not-docker-user'));
+});
+
+test('holdout 7: comma lists of interfaces, bottom-up scripts whose catch-all is bound to an interface, Docker\'s own gwbridge DROP, $(…) words, heredoc files, case arms', () => {
+  assert.deepEqual(diags('iptables -I DOCKER-USER -i eth0,wlan0 -j DROP\n'), ['1 rules/interface-wildcard']);
+  const bottomUp = 'iptables -I DOCKER-USER -i eth0 -j DROP\niptables -I DOCKER-USER -i eth0 -s 100.64.0.0/10 -j ACCEPT\niptables -I DOCKER-USER -m mac --mac-source 00:11:22:33:44:55 -j DROP\n';
+  assert.deepEqual(diags(bottomUp).filter((d) => d.includes('insert-order')), []);
+  assert.deepEqual(diags('iptables -F FORWARD\niptables -A FORWARD -i docker_gwbridge -o docker_gwbridge -j DROP\n').filter((d) => d.includes('not-docker-user')), []);
+  // `-d $(ip route | awk '/docker0/ { print $9 }')`: one word, its value unknown
+  assert.deepEqual(diags("iptables -I DOCKER-USER -s 172.20.0.0/24 -d $(ip route | awk '/docker0/ { print $9 }') -p tcp --dport 22 -j DROP\n").filter((d) => d.includes('syntax/')), []);
+  // the exception is in after.rules (a heredoc), the DROP in a script the text writes afterwards: no order between them
+  const files = "cat >> /etc/ufw/after.rules <<'EOF'\n*filter\n-A DOCKER-USER -s 172.21.0.0/24 -d 172.21.0.0/24 -j ACCEPT\nCOMMIT\nEOF\ncat > /usr/local/bin/sec.sh <<'EOF'\niptables -I DOCKER-USER -s 172.21.0.0/24 -j DROP\nEOF\n";
+  assert.deepEqual(diags(files).filter((d) => d.includes('insert-order')), []);
+  // one arm of a case runs, never both: no "shadowed" from the ON arm's DROP onto the OFF arm's RETURN
+  const arms = 'case "$1" in\n  ON)\n    iptables -F DOCKER-USER\n    iptables -A DOCKER-USER -j DROP\n    ;;\n  OFF)\n    iptables -A DOCKER-USER -j RETURN\n    ;;\nesac\n';
+  assert.deepEqual(diags(arms).filter((d) => d.includes('shadowed')), []);
+  assert.ok(diags(arms.replace('    ;;\n  OFF)\n', '')).some((d) => d.includes('shadowed')));
+});

@@ -98,7 +98,9 @@ export class Linter {
     // ip6tables lines are the IPv6 rule set: kept out of the IPv4 chains every judgment reads
     const v4 = withoutIpv6Rules(text, parsed.results, parsed.doc);
     const results = withoutRefusedRules(withoutContainerShellRules(text, withoutOtherFunctionsDeletes(text, v4.results)));
-    const doc = v4.doc;
+    // the rules the steps above took out (refused, typed in a container, deleted in another function) are not judged
+    const kept = new Set(results.map((r) => r.rule).filter((r): r is Rule => r !== undefined));
+    const doc = v4.doc.filter((d) => kept.has(d.rule));
     this.ruleByLine = ruleByLine;
     const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy' || r.kind === 'delete-chain'));
     const kind: FileKind = !command && machineOutput(text, results) && results.some(dumpMarker) ? 'dump' : 'proposal';
@@ -256,13 +258,16 @@ function atCallSites(result: LintResult, wrapped: Expanded, original: string): L
   return { ...result, diagnostics };
 }
 
+/** Errors about one value (`81.x.x.x`, `public_address_ipv4`: often a placeholder the reader fills in): the rule's intent stays clear and is judged. */
+const VALUE_ERRORS = new Set(['syntax/bad-address', 'syntax/bad-port', 'syntax/bad-value', 'syntax/missing-target-option', 'syntax/missing-argument']);
+
 /**
- * A rule line with an error iptables would refuse it for (`! -s a,b`, `-i` in OUTPUT, DROP in nat) adds no rule:
- * it keeps its error and is judged no further (no "shadows", "cuts egress" or "not DOCKER-USER" on a rule that
- * never exists).
+ * A rule line iptables refuses for its shape (`-i` in OUTPUT, DROP in nat, `-s` twice, `-m udp` with `-p tcp`) adds
+ * no rule: it keeps its error and is judged no further (no "shadows", "cuts egress" or "not DOCKER-USER" on a rule
+ * that never exists).
  */
 function withoutRefusedRules(results: LineResult[]): LineResult[] {
-  return results.map((r) => (r.kind === 'rule' && r.rule && r.diagnostics.some((d) => d.severity === 'error') ? { ...r, kind: 'other' as const, rule: undefined } : r));
+  return results.map((r) => (r.kind === 'rule' && r.rule && r.diagnostics.some((d) => d.severity === 'error' && !VALUE_ERRORS.has(d.code)) ? { ...r, kind: 'other' as const, rule: undefined } : r));
 }
 
 function dedupe(diags: LintDiagnostic[]): LintDiagnostic[] {

@@ -124,7 +124,7 @@ function findExternal(rules: Rule[]): string[] {
   const names = new Set<string>();
   for (const r of rules) {
     for (const b of [r.inInterface, r.outInterface]) {
-      if (b && !b.value.includes('$') && !b.value.endsWith('+') && b.value !== 'lo' && !DOCKER_IFACE.test(b.value) && !/^(veth|br-|docker)/.test(b.value)) names.add(b.value);
+      if (b && !b.value.includes('$') && !b.value.includes(',') && !b.value.endsWith('+') && b.value !== 'lo' && !DOCKER_IFACE.test(b.value) && !/^(veth|br-|docker)/.test(b.value)) names.add(b.value);
     }
   }
   return names.size ? [...names].slice(0, 3) : ['eth0'];

@@ -52,7 +52,7 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
     acceptBeforeDockerUser(p, rule, f, span);
     return;
   }
-  if (!(DENY.has(rule.target?.name ?? '') || jumpsToDeny(p, rule, f)) || !aboutContainers(rule, f)) return;
+  if (!(DENY.has(rule.target?.name ?? '') || jumpsToDeny(p, rule, f)) || !aboutContainers(rule, f) || dockersOwnDrop(rule, f)) return;
   const fix = moveToDockerUserFix(p, rule, f, res);
   const sev: Severity = p.kind === 'proposal' ? 'warning' : 'info';
   const why = rule.op === 'A'
@@ -70,6 +70,16 @@ function jumpsToDeny(p: Pass, rule: Rule, f: RuleFacts): boolean {
   if (f.conds.length === 0) return false;
   const chain = p.ruleset.tables.get('filter')?.chains.get(t);
   return !!chain && !chain.builtin && !isDockerOwnedChain(t) && chain.rules.some((r) => DENY.has(r.target?.name ?? ''));
+}
+
+/**
+ * Docker's own DROP between the containers of one bridge (`-i docker_gwbridge -o docker_gwbridge -j DROP`, and
+ * `icc: false` networks), copied into a script that rebuilds FORWARD: Docker's rule, not a filter of the user's.
+ */
+function dockersOwnDrop(rule: Rule, f: RuleFacts): boolean {
+  const i = rule.inInterface;
+  const o = rule.outInterface;
+  return !!i && !!o && !i.negated && !o.negated && i.value === o.value && DOCKER_IFACE.test(i.value) && f.conds.length === 2;
 }
 
 /** An ACCEPT of Docker-bridge traffic in FORWARD above the jump to DOCKER-USER: DOCKER-USER never sees that traffic. */
