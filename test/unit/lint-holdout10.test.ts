@@ -1,8 +1,8 @@
 /**
- * Holdout 10 (test/fixtures/lint/holdout10): rule sets people posted in discussions, Q&A answers, forum threads,
- * issue threads and articles (found through the search corpora issues, pages and docs), with expectations written before the linter was run on them (docs/lint-holdout10.md).
- * Checked for format and independence from the earlier sets and from holdout 9 (same round); the score is printed
- * (./lint-holdout-checks.ts).
+ * Holdout 10 (test/fixtures/lint/holdout10): rule sets people posted in issue threads, Q&A answers, forum-like
+ * comments, pastes, gists and articles in several languages (found through the search corpora issues, pages and docs),
+ * with expectations written before the linter was run on them (docs/lint-holdout10.md). Checked for format and
+ * independence from the earlier sets and from holdout 9 (same round); the score is printed (./lint-holdout-checks.ts).
  */
 import { join } from 'node:path';
 import { loadDir } from '../../scripts/lint-score';
