@@ -149,3 +149,14 @@ test('holdout 7: comma lists of interfaces, bottom-up scripts whose catch-all is
   assert.deepEqual(diags(arms).filter((d) => d.includes('shadowed')), []);
   assert.ok(diags(arms.replace('    ;;\n  OFF)\n', '')).some((d) => d.includes('shadowed')));
 });
+
+test('holdouts 9–10: policy counters of `iptables -S -v`, a RETURN inserted first is no bottom-up proof, `-m "${proto}"` in a loop', () => {
+  // kernel-checked: `iptables -P INPUT DROP -c 5 10` is accepted; `iptables -S -v` prints `-P INPUT DROP -c 0 0`
+  assert.deepEqual(diags('-P INPUT DROP -c 2122 102096\n-P FORWARD DROP -c 0 0\n'), []);
+  assert.deepEqual(diags('iptables -N X\niptables -F X -c 1 2\n'), ['2 syntax/unexpected-token']);
+  // homelabarr: flush, RETURN inserted first, exceptions inserted, an unconditional DROP inserted last lands on top
+  const onTop = 'iptables -F DOCKER-USER\niptables -I DOCKER-USER -j RETURN\niptables -I DOCKER-USER -s 192.168.1.0/24 -j ACCEPT\niptables -I DOCKER-USER -p tcp --dport 443 -j ACCEPT\niptables -I DOCKER-USER -j DROP\n';
+  assert.ok(diags(onTop).includes('5 rules/insert-order'), diags(onTop).join(', '));
+  assert.deepEqual(diags(onTop).filter((d) => d.includes('shadowed')), []);
+  assert.deepEqual(diags('for proto in tcp udp; do\n  iptables -I DOCKER-USER -i eth0 -p "${proto}" -m "${proto}" --dport 9000 -j DROP\ndone\n').filter((d) => d.includes('syntax/')), []);
+});

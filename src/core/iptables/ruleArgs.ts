@@ -364,8 +364,11 @@ function readMatchModule(c: ArgCtx, t: Tok, v: Tok): void {
   const m: RuleMatch = { module: mod, implicit: false, options: [], span: spanOf(c.ll, t.start, v.end) };
   c.rule.matches = append(c.rule.matches, m);
   c.lastMatch = m;
+  // `-m "${proto}"` in a script (`for proto in tcp udp`): a module the shell names; its options are kept as written
+  const variable = c.format === 'command' && SHELL_EXPANSION.test(v.text);
   const known = isKnownMatch(mod);
   c.lastUnknownModule = known ? undefined : m;
+  if (variable) return;
   // in `iptables -S` output the module was loaded on that host (an extension swarmnet does not know): said, not an error
   if (!known && c.format === 'S') c.diags.push(mkDiag('info', DIAG.unknownModule, `match module "${v.text}" is not known to swarmnet: the rule is read as given, its conditions of that module are not judged`, tokSpan(c.ll, v), v.text));
   else if (!known) c.diags.push(mkDiag('error', DIAG.unknownModule, `unknown match module "${v.text}"`, tokSpan(c.ll, v), v.text));

