@@ -94,3 +94,28 @@ export function scoreTest(label: string, sets: Set_[]): void {
     console.log(`${label}: ${sets.length} sets, TP ${t.tp} FP ${t.fp} FN ${t.fn}, precision ${t.precision.toFixed(2)}, recall ${t.recall.toFixed(2)}`);
   });
 }
+
+/** The corpus and the holdouts before holdout n, plus the other holdout of its round (built at the same time). */
+export function earlierSets(n: number, sibling?: number): string[] {
+  const before = Array.from({ length: n - 1 }, (_, k) => (k === 0 ? 'holdout' : `holdout${k + 1}`));
+  return ['real-world', ...before, ...(sibling ? [`holdout${sibling}`] : [])].map((d) => join(LINT, d));
+}
+
+/**
+ * All the tests of a blind holdout of sessions 8 on: format, independence from the earlier sets and its sibling of the
+ * round, for the code-index rounds a third to a half of the sets with a finding, and the printed score.
+ */
+export function holdoutTests(n: number, opts: { sibling: number; twice?: 'never' | 'form' | 'author'; findingsShare?: boolean }): void {
+  const label = `holdout${n}`;
+  const dir = join(LINT, label);
+  const sets = loadDir(dir);
+  formatTests(label, sets, { minimum: n >= 9 ? 25 : 30, minRestore: n === 10 ? 4 : 6 });
+  if (opts.findingsShare) {
+    test(`${label}: a third to a half of the sets expect a finding; the rest are traps for false positives`, () => {
+      const withFindings = sets.filter((s) => s.expect.length > 0).length;
+      assert.ok(withFindings * 3 >= sets.length && withFindings * 2 <= sets.length + 2, `${withFindings} of ${sets.length} sets expect a finding`);
+    });
+  }
+  sourceTest(label, dir, earlierSets(n, opts.sibling), opts.twice);
+  scoreTest(label, sets);
+}
