@@ -29,6 +29,7 @@ export const DIAG = {
   chainNotEmpty: 'syntax/chain-not-empty',
   ruleNotFound: 'syntax/rule-not-found',
   notIptables: 'syntax/not-iptables',
+  placeholder: 'syntax/placeholder',
   badListLine: 'syntax/bad-list-line',
   unknownListText: 'syntax/unknown-list-text',
 } as const;

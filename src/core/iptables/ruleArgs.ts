@@ -318,7 +318,9 @@ const KNOWN_PROTOCOLS = new Set(['tcp', 'udp', 'udplite', 'icmp', 'icmpv6', 'ipv
 /** `-p NAME|NUMBER`: lower case; numbers become names (6 → tcp, 0 → all). */
 function readProtocol(c: ArgCtx, t: Tok, v: Tok, negated: boolean): void {
   let pv = v.text.toLowerCase();
-  if (/^\d+$/.test(pv)) {
+  // `-p "$proto"` in a script (`for proto in tcp udp`): a value the shell fills in, kept as written
+  if (c.format === 'command' && SHELL_EXPANSION.test(v.text)) pv = v.text;
+  else if (/^\d+$/.test(pv)) {
     if (Number(pv) > 255) return errTok(c, DIAG.unknownProtocol, `protocol number ${pv} is larger than 255`, v);
     pv = pv === '0' ? 'all' : PROTOCOL_NUMBERS[pv] ?? pv;
   } else if (!KNOWN_PROTOCOLS.has(pv)) return errTok(c, DIAG.unknownProtocol, `unknown protocol "${v.text}"`, v);

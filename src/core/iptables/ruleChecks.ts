@@ -39,6 +39,8 @@ function hasOption(options: RuleOption[], names: string[]): boolean {
 }
 
 export function checkRule(rule: Rule, diags: RuleDiagnostic[]): void {
+  // a protocol that is a shell variable (`-p "$proto"`) may be any: nothing to say about what needs which
+  if (rule.protocol?.value.startsWith('$')) return checkTarget(rule, diags, undefined, true);
   const proto = rule.protocol && !rule.protocol.negated ? rule.protocol.value : undefined;
   for (const m of rule.matches) {
     if (m.implicit) continue;
@@ -49,6 +51,11 @@ export function checkRule(rule: Rule, diags: RuleDiagnostic[]): void {
       diags.push(mkDiag('error', DIAG.protocolMismatch, `-m multiport needs -p tcp, udp, udplite, sctp or dccp${proto ? ` (rule has -p ${proto})` : ''}`, m.span, '-m multiport'));
     }
   }
+  checkTarget(rule, diags, proto, false);
+}
+
+/** The target's own needs: options, table, chain, and (unless the protocol is unknown) the protocol. */
+function checkTarget(rule: Rule, diags: RuleDiagnostic[], proto: string | undefined, anyProto: boolean): void {
   const t = rule.target;
   if (t) {
     const need = own(NEEDED_TARGET_OPTION, t.name);
@@ -66,21 +73,21 @@ export function checkRule(rule: Rule, diags: RuleDiagnostic[]): void {
     if ((t.name === 'DNAT' || t.name === 'REDIRECT') && rule.table === 'nat' && (rule.chain === 'POSTROUTING' || rule.chain === 'INPUT')) {
       diags.push(mkDiag('error', DIAG.unknownTarget, `${t.name} is only valid in PREROUTING/OUTPUT (and chains called from them)`, t.span, t.name));
     }
-    if ((t.name === 'REDIRECT' || t.name === 'MASQUERADE') && hasOption(t.options, ['to-ports']) && !(proto && NAT_PORT_PROTOS.has(proto))) {
+    if (!anyProto && (t.name === 'REDIRECT' || t.name === 'MASQUERADE') && hasOption(t.options, ['to-ports']) && !(proto && NAT_PORT_PROTOS.has(proto))) {
       diags.push(mkDiag('error', DIAG.protocolMismatch, `${t.name} --to-ports needs -p tcp/udp/sctp/dccp`, t.span, t.name));
     }
-    if (t.name === 'TPROXY' && proto !== 'tcp' && proto !== 'udp') {
+    if (!anyProto && t.name === 'TPROXY' && proto !== 'tcp' && proto !== 'udp') {
       // the kernel refuses it (xt_TPROXY checkentry: "Can be used only with -p tcp or -p udp")
       diags.push(mkDiag('error', DIAG.protocolMismatch, `TPROXY needs -p tcp or -p udp${proto ? ` (rule has -p ${proto})` : ''}`, t.span, t.name));
     }
     const rejectWith = t.name === 'REJECT' ? t.options.find((o) => o.name === 'reject-with') : undefined;
-    if (rejectWith?.args[0] === 'tcp-reset' && proto !== 'tcp') {
+    if (!anyProto && rejectWith?.args[0] === 'tcp-reset' && proto !== 'tcp') {
       // the kernel refuses it (ipt_REJECT checkentry: "TCP_RESET invalid for non-tcp")
       diags.push(mkDiag('error', DIAG.protocolMismatch, `REJECT --reject-with tcp-reset needs -p tcp${proto ? ` (rule has -p ${proto})` : ''}`, rejectWith.span, 'tcp-reset'));
     }
     if (t.name === 'DNAT' || t.name === 'SNAT') {
       const to = t.options.find((o) => o.name === 'to-destination' || o.name === 'to-source');
-      if (to && to.args[0]?.includes(':') && !(proto && NAT_PORT_PROTOS.has(proto))) {
+      if (!anyProto && to && to.args[0]?.includes(':') && !(proto && NAT_PORT_PROTOS.has(proto))) {
         diags.push(mkDiag('error', DIAG.protocolMismatch, `${t.name} to a port needs -p tcp/udp/sctp/dccp`, to.span, to.args[0]));
       }
     }

@@ -85,7 +85,9 @@ function optionSpec(c: ArgCtx): OptionSpec | undefined {
   }
   // `! -p tcp --dport 80` too: iptables loads the tcp match for -p tcp, negated or not (it prints `! -p tcp -m tcp --dport 80`)
   const proto = rule.protocol;
-  const s = proto && IMPLICIT_PROTOCOL_MODULES.has(proto.value) ? matchOption(proto.value, c.name) : undefined;
+  // a protocol that is a shell variable (`-p "$proto" --dport 53`): its ports are read as tcp's and udp's are
+  const variable = proto?.value.startsWith('$');
+  const s = proto && (variable || IMPLICIT_PROTOCOL_MODULES.has(proto.value)) ? matchOption(variable ? 'tcp' : proto.value, c.name) : undefined;
   c.owner = undefined;
   if (!proto || !s) return undefined;
   if (!c.implicitMatch) {

@@ -45,6 +45,28 @@ function withoutRedirections(toks: Tok[]): Tok[] {
   return out;
 }
 
+/**
+ * Placeholders of documentation (`--dport <host_port>`, `-s <allowed-cidr>`): `<`, a name and `>` written together
+ * are not two redirections but a value the reader fills in. Each becomes one word holding an unknown value (as a
+ * shell variable does, `$host_port`), said by an info.
+ */
+function withPlaceholders(ll: LogicalLine, toks: Tok[], diags: RuleDiagnostic[]): Tok[] {
+  if (!toks.some((t) => t.op && t.text === '<')) return toks;
+  const out: Tok[] = [];
+  for (let q = 0; q < toks.length; q++) {
+    const [lt, name, gt] = [toks[q], toks[q + 1], toks[q + 2]];
+    const joined = lt.op && lt.text === '<' && name && gt && !name.op && !name.quoted && gt.op && gt.text === '>' && lt.end === name.start && name.end === gt.start;
+    if (!joined || !/^[A-Za-z][\w.:/-]*$/.test(name.text) || (toks[q + 3] && toks[q + 3].start === gt.end)) {
+      out.push(lt);
+      continue;
+    }
+    diags.push(mkDiag('info', DIAG.placeholder, `<${name.text}> is a placeholder to fill in: the rule is checked with that value unknown`, spanOf(ll, lt.start, gt.end), ll.text.slice(lt.start, gt.end)));
+    out.push({ text: `$${name.text.replace(/\W/g, '_')}`, start: lt.start, end: gt.end, quoted: true, op: false, opt: undefined });
+    q += 2;
+  }
+  return out;
+}
+
 /** Splits the tokens at `;`, `&&`, `||`, `|`, `&` into simple commands. */
 function shellCommands(toks: Tok[]): Tok[][] {
   const out: Tok[][] = [[]];
@@ -118,7 +140,7 @@ function afterBinary(cmd: Tok[]): number {
  * `if ! iptables -C …; then iptables -A …; fi`, `iptables … 2>/dev/null || true`); other shell text is ignored.
  */
 export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, table: TableName, diags: RuleDiagnostic[]): LineResult {
-  const cmds = shellCommands(withoutRedirections(toks));
+  const cmds = shellCommands(withoutRedirections(withPlaceholders(ll, toks, diags)));
   let chosen: LineResult | undefined;
   for (const cmd of cmds) {
     const k = afterBinary(cmd);

@@ -22,6 +22,9 @@ import type { FactsOf, RuleFacts } from './facts';
 import { computeFacts } from './facts';
 import { generatedRules } from './generated';
 import { LineCache } from './lineCache';
+import type { Expanded } from './shellFunctions';
+import { expandWrappers, withoutOtherFunctionsDeletes } from './shellFunctions';
+import { scriptValues, setScriptValues } from './shellValues';
 import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces } from './input';
 import type { DocRule, Pass } from './pass';
@@ -79,14 +82,19 @@ export class Linter {
     return this.ruleByLine[line];
   }
 
-  lint(text: string, options?: LintOptions): LintResult {
-    if (isListing(text)) return this.lintListing(text, options);
+  lint(original: string, options?: LintOptions): LintResult {
+    if (isListing(original)) return this.lintListing(original, options);
+    // a script's wrapper functions: each call is read as the rule it runs (./shellFunctions.ts)
+    const wrapped = expandWrappers(original);
+    const text = wrapped?.text ?? original;
     const inferred = options?.defaultTable ? undefined : inferTable(text);
     const state = newLineState(options?.defaultTable ?? inferred ?? 'filter');
     const parsed = this.lines.parse(text, state, options?.budgetMs);
     const { facts: lineFacts, ruleByLine, truncatedAt } = parsed;
     // ip6tables lines are the IPv6 rule set: kept out of the IPv4 chains every judgment reads
-    const { results, doc } = withoutIpv6Rules(text, parsed.results, parsed.doc);
+    const v4 = withoutIpv6Rules(text, parsed.results, parsed.doc);
+    const results = withoutOtherFunctionsDeletes(text, v4.results);
+    const doc = v4.doc;
     this.ruleByLine = ruleByLine;
     const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy' || r.kind === 'delete-chain'));
     const kind: FileKind = !command && machineOutput(text, results) && results.some(dumpMarker) ? 'dump' : 'proposal';
@@ -114,7 +122,8 @@ export class Linter {
     p.inferredTable = inferred;
     p.order = this.order;
     p.unfinishedSection = truncatedAt === undefined ? state.table : undefined;
-    return this.run(p, options, truncatedAt, kind, results.filter((r) => r.rule).length);
+    const result = this.run(p, options, truncatedAt, kind, results.filter((r) => r.rule).length);
+    return wrapped ? atCallSites(result, wrapped, original) : result;
   }
 
   private lintListing(text: string, options?: LintOptions): LintResult {
@@ -175,6 +184,8 @@ function newPass(text: string, results: LineResult[], facts: FactsOf, ruleset: R
     generated: new Set(), noInterfaces, inferredTable: undefined, unfinishedSection: undefined,
   };
   p.generated = generatedRules(p);
+  // the literal values the script gives its variables (`for net in …`, `PORT=443`): the flow checks judge the rules the shell runs
+  if (command) setScriptValues(ruleset, scriptValues(text));
   return p;
 }
 
@@ -207,6 +218,22 @@ function quotedLineKeeps(role: ReturnType<typeof quotedRole>, code: string): boo
   if (role === 'opens') return code !== 'syntax/unterminated-quote';
   if (role === 'closes') return !code.startsWith('syntax/');
   return role !== 'inside-text';
+}
+
+/**
+ * Findings on a line read through a wrapper function point at the whole call as written; fixes that would edit such a
+ * line are not offered (they were computed on the rule the call runs, not on the text the user wrote).
+ */
+function atCallSites(result: LintResult, wrapped: Expanded, original: string): LintResult {
+  const lines = original.split('\n');
+  const touches = (f: LintDiagnostic['fixes'][number]) => f.edits.some((e) => wrapped.rewritten.has(e.range.start.line) || wrapped.rewritten.has(e.range.end.line));
+  const diagnostics = result.diagnostics.map((d) => {
+    if (!wrapped.rewritten.has(d.span.line)) return d.fixes.some(touches) ? { ...d, fixes: d.fixes.filter((f) => !touches(f)) } : d;
+    const t = lines[d.span.line] ?? '';
+    const start = t.length - t.trimStart().length;
+    return { ...d, span: { line: d.span.line, start, end: t.length }, fixes: [] };
+  });
+  return { ...result, diagnostics };
 }
 
 function dedupe(diags: LintDiagnostic[]): LintDiagnostic[] {

@@ -4,6 +4,7 @@
  * data plane between nodes. Used by the DOCKER-USER rules (does this DROP cut egress / replies?) and by the
  * fix-safety check (does a fix newly drop a flow the original let through?).
  */
+import { instancesIn } from './shellValues';
 import type { Chain, Rule, Ruleset } from '../iptables/model';
 import type { EvalEnv, Hook } from '../trace/netfilter';
 import { ruleMatches } from '../trace/netfilter';
@@ -54,6 +55,12 @@ export function egressFlows(ext: string[], swarm = false): Flow[] {
     }
   }
   return out;
+}
+
+/** A container on one Docker network opening a connection to a container on another: what Docker's isolation drops. */
+export function crossNetworkFlow(): Flow {
+  const [[fromBr, fromIp], [toBr, toIp]] = BRIDGES;
+  return { name: `container ${fromIp} on ${fromBr} → container ${toIp} on ${toBr} tcp/5432`, hook: 'FORWARD', critical: false, pkt: packet({ src: fromIp, dst: toIp, proto: 'tcp', sport: 40005, dport: 5432, in: fromBr, out: toBr }) };
 }
 
 /** Container egress to one remote port (NEW), per bridge and external interface: what a port-bound DROP also takes. */
@@ -125,14 +132,35 @@ function findExternal(rules: Rule[]): string[] {
 
 /** Some condition of the rule is a shell variable (`-s $NET`): what it matches is unknown. */
 export function hasVariable(rule: Rule): boolean {
-  // (no protocol: the parser refuses `-p $PROTO`, so a rule never has one)
-  if ([rule.source, rule.destination, rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'))) return true;
+  if ([rule.protocol, rule.source, rule.destination, rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'))) return true;
   return rule.matches.some((m) => m.options.some((o) => o.args.some((a) => a.includes('$'))));
 }
 
 /** An interface condition that is a shell variable (`-o $OUT_IF`, `-i "${WAN}"`). */
 function variableInterface(rule: Rule): boolean {
   return [rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'));
+}
+
+/**
+ * Does the rule match the packet: 'yes', 'no', or 'unknown' (a condition the evaluator cannot decide, or a shell
+ * variable). A rule written with variables whose literal values the script gives (`for net in …`, `PORT=443`) is
+ * judged by the rules the shell runs, one per value: it matches when one of them does. Otherwise a variable interface
+ * (`-o $OUT_IF`: scripts compute the uplink) may name the packet's, and a variable address is taken for an outside
+ * one (the allowed clients, the LAN: not the containers' addresses).
+ */
+function matchOf(rs: Ruleset, rule: Rule, pkt: Packet, hook: Hook): 'yes' | 'no' | 'unknown' {
+  if (!hasVariable(rule)) {
+    const m = ruleMatches(rule, pkt, ENV, hook);
+    return !m.matched ? 'no' : m.unsupported.length ? 'unknown' : 'yes';
+  }
+  const inst = instancesIn(rs, rule);
+  if (inst) {
+    const hits = inst.rules.map((r) => ruleMatches(r, pkt, ENV, hook)).filter((m) => m.matched);
+    if (!hits.length) return 'no';
+    return inst.certain && hits.some((h) => !h.unsupported.length) ? 'yes' : 'unknown';
+  }
+  if (variableInterface(rule) || rule.protocol?.value.includes('$')) return 'unknown';
+  return ruleMatches(rule, pkt, ENV, hook).matched ? 'unknown' : 'no';
 }
 
 export interface Decision {
@@ -150,14 +178,9 @@ export function walkChain(rs: Ruleset, chain: string, pkt: Packet, hook: Hook, s
   for (const rule of c?.rules ?? []) {
     const t = rule.target?.name;
     if (!t || skip?.has(rule)) continue;
-    // `-o $OUT_IF`: the variable may well name the interface of the sample packet (scripts compute the uplink)
-    if (variableInterface(rule)) {
-      unknown = true;
-      continue;
-    }
-    const m = ruleMatches(rule, pkt, ENV, hook);
-    if (!m.matched) continue;
-    if (m.unsupported.length || hasVariable(rule)) {
+    const m = matchOf(rs, rule, pkt, hook);
+    if (m === 'no') continue;
+    if (m === 'unknown') {
       unknown = true;
       continue;
     }

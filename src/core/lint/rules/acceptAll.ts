@@ -1,24 +1,54 @@
-/** docker-user/accept-all: an unconditional ACCEPT in DOCKER-USER bypasses Docker's own filtering. */
+/**
+ * docker-user/accept-all: an unconditional ACCEPT in DOCKER-USER bypasses Docker's own filtering; so does an ACCEPT
+ * (not RETURN) of everything from or to Docker's address pool (`-s 172.16.0.0/12 -j ACCEPT`, "allow the Docker
+ * networks"), in DOCKER-USER or a chain it jumps to: packets between containers of different networks end there
+ * (explained as info: often meant, and harmless where one network holds all the containers).
+ */
+import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
-import { add, isMine, replaceEdit } from '../pass';
+import type { Pass } from '../pass';
+import { add, assumedBase, isMine, replaceEdit } from '../pass';
+import { crossNetworkFlow, walkChain } from '../flows';
+
+const ISOLATION = "network isolation between Docker networks (all versions) and, on Docker ≥ 28, the blocking of direct access to unpublished container ports";
+
+/** `-j ACCEPT` written as such: the fix replaces the name (never offered when the text writes it otherwise). */
+function returnFix(p: Pass, rule: Rule) {
+  const t = rule.target?.span;
+  if (!t || p.kind !== 'proposal' || !/^(-j|--jump)\s+ACCEPT$/.test((p.lines[t.line] ?? '').slice(t.start, t.end))) return [];
+  return [{ title: 'Use -j RETURN (let Docker\'s rules decide)', edits: [replaceEdit({ line: t.line, start: t.end - 6, end: t.end }, 'RETURN')] }];
+}
+
+/** The ACCEPT, conditioned only on a source or destination address, that takes the packets between two Docker networks. */
+function poolAccept(p: Pass): Rule | undefined {
+  const d = walkChain(p.ruleset, 'DOCKER-USER', crossNetworkFlow().pkt, 'FORWARD', assumedBase(p));
+  const r = d.rule;
+  if (d.unknown || d.verdict !== 'ACCEPT' || !r || !isMine(p, r) || r.target?.goto) return undefined;
+  const onlyAddress = (r.source || r.destination) && !r.protocol && !r.inInterface && !r.outInterface && r.matches.length === 0;
+  return onlyAddress ? r : undefined;
+}
 
 export const acceptAll: LintRule = {
   code: 'docker-user/accept-all',
   severity: 'warning',
-  description: 'An unconditional `-j ACCEPT` in DOCKER-USER: every forwarded packet skips Docker\'s own rules.',
-  docs: "ACCEPT in DOCKER-USER ends the packet's walk through FORWARD: Docker's network isolation (DOCKER-ISOLATION-STAGE-1/2: containers of different networks cannot talk), and on Docker ≥ 28 the protection of unpublished container ports from direct routing, are skipped. Use `-j RETURN` to let Docker's rules decide.",
+  description: 'An unconditional `-j ACCEPT` in DOCKER-USER, or an ACCEPT of everything from or to Docker\'s address pool: forwarded packets skip Docker\'s own rules.',
+  docs: "ACCEPT in DOCKER-USER ends the packet's walk through FORWARD: Docker's network isolation (DOCKER-ISOLATION-STAGE-1/2: containers of different networks cannot talk), and on Docker ≥ 28 the protection of unpublished container ports from direct routing, are skipped. The same holds for an ACCEPT whose only condition is an address range holding Docker's networks (`-s 172.16.0.0/12 -j ACCEPT`, meant as \"allow the Docker networks\"), in DOCKER-USER or a chain it jumps to: the packets between two networks end there (an info: often meant, and harmless where one network holds all the containers). Use `-j RETURN` to let Docker's rules decide.",
   check(p) {
     if (p.noInterfaces) return; // -nL without -v: interface conditions unknown
     for (const { rule, f } of p.doc) {
       if (rule.chain !== 'DOCKER-USER' || rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;
       if (rule.target?.name !== 'ACCEPT' || rule.target.goto || f.conds.length > 0) continue;
-      // the target's span is `-j ACCEPT`: the fix replaces the name (never offered when the text writes it otherwise)
-      const t = rule.target.span;
-      const named = /^(-j|--jump)\s+ACCEPT$/.test((p.lines[t.line] ?? '').slice(t.start, t.end));
-      const fixes = p.kind === 'proposal' && named ? [{ title: 'Use -j RETURN (let Docker\'s rules decide)', edits: [replaceEdit({ line: t.line, start: t.end - 6, end: t.end }, 'RETURN')] }] : [];
       add(p, 'docker-user/accept-all', 'warning',
-        "Unconditional ACCEPT in DOCKER-USER: every forwarded packet skips Docker's own rules — network isolation between Docker networks (all versions) and, on Docker ≥ 28, the blocking of direct access to unpublished container ports. Use -j RETURN to hand the packet back to Docker's chains.",
-        rule.span, fixes);
+        `Unconditional ACCEPT in DOCKER-USER: every forwarded packet skips Docker's own rules — ${ISOLATION}. Use -j RETURN to hand the packet back to Docker's chains.`,
+        rule.span, returnFix(p, rule));
+    }
+    const pool = poolAccept(p);
+    if (pool) {
+      const cidr = (pool.source ?? pool.destination)?.value;
+      // often meant ("allow the Docker networks") and harmless where one network holds all containers: explained, not flagged
+      add(p, 'docker-user/accept-all', 'info',
+        `ACCEPT of everything ${pool.source ? 'from' : 'to'} ${cidr}, which holds Docker's networks: packets between containers of different networks end here (ACCEPT ends FORWARD), so Docker's own rules never run for them — ${ISOLATION}. Use -j RETURN to let Docker's rules decide.`,
+        pool.span, pool.chain === 'DOCKER-USER' ? returnFix(p, pool) : []);
     }
   },
 };

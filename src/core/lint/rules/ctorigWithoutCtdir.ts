@@ -1,7 +1,9 @@
 /** docker-user/ctorig-without-ctdir: --ctorig* on a DROP/REJECT/jump without --ctdir ORIGINAL also hits replies. */
+import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
 import { add, isMine, replaceEdit } from '../pass';
+import { isDockerBridge } from '../facts';
 
 const CTORIG = new Set(['ctorigdst', 'ctorigdstport', 'ctorigsrc', 'ctorigsrcport']);
 
@@ -21,11 +23,36 @@ function firstEstablished(p: Pass, chain: string): number {
   return at;
 }
 
+/** `-i eth0`: only packets arriving from outside (not a Docker bridge, not negated, not a variable). */
+function fromOutside(rule: Rule): boolean {
+  const i = rule.inInterface;
+  return !!i && !i.negated && !i.value.includes('$') && !isDockerBridge(i.value);
+}
+
+/** Every way into the rule requires a packet arriving from outside: its own `-i eth0`, or every jump to its chain has one. */
+function entersOnlyFromOutside(p: Pass, rule: Rule, depth = 0): boolean {
+  if (fromOutside(rule)) return true;
+  const chain = p.ruleset.tables.get('filter')?.chains.get(rule.chain);
+  if (!chain || chain.builtin || rule.chain === 'DOCKER-USER' || depth > 3) return false;
+  const jumps = p.ruleset.rules.filter((r) => r.table === 'filter' && r.target?.name === rule.chain && r.op !== 'D');
+  return jumps.length > 0 && jumps.every((j) => entersOnlyFromOutside(p, j, depth + 1));
+}
+
+/**
+ * A DROP on `--ctorigdst <address>` (the node's published address) that only packets arriving from outside reach:
+ * the containers' replies to clients arrive from a bridge, and the replies to the containers' own connections have
+ * the remote server as original destination. No reply can match.
+ */
+function noReplyCanMatch(p: Pass, rule: Rule): boolean {
+  const named = rule.matches.some((m) => m.module === 'conntrack' && m.options.some((o) => o.name === 'ctorigdst' && !o.negated && !o.args.some((a) => a.includes('$'))));
+  return named && entersOnlyFromOutside(p, rule);
+}
+
 export const ctorigWithoutCtdir: LintRule = {
   code: 'docker-user/ctorig-without-ctdir',
   severity: 'warning',
   description: '`--ctorigdst*`/`--ctorigsrc*` on a DROP/REJECT or jump without `--ctdir ORIGINAL`: it also matches the replies.',
-  docs: "The conntrack entry's original tuple is the same for both directions of a connection: `-m conntrack --ctorigdstport 8080 ! -s 203.0.113.0/24 -j DROP` also drops the container's replies to the allowed clients (their source is the container). Docker's documentation adds `--ctdir ORIGINAL` for this reason. The replies of a container's own connection to a remote port 7777 also have original destination port 7777 and arrive on the external interface. Not reported when RELATED,ESTABLISHED is accepted earlier in the chain, nor on rules that can only match a connection's first packet (`--ctstate NEW`, `--syn`).",
+  docs: "The conntrack entry's original tuple is the same for both directions of a connection: `-m conntrack --ctorigdstport 8080 ! -s 203.0.113.0/24 -j DROP` also drops the container's replies to the allowed clients (their source is the container). Docker's documentation adds `--ctdir ORIGINAL` for this reason. The replies of a container's own connection to a remote port 7777 also have original destination port 7777 and arrive on the external interface. Not reported when RELATED,ESTABLISHED is accepted earlier in the chain, when the rule names the original destination address (`--ctorigdst`, the node's) and only packets arriving from outside reach it (`-i eth0` on the rule or on every jump to its chain), nor on rules that can only match a connection's first packet (`--ctstate NEW`, `--syn`).",
   check(p) {
     for (const { rule, f } of p.doc) {
       if (!f.ctorig || rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;
@@ -34,7 +61,7 @@ export const ctorigWithoutCtdir: LintRule = {
       const ct = rule.matches.find((m) => m.module === 'conntrack' && m.options.some((o) => CTORIG.has(o.name)));
       // a rule that can only match a connection's first packet (`--ctstate NEW`, `--syn`) never sees a reply
       if (!ct || ct.options.some((o) => o.name === 'ctdir') || f.established || f.firstPacketOnly) continue;
-      if ((rule.index ?? 0) > firstEstablished(p, rule.chain)) continue;
+      if ((rule.index ?? 0) > firstEstablished(p, rule.chain) || noReplyCanMatch(p, rule)) continue;
       const last = ct.options[ct.options.length - 1];
       const fixes = p.kind === 'proposal' ? [{ title: 'Add --ctdir ORIGINAL', edits: [replaceEdit({ line: last.span.line, start: last.span.end, end: last.span.end }, ' --ctdir ORIGINAL')] }] : [];
       add(p, 'docker-user/ctorig-without-ctdir', 'warning',

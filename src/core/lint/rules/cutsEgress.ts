@@ -1,13 +1,14 @@
 /**
  * docker-user/cuts-egress: a DROP/REJECT in DOCKER-USER without interface or address condition also takes the
  * containers' own connections. Without a port condition it takes all of them (warning); bound to ports, it takes the
- * containers' connections to those ports on other hosts (a consequence worth explaining, not always a mistake: info,
- * the same for every port).
+ * containers' connections to those ports on other hosts: a warning when that is DNS, HTTP or HTTPS (every container
+ * needs them: package installs, APIs, certificate renewals), otherwise a consequence worth explaining, not always a
+ * mistake (info).
  */
 import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Flow } from '../flows';
-import { egressFlows, egressToPort, externalInterfaces, walkChain } from '../flows';
+import { egressFlows, egressToPort, externalInterfaces, hasVariable, walkChain } from '../flows';
 import { protoName, ruleOptions } from '../facts';
 import type { Pass } from '../pass';
 import { aboutSwarm, add, assumedBase, isMine } from '../pass';
@@ -40,11 +41,28 @@ function sourceSetRules(rules: Rule[]): Rule[] {
   return rules.filter((r) => ruleOptions(r).some(({ o }) => o.name === 'match-set' && !o.negated && (o.args[1] ?? '').split(',')[0] === 'src'));
 }
 
+/** Ports nearly every container connects to on other hosts. */
+const CLIENT_PORTS = [
+  { proto: 'udp', port: 53, what: 'DNS' },
+  { proto: 'tcp', port: 53, what: 'DNS' },
+  { proto: 'tcp', port: 80, what: 'HTTP' },
+  { proto: 'tcp', port: 443, what: 'HTTPS' },
+];
+
+/** The container egress to DNS/HTTP/HTTPS that this port-bound deny decides, if any. */
+function cutClientPort(p: Pass, rule: Rule, others: Rule[], ext: string[], swarm: boolean): { flow: Flow; what: string } | undefined {
+  for (const c of CLIENT_PORTS) {
+    const flow = decidedFlow(p, rule, others, egressToPort(ext, c.proto, c.port, swarm));
+    if (flow) return { flow, what: c.what };
+  }
+  return undefined;
+}
+
 export const cutsEgress: LintRule = {
   code: 'docker-user/cuts-egress',
   severity: 'warning',
   description: 'A DROP/REJECT in DOCKER-USER with no interface or address condition: it also takes the containers\' own outgoing connections (all of them, or those to the ports it names).',
-  docs: 'DOCKER-USER sees container traffic in both directions: outgoing connections from containers (`-i docker0`/`docker_gwbridge`/`br-…`) as well as incoming published-port traffic. A default deny such as `-A DOCKER-USER -j DROP` after a few port ACCEPTs meant for incoming traffic also drops every connection a container opens (package updates, DNS, APIs): a warning. A deny bound to a port (`-p tcp --dport 5432 -j DROP`) without an interface also drops the containers\' connections to that port on other hosts (a container using a remote PostgreSQL): reported as info for every port alike, since it may be intended. Restrict the deny to the external interface (`-i eth0`) and accept RELATED,ESTABLISHED first.',
+  docs: 'DOCKER-USER sees container traffic in both directions: outgoing connections from containers (`-i docker0`/`docker_gwbridge`/`br-…`) as well as incoming published-port traffic. A default deny such as `-A DOCKER-USER -j DROP` after a few port ACCEPTs meant for incoming traffic also drops every connection a container opens (package updates, DNS, APIs): a warning. A deny bound to a port without an interface also drops the containers\' connections to that port on other hosts: on DNS (53), HTTP (80) or HTTPS (443) that breaks nearly every container (package installs, APIs, ACME certificate renewals), a warning; on another port (`-p tcp --dport 5432 -j DROP`: a container using a remote PostgreSQL) it may be intended, an info. Restrict the deny to the external interface (`-i eth0`) and accept RELATED,ESTABLISHED first.',
   check(p) {
     if (p.noInterfaces) return; // -nL without -v: interface conditions unknown
     const du = p.ruleset.tables.get('filter')?.chains.get('DOCKER-USER');
@@ -58,7 +76,8 @@ export const cutsEgress: LintRule = {
     for (const rule of candidates) {
       const port = firstDestPort(rule);
       const verb = rule.target?.name ?? 'DROP';
-      if (port === undefined || port === 'unknown') {
+      // a port that is a shell variable with literal values (`for port in 80 443`) is judged like a port
+      if (port === undefined || (port === 'unknown' && !hasVariable(rule))) {
         let flow = decidedFlow(p, rule, candidates, standard);
         let assumed = '';
         if (!flow && sets.length) {
@@ -74,6 +93,14 @@ export const cutsEgress: LintRule = {
       const proto = rule.protocol && !rule.protocol.negated ? protoName(rule.protocol.value) : 'tcp';
       const named = ruleOptions(rule).find(({ o }) => DEST_PORT.has(o.name))?.o.args[0] ?? String(port);
       const ports = /^\d+$/.test(named) ? `port ${named}` : `ports ${named}`;
+      const client = cutClientPort(p, rule, candidates, ext, swarm);
+      if (client) {
+        add(p, 'docker-user/cuts-egress', 'warning',
+          `This ${verb} of ${ports} has no interface condition: besides incoming traffic it takes your containers' own ${client.what} connections to other hosts (e.g. ${client.flow.name}), so package installs, API calls and certificate renewals fail. If only incoming traffic is meant, limit it to the external interface (-i ${ext[0]}).`,
+          rule.span);
+        continue;
+      }
+      if (port === 'unknown') continue;
       const flow = decidedFlow(p, rule, candidates, egressToPort(ext, proto, port, swarm));
       if (!flow) continue;
       add(p, 'docker-user/cuts-egress', 'info',

@@ -4,7 +4,7 @@ import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Cidr } from '../net';
 import { contains, parseCidr } from '../net';
-import { DENY, DOCKER_IFACE, isDockerBridge, ruleOptions } from '../facts';
+import { DENY, DOCKER_IFACE, isDockerBridge, isDockerOwnedChain, ruleOptions } from '../facts';
 import type { RuleFacts } from '../facts';
 import type { Pass } from '../pass';
 import { add, isMine } from '../pass';
@@ -49,13 +49,24 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
     acceptBeforeDockerUser(p, rule, f, span);
     return;
   }
-  if (!DENY.has(rule.target?.name ?? '') || !aboutContainers(rule, f)) return;
+  if (!(DENY.has(rule.target?.name ?? '') || jumpsToDeny(p, rule, f)) || !aboutContainers(rule, f)) return;
   const fix = moveToDockerUserFix(p, rule, f, res);
   const sev: Severity = p.kind === 'proposal' ? 'warning' : 'info';
   const why = rule.op === 'A'
     ? "appended to FORWARD it runs after Docker's own FORWARD rules (Docker ≤ 27: per-bridge ACCEPTs in FORWARD; ≥ 28: the jumps to DOCKER-INGRESS and DOCKER-FORWARD), which already ACCEPT traffic to containers and to the Swarm ingress network, so it never sees that traffic"
     : 'inserted into FORWARD it runs before DOCKER-USER only until Docker re-inserts its jump at the top (daemon restart, network changes)';
   add(p, 'swarm/not-docker-user', sev, `Rule in FORWARD instead of DOCKER-USER: ${why}. Put container/published-port filtering in DOCKER-USER.`, span, fix ? [fix] : []);
+}
+
+/**
+ * A jump to the user's own chain that drops or rejects (`-I FORWARD -o docker0 -j PRE_DOCKER`): filtering, as a DROP
+ * there is. An unconditional jump (`-A FORWARD -j LOGDROP` at the end) is a default deny, as a catch-all DROP is.
+ */
+function jumpsToDeny(p: Pass, rule: Rule, f: RuleFacts): boolean {
+  const t = rule.target?.name ?? '';
+  if (f.conds.length === 0) return false;
+  const chain = p.ruleset.tables.get('filter')?.chains.get(t);
+  return !!chain && !chain.builtin && !isDockerOwnedChain(t) && chain.rules.some((r) => DENY.has(r.target?.name ?? ''));
 }
 
 /** An ACCEPT of Docker-bridge traffic in FORWARD above the jump to DOCKER-USER: DOCKER-USER never sees that traffic. */
