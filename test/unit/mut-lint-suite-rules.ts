@@ -15,6 +15,8 @@ import './mut-lint-node-subnets.test';
 import './mut-lint-swarm-port.test';
 import './mut-lint-unknown-interface.test';
 import './mut-lint-wipes-docker.test';
+import './mut-lint-wipes-docker2.test';
+import './lint-codes-doc.test';
 // the fast lint test files that run every rule on real and holdout rule sets (each well under a second)
 import './lint-real-world.test';
 import './lint-corpus.test';
