@@ -11,6 +11,7 @@ import './mut-lint-input-facts.test';
 import './mut-lint-input-published-port.test';
 import './mut-lint-small-rules.test';
 import './mut-lint-not-docker-user.test';
+import './mut-lint-not-docker-user2.test';
 import './mut-lint-node-subnets.test';
 import './mut-lint-swarm-port.test';
 import './mut-lint-unknown-interface.test';
