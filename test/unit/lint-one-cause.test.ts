@@ -33,8 +33,11 @@ test('insert-order: loopback exceptions match no forwarded packet, so a DROP ins
   const text = ['iptables -I DOCKER-USER -j DROP', 'iptables -I DOCKER-USER -i lo -j ACCEPT', 'iptables -I DOCKER-USER -o lo -j ACCEPT', 'iptables -I DOCKER-USER -s 127.0.0.0/8 -j ACCEPT', 'iptables -I DOCKER-USER -d 127.0.0.1 -j ACCEPT', 'iptables -I DOCKER-USER -d 169.254.169.254 -j DROP', ''].join('\n');
   assert.deepEqual(found(text, 'rules/insert-order'), []);
   // the same DROP above a real exception (a LAN source) is still reported
-  const real = text.replace('-s 127.0.0.0/8', '-s 192.168.1.0/24');
-  assert.deepEqual(found(real, 'rules/insert-order'), ['6 warning']);
+  const real = text.replace('-s 127.0.0.0/8', '-s 192.168.1.0/24').replace('iptables -I DOCKER-USER -j DROP\n', '');
+  assert.deepEqual(found(real, 'rules/insert-order'), ['5 warning']);
+  // … unless the file builds the chain bottom-up, starting with its catch-all (holdout 6, hypothesis#339: the
+  // metadata REJECT is written last on purpose, to land above the container ACCEPTs)
+  assert.deepEqual(found(text.replace('-s 127.0.0.0/8', '-s 192.168.1.0/24'), 'rules/insert-order'), []);
   // in INPUT a loopback exception is real (local traffic), so it still counts there
   const input = 'iptables -I INPUT -s 127.0.0.0/8 -j ACCEPT\niptables -I INPUT -d 127.0.0.1 -j DROP\n';
   assert.deepEqual(found(input, 'rules/insert-order'), ['2 warning']);

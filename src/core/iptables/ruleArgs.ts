@@ -13,7 +13,7 @@ import { isArgument, looksLikeOption, type Tok } from './tokenize';
 import { BASE_LONG, BASE_SHORT, CMD_LONG, CMD_SHORT, type BaseOpt, type Cmd } from './optionTable';
 import { isTableName, type LineResult } from './lineResult';
 import { errAt, tokSpan } from './lineDiagnostics';
-import { readExtensionOption } from './ruleOptions';
+import { longOptionByPrefix, readExtensionOption } from './ruleOptions';
 import { finishLine } from './ruleCommand';
 
 /** A whole argument that is one shell expansion: `$x`, `${x}`, `${arr[@]}`, `$@`, `${@}`, `$*`, `$1`. */
@@ -206,6 +206,8 @@ function optionName(c: ArgCtx, t: Tok): void {
 function readOption(c: ArgCtx, t: Tok, i: number): number {
   optionName(c, t);
   const known = t.opt;
+  // an abbreviated long option (getopt_long): read as the option it names
+  if (known === undefined && c.isLong && !CMD_LONG.has(c.name) && !BASE_LONG.has(c.name) && !isExactExtension(c)) c.name = longOptionByPrefix(c) ?? c.name;
   const command = known !== undefined ? known.cmd : (c.isLong ? CMD_LONG : CMD_SHORT).get(c.name);
   if (command && (c.isLong || c.inline === undefined || !c.ruleStarted)) return readCommand(c, t, i, command);
   const base = known !== undefined ? known.base : (c.isLong ? BASE_LONG : BASE_SHORT).get(c.name);
@@ -213,6 +215,11 @@ function readOption(c: ArgCtx, t: Tok, i: number): number {
   if (base && !(!c.isLong && c.inline !== undefined && base === 'flag')) return readBaseOption(c, t, i, base);
   c.ruleStarted = true;
   return readExtensionOption(c, t, i);
+}
+
+/** An option token the global table does not know may still be an exact option of a module (`-m foo --bar`, foo unknown): not a prefix. */
+function isExactExtension(c: ArgCtx): boolean {
+  return c.lastUnknownModule !== undefined && c.lastMatch === c.lastUnknownModule;
 }
 
 /** Commands with a positional argument after the chain, and those where it is a rule number. */

@@ -38,7 +38,22 @@ function hasOption(options: RuleOption[], names: string[]): boolean {
   return false;
 }
 
+/** Built-in chains a packet enters before it has an out-interface, or after it lost its in-interface (kernel-checked: "Can't use -i with OUTPUT"). */
+const NO_OUT_INTERFACE = new Set(['INPUT', 'PREROUTING']);
+const NO_IN_INTERFACE = new Set(['OUTPUT', 'POSTROUTING']);
+
+/** What iptables refuses about the chain a rule is in: -i/-o where the hook has no such interface, DROP/REJECT in nat. */
+function checkChain(rule: Rule, diags: RuleDiagnostic[]): void {
+  if (rule.inInterface && NO_IN_INTERFACE.has(rule.chain)) diags.push(mkDiag('error', DIAG.badInterface, `iptables refuses -i in ${rule.chain} ("Can't use -i with ${rule.chain}"): the packet has no input interface there`, rule.inInterface.span, rule.inInterface.value));
+  if (rule.outInterface && NO_OUT_INTERFACE.has(rule.chain)) diags.push(mkDiag('error', DIAG.badInterface, `iptables refuses -o in ${rule.chain} ("Can't use -o with ${rule.chain}"): the packet has no output interface yet`, rule.outInterface.span, rule.outInterface.value));
+  const t = rule.target;
+  if (rule.table === 'nat' && t && (t.name === 'DROP' || (t.name === 'REJECT' && rule.chain === 'PREROUTING'))) {
+    diags.push(mkDiag('error', DIAG.unknownTarget, t.name === 'DROP' ? 'iptables refuses DROP in the nat table ("The nat table is not intended for filtering, the use of DROP is therefore inhibited"): filter in DOCKER-USER or INPUT' : 'the kernel refuses REJECT in nat PREROUTING (REJECT is valid in filter INPUT, FORWARD and OUTPUT): filter in DOCKER-USER or INPUT', t.span, t.name));
+  }
+}
+
 export function checkRule(rule: Rule, diags: RuleDiagnostic[]): void {
+  checkChain(rule, diags);
   // a protocol that is a shell variable (`-p "$proto"`) may be any: nothing to say about what needs which
   if (rule.protocol?.value.startsWith('$')) return checkTarget(rule, diags, undefined, true);
   const proto = rule.protocol && !rule.protocol.negated ? rule.protocol.value : undefined;

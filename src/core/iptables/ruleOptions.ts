@@ -5,7 +5,8 @@
  * reported once); any other unknown option is an error that says which `-m` / `-p` it needs.
  */
 import type { RuleMatch, RuleOption, RuleTarget } from './model';
-import { IMPLICIT_PROTOCOL_MODULES, matchOption, targetOption, validateArg, type OptionSpec } from './spec';
+import { IMPLICIT_PROTOCOL_MODULES, MATCH_SPECS, TARGET_SPECS, matchOption, targetOption, validateArg, type OptionSpec } from './spec';
+import { BASE_LONG, CMD_LONG } from './optionTable';
 import { DIAG, mkDiag, type DiagCode } from './codes';
 import { spanOf } from './lines';
 import { skipArgs, type Tok } from './tokenize';
@@ -52,6 +53,25 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
   if (!takeArgs(c, i, spec.arity, t, c.inline)) return i + 1;
   addOption(c, t, spec, owner, neg || TAKEN.neg);
   return TAKEN.next;
+}
+
+/** The long option names iptables knows at this point of the line: commands, base options, and those of the target and the matches loaded so far. */
+function knownLongNames(c: ArgCtx): string[] {
+  const rule = c.rule;
+  const specs = [...(rule.target ? TARGET_SPECS[rule.target.name] ?? [] : []), ...rule.matches.flatMap((m) => MATCH_SPECS[m.module] ?? [])];
+  const proto = rule.protocol?.value;
+  if (proto && IMPLICIT_PROTOCOL_MODULES.has(proto)) specs.push(...(MATCH_SPECS[proto] ?? []));
+  return [...CMD_LONG.keys(), ...BASE_LONG.keys(), ...specs.flatMap((o) => [o.name, ...(o.aliases ?? [])])];
+}
+
+/**
+ * iptables reads long options with getopt_long, which takes an unambiguous prefix of a known one (`--line-number`
+ * for `--line-numbers`, `--to-port` for REDIRECT's `--to-ports`; kernel-checked): the full name when c.name is one.
+ */
+export function longOptionByPrefix(c: ArgCtx): string | undefined {
+  if (!c.isLong || c.name.length < 2) return undefined;
+  const matches = new Set(knownLongNames(c).filter((n) => n.startsWith(c.name)));
+  return matches.size === 1 ? [...matches][0] : undefined;
 }
 
 /** A policy element's option may come again only in a later element: after a `--next` since its last use (iptables: "double --proto option"). */

@@ -17,6 +17,11 @@ export const DOCKER_IFACE = /^(docker0|docker_gwbridge|br-[0-9a-f]{12})$/;
 export function isDockerBridge(name: string): boolean {
   return DOCKER_IFACE.test(name) || name === 'br-+' || name === 'docker+';
 }
+/**
+ * Bridges and tunnels of other container and VM platforms (Nomad, CNI/Kubernetes, Podman, libvirt, LXC/LXD/Incus,
+ * Flannel, Calico, Weave, Cilium, VM taps): traffic from or to them is not Docker's, and Docker's rules do not decide it.
+ */
+export const OTHER_PLATFORM_IFACE = /^(nomad|cni\d*|cni-podman\d*|podman\d*|virbr\d+|lxcbr\d+|lxdbr\d+|incusbr\d+|flannel\.\d+|cali[0-9a-f]+|weave|kube-bridge|cilium_\w+|vnet\d+|tap\w+)$/;
 export const DENY = new Set(['DROP', 'REJECT']);
 const TERMINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEUE', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'TPROXY']);
 const STATEFUL = new Set(['limit', 'hashlimit', 'statistic', 'recent', 'connlimit', 'quota', 'time', 'connbytes']);

@@ -4,6 +4,7 @@ import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
 import { add, isMine, replaceEdit } from '../pass';
 import { isDockerBridge } from '../facts';
+import { matchesNoForwardedPacket } from '../overlap';
 
 const CTORIG = new Set(['ctorigdst', 'ctorigdstport', 'ctorigsrc', 'ctorigsrcport']);
 
@@ -38,21 +39,32 @@ function entersOnlyFromOutside(p: Pass, rule: Rule, depth = 0): boolean {
   return jumps.length > 0 && jumps.every((j) => entersOnlyFromOutside(p, j, depth + 1));
 }
 
+/** Conditions on the packet's source: a reply's source is the container, so these are what tells replies apart. */
+function hasSourceCondition(rule: Rule): boolean {
+  return !!rule.source || rule.matches.some((m) => m.options.some((o) => o.name === 'src-range' || (o.name === 'match-set' && (o.args[1] ?? '').startsWith('src'))));
+}
+
 /**
- * A DROP on `--ctorigdst <address>` (the node's published address) that only packets arriving from outside reach:
- * the containers' replies to clients arrive from a bridge, and the replies to the containers' own connections have
- * the remote server as original destination. No reply can match.
+ * A DROP on `--ctorigdst <address>` (the node's published address) that no reply can reach: either only packets
+ * arriving from outside get to it (the containers' replies to clients arrive from a bridge; replies to the
+ * containers' own connections have the remote server as original destination), or it takes every connection to
+ * that address from its first packet (no source condition, nothing accepted or returned before it in its chain),
+ * so no connection it matches ever has a reply.
  */
 function noReplyCanMatch(p: Pass, rule: Rule): boolean {
-  const named = rule.matches.some((m) => m.module === 'conntrack' && m.options.some((o) => o.name === 'ctorigdst' && !o.negated && !o.args.some((a) => a.includes('$'))));
-  return named && entersOnlyFromOutside(p, rule);
+  const named = rule.matches.some((m) => m.module === 'conntrack' && m.options.some((o) => o.name === 'ctorigdst' && !o.negated));
+  if (!named) return false;
+  if (entersOnlyFromOutside(p, rule)) return true;
+  const chain = p.ruleset.tables.get('filter')?.chains.get(rule.chain)?.rules ?? [];
+  const before = chain.slice(0, rule.index ?? 0);
+  return !hasSourceCondition(rule) && !before.some((r) => (r.target?.name === 'ACCEPT' || r.target?.name === 'RETURN') && !matchesNoForwardedPacket(r) && !p.baseRules.has(r));
 }
 
 export const ctorigWithoutCtdir: LintRule = {
   code: 'docker-user/ctorig-without-ctdir',
   severity: 'warning',
   description: '`--ctorigdst*`/`--ctorigsrc*` on a DROP/REJECT or jump without `--ctdir ORIGINAL`: it also matches the replies.',
-  docs: "The conntrack entry's original tuple is the same for both directions of a connection: `-m conntrack --ctorigdstport 8080 ! -s 203.0.113.0/24 -j DROP` also drops the container's replies to the allowed clients (their source is the container). Docker's documentation adds `--ctdir ORIGINAL` for this reason. The replies of a container's own connection to a remote port 7777 also have original destination port 7777 and arrive on the external interface. Not reported when RELATED,ESTABLISHED is accepted earlier in the chain, when the rule names the original destination address (`--ctorigdst`, the node's) and only packets arriving from outside reach it (`-i eth0` on the rule or on every jump to its chain), nor on rules that can only match a connection's first packet (`--ctstate NEW`, `--syn`).",
+  docs: "The conntrack entry's original tuple is the same for both directions of a connection: `-m conntrack --ctorigdstport 8080 ! -s 203.0.113.0/24 -j DROP` also drops the container's replies to the allowed clients (their source is the container). Docker's documentation adds `--ctdir ORIGINAL` for this reason. The replies of a container's own connection to a remote port 7777 also have original destination port 7777 and arrive on the external interface. Not reported when RELATED,ESTABLISHED is accepted earlier in the chain, when the rule names the original destination address (`--ctorigdst`, the node's) and either only packets arriving from outside reach it (`-i eth0` on the rule or on every jump to its chain) or it takes every connection to that address from its first packet (no source condition, nothing accepted or returned before it), nor on rules that can only match a connection's first packet (`--ctstate NEW`, `--syn`).",
   check(p) {
     for (const { rule, f } of p.doc) {
       if (!f.ctorig || rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;

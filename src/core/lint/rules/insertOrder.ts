@@ -20,7 +20,24 @@ export function exceptionsPushedDown(p: Pass, rule: Rule, f: RuleFacts): Rule[] 
 
 const pushedCache = new WeakMap<Pass, Map<Rule, Rule[]>>();
 
+/**
+ * The file builds the chain bottom-up: every rule it adds there is inserted at the top, the first one a catch-all
+ * (`--insert DOCKER-USER --jump REJECT`, then the exceptions above it). Its author writes in reverse on purpose: a
+ * deny inserted after exceptions is meant to go above them (a metadata REJECT above the container ACCEPTs).
+ */
+function builtBottomUp(p: Pass, chain: string, table: string): boolean {
+  return remember(remember(bottomUpCache, p, () => new Map<string, boolean>()), `${table} ${chain}`, () => {
+    const own = p.doc.filter((d) => d.rule.chain === chain && d.rule.table === table && (d.rule.op === 'A' || d.rule.op === 'I') && isMine(p, d.rule));
+    if (own.length < 3 || !own.every((d) => d.rule.op === 'I' && (d.rule.position ?? 1) === 1)) return false;
+    const first = own.reduce((a, b) => (b.rule.line < a.rule.line ? b : a));
+    return first.f.conds.length === 0 && (DENY.has(first.rule.target?.name ?? '') || first.rule.target?.name === 'RETURN');
+  });
+}
+
+const bottomUpCache = new WeakMap<Pass, Map<string, boolean>>();
+
 function pushedBelow(p: Pass, rule: Rule, f: RuleFacts): Rule[] {
+  if (builtBottomUp(p, rule.chain, rule.table)) return [];
   // an unknown index (never for an -I with a known position) pushes nothing
   const idx = rule.index ?? Infinity;
   return p.doc
@@ -33,7 +50,7 @@ export const insertOrder: LintRule = {
   code: 'rules/insert-order',
   severity: 'warning',
   description: 'An `-I CHAIN` DROP/REJECT that ends up above ACCEPT/RETURN exceptions written before it (consecutive `-I` lines run in reverse order).',
-  docs: '`iptables -I CHAIN` inserts at position 1. A script that first adds its exceptions (`RELATED,ESTABLISHED -j RETURN`, an allowed source) and then inserts a DROP gets the DROP above them: the exceptions never apply. Scripts written bottom-up on purpose (`-I CHAIN 1` for the last rule first) and inserts above a final unconditional RETURN are fine and not reported, and so are exceptions that match no forwarded packet (`-i lo`, `-o lo`, 127.0.0.0/8 in DOCKER-USER/FORWARD). The exceptions the DROP hides are not reported again as rules/shadowed.',
+  docs: '`iptables -I CHAIN` inserts at position 1. A script that first adds its exceptions (`RELATED,ESTABLISHED -j RETURN`, an allowed source) and then inserts a DROP gets the DROP above them: the exceptions never apply. Scripts written bottom-up on purpose (`-I CHAIN 1` for the last rule first; a chain built only by inserts, starting with its catch-all DROP/REJECT/RETURN) and inserts above a final unconditional RETURN are fine and not reported, and so are exceptions that match no forwarded packet (`-i lo`, `-o lo`, 127.0.0.0/8 in DOCKER-USER/FORWARD). The exceptions the DROP hides are not reported again as rules/shadowed.',
   check(p) {
     for (const { rule, f } of p.doc) {
       const pushed = exceptionsPushedDown(p, rule, f);

@@ -4,7 +4,7 @@ import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Cidr } from '../net';
 import { contains, parseCidr } from '../net';
-import { DENY, DOCKER_IFACE, isDockerBridge, isDockerOwnedChain, ruleOptions } from '../facts';
+import { DENY, DOCKER_IFACE, OTHER_PLATFORM_IFACE, isDockerBridge, isDockerOwnedChain, ruleOptions } from '../facts';
 import type { RuleFacts } from '../facts';
 import type { Pass } from '../pass';
 import { add, isMine } from '../pass';
@@ -17,12 +17,15 @@ function dockerNets(p: Pass): Cidr[] {
 
 /**
  * The rule filters forwarded traffic that may be container traffic: anything but routing between two named
- * non-Docker interfaces (a VPN or LAN router) is (on a Docker host most forwarded traffic is).
+ * non-Docker interfaces (a VPN or LAN router) or traffic of another platform's bridge is (on a Docker host most
+ * forwarded traffic is).
  */
 function aboutContainers(rule: Rule, f: RuleFacts): boolean {
   if (f.dockerLike) return true;
   const i = rule.inInterface;
   const o = rule.outInterface;
+  // Nomad's, CNI's, libvirt's bridge: another platform's workloads, which Docker's rules never accept
+  if ([i, o].some((b) => b && !b.negated && OTHER_PLATFORM_IFACE.test(b.value))) return false;
   return !(i && o && !i.negated && !o.negated && !DOCKER_IFACE.test(i.value) && !DOCKER_IFACE.test(o.value));
 }
 
