@@ -6,7 +6,6 @@
 import './mut-lint-accept-all.test';
 import './mut-lint-ctorig-without-ctdir.test';
 import './mut-lint-cuts-control-plane.test';
-import './mut-lint-cuts-control-plane2.test';
 import './mut-lint-cuts-egress.test';
 import './mut-lint-input-facts.test';
 import './mut-lint-input-published-port.test';
