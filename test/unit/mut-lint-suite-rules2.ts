@@ -6,3 +6,5 @@
  * changes this file. Not a *.test.ts file: `npm test` runs the files themselves.
  */
 import './mut-lint-cuts-control-plane2.test';
+import './mut-lint-cuts-egress2.test';
+import './mut-lint-input-facts2.test';
