@@ -17,6 +17,9 @@ const found = (text: string): string[] => raw(text, CODE).map((d) => `${at([d])[
 
 test('ctorig-without-ctdir: `-i eth0` (packets from outside only) on a --ctorigdst DROP: no reply reaches it; a bridge, a variable or `! -i eth0` let replies in', () => {
   assert.deepEqual(found(`iptables -I DOCKER-USER -i eth0 -s 198.51.100.0/24 ${O} -j DROP\n`), []);
+  // without --ctorigdst, `-i eth0` does not keep replies out: a container's own connection to a remote port 8080
+  // has original destination port 8080 too, and its replies arrive on eth0
+  assert.deepEqual(found('iptables -I DOCKER-USER -i eth0 -s 198.51.100.0/24 -m conntrack --ctorigdstport 8080 -j DROP\n'), ['1:51-63 warning']);
   for (const i of ['-i docker0', '-i $EXT', '! -i eth0']) {
     const line = `iptables -I DOCKER-USER ${i} -s 198.51.100.0/24 ${O} -j DROP`;
     const ds = raw(`${line}\n`, CODE);
