@@ -12,3 +12,4 @@ import './mut-lint-small-rules2.test';
 import './mut-lint-cuts-control-plane3.test';
 import './mut-lint-small-rules3.test';
 import './mut-lint-ctorig-without-ctdir2.test';
+import './mut-lint-accept-all2.test';
