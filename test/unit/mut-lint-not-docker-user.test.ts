@@ -29,7 +29,7 @@ test('not-docker-user: a script\'s FORWARD, DOCKER and INPUT rules, each with it
     'iptables -A FORWARD -s $NET -j DROP', // a variable
     'iptables -A DOCKER -p tcp --dport 80 -j DROP', // 10: Docker's chain
     'iptables -A DOCKER -j RETURN', // a copy of Docker's own RETURN
-    'iptables -A INPUT -o docker0 -j DROP', // 12: to a bridge in INPUT
+    'iptables -A INPUT -i eth0 -d 172.18.0.5 -j DROP', // 12: a container address in INPUT (`-o docker0` in INPUT: iptables refuses it)
     'iptables -A INPUT -d 172.17.0.5 -j DROP', // 13: a container address in INPUT
     'iptables -A INPUT -d 192.168.1.5 -j DROP',
     'iptables -A INPUT ! -d 172.17.0.5 -j DROP',

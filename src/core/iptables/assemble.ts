@@ -145,7 +145,8 @@ function flush(a: Assembly, r: LineResult): void {
   }
   const c = t.table.chains.get(r.chain);
   if (c) c.rules = [];
-  else if (r.chainSpan) diag(a, 'info', DIAG.unknownChain, `chain ${r.chain} is not defined in this text`, r.chainSpan, r.chain);
+  // a builtin chain exists in the kernel whether this text declares it or not
+  else if (r.chainSpan && !BUILTIN_CHAINS[r.table].includes(r.chain)) diag(a, 'info', DIAG.unknownChain, `chain ${r.chain} is not defined in this text`, r.chainSpan, r.chain);
 }
 
 /** `-E OLD NEW`: the chain keeps its place in the table's order. */

@@ -337,6 +337,8 @@ function readProtocol(c: ArgCtx, t: Tok, v: Tok, negated: boolean): void {
 
 /** `-s A[,B…]` / `-d A[,B…]`: each address checked; the first bad one reported. */
 function readAddress(c: ArgCtx, base: 's' | 'd', v: Tok, negated: boolean): void {
+  // kernel-checked: "! not allowed with multiple source or destination IP addresses"
+  if (negated && v.text.includes(',')) return errTok(c, DIAG.badAddress, '"!" with several addresses: iptables refuses it ("! not allowed with multiple source or destination IP addresses")', v);
   // one address (no list to split: the common case, on the hot path) or a comma list
   const e = v.text.includes(',') ? v.text.split(',').map(validateAddress).find((x) => x !== undefined) : validateAddress(v.text);
   if (e) return errTok(c, DIAG.badAddress, e, v);
@@ -364,7 +366,9 @@ function readMatchModule(c: ArgCtx, t: Tok, v: Tok): void {
   c.lastMatch = m;
   const known = isKnownMatch(mod);
   c.lastUnknownModule = known ? undefined : m;
-  if (!known) c.diags.push(mkDiag('error', DIAG.unknownModule, `unknown match module "${v.text}"`, tokSpan(c.ll, v), v.text));
+  // in `iptables -S` output the module was loaded on that host (an extension swarmnet does not know): said, not an error
+  if (!known && c.format === 'S') c.diags.push(mkDiag('info', DIAG.unknownModule, `match module "${v.text}" is not known to swarmnet: the rule is read as given, its conditions of that module are not judged`, tokSpan(c.ll, v), v.text));
+  else if (!known) c.diags.push(mkDiag('error', DIAG.unknownModule, `unknown match module "${v.text}"`, tokSpan(c.ll, v), v.text));
 }
 
 /** `-j TARGET` / `-g CHAIN`. */

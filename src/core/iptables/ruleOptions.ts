@@ -37,6 +37,13 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
       unknownModule.options = append(unknownModule.options, { name: c.name, negated: neg, args: toks.slice(i + 1, j).map((a) => a.text), span: tokSpan(c.ll, t) });
       return j;
     }
+    // getopt_long: an abbreviation of an option known here (`--to` of SNAT's `--to-source`), also when the word is
+    // some other module's whole option
+    const full = longOptionByPrefix(c, true);
+    if (full && full !== c.name) {
+      c.name = full;
+      return readExtensionOption(c, t, i);
+    }
     errTok(c, DIAG.unknownOption, unknownOptionMessage(c.name, c.rule), t);
     return skipArgs(toks, i + 1);
   }
@@ -56,21 +63,22 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
 }
 
 /** The long option names iptables knows at this point of the line: commands, base options, and those of the target and the matches loaded so far. */
-function knownLongNames(c: ArgCtx): string[] {
+function knownLongNames(c: ArgCtx, extensionsOnly = false): string[] {
   const rule = c.rule;
   const specs = [...(rule.target ? TARGET_SPECS[rule.target.name] ?? [] : []), ...rule.matches.flatMap((m) => MATCH_SPECS[m.module] ?? [])];
   const proto = rule.protocol?.value;
   if (proto && IMPLICIT_PROTOCOL_MODULES.has(proto)) specs.push(...(MATCH_SPECS[proto] ?? []));
-  return [...CMD_LONG.keys(), ...BASE_LONG.keys(), ...specs.flatMap((o) => [o.name, ...(o.aliases ?? [])])];
+  const own = specs.flatMap((o) => [o.name, ...(o.aliases ?? [])]);
+  return extensionsOnly ? own : [...CMD_LONG.keys(), ...BASE_LONG.keys(), ...own];
 }
 
 /**
  * iptables reads long options with getopt_long, which takes an unambiguous prefix of a known one (`--line-number`
  * for `--line-numbers`, `--to-port` for REDIRECT's `--to-ports`; kernel-checked): the full name when c.name is one.
  */
-export function longOptionByPrefix(c: ArgCtx): string | undefined {
+export function longOptionByPrefix(c: ArgCtx, extensionsOnly = false): string | undefined {
   if (!c.isLong || c.name.length < 2) return undefined;
-  const matches = new Set(knownLongNames(c).filter((n) => n.startsWith(c.name)));
+  const matches = new Set(knownLongNames(c, extensionsOnly).filter((n) => n.startsWith(c.name)));
   return matches.size === 1 ? [...matches][0] : undefined;
 }
 

@@ -20,6 +20,17 @@ function isBinary(t: Tok): boolean {
   return BINARIES.has(s.slice(s.lastIndexOf('/') + 1)) || /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s);
 }
 
+/**
+ * A variable in command position holds the iptables binary when its name says so (`$IPT`, `${IPTABLES}`, `$ipt4`)
+ * or an iptables command or table option follows it (`$cmd -A …`, `"$_cmd" -t nat …`); not `$port -j ACCEPT` (a
+ * shell word of a grep pattern split by a nested quote).
+ */
+function variableRunsIptables(t: Tok, next: Tok | undefined): boolean {
+  if (/ip6?t/i.test(t.text)) return true;
+  const o = next?.opt;
+  return !!o && (o.cmd !== undefined || o.base === 't' || o.base === 'w' || o.base === 'W');
+}
+
 /** Words that start or continue a shell compound command before the command itself (`if ! iptables -C …; then`). */
 const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '(', 'time', 'fi', 'done', '}', ')']);
 const SEPARATORS = new Set([';', ';;', '&&', '||', '|', '&']);
@@ -54,17 +65,40 @@ function withPlaceholders(ll: LogicalLine, toks: Tok[], diags: RuleDiagnostic[])
   if (!toks.some((t) => t.op && t.text === '<')) return toks;
   const out: Tok[] = [];
   for (let q = 0; q < toks.length; q++) {
-    const [lt, name, gt] = [toks[q], toks[q + 1], toks[q + 2]];
-    const joined = lt.op && lt.text === '<' && name && gt && !name.op && !name.quoted && gt.op && gt.text === '>' && lt.end === name.start && name.end === gt.start;
-    if (!joined || !/^[A-Za-z][\w.:/-]*$/.test(name.text) || (toks[q + 3] && toks[q + 3].start === gt.end)) {
-      out.push(lt);
+    const end = placeholderEnd(toks, q);
+    if (end < 0) {
+      out.push(toks[q]);
       continue;
     }
-    diags.push(mkDiag('info', DIAG.placeholder, `<${name.text}> is a placeholder to fill in: the rule is checked with that value unknown`, spanOf(ll, lt.start, gt.end), ll.text.slice(lt.start, gt.end)));
-    out.push({ text: `$${name.text.replace(/\W/g, '_')}`, start: lt.start, end: gt.end, quoted: true, op: false, opt: undefined });
-    q += 2;
+    // a suffix written against it (`<management-ip>/32`, `<host>:8080`) belongs to the same word
+    const last = toks[end + 1] && !toks[end + 1].op && toks[end + 1].start === toks[end].end ? end + 1 : end;
+    const lt = toks[q];
+    const name = toks.slice(q + 1, end).map((t) => t.text).join(' ');
+    diags.push(mkDiag('info', DIAG.placeholder, `<${name}> is a placeholder to fill in: the rule is checked with that value unknown`, spanOf(ll, lt.start, toks[end].end), ll.text.slice(lt.start, toks[end].end)));
+    out.push({ text: `$${name.replace(/\W/g, '_')}${last > end ? toks[last].text : ''}`, start: lt.start, end: toks[last].end, quoted: true, op: false, opt: undefined });
+    q = last;
   }
   return out;
+}
+
+/**
+ * The index of the `>` closing a placeholder opened by the `<` at q (`<host_port>`, `<backend internal IP>`: up to
+ * four words, the first written against `<`, the last against `>`), or -1.
+ */
+function placeholderEnd(toks: Tok[], q: number): number {
+  const lt = toks[q];
+  if (!(lt.op && lt.text === '<') || !toks[q + 1] || toks[q + 1].start !== lt.end) return -1;
+  for (let k = q + 1; k <= q + 4 && k < toks.length; k++) {
+    const w = toks[k];
+    if (w.op || w.quoted || !/^[A-Za-z][\w.:/-]*$/.test(w.text)) return -1;
+    const gt = toks[k + 1];
+    if (gt && gt.op && gt.text === '>' && gt.start === w.end) {
+      // a multi-word one ends the word: `<in 2>err` is two redirections
+      const glued = toks[k + 2] && toks[k + 2].start === gt.end;
+      return k > q + 1 && glued ? -1 : k + 1;
+    }
+  }
+  return -1;
 }
 
 /** Splits the tokens at `;`, `&&`, `||`, `|`, `&` into simple commands. */
@@ -115,7 +149,7 @@ function afterBinary(cmd: Tok[]): number {
     // `$SUDO iptables …`, `$SUDO docker exec c iptables …`: the variable is a wrapper when a binary or wrapper follows
     const next = cmd[k + 1];
     const wrapsMore = next !== undefined && (isBinary(next) || WRAPPERS.has(next.text) || containerExec(cmd, k + 1) > k + 1);
-    if (isBinary(t) && !(t.text.startsWith('$') && wrapsMore)) return k + 1;
+    if (isBinary(t) && !(t.text.startsWith('$') && wrapsMore) && (!t.text.startsWith('$') || variableRunsIptables(t, next))) return k + 1;
     if (t.text.startsWith('$')) {
       k++;
       continue;

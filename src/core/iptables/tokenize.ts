@@ -69,6 +69,21 @@ function doubleQuoted(s: string, at: number): { text: string; next: number } {
   return { text: text + s.slice(chunk), next: -1 };
 }
 
+/** The index of the `)` closing a command substitution whose text starts at `from` (nesting and quotes skipped), or -1. */
+function substitutionEnd(s: string, from: number): number {
+  let depth = 1;
+  for (let i = from; i < s.length; i++) {
+    const c = s[i];
+    if (c === "'" || c === '"') {
+      const close = s.indexOf(c, i + 1);
+      if (close < 0) return -1;
+      i = close;
+    } else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
 /**
  * Shell-like tokenizer. `#` at a word start ends the line. Returns tokens and unterminated-quote position.
  * `restore`: a line of an iptables-save section as iptables-restore 1.8.9 reads it: only double quotes quote,
@@ -125,6 +140,16 @@ export function tokenize(s: string, shellOps: boolean, restore = false): { toks:
         quoted = true;
         if (dq.next < 0) unterminated ??= i;
         i = dq.next < 0 ? n : dq.next;
+        plainStart = i;
+        continue;
+      }
+      if (shellOps && c === 36 /* $ */ && s.charCodeAt(i + 1) === 40 /* ( */) {
+        // `$(ip route | awk '…')`: a command substitution is one word whose value the shell computes (unknown here)
+        const close = substitutionEnd(s, i + 2);
+        text += s.slice(plainStart, i) + s.slice(i, close < 0 ? n : close + 1);
+        quoted = true;
+        if (close < 0) unterminated ??= i;
+        i = close < 0 ? n : close + 1;
         plainStart = i;
         continue;
       }

@@ -22,11 +22,13 @@ import type { FactsOf, RuleFacts } from './facts';
 import { computeFacts } from './facts';
 import { generatedRules } from './generated';
 import { LineCache } from './lineCache';
+import { ipv6Findings, ipv6Script, withoutIpv6Rules } from './ipv6';
+import { withoutContainerShellRules } from './containerShell';
 import type { Expanded } from './shellFunctions';
 import { expandWrappers, withoutOtherFunctionsDeletes } from './shellFunctions';
 import { scriptValues, setScriptValues } from './shellValues';
 import { OrderMemo } from './orderMemo';
-import { inferListingTable, inferTable, isListing, listingWithoutInterfaces } from './input';
+import { inferListingTable, inferTable, isListing, listingWithoutInterfaces, tableSections } from './input';
 import type { DocRule, Pass } from './pass';
 import { quotedRole } from './sections';
 import { publishedPorts } from './pass';
@@ -84,6 +86,8 @@ export class Linter {
 
   lint(original: string, options?: LintOptions): LintResult {
     if (isListing(original)) return this.lintListing(original, options);
+    const sections = options?.defaultTable ? undefined : tableSections(original);
+    if (sections) return this.lintSections(original, sections, options);
     // a script's wrapper functions: each call is read as the rule it runs (./shellFunctions.ts)
     const wrapped = expandWrappers(original);
     const text = wrapped?.text ?? original;
@@ -93,8 +97,10 @@ export class Linter {
     const { facts: lineFacts, ruleByLine, truncatedAt } = parsed;
     // ip6tables lines are the IPv6 rule set: kept out of the IPv4 chains every judgment reads
     const v4 = withoutIpv6Rules(text, parsed.results, parsed.doc);
-    const results = withoutOtherFunctionsDeletes(text, v4.results);
-    const doc = v4.doc;
+    const results = withoutRefusedRules(withoutContainerShellRules(text, withoutOtherFunctionsDeletes(text, v4.results)));
+    // the rules the steps above took out (refused, typed in a container, deleted in another function) are not judged
+    const kept = new Set(results.map((r) => r.rule).filter((r): r is Rule => r !== undefined));
+    const doc = v4.doc.filter((d) => kept.has(d.rule));
     this.ruleByLine = ruleByLine;
     const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy' || r.kind === 'delete-chain'));
     const kind: FileKind = !command && machineOutput(text, results) && results.some(dumpMarker) ? 'dump' : 'proposal';
@@ -123,7 +129,23 @@ export class Linter {
     p.order = this.order;
     p.unfinishedSection = truncatedAt === undefined ? state.table : undefined;
     const result = this.run(p, options, truncatedAt, kind, results.filter((r) => r.rule).length);
+    // the IPv6 rule set of a script: the judgments that hold there as they do for IPv4
+    const v6 = ipv6Script(text);
+    if (v6) result.diagnostics.push(...ipv6Findings(new Linter(this.pc.ctx).lint(v6, { ...options, checkFixes: false }).diagnostics));
     return wrapped ? atCallSites(result, wrapped, original) : result;
+  }
+
+  /** `iptables -t filter -S` and `iptables -t nat -S` pasted together: each listing is linted as its own table. */
+  private lintSections(text: string, sections: { start: number; table: TableName }[], options: LintOptions | undefined): LintResult {
+    const lines = text.split('\n');
+    const parts = sections.map((s, k) => {
+      const end = sections[k + 1]?.start ?? lines.length;
+      const own = lines.map((l, i) => (i >= s.start && i < end ? l : ''));
+      const r = new Linter(this.pc.ctx).lint(own.join('\n'), { ...options, defaultTable: s.table });
+      return { ...r, diagnostics: r.diagnostics.filter((d) => d.span.line >= s.start && d.span.line < end) };
+    });
+    this.ruleByLine = [];
+    return { diagnostics: parts.flatMap((r) => r.diagnostics), kind: parts[0].kind, ruleCount: parts.reduce((n, r) => n + r.ruleCount, 0) };
   }
 
   private lintListing(text: string, options?: LintOptions): LintResult {
@@ -236,6 +258,18 @@ function atCallSites(result: LintResult, wrapped: Expanded, original: string): L
   return { ...result, diagnostics };
 }
 
+/** Errors about one value (`81.x.x.x`, `public_address_ipv4`: often a placeholder the reader fills in): the rule's intent stays clear and is judged. */
+const VALUE_ERRORS = new Set(['syntax/bad-address', 'syntax/bad-port', 'syntax/bad-value', 'syntax/missing-target-option', 'syntax/missing-argument']);
+
+/**
+ * A rule line iptables refuses for its shape (`-i` in OUTPUT, DROP in nat, `-s` twice, `-m udp` with `-p tcp`) adds
+ * no rule: it keeps its error and is judged no further (no "shadows", "cuts egress" or "not DOCKER-USER" on a rule
+ * that never exists).
+ */
+function withoutRefusedRules(results: LineResult[]): LineResult[] {
+  return results.map((r) => (r.kind === 'rule' && r.rule && r.diagnostics.some((d) => d.severity === 'error' && !VALUE_ERRORS.has(d.code)) ? { ...r, kind: 'other' as const, rule: undefined } : r));
+}
+
 function dedupe(diags: LintDiagnostic[]): LintDiagnostic[] {
   const seen = new Set<string>();
   return diags.filter((d) => {
@@ -249,24 +283,4 @@ function dedupe(diags: LintDiagnostic[]): LintDiagnostic[] {
 /** Lints a text once (no cache kept). */
 export function lintRules(text: string, ctx?: LintContext, options?: LintOptions): LintResult {
   return new Linter(ctx).lint(text, options);
-}
-
-const IP6TABLES = /(?:^|[\s/;&|(])ip6tables(?:-nft|-legacy)?\s/;
-const IPTABLES = /(?:^|[\s/;&|(])iptables(?:-nft|-legacy)?\s/;
-
-/** The results and rules without the rules of `ip6tables` command lines, and without their diagnostics: IPv6 options (--icmpv6-type, …) are not the IPv4 parser's to judge. */
-export function withoutIpv6Rules(text: string, results: LineResult[], doc: DocRule[]): { results: LineResult[]; doc: DocRule[] } {
-  if (!text.includes('ip6tables')) return { results, doc };
-  const v6 = new Set<number>();
-  for (const r of results) {
-    // rules, and `-N`/`-F`/`-P` lines too: `ip6tables -N X` after `iptables -N X` is another family's chain
-    if (r.kind === 'blank' || r.kind === 'other' || r.format !== 'command') continue;
-    const line = lineText(text, r.line);
-    if (IP6TABLES.test(line) && !IPTABLES.test(line)) v6.add(r.line);
-  }
-  if (v6.size === 0) return { results, doc };
-  return {
-    results: results.map((r) => (v6.has(r.line) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: [] } : r)),
-    doc: doc.filter((d) => !v6.has(d.res.line)),
-  };
 }

@@ -124,14 +124,21 @@ function findExternal(rules: Rule[]): string[] {
   const names = new Set<string>();
   for (const r of rules) {
     for (const b of [r.inInterface, r.outInterface]) {
-      if (b && !b.value.includes('$') && !b.value.endsWith('+') && b.value !== 'lo' && !DOCKER_IFACE.test(b.value) && !/^(veth|br-|docker)/.test(b.value)) names.add(b.value);
+      if (b && !b.value.includes('$') && !b.value.includes(',') && !b.value.endsWith('+') && b.value !== 'lo' && !DOCKER_IFACE.test(b.value) && !/^(veth|br-|docker)/.test(b.value)) names.add(b.value);
     }
   }
   return names.size ? [...names].slice(0, 3) : ['eth0'];
 }
 
 /** Some condition of the rule is a shell variable (`-s $NET`): what it matches is unknown. */
+const variableCache = new WeakMap<Rule, boolean>();
+
+/** A condition of the rule is a shell variable (cached per rule: the flow walks ask for every rule they pass). */
 export function hasVariable(rule: Rule): boolean {
+  return remember(variableCache, rule, () => computeHasVariable(rule));
+}
+
+function computeHasVariable(rule: Rule): boolean {
   if ([rule.protocol, rule.source, rule.destination, rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'))) return true;
   return rule.matches.some((m) => m.options.some((o) => o.args.some((a) => a.includes('$'))));
 }

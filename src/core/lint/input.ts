@@ -46,6 +46,29 @@ export function inferTable(text: string): TableName | undefined {
   return undefined;
 }
 
+/**
+ * Several `-S` listings pasted one after the other (`iptables -t filter -S`, then `iptables -t nat -S`): each starts
+ * with its table's policies. The 0-based first line and table of each, when there are two or more and no `*table`
+ * line; otherwise undefined.
+ */
+export function tableSections(text: string): { start: number; table: TableName }[] | undefined {
+  if (!text.includes('-P ') || hasTableLine(text)) return undefined;
+  const lines = text.split('\n').map((l) => l.trim());
+  const runs: { start: number; chains: Set<string> }[] = [];
+  let open = false;
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^-P (\S+) /.exec(lines[i]);
+    if (m) {
+      if (!open || runs[runs.length - 1].chains.has(m[1])) runs.push({ start: i, chains: new Set() });
+      runs[runs.length - 1].chains.add(m[1]);
+      open = true;
+    } else if (lines[i] !== '' && !lines[i].startsWith('#')) open = false;
+  }
+  if (runs.length < 2) return undefined;
+  const sections = runs.map((r) => ({ start: r.start, table: POLICY_SETS.find(([, c]) => c.length === r.chains.size && c.every((x) => r.chains.has(x)))?.[0] }));
+  return sections.every((s) => s.table) ? sections.map((s) => ({ start: s.start, table: s.table as TableName })) : undefined;
+}
+
 /** The table of an `-nL` listing from its chain headers (PREROUTING + POSTROUTING → nat, with FORWARD → mangle). */
 export function inferListingTable(text: string): TableName {
   const chains = new Set([...text.matchAll(/^Chain (\S+)/gm)].map((m) => m[1]));

@@ -121,6 +121,54 @@ export function sectionOf(p: Pass, line: number): number {
   return shapeOf(p).starts.filter((s) => s <= line).length;
 }
 
+const armsCache = new WeakMap<Pass, string[][]>();
+
+/**
+ * Per line, the branches it is in: `if`/`elif`/`else` and `case` arms as "<construct>:<arm>" (construct = the line
+ * that opens it). Two lines in different arms of one construct never run together.
+ */
+function armsOf(p: Pass): string[][] {
+  let arms = armsCache.get(p);
+  if (arms) return arms;
+  const stack: { id: number; arm: number; kind: 'if' | 'case' }[] = [];
+  arms = p.lines.map((raw, i) => {
+    const t = raw.trim();
+    if (/^if\b/.test(t) && !/\bfi\s*;?\s*$/.test(t)) stack.push({ id: i, arm: 0, kind: 'if' });
+    else if (/^(else|elif)\b/.test(t) && stack[stack.length - 1]?.kind === 'if') stack[stack.length - 1].arm++;
+    else if (/^fi\b/.test(t) && stack[stack.length - 1]?.kind === 'if') stack.pop();
+    else if (/^case\b.*\bin\s*$/.test(t)) stack.push({ id: i, arm: 0, kind: 'case' });
+    else if (/^esac\b/.test(t) && stack[stack.length - 1]?.kind === 'case') stack.pop();
+    else if (stack[stack.length - 1]?.kind === 'case' && /^\(?[^()\s]+(?:\s*\|\s*[^()\s]+)*\)/.test(t) && !/^\$?\(/.test(t)) stack[stack.length - 1].arm++;
+    return stack.map((b) => `${b.id}:${b.arm}`);
+  });
+  armsCache.set(p, arms);
+  return arms;
+}
+
+/** The two lines are in different arms of one `if`/`case`: a script runs one of them, never both. */
+export function alternatives(p: Pass, a: number, b: number): boolean {
+  if (!p.command || a < 0 || b < 0) return false;
+  const all = armsOf(p);
+  const x = all[a] ?? [];
+  const y = all[b] ?? [];
+  return x.some((arm) => {
+    const id = arm.split(':')[0];
+    return y.some((other) => other.split(':')[0] === id && other !== arm);
+  });
+}
+
+/**
+ * The here-document body holding the line (its first line), or -1 outside one: each body is a file the script
+ * writes (`cat > /etc/ufw/after.rules <<EOF`, a second script), loaded on its own, not in the order of the text.
+ */
+export function heredocOf(p: Pass, line: number): number {
+  const h = shapeOf(p).heredoc;
+  if (!h.has(line)) return -1;
+  let k = line;
+  while (h.has(k - 1)) k--;
+  return k;
+}
+
 /** The line where the section holding `line` starts (for messages), or undefined for the first section. */
 export function sectionStart(p: Pass, line: number): number | undefined {
   return shapeOf(p).starts.filter((s) => s <= line).pop();

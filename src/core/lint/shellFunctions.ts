@@ -157,7 +157,7 @@ function expandTemplate(template: string, args: string, shift: number): string {
 
 /** The text as the linter reads it, or undefined when the script has no wrapper function with calls. */
 export function expandWrappers(text: string): Expanded | undefined {
-  if (!POSITIONAL.test(text) || !/\(\s*\)|\bfunction\s/.test(text)) return undefined;
+  if (!text.includes('$') || !POSITIONAL.test(text) || !/\(\s*\)|\bfunction\s/.test(text)) return undefined;
   const lines = text.split('\n');
   const { list, bodies } = wrappers(lines);
   if (!list.length) return undefined;

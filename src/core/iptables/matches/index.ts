@@ -18,6 +18,7 @@ import { conntrack } from './conntrack';
 import { dccp } from './dccp';
 import { devgroup } from './devgroup';
 import { dscp } from './dscp';
+import { geoip } from './geoip';
 import { esp } from './esp';
 import { hashlimit } from './hashlimit';
 import { helper } from './helper';
@@ -54,7 +55,7 @@ import { udplite } from './udplite';
 export const MATCH_MODULES: readonly MatchModule[] = [
   tcp, udp, udplite, sctp, dccp, icmp, esp, ah, conntrack, state, addrtype, ipvs, mark, connmark, multiport, comment,
   physdev, set, policy, iprange, mac, limit, hashlimit, connlimit, recent, string, length, pkttype, owner, tos, dscp,
-  ttl, socket, rpfilter, devgroup, statistic, u32, bpf, cgroup, helper, realm, time, tcpmss, connbytes, addrtype6,
+  ttl, socket, rpfilter, devgroup, statistic, u32, bpf, cgroup, helper, realm, time, tcpmss, connbytes, addrtype6, geoip,
 ];
 
 const BY_NAME = new Map(MATCH_MODULES.map((m) => [m.name, m]));

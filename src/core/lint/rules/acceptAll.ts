@@ -21,11 +21,16 @@ function returnFix(p: Pass, rule: Rule) {
 
 /** The ACCEPT, conditioned only on a source or destination address, that takes the packets between two Docker networks. */
 function poolAccept(p: Pass): Rule | undefined {
+  // only an ACCEPT conditioned on nothing but an address can be it: without one, no walk
+  if (!p.doc.some(({ rule }) => rule.target?.name === 'ACCEPT' && onlyAddress(rule) && isMine(p, rule))) return undefined;
   const d = walkChain(p.ruleset, 'DOCKER-USER', crossNetworkFlow().pkt, 'FORWARD', assumedBase(p));
   const r = d.rule;
   if (d.unknown || d.verdict !== 'ACCEPT' || !r || !isMine(p, r) || r.target?.goto) return undefined;
-  const onlyAddress = (r.source || r.destination) && !r.protocol && !r.inInterface && !r.outInterface && r.matches.length === 0;
-  return onlyAddress ? r : undefined;
+  return onlyAddress(r) ? r : undefined;
+}
+
+function onlyAddress(r: Rule): boolean {
+  return !!(r.source || r.destination) && !r.protocol && !r.inInterface && !r.outInterface && r.matches.length === 0;
 }
 
 export const acceptAll: LintRule = {

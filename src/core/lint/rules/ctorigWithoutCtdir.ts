@@ -5,6 +5,7 @@ import type { Pass } from '../pass';
 import { add, isMine, replaceEdit } from '../pass';
 import { isDockerBridge } from '../facts';
 import { matchesNoForwardedPacket } from '../overlap';
+import { remember } from '../flows';
 
 const CTORIG = new Set(['ctorigdst', 'ctorigdstport', 'ctorigsrc', 'ctorigsrcport']);
 
@@ -30,13 +31,39 @@ function fromOutside(rule: Rule): boolean {
   return !!i && !i.negated && !i.value.includes('$') && !isDockerBridge(i.value);
 }
 
+/** Per pass: the filter rules that jump to each chain. */
+const jumpsCache = new WeakMap<Pass, Map<string, Rule[]>>();
+
+function jumpsTo(p: Pass, chain: string): Rule[] {
+  const byChain = remember(jumpsCache, p, () => {
+    const m = new Map<string, Rule[]>();
+    for (const r of p.ruleset.rules) {
+      const t = r.target?.name;
+      if (r.table === 'filter' && t && r.op !== 'D') m.set(t, [...(m.get(t) ?? []), r]);
+    }
+    return m;
+  });
+  return byChain.get(chain) ?? [];
+}
+
 /** Every way into the rule requires a packet arriving from outside: its own `-i eth0`, or every jump to its chain has one. */
 function entersOnlyFromOutside(p: Pass, rule: Rule, depth = 0): boolean {
   if (fromOutside(rule)) return true;
   const chain = p.ruleset.tables.get('filter')?.chains.get(rule.chain);
   if (!chain || chain.builtin || rule.chain === 'DOCKER-USER' || depth > 3) return false;
-  const jumps = p.ruleset.rules.filter((r) => r.table === 'filter' && r.target?.name === rule.chain && r.op !== 'D');
+  const jumps = jumpsTo(p, rule.chain);
   return jumps.length > 0 && jumps.every((j) => entersOnlyFromOutside(p, j, depth + 1));
+}
+
+/** Per pass and chain: the index of the first rule that accepts or returns some forwarded packets (Infinity when none). */
+const firstExceptionCache = new WeakMap<Pass, Map<string, number>>();
+
+function firstException(p: Pass, chain: string): number {
+  return remember(remember(firstExceptionCache, p, () => new Map<string, number>()), chain, () => {
+    const rules = p.ruleset.tables.get('filter')?.chains.get(chain)?.rules ?? [];
+    const at = rules.findIndex((r) => (r.target?.name === 'ACCEPT' || r.target?.name === 'RETURN') && !matchesNoForwardedPacket(r) && !p.baseRules.has(r));
+    return at < 0 ? Infinity : at;
+  });
 }
 
 /** Conditions on the packet's source: a reply's source is the container, so these are what tells replies apart. */
@@ -55,9 +82,7 @@ function noReplyCanMatch(p: Pass, rule: Rule): boolean {
   const named = rule.matches.some((m) => m.module === 'conntrack' && m.options.some((o) => o.name === 'ctorigdst' && !o.negated));
   if (!named) return false;
   if (entersOnlyFromOutside(p, rule)) return true;
-  const chain = p.ruleset.tables.get('filter')?.chains.get(rule.chain)?.rules ?? [];
-  const before = chain.slice(0, rule.index ?? 0);
-  return !hasSourceCondition(rule) && !before.some((r) => (r.target?.name === 'ACCEPT' || r.target?.name === 'RETURN') && !matchesNoForwardedPacket(r) && !p.baseRules.has(r));
+  return !hasSourceCondition(rule) && firstException(p, rule.chain) >= (rule.index ?? 0);
 }
 
 export const ctorigWithoutCtdir: LintRule = {

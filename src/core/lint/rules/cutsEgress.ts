@@ -8,8 +8,9 @@
 import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Flow } from '../flows';
+import { parsePorts, portIn } from '../net';
 import { egressFlows, egressToPort, externalInterfaces, hasVariable, walkChain } from '../flows';
-import { protoName, ruleOptions } from '../facts';
+import { isDockerBridge, protoName, ruleOptions } from '../facts';
 import type { Pass } from '../pass';
 import { aboutSwarm, add, assumedBase, isMine } from '../pass';
 
@@ -41,6 +42,21 @@ function sourceSetRules(rules: Rule[]): Rule[] {
   return rules.filter((r) => ruleOptions(r).some(({ o }) => o.name === 'match-set' && !o.negated && (o.args[1] ?? '').split(',')[0] === 'src'));
 }
 
+/** ` (only `! -s 192.168.0.0/24`, which the containers' addresses match too)` for a rule whose address is negated. */
+function negatedAddress(rule: Rule): string {
+  const b = rule.source ?? rule.destination;
+  return b ? ` (only \`! ${rule.source ? '-s' : '-d'} ${b.value}\`, which the containers' own addresses match too)` : '';
+}
+
+/**
+ * The chain accepts some of the containers' own connections before the deny, chosen by port or protocol
+ * (`-i br+ -p tcp -m multiport --dports 80,443 -j ACCEPT`): the author wrote an egress allow list on purpose.
+ */
+function egressAllowList(p: Pass, rules: Rule[], deny: Rule): boolean {
+  return rules.some((r) => (r.index ?? 0) < (deny.index ?? 0) && isMine(p, r) && (r.target?.name === 'ACCEPT' || r.target?.name === 'RETURN')
+    && !!r.inInterface && !r.inInterface.negated && isDockerBridge(r.inInterface.value) && (!!r.protocol || r.matches.length > 0));
+}
+
 /** Ports nearly every container connects to on other hosts. */
 const CLIENT_PORTS = [
   { proto: 'udp', port: 53, what: 'DNS' },
@@ -49,9 +65,17 @@ const CLIENT_PORTS = [
   { proto: 'tcp', port: 443, what: 'HTTPS' },
 ];
 
+/** The rule's destination ports may hold the port (a port written as a shell variable may hold any). */
+function mayName(rule: Rule, port: number): boolean {
+  const o = ruleOptions(rule).find(({ o }) => DEST_PORT.has(o.name))?.o;
+  const set = o && !o.negated && !o.args[0]?.includes('$') ? parsePorts(o.args[0] ?? '') : undefined;
+  return !set || portIn(set, port);
+}
+
 /** The container egress to DNS/HTTP/HTTPS that this port-bound deny decides, if any. */
 function cutClientPort(p: Pass, rule: Rule, others: Rule[], ext: string[], swarm: boolean): { flow: Flow; what: string } | undefined {
   for (const c of CLIENT_PORTS) {
+    if (!mayName(rule, c.port)) continue;
     const flow = decidedFlow(p, rule, others, egressToPort(ext, c.proto, c.port, swarm));
     if (flow) return { flow, what: c.what };
   }
@@ -67,7 +91,8 @@ export const cutsEgress: LintRule = {
     if (p.noInterfaces) return; // -nL without -v: interface conditions unknown
     const du = p.ruleset.tables.get('filter')?.chains.get('DOCKER-USER');
     if (!du) return;
-    const candidates = du.rules.filter((r) => (r.target?.name === 'DROP' || r.target?.name === 'REJECT') && !r.inInterface && !r.outInterface && !r.source && !r.destination && isMine(p, r));
+    // a negated address (`! -s 192.168.0.0/24`, moby#34197) matches the containers' own addresses too
+    const candidates = du.rules.filter((r) => (r.target?.name === 'DROP' || r.target?.name === 'REJECT') && !r.inInterface && !r.outInterface && (!r.source || r.source.negated) && (!r.destination || r.destination.negated) && isMine(p, r));
     if (!candidates.length) return;
     const ext = externalInterfaces(du.rules);
     const swarm = aboutSwarm(p);
@@ -85,8 +110,14 @@ export const cutsEgress: LintRule = {
           assumed = ` (assuming ${[...new Set(sets.map((r) => ruleOptions(r).find(({ o }) => o.name === 'match-set')?.o.args[0]))].join(', ')} hold${sets.length > 1 ? '' : 's'} outside addresses, not your containers')`;
         }
         if (!flow) continue;
+        if (egressAllowList(p, du.rules, rule)) {
+          add(p, 'docker-user/cuts-egress', 'info',
+            `This ${verb} ends an egress allow list: the containers' connections not accepted above it are dropped, e.g. ${flow.name}. Fine if that is the intent; a container that needs another port (a database, SMTP, NTP) fails silently.`,
+            rule.span);
+          continue;
+        }
         add(p, 'docker-user/cuts-egress', 'warning',
-          `This ${verb} has no interface or address condition: besides incoming traffic it takes every connection your containers open to the outside (and its replies), e.g. ${flow.name}${assumed}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
+          `This ${verb} has no interface or address condition${negatedAddress(rule)}: besides incoming traffic it takes every connection your containers open to the outside (and its replies), e.g. ${flow.name}${assumed}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
           rule.span);
         continue;
       }

@@ -3,7 +3,7 @@ import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
 import { neverRuns } from '../order';
 import { add, deleteLineEdit } from '../pass';
-import { sectionOf, sectionStart } from '../sections';
+import { alternatives, sectionOf, sectionStart } from '../sections';
 
 /** The line's `-I CHAIN N` is past the end of the chain (the assembler said so): iptables refuses it. */
 function refusedInsert(p: Pass, line: number): boolean {
@@ -20,7 +20,7 @@ export const duplicate: LintRule = {
       if (n.kind !== 'duplicate') continue;
       const by = n.by;
       // an insert past the end of the chain is refused by iptables: that copy never exists
-      if (refusedInsert(p, n.rule.line) || refusedInsert(p, by.line)) continue;
+      if (refusedInsert(p, n.rule.line) || refusedInsert(p, by.line) || alternatives(p, n.rule.line, by.line)) continue;
       if (by.line >= 0 && sectionOf(p, by.line) !== sectionOf(p, n.rule.line)) {
         // a guide's one-off commands and the same rules as a script (a `#!` line starts it): alternatives, not one run
         const start = sectionStart(p, Math.max(by.line, n.rule.line)) ?? 0;

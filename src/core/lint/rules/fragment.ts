@@ -6,6 +6,7 @@
  */
 import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
+import { isDockerOwnedChain } from '../facts';
 
 const BUILTIN_DECL = /^:(INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING)\s/;
 
@@ -44,6 +45,11 @@ export const fragment: LintRule = {
       if (d.code === 'syntax/unknown-chain' && undeclared && fragmentSection(p, d.span.line)) {
         const chain = undeclared[1];
         return { ...d, code: 'lint/fragment', severity: 'info', message: `${d.message}: read as a fragment loaded on top of the live rules (ufw after.rules uses iptables-restore -n). It works while ${chain} exists${chain === 'DOCKER-USER' ? ' (Docker running)' : ''}; at boot ufw usually starts before Docker, the chain is missing and the whole file fails to load. Declare it: :${chain} - [0:0]` };
+      }
+      // a jump to one of Docker's own chains (`-A PREROUTING … -j DOCKER` re-added in a ufw block): it exists while Docker runs
+      const docker = /^unknown target "(DOCKER[\w-]*)": not a target extension and no such chain in table (\w+)$/.exec(d.message);
+      if (d.code === 'syntax/unknown-target' && docker && isDockerOwnedChain(docker[1])) {
+        return { ...d, code: 'lint/fragment', severity: 'info', message: `${docker[1]} is Docker's own chain, not declared here: this loads only on top of Docker's live rules (iptables-restore -n, as ufw loads its before/after.rules) while Docker runs. At boot, when ufw usually starts before Docker, the chain is missing and the whole file fails to load.` };
       }
       if (d.code === 'syntax/unexpected-token' && noTable && d.message === 'chain declaration outside a *table section') {
         return { ...d, code: 'lint/fragment', severity: 'info', message: `${d.message}: read as lines for another file's *filter section (e.g. inserted before the COMMIT of ufw's after.rules)` };

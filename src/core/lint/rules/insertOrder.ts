@@ -6,6 +6,7 @@ import { DENY, type RuleFacts } from '../facts';
 import { add, isMine, replaceEdit, type Pass } from '../pass';
 import { matchesNoForwardedPacket, mayOverlap } from '../overlap';
 import { remember } from '../flows';
+import { heredocOf, sectionOf } from '../sections';
 
 /**
  * The exceptions (ACCEPT/RETURN with conditions, written earlier in the file) that an `-I` DROP/REJECT lands above
@@ -30,7 +31,9 @@ function builtBottomUp(p: Pass, chain: string, table: string): boolean {
     const own = p.doc.filter((d) => d.rule.chain === chain && d.rule.table === table && (d.rule.op === 'A' || d.rule.op === 'I') && isMine(p, d.rule));
     if (own.length < 3 || !own.every((d) => d.rule.op === 'I' && (d.rule.position ?? 1) === 1)) return false;
     const first = own.reduce((a, b) => (b.rule.line < a.rule.line ? b : a));
-    return first.f.conds.length === 0 && (DENY.has(first.rule.target?.name ?? '') || first.rule.target?.name === 'RETURN');
+    // the catch-all inserted first may be bound to the external interface (`-i eth0 -j DROP`, then the exceptions above)
+    const catchAll = first.f.conds.length === 0 || (first.f.conds.every((c) => /^[io]:/.test(c)) && DENY.has(first.rule.target?.name ?? ''));
+    return catchAll && (DENY.has(first.rule.target?.name ?? '') || first.rule.target?.name === 'RETURN');
   });
 }
 
@@ -40,8 +43,11 @@ function pushedBelow(p: Pass, rule: Rule, f: RuleFacts): Rule[] {
   if (builtBottomUp(p, rule.chain, rule.table)) return [];
   // an unknown index (never for an -I with a known position) pushes nothing
   const idx = rule.index ?? Infinity;
+  // another script (a later `#!`) or a file the script writes (a here-document) is not run before this one in this order
+  const section = sectionOf(p, rule.line);
+  const file = heredocOf(p, rule.line);
   return p.doc
-    .filter((d) => d.rule.line < rule.line && d.rule.chain === rule.chain && d.rule.table === rule.table && (d.rule.index ?? -1) > idx
+    .filter((d) => d.rule.line < rule.line && sectionOf(p, d.rule.line) === section && heredocOf(p, d.rule.line) === file && d.rule.chain === rule.chain && d.rule.table === rule.table && (d.rule.index ?? -1) > idx
       && (d.rule.target?.name === 'ACCEPT' || d.rule.target?.name === 'RETURN') && d.f.conds.length > 0 && isMine(p, d.rule) && !matchesNoForwardedPacket(d.rule) && mayOverlap(rule, f, d.rule, d.f))
     .map((d) => d.rule);
 }

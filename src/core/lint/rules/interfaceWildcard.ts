@@ -10,13 +10,19 @@ function meantAsPrefix(name: string): boolean {
 export const interfaceWildcard: LintRule = {
   code: 'rules/interface-wildcard',
   severity: 'warning',
-  description: '`-i br-` or `-o veth*` used as a wildcard: iptables matches that literal name; its wildcard is a trailing `+` (`br-+`).',
-  docs: 'iptables compares interface names literally except for a trailing `+`, which matches any name with that prefix. `-i br-` matches only an interface named exactly "br-" and `-i br-*` one named "br-*": neither matches Docker\'s user-defined bridges `br-<12 hex>`; write `-i br-+`.',
+  description: '`-i br-` or `-o veth*` used as a wildcard, or `-i eth0,wlan0` as a list: iptables matches that literal name; its wildcard is a trailing `+` (`br-+`), one interface per option.',
+  docs: 'iptables compares interface names literally except for a trailing `+`, which matches any name with that prefix. `-i br-` matches only an interface named exactly "br-" and `-i br-*` one named "br-*": neither matches Docker\'s user-defined bridges `br-<12 hex>`; write `-i br-+`. A comma list (`-i eth0,wlan0`) is accepted and kept as one literal name that no interface has: write one rule per interface.',
   check(p) {
     for (const { rule } of p.doc) {
       if (!isMine(p, rule)) continue;
       for (const b of [rule.inInterface, rule.outInterface]) {
-        if (!b || b.value.includes('$') || !meantAsPrefix(b.value)) continue;
+        if (!b || b.value.includes('$')) continue;
+        if (b.value.includes(',') && !b.negated) {
+          // kernel-checked: `-i eth0,wlan0` is accepted and kept as one literal name
+          add(p, 'rules/interface-wildcard', 'warning', `"${b.value}" is not a list: iptables takes one interface per -i/-o and compares this name literally, so the rule matches no packet. Write one rule per interface (${b.value.split(',').map((n) => `-${b === rule.inInterface ? 'i' : 'o'} ${n}`).join(', ')}).`, b.span);
+          continue;
+        }
+        if (!meantAsPrefix(b.value)) continue;
         const fixed = `${b.value.replace(/\*$/, '')}+`;
         const text = p.lines[b.span.line]?.slice(b.span.start, b.span.end);
         const fixes = p.kind === 'proposal' && text === b.value ? [{ title: `Use ${fixed} (prefix wildcard)`, edits: [replaceEdit(b.span, fixed)] }] : [];

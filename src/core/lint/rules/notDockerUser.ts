@@ -52,7 +52,7 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
     acceptBeforeDockerUser(p, rule, f, span);
     return;
   }
-  if (!(DENY.has(rule.target?.name ?? '') || jumpsToDeny(p, rule, f)) || !aboutContainers(rule, f)) return;
+  if (!(DENY.has(rule.target?.name ?? '') || jumpsToDeny(p, rule, f)) || !aboutContainers(rule, f) || dockersOwnDrop(rule, f)) return;
   const fix = moveToDockerUserFix(p, rule, f, res);
   const sev: Severity = p.kind === 'proposal' ? 'warning' : 'info';
   const why = rule.op === 'A'
@@ -70,6 +70,16 @@ function jumpsToDeny(p: Pass, rule: Rule, f: RuleFacts): boolean {
   if (f.conds.length === 0) return false;
   const chain = p.ruleset.tables.get('filter')?.chains.get(t);
   return !!chain && !chain.builtin && !isDockerOwnedChain(t) && chain.rules.some((r) => DENY.has(r.target?.name ?? ''));
+}
+
+/**
+ * Docker's own DROP between the containers of one bridge (`-i docker_gwbridge -o docker_gwbridge -j DROP`, and
+ * `icc: false` networks), copied into a script that rebuilds FORWARD: Docker's rule, not a filter of the user's.
+ */
+function dockersOwnDrop(rule: Rule, f: RuleFacts): boolean {
+  const i = rule.inInterface;
+  const o = rule.outInterface;
+  return !!i && !!o && !i.negated && !o.negated && i.value === o.value && DOCKER_IFACE.test(i.value) && f.conds.length === 2;
 }
 
 /** An ACCEPT of Docker-bridge traffic in FORWARD above the jump to DOCKER-USER: DOCKER-USER never sees that traffic. */
@@ -93,11 +103,31 @@ function acceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rule['s
 }
 
 function checkInputToContainers(p: Pass, rule: Rule, f: RuleFacts, res: Parameters<typeof moveToDockerUserFix>[3]): void {
+  const dst = f.dstCidr;
+  // the network's first address is its bridge's, the host's own (`-d 172.18.0.1`: a proxy on the host): INPUT is right
+  const gateway = (n: Cidr) => !!dst && dst.lo === dst.hi && dst.lo === n.lo + 1;
   const toContainer = (rule.outInterface && DOCKER_IFACE.test(rule.outInterface.value) && !rule.outInterface.negated)
-    || (!!f.dstCidr && !rule.destination?.negated && dockerNets(p).some((n) => contains(n, f.dstCidr as Cidr)));
+    || (!!dst && !rule.destination?.negated && dockerNets(p).some((n) => contains(n, dst) && !gateway(n)));
   if (!toContainer) return;
   const fix = moveToDockerUserFix(p, rule, f, res);
   add(p, 'swarm/not-docker-user', 'warning', 'This rule matches traffic to containers, which is forwarded (FORWARD → DOCKER-USER), never delivered to INPUT: it has no effect. Put it in DOCKER-USER.', res.chainSpan ?? rule.span, fix ? [fix] : []);
+}
+
+/**
+ * Docker's own nat jump (`-m addrtype --dst-type LOCAL -j DOCKER-INGRESS` / `-j DOCKER`) written with a source or
+ * interface condition, to restrict who reaches the published ports (moby#28469): Docker and Swarm insert their own
+ * unconditional jump at the top of PREROUTING again (a task starting, the daemon restarting), which takes the
+ * traffic first. Reported; true when it was.
+ */
+function narrowedDockerJump(p: Pass, rule: Rule): boolean {
+  const t = rule.target?.name;
+  if (p.kind !== 'proposal' || (rule.chain !== 'PREROUTING' && rule.chain !== 'OUTPUT') || (t !== 'DOCKER-INGRESS' && t !== 'DOCKER')) return false;
+  const narrowed = rule.source && !rule.source.negated ? `-s ${rule.source.value}` : rule.inInterface && !rule.inInterface.negated ? `-i ${rule.inInterface.value}` : undefined;
+  if (!narrowed) return false;
+  add(p, 'swarm/not-docker-user', 'warning',
+    `This narrows Docker's own jump to ${t} (${narrowed}) to restrict who reaches the published ports: Docker${t === 'DOCKER-INGRESS' ? ' (Swarm, whenever a task starts on the node)' : ', when the daemon restarts,'} inserts its unconditional jump at the top of ${rule.chain} again, which takes every packet first, so the restriction stops working. Filter published ports in DOCKER-USER (-m conntrack --ctorigdstport … --ctdir ORIGINAL, with the allowed sources returned first).`,
+    rule.span);
+  return true;
 }
 
 /**
@@ -106,6 +136,7 @@ function checkInputToContainers(p: Pass, rule: Rule, f: RuleFacts, res: Paramete
  */
 function checkNatPrerouting(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | undefined): void {
   const t = rule.target?.name;
+  if (narrowedDockerJump(p, rule)) return;
   if (!p.command || rule.op !== 'A' || rule.chain !== 'PREROUTING' || f.dockerLike || (t !== 'RETURN' && t !== 'ACCEPT')) return;
   if (!ruleOptions(rule).some(({ o }) => /^(dport|dports|destination-ports?)$/.test(o.name))) return;
   add(p, 'swarm/not-docker-user', 'warning',

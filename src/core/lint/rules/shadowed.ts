@@ -2,6 +2,7 @@
 import type { LintRule } from '../rule';
 import { neverRuns, type NeverRuns } from '../order';
 import { add, type Pass } from '../pass';
+import { alternatives } from '../sections';
 import { dockersReturn } from './afterReturn';
 import { exceptionsPushedDown } from './insertOrder';
 
@@ -28,6 +29,8 @@ export const shadowed: LintRule = {
       const by = n.by;
       const related = by.line >= 0 ? [{ span: by.span, message: 'the rule that decides first' }] : undefined;
       if ((n.kind === 'after-unconditional' || n.kind === 'shadowed') && reportedAsInsertOrder(p, n)) continue;
+      // `case "$1" in ON) … ;; OFF) … ;; esac`: one arm runs, never both
+      if (alternatives(p, n.rule.line, by.line)) continue;
       if (n.kind === 'after-unconditional') {
         if (dockersReturn(p, n)) continue;
         // Stryker disable next-line OptionalChaining: equivalent, the deciding rule is terminal, so it has a target

@@ -30,18 +30,37 @@ function filteredRestores(p: Pass): void {
 }
 
 /** `netfilter-persistent flush` (also `service netfilter-persistent flush`): flushes every table it manages, Docker's included. */
-const PERSISTENT_FLUSH = /^\s*(?:sudo\s+)?(?:\S*\/)?(?:netfilter-persistent\s+flush|service\s+netfilter-persistent\s+flush|invoke-rc\.d\s+netfilter-persistent\s+flush)\b/;
+const PERSISTENT_FLUSH = /^\s*(?:\$\s+)?(?:sudo\s+)?(?:\S*\/)?(?:netfilter-persistent\s+flush|service\s+netfilter-persistent\s+flush|invoke-rc\.d\s+netfilter-persistent\s+flush)\b/;
+/**
+ * Restarting the iptables service (CentOS/RHEL iptables-services: `systemctl restart iptables`, `service iptables
+ * restart`) or netfilter-persistent: it flushes the tables and loads the saved file (moby#12294: "Docker networking
+ * fails permanently on all new containers").
+ */
+// (not after a save of the live rules, which the reload then restores, Docker's included)
+const SERVICE_RELOAD = /^\s*(?:\$\s+)?(?:sudo\s+)?(?:systemctl\s+(?:restart|reload|stop)\s+(?:iptables|ip6tables|netfilter-persistent)(?:\.service)?|service\s+(?:iptables|netfilter-persistent)\s+(?:restart|reload|stop)|\/etc\/init\.d\/(?:iptables|netfilter-persistent)\s+(?:restart|reload|stop)|netfilter-persistent\s+(?:reload|restart))\b/;
+
+/** The live rules (Docker's included) were saved to the file the service loads: reloading it restores them. */
+const SAVED = /netfilter-persistent\s+save|service\s+(?:iptables|netfilter-persistent)\s+save|iptables-save\b[^|#]*>\s*\S|iptables-save\s+-f\b/;
 
 /** Flushes that a script runs once Docker is there (an earlier line installs, starts or uses it) and while it runs. */
 function persistentFlushes(p: Pass): void {
   let dockerSeen = false;
+  let saved = false;
   p.lines.forEach((raw, line) => {
     const text = raw.replace(/#.*$/, '');
+    saved ||= SAVED.test(text);
     if (PERSISTENT_FLUSH.test(text) && dockerSeen && !dockerStoppedAt(p, line)) {
       add(p, 'rules/wipes-docker', 'warning', "netfilter-persistent flush empties every table on a running Docker host: Docker's filter chains, its nat rules (published ports) and the Swarm ingress rules are gone until the daemon restarts and recreates them. Flush only your own chains, or stop Docker around it.", lineSpan(line, raw));
+    } else if (SERVICE_RELOAD.test(text) && dockerSeen && !saved && !dockerStoppedAt(p, line)) {
+      add(p, 'rules/wipes-docker', 'warning', "Restarting the iptables service on a running Docker host flushes the tables and loads the saved rules file: Docker's chains, its nat rules (published ports) and the Swarm ingress rules are gone until the Docker daemon restarts (moby#12294). Restart Docker after it, or manage your rules in DOCKER-USER without reloading the service.", lineSpan(line, raw));
     }
     if (/\bdocker\b/i.test(text)) dockerSeen = true;
   });
+}
+
+/** The text is a ufw rules file (its chains are declared or jumped to): loaded with iptables-restore -n. */
+function ufwBlock(p: Pass): boolean {
+  return /(?:^:|-j\s+)ufw-/m.test(p.text);
 }
 
 function what(kind: string, table: string, chain: string | undefined, policy: string | undefined): string | undefined {
@@ -72,9 +91,12 @@ export const wipesDocker: LintRule = {
   check(p) {
     filteredRestores(p); // a pipeline of its own: in a script with no iptables rule command too
     persistentFlushes(p);
-    if (!p.command) return;
     for (const r of p.results) {
-      if (r.format !== 'command' || (r.kind !== 'flush' && r.kind !== 'delete-chain' && r.kind !== 'policy')) continue;
+      // a ufw before/after.rules block's explicit `-F PREROUTING`: ufw loads it with iptables-restore -n on the running
+      // host at every reload, so it flushes as the command does (a whole restore file flushes anyway, at boot)
+      const restoreFlush = r.format === 'save' && r.kind === 'flush' && r.chain !== undefined && p.kind === 'proposal' && ufwBlock(p);
+      if (!(p.command && r.format === 'command') && !restoreFlush) continue;
+      if (r.kind !== 'flush' && r.kind !== 'delete-chain' && r.kind !== 'policy') continue;
       const w = what(r.kind, r.table, r.chain, r.policy);
       if (!w || dockerStoppedAt(p, r.line)) continue;
       add(p, 'rules/wipes-docker', 'warning', `This ${w} on a running Docker host, until the daemon restarts and recreates its rules.`, r.chainSpan ?? lineSpan(r.line, docLine(p, r.line) ?? ''));

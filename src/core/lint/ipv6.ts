@@ -1,0 +1,56 @@
+/**
+ * ip6tables lines: the IPv6 rule set. The IPv4 chains every judgment reads leave them out (IPv6 options and addresses
+ * are not the IPv4 parser's to judge); the judgments that do not depend on addresses (a rule appended after Docker's
+ * RETURN, an insert that lands above the exceptions) are made on the IPv6 lines alone: Docker ≥ 27 filters IPv6 by
+ * default and creates DOCKER-USER there too, with the same final RETURN up to 28.2.1.
+ */
+import type { LineResult } from '../iptables/parse';
+import type { DocRule } from './pass';
+import type { LintDiagnostic } from './types';
+
+const IP6TABLES = /(?:^|[\s/;&|(])ip6tables(?:-nft|-legacy)?\s/;
+const IPTABLES = /(?:^|[\s/;&|(])iptables(?:-nft|-legacy)?\s/;
+
+/** The results and rules without the rules of `ip6tables` command lines, and without their diagnostics: IPv6 options (--icmpv6-type, …) are not the IPv4 parser's to judge. */
+export function withoutIpv6Rules(text: string, results: LineResult[], doc: DocRule[]): { results: LineResult[]; doc: DocRule[] } {
+  if (!text.includes('ip6tables')) return { results, doc };
+  const v6 = new Set<number>();
+  for (const r of results) {
+    // rules, and `-N`/`-F`/`-P` lines too: `ip6tables -N X` after `iptables -N X` is another family's chain
+    if (r.kind === 'blank' || r.kind === 'other' || r.format !== 'command') continue;
+    const line = lineTextOf(text, r.line);
+    if (IP6TABLES.test(line) && !IPTABLES.test(line)) v6.add(r.line);
+  }
+  if (v6.size === 0) return { results, doc };
+  return {
+    results: results.map((r) => (v6.has(r.line) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: [] } : r)),
+    doc: doc.filter((d) => !v6.has(d.res.line)),
+  };
+}
+
+function lineTextOf(text: string, line: number): string {
+  return text.split('\n')[line] ?? '';
+}
+
+/** Judgments that hold for the IPv6 rule set as they do for IPv4, whatever the addresses. */
+const FAMILY_NEUTRAL = new Set(['docker-user/after-return', 'rules/insert-order']);
+
+/**
+ * The script's ip6tables lines as an IPv4 text of the same shape (other lines blank, `ip6tables` written `iptables `
+ * so offsets stay), or undefined when it has none that touches DOCKER-USER.
+ */
+export function ipv6Script(text: string): string | undefined {
+  if (!text.includes('ip6tables') || !/DOCKER-USER/.test(text)) return undefined;
+  let any = false;
+  const lines = text.split('\n').map((l) => {
+    if (!(IP6TABLES.test(l) && !IPTABLES.test(l))) return /^\s*(?:[A-Za-z_]\w*=|for\s|done\b|do\b)/.test(l) ? l : '';
+    any = true;
+    return l.replace(/ip6tables(-nft|-legacy)?/g, (m) => `iptables${m.slice(9)} `);
+  });
+  return any ? lines.join('\n') : undefined;
+}
+
+/** The IPv6 findings, from a lint of ipv6Script's text, said to be about ip6tables. */
+export function ipv6Findings(diags: LintDiagnostic[]): LintDiagnostic[] {
+  return diags.filter((d) => FAMILY_NEUTRAL.has(d.code) && d.severity !== 'info').map((d) => ({ ...d, message: `ip6tables: ${d.message}`, fixes: [] }));
+}
