@@ -15,3 +15,4 @@ import './mut-lint-ctorig-without-ctdir2.test';
 import './mut-lint-accept-all2.test';
 import './mut-lint-not-docker-user3.test';
 import './mut-lint-cuts-control-plane4.test';
+import './lint-holdout6-fixes.test';
