@@ -2,6 +2,7 @@
 //   node scripts/mutation.mjs [module…]   run StrykerJS (incremental, concurrency 1 or $SWARMNET_MUTATION_CONCURRENCY, nice 10) on the modules
 //                                          (default: all), then record the figures in mutation/report.json and
 //                                          the table of docs/mutation.md
+//   node scripts/mutation.mjs --force [module…]  the same, re-testing every mutant (Stryker's --force: incremental results ignored)
 //   node scripts/mutation.mjs --stale      print which modules' recorded figures no longer match their source
 //                                          (a warning: exit 0 either way)
 import { spawnSync } from 'node:child_process';
@@ -93,7 +94,7 @@ function writeDoc(report) {
   writeFileSync(docPath, `${doc.slice(0, i + start.length)}\n${table(report)}\n${doc.slice(j)}`);
 }
 
-function run(name) {
+function run(name, force = false) {
   const m = modules[name];
   if (!m) throw new Error(`unknown module ${name}; known: ${Object.keys(modules).join(', ')}`);
   console.log(`\n=== mutation: ${name} (${m.mutate.join(', ')}) ===`);
@@ -122,7 +123,9 @@ function main(args) {
   } else if (args.includes('--doc')) {
     writeDoc(readReport());
   } else {
-    for (const name of args.length ? args : Object.keys(modules)) run(name);
+    const force = args.includes('--force'); // re-test every mutant (incremental results ignored), e.g. after editing a file a suite imports
+    const names = args.filter((a) => a !== '--force');
+    for (const name of names.length ? names : Object.keys(modules)) run(name, force);
   }
 }
 

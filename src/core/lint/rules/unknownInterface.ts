@@ -28,6 +28,7 @@ export function closestName(name: string, candidates: string[]): string | undefi
       bestD = d;
       best = c;
       ties = 0;
+      // Stryker disable next-line UpdateOperator: equivalent, only ties === 0 is read: counting ties down is as non-zero as counting them up
     } else if (d === bestD) ties++;
   }
   return ties === 0 ? best : undefined;
