@@ -98,7 +98,7 @@ function run(name, force = false) {
   const m = modules[name];
   if (!m) throw new Error(`unknown module ${name}; known: ${Object.keys(modules).join(', ')}`);
   console.log(`\n=== mutation: ${name} (${m.mutate.join(', ')}) ===`);
-  const r = spawnSync('nice', ['-n', '10', join(root, 'node_modules/.bin/stryker'), 'run', 'stryker.config.mjs'], {
+  const r = spawnSync('nice', ['-n', '10', join(root, 'node_modules/.bin/stryker'), 'run', 'stryker.config.mjs', ...(force ? ['--force'] : [])], {
     cwd: root,
     stdio: 'inherit',
     // the tests find shared/ beside the repo; Stryker runs them in a sandbox below it, so say where it is

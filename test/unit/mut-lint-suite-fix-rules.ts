@@ -10,3 +10,4 @@ import './mut-lint-match-after-dnat.test';
 import './mut-lint-missing-established.test';
 import './mut-lint-insert-order.test';
 import './mut-lint-corpus.test';
+import './mut-lint-order-session8.test';

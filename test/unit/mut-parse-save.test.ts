@@ -238,3 +238,30 @@ describe('the tokenizer', () => {
     for (const o of ['-A', '-I', '-D', '-R', '-N', '-X', '-F', '-P', '-E', '-L', '-S', '-Z', '-C', '--new', '--list-rules', '--rename-chain']) assert.ok(optionToken(o, 0, o.length)?.cmd, o);
   });
 });
+
+describe('command substitutions on shell lines (session 8, holdout 7): one word, nesting and quotes inside', () => {
+  const words = (s: string) => tokenize(s, true).toks.map((t) => [t.text, t.start, t.end, t.quoted, t.op]);
+  it('`$(…)` with spaces, pipes, quotes and a nested `$(…)` is one quoted word; the text around it stays its own', () => {
+    const s = "iptables -d $(ip route | awk '/docker0/ { print $9 }') -j DROP";
+    const sub = "$(ip route | awk '/docker0/ { print $9 }')";
+    const at = s.indexOf(sub);
+    assert.deepEqual(words(s), [['iptables', 0, 8, false, false], ['-d', 9, 11, false, false], [sub, at, at + sub.length, true, false], ['-j', at + sub.length + 1, at + sub.length + 3, false, false], ['DROP', at + sub.length + 4, s.length, false, false]]);
+    assert.equal(tokenize(s, true).unterminated, undefined);
+    const nested = 'x=a$(echo "(" $(id -u) ")")b ;';
+    assert.deepEqual(words(nested), [['x=a$(echo "(" $(id -u) ")")b', 0, 28, true, false], [';', 29, 30, false, true]]);
+    // a `)` inside single quotes does not close it
+    assert.deepEqual(words("$(echo ')') z").map((w) => w[0]), ["$(echo ')')", 'z']);
+  });
+  it('an unclosed `$(` runs to the end and is reported unterminated at its `$`; a quote left open inside it too', () => {
+    const t = tokenize('a $(echo b c', true);
+    assert.deepEqual(t.toks.map((x) => x.text), ['a', '$(echo b c']);
+    assert.equal(t.unterminated, 2);
+    const q = tokenize("a $(echo 'b) c", true);
+    assert.deepEqual(q.toks.map((x) => x.text), ['a', "$(echo 'b) c"]);
+    assert.equal(q.unterminated, 2);
+  });
+  it('not on restore lines (no shell there), and `$` without `(` is an ordinary character', () => {
+    assert.deepEqual(tokenize('-A X -d $(x y) -j DROP', false).toks.map((x) => x.text), ['-A', 'X', '-d', '$(x', 'y)', '-j', 'DROP']);
+    assert.deepEqual(words('$x $ (y)').map((w) => w[0]), ['$x', '$', '(y)']);
+  });
+});
