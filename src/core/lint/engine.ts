@@ -99,8 +99,7 @@ export class Linter {
     const v4 = withoutIpv6Rules(text, parsed.results, parsed.doc);
     const results = withoutRefusedRules(withoutContainerShellRules(text, withoutOtherFunctionsDeletes(text, v4.results)));
     // the rules the steps above took out (refused, typed in a container, deleted in another function) are not judged
-    const kept = new Set(results.map((r) => r.rule).filter((r): r is Rule => r !== undefined));
-    const doc = v4.doc.filter((d) => kept.has(d.rule));
+    const doc = results === v4.results ? v4.doc : keptRules(v4.doc, results);
     this.ruleByLine = ruleByLine;
     const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy' || r.kind === 'delete-chain'));
     const kind: FileKind = !command && machineOutput(text, results) && results.some(dumpMarker) ? 'dump' : 'proposal';
@@ -267,7 +266,15 @@ const VALUE_ERRORS = new Set(['syntax/bad-address', 'syntax/bad-port', 'syntax/b
  * that never exists).
  */
 function withoutRefusedRules(results: LineResult[]): LineResult[] {
+  const refused = (r: LineResult) => r.kind === 'rule' && r.rule && r.diagnostics.some((d) => d.severity === 'error' && !VALUE_ERRORS.has(d.code));
+  if (!results.some(refused)) return results;
   return results.map((r) => (r.kind === 'rule' && r.rule && r.diagnostics.some((d) => d.severity === 'error' && !VALUE_ERRORS.has(d.code)) ? { ...r, kind: 'other' as const, rule: undefined } : r));
+}
+
+/** The document's rules that are still among the results. */
+function keptRules(doc: DocRule[], results: LineResult[]): DocRule[] {
+  const kept = new Set(results.map((r) => r.rule).filter((r): r is Rule => r !== undefined));
+  return doc.filter((d) => kept.has(d.rule));
 }
 
 function dedupe(diags: LintDiagnostic[]): LintDiagnostic[] {

@@ -22,7 +22,9 @@ export function dockerStoppedAt(p: Pass, line: number): boolean {
 const FILTERED_RESTORE = /\biptables-save\b[^#]*\|\s*(?:e?grep|sed)\b[^#]*\|\s*(?:sudo\s+)?iptables-restore\b(?![^#|;&]*\s(?:-n|--noflush)\b)/;
 
 function filteredRestores(p: Pass): void {
+  if (!p.text.includes('iptables-save')) return;
   p.lines.forEach((text, line) => {
+    if (!text.includes('iptables-save')) return;
     const run = text.replace(/(?:^|\s)#.*$/, ''); // a shell comment starts a word: a commented-out pipeline is not run
     if (!FILTERED_RESTORE.test(run) || !run.includes('DOCKER') || dockerStoppedAt(p, line)) return;
     add(p, 'rules/wipes-docker', 'warning', "This pipes iptables-save through a filter back into iptables-restore, which flushes every table it loads: the lines the filter removed (here Docker's chains and jumps) are gone on a running Docker host until the daemon restarts and recreates its rules. Edit your own rules instead (DOCKER-USER is yours), or use iptables-restore --noflush.", lineSpan(line, text));
@@ -44,6 +46,8 @@ const SAVED = /netfilter-persistent\s+save|service\s+(?:iptables|netfilter-persi
 
 /** Flushes that a script runs once Docker is there (an earlier line installs, starts or uses it) and while it runs. */
 function persistentFlushes(p: Pass): void {
+  // (a text that names neither tool has nothing to find: no scan of its lines)
+  if (!/netfilter-persistent|(?:restart|reload|stop)\s+ip6?tables|ip6?tables\s+(?:restart|reload|stop)/.test(p.text)) return;
   let dockerSeen = false;
   let saved = false;
   p.lines.forEach((raw, line) => {
