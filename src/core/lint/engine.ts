@@ -96,10 +96,10 @@ export class Linter {
     const parsed = this.lines.parse(text, state, options?.budgetMs);
     const { facts: lineFacts, ruleByLine, truncatedAt } = parsed;
     // ip6tables lines are the IPv6 rule set: kept out of the IPv4 chains every judgment reads
-    const v4 = withoutIpv6Rules(text, parsed.results, parsed.doc);
-    const results = withoutRefusedRules(withoutContainerShellRules(text, withoutOtherFunctionsDeletes(text, v4.results)));
-    // the rules the steps above took out (refused, typed in a container, deleted in another function) are not judged
-    const doc = results === v4.results ? v4.doc : keptRules(v4.doc, results);
+    const ipv4 = withoutIpv6Rules(text, parsed.results);
+    const results = withoutRefusedRules(withoutContainerShellRules(text, withoutOtherFunctionsDeletes(text, ipv4)));
+    // the rules the steps above took out (IPv6, refused, typed in a container, deleted in another function) are not judged
+    const doc = results === parsed.results ? parsed.doc : keptRules(parsed.doc, results);
     this.ruleByLine = ruleByLine;
     const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy' || r.kind === 'delete-chain'));
     const kind: FileKind = !command && machineOutput(text, results) && results.some(dumpMarker) ? 'dump' : 'proposal';
@@ -268,7 +268,7 @@ const VALUE_ERRORS = new Set(['syntax/bad-address', 'syntax/bad-port', 'syntax/b
 function withoutRefusedRules(results: LineResult[]): LineResult[] {
   const refused = (r: LineResult) => r.kind === 'rule' && r.rule && r.diagnostics.some((d) => d.severity === 'error' && !VALUE_ERRORS.has(d.code));
   if (!results.some(refused)) return results;
-  return results.map((r) => (r.kind === 'rule' && r.rule && r.diagnostics.some((d) => d.severity === 'error' && !VALUE_ERRORS.has(d.code)) ? { ...r, kind: 'other' as const, rule: undefined } : r));
+  return results.map((r) => (refused(r) ? { ...r, kind: 'other' as const, rule: undefined } : r));
 }
 
 /** The document's rules that are still among the results. */

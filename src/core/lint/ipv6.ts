@@ -5,31 +5,24 @@
  * default and creates DOCKER-USER there too, with the same final RETURN up to 28.2.1.
  */
 import type { LineResult } from '../iptables/parse';
-import type { DocRule } from './pass';
 import type { LintDiagnostic } from './types';
 
 const IP6TABLES = /(?:^|[\s/;&|(])ip6tables(?:-nft|-legacy)?\s/;
 const IPTABLES = /(?:^|[\s/;&|(])iptables(?:-nft|-legacy)?\s/;
 
-/** The results and rules without the rules of `ip6tables` command lines, and without their diagnostics: IPv6 options (--icmpv6-type, …) are not the IPv4 parser's to judge. */
-export function withoutIpv6Rules(text: string, results: LineResult[], doc: DocRule[]): { results: LineResult[]; doc: DocRule[] } {
-  if (!text.includes('ip6tables')) return { results, doc };
+/** The results without the rules of `ip6tables` command lines, and without their diagnostics: IPv6 options (--icmpv6-type, …) are not the IPv4 parser's to judge. */
+export function withoutIpv6Rules(text: string, results: LineResult[]): LineResult[] {
+  if (!text.includes('ip6tables')) return results;
   const v6 = new Set<number>();
+  const lines = text.split('\n');
   for (const r of results) {
     // rules, and `-N`/`-F`/`-P` lines too: `ip6tables -N X` after `iptables -N X` is another family's chain
     if (r.kind === 'blank' || r.kind === 'other' || r.format !== 'command') continue;
-    const line = lineTextOf(text, r.line);
+    const line = lines[r.line] ?? '';
     if (IP6TABLES.test(line) && !IPTABLES.test(line)) v6.add(r.line);
   }
-  if (v6.size === 0) return { results, doc };
-  return {
-    results: results.map((r) => (v6.has(r.line) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: [] } : r)),
-    doc: doc.filter((d) => !v6.has(d.res.line)),
-  };
-}
-
-function lineTextOf(text: string, line: number): string {
-  return text.split('\n')[line] ?? '';
+  if (v6.size === 0) return results;
+  return results.map((r) => (v6.has(r.line) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: [] } : r));
 }
 
 /** Judgments that hold for the IPv6 rule set as they do for IPv4, whatever the addresses. */

@@ -158,18 +158,5 @@ export function aboutSwarm(p: Pass): boolean {
   return v;
 }
 
-/**
- * The line is in the `else` branch of a shell `if` (scripts that append in one branch and insert in the other):
- * the branches are alternatives, so order findings between them are not claimed.
- */
-export function inElseBranch(p: Pass, line: number): boolean {
-  if (!p.command) return false;
-  const stack: boolean[] = [];
-  for (let k = 0; k < line; k++) {
-    const t = (p.lines[k] ?? '').trim();
-    if (/^if\b/.test(t) && !/\bfi\s*;?\s*$/.test(t)) stack.push(false);
-    else if (/^(else|elif)\b/.test(t) && stack.length) stack[stack.length - 1] = true;
-    else if (/^fi\b/.test(t)) stack.pop();
-  }
-  return stack.includes(true);
-}
+/** Whether a line is in an `else` branch: one place for the branch structure of a script (./sections.ts). */
+export { inElseBranch } from './sections';

@@ -121,25 +121,30 @@ export function sectionOf(p: Pass, line: number): number {
   return shapeOf(p).starts.filter((s) => s <= line).length;
 }
 
-const armsCache = new WeakMap<Pass, string[][]>();
+/** A branch a line is in: arm `arm` (0 = the `then` part, or before a `case`'s first pattern) of the `if`/`case` opened on line `id`. */
+interface Arm {
+  kind: 'if' | 'case';
+  id: number;
+  arm: number;
+}
 
-/**
- * Per line, the branches it is in: `if`/`elif`/`else` and `case` arms as "<construct>:<arm>" (construct = the line
- * that opens it). Two lines in different arms of one construct never run together.
- */
-function armsOf(p: Pass): string[][] {
+const armsCache = new WeakMap<Pass, Arm[][]>();
+
+/** Per line, after reading it, the branches it is in: `if`/`elif`/`else` and `case` arms. */
+function armsOf(p: Pass): Arm[][] {
   let arms = armsCache.get(p);
   if (arms) return arms;
-  const stack: { id: number; arm: number; kind: 'if' | 'case' }[] = [];
+  const stack: Arm[] = [];
   arms = p.lines.map((raw, i) => {
     const t = raw.trim();
+    const top = stack[stack.length - 1];
     if (/^if\b/.test(t) && !/\bfi\s*;?\s*$/.test(t)) stack.push({ id: i, arm: 0, kind: 'if' });
-    else if (/^(else|elif)\b/.test(t) && stack[stack.length - 1]?.kind === 'if') stack[stack.length - 1].arm++;
-    else if (/^fi\b/.test(t) && stack[stack.length - 1]?.kind === 'if') stack.pop();
+    else if (/^(else|elif)\b/.test(t) && top?.kind === 'if') top.arm++;
+    else if (/^fi\b/.test(t) && top?.kind === 'if') stack.pop();
     else if (/^case\b.*\bin\s*$/.test(t)) stack.push({ id: i, arm: 0, kind: 'case' });
-    else if (/^esac\b/.test(t) && stack[stack.length - 1]?.kind === 'case') stack.pop();
-    else if (stack[stack.length - 1]?.kind === 'case' && /^\(?[^()\s]+(?:\s*\|\s*[^()\s]+)*\)/.test(t) && !/^\$?\(/.test(t)) stack[stack.length - 1].arm++;
-    return stack.map((b) => `${b.id}:${b.arm}`);
+    else if (/^esac\b/.test(t) && top?.kind === 'case') stack.pop();
+    else if (top?.kind === 'case' && /^\(?[^()\s]+(?:\s*\|\s*[^()\s]+)*\)/.test(t) && !/^\$?\(/.test(t)) top.arm++;
+    return stack.map((b) => ({ ...b }));
   });
   armsCache.set(p, arms);
   return arms;
@@ -149,12 +154,14 @@ function armsOf(p: Pass): string[][] {
 export function alternatives(p: Pass, a: number, b: number): boolean {
   if (!p.command || a < 0 || b < 0) return false;
   const all = armsOf(p);
-  const x = all[a] ?? [];
   const y = all[b] ?? [];
-  return x.some((arm) => {
-    const id = arm.split(':')[0];
-    return y.some((other) => other.split(':')[0] === id && other !== arm);
-  });
+  return (all[a] ?? []).some((x) => y.some((o) => o.id === x.id && o.arm !== x.arm));
+}
+
+/** The line (a shell script's) is inside an `else`/`elif` branch of an `if … fi` that started before it. */
+export function inElseBranch(p: Pass, line: number): boolean {
+  if (!p.command || line <= 0) return false;
+  return (armsOf(p)[line - 1] ?? []).some((b) => b.kind === 'if' && b.arm > 0);
 }
 
 /**

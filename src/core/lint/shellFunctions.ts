@@ -54,23 +54,37 @@ function templatesOf(lines: string[], from: number, to: number, first: string): 
   return { templates, shift };
 }
 
-/** Every function's body as a range of 0-based lines [first, last]. */
-export function functionRegions(lines: string[]): [number, number][] {
-  const out: [number, number][] = [];
+/** A function definition: its name, its first and last line, and the text after `{` on its first line. */
+interface FunctionDef {
+  name: string;
+  start: number;
+  end: number;
+  first: string;
+}
+
+/** The script's function definitions (outermost ones: a function defined inside another belongs to its body). */
+function functionDefs(lines: string[]): FunctionDef[] {
+  const out: FunctionDef[] = [];
   for (let i = 0; i < lines.length; i++) {
     const m = DEFINITION.exec(lines[i]);
     if (!m) continue;
     const rest = m[3] ?? m[6] ?? '';
-    if (/\}\s*(?:#.*)?$/.test(rest)) {
-      out.push([i, i]);
-      continue;
+    let end = i;
+    if (!/\}\s*(?:#.*)?$/.test(rest)) {
+      const close = new RegExp(`^${m[1] ?? m[4] ?? ''}\\}\\s*(?:#.*)?$`);
+      end = i + 1;
+      while (end < lines.length && !close.test(lines[end])) end++;
+      if (end >= lines.length) continue;
     }
-    const close = new RegExp(`^${m[1] ?? m[4] ?? ''}\\}\\s*(?:#.*)?$`);
-    let end = i + 1;
-    while (end < lines.length && !close.test(lines[end])) end++;
-    if (end < lines.length) out.push([i, end]);
+    out.push({ name: m[2] ?? m[5], start: i, end, first: rest.replace(/\}\s*(?:#.*)?$/, '').replace(/^\{\s*/, '') });
+    i = end;
   }
   return out;
+}
+
+/** Every function's body as a range of 0-based lines [first, last]. */
+export function functionRegions(lines: string[]): [number, number][] {
+  return functionDefs(lines).map((d) => [d.start, d.end]);
 }
 
 /**
@@ -103,27 +117,11 @@ export function withoutOtherFunctionsDeletes(text: string, results: LineResult[]
 function wrappers(lines: string[]): { list: Wrapper[]; bodies: Set<number> } {
   const list: Wrapper[] = [];
   const bodies = new Set<number>();
-  for (let i = 0; i < lines.length; i++) {
-    const m = DEFINITION.exec(lines[i]);
-    if (!m) continue;
-    const indent = m[1] ?? m[4] ?? '';
-    const name = m[2] ?? m[5];
-    const rest = m[3] ?? m[6] ?? '';
-    let end = i;
-    const oneLine = /\}\s*(?:#.*)?$/.test(rest);
-    if (!oneLine) {
-      const close = new RegExp(`^${indent}\\}\\s*(?:#.*)?$`);
-      end = i + 1;
-      while (end < lines.length && !close.test(lines[end])) end++;
-      if (end >= lines.length) continue;
-    }
-    const first = rest.replace(/\}\s*(?:#.*)?$/, '').replace(/^\{\s*/, '');
-    const { templates, shift } = templatesOf(lines, i, end, first);
-    if (templates.length) {
-      list.push({ name, templates, shift });
-      for (let k = i; k <= end; k++) bodies.add(k);
-    }
-    i = end;
+  for (const d of functionDefs(lines)) {
+    const { templates, shift } = templatesOf(lines, d.start, d.end, d.first);
+    if (!templates.length) continue;
+    list.push({ name: d.name, templates, shift });
+    for (let k = d.start; k <= d.end; k++) bodies.add(k);
   }
   return { list, bodies };
 }
