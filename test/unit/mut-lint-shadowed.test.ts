@@ -70,10 +70,24 @@ test('shadowed: an earlier DROP with a subset of the conditions (broken/shadowed
 
 test('shadowed: a subset rule on the node decides first: named as the node\'s current rules', () => {
   const ctx = { filterRules: '-N DOCKER-USER\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -i eth0 -j DROP\n' };
-  const d = one('iptables -A DOCKER-USER -i eth0 -p tcp --dport 5432 -j DROP\n', CODE, ctx);
-  assert.deepEqual(d.span, { line: 0, start: 0, end: 59 });
+  const d = one('iptables -A DOCKER-USER -i eth0 -p tcp --dport 5432 -j ACCEPT\n', CODE, ctx);
+  assert.deepEqual(d.span, { line: 0, start: 0, end: 61 });
+  assert.equal(d.severity, 'warning');
   assert.equal(d.message, "Never reached: the earlier rule on the node's current rules (`-j DROP`) matches every packet this rule matches (its conditions are a subset of this rule's).");
   assert.equal(d.related, undefined);
+});
+
+test('shadowed: a wider rule with the same verdict first makes the rule redundant, not lost: info (holdout 5: `-i tun+ -j ACCEPT` then `-i tun+ -o tun+ -j ACCEPT`)', () => {
+  const same = (text: string) => raw(text, CODE).map((d) => `${d.span.line + 1} ${d.severity}`);
+  assert.deepEqual(same('-A FORWARD -i tun+ -j ACCEPT\n-A FORWARD -i tun+ -o tun+ -j ACCEPT\n'), ['2 info']);
+  assert.match(raw('-A FORWARD -i tun+ -j ACCEPT\n-A FORWARD -i tun+ -o tun+ -j ACCEPT\n', CODE)[0].message, /same verdict, so nothing is lost: this rule is redundant\.$/);
+  // REJECT behind a wider DROP: denied either way
+  assert.deepEqual(same('-A INPUT -s 10.0.0.0/8 -j DROP\n-A INPUT -s 10.0.0.0/8 -p tcp --dport 22 -j REJECT\n'), ['2 info']);
+  // a rate limit behind a wider ACCEPT is void: the limit was the point (es-shibasito: `--dport 80 -m limit … -j ACCEPT`)
+  assert.deepEqual(same('-A INPUT -p tcp --dport 80 -j ACCEPT\n-A INPUT -p tcp --dport 80 -m limit --limit 25/minute -j ACCEPT\n'), ['2 warning']);
+  // another verdict, or a goto, is a lost intent
+  assert.deepEqual(same('-A INPUT -s 10.0.0.0/8 -j ACCEPT\n-A INPUT -s 10.0.0.0/8 -p tcp --dport 22 -j DROP\n'), ['2 warning']);
+  assert.deepEqual(same(':X - [0:0]\n-A INPUT -s 10.0.0.0/8 -g X\n-A INPUT -s 10.0.0.0/8 -p tcp --dport 22 -g X\n'), ['3 warning']);
 });
 
 test('shadowed: a rule whose conditions are NOT a superset of the earlier one is not reported', () => {

@@ -16,6 +16,22 @@ function reportedAsInsertOrder(p: Pass, n: NeverRuns): boolean {
   return n.rule.line >= 0 && n.rule.line < n.by.line && !!f && exceptionsPushedDown(p, n.by, f).length > 0;
 }
 
+/** Matches that limit what the rule lets through: a wider rule of the same verdict before it voids the limit. */
+const LIMITS = new Set(['limit', 'hashlimit', 'connlimit', 'recent']);
+
+/**
+ * ACCEPT after a wider ACCEPT, DROP or REJECT after a wider DROP or REJECT: the packets the rule meant to decide are
+ * decided alike, so it is redundant, not a lost intent (unless it carries a rate or connection limit the wider rule
+ * voids).
+ */
+function sameVerdict(n: NeverRuns): boolean {
+  const kind = (t: string | undefined) => (t === 'REJECT' ? 'DROP' : t);
+  const by = n.by.target;
+  const mine = n.rule.target;
+  if (!by || !mine || by.goto || mine.goto || n.rule.matches.some((m) => LIMITS.has(m.module))) return false;
+  return kind(by.name) === kind(mine.name) && ['ACCEPT', 'DROP', 'RETURN'].includes(kind(by.name) ?? '');
+}
+
 function where(line: number): string {
   return line >= 0 ? `line ${line + 1}` : "the node's current rules";
 }
@@ -58,8 +74,9 @@ export const shadowed: LintRule = {
         // Stryker disable next-line OptionalChaining: equivalent, the deciding rule is terminal, so it has a target
         add(p, 'rules/shadowed', 'warning', `Never reached: the rule on ${where(by.line)} (\`${by.target?.goto ? '-g' : '-j'} ${by.target?.name ?? ''}\` without conditions) takes every packet in ${n.chain} before this one.`, n.rule.span, [], related);
       } else if (n.kind === 'shadowed') {
+        const same = sameVerdict(n);
         // Stryker disable next-line OptionalChaining: equivalent, the deciding rule is terminal, so it has a target
-        add(p, 'rules/shadowed', 'warning', `Never reached: the earlier rule on ${where(by.line)} (\`-j ${by.target?.name ?? ''}\`) matches every packet this rule matches (its conditions are a subset of this rule's).`, n.rule.span, [], related);
+        add(p, 'rules/shadowed', same ? 'info' : 'warning', `Never reached: the earlier rule on ${where(by.line)} (\`-j ${by.target?.name ?? ''}\`) matches every packet this rule matches (its conditions are a subset of this rule's).${same ? ' It gives those packets the same verdict, so nothing is lost: this rule is redundant.' : ''}`, n.rule.span, [], related);
       }
     }
     for (const n of shadowedOnNewDocker(p)) {
