@@ -26,7 +26,7 @@ test('not-docker-user: a script\'s FORWARD, DOCKER and INPUT rules, each with it
     'iptables -A FORWARD -i wg0 -o docker0 -j DROP', // 6: to a Docker bridge
     'iptables -A FORWARD -i docker0 -j ACCEPT', // 7: before the script's own jump below
     'iptables -A FORWARD -j DOCKER-USER',
-    'iptables -A FORWARD -s $NET -j DROP', // a variable
+    'iptables -A FORWARD -s $NET -j DROP', // 9: a variable address: still a FORWARD filter, whatever its value
     'iptables -A DOCKER -p tcp --dport 80 -j DROP', // 10: Docker's chain
     'iptables -A DOCKER -j RETURN', // a copy of Docker's own RETURN
     'iptables -A INPUT -i eth0 -d 172.18.0.5 -j DROP', // 12: a container address in INPUT (`-o docker0` in INPUT: iptables refuses it)
@@ -36,17 +36,20 @@ test('not-docker-user: a script\'s FORWARD, DOCKER and INPUT rules, each with it
     'iptables -A FORWARD -i docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', // what Docker has itself
     'iptables -A FORWARD -p tcp --dport 8080 -j LOG', // not a deny
     'iptables -D FORWARD -p tcp --dport 8080 -j DROP',
+    'iptables -A FORWARD -i $WAN_IF -o $LAN_IF -j DROP', // variable interfaces: whether containers are concerned is unknown
+    'iptables -I FORWARD -p tcp --dport 25565 -j NFQUEUE --queue-num 1', // 20: a userspace blocklist's verdict, inserted
   ];
   const text = `${lines.join('\n')}\n`;
   const ds = raw(text, CODE);
-  assert.deepEqual(at(ds), ['1:12-19', '2:12-19', '6:12-19', '7:12-19', '10:12-18', '12:12-17', '13:12-17']);
-  assert.deepEqual(ds.map((d) => d.message), [APPENDED, INSERTED, APPENDED, BEFORE, OWN('DOCKER'), TO_CONTAINERS, TO_CONTAINERS]);
-  assert.deepEqual(ds.map((d) => d.severity), ['warning', 'warning', 'warning', 'warning', 'warning', 'warning', 'warning']);
+  assert.deepEqual(at(ds), ['1:12-19', '2:12-19', '6:12-19', '7:12-19', '9:12-19', '10:12-18', '12:12-17', '13:12-17', '20:12-19']);
+  assert.deepEqual(ds.map((d) => d.message), [APPENDED, INSERTED, APPENDED, BEFORE, APPENDED, OWN('DOCKER'), TO_CONTAINERS, TO_CONTAINERS, INSERTED]);
+  assert.ok(ds.every((d) => d.severity === 'warning'));
   const ins = 'Insert the rule into DOCKER-USER (-I DOCKER-USER)';
-  assert.deepEqual(ds.map((d) => d.fixes.map((f) => f.title)), [[ins], ['Move the rule to DOCKER-USER'], [ins], [], [ins], [ins], [ins]]);
+  const move = 'Move the rule to DOCKER-USER';
+  assert.deepEqual(ds.map((d) => d.fixes.map((f) => f.title)), [[ins], [move], [ins], [], [ins], [ins], [ins], [ins], [move]]);
   assertFix(text, ds[0], 0, text.replace(lines[0], 'iptables -I DOCKER-USER -p tcp --dport 8080 -j DROP'), undefined, 'iptables -I DOCKER-USER -p tcp --dport 8080 -j DROP');
   assertFix(text, ds[1], 0, text.replace(lines[1], 'iptables -I DOCKER-USER -p tcp --dport 8080 -j DROP'), undefined, 'iptables -I DOCKER-USER -p tcp --dport 8080 -j DROP');
-  assertFix(text, ds[6], 0, text.replace(lines[12], 'iptables -I DOCKER-USER -d 172.17.0.5 -j DROP'), undefined, 'iptables -I DOCKER-USER -d 172.17.0.5 -j DROP');
+  assertFix(text, ds[7], 0, text.replace(lines[12], 'iptables -I DOCKER-USER -d 172.17.0.5 -j DROP'), undefined, 'iptables -I DOCKER-USER -d 172.17.0.5 -j DROP');
 });
 
 test('not-docker-user: a restore file: an ACCEPT of bridge traffic above FORWARD\'s jump, a REJECT after it, a rule in DOCKER-INGRESS', () => {

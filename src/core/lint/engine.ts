@@ -185,10 +185,23 @@ export class Linter {
     // a quote that spans lines always leaves its first line unterminated: without one, no line needs the shell's reading
     const multiLineQuotes = p.diags.some((d) => d.code === 'syntax/unterminated-quote' && shellLine(p, d.span.line));
     const diags = p.diags.filter((d) => keep(p, d, noTable, multiLineQuotes));
+    if (kind !== 'proposal') readOnlyOutput(diags);
     // a fix is offered only when the netfilter evaluator shows it breaks none of the standard flows
     if (options?.checkFixes !== false && kind === 'proposal') keepSafeFixes(p.text, diags, ruleCount, p.inferredTable ?? options?.defaultTable ?? 'filter');
     diags.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start || a.code.localeCompare(b.code));
     return { diagnostics: dedupe(diags), kind, ruleCount };
+  }
+}
+
+/**
+ * A dump or listing is what iptables printed: it parsed there, so a line this parser cannot read is the parser's
+ * limit, not the user's mistake. Said as info (the line is not judged), never as an error on read-only output.
+ */
+function readOnlyOutput(diags: LintDiagnostic[]): void {
+  for (const d of diags) {
+    if (!d.code.startsWith('syntax/') || d.severity === 'info') continue;
+    d.severity = 'info';
+    d.message = `Not understood in this output (iptables printed it, so it is valid there): ${d.message}`;
   }
 }
 

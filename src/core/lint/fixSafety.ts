@@ -113,7 +113,7 @@ export class FixChecker {
 
   private readonly seen = new Map<string, FixVerdict>();
 
-  /** Which standard flows the fix newly drops, in either Docker layout. */
+  /** Which standard flows the fix newly drops (or leaves with a verdict it cannot prove), in either Docker layout. */
   check(fix: LintFix): FixVerdict {
     return remember(this.seen, JSON.stringify(fix.edits), () => this.evaluate(fix));
   }
@@ -125,7 +125,7 @@ export class FixChecker {
       const before = this.verdictsBefore(layout);
       const then = verdicts(hostRuleset(after, layout, this.ports, this.defaultTable), this.flows);
       this.flows.forEach((f, i) => {
-        if (f.critical && before[i] === 'ACCEPT' && (then[i] === 'DROP' || then[i] === 'REJECT')) broken.push(`${layout}: ${f.name}`);
+        if (f.critical && before[i] === 'ACCEPT' && then[i] !== 'ACCEPT') broken.push(`${layout}: ${f.name}`);
       });
     }
     return { safe: broken.length === 0, broken };

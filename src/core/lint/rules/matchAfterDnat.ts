@@ -6,26 +6,56 @@ import { swarmPorts } from '../context';
 import { contains, isPrivate, overlaps, portIn } from '../net';
 import type { Pass } from '../pass';
 import { add, ctorigEdit, docLine, isMine, protoMatches, replaceEdit } from '../pass';
-import type { LintFix } from '../types';
+import type { LintFix, PublishedPort } from '../types';
+import type { PortSet } from '../net';
+
+/**
+ * The mappings whose DNAT DOCKER-USER sees: `-p HOST:CONTAINER` publishing (host mode, a dump's DOCKER DNAT) rewrites
+ * the port before FORWARD; Swarm's ingress DNAT (to 172.18.0.2) keeps the published port until the ingress_sbox.
+ */
+function rewrittenPorts(p: Pass, rule: Rule): PublishedPort[] {
+  const sp = swarmPorts(p.pc);
+  return p.published.filter((pp) => pp.mode !== 'ingress' && protoMatches(rule, pp.protocol) && pp.targetPort !== undefined
+    && pp.targetPort !== pp.port && ![sp.control, sp.gossip, sp.data].includes(pp.port));
+}
 
 function portFindings(p: Pass, rule: Rule, f: RuleFacts): void {
-  const sp = swarmPorts(p.pc);
+  const rewritten = rewrittenPorts(p, rule);
+  if (rewritten.length === 0) return;
   for (const d of f.dports) {
     const set = d.set;
     // (f.dports holds only --dport and --dports options)
     if (!set) continue;
-    // negated or not, the rule was written with the published port in its list: `--dport 8080` to take it,
-    // `! --dport 8080` to spare it; after DNAT the packet carries the container port instead
-    const hit = p.published.find((pp) => portIn(set, pp.port) && protoMatches(rule, pp.protocol)
-      && pp.targetPort !== undefined && pp.targetPort !== pp.port && ![sp.control, sp.gossip, sp.data].includes(pp.port));
-    // Stryker disable next-line UnaryOperator: equivalent, the -1 is never used (hit has a targetPort, the find above requires one)
-    if (!hit || portIn(set, hit.targetPort ?? -1)) continue;
     const edit = d.o.name === 'dport' && !d.o.negated ? ctorigEdit(p, d.o, d.module) : undefined;
     const fixes: LintFix[] = edit && p.kind === 'proposal' ? [{ title: 'Match the original destination port: -m conntrack --ctorigdstport', edits: [edit] }] : [];
-    add(p, 'swarm/match-after-dnat', 'warning',
-      `Packets in DOCKER-USER are already DNATed: published port ${hit.port} now has destination port ${hit.targetPort} (the container's port), so ${d.o.negated ? `\`! --${d.o.name} ${hit.port}\` does not spare it: this rule takes the very port it meant to leave open` : `\`--${d.o.name} ${hit.port}\` never matches it`}. Use -m conntrack --ctorigdstport ${hit.port} --ctdir ORIGINAL.`,
-      d.o.span, fixes);
+    // negated or not, the rule was written with the published port in its list: `--dport 8080` to take it,
+    // `! --dport 8080` to spare it; after DNAT the packet carries the container port instead
+    // Stryker disable next-line UnaryOperator: equivalent, the -1 is never used (every rewritten port has a targetPort)
+    const hit = rewritten.find((pp) => portIn(set, pp.port) && !portIn(set, pp.targetPort ?? -1));
+    if (hit) {
+      add(p, 'swarm/match-after-dnat', 'warning',
+        `Packets in DOCKER-USER are already DNATed: published port ${hit.port} now has destination port ${hit.targetPort} (the container's port), so ${d.o.negated ? `\`! --${d.o.name} ${hit.port}\` does not spare it: this rule takes the very port it meant to leave open` : `\`--${d.o.name} ${hit.port}\` never matches it`}. Use -m conntrack --ctorigdstport ${hit.port} --ctdir ORIGINAL.`,
+        d.o.span, fixes);
+      continue;
+    }
+    const also = collision(p, set, rewritten);
+    if (also && !d.o.negated) {
+      add(p, 'swarm/match-after-dnat', 'warning',
+        `Packets in DOCKER-USER are already DNATed: port ${also.other.port} is published to container port ${also.other.targetPort}, so its packets carry destination port ${also.other.targetPort} here too, and \`--${d.o.name}\` meant for published port ${also.named.port} also takes them. Use -m conntrack --ctorigdstport ${also.named.port} --ctdir ORIGINAL to match only what clients sent to ${also.named.port}.`,
+        d.o.span, fixes);
+    }
   }
+}
+
+/**
+ * A port the rule names that is published as itself (8080→8080) and is also the container port of another mapping
+ * (9000→8080): after DNAT the rule takes both services.
+ */
+function collision(p: Pass, set: PortSet, rewritten: PublishedPort[]): { named: PublishedPort; other: PublishedPort } | undefined {
+  // Stryker disable next-line UnaryOperator: equivalent, every rewritten port has a targetPort
+  const other = rewritten.find((pp) => portIn(set, pp.targetPort ?? -1) && !portIn(set, pp.port));
+  const named = other && p.published.find((pp) => portIn(set, pp.port) && (pp.targetPort ?? pp.port) === pp.port && pp.protocol === other.protocol);
+  return other && named ? { named, other } : undefined;
 }
 
 /** -d <an address of this node> (or a public address, for incoming traffic) never matches after DNAT. */
@@ -55,7 +85,7 @@ export const matchAfterDnat: LintRule = {
   code: 'swarm/match-after-dnat',
   severity: 'warning',
   description: '`--dport P` or `-d <host address>` in DOCKER-USER meant for a published port: DOCKER-USER sees the packet after DNAT.',
-  docs: 'nat PREROUTING has already rewritten the destination when a packet reaches DOCKER-USER: Swarm ingress DNATs to 172.18.0.2 keeping the port, `-p HOST:CONTAINER` publishing DNATs to the container address and port. `--dport <published>` therefore misses a port published to a different container port, and `-d <host IP>` never matches. Match what the client asked for with `-m conntrack --ctorigdst/--ctorigdstport … --ctdir ORIGINAL`. Not reported when published and container ports are equal, nor on the Swarm ports (see docker-user/swarm-port).',
+  docs: 'nat PREROUTING has already rewritten the destination when a packet reaches DOCKER-USER: Swarm ingress DNATs to 172.18.0.2 keeping the published port (the ingress_sbox changes it later), `-p HOST:CONTAINER` publishing DNATs to the container address and port. `--dport <published>` therefore misses a port published to a different container port (and `--dport 8080` also takes a port published as 9000→8080), and `-d <host IP>` never matches. Match what the client asked for with `-m conntrack --ctorigdst/--ctorigdstport … --ctdir ORIGINAL`. Not reported when published and container ports are equal, nor on the Swarm ports (see docker-user/swarm-port).',
   check(p) {
     for (const { rule, f } of p.doc) {
       if (rule.chain !== 'DOCKER-USER' || rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule) || f.egress) continue;

@@ -7,7 +7,7 @@ import { contains, parseCidr } from '../net';
 import { DENY, DOCKER_IFACE, OTHER_PLATFORM_IFACE, isDockerBridge, isDockerOwnedChain, ruleOptions } from '../facts';
 import type { RuleFacts } from '../facts';
 import type { Pass } from '../pass';
-import { add, isMine } from '../pass';
+import { add, docLine, isMine } from '../pass';
 import { moveToDockerUserFix } from '../moveFix';
 
 
@@ -42,23 +42,41 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
     const dockersShape = f.dockerLike && rule.target?.name !== 'REJECT';
     if (p.kind !== 'proposal' || dockersShape || (rule.target?.name === 'RETURN' && f.conds.length === 0)) return;
     const fix = moveToDockerUserFix(p, rule, f, res);
-    add(p, 'swarm/not-docker-user', 'warning',
-      `${rule.chain} is Docker's own chain: Docker flushes and rewrites it whenever networks, services or the daemon restart (all versions), so this rule silently disappears (and may run after Docker's ACCEPTs). Rules that filter container and Swarm ingress traffic belong in DOCKER-USER, which Docker jumps to first and never touches.`,
+    // a docker.service drop-in's `ExecStartPost=` puts it back after every daemon start: it lasts longer, still fragile
+    const reapplied = /^\s*ExecStartPost=/.test(docLine(p, rule.line) ?? '');
+    add(p, 'swarm/not-docker-user', reapplied ? 'info' : 'warning',
+      `${rule.chain} is Docker's own chain: Docker flushes and rewrites it whenever networks, services or the daemon restart (all versions), so this rule silently disappears${reapplied ? ' (ExecStartPost puts it back after each daemon start, not after the other rewrites)' : ''} (and may run after Docker's ACCEPTs). Rules that filter container and Swarm ingress traffic belong in DOCKER-USER, which Docker jumps to first and never touches.`,
       span, fix ? [fix] : []);
     return;
   }
-  if (rule.chain !== 'FORWARD' || rule.target?.name === 'DOCKER-USER' || catchAll(f, rule) || f.variable) return;
+  if (rule.chain !== 'FORWARD' || rule.target?.name === 'DOCKER-USER' || catchAll(f, rule) || variableInterface(rule)) return;
   if (rule.target?.name === 'ACCEPT') {
     acceptBeforeDockerUser(p, rule, f, span);
     return;
   }
-  if (!(DENY.has(rule.target?.name ?? '') || jumpsToDeny(p, rule, f)) || !aboutContainers(rule, f) || dockersOwnDrop(rule, f)) return;
+  if (!(filters(rule, f) || jumpsToDeny(p, rule, f)) || !aboutContainers(rule, f) || dockersOwnDrop(rule, f)) return;
   const fix = moveToDockerUserFix(p, rule, f, res);
   const sev: Severity = p.kind === 'proposal' ? 'warning' : 'info';
   const why = rule.op === 'A'
     ? "appended to FORWARD it runs after Docker's own FORWARD rules (Docker ≤ 27: per-bridge ACCEPTs in FORWARD; ≥ 28: the jumps to DOCKER-INGRESS and DOCKER-FORWARD), which already ACCEPT traffic to containers and to the Swarm ingress network, so it never sees that traffic"
     : 'inserted into FORWARD it runs before DOCKER-USER only until Docker re-inserts its jump at the top (daemon restart, network changes)';
   add(p, 'swarm/not-docker-user', sev, `Rule in FORWARD instead of DOCKER-USER: ${why}. Put container/published-port filtering in DOCKER-USER.`, span, fix ? [fix] : []);
+}
+
+/** Targets that give a verdict: DROP/REJECT, or a userspace program's for published ports (NFQUEUE/QUEUE: a blocklist daemon). */
+const QUEUE = new Set(['NFQUEUE', 'QUEUE']);
+function filters(rule: Rule, f: RuleFacts): boolean {
+  const t = rule.target?.name ?? '';
+  // a queue of all forwarded traffic (a router's userspace firewall for its LAN) is not about published ports
+  return DENY.has(t) || (QUEUE.has(t) && (f.dports.length > 0 || f.dockerLike));
+}
+
+/**
+ * An interface given by a shell variable (`-i $WAN_IF -o $LAN_IF`): whether the rule is about container traffic at all
+ * is unknown. (A variable port or address leaves a FORWARD filter a FORWARD filter.)
+ */
+function variableInterface(rule: Rule): boolean {
+  return [rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'));
 }
 
 /**
