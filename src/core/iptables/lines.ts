@@ -14,13 +14,30 @@ export interface LogicalLine {
   segments?: { offset: number; line: number }[];
 }
 
-/** Splits text into logical lines (linear). A line ending in an odd number of `\` continues on the next one. */
+/** `cat > f <<EOT` / `<<-EOT` (not `<<'EOT'`, `<<"EOT"`, `<<\\EOT`, nor a `<<<` here-string): the delimiter of an unquoted here-document. */
+const UNQUOTED_HEREDOC = /(?:^|[^<])<<(-?)[ \t]*([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_'"])/;
+
+/**
+ * The delimiter (and whether tabs may indent it) of an unquoted here-document the line opens: in its body the shell
+ * turns `\\` into `\`, so a body line ending in `\\` is a continued line of the file it writes.
+ */
+function unquotedHeredoc(line: string): { word: string; tabs: boolean } | undefined {
+  if (!line.includes('<<')) return undefined;
+  const m = UNQUOTED_HEREDOC.exec(line.replace(/(?:^|\s)#.*$/, ''));
+  return m ? { word: m[2], tabs: m[1] === '-' } : undefined;
+}
+
+/**
+ * Splits text into logical lines (linear). A line ending in an odd number of `\` continues on the next one; so does
+ * one ending in `\\` in the body of an unquoted here-document (the file it writes holds `\`).
+ */
 export function logicalLines(text: string): LogicalLine[] {
   const out: LogicalLine[] = [];
   const n = text.length;
   let pos = 0;
   let lineNo = 0;
   let cur: LogicalLine | undefined;
+  let heredoc: { word: string; tabs: boolean } | undefined;
   while (pos <= n) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = n;
@@ -29,8 +46,11 @@ export function logicalLines(text: string): LogicalLine[] {
     const raw = text.slice(pos, end);
     let bs = 0;
     for (let k = raw.length - 1; k >= 0 && raw.charCodeAt(k) === 92; k--) bs++;
-    const cont = bs % 2 === 1 && nl < n;
-    const piece = cont ? `${raw.slice(0, raw.length - 1)} ` : raw;
+    if (heredoc && !cur && (heredoc.tabs ? raw.replace(/^\t+/, '') : raw) === heredoc.word) heredoc = undefined;
+    const escaped = !!heredoc && bs >= 2 && bs % 2 === 0 && nl < n;
+    const cont = (bs % 2 === 1 || escaped) && nl < n;
+    const piece = cont ? `${raw.slice(0, raw.length - (escaped ? 2 : 1))} ` : raw;
+    if (!heredoc && !cont) heredoc = unquotedHeredoc(cur ? cur.text + piece : piece);
     if (cur) {
       cur.segments ??= [];
       cur.segments.push({ offset: cur.text.length, line: lineNo });

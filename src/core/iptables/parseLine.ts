@@ -72,8 +72,9 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   // command after the dash is read; `---…` is a text underline or a document marker, not a rule
   const listItem = c === 45 && !inSave && (i + 1 >= n || isSpace(next));
   const underline = c === 45 && !inSave && next === 45 && text.charCodeAt(i + 2) === 45;
-  const shell = listItem || underline || (c !== 45 /* - */ && (c !== 91 /* [ */ || next === 91 || isSpace(next) || (!inSave && !(next >= 48 && next <= 57))));
-  const { toks, unterminated } = tokenize(text, shell, inSave && !shell);
+  const recipe = c === 45 && !inSave && makeRecipe(text, i);
+  const shell = recipe || listItem || underline || (c !== 45 /* - */ && (c !== 91 /* [ */ || next === 91 || isSpace(next) || (!inSave && !(next >= 48 && next <= 57))));
+  const { toks, unterminated } = tokenize(recipe ? `${text.slice(0, i)} ${text.slice(i + 1)}` : text, shell, inSave && !shell);
   if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
   let k = 0;
   let counters: { packets: number; bytes: number } | undefined;
@@ -86,6 +87,17 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   const res = parseArgs(ll, toks, k, table, fmt, diags);
   if (counters && res.rule) res.rule.counters = counters;
   return res;
+}
+
+/**
+ * A Makefile recipe line (tab-indented) whose `-` prefix tells make to ignore the command's failure
+ * (`\t-sudo pkill -f x || true`, `\t-iptables -D …`): a shell command, not a bare rule line. A bare rule starts with
+ * an iptables command (`-A`, `-N`, `--append`, …) or `-t`.
+ */
+function makeRecipe(text: string, i: number): boolean {
+  if (text.charCodeAt(0) !== 9 || text.charCodeAt(i + 1) === 45) return false;
+  const word = /^-[@+]*([A-Za-z][\w./-]*)/.exec(text.slice(i));
+  return !!word && word[1].length > 1;
 }
 
 function parseBracketCounters(ll: LogicalLine, t: Tok, diags: RuleDiagnostic[]): { packets: number; bytes: number } | undefined {

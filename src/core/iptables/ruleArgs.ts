@@ -147,6 +147,15 @@ function newArgCtx(ll: LogicalLine, toks: Tok[], table: TableName, format: LineR
   return c;
 }
 
+/**
+ * `!` before an option, also as a shell command writes it quoted (`'!' -s 10.0.0.0/8`, `\\!`): the shell removes
+ * the quotes, so iptables reads a plain `!` (kernel: accepted).
+ */
+function isBang(c: ArgCtx, t: Tok): boolean {
+  if (t.text !== '!') return false;
+  return !t.quoted || (c.format === 'command' && /^(?:'!'|"!"|\\!)$/.test(c.ll.text.slice(t.start, t.end)));
+}
+
 /** Parses toks[k..] (up to a shell operator) as iptables arguments into a line result. */
 export function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable: TableName, format: LineResult['format'], diags: RuleDiagnostic[]): LineResult {
   const c = newArgCtx(ll, toks, defaultTable, format, diags);
@@ -158,7 +167,7 @@ export function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable:
       tailOp = t;
       break;
     }
-    if (!t.quoted && t.text === '!') {
+    if (isBang(c, t)) {
       if (c.neg) errTok(c, DIAG.unexpectedToken, 'double negation "! !"', t);
       c.neg = t;
       i++;

@@ -31,6 +31,9 @@ interface Wrapper {
   shift: number;
 }
 
+/** A body line that runs the function's arguments as a command: `"$@"`, `exec "$@"`, `sudo "$@"`, `"$@" || true`. */
+const RUNNER = /^\s*(?:(exec|command|sudo|eval)\s+)?"?\$(?:@|\{@\})"?\s*(?:$|[;&|])/;
+
 /** `_cmd=$1`, `local chain="$2"`: body variables that name a positional argument. */
 const POSITIONAL_ASSIGNMENT = /^\s*(?:local\s+)?([A-Za-z_]\w*)=["']?\$\{?([1-9])\}?["']?\s*;?\s*$/;
 
@@ -48,8 +51,11 @@ function templatesOf(lines: string[], from: number, to: number, first: string): 
     if (sh) shift += Number(sh[1] ?? 1);
     let text = body;
     for (const [name, n] of named) text = text.replace(new RegExp(`"?\\$\\{?${name}\\}?"?(?![\\w])`, 'g'), `$${n}`);
+    // a runner (`dry() { … "$@"; }`, `run() { sudo "$@"; }`): `dry iptables -A …` runs `iptables -A …`
+    const runner = RUNNER.exec(text);
+    if (runner) templates.push({ line: k, text: `${runner[1] === 'sudo' ? 'sudo ' : ''}"$@"` });
     // the binary may be an argument itself (`ensure iptables DOCKER-USER …` runs `"$1" -C "$2" "$@"`)
-    if ((IPTABLES_CALL.test(` ${text}`) || BINARY_ARGUMENT.test(` ${text}`)) && POSITIONAL.test(text)) templates.push({ line: k, text: text.trim().replace(/;\s*$/, '') });
+    else if ((IPTABLES_CALL.test(` ${text}`) || BINARY_ARGUMENT.test(` ${text}`)) && POSITIONAL.test(text)) templates.push({ line: k, text: text.trim().replace(/;\s*$/, '') });
   }
   return { templates, shift };
 }

@@ -65,23 +65,31 @@ function loopValues(list: string[], known: ScriptValues): string[] | 'unknown' {
   return out;
 }
 
-const VARIABLE = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/;
+const VARIABLE = /\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g;
 
-function variableName(text: string): string | undefined {
-  const m = VARIABLE.exec(text);
-  return m ? (m[1] ?? m[2]) : undefined;
+/**
+ * The variables of a word (`$net`, `${LOCALHOST}/8`, `$a-$b`), or undefined when it holds another expansion
+ * (`$(…)`, `${x:-y}`, `$1`) whose value is not a variable's.
+ */
+function variableNames(text: string): string[] | undefined {
+  const names = [...text.matchAll(VARIABLE)].map((m) => m[1] ?? m[2]);
+  return text.replace(VARIABLE, '').includes('$') ? undefined : names;
 }
 
 /**
  * The rules the shell runs for a rule written with variables, one per combination of their values (at most 64), and
  * whether they are certain (every variable given its values in one place). Undefined when a variable of the rule
- * has no known literal value, or a value is not the whole word (`"$net"/24`).
+ * has no known literal value, or a word holds another expansion (`$(…)`, `${x:-y}`). A variable may be part of a
+ * word (`${LOCALHOST}/8`).
  */
 export function ruleInstances(rule: Rule, values: ScriptValues): { rules: Rule[]; certain: boolean } | undefined {
   const names = new Set<string>();
+  const add = (word: string) => {
+    for (const n of variableNames(word) ?? ['?']) names.add(n);
+  };
   const fields = [rule.protocol, rule.source, rule.destination, rule.inInterface, rule.outInterface];
-  for (const b of fields) if (b?.value.includes('$')) names.add(variableName(b.value) ?? '?');
-  for (const m of rule.matches) for (const o of m.options) for (const a of o.args) if (a.includes('$')) names.add(variableName(a) ?? '?');
+  for (const b of fields) if (b?.value.includes('$')) add(b.value);
+  for (const m of rule.matches) for (const o of m.options) for (const a of o.args) if (a.includes('$')) add(a);
   let combos: Map<string, string>[] = [new Map()];
   let certain = true;
   for (const n of names) {
@@ -95,10 +103,7 @@ export function ruleInstances(rule: Rule, values: ScriptValues): { rules: Rule[]
 }
 
 function substitute(rule: Rule, env: Map<string, string>): Rule {
-  const sub = (s: string): string => {
-    const n = variableName(s);
-    return n !== undefined && env.has(n) ? (env.get(n) as string) : s;
-  };
+  const sub = (s: string): string => s.replace(VARIABLE, (m, braced?: string, bare?: string) => env.get(braced ?? bare ?? '') ?? m);
   const base = (b: Rule['source']): Rule['source'] => (b ? { ...b, value: sub(b.value) } : b);
   const protocol = base(rule.protocol);
   return {

@@ -3,7 +3,7 @@ import type { Severity } from '../../diagnostics';
 import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Cidr } from '../net';
-import { contains, parseCidr } from '../net';
+import { contains, overlaps, parseCidr } from '../net';
 import { DENY, DOCKER_IFACE, OTHER_PLATFORM_IFACE, isDockerBridge, isDockerOwnedChain, ruleOptions } from '../facts';
 import type { RuleFacts } from '../facts';
 import type { Pass } from '../pass';
@@ -15,18 +15,27 @@ function dockerNets(p: Pass): Cidr[] {
   return p.pc.networks.length ? p.pc.networks.map((n) => n.cidr) : ['172.17.0.0/16', '172.18.0.0/16'].map((x) => parseCidr(x) as Cidr);
 }
 
+/** Where Docker's bridges take their subnets: the node's networks, or Docker's default address pools (172.17–31/16, 192.168/16 in /20s). */
+function bridgePools(p: Pass): Cidr[] {
+  return p.pc.networks.length ? p.pc.networks.map((n) => n.cidr) : ['172.16.0.0/12', '192.168.0.0/16'].map((x) => parseCidr(x) as Cidr);
+}
+
 /**
  * The rule filters forwarded traffic that may be container traffic: anything but routing between two named
  * non-Docker interfaces (a VPN or LAN router) or traffic of another platform's bridge is (on a Docker host most
  * forwarded traffic is).
  */
-function aboutContainers(rule: Rule, f: RuleFacts): boolean {
+function aboutContainers(p: Pass, rule: Rule, f: RuleFacts): boolean {
   if (f.dockerLike) return true;
   const i = rule.inInterface;
   const o = rule.outInterface;
   // Nomad's, CNI's, libvirt's bridge: another platform's workloads, which Docker's rules never accept
   if ([i, o].some((b) => b && !b.negated && OTHER_PLATFORM_IFACE.test(b.value))) return false;
-  return !(i && o && !i.negated && !o.negated && !DOCKER_IFACE.test(i.value) && !DOCKER_IFACE.test(o.value));
+  const named = (b: Rule['inInterface']) => !!b && !b.negated && !DOCKER_IFACE.test(b.value);
+  // from a VPN or LAN interface to an address outside Docker's networks: routed traffic no DNAT made container-bound
+  const dst = f.dstCidr;
+  if (named(i) && dst && !rule.destination?.negated && !bridgePools(p).some((n) => overlaps(n, dst))) return false;
+  return !(named(i) && named(o));
 }
 
 /** A catch-all deny (no conditions but a comment / reject type): normal default deny at the end of FORWARD. */
@@ -39,7 +48,10 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
   if (f.dockerOwned) {
     // a copy of one of Docker's own rules (RETURN, jumps between its chains, bridge rules) in a saved file is harmless;
     // Docker never writes REJECT, so a REJECT on a bridge is the user's own (moby#29407: one appended to DOCKER-ISOLATION)
-    const dockersShape = f.dockerLike && rule.target?.name !== 'REJECT';
+    // nor a port-bound DROP that a command adds (`iptables -R DOCKER "$n" … --dport 80 -j DROP`): Docker's DROPs there
+    // (28+: unpublished ports) carry no port
+    const userDrop = f.command && DENY.has(rule.target?.name ?? '') && f.dports.length > 0;
+    const dockersShape = f.dockerLike && rule.target?.name !== 'REJECT' && !userDrop;
     if (p.kind !== 'proposal' || dockersShape || (rule.target?.name === 'RETURN' && f.conds.length === 0)) return;
     const fix = moveToDockerUserFix(p, rule, f, res);
     // a docker.service drop-in's `ExecStartPost=` puts it back after every daemon start: it lasts longer, still fragile
@@ -54,7 +66,7 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
     acceptBeforeDockerUser(p, rule, f, span);
     return;
   }
-  if (!(filters(rule, f) || jumpsToDeny(p, rule, f)) || !aboutContainers(rule, f) || dockersOwnDrop(rule, f)) return;
+  if (!(filters(rule, f) || jumpsToDeny(p, rule, f)) || !aboutContainers(p, rule, f) || dockersOwnDrop(rule, f)) return;
   const fix = moveToDockerUserFix(p, rule, f, res);
   const sev: Severity = p.kind === 'proposal' ? 'warning' : 'info';
   const why = rule.op === 'A'

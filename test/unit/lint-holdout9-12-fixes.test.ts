@@ -1,7 +1,8 @@
 /**
- * Judgments changed after holdouts 9 and 10 (docs/lint-holdout9.md, docs/lint-holdout10.md, "Left" in their "After the
- * measurement"): each case is a published pattern that was misjudged, cut down to the lines that matter, with the
- * expected answer written from Docker's rule layout before the change.
+ * Judgments changed after holdouts 9 to 12 (docs/lint-holdout9.md … docs/lint-holdout12.md: "Left" in 9 and 10's
+ * "After the measurement", the false positives and negatives of 11 and 12): each case is a published pattern that was
+ * misjudged, cut down to the lines that matter, with the expected answer written from the shell's and Docker's
+ * behaviour before the change.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -92,4 +93,68 @@ test('fix safety: a fix after which a standard flow the file accepted gets an un
   assert.ok(verdict.broken.some((b) => b.includes('container egress')), verdict.broken.join('; '));
   // the same rule with a known condition that spares the flows is proven safe
   assert.equal(checkFix(text, { title: 't', edits: [insertLineEdit(0, '-A DOCKER-USER -p tcp --dport 23 -j DROP')] }).safe, true);
+});
+
+test('an unquoted here-document writes a double backslash as one: its body lines ending in two are continued lines of the script it writes (holdout 11, it-ersaf)', () => {
+  const text = [
+    'cat > "$F" <<EOT',
+    'iptables -w -C DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT 2>/dev/null || \\\\',
+    '    iptables -w -I DOCKER-USER 1 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+    'iptables -w -C DOCKER-USER -p tcp \\\\',
+    '    -m conntrack --ctorigdst $1 --ctorigdstport $3 -j DROP 2>/dev/null || \\\\',
+    '    iptables -w -A DOCKER-USER -p tcp \\\\',
+    '        -m conntrack --ctorigdst $1 --ctorigdstport $3 -j DROP',
+    'EOT',
+    '',
+  ].join('\n');
+  // no syntax error; the appended DROP is judged (behind Docker's RETURN up to 28.2.1)
+  assert.deepEqual(findings(text), ['6 docker-user/after-return']);
+  // a quoted here-document keeps `\\`, and so does a plain script line: those stay what they are
+  assert.ok(findings(text.replace('<<EOT', "<<'EOT'")).some((d) => d.includes('syntax/')));
+});
+
+test('a Makefile recipe\'s `-` prefix ignores the command\'s failure: `\\t-sudo pkill …` is a shell command, not a bare rule (holdout 11, vpc demo)', () => {
+  assert.deepEqual(findings('deploy:\n\t-sudo pkill -f "http.server" || true\n\t-sudo iptables -F FORWARD\n'), ['3 rules/wipes-docker']);
+  // a bare rule line stays one (an -S paste), and so does a tab-indented one
+  assert.deepEqual(findings('-A DOCKER-USER -j ACCEPT\n'), ['1 docker-user/accept-all']);
+  assert.deepEqual(findings('\t-A DOCKER-USER -j ACCEPT\n'), ['1 docker-user/accept-all']);
+});
+
+test('`\'!\'` and `\\!` are a plain `!` once the shell removed the quotes (holdout 11, openstack-ansible doc; kernel: accepted)', () => {
+  const rule = "iptables -I DOCKER-USER -i eth0 '!' -s 192.168.199.0/24 -m conntrack --ctorigdstport 80 -j DROP\n";
+  assert.deepEqual(findings(rule), ['1 docker-user/ctorig-without-ctdir']);
+  assert.deepEqual(findings(rule.replace("'!'", '\\!')), ['1 docker-user/ctorig-without-ctdir']);
+  // quoted as a value it stays a value: a comment
+  assert.deepEqual(findings("iptables -A INPUT -m comment --comment '!' -j ACCEPT\n"), []);
+});
+
+test('a runner function (`dry() { … "$@"; }`) runs its arguments: `dry iptables …` is read as `iptables …` (holdout 11, egress allow list)', () => {
+  const text = [
+    'dry() {',
+    '    if [[ "${DRY_RUN}" == "true" ]]; then echo "[DRY-RUN] $*"; return 0; fi',
+    '    "$@"',
+    '}',
+    'dry iptables -t filter -F DOCKER-USER 2>/dev/null || true',
+    'dry iptables -t filter -A DOCKER-USER -p tcp --dport 443 -j ACCEPT',
+    'dry iptables -t filter -A DOCKER-USER -j REJECT --reject-with icmp-net-unreachable',
+    'dry iptables -t filter -I DOCKER -s 192.168.168.0/24 -d 192.168.168.0/24 -j ACCEPT',
+    '',
+  ].join('\n');
+  const ds = findings(text);
+  assert.ok(ds.includes('7 docker-user/missing-established'), ds.join('\n'));
+  assert.ok(ds.includes('8 swarm/not-docker-user'));
+});
+
+test('a FORWARD rule from a VPN interface to a LAN outside Docker\'s pools is routing, not container filtering (holdout 12, netclient#323)', () => {
+  const text = '-A FORWARD -d 10.1.5.0/24 -i netmaker -m comment --comment NETMAKER -j netmakerfilter\n-A netmakerfilter -s 10.1.0.2/32 -d 10.1.5.0/24 -j ACCEPT\n-A netmakerfilter -j DROP\n';
+  assert.deepEqual(findings(text), []);
+  // to a container address (Docker's default pools) from outside, it is
+  assert.deepEqual(findings('iptables -I FORWARD -i eth0 -d 172.20.0.5 -j DROP\n'), ['1 swarm/not-docker-user']);
+});
+
+test('`-R DOCKER "$n"` replaces an unknown rule of Docker\'s chain with a port DROP: not a bad position, a rule in Docker\'s chain (holdout 12, conclusionlogic gist)', () => {
+  const text = 'RULE="$(iptables --list DOCKER --line-numbers -n | awk \'{print $1}\')"\niptables -R DOCKER ${RULE} -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j DROP\niptables -D DOCKER ${RULE}\n';
+  assert.deepEqual(all(text).filter((d) => !d.endsWith('syntax/not-iptables')), ['2 warning swarm/not-docker-user']);
+  // Docker's own shapes in a restore file stay Docker's
+  assert.deepEqual(findings('*filter\n:DOCKER - [0:0]\n-A DOCKER ! -i docker0 -o docker0 -j DROP\nCOMMIT\n'), []);
 });
