@@ -12,6 +12,8 @@ export interface LogicalLine {
   text: string;
   /** For joined lines: offsets in `text` where each following physical line starts. */
   segments?: { offset: number; line: number }[];
+  /** Physical lines (0-based) of a command continued by `\\` outside a here-document: said, read as continued. */
+  doubled?: number[];
 }
 
 /** `cat > f <<EOT` / `<<-EOT` (not `<<'EOT'`, `<<"EOT"`, `<<\\EOT`, nor a `<<<` here-string): the delimiter of an unquoted here-document. */
@@ -25,6 +27,15 @@ function unquotedHeredoc(line: string): { word: string; tabs: boolean } | undefi
   if (!line.includes('<<')) return undefined;
   const m = UNQUOTED_HEREDOC.exec(line.replace(/(?:^|\s)#.*$/, ''));
   return m ? { word: m[2], tabs: m[1] === '-' } : undefined;
+}
+
+/**
+ * An iptables command line (or an option line of one) ending in `\\` outside a here-document: escaped for a
+ * generator (an unquoted here-document, a script's echo) more often than written to run; read as continued, and said.
+ */
+function escapedCommand(raw: string): boolean {
+  const t = raw.trimStart();
+  return !t.startsWith('#') && (t.startsWith('-') || /\bip6?tables\b/.test(t));
 }
 
 /**
@@ -47,15 +58,17 @@ export function logicalLines(text: string): LogicalLine[] {
     let bs = 0;
     for (let k = raw.length - 1; k >= 0 && raw.charCodeAt(k) === 92; k--) bs++;
     if (heredoc && !cur && (heredoc.tabs ? raw.replace(/^\t+/, '') : raw) === heredoc.word) heredoc = undefined;
-    const escaped = !!heredoc && bs >= 2 && bs % 2 === 0 && nl < n;
-    const cont = (bs % 2 === 1 || escaped) && nl < n;
-    const piece = cont ? `${raw.slice(0, raw.length - (escaped ? 2 : 1))} ` : raw;
+    const doubled = bs >= 2 && bs % 2 === 0 && nl < n && (!!heredoc || escapedCommand(raw));
+    const escaped = !!heredoc && doubled;
+    const cont = (bs % 2 === 1 || doubled) && nl < n;
+    const piece = cont ? `${raw.slice(0, raw.length - (doubled ? 2 : 1))} ` : raw;
     if (!heredoc && !cont) heredoc = unquotedHeredoc(cur ? cur.text + piece : piece);
     if (cur) {
       cur.segments ??= [];
       cur.segments.push({ offset: cur.text.length, line: lineNo });
       cur.text += piece;
     } else cur = { line: lineNo, text: piece };
+    if (doubled && !escaped) (cur.doubled ??= []).push(lineNo);
     if (!cont) {
       if (!(nl >= n && cur.text === '' && !cur.segments && pos >= n && out.length > 0)) out.push(cur);
       cur = undefined;

@@ -40,6 +40,9 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   if (i >= n || text.charCodeAt(i) === 35) return lineResult('blank', ll.line, table, fmt, []);
   const c = text.charCodeAt(i);
   const diags: RuleDiagnostic[] = [];
+  for (const line of ll.doubled ?? []) {
+    diags.push(mkDiag('info', DIAG.unexpectedToken, 'this line ends in `\\\\`: read as continued on the next line (as an unquoted here-document or a generator writes the script); run as it is, the shell passes a literal `\\` to iptables, which refuses it', { line, start: 0, end: 0 }));
+  }
 
   if (c === 42 /* * */) {
     const { toks } = tokenize(text, false);
@@ -73,7 +76,10 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   const listItem = c === 45 && !inSave && (i + 1 >= n || isSpace(next));
   const underline = c === 45 && !inSave && next === 45 && text.charCodeAt(i + 2) === 45;
   const recipe = c === 45 && !inSave && makeRecipe(text, i);
-  const shell = recipe || listItem || underline || (c !== 45 /* - */ && (c !== 91 /* [ */ || next === 91 || isSpace(next) || (!inSave && !(next >= 48 && next <= 57))));
+  // `    -m conntrack … -j ACCEPT 2>/dev/null || \\`: shell operators and redirections are the shell's, so a line that
+  // holds them is a piece of a shell command (one whose continuation was lost), never an -S rule line
+  const fragment = c === 45 && !inSave && SHELL_SYNTAX.test(text);
+  const shell = recipe || fragment || listItem || underline || (c !== 45 /* - */ && (c !== 91 /* [ */ || next === 91 || isSpace(next) || (!inSave && !(next >= 48 && next <= 57))));
   const { toks, unterminated } = tokenize(recipe ? `${text.slice(0, i)} ${text.slice(i + 1)}` : text, shell, inSave && !shell);
   if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
   let k = 0;
@@ -88,6 +94,9 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   if (counters && res.rule) res.rule.counters = counters;
   return res;
 }
+
+/** `||`, `&&`, a pipe, a redirection (`2>/dev/null`, `>&2`) or a `;` outside quotes (checked on the line's text). */
+const SHELL_SYNTAX = /^[^'"#]*(?:\|\||&&|\s\|\s|\s\d?>[&/]|;\s*$)/;
 
 /**
  * A Makefile recipe line (tab-indented) whose `-` prefix tells make to ignore the command's failure
