@@ -174,3 +174,8 @@ test('`docker exec ROUTER iptables …` and `ip netns exec NS …` change that n
   ].join('\n');
   assert.deepEqual(findings(text), ['5 rules/wipes-docker', '6 docker-user/missing-established']);
 });
+
+test('cloud-init `runcmd:` items quoted for YAML are commands (holdout 12, a microk8s cloud-init gist)', () => {
+  const text = 'runcmd:\n  - "iptables -P FORWARD ACCEPT"\n  - \'iptables -F FORWARD\'\n  - \'echo "done"\'\n';
+  assert.deepEqual(findings(text), ['2 rules/wipes-docker', '3 rules/wipes-docker']);
+});
