@@ -86,7 +86,7 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   const recipe = c === 45 && !inSave && makeRecipe(text, i);
   // `    -m conntrack … -j ACCEPT 2>/dev/null || \\`: shell operators and redirections are the shell's, so a line that
   // holds them is a piece of a shell command (one whose continuation was lost), never an -S rule line
-  const fragment = c === 45 && !inSave && SHELL_SYNTAX.test(text);
+  const fragment = c === 45 && !inSave && MAYBE_SHELL.test(text) && SHELL_SYNTAX.test(text);
   const shell = recipe || fragment || listItem || underline || (c !== 45 /* - */ && (c !== 91 /* [ */ || next === 91 || isSpace(next) || (!inSave && !(next >= 48 && next <= 57))));
   const { toks, unterminated } = tokenize(recipe ? `${text.slice(0, i)} ${text.slice(i + 1)}` : text, shell, inSave && !shell);
   if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
@@ -104,6 +104,7 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
 }
 
 /** `||`, `&&`, a pipe, a redirection (`2>/dev/null`, `>&2`) or a `;` outside quotes (checked on the line's text). */
+const MAYBE_SHELL = /[|&>;]/;
 const SHELL_SYNTAX = /^[^'"#]*(?:\|\||&&|\s\|\s|\s\d?>[&/]|;\s*$)/;
 
 /**
