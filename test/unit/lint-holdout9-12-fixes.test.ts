@@ -161,3 +161,21 @@ test('`-R DOCKER "$n"` replaces an unknown rule of Docker\'s chain with a port D
   // Docker's own shapes in a restore file stay Docker's
   assert.deepEqual(findings('*filter\n:DOCKER - [0:0]\n-A DOCKER ! -i docker0 -o docker0 -j DROP\nCOMMIT\n'), []);
 });
+
+test('`docker exec ROUTER iptables …` and `ip netns exec NS …` change that namespace, not the host (holdout 11: a routing lab, a netns test gateway)', () => {
+  const text = [
+    'docker exec router1 iptables -F FORWARD',
+    'docker exec -u root r2 iptables -P FORWARD ACCEPT',
+    'ip netns exec "$GATEWAY" "$tool" -P FORWARD DROP',
+    'docker run -d --net=host --cap-add NET_ADMIN --name tun example/tunnel',
+    'docker exec tun iptables -t nat -F', // 5: the host's network: the host's nat table
+    'docker exec dind1 iptables -I DOCKER-USER -i eth0 -j DROP', // 6: Docker's chain there: a Docker host inside
+    '',
+  ].join('\n');
+  assert.deepEqual(findings(text), ['5 rules/wipes-docker', '6 docker-user/missing-established']);
+});
+
+test('cloud-init `runcmd:` items quoted for YAML are commands (holdout 12, a microk8s cloud-init gist)', () => {
+  const text = 'runcmd:\n  - "iptables -P FORWARD ACCEPT"\n  - \'iptables -F FORWARD\'\n  - \'echo "done"\'\n';
+  assert.deepEqual(findings(text), ['2 rules/wipes-docker', '3 rules/wipes-docker']);
+});

@@ -75,10 +75,18 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   // command after the dash is read; `---…` is a text underline or a document marker, not a rule
   const listItem = c === 45 && !inSave && (i + 1 >= n || isSpace(next));
   const underline = c === 45 && !inSave && next === 45 && text.charCodeAt(i + 2) === 45;
+  if (listItem) {
+    // cloud-init's `runcmd: - "iptables -P FORWARD ACCEPT"`: YAML's quotes around the whole command are not the shell's
+    const item = /^(\s*-\s+)(["'])([^"'\\]*)\2\s*$/.exec(text);
+    if (item) {
+      const unquoted = `${item[1]} ${item[3]} `;
+      return parseShellLine({ ...ll, text: unquoted }, tokenize(unquoted, true).toks.slice(1), state, table, diags);
+    }
+  }
   const recipe = c === 45 && !inSave && makeRecipe(text, i);
   // `    -m conntrack … -j ACCEPT 2>/dev/null || \\`: shell operators and redirections are the shell's, so a line that
   // holds them is a piece of a shell command (one whose continuation was lost), never an -S rule line
-  const fragment = c === 45 && !inSave && SHELL_SYNTAX.test(text);
+  const fragment = c === 45 && !inSave && MAYBE_SHELL.test(text) && SHELL_SYNTAX.test(text);
   const shell = recipe || fragment || listItem || underline || (c !== 45 /* - */ && (c !== 91 /* [ */ || next === 91 || isSpace(next) || (!inSave && !(next >= 48 && next <= 57))));
   const { toks, unterminated } = tokenize(recipe ? `${text.slice(0, i)} ${text.slice(i + 1)}` : text, shell, inSave && !shell);
   if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
@@ -96,6 +104,7 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
 }
 
 /** `||`, `&&`, a pipe, a redirection (`2>/dev/null`, `>&2`) or a `;` outside quotes (checked on the line's text). */
+const MAYBE_SHELL = /[|&>;]/;
 const SHELL_SYNTAX = /^[^'"#]*(?:\|\||&&|\s\|\s|\s\d?>[&/]|;\s*$)/;
 
 /**

@@ -3,7 +3,9 @@
  * (`docker run -it … alpine`, `docker exec -it web sh`) and then types `iptables …` changes the container's own
  * network namespace, not the host's (gluetun#171: "iptables --flush" inside a test container). Those lines are not
  * judged as the host's rules; an info says why. The shell ends at `exit`, or at the next `docker …` command (typed
- * on the host again).
+ * on the host again). The same holds for one command run there: `docker exec router iptables -F` (unless the container
+ * shares the host's network: `--net=host`), `ip netns exec lab iptables …`; but a rule of Docker's own chains run
+ * there (`docker exec node1 iptables -I DOCKER-USER …`) is a Docker host's inside (docker-in-docker, a lab node).
  */
 import type { LineResult } from '../iptables/parse';
 import { DIAG, mkDiag } from '../iptables/codes';
@@ -25,14 +27,61 @@ export function containerShellLines(text: string): Map<number, number> {
   return out;
 }
 
-/** The results without the rules typed inside a container (each said by an info), for the host's judgments. */
+const EXEC_VALUE_OPTIONS = new Set(['-u', '--user', '-e', '--env', '-w', '--workdir', '--env-file']);
+
+/**
+ * `docker exec [opts] NAME iptables …` (podman too) or `ip netns exec NS iptables …`: the namespace the command runs
+ * in (`container NAME`, `network namespace NS`), or undefined for a host command.
+ */
+function execNamespace(line: string): string | undefined {
+  const code = line.replace(/(?:^|\s)#.*$/, '');
+  // (only the lines that parsed as iptables calls are asked: the binary may be a variable, `"$tool"`)
+  const netns = /^\s*(?:\$\s+)?(?:sudo\s+)?ip\s+netns\s+exec\s+(\S+)\s/.exec(code);
+  if (netns) return `network namespace ${netns[1]}`;
+  const exec = /^\s*(?:\$\s+)?(?:sudo\s+)?(?:docker|podman)\s+(?:container\s+)?exec\s+(.*)$/.exec(code);
+  if (!exec) return undefined;
+  const words = exec[1].split(/\s+/);
+  let k = 0;
+  while (k < words.length && words[k].startsWith('-')) k += EXEC_VALUE_OPTIONS.has(words[k]) ? 2 : 1;
+  const name = words[k];
+  const binary = (w: string | undefined) => !!w && (/^\S*ip6?tables$/.test(w) || /^"?\$/.test(w));
+  return name && (binary(words[k + 1]) || (words[k + 1] === 'sudo' && binary(words[k + 2]))) ? `container ${name}` : undefined;
+}
+
+/** The container shares the host's network namespace (`docker run --net=host … --name NAME`, compose `network_mode: host`). */
+function hostNetwork(text: string, name: string): boolean {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const line = new RegExp(`^.*(?:--name[= ]${esc}\\b|container_name:\\s*["']?${esc}\\b).*$`, 'm').exec(text)?.[0] ?? '';
+  return /--net(?:work)?[= ]host\b/.test(line) || (/network_mode:\s*["']?host\b/.test(text) && line.includes('container_name'));
+}
+
+/** The 0-based lines that run iptables in a container's or a named network namespace, each with that namespace. */
+function execLines(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  if (!/\bexec\s/.test(text)) return out;
+  text.split('\n').forEach((line, i) => {
+    const ns = execNamespace(line);
+    // a rule of Docker's chains there is a Docker host's (docker-in-docker, a lab node): judged as one
+    const dockerInside = /\s-[AIDRNFPXt]\s.*(?:\bDOCKER|docker0|docker_gwbridge)|\s(?:-[AIDRNFX]|-j)\s+DOCKER/.test(line);
+    if (ns && !dockerInside && !(ns.startsWith('container ') && hostNetwork(text, ns.slice(10)))) out.set(i, ns);
+  });
+  return out;
+}
+
+/**
+ * The results without the rules typed inside a container or run there by `docker exec` / `ip netns exec` (each said
+ * by an info), for the host's judgments.
+ */
 export function withoutContainerShellRules(text: string, results: LineResult[]): LineResult[] {
   const inside = containerShellLines(text);
-  if (!inside.size) return results;
+  const exec = execLines(text);
+  if (!inside.size && !exec.size) return results;
   return results.map((r) => {
     const start = inside.get(r.line);
-    if (start === undefined || r.format !== 'command' || r.kind === 'blank' || r.kind === 'other') return r;
-    const info = mkDiag('info', DIAG.notIptables, `typed inside the container whose shell line ${start + 1} starts: it changes that container's own network namespace, not the host's rules (not judged as the host's)`, { line: r.line, start: 0, end: 0 });
+    const ns = exec.get(r.line);
+    if ((start === undefined && ns === undefined) || r.format !== 'command' || r.kind === 'blank' || r.kind === 'other') return r;
+    const where = start !== undefined ? `typed inside the container whose shell line ${start + 1} starts: it changes that container's own network namespace` : `run in the ${ns ?? ''}: it changes that namespace's rules`;
+    const info = mkDiag('info', DIAG.notIptables, `${where}, not the host's rules (not judged as the host's)`, { line: r.line, start: 0, end: 0 });
     return { ...r, kind: 'other' as const, rule: undefined, diagnostics: [info] };
   });
 }
