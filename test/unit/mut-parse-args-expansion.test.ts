@@ -10,13 +10,14 @@ import { parseRules } from '../../src/core/iptables/parse';
 const unexpected = (line: string): string[] => parseRules(line).diagnostics.filter((d) => d.code === 'syntax/unexpected-token').map((d) => d.message);
 
 test('one expansion as a whole argument of a command line: unknown, not unexpected', () => {
-  for (const arg of ['$line', '${line}', '"$@"', '$@', '${@}', '$*', '"${args[@]}"', '${args[*]}', '$1', '${10}', '$_rest2']) {
+  // (any parameter expansion: `${args[0]}`, `${rule/-A/-D}` (isolab's delete loop), `${x:-y}`; a command substitution)
+  for (const arg of ['$line', '${line}', '"$@"', '$@', '${@}', '$*', '"${args[@]}"', '${args[*]}', '$1', '${10}', '$_rest2', '${args[0]}', '${rule/-A/-D}', '${RULE:-x}', '$(cat rule)']) {
     assert.deepEqual(unexpected(`iptables -A DOCKER-USER ${arg}`), [], arg);
   }
 });
 
 test('more than one expansion, text around it, or a restore line: unexpected as before', () => {
-  for (const arg of ['$a$b', 'x$line', '$line-x', '${args[0]}', '$@x', '${args[@]', '$', '$-', '${}', '$1x', '${1a}', '$$']) {
+  for (const arg of ['$a$b', 'x$line', '$line-x', '$@x', '${args[@]', '$', '$-', '${}', '$1x', '${1a}', '$$']) {
     assert.notDeepEqual(unexpected(`iptables -A DOCKER-USER ${arg}`), [], arg);
   }
   // iptables-restore does no expansion: `$line` is a literal, unexpected argument

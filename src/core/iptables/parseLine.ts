@@ -66,7 +66,9 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
     state.table = undefined;
     return lineResult('commit', ll.line, table, 'save', diags);
   }
-  if (c === 58 /* : */) return parseChainDecl(ll, i, table, fmt, diags);
+  // `: "prepare" && {`: outside a *table section, `:` and a blank is the shell's no-op builtin, not a chain line
+  if (c === 58 /* : */ && !(!inSave && (i + 1 >= n || isSpace(text.charCodeAt(i + 1))))) return parseChainDecl(ll, i, table, fmt, diags);
+  if (c === 58) return parseShellLine(ll, tokenize(text, true).toks, state, table, diags);
 
   // `[0:0] -A …` (iptables-save -c counters) is not shell; `[ -n "$x" ] && iptables …` / `[[ … ]] && …` is, and so
   // is a `[Service]` section header pasted among commands (a unit file's, not a counter: counters start with a digit)
@@ -86,7 +88,7 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   const recipe = c === 45 && !inSave && makeRecipe(text, i);
   // `    -m conntrack … -j ACCEPT 2>/dev/null || \\`: shell operators and redirections are the shell's, so a line that
   // holds them is a piece of a shell command (one whose continuation was lost), never an -S rule line
-  const fragment = c === 45 && !inSave && MAYBE_SHELL.test(text) && SHELL_SYNTAX.test(text);
+  const fragment = c === 45 && !inSave && MAYBE_SHELL.test(text) && shellSyntax(text);
   const shell = recipe || fragment || listItem || underline || (c !== 45 /* - */ && (c !== 91 /* [ */ || next === 91 || isSpace(next) || (!inSave && !(next >= 48 && next <= 57))));
   const { toks, unterminated } = tokenize(recipe ? `${text.slice(0, i)} ${text.slice(i + 1)}` : text, shell, inSave && !shell);
   if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
@@ -103,9 +105,13 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   return res;
 }
 
-/** `||`, `&&`, a pipe, a redirection (`2>/dev/null`, `>&2`) or a `;` outside quotes (checked on the line's text). */
+/** `||`, `&&`, a pipe, a redirection (`2>/dev/null`, `>&2`) or a final `;` before any quote or comment (linear). */
 const MAYBE_SHELL = /[|&>;]/;
-const SHELL_SYNTAX = /^[^'"#]*(?:\|\||&&|\s\|\s|\s\d?>[&/]|;\s*$)/;
+function shellSyntax(text: string): boolean {
+  const cut = text.search(/['"#]/);
+  const head = cut < 0 ? text : text.slice(0, cut);
+  return /\|\||&&|\s\|\s|\s\d?>[&/]/.test(head) || (cut < 0 && /;\s*$/.test(head));
+}
 
 /**
  * A Makefile recipe line (tab-indented) whose `-` prefix tells make to ignore the command's failure

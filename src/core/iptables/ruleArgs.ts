@@ -17,7 +17,8 @@ import { longOptionByPrefix, readExtensionOption } from './ruleOptions';
 import { finishLine } from './ruleCommand';
 
 /** A whole argument that is one shell expansion: `$x`, `${x}`, `${arr[@]}`, `$@`, `${@}`, `$*`, `$1`. */
-const SHELL_EXPANSION = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*(?:\[[@*]\])?\}|[@*0-9]|\{(?:[@*]|[0-9]+)\})$/;
+// (`${rule/-A/-D}`, `${args[@]}`, `${x:-y}`: any parameter expansion; `$(cat rules)`: a command substitution)
+const SHELL_EXPANSION = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|[@*0-9]|\{(?:[@*]|[0-9]+)\}|\(.*\))$/;
 
 /** What the parse of one line's arguments knows so far (one object per line). */
 export interface ArgCtx {
@@ -346,10 +347,12 @@ function readProtocol(c: ArgCtx, t: Tok, v: Tok, negated: boolean): void {
 
 /** `-s A[,B…]` / `-d A[,B…]`: each address checked; the first bad one reported. */
 function readAddress(c: ArgCtx, base: 's' | 'd', v: Tok, negated: boolean): void {
+  // a value the shell computes (`$(curl … | paste -d, -s)`, `"$NETS"`) is unknown, whatever commas it shows here
+  const computed = v.text.includes('$');
   // kernel-checked: "! not allowed with multiple source or destination IP addresses"
-  if (negated && v.text.includes(',')) return errTok(c, DIAG.badAddress, '"!" with several addresses: iptables refuses it ("! not allowed with multiple source or destination IP addresses")', v);
+  if (negated && !computed && v.text.includes(',')) return errTok(c, DIAG.badAddress, '"!" with several addresses: iptables refuses it ("! not allowed with multiple source or destination IP addresses")', v);
   // one address (no list to split: the common case, on the hot path) or a comma list
-  const e = v.text.includes(',') ? v.text.split(',').map(validateAddress).find((x) => x !== undefined) : validateAddress(v.text);
+  const e = computed ? undefined : v.text.includes(',') ? v.text.split(',').map(validateAddress).find((x) => x !== undefined) : validateAddress(v.text);
   if (e) return errTok(c, DIAG.badAddress, e, v);
   if (base === 's') c.rule.source = baseMatch(c.ll, v.text, negated, v);
   else c.rule.destination = baseMatch(c.ll, v.text, negated, v);

@@ -25,6 +25,8 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
     errTok(c, DIAG.unknownOption, `unknown option "${t.text}"`, t);
     return skipArgs(toks, i + 1);
   }
+  const abbreviated = loadedPrefix(c);
+  if (abbreviated) c.name = abbreviated;
   const spec = optionSpec(c);
   const owner = c.owner;
   const neg = takeNeg(c);
@@ -80,6 +82,24 @@ export function longOptionByPrefix(c: ArgCtx, extensionsOnly = false): string | 
   if (!c.isLong || c.name.length < 2) return undefined;
   const matches = new Set(knownLongNames(c, extensionsOnly).filter((n) => n.startsWith(c.name)));
   return matches.size === 1 ? [...matches][0] : undefined;
+}
+
+/**
+ * getopt_long sees the options of the target and the matches loaded so far (`-m multiport`) before iptables falls back
+ * to the `-p` protocol's implicit match: `-p tcp -m multiport --dport 80,443` is multiport's `--dports` (kernel: stored
+ * as `--dports 80,443`). The full name when c.name is an unambiguous prefix of one of theirs and none of theirs exactly.
+ */
+function loadedPrefix(c: ArgCtx): string | undefined {
+  const rule = c.rule;
+  const last = rule.matches[rule.matches.length - 1];
+  if (c.name.length < 2 || !last || last.implicit) return undefined;
+  // the latest match's options (where getopt's prefix lands in practice); the target's and the other matches' only
+  // when one of them is a candidate, to tell exact names from prefixes (so a line of many matches stays linear)
+  const longer = (specs: readonly OptionSpec[]) => specs.flatMap((o) => [o.name, ...(o.aliases ?? [])]).filter((n) => n.startsWith(c.name));
+  const own = longer(MATCH_SPECS[last.module] ?? []);
+  if (own.length !== 1 || own[0] === c.name) return undefined;
+  const others = [...(rule.target ? TARGET_SPECS[rule.target.name] ?? [] : []), ...rule.matches.slice(-9, -1).filter((m) => !m.implicit).flatMap((m) => MATCH_SPECS[m.module] ?? [])];
+  return longer(others).length === 0 ? own[0] : undefined;
 }
 
 /** A policy element's option may come again only in a later element: after a `--next` since its last use (iptables: "double --proto option"). */

@@ -186,10 +186,39 @@ export class Linter {
     const multiLineQuotes = p.diags.some((d) => d.code === 'syntax/unterminated-quote' && shellLine(p, d.span.line));
     const diags = p.diags.filter((d) => keep(p, d, noTable, multiLineQuotes));
     if (kind !== 'proposal') readOnlyOutput(diags);
+    else if (p.command) saidOncePerFragment(p, diags);
+    if (diags.some((d) => d.code === 'lint/truncated')) cutShort(diags);
     // a fix is offered only when the netfilter evaluator shows it breaks none of the standard flows
     if (options?.checkFixes !== false && kind === 'proposal') keepSafeFixes(p.text, diags, ruleCount, p.inferredTable ?? options?.defaultTable ?? 'filter');
     diags.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start || a.code.localeCompare(b.code));
     return { diagnostics: dedupe(diags), kind, ruleCount };
+  }
+}
+
+/** A bare line that starts an iptables command (`-A CHAIN …`, `--insert`, `-t nat -A …`), as an -S listing prints them. */
+const BARE_COMMAND = /^\s*(?:-[AIDRNFXPZELSC]\b|--(?:append|insert|delete|replace|new-chain|flush|delete-chain|policy|zero|rename-chain|list|list-rules|check)\b|-t\s)/;
+
+/**
+ * In a script, a line of options with no command (`    -m conntrack … -j DROP` whose line above lost its `\`, a
+ * generator's template) is a piece of a command, not a rule of its own: one info instead of an error per token.
+ */
+function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
+  const fragment = (line: number) => /^\s*-/.test(p.lines[line] ?? '') && !BARE_COMMAND.test(p.lines[line] ?? '');
+  const lines = new Set(diags.filter((d) => d.code.startsWith('syntax/') && d.severity !== 'info' && fragment(d.span.line)).map((d) => d.span.line));
+  if (!lines.size) return;
+  const kept = diags.filter((d) => !(lines.has(d.span.line) && d.code.startsWith('syntax/') && d.severity !== 'info'));
+  for (const line of lines) {
+    kept.push({ code: 'syntax/no-command', severity: 'info', message: 'options without an iptables command before them: a piece of a command (a lost `\\` continuation on the line above, or a template), not judged as a rule', span: { line, start: 0, end: 0 }, fixes: [] });
+  }
+  diags.splice(0, diags.length, ...kept);
+}
+
+/** In a cut dump a chain a rule jumps to may be declared in the part left out: an unknown target is said, not flagged. */
+function cutShort(diags: LintDiagnostic[]): void {
+  for (const d of diags) {
+    if (d.code !== 'syntax/unknown-target' || d.severity !== 'warning') continue;
+    d.severity = 'info';
+    d.message = `${d.message} (the text is cut: it may be declared in the part left out)`;
   }
 }
 

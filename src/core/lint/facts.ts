@@ -153,7 +153,8 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   let anyPort = false;
   let stateful = false;
   let dockerSet = false;
-  let variable = [rule.source, rule.destination, rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'));
+  // (`iptables -I $rule`: a whole rule held in a variable reads as chain "$rule")
+  let variable = [rule.source, rule.destination, rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$')) || rule.chain.includes('$') || !!rule.target?.name.includes('$');
   for (const m of rule.matches) {
     if (STATEFUL.has(m.module)) stateful = true;
     if (m.options.length === 0 && m.module !== 'comment' && !m.implicit && !BARE_PROTOCOL_MODULES.has(m.module)) scored.push([`m:${m.module}`, 30]);

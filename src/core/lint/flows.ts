@@ -167,7 +167,10 @@ function matchOf(rs: Ruleset, rule: Rule, pkt: Packet, hook: Hook): 'yes' | 'no'
     return inst.certain && hits.some((h) => !h.unsupported.length) ? 'yes' : 'unknown';
   }
   if (variableInterface(rule) || rule.protocol?.value.includes('$')) return 'unknown';
-  return ruleMatches(rule, pkt, ENV, hook).matched ? 'unknown' : 'no';
+  // (an address the shell computes, `$(curl … | paste -d, -s)`, is a variable one too: its commas are not a list here)
+  const computed = (b: Rule['source']) => (b?.value.includes('$') ? { ...b, value: '$ADDRESS' } : b);
+  const plain = rule.source?.value.includes('$(') || rule.destination?.value.includes('$(') ? { ...rule, source: computed(rule.source), destination: computed(rule.destination) } : rule;
+  return ruleMatches(plain, pkt, ENV, hook).matched ? 'unknown' : 'no';
 }
 
 export interface Decision {

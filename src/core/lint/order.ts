@@ -21,7 +21,7 @@ const cache = new WeakMap<Pass, NeverRuns[]>();
 
 /** Names of the shell variables in the rule's conditions. */
 function variables(rule: Rule): string[] {
-  const args = [rule.source, rule.destination, rule.inInterface, rule.outInterface].map((b) => b?.value ?? '');
+  const args = [rule.chain, rule.target?.name ?? '', ...[rule.source, rule.destination, rule.inInterface, rule.outInterface].map((b) => b?.value ?? '')];
   for (const m of rule.matches) for (const o of m.options) args.push(...o.args);
   return args.flatMap((a) => [...a.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((x) => x[1]));
 }

@@ -4,7 +4,8 @@
  * like the rules the shell will run (one per value), instead of as an unknown.
  *
  * Only literal values count: `NAME=value`, `NAME=(a b c)`, `local|export|readonly|declare NAME=value`, and
- * `for NAME in a b c` (words without `$`, backquotes or glob characters). A name that also gets a non-literal
+ * `for NAME in a b c` (words without `$`, backquotes or glob characters), and the default of `NAME="${NAME:-value}"`
+ * (what the script runs with when the environment does not override it). A name that also gets a non-literal
  * value (`NAME=$(…)`, `for x in "${LIST[@]}"`, `read NAME`) is unknown. A name given values in more than one place
  * is `reused`: its values are known, but not which of them holds at a given rule.
  */
@@ -27,7 +28,11 @@ function words(list: string): string[] {
   return list.trim() === '' ? [] : list.trim().split(/\s+/).map((w) => w.replace(/^(["'])(.*)\1$/, '$2'));
 }
 
-function record(out: ScriptValues, name: string, values: string[] | 'unknown'): void {
+/** `"${NAME:-default}"` (or `${NAME-default}`): the environment may override it; as written, the default. */
+const DEFAULTED = /^\$\{[A-Za-z_]\w*:?-([^}$`"']*)\}$/;
+
+function record(out: ScriptValues, name: string, given: string[] | 'unknown'): void {
+  const values = given === 'unknown' ? given : given.map((v) => DEFAULTED.exec(v)?.[1] ?? v);
   const prev = out.get(name);
   if (prev === 'unknown') return;
   if (values === 'unknown' || values.some((v) => NOT_LITERAL.test(v))) out.set(name, 'unknown');

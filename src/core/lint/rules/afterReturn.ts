@@ -7,7 +7,7 @@ import type { DocRule, Pass } from '../pass';
 import { add, inElseBranch, insertLineEdit, replaceEdit } from '../pass';
 import type { Rule } from '../../iptables/model';
 import type { Severity } from '../../diagnostics';
-import { DENY } from '../facts';
+import { DENY, type RuleFacts } from '../facts';
 import { mayOverlap } from '../overlap';
 import { remember } from '../flows';
 
@@ -35,10 +35,21 @@ function afterReturnSeverity(p: Pass, rule: Rule): { severity: Severity; tail: s
   if (!EXCEPTION.has(t) && t !== 'LOG' && t !== 'NFLOG' && t !== '') return { severity: 'warning', tail: '' };
   const f = p.facts.get(rule);
   const taker = EXCEPTION.has(t) && f
-    ? runningDenies(p).find((d) => d.rule.chain === rule.chain && d.rule.table === rule.table && mayOverlap(rule, f, d.rule, d.f))
+    ? runningDenies(p).find((d) => d.rule.chain === rule.chain && d.rule.table === rule.table && mayOverlap(rule, f, d.rule, d.f) && !otherPorts(f, d.f))
     : undefined;
   if (taker) return { severity: 'warning', tail: ` The ${taker.rule.target?.name ?? 'DROP'} on line ${taker.rule.line + 1} does run, and takes the packets this exception was meant to let through.` };
   return { severity: 'info', tail: " Docker's own rules decide this traffic as if the rule were not there." };
+}
+
+/**
+ * One rule is bound to the client's original port (`--ctorigdstport 63379`), the other to the port after DNAT
+ * (`--dport 55432`), different ports: only a mapping of one to the other would make them meet; not claimed.
+ */
+function otherPorts(a: RuleFacts, b: RuleFacts): boolean {
+  const orig = (f: RuleFacts) => f.dstPorts.filter((d) => d.o.name === 'ctorigdstport' && !d.o.negated && d.set).map((d) => d.set);
+  const after = (f: RuleFacts) => f.dports.filter((d) => !d.o.negated && d.set).map((d) => d.set);
+  const differ = (x: RuleFacts, y: RuleFacts) => orig(x).length > 0 && after(y).length > 0 && orig(x).every((o) => after(y).every((q) => !o?.some(([l1, h1]) => q?.some(([l2, h2]) => l1 <= h2 && l2 <= h1))));
+  return differ(a, b) || differ(b, a);
 }
 
 function baseReturnFinding(p: Pass, rule: Rule): void {
@@ -73,10 +84,14 @@ export function leavesDockerUserEmpty(lineText: string): boolean {
   return /\|\|\s*(?:sudo\s+)?\S*iptables(?:-legacy|-nft)?\s+(?:-w\s+(?:\d+\s+)?)?(?:-t\s+filter\s+)?(?:-F|--flush)\s+DOCKER-USER\b/.test(lineText);
 }
 
-/** The rule never runs because of Docker's RETURN: the node's (or assumed), or the one in a dump's DOCKER-USER. */
+/**
+ * The rule never runs because of Docker's RETURN: the node's (or assumed), or the one in a dump's DOCKER-USER, or in
+ * `iptables -S` lines (what the live chain holds: its unconditional RETURN is the one Docker up to 28.2.1 added).
+ */
 export function dockersReturn(p: Pass, n: NeverRuns): boolean {
   // Stryker disable next-line OptionalChaining: equivalent, the deciding rule is terminal, so it has a target
-  return n.kind === 'after-unconditional' && n.chain === 'DOCKER-USER' && n.by.target?.name === 'RETURN' && (n.by.line < 0 || p.kind !== 'proposal');
+  if (!(n.kind === 'after-unconditional' && n.chain === 'DOCKER-USER' && n.by.target?.name === 'RETURN')) return false;
+  return n.by.line < 0 || p.kind !== 'proposal' || p.results.some((r) => r.line === n.by.line && r.format === 'S');
 }
 
 export const afterReturn: LintRule = {

@@ -41,7 +41,7 @@ export const fragment: LintRule = {
     const noTable = !hasTableLine(p);
     p.diags = p.diags.map((d) => {
       if (d.severity === 'info') return d;
-      const undeclared = /^chain (\S+) is not declared in this \*filter section$/.exec(d.message);
+      const undeclared = /^chain (\S+) is not declared in this \*\w+ section$/.exec(d.message);
       if (d.code === 'syntax/unknown-chain' && undeclared && fragmentSection(p, d.span.line)) {
         const chain = undeclared[1];
         return { ...d, code: 'lint/fragment', severity: 'info', message: `${d.message}: read as a fragment loaded on top of the live rules (ufw after.rules uses iptables-restore -n). It works while ${chain} exists${chain === 'DOCKER-USER' ? ' (Docker running)' : ''}; at boot ufw usually starts before Docker, the chain is missing and the whole file fails to load. Declare it: :${chain} - [0:0]` };

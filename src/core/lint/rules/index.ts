@@ -27,11 +27,13 @@ import { swarmPort } from './swarmPort';
 import { targetTypo } from './targetTypo';
 import { unknownInterface } from './unknownInterface';
 import { unusedChain } from './unusedChain';
+import { variableValue } from './variableValue';
 import { wipesDocker } from './wipesDocker';
 
 export const LINT_RULES: readonly LintRule[] = [
   notACommand,
   targetTypo,
+  variableValue,
   restoreContinuation,
   insertIndex,
   afterReturn,

@@ -6,12 +6,14 @@
 import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
 import { add } from '../pass';
-import { inHeredoc, isShellScript } from '../sections';
+import { inHeredoc, isShellScript, quotedRole } from '../sections';
 
 /** Lines of a shell script that hold iptables-restore / -S text outside a here-document. */
 export function bareRuleLines(p: Pass): number[] {
   if (p.kind !== 'proposal' || !isShellScript(p)) return [];
-  return p.results.filter((r) => r.format !== 'command' && r.kind !== 'blank' && r.kind !== 'other' && !inHeredoc(p, r.line)).map((r) => r.line);
+  // (nor inside a quoted value or text that spans lines: `AFTER_RULES="…"` holds file contents, as a here-document does)
+  const data = (line: number) => inHeredoc(p, line) || ['inside-value', 'inside-text', 'closes'].includes(quotedRole(p, line) ?? '');
+  return p.results.filter((r) => r.format !== 'command' && r.kind !== 'blank' && r.kind !== 'other' && !data(r.line)).map((r) => r.line);
 }
 
 export const notACommand: LintRule = {

@@ -51,7 +51,7 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
     // nor a port-bound DROP that a command adds (`iptables -R DOCKER "$n" … --dport 80 -j DROP`): Docker's DROPs there
     // (28+: unpublished ports) carry no port
     const userDrop = f.command && DENY.has(rule.target?.name ?? '') && f.dports.length > 0;
-    const dockersShape = f.dockerLike && rule.target?.name !== 'REJECT' && !userDrop;
+    const dockersShape = (f.dockerLike && rule.target?.name !== 'REJECT' && !userDrop) || swarmIngressAccept(rule, f);
     if (p.kind !== 'proposal' || dockersShape || (rule.target?.name === 'RETURN' && f.conds.length === 0)) return;
     const fix = moveToDockerUserFix(p, rule, f, res);
     // a docker.service drop-in's `ExecStartPost=` puts it back after every daemon start: it lasts longer, still fragile
@@ -75,6 +75,16 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
   add(p, 'swarm/not-docker-user', sev, `Rule in FORWARD instead of DOCKER-USER: ${why}. Put container/published-port filtering in DOCKER-USER.`, span, fix ? [fix] : []);
 }
 
+/**
+ * Docker's own filter DOCKER-INGRESS pair for a Swarm published port (28+): `-p tcp --dport P -j ACCEPT` and the reply
+ * rule `-p tcp --sport P -m conntrack/state --ctstate RELATED,ESTABLISHED -j ACCEPT`.
+ */
+function swarmIngressAccept(rule: Rule, f: RuleFacts): boolean {
+  if (rule.chain !== 'DOCKER-INGRESS' || rule.target?.name !== 'ACCEPT' || !rule.protocol || rule.source || rule.destination || rule.inInterface || rule.outInterface) return false;
+  const opts = ruleOptions(rule).map(({ o }) => o.name).filter((n) => n !== 'state' && n !== 'ctstate');
+  return opts.length === 1 && (opts[0] === 'dport' || (opts[0] === 'sport' && f.established));
+}
+
 /** Targets that give a verdict: DROP/REJECT, or a userspace program's for published ports (NFQUEUE/QUEUE: a blocklist daemon). */
 const QUEUE = new Set(['NFQUEUE', 'QUEUE']);
 function filters(rule: Rule, f: RuleFacts): boolean {
@@ -93,11 +103,12 @@ function variableInterface(rule: Rule): boolean {
 
 /**
  * A jump to the user's own chain that drops or rejects (`-I FORWARD -o docker0 -j PRE_DOCKER`): filtering, as a DROP
- * there is. An unconditional jump (`-A FORWARD -j LOGDROP` at the end) is a default deny, as a catch-all DROP is.
+ * there is. An unconditional jump appended (`-A FORWARD -j LOGDROP` at the end) is a default deny, as a catch-all DROP
+ * is; inserted on top (`-I FORWARD 1 -j z_FORWARD`), it filters everything, until Docker puts its jumps above it.
  */
 function jumpsToDeny(p: Pass, rule: Rule, f: RuleFacts): boolean {
   const t = rule.target?.name ?? '';
-  if (f.conds.length === 0) return false;
+  if (f.conds.length === 0 && rule.op !== 'I') return false;
   const chain = p.ruleset.tables.get('filter')?.chains.get(t);
   return !!chain && !chain.builtin && !isDockerOwnedChain(t) && chain.rules.some((r) => DENY.has(r.target?.name ?? ''));
 }
