@@ -140,13 +140,14 @@ function wrapperEnd(cmd: Tok[], k: number): number {
 
 /**
  * Where a configuration file runs a command: a systemd unit's `ExecStartPost=-/sbin/iptables …` (the binary is in the
- * key's word, after the `-+!@:` prefixes: the index after it) or a fail2ban action's `actionstart = iptables …` (the
- * index after the `=`); else 0.
+ * key's word, after the `-+!@:` prefixes: the index after it), a fail2ban action's `actionstart = iptables …` or a
+ * wg-quick config's `PostUp = iptables …` (the index after the `=`); else 0.
  */
 function configCommandStart(cmd: Tok[]): number {
   const exec = /^Exec[A-Za-z]*=[-+!@:]*(\S+)$/.exec(cmd[0]?.text ?? '');
   if (exec) return !cmd[0].quoted && BINARIES.has(exec[1].slice(exec[1].lastIndexOf('/') + 1)) ? 1 : 0;
-  return cmd.length > 2 && /^[a-z][a-z0-9_]*$/.test(cmd[0].text) && cmd[1].text === '=' && !cmd[1].quoted ? 2 : 0;
+  // (wg-quick's `PostUp = iptables …`, `PreDown = …` too)
+  return cmd.length > 2 && /^[A-Za-z][A-Za-z0-9_]*$/.test(cmd[0].text) && cmd[1].text === '=' && !cmd[1].quoted ? 2 : 0;
 }
 
 /** Index of the token after the iptables binary in a simple command (`[sudo [-flags]] [VAR=x] iptables …`), or -1. */

@@ -187,7 +187,8 @@ export class Linter {
     const diags = p.diags.filter((d) => keep(p, d, noTable, multiLineQuotes));
     if (kind !== 'proposal') readOnlyOutput(diags);
     else if (p.command) saidOncePerFragment(p, diags);
-    if (diags.some((d) => d.code === 'lint/truncated')) cutShort(diags);
+    const cut = diags.some((d) => d.code === 'lint/truncated');
+    for (const d of diags) if (d.code === 'syntax/unknown-target' && d.severity === 'warning') assumedChain(d, cut);
     // a fix is offered only when the netfilter evaluator shows it breaks none of the standard flows
     if (options?.checkFixes !== false && kind === 'proposal') keepSafeFixes(p.text, diags, ruleCount, p.inferredTable ?? options?.defaultTable ?? 'filter');
     diags.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start || a.code.localeCompare(b.code));
@@ -213,13 +214,18 @@ function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
   diags.splice(0, diags.length, ...kept);
 }
 
-/** In a cut dump a chain a rule jumps to may be declared in the part left out: an unknown target is said, not flagged. */
-function cutShort(diags: LintDiagnostic[]): void {
-  for (const d of diags) {
-    if (d.code !== 'syntax/unknown-target' || d.severity !== 'warning') continue;
-    d.severity = 'info';
-    d.message = `${d.message} (the text is cut: it may be declared in the part left out)`;
-  }
+/** Chains other tools create on the hosts they run on (ufw, fail2ban, kube-proxy, Calico, Cilium, libvirt, Tailscale, CrowdSec, sshguard). */
+const TOOL_CHAIN = /^"(?:ufw6?-|f2b-|fail2ban-|KUBE-|cali-|CILIUM|LIBVIRT_|ts-|crowdsec|sshguard|nixos-fw)/;
+
+/**
+ * An undeclared target that another tool's chain (`-j ufw-user-input`) or a cut dump (the declaration may be in the
+ * part left out) explains is said, not flagged: iptables accepts the jump where that chain exists.
+ */
+function assumedChain(d: LintDiagnostic, cut: boolean): void {
+  const tool = TOOL_CHAIN.test(d.message);
+  if (!tool && !cut) return;
+  d.severity = 'info';
+  d.message = `${d.message} (${tool ? "another tool's chain, which exists where that tool runs" : 'the text is cut: it may be declared in the part left out'})`;
 }
 
 /**
