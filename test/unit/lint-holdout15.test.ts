@@ -6,4 +6,6 @@
  */
 import { holdoutTests } from './lint-holdout-checks';
 
-holdoutTests(15, { sibling: 16, findingsShare: true });
+// partial: 13 command sets, 3 with a finding (the builder's time ran out; docs/lint-holdout15.md): too small a sample
+// to measure issue 14 by, kept for its sources and its one false positive
+holdoutTests(15, { sibling: 16, partial: { sets: 13 } });
