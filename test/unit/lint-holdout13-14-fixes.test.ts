@@ -72,3 +72,10 @@ test('a compose network name used as an interface (`${NET:-academy-cpp-executor_
   assert.deepEqual(findings(text), ['2 syntax/variable-value']);
   assert.deepEqual(findings(text.replace('academy-cpp-executor_default', 'br-academy')), []);
 });
+
+test('a rules file that declares Docker\'s own chains and leaves them empty flushes them on every reload (holdout 13, a Japanese reload template; kernel: a declared chain is flushed also with -n)', () => {
+  const template = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:DOCKER - [0:0]\n:DOCKER-ISOLATION-STAGE-1 - [0:0]\n:DOCKER-USER - [0:0]\n-A DOCKER-USER -j RETURN\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o ens33 -j MASQUERADE\n:DOCKER - [0:0]\nCOMMIT\n';
+  assert.deepEqual(findings(template), ['5 rules/wipes-docker', '14 rules/wipes-docker']);
+  // a snapshot of a Docker host (its jumps to Docker's chains are in it) rebuilds them when loaded
+  assert.deepEqual(findings(template.replace('-A DOCKER-USER -j RETURN', '-A FORWARD -j DOCKER-USER\n-A FORWARD -o docker0 -j DOCKER\n-A DOCKER-USER -j RETURN')), []);
+});

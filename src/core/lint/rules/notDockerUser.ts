@@ -51,7 +51,7 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
     // nor a port-bound DROP that a command adds (`iptables -R DOCKER "$n" … --dport 80 -j DROP`): Docker's DROPs there
     // (28+: unpublished ports) carry no port
     const userDrop = f.command && DENY.has(rule.target?.name ?? '') && f.dports.length > 0;
-    const dockersShape = (f.dockerLike && rule.target?.name !== 'REJECT' && !userDrop) || swarmIngressAccept(rule, f);
+    const dockersShape = (f.dockerLike && rule.target?.name !== 'REJECT' && !userDrop) || (!f.command && swarmIngressAccept(rule, f));
     if (p.kind !== 'proposal' || dockersShape || (rule.target?.name === 'RETURN' && f.conds.length === 0)) return;
     const fix = moveToDockerUserFix(p, rule, f, res);
     // a docker.service drop-in's `ExecStartPost=` puts it back after every daemon start: it lasts longer, still fragile

@@ -87,6 +87,26 @@ function what(kind: string, table: string, chain: string | undefined, policy: st
   return undefined;
 }
 
+/**
+ * A rules file (not a dump) that declares one of Docker's own chains (`:DOCKER - [0:0]` in *filter or *nat) and
+ * gives it no rule: loading it flushes that chain, also with iptables-restore -n (kernel-checked: a declared existing
+ * chain is flushed), so every reload on a running host empties Docker's published-port rules (a snapshot that holds
+ * Docker's rules puts them back). Reported once per section, on the first one.
+ */
+function declaredDockerChains(p: Pass): void {
+  if (p.kind !== 'proposal' || !p.text.includes(':DOCKER')) return;
+  // a snapshot of a Docker host holds Docker's jumps (`-A FORWARD -j DOCKER-USER`, `-j DOCKER`): loaded, it rebuilds them
+  if (p.results.some((x) => x.rule?.target?.name.startsWith('DOCKER'))) return;
+  const seen = new Set<string>();
+  for (const r of p.results) {
+    if (r.kind !== 'chain' || r.format !== 'save' || !r.chain || r.chain === 'DOCKER-USER' || !isDockerOwnedChain(r.chain) || seen.has(r.table)) continue;
+    // a snapshot of a Docker host (rules.v4 saved with Docker's rules) puts the chain's rules back: only an empty one is a wipe
+    if (p.results.some((x) => x.rule && x.rule.table === r.table && x.rule.chain === r.chain)) continue;
+    seen.add(r.table);
+    add(p, 'rules/wipes-docker', 'warning', `Declaring Docker's own chain ${r.chain} in this *${r.table} section flushes it whenever the file is loaded on a running Docker host (also with iptables-restore -n): ${r.table === 'nat' ? "every published port's DNAT" : "the ACCEPTs of every published port and Docker's isolation rules"} are gone until the daemon restarts. Leave Docker's chains out of your rules file (declare only DOCKER-USER and your own chains).`, r.chainSpan ?? lineSpan(r.line, docLine(p, r.line) ?? ''));
+  }
+}
+
 export const wipesDocker: LintRule = {
   code: 'rules/wipes-docker',
   severity: 'warning',
@@ -95,6 +115,7 @@ export const wipesDocker: LintRule = {
   check(p) {
     filteredRestores(p); // a pipeline of its own: in a script with no iptables rule command too
     persistentFlushes(p);
+    declaredDockerChains(p);
     for (const r of p.results) {
       // a ufw before/after.rules block's explicit `-F PREROUTING`: ufw loads it with iptables-restore -n on the running
       // host at every reload, so it flushes as the command does (a whole restore file flushes anyway, at boot)
