@@ -8,4 +8,6 @@
 import { holdoutTests } from './lint-holdout-checks';
 
 // one thread may give two sets (the asker's rules and an answer's), told apart by the author the source line names
-holdoutTests(16, { sibling: 15, twice: 'author' });
+// partial: 6 sets, none with a finding (the builder's time ran out; docs/lint-holdout16.md): no measurement, kept for its
+// sources and as traps (Docker 28's own -S rules, a VPN endpoint's rules: no error or warning on them)
+holdoutTests(16, { sibling: 15, twice: 'author', partial: { sets: 6 } });
