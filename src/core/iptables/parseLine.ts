@@ -85,12 +85,13 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
       return parseShellLine({ ...ll, text: unquoted }, tokenize(unquoted, true).toks.slice(1), state, table, diags);
     }
   }
+  // make's prefixes (`-` ignore errors, `@` silent, `+` always run, in any order) are not part of the command
   const recipe = c === 45 && !inSave && makeRecipe(text, i);
   // `    -m conntrack … -j ACCEPT 2>/dev/null || \\`: shell operators and redirections are the shell's, so a line that
   // holds them is a piece of a shell command (one whose continuation was lost), never an -S rule line
   const fragment = c === 45 && !inSave && MAYBE_SHELL.test(text) && shellSyntax(text);
   const shell = recipe || fragment || listItem || underline || (c !== 45 /* - */ && (c !== 91 /* [ */ || next === 91 || isSpace(next) || (!inSave && !(next >= 48 && next <= 57))));
-  const { toks, unterminated } = tokenize(recipe ? `${text.slice(0, i)} ${text.slice(i + 1)}` : text, shell, inSave && !shell);
+  const { toks, unterminated } = tokenize(recipe ? `${text.slice(0, i)}${text.slice(i).replace(/^[-@+]+/, (p) => ' '.repeat(p.length))}` : text, shell, inSave && !shell);
   if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
   let k = 0;
   let counters: { packets: number; bytes: number } | undefined;
