@@ -180,3 +180,10 @@ describe('parseLogicalLine: the new readings', () => {
     assert.equal(shape(parse(':X - [0:0]', true)), 'save/chain/X');
   });
 });
+
+describe('a here-document body line ending in `\\\\` right before the delimiter', () => {
+  it('ends the body there: the shell reads `\\\\` as one backslash, not a continuation, so the delimiter line is seen', () => {
+    // bash: `cat <<EOT` / `iptables -A X \\` / `EOT` writes one line `iptables -A X \` and ends the here-document
+    assert.deepEqual(ll('cat > f <<EOT\niptables -A X \\\\\nEOT\niptables -A Y\n').map((l) => (l as unknown[])[1]), ['cat > f <<EOT', 'iptables -A X  ', 'EOT', 'iptables -A Y']);
+  });
+});

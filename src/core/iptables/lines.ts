@@ -49,6 +49,7 @@ export function logicalLines(text: string): LogicalLine[] {
   let lineNo = 0;
   let cur: LogicalLine | undefined;
   let heredoc: { word: string; tabs: boolean } | undefined;
+  let bodyContinued = false;
   while (pos <= n) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = n;
@@ -57,9 +58,16 @@ export function logicalLines(text: string): LogicalLine[] {
     const raw = text.slice(pos, end);
     let bs = 0;
     for (let k = raw.length - 1; k >= 0 && raw.charCodeAt(k) === 92; k--) bs++;
-    if (heredoc && !cur && (heredoc.tabs ? raw.replace(/^\t+/, '') : raw) === heredoc.word) heredoc = undefined;
+    const delimiter = !!heredoc && (heredoc.tabs ? raw.replace(/^\t+/, '') : raw) === heredoc.word;
+    // the shell reads `\\` as one backslash, no continuation: the delimiter after such a line still ends the body
+    if (delimiter && cur && bodyContinued) {
+      out.push(cur);
+      cur = undefined;
+    }
+    if (delimiter && !cur) heredoc = undefined;
     const doubled = bs >= 2 && bs % 2 === 0 && nl < n && (!!heredoc || escapedCommand(raw));
     const escaped = !!heredoc && doubled;
+    bodyContinued = escaped;
     const cont = (bs % 2 === 1 || doubled) && nl < n;
     const piece = cont ? `${raw.slice(0, raw.length - (doubled ? 2 : 1))} ` : raw;
     if (!heredoc && !cont) heredoc = unquotedHeredoc(cur ? cur.text + piece : piece);
