@@ -11,3 +11,5 @@ import './mut-lint-missing-established.test';
 import './mut-lint-insert-order.test';
 import './mut-lint-corpus.test';
 import './mut-lint-order-session8.test';
+import './lint-holdout9-12-fixes.test';
+import './lint-holdout13-14-fixes.test';

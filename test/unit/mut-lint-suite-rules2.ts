@@ -16,3 +16,5 @@ import './mut-lint-accept-all2.test';
 import './mut-lint-not-docker-user3.test';
 import './mut-lint-cuts-control-plane4.test';
 import './lint-holdout6-fixes.test';
+import './lint-holdout9-12-fixes.test';
+import './lint-holdout13-14-fixes.test';
