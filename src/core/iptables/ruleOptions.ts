@@ -92,7 +92,8 @@ export function longOptionByPrefix(c: ArgCtx, extensionsOnly = false): string | 
 function loadedPrefix(c: ArgCtx): string | undefined {
   const rule = c.rule;
   const last = rule.matches[rule.matches.length - 1];
-  if (c.name.length < 2 || !last || last.implicit) return undefined;
+  // (the common case, an option of the latest match by its own name, is one indexed lookup: no lists built)
+  if (c.name.length < 2 || !last || last.implicit || matchOption(last.module, c.name)) return undefined;
   // the latest match's options (where getopt's prefix lands in practice); the target's and the other matches' only
   // when one of them is a candidate, to tell exact names from prefixes (so a line of many matches stays linear)
   const longer = (specs: readonly OptionSpec[]) => specs.flatMap((o) => [o.name, ...(o.aliases ?? [])]).filter((n) => n.startsWith(c.name));
