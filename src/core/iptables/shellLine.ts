@@ -111,7 +111,8 @@ function shellCommands(toks: Tok[]): Tok[][] {
   return out;
 }
 
-const EXEC_FLAGS_WITH_VALUE = new Set(['-u', '--user', '-e', '--env', '-w', '--workdir', '--env-file']);
+/** `docker exec` options that take a value (the container comes after them). */
+export const EXEC_FLAGS_WITH_VALUE = new Set(['-u', '--user', '-e', '--env', '-w', '--workdir', '--env-file']);
 
 /** `docker exec [flags] CONTAINER …` (or podman, or `kubectl exec … --`): the index after it, else k. */
 function containerExec(cmd: Tok[], k: number): number {

@@ -9,6 +9,7 @@
  */
 import type { LineResult } from '../iptables/parse';
 import { DIAG, mkDiag } from '../iptables/codes';
+import { EXEC_FLAGS_WITH_VALUE } from '../iptables/shellLine';
 
 /** `docker run -it …` / `docker exec -it NAME sh` (podman too), not detached, with no iptables command of its own. */
 const INTERACTIVE = /^\s*(?:\$\s+)?(?:sudo\s+)?(?:docker|podman)\s+(?:container\s+)?(?:run|exec)\b(?=.*\s-(?:[a-zA-Z]*i[a-zA-Z]*t|[a-zA-Z]*t[a-zA-Z]*i)\b)(?!.*\s(?:-d|--detach)\b)(?!.*\biptables\b)/;
@@ -27,8 +28,6 @@ export function containerShellLines(text: string): Map<number, number> {
   return out;
 }
 
-const EXEC_VALUE_OPTIONS = new Set(['-u', '--user', '-e', '--env', '-w', '--workdir', '--env-file']);
-
 /**
  * `docker exec [opts] NAME iptables …` (podman too) or `ip netns exec NS iptables …`: the namespace the command runs
  * in (`container NAME`, `network namespace NS`), or undefined for a host command.
@@ -42,7 +41,7 @@ function execNamespace(line: string): string | undefined {
   if (!exec) return undefined;
   const words = exec[1].split(/\s+/);
   let k = 0;
-  while (k < words.length && words[k].startsWith('-')) k += EXEC_VALUE_OPTIONS.has(words[k]) ? 2 : 1;
+  while (k < words.length && words[k].startsWith('-')) k += EXEC_FLAGS_WITH_VALUE.has(words[k]) ? 2 : 1;
   const name = words[k];
   const binary = (w: string | undefined) => !!w && (/^\S*ip6?tables$/.test(w) || /^"?\$/.test(w));
   return name && (binary(words[k + 1]) || (words[k + 1] === 'sudo' && binary(words[k + 2]))) ? `container ${name}` : undefined;

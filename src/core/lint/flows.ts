@@ -144,7 +144,7 @@ function computeHasVariable(rule: Rule): boolean {
 }
 
 /** An interface condition that is a shell variable (`-o $OUT_IF`, `-i "${WAN}"`). */
-function variableInterface(rule: Rule): boolean {
+export function variableInterface(rule: Rule): boolean {
   return [rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'));
 }
 

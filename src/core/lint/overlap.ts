@@ -17,7 +17,7 @@ function disjointIface(a: BaseMatch | undefined, b: BaseMatch | undefined): bool
   return a.value !== b.value;
 }
 
-function disjointPorts(a: PortSet, b: PortSet): boolean {
+export function disjointPorts(a: PortSet, b: PortSet): boolean {
   return !a.some(([l1, h1]) => b.some(([l2, h2]) => l1 <= h2 && l2 <= h1));
 }
 

@@ -8,10 +8,15 @@ import { add, inElseBranch, insertLineEdit, replaceEdit } from '../pass';
 import type { Rule } from '../../iptables/model';
 import type { Severity } from '../../diagnostics';
 import { DENY, type RuleFacts } from '../facts';
-import { mayOverlap } from '../overlap';
+import { disjointPorts, mayOverlap } from '../overlap';
 import { remember } from '../flows';
 
 const EXCEPTION = new Set(['ACCEPT', 'RETURN']);
+
+/** An ACCEPT or RETURN: an exception of a DOCKER-USER deny list. */
+export function isException(rule: Rule): boolean {
+  return EXCEPTION.has(rule.target?.name ?? '');
+}
 
 const denies = new WeakMap<Pass, DocRule[]>();
 
@@ -46,9 +51,9 @@ function afterReturnSeverity(p: Pass, rule: Rule): { severity: Severity; tail: s
  * (`--dport 55432`), different ports: only a mapping of one to the other would make them meet; not claimed.
  */
 function otherPorts(a: RuleFacts, b: RuleFacts): boolean {
-  const orig = (f: RuleFacts) => f.dstPorts.filter((d) => d.o.name === 'ctorigdstport' && !d.o.negated && d.set).map((d) => d.set);
-  const after = (f: RuleFacts) => f.dports.filter((d) => !d.o.negated && d.set).map((d) => d.set);
-  const differ = (x: RuleFacts, y: RuleFacts) => orig(x).length > 0 && after(y).length > 0 && orig(x).every((o) => after(y).every((q) => !o?.some(([l1, h1]) => q?.some(([l2, h2]) => l1 <= h2 && l2 <= h1))));
+  const sets = (ports: RuleFacts['dports']) => ports.flatMap((d) => (!d.o.negated && d.set ? [d.set] : []));
+  const orig = (f: RuleFacts) => sets(f.dstPorts.filter((d) => d.o.name === 'ctorigdstport'));
+  const differ = (x: RuleFacts, y: RuleFacts) => orig(x).length > 0 && sets(y.dports).length > 0 && orig(x).every((o) => sets(y.dports).every((q) => disjointPorts(o, q)));
   return differ(a, b) || differ(b, a);
 }
 
@@ -91,7 +96,14 @@ export function leavesDockerUserEmpty(lineText: string): boolean {
 export function dockersReturn(p: Pass, n: NeverRuns): boolean {
   // Stryker disable next-line OptionalChaining: equivalent, the deciding rule is terminal, so it has a target
   if (!(n.kind === 'after-unconditional' && n.chain === 'DOCKER-USER' && n.by.target?.name === 'RETURN')) return false;
-  return n.by.line < 0 || p.kind !== 'proposal' || p.results.some((r) => r.line === n.by.line && r.format === 'S');
+  return n.by.line < 0 || p.kind !== 'proposal' || sLines(p).has(n.by.line);
+}
+
+const sFormat = new WeakMap<Pass, Set<number>>();
+
+/** The lines written as `iptables -S` text (once per pass: every rule after a RETURN asks). */
+function sLines(p: Pass): Set<number> {
+  return remember(sFormat, p, () => new Set(p.results.filter((r) => r.format === 'S').map((r) => r.line)));
 }
 
 export const afterReturn: LintRule = {

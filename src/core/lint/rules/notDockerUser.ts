@@ -9,15 +9,16 @@ import type { RuleFacts } from '../facts';
 import type { Pass } from '../pass';
 import { add, docLine, isMine } from '../pass';
 import { moveToDockerUserFix } from '../moveFix';
+import { variableInterface } from '../flows';
 
+const cidrs = (list: string[]): Cidr[] => list.map((x) => parseCidr(x) as Cidr);
+/** Docker's default bridge and docker_gwbridge subnets; Docker's default address pools (172.17–31/16, 192.168/16 in /20s). */
+const DEFAULT_NETS = cidrs(['172.17.0.0/16', '172.18.0.0/16']);
+const DEFAULT_POOLS = cidrs(['172.16.0.0/12', '192.168.0.0/16']);
 
-function dockerNets(p: Pass): Cidr[] {
-  return p.pc.networks.length ? p.pc.networks.map((n) => n.cidr) : ['172.17.0.0/16', '172.18.0.0/16'].map((x) => parseCidr(x) as Cidr);
-}
-
-/** Where Docker's bridges take their subnets: the node's networks, or Docker's default address pools (172.17–31/16, 192.168/16 in /20s). */
-function bridgePools(p: Pass): Cidr[] {
-  return p.pc.networks.length ? p.pc.networks.map((n) => n.cidr) : ['172.16.0.0/12', '192.168.0.0/16'].map((x) => parseCidr(x) as Cidr);
+/** The node's Docker networks (context), else the given defaults. */
+function networksOr(p: Pass, defaults: Cidr[]): Cidr[] {
+  return p.pc.networks.length ? p.pc.networks.map((n) => n.cidr) : defaults;
 }
 
 /**
@@ -34,7 +35,7 @@ function aboutContainers(p: Pass, rule: Rule, f: RuleFacts): boolean {
   const named = (b: Rule['inInterface']) => !!b && !b.negated && !DOCKER_IFACE.test(b.value);
   // from a VPN or LAN interface to an address outside Docker's networks: routed traffic no DNAT made container-bound
   const dst = f.dstCidr;
-  if (named(i) && dst && !rule.destination?.negated && !bridgePools(p).some((n) => overlaps(n, dst))) return false;
+  if (named(i) && dst && !rule.destination?.negated && !networksOr(p, DEFAULT_POOLS).some((n) => overlaps(n, dst))) return false;
   return !(named(i) && named(o));
 }
 
@@ -94,14 +95,6 @@ function filters(rule: Rule, f: RuleFacts): boolean {
 }
 
 /**
- * An interface given by a shell variable (`-i $WAN_IF -o $LAN_IF`): whether the rule is about container traffic at all
- * is unknown. (A variable port or address leaves a FORWARD filter a FORWARD filter.)
- */
-function variableInterface(rule: Rule): boolean {
-  return [rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'));
-}
-
-/**
  * A jump to the user's own chain that drops or rejects (`-I FORWARD -o docker0 -j PRE_DOCKER`): filtering, as a DROP
  * there is. An unconditional jump appended (`-A FORWARD -j LOGDROP` at the end) is a default deny, as a catch-all DROP
  * is; inserted on top (`-I FORWARD 1 -j z_FORWARD`), it filters everything, until Docker puts its jumps above it.
@@ -148,7 +141,7 @@ function checkInputToContainers(p: Pass, rule: Rule, f: RuleFacts, res: Paramete
   // the network's first address is its bridge's, the host's own (`-d 172.18.0.1`: a proxy on the host): INPUT is right
   const gateway = (n: Cidr) => !!dst && dst.lo === dst.hi && dst.lo === n.lo + 1;
   const toContainer = (rule.outInterface && DOCKER_IFACE.test(rule.outInterface.value) && !rule.outInterface.negated)
-    || (!!dst && !rule.destination?.negated && dockerNets(p).some((n) => contains(n, dst) && !gateway(n)));
+    || (!!dst && !rule.destination?.negated && networksOr(p, DEFAULT_NETS).some((n) => contains(n, dst) && !gateway(n)));
   if (!toContainer) return;
   const fix = moveToDockerUserFix(p, rule, f, res);
   add(p, 'swarm/not-docker-user', 'warning', 'This rule matches traffic to containers, which is forwarded (FORWARD → DOCKER-USER), never delivered to INPUT: it has no effect. Put it in DOCKER-USER.', res.chainSpan ?? rule.span, fix ? [fix] : []);

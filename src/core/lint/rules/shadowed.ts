@@ -4,7 +4,7 @@ import { chainFindings, neverRuns, type NeverRuns } from '../order';
 import { DENY } from '../facts';
 import { add, type Pass } from '../pass';
 import { alternatives } from '../sections';
-import { dockersReturn } from './afterReturn';
+import { dockersReturn, isException } from './afterReturn';
 import { exceptionsPushedDown } from './insertOrder';
 
 /**
@@ -50,11 +50,6 @@ function shadowedOnNewDocker(p: Pass): NeverRuns[] {
   chainFindings(p, 'DOCKER-USER', chain.rules.filter((r) => r.line >= 0), found);
   const behindReturn = new Set(afterReturn.map((n) => n.rule));
   return found.filter((n) => behindReturn.has(n.rule) && n.kind !== 'duplicate' && n.by.line >= 0 && DENY.has(n.by.target?.name ?? ''));
-}
-
-function isException(rule: NeverRuns['rule']): boolean {
-  const t = rule.target?.name;
-  return t === 'ACCEPT' || t === 'RETURN';
 }
 
 export const shadowed: LintRule = {
