@@ -77,13 +77,12 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   // command after the dash is read; `---…` is a text underline or a document marker, not a rule
   const listItem = c === 45 && !inSave && (i + 1 >= n || isSpace(next));
   const underline = c === 45 && !inSave && next === 45 && text.charCodeAt(i + 2) === 45;
-  if (listItem) {
-    // cloud-init's `runcmd: - "iptables -P FORWARD ACCEPT"`: YAML's quotes around the whole command are not the shell's
-    const item = /^(\s*-\s+)(["'])([^"'\\]*)\2\s*$/.exec(text);
-    if (item) {
-      const unquoted = `${item[1]} ${item[3]} `;
-      return parseShellLine({ ...ll, text: unquoted }, tokenize(unquoted, true).toks.slice(1), state, table, diags);
-    }
+  // cloud-init's `runcmd: - "iptables -P FORWARD ACCEPT"`, an Ansible task's `command: "iptables …"`: YAML's quotes
+  // around the whole command are not the shell's
+  const yaml = !inSave && (listItem || c !== 45) ? YAML_QUOTED.exec(text) : null;
+  if (yaml && (listItem || yaml[1].trim() !== '')) {
+    const unquoted = `${yaml[1]} ${yaml[3]} `;
+    return parseShellLine({ ...ll, text: unquoted }, tokenize(unquoted, true).toks.slice(listItem ? 1 : 0), state, table, diags);
   }
   // make's prefixes (`-` ignore errors, `@` silent, `+` always run, in any order) are not part of the command
   const recipe = c === 45 && !inSave && makeRecipe(text, i);
@@ -105,6 +104,9 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   if (counters && res.rule) res.rule.counters = counters;
   return res;
 }
+
+/** A YAML list item or command key (./shellLine.ts YAML_COMMAND_KEY) whose value is one quoted string. */
+const YAML_QUOTED = /^(\s*(?:-\s+)?(?:(?:ansible\.(?:builtin|legacy)\.)?(?:command|shell|raw|cmd):\s+)?)(["'])([^"'\\]*)\2\s*$/;
 
 /** `||`, `&&`, a pipe, a redirection (`2>/dev/null`, `>&2`) or a final `;` before any quote or comment (linear). */
 const MAYBE_SHELL = /[|&>;]/;

@@ -10,7 +10,7 @@ import { DIAG, mkDiag, type DiagCode } from './codes';
 import { newRule } from './newRule';
 import { spanOf, type LogicalLine } from './lines';
 import { isArgument, looksLikeOption, type Tok } from './tokenize';
-import { BASE_LONG, BASE_SHORT, CMD_LONG, CMD_SHORT, type BaseOpt, type Cmd } from './optionTable';
+import { BASE_LONG, BASE_SHORT, CMD_LONG, CMD_SHORT, type BaseOpt, type Cmd, type OptTok } from './optionTable';
 import { isTableName, type LineResult } from './lineResult';
 import { errAt, tokSpan } from './lineDiagnostics';
 import { longOptionByPrefix, readExtensionOption } from './ruleOptions';
@@ -218,6 +218,11 @@ function readOption(c: ArgCtx, t: Tok, i: number): number {
   const known = t.opt;
   // an abbreviated long option (getopt_long): read as the option it names
   if (known === undefined && c.isLong && !CMD_LONG.has(c.name) && !BASE_LONG.has(c.name) && !isExactExtension(c)) c.name = longOptionByPrefix(c) ?? c.name;
+  return readNamedOption(c, t, i, known);
+}
+
+/** Reads the option at toks[i] by the name c.name holds (`known`: what the option table says of the token, if anything). */
+export function readNamedOption(c: ArgCtx, t: Tok, i: number, known: OptTok | undefined): number {
   const command = known !== undefined ? known.cmd : (c.isLong ? CMD_LONG : CMD_SHORT).get(c.name);
   if (command && (c.isLong || c.inline === undefined || !c.ruleStarted)) return readCommand(c, t, i, command);
   const base = known !== undefined ? known.base : (c.isLong ? BASE_LONG : BASE_SHORT).get(c.name);

@@ -11,7 +11,7 @@ import { DIAG, mkDiag, type DiagCode } from './codes';
 import { spanOf } from './lines';
 import { skipArgs, type Tok } from './tokenize';
 import { tokSpan } from './lineDiagnostics';
-import { TAKEN, append, errTok, takeArgs, takeNeg, type ArgCtx } from './ruleArgs';
+import { TAKEN, append, errTok, readNamedOption, takeArgs, takeNeg, type ArgCtx } from './ruleArgs';
 import { unknownOptionMessage } from './ruleChecks';
 
 /** The options iptables takes more than once in one match (XTOPT_MULTI): the policy match's elements, separated by --next (once per element). */
@@ -29,22 +29,28 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
   if (abbreviated) c.name = abbreviated;
   const spec = optionSpec(c);
   const owner = c.owner;
-  const neg = takeNeg(c);
+  const unknownModule = c.lastUnknownModule && c.lastMatch === c.lastUnknownModule ? c.lastUnknownModule : undefined;
   // Stryker disable next-line LogicalOperator: optionSpec gives an owner exactly when it gives a spec (the owner test is for the type)
+  if ((!spec || !owner) && !unknownModule) {
+    // getopt_long: an abbreviation of an option known here (`--to` of SNAT's `--to-source`; `--proto` of the base
+    // `--protocol` when no policy match is loaded: kernel-checked), also when the word is some other module's whole
+    // option. (One that abbreviates a command, `--pol` of `--policy`, is refused either way: the message names the
+    // module the user meant.)
+    const extension = longOptionByPrefix(c, true);
+    const base = extension ? undefined : longOptionByPrefix(c);
+    const full = extension ?? (base && BASE_LONG.has(base) ? base : undefined);
+    if (full && full !== c.name) {
+      c.name = full;
+      return extension ? readExtensionOption(c, t, i) : readNamedOption(c, t, i, undefined);
+    }
+  }
+  const neg = takeNeg(c);
   if (!spec || !owner) {
-    const unknownModule = c.lastUnknownModule;
-    if (unknownModule && c.lastMatch === unknownModule) {
+    if (unknownModule) {
       // options of an unknown module: keep them (already reported the module)
       const j = skipArgs(toks, i + 1);
       unknownModule.options = append(unknownModule.options, { name: c.name, negated: neg, args: toks.slice(i + 1, j).map((a) => a.text), span: tokSpan(c.ll, t) });
       return j;
-    }
-    // getopt_long: an abbreviation of an option known here (`--to` of SNAT's `--to-source`), also when the word is
-    // some other module's whole option
-    const full = longOptionByPrefix(c, true);
-    if (full && full !== c.name) {
-      c.name = full;
-      return readExtensionOption(c, t, i);
     }
     errTok(c, DIAG.unknownOption, unknownOptionMessage(c.name, c.rule), t);
     return skipArgs(toks, i + 1);

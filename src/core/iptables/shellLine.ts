@@ -6,7 +6,7 @@
 import type { RuleDiagnostic, TableName } from './model';
 import { DIAG, mkDiag } from './codes';
 import { spanOf, type LogicalLine } from './lines';
-import type { Tok } from './tokenize';
+import { tokenize, type Tok } from './tokenize';
 import { lineResult, type LineResult, type LineState } from './lineResult';
 import { parseArgs } from './ruleArgs';
 
@@ -139,12 +139,17 @@ function wrapperEnd(cmd: Tok[], k: number): number {
   return j;
 }
 
+/** The YAML keys whose value is a shell command line: Ansible's command/shell/raw modules (and their `cmd:` argument). */
+export const YAML_COMMAND_KEY = /^(?:ansible\.(?:builtin|legacy)\.)?(?:command|shell|raw|cmd):$/;
+
 /**
- * Where a configuration file runs a command: a systemd unit's `ExecStartPost=-/sbin/iptables …` (the binary is in the
+ * Where a configuration file runs a command: an Ansible task's `command:` / `shell:` value (the index after the key), a systemd unit's `ExecStartPost=-/sbin/iptables …` (the binary is in the
  * key's word, after the `-+!@:` prefixes: the index after it), a fail2ban action's `actionstart = iptables …` or a
  * wg-quick config's `PostUp = iptables …` (the index after the `=`); else 0.
  */
 function configCommandStart(cmd: Tok[]): number {
+  // an Ansible task's `command: iptables …`, `shell: sudo iptables …`, `ansible.builtin.command: …` (YAML `key: value`)
+  if (cmd[0] && !cmd[0].quoted && YAML_COMMAND_KEY.test(cmd[0].text)) return 1;
   const exec = /^Exec[A-Za-z]*=[-+!@:]*(\S+)$/.exec(cmd[0]?.text ?? '');
   if (exec) return !cmd[0].quoted && BINARIES.has(exec[1].slice(exec[1].lastIndexOf('/') + 1)) ? 1 : 0;
   // (wg-quick's `PostUp = iptables …`, `PreDown = …` too)
@@ -184,12 +189,53 @@ function afterBinary(cmd: Tok[]): number {
   return -1;
 }
 
+const SHELLS = /^(?:\S*\/)?(?:ba|da|z|k)?sh$/;
+
+/** The index of the shell of `[sudo …] sh -c '…'` / `bash -ec "…"` / `su [-] [user] -c '…'`, or -1. */
+function nestedShellAt(cmd: Tok[]): number {
+  let k = cmd[0]?.text === '$' && !cmd[0].quoted ? 1 : 0;
+  while (k < cmd.length && cmd[k].text !== 'ip' && wrapperEnd(cmd, k) > k) k = wrapperEnd(cmd, k);
+  return k < cmd.length && !cmd[k].quoted && (SHELLS.test(cmd[k].text) || cmd[k].text === 'su') ? k : -1;
+}
+
+/**
+ * `sh -c '…'`, `sudo bash -ec "…"`, `su root -c '…'`: the quoted word is a script of its own. Its tokens, at their
+ * offsets in the line (copies: the tokenizer's are pooled), when the word is written as one quoted string without
+ * escapes (so each offset is exact); else undefined.
+ */
+function nestedScript(ll: LogicalLine, cmd: Tok[]): Tok[] | undefined {
+  const k = nestedShellAt(cmd);
+  if (k < 0) return undefined;
+  let j = k + 1;
+  const su = cmd[k].text === 'su';
+  // sh's options come before its operands (`sh ./fw.sh -c x` passes -c to the script); su takes the user anywhere
+  const isC = (t: Tok) => (su ? t.text === '-c' || t.text === '--command' : /^-[A-Za-z]*c[A-Za-z]*$/.test(t.text));
+  while (j < cmd.length && !cmd[j].quoted && !isC(cmd[j]) && (su || cmd[j].text.startsWith('-'))) j++;
+  if (!cmd[j] || !isC(cmd[j])) return undefined;
+  const w = cmd[j + 1];
+  if (!w?.quoted) return undefined;
+  const raw = ll.text.slice(w.start, w.end);
+  if (!/^(['"]).*\1$/s.test(raw) || raw.slice(1, -1) !== w.text) return undefined;
+  const base = w.start + 1;
+  return tokenize(w.text, true).toks.map((t) => ({ ...t, start: t.start + base, end: t.end + base }));
+}
+
+/** The line's simple commands, a nested script's (`sh -c '…'`) in place of the command that runs it. */
+function simpleCommands(ll: LogicalLine, cmds: Tok[][]): Tok[][] {
+  if (!cmds.some((c) => nestedShellAt(c) >= 0)) return cmds;
+  const own = cmds.map((c) => c.map((t) => ({ ...t })));
+  return own.flatMap((c) => {
+    const inner = nestedScript(ll, c);
+    return inner ? shellCommands(withoutRedirections(inner)) : [c];
+  });
+}
+
 /**
  * A shell line: the iptables call that changes rules is the line's rule (`iptables -C X || iptables -I X`,
  * `if ! iptables -C …; then iptables -A …; fi`, `iptables … 2>/dev/null || true`); other shell text is ignored.
  */
 export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, table: TableName, diags: RuleDiagnostic[]): LineResult {
-  const cmds = shellCommands(withoutRedirections(withPlaceholders(ll, toks, diags)));
+  const cmds = simpleCommands(ll, shellCommands(withoutRedirections(withPlaceholders(ll, toks, diags))));
   let chosen: LineResult | undefined;
   for (const cmd of cmds) {
     const k = afterBinary(cmd);

@@ -85,6 +85,9 @@ export class Linter {
   }
 
   lint(original: string, options?: LintOptions): LintResult {
+    // CRLF line ends (a paste from Windows, a gist saved with them): every reader below splits on \n; dropping the \r
+    // before it keeps every line number and column
+    if (original.includes('\r') && CR_LINE_END.test(original)) return this.lint(original.replace(CR_LINE_ENDS, ''), options);
     if (isListing(original)) return this.lintListing(original, options);
     const sections = options?.defaultTable ? undefined : tableSections(original);
     if (sections) return this.lintSections(original, sections, options);
@@ -196,6 +199,10 @@ export class Linter {
   }
 }
 
+/** A `\r` ending a line (`\r\n`, or a last line ending in `\r`); one elsewhere in a line is the line's own text. */
+const CR_LINE_END = /\r(?:\n|$)/;
+const CR_LINE_ENDS = /\r(?=\n|$)/g;
+
 /** A bare line that starts an iptables command (`-A CHAIN …`, `--insert`, `-t nat -A …`), as an -S listing prints them. */
 const BARE_COMMAND = /^\s*(?:-[AIDRNFXPZELSC]\b|--(?:append|insert|delete|replace|new-chain|flush|delete-chain|policy|zero|rename-chain|list|list-rules|check)\b|-t\s)/;
 
@@ -204,7 +211,8 @@ const BARE_COMMAND = /^\s*(?:-[AIDRNFXPZELSC]\b|--(?:append|insert|delete|replac
  * generator's template) is a piece of a command, not a rule of its own: one info instead of an error per token.
  */
 function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
-  const fragment = (line: number) => /^\s*-/.test(p.lines[line] ?? '') && !BARE_COMMAND.test(p.lines[line] ?? '');
+  // (`  - iptables …`: a YAML or Markdown list item holding a whole command, not a piece of one)
+  const fragment = (line: number) => /^\s*-\S/.test(p.lines[line] ?? '') && !BARE_COMMAND.test(p.lines[line] ?? '');
   const lines = new Set(diags.filter((d) => d.code.startsWith('syntax/') && d.severity !== 'info' && fragment(d.span.line)).map((d) => d.span.line));
   if (!lines.size) return;
   const kept = diags.filter((d) => !(lines.has(d.span.line) && d.code.startsWith('syntax/') && d.severity !== 'info'));

@@ -219,8 +219,13 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
     opStart: op?.start ?? -1,
     opEnd: op?.end ?? -1,
     command: res.format === 'command',
-    mentionsSwarm: /\b(2377|7946|4789)\b|-p\s+(esp|50)\b|docker_gwbridge/i.test(rule.text),
+    mentionsSwarm: /\b(2377|7946|4789)\b|docker_gwbridge/i.test(rule.text) || isEsp(rule),
   };
+}
+
+/** `-p esp`, `-p 50`, `--protocol esp` (any spelling iptables takes): Swarm's encrypted overlays. */
+export function isEsp(rule: Rule): boolean {
+  return !!rule.protocol && !rule.protocol.negated && protoName(rule.protocol.value) === 'esp';
 }
 
 export function isUnconditional(f: RuleFacts): boolean {

@@ -31,7 +31,8 @@ function hasTableLine(text: string): boolean {
 export function inferTable(text: string): TableName | undefined {
   if (hasTableLine(text)) return undefined;
   const lines = text.split('\n').map((l) => l.trim());
-  const sLines = lines.filter((l) => l.startsWith('-'));
+  // (`- iptables …`: a YAML or Markdown list item, a command; `-A …`, `--append …`: a rule line)
+  const sLines = lines.filter((l) => /^-[-A-Za-z]/.test(l));
   if (sLines.length === 0) return undefined;
   const policies = new Set(sLines.map((l) => /^-P (\S+)/.exec(l)?.[1]).filter((x): x is string => !!x));
   if (policies.size) {

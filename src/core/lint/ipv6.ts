@@ -7,7 +7,7 @@
 import type { LineResult } from '../iptables/parse';
 import type { LintDiagnostic } from './types';
 
-const IP6TABLES = /(?:^|[\s/;&|(])ip6tables(?:-nft|-legacy)?\s/;
+const IP6TABLES = /(?:^|[\s/;&|("'])ip6tables(?:-nft|-legacy)?\s/;
 const IPTABLES = /(?:^|[\s/;&|(])iptables(?:-nft|-legacy)?\s/;
 
 /** The results without the rules of `ip6tables` command lines, and without their diagnostics: IPv6 options (--icmpv6-type, …) are not the IPv4 parser's to judge. */

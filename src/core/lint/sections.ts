@@ -54,49 +54,60 @@ const cache = new WeakMap<Pass, Shape>();
 const HEREDOC = /<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/;
 
 function shapeOf(p: Pass): Shape {
-  let s = cache.get(p);
-  if (s) return s;
-  s = { script: false, starts: [], heredoc: new Set(), heredocExpanded: new Set(), quoted: new Map() };
+  const cached = cache.get(p);
+  if (cached) return cached;
+  const s: Shape = { script: false, starts: [], heredoc: new Set(), heredocExpanded: new Set(), quoted: new Map() };
   let seenCommand = false;
   let end: { word: string; dash: boolean; expands: boolean } | undefined;
   const quote: { q?: string; opener: number; inside: QuotedRole } = { opener: -1, inside: 'inside-text' };
+  const unclosed = () => {
+    for (const [line, role] of [...s.quoted]) if (line >= quote.opener && role !== 'closes') s.quoted.delete(line);
+    quote.q = undefined;
+  };
+  const scanQuote = (t: string, i: number) => {
+    // most rule lines have no quote at all: skip the scan for them
+    const q = t.includes("'") || t.includes('"') ? openQuoteAfter(t, undefined) : undefined;
+    if (!q) return;
+    quote.q = q;
+    quote.opener = i;
+    const before = t.slice(0, t.lastIndexOf(q));
+    quote.inside = NESTED_SCRIPT.test(before) ? 'inside-script' : ASSIGNMENT.test(before) ? 'inside-value' : 'inside-text';
+    s.quoted.set(i, 'opens');
+  };
   p.lines.forEach((raw, i) => {
     const t = raw.replace(/\r$/, '');
+    const bodyEnds = !!end && (end.dash ? t.trim() : t) === end.word;
+    // a quote still open where its here-document ends was the body's own syntax error: the parser's finding stays
+    if (bodyEnds && quote.q) unclosed();
     if (quote.q) {
       quote.q = openQuoteAfter(t, quote.q);
-      s?.quoted.set(i, quote.q ? quote.inside : 'closes');
+      s.quoted.set(i, quote.q ? quote.inside : 'closes');
       return;
     }
     if (end) {
-      if ((end.dash ? t.trim() : t) === end.word) end = undefined;
+      if (bodyEnds) end = undefined;
       else {
-        s?.heredoc.add(i);
-        if (end.expands) s?.heredocExpanded.add(i);
+        s.heredoc.add(i);
+        if (end.expands) s.heredocExpanded.add(i);
+        // a body the shell runs (`ssh node <<'EOF'`, `bash -s <<EOF`) is a script: its quotes may span lines too
+        if (!t.trim().startsWith('#')) scanQuote(t, i);
       }
       return;
     }
     const trimmed = t.trim();
     if (trimmed.startsWith('#!')) {
-      if (!seenCommand) s!.script = true;
-      else s!.starts.push(i);
+      if (!seenCommand) s.script = true;
+      else s.starts.push(i);
       return;
     }
     if (!trimmed || trimmed.startsWith('#')) return;
     seenCommand = true;
     const h = HEREDOC.exec(t);
     if (h) end = { word: h[2], dash: t.slice(h.index).startsWith('<<-'), expands: h[1] === '' };
-    // most rule lines have no quote at all: skip the scan for them
-    const q = t.includes("'") || t.includes('"') ? openQuoteAfter(t, undefined) : undefined;
-    if (q) {
-      quote.q = q;
-      quote.opener = i;
-      const before = t.slice(0, t.lastIndexOf(q));
-      quote.inside = NESTED_SCRIPT.test(before) ? 'inside-script' : ASSIGNMENT.test(before) ? 'inside-value' : 'inside-text';
-      s?.quoted.set(i, 'opens');
-    }
+    scanQuote(t, i);
   });
   // a quote still open at the end of the text is the shell's syntax error: the parser's finding stays
-  if (quote.q) for (const [line, role] of [...s.quoted]) if (line >= quote.opener && role !== 'closes') s.quoted.delete(line);
+  if (quote.q) unclosed();
   cache.set(p, s);
   return s;
 }

@@ -5,6 +5,7 @@ import type { LintRule } from '../rule';
 import { swarmPorts } from '../context';
 import type { Flow } from '../flows';
 import { NODE, PEER, externalInterfaces, packet, walkChain } from '../flows';
+import { isEsp } from '../facts';
 import { parseCidr } from '../net';
 import type { Pass } from '../pass';
 import { aboutSwarm, add, docLine, isMine, lineSpan } from '../pass';
@@ -32,7 +33,7 @@ function explicit(p: Pass, rule: Rule, port: number | undefined): boolean {
 
 function flows(p: Pass, ext: string[]): Flow[] {
   const sp = swarmPorts(p.pc);
-  const esp = p.pc.encrypted || /-p\s+(esp|50)\b|encrypted/i.test(p.text);
+  const esp = p.pc.encrypted || /encrypted/i.test(p.text) || p.ruleset.rules.some(isEsp);
   const list: [string, number | undefined, string][] = [
     ['tcp', sp.control, `TCP ${sp.control} (cluster management: managers' API and Raft)`],
     ['tcp', sp.gossip, `TCP ${sp.gossip} (node gossip)`],

@@ -1,0 +1,185 @@
+/**
+ * Metamorphic check of the linter on the real-world corpora: rewrites every rule file in ways that do not change what
+ * its rules do (CRLF line ends, `sudo`, `/usr/sbin/iptables`, `-w`, `-t filter`, long option names, quoted values, a
+ * `2>/dev/null || true` tail, a comment, a `$ ` prompt, indentation, a shebang, a Markdown fence, a function, an `if`,
+ * `sh -c "…"`, an `ssh node <<'EOF'` here-document, a Makefile recipe, Ansible `shell: |` and `command:` tasks,
+ * cloud-init runcmd, systemd ExecStart= and wg-quick PostUp= lines; save files: counters, a here-document writing
+ * rules.v4) and reports every file whose warnings and errors (code, line, severity) change.
+ * Usage: npx tsx scripts/lint-metamorphic.ts [dir…]
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { lintRules } from '../src/core/lint';
+
+/** A rewrite: the new text and the line (0-based) of the original's line `l` in it. */
+interface Rewrite {
+  name: string;
+  apply(text: string): { text: string; lineOf(l: number): number } | undefined;
+}
+
+const COMMAND = /^(\s*)(iptables|ip6tables)(\s)/;
+const perLine = (name: string, f: (line: string) => string, when: (text: string) => boolean = (t) => COMMAND.test(t)): Rewrite => ({
+  name,
+  apply(text) {
+    const lines = text.split('\n');
+    if (!lines.some((l) => when(l))) return undefined;
+    return { text: lines.map((l) => (when(l) ? f(l) : l)).join('\n'), lineOf: (l) => l };
+  },
+});
+/** A command line the shell reads on its own: not continued, not continuing, no shell operators of its own. */
+const plainCommand = (l: string, prev: string) => COMMAND.test(l) && !/[\\|&;<>`]|\$\(/.test(l) && !prev.endsWith('\\');
+
+/**
+ * A script of commands: iptables command lines and no rules-file text (bare `-A …` lines among commands are said to be
+ * no commands in a script, and may be a rules file's in a guide: a shebang or a fence changes that judgment on purpose).
+ */
+const script = (text: string) => !/^\*(filter|nat|mangle|raw)|^\s*-[AIN] /m.test(text) && text.split('\n').some((l) => COMMAND.test(l));
+/** Only plain iptables command lines (and comments, blank lines): a text that fits a config file's command keys. */
+const plainOnly = (text: string) => {
+  const lines = text.split('\n');
+  return lines.some((l) => COMMAND.test(l)) && lines.every((l, k) => /^\s*(#.*)?$/.test(l) || plainCommand(l, lines[k - 1] ?? ''));
+};
+/** Puts `head` lines before the text and changes each plain command line with `cmd`; the other lines are kept. */
+const wrapped = (name: string, head: string[], cmd: (l: string) => string, tail: string[] = [], when = script): Rewrite => ({
+  name,
+  apply(text) {
+    if (!when(text)) return undefined;
+    const lines = text.split('\n');
+    const body = lines.map((l, k) => (plainCommand(l, lines[k - 1] ?? '') ? cmd(l) : l));
+    return { text: [...head, ...body, ...tail].join('\n'), lineOf: (l) => l + head.length };
+  },
+});
+
+const LONG: [RegExp, string][] = [[/ -A /g, ' --append '], [/ -I /g, ' --insert '], [/ -j /g, ' --jump '], [/ -s /g, ' --source '], [/ -d /g, ' --destination '], [/ -i /g, ' --in-interface '], [/ -o /g, ' --out-interface '], [/ -p /g, ' --protocol '], [/ -m /g, ' --match ']];
+
+export const REWRITES: Rewrite[] = [
+  { name: 'crlf', apply: (t) => ({ text: t.replace(/\n/g, '\r\n'), lineOf: (l) => l }) },
+  perLine('sudo', (l) => l.replace(COMMAND, '$1sudo $2$3')),
+  perLine('path', (l) => l.replace(COMMAND, '$1/usr/sbin/$2$3')),
+  perLine('wait', (l) => l.replace(COMMAND, '$1$2 -w$3')),
+  perLine('long-options', (l) => LONG.reduce((s, [re, to]) => s.replace(re, to), l), (l) => COMMAND.test(l) && !/["']/.test(l)),
+  {
+    name: 'or-true',
+    apply(text) {
+      const lines = text.split('\n');
+      const out = lines.map((l, k) => (plainCommand(l, lines[k - 1] ?? '') && !/#|\s-N\s/.test(l) ? `${l.replace(/\s+$/, '')} 2>/dev/null || true` : l));
+      return out.some((l, k) => l !== lines[k]) ? { text: out.join('\n'), lineOf: (l) => l } : undefined;
+    },
+  },
+  perLine('indent', (l) => `    ${l}`),
+  perLine('spaces', (l) => l.replace(/ (-[-a-z]+) (?=[^-\s"'])/gi, '  $1  '), (l) => COMMAND.test(l) && !/["'\\]/.test(l)),
+  perLine('table', (l) => l.replace(COMMAND, '$1$2 -t filter$3'), (l) => COMMAND.test(l) && !/\s(-t\s*\w|--table)|\s-[LSFXZNPCEDR]\s/.test(l) && /\s-[AI]\s+\S+/.test(l) && !/-j\s+(DNAT|SNAT|MASQUERADE|REDIRECT|MARK)\b/.test(l)),
+  perLine('legacy', (l) => l.replace(COMMAND, '$1$2-legacy$3')),
+  perLine('quoted-values', (l) => l.replace(/ (-[sdio]|--dports?|--sports?) ([\w./:,-]+)(?= |$)/g, ' $1 "$2"'), (l) => COMMAND.test(l) && !/["'\\$]/.test(l)),
+  {
+    name: 'comment-tail',
+    apply(text) {
+      const lines = text.split('\n');
+      const out = lines.map((l, k) => (plainCommand(l, lines[k - 1] ?? '') && !/#/.test(l) ? `${l.replace(/\s+$/, '')}   # see the notes` : l));
+      return out.some((l, k) => l !== lines[k]) ? { text: out.join('\n'), lineOf: (l) => l } : undefined;
+    },
+  },
+  {
+    name: 'shebang',
+    apply(text) {
+      if (!script(text)) return undefined;
+      return { text: `#!/bin/bash\nset -euo pipefail\n${text}`, lineOf: (l) => l + 2 };
+    },
+  },
+  {
+    name: 'counters',
+    apply(text) {
+      if (!/^\*(filter|nat|mangle|raw)\s*$/m.test(text) || /^\[\d+:\d+\]/m.test(text)) return undefined;
+      let inSave = false;
+      const out = text.split('\n').map((l) => {
+        if (/^\*\w+\s*$/.test(l)) inSave = true;
+        if (l.trim() === 'COMMIT') inSave = false;
+        return inSave && l.startsWith('-A ') ? `[0:0] ${l}` : l;
+      });
+      return { text: out.join('\n'), lineOf: (l) => l };
+    },
+  },
+  wrapped('function', ['setup_firewall() {'], (l) => `  ${l}`, ['}', 'setup_firewall "$@"'], (t) => script(t) && !/\(\)\s*\{|^\s*function\s/m.test(t)),
+  wrapped('if', ['if [ "$(id -u)" -eq 0 ]; then'], (l) => `  ${l}`, ['fi']),
+  wrapped('makefile', ['.PHONY: firewall', 'firewall:'], (l) => `\t${l.trim()}`, [], plainOnly),
+  wrapped('ansible-shell', ['- name: firewall rules', '  become: true', '  shell: |'], (l) => `    ${l.trim()}`, [], plainOnly),
+  wrapped('ansible-command', ['- hosts: docker_hosts', '  tasks:'], (l) => `    - command: ${l.trim()}`, [], plainOnly),
+  wrapped('cloud-init', ['#cloud-config', 'runcmd:'], (l) => `  - ${l.trim()}`, [], plainOnly),
+  // (a text of several snippets, each from its own `#!` line, is several scripts: one here-document would join them)
+  wrapped('ssh-heredoc', ["ssh root@node1 <<'EOF'"], (l) => l, ['EOF'], (t) => script(t) && !/\n\s*#!/.test(t) && !/^EOF$/m.test(t)),
+  perLine('sh-c', (l) => l.replace(/^(\s*)(.*?)\s*$/, '$1sudo sh -c "$2"'), (l) => COMMAND.test(l) && !/["'\\$`#|&;<>]/.test(l)),
+  {
+    name: 'heredoc-rules',
+    apply(text) {
+      if (!/^\*filter\s*$/m.test(text) || !/^# form: save/m.test(text) || /^EOF$/m.test(text)) return undefined;
+      return { text: `cat > /etc/iptables/rules.v4 <<'EOF'\n${text}\nEOF\niptables-restore < /etc/iptables/rules.v4\n`, lineOf: (l) => l + 1 };
+    },
+  },
+  wrapped('systemd', ['[Service]', 'Type=oneshot'], (l) => `ExecStart=/usr/sbin/${l.trim()}`, [], plainOnly),
+  wrapped('wg-quick', ['[Interface]', 'Address = 10.8.0.1/24'], (l) => `PostUp = ${l.trim()}`, [], plainOnly),
+  perLine('prompt', (l) => l.replace(COMMAND, '$1$ $2$3'), (l) => /^iptables\s/.test(l)),
+  {
+    name: 'markdown-fence',
+    apply(text) {
+      if (!script(text)) return undefined;
+      return { text: `To restrict the published ports, run:\n\n\`\`\`bash\n${text}\n\`\`\`\n\nThen check with iptables -S.\n`, lineOf: (l) => l + 3 };
+    },
+  },
+];
+
+type Finding = string;
+function findings(text: string, lineOf: (l: number) => number = (l) => l): Finding[] {
+  const inv = new Map<number, number>();
+  const n = text.split('\n').length;
+  for (let l = 0; l < n; l++) inv.set(lineOf(l), l);
+  return lintRules(text)
+    .diagnostics.filter((d) => d.severity !== 'info')
+    .map((d) => `${inv.get(d.span.line) ?? `?${d.span.line}`} ${d.severity} ${d.code}`)
+    .sort();
+}
+
+export function files(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? files(p) : n.endsWith('.rules') ? [p] : [];
+    });
+}
+
+export interface MetamorphicDiff {
+  file: string;
+  rewrite: string;
+  lost: Finding[];
+  gained: Finding[];
+}
+
+/** The files whose warnings and errors change under a rewrite, and how many files each rewrite applied to. */
+export function metamorphicDiffs(paths: string[]): { diffs: MetamorphicDiff[]; applied: Map<string, number> } {
+  const out: MetamorphicDiff[] = [];
+  const applied = new Map<string, number>();
+  for (const file of paths) {
+    const text = readFileSync(file, 'utf8');
+    const base = findings(text);
+    for (const rw of REWRITES) {
+      const r = rw.apply(text);
+      if (!r) continue;
+      applied.set(rw.name, (applied.get(rw.name) ?? 0) + 1);
+      const got = findings(r.text, r.lineOf);
+      const lost = base.filter((f) => !got.includes(f));
+      const gained = got.filter((f) => !base.includes(f));
+      if (lost.length || gained.length) out.push({ file, rewrite: rw.name, lost, gained });
+    }
+  }
+  return { diffs: out, applied };
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const dirs = args.filter((a) => !a.startsWith('--'));
+  const paths = (dirs.length ? dirs : [join(__dirname, '..', 'test', 'fixtures', 'lint')]).flatMap(files);
+  const { diffs, applied } = metamorphicDiffs(paths);
+  console.log(`applied: ${[...applied].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  for (const d of diffs) console.log(`${d.rewrite.padEnd(15)} ${d.file.replace(/.*fixtures\/lint\//, '')}\n    lost: ${d.lost.join('; ')}\n    gained: ${d.gained.join('; ')}`);
+  console.log(`${paths.length} files, ${REWRITES.length} rewrites: ${diffs.length} changed`);
+}

@@ -1,0 +1,95 @@
+/**
+ * Input shapes the metamorphic check (scripts/lint-metamorphic.ts) and the kernel oracle found read differently from
+ * the same rules written plainly: CRLF line ends, `--protocol esp` / `--proto esp` (getopt's prefix of a base option,
+ * kernel-checked: iptables 1.8.9 stores `-p esp`), Ansible's `command:` / `shell:` task values.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lintRules } from '../../src/core/lint/engine';
+import { parseRules } from '../../src/core/iptables/parse';
+
+const findings = (text: string) => lintRules(text).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.code}`);
+
+test('CRLF line ends give the same findings at the same lines and columns as LF', () => {
+  const lf = [
+    'dry() {',
+    '  echo "+ $*"',
+    '  "$@"',
+    '}',
+    'dry iptables -A DOCKER-USER -p tcp --dport 53 -j ACCEPT',
+    'dry iptables -A DOCKER-USER -j REJECT',
+    'docker exec router iptables -F',
+    '',
+  ].join('\n');
+  const crlf = lf.replace(/\n/g, '\r\n');
+  const spans = (t: string) => lintRules(t).diagnostics.map((d) => `${d.code} ${d.span.line}:${d.span.start}-${d.span.end}`);
+  assert.deepEqual(spans(crlf), spans(lf));
+  assert.deepEqual(findings(crlf), ['6 docker-user/after-return', '6 docker-user/cuts-egress', '6 docker-user/missing-established']);
+  // a lone \r at the very end too
+  assert.deepEqual(findings('iptables -A DOCKER-USER -j ACCEPT\r'), findings('iptables -A DOCKER-USER -j ACCEPT'));
+});
+
+test('--proto and --protocol are -p (getopt prefix of the base option when no policy match is loaded; kernel: stored as -p esp)', () => {
+  for (const spelling of ['-p esp', '--protocol esp', '--proto esp', '--prot esp', '-p 50']) {
+    const rs = parseRules(`iptables -A INPUT ${spelling} -j DROP`);
+    assert.equal(rs.rules[0].protocol?.value, 'esp', spelling);
+    assert.deepEqual(rs.diagnostics.map((d) => d.code), [], spelling);
+  }
+  // negated, and a protocol's own options after it
+  const neg = parseRules('iptables -A INPUT ! --proto tcp --dport 22 -j DROP').rules[0];
+  assert.deepEqual([neg.protocol?.value, neg.protocol?.negated], ['tcp', true]);
+  // with -m policy loaded, --proto is the policy match's own option (kernel: `-m policy --dir in --pol ipsec --proto esp`)
+  const pol = parseRules('iptables -A INPUT -m policy --dir in --pol ipsec --proto esp -j ACCEPT').rules[0];
+  assert.equal(pol.protocol, undefined);
+  assert.deepEqual(pol.matches[0].options.map((o) => o.name), ['dir', 'pol', 'proto']);
+  // an ESP DROP between Swarm nodes is judged whatever the spelling
+  const peers = 'iptables -A INPUT -s 10.0.0.0/24 -p tcp --dport 22 -j ACCEPT\n';
+  for (const spelling of ['-p esp', '--protocol esp', '-p 50']) assert.deepEqual(findings(`${peers}iptables -A INPUT ${spelling} -j DROP\n`), ['2 swarm/cuts-control-plane'], spelling);
+});
+
+test('an Ansible task\'s command: / shell: / cmd: value is the command it runs; a task name is not', () => {
+  const tasks = [
+    '- name: drop the rest',
+    '  ansible.builtin.shell: iptables -A DOCKER-USER -i eth0 -j DROP 2>/dev/null || true',
+    '- name: quoted',
+    '  command: "iptables -I DOCKER-USER -j ACCEPT"',
+    '- command: sudo iptables -I DOCKER-USER -j ACCEPT',
+    '- ansible.builtin.command:',
+    '    cmd: iptables -I DOCKER-USER -j ACCEPT',
+    '- name: "iptables -I DOCKER-USER -j DROP"',
+    '  debug: "iptables -I DOCKER-USER -j DROP"',
+    '',
+  ].join('\n');
+  const rules = parseRules(tasks).rules.map((r) => `${r.line + 1} ${r.op} ${r.chain} ${r.target?.name}`);
+  assert.deepEqual(rules, ['2 A DOCKER-USER DROP', '4 I DOCKER-USER ACCEPT', '5 I DOCKER-USER ACCEPT', '7 I DOCKER-USER ACCEPT']);
+  assert.ok(findings(tasks).includes('7 docker-user/accept-all'));
+});
+
+test('`sh -c "…"`, `sudo bash -ec \'…\'`, `su root -c "…"` run the quoted script: its rules are linted at their own columns', () => {
+  const diags = lintRules('sudo sh -c "iptables -A DOCKER-USER -j ACCEPT"\n').diagnostics.filter((d) => d.severity !== 'info');
+  assert.deepEqual(diags.map((d) => `${d.code} ${d.span.start}-${d.span.end}`), ['docker-user/accept-all 12-45']);
+  assert.deepEqual(findings("bash -ec 'iptables -I DOCKER-USER -i eth0 -j DROP'\n"), ['1 docker-user/missing-established']);
+  assert.deepEqual(findings('su root -c "iptables -P FORWARD ACCEPT"\n'), ['1 rules/wipes-docker']);
+  // ip6tables in the quoted script is the IPv6 rule set, as on its own line
+  assert.deepEqual(findings('iptables -A DOCKER-USER -p tcp --dport 443 -j DROP\nsudo sh -c "ip6tables -A DOCKER-USER -p tcp --dport 443 -j DROP"\n'), findings('iptables -A DOCKER-USER -p tcp --dport 443 -j DROP\nip6tables -A DOCKER-USER -p tcp --dport 443 -j DROP\n'));
+  // an escaped quote inside: offsets would not be exact, the line is not read (said as not an iptables rule)
+  assert.deepEqual(findings('sh -c "iptables -A DOCKER-USER -s \\"10.0.0.1\\" -j ACCEPT"\n'), []);
+  // other programs' -c, and a shell without -c, are no nested script
+  assert.deepEqual(findings('sh ./fw.sh -c "iptables -A DOCKER-USER -j ACCEPT"\ncurl -c "iptables -A DOCKER-USER -j ACCEPT"\n'), []);
+});
+
+test('a script fed to a shell through a here-document (`ssh node <<\'EOF\'`) may hold a quote that spans lines, as any script', () => {
+  const body = ['echo "{', '\\"iptables\\": false', '}" > /etc/docker/daemon.json', 'iptables -t nat -A POSTROUTING ! -o docker0 -s 172.17.0.0/16 -j MASQUERADE'];
+  const plain = findings(`${body.join('\n')}\n`);
+  assert.deepEqual(findings(`ssh root@node1 <<'EOF'\n${body.join('\n')}\nEOF\n`), plain.map((f) => f.replace(/^(\d+)/, (n) => String(Number(n) + 1))));
+  assert.ok(!findings(`ssh root@node1 <<'EOF'\n${body.join('\n')}\nEOF\n`).some((f) => f.includes('unterminated-quote')));
+  // a quote left open at the body's end is still the body's syntax error
+  assert.ok(findings(`ssh root@node1 <<'EOF'\niptables -A DOCKER-USER -m comment --comment "open\nEOF\n`).some((f) => f.includes('unterminated-quote')));
+});
+
+test('YAML list items holding whole commands (cloud-init runcmd) keep their errors and do not make the text an -S listing of another table', () => {
+  const runcmd = '#cloud-config\nruncmd:\n  - iptables -t nat -I PREROUTING -p tcp -d 169.254.169.254 --dport 80 -j DNAT --to-destination 192.0.2.1\n  - iptables -t nat -I PREROUTING -p tcp -d 169.254.169.254 -j DROP\n';
+  const all = lintRules(runcmd).diagnostics.map((d) => `${d.span.line + 1} ${d.severity} ${d.code}`);
+  assert.ok(all.includes('4 error syntax/unknown-target'), all.join());
+  assert.ok(!all.some((d) => d.endsWith('lint/table-inferred') || d.endsWith('syntax/no-command')), all.join());
+});
