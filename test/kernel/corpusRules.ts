@@ -77,8 +77,15 @@ function commandOf(argv: string[]): { table?: string; op: '-A' | '-I'; chain: st
 function tableOfS(chain: string, rest: string[]): string {
   const j = rest.findIndex((a) => a === '-j' || a === '--jump');
   const target = j >= 0 ? rest[j + 1] : undefined;
+  // a DROP in PREROUTING: Docker 28's raw rules for ports published on 127.0.0.1 (nat refuses DROP)
+  if (chain === 'PREROUTING' && target === 'DROP') return 'raw';
   if ((target && NAT_TARGETS.has(target)) || chain === 'PREROUTING' || chain === 'POSTROUTING') return 'nat';
   return target && MANGLE_TARGETS.has(target) ? 'mangle' : 'filter';
+}
+
+/** An IPv6 rule: an address with `:` after -s/-d (or a `[…]` DNAT destination), or ICMPv6 words. */
+function ipv6Rule(rest: string[]): boolean {
+  return rest.some((a, k) => /icmp6|icmpv6|ipv6-icmp/i.test(a) || (['-s', '-d', '--source', '--destination', '--src', '--dst'].includes(rest[k - 1] ?? '') && a.includes(':')) || (rest[k - 1] === '--to-destination' && a.startsWith('[')));
 }
 
 /** Logical lines: a line ending in one `\` continues (outside a *table section: iptables-restore has no continuation). */
@@ -123,6 +130,8 @@ export function rulesOfText(file: string, text: string): CorpusRule[] {
     const cmd = argv && commandOf(argv);
     if (!cmd) continue;
     const table = section ?? cmd.table ?? (form === 'S' ? tableOfS(cmd.chain, cmd.rest) : 'filter');
+    // a dump does not say its family: ip6tables-save / ip6tables -S text holds IPv6 addresses or ICMPv6
+    if (form !== 'command' && ipv6Rule(cmd.rest)) binary = 'ip6tables';
     out.push({ file, line, form, binary, table, op: cmd.op, chain: cmd.chain, rest: cmd.rest });
   }
   return out;

@@ -30,7 +30,7 @@ test('what iptables refuses about the chain: -i in OUTPUT/POSTROUTING, -o in INP
 test('duplicate: an insert past the end of the chain is refused, so it is no copy (LandChad\'s `-I INPUT 6`, then the fixed command)', () => {
   const text = '$ sudo iptables -I INPUT 6 -m state --state NEW -p tcp --dport 80 -j ACCEPT\niptables: Index of insertion too big.\n$ sudo iptables -I INPUT -m state --state NEW -p tcp --dport 80 -j ACCEPT\n';
   assert.deepEqual(diags(text), []);
-  assert.deepEqual(diags('iptables -I INPUT -p tcp --dport 80 -j ACCEPT\niptables -I INPUT -p tcp --dport 80 -j ACCEPT\n'), ['1 rules/duplicate']);
+  assert.deepEqual(diags('iptables -I INPUT -p tcp --dport 80 -j ACCEPT\niptables -I INPUT -p tcp --dport 80 -j ACCEPT\n'), ['2 rules/duplicate']);
 });
 
 test('not-docker-user: a FORWARD rule for another platform\'s bridge (Nomad, CNI, libvirt) is not container filtering Docker overrides', () => {

@@ -93,3 +93,36 @@ test('YAML list items holding whole commands (cloud-init runcmd) keep their erro
   assert.ok(all.includes('4 error syntax/unknown-target'), all.join());
   assert.ok(!all.some((d) => d.endsWith('lint/table-inferred') || d.endsWith('syntax/no-command')), all.join());
 });
+
+test('holdouts 17–19: a command from a variable (`-${1}`) is an unknown rule, not two errors (zerotier-docker#34)', () => {
+  const text = 'IPTABLES_CMD=iptables-legacy\n${IPTABLES_CMD} -t nat -${1} POSTROUTING -o zt0 -j MASQUERADE\n${IPTABLES_CMD} -$ACTION FORWARD -i zt0 -o eth0 -j ACCEPT\n';
+  const all = lintRules(text).diagnostics.map((d) => `${d.span.line + 1} ${d.severity} ${d.code}`);
+  assert.deepEqual(all.filter((d) => !d.includes(' info ')), []);
+  assert.ok(all.includes('2 info syntax/no-command') && all.includes('3 info syntax/no-command'), all.join());
+});
+
+test('holdouts 17–19: an IPv6 address in an iptables (IPv4) command is refused (kernel: "host/network not found"); in ip6tables it is not', () => {
+  const errs = (t: string) => lintRules(t).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.span.line + 1} ${d.code} ${d.span.start}-${d.span.end}`);
+  assert.deepEqual(errs('iptables -A INPUT -s ::1 -d ::1 -j ACCEPT\n'), ['1 syntax/bad-address 21-24', '1 syntax/bad-address 28-31']);
+  assert.deepEqual(errs('ip6tables -A INPUT -s ::1 -j ACCEPT\niptables -A INPUT -s 127.0.0.1 -j ACCEPT\niptables -A INPUT -s "$V6" -j ACCEPT\n'), []);
+});
+
+test('holdouts 17–19: an interface with "/" or a blank is added by iptables with a warning and never matches: a warning, and the rule still counts (duplicates)', () => {
+  const text = 'iptables -I INPUT 1 -i 172.16.0.0/12 -p tcp -d 172.17.0.1 -j ACCEPT\niptables -I INPUT 1 -i 172.16.0.0/12 -p tcp -d 172.17.0.1 -j ACCEPT\n';
+  assert.deepEqual(lintRules(text).diagnostics.map((d) => `${d.span.line + 1} ${d.severity} ${d.code}`), ['1 warning syntax/bad-interface', '2 warning rules/duplicate', '2 warning syntax/bad-interface']);
+});
+
+test('holdouts 17–19: firewalld\'s chains are another tool\'s (an undeclared FORWARD_direct in an -S listing is said, not flagged)', () => {
+  const sev = (t: string) => lintRules(t).diagnostics.filter((d) => d.code === 'syntax/unknown-target').map((d) => d.severity);
+  assert.deepEqual(sev('-A FORWARD -j FORWARD_direct\n-A FORWARD -j FORWARD_IN_ZONES\n-A FORWARD_IN_ZONES -j FWDI_public\n'), ['info', 'info']);
+});
+
+test('holdouts 17–19: -S lines of several tables pasted without *table or -P lines are read table by table (raw DROPs, nat DNATs, filter rules)', () => {
+  const raw = '-A PREROUTING -d 127.0.0.1/32 ! -i lo -p tcp -m tcp --dport 5432 -j DROP\n';
+  const nat = '-A DOCKER ! -i docker0 -p tcp -m tcp --dport 80 -j DNAT --to-destination 172.19.0.2:80\n-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\n';
+  const filter = ':DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER -d 172.17.0.3/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 8080 -j ACCEPT\n-A DOCKER-USER -j RETURN\n';
+  const bad = (t: string) => lintRules(t).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.code}`);
+  assert.deepEqual(bad(raw + nat + filter), []);
+  // one table's lines alone keep their own judgment: DROP in nat is still refused when the text is all nat
+  assert.deepEqual(bad('-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n-A DOCKER -p tcp --dport 80 -j DROP\n'), ['2 syntax/unknown-target']);
+});

@@ -24,13 +24,13 @@ test('duplicate: the second copy in a rule file, pointing at the first; the fix 
   assertFix(text, d, 0, text.replace('-A DOCKER-USER -s 198.51.100.0/24 -j DROP\n', ''), undefined, '-A DOCKER-USER -s 198.51.100.0/24 -j DROP');
 });
 
-test('duplicate: two identical -I lines: the FIRST line of the script is the second copy in the chain', () => {
+test('duplicate: two identical -I lines: the line written SECOND is the duplicate (two blind builders put it there, holdouts 2 and 17), though its copy ends up first in the chain', () => {
   // the README shape of many hardening scripts run twice without `iptables -C … ||` guards
   const text = 'iptables -I DOCKER-USER -i eth0 -p tcp --dport 3306 -j DROP\niptables -I DOCKER-USER -i eth0 -p tcp --dport 3306 -j DROP\n';
   const d = one(text, CODE);
-  assert.deepEqual(d.span, { line: 0, start: 0, end: 59 });
-  assert.equal(d.message, 'Duplicate of the rule on line 2: the same match and target twice in DOCKER-USER; the second copy never changes anything.');
-  assert.deepEqual(d.related, [{ span: { line: 1, start: 0, end: 59 }, message: 'first copy' }]);
+  assert.deepEqual(d.span, { line: 1, start: 0, end: 59 });
+  assert.equal(d.message, 'Duplicate of the rule on line 1: the same match and target twice in DOCKER-USER; the second copy never changes anything.');
+  assert.deepEqual(d.related, [{ span: { line: 0, start: 0, end: 59 }, message: 'first copy' }]);
   assertFix(text, d, 0, 'iptables -I DOCKER-USER -i eth0 -p tcp --dport 3306 -j DROP\n');
 });
 

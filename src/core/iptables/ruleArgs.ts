@@ -11,7 +11,7 @@ import { newRule } from './newRule';
 import { spanOf, type LogicalLine } from './lines';
 import { isArgument, looksLikeOption, type Tok } from './tokenize';
 import { BASE_LONG, BASE_SHORT, CMD_LONG, CMD_SHORT, type BaseOpt, type Cmd, type OptTok } from './optionTable';
-import { isTableName, type LineResult } from './lineResult';
+import { isTableName, lineResult, type LineResult } from './lineResult';
 import { errAt, tokSpan } from './lineDiagnostics';
 import { longOptionByPrefix, readExtensionOption } from './ruleOptions';
 import { finishLine } from './ruleCommand';
@@ -176,6 +176,10 @@ export function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable:
       // `iptables $line`, a wrapper's `"$@"` / `"${args[@]}"`: a variable expands to options nobody can see here (unknown, not wrong)
       if (!(format === 'command' && SHELL_EXPANSION.test(t.text))) errTok(c, DIAG.unexpectedToken, `unexpected argument "${t.text}"`, t);
       i++;
+    } else if (format === 'command' && !c.cmd && VARIABLE_OPTION.test(t.text)) {
+      // `$IPT -t nat -${1} POSTROUTING …` (A or D, given when the script runs): the command is unknown, and so is the rule
+      diags.push(mkDiag('info', DIAG.noCommand, `the command "${t.text}" comes from a variable: it is known only when the script runs, so this rule is not judged`, spanOf(ll, t.start, t.end), t.text));
+      return lineResult('other', ll.line, c.table, format, diags);
     } else i = readOption(c, t, i);
   }
   if (c.neg) errTok(c, DIAG.unexpectedToken, '"!" at the end of the rule negates nothing', c.neg);
@@ -185,6 +189,9 @@ export function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable:
   }
   return finishLine(c);
 }
+
+/** An option spelled with a variable: `-${1}`, `-$ACTION`, `--${op}`. */
+const VARIABLE_OPTION = /^--?\$/;
 
 /** Sets c.name / c.inline / c.isLong for the option token t. */
 function optionName(c: ArgCtx, t: Tok): void {
@@ -371,8 +378,16 @@ function givenTwice(c: ArgCtx, t: Tok, had: BaseMatch | undefined): boolean {
 
 function readInterface(c: ArgCtx, base: 'i' | 'o', v: Tok, negated: boolean): void {
   const iv = v.text;
-  if (!iv.startsWith('$') && (iv.length === 0 || iv.length > 15 || /[\s/]/.test(iv) || iv === '.' || iv === '..')) errTok(c, DIAG.badInterface, `"${iv}" is not a valid interface name (1-15 characters, no "/")`, v);
-  else if (base === 'i') c.rule.inInterface = baseMatch(c.ll, iv, negated, v);
+  if (!iv.startsWith('$') && (iv.length === 0 || iv.length > 15 || iv === '.' || iv === '..')) {
+    errTok(c, DIAG.badInterface, `"${iv}" is not a valid interface name (1-15 characters, no "/")`, v);
+    return;
+  }
+  // iptables 1.8.9 adds it with a warning ("weird character in interface"; kernel-checked): a rule that never matches
+  if (!iv.startsWith('$') && /[\s/]/.test(iv)) {
+    const address = /^[\d.]+\/\d+$/.test(iv) ? `: an address belongs in ${base === 'i' ? '-s' : '-d'}` : '';
+    c.diags.push(mkDiag('warning', DIAG.badInterface, `"${iv}" can never be an interface name (no "/" or blank in one): iptables adds the rule with a warning, and it never matches${address}`, tokSpan(c.ll, v), iv));
+  }
+  if (base === 'i') c.rule.inInterface = baseMatch(c.ll, iv, negated, v);
   else c.rule.outInterface = baseMatch(c.ll, iv, negated, v);
 }
 

@@ -230,6 +230,18 @@ function simpleCommands(ll: LogicalLine, cmds: Tok[][]): Tok[][] {
   });
 }
 
+const IPV4_BINARIES = new Set(['iptables', 'iptables-legacy', 'iptables-nft']);
+
+/** `iptables -s ::1`: the IPv4 binary refuses an IPv6 address ("host/network `::1' not found"; kernel-checked). */
+function ipv6InIpv4(ll: LogicalLine, binary: Tok, res: LineResult): void {
+  if (!IPV4_BINARIES.has(binary.text.slice(binary.text.lastIndexOf('/') + 1))) return;
+  for (const a of [res.rule?.source, res.rule?.destination]) {
+    if (!a || !a.value.includes(':') || a.value.includes('$')) continue;
+    res.diagnostics.push(mkDiag('error', DIAG.badAddress, `"${a.value}" is an IPv6 address: iptables (IPv4) refuses it ("host/network not found"); IPv6 rules are ip6tables'`, a.span, a.value));
+    res.kind = 'invalid';
+  }
+}
+
 /**
  * A shell line: the iptables call that changes rules is the line's rule (`iptables -C X || iptables -I X`,
  * `if ! iptables -C …; then iptables -A …; fi`, `iptables … 2>/dev/null || true`); other shell text is ignored.
@@ -242,6 +254,7 @@ export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, t
     if (k === -1) continue;
     const own: RuleDiagnostic[] = [];
     const res = parseArgs(ll, cmd, k, state.defaultTable, 'command', own);
+    ipv6InIpv4(ll, cmd[k - 1], res);
     // a change (-A/-I/-D/-N/-F/…) wins over a check (-C) or listing (-L/-S)
     if (!chosen || chosen.kind === 'other') chosen = res;
     else if (res.kind !== 'other') {

@@ -222,8 +222,11 @@ function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
   diags.splice(0, diags.length, ...kept);
 }
 
-/** Chains other tools create on the hosts they run on (ufw, fail2ban, kube-proxy, Calico, Cilium, libvirt, Tailscale, CrowdSec, sshguard). */
-const TOOL_CHAIN = /^"(?:ufw6?-|f2b-|fail2ban-|KUBE-|cali-|CILIUM|LIBVIRT_|ts-|crowdsec|sshguard|nixos-fw)/;
+/**
+ * Chains other tools create on the hosts they run on (ufw, fail2ban, kube-proxy, Calico, Cilium, libvirt, Tailscale,
+ * CrowdSec, sshguard, NixOS; firewalld's `FORWARD_direct`, `INPUT_ZONES`, `IN_public`, `FWDI_…`).
+ */
+const TOOL_CHAIN = /^"(?:ufw6?-|f2b-|fail2ban-|KUBE-|cali-|CILIUM|LIBVIRT_|ts-|crowdsec|sshguard|nixos-fw|(?:INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING)_(?:direct|ZONES)|(?:IN|FWDI|FWDO|FWD|PRE|POST)_[a-z])/;
 
 /**
  * An undeclared target that another tool's chain (`-j ufw-user-input`) or a cut dump (the declaration may be in the

@@ -53,7 +53,8 @@ export function inferTable(text: string): TableName | undefined {
  * line; otherwise undefined.
  */
 export function tableSections(text: string): { start: number; table: TableName }[] | undefined {
-  if (!text.includes('-P ') || hasTableLine(text)) return undefined;
+  if (hasTableLine(text)) return undefined;
+  if (!text.includes('-P ')) return evidenceSections(text);
   const lines = text.split('\n').map((l) => l.trim());
   const runs: { start: number; chains: Set<string> }[] = [];
   let open = false;
@@ -88,4 +89,36 @@ export { isListing };
 export function listingWithoutInterfaces(text: string): boolean {
   const header = /^\s*(num\s+)?(pkts\s+bytes\s+)?target\s+prot\s+opt\s+(in\s+out\s+)?source/m.exec(text);
   return !!header && header[3] === undefined;
+}
+
+/**
+ * What one `-S` line says of its table: a nat target or chain (`-j DNAT`, `-A POSTROUTING`), a DROP in PREROUTING
+ * (Docker 28's raw rules for ports published on 127.0.0.1), a filter-only target or chain (`-A FORWARD`, `-j REJECT`,
+ * `:DOCKER-USER`, an ACCEPT in DOCKER); undefined when the line fits several.
+ */
+function lineTable(l: string): TableName | undefined {
+  if (/^:DOCKER-USER\b/.test(l) || FILTER_ONLY.test(l) || /^-A (INPUT|DOCKER-ISOLATION-STAGE-\d|DOCKER-USER)\b/.test(l) || /^-A DOCKER .*-j ACCEPT\b/.test(l)) return 'filter';
+  if (/^-A PREROUTING\b.*\s-j DROP\b/.test(l) || RAW_TARGETS.test(` ${l}`)) return 'raw';
+  if (NAT_TARGETS.test(` ${l}`) || NAT_CHAINS.test(l) || /^-A OUTPUT\b.*\s-j DOCKER\b/.test(l)) return 'nat';
+  return undefined;
+}
+
+/**
+ * `-S` lines of several tables pasted together without `*table` or `-P` lines (`iptables -t raw -S; iptables -t nat
+ * -S` cut to their rules, an enumeration tool's dump): runs of lines, each of one table by what its lines say. Only
+ * for texts of rule lines alone (no command line) where two tables or more are told apart; else undefined.
+ */
+function evidenceSections(text: string): { start: number; table: TableName }[] | undefined {
+  const lines = text.split('\n').map((l) => l.trim());
+  if (lines.some((l) => /^(sudo\s+)?\S*ip6?tables\s/.test(l))) return undefined;
+  const sections: { start: number; table: TableName }[] = [];
+  lines.forEach((l, i) => {
+    const t = lineTable(l.replace(/^\[\d+:\d+\]\s*/, ''));
+    if (!t || sections[sections.length - 1]?.table === t) return;
+    // the section starts after the blank or declaration lines that end the previous one
+    let start = i;
+    while (sections.length && start > 0 && (lines[start - 1] === '' || lines[start - 1].startsWith(':')) && !lines[start - 1].startsWith(':DOCKER-USER')) start--;
+    sections.push({ start: sections.length ? start : 0, table: t });
+  });
+  return sections.length >= 2 ? sections : undefined;
 }

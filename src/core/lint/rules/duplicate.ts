@@ -28,9 +28,11 @@ export const duplicate: LintRule = {
           n.rule.span, [], [{ span: by.span, message: 'the same rule' }]);
         continue;
       }
-      const fixes = p.kind === 'listing' ? [] : [{ title: 'Delete the duplicate line', edits: [deleteLineEdit(n.rule.line)] }];
-      add(p, 'rules/duplicate', 'warning', `Duplicate of the rule on ${by.line >= 0 ? `line ${by.line + 1}` : "the node's current rules"}: the same match and target twice in ${n.chain}; the second copy never changes anything.`,
-        n.rule.span, fixes, by.line >= 0 ? [{ span: by.span, message: 'first copy' }] : undefined);
+      // the line written second is the duplicate (with `-I` it is the copy that ends up first: the copies are equal)
+      const [dup, first] = by.line > n.rule.line ? [by, n.rule] : [n.rule, by];
+      const fixes = p.kind === 'listing' ? [] : [{ title: 'Delete the duplicate line', edits: [deleteLineEdit(dup.line)] }];
+      add(p, 'rules/duplicate', 'warning', `Duplicate of the rule on ${first.line >= 0 ? `line ${first.line + 1}` : "the node's current rules"}: the same match and target twice in ${n.chain}; the second copy never changes anything.`,
+        dup.span, fixes, first.line >= 0 ? [{ span: first.span, message: 'first copy' }] : undefined);
     }
   },
 };
