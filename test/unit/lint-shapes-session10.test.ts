@@ -126,3 +126,4 @@ test('holdouts 17–19: -S lines of several tables pasted without *table or -P l
   // one table's lines alone keep their own judgment: DROP in nat is still refused when the text is all nat
   assert.deepEqual(bad('-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n-A DOCKER -p tcp --dport 80 -j DROP\n'), ['2 syntax/unknown-target']);
 });
+
