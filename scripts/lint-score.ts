@@ -10,6 +10,9 @@
  *  - FP: a finding that matches no `# expect:` and no `# expect-info:` line (findings matching `# expect-info:` are
  *    neutral: the reviewer marked them as optional);
  *  - precision = TP / (TP + FP), recall = TP / (TP + FN). A code ending in `/*` matches any code with that prefix.
+ *  - The linter sees the published text alone: the reviewer's header lines become bare `#` lines (line numbers kept),
+ *    so that words of a `# note:` cannot change a judgment (holdout 17: a note on "encrypted overlays" did).
+ *    KEEP_HEADERS=1 lints the files as they are.
  *
  * Run: `npx tsx scripts/lint-score.ts [--verbose] [--dir <folder>]` (`--dir`: score only that folder, e.g. the
  * holdout test/fixtures/lint/holdout). The test test/unit/lint-real-world.test.ts uses the same loader.
@@ -128,8 +131,13 @@ export function scoreEntry(entry: CorpusEntry, diagnostics: LintDiagnostic[]): F
   return { name: entry.name, tp, fn, fp, neutral, hintsMatching, hintsOther, onlyHinted };
 }
 
+/** The published text alone: the reviewer's header lines (`# source:`, `# intent:`, `# expect:`, …) become bare `#` lines. */
+export function publishedText(text: string): string {
+  return text.replace(/^# (source|intent|form|context|expect|expect-info|clean|note):.*$/gm, '#');
+}
+
 export function lintEntry(entry: CorpusEntry): FileScore {
-  return scoreEntry(entry, lintRules(entry.text, entry.context).diagnostics);
+  return scoreEntry(entry, lintRules(process.env.KEEP_HEADERS ? entry.text : publishedText(entry.text), entry.context).diagnostics);
 }
 
 export interface Totals {
