@@ -119,6 +119,8 @@ function shellCommands(toks: Tok[], first = ''): SimpleCommand[] {
 
 /** Separators after which the next command runs whenever the line runs (`a; b`, `a && b`, `a & b`), not `a || b` (only if a fails) nor a pipe. */
 const THEN_RUNS = new Set([';', '&&', '&']);
+/** A command in another branch of an `if` (`if …; then A; else B; fi`): A or B runs, not both. */
+const ALTERNATIVE = new Set(['else', 'elif']);
 
 /** `docker exec` options that take a value (the container comes after them). */
 export const EXEC_FLAGS_WITH_VALUE = new Set(['-u', '--user', '-e', '--env', '-w', '--workdir', '--env-file']);
@@ -268,7 +270,7 @@ export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, t
     // a change (-A/-I/-D/-N/-F/…) wins over a check (-C) or listing (-L/-S): `iptables -C X || iptables -I X`
     if (!chosen || chosen.kind === 'other') chosen = res;
     // `iptables -A X …; iptables -t nat -A Y …` (wg-quick's PostUp): each command is a result of its own
-    else if (res.kind !== 'other' && THEN_RUNS.has(after)) (chosen.more ??= []).push(res);
+    else if (res.kind !== 'other' && THEN_RUNS.has(after) && !ALTERNATIVE.has(cmd[0].quoted ? '' : cmd[0].text)) (chosen.more ??= []).push(res);
     else if (res.kind !== 'other') {
       diags.push(mkDiag('info', DIAG.multipleCommands, `an iptables command after "${after}" runs only when the one before it fails: not linted (one rule per line): put it on its own line`, spanOf(ll, cmd[0].start, cmd[cmd.length - 1].end), ll.text.slice(cmd[0].start, cmd[cmd.length - 1].end)));
     }
