@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintRules } from '../../src/core/lint/engine';
 import { parseRules } from '../../src/core/iptables/parse';
+import { publishedInText } from '../../src/core/lint/textPublish';
 
 const findings = (text: string) => lintRules(text).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.code}`);
 
@@ -165,4 +166,15 @@ test('holdouts 17 and 19: an exception for a named host (`-s x.x.x.x`, a host na
   const save = (src: string) => `*filter\n:DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -s ${src} -p tcp --dport 80 -j RETURN\n-A DOCKER-USER -p tcp --dport 80 -j DROP\n-A DOCKER-USER -j RETURN\nCOMMIT\n`;
   assert.deepEqual(findings(save('x.x.x.x')), findings(save('1.2.3.4')));
   assert.deepEqual(findings(save('office.example.com')), ['5 docker-user/cuts-egress']);
+});
+
+test('holdout 19: a port the text publishes with `docker run -p` / `docker service create -p` is a published port (INPUT never sees it)', () => {
+  assert.deepEqual(publishedInText('sudo docker run -d -p 8081:80 nginx\ndocker service create --publish published=8443,target=443,mode=host x\ndocker service create -p 53:53/udp dns\n'), [
+    { port: 8081, protocol: 'tcp', mode: 'host', targetPort: 80 },
+    { port: 8443, protocol: 'tcp', mode: 'host', targetPort: 443 },
+    { port: 53, protocol: 'udp', mode: 'ingress', targetPort: 53 },
+  ]);
+  // a loopback-bound port, a container port alone, a range, a comment: none
+  assert.deepEqual(publishedInText('docker run -p 127.0.0.1:5432:5432 pg\ndocker run -p 80 x\ndocker run -p 8000-8010:8000-8010 x\n# docker run -p 9000:9000 x\n'), []);
+  assert.deepEqual(findings('docker run -d --name web -p 8081:80 nginx\niptables -A INPUT -p tcp --dport 8081 -j DROP\n'), ['2 swarm/input-published-port']);
 });

@@ -276,7 +276,7 @@ function newPass(text: string, results: LineResult[], facts: FactsOf, ruleset: R
       lines ??= text.split('\n');
       return lines;
     },
-    results, facts, ruleset, kind, command, diags: [], pc, baseRules, published: publishedPorts(ruleset, pc), doc,
+    results, facts, ruleset, kind, command, diags: [], pc, baseRules, published: publishedPorts(ruleset, pc, text), doc,
     generated: new Set(), noInterfaces, inferredTable: undefined, unfinishedSection: undefined,
   };
   p.generated = generatedRules(p);
