@@ -54,15 +54,30 @@ function hostNetwork(text: string, name: string): boolean {
   return /--net(?:work)?[= ]host\b/.test(line) || (/network_mode:\s*["']?host\b/.test(text) && line.includes('container_name'));
 }
 
+/** A rule of Docker's chains run in a container is a Docker host's (docker-in-docker, a lab node): judged as one. */
+const DOCKER_INSIDE = /\s(?:-[AIDRNFPXt]|--(?:append|insert|delete|replace|new-chain|flush|policy|delete-chain|table))\s.*(?:\bDOCKER|docker0|docker_gwbridge)|\s(?:-[AIDRNFX]|-j|--(?:append|insert|delete|replace|new-chain|flush|delete-chain|jump))\s+DOCKER/;
+
+/**
+ * A container's entrypoint script: a command hands the container to its main process (`exec "$@"`) or keeps
+ * it alive (`tail -f /dev/null`, `sleep infinity`). Its iptables commands change the container's own namespace
+ * (moby#38682: an image's docker-entrypoint.sh flushing and setting DROP policies).
+ */
+const ENTRYPOINT_END = /^\s*(?:exec\s+"\$(?:@|\{@\})"|(?:exec\s+)?tail\s+-f\s+\/dev\/null|(?:exec\s+)?sleep\s+infinity)\s*$/;
+
+function isEntrypoint(lines: string[]): boolean {
+  // (anywhere: `exec` ends the script, and a keep-alive is its last command even inside an `if` or a function)
+  return lines.some((l) => ENTRYPOINT_END.test(l));
+}
+
 /** The 0-based lines that run iptables in a container's or a named network namespace, each with that namespace. */
 function execLines(text: string): Map<number, string> {
   const out = new Map<number, string>();
-  if (!/\bexec\s/.test(text)) return out;
-  text.split('\n').forEach((line, i) => {
-    const ns = execNamespace(line);
-    // a rule of Docker's chains there is a Docker host's (docker-in-docker, a lab node): judged as one
-    const dockerInside = /\s-[AIDRNFPXt]\s.*(?:\bDOCKER|docker0|docker_gwbridge)|\s(?:-[AIDRNFX]|-j)\s+DOCKER/.test(line);
-    if (ns && !dockerInside && !(ns.startsWith('container ') && hostNetwork(text, ns.slice(10)))) out.set(i, ns);
+  const lines = text.split('\n');
+  const entrypoint = isEntrypoint(lines);
+  if (!entrypoint && !/\bexec\s/.test(text)) return out;
+  lines.forEach((line, i) => {
+    const ns = execNamespace(line) ?? (entrypoint && /\bip6?tables\b/.test(line) ? 'container this entrypoint script starts' : undefined);
+    if (ns && !DOCKER_INSIDE.test(line) && !(ns.startsWith('container ') && hostNetwork(text, ns.slice(10)))) out.set(i, ns);
   });
   return out;
 }
