@@ -186,3 +186,19 @@ test('holdout 18: an entrypoint script (ends in `exec "$@"`, `tail -f /dev/null`
   // docker-in-docker: Docker's chains in the container are a Docker host's, judged as one
   assert.deepEqual(findings('#!/bin/sh\niptables -I DOCKER-USER -j ACCEPT\nexec "$@"\n'), ['2 docker-user/accept-all']);
 });
+
+test('holdout 20: ufw\'s own chains in an after.rules file are ufw\'s (info, not an error); a jump to a chain in a variable makes "unused" unknown', () => {
+  const after = '*filter\n:ufw-after-input - [0:0]\n-A ufw-after-input -p udp --dport 137 -j ufw-skip-to-policy-input\nCOMMIT\n';
+  assert.deepEqual(lintRules(after).diagnostics.filter((d) => d.code === 'syntax/unknown-target').map((d) => d.severity), ['info']);
+  const helper = 'ensure_jump() {\n  iptables -C "$1" -j "$2" 2>/dev/null || iptables -I "$1" 1 -j "$2"\n}\niptables -N MY_FWD\niptables -A MY_FWD -p tcp --dport 22 -j DROP\nensure_jump FORWARD "$CHAIN_FWD"\n';
+  assert.deepEqual(findings(helper).filter((f) => f.endsWith('unused-chain')), []);
+  assert.deepEqual(findings('iptables -N MY_FWD\niptables -A MY_FWD -p tcp --dport 22 -j DROP\n'), ['1 rules/unused-chain']);
+});
+
+test('holdout 20: a flush before the script installs or starts Docker wipes nothing of Docker\'s (its chains do not exist yet); after a use of Docker, or in a function, it does', () => {
+  const script = (before: string) => `${before}iptables -F\niptables -P FORWARD ACCEPT\napt-get install -y docker.io\nsystemctl start docker\n`;
+  assert.deepEqual(findings(script('')), []);
+  assert.deepEqual(findings(script('docker ps\n')), ['2 rules/wipes-docker', '3 rules/wipes-docker']);
+  assert.deepEqual(findings('iptables -F\nsystemctl restart docker\n'), ['1 rules/wipes-docker']);
+  assert.deepEqual(findings('reset() {\n  iptables -F\n}\ncurl -fsSL https://get.docker.com | sh\nreset\n'), ['2 rules/wipes-docker']);
+});

@@ -192,7 +192,8 @@ export class Linter {
     if (kind !== 'proposal') readOnlyOutput(diags);
     else if (p.command) saidOncePerFragment(p, diags);
     const cut = diags.some((d) => d.code === 'lint/truncated');
-    for (const d of diags) if (d.code === 'syntax/unknown-target' && d.severity === 'warning') assumedChain(d, cut);
+    // (an error too: a restore file's undeclared `-j ufw-skip-to-policy-input` is ufw's after.rules, loaded after before.rules declares it)
+    for (const d of diags) if (d.code === 'syntax/unknown-target' && (d.severity === 'warning' || toolChain(d))) assumedChain(d, cut);
     fixesWithinTheirCommand(p.results, diags);
     // a fix is offered only when the netfilter evaluator shows it breaks none of the standard flows
     if (options?.checkFixes !== false && kind === 'proposal') keepSafeFixes(p.text, diags, ruleCount, p.inferredTable ?? options?.defaultTable ?? 'filter');
@@ -248,8 +249,14 @@ const TOOL_CHAIN = /^"(?:ufw6?-|f2b-|fail2ban-|KUBE-|cali-|CILIUM|LIBVIRT_|ts-|c
  * An undeclared target that another tool's chain (`-j ufw-user-input`) or a cut dump (the declaration may be in the
  * part left out) explains is said, not flagged: iptables accepts the jump where that chain exists.
  */
+/** The target a finding names (its first quoted word) is another tool's chain. */
+function toolChain(d: LintDiagnostic): boolean {
+  const name = /"([^"]+)"/.exec(d.message)?.[1];
+  return name !== undefined && TOOL_CHAIN.test(`"${name}`);
+}
+
 function assumedChain(d: LintDiagnostic, cut: boolean): void {
-  const tool = TOOL_CHAIN.test(d.message);
+  const tool = toolChain(d);
   if (!tool && !cut) return;
   d.severity = 'info';
   d.message = `${d.message} (${tool ? "another tool's chain, which exists where that tool runs" : 'the text is cut: it may be declared in the part left out'})`;

@@ -2,8 +2,14 @@
 import type { LintRule } from '../rule';
 import { isDockerOwnedChain } from '../facts';
 import { add, docLine, isMine, lineSpan } from '../pass';
+import type { Pass } from '../pass';
 
 const TOOL_CHAIN = /^(KUBE-|CILIUM|cali-|CNI-|FLANNEL|WEAVE|ufw|f2b-|LIBVIRT|DOCKER)/;
+
+/** A command line of the text jumps to a chain held in a variable (`-j "$child"`, `--jump $CHAIN`). */
+function jumpsToVariable(p: Pass): boolean {
+  return /\s(?:-j|-g|--jump|--goto)\s+["']?\$/.test(p.text);
+}
 
 export const unusedChain: LintRule = {
   code: 'rules/unused-chain',
@@ -16,6 +22,8 @@ export const unusedChain: LintRule = {
       const referenced = new Set<string>();
       for (const c of table.chains.values()) for (const r of c.rules) if (r.target) referenced.add(r.target.name);
       for (const b of p.pc.base) if (b.rule?.target && b.table === table.name) referenced.add(b.rule.target.name);
+      // a jump whose target is a shell variable (`-j "$child"` in a helper function) may be to any chain: unknown
+      if ([...referenced].some((t) => t.includes('$')) || jumpsToVariable(p)) continue;
       for (const c of table.chains.values()) {
         if (c.builtin || referenced.has(c.name) || c.rules.length === 0 || isDockerOwnedChain(c.name) || TOOL_CHAIN.test(c.name)) continue;
         if (!c.rules.some((r) => isMine(p, r))) continue;

@@ -7,7 +7,16 @@ import { add, docLine, lineSpan } from '../pass';
 const STOP = /(?:systemctl\s+stop\s+docker(?:\.service|\.socket)?|service\s+docker\s+stop|\/etc\/init\.d\/docker\s+stop|snap\s+stop\s+docker)\b/;
 const START = /(?:systemctl\s+(?:start|restart)\s+docker(?:\.service)?|service\s+docker\s+(?:start|restart)|\/etc\/init\.d\/docker\s+(?:start|restart)|snap\s+(?:start|restart)\s+docker)\b/;
 
-/** The script stopped the Docker daemon before this line and has not started it again: Docker recreates its chains when it starts. */
+/** Installing Docker (a package manager, get.docker.com) or starting it (not restarting: then it ran before). */
+const INSTALL = /\b(?:apt(?:-get)?|yum|dnf|zypper|apk|pacman)\s+(?:-\S+\s+)*(?:install|add|-S)\b[^#]*\bdocker(?:\.io|-ce|-engine)?\b|get\.docker\.com|get-docker\.sh|systemctl\s+enable\s+--now\s+docker\b|systemctl\s+start\s+docker\b|service\s+docker\s+start\b/;
+/** A command that needs a running Docker (or is one): Docker's chains exist when it runs. */
+const USES_DOCKER = /\bdocker\s+(?:run|ps|exec|network|service|swarm|compose|info|pull|container|stack)\b|\bdocker-compose\s+up\b|\bdockerd\b/;
+
+/**
+ * The script stopped the Docker daemon before this line and has not started it again, or installs or starts Docker
+ * only after this line, with nothing before it that needs Docker (a provisioning script's firewall set up first:
+ * holdout 20): Docker creates its chains when it starts.
+ */
 export function dockerStoppedAt(p: Pass, line: number): boolean {
   let stopped = false;
   for (let k = 0; k < line; k++) {
@@ -15,7 +24,39 @@ export function dockerStoppedAt(p: Pass, line: number): boolean {
     if (STOP.test(t)) stopped = true;
     else if (START.test(t)) stopped = false;
   }
-  return stopped;
+  return stopped || notYetRunning(p, line);
+}
+
+/** The 0-based line ranges [start, end] of shell function bodies (`name() {` … a `}` at the start of a line). */
+function functionBodies(lines: string[]): [number, number][] {
+  const out: [number, number][] = [];
+  let start = -1;
+  lines.forEach((t, k) => {
+    if (start < 0 && /^\s*(?:function\s+)?[\w-]+\s*\(\s*\)\s*\{?\s*$|^\s*function\s+[\w-]+\s*\{?\s*$/.test(t)) start = k;
+    else if (start >= 0 && /^\}\s*$/.test(t)) {
+      out.push([start, k]);
+      start = -1;
+    }
+  });
+  return out;
+}
+
+/**
+ * Docker is installed or started after this line, with nothing before it that needs Docker running or stops it:
+ * within one function body when the line is in one (a function runs where it is called), else among the lines
+ * outside every function.
+ */
+function notYetRunning(p: Pass, line: number): boolean {
+  const bodies = functionBodies(p.lines);
+  const own = bodies.find(([a, b]) => a < line && line < b);
+  const inScope = (k: number) => (own ? own[0] < k && k < own[1] : !bodies.some(([a, b]) => a <= k && k <= b));
+  for (let k = 0; k < p.lines.length; k++) {
+    if (!inScope(k)) continue;
+    const t = (p.lines[k] ?? '').replace(/#.*$/, '');
+    if (INSTALL.test(t)) return k > line;
+    if (USES_DOCKER.test(t) || STOP.test(t)) return false;
+  }
+  return false;
 }
 
 /** `iptables-save | grep -v … | iptables-restore` (no --noflush): restore flushes each table it loads, so the lines grep dropped are gone. */
