@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintRules } from '../../src/core/lint/engine';
 import { parseRules } from '../../src/core/iptables/parse';
+import { publishedInText } from '../../src/core/lint/textPublish';
 
 const findings = (text: string) => lintRules(text).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.code}`);
 
@@ -127,3 +128,53 @@ test('holdouts 17–19: -S lines of several tables pasted without *table or -P l
   assert.deepEqual(bad('-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n-A DOCKER -p tcp --dport 80 -j DROP\n'), ['2 syntax/unknown-target']);
 });
 
+
+test('holdout 17: a wrapper called after `elif`/`while` runs its rule; the then/else branches of one line are alternatives (one rule, not two)', () => {
+  const text = [
+    'host_iptables() {',
+    '  if [ "$(id -u)" -eq 0 ]; then iptables "$@"; else sudo iptables "$@"; fi',
+    '}',
+    'if host_iptables -C DOCKER-USER -j ACCEPT 2>/dev/null; then',
+    '  echo present',
+    'elif host_iptables -I DOCKER-USER -j ACCEPT 2>/dev/null; then',
+    '  echo added',
+    'fi',
+    '',
+  ].join('\n');
+  assert.deepEqual(findings(text), ['6 docker-user/accept-all']);
+  const branches = parseRules('if [ -n "$x" ]; then iptables -A X -j DROP; else iptables -A Y -j DROP; fi\n');
+  assert.deepEqual(branches.rules.map((r) => r.chain), ['X']);
+});
+
+test('holdout 17: `iptables -I FORWARD -j ACCEPT` in a script about Docker accepts everything above Docker\'s jumps; appended, or without Docker, it is not reported', () => {
+  assert.deepEqual(findings('systemctl start docker\niptables -C FORWARD -j ACCEPT 2>/dev/null || iptables -I FORWARD -j ACCEPT\n'), ['2 swarm/not-docker-user']);
+  assert.deepEqual(findings('systemctl start docker\niptables -A FORWARD -j ACCEPT\n'), []);
+  assert.deepEqual(findings('sysctl -w net.ipv4.ip_forward=1\niptables -I FORWARD -j ACCEPT\n'), []);
+  assert.deepEqual(findings('systemctl start docker\niptables -I FORWARD -i wg0 -j ACCEPT\n'), []);
+});
+
+test('holdout 17: an ESTABLISHED accept bound to another protocol does not cover the replies a --ctorig* DROP also hits', () => {
+  const rules = (est: string) => `iptables -I DOCKER-USER ${est} -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\niptables -A DOCKER-USER -p udp -m conntrack --ctorigdstport 53 ! -s 10.0.0.0/8 -j DROP\n`;
+  const iptables = (t: string) => t.replace(/-A DOCKER-USER/, '-I DOCKER-USER 2');
+  const ctorig = (t: string) => findings(t).filter((f) => f.endsWith('ctorig-without-ctdir'));
+  assert.deepEqual(ctorig(iptables(rules('-p tcp'))), ['2 docker-user/ctorig-without-ctdir']);
+  assert.deepEqual(ctorig(iptables(rules('-p udp'))), []);
+  assert.deepEqual(ctorig(iptables(rules(''))), []);
+});
+
+test('holdouts 17 and 19: an exception for a named host (`-s x.x.x.x`, a host name to iptables) does not hide that the DROP after it takes the containers\' egress', () => {
+  const save = (src: string) => `*filter\n:DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -s ${src} -p tcp --dport 80 -j RETURN\n-A DOCKER-USER -p tcp --dport 80 -j DROP\n-A DOCKER-USER -j RETURN\nCOMMIT\n`;
+  assert.deepEqual(findings(save('x.x.x.x')), findings(save('1.2.3.4')));
+  assert.deepEqual(findings(save('office.example.com')), ['5 docker-user/cuts-egress']);
+});
+
+test('holdout 19: a port the text publishes with `docker run -p` / `docker service create -p` is a published port (INPUT never sees it)', () => {
+  assert.deepEqual(publishedInText('sudo docker run -d -p 8081:80 nginx\ndocker service create --publish published=8443,target=443,mode=host x\ndocker service create -p 53:53/udp dns\n'), [
+    { port: 8081, protocol: 'tcp', mode: 'host', targetPort: 80 },
+    { port: 8443, protocol: 'tcp', mode: 'host', targetPort: 443 },
+    { port: 53, protocol: 'udp', mode: 'ingress', targetPort: 53 },
+  ]);
+  // a loopback-bound port, a container port alone, a range, a comment: none
+  assert.deepEqual(publishedInText('docker run -p 127.0.0.1:5432:5432 pg\ndocker run -p 80 x\ndocker run -p 8000-8010:8000-8010 x\n# docker run -p 9000:9000 x\n'), []);
+  assert.deepEqual(findings('docker run -d --name web -p 8081:80 nginx\niptables -A INPUT -p tcp --dport 8081 -j DROP\n'), ['2 swarm/input-published-port']);
+});

@@ -41,9 +41,22 @@ test('a rule with a variable in an address or port is unknown: no finding is cla
   assert.ok(lintRules('iptables -I DOCKER-USER -i eth0 ! -s 10.0.0.0/8 -j DROP\n').diagnostics.some((d) => d.code === 'docker-user/missing-established'));
 });
 
-test('a second iptables call on one line is said (info), not silently dropped', () => {
-  const res = lintRules('iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE; iptables -A FORWARD -i tun0 -o eth0 -j ACCEPT\n');
-  assert.ok(res.diagnostics.some((d) => d.code === 'syntax/multiple-commands' && d.severity === 'info'));
+test('every iptables call of a `;`-joined line is linted (wg-quick PostUp); one after `||` (runs only on failure) is said (info)', () => {
+  const res = lintRules('PostUp = iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE; iptables -A DOCKER-USER -j ACCEPT\n');
+  assert.deepEqual(res.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.code} ${d.span.start}-${d.span.end}`), ['docker-user/accept-all 63-96']);
+  // its fix edits its own command only
+  assert.deepEqual(res.diagnostics.find((d) => d.code === 'docker-user/accept-all')?.fixes.flatMap((f) => f.edits.map((e) => `${e.range.start.character}-${e.range.end.character} ${e.newText}`)), ['90-96 RETURN']);
+  const or = lintRules('iptables -N X || iptables -A DOCKER-USER -j ACCEPT\n');
+  assert.ok(or.diagnostics.some((d) => d.code === 'syntax/multiple-commands' && d.severity === 'info'));
+});
+
+test('a line-wide fix (delete, move) is not offered on a line that runs several commands: it would take the others with it', () => {
+  const text = 'iptables -I DOCKER-USER -s 10.0.0.1 -j DROP\niptables -A FORWARD -i wg0 -j ACCEPT; iptables -I DOCKER-USER -s 10.0.0.1 -j DROP\n';
+  const dup = lintRules(text).diagnostics.find((d) => d.code === 'rules/duplicate');
+  assert.ok(dup);
+  assert.deepEqual(dup.fixes, []);
+  // the same duplicate on a line of its own keeps its "delete the line" fix
+  assert.equal(lintRules('iptables -I DOCKER-USER -s 10.0.0.1 -j DROP\niptables -I DOCKER-USER -s 10.0.0.1 -j DROP\n').diagnostics.find((d) => d.code === 'rules/duplicate')?.fixes.length, 1);
 });
 
 test('iptables inside a container (`$SUDO docker exec c iptables …`, `docker exec -u root c …`, `kubectl exec pod -- …`) is the rule; no syntax error for the wrapper (holdout: en-wg-lab)', () => {

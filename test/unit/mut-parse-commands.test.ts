@@ -429,10 +429,16 @@ describe('shell lines around iptables (real scripts, sources in test/fixtures/li
     const l = 'iptables -C X -j DROP || iptables -I X -j DROP';
     const r = parseLine(l);
     assert.deepEqual([r.kind, r.rule?.op], ['rule', 'I']);
+    // `;`: both run, each a result of its own (the line's first, the other in `more`)
     const two = 'iptables -A X -j DROP; iptables -A Y -j DROP';
     const t = parseLine(two);
-    assert.deepEqual([t.kind, t.rule?.chain], ['rule', 'X']);
-    assert.deepEqual(t.diagnostics.filter((x) => x.code === 'syntax/multiple-commands').map((x) => `${x.severity} ${two.slice(x.span.start, x.span.end)}`), ['info iptables -A Y -j DROP']);
+    assert.deepEqual([t.kind, t.rule?.chain, t.more?.map((m) => `${m.kind} ${m.rule?.chain} ${two.slice(m.rule?.span.start, m.rule?.span.end)}`)], ['rule', 'X', ['rule Y iptables -A Y -j DROP']]);
+    assert.deepEqual(t.diagnostics.filter((x) => x.code === 'syntax/multiple-commands'), []);
+    // `||` after a change: runs only when it fails, said and not linted
+    const orElse = 'iptables -N X || iptables -F X';
+    const o = parseLine(orElse);
+    assert.deepEqual([o.kind, o.more], ['new-chain', undefined]);
+    assert.deepEqual(o.diagnostics.filter((x) => x.code === 'syntax/multiple-commands').map((x) => `${x.severity} ${orElse.slice(x.span.start, x.span.end)}`), ['info iptables -F X']);
   });
 
   it('wrappers: sudo -E, sudo -u root, env VAR=x, $IPT, "${IPT}", /usr/sbin/iptables-legacy, ip6tables, docker exec -u 0 c, kubectl exec p -- , nsenter', () => {
@@ -515,11 +521,16 @@ describe('shell lines around iptables (real scripts, sources in test/fixtures/li
     assert.deepEqual([bg.kind, bg.rule?.chain], ['rule', 'X']);
   });
 
-  it('several calls: the first change wins, a check or listing gives way to a change, notes name each other change', () => {
+  it('several calls: the first change is the line\'s result, a check or listing gives way to a change, the other changes follow it in order', () => {
     const l = 'iptables -L X; iptables -A X -j DROP; iptables -A Y -j DROP; iptables -N Z';
     const r = parseLine(l);
     assert.deepEqual([r.kind, r.rule?.chain], ['rule', 'X']);
-    assert.deepEqual(r.diagnostics.map((x) => `${x.severity} ${x.code} ${l.slice(x.span.start, x.span.end)}`), ['info syntax/multiple-commands iptables -A Y -j DROP', 'info syntax/multiple-commands iptables -N Z']);
+    assert.deepEqual(r.more?.map((m) => `${m.kind} ${m.rule?.chain ?? m.chain}`), ['rule Y', 'new-chain Z']);
+    assert.deepEqual(r.diagnostics, []);
+    // the assembler applies them in order: Z exists, X and Y hold their rule
+    const rs = parseRules(`${l}\n`);
+    assert.deepEqual(rs.rules.map((x) => `${x.line} ${x.chain}`), ['0 X', '0 Y']);
+    assert.ok(rs.tables.get('filter')?.chains.has('Z'));
     const checks = parseLine('iptables -C X -j DROP; iptables -S X');
     assert.deepEqual([checks.kind, checks.diagnostics], ['other', []]);
     const notes = parseLine('echo a; iptables -A X -j DROP');
@@ -555,8 +566,9 @@ describe('shell lines around iptables (real scripts, sources in test/fixtures/li
   });
 
   it('the notes, exactly: a second change, a line that is not iptables', () => {
-    const l = 'iptables -A X -j DROP && iptables -A Y -j DROP';
-    assert.deepEqual(parseLine(l).diagnostics, [{ severity: 'info', source: 'iptables', code: 'syntax/multiple-commands', message: 'a second iptables command on this line is not linted (one rule per line): put it on its own line', span: { line: 1, start: 25, end: 46 }, line: 2, excerpt: 'iptables -A Y -j DROP' }]);
+    const l = 'iptables -A X -j DROP || iptables -A Y -j DROP';
+    assert.deepEqual(parseLine(l).diagnostics, [{ severity: 'info', source: 'iptables', code: 'syntax/multiple-commands', message: 'an iptables command after "||" runs only when the one before it fails: not linted (one rule per line): put it on its own line', span: { line: 1, start: 25, end: 46 }, line: 2, excerpt: 'iptables -A Y -j DROP' }]);
+    assert.deepEqual(parseLine('iptables -A X -j DROP && iptables -A Y -j DROP').diagnostics, []);
     const o = parseLine('  echo hi');
     assert.deepEqual([o.format, o.table, o.diagnostics], ['command', 'filter', [{ severity: 'info', source: 'iptables', code: 'syntax/not-iptables', message: 'not an iptables rule: line ignored', span: { line: 1, start: 2, end: 9 }, line: 2, excerpt: 'echo hi' }]]);
   });

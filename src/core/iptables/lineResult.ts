@@ -56,6 +56,18 @@ export interface LineResult {
   policyCounters?: { packets: number; bytes: number };
   /** Diagnostics of this line alone. */
   diagnostics: RuleDiagnostic[];
+  /**
+   * The other commands of a shell line that runs several (`iptables -A X …; iptables -t nat -A Y …`, `… && …`), in
+   * order, each a result of its own on the same line (their spans point into it). `withMore` lists them.
+   */
+  more: LineResult[] | undefined;
+  /** `ip6tables` ran this command (shell lines): the IPv6 rule set. */
+  ipv6: boolean | undefined;
+}
+
+/** The line's result followed by those of the other commands on its line: what the assembler applies, in order. */
+export function withMore(r: LineResult): LineResult[] {
+  return r.more ? [r, ...r.more] : [r];
 }
 
 /**
@@ -63,7 +75,7 @@ export interface LineResult {
  * class for all line results, and no property store allocated when a rule or chain is attached later.
  */
 export function lineResult(kind: LineKind, line: number, table: TableName, format: LineResult['format'], diagnostics: RuleDiagnostic[]): LineResult {
-  return { kind, line, table, format, rule: undefined, chain: undefined, chainSpan: undefined, newName: undefined, policy: undefined, policyCounters: undefined, diagnostics };
+  return { kind, line, table, format, rule: undefined, chain: undefined, chainSpan: undefined, newName: undefined, policy: undefined, policyCounters: undefined, diagnostics, more: undefined, ipv6: undefined };
 }
 
 /** Moves a (cached) result to another line number: returns a copy with all spans shifted. */
@@ -95,6 +107,7 @@ export function relocateLineResult(r: LineResult, newLine: number): LineResult {
     ...r,
     line: newLine,
     rule,
+    more: r.more?.map((m) => relocateLineResult(m, newLine)),
     chainSpan: r.chainSpan ? sh(r.chainSpan) : undefined,
     diagnostics: r.diagnostics.map((d) => ({ ...d, span: sh(d.span), line: d.span.line + delta + 1 })),
   };

@@ -99,7 +99,7 @@ import type { TableName, Ruleset } from './model';
 import { DIAG, mkDiag } from './codes';
 import { parseIptablesList } from './parseList';
 import { logicalLines } from './lines';
-import { newLineState, type LineResult } from './lineResult';
+import { newLineState, withMore, type LineResult } from './lineResult';
 import { parseLogicalLine } from './parseLine';
 import { assembleRuleset } from './assemble';
 
@@ -107,7 +107,7 @@ export { newRule } from './newRule';
 export { DIAG } from './codes';
 export type { DiagCode } from './codes';
 export { logicalLines, type LogicalLine } from './lines';
-export { isTableName, lineStateKey, newLineState, relocateLineResult, type LineKind, type LineResult, type LineState } from './lineResult';
+export { isTableName, lineStateKey, newLineState, relocateLineResult, withMore, type LineKind, type LineResult, type LineState } from './lineResult';
 export { advanceLineState, parseLogicalLine, parseRuleLine } from './parseLine';
 export { assembleRuleset } from './assemble';
 export { canonicalAddress, canonicalTargetOptions, ruleKey } from './ruleKey';
@@ -117,7 +117,7 @@ export { parseIptablesList };
 export function parseRules(text: string, opts?: { defaultTable?: TableName }): Ruleset {
   const state = newLineState(opts?.defaultTable ?? 'filter');
   const results: LineResult[] = [];
-  for (const ll of logicalLines(text)) results.push(parseLogicalLine(ll, state));
+  for (const ll of logicalLines(text)) results.push(...withMore(parseLogicalLine(ll, state)));
   const rs = assembleRuleset(results);
   if (state.table !== undefined) {
     const last = results.length ? results[results.length - 1].line : 0;

@@ -101,15 +101,26 @@ function placeholderEnd(toks: Tok[], q: number): number {
   return -1;
 }
 
+/** A simple command of a line and the separator before it (`''` for the first). */
+interface SimpleCommand {
+  toks: Tok[];
+  after: string;
+}
+
 /** Splits the tokens at `;`, `&&`, `||`, `|`, `&` into simple commands. */
-function shellCommands(toks: Tok[]): Tok[][] {
-  const out: Tok[][] = [[]];
+function shellCommands(toks: Tok[], first = ''): SimpleCommand[] {
+  const out: SimpleCommand[] = [{ toks: [], after: first }];
   for (const t of toks) {
-    if (t.op && SEPARATORS.has(t.text)) out.push([]);
-    else out[out.length - 1].push(t);
+    if (t.op && SEPARATORS.has(t.text)) out.push({ toks: [], after: t.text });
+    else out[out.length - 1].toks.push(t);
   }
   return out;
 }
+
+/** Separators after which the next command runs whenever the line runs (`a; b`, `a && b`, `a & b`), not `a || b` (only if a fails) nor a pipe. */
+const THEN_RUNS = new Set([';', '&&', '&']);
+/** A command in another branch of an `if` (`if …; then A; else B; fi`): A or B runs, not both. */
+const ALTERNATIVE = new Set(['else', 'elif']);
 
 /** `docker exec` options that take a value (the container comes after them). */
 export const EXEC_FLAGS_WITH_VALUE = new Set(['-u', '--user', '-e', '--env', '-w', '--workdir', '--env-file']);
@@ -221,12 +232,12 @@ function nestedScript(ll: LogicalLine, cmd: Tok[]): Tok[] | undefined {
 }
 
 /** The line's simple commands, a nested script's (`sh -c '…'`) in place of the command that runs it. */
-function simpleCommands(ll: LogicalLine, cmds: Tok[][]): Tok[][] {
-  if (!cmds.some((c) => nestedShellAt(c) >= 0)) return cmds;
-  const own = cmds.map((c) => c.map((t) => ({ ...t })));
+function simpleCommands(ll: LogicalLine, cmds: SimpleCommand[]): SimpleCommand[] {
+  if (!cmds.some((c) => nestedShellAt(c.toks) >= 0)) return cmds;
+  const own = cmds.map((c) => ({ toks: c.toks.map((t) => ({ ...t })), after: c.after }));
   return own.flatMap((c) => {
-    const inner = nestedScript(ll, c);
-    return inner ? shellCommands(withoutRedirections(inner)) : [c];
+    const inner = nestedScript(ll, c.toks);
+    return inner ? shellCommands(withoutRedirections(inner), c.after) : [c];
   });
 }
 
@@ -249,16 +260,19 @@ function ipv6InIpv4(ll: LogicalLine, binary: Tok, res: LineResult): void {
 export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, table: TableName, diags: RuleDiagnostic[]): LineResult {
   const cmds = simpleCommands(ll, shellCommands(withoutRedirections(withPlaceholders(ll, toks, diags))));
   let chosen: LineResult | undefined;
-  for (const cmd of cmds) {
+  for (const { toks: cmd, after } of cmds) {
     const k = afterBinary(cmd);
     if (k === -1) continue;
     const own: RuleDiagnostic[] = [];
     const res = parseArgs(ll, cmd, k, state.defaultTable, 'command', own);
     ipv6InIpv4(ll, cmd[k - 1], res);
-    // a change (-A/-I/-D/-N/-F/…) wins over a check (-C) or listing (-L/-S)
+    res.ipv6 = /^ip6tables/.test(cmd[k - 1].text.slice(cmd[k - 1].text.lastIndexOf('/') + 1));
+    // a change (-A/-I/-D/-N/-F/…) wins over a check (-C) or listing (-L/-S): `iptables -C X || iptables -I X`
     if (!chosen || chosen.kind === 'other') chosen = res;
+    // `iptables -A X …; iptables -t nat -A Y …` (wg-quick's PostUp): each command is a result of its own
+    else if (res.kind !== 'other' && THEN_RUNS.has(after) && !ALTERNATIVE.has(cmd[0].quoted ? '' : cmd[0].text)) (chosen.more ??= []).push(res);
     else if (res.kind !== 'other') {
-      diags.push(mkDiag('info', DIAG.multipleCommands, 'a second iptables command on this line is not linted (one rule per line): put it on its own line', spanOf(ll, cmd[0].start, cmd[cmd.length - 1].end), ll.text.slice(cmd[0].start, cmd[cmd.length - 1].end)));
+      diags.push(mkDiag('info', DIAG.multipleCommands, `an iptables command after "${after}" runs only when the one before it fails: not linted (one rule per line): put it on its own line`, spanOf(ll, cmd[0].start, cmd[cmd.length - 1].end), ll.text.slice(cmd[0].start, cmd[cmd.length - 1].end)));
     }
   }
   if (!chosen) {

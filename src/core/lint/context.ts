@@ -3,7 +3,7 @@
  * (or Docker's assumed DOCKER-USER), the Swarm ports and the Docker version facts the rules' messages name.
  */
 import type { LineResult } from '../iptables/parse';
-import { logicalLines, newLineState, parseLogicalLine, relocateLineResult } from '../iptables/parse';
+import { logicalLines, newLineState, parseLogicalLine, relocateLineResult, withMore } from '../iptables/parse';
 import type { Cidr } from './net';
 import { parseCidr } from './net';
 import { DOCKER_IFACE } from './facts';
@@ -59,8 +59,7 @@ function baseRules(ctx: LintContext | undefined): { base: LineResult[]; assumed:
     const base: LineResult[] = [];
     let i = 0;
     for (const ll of logicalLines(ctx.filterRules)) {
-      const r = parseLogicalLine(ll, st);
-      if (r.table === 'filter') base.push(relocateLineResult(r, -1_000_000 + i++));
+      for (const r of withMore(parseLogicalLine(ll, st))) if (r.table === 'filter') base.push({ ...relocateLineResult(r, -1_000_000 + i++), more: undefined });
     }
     return { base, assumed: false };
   }

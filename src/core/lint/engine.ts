@@ -14,6 +14,7 @@
  */
 import type { LineResult } from '../iptables/parse';
 import { assembleRuleset, newLineState } from '../iptables/parse';
+import { lineResult } from '../iptables/lineResult';
 import { parseIptablesList } from '../iptables/parseList';
 import type { Rule, Ruleset, TableName } from '../iptables/model';
 import type { PreparedContext } from './context';
@@ -36,7 +37,7 @@ import { LINT_RULES } from './rules/index';
 import { keepSafeFixes } from './fixSafety';
 import { nftablesBackend } from './rules/nftablesBackend';
 import { leavesDockerUserEmpty } from './rules/afterReturn';
-import type { FileKind, LintContext, LintDiagnostic, LintOptions, LintResult } from './types';
+import type { FileKind, LintContext, LintDiagnostic, LintOptions, LintResult, TextEdit } from './types';
 
 export type { LintOptions } from './types';
 
@@ -158,7 +159,7 @@ export class Linter {
     const facts = new Map<Rule, RuleFacts>();
     const doc: DocRule[] = [];
     for (const rule of ruleset.rules) {
-      const res: LineResult = { kind: 'rule', line: rule.line, table, format: 'S', rule, diagnostics: [] };
+      const res: LineResult = { ...lineResult('rule', rule.line, table, 'S', []), rule };
       const f = computeFacts(rule, res);
       // without -v the interface columns are missing: every rule may have an interface condition
       if (noInterfaces) {
@@ -192,10 +193,25 @@ export class Linter {
     else if (p.command) saidOncePerFragment(p, diags);
     const cut = diags.some((d) => d.code === 'lint/truncated');
     for (const d of diags) if (d.code === 'syntax/unknown-target' && d.severity === 'warning') assumedChain(d, cut);
+    fixesWithinTheirCommand(p.results, diags);
     // a fix is offered only when the netfilter evaluator shows it breaks none of the standard flows
     if (options?.checkFixes !== false && kind === 'proposal') keepSafeFixes(p.text, diags, ruleCount, p.inferredTable ?? options?.defaultTable ?? 'filter');
     diags.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start || a.code.localeCompare(b.code));
     return { diagnostics: dedupe(diags), kind, ruleCount };
+  }
+}
+
+/**
+ * On a line that runs several commands (`iptables -A X …; iptables -A Y …`), a fix may only edit its own command: one
+ * that deletes, moves or inserts lines (computed for the rule alone) would take the other commands with it.
+ */
+function fixesWithinTheirCommand(results: LineResult[], diags: LintDiagnostic[]): void {
+  const shared = new Set(results.filter((r) => r.more).map((r) => r.line));
+  if (!shared.size) return;
+  for (const d of diags) {
+    if (!shared.has(d.span.line) || !d.fixes.length) continue;
+    const inside = (e: TextEdit) => e.range.start.line === d.span.line && e.range.end.line === d.span.line && e.range.start.character >= d.span.start && e.range.end.character <= d.span.end;
+    d.fixes = d.fixes.filter((f) => f.edits.every(inside));
   }
 }
 
@@ -260,7 +276,7 @@ function newPass(text: string, results: LineResult[], facts: FactsOf, ruleset: R
       lines ??= text.split('\n');
       return lines;
     },
-    results, facts, ruleset, kind, command, diags: [], pc, baseRules, published: publishedPorts(ruleset, pc), doc,
+    results, facts, ruleset, kind, command, diags: [], pc, baseRules, published: publishedPorts(ruleset, pc, text), doc,
     generated: new Set(), noInterfaces, inferredTable: undefined, unfinishedSection: undefined,
   };
   p.generated = generatedRules(p);

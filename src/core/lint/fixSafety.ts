@@ -6,7 +6,7 @@
  * drops a flow the original let through is not offered.
  */
 import type { LineResult } from '../iptables/parse';
-import { assembleRuleset, logicalLines, newLineState, parseLogicalLine } from '../iptables/parse';
+import { assembleRuleset, logicalLines, newLineState, parseLogicalLine, withMore } from '../iptables/parse';
 import type { Chain, Rule, Ruleset, TableName } from '../iptables/model';
 import { NamespaceRules, evaluateHook } from '../trace/netfilter';
 import type { Layout } from './dockerLayouts';
@@ -27,7 +27,7 @@ export interface FixVerdict {
 
 function parse(text: string, defaultTable: TableName): LineResult[] {
   const st = newLineState(defaultTable);
-  return logicalLines(text).map((ll) => parseLogicalLine(ll, st));
+  return logicalLines(text).flatMap((ll) => withMore(parseLogicalLine(ll, st)));
 }
 
 const layoutCache = new Map<string, LineResult[]>();

@@ -13,16 +13,17 @@ const IPTABLES = /(?:^|[\s/;&|(])iptables(?:-nft|-legacy)?\s/;
 /** The results without the rules of `ip6tables` command lines, and without their diagnostics: IPv6 options (--icmpv6-type, …) are not the IPv4 parser's to judge. */
 export function withoutIpv6Rules(text: string, results: LineResult[]): LineResult[] {
   if (!text.includes('ip6tables')) return results;
-  const v6 = new Set<number>();
+  const v6 = new Set<LineResult>();
   const lines = text.split('\n');
   for (const r of results) {
     // rules, and `-N`/`-F`/`-P` lines too: `ip6tables -N X` after `iptables -N X` is another family's chain
     if (r.kind === 'blank' || r.kind === 'other' || r.format !== 'command') continue;
     const line = lines[r.line] ?? '';
-    if (IP6TABLES.test(line) && !IPTABLES.test(line)) v6.add(r.line);
+    // (the binary of the command itself, when the parser saw it; else the line's)
+    if (r.ipv6 ?? (IP6TABLES.test(line) && !IPTABLES.test(line))) v6.add(r);
   }
   if (v6.size === 0) return results;
-  return results.map((r) => (v6.has(r.line) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: [] } : r));
+  return results.map((r) => (v6.has(r) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: [] } : r));
 }
 
 /** Judgments that hold for the IPv6 rule set as they do for IPv4, whatever the addresses. */

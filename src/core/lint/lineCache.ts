@@ -20,6 +20,8 @@ interface CacheEntry {
   res: LineResult;
   /** The rule line with its facts (a rule line's entry gets it on first use). */
   doc?: DocRule;
+  /** The same for the other commands of the line (`res.more`). */
+  moreDocs?: (DocRule | undefined)[];
   /** Run that last used this entry (a line used twice in one run is parsed again: its spans differ). */
   gen: number;
 }
@@ -54,6 +56,7 @@ function shiftInPlace(r: LineResult, delta: number): void {
     sp.line += delta;
   };
   r.line += delta;
+  for (const m of r.more ?? []) shiftInPlace(m, delta);
   sh(r.chainSpan);
   for (const d of r.diagnostics) {
     sh(d.span);
@@ -129,6 +132,15 @@ export class LineCache {
         for (const sg of ll.segments ?? []) out.ruleByLine[sg.line] = res.rule;
       }
       out.results.push(res);
+      // the other commands of the line: results (and rules) of their own, the line's rule stays the first one's
+      if (res.more) {
+        entry.moreDocs ??= res.more.map((m) => (m.rule ? this.docRule(m.rule, m) : undefined));
+        res.more.forEach((m, k) => {
+          const d = entry.moreDocs?.[k];
+          if (d && m.kind === 'rule') out.doc.push(d);
+          out.results.push(m);
+        });
+      }
     }
     this.last = run;
     this.evict(out.results, lls.length, gen);

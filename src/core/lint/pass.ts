@@ -9,6 +9,7 @@ import type { PreparedContext } from './context';
 import type { FactsOf, RuleFacts } from './facts';
 import type { OrderMemo } from './orderMemo';
 import { protoName, ruleOptions } from './facts';
+import { publishedInText } from './textPublish';
 import type { FileKind, LintDiagnostic, LintFix, PublishedPort, TextEdit } from './types';
 
 export interface DocRule {
@@ -103,9 +104,10 @@ export function ctorigEdit(p: Pass, o: RuleOption, module: string): TextEdit | u
   return replaceEdit({ line: o.span.line, start, end: o.span.end }, `-m conntrack ${neg ? '! ' : ''}--ctorigdstport ${o.args[0] ?? ''} --ctdir ORIGINAL`);
 }
 
-/** Published ports: the context's, and those Docker's own rules in the text (or the node's) publish. */
-export function publishedPorts(ruleset: Ruleset, pc: PreparedContext): PublishedPort[] {
+/** Published ports: the context's, those the text's `docker run -p` / `docker service create -p` publish, and those Docker's own rules in the text (or the node's) publish. */
+export function publishedPorts(ruleset: Ruleset, pc: PreparedContext, text = ''): PublishedPort[] {
   const out: PublishedPort[] = [...pc.published];
+  for (const t of publishedInText(text)) if (!out.some((x) => x.port === t.port && x.protocol === t.protocol)) out.push(t);
   const seen = new Set(out.map((x) => `${x.protocol}/${x.port}`));
   const addPort = (port: number, protocol: string, mode: 'ingress' | 'host', targetPort?: number): void => {
     if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'sctp') return;

@@ -173,7 +173,7 @@ export function expandWrappers(text: string): Expanded | undefined {
   const inPlace = new Map<Wrapper, string>();
   for (let i = 0; i < lines.length; i++) {
     if (bodies.has(i)) continue;
-    const m = /^(\s*(?:(?:if|then|else|do|!|sudo)\s+)*)([A-Za-z_][\w-]*)(?:\s+(.*))?$/.exec(lines[i]);
+    const m = /^(\s*(?:(?:if|elif|then|else|do|while|until|!|sudo)\s+)*)([A-Za-z_][\w-]*)(?:\s+(.*))?$/.exec(lines[i]);
     const w = m && byName.get(m[2]);
     if (!m || !w) continue;
     // a call continued with `\`: its words run on over the next lines
@@ -188,7 +188,8 @@ export function expandWrappers(text: string): Expanded | undefined {
       if (!inPlace.has(w) || /^ip6tables/.test(inPlace.get(w) ?? '')) inPlace.set(w, args);
       continue;
     }
-    out[i] = `${m[1]}${w.templates.map((t) => expandTemplate(t.text, args, w.shift)).join(' && ')}`;
+    // a body's several calls are alternatives (`if root; then iptables "$@"; else sudo iptables "$@"; fi`): one rule
+    out[i] = `${m[1]}${w.templates.map((t) => expandTemplate(t.text, args, w.shift)).join(' || ')}`;
     for (let k = i; k <= last; k++) rewritten.add(k);
     for (let k = i + 1; k <= last; k++) out[k] = '';
     calls.add(i);

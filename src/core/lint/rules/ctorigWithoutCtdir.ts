@@ -3,7 +3,7 @@ import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
 import { add, isMine, replaceEdit } from '../pass';
-import { isDockerBridge } from '../facts';
+import { isDockerBridge, protoName } from '../facts';
 import { matchesNoForwardedPacket } from '../overlap';
 import { remember } from '../flows';
 
@@ -11,18 +11,29 @@ const CTORIG = new Set(['ctorigdst', 'ctorigdstport', 'ctorigsrc', 'ctorigsrcpor
 
 const established = new WeakMap<Pass, Map<string, number>>();
 
-/** Index of the chain's first rule accepting/returning ESTABLISHED (Infinity when none). */
-function firstEstablished(p: Pass, chain: string): number {
+/**
+ * Index of the chain's first rule accepting/returning ESTABLISHED packets of the protocol `proto` (Infinity when
+ * none): one bound to another protocol (`-p tcp … ESTABLISHED`) lets the replies of a UDP connection through to the
+ * DROP (holdout 17: a DNS container's upstream queries).
+ */
+function firstEstablished(p: Pass, chain: string, proto: string | undefined): number {
   let m = established.get(p);
   if (!m) established.set(p, (m = new Map()));
-  let at = m.get(chain);
+  const key = `${chain} ${proto ?? ''}`;
+  let at = m.get(key);
   if (at === undefined) {
     const rules = p.ruleset.tables.get('filter')?.chains.get(chain)?.rules ?? [];
-    at = rules.findIndex((r) => (r.target?.name === 'ACCEPT' || r.target?.name === 'RETURN') && p.facts.get(r)?.established);
+    const covers = (r: Rule) => !r.protocol || (proto !== undefined && !r.protocol.negated && protoName(r.protocol.value) === proto);
+    at = rules.findIndex((r) => (r.target?.name === 'ACCEPT' || r.target?.name === 'RETURN') && p.facts.get(r)?.established && covers(r));
     if (at < 0) at = Infinity;
-    m.set(chain, at);
+    m.set(key, at);
   }
   return at;
+}
+
+/** The protocol a rule is bound to (`-p udp`), by name; undefined without one or negated. */
+function protocolOf(rule: Rule): string | undefined {
+  return rule.protocol && !rule.protocol.negated ? protoName(rule.protocol.value) : undefined;
 }
 
 /** `-i eth0`: only packets arriving from outside (not a Docker bridge, not negated, not a variable). */
@@ -98,7 +109,7 @@ export const ctorigWithoutCtdir: LintRule = {
       const ct = rule.matches.find((m) => m.module === 'conntrack' && m.options.some((o) => CTORIG.has(o.name)));
       // a rule that can only match a connection's first packet (`--ctstate NEW`, `--syn`) never sees a reply
       if (!ct || ct.options.some((o) => o.name === 'ctdir') || f.established || f.firstPacketOnly) continue;
-      if ((rule.index ?? 0) > firstEstablished(p, rule.chain) || noReplyCanMatch(p, rule)) continue;
+      if ((rule.index ?? 0) > firstEstablished(p, rule.chain, protocolOf(rule)) || noReplyCanMatch(p, rule)) continue;
       const last = ct.options[ct.options.length - 1];
       const fixes = p.kind === 'proposal' ? [{ title: 'Add --ctdir ORIGINAL', edits: [replaceEdit({ line: last.span.line, start: last.span.end, end: last.span.end }, ' --ctdir ORIGINAL')] }] : [];
       add(p, 'docker-user/ctorig-without-ctdir', 'warning',

@@ -8,7 +8,7 @@
 import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Flow } from '../flows';
-import { parsePorts, portIn } from '../net';
+import { isHostname, parsePorts, portIn } from '../net';
 import { egressFlows, egressToPort, externalInterfaces, hasVariable, walkChain } from '../flows';
 import { isDockerBridge, protoName, ruleOptions } from '../facts';
 import type { Pass } from '../pass';
@@ -26,11 +26,21 @@ export function firstDestPort(rule: Rule): number | undefined | 'unknown' {
 
 /** The first flow this rule decides when the other candidate deny rules are left out (scripts add one per if-branch). */
 function decidedFlow(p: Pass, rule: Rule, others: Rule[], flows: Flow[], sets: Rule[] = []): Flow | undefined {
-  const skip = new Set([...assumedBase(p), ...others.filter((c) => c !== rule), ...sets.filter((c) => c !== rule)]);
+  const skip = new Set([...assumedBase(p), ...others.filter((c) => c !== rule), ...sets.filter((c) => c !== rule), ...namedSources(p)]);
   return flows.find((fl) => {
     const d = walkChain(p.ruleset, 'DOCKER-USER', fl.pkt, 'FORWARD', skip);
     return !d.unknown && d.rule === rule;
   });
+}
+
+/**
+ * DOCKER-USER rules whose source is a host name (`-s x.x.x.x`, `-s office.example.com`: iptables resolves it when the
+ * rule is added): the evaluator cannot say whom they match, but a named host is not one of the containers, so for
+ * the question "does this deny take the containers' own connections" they are left out (holdouts 17 and 19).
+ */
+function namedSources(p: Pass): Rule[] {
+  const rules = p.ruleset.tables.get('filter')?.chains.get('DOCKER-USER')?.rules ?? [];
+  return rules.filter((r) => r.source && !r.source.negated && r.source.value.split(',').every((a) => isHostname(a)));
 }
 
 /**
