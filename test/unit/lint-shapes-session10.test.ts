@@ -202,3 +202,18 @@ test('holdout 20: a flush before the script installs or starts Docker wipes noth
   assert.deepEqual(findings('iptables -F\nsystemctl restart docker\n'), ['1 rules/wipes-docker']);
   assert.deepEqual(findings('reset() {\n  iptables -F\n}\ncurl -fsSL https://get.docker.com | sh\nreset\n'), ['2 rules/wipes-docker']);
 });
+
+test('holdout 22: a variable in the binary\'s place may hold the command and chain; a JSON key is no command; `iptables-docker` is not the iptables service', () => {
+  const held = 'ipt_pre_raw="iptables -I PREROUTING 1 -t raw "\n$ipt_pre_raw -p udp -m multiport --dports 27000:29000 -j DROP\n';
+  assert.deepEqual(lintRules(held).diagnostics.map((d) => `${d.span.line + 1} ${d.severity} ${d.code}`), ['1 info syntax/not-iptables', '2 info syntax/no-command']);
+  assert.deepEqual(findings('cat << EOF >> /etc/docker/daemon.json\n{\n  "iptables" : false\n}\nEOF\n'), []);
+  assert.deepEqual(findings('systemctl stop iptables-docker\n'), []);
+  assert.deepEqual(findings('docker ps\nsystemctl restart iptables\n'), ['2 rules/wipes-docker']);
+});
+
+test('holdout 22: an exception inserted again on top after the DROP (a guide\'s next step) still applies: no insert-order', () => {
+  const est = 'iptables -I DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT';
+  const steps = `${est}\niptables -I DOCKER-USER -i eth0 -p tcp --dport 8080 -j DROP\n${est}\n`;
+  assert.deepEqual(findings(steps).filter((f) => f.endsWith('insert-order')), []);
+  assert.deepEqual(findings(`${est}\niptables -I DOCKER-USER -i eth0 -p tcp --dport 8080 -j DROP\n`).filter((f) => f.endsWith('insert-order')), ['2 rules/insert-order']);
+});

@@ -1,5 +1,6 @@
 /** rules/insert-order: an `-I CHAIN` DROP/REJECT that lands above exceptions the file wrote before it. */
 import type { Rule } from '../../iptables/model';
+import { ruleKey } from '../../iptables/parse';
 import type { LintFix } from '../types';
 import type { LintRule } from '../rule';
 import { DENY, type RuleFacts } from '../facts';
@@ -49,8 +50,20 @@ function pushedBelow(p: Pass, rule: Rule, f: RuleFacts): Rule[] {
   const file = heredocOf(p, rule.line);
   return p.doc
     .filter((d) => d.rule.line < rule.line && sectionOf(p, d.rule.line) === section && heredocOf(p, d.rule.line) === file && d.rule.chain === rule.chain && d.rule.table === rule.table && (d.rule.index ?? -1) > idx
-      && (d.rule.target?.name === 'ACCEPT' || d.rule.target?.name === 'RETURN') && d.f.conds.length > 0 && isMine(p, d.rule) && !matchesNoForwardedPacket(d.rule) && mayOverlap(rule, f, d.rule, d.f))
+      && (d.rule.target?.name === 'ACCEPT' || d.rule.target?.name === 'RETURN') && d.f.conds.length > 0 && isMine(p, d.rule) && !matchesNoForwardedPacket(d.rule) && mayOverlap(rule, f, d.rule, d.f)
+      && !reinsertedAbove(p, d.rule, idx))
     .map((d) => d.rule);
+}
+
+/**
+ * The same exception is inserted again later, above the DROP (a guide's next step re-inserts its ESTABLISHED accept on
+ * top after each DROP, holdout 22): the exception still applies to what the DROP takes.
+ */
+function reinsertedAbove(p: Pass, exception: Rule, dropIndex: number): boolean {
+  const key = ruleKey(exception);
+  const section = sectionOf(p, exception.line);
+  const file = heredocOf(p, exception.line);
+  return p.doc.some((d) => d.rule !== exception && d.rule.line > exception.line && sectionOf(p, d.rule.line) === section && heredocOf(p, d.rule.line) === file && d.rule.chain === exception.chain && d.rule.table === exception.table && (d.rule.index ?? Infinity) < dropIndex && ruleKey(d.rule) === key);
 }
 
 export const insertOrder: LintRule = {

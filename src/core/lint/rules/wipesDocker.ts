@@ -80,7 +80,7 @@ const PERSISTENT_FLUSH = /^\s*(?:\$\s+)?(?:sudo\s+)?(?:\S*\/)?(?:netfilter-persi
  * fails permanently on all new containers").
  */
 // (not after a save of the live rules, which the reload then restores, Docker's included)
-const SERVICE_RELOAD = /^\s*(?:\$\s+)?(?:sudo\s+)?(?:systemctl\s+(?:restart|reload|stop)\s+(?:iptables|ip6tables|netfilter-persistent)(?:\.service)?|service\s+(?:iptables|netfilter-persistent)\s+(?:restart|reload|stop)|\/etc\/init\.d\/(?:iptables|netfilter-persistent)\s+(?:restart|reload|stop)|netfilter-persistent\s+(?:reload|restart))\b/;
+const SERVICE_RELOAD = /^\s*(?:\$\s+)?(?:sudo\s+)?(?:systemctl\s+(?:restart|reload|stop)\s+(?:iptables|ip6tables|netfilter-persistent)(?:\.service)?(?![\w.-])|service\s+(?:iptables|netfilter-persistent)\s+(?:restart|reload|stop)|\/etc\/init\.d\/(?:iptables|netfilter-persistent)\s+(?:restart|reload|stop)|netfilter-persistent\s+(?:reload|restart))\b/;
 
 /** The live rules (Docker's included) were saved to the file the service loads: reloading it restores them. */
 const SAVED = /netfilter-persistent\s+save|service\s+(?:iptables|netfilter-persistent)\s+save|iptables-save\b[^|#]*>\s*\S|iptables-save\s+-f\b/;
