@@ -138,6 +138,7 @@ function findings(text: string, lineOf: (l: number) => number = (l) => l): Findi
     .sort();
 }
 
+/** Every `.rules` file below dir, in a stable order. */
 export function files(dir: string): string[] {
   return readdirSync(dir)
     .sort()

@@ -5,8 +5,8 @@
  * `$(…)`, backquotes), pipes, redirections, `;`/`&&`, braces and placeholders (`<port>`, `{{ x }}`) are skipped:
  * only rules whose argv is known exactly are kept. A command's `-I CHAIN N` loses its N (syntax, not position).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { files } from '../../scripts/lint-metamorphic';
 
 export interface CorpusRule {
   file: string;
@@ -137,16 +137,6 @@ export function rulesOfText(file: string, text: string): CorpusRule[] {
   return out;
 }
 
-/** Every `.rules` file below dir, in a stable order. */
-export function ruleFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const p = join(dir, name);
-      return statSync(p).isDirectory() ? ruleFiles(p) : name.endsWith('.rules') ? [p] : [];
-    });
-}
-
 export function corpusRules(dir: string): CorpusRule[] {
-  return ruleFiles(dir).flatMap((f) => rulesOfText(f, readFileSync(f, 'utf8')));
+  return files(dir).flatMap((f) => rulesOfText(f, readFileSync(f, 'utf8')));
 }
