@@ -109,8 +109,9 @@ function lineTable(l: string): TableName | undefined {
  * for texts of rule lines alone (no command line) where two tables or more are told apart; else undefined.
  */
 function evidenceSections(text: string): { start: number; table: TableName }[] | undefined {
+  // (one scan of the whole text first: a script of commands, the common case, splits nothing)
+  if (/^[ \t]*(?:sudo\s+)?\S*ip6?tables\s/m.test(text) || !/^[ \t]*(?:\[\d+:\d+\]\s*)?-A /m.test(text)) return undefined;
   const lines = text.split('\n').map((l) => l.trim());
-  if (lines.some((l) => /^(sudo\s+)?\S*ip6?tables\s/.test(l))) return undefined;
   const sections: { start: number; table: TableName }[] = [];
   lines.forEach((l, i) => {
     const t = lineTable(l.replace(/^\[\d+:\d+\]\s*/, ''));

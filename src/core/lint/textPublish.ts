@@ -38,8 +38,11 @@ function readPublish(v: string, service: boolean): PublishedPort | undefined {
   return { port: Number(m[2]), protocol: (m[4] ?? 'tcp') as PublishedPort['protocol'], mode: service ? 'ingress' : 'host', targetPort: Number(m[3]) };
 }
 
+/** One scan of the whole text before any line is split (re-lints of a large file pay only this). */
+const ANY_PUBLISHING = /\bdocker\s+(?:run|create|container\s+(?:run|create)|service\s+(?:create|update))\b/;
+
 export function publishedInText(text: string): PublishedPort[] {
-  if (!text.includes('docker')) return [];
+  if (!ANY_PUBLISHING.test(text)) return [];
   const out: PublishedPort[] = [];
   for (const line of text.split('\n')) {
     const cmd = PUBLISHING.exec(line);
