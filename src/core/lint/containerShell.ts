@@ -64,17 +64,18 @@ const DOCKER_INSIDE = /\s(?:-[AIDRNFPXt]|--(?:append|insert|delete|replace|new-c
  */
 const ENTRYPOINT_END = /^\s*(?:exec\s+"\$(?:@|\{@\})"|(?:exec\s+)?tail\s+-f\s+\/dev\/null|(?:exec\s+)?sleep\s+infinity)\s*$/;
 
-function isEntrypoint(lines: string[]): boolean {
-  // (anywhere: `exec` ends the script, and a keep-alive is its last command even inside an `if` or a function)
-  return lines.some((l) => ENTRYPOINT_END.test(l));
+function isEntrypoint(text: string): boolean {
+  // (anywhere: `exec` ends the script, and a keep-alive is its last command even inside an `if` or a function; one
+  // scan of the whole text for their words first, so a large rules file splits nothing)
+  return /\b(?:exec|tail|sleep)\s/.test(text) && text.split('\n').some((l) => ENTRYPOINT_END.test(l));
 }
 
 /** The 0-based lines that run iptables in a container's or a named network namespace, each with that namespace. */
 function execLines(text: string): Map<number, string> {
   const out = new Map<number, string>();
-  const lines = text.split('\n');
-  const entrypoint = isEntrypoint(lines);
+  const entrypoint = isEntrypoint(text);
   if (!entrypoint && !/\bexec\s/.test(text)) return out;
+  const lines = text.split('\n');
   lines.forEach((line, i) => {
     const ns = execNamespace(line) ?? (entrypoint && /\bip6?tables\b/.test(line) ? 'container this entrypoint script starts' : undefined);
     if (ns && !DOCKER_INSIDE.test(line) && !(ns.startsWith('container ') && hostNetwork(text, ns.slice(10)))) out.set(i, ns);

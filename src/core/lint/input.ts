@@ -110,7 +110,7 @@ function lineTable(l: string): TableName | undefined {
  */
 function evidenceSections(text: string): { start: number; table: TableName }[] | undefined {
   // (one scan of the whole text first: a script of commands, the common case, splits nothing)
-  if (/^[ \t]*(?:sudo\s+)?\S*ip6?tables\s/m.test(text) || !/^[ \t]*(?:\[\d+:\d+\]\s*)?-A /m.test(text)) return undefined;
+  if ((text.includes('iptables') && /^[ \t]*(?:sudo\s+)?\S*ip6?tables\s/m.test(text)) || !/^[ \t]*(?:\[\d+:\d+\]\s*)?-A /m.test(text)) return undefined;
   const lines = text.split('\n').map((l) => l.trim());
   const sections: { start: number; table: TableName }[] = [];
   lines.forEach((l, i) => {

@@ -42,7 +42,7 @@ function readPublish(v: string, service: boolean): PublishedPort | undefined {
 const ANY_PUBLISHING = /\bdocker\s+(?:run|create|container\s+(?:run|create)|service\s+(?:create|update))\b/;
 
 export function publishedInText(text: string): PublishedPort[] {
-  if (!ANY_PUBLISHING.test(text)) return [];
+  if (!text.includes('docker') || !ANY_PUBLISHING.test(text)) return [];
   const out: PublishedPort[] = [];
   for (const line of text.split('\n')) {
     const cmd = PUBLISHING.exec(line);
