@@ -3,6 +3,7 @@ import type { LintRule } from '../rule';
 import { isDockerOwnedChain } from '../facts';
 import type { Pass } from '../pass';
 import { add, docLine, lineSpan } from '../pass';
+import { functionRegions } from '../shellFunctions';
 
 const STOP = /(?:systemctl\s+stop\s+docker(?:\.service|\.socket)?|service\s+docker\s+stop|\/etc\/init\.d\/docker\s+stop|snap\s+stop\s+docker)\b/;
 const START = /(?:systemctl\s+(?:start|restart)\s+docker(?:\.service)?|service\s+docker\s+(?:start|restart)|\/etc\/init\.d\/docker\s+(?:start|restart)|snap\s+(?:start|restart)\s+docker)\b/;
@@ -27,27 +28,13 @@ export function dockerStoppedAt(p: Pass, line: number): boolean {
   return stopped || notYetRunning(p, line);
 }
 
-/** The 0-based line ranges [start, end] of shell function bodies (`name() {` … a `}` at the start of a line). */
-function functionBodies(lines: string[]): [number, number][] {
-  const out: [number, number][] = [];
-  let start = -1;
-  lines.forEach((t, k) => {
-    if (start < 0 && /^\s*(?:function\s+)?[\w-]+\s*\(\s*\)\s*\{?\s*$|^\s*function\s+[\w-]+\s*\{?\s*$/.test(t)) start = k;
-    else if (start >= 0 && /^\}\s*$/.test(t)) {
-      out.push([start, k]);
-      start = -1;
-    }
-  });
-  return out;
-}
-
 /**
  * Docker is installed or started after this line, with nothing before it that needs Docker running or stops it:
  * within one function body when the line is in one (a function runs where it is called), else among the lines
  * outside every function.
  */
 function notYetRunning(p: Pass, line: number): boolean {
-  const bodies = functionBodies(p.lines);
+  const bodies = functionRegions(p.lines);
   const own = bodies.find(([a, b]) => a < line && line < b);
   const inScope = (k: number) => (own ? own[0] < k && k < own[1] : !bodies.some(([a, b]) => a <= k && k <= b));
   for (let k = 0; k < p.lines.length; k++) {
