@@ -107,7 +107,6 @@ export function ctorigEdit(p: Pass, o: RuleOption, module: string): TextEdit | u
 /** Published ports: the context's, those the text's `docker run -p` / `docker service create -p` publish, and those Docker's own rules in the text (or the node's) publish. */
 export function publishedPorts(ruleset: Ruleset, pc: PreparedContext, text = ''): PublishedPort[] {
   const out: PublishedPort[] = [...pc.published];
-  for (const t of publishedInText(text)) if (!out.some((x) => x.port === t.port && x.protocol === t.protocol)) out.push(t);
   const seen = new Set(out.map((x) => `${x.protocol}/${x.port}`));
   const addPort = (port: number, protocol: string, mode: 'ingress' | 'host', targetPort?: number): void => {
     if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'sctp') return;
@@ -116,6 +115,7 @@ export function publishedPorts(ruleset: Ruleset, pc: PreparedContext, text = '')
     seen.add(k);
     out.push({ port, protocol, mode, targetPort });
   };
+  for (const t of publishedInText(text)) addPort(t.port, t.protocol, t.mode ?? 'host', t.targetPort);
   const scan = (r: Rule): void => {
     if (!r.target || !r.protocol || (r.chain !== 'DOCKER-INGRESS' && r.chain !== 'DOCKER')) return;
     const all = ruleOptions(r);
