@@ -14,13 +14,10 @@ const IPTABLES = /(?:^|[\s/;&|(])iptables(?:-nft|-legacy)?\s/;
 export function withoutIpv6Rules(text: string, results: LineResult[]): LineResult[] {
   if (!text.includes('ip6tables')) return results;
   const v6 = new Set<LineResult>();
-  const lines = text.split('\n');
   for (const r of results) {
-    // rules, and `-N`/`-F`/`-P` lines too: `ip6tables -N X` after `iptables -N X` is another family's chain
-    if (r.kind === 'blank' || r.kind === 'other' || r.format !== 'command') continue;
-    const line = lines[r.line] ?? '';
-    // (the binary of the command itself, when the parser saw it; else the line's)
-    if (r.ipv6 ?? (IP6TABLES.test(line) && !IPTABLES.test(line))) v6.add(r);
+    // rules, and `-N`/`-F`/`-P` lines too: `ip6tables -N X` after `iptables -N X` is another family's chain (the parser
+    // says which binary ran each command of a shell line: `iptables …; ip6tables …` are one of each)
+    if (r.kind !== 'blank' && r.kind !== 'other' && r.format === 'command' && r.ipv6) v6.add(r);
   }
   if (v6.size === 0) return results;
   return results.map((r) => (v6.has(r) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: [] } : r));
