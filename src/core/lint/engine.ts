@@ -13,8 +13,7 @@
  *    context's version creates it, `-j RETURN` up to 28.2.1).
  */
 import type { LineResult } from '../iptables/parse';
-import { assembleRuleset, newLineState } from '../iptables/parse';
-import { lineResult } from '../iptables/lineResult';
+import { assembleRuleset, lineResult, newLineState } from '../iptables/parse';
 import { parseIptablesList } from '../iptables/parseList';
 import type { Rule, Ruleset, TableName } from '../iptables/model';
 import type { PreparedContext } from './context';
@@ -245,16 +244,16 @@ function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
  */
 const TOOL_CHAIN = /^"(?:ufw6?-|f2b-|fail2ban-|KUBE-|cali-|CILIUM|LIBVIRT_|ts-|crowdsec|sshguard|nixos-fw|(?:INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING)_(?:direct|ZONES)|(?:IN|FWDI|FWDO|FWD|PRE|POST)_[a-z])/;
 
-/**
- * An undeclared target that another tool's chain (`-j ufw-user-input`) or a cut dump (the declaration may be in the
- * part left out) explains is said, not flagged: iptables accepts the jump where that chain exists.
- */
 /** The target a finding names (its first quoted word) is another tool's chain. */
 function toolChain(d: LintDiagnostic): boolean {
   const name = /"([^"]+)"/.exec(d.message)?.[1];
   return name !== undefined && TOOL_CHAIN.test(`"${name}`);
 }
 
+/**
+ * An undeclared target that another tool's chain (`-j ufw-user-input`) or a cut dump (the declaration may be in the
+ * part left out) explains is said, not flagged: iptables accepts the jump where that chain exists.
+ */
 function assumedChain(d: LintDiagnostic, cut: boolean): void {
   const tool = toolChain(d);
   if (!tool && !cut) return;
