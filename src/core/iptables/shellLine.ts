@@ -13,11 +13,16 @@ import { parseArgs } from './ruleArgs';
 const BINARIES = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft', 'ip6tables-legacy', 'ip6tables-nft']);
 const WRAPPERS = new Set(['sudo', 'doas', 'exec', 'command', 'nsenter', 'env', 'ip']);
 
+/** A program's name without its path (`/usr/sbin/iptables-nft` → `iptables-nft`). */
+function programName(word: string): string {
+  return word.slice(word.lastIndexOf('/') + 1);
+}
+
 /** The iptables binary, by any path (`/usr/sbin/iptables-nft`), or a variable that holds it (`$IPT`, `"${ipt}"`); not `IPT=/sbin/iptables`. */
 function isBinary(t: Tok): boolean {
   const s = t.text;
   if (s.includes('=')) return false;
-  return BINARIES.has(s.slice(s.lastIndexOf('/') + 1)) || /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s);
+  return BINARIES.has(programName(s)) || /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s);
 }
 
 /**
@@ -122,6 +127,14 @@ const THEN_RUNS = new Set([';', '&&', '&']);
 /** A command in another branch of an `if` (`if …; then A; else B; fi`): A or B runs, not both. */
 const ALTERNATIVE = new Set(['else', 'elif']);
 
+/** Why a command after another one on its line is not run with it (`after`: the separator before it). */
+function notRunWithTheOther(after: string, branch: string | undefined): string {
+  if (branch) return `an iptables command in the \`${branch}\` branch runs only when the one before it does not`;
+  if (after === '|') return 'an iptables command after "|" reads the output of the one before it';
+  if (after === ';;') return 'an iptables command in another `case` branch runs only when its pattern matches';
+  return `an iptables command after "${after}" runs only when the one before it fails`;
+}
+
 /** `docker exec` options that take a value (the container comes after them). */
 export const EXEC_FLAGS_WITH_VALUE = new Set(['-u', '--user', '-e', '--env', '-w', '--workdir', '--env-file']);
 
@@ -162,7 +175,7 @@ function configCommandStart(cmd: Tok[]): number {
   // an Ansible task's `command: iptables …`, `shell: sudo iptables …`, `ansible.builtin.command: …` (YAML `key: value`)
   if (cmd[0] && !cmd[0].quoted && YAML_COMMAND_KEY.test(cmd[0].text)) return 1;
   const exec = /^Exec[A-Za-z]*=[-+!@:]*(\S+)$/.exec(cmd[0]?.text ?? '');
-  if (exec) return !cmd[0].quoted && BINARIES.has(exec[1].slice(exec[1].lastIndexOf('/') + 1)) ? 1 : 0;
+  if (exec) return !cmd[0].quoted && BINARIES.has(programName(exec[1])) ? 1 : 0;
   // (wg-quick's `PostUp = iptables …`, `PreDown = …` too)
   return cmd.length > 2 && /^[A-Za-z][A-Za-z0-9_]*$/.test(cmd[0].text) && cmd[1].text === '=' && !cmd[1].quoted ? 2 : 0;
 }
@@ -258,7 +271,7 @@ const IPV4_BINARIES = new Set(['iptables', 'iptables-legacy', 'iptables-nft']);
 
 /** `iptables -s ::1`: the IPv4 binary refuses an IPv6 address ("host/network `::1' not found"; kernel-checked). */
 function ipv6InIpv4(ll: LogicalLine, binary: Tok, res: LineResult): void {
-  if (!IPV4_BINARIES.has(binary.text.slice(binary.text.lastIndexOf('/') + 1))) return;
+  if (!IPV4_BINARIES.has(programName(binary.text))) return;
   for (const a of [res.rule?.source, res.rule?.destination]) {
     if (!a || !a.value.includes(':') || a.value.includes('$')) continue;
     res.diagnostics.push(mkDiag('error', DIAG.badAddress, `"${a.value}" is an IPv6 address: iptables (IPv4) refuses it ("host/network not found"); IPv6 rules are ip6tables'`, a.span, a.value));
@@ -280,13 +293,14 @@ export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, t
     let res = parseArgs(ll, cmd, k, state.defaultTable, 'command', own);
     res = commandInVariable(ll, cmd[k - 1], res);
     ipv6InIpv4(ll, cmd[k - 1], res);
-    res.ipv6 = /^ip6tables/.test(cmd[k - 1].text.slice(cmd[k - 1].text.lastIndexOf('/') + 1));
+    res.ipv6 = /^ip6tables/.test(programName(cmd[k - 1].text));
     // a change (-A/-I/-D/-N/-F/…) wins over a check (-C) or listing (-L/-S): `iptables -C X || iptables -I X`
     if (!chosen || chosen.kind === 'other') chosen = res;
     // `iptables -A X …; iptables -t nat -A Y …` (wg-quick's PostUp): each command is a result of its own
-    else if (res.kind !== 'other' && THEN_RUNS.has(after) && !ALTERNATIVE.has(cmd[0].quoted ? '' : cmd[0].text)) (chosen.more ??= []).push(res);
     else if (res.kind !== 'other') {
-      diags.push(mkDiag('info', DIAG.multipleCommands, `an iptables command after "${after}" runs only when the one before it fails: not linted (one rule per line): put it on its own line`, spanOf(ll, cmd[0].start, cmd[cmd.length - 1].end), ll.text.slice(cmd[0].start, cmd[cmd.length - 1].end)));
+      const branch = ALTERNATIVE.has(cmd[0].quoted ? '' : cmd[0].text) ? cmd[0].text : undefined;
+      if (THEN_RUNS.has(after) && !branch) (chosen.more ??= []).push(res);
+      else diags.push(mkDiag('info', DIAG.multipleCommands, `${notRunWithTheOther(after, branch)}: not linted (one rule per line): put it on its own line`, spanOf(ll, cmd[0].start, cmd[cmd.length - 1].end), ll.text.slice(cmd[0].start, cmd[cmd.length - 1].end)));
     }
   }
   if (!chosen) {
