@@ -13,6 +13,7 @@ import { isArgument, looksLikeOption, type Tok } from './tokenize';
 import { BASE_LONG, BASE_SHORT, CMD_LONG, CMD_SHORT, type BaseOpt, type Cmd, type OptTok } from './optionTable';
 import { isTableName, lineResult, type LineResult } from './lineResult';
 import { errAt, tokSpan } from './lineDiagnostics';
+import { interfaceNameProblem } from './interfaceName';
 import { longOptionByPrefix, readExtensionOption } from './ruleOptions';
 import { finishLine } from './ruleCommand';
 
@@ -377,18 +378,11 @@ function givenTwice(c: ArgCtx, t: Tok, had: BaseMatch | undefined): boolean {
 }
 
 function readInterface(c: ArgCtx, base: 'i' | 'o', v: Tok, negated: boolean): void {
-  const iv = v.text;
-  if (!iv.startsWith('$') && (iv.length === 0 || iv.length > 15 || iv === '.' || iv === '..')) {
-    errTok(c, DIAG.badInterface, `"${iv}" is not a valid interface name (1-15 characters, no "/")`, v);
-    return;
-  }
-  // iptables 1.8.9 adds it with a warning ("weird character in interface"; kernel-checked): a rule that never matches
-  if (!iv.startsWith('$') && /[\s/]/.test(iv)) {
-    const address = /^[\d.]+\/\d+$/.test(iv) ? `: an address belongs in ${base === 'i' ? '-s' : '-d'}` : '';
-    c.diags.push(mkDiag('warning', DIAG.badInterface, `"${iv}" can never be an interface name (no "/" or blank in one): iptables adds the rule with a warning, and it never matches${address}`, tokSpan(c.ll, v), iv));
-  }
-  if (base === 'i') c.rule.inInterface = baseMatch(c.ll, iv, negated, v);
-  else c.rule.outInterface = baseMatch(c.ll, iv, negated, v);
+  const problem = interfaceNameProblem(v.text, base);
+  if (problem) c.diags.push(mkDiag(problem.severity, DIAG.badInterface, problem.message, tokSpan(c.ll, v), v.text));
+  if (problem?.severity === 'error') return;
+  if (base === 'i') c.rule.inInterface = baseMatch(c.ll, v.text, negated, v);
+  else c.rule.outInterface = baseMatch(c.ll, v.text, negated, v);
 }
 
 function readMatchModule(c: ArgCtx, t: Tok, v: Tok): void {

@@ -2,9 +2,8 @@
 import type { LintRule } from '../rule';
 import { add } from '../pass';
 import { instancesIn } from '../shellValues';
+import { IFNAMSIZ } from '../../iptables/interfaceName';
 
-/** iptables' limit for `-i`/`-o` (kernel: "interface name … must be shorter than IFNAMSIZ (15)"). */
-const IFNAMSIZ = 15;
 
 /** One plain word longer than an interface name can be (a value that is not one word is a misreading of the script: not judged). */
 function tooLong(value: string): boolean {

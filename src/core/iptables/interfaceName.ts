@@ -1,0 +1,21 @@
+/**
+ * Interface names as iptables takes them for `-i`/`-o` (one place for the limit: the parser and the lint rule on a
+ * variable's value both ask here).
+ */
+
+/** iptables' limit for `-i`/`-o` (kernel: "interface name … must be shorter than IFNAMSIZ (15)"). */
+export const IFNAMSIZ = 15;
+
+/**
+ * What iptables 1.8.9 does with an interface name (kernel-checked): refuses one that is empty or longer than IFNAMSIZ
+ * (an error; `.` and `..` are said to be one too, though iptables takes them: no interface has those names); adds one
+ * with `/` or a blank with "Warning: weird character in interface", a rule that never matches (a warning). Undefined
+ * for a usable name or a shell variable.
+ */
+export function interfaceNameProblem(name: string, base: 'i' | 'o'): { severity: 'error' | 'warning'; message: string } | undefined {
+  if (name.startsWith('$')) return undefined;
+  if (name.length === 0 || name.length > IFNAMSIZ || name === '.' || name === '..') return { severity: 'error', message: `"${name}" is not a valid interface name (1-15 characters, no "/")` };
+  if (!/[\s/]/.test(name)) return undefined;
+  const address = /^[\d.]+\/\d+$/.test(name) ? `: an address belongs in ${base === 'i' ? '-s' : '-d'}` : '';
+  return { severity: 'warning', message: `"${name}" can never be an interface name (no "/" or blank in one): iptables adds the rule with a warning, and it never matches${address}` };
+}
