@@ -59,7 +59,7 @@ function baseRules(ctx: LintContext | undefined): { base: LineResult[]; assumed:
     const base: LineResult[] = [];
     let i = 0;
     for (const ll of logicalLines(ctx.filterRules)) {
-      for (const r of withMore(parseLogicalLine(ll, st))) if (r.table === 'filter') base.push({ ...relocateLineResult(r, -1_000_000 + i++), more: undefined });
+      for (const r of withMore(parseLogicalLine(ll, st))) if (r.table === 'filter') base.push(relocateLineResult({ ...r, more: undefined }, -1_000_000 + i++));
     }
     return { base, assumed: false };
   }
