@@ -88,3 +88,20 @@ test('numbered inserts in the two arms of an `if` do not both count: no insert-o
   const straight = arms.filter((l) => !/^(if|else|fi)\b/.test(l)).join('\n');
   assert.ok(findings(straight).includes('7 rules/insert-order'));
 });
+
+test('a FORWARD filter bound to an address in a text that never names Docker is explained, not flagged; on ports alone, or in a Docker text, it is flagged (holdouts 18, 21)', () => {
+  const sev = (text: string) => lintRules(text).diagnostics.filter((d) => d.code === 'swarm/not-docker-user').map((d) => d.severity);
+  // LXD (canonical/lxd#4470) and an AKS node (Azure/AgentBaker#375)
+  assert.deepEqual(sev('iptables -I FORWARD -s 10.0.3.15 -d 192.168.1.0/24 -j REJECT'), ['info']);
+  assert.deepEqual(sev('iptables -I FORWARD -d 168.63.129.16 -p tcp --dport 80 -j DROP'), ['info']);
+  // published-port filtering in FORWARD (holdout 9's NFQUEUE), and the same address rule in a Docker text
+  assert.deepEqual(sev('sudo iptables -I FORWARD -p tcp --dport 25565 -j NFQUEUE --queue-num 1'), ['warning']);
+  assert.deepEqual(sev('# after docker starts\niptables -I FORWARD -d 168.63.129.16 -p tcp --dport 80 -j DROP'), ['warning']);
+});
+
+test('anti-spoofing of the loopback address in FORWARD (`-s ::1/128`, `-s 127.0.0.0/8`) filters no container traffic (holdout 22)', () => {
+  const codes = (text: string) => lintRules(text).diagnostics.map((d) => d.code);
+  assert.ok(!codes('# docker host\nip6tables -A FORWARD -s ::1/128 -j DROP').includes('swarm/not-docker-user'));
+  assert.ok(!codes('# docker host\niptables -A FORWARD -s 127.0.0.0/8 -j DROP').includes('swarm/not-docker-user'));
+  assert.ok(codes('# docker host\niptables -A FORWARD -s 10.9.0.0/16 -j DROP').includes('swarm/not-docker-user'));
+});
