@@ -30,7 +30,7 @@ import { scriptValues, setScriptValues } from './shellValues';
 import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces, tableSections } from './input';
 import type { DocRule, Pass } from './pass';
-import { quotedRole } from './sections';
+import { heredocOf, quotedRole } from './sections';
 import { publishedPorts } from './pass';
 import { LINT_RULES } from './rules/index';
 import { keepSafeFixes } from './fixSafety';
@@ -302,7 +302,14 @@ function keep(p: Pass, d: LintDiagnostic, noTable: boolean, multiLineQuotes: boo
   // comments and the legacy-tables warning pasted with a listing (lint/legacy-tables says the latter)
   if (d.code === 'syntax/bad-list-line' && d.severity === 'info' && /^not part of the listing: (#|# Warning|Warning:)/.test(d.message)) return false;
   if (p.command && !p.pc.ctx?.filterRules && d.code === 'syntax/rule-not-found') return false;
+  if (d.code === 'syntax/chain-exists' && declaredInAnotherFile(p, d)) return false;
   return !(noTable && d.message === 'COMMIT without a *table section');
+}
+
+/** `:CHAIN` declared again in another here-document body than the first time: each body is a file of its own, loaded on its own. */
+function declaredInAnotherFile(p: Pass, d: LintDiagnostic): boolean {
+  const first = /\(first on line (\d+)\)$/.exec(d.message);
+  return !!first && heredocOf(p, Number(first[1]) - 1) !== heredocOf(p, d.span.line);
 }
 
 /**
