@@ -105,3 +105,23 @@ test('anti-spoofing of the loopback address in FORWARD (`-s ::1/128`, `-s 127.0.
   assert.ok(!codes('# docker host\niptables -A FORWARD -s 127.0.0.0/8 -j DROP').includes('swarm/not-docker-user'));
   assert.ok(codes('# docker host\niptables -A FORWARD -s 10.9.0.0/16 -j DROP').includes('swarm/not-docker-user'));
 });
+
+test('an ACCEPT of everything routed to a Docker bridge, with no DROP above it, is accept-all (holdouts 22, 24: containerlab#781, a "Docker internal communication" block)', () => {
+  const all = (text: string) => lintRules(text).diagnostics.filter((d) => d.code === 'docker-user/accept-all').map((d) => `${d.span.line + 1} ${d.severity}`);
+  assert.deepEqual(all('sudo iptables -I DOCKER-USER -o br-73aa9d6ee745 -j ACCEPT'), ['1 warning']);
+  assert.deepEqual(all('iptables -A DOCKER-USER -o br-+ -j ACCEPT\niptables -A DOCKER-USER -i eth0 -j DROP'), ['1 warning']);
+  // from the bridge (container egress), between two bridges, or with a port: not everything routed to the containers
+  assert.deepEqual(all('iptables -A DOCKER-USER -i docker0 -j ACCEPT\niptables -A DOCKER-USER -i docker0 -o docker0 -j ACCEPT\niptables -A DOCKER-USER -o docker0 -p tcp --dport 80 -j ACCEPT'), []);
+  // below a DROP, written before it or inserted above it later: the DROP decides first
+  assert.deepEqual(all('iptables -A DOCKER-USER -i eth0 ! -s 10.0.0.0/8 -j DROP\niptables -A DOCKER-USER -o docker0 -j ACCEPT'), []);
+  assert.deepEqual(all('iptables -I DOCKER-USER -o docker0 -j ACCEPT\niptables -I DOCKER-USER -i eth0 ! -s 10.0.0.0/8 -j DROP'), []);
+});
+
+test('rule lines of a dump pasted without any *table, -P, :CHAIN or -N line are an excerpt: a jump to an undeclared chain is said as info (holdout 24, garutilorenzo/iptables-docker#1)', () => {
+  const sev = (text: string) => lintRules(text).diagnostics.filter((d) => d.code === 'syntax/unknown-target').map((d) => d.severity);
+  assert.deepEqual(sev(' [86636:107539495] -A FORWARD -j default-standard-rules\n[0:0] -A FORWARD -o br-7669491af7b0 -j DOCKER\n'), ['info']);
+  assert.deepEqual(sev('-A FORWARD -j default-standard-rules\n'), ['info']);
+  // a listing that shows its policies, or a script, is not cut: the missing chain stays a warning
+  assert.deepEqual(sev('-P FORWARD DROP\n-A FORWARD -j default-standard-rules\n'), ['warning']);
+  assert.deepEqual(sev('iptables -A FORWARD -j default-standard-rules\n'), ['warning']);
+});

@@ -190,7 +190,7 @@ export class Linter {
     const diags = p.diags.filter((d) => keep(p, d, noTable, multiLineQuotes));
     if (kind !== 'proposal') readOnlyOutput(diags);
     else if (p.command) saidOncePerFragment(p, diags);
-    const cut = diags.some((d) => d.code === 'lint/truncated');
+    const cut = diags.some((d) => d.code === 'lint/truncated') || excerpt(p);
     // (an error too: a restore file's undeclared `-j ufw-skip-to-policy-input` is ufw's after.rules, loaded after before.rules declares it)
     for (const d of diags) if (d.code === 'syntax/unknown-target' && (d.severity === 'warning' || toolChain(d))) assumedChain(d, cut);
     fixesWithinTheirCommand(p.results, diags);
@@ -259,6 +259,14 @@ function assumedChain(d: LintDiagnostic, cut: boolean): void {
   if (!tool && !cut) return;
   d.severity = 'info';
   d.message = `${d.message} (${tool ? "another tool's chain, which exists where that tool runs" : 'the text is cut: it may be declared in the part left out'})`;
+}
+
+/**
+ * Rule lines of a dump pasted without any `*table`, `-P`, `:CHAIN` or `-N CHAIN` line (a grep'd `iptables-save -c`,
+ * a few `-S` lines, holdout 24): an excerpt, whose chains are declared in the part not shown.
+ */
+function excerpt(p: Pass): boolean {
+  return !p.command && !/^[ \t]*(?:\[\d+:\d+\][ \t]*)?(?:\*|:|-[NP][ \t])/m.test(p.text);
 }
 
 /**
