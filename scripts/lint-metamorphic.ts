@@ -3,8 +3,8 @@
  * its rules do (CRLF line ends, `sudo`, `/usr/sbin/iptables`, `-w`, `-t filter`, long option names, quoted values, a
  * `2>/dev/null || true` tail, a comment, a `$ ` prompt, indentation, a shebang, a Markdown fence, a function, an `if`,
  * `sh -c "…"`, an `ssh node <<'EOF'` here-document, a Makefile recipe, Ansible `shell: |` and `command:` tasks,
- * cloud-init runcmd, systemd ExecStart= and wg-quick PostUp= lines; save files: counters, a here-document writing
- * rules.v4) and reports every file whose warnings and errors (code, line, severity) change.
+ * cloud-init runcmd, systemd ExecStart= and wg-quick PostUp= lines, a `case` arm; save files: counters, a here-document
+ * writing rules.v4, one inside a quoted command substitution) and reports every file whose warnings and errors (code, line, severity) change.
  * Usage: npx tsx scripts/lint-metamorphic.ts [dir…]
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -115,6 +115,16 @@ export const REWRITES: Rewrite[] = [
       return { text: `cat > /etc/iptables/rules.v4 <<'EOF'\n${text}\nEOF\niptables-restore < /etc/iptables/rules.v4\n`, lineOf: (l) => l + 1 };
     },
   },
+  {
+    // a here-document inside a quoted command substitution, then piped into iptables-restore (holdout 22)
+    name: 'heredoc-substitution',
+    apply(text) {
+      if (!/^\*filter\s*$/m.test(text) || !/^# form: save/m.test(text) || /^EOF$/m.test(text)) return undefined;
+      return { text: `rules="$(cat <<'EOF'\n${text}\nEOF\n)"\necho "$rules" | iptables-restore\n`, lineOf: (l) => l + 1 };
+    },
+  },
+  // every command in one arm of a `case` (`start)`), the usage message in the other (holdout 22)
+  wrapped('case-arm', ['case "$1" in', 'start)'], (l) => `  ${l}`, ['  ;;', '*)', '  echo "usage: $0 start"', '  ;;', 'esac'], (t) => script(t) && !/^\s*(case|esac)\b/m.test(t)),
   wrapped('systemd', ['[Service]', 'Type=oneshot'], (l) => `ExecStart=/usr/sbin/${l.trim()}`, [], plainOnly),
   wrapped('wg-quick', ['[Interface]', 'Address = 10.8.0.1/24'], (l) => `PostUp = ${l.trim()}`, [], plainOnly),
   perLine('prompt', (l) => l.replace(COMMAND, '$1$ $2$3'), (l) => /^iptables\s/.test(l)),
