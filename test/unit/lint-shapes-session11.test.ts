@@ -125,3 +125,14 @@ test('rule lines of a dump pasted without any *table, -P, :CHAIN or -N line are 
   assert.deepEqual(sev('-P FORWARD DROP\n-A FORWARD -j default-standard-rules\n'), ['warning']);
   assert.deepEqual(sev('iptables -A FORWARD -j default-standard-rules\n'), ['warning']);
 });
+
+test('a command continued onto the next line (`… \\` newline `    -j MASQUERADE`) is read whole: no table inferred from its second line, its errors kept, its ip6tables family kept (metamorphic "continuation")', () => {
+  // the second line of a nat command is no -S line: the text stays the filter table's script
+  const nat = 'iptables -F\niptables -P FORWARD ACCEPT\niptables -t nat -A POSTROUTING -s 10.8.0.0/24 -o eth0 \\\n    -j MASQUERADE\n';
+  assert.deepEqual(findings(nat), ['1 rules/wipes-docker', '2 rules/wipes-docker']);
+  // the errors of a continued command are its own, not a lost continuation's
+  assert.deepEqual(findings('iptables -t nat -I POSTROUTING -s 172.18.0.0/16 \\\n    -j SNAT --to-source WAN_IP_OF_ETH1\n'), ['2 syntax/missing-target-option', '2 syntax/bad-address']);
+  // an ip6tables command continued: judged as the IPv6 rule it is
+  assert.deepEqual(findings('ip6tables -A DOCKER-USER -p tcp --dport 8080 \\\n    -j DROP\n'), findings('ip6tables -A DOCKER-USER -p tcp --dport 8080 -j DROP\n'));
+  assert.deepEqual(findings('ip6tables -A DOCKER-USER -p tcp --dport 8080 \\\n    -j DROP\n'), ['1 docker-user/after-return']);
+});

@@ -228,7 +228,8 @@ const BARE_COMMAND = /^\s*(?:-[AIDRNFXPZELSC]\b|--(?:append|insert|delete|replac
  */
 function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
   // (`  - iptables …`: a YAML or Markdown list item holding a whole command, not a piece of one)
-  const fragment = (line: number) => /^\s*-\S/.test(p.lines[line] ?? '') && !BARE_COMMAND.test(p.lines[line] ?? '');
+  // (the line above ending in `\` continues onto it: the command is whole, its errors are its own)
+  const fragment = (line: number) => /^\s*-\S/.test(p.lines[line] ?? '') && !BARE_COMMAND.test(p.lines[line] ?? '') && !/\\\s*$/.test(p.lines[line - 1] ?? '');
   const lines = new Set(diags.filter((d) => d.code.startsWith('syntax/') && d.severity !== 'info' && fragment(d.span.line)).map((d) => d.span.line));
   if (!lines.size) return;
   const kept = diags.filter((d) => !(lines.has(d.span.line) && d.code.startsWith('syntax/') && d.severity !== 'info'));
