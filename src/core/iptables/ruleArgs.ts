@@ -363,10 +363,14 @@ function readAddress(c: ArgCtx, base: 's' | 'd', v: Tok, negated: boolean): void
   // a value the shell computes (`$(curl … | paste -d, -s)`, `"$NETS"`) is unknown, whatever commas it shows here
   const computed = v.text.includes('$');
   // kernel-checked: "! not allowed with multiple source or destination IP addresses"
-  if (negated && !computed && v.text.includes(',')) return errTok(c, DIAG.badAddress, '"!" with several addresses: iptables refuses it ("! not allowed with multiple source or destination IP addresses")', v);
-  // one address (no list to split: the common case, on the hot path) or a comma list
-  const e = computed ? undefined : v.text.includes(',') ? v.text.split(',').map(validateAddress).find((x) => x !== undefined) : validateAddress(v.text);
-  if (e) return errTok(c, DIAG.badAddress, e, v);
+  if (negated && !computed && v.text.includes(',')) errTok(c, DIAG.badAddress, '"!" with several addresses: iptables refuses it ("! not allowed with multiple source or destination IP addresses")', v);
+  else {
+    // one address (no list to split: the common case, on the hot path) or a comma list
+    const e = computed ? undefined : v.text.includes(',') ? v.text.split(',').map(validateAddress).find((x) => x !== undefined) : validateAddress(v.text);
+    if (e) errTok(c, DIAG.badAddress, e, v);
+  }
+  // a bad value (often a placeholder: `{{.DBHost}}`, `<ip1>,<ip2>`) stays a condition whose match is unknown, as a
+  // host name's is: the rule is not read as matching every address
   if (base === 's') c.rule.source = baseMatch(c.ll, v.text, negated, v);
   else c.rule.destination = baseMatch(c.ll, v.text, negated, v);
 }

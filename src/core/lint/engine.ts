@@ -30,7 +30,7 @@ import { scriptValues, setScriptValues } from './shellValues';
 import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces, tableSections } from './input';
 import type { DocRule, Pass } from './pass';
-import { quotedRole } from './sections';
+import { heredocOf, quotedRole } from './sections';
 import { publishedPorts } from './pass';
 import { LINT_RULES } from './rules/index';
 import { keepSafeFixes } from './fixSafety';
@@ -190,7 +190,7 @@ export class Linter {
     const diags = p.diags.filter((d) => keep(p, d, noTable, multiLineQuotes));
     if (kind !== 'proposal') readOnlyOutput(diags);
     else if (p.command) saidOncePerFragment(p, diags);
-    const cut = diags.some((d) => d.code === 'lint/truncated');
+    const cut = diags.some((d) => d.code === 'lint/truncated') || excerpt(p);
     // (an error too: a restore file's undeclared `-j ufw-skip-to-policy-input` is ufw's after.rules, loaded after before.rules declares it)
     for (const d of diags) if (d.code === 'syntax/unknown-target' && (d.severity === 'warning' || toolChain(d))) assumedChain(d, cut);
     fixesWithinTheirCommand(p.results, diags);
@@ -262,6 +262,14 @@ function assumedChain(d: LintDiagnostic, cut: boolean): void {
 }
 
 /**
+ * Rule lines of a dump pasted without any `*table`, `-P`, `:CHAIN` or `-N CHAIN` line (a grep'd `iptables-save -c`,
+ * a few `-S` lines, holdout 24): an excerpt, whose chains are declared in the part not shown.
+ */
+function excerpt(p: Pass): boolean {
+  return !p.command && !/^[ \t]*(?:\[\d+:\d+\][ \t]*)?(?:\*|:|-[NP][ \t])/m.test(p.text);
+}
+
+/**
  * A dump or listing is what iptables printed: it parsed there, so a line this parser cannot read is the parser's
  * limit, not the user's mistake. Said as info (the line is not judged), never as an error on read-only output.
  */
@@ -302,7 +310,14 @@ function keep(p: Pass, d: LintDiagnostic, noTable: boolean, multiLineQuotes: boo
   // comments and the legacy-tables warning pasted with a listing (lint/legacy-tables says the latter)
   if (d.code === 'syntax/bad-list-line' && d.severity === 'info' && /^not part of the listing: (#|# Warning|Warning:)/.test(d.message)) return false;
   if (p.command && !p.pc.ctx?.filterRules && d.code === 'syntax/rule-not-found') return false;
+  if (d.code === 'syntax/chain-exists' && declaredInAnotherFile(p, d)) return false;
   return !(noTable && d.message === 'COMMIT without a *table section');
+}
+
+/** `:CHAIN` declared again in another here-document body than the first time: each body is a file of its own, loaded on its own. */
+function declaredInAnotherFile(p: Pass, d: LintDiagnostic): boolean {
+  const first = /\(first on line (\d+)\)$/.exec(d.message);
+  return !!first && heredocOf(p, Number(first[1]) - 1) !== heredocOf(p, d.span.line);
 }
 
 /**
