@@ -10,12 +10,12 @@ import { parseRules } from '../../src/core/iptables/parse';
 
 const findings = (text: string) => lintRules(text).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.code}`);
 
-test('a bad address (a template field, a placeholder) is an error, and the rule keeps an unknown condition: not an unconditional ACCEPT (holdout 20)', () => {
-  const text = ['*filter', ':DOCKER-USER - [0:0]', '-A DOCKER-USER -s {{.DBHost}} -j ACCEPT', '-A DOCKER-USER -s <ip1>,<ip2> -j ACCEPT', '-A DOCKER-USER -d YOUR_IP -j ACCEPT', '-A DOCKER-USER -j RETURN', 'COMMIT', ''].join('\n');
+test('a bad address (a placeholder) is an error, and the rule keeps an unknown condition: not an unconditional ACCEPT (holdout 20)', () => {
+  const text = ['*filter', ':DOCKER-USER - [0:0]', '-A DOCKER-USER -s 10.X.X.0/16 -j ACCEPT', '-A DOCKER-USER -s <ip1>,<ip2> -j ACCEPT', '-A DOCKER-USER -d YOUR_IP -j ACCEPT', '-A DOCKER-USER -j RETURN', 'COMMIT', ''].join('\n');
   assert.deepEqual(findings(text), ['3 syntax/bad-address', '4 syntax/bad-address', '5 syntax/bad-address']);
   // the value is kept as written: what it matches is unknown, not everything
   const rs = parseRules(text);
-  assert.deepEqual(rs.rules.filter((r) => r.chain === 'DOCKER-USER').map((r) => r.source?.value ?? r.destination?.value), ['{{.DBHost}}', '<ip1>,<ip2>', 'YOUR_IP', undefined]);
+  assert.deepEqual(rs.rules.filter((r) => r.chain === 'DOCKER-USER').map((r) => r.source?.value ?? r.destination?.value), ['10.X.X.0/16', '<ip1>,<ip2>', 'YOUR_IP', undefined]);
   // a real unconditional ACCEPT still is one
   assert.deepEqual(findings('*filter\n:DOCKER-USER - [0:0]\n-A DOCKER-USER -j ACCEPT\nCOMMIT\n'), ['3 docker-user/accept-all']);
   // `! -s a,b` is refused by iptables: the error stays, and the rule is not read as `-j DROP` without conditions
@@ -135,4 +135,33 @@ test('a command continued onto the next line (`… \\` newline `    -j MASQUERAD
   // an ip6tables command continued: judged as the IPv6 rule it is
   assert.deepEqual(findings('ip6tables -A DOCKER-USER -p tcp --dport 8080 \\\n    -j DROP\n'), findings('ip6tables -A DOCKER-USER -p tcp --dport 8080 -j DROP\n'));
   assert.deepEqual(findings('ip6tables -A DOCKER-USER -p tcp --dport 8080 \\\n    -j DROP\n'), ['1 docker-user/after-return']);
+});
+
+test('a second *filter / *nat section replaces that table, as iptables-restore loads it: its chain lines are no redeclaration (holdout 25; kernel: the second section alone remains)', () => {
+  const text = ['*filter', ':INPUT ACCEPT [0:0]', ':FOO - [0:0]', '-A INPUT -j FOO', '-A FOO -s 10.0.0.1 -j DROP', 'COMMIT', '*filter', ':INPUT ACCEPT [0:0]', ':FOO - [0:0]', '-A FOO -s 10.0.0.2 -j DROP', 'COMMIT', ''].join('\n');
+  assert.deepEqual(findings(text), ['9 rules/unused-chain']);
+  const rs = parseRules(text);
+  assert.deepEqual(rs.tables.get('filter')?.chains.get('FOO')?.rules.map((r) => r.source?.value), ['10.0.0.2']);
+  assert.deepEqual(rs.tables.get('filter')?.chains.get('INPUT')?.rules, []);
+  // twice in one section is still an error
+  assert.deepEqual(findings('*filter\n:FOO - [0:0]\n:FOO - [0:0]\nCOMMIT\n'), ['3 syntax/chain-exists']);
+});
+
+test('a template field (`{{ ansible_default_ipv4.interface }}`, `{{.DBHost}}`) is one word of unknown value; a table from a variable makes the rule unknown (holdout 25)', () => {
+  const save = ['*filter', ':DOCKER-USER - [0:0]', '-A DOCKER-USER -i {{ ansible_default_ipv4.interface }} -p tcp --dport 22 -j DROP', '-A DOCKER-USER -s {{ item }} -j ACCEPT', '-A DOCKER-USER -j RETURN', 'COMMIT', ''].join('\n');
+  assert.deepEqual(findings(save), []);
+  assert.equal(parseRules(save).rules[0].inInterface?.value, '${{ ansible_default_ipv4.interface }}');
+  assert.deepEqual(findings('iptables -I DOCKER-USER -s {{ item }} -j ACCEPT\n'), []);
+  // `-t ${table}` in a loop over tables: not an unknown table, an unknown rule (said as info)
+  const loop = lintRules('for table in nat filter; do\n  iptables -S DOCKER -t ${table}\ndone\n').diagnostics.filter((d) => d.span.line === 1);
+  assert.deepEqual(loop.map((d) => `${d.severity} ${d.code}`), ['info syntax/no-command']);
+  assert.deepEqual(findings('iptables -t natt -A X -j DROP\n'), ['1 syntax/unknown-table']);
+});
+
+test('`-i !eth0` (the old negation spelling) is a literal name "!eth0" that no interface has (holdout 25; kernel: `-S` prints `-i !eth0`)', () => {
+  const all = lintRules('iptables -A DOCKER-USER -i !eth0 -j RETURN\niptables -A DOCKER-USER ! -i eth0 -j RETURN\n').diagnostics.filter((d) => d.code === 'rules/interface-wildcard');
+  assert.deepEqual(all.map((d) => `${d.span.line + 1} ${d.severity}`), ['1 warning']);
+  assert.match(all[0].message, /"!eth0" is taken as an interface name.*! -i eth0/);
+  // a template field after it reads as written
+  assert.match(lintRules('iptables -A DOCKER-USER -i !{{ iface }} -j RETURN\n').diagnostics.find((d) => d.code === 'rules/interface-wildcard')?.message ?? '', /"!\{\{ iface \}\}"/);
 });
