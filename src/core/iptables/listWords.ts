@@ -40,3 +40,6 @@ export function parseListCounter(s: string): number | undefined {
   }
   return Number(digits) * (mul ?? 1);
 }
+
+/** The command line (after a prompt: `worker1:~# `, `$ `) that printed a listing: `iptables -L -n -v`, `sudo iptables -nvL`. */
+export const LIST_COMMAND = /^(?:[^\s#$]*[#$]\s*)?(?:sudo\s+)?\S*ip6?tables\S*\s(?:.*\s)?(?:-[a-zA-Z]*L[a-zA-Z]*|--list)(?:\s|$)/;

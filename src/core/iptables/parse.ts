@@ -98,6 +98,7 @@
 import type { TableName, Ruleset } from './model';
 import { DIAG, mkDiag } from './codes';
 import { parseIptablesList } from './parseList';
+import { LIST_COMMAND } from './listWords';
 import { logicalLines } from './lines';
 import { newLineState, withMore, type LineResult } from './lineResult';
 import { parseLogicalLine } from './parseLine';
@@ -127,14 +128,14 @@ export function parseRules(text: string, opts?: { defaultTable?: TableName }): R
   return rs;
 }
 
-/** Detects `iptables -nvL` listings (a `Chain X (` header line) vs rule text. */
+/** Detects `iptables -nvL` listings (a `Chain X (` header line, after the command that printed it) vs rule text. */
 export function isListing(text: string): boolean {
   let pos = 0;
   for (let k = 0; k < 50 && pos < text.length; k++) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = text.length;
     const l = text.slice(pos, nl).trim();
-    if (l !== '' && !l.startsWith('#') && !l.startsWith('Warning:')) return l.startsWith('Chain ') && l.includes('(');
+    if (l !== '' && !l.startsWith('#') && !l.startsWith('Warning:') && !LIST_COMMAND.test(l)) return l.startsWith('Chain ') && l.includes('(');
     pos = nl + 1;
   }
   return false;

@@ -9,7 +9,7 @@ import { BUILTIN_CHAINS } from './model';
 import { PROTOCOL_NUMBERS, normalizeAddress } from './spec';
 import { DIAG, mkDiag } from './codes';
 import { newRule } from './newRule';
-import { parseListCounter, wsTokens, type WTok } from './listWords';
+import { LIST_COMMAND, parseListCounter, wsTokens, type WTok } from './listWords';
 import { parseExtra } from './listExtra';
 
 export { parseListCounter };
@@ -43,7 +43,7 @@ export function parseIptablesList(text: string, table: TableName): Ruleset {
       const t0 = toks[0].text;
       if (t0 === 'Chain') chain = parseChainHeader(line, ln, toks, table, tbl.chains, diags);
       else if (COLS.has(t0) && isHeader(toks)) cols = toks.map((t) => t.text as Col);
-      else if (t0.startsWith('#') || t0 === 'Warning:' || t0 === 'iptables:' || t0 === 'iptables' || t0 === 'ip6tables:') {
+      else if (t0.startsWith('#') || t0 === 'Warning:' || t0 === 'iptables:' || t0 === 'iptables' || t0 === 'ip6tables:' || (!chain && LIST_COMMAND.test(line.trim()))) {
         diags.push(mkDiag('info', DIAG.badListLine, `not part of the listing: ${line.trim()}`, lsp(ln, toks[0].start, line.length), line.trim()));
       } else {
         const rule = parseListRule(line, ln, cols, table, chain, diags);

@@ -21,6 +21,8 @@ export const unusedChain: LintRule = {
     for (const table of p.ruleset.tables.values()) {
       const referenced = new Set<string>();
       for (const c of table.chains.values()) for (const r of c.rules) if (r.target) referenced.add(r.target.name);
+      // a jump written into a rule the text cannot place (`-R DOCKER 1 … -j X`: Docker's rule 1, not in this text)
+      for (const { rule } of p.doc) if (rule.target && rule.table === table.name && rule.op === 'R') referenced.add(rule.target.name);
       for (const b of p.pc.base) if (b.rule?.target && b.table === table.name) referenced.add(b.rule.target.name);
       // a jump whose target is a shell variable (`-j "$child"` in a helper function) may be to any chain: unknown
       if ([...referenced].some((t) => t.includes('$')) || jumpsToVariable(p)) continue;

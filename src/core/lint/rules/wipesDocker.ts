@@ -152,7 +152,10 @@ export const wipesDocker: LintRule = {
       if (r.kind !== 'flush' && r.kind !== 'delete-chain' && r.kind !== 'policy') continue;
       const w = what(r.kind, r.table, r.chain, r.policy);
       if (!w || dockerStoppedAt(p, r.line)) continue;
-      add(p, 'rules/wipes-docker', 'warning', `This ${w} on a running Docker host, until the daemon restarts and recreates its rules.`, r.chainSpan ?? lineSpan(r.line, docLine(p, r.line) ?? ''));
+      const span = r.chainSpan ?? lineSpan(r.line, docLine(p, r.line) ?? '');
+      // DROP is the policy Docker sets itself (its own rules accept what containers need): said, not flagged
+      if (r.kind === 'policy' && r.policy === 'DROP') add(p, 'rules/wipes-docker', 'info', `This ${w}. DROP is the policy Docker itself sets: container and Swarm traffic still pass through Docker's own rules; other forwarded traffic (a VPN, VMs) now needs rules of its own.`, span);
+      else add(p, 'rules/wipes-docker', 'warning', `This ${w} on a running Docker host, until the daemon restarts and recreates its rules.`, span);
     }
   },
 };
