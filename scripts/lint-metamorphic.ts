@@ -3,8 +3,8 @@
  * its rules do (CRLF line ends, `sudo`, `/usr/sbin/iptables`, `-w`, `-t filter`, long option names, quoted values, a
  * `2>/dev/null || true` tail, a comment, a `$ ` prompt, indentation, a shebang, a Markdown fence, a function, an `if`,
  * `sh -c "…"`, an `ssh node <<'EOF'` here-document, a Makefile recipe, Ansible `shell: |` and `command:` tasks,
- * cloud-init runcmd, systemd ExecStart= and wg-quick PostUp= lines; save files: counters, a here-document writing
- * rules.v4) and reports every file whose warnings and errors (code, line, severity) change.
+ * cloud-init runcmd, systemd ExecStart= and wg-quick PostUp= lines, a `case` arm; save files: counters, a here-document
+ * writing rules.v4, one inside a quoted command substitution) and reports every file whose warnings and errors (code, line, severity) change.
  * Usage: npx tsx scripts/lint-metamorphic.ts [dir…]
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { lintRules } from '../src/core/lint';
 /** A rewrite: the new text and the line (0-based) of the original's line `l` in it. */
 interface Rewrite {
   name: string;
-  apply(text: string): { text: string; lineOf(l: number): number } | undefined;
+  apply(text: string): { text: string; lineOf(l: number): number; continued?: Map<number, number> } | undefined;
 }
 
 const COMMAND = /^(\s*)(iptables|ip6tables)(\s)/;
@@ -115,6 +115,40 @@ export const REWRITES: Rewrite[] = [
       return { text: `cat > /etc/iptables/rules.v4 <<'EOF'\n${text}\nEOF\niptables-restore < /etc/iptables/rules.v4\n`, lineOf: (l) => l + 1 };
     },
   },
+  {
+    // a here-document inside a quoted command substitution, then piped into iptables-restore (holdout 22)
+    name: 'heredoc-substitution',
+    apply(text) {
+      if (!/^\*filter\s*$/m.test(text) || !/^# form: save/m.test(text) || /^EOF$/m.test(text)) return undefined;
+      return { text: `rules="$(cat <<'EOF'\n${text}\nEOF\n)"\necho "$rules" | iptables-restore\n`, lineOf: (l) => l + 1 };
+    },
+  },
+  // every command in one arm of a `case` (`start)`), the usage message in the other (holdout 22)
+  wrapped('case-arm', ['case "$1" in', 'start)'], (l) => `  ${l}`, ['  ;;', '*)', '  echo "usage: $0 start"', '  ;;', 'esac'], (t) => script(t) && !/^\s*(case|esac)\b/m.test(t)),
+  wrapped('for-loop', ['for attempt in 1; do'], (l) => `  ${l}`, ['done']),
+  perLine('sudo-flags', (l) => l.replace(COMMAND, '$1sudo -n -E $2$3')),
+  {
+    // a long command split over two lines before its target (`… \\` newline `    -j DROP`)
+    name: 'continuation',
+    apply(text) {
+      const lines = text.split('\n');
+      const split = (l: string, k: number) => plainCommand(l, lines[k - 1] ?? '') && / -j \S/.test(l);
+      if (!lines.some(split)) return undefined;
+      const at: number[] = [];
+      const out: string[] = [];
+      // the second line of a split command belongs to the original's line (a finding on its target is that line's)
+      const continued = new Map<number, number>();
+      lines.forEach((l, k) => {
+        at.push(out.length);
+        if (!split(l, k)) out.push(l);
+        else {
+          continued.set(out.length + 1, k);
+          out.push(l.replace(/ -j (\S.*)$/, ' \\'), `    -j ${/ -j (\S.*)$/.exec(l)?.[1] ?? ''}`);
+        }
+      });
+      return { text: out.join('\n'), lineOf: (l) => at[l] ?? -1, continued };
+    },
+  },
   wrapped('systemd', ['[Service]', 'Type=oneshot'], (l) => `ExecStart=/usr/sbin/${l.trim()}`, [], plainOnly),
   wrapped('wg-quick', ['[Interface]', 'Address = 10.8.0.1/24'], (l) => `PostUp = ${l.trim()}`, [], plainOnly),
   perLine('prompt', (l) => l.replace(COMMAND, '$1$ $2$3'), (l) => /^iptables\s/.test(l)),
@@ -128,8 +162,8 @@ export const REWRITES: Rewrite[] = [
 ];
 
 type Finding = string;
-function findings(text: string, lineOf: (l: number) => number = (l) => l): Finding[] {
-  const inv = new Map<number, number>();
+function findings(text: string, lineOf: (l: number) => number = (l) => l, continued = new Map<number, number>()): Finding[] {
+  const inv = new Map<number, number>(continued);
   const n = text.split('\n').length;
   for (let l = 0; l < n; l++) inv.set(lineOf(l), l);
   return lintRules(text)
@@ -166,7 +200,7 @@ export function metamorphicDiffs(paths: string[]): { diffs: MetamorphicDiff[]; a
       const r = rw.apply(text);
       if (!r) continue;
       applied.set(rw.name, (applied.get(rw.name) ?? 0) + 1);
-      const got = findings(r.text, r.lineOf);
+      const got = findings(r.text, r.lineOf, r.continued);
       const lost = base.filter((f) => !got.includes(f));
       const gained = got.filter((f) => !base.includes(f));
       if (lost.length || gained.length) out.push({ file, rewrite: rw.name, lost, gained });

@@ -28,7 +28,7 @@ test('every rewrite that keeps what the rules do keeps every warning and error, 
 
 test('the rewrites change the text (a rewrite that gives the text back unchanged would prove nothing)', () => {
   const sample = 'iptables -A DOCKER-USER -i eth0 -p tcp -s 10.0.0.0/8 --dport 80 -j DROP\n';
-  for (const rw of REWRITES.filter((r) => r.name !== 'counters' && r.name !== 'heredoc-rules')) {
+  for (const rw of REWRITES.filter((r) => !['counters', 'heredoc-rules', 'heredoc-substitution'].includes(r.name))) {
     const r = rw.apply(sample);
     assert.ok(r, rw.name);
     assert.notEqual(r.text, sample, rw.name);
@@ -36,4 +36,5 @@ test('the rewrites change the text (a rewrite that gives the text back unchanged
   const save = '# form: save\n*filter\n:DOCKER-USER - [0:0]\n-A DOCKER-USER -j RETURN\nCOMMIT\n';
   assert.equal(REWRITES.find((r) => r.name === 'counters')?.apply(save)?.text, '# form: save\n*filter\n:DOCKER-USER - [0:0]\n[0:0] -A DOCKER-USER -j RETURN\nCOMMIT\n');
   assert.match(REWRITES.find((r) => r.name === 'heredoc-rules')?.apply(save)?.text ?? '', /^cat > \/etc\/iptables\/rules.v4 <<'EOF'\n# form: save\n/);
+  assert.match(REWRITES.find((r) => r.name === 'heredoc-substitution')?.apply(save)?.text ?? '', /^rules="\$\(cat <<'EOF'\n# form: save\n[^]*\nEOF\n\)"\necho "\$rules" \| iptables-restore\n$/);
 });

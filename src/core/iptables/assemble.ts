@@ -22,6 +22,8 @@ interface Assembly {
   rs: Ruleset;
   ts: Map<TableName, TableState>;
   targetRefs: Rule[];
+  /** Tables a `*table` line has opened so far. */
+  opened: Set<TableName>;
 }
 
 function getTable(a: Assembly, name: TableName): TableState {
@@ -50,7 +52,7 @@ function diag(a: Assembly, severity: RuleDiagnostic['severity'], code: DiagCode,
 
 /** Builds the Ruleset from line results, in order (see ./parse.ts). Linear. */
 export function assembleRuleset(results: LineResult[]): Ruleset {
-  const a: Assembly = { rs: { tables: new Map(), rules: [], diagnostics: [] }, ts: new Map(), targetRefs: [] };
+  const a: Assembly = { rs: { tables: new Map(), rules: [], diagnostics: [] }, ts: new Map(), targetRefs: [], opened: new Set() };
   for (const r of results) {
     let hasError = false;
     for (const d of r.diagnostics) {
@@ -63,12 +65,27 @@ export function assembleRuleset(results: LineResult[]): Ruleset {
       r.rule.index = undefined;
       a.rs.rules.push(r.rule);
     }
-    if (r.kind === 'table') getTable(a, r.table).complete = true;
+    if (r.kind === 'table') openTable(a, r.table);
     else if (!hasError) applyLine(a, r);
   }
   checkTargets(a);
   for (const st of a.ts.values()) for (const c of st.table.chains.values()) c.rules.forEach((x, idx) => (x.index = idx));
   return a.rs;
+}
+
+/**
+ * A `*table` line. A second section of a table (after its COMMIT: a file that holds the IPv4 and the IPv6 rules, or a
+ * restore run twice) replaces the table as iptables-restore loads it (kernel-checked: both sections load): its chains
+ * are declared anew, the earlier section's rules are gone.
+ */
+function openTable(a: Assembly, name: TableName): void {
+  const t = getTable(a, name);
+  if (a.opened.has(name)) {
+    t.table.chains.clear();
+    t.policies.clear();
+  }
+  a.opened.add(name);
+  t.complete = true;
 }
 
 function applyLine(a: Assembly, r: LineResult): void {

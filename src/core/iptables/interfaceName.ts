@@ -13,7 +13,8 @@ export const IFNAMSIZ = 15;
  * for a usable name or a shell variable.
  */
 export function interfaceNameProblem(name: string, base: 'i' | 'o'): { severity: 'error' | 'warning'; message: string } | undefined {
-  if (name.startsWith('$')) return undefined;
+  // a shell expansion anywhere (`$IF`, `br-${NET}`, a template's `${{ iface }}`): the name is known only when it runs
+  if (/\$[{(A-Za-z_0-9@*]/.test(name)) return undefined;
   if (name.length === 0 || name.length > IFNAMSIZ || name === '.' || name === '..') return { severity: 'error', message: `"${name}" is not a valid interface name (1-15 characters, no "/")` };
   if (!/[\s/]/.test(name)) return undefined;
   const address = /^[\d.]+\/\d+$/.test(name) ? `: an address belongs in ${base === 'i' ? '-s' : '-d'}` : '';

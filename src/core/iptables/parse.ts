@@ -111,6 +111,7 @@ export { isTableName, lineResult, lineStateKey, newLineState, relocateLineResult
 export { advanceLineState, parseLogicalLine, parseRuleLine } from './parseLine';
 export { assembleRuleset } from './assemble';
 export { canonicalAddress, canonicalTargetOptions, ruleKey } from './ruleKey';
+export { asWritten } from './tokenize';
 export { parseIptablesList };
 
 /** iptables-save / -S / command lines (mixed allowed). Never throws. */

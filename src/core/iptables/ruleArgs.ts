@@ -4,22 +4,21 @@
  * Extension options (`--dport`, `--to-destination`, …) are read by ./ruleOptions.ts; what the command makes of the
  * whole line (a rule, a policy, a new chain, …) by ./ruleCommand.ts.
  */
-import type { BaseMatch, Rule, RuleDiagnostic, RuleMatch, RuleTarget, TableName } from './model';
-import { PROTOCOL_NUMBERS, isKnownMatch, validateAddress } from './spec';
+import type { Rule, RuleDiagnostic, RuleMatch, RuleTarget, TableName } from './model';
 import { DIAG, mkDiag, type DiagCode } from './codes';
 import { newRule } from './newRule';
 import { spanOf, type LogicalLine } from './lines';
 import { isArgument, looksLikeOption, type Tok } from './tokenize';
 import { BASE_LONG, BASE_SHORT, CMD_LONG, CMD_SHORT, type BaseOpt, type Cmd, type OptTok } from './optionTable';
-import { isTableName, lineResult, type LineResult } from './lineResult';
-import { errAt, tokSpan } from './lineDiagnostics';
-import { interfaceNameProblem } from './interfaceName';
+import { lineResult, type LineResult } from './lineResult';
+import { errAt } from './lineDiagnostics';
 import { longOptionByPrefix, readExtensionOption } from './ruleOptions';
 import { finishLine } from './ruleCommand';
+import { baseMatch, givenTwice, readAddress, readCounters, readInterface, readJump, readMatchModule, readProtocol, readTable } from './ruleBaseValues';
 
 /** A whole argument that is one shell expansion: `$x`, `${x}`, `${arr[@]}`, `$@`, `${@}`, `$*`, `$1`. */
 // (`${rule/-A/-D}`, `${args[@]}`, `${x:-y}`: any parameter expansion; `$(cat rules)`: a command substitution)
-const SHELL_EXPANSION = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|[@*0-9]|\{(?:[@*]|[0-9]+)\}|\(.*\))$/;
+export const SHELL_EXPANSION = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|[@*0-9]|\{(?:[@*]|[0-9]+)\}|\(.*\))$/;
 
 /** What the parse of one line's arguments knows so far (one object per line). */
 export interface ArgCtx {
@@ -41,6 +40,8 @@ export interface ArgCtx {
   ruleStarted: boolean;
   /** `-c packets bytes`. */
   counters: { packets: number; bytes: number } | undefined;
+  /** `-t "$table"`: the table comes from a variable. */
+  tableVar: Tok | undefined;
   /** The first listing-only flag (-n, -x, --line-numbers). */
   listFlag: Tok | undefined;
   lastMatch: RuleMatch | undefined;
@@ -125,7 +126,7 @@ export function append<T>(list: T[], x: T): T[] {
 // Stryker disable all: the initial values are never read: newArgCtx sets every field of a line's context before its parse, optionName the option's name, optionSpec its owner
 const CTX: ArgCtx = {
   ll: { line: 0, text: '' }, toks: [], diags: [], format: 'S', neg: undefined, table: 'filter', rule: newRule('filter', '', 0, '', { line: 0, start: 0, end: 0 }), cmd: undefined, cmdTok: undefined,
-  chainTok: undefined, cmdArg: undefined, ruleStarted: false, counters: undefined, listFlag: undefined, lastMatch: undefined, lastUnknownModule: undefined, implicitMatch: undefined, owner: undefined, name: '', inline: undefined, isLong: false,
+  chainTok: undefined, cmdArg: undefined, ruleStarted: false, counters: undefined, tableVar: undefined, listFlag: undefined, lastMatch: undefined, lastUnknownModule: undefined, implicitMatch: undefined, owner: undefined, name: '', inline: undefined, isLong: false,
 };
 // Stryker restore all
 
@@ -142,7 +143,7 @@ function newArgCtx(ll: LogicalLine, toks: Tok[], table: TableName, format: LineR
   c.neg = undefined;
   c.table = table;
   c.rule = newRule(table, '', ll.line, ll.text, spanOf(ll, toks.length ? toks[0].start : 0, lastTok ? lastTok.end : ll.text.length));
-  c.cmd = c.cmdTok = c.chainTok = c.cmdArg = c.listFlag = undefined;
+  c.cmd = c.cmdTok = c.chainTok = c.cmdArg = c.listFlag = c.tableVar = undefined;
   c.counters = undefined;
   c.lastMatch = c.lastUnknownModule = c.implicitMatch = undefined;
   c.ruleStarted = false;
@@ -179,16 +180,22 @@ export function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable:
       i++;
     } else if (format === 'command' && !c.cmd && VARIABLE_OPTION.test(t.text)) {
       // `$IPT -t nat -${1} POSTROUTING …` (A or D, given when the script runs): the command is unknown, and so is the rule
-      diags.push(mkDiag('info', DIAG.noCommand, `the command "${t.text}" comes from a variable: it is known only when the script runs, so this rule is not judged`, spanOf(ll, t.start, t.end), t.text));
-      return lineResult('other', ll.line, c.table, format, diags);
+      return unknownRule(c, t, 'command');
     } else i = readOption(c, t, i);
   }
+  // `iptables -S "$chain" -t "${table}"` in a loop over tables: which table is known only when the script runs
+  if (c.tableVar) return unknownRule(c, c.tableVar, 'table');
   if (c.neg) errTok(c, DIAG.unexpectedToken, '"!" at the end of the rule negates nothing', c.neg);
   if (tailOp) {
     // the rest belongs to the shell (e.g. `|| true`): fine, reported as info
     diags.push(mkDiag('info', DIAG.notIptables, `shell text after "${tailOp.text}" is not part of the rule`, spanOf(ll, tailOp.start, toks[toks.length - 1].end), tailOp.text));
   }
   return finishLine(c);
+}
+
+function unknownRule(c: ArgCtx, t: Tok, what: string): LineResult {
+  c.diags.push(mkDiag('info', DIAG.noCommand, `the ${what} "${t.text}" comes from a variable: it is known only when the script runs, so this rule is not judged`, spanOf(c.ll, t.start, t.end), t.text));
+  return lineResult('other', c.ll.line, c.table, c.format, c.diags);
 }
 
 /** An option spelled with a variable: `-${1}`, `-$ACTION`, `--${op}`. */
@@ -276,10 +283,6 @@ function readCommand(c: ArgCtx, t: Tok, i: number, cmd: Cmd): number {
   return j;
 }
 
-function baseMatch(ll: LogicalLine, v: string, neg: boolean, t: Tok): BaseMatch {
-  return { value: v, negated: neg, span: tokSpan(ll, t) };
-}
-
 const NEGATABLE = new Set<BaseOpt>(['p', 's', 'd', 'i', 'o', 'f']);
 /** Flags iptables accepts only with -L (`Illegal option \`-n' with this command`). */
 const LIST_FLAGS = new Set(['n', 'x', 'numeric', 'exact', 'line-numbers']);
@@ -321,89 +324,4 @@ function readBaseOption(c: ArgCtx, t: Tok, i: number, base: BaseOpt): number {
   else if (base === 'm') readMatchModule(c, t, v);
   else readJump(c, base, t, v);
   return TAKEN.next;
-}
-
-function readTable(c: ArgCtx, t: Tok, i: number): number {
-  if (!takeArgs(c, i, 1, t, c.inline)) return i + 1;
-  const v = TAKEN.args[0];
-  if (c.format !== 'command') errTok(c, DIAG.unexpectedToken, '-t is not valid in iptables-save / -S lines', t);
-  if (isTableName(v.text)) c.table = v.text;
-  else errTok(c, DIAG.unknownTable, `unknown table "${v.text}" (valid: filter, nat, mangle, raw, security)`, v);
-  return TAKEN.next;
-}
-
-/** `-c packets bytes` (iptables-save -c lines, `iptables -A … -c 0 0`). */
-function readCounters(c: ArgCtx, t: Tok, i: number): number {
-  if (!takeArgs(c, i, 2, t, c.inline)) return i + 1;
-  const p = TAKEN.args[0];
-  const b = TAKEN.args[1];
-  if (!/^\d+$/.test(p.text)) errTok(c, DIAG.badCounters, `"${p.text}" is not a packet count`, p);
-  else if (!/^\d+$/.test(b.text)) errTok(c, DIAG.badCounters, `"${b.text}" is not a byte count`, b);
-  else c.counters = { packets: Number(p.text), bytes: Number(b.text) };
-  return TAKEN.next;
-}
-
-const KNOWN_PROTOCOLS = new Set(['tcp', 'udp', 'udplite', 'icmp', 'icmpv6', 'ipv6-icmp', 'esp', 'ah', 'sctp', 'mh', 'all', 'gre', 'ipip', 'ipencap', 'igmp', 'ospf', 'vrrp', 'pim', 'dccp', 'l2tp', 'ipv6', 'ipv6-route', 'ipv6-frag', 'ipv6-nonxt', 'ipv6-opts', 'egp', 'rsvp', 'ip', 'hopopt', 'ipcomp']);
-
-/** `-p NAME|NUMBER`: lower case; numbers become names (6 → tcp, 0 → all). */
-function readProtocol(c: ArgCtx, t: Tok, v: Tok, negated: boolean): void {
-  let pv = v.text.toLowerCase();
-  // `-p "$proto"` in a script (`for proto in tcp udp`): a value the shell fills in, kept as written
-  if (c.format === 'command' && SHELL_EXPANSION.test(v.text)) pv = v.text;
-  else if (/^\d+$/.test(pv)) {
-    if (Number(pv) > 255) return errTok(c, DIAG.unknownProtocol, `protocol number ${pv} is larger than 255`, v);
-    pv = pv === '0' ? 'all' : PROTOCOL_NUMBERS[pv] ?? pv;
-  } else if (!KNOWN_PROTOCOLS.has(pv)) return errTok(c, DIAG.unknownProtocol, `unknown protocol "${v.text}"`, v);
-  if (c.rule.protocol) errTok(c, DIAG.multipleTargets, 'protocol given twice', t);
-  c.rule.protocol = baseMatch(c.ll, pv, negated, v);
-}
-
-/** `-s A[,B…]` / `-d A[,B…]`: each address checked; the first bad one reported. */
-function readAddress(c: ArgCtx, base: 's' | 'd', v: Tok, negated: boolean): void {
-  // a value the shell computes (`$(curl … | paste -d, -s)`, `"$NETS"`) is unknown, whatever commas it shows here
-  const computed = v.text.includes('$');
-  // kernel-checked: "! not allowed with multiple source or destination IP addresses"
-  if (negated && !computed && v.text.includes(',')) return errTok(c, DIAG.badAddress, '"!" with several addresses: iptables refuses it ("! not allowed with multiple source or destination IP addresses")', v);
-  // one address (no list to split: the common case, on the hot path) or a comma list
-  const e = computed ? undefined : v.text.includes(',') ? v.text.split(',').map(validateAddress).find((x) => x !== undefined) : validateAddress(v.text);
-  if (e) return errTok(c, DIAG.badAddress, e, v);
-  if (base === 's') c.rule.source = baseMatch(c.ll, v.text, negated, v);
-  else c.rule.destination = baseMatch(c.ll, v.text, negated, v);
-}
-
-/** iptables refuses a base option given twice (`multiple -s flags not allowed`): the first one stays, the rule is an error. */
-function givenTwice(c: ArgCtx, t: Tok, had: BaseMatch | undefined): boolean {
-  if (had) errTok(c, DIAG.multipleTargets, `${t.text} given twice (iptables allows it once)`, t);
-  return had !== undefined;
-}
-
-function readInterface(c: ArgCtx, base: 'i' | 'o', v: Tok, negated: boolean): void {
-  const problem = interfaceNameProblem(v.text, base);
-  if (problem) c.diags.push(mkDiag(problem.severity, DIAG.badInterface, problem.message, tokSpan(c.ll, v), v.text));
-  if (problem?.severity === 'error') return;
-  if (base === 'i') c.rule.inInterface = baseMatch(c.ll, v.text, negated, v);
-  else c.rule.outInterface = baseMatch(c.ll, v.text, negated, v);
-}
-
-function readMatchModule(c: ArgCtx, t: Tok, v: Tok): void {
-  const mod = v.text.toLowerCase();
-  const m: RuleMatch = { module: mod, implicit: false, options: [], span: spanOf(c.ll, t.start, v.end) };
-  c.rule.matches = append(c.rule.matches, m);
-  c.lastMatch = m;
-  // `-m "${proto}"` in a script (`for proto in tcp udp`): a module the shell names; its options are kept as written
-  const variable = c.format === 'command' && SHELL_EXPANSION.test(v.text);
-  const known = isKnownMatch(mod);
-  c.lastUnknownModule = known ? undefined : m;
-  if (variable) return;
-  // in `iptables -S` output the module was loaded on that host (an extension swarmnet does not know): said, not an error
-  if (!known && c.format === 'S') c.diags.push(mkDiag('info', DIAG.unknownModule, `match module "${v.text}" is not known to swarmnet: the rule is read as given, its conditions of that module are not judged`, tokSpan(c.ll, v), v.text));
-  else if (!known) c.diags.push(mkDiag('error', DIAG.unknownModule, `unknown match module "${v.text}"`, tokSpan(c.ll, v), v.text));
-}
-
-/** `-j TARGET` / `-g CHAIN`. */
-function readJump(c: ArgCtx, base: BaseOpt, t: Tok, v: Tok): void {
-  const rule = c.rule;
-  if (rule.target) errTok(c, DIAG.multipleTargets, `more than one target (already ${rule.target.name})`, t);
-  else rule.target = { name: v.text, goto: base === 'g', options: [], span: spanOf(c.ll, t.start, v.end) };
-  c.lastUnknownModule = undefined;
 }

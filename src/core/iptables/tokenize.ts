@@ -153,6 +153,17 @@ export function tokenize(s: string, shellOps: boolean, restore = false): { toks:
         plainStart = i;
         continue;
       }
+      if (c === 123 /* { */ && s.charCodeAt(i + 1) === 123) {
+        // `{{ ansible_default_ipv4.interface }}`, `{{.DBHost}}`: a template's field, filled in before the text runs;
+        // one word whose value is unknown here, as a variable's (`$` marks it so)
+        const close = s.indexOf('}}', i + 2);
+        if (close >= 0) {
+          text += `${s.slice(plainStart, i)}$${s.slice(i, close + 2)}`;
+          quoted = true;
+          i = plainStart = close + 2;
+          continue;
+        }
+      }
       if (c === 92 /* \ */ && i + 1 < n) {
         text += s.slice(plainStart, i) + s[i + 1];
         quoted = true;
@@ -176,6 +187,11 @@ export function tokenize(s: string, shellOps: boolean, restore = false): { toks:
   if (toks.length !== count) toks.length = count;
   TOKENIZED.unterminated = unterminated;
   return TOKENIZED;
+}
+
+/** A value as the text wrote it: a template's field without the `$` that marks it unknown (`${{ iface }}` → `{{ iface }}`). */
+export function asWritten(v: string): string {
+  return v.includes('${{') ? v.replace(/\$\{\{/g, '{{') : v;
 }
 
 export function looksLikeOption(t: Tok): boolean {

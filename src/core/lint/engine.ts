@@ -30,7 +30,7 @@ import { scriptValues, setScriptValues } from './shellValues';
 import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces, tableSections } from './input';
 import type { DocRule, Pass } from './pass';
-import { quotedRole } from './sections';
+import { heredocOf, quotedRole } from './sections';
 import { publishedPorts } from './pass';
 import { LINT_RULES } from './rules/index';
 import { keepSafeFixes } from './fixSafety';
@@ -190,7 +190,7 @@ export class Linter {
     const diags = p.diags.filter((d) => keep(p, d, noTable, multiLineQuotes));
     if (kind !== 'proposal') readOnlyOutput(diags);
     else if (p.command) saidOncePerFragment(p, diags);
-    const cut = diags.some((d) => d.code === 'lint/truncated');
+    const cut = diags.some((d) => d.code === 'lint/truncated') || excerpt(p);
     // (an error too: a restore file's undeclared `-j ufw-skip-to-policy-input` is ufw's after.rules, loaded after before.rules declares it)
     for (const d of diags) if (d.code === 'syntax/unknown-target' && (d.severity === 'warning' || toolChain(d))) assumedChain(d, cut);
     fixesWithinTheirCommand(p.results, diags);
@@ -228,7 +228,8 @@ const BARE_COMMAND = /^\s*(?:-[AIDRNFXPZELSC]\b|--(?:append|insert|delete|replac
  */
 function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
   // (`  - iptables …`: a YAML or Markdown list item holding a whole command, not a piece of one)
-  const fragment = (line: number) => /^\s*-\S/.test(p.lines[line] ?? '') && !BARE_COMMAND.test(p.lines[line] ?? '');
+  // (the line above ending in `\` continues onto it: the command is whole, its errors are its own)
+  const fragment = (line: number) => /^\s*-\S/.test(p.lines[line] ?? '') && !BARE_COMMAND.test(p.lines[line] ?? '') && !/\\\s*$/.test(p.lines[line - 1] ?? '');
   const lines = new Set(diags.filter((d) => d.code.startsWith('syntax/') && d.severity !== 'info' && fragment(d.span.line)).map((d) => d.span.line));
   if (!lines.size) return;
   const kept = diags.filter((d) => !(lines.has(d.span.line) && d.code.startsWith('syntax/') && d.severity !== 'info'));
@@ -259,6 +260,14 @@ function assumedChain(d: LintDiagnostic, cut: boolean): void {
   if (!tool && !cut) return;
   d.severity = 'info';
   d.message = `${d.message} (${tool ? "another tool's chain, which exists where that tool runs" : 'the text is cut: it may be declared in the part left out'})`;
+}
+
+/**
+ * Rule lines of a dump pasted without any `*table`, `-P`, `:CHAIN` or `-N CHAIN` line (a grep'd `iptables-save -c`,
+ * a few `-S` lines, holdout 24): an excerpt, whose chains are declared in the part not shown.
+ */
+function excerpt(p: Pass): boolean {
+  return !p.command && !/^[ \t]*(?:\[\d+:\d+\][ \t]*)?(?:\*|:|-[NP][ \t])/m.test(p.text);
 }
 
 /**
@@ -302,7 +311,14 @@ function keep(p: Pass, d: LintDiagnostic, noTable: boolean, multiLineQuotes: boo
   // comments and the legacy-tables warning pasted with a listing (lint/legacy-tables says the latter)
   if (d.code === 'syntax/bad-list-line' && d.severity === 'info' && /^not part of the listing: (#|# Warning|Warning:)/.test(d.message)) return false;
   if (p.command && !p.pc.ctx?.filterRules && d.code === 'syntax/rule-not-found') return false;
+  if (d.code === 'syntax/chain-exists' && declaredInAnotherFile(p, d)) return false;
   return !(noTable && d.message === 'COMMIT without a *table section');
+}
+
+/** `:CHAIN` declared again in another here-document body than the first time: each body is a file of its own, loaded on its own. */
+function declaredInAnotherFile(p: Pass, d: LintDiagnostic): boolean {
+  const first = /\(first on line (\d+)\)$/.exec(d.message);
+  return !!first && heredocOf(p, Number(first[1]) - 1) !== heredocOf(p, d.span.line);
 }
 
 /**

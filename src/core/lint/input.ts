@@ -31,8 +31,9 @@ function hasTableLine(text: string): boolean {
 export function inferTable(text: string): TableName | undefined {
   if (hasTableLine(text)) return undefined;
   const lines = text.split('\n').map((l) => l.trim());
-  // (`- iptables …`: a YAML or Markdown list item, a command; `-A …`, `--append …`: a rule line)
-  const sLines = lines.filter((l) => /^-[-A-Za-z]/.test(l));
+  // (`- iptables …`: a YAML or Markdown list item, a command; `-A …`, `--append …`: a rule line; `    -j MASQUERADE`
+  // after a line ending in `\`: the rest of a command)
+  const sLines = lines.filter((l, i) => /^-[-A-Za-z]/.test(l) && !lines[i - 1]?.endsWith('\\'));
   if (sLines.length === 0) return undefined;
   const policies = new Set(sLines.map((l) => /^-P (\S+)/.exec(l)?.[1]).filter((x): x is string => !!x));
   if (policies.size) {

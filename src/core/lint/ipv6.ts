@@ -33,8 +33,12 @@ const FAMILY_NEUTRAL = new Set(['docker-user/after-return', 'rules/insert-order'
 export function ipv6Script(text: string): string | undefined {
   if (!text.includes('ip6tables') || !/DOCKER-USER/.test(text)) return undefined;
   let any = false;
+  // the lines an ip6tables command continues onto (`… \` newline `    -j DROP`) are its own
+  let continues = false;
   const lines = text.split('\n').map((l) => {
-    if (!(IP6TABLES.test(l) && !IPTABLES.test(l))) return /^\s*(?:[A-Za-z_]\w*=|for\s|done\b|do\b)/.test(l) ? l : '';
+    const mine = continues || (IP6TABLES.test(l) && !IPTABLES.test(l));
+    continues = mine && /\\\s*$/.test(l);
+    if (!mine) return /^\s*(?:[A-Za-z_]\w*=|for\s|done\b|do\b)/.test(l) ? l : '';
     any = true;
     return l.replace(/ip6tables(-nft|-legacy)?/g, (m) => `iptables${m.slice(9)} `);
   });

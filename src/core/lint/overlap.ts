@@ -44,6 +44,7 @@ export function matchesNoForwardedPacket(rule: Rule): boolean {
   if (rule.table !== 'filter' || !FORWARD_PATH.has(rule.chain)) return false;
   const lo = (b: BaseMatch | undefined): boolean => !!b && !b.negated && b.value === 'lo';
   const loNet = (b: BaseMatch | undefined): boolean => {
+    if (b && !b.negated && /^::1(\/128)?$/.test(b.value)) return true;
     const c = b && !b.negated ? parseCidr(b.value) : undefined;
     return !!c && !!LOOPBACK && contains(LOOPBACK, c);
   };

@@ -160,5 +160,18 @@ export function aboutSwarm(p: Pass): boolean {
   return v;
 }
 
+const dockerTexts = new WeakMap<Pass, boolean>();
+
+/**
+ * The text names Docker anywhere (a chain, a bridge, a `docker` command, a comment), or is linted against a node: a
+ * FORWARD rule in a text that never does may be for a host without Docker (an LXD or Kubernetes node, a router).
+ */
+export function aboutDocker(p: Pass): boolean {
+  if (p.pc.ctx) return true;
+  let v = dockerTexts.get(p);
+  if (v === undefined) dockerTexts.set(p, (v = /docker/i.test(p.text)));
+  return v;
+}
+
 /** Whether a line is in an `else` branch: one place for the branch structure of a script (./sections.ts). */
 export { inElseBranch } from './sections';

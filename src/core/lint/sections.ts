@@ -60,6 +60,8 @@ function shapeOf(p: Pass): Shape {
   let seenCommand = false;
   let end: { word: string; dash: boolean; expands: boolean } | undefined;
   const quote: { q?: string; opener: number; inside: QuotedRole } = { opener: -1, inside: 'inside-text' };
+  // a quote left open on the line that starts a here-document (`v="$(cat <<EOF`): the body comes first, then the quote goes on
+  let afterBody: typeof quote | undefined;
   const unclosed = () => {
     for (const [line, role] of [...s.quoted]) if (line >= quote.opener && role !== 'closes') s.quoted.delete(line);
     quote.q = undefined;
@@ -85,8 +87,11 @@ function shapeOf(p: Pass): Shape {
       return;
     }
     if (end) {
-      if (bodyEnds) end = undefined;
-      else {
+      if (bodyEnds) {
+        end = undefined;
+        if (afterBody) Object.assign(quote, afterBody);
+        afterBody = undefined;
+      } else {
         s.heredoc.add(i);
         if (end.expands) s.heredocExpanded.add(i);
         // a body the shell runs (`ssh node <<'EOF'`, `bash -s <<EOF`) is a script: its quotes may span lines too
@@ -105,8 +110,13 @@ function shapeOf(p: Pass): Shape {
     const h = HEREDOC.exec(t);
     if (h) end = { word: h[2], dash: t.slice(h.index).startsWith('<<-'), expands: h[1] === '' };
     scanQuote(t, i);
+    if (h && quote.q) {
+      afterBody = { ...quote };
+      quote.q = undefined;
+    }
   });
   // a quote still open at the end of the text is the shell's syntax error: the parser's finding stays
+  if (afterBody) Object.assign(quote, afterBody);
   if (quote.q) unclosed();
   cache.set(p, s);
   return s;

@@ -9,6 +9,7 @@ import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
 import { add, assumedBase, isMine, replaceEdit } from '../pass';
 import { crossNetworkFlow, walkChain } from '../flows';
+import { DENY, isDockerBridge, type RuleFacts } from '../facts';
 
 const ISOLATION = "network isolation between Docker networks (all versions) and, on Docker ≥ 28, the blocking of direct access to unpublished container ports";
 
@@ -33,16 +34,35 @@ function onlyAddress(r: Rule): boolean {
   return !!(r.source || r.destination) && !r.protocol && !r.inInterface && !r.outInterface && r.matches.length === 0;
 }
 
+/**
+ * `-o <Docker bridge> -j ACCEPT` and nothing else, with no DROP/REJECT of DOCKER-USER written or placed before it:
+ * everything routed to that network's containers, from anywhere, ends here (holdouts 22 and 24).
+ */
+function bridgeAccept(p: Pass, rule: Rule, f: RuleFacts): boolean {
+  const o = rule.outInterface;
+  if (!o || o.negated || !isDockerBridge(o.value) || f.conds.length !== 1) return false;
+  const above = (r: Rule) => r.line < rule.line || (r.index ?? Infinity) < (rule.index ?? Infinity);
+  return !p.doc.some((d) => d.rule.chain === 'DOCKER-USER' && d.rule.table === 'filter' && DENY.has(d.rule.target?.name ?? '') && above(d.rule));
+}
+
 export const acceptAll: LintRule = {
   code: 'docker-user/accept-all',
   severity: 'warning',
-  description: 'An unconditional `-j ACCEPT` in DOCKER-USER, or an ACCEPT of everything from or to Docker\'s address pool: forwarded packets skip Docker\'s own rules.',
-  docs: "ACCEPT in DOCKER-USER ends the packet's walk through FORWARD: Docker's network isolation (DOCKER-ISOLATION-STAGE-1/2: containers of different networks cannot talk), and on Docker ≥ 28 the protection of unpublished container ports from direct routing, are skipped. The same holds for an ACCEPT whose only condition is an address range holding Docker's networks (`-s 172.16.0.0/12 -j ACCEPT`, meant as \"allow the Docker networks\"), in DOCKER-USER or a chain it jumps to: the packets between two networks end there (an info: often meant, and harmless where one network holds all the containers). Use `-j RETURN` to let Docker's rules decide.",
+  description: 'An unconditional `-j ACCEPT` in DOCKER-USER, an ACCEPT of everything routed to a Docker bridge, or of everything from or to Docker\'s address pool: forwarded packets skip Docker\'s own rules.',
+  docs: "ACCEPT in DOCKER-USER ends the packet's walk through FORWARD: Docker's network isolation (DOCKER-ISOLATION-STAGE-1/2: containers of different networks cannot talk), and on Docker ≥ 28 the protection of unpublished container ports from direct routing, are skipped. An ACCEPT whose only condition is `-o` a Docker bridge (`-o docker0`, `-o br-+`), with no DROP/REJECT before it, opens every port of that network's containers, published or not, to anyone who can route to the host, and to the containers of other networks: a warning. The same holds for an ACCEPT whose only condition is an address range holding Docker's networks (`-s 172.16.0.0/12 -j ACCEPT`, meant as \"allow the Docker networks\"), in DOCKER-USER or a chain it jumps to: the packets between two networks end there (an info: often meant, and harmless where one network holds all the containers). Use `-j RETURN` to let Docker's rules decide.",
   check(p) {
     if (p.noInterfaces) return; // -nL without -v: interface conditions unknown
     for (const { rule, f } of p.doc) {
       if (rule.chain !== 'DOCKER-USER' || rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;
-      if (rule.target?.name !== 'ACCEPT' || rule.target.goto || f.conds.length > 0) continue;
+      if (rule.target?.name !== 'ACCEPT' || rule.target.goto) continue;
+      if (bridgeAccept(p, rule, f)) {
+        add(p, 'docker-user/accept-all', 'warning',
+          // Stryker disable next-line OptionalChaining: bridgeAccept holds only for a rule with an output interface
+          `ACCEPT of everything routed to ${rule.outInterface?.value}: every port of its containers, published or not, is open to anyone who can route to this host, and containers of other Docker networks reach them too — ${ISOLATION}. Accept only what must pass (ports, sources), or use -j RETURN to let Docker's rules decide.`,
+          rule.span, returnFix(p, rule));
+        continue;
+      }
+      if (f.conds.length > 0) continue;
       add(p, 'docker-user/accept-all', 'warning',
         `Unconditional ACCEPT in DOCKER-USER: every forwarded packet skips Docker's own rules — ${ISOLATION}. Use -j RETURN to hand the packet back to Docker's chains.`,
         rule.span, returnFix(p, rule));

@@ -29,7 +29,8 @@ function fragmentSection(p: Pass, line: number): boolean {
   return true;
 }
 
-const hasTableLine = (p: Pass): boolean => p.lines.some((l) => l.trim().startsWith('*'));
+// (not a shell `case` arm's `*)`)
+const hasTableLine = (p: Pass): boolean => p.lines.some((l) => /^\*(?:filter|nat|mangle|raw|security)\b/.test(l.trim()));
 
 export const fragment: LintRule = {
   code: 'lint/fragment',

