@@ -69,7 +69,8 @@ export const REWRITES: Rewrite[] = [
   perLine('indent', (l) => `    ${l}`),
   perLine('spaces', (l) => l.replace(/ (-[-a-z]+) (?=[^-\s"'])/gi, '  $1  '), (l) => COMMAND.test(l) && !/["'\\]/.test(l)),
   perLine('table', (l) => l.replace(COMMAND, '$1$2 -t filter$3'), (l) => COMMAND.test(l) && !/\s(-t\s*\w|--table)|\s-[LSFXZNPCEDR]\s/.test(l) && /\s-[AI]\s+\S+/.test(l) && !/-j\s+(DNAT|SNAT|MASQUERADE|REDIRECT|MARK)\b/.test(l)),
-  perLine('legacy', (l) => l.replace(COMMAND, '$1$2-legacy$3')),
+  // (not in a text that already names a backend: there `iptables` and `iptables-legacy` are two rule sets)
+  { name: 'legacy', apply: (t) => (/iptables-(legacy|nft)\b/.test(t) ? undefined : perLine('legacy', (l) => l.replace(COMMAND, '$1$2-legacy$3')).apply(t)) },
   perLine('quoted-values', (l) => l.replace(/ (-[sdio]|--dports?|--sports?) ([\w./:,-]+)(?= |$)/g, ' $1 "$2"'), (l) => COMMAND.test(l) && !/["'\\$]/.test(l)),
   {
     name: 'comment-tail',

@@ -301,7 +301,7 @@ describe('malformed lines: codes and exact spans', () => {
     ['-p tcp -j ACCEPT', DIAG.noChain, '-p'],
     ['-A', DIAG.noChain, '-A'],
     ['-A DOCKER-USER -p bogus -j ACCEPT', DIAG.unknownProtocol, 'bogus'],
-    ['-A DOCKER-USER -i eth0/1 -j ACCEPT', DIAG.badInterface, 'eth0/1'],
+    ['-A DOCKER-USER -i abcdefghijklmnopq -j ACCEPT', DIAG.badInterface, 'abcdefghijklmnopq'],
     ['-A DOCKER-USER -j MARK', DIAG.missingTargetOption, '-j MARK'],
     ['-A DOCKER-USER -m comment --comment "open -j ACCEPT', DIAG.unterminatedQuote, '"open -j ACCEPT'],
     ['-A DOCKER-USER -j ACCEPT extra', DIAG.unexpectedToken, 'extra'],

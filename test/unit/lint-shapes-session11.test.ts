@@ -186,3 +186,43 @@ test('an -L listing pasted with the prompt and command that printed it is read a
   assert.equal(r.ruleCount, 2);
   assert.deepEqual(r.diagnostics.filter((d) => d.span.line === 0).map((d) => `${d.severity} ${d.code}`), ['info syntax/bad-list-line']);
 });
+
+test('a restore text that declares :DOCKER-USER flushes it as it loads (with --noflush too, kernel-checked): its appended rules are not after Docker\'s RETURN (holdout 23)', () => {
+  const text = "cat > /etc/iptables/docker-user.rules << 'EOF'\n*filter\n:DOCKER-USER - [0:0]\n-A DOCKER-USER -m state --state RELATED,ESTABLISHED -j RETURN\n-A DOCKER-USER -m set ! --match-set ip_allow src -j DROP\n-A DOCKER-USER -j RETURN\nCOMMIT\nEOF\niptables-restore -n < /etc/iptables/docker-user.rules\niptables -I INPUT -j FILTERS\n";
+  assert.ok(!findings(text).some((f) => f.endsWith('docker-user/after-return')), findings(text).join());
+  // appended by commands, without the declaration, they are
+  assert.ok(findings('iptables -I INPUT -p tcp --dport 22 -j ACCEPT\niptables -A DOCKER-USER -m set ! --match-set ip_allow src -j DROP\n').includes('2 docker-user/after-return'));
+});
+
+test('copies of a rule in a file a here-document writes and in the script, or for iptables-legacy and the nft backend, are no duplicates (holdout 23)', () => {
+  const heredoc = "cat >> /etc/ufw/after6.rules <<'EOF'\n*filter\n-A DOCKER-USER -i eth0 -j DROP\nCOMMIT\nEOF\niptables -I DOCKER-USER -i eth0 -j DROP\niptables -I DOCKER-USER -i eth0 -j DROP\n";
+  assert.deepEqual(findings(heredoc).filter((f) => f.endsWith('rules/duplicate')), ['7 rules/duplicate']);
+  const backends = 'iptables-legacy -A FORWARD -i wg0 -j ACCEPT\niptables -A FORWARD -i wg0 -j ACCEPT\n';
+  assert.deepEqual(findings(backends).filter((f) => f.endsWith('rules/duplicate')), []);
+  assert.deepEqual(findings(backends.replace('iptables-legacy', 'iptables')).filter((f) => f.endsWith('rules/duplicate')), ['2 rules/duplicate']);
+});
+
+test('`! -s X` and `-s X` (the same words, a variable too) never match the same packet: no insert-order (holdout 23, mempool README)', () => {
+  const text = 'iptables -I DOCKER-USER -p tcp -s "$PG_ALLOWED_IP" --dport 5432 -j RETURN\niptables -I DOCKER-USER -p tcp ! -s "$PG_ALLOWED_IP" --dport 5432 -j DROP\n';
+  assert.ok(!findings(text).some((f) => f.endsWith('rules/insert-order')));
+  assert.ok(findings(text.replace('! -s "$PG_ALLOWED_IP"', '-i eth0')).includes('2 rules/insert-order'));
+});
+
+test('a ctorig DROP that also matches the container\'s port (`--dport 80`) never sees a reply: no ctorig-without-ctdir (holdout 23)', () => {
+  const has = (t: string) => findings(t).some((f) => f.endsWith('docker-user/ctorig-without-ctdir'));
+  assert.ok(!has('iptables -I DOCKER-USER -p tcp --dport 80 -m conntrack --ctorigdstport 8080 -j DROP\n'));
+  // a destination port in the ephemeral range may be a reply's
+  assert.ok(has('iptables -I DOCKER-USER -p tcp --dport 40000:60000 -m conntrack --ctorigdstport 8080 -j DROP\n'));
+  assert.ok(has('iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport 8080 -j DROP\n'));
+});
+
+test('container egress to the link-local metadata address (`-i docker+ -d 169.254.169.254`) is no host address after DNAT (holdout 23, ECS user data)', () => {
+  assert.deepEqual(findings('iptables --insert DOCKER-USER 1 --in-interface docker+ --destination 169.254.169.254/32 --jump DROP\n'), []);
+  assert.deepEqual(findings('iptables -I DOCKER-USER -i eth0 -d 203.0.113.7 -p tcp --dport 443 -j DROP\n'), ['1 swarm/match-after-dnat']);
+});
+
+test('`${toString cfg.port}` (a Nix string) is one word; `run iptables …` (a dry-run wrapper) is an iptables command (holdout 23)', () => {
+  assert.deepEqual(findings('iptables -A INPUT -p udp --dport ${toString cloudData.wireguard.port} -j ACCEPT\n'), []);
+  assert.deepEqual(parseRules('iptables -A INPUT -p tcp --dport ${PORT:-8080 } -j ACCEPT\n').rules[0].matches[0].options[0].args, ['${PORT:-8080 }']);
+  assert.deepEqual(findings('run iptables -I DOCKER-USER 1 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\nrun iptables -I DOCKER-USER 2 -j DROP\n'), ['2 docker-user/cuts-egress']);
+});

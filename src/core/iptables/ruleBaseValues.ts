@@ -77,9 +77,12 @@ export function givenTwice(c: ArgCtx, t: Tok, had: BaseMatch | undefined): boole
 }
 
 export function readInterface(c: ArgCtx, base: 'i' | 'o', v: Tok, negated: boolean): void {
+  // (a name iptables takes but no interface has, `-o 172.19.0.0/24`, is the lint's rules/interface-wildcard)
   const problem = interfaceNameProblem(v.text, base);
-  if (problem) c.diags.push(mkDiag(problem.severity, DIAG.badInterface, problem.message, tokSpan(c.ll, v), v.text));
-  if (problem?.severity === 'error') return;
+  if (problem?.severity === 'error') {
+    c.diags.push(mkDiag('error', DIAG.badInterface, problem.message, tokSpan(c.ll, v), v.text));
+    return;
+  }
   if (base === 'i') c.rule.inInterface = baseMatch(c.ll, v.text, negated, v);
   else c.rule.outInterface = baseMatch(c.ll, v.text, negated, v);
 }

@@ -11,7 +11,8 @@ import { lineResult, type LineResult, type LineState } from './lineResult';
 import { parseArgs } from './ruleArgs';
 
 const BINARIES = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft', 'ip6tables-legacy', 'ip6tables-nft']);
-const WRAPPERS = new Set(['sudo', 'doas', 'exec', 'command', 'nsenter', 'env', 'ip']);
+// (`run`: a script's dry-run wrapper that prints or runs the command it is given, and bats' `run`)
+const WRAPPERS = new Set(['sudo', 'doas', 'exec', 'command', 'nsenter', 'env', 'ip', 'run']);
 
 /** A program's name without its path (`/usr/sbin/iptables-nft` → `iptables-nft`). */
 function programName(word: string): string {

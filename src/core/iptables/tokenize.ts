@@ -153,6 +153,16 @@ export function tokenize(s: string, shellOps: boolean, restore = false): { toks:
         plainStart = i;
         continue;
       }
+      if (c === 36 /* $ */ && s.charCodeAt(i + 1) === 123 /* { */) {
+        // `${NAME:-a default}`, a Nix string's `${toString cfg.port}`: one word up to its closing brace, blanks included
+        const close = s.indexOf('}', i + 2);
+        if (close >= 0 && /\s/.test(s.slice(i + 2, close))) {
+          text += s.slice(plainStart, close + 1);
+          quoted = true;
+          i = plainStart = close + 1;
+          continue;
+        }
+      }
       if (c === 123 /* { */ && s.charCodeAt(i + 1) === 123) {
         // `{{ ansible_default_ipv4.interface }}`, `{{.DBHost}}`: a template's field, filled in before the text runs;
         // one word whose value is unknown here, as a variable's (`$` marks it so)

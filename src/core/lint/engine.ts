@@ -112,7 +112,8 @@ export class Linter {
     if (command) {
       // `iptables -N DOCKER-USER` without `|| true` (Docker stopped or iptables=false) or `-N … || iptables -F …`:
       // no RETURN of Docker's in the chain
-      const fresh = results.some((r) => r.kind === 'new-chain' && r.chain === 'DOCKER-USER' && leavesDockerUserEmpty(lineText(text, r.line)));
+      // (a restore text's `:DOCKER-USER - [0:0]` flushes the chain as it loads, with or without --noflush: kernel-checked)
+      const fresh = results.some((r) => r.chain === 'DOCKER-USER' && ((r.kind === 'new-chain' && leavesDockerUserEmpty(lineText(text, r.line))) || (r.kind === 'chain' && r.table === 'filter')));
       for (const r of this.pc.base) {
         if (!r.rule || (fresh && this.pc.baseAssumed && r.rule.chain === 'DOCKER-USER')) continue;
         baseRules.add(r.rule);

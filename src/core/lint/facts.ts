@@ -193,8 +193,9 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   const op = chainStart > 0 ? opToken(rule.text, chainStart) : undefined;
   const inI = rule.inInterface;
   const outI = rule.outInterface;
-  const inDocker = inI !== undefined && DOCKER_IFACE.test(inI.value);
-  const outDocker = outI !== undefined && DOCKER_IFACE.test(outI.value);
+  // (a wildcard over Docker's bridges too: `-i docker+`, `-o br-+`)
+  const inDocker = inI !== undefined && isDockerBridge(inI.value);
+  const outDocker = outI !== undefined && isDockerBridge(outI.value);
   return {
     conds,
     condSet: new Set(conds),

@@ -3,7 +3,7 @@ import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
 import { add, isMine, replaceEdit } from '../pass';
-import { isDockerBridge, protoName } from '../facts';
+import { isDockerBridge, protoName, type RuleFacts } from '../facts';
 import { matchesNoForwardedPacket } from '../overlap';
 import { remember } from '../flows';
 
@@ -89,7 +89,13 @@ function hasSourceCondition(rule: Rule): boolean {
  * that address from its first packet (no source condition, nothing accepted or returned before it in its chain),
  * so no connection it matches ever has a reply.
  */
-function noReplyCanMatch(p: Pass, rule: Rule): boolean {
+/** The first port of Linux's default ephemeral range (net.ipv4.ip_local_port_range 32768-60999): clients' source ports. */
+const EPHEMERAL = 32768;
+
+function noReplyCanMatch(p: Pass, rule: Rule, f: RuleFacts): boolean {
+  // `--dport 80` (the container's port after DNAT) beside the ctorig match: a reply goes to the client's port, which
+  // is ephemeral, never below 32768 (holdout 23)
+  if (f.dports.some((d) => d.o.name !== 'ctorigdstport' && !d.o.negated && d.set && d.set.every(([, hi]) => hi < EPHEMERAL))) return true;
   const named = rule.matches.some((m) => m.module === 'conntrack' && m.options.some((o) => o.name === 'ctorigdst' && !o.negated));
   if (!named) return false;
   if (entersOnlyFromOutside(p, rule)) return true;
@@ -100,7 +106,7 @@ export const ctorigWithoutCtdir: LintRule = {
   code: 'docker-user/ctorig-without-ctdir',
   severity: 'warning',
   description: '`--ctorigdst*`/`--ctorigsrc*` on a DROP/REJECT or jump without `--ctdir ORIGINAL`: it also matches the replies.',
-  docs: "The conntrack entry's original tuple is the same for both directions of a connection: `-m conntrack --ctorigdstport 8080 ! -s 203.0.113.0/24 -j DROP` also drops the container's replies to the allowed clients (their source is the container). Docker's documentation adds `--ctdir ORIGINAL` for this reason. The replies of a container's own connection to a remote port 7777 also have original destination port 7777 and arrive on the external interface. Not reported when RELATED,ESTABLISHED is accepted earlier in the chain, when the rule names the original destination address (`--ctorigdst`, the node's) and either only packets arriving from outside reach it (`-i eth0` on the rule or on every jump to its chain) or it takes every connection to that address from its first packet (no source condition, nothing accepted or returned before it), nor on rules that can only match a connection's first packet (`--ctstate NEW`, `--syn`).",
+  docs: "The conntrack entry's original tuple is the same for both directions of a connection: `-m conntrack --ctorigdstport 8080 ! -s 203.0.113.0/24 -j DROP` also drops the container's replies to the allowed clients (their source is the container). Docker's documentation adds `--ctdir ORIGINAL` for this reason. The replies of a container's own connection to a remote port 7777 also have original destination port 7777 and arrive on the external interface. Not reported when RELATED,ESTABLISHED is accepted earlier in the chain, when the rule names the original destination address (`--ctorigdst`, the node's) and either only packets arriving from outside reach it (`-i eth0` on the rule or on every jump to its chain) or it takes every connection to that address from its first packet (no source condition, nothing accepted or returned before it), nor on rules that can only match a connection's first packet (`--ctstate NEW`, `--syn`), nor on rules that also match a destination port below 32768 (`--dport 80`, the container's port after DNAT: a reply goes to the client's ephemeral port).",
   check(p) {
     for (const { rule, f } of p.doc) {
       if (!f.ctorig || rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;
@@ -109,7 +115,7 @@ export const ctorigWithoutCtdir: LintRule = {
       const ct = rule.matches.find((m) => m.module === 'conntrack' && m.options.some((o) => CTORIG.has(o.name)));
       // a rule that can only match a connection's first packet (`--ctstate NEW`, `--syn`) never sees a reply
       if (!ct || ct.options.some((o) => o.name === 'ctdir') || f.established || f.firstPacketOnly) continue;
-      if ((rule.index ?? 0) > firstEstablished(p, rule.chain, protocolOf(rule)) || noReplyCanMatch(p, rule)) continue;
+      if ((rule.index ?? 0) > firstEstablished(p, rule.chain, protocolOf(rule)) || noReplyCanMatch(p, rule, f)) continue;
       const last = ct.options[ct.options.length - 1];
       const fixes = p.kind === 'proposal' ? [{ title: 'Add --ctdir ORIGINAL', edits: [replaceEdit({ line: last.span.line, start: last.span.end, end: last.span.end }, ' --ctdir ORIGINAL')] }] : [];
       add(p, 'docker-user/ctorig-without-ctdir', 'warning',

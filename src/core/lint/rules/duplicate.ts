@@ -3,24 +3,35 @@ import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
 import { neverRuns } from '../order';
 import { add, deleteLineEdit } from '../pass';
-import { alternatives, sectionOf, sectionStart } from '../sections';
+import { alternatives, heredocOf, sectionOf, sectionStart } from '../sections';
 
 /** The line's `-I CHAIN N` is past the end of the chain (the assembler said so): iptables refuses it. */
 function refusedInsert(p: Pass, line: number): boolean {
   return line >= 0 && p.diags.some((d) => d.span.line === line && (d.code === 'syntax/bad-position' || d.code === 'rules/insert-index') && d.message.startsWith('insert position'));
 }
 
+/**
+ * The two lines add to different rule sets: one is in a file a here-document writes (ufw's after6.rules, a rules.v4)
+ * and the other is not or is in another, or one command is iptables-legacy's and the other the nft backend's.
+ */
+function otherRuleSets(p: Pass, a: number, b: number): boolean {
+  if (a < 0 || b < 0) return false;
+  if (heredocOf(p, a) !== heredocOf(p, b)) return true;
+  const legacy = (line: number) => /iptables-legacy/.test(p.doc.find((d) => d.rule.line === line)?.f.prefix ?? '');
+  return legacy(a) !== legacy(b);
+}
+
 export const duplicate: LintRule = {
   code: 'rules/duplicate',
   severity: 'warning',
   description: 'The same match and target twice in one chain.',
-  docs: 'The second copy never changes a verdict. In scripts it usually means the script was run twice without `iptables -C … ||` guards, so every run adds another copy. When the copies are in different scripts of one text (a guide shows the one-off commands, then the same rules in a `#!/bin/bash` rc.local script), the parts are alternatives: reported as info.',
+  docs: 'The second copy never changes a verdict. In scripts it usually means the script was run twice without `iptables -C … ||` guards, so every run adds another copy. Copies in different files (a here-document writes one) or for different backends (iptables-legacy and the nft one) are not reported. When the copies are in different scripts of one text (a guide shows the one-off commands, then the same rules in a `#!/bin/bash` rc.local script), the parts are alternatives: reported as info.',
   check(p) {
     for (const n of neverRuns(p)) {
       if (n.kind !== 'duplicate') continue;
       const by = n.by;
       // an insert past the end of the chain is refused by iptables: that copy never exists
-      if (refusedInsert(p, n.rule.line) || refusedInsert(p, by.line) || alternatives(p, n.rule.line, by.line)) continue;
+      if (refusedInsert(p, n.rule.line) || refusedInsert(p, by.line) || alternatives(p, n.rule.line, by.line) || otherRuleSets(p, n.rule.line, by.line)) continue;
       if (by.line >= 0 && sectionOf(p, by.line) !== sectionOf(p, n.rule.line)) {
         // a guide's one-off commands and the same rules as a script (a `#!` line starts it): alternatives, not one run
         const start = sectionStart(p, Math.max(by.line, n.rule.line)) ?? 0;

@@ -2,6 +2,7 @@
 import type { LintRule } from '../rule';
 import { add, isMine, replaceEdit } from '../pass';
 import { asWritten } from '../../iptables/parse';
+import { interfaceNameProblem } from '../../iptables/interfaceName';
 
 /** A name that can only be meant as a prefix: ends in `-`, `_`, `.` or `*`. */
 function meantAsPrefix(name: string): boolean {
@@ -25,6 +26,12 @@ export const interfaceWildcard: LintRule = {
           continue;
         }
         if (!b || b.value.includes('$')) continue;
+        // kernel-checked: a name with `/` or a blank is added ("Warning: weird character in interface") and never matches
+        const weird = interfaceNameProblem(b.value, b === rule.inInterface ? 'i' : 'o');
+        if (weird?.severity === 'warning') {
+          add(p, 'rules/interface-wildcard', 'warning', weird.message, b.span);
+          continue;
+        }
         if (b.value.includes(',') && !b.negated) {
           // kernel-checked: `-i eth0,wlan0` is accepted and kept as one literal name
           add(p, 'rules/interface-wildcard', 'warning', `"${b.value}" is not a list: iptables takes one interface per -i/-o and compares this name literally, so the rule matches no packet. Write one rule per interface (${b.value.split(',').map((n) => `-${b === rule.inInterface ? 'i' : 'o'} ${n}`).join(', ')}).`, b.span);

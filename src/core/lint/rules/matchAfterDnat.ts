@@ -3,11 +3,11 @@ import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { RuleFacts } from '../facts';
 import { swarmPorts } from '../context';
-import { contains, isPrivate, overlaps, portIn } from '../net';
+import { contains, isPrivate, overlaps, parseCidr, portIn } from '../net';
 import type { Pass } from '../pass';
 import { add, ctorigEdit, docLine, isMine, protoMatches, replaceEdit } from '../pass';
 import type { LintFix, PublishedPort } from '../types';
-import type { PortSet } from '../net';
+import type { Cidr, PortSet } from '../net';
 
 /**
  * The mappings whose DNAT DOCKER-USER sees: `-p HOST:CONTAINER` publishing (host mode, a dump's DOCKER DNAT) rewrites
@@ -58,6 +58,8 @@ function collision(p: Pass, set: PortSet, rewritten: PublishedPort[]): { named: 
   return other && named ? { named, other } : undefined;
 }
 
+const LINK_LOCAL = parseCidr('169.254.0.0/16') as Cidr;
+
 /** -d <an address of this node> (or a public address, for incoming traffic) never matches after DNAT. */
 function hostAddressFinding(p: Pass, rule: Rule, f: RuleFacts): void {
   const dst = rule.destination;
@@ -66,7 +68,8 @@ function hostAddressFinding(p: Pass, rule: Rule, f: RuleFacts): void {
   // one address of the node: a wider -d (`-d 192.168.0.0/16 -j DROP`, the usual "containers may not reach the LAN")
   // also matches container egress to the LAN, which no DNAT changes
   const nodeAddr = c.prefix === 32 && p.pc.nodeAddrs.some((n) => contains(c, n)) && !p.pc.networks.some((n) => overlaps(n.cidr, c));
-  const publicIncoming = !p.pc.nodeAddrs.length && c.prefix >= 24 && !isPrivate(c) && !!rule.inInterface && !rule.inInterface.negated && !rule.outInterface;
+  // (169.254.0.0/16 is link-local: a cloud's metadata service, never the host's public address)
+  const publicIncoming = !p.pc.nodeAddrs.length && c.prefix >= 24 && !isPrivate(c) && !contains(LINK_LOCAL, c) && !!rule.inInterface && !rule.inInterface.negated && !rule.outInterface;
   if (!nodeAddr && !publicIncoming) return;
   const ds = dst.span;
   const line = docLine(p, ds.line) ?? '';
