@@ -226,3 +226,21 @@ test('`${toString cfg.port}` (a Nix string) is one word; `run iptables …` (a d
   assert.deepEqual(parseRules('iptables -A INPUT -p tcp --dport ${PORT:-8080 } -j ACCEPT\n').rules[0].matches[0].options[0].args, ['${PORT:-8080 }']);
   assert.deepEqual(findings('run iptables -I DOCKER-USER 1 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\nrun iptables -I DOCKER-USER 2 -j DROP\n'), ['2 docker-user/cuts-egress']);
 });
+
+test('Markdown around commands (`**Important**:`, `* a bullet`) is no *table line; `*filtre` alone still is an unknown table (holdout 26)', () => {
+  assert.deepEqual(findings('**Wichtige Einstellungen:**\n* **Local deployment** bullets\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n'), []);
+  assert.deepEqual(findings('*filtre\n-A INPUT -j ACCEPT\nCOMMIT\n').filter((f) => f.endsWith('unknown-table')), ['1 syntax/unknown-table']);
+});
+
+test('`:DOCKER-USER [0:0]` (no policy field) declares a user chain; a builtin chain needs its policy (holdout 26; kernel: iptables-restore 1.8.9 takes the first, refuses `:INPUT [0:0]`)', () => {
+  const text = (decl: string) => `*filter\n${decl}\n-A DOCKER-USER -s 10.0.0.0/8 -j RETURN\n-A DOCKER-USER -j RETURN\nCOMMIT\n`;
+  assert.deepEqual(findings(text(':DOCKER-USER [0:0]')), []);
+  assert.deepEqual(findings(text(':DOCKER-USER - [0:0]\n:INPUT [0:0]')), ['3 syntax/bad-policy']);
+});
+
+test('`-s 0.0.0.0/0 -d 0.0.0.0/0` is no condition: a catch-all RETURN is no exception the DROPs inserted above it hide (holdout 27)', () => {
+  const text = 'iptables -F DOCKER-USER\niptables -A DOCKER-USER -s 0.0.0.0/0 -d 0.0.0.0/0 -j RETURN\niptables -I DOCKER-USER -s 10.10.1.0/24 -d 10.10.2.0/24 -j DROP\n';
+  assert.ok(!findings(text).some((f) => f.endsWith('rules/insert-order')), findings(text).join());
+  // a real exception above which a DROP is inserted still is one
+  assert.ok(findings(text.replace('-s 0.0.0.0/0 -d 0.0.0.0/0', '-s 10.10.1.5')).includes('3 rules/insert-order'));
+});

