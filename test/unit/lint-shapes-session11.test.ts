@@ -244,3 +244,11 @@ test('`-s 0.0.0.0/0 -d 0.0.0.0/0` is no condition: a catch-all RETURN is no exce
   // a real exception above which a DROP is inserted still is one
   assert.ok(findings(text.replace('-s 0.0.0.0/0 -d 0.0.0.0/0', '-s 10.10.1.5')).includes('3 rules/insert-order'));
 });
+
+test('the pre-1.4.3 negation after the option (`-i ! eth0`, `--dport ! 80`) is refused by iptables 1.8.9 ("Bad argument"): an error (holdout 27, kernel oracle)', () => {
+  const errs = (t: string) => parseRules(t).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.span.start}-${d.span.end}`);
+  assert.deepEqual(errs('iptables -A DOCKER-USER -i ! tailscale0 -j DROP'), ['syntax/unexpected-token 27-28']);
+  assert.deepEqual(errs('iptables -A INPUT -p tcp --dport ! 80 -j DROP'), ['syntax/unexpected-token 33-34']);
+  assert.match(parseRules('iptables -A X -s ! 10.0.0.1 -j DROP').diagnostics[0].message, /^"-s ! …" is the old spelling of a negation: iptables 1\.8 refuses it; write "! -s …"$/);
+  assert.deepEqual(errs('iptables -A DOCKER-USER ! -i tailscale0 -j DROP'), []);
+});

@@ -92,6 +92,8 @@ export function takeArgs(c: ArgCtx, at: number, count: number, optTok: Tok, inli
     count--;
   }
   if (count > 0 && j + 1 < toks.length && !toks[j].quoted && toks[j].text === '!') {
+    // kernel-checked: iptables 1.8.9 refuses the pre-1.4.3 spelling (`-i ! eth0`: "Bad argument `eth0'")
+    errTok(c, DIAG.unexpectedToken, `"${optTok.text} ! …" is the old spelling of a negation: iptables 1.8 refuses it; write "! ${optTok.text} …"`, toks[j]);
     neg = true;
     j++;
   }
