@@ -16,6 +16,11 @@ export interface LogicalLine {
   doubled?: number[];
 }
 
+/** The physical line ends in `\` (blanks after it allowed): the command goes on on the next line. */
+export function continuedOnNextLine(line: string): boolean {
+  return /\\\s*$/.test(line);
+}
+
 /** `cat > f <<EOT` / `<<-EOT` (not `<<'EOT'`, `<<"EOT"`, `<<\\EOT`, nor a `<<<` here-string): the delimiter of an unquoted here-document. */
 const UNQUOTED_HEREDOC = /(?:^|[^<])<<(-?)[ \t]*([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_'"])/;
 

@@ -107,7 +107,7 @@ import { assembleRuleset } from './assemble';
 export { newRule } from './newRule';
 export { DIAG } from './codes';
 export type { DiagCode } from './codes';
-export { logicalLines, type LogicalLine } from './lines';
+export { continuedOnNextLine, logicalLines, type LogicalLine } from './lines';
 export { isTableName, lineResult, lineStateKey, newLineState, relocateLineResult, withMore, type LineKind, type LineResult, type LineState } from './lineResult';
 export { advanceLineState, parseLogicalLine, parseRuleLine } from './parseLine';
 export { assembleRuleset } from './assemble';

@@ -49,7 +49,7 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
     const name = toks[0].text.slice(1);
     // a shell `case` pattern (`*)`, `*.conf)`) among commands, or Markdown (`**Important**:`, `* a bullet`) around
     // them: not a table line, which is `*` and one word
-    if (!inSave && !isTableName(name) && (name.includes(')') || toks.length > 1 || !/^[A-Za-z_]+$/.test(name))) return parseShellLine(ll, tokenize(text, true).toks, state, table, diags);
+    if (!inSave && !isTableName(name) && (toks.length > 1 || !/^[A-Za-z_]+$/.test(name))) return parseShellLine(ll, tokenize(text, true).toks, state, table, diags);
     if (isTableName(name)) {
       state.table = name;
       for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after the table name`, spanOf(ll, t.start, t.end), t.text));

@@ -13,7 +13,7 @@
  *    context's version creates it, `-j RETURN` up to 28.2.1).
  */
 import type { LineResult } from '../iptables/parse';
-import { assembleRuleset, lineResult, newLineState } from '../iptables/parse';
+import { assembleRuleset, continuedOnNextLine, lineResult, newLineState } from '../iptables/parse';
 import { parseIptablesList } from '../iptables/parseList';
 import type { Rule, Ruleset, TableName } from '../iptables/model';
 import type { PreparedContext } from './context';
@@ -191,9 +191,11 @@ export class Linter {
     const diags = p.diags.filter((d) => keep(p, d, noTable, multiLineQuotes));
     if (kind !== 'proposal') readOnlyOutput(diags);
     else if (p.command) saidOncePerFragment(p, diags);
-    const cut = diags.some((d) => d.code === 'lint/truncated') || excerpt(p);
+    // (the whole-text scan for an excerpt only when an undeclared target asks, once)
+    let cut: boolean | undefined;
+    const isCut = () => (cut ??= diags.some((d) => d.code === 'lint/truncated') || excerpt(p));
     // (an error too: a restore file's undeclared `-j ufw-skip-to-policy-input` is ufw's after.rules, loaded after before.rules declares it)
-    for (const d of diags) if (d.code === 'syntax/unknown-target' && (d.severity === 'warning' || toolChain(d))) assumedChain(d, cut);
+    for (const d of diags) if (d.code === 'syntax/unknown-target' && (d.severity === 'warning' || toolChain(d))) assumedChain(d, isCut());
     fixesWithinTheirCommand(p.results, diags);
     // a fix is offered only when the netfilter evaluator shows it breaks none of the standard flows
     if (options?.checkFixes !== false && kind === 'proposal') keepSafeFixes(p.text, diags, ruleCount, p.inferredTable ?? options?.defaultTable ?? 'filter');
@@ -230,7 +232,7 @@ const BARE_COMMAND = /^\s*(?:-[AIDRNFXPZELSC]\b|--(?:append|insert|delete|replac
 function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
   // (`  - iptables …`: a YAML or Markdown list item holding a whole command, not a piece of one)
   // (the line above ending in `\` continues onto it: the command is whole, its errors are its own)
-  const fragment = (line: number) => /^\s*-\S/.test(p.lines[line] ?? '') && !BARE_COMMAND.test(p.lines[line] ?? '') && !/\\\s*$/.test(p.lines[line - 1] ?? '');
+  const fragment = (line: number) => /^\s*-\S/.test(p.lines[line] ?? '') && !BARE_COMMAND.test(p.lines[line] ?? '') && !continuedOnNextLine(p.lines[line - 1] ?? '');
   const lines = new Set(diags.filter((d) => d.code.startsWith('syntax/') && d.severity !== 'info' && fragment(d.span.line)).map((d) => d.span.line));
   if (!lines.size) return;
   const kept = diags.filter((d) => !(lines.has(d.span.line) && d.code.startsWith('syntax/') && d.severity !== 'info'));

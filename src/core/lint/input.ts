@@ -3,7 +3,7 @@
  * output), whether it is an `-nL` listing and whether that listing has interface columns (-v).
  */
 import type { TableName } from '../iptables/model';
-import { isListing } from '../iptables/parse';
+import { continuedOnNextLine, isListing } from '../iptables/parse';
 
 const POLICY_SETS: [TableName, string[]][] = [
   ['mangle', ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']],
@@ -33,7 +33,7 @@ export function inferTable(text: string): TableName | undefined {
   const lines = text.split('\n').map((l) => l.trim());
   // (`- iptables …`: a YAML or Markdown list item, a command; `-A …`, `--append …`: a rule line; `    -j MASQUERADE`
   // after a line ending in `\`: the rest of a command)
-  const sLines = lines.filter((l, i) => /^-[-A-Za-z]/.test(l) && !lines[i - 1]?.endsWith('\\'));
+  const sLines = lines.filter((l, i) => /^-[-A-Za-z]/.test(l) && !continuedOnNextLine(lines[i - 1] ?? ''));
   if (sLines.length === 0) return undefined;
   const policies = new Set(sLines.map((l) => /^-P (\S+)/.exec(l)?.[1]).filter((x): x is string => !!x));
   if (policies.size) {

@@ -5,6 +5,7 @@
  * default and creates DOCKER-USER there too, with the same final RETURN up to 28.2.1.
  */
 import type { LineResult } from '../iptables/parse';
+import { continuedOnNextLine } from '../iptables/parse';
 import type { LintDiagnostic } from './types';
 
 const IP6TABLES = /(?:^|[\s/;&|("'])ip6tables(?:-nft|-legacy)?\s/;
@@ -37,7 +38,7 @@ export function ipv6Script(text: string): string | undefined {
   let continues = false;
   const lines = text.split('\n').map((l) => {
     const mine = continues || (IP6TABLES.test(l) && !IPTABLES.test(l));
-    continues = mine && /\\\s*$/.test(l);
+    continues = mine && continuedOnNextLine(l);
     if (!mine) return /^\s*(?:[A-Za-z_]\w*=|for\s|done\b|do\b)/.test(l) ? l : '';
     any = true;
     return l.replace(/ip6tables(-nft|-legacy)?/g, (m) => `iptables${m.slice(9)} `);

@@ -9,7 +9,7 @@ function disjointAddr(a: BaseMatch | undefined, b: BaseMatch | undefined): boole
   if (!a || !b) return false;
   // `-s X` and `! -s X` (the same words, a variable's too: `! -s "$PG_ALLOWED_IP"` below `-s "$PG_ALLOWED_IP" -j RETURN`)
   if (a.negated !== b.negated) return a.value === b.value;
-  if (a.negated || b.negated) return false;
+  if (a.negated) return false;
   const x = parseCidr(a.value);
   const y = parseCidr(b.value);
   return !!x && !!y && !overlaps(x, y);

@@ -18,23 +18,23 @@ export const interfaceWildcard: LintRule = {
     for (const { rule } of p.doc) {
       if (!isMine(p, rule)) continue;
       for (const b of [rule.inInterface, rule.outInterface]) {
-        const opt = b === rule.inInterface ? '-i' : '-o';
+        const base = b === rule.inInterface ? 'i' : 'o';
         if (b && b.value.startsWith('!') && b.value.length > 1) {
           // kernel-checked (iptables 1.8.9): `-i !eth0` is added, with "!eth0" as the name (`-S` prints `-i !eth0`)
           const name = asWritten(b.value);
-          add(p, 'rules/interface-wildcard', 'warning', `"${name}" is taken as an interface name, "!" included: it is not a negation (iptables reads "!" as one only before the option: ! ${opt} ${name.slice(1)}), so the rule matches no packet.`, b.span);
+          add(p, 'rules/interface-wildcard', 'warning', `"${name}" is taken as an interface name, "!" included: it is not a negation (iptables reads "!" as one only before the option: ! -${base} ${name.slice(1)}), so the rule matches no packet.`, b.span);
           continue;
         }
         if (!b || b.value.includes('$')) continue;
         // kernel-checked: a name with `/` or a blank is added ("Warning: weird character in interface") and never matches
-        const weird = interfaceNameProblem(b.value, b === rule.inInterface ? 'i' : 'o');
+        const weird = interfaceNameProblem(b.value, base);
         if (weird?.severity === 'warning') {
           add(p, 'rules/interface-wildcard', 'warning', weird.message, b.span);
           continue;
         }
         if (b.value.includes(',') && !b.negated) {
           // kernel-checked: `-i eth0,wlan0` is accepted and kept as one literal name
-          add(p, 'rules/interface-wildcard', 'warning', `"${b.value}" is not a list: iptables takes one interface per -i/-o and compares this name literally, so the rule matches no packet. Write one rule per interface (${b.value.split(',').map((n) => `-${b === rule.inInterface ? 'i' : 'o'} ${n}`).join(', ')}).`, b.span);
+          add(p, 'rules/interface-wildcard', 'warning', `"${b.value}" is not a list: iptables takes one interface per -i/-o and compares this name literally, so the rule matches no packet. Write one rule per interface (${b.value.split(',').map((n) => `-${base} ${n}`).join(', ')}).`, b.span);
           continue;
         }
         if (!meantAsPrefix(b.value)) continue;

@@ -37,9 +37,14 @@ function aboutContainers(p: Pass, rule: Rule, f: RuleFacts): boolean {
   if (matchesNoForwardedPacket(rule)) return false;
   const named = (b: Rule['inInterface']) => !!b && !b.negated && !DOCKER_IFACE.test(b.value);
   // from a VPN or LAN interface to an address outside Docker's networks: routed traffic no DNAT made container-bound
-  const dst = f.dstCidr;
-  if (named(i) && dst && !rule.destination?.negated && !networksOr(p, DEFAULT_POOLS).some((n) => overlaps(n, dst))) return false;
+  if (named(i) && toOutsideDockerNetworks(p, rule, f)) return false;
   return !(named(i) && named(o));
+}
+
+/** `-d` an address outside the node's (or Docker's default) networks. */
+function toOutsideDockerNetworks(p: Pass, rule: Rule, f: RuleFacts): boolean {
+  const dst = f.dstCidr;
+  return !!dst && !rule.destination?.negated && !networksOr(p, DEFAULT_POOLS).some((n) => overlaps(n, dst));
 }
 
 /** A catch-all deny (no conditions but a comment / reject type): normal default deny at the end of FORWARD. */
@@ -88,9 +93,7 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
  */
 function routerLike(p: Pass, rule: Rule, f: RuleFacts): boolean {
   if (f.dockerLike || aboutDocker(p)) return false;
-  const to = rule.destination && !rule.destination.negated ? f.dstCidr : undefined;
-  const outside = !!to && !networksOr(p, DEFAULT_POOLS).some((n) => overlaps(n, to));
-  return outside || (!!rule.source && !rule.source.negated);
+  return toOutsideDockerNetworks(p, rule, f) || (!!rule.source && !rule.source.negated);
 }
 
 /**

@@ -18,11 +18,12 @@ export const unusedChain: LintRule = {
   docs: 'Packets only enter a user-defined chain through a `-j X`/`-g X` rule. A chain that is created and filled but never referenced (a forgotten `-A FORWARD -j X`, a typo in the jump) does nothing.',
   check(p) {
     if (p.kind === 'listing') return;
+    // a jump written into a rule the text cannot place (`-R DOCKER 1 … -j X`: Docker's rule 1, not in this text)
+    const replacedJumps = p.doc.flatMap(({ rule }) => (rule.op === 'R' && rule.target ? [{ table: rule.table, chain: rule.target.name }] : []));
     for (const table of p.ruleset.tables.values()) {
       const referenced = new Set<string>();
       for (const c of table.chains.values()) for (const r of c.rules) if (r.target) referenced.add(r.target.name);
-      // a jump written into a rule the text cannot place (`-R DOCKER 1 … -j X`: Docker's rule 1, not in this text)
-      for (const { rule } of p.doc) if (rule.target && rule.table === table.name && rule.op === 'R') referenced.add(rule.target.name);
+      for (const j of replacedJumps) if (j.table === table.name) referenced.add(j.chain);
       for (const b of p.pc.base) if (b.rule?.target && b.table === table.name) referenced.add(b.rule.target.name);
       // a jump whose target is a shell variable (`-j "$child"` in a helper function) may be to any chain: unknown
       if ([...referenced].some((t) => t.includes('$')) || jumpsToVariable(p)) continue;
