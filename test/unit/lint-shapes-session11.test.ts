@@ -9,6 +9,8 @@ import { lintRules } from '../../src/core/lint/engine';
 import { parseRules } from '../../src/core/iptables/parse';
 
 const findings = (text: string) => lintRules(text).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.code}`);
+/** The severities of one code's findings, in order. */
+const severities = (text: string, code: string) => lintRules(text).diagnostics.filter((d) => d.code === code).map((d) => d.severity);
 
 test('a bad address (a placeholder) is an error, and the rule keeps an unknown condition: not an unconditional ACCEPT (holdout 20)', () => {
   const text = ['*filter', ':DOCKER-USER - [0:0]', '-A DOCKER-USER -s 10.X.X.0/16 -j ACCEPT', '-A DOCKER-USER -s <ip1>,<ip2> -j ACCEPT', '-A DOCKER-USER -d YOUR_IP -j ACCEPT', '-A DOCKER-USER -j RETURN', 'COMMIT', ''].join('\n');
@@ -90,7 +92,7 @@ test('numbered inserts in the two arms of an `if` do not both count: no insert-o
 });
 
 test('a FORWARD filter bound to an address in a text that never names Docker is explained, not flagged; on ports alone, or in a Docker text, it is flagged (holdouts 18, 21)', () => {
-  const sev = (text: string) => lintRules(text).diagnostics.filter((d) => d.code === 'swarm/not-docker-user').map((d) => d.severity);
+  const sev = (text: string) => severities(text, 'swarm/not-docker-user');
   // LXD (canonical/lxd#4470) and an AKS node (Azure/AgentBaker#375)
   assert.deepEqual(sev('iptables -I FORWARD -s 10.0.3.15 -d 192.168.1.0/24 -j REJECT'), ['info']);
   assert.deepEqual(sev('iptables -I FORWARD -d 168.63.129.16 -p tcp --dport 80 -j DROP'), ['info']);
@@ -118,7 +120,7 @@ test('an ACCEPT of everything routed to a Docker bridge, with no DROP above it, 
 });
 
 test('rule lines of a dump pasted without any *table, -P, :CHAIN or -N line are an excerpt: a jump to an undeclared chain is said as info (holdout 24, garutilorenzo/iptables-docker#1)', () => {
-  const sev = (text: string) => lintRules(text).diagnostics.filter((d) => d.code === 'syntax/unknown-target').map((d) => d.severity);
+  const sev = (text: string) => severities(text, 'syntax/unknown-target');
   assert.deepEqual(sev(' [86636:107539495] -A FORWARD -j default-standard-rules\n[0:0] -A FORWARD -o br-7669491af7b0 -j DOCKER\n'), ['info']);
   assert.deepEqual(sev('-A FORWARD -j default-standard-rules\n'), ['info']);
   // a listing that shows its policies, or a script, is not cut: the missing chain stays a warning
@@ -174,7 +176,7 @@ test('a jump written into a rule the text cannot place (`-R DOCKER 1 … -j X`) 
 });
 
 test('`-P FORWARD DROP` is the policy Docker sets itself: said as info; `-P FORWARD ACCEPT` stays a warning (holdouts 18, 20, 25)', () => {
-  const sev = (text: string) => lintRules(text).diagnostics.filter((d) => d.code === 'rules/wipes-docker').map((d) => d.severity);
+  const sev = (text: string) => severities(text, 'rules/wipes-docker');
   assert.deepEqual(sev('iptables -P FORWARD DROP\n'), ['info']);
   assert.deepEqual(sev('iptables -P FORWARD ACCEPT\n'), ['warning']);
 });
