@@ -188,6 +188,8 @@ function afterBinary(cmd: Tok[]): number {
   let k = config;
   // a shell prompt (`$ iptables …`, `# iptables …` is a comment) and compound-command keywords
   if (cmd[0]?.text === '$' && !cmd[0].quoted) k++;
+  // a `case` pattern before its command (`start|restart) iptables …`, `--check) MODE=check ;;`)
+  if (k < cmd.length && !cmd[k].quoted && /^[^()\s]+\)$/.test(cmd[k].text)) k++;
   while (k < cmd.length && !cmd[k].quoted && SHELL_KEYWORDS.has(cmd[k].text)) k++;
   while (k < cmd.length) {
     const t = cmd[k];
@@ -281,15 +283,36 @@ function ipv6InIpv4(ll: LogicalLine, binary: Tok, res: LineResult): void {
 }
 
 /**
+ * The word after the binary is a word of a sentence (`Description=Restore iptables rules for Docker ports`, `sudo
+ * iptables is needed`): iptables takes options only, so the line is text naming iptables, not a call of it. (A word
+ * without a lower-case letter, `iptables A INPUT`, or the binary written twice is still read: a typo iptables refuses.)
+ */
+function proseAfter(t: Tok | undefined): boolean {
+  return !!t && !t.quoted && !t.op && !/^[-$<{]/.test(t.text) && /[a-z]/.test(t.text) && !isBinary(t);
+}
+
+/**
  * A shell line: the iptables call that changes rules is the line's rule (`iptables -C X || iptables -I X`,
  * `if ! iptables -C …; then iptables -A …; fi`, `iptables … 2>/dev/null || true`); other shell text is ignored.
  */
 export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, table: TableName, diags: RuleDiagnostic[]): LineResult {
   const cmds = simpleCommands(ll, shellCommands(withoutRedirections(withPlaceholders(ll, toks, diags))));
+  const chosen = chooseCommand(ll, cmds, state, diags) ?? embeddedCommand(ll, state, diags);
+  if (!chosen) {
+    const i = toks.length ? toks[0].start : 0;
+    diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, ll.text.length), ll.text.slice(i)));
+    return lineResult('other', ll.line, table, 'command', diags);
+  }
+  chosen.diagnostics.unshift(...diags);
+  return chosen;
+}
+
+/** The iptables call of the line's simple commands that changes rules (others on the line are said or kept in `more`). */
+function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], state: LineState, diags: RuleDiagnostic[]): LineResult | undefined {
   let chosen: LineResult | undefined;
   for (const { toks: cmd, after } of cmds) {
     const k = afterBinary(cmd);
-    if (k === -1) continue;
+    if (k === -1 || proseAfter(cmd[k])) continue;
     const own: RuleDiagnostic[] = [];
     let res = parseArgs(ll, cmd, k, state.defaultTable, 'command', own);
     res = commandInVariable(ll, cmd[k - 1], res);
@@ -304,11 +327,28 @@ export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, t
       else diags.push(mkDiag('info', DIAG.multipleCommands, `${notRunWithTheOther(after, branch)}: not linted (one rule per line): put it on its own line`, spanOf(ll, cmd[0].start, cmd[cmd.length - 1].end), ll.text.slice(cmd[0].start, cmd[cmd.length - 1].end)));
     }
   }
-  if (!chosen) {
-    const i = toks.length ? toks[0].start : 0;
-    diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, ll.text.length), ll.text.slice(i)));
-    return lineResult('other', ll.line, table, 'command', diags);
-  }
-  chosen.diagnostics.unshift(...diags);
   return chosen;
+}
+
+/** Markdown's inline code: `` First: `sudo iptables -P FORWARD ACCEPT`. `` (the span holds no backtick). */
+const INLINE_CODE = /`([^`]+)`/g;
+
+/**
+ * A command written inside a line that is not one: Markdown's inline code in a sentence (`` Run `iptables -I …` ``)
+ * or a whole line in backticks. The first span holding an iptables call that changes rules is the line's rule, at its
+ * place in the line (a bare `iptables` or a listing named in a sentence is not read).
+ */
+function embeddedCommand(ll: LogicalLine, state: LineState, diags: RuleDiagnostic[]): LineResult | undefined {
+  if (!ll.text.includes('`')) return undefined;
+  for (const m of ll.text.matchAll(INLINE_CODE)) {
+    const base = (m.index ?? 0) + 1;
+    const toks = tokenize(m[1], true).toks.map((t) => ({ ...t, start: t.start + base, end: t.end + base }));
+    const res = chooseCommand(ll, shellCommands(withoutRedirections(toks)), state, diags);
+    if (!res || res.kind === 'other') continue;
+    // the text around the code is prose: its apostrophes (`Docker's`) are no shell quotes
+    const prose = diags.findIndex((d) => d.code === DIAG.unterminatedQuote);
+    if (prose >= 0) diags.splice(prose, 1);
+    return res;
+  }
+  return undefined;
 }
