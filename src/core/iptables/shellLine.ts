@@ -9,6 +9,7 @@ import { spanOf, type LogicalLine } from './lines';
 import { tokenize, type Tok } from './tokenize';
 import { lineResult, type LineResult, type LineState } from './lineResult';
 import { parseArgs } from './ruleArgs';
+import { programCommands } from './programStrings';
 
 const BINARIES = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft', 'ip6tables-legacy', 'ip6tables-nft']);
 // (`run`: a script's dry-run wrapper that prints or runs the command it is given, and bats' `run`)
@@ -334,17 +335,19 @@ function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], state: LineState,
 const INLINE_CODE = /`([^`]+)`/g;
 
 /**
- * A command written inside a line that is not one: Markdown's inline code in a sentence (`` Run `iptables -I …` ``)
- * or a whole line in backticks. The first span holding an iptables call that changes rules is the line's rule, at its
+ * A command written inside a line that is not one: Markdown's inline code in a sentence (`` Run `iptables -I …` ``),
+ * a whole line in backticks, or a program's string or argument list (./programStrings.ts). The first span holding an iptables call that changes rules is the line's rule, at its
  * place in the line (a bare `iptables` or a listing named in a sentence is not read).
  */
 function embeddedCommand(ll: LogicalLine, state: LineState, diags: RuleDiagnostic[]): LineResult | undefined {
-  if (!ll.text.includes('`')) return undefined;
-  for (const m of ll.text.matchAll(INLINE_CODE)) {
+  const spans = ll.text.includes('`') ? [...ll.text.matchAll(INLINE_CODE)].map((m) => {
     const base = (m.index ?? 0) + 1;
-    const toks = tokenize(m[1], true).toks.map((t) => ({ ...t, start: t.start + base, end: t.end + base }));
+    return tokenize(m[1], true).toks.map((t) => ({ ...t, start: t.start + base, end: t.end + base }));
+  }) : [];
+  for (const toks of [...spans, ...programCommands(ll.text)]) {
     const res = chooseCommand(ll, shellCommands(withoutRedirections(toks)), state, diags);
-    if (!res || res.kind === 'other') continue;
+    // (one iptables would refuse, `alias block-ip='iptables … -j DROP -s'`, is a piece the text completes later: unsure, not read)
+    if (!res || res.kind === 'other' || res.diagnostics.some((d) => d.severity === 'error')) continue;
     // the text around the code is prose: its apostrophes (`Docker's`) are no shell quotes
     const prose = diags.findIndex((d) => d.code === DIAG.unterminatedQuote);
     if (prose >= 0) diags.splice(prose, 1);
