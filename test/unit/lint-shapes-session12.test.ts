@@ -84,3 +84,22 @@ test('a program\'s argument list or command string holds the command it runs; pr
     'exec.Command("iptables", args...)\n',
   ]) assert.deepEqual(findings(text), [], text);
 });
+
+test('firewalld direct rules are read as the iptables commands firewalld runs: priority order at the top of the chain (holdout 27, zh-notes-firewalld)', () => {
+  // priority 0 DROP before the priority 1 ACCEPT, whatever the order of the lines: it lands above the exception
+  const text = 'firewall-cmd --direct --add-rule ipv4 filter DOCKER-USER 1 -s 10.0.0.0/8 -j ACCEPT\nfirewall-cmd --direct --add-rule ipv4 filter DOCKER-USER 0 -j DROP\n';
+  assert.deepEqual(findings(text), ['2 docker-user/cuts-egress', '2 docker-user/missing-established', '2 rules/insert-order']);
+  // in the order written (0, then 1), the ACCEPT after the unconditional DROP is never reached
+  const inOrder = 'firewall-cmd --direct --add-rule ipv4 filter DOCKER-USER 0 -j DROP\nfirewall-cmd --direct --add-rule ipv4 filter DOCKER-USER 1 -s 10.0.0.0/8 -j ACCEPT\n';
+  assert.ok(findings(inOrder).includes('2 rules/shadowed'));
+  // lower priority first: the ACCEPT of priority 0 comes before the REJECT of priority 10 (no shadowing), above Docker's RETURN
+  const ok = 'firewall-cmd --permanent --direct --add-rule ipv4 filter DOCKER-USER 10 -i eth0 -p tcp --dport 5432 -j REJECT\nfirewall-cmd --permanent --direct --add-rule ipv4 filter DOCKER-USER 0 -i eth0 -s 10.0.0.0/8 -j RETURN\nfirewall-cmd --reload\n';
+  assert.deepEqual(findings(ok).filter((f) => !f.includes('missing-established')), []);
+  // the same rules given for the running and the permanent firewall are one rule set, not duplicates
+  const both = 'firewall-cmd --direct --add-rule ipv4 filter DOCKER-USER 0 -i eth0 -s 10.0.0.0/8 -j RETURN\nfirewall-cmd --permanent --direct --add-rule ipv4 filter DOCKER-USER 0 -i eth0 -s 10.0.0.0/8 -j RETURN\n';
+  assert.deepEqual(findings(both), []);
+  // a builtin chain's direct rules live in firewalld's own chain (moby#33726), not above Docker's rules
+  assert.deepEqual(findings('firewall-cmd --direct --add-rule ipv4 nat POSTROUTING 0 -j SNAT -s 172.31.0.0/16 --to-source 10.10.1.2\niptables -t nat -I POSTROUTING -j SNAT -s 172.31.0.0/16 --to-source 10.10.1.2\n'), []);
+  // passthrough: the iptables arguments as given
+  assert.deepEqual(findings('firewall-cmd --direct --passthrough ipv4 -P FORWARD ACCEPT\n'), ['1 rules/wipes-docker']);
+});

@@ -24,8 +24,8 @@ import { generatedRules } from './generated';
 import { LineCache } from './lineCache';
 import { ipv6Findings, ipv6Script, withoutIpv6Rules } from './ipv6';
 import { withoutContainerShellRules } from './containerShell';
-import type { Expanded } from './shellFunctions';
-import { expandWrappers, withoutOtherFunctionsDeletes } from './shellFunctions';
+import { withoutOtherFunctionsDeletes } from './shellFunctions';
+import { atCallSites, readAsRun } from './readAsRun';
 import { scriptValues, setScriptValues } from './shellValues';
 import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces, tableSections } from './input';
@@ -91,8 +91,8 @@ export class Linter {
     if (isListing(original)) return this.lintListing(original, options);
     const sections = options?.defaultTable ? undefined : tableSections(original);
     if (sections) return this.lintSections(original, sections, options);
-    // a script's wrapper functions: each call is read as the rule it runs (./shellFunctions.ts)
-    const wrapped = expandWrappers(original);
+    // a script's wrapper functions and firewalld's direct rules: each line read as the rule it runs
+    const wrapped = readAsRun(original);
     const text = wrapped?.text ?? original;
     const inferred = options?.defaultTable ? undefined : inferTable(text);
     const state = newLineState(options?.defaultTable ?? inferred ?? 'filter');
@@ -364,22 +364,6 @@ function quotedLineKeeps(role: ReturnType<typeof quotedRole>, code: string): boo
   if (role === 'opens') return code !== 'syntax/unterminated-quote';
   if (role === 'closes') return !code.startsWith('syntax/');
   return role !== 'inside-text';
-}
-
-/**
- * Findings on a line read through a wrapper function point at the whole call as written; fixes that would edit such a
- * line are not offered (they were computed on the rule the call runs, not on the text the user wrote).
- */
-function atCallSites(result: LintResult, wrapped: Expanded, original: string): LintResult {
-  const lines = original.split('\n');
-  const touches = (f: LintDiagnostic['fixes'][number]) => f.edits.some((e) => wrapped.rewritten.has(e.range.start.line) || wrapped.rewritten.has(e.range.end.line));
-  const diagnostics = result.diagnostics.map((d) => {
-    if (!wrapped.rewritten.has(d.span.line)) return d.fixes.some(touches) ? { ...d, fixes: d.fixes.filter((f) => !touches(f)) } : d;
-    const t = lines[d.span.line] ?? '';
-    const start = t.length - t.trimStart().length;
-    return { ...d, span: { line: d.span.line, start, end: t.length }, fixes: [] };
-  });
-  return { ...result, diagnostics };
 }
 
 /** Errors about one value (`81.x.x.x`, `public_address_ipv4`: often a placeholder the reader fills in): the rule's intent stays clear and is judged. */
