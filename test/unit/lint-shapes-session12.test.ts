@@ -103,3 +103,10 @@ test('firewalld direct rules are read as the iptables commands firewalld runs: p
   // passthrough: the iptables arguments as given
   assert.deepEqual(findings('firewall-cmd --direct --passthrough ipv4 -P FORWARD ACCEPT\n'), ['1 rules/wipes-docker']);
 });
+
+test('a user chain named after DOCKER-USER (`DOCKER-USER-YES`) that nothing jumps to is unused; DOCKER-USER and Docker\'s own chains are not (holdout 26, patch-docker-user)', () => {
+  const text = 'iptables -N DOCKER-USER-YES\n#iptables -A DOCKER-USER -s 172.0.0.0/8 -j DOCKER-USER-YES\niptables -A DOCKER-USER-YES -j LOG\niptables -A DOCKER-USER-YES -j RETURN\n';
+  assert.deepEqual(findings(text), ['1 rules/unused-chain']);
+  assert.deepEqual(findings('iptables -N DOCKER-USER\niptables -A DOCKER-USER -i eth0 -s 10.0.0.0/8 -j RETURN\n'), []);
+  assert.deepEqual(findings('*nat\n:DOCKER_OUTPUT - [0:0]\n-A DOCKER_OUTPUT -d 127.0.0.11/32 -p udp --dport 53 -j DNAT --to-destination 127.0.0.11:45678\nCOMMIT\n').filter((f) => f.includes('unused')), []);
+});
