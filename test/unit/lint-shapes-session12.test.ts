@@ -110,3 +110,10 @@ test('a user chain named after DOCKER-USER (`DOCKER-USER-YES`) that nothing jump
   assert.deepEqual(findings('iptables -N DOCKER-USER\niptables -A DOCKER-USER -i eth0 -s 10.0.0.0/8 -j RETURN\n'), []);
   assert.deepEqual(findings('*nat\n:DOCKER_OUTPUT - [0:0]\n-A DOCKER_OUTPUT -d 127.0.0.11/32 -p udp --dport 53 -j DNAT --to-destination 127.0.0.11:45678\nCOMMIT\n').filter((f) => f.includes('unused')), []);
 });
+
+test('inline code a sentence talks about is not run: only code alone on its line or given after a colon is read', () => {
+  assert.deepEqual(findings('Note that `iptables -F` also deletes the rules Docker created.\n'), []);
+  assert.deepEqual(findings('Do not run: `iptables -P FORWARD ACCEPT`\n'), []);
+  assert.deepEqual(findings('- `iptables -P FORWARD ACCEPT`\n'), ['1 rules/wipes-docker']);
+  assert.deepEqual(findings('To open forwarding: `iptables -P FORWARD ACCEPT`.\n'), ['1 rules/wipes-docker']);
+});

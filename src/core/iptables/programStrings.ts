@@ -82,7 +82,9 @@ function commandString(text: string, at: number): Tok[] | undefined {
   // a program passes it on (a call's argument, an assigned value, a list item), not a shell command's argument
   // (`curl -c "…"`); a text field (`name: "…"`) or a prefix (`"iptables -I X 1 -t raw "`; not `"iptables …; "`, one of
   // the commands a program joins into one script) is not a command either
-  if (!/(?:^|[([{,=:]|\breturn)$/.test(before) || TEXT_KEY.test(before) || /[^;\s]\s+$/.test(s[2])) return undefined;
+  // (a backquoted one after a colon is Markdown's inline code in a sentence: ./shellLine.ts judges it)
+  const opens = s[1] === '`' ? /(?:^|[([{,=]|\breturn)$/ : /(?:^|[([{,=:]|\breturn)$/;
+  if (!opens.test(before) || TEXT_KEY.test(before) || /[^;\s]\s+$/.test(s[2])) return undefined;
   // (`.format(…)` fills the string in: it is whole)
   if (/^(?:\+|\.(?!(?:format|split)\b)|["'`])/.test(after)) return undefined;
   const filled = s[2].replace(/[#$]?\{[^{}]*\}|%(?:\([^)]*\))?[sdvqr]/g, (v) => `$${'_'.repeat(v.length - 1)}`);

@@ -331,6 +331,21 @@ function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], state: LineState,
   return chosen;
 }
 
+/**
+ * Inline code given to be run: alone on its line (`` - `iptables -I …` ``), or after a colon (`` First: `sudo iptables
+ * -P FORWARD ACCEPT`. ``) in a sentence that does not warn against it. A command a sentence talks about (`` `iptables
+ * -F` also deletes Docker's rules ``, `` never run `iptables -F` ``) is not one the text runs.
+ */
+function givenToRun(ll: LogicalLine, m: RegExpMatchArray): boolean {
+  const at = m.index ?? 0;
+  // (on its own physical line after a Markdown line break `\`, it is alone on its line)
+  const from = (ll.segments ?? []).reduce((o, s) => (s.offset <= at ? s.offset : o), 0);
+  const before = ll.text.slice(from, at);
+  const after = ll.text.slice(at + m[0].length);
+  if (/^[\s>*+\-\d.)]*$/.test(before) && /^[\s.,;:]*$/.test(after)) return true;
+  return /:\s*$/.test(before) && !/\b(?:not|never|don'?t|avoid|instead of|nicht|kein|no)\b/i.test(before);
+}
+
 /** Markdown's inline code: `` First: `sudo iptables -P FORWARD ACCEPT`. `` (the span holds no backtick). */
 const INLINE_CODE = /`([^`]+)`/g;
 
@@ -340,7 +355,7 @@ const INLINE_CODE = /`([^`]+)`/g;
  * place in the line (a bare `iptables` or a listing named in a sentence is not read).
  */
 function embeddedCommand(ll: LogicalLine, state: LineState, diags: RuleDiagnostic[]): LineResult | undefined {
-  const spans = ll.text.includes('`') ? [...ll.text.matchAll(INLINE_CODE)].map((m) => {
+  const spans = ll.text.includes('`') ? [...ll.text.matchAll(INLINE_CODE)].filter((m) => givenToRun(ll, m)).map((m) => {
     const base = (m.index ?? 0) + 1;
     return tokenize(m[1], true).toks.map((t) => ({ ...t, start: t.start + base, end: t.end + base }));
   }) : [];
