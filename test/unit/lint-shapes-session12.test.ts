@@ -117,3 +117,12 @@ test('inline code a sentence talks about is not run: only code alone on its line
   assert.deepEqual(findings('- `iptables -P FORWARD ACCEPT`\n'), ['1 rules/wipes-docker']);
   assert.deepEqual(findings('To open forwarding: `iptables -P FORWARD ACCEPT`.\n'), ['1 rules/wipes-docker']);
 });
+
+test('configuration managers\' commands: Salt\'s cmd.run name, Puppet\'s `command =>`, Chef\'s `command \'…\'`; an Ansible task title is not one', () => {
+  const salt = 'docker-user-drop:\n  cmd.run:\n    - name: iptables -I DOCKER-USER -i eth0 -j DROP\n    - unless: iptables -C DOCKER-USER -i eth0 -j DROP\n';
+  assert.deepEqual(findings(salt), ['3 docker-user/missing-established']);
+  assert.deepEqual(findings('- name: iptables -I DOCKER-USER -i eth0 -j DROP\n  debug:\n    msg: done\n'), []);
+  const puppet = "exec { 'forward':\n  command => '/sbin/iptables -P FORWARD ACCEPT',\n}\n";
+  assert.deepEqual(findings(puppet), ['2 rules/wipes-docker']);
+  assert.deepEqual(findings("execute 'forward' do\n  command 'iptables -P FORWARD ACCEPT'\nend\n"), ['2 rules/wipes-docker']);
+});

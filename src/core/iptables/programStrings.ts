@@ -8,7 +8,7 @@
 import { tokenize, type Tok } from './tokenize';
 import { optionToken } from './optionTable';
 
-const BINARY = /^(?:sudo|ip6?tables(?:-legacy|-nft)?)$/;
+const BINARY = /^(?:sudo|(?:\/[\w/]*\/)?ip6?tables(?:-legacy|-nft)?)$/;
 /** A string literal (double, single or back quotes, without the escapes of its quote): its content is group 2. */
 const STRING = /(["'`])((?:\\.|(?!\1)[^\\])*)\1/y;
 /** Words before the string that print or log the command instead of running it. */
@@ -17,16 +17,19 @@ const PRINTS = /\b(?:print|printf|println|echo|puts|log|logger|logging|warn|warn
 /** A key whose value is text shown to a reader: an Ansible task's `name:`, a `msg:`, a `description =`. */
 const TEXT_KEY = /\b(?:name|msg|message|description|desc|title|comment|help|label|summary|text|note|debug)["']?\s*[:=]$/i;
 
+/** A Ruby or Puppet call without parentheses that runs its string: Chef's `command 'iptables …'`, `execute "…"`. */
+const RUNS = /(?:^|\s)(?:command|execute|system|exec)$/;
+
 /** The token lists of the iptables commands the line's strings hold (argv lists first, then command strings). */
 export function programCommands(text: string): Tok[][] {
-  if (!/["'`](?:sudo\s+)?ip6?tables/.test(text)) return [];
+  if (!/["'`](?:sudo\s+)?(?:\/[\w/]*\/)?ip6?tables/.test(text)) return [];
   const out: Tok[][] = [];
-  for (const m of text.matchAll(/["'`](?:sudo|ip6?tables(?:-legacy|-nft)?)["'`]\s*,/g)) {
+  for (const m of text.matchAll(/["'`](?:sudo|(?:\/[\w/]*\/)?ip6?tables(?:-legacy|-nft)?)["'`]\s*,/g)) {
     const toks = argvList(text, m.index ?? 0);
     if (toks) out.push(toks);
   }
   if (out.length) return out;
-  for (const m of text.matchAll(/["'`](?=(?:sudo\s+)?ip6?tables(?:-legacy|-nft)?\s)/g)) {
+  for (const m of text.matchAll(/["'`](?=(?:sudo\s+)?(?:\/[\w/]*\/)?ip6?tables(?:-legacy|-nft)?\s)/g)) {
     const toks = commandString(text, m.index ?? 0);
     if (toks) out.push(toks);
   }
@@ -83,8 +86,8 @@ function commandString(text: string, at: number): Tok[] | undefined {
   // (`curl -c "…"`); a text field (`name: "…"`) or a prefix (`"iptables -I X 1 -t raw "`; not `"iptables …; "`, one of
   // the commands a program joins into one script) is not a command either
   // (a backquoted one after a colon is Markdown's inline code in a sentence: ./shellLine.ts judges it)
-  const opens = s[1] === '`' ? /(?:^|[([{,=]|\breturn)$/ : /(?:^|[([{,=:]|\breturn)$/;
-  if (!opens.test(before) || TEXT_KEY.test(before) || /[^;\s]\s+$/.test(s[2])) return undefined;
+  const opens = s[1] === '`' ? /(?:^|[([{,=]|\breturn)$/ : /(?:^|[([{,=:]|=>|\breturn)$/;
+  if (!(opens.test(before) || RUNS.test(before)) || TEXT_KEY.test(before) || /[^;\s]\s+$/.test(s[2])) return undefined;
   // (`.format(…)` fills the string in: it is whole)
   if (/^(?:\+|\.(?!(?:format|split)\b)|["'`])/.test(after)) return undefined;
   const filled = s[2].replace(/[#$]?\{[^{}]*\}|%(?:\([^)]*\))?[sdvqr]/g, (v) => `$${'_'.repeat(v.length - 1)}`);

@@ -1,6 +1,7 @@
 /**
- * The text as the shell and firewalld run it: a wrapper function's call read as the rule it runs
- * (./shellFunctions.ts), a firewalld direct rule as the iptables command firewalld runs (./firewalldDirect.ts).
+ * The text as the shell, firewalld and Salt run it: a wrapper function's call read as the rule it runs
+ * (./shellFunctions.ts), a firewalld direct rule as the iptables command firewalld runs (./firewalldDirect.ts), a Salt
+ * `cmd.run` state's name as its command.
  * Findings on a rewritten line point at the line as written.
  */
 import type { LintDiagnostic, LintResult } from './types';
@@ -8,12 +9,39 @@ import type { Expanded } from './shellFunctions';
 import { expandWrappers } from './shellFunctions';
 import { expandFirewalldDirect } from './firewalldDirect';
 
-/** ./firewalldDirect.ts, then ./shellFunctions.ts: the text as the linter reads it, each rewritten line read as what runs. */
+/** A Salt state's command function: its `- name:` argument is the command line it runs. */
+const SALT_CMD = /^(\s*)(?:cmd\.(?:run|wait)|module\.run)\s*:\s*$/;
+const SALT_NAME = /^(\s*)- name:(\s+)(?=\S)/;
+
+/**
+ * Salt's `cmd.run:` / `- name: iptables -I DOCKER-USER …`: the name is the command (an Ansible task's `- name:` is
+ * its title: only under a `cmd.run:` key is it read). The key is blanked, the command keeps its columns.
+ */
+export function expandSaltCommands(text: string): Expanded | undefined {
+  if (!text.includes('cmd.') || !text.includes('- name:')) return undefined;
+  const lines = text.split('\n');
+  const rewritten = new Set<number>();
+  let under: number | undefined;
+  lines.forEach((line, i) => {
+    const key = SALT_CMD.exec(line);
+    if (key) under = key[1].length;
+    else if (under !== undefined && line.trim() && (/^\s*/.exec(line)?.[0].length ?? 0) <= under) under = undefined;
+    const name = under !== undefined ? SALT_NAME.exec(line) : null;
+    if (!name) return;
+    lines[i] = ' '.repeat(name[0].length) + line.slice(name[0].length);
+    rewritten.add(i);
+  });
+  return rewritten.size ? { text: lines.join('\n'), rewritten, calls: new Set() } : undefined;
+}
+
+/** Each reader in turn (Salt, firewalld, wrapper functions): the text as the linter reads it, each rewritten line read as what runs. */
 export function readAsRun(original: string): Expanded | undefined {
-  const direct = expandFirewalldDirect(original);
-  const fns = expandWrappers(direct?.text ?? original);
-  if (!direct || !fns) return fns ?? direct;
-  return { text: fns.text, rewritten: new Set([...direct.rewritten, ...fns.rewritten]), calls: fns.calls };
+  let out: Expanded | undefined;
+  for (const read of [expandSaltCommands, expandFirewalldDirect, expandWrappers]) {
+    const next = read(out?.text ?? original);
+    if (next) out = out ? { text: next.text, rewritten: new Set([...out.rewritten, ...next.rewritten]), calls: new Set([...out.calls, ...next.calls]) } : next;
+  }
+  return out;
 }
 
 /**
