@@ -126,3 +126,13 @@ test('configuration managers\' commands: Salt\'s cmd.run name, Puppet\'s `comman
   assert.deepEqual(findings(puppet), ['2 rules/wipes-docker']);
   assert.deepEqual(findings("execute 'forward' do\n  command 'iptables -P FORWARD ACCEPT'\nend\n"), ['2 rules/wipes-docker']);
 });
+
+test('a compose service\'s or pod\'s command runs in its container, a Dockerfile RUN in a build container: not the host\'s rules (unless the host network is shared)', () => {
+  const compose = 'services:\n  fw:\n    image: alpine\n    entrypoint: ["iptables", "-P", "FORWARD", "ACCEPT"]\n';
+  assert.deepEqual(findings(compose), []);
+  assert.ok(all(compose).some((f) => f.startsWith('4 info syntax/not-iptables')));
+  assert.deepEqual(findings(compose.replace('image: alpine', 'image: alpine\n    network_mode: host')), ['5 rules/wipes-docker']);
+  const pod = 'kind: Pod\nspec:\n  containers:\n    - name: fw\n      command: ["iptables", "-P", "FORWARD", "ACCEPT"]\n';
+  assert.deepEqual(findings(pod), []);
+  assert.deepEqual(findings('FROM alpine\nRUN ["iptables", "-P", "FORWARD", "ACCEPT"]\n'), []);
+});
