@@ -70,6 +70,8 @@ test('a program\'s argument list or command string holds the command it runs; pr
   // the filled-in value is an unknown word: the interface is unknown, so no reply-drop verdict; the -A is after Docker's RETURN
   assert.deepEqual(findings(py), ['3 docker-user/after-return']);
   assert.deepEqual(findings('os.system("iptables -t nat -F".split())\n'), ['1 rules/wipes-docker']);
+  // cloud-init's runcmd list form: plain YAML words
+  assert.deepEqual(findings('#cloud-config\nruncmd:\n  - [ iptables, -P, FORWARD, ACCEPT ]\n  - [ sh, -c, "echo hi" ]\n'), ['3 rules/wipes-docker']);
   // one of the commands a program joins into one script (`f"…; "` pieces) is whole
   assert.deepEqual(findings('script = (\n    "iptables -P FORWARD ACCEPT; "\n)\n'), ['2 rules/wipes-docker']);
   // printed, joined to more text, a prefix, a shell command's argument, a task name: not commands

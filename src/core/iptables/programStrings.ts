@@ -22,6 +22,8 @@ const RUNS = /(?:^|\s)(?:command|execute|system|exec)$/;
 
 /** The token lists of the iptables commands the line's strings hold (argv lists first, then command strings). */
 export function programCommands(text: string): Tok[][] {
+  const flow = yamlFlowList(text);
+  if (flow) return [flow];
   if (!/["'`](?:sudo\s+)?(?:\/[\w/]*\/)?ip6?tables/.test(text)) return [];
   const out: Tok[][] = [];
   for (const m of text.matchAll(/["'`](?:sudo|(?:\/[\w/]*\/)?ip6?tables(?:-legacy|-nft)?)["'`]\s*,/g)) {
@@ -64,6 +66,18 @@ function argvList(text: string, from: number): Tok[] | undefined {
     // the list ends here: a whole command (a list carried onto the next line is not read)
     return text[i] === ')' || text[i] === ']' || text[i] === '}' ? withoutSudo(toks) : undefined;
   }
+}
+
+/** cloud-init's `runcmd: - [ iptables, -I, DOCKER-USER, -j, DROP ]`: a YAML list of plain words, one argument each. */
+function yamlFlowList(text: string): Tok[] | undefined {
+  const m = /^(\s*-\s*\[)([^\]"'`]*)\]\s*$/.exec(text);
+  if (!m || !/^\s*(?:sudo\s*,\s*)?(?:\/[\w/]*\/)?ip6?tables(?:-legacy|-nft)?\s*,/.test(m[2])) return undefined;
+  const toks: Tok[] = [];
+  for (const w of m[2].matchAll(/[^,\s]+/g)) {
+    const start = m[1].length + (w.index ?? 0);
+    toks.push({ text: w[0], start, end: start + w[0].length, quoted: false, op: false, opt: optionToken(w[0], 0, w[0].length) });
+  }
+  return withoutSudo(toks);
 }
 
 function withoutSudo(toks: Tok[]): Tok[] | undefined {
