@@ -138,3 +138,12 @@ test('a compose service\'s or pod\'s command runs in its container, a Dockerfile
   assert.deepEqual(findings(pod), []);
   assert.deepEqual(findings('FROM alpine\nRUN ["iptables", "-P", "FORWARD", "ACCEPT"]\n'), []);
 });
+
+test('`! -s <your-ip>` / `! -s $ADMIN_IP` is everyone but the address filled in: a DROP of it also takes the replies to container egress (Docker docs\' shape)', () => {
+  for (const who of ['<your-ip>', '$ADMIN_IP', '"${ADMIN_IP}"']) {
+    assert.deepEqual(findings(`iptables -I DOCKER-USER -i eth0 ! -s ${who} -j DROP\n`), ['1 docker-user/missing-established'], who);
+  }
+  // with RELATED,ESTABLISHED accepted above it, nothing to say; a filled-in source that is not negated is left alone
+  assert.deepEqual(findings('iptables -I DOCKER-USER -i eth0 ! -s $ADMIN_IP -j DROP\niptables -I DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n'), []);
+  assert.deepEqual(findings('iptables -I DOCKER-USER -i eth0 -s $BAD_IP -j DROP\n'), []);
+});
