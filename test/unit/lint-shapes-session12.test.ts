@@ -147,3 +147,10 @@ test('`! -s <your-ip>` / `! -s $ADMIN_IP` is everyone but the address filled in:
   assert.deepEqual(findings('iptables -I DOCKER-USER -i eth0 ! -s $ADMIN_IP -j DROP\niptables -I DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n'), []);
   assert.deepEqual(findings('iptables -I DOCKER-USER -i eth0 -s $BAD_IP -j DROP\n'), []);
 });
+
+test('cuts-egress says "and its replies" only for a deny that can take them (not `--syn`, not `--ctstate NEW`)', () => {
+  const message = (text: string) => lintRules(text).diagnostics.find((d) => d.code === 'docker-user/cuts-egress')?.message ?? '';
+  assert.ok(message('iptables -I DOCKER-USER -j DROP\n').includes('(and its replies)'));
+  assert.ok(!message('iptables -I DOCKER-USER -p tcp --syn -j DROP\n').includes('replies'));
+  assert.ok(!message('iptables -I DOCKER-USER -m conntrack --ctstate NEW -j DROP\n').includes('replies'));
+});

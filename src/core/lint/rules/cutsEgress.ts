@@ -150,7 +150,7 @@ export const cutsEgress: LintRule = {
           continue;
         }
         add(p, 'docker-user/cuts-egress', 'warning',
-          `This ${verb} has no interface or address condition${negatedAddress(rule)}: besides incoming traffic it takes every connection your containers open to the outside (and its replies), e.g. ${flow.name}${assumed}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
+          `This ${verb} has no interface or address condition${negatedAddress(rule)}: besides incoming traffic it takes every connection your containers open to the outside${p.facts.get(rule)?.firstPacketOnly ? '' : ' (and its replies)'}, e.g. ${flow.name}${assumed}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
           rule.span);
         continue;
       }
