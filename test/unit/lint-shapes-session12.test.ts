@@ -154,3 +154,11 @@ test('cuts-egress says "and its replies" only for a deny that can take them (not
   assert.ok(!message('iptables -I DOCKER-USER -p tcp --syn -j DROP\n').includes('replies'));
   assert.ok(!message('iptables -I DOCKER-USER -m conntrack --ctstate NEW -j DROP\n').includes('replies'));
 });
+
+test('a restore file kept as a YAML list of quoted lines is read as that file; the YAML around it is not (holdout 27, ansible-role-secure-docker-defaults)', () => {
+  const vars = 'rules:\n  - "*filter"\n  - ":BEFORE_DOCKER - [0:0]"\n- name: "Default action"\n  rules:\n  - "-A BEFORE_DOCKER -j DROP"\n  - "-A BEFORE_DOCKER -i lo -j ACCEPT"\n  - "COMMIT"\n';
+  assert.deepEqual(findings(vars), ['3 rules/unused-chain', '7 rules/shadowed']);
+  // a finding points at the item as written; one quoted line alone, or a text with iptables commands, is not read so
+  assert.deepEqual(findings('opts:\n  - "-A X -j DROP"\n'), []);
+  assert.deepEqual(findings('iptables -I DOCKER-USER -i eth0 -s 10.0.0.0/8 -j RETURN\nlist:\n  - "-A X -j DROP"\n  - "-A X -j ACCEPT"\n'), []);
+});

@@ -34,10 +34,33 @@ export function expandSaltCommands(text: string): Expanded | undefined {
   return rewritten.size ? { text: lines.join('\n'), rewritten, calls: new Set() } : undefined;
 }
 
+/** A YAML list item holding one quoted restore line: `- "-A BEFORE_DOCKER -j DROP"`, `- "*filter"`, `- ":X - [0:0]"`. */
+const QUOTED_RESTORE_LINE = /^(\s*-\s+)(["'])((?:\*[a-z]+|:[\w-]+\s.*|-[AINPFXDR]\s.*|COMMIT))\2\s*$/;
+
+/**
+ * A restore file kept as a YAML list of quoted lines (an Ansible role's variables rendered into rules.v4): each item
+ * is read as its line, at its columns; the YAML around it (keys, task names) is not part of the file and is blanked.
+ * Only a text whose items hold rules (`-A`/`-I`) and no iptables command is read so.
+ */
+export function expandQuotedRestoreLines(text: string): Expanded | undefined {
+  if (!/^\s*-\s+["']-[AI]\s/m.test(text) || /(?:^|\s)(?:sudo\s+)?(?:\S*\/)?ip6?tables\s+-/m.test(text)) return undefined;
+  const lines = text.split('\n');
+  const items = lines.map((l) => QUOTED_RESTORE_LINE.exec(l));
+  if (items.filter(Boolean).length < 2) return undefined;
+  const rewritten = new Set<number>();
+  const out = lines.map((l, i) => {
+    const m = items[i];
+    rewritten.add(i);
+    if (m) return ' '.repeat(m[1].length + 1) + m[3];
+    return l.trim() === '' || l.trimStart().startsWith('#') ? l : '';
+  });
+  return { text: out.join('\n'), rewritten, calls: new Set() };
+}
+
 /** Each reader in turn (Salt, firewalld, wrapper functions): the text as the linter reads it, each rewritten line read as what runs. */
 export function readAsRun(original: string): Expanded | undefined {
   let out: Expanded | undefined;
-  for (const read of [expandSaltCommands, expandFirewalldDirect, expandWrappers]) {
+  for (const read of [expandQuotedRestoreLines, expandSaltCommands, expandFirewalldDirect, expandWrappers]) {
     const next = read(out?.text ?? original);
     if (next) out = out ? { text: next.text, rewritten: new Set([...out.rewritten, ...next.rewritten]), calls: new Set([...out.calls, ...next.calls]) } : next;
   }
