@@ -118,6 +118,8 @@ test('inline code a sentence talks about is not run: only code alone on its line
   assert.deepEqual(findings('Do not run: `iptables -P FORWARD ACCEPT`\n'), []);
   assert.deepEqual(findings('- `iptables -P FORWARD ACCEPT`\n'), ['1 rules/wipes-docker']);
   assert.deepEqual(findings('To open forwarding: `iptables -P FORWARD ACCEPT`.\n'), ['1 rules/wipes-docker']);
+  assert.deepEqual(findings('执行：`iptables -P FORWARD ACCEPT`\n'), ['1 rules/wipes-docker']);
+  assert.deepEqual(findings('不要执行：`iptables -P FORWARD ACCEPT`\n'), []);
 });
 
 test('configuration managers\' commands: Salt\'s cmd.run name, Puppet\'s `command =>`, Chef\'s `command \'…\'`; an Ansible task title is not one', () => {

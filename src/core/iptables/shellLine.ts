@@ -343,7 +343,8 @@ function givenToRun(ll: LogicalLine, m: RegExpMatchArray): boolean {
   const before = ll.text.slice(from, at);
   const after = ll.text.slice(at + m[0].length);
   if (/^[\s>*+\-\d.)]*$/.test(before) && /^[\s.,;:]*$/.test(after)) return true;
-  return /:\s*$/.test(before) && !/\b(?:not|never|don'?t|avoid|instead of|nicht|kein|no)\b/i.test(before);
+  // (`：`, the full-width colon of Chinese and Japanese text; `不要`/`禁止`/`しない`: "do not")
+  return /[:：]\s*$/.test(before) && !/\b(?:not|never|don'?t|avoid|instead of|nicht|kein|no)\b|不要|禁止|しない|しないで/i.test(before);
 }
 
 /** Markdown's inline code: `` First: `sudo iptables -P FORWARD ACCEPT`. `` (the span holds no backtick). */
