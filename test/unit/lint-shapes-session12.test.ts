@@ -164,3 +164,10 @@ test('a restore file kept as a YAML list of quoted lines is read as that file; t
   assert.deepEqual(findings('opts:\n  - "-A X -j DROP"\n'), []);
   assert.deepEqual(findings('iptables -I DOCKER-USER -i eth0 -s 10.0.0.0/8 -j RETURN\nlist:\n  - "-A X -j DROP"\n  - "-A X -j ACCEPT"\n'), []);
 });
+
+test('an ip6tables line keeps the errors of its shape: three commands joined on one line are refused (holdout 26, cis-rhel-hardening)', () => {
+  const text = 'ip6tables -A INPUT -i lo -j ACCEPT ip6tables -A OUTPUT -o lo -j ACCEPT\n';
+  assert.ok(findings(text).includes('1 syntax/unexpected-token'));
+  // its values stay the IPv6 rule set's (no IPv4 reading of an IPv6 address or ICMPv6 type)
+  assert.deepEqual(findings('ip6tables -A INPUT -s ::1 -p ipv6-icmp --icmpv6-type 128 -j ACCEPT\n'), []);
+});
