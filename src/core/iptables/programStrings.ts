@@ -15,7 +15,7 @@ const STRING = /(["'`])((?:\\.|(?!\1)[^\\])*)\1/y;
 const PRINTS = /\b(?:print|printf|println|echo|puts|log|logger|logging|warn|warning|info|debug|error|fatal|fmt\.\w+|console\.\w+|raise|throw|Exception|Error)\b/i;
 
 /** A key whose value is text shown to a reader: an Ansible task's `name:`, a `msg:`, a `description =`. */
-const TEXT_KEY = /\b(?:name|msg|message|description|desc|title|comment|help|label|summary|text|note|debug)["']?\s*[:=]$/i;
+const TEXT_KEY = /\b(?:name|msg|message|description|desc|title|comment|help|label|summary|text|note|debug)["']?\s*[:=]\s*[[(]?$/i;
 
 /** A Ruby or Puppet call without parentheses that runs its string: Chef's `command 'iptables …'`, `execute "…"`. */
 const RUNS = /(?:^|\s)(?:command|execute|system|exec)$/;
@@ -26,9 +26,13 @@ export function programCommands(text: string): Tok[][] {
   if (flow) return [flow];
   if (!/["'`](?:sudo\s+)?(?:\/[\w/]*\/)?ip6?tables/.test(text)) return [];
   const out: Tok[][] = [];
+  let readTo = -1;
   for (const m of text.matchAll(/["'`](?:sudo|(?:\/[\w/]*\/)?ip6?tables(?:-legacy|-nft)?)["'`]\s*,/g)) {
+    // (`['sudo', 'iptables', …]`: the binary inside a list already read)
+    if ((m.index ?? 0) < readTo) continue;
     const toks = argvList(text, m.index ?? 0);
     if (toks) out.push(toks);
+    if (toks) readTo = toks[toks.length - 1].end;
   }
   if (out.length) return out;
   for (const m of text.matchAll(/["'`](?=(?:sudo\s+)?(?:\/[\w/]*\/)?ip6?tables(?:-legacy|-nft)?\s)/g)) {

@@ -10,7 +10,7 @@ import { expandWrappers } from './shellFunctions';
 import { expandFirewalldDirect } from './firewalldDirect';
 
 /** A Salt state's command function: its `- name:` argument is the command line it runs. */
-const SALT_CMD = /^(\s*)(?:cmd\.(?:run|wait)|module\.run)\s*:\s*$/;
+const SALT_CMD = /^(\s*)cmd\.(?:run|wait)\s*:\s*$/;
 const SALT_NAME = /^(\s*)- name:(\s+)(?=\S)/;
 
 /**
