@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { expandFirewalldDirect } from '../../src/core/lint/firewalldDirect';
 import { atCallSites, expandQuotedRestoreLines, expandSaltCommands, readAsRun } from '../../src/core/lint/readAsRun';
 import { programCommands } from '../../src/core/iptables/programStrings';
+import { parseRules } from '../../src/core/iptables/parse';
 import type { LintResult } from '../../src/core/lint/types';
 
 const lines = (text: string | undefined) => text?.split('\n');
@@ -193,4 +194,42 @@ test('program strings that are not a command the program runs: printed, partial,
     'Do not run: `iptables -F`',
     'no quotes: iptables -F',
   ]) assert.deepEqual(words(text), [], text);
+});
+
+const rulesOf = (text: string) => parseRules(text).rules.map((r) => `${r.line + 1}:${r.span.start} ${r.op} ${r.chain} ${r.target?.name ?? ''}`);
+const diagsOf = (text: string) => parseRules(text).diagnostics.map((d) => `${d.span.line + 1} ${d.code}`);
+
+test('Markdown inline code: read where given to run, at its columns; a line break `\\` before it puts it alone on its line', () => {
+  assert.deepEqual(rulesOf('`iptables -A X -j DROP`\n'), ['1:1 A X DROP']);
+  assert.deepEqual(rulesOf('> 1. `iptables -A X -j DROP`;\n'), ['1:6 A X DROP']);
+  assert.deepEqual(rulesOf('Then: `iptables -A X -j DROP` and more\n'), ['1:7 A X DROP']);
+  assert.deepEqual(rulesOf('`iptables -A X -j DROP` and more\n'), []);
+  assert.deepEqual(rulesOf('see `iptables -A X -j DROP`\n'), []);
+  assert.deepEqual(rulesOf('You should never do this: `iptables -A X -j DROP`\n'), []);
+  // (the joined line: the span starts the second physical line)
+  assert.deepEqual(rulesOf('Only from 127.0.0.1 \\\n`iptables -A X -j DROP`\n'), ['1:22 A X DROP']);
+  assert.deepEqual(rulesOf('Only from 127.0.0.1 \\\nand `iptables -A X -j DROP`\n'), []);
+  // the second span holds the rule; a listing or a bare binary in the first is passed over
+  assert.deepEqual(rulesOf('Check: `iptables -L` then: `iptables -A X -j DROP`\n'), ['1:28 A X DROP']);
+});
+
+test('an embedded command iptables would refuse is not read; a sentence\'s apostrophes around a read one are no unterminated quote', () => {
+  assert.deepEqual(rulesOf('Run: `iptables -A X -j DROP -s`\n'), []);
+  assert.deepEqual(diagsOf('Run: `iptables -A X -j DROP -s`\n').filter((d) => !d.endsWith('not-iptables')), []);
+  assert.deepEqual(diagsOf("Docker's way: `iptables -A X -j DROP`\n"), []);
+  assert.deepEqual(rulesOf("Docker's way: `iptables -A X -j DROP`\n"), ['1:15 A X DROP']);
+  // a real unterminated quote in a shell command stays
+  assert.deepEqual(diagsOf("iptables -A X -m comment --comment 'x -j DROP\n"), ['1 syntax/unterminated-quote']);
+});
+
+test('a word after the binary is a sentence; an option, a variable, a placeholder, a template or a typo in capitals is a command', () => {
+  assert.deepEqual(diagsOf('Description=Restore iptables rules for Docker\n'), ['1 syntax/not-iptables']);
+  for (const text of ['iptables -A X -j DROP', 'iptables $ARGS', 'iptables <args>', 'iptables {{ args }}', 'iptables A X']) {
+    assert.ok(!diagsOf(`${text}\n`).includes('1 syntax/not-iptables'), text);
+  }
+  assert.deepEqual(diagsOf('iptables "rules" -A X\n').includes('1 syntax/not-iptables'), false);
+  assert.deepEqual(rulesOf('start) iptables -A X -j DROP ;;\n'), ['1:0 A X DROP']);
+  // (`|` splits the pattern list as a pipe would: the second command starts at `stop)`)
+  assert.deepEqual(rulesOf('start|stop) iptables -A X -j DROP ;;\n'), ['1:6 A X DROP']);
+  assert.deepEqual(rulesOf('(x) iptables -A X -j DROP\n'), []);
 });
