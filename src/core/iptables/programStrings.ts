@@ -104,7 +104,8 @@ function commandString(text: string, at: number): Tok[] | undefined {
   // (`curl -c "…"`); a text field (`name: "…"`) or a prefix (`"iptables -I X 1 -t raw "`; not `"iptables …; "`, one of
   // the commands a program joins into one script) is not a command either
   // (a backquoted one after a colon is Markdown's inline code in a sentence: ./shellLine.ts judges it)
-  const opens = s[1] === '`' ? /(?:^|[([{,=]|\breturn)$/ : /(?:^|[([{,=:]|=>|\breturn)$/;
+  // (one at the line's start is Markdown's too: a template literal is an argument or a value)
+  const opens = s[1] === '`' ? /(?:[([{,=]|\breturn)$/ : /(?:^|[([{,=:]|=>|\breturn)$/;
   if (!(opens.test(before) || RUNS.test(before)) || TEXT_KEY.test(before) || /[^;\s]\s+$/.test(s[2])) return undefined;
   // (`.format(…)` fills the string in: it is whole)
   if (/^(?:\+|\.(?!(?:format|split)\b)|["'`])/.test(after)) return undefined;
