@@ -206,7 +206,6 @@ test('Markdown inline code: read where given to run, at its columns; a line brea
   assert.deepEqual(rulesOf('`iptables -A X -j DROP` and more\n'), []);
   assert.deepEqual(rulesOf('see `iptables -A X -j DROP`\n'), []);
   assert.deepEqual(rulesOf('You should never do this: `iptables -A X -j DROP`\n'), []);
-  // (the joined line: the span starts the second physical line)
   // (its span is on the second physical line, column 1)
   assert.deepEqual(rulesOf('Only from 127.0.0.1 \\\n`iptables -A X -j DROP`\n'), ['1:1 A X DROP']);
   assert.deepEqual(rulesOf('Only from 127.0.0.1 \\\nand `iptables -A X -j DROP`\n'), []);
