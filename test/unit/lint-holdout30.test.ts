@@ -7,4 +7,4 @@
  */
 import { holdoutTests } from './lint-holdout-checks';
 
-holdoutTests(30, { sibling: 29 });
+holdoutTests(30, { sibling: 29, findingsShare: true });
