@@ -9,6 +9,7 @@ import { spanOf, type LogicalLine } from './lines';
 import { tokenize, type Tok } from './tokenize';
 import { lineResult, type LineResult, type LineState } from './lineResult';
 import { parseArgs } from './ruleArgs';
+import { programCommands } from './programStrings';
 
 const BINARIES = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft', 'ip6tables-legacy', 'ip6tables-nft']);
 // (`run`: a script's dry-run wrapper that prints or runs the command it is given, and bats' `run`)
@@ -188,6 +189,8 @@ function afterBinary(cmd: Tok[]): number {
   let k = config;
   // a shell prompt (`$ iptables …`, `# iptables …` is a comment) and compound-command keywords
   if (cmd[0]?.text === '$' && !cmd[0].quoted) k++;
+  // a `case` pattern before its command (`start|restart) iptables …`, `--check) MODE=check ;;`)
+  if (k < cmd.length && !cmd[k].quoted && /^[^()\s]+\)$/.test(cmd[k].text)) k++;
   while (k < cmd.length && !cmd[k].quoted && SHELL_KEYWORDS.has(cmd[k].text)) k++;
   while (k < cmd.length) {
     const t = cmd[k];
@@ -281,15 +284,36 @@ function ipv6InIpv4(ll: LogicalLine, binary: Tok, res: LineResult): void {
 }
 
 /**
+ * The word after the binary is a word of a sentence (`Description=Restore iptables rules for Docker ports`, `sudo
+ * iptables is needed`): iptables takes options only, so the line is text naming iptables, not a call of it. (A word
+ * without a lower-case letter, `iptables A INPUT`, or the binary written twice is still read: a typo iptables refuses.)
+ */
+function proseAfter(t: Tok | undefined): boolean {
+  return !!t && !t.quoted && !t.op && !/^[-$<{]/.test(t.text) && /[a-z]/.test(t.text) && !isBinary(t);
+}
+
+/**
  * A shell line: the iptables call that changes rules is the line's rule (`iptables -C X || iptables -I X`,
  * `if ! iptables -C …; then iptables -A …; fi`, `iptables … 2>/dev/null || true`); other shell text is ignored.
  */
 export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, table: TableName, diags: RuleDiagnostic[]): LineResult {
   const cmds = simpleCommands(ll, shellCommands(withoutRedirections(withPlaceholders(ll, toks, diags))));
+  const chosen = chooseCommand(ll, cmds, state, diags) ?? embeddedCommand(ll, state, diags);
+  if (!chosen) {
+    const i = toks.length ? toks[0].start : 0;
+    diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, ll.text.length), ll.text.slice(i)));
+    return lineResult('other', ll.line, table, 'command', diags);
+  }
+  chosen.diagnostics.unshift(...diags);
+  return chosen;
+}
+
+/** The iptables call of the line's simple commands that changes rules (others on the line are said or kept in `more`). */
+function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], state: LineState, diags: RuleDiagnostic[]): LineResult | undefined {
   let chosen: LineResult | undefined;
   for (const { toks: cmd, after } of cmds) {
     const k = afterBinary(cmd);
-    if (k === -1) continue;
+    if (k === -1 || proseAfter(cmd[k])) continue;
     const own: RuleDiagnostic[] = [];
     let res = parseArgs(ll, cmd, k, state.defaultTable, 'command', own);
     res = commandInVariable(ll, cmd[k - 1], res);
@@ -304,11 +328,46 @@ export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, t
       else diags.push(mkDiag('info', DIAG.multipleCommands, `${notRunWithTheOther(after, branch)}: not linted (one rule per line): put it on its own line`, spanOf(ll, cmd[0].start, cmd[cmd.length - 1].end), ll.text.slice(cmd[0].start, cmd[cmd.length - 1].end)));
     }
   }
-  if (!chosen) {
-    const i = toks.length ? toks[0].start : 0;
-    diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, ll.text.length), ll.text.slice(i)));
-    return lineResult('other', ll.line, table, 'command', diags);
-  }
-  chosen.diagnostics.unshift(...diags);
   return chosen;
+}
+
+/**
+ * Inline code given to be run: alone on its line (`` - `iptables -I …` ``), or after a colon (`` First: `sudo iptables
+ * -P FORWARD ACCEPT`. ``) in a sentence that does not warn against it. A command a sentence talks about (`` `iptables
+ * -F` also deletes Docker's rules ``, `` never run `iptables -F` ``) is not one the text runs.
+ */
+function givenToRun(ll: LogicalLine, m: RegExpMatchArray): boolean {
+  const at = m.index ?? 0;
+  // (on its own physical line after a Markdown line break `\`, it is alone on its line)
+  const from = (ll.segments ?? []).reduce((o, s) => (s.offset <= at ? s.offset : o), 0);
+  const before = ll.text.slice(from, at);
+  const after = ll.text.slice(at + m[0].length);
+  if (/^[\s>*+\-\d.)]*$/.test(before) && /^[\s.,;:]*$/.test(after)) return true;
+  // (`：`, the full-width colon of Chinese and Japanese text; `不要`/`禁止`/`しない`: "do not")
+  return /[:：]\s*$/.test(before) && !/\b(?:not|never|don'?t|avoid|instead of|nicht|kein|no)\b|不要|禁止|しない|しないで/i.test(before);
+}
+
+/** Markdown's inline code: `` First: `sudo iptables -P FORWARD ACCEPT`. `` (the span holds no backtick). */
+const INLINE_CODE = /`([^`]+)`/g;
+
+/**
+ * A command written inside a line that is not one: Markdown's inline code in a sentence (`` Run `iptables -I …` ``),
+ * a whole line in backticks, or a program's string or argument list (./programStrings.ts). The first span holding an iptables call that changes rules is the line's rule, at its
+ * place in the line (a bare `iptables` or a listing named in a sentence is not read).
+ */
+function embeddedCommand(ll: LogicalLine, state: LineState, diags: RuleDiagnostic[]): LineResult | undefined {
+  const spans = ll.text.includes('`') ? [...ll.text.matchAll(INLINE_CODE)].filter((m) => givenToRun(ll, m)).map((m) => {
+    const base = (m.index ?? 0) + 1;
+    return tokenize(m[1], true).toks.map((t) => ({ ...t, start: t.start + base, end: t.end + base }));
+  }) : [];
+  for (const toks of [...spans, ...programCommands(ll.text)]) {
+    const res = chooseCommand(ll, shellCommands(withoutRedirections(toks)), state, diags);
+    // (one iptables would refuse, `alias block-ip='iptables … -j DROP -s'`, is a piece the text completes later: unsure, not read)
+    if (!res || res.kind === 'other' || res.diagnostics.some((d) => d.severity === 'error')) continue;
+    // the text around the code is prose: its apostrophes (`Docker's`) are no shell quotes
+    const prose = diags.findIndex((d) => d.code === DIAG.unterminatedQuote);
+    if (prose >= 0) diags.splice(prose, 1);
+    return res;
+  }
+  return undefined;
 }

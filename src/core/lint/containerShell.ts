@@ -70,14 +70,29 @@ function isEntrypoint(text: string): boolean {
   return /\b(?:exec|tail|sleep)\s/.test(text) && text.split('\n').some((l) => ENTRYPOINT_END.test(l));
 }
 
+/**
+ * Where a container definition runs its commands: a compose file's services (`command:`, `entrypoint:`), a Kubernetes
+ * pod's containers, a Dockerfile's `RUN` (a build container): not on the host, unless the host's network is shared
+ * (`network_mode: host`, `hostNetwork: true`).
+ */
+function definitionNamespace(text: string): string | undefined {
+  if (/network_mode:\s*["']?host\b|hostNetwork:\s*true\b/.test(text)) return undefined;
+  if (/^services:\s*$/m.test(text) && /^\s+(?:image|build):/m.test(text)) return "compose service's container";
+  if (/^\s*(?:- )?containers:\s*$/m.test(text) && /^kind:\s*\w/m.test(text)) return "pod's container";
+  return undefined;
+}
+
 /** The 0-based lines that run iptables in a container's or a named network namespace, each with that namespace. */
 function execLines(text: string): Map<number, string> {
   const out = new Map<number, string>();
   const entrypoint = isEntrypoint(text);
-  if (!entrypoint && !/\bexec\s/.test(text)) return out;
+  const defined = definitionNamespace(text);
+  if (!entrypoint && !defined && !/\bexec\s|^\s*RUN\s/m.test(text)) return out;
   const lines = text.split('\n');
   lines.forEach((line, i) => {
-    const ns = execNamespace(line) ?? (entrypoint && /\bip6?tables\b/.test(line) ? 'container this entrypoint script starts' : undefined);
+    const iptables = /\bip6?tables\b/.test(line);
+    const inside = entrypoint ? 'container this entrypoint script starts' : /^\s*RUN\s/.test(line) ? 'build container of this Dockerfile' : defined;
+    const ns = execNamespace(line) ?? (iptables ? inside : undefined);
     if (ns && !DOCKER_INSIDE.test(line) && !(ns.startsWith('container ') && hostNetwork(text, ns.slice(10)))) out.set(i, ns);
   });
   return out;

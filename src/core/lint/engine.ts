@@ -24,8 +24,8 @@ import { generatedRules } from './generated';
 import { LineCache } from './lineCache';
 import { ipv6Findings, ipv6Script, withoutIpv6Rules } from './ipv6';
 import { withoutContainerShellRules } from './containerShell';
-import type { Expanded } from './shellFunctions';
-import { expandWrappers, withoutOtherFunctionsDeletes } from './shellFunctions';
+import { withoutOtherFunctionsDeletes } from './shellFunctions';
+import { atCallSites, readAsRun } from './readAsRun';
 import { scriptValues, setScriptValues } from './shellValues';
 import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces, tableSections } from './input';
@@ -91,8 +91,8 @@ export class Linter {
     if (isListing(original)) return this.lintListing(original, options);
     const sections = options?.defaultTable ? undefined : tableSections(original);
     if (sections) return this.lintSections(original, sections, options);
-    // a script's wrapper functions: each call is read as the rule it runs (./shellFunctions.ts)
-    const wrapped = expandWrappers(original);
+    // a script's wrapper functions and firewalld's direct rules: each line read as the rule it runs
+    const wrapped = readAsRun(original);
     const text = wrapped?.text ?? original;
     const inferred = options?.defaultTable ? undefined : inferTable(text);
     const state = newLineState(options?.defaultTable ?? inferred ?? 'filter');
@@ -197,6 +197,7 @@ export class Linter {
     // (an error too: a restore file's undeclared `-j ufw-skip-to-policy-input` is ufw's after.rules, loaded after before.rules declares it)
     for (const d of diags) if (d.code === 'syntax/unknown-target' && (d.severity === 'warning' || toolChain(d))) assumedChain(d, isCut());
     fixesWithinTheirCommand(p.results, diags);
+    noFixesAroundText(p, diags);
     // a fix is offered only when the netfilter evaluator shows it breaks none of the standard flows
     if (options?.checkFixes !== false && kind === 'proposal') keepSafeFixes(p.text, diags, ruleCount, p.inferredTable ?? options?.defaultTable ?? 'filter');
     diags.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start || a.code.localeCompare(b.code));
@@ -218,12 +219,24 @@ function fixesWithinTheirCommand(results: LineResult[], diags: LintDiagnostic[])
   }
 }
 
+/** A line whose command follows a `case` pattern (`start) iptables …`) or sits in Markdown's inline code. */
+const COMMAND_INSIDE_TEXT = /^\s*[^()\s'"]+\)\s|`/;
+
+/**
+ * A fix edits lines as commands: on a line where the command is part of other text (a `case` branch, a sentence's
+ * inline code) an inserted or moved line would break the script or the page, so none is offered; the finding stays.
+ */
+function noFixesAroundText(p: Pass, diags: LintDiagnostic[]): void {
+  for (const d of diags) if (d.fixes.length && COMMAND_INSIDE_TEXT.test(p.lines[d.span.line] ?? '')) d.fixes = [];
+}
+
 /** A `\r` ending a line (`\r\n`, or a last line ending in `\r`); one elsewhere in a line is the line's own text. */
 const CR_LINE_END = /\r(?:\n|$)/;
 const CR_LINE_ENDS = /\r(?=\n|$)/g;
 
 /** A bare line that starts an iptables command (`-A CHAIN …`, `--insert`, `-t nat -A …`), as an -S listing prints them. */
-const BARE_COMMAND = /^\s*(?:-[AIDRNFXPZELSC]\b|--(?:append|insert|delete|replace|new-chain|flush|delete-chain|policy|zero|rename-chain|list|list-rules|check)\b|-t\s)/;
+// (`--check)`: a shell `case` label, not the option)
+const BARE_COMMAND = /^\s*(?:-[AIDRNFXPZELSC]|--(?:append|insert|delete|replace|new-chain|flush|delete-chain|policy|zero|rename-chain|list|list-rules|check)|-t)(?=\s|$)/;
 
 /**
  * In a script, a line of options with no command (`    -m conntrack … -j DROP` whose line above lost its `\`, a
@@ -311,11 +324,23 @@ function newPass(text: string, results: LineResult[], facts: FactsOf, ruleset: R
 function keep(p: Pass, d: LintDiagnostic, noTable: boolean, multiLineQuotes: boolean): boolean {
   if (p.command && d.code === 'syntax/not-iptables') return false;
   if (multiLineQuotes && !quotedLineKeeps(quotedRole(p, d.span.line), d.code)) return false;
+  // an apostrophe in a sentence (`libvirt's bridge`) on a line that holds no iptables call: text, not a broken command
+  if (p.command && d.code === 'syntax/unterminated-quote' && apostrophe(p, d) && noCall(p, d.span.line)) return false;
   // comments and the legacy-tables warning pasted with a listing (lint/legacy-tables says the latter)
   if (d.code === 'syntax/bad-list-line' && d.severity === 'info' && /^not part of the listing: (#|# Warning|Warning:)/.test(d.message)) return false;
   if (p.command && !p.pc.ctx?.filterRules && d.code === 'syntax/rule-not-found') return false;
   if (d.code === 'syntax/chain-exists' && declaredInAnotherFile(p, d)) return false;
   return !(noTable && d.message === 'COMMIT without a *table section');
+}
+
+/** The quote is written against a word's letter (`libvirt's`, `won't`): an apostrophe, as a sentence has them. */
+function apostrophe(p: Pass, d: LintDiagnostic): boolean {
+  return /\p{L}/u.test(p.lines[d.span.line]?.[d.span.start - 1] ?? '');
+}
+
+/** The line was read as shell and no iptables call was found on it. */
+function noCall(p: Pass, line: number): boolean {
+  return p.results.some((r) => r.line === line && r.format === 'command' && r.diagnostics.some((x) => x.code === 'syntax/not-iptables'));
 }
 
 /** `:CHAIN` declared again in another here-document body than the first time: each body is a file of its own, loaded on its own. */
@@ -339,22 +364,6 @@ function quotedLineKeeps(role: ReturnType<typeof quotedRole>, code: string): boo
   if (role === 'opens') return code !== 'syntax/unterminated-quote';
   if (role === 'closes') return !code.startsWith('syntax/');
   return role !== 'inside-text';
-}
-
-/**
- * Findings on a line read through a wrapper function point at the whole call as written; fixes that would edit such a
- * line are not offered (they were computed on the rule the call runs, not on the text the user wrote).
- */
-function atCallSites(result: LintResult, wrapped: Expanded, original: string): LintResult {
-  const lines = original.split('\n');
-  const touches = (f: LintDiagnostic['fixes'][number]) => f.edits.some((e) => wrapped.rewritten.has(e.range.start.line) || wrapped.rewritten.has(e.range.end.line));
-  const diagnostics = result.diagnostics.map((d) => {
-    if (!wrapped.rewritten.has(d.span.line)) return d.fixes.some(touches) ? { ...d, fixes: d.fixes.filter((f) => !touches(f)) } : d;
-    const t = lines[d.span.line] ?? '';
-    const start = t.length - t.trimStart().length;
-    return { ...d, span: { line: d.span.line, start, end: t.length }, fixes: [] };
-  });
-  return { ...result, diagnostics };
 }
 
 /** Errors about one value (`81.x.x.x`, `public_address_ipv4`: often a placeholder the reader fills in): the rule's intent stays clear and is judged. */

