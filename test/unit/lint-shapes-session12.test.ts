@@ -171,3 +171,66 @@ test('an ip6tables line keeps the errors of its shape: three commands joined on 
   // its values stay the IPv6 rule set's (no IPv4 reading of an IPv6 address or ICMPv6 type)
   assert.deepEqual(findings('ip6tables -A INPUT -s ::1 -p ipv6-icmp --icmpv6-type 128 -j ACCEPT\n'), []);
 });
+
+test('a Jinja template of a script: statement tags are the template\'s, `{{ value }}` an unknown word anywhere (holdout 28, ansible iptables.sh.j2)', () => {
+  const j2 = [
+    '#!/bin/bash',
+    '{% if item.flush %}',
+    'iptables -F INPUT',
+    '{% endif %}',
+    'iptables -P FORWARD {{ item.default_forward }}',
+    '{% for rule in item.rules %}',
+    'iptables -A {{ rule.chain }} \\',
+    '  {% if rule.proto is defined %} -p {{ rule.proto }}{% endif %} \\',
+    '  {% if rule.dport is defined %} --dport {{ rule.dport }}{% endif %} \\',
+    '  -j {{ rule.action|upper }}',
+    '{% endfor %}',
+    '',
+  ].join('\n');
+  assert.deepEqual(findings(j2), []);
+  // the policy a template fills in is said, not judged
+  assert.ok(all(j2).some((f) => f.startsWith('5 info syntax/bad-policy')));
+  // a shell variable as policy or chain is the same unknown
+  assert.deepEqual(findings('iptables -P FORWARD $POLICY\niptables -A $CHAIN -j DROP\n'), []);
+});
+
+test('text that starts with an option is a sentence or a usage line, not a rule (holdouts 29 and 30)', () => {
+  assert.deepEqual(findings('-A appends a rule to the INPUT chain, -p specifies the protocol\n'), []);
+  assert.deepEqual(findings('-P 控制默认规则\n'), []);
+  assert.deepEqual(findings('iptables -p tcp : 表示使用 TCP协议\n'), []);
+  // a rule with a note after it keeps its errors; so does a restore line in a *table section
+  assert.ok(findings('iptables -I INPUT -p icmp --icmp-type 8 DROP   // ping协议\n').some((f) => f.includes('syntax/')));
+  assert.ok(findings('*filter\n-A INPUT appends a rule to the chain\nCOMMIT\n').some((f) => f.includes('syntax/')));
+  // a usage text printed by `cat <<USAGE` is text; a here-document piped into iptables-restore is still read
+  const usage = 'usage() {\n  cat <<USAGE\n   -b / --binary    iptables binary\n   -n / --noop      Dry run / no iptables rule is applied\nUSAGE\n}\niptables -I DOCKER-USER -s 10.0.0.0/8 -j RETURN\n';
+  assert.deepEqual(findings(usage), []);
+  const piped = "( echo '*filter'\n  cat <<EOF\n-A DOCKER-USER -j DROP\n-A DOCKER-USER -j DROP\nEOF\n  echo COMMIT ) | iptables-restore -n\n";
+  assert.ok(findings(piped).includes('4 rules/shadowed'));
+});
+
+test('shell and markup around commands: a `case` option pattern, Markdown `:::`, a prompt `:~$`, a program\'s `iptables = …` (holdouts 29 and 30)', () => {
+  const getopts = '#!/bin/bash\ncase "$1" in\n  -i|--interface)  iface="$2"; shift 2 ;;\n  -b|--binary)     binary="$2"; shift 2 ;;\nesac\niptables -I DOCKER-USER -s 10.0.0.0/8 -j RETURN\n';
+  assert.deepEqual(findings(getopts), []);
+  assert.deepEqual(findings('::: note\nsudo iptables -I DOCKER-USER -s 10.0.0.0/8 -j RETURN\n:::\n:~$ ./deploy.sh\n'), []);
+  // outside a *table section a real chain line is still one: a fragment of a restore file
+  assert.deepEqual(all(':INPUT ACCEPT [0:0]\n'), ['1 info lint/fragment']);
+  assert.deepEqual(findings('\t\tiptables = NewIPTablesManager("HELLO", "managed")\n\t\tsudo iptables = New()\n\t\tiptables -w = New()\n'), []);
+});
+
+test('an apostrophe after a digit or inline code (`clouddrive2\'s`, `` `-i eth0`\'s ``) is no unterminated quote (holdout 29, fame-host)', () => {
+  const text = "sudo iptables -I DOCKER-USER -s 10.0.0.0/8 -j RETURN\nports inside it (currently clouddrive2's `19798`).\ntraffic never matches `-i eth0`'s rule\n";
+  assert.deepEqual(findings(text), []);
+});
+
+test('a here-document inside a body the shell runs (`ssh node <<\'EOF\'` … `cat > unit <<\'UNIT\'`) is a file of its own (holdout 30, livekit)', () => {
+  const text = [
+    "ssh node <<'EOF'",
+    'iptables -C DOCKER-USER -i wg0 -j ACCEPT 2>/dev/null || iptables -I DOCKER-USER -i wg0 -j ACCEPT',
+    "cat > /etc/systemd/system/wg.service <<'UNIT'",
+    "ExecStart=/bin/sh -c 'iptables -C DOCKER-USER -i wg0 -j ACCEPT 2>/dev/null || iptables -I DOCKER-USER -i wg0 -j ACCEPT'",
+    'UNIT',
+    'EOF',
+    '',
+  ].join('\n');
+  assert.deepEqual(findings(text), []);
+});

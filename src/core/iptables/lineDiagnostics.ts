@@ -17,6 +17,8 @@ const SPACE_RE = /\s/;
 
 /** iptables' rules for a chain name (at most 28 characters, not an option, no `!`, no space); false and an error if broken. */
 export function checkChainName(name: string, span: Span, diags: RuleDiagnostic[]): boolean {
+  // a shell variable or template value (`$CHAIN`, `{{ rule.chain }}`): known only when the text runs
+  if (name.startsWith('$')) return true;
   if (name.length > 28) {
     diags.push(mkDiag('error', DIAG.badChainName, `chain name "${name}" is longer than 28 characters`, span, name));
     return false;
@@ -26,4 +28,19 @@ export function checkChainName(name: string, span: Span, diags: RuleDiagnostic[]
     return false;
   }
   return true;
+}
+
+/** A word of a sentence: lower-case letters (any script), or any word in a script other than Latin. */
+const PROSE_WORD = /^\p{Ll}[\p{Ll}'’]{2,}[.,;:!?)]*$|[^\p{ASCII}]/u;
+
+/**
+ * The line's errors are about words of a sentence: two or more erroneous words, or a line with no command (or no
+ * policy) that holds words of a script other than Latin (`-P 控制默认规则`, `iptables -p tcp : 表示使用 TCP协议`). A rule
+ * with a command and a note after it (`-A INPUT 2 … -j DROP  // 第二行插入`) keeps its errors.
+ */
+export function proseAfterOption(diags: RuleDiagnostic[], text: string): boolean {
+  const errors = diags.filter((d) => d.severity === 'error');
+  if (errors.filter((d) => PROSE_WORD.test(d.excerpt ?? '')).length >= 2) return true;
+  const noCommand = errors.some((d) => d.code === 'syntax/no-command' || d.code === 'syntax/missing-argument');
+  return noCommand && /[^\p{ASCII}]/u.test(text.replace(/"[^"]*"|'[^']*'/g, ''));
 }

@@ -8,7 +8,7 @@ import { DIAG, mkDiag } from './codes';
 import { spanOf, type LogicalLine } from './lines';
 import { isSpace, tokenize, type Tok } from './tokenize';
 import { isTableName, lineResult, type LineResult, type LineState } from './lineResult';
-import { checkChainName } from './lineDiagnostics';
+import { checkChainName, proseAfterOption } from './lineDiagnostics';
 import { parseArgs } from './ruleArgs';
 import { parseShellLine } from './shellLine';
 
@@ -67,8 +67,9 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
     state.table = undefined;
     return lineResult('commit', ll.line, table, 'save', diags);
   }
-  // `: "prepare" && {`: outside a *table section, `:` and a blank is the shell's no-op builtin, not a chain line
-  if (c === 58 /* : */ && !(!inSave && (i + 1 >= n || isSpace(text.charCodeAt(i + 1))))) return parseChainDecl(ll, i, table, fmt, diags);
+  // `: "prepare" && {`: outside a *table section, `:` and a blank is the shell's no-op builtin, not a chain line; nor
+  // are Markdown's `::: note` or a prompt `:~$ ./deploy.sh` (holdout 29): a chain line names a chain and its policy
+  if (c === 58 /* : */ && (inSave || CHAIN_LINE.test(text))) return parseChainDecl(ll, i, table, fmt, diags);
   if (c === 58) return parseShellLine(ll, tokenize(text, true).toks, state, table, diags);
 
   // `[0:0] -A …` (iptables-save -c counters) is not shell; `[ -n "$x" ] && iptables …` / `[[ … ]] && …` is, and so
@@ -90,7 +91,9 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   // `    -m conntrack … -j ACCEPT 2>/dev/null || \\`: shell operators and redirections are the shell's, so a line that
   // holds them is a piece of a shell command (one whose continuation was lost), never an -S rule line
   const fragment = c === 45 && !inSave && MAYBE_SHELL.test(text) && shellSyntax(text);
-  const shell = recipe || fragment || listItem || underline || (c !== 45 /* - */ && (c !== 91 /* [ */ || next === 91 || isSpace(next) || (!inSave && !(next >= 48 && next <= 57))));
+  // a shell `case` pattern (`-i|--interface) iface="$2"; shift 2 ;;`): no option ends in `)`
+  const casePattern = c === 45 && !inSave && CASE_PATTERN.test(text);
+  const shell = recipe || fragment || listItem || underline || casePattern || (c !== 45 /* - */ && (c !== 91 /* [ */ || next === 91 || isSpace(next) || (!inSave && !(next >= 48 && next <= 57))));
   const { toks, unterminated } = tokenize(recipe ? `${text.slice(0, i)}${text.slice(i).replace(/^[-@+]+/, (p) => ' '.repeat(p.length))}` : text, shell, inSave && !shell);
   if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
   let k = 0;
@@ -103,8 +106,17 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   }
   const res = parseArgs(ll, toks, k, table, fmt, diags);
   if (counters && res.rule) res.rule.counters = counters;
+  // outside a *table section, a line that starts with an option and goes on in words is a sentence about the
+  // options (`-A appends a rule to the INPUT chain`, `-P 控制默认规则`, a usage text's `-b / --binary  iptables binary`)
+  if (!inSave && proseAfterOption(res.diagnostics, text)) {
+    return lineResult('other', ll.line, table, fmt, [mkDiag('info', DIAG.notIptables, 'text that starts with an option (a sentence or a usage line): not read as a rule', spanOf(ll, i, n), text.slice(i))]);
+  }
   return res;
 }
+
+/** A chain line outside a *table section: `:NAME POLICY|- [counters]`. */
+const CHAIN_LINE = /^\s*:[^\s:]+(?:\s+(?:[A-Z]+|-)(?:\s+\[\d+:\d+\])?|\s+\[\d+:\d+\])?\s*$/;
+const CASE_PATTERN = /^\s*-[^\s()]*\)(?:\s|$)/;
 
 /** A YAML list item or command key (./shellLine.ts YAML_COMMAND_KEY) whose value is one quoted string. */
 const YAML_QUOTED = /^(\s*(?:-\s+)?(?:(?:ansible\.(?:builtin|legacy)\.)?(?:command|shell|raw|cmd):\s+)?)(["'])([^"'\\]*)\2\s*$/;

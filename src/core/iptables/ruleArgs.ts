@@ -18,7 +18,7 @@ import { baseMatch, givenTwice, readAddress, readCounters, readInterface, readJu
 
 /** A whole argument that is one shell expansion: `$x`, `${x}`, `${arr[@]}`, `$@`, `${@}`, `$*`, `$1`. */
 // (`${rule/-A/-D}`, `${args[@]}`, `${x:-y}`: any parameter expansion; `$(cat rules)`: a command substitution)
-export const SHELL_EXPANSION = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|[@*0-9]|\{(?:[@*]|[0-9]+)\}|\(.*\))$/;
+export const SHELL_EXPANSION = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|[@*0-9]|\{(?:[@*]|[0-9]+)\}|\(.*\)|\{\{.*\}\})$/;
 
 /** What the parse of one line's arguments knows so far (one object per line). */
 export interface ArgCtx {

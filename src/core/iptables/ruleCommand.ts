@@ -98,7 +98,11 @@ function finishPolicy(c: ArgCtx, res: LineResult, cmdTok: Tok): LineResult {
   const chain = res.chain ?? '';
   res.kind = 'invalid';
   if (!pol) errTok(c, DIAG.missingArgument, `-P ${chain} needs a policy (ACCEPT or DROP)`, cmdTok);
-  else if (pol.text !== 'ACCEPT' && pol.text !== 'DROP') errTok(c, DIAG.badPolicy, `bad policy "${pol.text}" (ACCEPT or DROP)`, pol);
+  // `-P FORWARD $POLICY`, `{{ item.default_forward }}`: known only when the script or template runs
+  else if (pol.text.startsWith('$')) {
+    res.kind = 'other';
+    c.diags.push(mkDiag('info', DIAG.badPolicy, `the policy ${pol.text} is known only when the script runs: not judged`, tokSpan(c.ll, pol), pol.text));
+  } else if (pol.text !== 'ACCEPT' && pol.text !== 'DROP') errTok(c, DIAG.badPolicy, `bad policy "${pol.text}" (ACCEPT or DROP)`, pol);
   else if (!BUILTIN_CHAINS[c.table].includes(chain)) {
     c.diags.push(mkDiag('error', DIAG.badPolicy, `${chain} is not a builtin chain of table ${c.table}: only builtin chains have a policy`, res.chainSpan ?? tokSpan(c.ll, cmdTok), chain));
   } else {

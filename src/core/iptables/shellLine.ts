@@ -9,6 +9,7 @@ import { spanOf, type LogicalLine } from './lines';
 import { tokenize, type Tok } from './tokenize';
 import { lineResult, type LineResult, type LineState } from './lineResult';
 import { parseArgs } from './ruleArgs';
+import { proseAfterOption } from './lineDiagnostics';
 import { programCommands } from './programStrings';
 
 const BINARIES = new Set(['iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft', 'ip6tables-legacy', 'ip6tables-nft']);
@@ -289,6 +290,7 @@ function ipv6InIpv4(ll: LogicalLine, binary: Tok, res: LineResult): void {
  * without a lower-case letter, `iptables A INPUT`, or the binary written twice is still read: a typo iptables refuses.)
  */
 function proseAfter(t: Tok | undefined): boolean {
+  if (t && !t.quoted && /^[=:]/.test(t.text)) return true; // a program's `iptables = New…(…)`, a label `iptables: …`
   return !!t && !t.quoted && !t.op && !/^[-$<{]/.test(t.text) && /[a-z]/.test(t.text) && !isBinary(t);
 }
 
@@ -298,7 +300,9 @@ function proseAfter(t: Tok | undefined): boolean {
  */
 export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, table: TableName, diags: RuleDiagnostic[]): LineResult {
   const cmds = simpleCommands(ll, shellCommands(withoutRedirections(withPlaceholders(ll, toks, diags))));
-  const chosen = chooseCommand(ll, cmds, state, diags) ?? embeddedCommand(ll, state, diags);
+  let chosen = chooseCommand(ll, cmds, state, diags) ?? embeddedCommand(ll, state, diags);
+  // a glossary line naming the binary (`iptables -p tcp : 表示使用 TCP协议`): a sentence, not a call
+  if (chosen && proseAfterOption(chosen.diagnostics, ll.text)) chosen = undefined;
   if (!chosen) {
     const i = toks.length ? toks[0].start : 0;
     diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, ll.text.length), ll.text.slice(i)));
@@ -313,7 +317,8 @@ function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], state: LineState,
   let chosen: LineResult | undefined;
   for (const { toks: cmd, after } of cmds) {
     const k = afterBinary(cmd);
-    if (k === -1 || proseAfter(cmd[k])) continue;
+    // (`iptables -w = …`: the wait option changes nothing of what the words after it are)
+    if (k === -1 || proseAfter(cmd[k]) || (/^(?:-w|--wait)$/.test(cmd[k]?.text ?? '') && /^[=:]/.test(cmd[k + 1]?.text ?? ''))) continue;
     const own: RuleDiagnostic[] = [];
     let res = parseArgs(ll, cmd, k, state.defaultTable, 'command', own);
     res = commandInVariable(ll, cmd[k - 1], res);

@@ -30,7 +30,7 @@ import { scriptValues, setScriptValues } from './shellValues';
 import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces, tableSections } from './input';
 import type { DocRule, Pass } from './pass';
-import { heredocOf, quotedRole } from './sections';
+import { heredocOf, printedHeredocLines, quotedRole } from './sections';
 import { publishedPorts } from './pass';
 import { LINT_RULES } from './rules/index';
 import { keepSafeFixes } from './fixSafety';
@@ -100,7 +100,7 @@ export class Linter {
     const { facts: lineFacts, ruleByLine, truncatedAt } = parsed;
     // ip6tables lines are the IPv6 rule set: kept out of the IPv4 chains every judgment reads
     const ipv4 = withoutIpv6Rules(text, parsed.results);
-    const results = withoutRefusedRules(withoutContainerShellRules(text, withoutOtherFunctionsDeletes(text, ipv4)));
+    const results = withoutRefusedRules(withoutContainerShellRules(text, withoutOtherFunctionsDeletes(text, withoutPrintedText(text, ipv4))));
     // the rules the steps above took out (IPv6, refused, typed in a container, deleted in another function) are not judged
     const doc = results === parsed.results ? parsed.doc : keptRules(parsed.doc, results);
     this.ruleByLine = ruleByLine;
@@ -325,7 +325,7 @@ function keep(p: Pass, d: LintDiagnostic, noTable: boolean, multiLineQuotes: boo
   if (p.command && d.code === 'syntax/not-iptables') return false;
   if (multiLineQuotes && !quotedLineKeeps(quotedRole(p, d.span.line), d.code)) return false;
   // an apostrophe in a sentence (`libvirt's bridge`) on a line that holds no iptables call: text, not a broken command
-  if (p.command && d.code === 'syntax/unterminated-quote' && apostrophe(p, d) && noCall(p, d.span.line)) return false;
+  if (d.code === 'syntax/unterminated-quote' && apostrophe(p, d) && noCall(p, d.span.line)) return false;
   // comments and the legacy-tables warning pasted with a listing (lint/legacy-tables says the latter)
   if (d.code === 'syntax/bad-list-line' && d.severity === 'info' && /^not part of the listing: (#|# Warning|Warning:)/.test(d.message)) return false;
   if (p.command && !p.pc.ctx?.filterRules && d.code === 'syntax/rule-not-found') return false;
@@ -333,9 +333,9 @@ function keep(p: Pass, d: LintDiagnostic, noTable: boolean, multiLineQuotes: boo
   return !(noTable && d.message === 'COMMIT without a *table section');
 }
 
-/** The quote is written against a word's letter (`libvirt's`, `won't`): an apostrophe, as a sentence has them. */
+/** The quote is written against a word (`libvirt's`, `won't`, `clouddrive2's`, `` `-i eth0`'s ``): an apostrophe, as a sentence has them. */
 function apostrophe(p: Pass, d: LintDiagnostic): boolean {
-  return /\p{L}/u.test(p.lines[d.span.line]?.[d.span.start - 1] ?? '');
+  return /[\p{L}\p{N}`)]/u.test(p.lines[d.span.line]?.[d.span.start - 1] ?? '');
 }
 
 /** The line was read as shell and no iptables call was found on it. */
@@ -364,6 +364,13 @@ function quotedLineKeeps(role: ReturnType<typeof quotedRole>, code: string): boo
   if (role === 'opens') return code !== 'syntax/unterminated-quote';
   if (role === 'closes') return !code.startsWith('syntax/');
   return role !== 'inside-text';
+}
+
+/** The lines of a printed here-document (a usage text) are text: not rules, no findings (./sections.ts). */
+function withoutPrintedText(text: string, results: LineResult[]): LineResult[] {
+  const printed = printedHeredocLines(text);
+  if (!printed.size) return results;
+  return results.map((r) => (printed.has(r.line) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: [] } : r));
 }
 
 /** Errors about one value (`81.x.x.x`, `public_address_ipv4`: often a placeholder the reader fills in): the rule's intent stays clear and is judged. */
