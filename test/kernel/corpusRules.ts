@@ -104,6 +104,16 @@ function logicalLines(text: string): { line: number; text: string }[] {
   return out;
 }
 
+/**
+ * The words of an iptables-save line as iptables-restore reads them: only double quotes quote; `'` and a `#` after
+ * the first word are plain characters (a trailing `# Docker` comment is two more arguments, which it refuses).
+ */
+export function restoreWords(s: string): string[] | undefined {
+  const words: string[] = [];
+  for (const m of s.matchAll(/"([^"]*)"|(\S+)/g)) words.push(m[1] ?? m[2]);
+  return /^[^"]*("[^"]*"[^"]*)*$/.test(s) ? words : undefined;
+}
+
 export function rulesOfText(file: string, text: string): CorpusRule[] {
   const out: CorpusRule[] = [];
   let section: string | undefined;
@@ -126,7 +136,7 @@ export function rulesOfText(file: string, text: string): CorpusRule[] {
     else continue;
     if (form !== 'command' && !args.startsWith('-A ')) continue;
     if (COMPUTED.test(args) || args.includes('{{')) continue;
-    const argv = shellWords(args);
+    const argv = form === 'save' ? restoreWords(args) : shellWords(args);
     const cmd = argv && commandOf(argv);
     if (!cmd) continue;
     const table = section ?? cmd.table ?? (form === 'S' ? tableOfS(cmd.chain, cmd.rest) : 'filter');

@@ -59,7 +59,8 @@ function refNormalizeAddress(v: string): string {
   }
   return v;
 }
-const refPortPart = (p: string): boolean => (/^\d+$/.test(p) ? Number(p) <= 65535 : /^[a-z][a-z0-9-]*$/i.test(p));
+// (service names are looked up as written: `HTTP` and `Ssh` are refused by iptables 1.8.9, kernel-checked)
+const refPortPart = (p: string): boolean => (/^\d+$/.test(p) ? Number(p) <= 65535 : /^[a-z][a-z0-9-]*$/.test(p));
 function refValidatePort(v: string): string | undefined {
   if (v.includes('$')) return undefined;
   const parts = v.split(':');

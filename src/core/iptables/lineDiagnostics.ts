@@ -30,8 +30,8 @@ export function checkChainName(name: string, span: Span, diags: RuleDiagnostic[]
   return true;
 }
 
-/** A word of a sentence: lower-case letters (any script), or any word in a script other than Latin. */
-const PROSE_WORD = /^\p{Ll}[\p{Ll}'’]{2,}[.,;:!?)]*$|[^\p{ASCII}]/u;
+/** A word of a sentence: three or more lower-case letters. */
+const PROSE_WORD = /^\p{Ll}[\p{Ll}'’]{2,}[.,;:!?)]*$/u;
 
 /**
  * The line's errors are about words of a sentence: two or more erroneous words, or a line with no command (or no
@@ -42,5 +42,6 @@ export function proseAfterOption(diags: RuleDiagnostic[], text: string): boolean
   const errors = diags.filter((d) => d.severity === 'error');
   if (errors.filter((d) => PROSE_WORD.test(d.excerpt ?? '')).length >= 2) return true;
   const noCommand = errors.some((d) => d.code === 'syntax/no-command' || d.code === 'syntax/missing-argument');
-  return noCommand && /[^\p{ASCII}]/u.test(text.replace(/"[^"]*"|'[^']*'/g, ''));
+  const foreign = /[^\p{ASCII}]/u;
+  return noCommand && (errors.some((d) => foreign.test(d.excerpt ?? '')) || foreign.test(text.replace(/"[^"]*"|'[^']*'/g, '')));
 }

@@ -302,7 +302,8 @@ export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, t
   const cmds = simpleCommands(ll, shellCommands(withoutRedirections(withPlaceholders(ll, toks, diags))));
   let chosen = chooseCommand(ll, cmds, state, diags) ?? embeddedCommand(ll, state, diags);
   // a glossary line naming the binary (`iptables -p tcp : 表示使用 TCP协议`): a sentence, not a call
-  if (chosen && proseAfterOption(chosen.diagnostics, ll.text)) chosen = undefined;
+  // (a call with a rule command is a rule, a note or a placeholder in another language after it included)
+  if (chosen && chosen.diagnostics.some((d) => d.code === DIAG.noCommand && d.severity === 'error') && proseAfterOption(chosen.diagnostics, ll.text)) chosen = undefined;
   if (!chosen) {
     const i = toks.length ? toks[0].start : 0;
     diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, ll.text.length), ll.text.slice(i)));
@@ -318,7 +319,7 @@ function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], state: LineState,
   for (const { toks: cmd, after } of cmds) {
     const k = afterBinary(cmd);
     // (`iptables -w = …`: the wait option changes nothing of what the words after it are)
-    if (k === -1 || proseAfter(cmd[k]) || (/^(?:-w|--wait)$/.test(cmd[k]?.text ?? '') && /^[=:]/.test(cmd[k + 1]?.text ?? ''))) continue;
+    if (k === -1 || proseAfter(cmd[k]) || (/^(?:-w|--wait)$/.test(cmd[k]?.text ?? '') && /^[=:]|^\p{Ll}{3,}[.,;:]?$/u.test(cmd[k + 1]?.text ?? ''))) continue;
     const own: RuleDiagnostic[] = [];
     let res = parseArgs(ll, cmd, k, state.defaultTable, 'command', own);
     res = commandInVariable(ll, cmd[k - 1], res);

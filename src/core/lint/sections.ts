@@ -71,7 +71,10 @@ function shapeOf(p: Pass): Shape {
     for (const [line, role] of [...s.quoted]) if (line >= quote.opener && role !== 'closes') s.quoted.delete(line);
     quote.q = undefined;
   };
-  const scanQuote = (t: string, i: number) => {
+  const scanQuote = (raw: string, i: number) => {
+    // an apostrophe inside a word of a line that runs no iptables (`Won't Work`, `you're`) is a sentence's, no quote
+    // that would hide the lines after it (holdout 29)
+    const t = raw.includes("'") && !/\bip6?tables\b/.test(raw) ? raw.replace(/(?<=[\p{L}\p{N}])'(?=\p{L})/gu, '') : raw;
     // most rule lines have no quote at all: skip the scan for them
     const q = t.includes("'") || t.includes('"') ? openQuoteAfter(t, undefined) : undefined;
     if (!q) return;
