@@ -25,12 +25,12 @@ import { LineCache } from './lineCache';
 import { ipv6Findings, ipv6Script, withoutIpv6Rules } from './ipv6';
 import { withoutContainerShellRules } from './containerShell';
 import { withoutOtherFunctionsDeletes } from './shellFunctions';
-import { atCallSites, readAsRun } from './readAsRun';
+import { atCallSites, noFixesAroundText, readAsRun } from './readAsRun';
 import { scriptValues, setScriptValues } from './shellValues';
 import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces, tableSections } from './input';
 import type { DocRule, Pass } from './pass';
-import { heredocOf, printedHeredocLines, quotedRole } from './sections';
+import { heredocOf, quotedRole, withoutPrintedText } from './sections';
 import { publishedPorts } from './pass';
 import { LINT_RULES } from './rules/index';
 import { keepSafeFixes } from './fixSafety';
@@ -219,17 +219,6 @@ function fixesWithinTheirCommand(results: LineResult[], diags: LintDiagnostic[])
   }
 }
 
-/** A line whose command follows a `case` pattern (`start) iptables …`) or sits in Markdown's inline code. */
-const COMMAND_INSIDE_TEXT = /^\s*[^()\s'"]+\)\s|`/;
-
-/**
- * A fix edits lines as commands: on a line where the command is part of other text (a `case` branch, a sentence's
- * inline code) an inserted or moved line would break the script or the page, so none is offered; the finding stays.
- */
-function noFixesAroundText(p: Pass, diags: LintDiagnostic[]): void {
-  for (const d of diags) if (d.fixes.length && COMMAND_INSIDE_TEXT.test(p.lines[d.span.line] ?? '')) d.fixes = [];
-}
-
 /** A `\r` ending a line (`\r\n`, or a last line ending in `\r`); one elsewhere in a line is the line's own text. */
 const CR_LINE_END = /\r(?:\n|$)/;
 const CR_LINE_ENDS = /\r(?=\n|$)/g;
@@ -364,13 +353,6 @@ function quotedLineKeeps(role: ReturnType<typeof quotedRole>, code: string): boo
   if (role === 'opens') return code !== 'syntax/unterminated-quote';
   if (role === 'closes') return !code.startsWith('syntax/');
   return role !== 'inside-text';
-}
-
-/** The lines of a printed here-document (a usage text) are text: not rules, no findings (./sections.ts). */
-function withoutPrintedText(text: string, results: LineResult[]): LineResult[] {
-  const printed = printedHeredocLines(text);
-  if (!printed.size) return results;
-  return results.map((r) => (printed.has(r.line) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: [] } : r));
 }
 
 /** Errors about one value (`81.x.x.x`, `public_address_ipv4`: often a placeholder the reader fills in): the rule's intent stays clear and is judged. */

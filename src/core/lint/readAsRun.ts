@@ -5,6 +5,7 @@
  * Findings on a rewritten line point at the line as written.
  */
 import type { LintDiagnostic, LintResult } from './types';
+import type { Pass } from './pass';
 import type { Expanded } from './shellFunctions';
 import { expandWrappers } from './shellFunctions';
 import { expandFirewalldDirect } from './firewalldDirect';
@@ -103,4 +104,15 @@ export function atCallSites(result: LintResult, wrapped: Expanded, original: str
     return { ...d, span: { line: d.span.line, start, end: t.length }, fixes: [] };
   });
   return { ...result, diagnostics };
+}
+
+/** A line whose command follows a `case` pattern (`start) iptables …`) or sits in Markdown's inline code. */
+const COMMAND_INSIDE_TEXT = /^\s*[^()\s'"]+\)\s|`/;
+
+/**
+ * A fix edits lines as commands: on a line where the command is part of other text (a `case` branch, a sentence's
+ * inline code) an inserted or moved line would break the script or the page, so none is offered; the finding stays.
+ */
+export function noFixesAroundText(p: Pass, diags: LintDiagnostic[]): void {
+  for (const d of diags) if (d.fixes.length && COMMAND_INSIDE_TEXT.test(p.lines[d.span.line] ?? '')) d.fixes = [];
 }

@@ -4,6 +4,7 @@
  * the parts are alternatives, not one run), and which lines are here-document bodies (file contents, not commands).
  */
 import type { Pass } from './pass';
+import type { LineResult } from '../iptables/parse';
 
 interface Shape {
   script: boolean;
@@ -241,4 +242,11 @@ export function printedHeredocLines(text: string): Set<number> {
     i = j;
   }
   return out;
+}
+
+/** The lines of a printed here-document (a usage text) are text: not rules, no findings (./sections.ts). */
+export function withoutPrintedText(text: string, results: LineResult[]): LineResult[] {
+  const printed = printedHeredocLines(text);
+  if (!printed.size) return results;
+  return results.map((r) => (printed.has(r.line) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: [] } : r));
 }
