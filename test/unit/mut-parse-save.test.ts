@@ -166,7 +166,8 @@ describe('logical lines and spans', () => {
 
   it('relocateLineResult: every span and the line move; the same object when it does not move', () => {
     const st = newLineState();
-    const r = parseLogicalLine({ line: 2, text: '-A X ! -s 1.2.3.4 -d 1.1.1.1 -i a -o b -f -p tcp --dport 1 -j DNAT --to-destination 1.2.3.4:80' }, st);
+    // (in a *filter section: outside one, a DNAT line is read as the nat table's `-S` line)
+    const r = parseLogicalLine({ line: 2, text: '-A X ! -s 1.2.3.4 -d 1.1.1.1 -i a -o b -f -p tcp --dport 1 -j DNAT --to-destination 1.2.3.4:80' }, { ...st, table: 'filter' });
     assert.equal(relocateLineResult(r, 2), r);
     const m = relocateLineResult(r, 7);
     const x = m.rule;

@@ -104,7 +104,11 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   } else if (shell) {
     return parseShellLine(ll, listItem ? toks.slice(1) : toks, state, table, diags);
   }
-  const res = parseArgs(ll, toks, k, table, fmt, diags);
+  const before = diags.slice();
+  let res = parseArgs(ll, toks, k, table, fmt, diags);
+  // an `-S` line outside a *table section with a nat-only target (`-A DOCKER ! -i docker0 … -j DNAT …` quoted from
+  // `iptables -t nat -S`): iptables refuses that target in any other table, so the line is the nat table's
+  if (!inSave && table === 'filter' && res.rule?.target && NAT_ONLY_TARGETS.has(res.rule.target.name)) res = parseArgs(ll, toks, k, 'nat', fmt, before);
   if (counters && res.rule) res.rule.counters = counters;
   // outside a *table section, a line that starts with an option and goes on in words is a sentence about the
   // options (`-A appends a rule to the INPUT chain`, `-P 控制默认规则`, a usage text's `-b / --binary  iptables binary`)
@@ -113,6 +117,8 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   }
   return res;
 }
+
+const NAT_ONLY_TARGETS = new Set(['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT']);
 
 /** A chain line outside a *table section: `:NAME POLICY|- [counters]`. */
 const CHAIN_LINE = /^\s*:[^\s:]+(?:\s+(?:[A-Z]+|-)(?:\s+\[\d+:\d+\])?|\s+\[\d+:\d+\])?\s*$/;

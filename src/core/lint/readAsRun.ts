@@ -9,6 +9,7 @@ import type { Pass } from './pass';
 import type { Expanded } from './shellFunctions';
 import { expandWrappers } from './shellFunctions';
 import { expandFirewalldDirect } from './firewalldDirect';
+import { expandArgvLists } from './argvLists';
 
 /** A Salt state's command function: its `- name:` argument is the command line it runs. */
 const SALT_CMD = /^(\s*)cmd\.(?:run|wait)\s*:\s*$/;
@@ -80,10 +81,10 @@ export function expandTemplateTags(text: string): Expanded | undefined {
   return rewritten.size ? { text: lines.join('\n'), rewritten, calls: new Set() } : undefined;
 }
 
-/** Each reader in turn (Salt, firewalld, wrapper functions): the text as the linter reads it, each rewritten line read as what runs. */
+/** Each reader in turn (templates, argv lists over several lines, quoted restore lines, Salt, firewalld, wrapper functions): the text as the linter reads it, each rewritten line read as what runs. */
 export function readAsRun(original: string): Expanded | undefined {
   let out: Expanded | undefined;
-  for (const read of [expandTemplateTags, expandQuotedRestoreLines, expandSaltCommands, expandFirewalldDirect, expandWrappers]) {
+  for (const read of [expandTemplateTags, expandArgvLists, expandQuotedRestoreLines, expandSaltCommands, expandFirewalldDirect, expandWrappers]) {
     const next = read(out?.text ?? original);
     if (next) out = out ? { text: next.text, rewritten: new Set([...out.rewritten, ...next.rewritten]), calls: new Set([...out.calls, ...next.calls]) } : next;
   }
