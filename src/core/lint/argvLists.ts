@@ -13,6 +13,8 @@ const MAX_LINES = 30;
 const BINARY_ELEMENT = /(["'`])(?:sudo|(?:\/[\w/]*\/)?ip6?tables(?:-legacy|-nft)?)\1\s*,/g;
 /** One element: a string literal on one line, or a name, call or index (`ip`, `str(port)`, `cfg["chain"]`). */
 const ELEMENT = /(["'`])(?:\\.|(?!\1)[^\\\n])*\1|[A-Za-z_][\w.]*(?:\([^()\n]*\))?(?:\[[^\]\n]*\])?/y;
+/** A line that ends in an opening bracket: the call or value the list on the next line belongs to. */
+const OPENS = /[[({]\s*$/;
 /** Blanks, line ends and comments between elements. */
 const GAP = /(?:\s|#[^\n]*|\/\/[^\n]*)*/y;
 
@@ -60,7 +62,15 @@ export function expandArgvLists(text: string): Expanded | undefined {
     const first = lineOf(at);
     const last = lineOf(list.end - 1);
     if (last === first || last - first > MAX_LINES || rewritten.has(first)) continue;
-    lines[first] = `${lines[first].slice(0, at - starts[first])}${list.elements.join(', ')}${list.close}`;
+    // the call that opens the list on the line above (`print([`, `subprocess.run(`) is read with it: it says
+    // whether the program runs the list or prints it
+    let before = lines[first].slice(0, at - starts[first]);
+    if (!before.trim() && first > 0 && OPENS.test(lines[first - 1]) && !rewritten.has(first - 1)) {
+      before += lines[first - 1].trim();
+      lines[first - 1] = '';
+      rewritten.add(first - 1);
+    }
+    lines[first] = `${before}${list.elements.join(', ')}${list.close}`;
     rewritten.add(first);
     for (let k = first + 1; k <= last; k++) {
       lines[k] = '';
