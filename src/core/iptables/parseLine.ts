@@ -78,7 +78,8 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   // outside a *table section, `- cmd` is a YAML or Markdown list item (cloud-init runcmd, a guide's bullets): the
   // command after the dash is read; `---…` is a text underline or a document marker, not a rule
   const listItem = c === 45 && !inSave && (i + 1 >= n || isSpace(next));
-  const underline = c === 45 && !inSave && next === 45 && text.charCodeAt(i + 2) === 45;
+  // (or the column underline of a table: `--   ------   ----` under ufw status's `To   Action   From`)
+  const underline = c === 45 && !inSave && ((next === 45 && text.charCodeAt(i + 2) === 45) || COLUMN_UNDERLINE.test(text));
   // cloud-init's `runcmd: - "iptables -P FORWARD ACCEPT"`, an Ansible task's `command: "iptables …"`: YAML's quotes
   // around the whole command are not the shell's
   const yaml = !inSave && (listItem || c !== 45) ? YAML_QUOTED.exec(text) : null;
@@ -94,8 +95,9 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   // a shell `case` pattern (`-i|--interface) iface="$2"; shift 2 ;;`): no option ends in `)`
   const casePattern = c === 45 && !inSave && CASE_PATTERN.test(text);
   const shell = recipe || fragment || listItem || underline || casePattern || (c !== 45 /* - */ && (c !== 91 /* [ */ || next === 91 || isSpace(next) || (!inSave && !(next >= 48 && next <= 57))));
-  const { toks, unterminated } = tokenize(recipe ? `${text.slice(0, i)}${text.slice(i).replace(/^[-@+]+/, (p) => ' '.repeat(p.length))}` : text, shell, inSave && !shell);
+  const { toks: words, unterminated } = tokenize(recipe ? `${text.slice(0, i)}${text.slice(i).replace(/^[-@+]+/, (p) => ' '.repeat(p.length))}` : text, shell, inSave && !shell);
   if (unterminated !== undefined) diags.push(mkDiag('error', DIAG.unterminatedQuote, 'unterminated quote', spanOf(ll, unterminated, n), text.slice(unterminated)));
+  const toks = shell ? words : withPlaceholders(ll, words, diags);
   let k = 0;
   let counters: { packets: number; bytes: number } | undefined;
   if (toks.length && toks[0].text.startsWith('[') && !toks[0].quoted && !shell) {
@@ -103,6 +105,12 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
     k = 1;
   } else if (shell) {
     return parseShellLine(ll, listItem ? toks.slice(1) : toks, state, table, diags);
+  }
+  // a line that starts with a one-letter option iptables does not have (`    -e MAIN_NODE_IP_ADDRESS='127.0.0.1'`, a
+  // `docker run` option in an installer's advice) is another program's text
+  const first = toks[k];
+  if (!inSave && first && !first.quoted && /^-[A-Za-z]$/.test(first.text) && !first.opt) {
+    return lineResult('other', ll.line, table, fmt, [mkDiag('info', DIAG.notIptables, `text that starts with ${first.text}, an option iptables does not have: not read as a rule`, spanOf(ll, i, n), text.slice(i))]);
   }
   const before = diags.slice();
   let res = parseArgs(ll, toks, k, table, fmt, diags);
@@ -118,6 +126,20 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   return res;
 }
 
+/** A documentation placeholder written as one word (`--dport <PORT>`, `-s <trusted-cidr>/32`) on a restore or -S line. */
+const PLACEHOLDER = /^<([A-Za-z][\w.-]*)>(\S*)$/;
+
+/** Each placeholder an unknown value (as a shell variable is), said by an info; iptables-restore would refuse it as written. */
+function withPlaceholders(ll: LogicalLine, toks: Tok[], diags: RuleDiagnostic[]): Tok[] {
+  return toks.map((t) => {
+    const m = t.quoted ? null : PLACEHOLDER.exec(t.text);
+    if (!m) return t;
+    diags.push(mkDiag('info', DIAG.placeholder, `<${m[1]}> is a placeholder to fill in: the rule is checked with that value unknown`, spanOf(ll, t.start, t.end), t.text));
+    return { ...t, text: `$${m[1].replace(/\W/g, '_')}${m[2]}`, quoted: true, opt: undefined };
+  });
+}
+
+const COLUMN_UNDERLINE = /^\s*-+(?:[ \t]+-+)+\s*$/;
 const NAT_ONLY_TARGETS = new Set(['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT']);
 
 /** A chain line outside a *table section: `:NAME POLICY|- [counters]`. */

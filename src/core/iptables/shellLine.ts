@@ -303,7 +303,8 @@ export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, t
   let chosen = chooseCommand(ll, cmds, state, diags) ?? embeddedCommand(ll, state, diags);
   // a glossary line naming the binary (`iptables -p tcp : 表示使用 TCP协议`): a sentence, not a call
   // (a call with a rule command is a rule, a note or a placeholder in another language after it included)
-  if (chosen && chosen.diagnostics.some((d) => d.code === DIAG.noCommand && d.severity === 'error') && proseAfterOption(chosen.diagnostics, ll.text)) chosen = undefined;
+  // (or a tool's message that starts with it, `iptables -w v1.8.2 (nf_tables): RULE_INSERT failed …`: no command, words)
+  if (chosen && chosen.diagnostics.some((d) => d.code === DIAG.noCommand) && proseAfterOption(chosen.diagnostics, ll.text)) chosen = undefined;
   if (!chosen) {
     const i = toks.length ? toks[0].start : 0;
     diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, ll.text.length), ll.text.slice(i)));

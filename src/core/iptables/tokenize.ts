@@ -148,7 +148,7 @@ export function tokenize(s: string, shellOps: boolean, restore = false): { toks:
         const close = substitutionEnd(s, i + 2);
         text += s.slice(plainStart, i) + s.slice(i, close < 0 ? n : close + 1);
         quoted = true;
-        if (close < 0) unterminated ??= i;
+        // (one left open goes on over the next lines, as the shell reads it: `Res=$(kubectl get pods -A |`)
         i = close < 0 ? n : close + 1;
         plainStart = i;
         continue;

@@ -82,16 +82,33 @@ function definitionNamespace(text: string): string | undefined {
   return undefined;
 }
 
+/** wg-easy's hook variables: the container runs their commands when it brings wg0 up or down. */
+const WG_EASY_HOOK = /\bWG_(?:PRE|POST)_(?:UP|DOWN)\b/;
+
+/** The 0-based lines of a wg-easy hook's value: the line that names it and the lines after it, up to a blank line. */
+function wgEasyHookLines(lines: string[]): Set<number> {
+  const out = new Set<number>();
+  let open = false;
+  lines.forEach((line, i) => {
+    if (WG_EASY_HOOK.test(line)) open = true;
+    else if (!line.trim()) open = false;
+    if (open) out.add(i);
+  });
+  return out;
+}
+
 /** The 0-based lines that run iptables in a container's or a named network namespace, each with that namespace. */
 function execLines(text: string): Map<number, string> {
   const out = new Map<number, string>();
   const entrypoint = isEntrypoint(text);
   const defined = definitionNamespace(text);
-  if (!entrypoint && !defined && !/\bexec\s|^\s*RUN\s/m.test(text)) return out;
+  const wgEasy = WG_EASY_HOOK.test(text);
+  if (!entrypoint && !defined && !wgEasy && !/\bexec\s|^\s*RUN\s/m.test(text)) return out;
   const lines = text.split('\n');
+  const hooks = wgEasy ? wgEasyHookLines(lines) : new Set<number>();
   lines.forEach((line, i) => {
     const iptables = /\bip6?tables\b/.test(line);
-    const inside = entrypoint ? 'container this entrypoint script starts' : /^\s*RUN\s/.test(line) ? 'build container of this Dockerfile' : defined;
+    const inside = entrypoint ? 'container this entrypoint script starts' : /^\s*RUN\s/.test(line) ? 'build container of this Dockerfile' : hooks.has(i) ? 'wg-easy container, which runs its WG_PRE/POST_UP/DOWN hooks' : defined;
     const ns = execNamespace(line) ?? (iptables ? inside : undefined);
     if (ns && !DOCKER_INSIDE.test(line) && !(ns.startsWith('container ') && hostNetwork(text, ns.slice(10)))) out.set(i, ns);
   });

@@ -12,11 +12,15 @@ function refusedInsert(p: Pass, line: number): boolean {
 
 /**
  * The two lines add to different rule sets: one is in a file a here-document writes (ufw's after6.rules, a rules.v4)
- * and the other is not or is in another, or one command is iptables-legacy's and the other the nft backend's.
+ * and the other is not or is in another, one is a command and the other a restore or -S line, or one command is
+ * iptables-legacy's and the other the nft backend's.
  */
 function otherRuleSets(p: Pass, a: number, b: number): boolean {
   if (a < 0 || b < 0) return false;
   if (heredocOf(p, a) !== heredocOf(p, b)) return true;
+  // (a command and a restore or -S line: the live rule and the same rule persisted in a file or shown in a listing)
+  const command = (line: number) => p.doc.find((d) => d.rule.line === line)?.f.command;
+  if (command(a) !== command(b)) return true;
   const legacy = (line: number) => /iptables-legacy/.test(p.doc.find((d) => d.rule.line === line)?.f.prefix ?? '');
   return legacy(a) !== legacy(b);
 }
@@ -25,7 +29,7 @@ export const duplicate: LintRule = {
   code: 'rules/duplicate',
   severity: 'warning',
   description: 'The same match and target twice in one chain.',
-  docs: 'The second copy never changes a verdict. In scripts it usually means the script was run twice without `iptables -C … ||` guards, so every run adds another copy. Copies in different files (a here-document writes one) or for different backends (iptables-legacy and the nft one) are not reported. When the copies are in different scripts of one text (a guide shows the one-off commands, then the same rules in a `#!/bin/bash` rc.local script), the parts are alternatives: reported as info.',
+  docs: 'The second copy never changes a verdict. In scripts it usually means the script was run twice without `iptables -C … ||` guards, so every run adds another copy. Copies in different files (a here-document writes one), a command and the same rule as a restore or `-S` line, or copies for different backends (iptables-legacy and the nft one) are not reported. When the copies are in different scripts of one text (a guide shows the one-off commands, then the same rules in a `#!/bin/bash` rc.local script), the parts are alternatives: reported as info.',
   check(p) {
     for (const n of neverRuns(p)) {
       if (n.kind !== 'duplicate') continue;

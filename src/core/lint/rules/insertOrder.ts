@@ -4,7 +4,7 @@ import { ruleKey } from '../../iptables/parse';
 import type { LintFix } from '../types';
 import type { LintRule } from '../rule';
 import { DENY, type RuleFacts } from '../facts';
-import { add, isMine, replaceEdit, type Pass } from '../pass';
+import { add, docLine, isMine, replaceEdit, type Pass } from '../pass';
 import { matchesNoForwardedPacket, mayOverlap } from '../overlap';
 import { remember } from '../flows';
 import { alternatives, heredocOf, sectionOf } from '../sections';
@@ -51,8 +51,13 @@ function pushedBelow(p: Pass, rule: Rule, f: RuleFacts): Rule[] {
   return p.doc
     .filter((d) => d.rule.line < rule.line && sectionOf(p, d.rule.line) === section && heredocOf(p, d.rule.line) === file && d.rule.chain === rule.chain && d.rule.table === rule.table && (d.rule.index ?? -1) > idx
       && (d.rule.target?.name === 'ACCEPT' || d.rule.target?.name === 'RETURN') && d.f.conds.length > 0 && isMine(p, d.rule) && !matchesNoForwardedPacket(d.rule) && mayOverlap(rule, f, d.rule, d.f)
-      && !reinsertedAbove(p, d.rule, idx) && !branchedBetween(p, d.rule, rule))
+      && !reinsertedAbove(p, d.rule, idx) && !branchedBetween(p, d.rule, rule) && !(template(p, d.rule) && !template(p, rule)))
     .map((d) => d.rule);
+}
+
+/** A documentation placeholder in the rule (`-i <trusted-iface>`): a template the reader fills in, not a rule a later example runs after. */
+function template(p: Pass, rule: Rule): boolean {
+  return /<[A-Za-z][\w .-]*>/.test(docLine(p, rule.line) ?? '');
 }
 
 /**

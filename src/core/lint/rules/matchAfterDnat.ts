@@ -60,6 +60,15 @@ function collision(p: Pass, set: PortSet, rewritten: PublishedPort[]): { named: 
 
 const LINK_LOCAL = parseCidr('169.254.0.0/16') as Cidr;
 
+/**
+ * A Docker network's bridge the text names (`docker network create -o com.docker.network.bridge.name=user_firewall`,
+ * compose's `com.docker.network.bridge.name: br_app`): traffic in from it is the containers' own, to that destination.
+ */
+function namedBridge(p: Pass, iface: string): boolean {
+  const esc = iface.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`com\\.docker\\.network\\.bridge\\.name["']?\\s*[=:]\\s*["']?${esc}(?![\\w.-])`).test(p.text);
+}
+
 /** -d <an address of this node> (or a public address, for incoming traffic) never matches after DNAT. */
 function hostAddressFinding(p: Pass, rule: Rule, f: RuleFacts): void {
   const dst = rule.destination;
@@ -69,7 +78,7 @@ function hostAddressFinding(p: Pass, rule: Rule, f: RuleFacts): void {
   // also matches container egress to the LAN, which no DNAT changes
   const nodeAddr = c.prefix === 32 && p.pc.nodeAddrs.some((n) => contains(c, n)) && !p.pc.networks.some((n) => overlaps(n.cidr, c));
   // (169.254.0.0/16 is link-local: a cloud's metadata service, never the host's public address)
-  const publicIncoming = !p.pc.nodeAddrs.length && c.prefix >= 24 && !isPrivate(c) && !contains(LINK_LOCAL, c) && !!rule.inInterface && !rule.inInterface.negated && !rule.outInterface;
+  const publicIncoming = !p.pc.nodeAddrs.length && c.prefix >= 24 && !isPrivate(c) && !contains(LINK_LOCAL, c) && !!rule.inInterface && !rule.inInterface.negated && !rule.outInterface && !namedBridge(p, rule.inInterface.value);
   if (!nodeAddr && !publicIncoming) return;
   const ds = dst.span;
   const line = docLine(p, ds.line) ?? '';
