@@ -101,3 +101,40 @@ test('a bridge the text names with com.docker.network.bridge.name is a Docker br
   assert.ok(!findings(text).some((f) => f.includes('match-after-dnat')), findings(text).join('; '));
   assert.ok(findings('iptables -I DOCKER-USER -i eth0 -d 1.1.1.1 -j DROP\n').some((f) => f.includes('match-after-dnat')));
 });
+
+test('a template that gives the command as a variable (`iptables ${X} INPUT …`, X = -A/-I/-D) is an unknown rule, not 2 errors a line (holdout 34, x3framework Nix)', () => {
+  const text = "  localFirewallCommands = cf: X: ''\n    iptables ${X} INPUT -p udp --dport 53 -s ${cf.LANSubnet} -j ACCEPT\n    iptables ${X} DOCKER-USER -p udp --dport 53 -j DROP\n  '';\n";
+  assert.deepEqual(findings(text), []);
+});
+
+test("a plural's possessive (`Testcontainers' resource reaper`) opens no quote that would hide a later script's start (holdout 34, testcontainers)", () => {
+  const text = [
+    "This also killed Ryuk (Testcontainers' resource reaper).",
+    'sudo iptables -I FORWARD 1 -i docker0 -j ACCEPT',
+    'File: 99-docker-vpn',
+    '#!/bin/bash',
+    'iptables -I FORWARD 1 -i docker0 -j ACCEPT',
+  ].join('\n');
+  assert.ok(!findings(text).some((f) => f.includes('duplicate')), findings(text).join('; '));
+});
+
+test("the same rule in two code blocks of a Markdown guide is two snippets, not one chain run twice (holdout 34, compass)", () => {
+  const block = '```bash\nsudo iptables -I DOCKER-USER -s 10.0.0.0/8 -p tcp --dport 6379 -j RETURN\n```\n';
+  assert.ok(!findings(`For a VM:\n${block}\nFor a container:\n${block}`).some((f) => f.includes('duplicate')));
+  // in one block, or in a script, it is one chain
+  assert.ok(findings('sudo iptables -I DOCKER-USER -s 10.0.0.0/8 -j RETURN\nsudo iptables -I DOCKER-USER -s 10.0.0.0/8 -j RETURN\n').some((f) => f.includes('rules/duplicate')));
+});
+
+test("libvirt's virbr0 rules in a listing are libvirt's own, also when listed twice (holdout 35, pastebin-5w9v2rrz)", () => {
+  const listing = ['Chain INPUT (policy ACCEPT 321 packets, 30752 bytes)', 'pkts bytes target prot opt in out source destination',
+    '0 0 ACCEPT udp -- virbr0 * 0.0.0.0/0 0.0.0.0/0 udp dpt:53', '0 0 ACCEPT udp -- virbr0 * 0.0.0.0/0 0.0.0.0/0 udp dpt:53', ''].join('\n');
+  assert.deepEqual(findings(listing), []);
+});
+
+test('a jump to a chain named from a variable (`-j "${chain}-IN"`), a PowerShell splat (`@Rule`), Docker\'s logged calls (`--wait -t nat -I …`) and a sentence after the binary in any script are not errors (holdouts 34–36)', () => {
+  assert.deepEqual(findings('iptables -N "${chain}-IN"\niptables -I DOCKER-USER -j "${chain}-IN"\niptables -I DOCKER-USER -m conntrack --ctorigdstport 80 --ctdir ORIGINAL -j "${chain}-FWD"\n'), []);
+  assert.deepEqual(findings('    & iptables -C $Chain @Rule 2>$null\n'), []);
+  assert.deepEqual(findings('(*\n--wait -t nat -I DOCKER-INGRESS -p tcp --dport 80 -j DNAT --to-destination 172.18.0.2:80\n*)\n'), []);
+  assert.deepEqual(findings('- iptables 规则被 Docker 自动修改,优先级高于常规防火墙规则。\n- iptables 命令常用的选项及各自的功能：\n'), []);
+  assert.deepEqual(findings('iptables -w [-t table] COMMAND [chain] CRETIRIA -j ACTION\n'), []);
+});

@@ -216,8 +216,9 @@ function checkTargets(a: Assembly): void {
 /** What is wrong with a jump to `name` that is not a known target nor a user chain of the table (undefined: nothing to say). */
 function targetProblem(name: string, table: TableName, complete: boolean): { severity: RuleDiagnostic['severity']; message: string } | undefined {
   const upper = name.toUpperCase();
-  // `-j "$pass"`, `-j ${TARGET}`, `-j {{ rule.action|upper }}`: a shell variable or template value, unknown here
-  if (/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$|^\$\{\{.*\}\}$/.test(name)) return undefined;
+  // `-j "$pass"`, `-j ${TARGET}`, `-j {{ rule.action|upper }}`, `-j "${chain}-IN"`: a shell variable or template value
+  // (whole or part of the name), unknown here
+  if (/\$\{?[A-Za-z_]|\{\{/.test(name)) return undefined;
   if (BUILTIN_CHAINS[table].includes(name)) return { severity: 'error', message: `cannot jump to builtin chain ${name}` };
   if (isKnownTarget(name)) return { severity: 'error', message: `-g needs a chain, ${name} is a target` };
   if (isKnownTarget(upper)) return { severity: 'error', message: `unknown target "${name}" (did you mean ${upper}?)` };

@@ -112,6 +112,11 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   if (!inSave && first && !first.quoted && /^-[A-Za-z]$/.test(first.text) && !first.opt) {
     return lineResult('other', ll.line, table, fmt, [mkDiag('info', DIAG.notIptables, `text that starts with ${first.text}, an option iptables does not have: not read as a rule`, spanOf(ll, i, n), text.slice(i))]);
   }
+  // `--wait -t nat -I DOCKER-INGRESS …`: the arguments of an iptables call logged or passed on without its binary
+  // (Docker's own calls as its debug log prints them), not an -S line
+  if (!inSave && first && (first.text === '--wait' || first.text === '-w')) {
+    return lineResult('other', ll.line, table, fmt, [mkDiag('info', DIAG.notIptables, 'the arguments of an iptables call without its binary (a log line, a wrapper\'s argv): not read as a rule', spanOf(ll, i, n), text.slice(i))]);
+  }
   const before = diags.slice();
   let res = parseArgs(ll, toks, k, table, fmt, diags);
   // an `-S` line outside a *table section with a nat-only target (`-A DOCKER ! -i docker0 … -j DNAT …` quoted from

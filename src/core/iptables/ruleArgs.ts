@@ -18,7 +18,7 @@ import { baseMatch, givenTwice, readAddress, readCounters, readInterface, readJu
 
 /** A whole argument that is one shell expansion: `$x`, `${x}`, `${arr[@]}`, `$@`, `${@}`, `$*`, `$1`. */
 // (`${rule/-A/-D}`, `${args[@]}`, `${x:-y}`: any parameter expansion; `$(cat rules)`: a command substitution)
-export const SHELL_EXPANSION = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|[@*0-9]|\{(?:[@*]|[0-9]+)\}|\(.*\)|\{\{.*\}\})$/;
+export const SHELL_EXPANSION = /^@[A-Za-z_]\w*$|^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|[@*0-9]|\{(?:[@*]|[0-9]+)\}|\(.*\)|\{\{.*\}\})$/;
 
 /** What the parse of one line's arguments knows so far (one object per line). */
 export interface ArgCtx {
@@ -176,6 +176,9 @@ export function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable:
       if (c.neg) errTok(c, DIAG.unexpectedToken, 'double negation "! !"', t);
       c.neg = t;
       i++;
+    } else if (format === 'command' && !c.cmd && SHELL_EXPANSION.test(t.text) && toks[i + 1] && !toks[i + 1].op && !looksLikeOption(toks[i + 1])) {
+      // `iptables ${X} INPUT -p udp …` (X is -A, -I or -D, given by the template): the variable is the command
+      return unknownRule(c, t, 'command');
     } else if (!looksLikeOption(t)) {
       // `iptables $line`, a wrapper's `"$@"` / `"${args[@]}"`: a variable expands to options nobody can see here (unknown, not wrong)
       if (!(format === 'command' && SHELL_EXPANSION.test(t.text))) errTok(c, DIAG.unexpectedToken, `unexpected argument "${t.text}"`, t);

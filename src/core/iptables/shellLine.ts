@@ -291,7 +291,8 @@ function ipv6InIpv4(ll: LogicalLine, binary: Tok, res: LineResult): void {
  */
 function proseAfter(t: Tok | undefined): boolean {
   if (t && !t.quoted && /^[=:]/.test(t.text)) return true; // a program's `iptables = New…(…)`, a label `iptables: …`
-  return !!t && !t.quoted && !t.op && !/^[-$<{]/.test(t.text) && /[a-z]/.test(t.text) && !isBinary(t);
+  // (a lower-case letter of any script, or a letter of one without case: `iptables 规则被 Docker 自动修改`)
+  return !!t && !t.quoted && !t.op && !/^[-$<{]/.test(t.text) && /[\p{Ll}\p{Lo}]/u.test(t.text) && !isBinary(t);
 }
 
 /**
@@ -320,7 +321,8 @@ function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], state: LineState,
   for (const { toks: cmd, after } of cmds) {
     const k = afterBinary(cmd);
     // (`iptables -w = …`: the wait option changes nothing of what the words after it are)
-    if (k === -1 || proseAfter(cmd[k]) || (/^(?:-w|--wait)$/.test(cmd[k]?.text ?? '') && /^[=:]|^\p{Ll}{3,}[.,;:]?$/u.test(cmd[k + 1]?.text ?? ''))) continue;
+    // (or a usage synopsis, `iptables -w [-t table] COMMAND …`)
+    if (k === -1 || proseAfter(cmd[k]) || (/^(?:-w|--wait)$/.test(cmd[k]?.text ?? '') && /^[=:[]|^\p{Ll}{3,}[.,;:]?$/u.test(cmd[k + 1]?.text ?? ''))) continue;
     const own: RuleDiagnostic[] = [];
     let res = parseArgs(ll, cmd, k, state.defaultTable, 'command', own);
     res = commandInVariable(ll, cmd[k - 1], res);

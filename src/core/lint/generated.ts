@@ -12,7 +12,7 @@ const TOOL_CHAIN = /^(KUBE-|CILIUM|cali-|CNI-|FLANNEL|WEAVE|ufw-|ufw6-|f2b-|fail
 const TOOL_COMMENT = /(kubernetes|cilium|k3s|flannel|cali:|calico|kube-router|weave|netavark)/i;
 
 /** Interfaces other tools create (flannel/k3s cni0, kube-router, Calico, Cilium, Weave). */
-const TOOL_IFACE = /^(cni\d|cni-|flannel|kube-bridge|kube-dummy|cali|cilium_|lxc|weave|vxlan\.calico|tunl0)/;
+const TOOL_IFACE = /^(virbr\d|cni\d|cni-|flannel|kube-bridge|kube-dummy|cali|cilium_|lxc|weave|vxlan\.calico|tunl0)/;
 
 function toolRule(rule: Rule, dockerLike: boolean, dockerOwned: boolean): boolean {
   if (dockerOwned || TOOL_CHAIN.test(rule.chain)) return true;

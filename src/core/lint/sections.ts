@@ -57,6 +57,15 @@ const cache = new WeakMap<Pass, Shape>();
 
 const HEREDOC = /<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/;
 
+/**
+ * A sentence's apostrophes: inside a word (`Won't`, `you're`), and, when one quote is left over, a plural's
+ * possessive (`Testcontainers' resource reaper`, holdout 34).
+ */
+function withoutApostrophes(line: string): string {
+  const t = line.replace(/(?<=[\p{L}\p{N}])'(?=\p{L})/gu, '');
+  return (t.match(/'/g) ?? []).length % 2 === 1 ? t.replace(/(?<=s)'(?=[\s.,;:!?)]|$)/g, '') : t;
+}
+
 function shapeOf(p: Pass): Shape {
   const cached = cache.get(p);
   if (cached) return cached;
@@ -75,7 +84,7 @@ function shapeOf(p: Pass): Shape {
   const scanQuote = (raw: string, i: number) => {
     // an apostrophe inside a word of a line that runs no iptables (`Won't Work`, `you're`) is a sentence's, no quote
     // that would hide the lines after it (holdout 29)
-    const t = raw.includes("'") && !/\bip6?tables\b/.test(raw) ? raw.replace(/(?<=[\p{L}\p{N}])'(?=\p{L})/gu, '') : raw;
+    const t = raw.includes("'") && !/\bip6?tables\b/.test(raw) ? withoutApostrophes(raw) : raw;
     // most rule lines have no quote at all: skip the scan for them
     const q = t.includes("'") || t.includes('"') ? openQuoteAfter(t, undefined) : undefined;
     if (!q) return;
@@ -249,4 +258,32 @@ export function withoutPrintedText(text: string, results: LineResult[]): LineRes
   const printed = printedHeredocLines(text);
   if (!printed.size) return results;
   return results.map((r) => (printed.has(r.line) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: [] } : r));
+}
+
+const fenceCache = new WeakMap<Pass, number[]>();
+
+/**
+ * The Markdown code block (```` ``` ```` fences) holding each line: its opening fence's line, or -1 outside one. A guide's
+ * code blocks are snippets for different steps or setups (a VM and a container, the session and the boot script),
+ * not one script run top to bottom.
+ */
+export function fenceOf(p: Pass, line: number): number {
+  let blocks = fenceCache.get(p);
+  if (!blocks) {
+    const out: number[] = [];
+    let open = -1;
+    p.lines.forEach((l, i) => {
+      const fence = /^\s*(?:```|~~~)/.test(l);
+      if (fence && open >= 0) {
+        out.push(open);
+        open = -1;
+        return;
+      }
+      if (fence) open = i;
+      out.push(open);
+    });
+    blocks = out;
+    fenceCache.set(p, blocks);
+  }
+  return line >= 0 ? blocks[line] ?? -1 : -1;
 }

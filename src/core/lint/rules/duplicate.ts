@@ -3,7 +3,7 @@ import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
 import { neverRuns } from '../order';
 import { add, deleteLineEdit } from '../pass';
-import { alternatives, heredocOf, sectionOf, sectionStart } from '../sections';
+import { alternatives, fenceOf, heredocOf, sectionOf, sectionStart } from '../sections';
 
 /** The line's `-I CHAIN N` is past the end of the chain (the assembler said so): iptables refuses it. */
 function refusedInsert(p: Pass, line: number): boolean {
@@ -36,6 +36,12 @@ export const duplicate: LintRule = {
       const by = n.by;
       // an insert past the end of the chain is refused by iptables: that copy never exists
       if (refusedInsert(p, n.rule.line) || refusedInsert(p, by.line) || alternatives(p, n.rule.line, by.line) || otherRuleSets(p, n.rule.line, by.line)) continue;
+      const blocks = [fenceOf(p, by.line), fenceOf(p, n.rule.line)];
+      if (blocks[0] >= 0 && blocks[1] >= 0 && blocks[0] !== blocks[1]) {
+        add(p, 'rules/duplicate', 'info', `The same rule as line ${by.line + 1}, in another code block of this document: the blocks look like snippets for different steps or setups; run both and ${n.chain} holds the rule twice.`,
+          n.rule.span, [], [{ span: by.span, message: 'the same rule' }]);
+        continue;
+      }
       if (by.line >= 0 && sectionOf(p, by.line) !== sectionOf(p, n.rule.line)) {
         // a guide's one-off commands and the same rules as a script (a `#!` line starts it): alternatives, not one run
         const start = sectionStart(p, Math.max(by.line, n.rule.line)) ?? 0;
