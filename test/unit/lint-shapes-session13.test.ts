@@ -138,3 +138,17 @@ test('a jump to a chain named from a variable (`-j "${chain}-IN"`), a PowerShell
   assert.deepEqual(findings('- iptables 规则被 Docker 自动修改,优先级高于常规防火墙规则。\n- iptables 命令常用的选项及各自的功能：\n'), []);
   assert.deepEqual(findings('iptables -w [-t table] COMMAND [chain] CRETIRIA -j ACTION\n'), []);
 });
+
+test("a DROP appended after the user's own unconditional DROP never runs on any Docker version: rules/shadowed, not after-return (holdout 34, docker-security-guide)", () => {
+  const text = 'iptables -A DOCKER-USER -p tcp --dport 80 -j ACCEPT\niptables -A DOCKER-USER -j DROP\niptables -A DOCKER-USER -s 192.168.1.100 -j DROP\n';
+  const f = findings(text);
+  assert.ok(f.includes('3 rules/shadowed'), f.join('; '));
+  assert.ok(!f.includes('3 docker-user/after-return'), f.join('; '));
+});
+
+test("each DROP of a guide's alternatives is judged for the replies it drops, also below a wider one (holdout 32, Docker's docs translated: `! -s 192.168.1.1`, then `! -s 192.168.1.0/24`)", () => {
+  const text = '$ iptables -I DOCKER-USER -i ext_if ! -s 192.168.1.1 -j DROP\n$ iptables -I DOCKER-USER -i ext_if ! -s 192.168.1.0/24 -j DROP\n';
+  assert.deepEqual(findings(text).filter((f) => f.includes('missing-established')), ['1 docker-user/missing-established', '2 docker-user/missing-established']);
+  // a second copy of the same DROP never runs: it is the duplicate, not a second missing accept
+  assert.deepEqual(findings('iptables -I DOCKER-USER -i eth0 -j DROP\niptables -I DOCKER-USER -i eth0 -j DROP\n').filter((f) => f.includes('missing-established')).length, 1);
+});

@@ -2,7 +2,7 @@
 import type { LintFix } from '../types';
 import type { LintRule } from '../rule';
 import type { NeverRuns } from '../order';
-import { neverRuns } from '../order';
+import { chainFindings, neverRuns } from '../order';
 import type { DocRule, Pass } from '../pass';
 import { add, inElseBranch, insertLineEdit, replaceEdit } from '../pass';
 import type { Rule } from '../../iptables/model';
@@ -106,6 +106,30 @@ function sLines(p: Pass): Set<number> {
   return remember(sFormat, p, () => new Set(p.results.filter((r) => r.format === 'S').map((r) => r.line)));
 }
 
+/**
+ * Exceptions (and DROPs) appended after the user's own DROP in DOCKER-USER: behind Docker's RETURN (up to 28.2.1) they are only
+ * after-return (info: the packet goes on to Docker's rules), but 28.2.2 and later add no RETURN, and there the DROP
+ * before them takes their packets. They never run on any version: judged on the chain without Docker's RETURN.
+ */
+export function shadowedOnNewDocker(p: Pass): NeverRuns[] {
+  return remember(newDockerCache, p, () => newDockerFindings(p));
+}
+
+const newDockerCache = new WeakMap<Pass, NeverRuns[]>();
+
+function newDockerFindings(p: Pass): NeverRuns[] {
+  const afterReturn = neverRuns(p).filter((n) => dockersReturn(p, n) && n.by.line < 0);
+  if (!p.pc.baseAssumed || afterReturn.length === 0) return [];
+  const chain = p.ruleset.tables.get('filter')?.chains.get('DOCKER-USER');
+  if (!chain) return [];
+  const found: NeverRuns[] = [];
+  chainFindings(p, 'DOCKER-USER', chain.rules.filter((r) => r.line >= 0), found);
+  const behindReturn = new Set(afterReturn.map((n) => n.rule));
+  // an exception behind a DROP, or a DROP behind an unconditional DROP (`-A DOCKER-USER -j DROP`, then `-A … -s X -j
+  // DROP`); a narrower DROP behind a wider one only repeats it (after-return says the rest)
+  return found.filter((n) => behindReturn.has(n.rule) && n.kind !== 'duplicate' && n.by.line >= 0 && DENY.has(n.by.target?.name ?? '') && (isException(n.rule) || n.kind === 'after-unconditional'));
+}
+
 export const afterReturn: LintRule = {
   code: 'docker-user/after-return',
   severity: 'warning',
@@ -114,6 +138,8 @@ export const afterReturn: LintRule = {
   check(p) {
     for (const n of neverRuns(p)) {
       if (!dockersReturn(p, n) || inElseBranch(p, n.rule.line)) continue;
+      // (a rule that never runs on any version is rules/shadowed's: said once, there)
+      if (!isException(n.rule) && shadowedOnNewDocker(p).some((s) => s.rule === n.rule)) continue;
       const rule = n.rule;
       const ret = n.by;
       if (ret.line < 0) {

@@ -8,6 +8,7 @@ import { aboutSwarm, add, assumedBase, insertLineEdit, isMine } from '../pass';
 import { formatIpv4 } from '../../net/ipv4';
 import { isPrivate, parseCidr } from '../../net/cidr';
 import { neverRuns } from '../order';
+import { DENY } from '../facts';
 import { sectionOf } from '../sections';
 
 const ESTABLISHED_LINE = '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN';
@@ -69,11 +70,38 @@ export function replyDroppers(p: Parameters<LintRule['check']>[0]): Rule[] {
   const du = p.ruleset.tables.get('filter')?.chains.get('DOCKER-USER');
   if (!du) return [];
   const ext = externalInterfaces(du.rules);
+  const replies = (flows: Flow[]) => flows.filter((f) => f.pkt.ct.dir === 'REPLY');
+  const standard = replies(egressFlows(ext, aboutSwarm(p)));
+  const out = new Set<Rule>(droppersIn(p, p.ruleset, [...standard, ...replies(containerReplies(p, du.rules, ext))]));
+  // a DROP below another DROP that takes the replies first drops them too once that one is gone (a guide's
+  // alternatives, each meant to be run alone: Docker's docs' `! -s 192.168.1.1` and `! -s 192.168.1.0/24`): each DROP
+  // is judged with the chain's other DROP/REJECT rules taken out, on the standard containers' replies only
+  // (a second copy of a rule is rules/duplicate's: it never runs, whatever is taken out)
+  const copies = new Set(neverRuns(p).filter((n) => n.kind === 'duplicate').map((n) => n.rule));
+  const denies = du.rules.filter((r) => DENY.has(r.target?.name ?? '') && isMine(p, r) && !out.has(r) && !copies.has(r));
+  for (const r of denies.slice(0, MAX_ALONE)) {
+    const alone = du.rules.filter((x) => x === r || !DENY.has(x.target?.name ?? '') || !isMine(p, x));
+    if (droppersIn(p, withDockerUser(p.ruleset, alone), standard).includes(r)) out.add(r);
+  }
+  return [...out];
+}
+
+/** Each DROP judged alone costs a walk of the flows: the first few only. */
+const MAX_ALONE = 8;
+
+function withDockerUser(rs: Ruleset, rules: Rule[]): Ruleset {
+  const filter = rs.tables.get('filter');
+  const du = filter?.chains.get('DOCKER-USER');
+  if (!filter || !du) return rs;
+  return { ...rs, tables: new Map(rs.tables).set('filter', { ...filter, chains: new Map(filter.chains).set('DOCKER-USER', { ...du, rules }) }) };
+}
+
+/** The user's DROP/REJECT rules of DOCKER-USER that decide one of the reply flows in this ruleset. */
+function droppersIn(p: Pass, rs: Ruleset, flows: Flow[]): Rule[] {
   const out = new Set<Rule>();
-  const filled = withFilledInNegations(p, p.ruleset);
-  for (const flow of [...egressFlows(ext, aboutSwarm(p)), ...containerReplies(p, du.rules, ext)]) {
-    if (flow.pkt.ct.dir !== 'REPLY') continue;
-    const walked = walkChain(filled?.rs ?? p.ruleset, 'DOCKER-USER', flow.pkt, 'FORWARD', assumedBase(p));
+  const filled = withFilledInNegations(p, rs);
+  for (const flow of flows) {
+    const walked = walkChain(filled?.rs ?? rs, 'DOCKER-USER', flow.pkt, 'FORWARD', assumedBase(p));
     const d = { ...walked, rule: walked.rule && (filled?.original.get(walked.rule) ?? walked.rule) };
     if (d.unknown || !d.rule || (d.verdict !== 'DROP' && d.verdict !== 'REJECT')) continue;
     if (d.rule.chain === 'DOCKER-USER' && isMine(p, d.rule)) out.add(d.rule);

@@ -1,10 +1,9 @@
 /** rules/shadowed: an earlier rule of the same chain always decides first. */
 import type { LintRule } from '../rule';
-import { chainFindings, neverRuns, type NeverRuns } from '../order';
-import { DENY } from '../facts';
+import { neverRuns, type NeverRuns } from '../order';
 import { add, type Pass } from '../pass';
 import { alternatives } from '../sections';
-import { dockersReturn, isException } from './afterReturn';
+import { dockersReturn, isException, shadowedOnNewDocker } from './afterReturn';
 import { exceptionsPushedDown } from './insertOrder';
 
 /**
@@ -36,22 +35,6 @@ function where(line: number): string {
   return line >= 0 ? `line ${line + 1}` : "the node's current rules";
 }
 
-/**
- * Exceptions appended after the user's own DROP in DOCKER-USER: behind Docker's RETURN (up to 28.2.1) they are only
- * after-return (info: the packet goes on to Docker's rules), but 28.2.2 and later add no RETURN, and there the DROP
- * before them takes their packets. They never run on any version: judged on the chain without Docker's RETURN.
- */
-function shadowedOnNewDocker(p: Pass): NeverRuns[] {
-  const afterReturn = neverRuns(p).filter((n) => dockersReturn(p, n) && n.by.line < 0 && isException(n.rule));
-  if (!p.pc.baseAssumed || afterReturn.length === 0) return [];
-  const chain = p.ruleset.tables.get('filter')?.chains.get('DOCKER-USER');
-  if (!chain) return [];
-  const found: NeverRuns[] = [];
-  chainFindings(p, 'DOCKER-USER', chain.rules.filter((r) => r.line >= 0), found);
-  const behindReturn = new Set(afterReturn.map((n) => n.rule));
-  return found.filter((n) => behindReturn.has(n.rule) && n.kind !== 'duplicate' && n.by.line >= 0 && DENY.has(n.by.target?.name ?? ''));
-}
-
 export const shadowed: LintRule = {
   code: 'rules/shadowed',
   severity: 'warning',
@@ -76,7 +59,7 @@ export const shadowed: LintRule = {
     }
     for (const n of shadowedOnNewDocker(p)) {
       if (alternatives(p, n.rule.line, n.by.line)) continue;
-      add(p, 'rules/shadowed', 'warning', `Never reached on any Docker version: up to 28.2.1 it is appended behind Docker's RETURN, and from 28.2.2 (no RETURN) the \`-j ${n.by.target?.name ?? ''}\` on line ${n.by.line + 1} takes every packet this exception matches first. Put the exceptions before the ${n.by.target?.name ?? ''} (or insert them with -I after it).`, n.rule.span, [], [{ span: n.by.span, message: 'the rule that decides first' }]);
+      add(p, 'rules/shadowed', 'warning', `Never reached on any Docker version: up to 28.2.1 it is appended behind Docker's RETURN, and from 28.2.2 (no RETURN) the \`-j ${n.by.target?.name ?? ''}\` on line ${n.by.line + 1} takes every packet this ${isException(n.rule) ? 'exception' : 'rule'} matches first. ${isException(n.rule) ? `Put the exceptions before the ${n.by.target?.name ?? ''} (or insert them with -I after it).` : 'It decides nothing: delete it, or put it before that rule.'}`, n.rule.span, [], [{ span: n.by.span, message: 'the rule that decides first' }]);
     }
   },
 };
