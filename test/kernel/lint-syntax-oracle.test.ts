@@ -5,7 +5,8 @@
  * on a rule's line exactly when iptables refuses the rule.
  * Not compared (the environment, not the rule, decides; counted and printed):
  *  - an address iptables must look up in DNS (`host/network \`name' not found`): there is no network here;
- *  - a match this kernel or this iptables lacks (IPVS; xtables-addons' geoip): a host that has it accepts the rule.
+ *  - a match this kernel or this iptables lacks (IPVS; xtables-addons' geoip): a host that has it accepts the rule;
+ *  - a user or group name (`--uid-owner userx`) this machine has no entry for: the host it was written for may have.
  *  - an ip6tables rule iptables refuses: the linter keeps IPv6 lines out of the IPv4 rule set and judges them only
  *    for their family-neutral findings, not their syntax (it must still give no error on one ip6tables accepts).
  * Not asserted on: the declaration codes (an undeclared chain or target, a target one letter from a builtin): the
@@ -33,6 +34,8 @@ function skipReason(): string | undefined {
 function environment(said: string): string | undefined {
   if (/host\/network `[^']*' not found/.test(said)) return 'DNS name';
   if (/Extension ipvs revision 0 not supported/.test(said)) return 'no IPVS in this kernel';
+  // `--uid-owner userx`: a user (group) name this machine does not have; the host the rule was written for may
+  if (/owner: Bad value for "--(?:uid|gid)-owner" option: "[A-Za-z_][\w.-]*"/.test(said)) return 'user or group name';
   if (/Couldn't load match `(geoip|account|condition|ipp2p|pknock|psd|quota2|lscan|dhcpmac|fuzzy|iface|ipv4options|length2|gradm)'/.test(said)) return 'xtables-addons match';
   return undefined;
 }

@@ -152,3 +152,12 @@ test("each DROP of a guide's alternatives is judged for the replies it drops, al
   // a second copy of the same DROP never runs: it is the duplicate, not a second missing accept
   assert.deepEqual(findings('iptables -I DOCKER-USER -i eth0 -j DROP\niptables -I DOCKER-USER -i eth0 -j DROP\n').filter((f) => f.includes('missing-established')).length, 1);
 });
+
+test('a match module without the option it needs is refused by iptables (kernel oracle on holdout 32, x-yuri: `-m addrtype` alone; iptables 1.8.9 in a netns for each module)', () => {
+  for (const m of ['addrtype', 'set', 'mark', 'iprange', 'owner', 'state', 'comment', 'mac', 'string', 'length', 'conntrack', 'physdev']) {
+    assert.deepEqual(findings(`iptables -A INPUT -m ${m} -j ACCEPT\n`), ['1 syntax/missing-argument'], m);
+  }
+  assert.deepEqual(findings('iptables -A INPUT -p tcp -m multiport -j ACCEPT\n'), ['1 syntax/missing-argument']);
+  // limit needs none (its defaults: 3/hour, burst 5); one of the options is enough
+  assert.deepEqual(findings('iptables -A INPUT -m limit -j ACCEPT\niptables -A INPUT -m addrtype --dst-type LOCAL -j ACCEPT\niptables -A INPUT -m owner --socket-exists -j ACCEPT\n'), []);
+});

@@ -5,6 +5,7 @@
  */
 import type { Rule, RuleDiagnostic, RuleOption } from './model';
 import { isKnownTarget, matchOption } from './spec';
+import { matchModule } from './matches';
 import { DIAG, mkDiag } from './codes';
 import { own } from '../record';
 
@@ -61,6 +62,11 @@ export function checkRule(rule: Rule, diags: RuleDiagnostic[]): void {
     if (m.implicit) continue;
     if (PROTO_MATCH.has(m.module) && proto !== m.module) {
       diags.push(mkDiag('error', DIAG.protocolMismatch, `-m ${m.module} needs -p ${m.module}${proto ? ` (rule has -p ${proto})` : ''}`, m.span, `-m ${m.module}`));
+    }
+    const needs = matchModule(m.module)?.needs;
+    // (an option given with a bad value is refused as such: said once, there)
+    if (needs && !m.options.some((o) => needs === '*' || needs.includes(o.name)) && !diags.some((d) => d.severity === 'error')) {
+      diags.push(mkDiag('error', DIAG.missingArgument, `-m ${m.module} needs ${needs === '*' ? 'one of its options' : needs.map((n) => `--${n}`).join(' or ')}: iptables refuses the rule without`, m.span, `-m ${m.module}`));
     }
     if (m.module === 'multiport' && !(proto && PORT_PROTOS.has(proto))) {
       diags.push(mkDiag('error', DIAG.protocolMismatch, `-m multiport needs -p tcp, udp, udplite, sctp or dccp${proto ? ` (rule has -p ${proto})` : ''}`, m.span, '-m multiport'));

@@ -9,6 +9,7 @@ import { addrTypes, arg, not, yes } from './util';
 export const addrtype: MatchModule = {
   name: 'addrtype',
   options: [o('src-type', 1, 'addrtype'), o('dst-type', 1, 'addrtype'), o('limit-iface-in', 0), o('limit-iface-out', 0)],
+  needs: ['src-type', 'dst-type'],
   summary: 'kind of address (LOCAL, BROADCAST, …) in this namespace',
   list: {
     words: ['ADDRTYPE'],

@@ -5,6 +5,7 @@ import { o } from './types';
 export const comment: MatchModule = {
   name: 'comment',
   options: [o('comment', 1)],
+  needs: ['comment'],
   summary: 'a comment (always matches)',
   list: {
     words: ['/*'],

@@ -112,6 +112,7 @@ export function conntrackHover(opt: RuleOption): string | undefined {
 export const conntrack: MatchModule = {
   name: 'conntrack',
   options: OPTIONS,
+  needs: '*',
   summary: 'connection tracking state and tuple',
   list: {
     words: OPTIONS.map((x) => x.name),

@@ -7,6 +7,7 @@ import { iptablesIpv4, parseIpv4 } from '../../net';
 export const iprange: MatchModule = {
   name: 'iprange',
   options: [o('src-range', 1, 'addrrange'), o('dst-range', 1, 'addrrange')],
+  needs: ['src-range', 'dst-range'],
   summary: 'an address range',
   list: {
     words: ['source', 'destination'],

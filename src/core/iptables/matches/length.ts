@@ -6,6 +6,7 @@ import { arg, not } from './util';
 export const length: MatchModule = {
   name: 'length',
   options: [o('length', 1)],
+  needs: ['length'],
   summary: 'the IP packet length',
   list: {
     words: ['length'],

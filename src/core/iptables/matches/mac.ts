@@ -6,6 +6,7 @@ import { arg, not } from './util';
 export const mac: MatchModule = {
   name: 'mac',
   options: [o('mac-source', 1)],
+  needs: ['mac-source'],
   summary: 'the source MAC address',
   list: {
     words: ['MAC'],

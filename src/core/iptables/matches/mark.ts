@@ -16,6 +16,7 @@ export function readMarkList(module: string, r: ListReader, t: ListToken, neg: b
 export const mark: MatchModule = {
   name: 'mark',
   options: [o('mark', 1, 'mark')],
+  needs: ['mark'],
   summary: "the packet's firewall mark",
   list: { words: ['mark'], read: (r, t, neg) => readMarkList('mark', r, t, neg) },
   evalOption(opt, p) {

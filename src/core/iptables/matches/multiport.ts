@@ -6,6 +6,7 @@ import { arg, either, not, portListIn, portWords } from './util';
 export const multiport: MatchModule = {
   name: 'multiport',
   options: [o('sports', 1, 'ports', ['source-ports']), o('dports', 1, 'ports', ['destination-ports']), o('ports', 1, 'ports')],
+  needs: '*',
   summary: 'a list of up to 15 ports or ranges',
   list: {
     words: ['multiport'],

@@ -6,6 +6,7 @@ import { arg, ifaceMatches, not, yes } from './util';
 export const physdev: MatchModule = {
   name: 'physdev',
   options: [o('physdev-in', 1), o('physdev-out', 1), o('physdev-is-in', 0), o('physdev-is-out', 0), o('physdev-is-bridged', 0)],
+  needs: '*',
   summary: 'bridge ports of a bridged packet',
   list: {
     words: ['PHYSDEV'],

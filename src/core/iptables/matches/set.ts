@@ -15,6 +15,7 @@ export const set: MatchModule = {
     o('match-set', 2), o('return-nomatch', 0), o('update-counters', 0), o('update-subcounters', 0),
     ...COUNTERS.map((c) => o(c, 1, 'int')),
   ],
+  needs: ['match-set'],
   summary: 'membership in an ipset',
   list: {
     words: ['match-set'],

@@ -6,6 +6,7 @@ import { conntrackHover, evalConntrack } from './conntrack';
 export const state: MatchModule = {
   name: 'state',
   options: [o('state', 1, 'state')],
+  needs: ['state'],
   summary: 'connection tracking state',
   list: { words: ['state'], read: (r, t, neg) => r.peek(1) !== undefined && r.keywordValue(r.match('state', t, false), 'state', t, neg) },
   evalOption: evalConntrack,

@@ -97,6 +97,11 @@ export interface MatchModule {
   options: OptionSpec[];
   /** A protocol module (tcp, udp, icmp, …): a packet of another protocol never matches it. */
   protocol?: boolean;
+  /**
+   * The options one of which the module needs (`'*'`: any of its own): without, iptables refuses the rule (kernel-checked,
+   * iptables 1.8.9: "addrtype: you must specify --src-type or --dst-type", "conntrack: At least one option is required").
+   */
+  needs?: readonly string[] | '*';
   /** What the module tests, one line (hover of `-m <name>` without options, docs). */
   summary: string;
   /**
