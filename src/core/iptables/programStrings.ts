@@ -8,7 +8,17 @@
 import { tokenize, type Tok } from './tokenize';
 import { optionToken } from './optionTable';
 
-const BINARY = /^(?:sudo|(?:\/[\w/]*\/)?ip6?tables(?:-legacy|-nft)?)$/;
+/** The iptables binary as a program names it: `iptables`, `/sbin/ip6tables`, `iptables-legacy` (regex source). */
+export const IPTABLES_BINARY = String.raw`(?:\/[\w/]*\/)?ip6?tables(?:-legacy|-nft)?`;
+/** The binary, or `sudo` before it, as a list element: `"iptables",` / `'sudo',` (group 1: the quote). */
+export const BINARY_ELEMENT = new RegExp(String.raw`(["'\`])(?:sudo|${IPTABLES_BINARY})\1\s*,`, 'g');
+const BINARY = new RegExp(`^(?:sudo|${IPTABLES_BINARY})$`);
+/** A quote, then the binary (after `sudo`): a string or list that may hold a command. */
+const QUOTED_BINARY = new RegExp(String.raw`["'\`](?:sudo\s+)?${IPTABLES_BINARY}`);
+/** A quote that opens a command string: the binary and a blank follow. */
+const COMMAND_STRING = new RegExp(String.raw`["'\`](?=(?:sudo\s+)?${IPTABLES_BINARY}\s)`, 'g');
+/** cloud-init's list form starts with the binary (after `sudo,`). */
+const FLOW_BINARY = new RegExp(String.raw`^\s*(?:sudo\s*,\s*)?${IPTABLES_BINARY}\s*,`);
 /** A string literal (double, single or back quotes, without the escapes of its quote): its content is group 2. */
 const STRING = /(["'`])((?:\\.|(?!\1)[^\\])*)\1/y;
 /** Words before the string that print or log the command instead of running it. */
@@ -24,10 +34,10 @@ const RUNS = /(?:^|\s)(?:command|execute|system|exec)$/;
 export function programCommands(text: string): Tok[][] {
   const flow = yamlFlowList(text);
   if (flow) return [flow];
-  if (!/["'`](?:sudo\s+)?(?:\/[\w/]*\/)?ip6?tables/.test(text)) return [];
+  if (!QUOTED_BINARY.test(text)) return [];
   const out: Tok[][] = [];
   let readTo = -1;
-  for (const m of text.matchAll(/["'`](?:sudo|(?:\/[\w/]*\/)?ip6?tables(?:-legacy|-nft)?)["'`]\s*,/g)) {
+  for (const m of text.matchAll(BINARY_ELEMENT)) {
     // (`['sudo', 'iptables', …]`: the binary inside a list already read)
     if ((m.index ?? 0) < readTo) continue;
     const toks = argvList(text, m.index ?? 0);
@@ -35,7 +45,7 @@ export function programCommands(text: string): Tok[][] {
     if (toks) readTo = toks[toks.length - 1].end;
   }
   if (out.length) return out;
-  for (const m of text.matchAll(/["'`](?=(?:sudo\s+)?(?:\/[\w/]*\/)?ip6?tables(?:-legacy|-nft)?\s)/g)) {
+  for (const m of text.matchAll(COMMAND_STRING)) {
     const toks = commandString(text, m.index ?? 0);
     if (toks) out.push(toks);
   }
@@ -75,7 +85,7 @@ function argvList(text: string, from: number): Tok[] | undefined {
 /** cloud-init's `runcmd: - [ iptables, -I, DOCKER-USER, -j, DROP ]`: a YAML list of plain words, one argument each. */
 function yamlFlowList(text: string): Tok[] | undefined {
   const m = /^(\s*-\s*\[)([^\]"'`]*)\]\s*$/.exec(text);
-  if (!m || !/^\s*(?:sudo\s*,\s*)?(?:\/[\w/]*\/)?ip6?tables(?:-legacy|-nft)?\s*,/.test(m[2])) return undefined;
+  if (!m || !FLOW_BINARY.test(m[2])) return undefined;
   const toks: Tok[] = [];
   for (const w of m[2].matchAll(/[^,\s]+/g)) {
     const start = m[1].length + (w.index ?? 0);

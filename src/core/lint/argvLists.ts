@@ -7,10 +7,9 @@
  * expression the reader cannot take as one word, or runs on for more than MAX_LINES lines is left as written.
  */
 import type { Expanded } from './shellFunctions';
+import { BINARY_ELEMENT } from '../iptables/programStrings';
 
 const MAX_LINES = 30;
-/** The binary as a list's element: `"iptables",`, `'sudo',`, `` `/sbin/ip6tables`, `` (group 1: its start). */
-const BINARY_ELEMENT = /(["'`])(?:sudo|(?:\/[\w/]*\/)?ip6?tables(?:-legacy|-nft)?)\1\s*,/g;
 /** One element: a string literal on one line, or a name, call or index (`ip`, `str(port)`, `cfg["chain"]`). */
 const ELEMENT = /(["'`])(?:\\.|(?!\1)[^\\\n])*\1|[A-Za-z_][\w.]*(?:\([^()\n]*\))?(?:\[[^\]\n]*\])?/y;
 /** A line that ends in an opening bracket: the call or value the list on the next line belongs to. */
@@ -42,7 +41,8 @@ function readList(text: string, from: number): { elements: string[]; end: number
 
 /** The text with each argv list that spans lines joined onto its binary's line, or undefined when there is none. */
 export function expandArgvLists(text: string): Expanded | undefined {
-  if (!/["'`](?:sudo|(?:\/[\w/]*\/)?ip6?tables)/.test(text)) return undefined;
+  // (search, not test: the shared global pattern keeps no position)
+  if (text.search(BINARY_ELEMENT) < 0) return undefined;
   const lines = text.split('\n');
   const starts: number[] = [];
   for (let at = 0, n = 0; n < lines.length; at += lines[n].length + 1, n++) starts.push(at);
