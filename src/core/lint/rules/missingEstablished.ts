@@ -78,7 +78,10 @@ export function replyDroppers(p: Parameters<LintRule['check']>[0]): Rule[] {
   // is judged with the chain's other DROP/REJECT rules taken out, on the standard containers' replies only
   // (a second copy of a rule is rules/duplicate's: it never runs, whatever is taken out)
   const copies = new Set(neverRuns(p).filter((n) => n.kind === 'duplicate').map((n) => n.rule));
-  const denies = du.rules.filter((r) => DENY.has(r.target?.name ?? '') && isMine(p, r) && !out.has(r) && !copies.has(r));
+  // (below an accept of established replies no DROP sees a reply: not walked)
+  const firstAccept = du.rules.findIndex((r) => (r.target?.name === 'ACCEPT' || r.target?.name === 'RETURN') && !!p.facts.get(r)?.established && !r.inInterface && !r.outInterface && !r.source && !r.destination);
+  const above = firstAccept < 0 ? du.rules : du.rules.slice(0, firstAccept);
+  const denies = above.filter((r) => DENY.has(r.target?.name ?? '') && isMine(p, r) && !out.has(r) && !copies.has(r));
   for (const r of denies.slice(0, MAX_ALONE)) {
     const alone = du.rules.filter((x) => x === r || !DENY.has(x.target?.name ?? '') || !isMine(p, x));
     if (droppersIn(p, withDockerUser(p.ruleset, alone), standard).includes(r)) out.add(r);
