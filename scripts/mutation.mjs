@@ -83,7 +83,7 @@ function table(report) {
   return [...rows, '', '### Equivalent mutants (marked in the source with `// Stryker disable …: reason`)', '', ...(eq.length ? eq : ['- none']), '', '### Surviving mutants', '', ...(surv.length ? surv : ['- none'])].join('\n');
 }
 
-function writeDoc(report) {
+export function writeDoc(report) {
   if (!existsSync(docPath)) return;
   const doc = readFileSync(docPath, 'utf8');
   const start = '<!-- mutation-table:start -->';
