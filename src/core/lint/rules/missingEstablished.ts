@@ -60,8 +60,7 @@ function withFilledInNegations(p: Pass, rs: Ruleset): { rs: Ruleset; original: M
     original.set(copy, r);
     return copy;
   });
-  const chains = new Map(filter.chains).set('DOCKER-USER', { ...du, rules });
-  return { rs: { ...rs, tables: new Map(rs.tables).set('filter', { ...filter, chains }) }, original };
+  return { rs: withDockerUser(rs, rules), original };
 }
 
 /** The DROP/REJECT rules of DOCKER-USER that take a reply to container egress (user rules with conditions). */
