@@ -10,6 +10,7 @@ import { isSpace, tokenize, type Tok } from './tokenize';
 import { isTableName, lineResult, type LineResult, type LineState } from './lineResult';
 import { checkChainName, proseAfterOption } from './lineDiagnostics';
 import { parseArgs } from './ruleArgs';
+import { NAT_ONLY_TARGETS } from './ruleChecks';
 import { parseShellLine } from './shellLine';
 
 /** Applies the state change of a line without parsing it (for cached lines): exactly what parseLogicalLine does. */
@@ -110,12 +111,12 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   // `docker run` option in an installer's advice) is another program's text
   const first = toks[k];
   if (!inSave && first && !first.quoted && /^-[A-Za-z]$/.test(first.text) && !first.opt) {
-    return lineResult('other', ll.line, table, fmt, [mkDiag('info', DIAG.notIptables, `text that starts with ${first.text}, an option iptables does not have: not read as a rule`, spanOf(ll, i, n), text.slice(i))]);
+    return textLine(ll, i, table, fmt, `text that starts with ${first.text}, an option iptables does not have: not read as a rule`);
   }
   // `--wait -t nat -I DOCKER-INGRESS …`: the arguments of an iptables call logged or passed on without its binary
   // (Docker's own calls as its debug log prints them), not an -S line
   if (!inSave && first && (first.text === '--wait' || first.text === '-w')) {
-    return lineResult('other', ll.line, table, fmt, [mkDiag('info', DIAG.notIptables, 'the arguments of an iptables call without its binary (a log line, a wrapper\'s argv): not read as a rule', spanOf(ll, i, n), text.slice(i))]);
+    return textLine(ll, i, table, fmt, 'the arguments of an iptables call without its binary (a log line, a wrapper\'s argv): not read as a rule');
   }
   const before = diags.slice();
   let res = parseArgs(ll, toks, k, table, fmt, diags);
@@ -126,9 +127,14 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   // outside a *table section, a line that starts with an option and goes on in words is a sentence about the
   // options (`-A appends a rule to the INPUT chain`, `-P 控制默认规则`, a usage text's `-b / --binary  iptables binary`)
   if (!inSave && proseAfterOption(res.diagnostics, text)) {
-    return lineResult('other', ll.line, table, fmt, [mkDiag('info', DIAG.notIptables, 'text that starts with an option (a sentence or a usage line): not read as a rule', spanOf(ll, i, n), text.slice(i))]);
+    return textLine(ll, i, table, fmt, 'text that starts with an option (a sentence or a usage line): not read as a rule');
   }
   return res;
+}
+
+/** The line from column i on is text, not a rule: one info says why. */
+function textLine(ll: LogicalLine, i: number, table: TableName, fmt: LineResult['format'], why: string): LineResult {
+  return lineResult('other', ll.line, table, fmt, [mkDiag('info', DIAG.notIptables, why, spanOf(ll, i, ll.text.length), ll.text.slice(i))]);
 }
 
 /** A documentation placeholder written as one word (`--dport <PORT>`, `-s <trusted-cidr>/32`) on a restore or -S line. */
@@ -145,7 +151,6 @@ function withPlaceholders(ll: LogicalLine, toks: Tok[], diags: RuleDiagnostic[])
 }
 
 const COLUMN_UNDERLINE = /^\s*-+(?:[ \t]+-+)+\s*$/;
-const NAT_ONLY_TARGETS = new Set(['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT']);
 
 /** A chain line outside a *table section: `:NAME POLICY|- [counters]`. */
 const CHAIN_LINE = /^\s*:[^\s:]+(?:\s+(?:[A-Z]+|-)(?:\s+\[\d+:\d+\])?|\s+\[\d+:\d+\])?\s*$/;

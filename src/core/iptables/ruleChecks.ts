@@ -39,6 +39,9 @@ function hasOption(options: RuleOption[], names: string[]): boolean {
   return false;
 }
 
+/** Targets iptables accepts only in the nat table. */
+export const NAT_ONLY_TARGETS: ReadonlySet<string> = new Set(['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT']);
+
 /** Built-in chains a packet enters before it has an out-interface, or after it lost its in-interface (kernel-checked: "Can't use -i with OUTPUT"). */
 const NO_OUT_INTERFACE = new Set(['INPUT', 'PREROUTING']);
 const NO_IN_INTERFACE = new Set(['OUTPUT', 'POSTROUTING']);
@@ -83,7 +86,7 @@ function checkTarget(rule: Rule, diags: RuleDiagnostic[], proto: string | undefi
     if (need && !(t.name === 'DNAT' && rule.table !== 'nat') && !hasOption(t.options, need[1])) {
       diags.push(mkDiag('error', DIAG.missingTargetOption, `${t.name} needs ${need[0]}`, t.span, t.name));
     }
-    const natOnly = t.name === 'DNAT' || t.name === 'SNAT' || t.name === 'MASQUERADE' || t.name === 'REDIRECT';
+    const natOnly = NAT_ONLY_TARGETS.has(t.name);
     if (natOnly && rule.table !== 'nat') diags.push(mkDiag('error', DIAG.unknownTarget, `target ${t.name} is only valid in the nat table (rule is in ${rule.table})`, t.span, t.name));
     if (t.name === 'SNAT' && rule.table === 'nat' && (rule.chain === 'PREROUTING' || rule.chain === 'OUTPUT')) {
       diags.push(mkDiag('error', DIAG.unknownTarget, 'SNAT is only valid in POSTROUTING/INPUT (and chains called from them)', t.span, t.name));
