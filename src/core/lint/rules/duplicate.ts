@@ -1,6 +1,7 @@
 /** rules/duplicate: the same match and target twice in a chain. */
 import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
+import type { Rule } from '../../iptables/model';
 import { neverRuns } from '../order';
 import { add, deleteLineEdit } from '../pass';
 import { alternatives, fenceOf, heredocOf, sectionOf, sectionStart } from '../sections';
@@ -15,14 +16,14 @@ function refusedInsert(p: Pass, line: number): boolean {
  * and the other is not or is in another, one is a command and the other a restore or -S line, or one command is
  * iptables-legacy's and the other the nft backend's.
  */
-function otherRuleSets(p: Pass, a: number, b: number): boolean {
-  if (a < 0 || b < 0) return false;
-  if (heredocOf(p, a) !== heredocOf(p, b)) return true;
+function otherRuleSets(p: Pass, a: Rule, b: Rule): boolean {
+  if (a.line < 0 || b.line < 0) return false;
+  if (heredocOf(p, a.line) !== heredocOf(p, b.line)) return true;
+  const [fa, fb] = [p.facts.get(a), p.facts.get(b)];
   // (a command and a restore or -S line: the live rule and the same rule persisted in a file or shown in a listing)
-  const command = (line: number) => p.doc.find((d) => d.rule.line === line)?.f.command;
-  if (command(a) !== command(b)) return true;
-  const legacy = (line: number) => /iptables-legacy/.test(p.doc.find((d) => d.rule.line === line)?.f.prefix ?? '');
-  return legacy(a) !== legacy(b);
+  if (fa?.command !== fb?.command) return true;
+  const legacy = (prefix: string | undefined) => /iptables-legacy/.test(prefix ?? '');
+  return legacy(fa?.prefix) !== legacy(fb?.prefix);
 }
 
 export const duplicate: LintRule = {
@@ -35,7 +36,7 @@ export const duplicate: LintRule = {
       if (n.kind !== 'duplicate') continue;
       const by = n.by;
       // an insert past the end of the chain is refused by iptables: that copy never exists
-      if (refusedInsert(p, n.rule.line) || refusedInsert(p, by.line) || alternatives(p, n.rule.line, by.line) || otherRuleSets(p, n.rule.line, by.line)) continue;
+      if (refusedInsert(p, n.rule.line) || refusedInsert(p, by.line) || alternatives(p, n.rule.line, by.line) || otherRuleSets(p, n.rule, by)) continue;
       const blocks = [fenceOf(p, by.line), fenceOf(p, n.rule.line)];
       if (blocks[0] >= 0 && blocks[1] >= 0 && blocks[0] !== blocks[1]) {
         add(p, 'rules/duplicate', 'info', `The same rule as line ${by.line + 1}, in another code block of this document: the blocks look like snippets for different steps or setups; run both and ${n.chain} holds the rule twice.`,
