@@ -322,9 +322,12 @@ function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], state: LineState,
     const k = afterBinary(cmd);
     // (`iptables -w = …`: the wait option changes nothing of what the words after it are)
     // (or a usage synopsis, `iptables -w [-t table] COMMAND …`)
-    if (k === -1 || proseAfter(cmd[k]) || (/^(?:-w|--wait)$/.test(cmd[k]?.text ?? '') && /^[=:[]|^\p{Ll}{3,}[.,;:]?$/u.test(cmd[k + 1]?.text ?? ''))) continue;
+    // (or a heading, `iptables -w Rate Limiting (UDP)`; a bad wait time before options, `-w x1.5 -A X`, is a call)
+    const wait = /^(?:-w|--wait)$/.test(cmd[k]?.text ?? '');
+    if (k === -1 || proseAfter(cmd[k]) || (wait && ((proseAfter(cmd[k + 1]) && !(cmd[k + 2]?.text ?? '').startsWith('-')) || (cmd[k + 1]?.text ?? '').startsWith('[')))) continue;
     const own: RuleDiagnostic[] = [];
-    let res = parseArgs(ll, cmd, k, state.defaultTable, 'command', own);
+    // (a command without `-t` is always the filter table's: a table inferred from `-S` text is not its default)
+    let res = parseArgs(ll, cmd, k, 'filter', 'command', own);
     res = commandInVariable(ll, cmd[k - 1], res);
     ipv6InIpv4(ll, cmd[k - 1], res);
     res.ipv6 = /^ip6tables/.test(programName(cmd[k - 1].text));
