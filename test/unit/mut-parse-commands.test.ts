@@ -383,9 +383,11 @@ describe('iptables arguments: what the rule holds', () => {
     assert.deepEqual(k('-A ' + 'c'.repeat(29) + ' -j DROP')[0], 'invalid');
   });
 
-  it('a line without a command: in -S text an error; in a command a rule spec is an error, flags alone are ignored', () => {
-    const s = parseLine('-j DROP');
-    assert.deepEqual([s.kind, s.rule?.chain, s.diagnostics.map((x) => `${x.code} ${x.message}`)], ['invalid', '', ['syntax/no-chain rule without -A/-I CHAIN']]);
+  it('a line without a command: in a *table section an error, in -S text a rule specification not judged; in a command a rule spec is an error, flags alone are ignored', () => {
+    const s = parseLine('-j DROP', 'save');
+    assert.deepEqual([s.kind, s.rule?.chain, s.diagnostics.map((x) => `${x.severity} ${x.code} ${x.message}`)], ['invalid', '', ['error syntax/no-chain rule without -A/-I CHAIN']]);
+    const spec = parseLine('-j DROP');
+    assert.deepEqual([spec.kind, spec.diagnostics.map((x) => `${x.severity} ${x.code}`)], ['invalid', ['info syntax/no-chain']]);
     const c = parseLine('iptables -p tcp -j DROP');
     assert.deepEqual([c.kind, c.diagnostics.map((x) => `${x.severity} ${x.code} ${x.span.start}-${x.span.end} ${x.message}`)], ['invalid', ['error syntax/no-command 0-8 no command (-A/-I/-D/-N/...) given']]);
     assert.ok(c.rule);

@@ -260,8 +260,8 @@ function isExactExtension(c: ArgCtx): boolean {
 /** Commands with a positional argument after the chain, and those where it is a rule number. */
 const EXTRA_ARG = new Set<Cmd>(['I', 'D', 'R', 'P', 'E', 'L', 'Z', 'S']);
 const NUMERIC_ARG = new Set<Cmd>(['I', 'D', 'L', 'Z', 'S']);
-/** A rule number, or a shell variable holding one. */
-const POSITION_RE = /^(\d+|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/;
+/** A rule number, or a shell variable or substitution holding one (`$n`, `${n}`, `$(($# + 1))`, `$(count)`). */
+const POSITION_RE = /^(\d+|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\(.*\))$/;
 
 /** -A CHAIN / -I CHAIN [n] / -D CHAIN [n] / -R CHAIN n / -N C / -X [C] / -F [C] / -P C POL / -E OLD NEW / -L/-S/-Z [C [n]]. */
 function readCommand(c: ArgCtx, t: Tok, i: number, cmd: Cmd): number {

@@ -70,7 +70,9 @@ const NO_TOKEN: Tok = { text: '', start: 0, end: 0, quoted: false, op: false, op
 function noCommand(c: ArgCtx, res: LineResult): LineResult {
   const whole = c.toks[0] ?? NO_TOKEN;
   const invalid = c.ruleStarted || c.format !== 'command';
-  if (c.format !== 'command') c.diags.push(mkDiag('error', DIAG.noChain, 'rule without -A/-I CHAIN', tokSpan(c.ll, whole), whole.text));
+  if (c.format === 'save') c.diags.push(mkDiag('error', DIAG.noChain, 'rule without -A/-I CHAIN', tokSpan(c.ll, whole), whole.text));
+  // (outside a `*table` section: a rule specification quoted without its chain, as documents and man pages write them)
+  else if (c.format === 'S') c.diags.push(mkDiag('info', DIAG.noChain, 'a rule specification without -A/-I CHAIN: which chain it goes to is not said here, so it is not judged', tokSpan(c.ll, whole), whole.text));
   else if (c.ruleStarted) c.diags.push(mkDiag('error', DIAG.noCommand, 'no command (-A/-I/-D/-N/...) given', tokSpan(c.ll, whole), whole.text));
   else c.diags.push(mkDiag('info', DIAG.noCommand, 'iptables call without a rule command: ignored', tokSpan(c.ll, whole), whole.text));
   res.kind = invalid ? 'invalid' : 'other';
@@ -103,6 +105,11 @@ function finishPolicy(c: ArgCtx, res: LineResult, cmdTok: Tok): LineResult {
     res.kind = 'other';
     c.diags.push(mkDiag('info', DIAG.badPolicy, `the policy ${pol.text} is known only when the script runs: not judged`, tokSpan(c.ll, pol), pol.text));
   } else if (pol.text !== 'ACCEPT' && pol.text !== 'DROP') errTok(c, DIAG.badPolicy, `bad policy "${pol.text}" (ACCEPT or DROP)`, pol);
+  // `for chain in INPUT FORWARD OUTPUT; do iptables -P $chain ACCEPT`: which chain is known only when the script runs
+  else if (chain.includes('$')) {
+    res.kind = 'other';
+    c.diags.push(mkDiag('info', DIAG.badPolicy, `the chain ${chain} is known only when the script runs: its policy is not judged`, res.chainSpan ?? tokSpan(c.ll, cmdTok), chain));
+  }
   else if (!BUILTIN_CHAINS[c.table].includes(chain)) {
     c.diags.push(mkDiag('error', DIAG.badPolicy, `${chain} is not a builtin chain of table ${c.table}: only builtin chains have a policy`, res.chainSpan ?? tokSpan(c.ll, cmdTok), chain));
   } else {
