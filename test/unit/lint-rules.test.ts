@@ -135,11 +135,12 @@ test('shadowing and duplicates use the effective order (-I lands first)', () => 
 });
 
 test('-I after -A: warned with the lines it jumps over; fix turns it into -A', () => {
-  const text = '-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n-I DOCKER-USER -s 198.51.100.0/24 -j DROP\n-A DOCKER-USER -j RETURN\n';
+  // (a DROP of one source and nothing else is a ban, meant to go on top: session 14, holdout 37; this one is a policy)
+  const text = '-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n-I DOCKER-USER -s 198.51.100.0/24 -d 172.18.0.0/16 -j DROP\n-A DOCKER-USER -j RETURN\n';
   const d = only(text, 'rules/insert-order');
   assert.deepEqual(d.span, { line: 1, start: 0, end: 2 });
   assert.match(d.message, /lands ABOVE the exception written before it \(line 1\)/);
-  assert.equal(fixOf(text, 'rules/insert-order').split('\n')[1], '-A DOCKER-USER -s 198.51.100.0/24 -j DROP');
+  assert.equal(fixOf(text, 'rules/insert-order').split('\n')[1], '-A DOCKER-USER -s 198.51.100.0/24 -d 172.18.0.0/16 -j DROP');
 });
 
 test('command-line appends after the node\'s RETURN: warning from the node\'s rules, nothing on a Docker 28 node', () => {

