@@ -254,10 +254,10 @@ function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
 }
 
 /**
- * Chains other tools create on the hosts they run on (ufw, fail2ban, kube-proxy, Calico, Cilium, libvirt, Tailscale,
+ * Chains other tools create on the hosts they run on (ufw, fail2ban, sshuttle, kube-proxy, Calico, Cilium, libvirt, Tailscale,
  * CrowdSec, sshguard, NixOS; firewalld's `FORWARD_direct`, `INPUT_ZONES`, `IN_public`, `FWDI_…`).
  */
-const TOOL_CHAIN = /^"(?:ufw6?-|f2b-|fail2ban-|KUBE-|cali-|CILIUM|LIBVIRT_|ts-|crowdsec|sshguard|nixos-fw|(?:INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING)_(?:direct|ZONES)|(?:IN|FWDI|FWDO|FWD|PRE|POST)_[a-z])/;
+const TOOL_CHAIN = /^"(?:ufw6?-|f2b-|fail2ban-|sshuttle-|KUBE-|cali-|CILIUM|LIBVIRT_|ts-|crowdsec|sshguard|nixos-fw|(?:INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING)_(?:direct|ZONES)|(?:IN|FWDI|FWDO|FWD|PRE|POST)_[a-z])/;
 
 /** The target a finding names (its first quoted word) is another tool's chain. */
 function toolChain(d: LintDiagnostic): boolean {

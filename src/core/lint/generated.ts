@@ -8,7 +8,7 @@ import type { Pass } from './pass';
 import { bareRuleLines } from './rules/notACommand';
 
 /** Chains other tools own (by prefix). */
-const TOOL_CHAIN = /^(KUBE-|CILIUM|cali-|CNI-|FLANNEL|WEAVE|ufw-|ufw6-|f2b-|fail2ban|LIBVIRT_|FORWARD_|INPUT_|OUTPUT_|IN_|FWD_|FWDI_|FWDO_|POST_|PRE_|OLCNE|KUBE_|NETAVARK|PODMAN|TWISTLOCK|OPENSHIFT)/;
+const TOOL_CHAIN = /^(KUBE-|CILIUM|sshuttle-|cali-|CNI-|FLANNEL|WEAVE|ufw-|ufw6-|f2b-|fail2ban|LIBVIRT_|FORWARD_|INPUT_|OUTPUT_|IN_|FWD_|FWDI_|FWDO_|POST_|PRE_|OLCNE|KUBE_|NETAVARK|PODMAN|TWISTLOCK|OPENSHIFT)/;
 const TOOL_COMMENT = /(kubernetes|cilium|k3s|flannel|cali:|calico|kube-router|weave|netavark)/i;
 
 /** Interfaces other tools create (flannel/k3s cni0, kube-router, Calico, Cilium, Weave). */

@@ -81,10 +81,32 @@ export function expandTemplateTags(text: string): Expanded | undefined {
   return rewritten.size ? { text: lines.join('\n'), rewritten, calls: new Set() } : undefined;
 }
 
-/** Each reader in turn (templates, argv lists over several lines, quoted restore lines, Salt, firewalld, wrapper functions): the text as the linter reads it, each rewritten line read as what runs. */
+/** A quoted unit line `ExecStartPost=/sbin/iptables …` up to the string's end or its `\n`: the command's columns. */
+const UNIT_LINE_IN_STRING = /(["'])(?:[^"']*?(?:\\n|\s))?Exec(?:Start(?:Pre|Post)?|Reload|Stop(?:Post)?)=[-+!@:]*((?:\/[\w.-]+)*\/?ip6?tables\s[^"'\\]*)/;
+
+/**
+ * A systemd unit line that a script writes into a service's unit or drop-in (`printf "[Service]\nExecStartPost=/sbin/
+ * iptables -P FORWARD ACCEPT" | tee …/docker.service.d/10-iptables.conf`, `sed -i "13i ExecStartPost=…" …docker.service`,
+ * holdout 39): the command runs each time that service starts. The line is read as that command, at its columns.
+ */
+export function expandUnitLinesInStrings(text: string): Expanded | undefined {
+  if (!text.includes('Exec') || !text.includes('.service')) return undefined;
+  const lines = text.split('\n');
+  const rewritten = new Set<number>();
+  lines.forEach((line, i) => {
+    const m = line.includes('.service') ? UNIT_LINE_IN_STRING.exec(line) : null;
+    if (!m) return;
+    const start = (m.index ?? 0) + m[0].length - m[2].length;
+    lines[i] = ' '.repeat(start) + m[2].trimEnd();
+    rewritten.add(i);
+  });
+  return rewritten.size ? { text: lines.join('\n'), rewritten, calls: new Set() } : undefined;
+}
+
+/** Each reader in turn (templates, argv lists over several lines, quoted restore lines, unit lines in strings, Salt, firewalld, wrapper functions): the text as the linter reads it, each rewritten line read as what runs. */
 export function readAsRun(original: string): Expanded | undefined {
   let out: Expanded | undefined;
-  for (const read of [expandTemplateTags, expandArgvLists, expandQuotedRestoreLines, expandSaltCommands, expandFirewalldDirect, expandWrappers]) {
+  for (const read of [expandTemplateTags, expandArgvLists, expandQuotedRestoreLines, expandUnitLinesInStrings, expandSaltCommands, expandFirewalldDirect, expandWrappers]) {
     const next = read(out?.text ?? original);
     if (next) out = out ? { text: next.text, rewritten: new Set([...out.rewritten, ...next.rewritten]), calls: new Set([...out.calls, ...next.calls]) } : next;
   }
