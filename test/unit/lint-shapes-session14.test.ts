@@ -1,0 +1,89 @@
+/**
+ * Text shapes of session 14, each cut from the spent holdout set named in the test (holdouts 37–39, measured once
+ * before these changes: docs/lint-holdout37.md … 39.md).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lintRules } from '../../src/core/lint/engine';
+
+const all = (text: string) => lintRules(text).diagnostics.map((d) => `${d.span.line + 1} ${d.severity} ${d.code}`);
+const findings = (text: string) => lintRules(text).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.code}`);
+
+test('a command without -t is the filter table\'s even where Docker\'s DNAT rules quoted as -S lines make the text\'s table nat (holdout 37, zh-iptables-notes)', () => {
+  const text = [
+    '```shell',
+    '-A DOCKER ! -i br-449595784b72 -p tcp -m tcp --dport 36381 -j DNAT --to-destination 192.168.176.2:6379',
+    '```',
+    '```shell',
+    'iptables -I DOCKER -p tcp --dport 6379 -j DROP',
+    'iptables -I INPUT -s 123.45.6.7 -j DROP',
+    '```',
+  ].join('\n');
+  assert.deepEqual(findings(text), ['5 swarm/not-docker-user']);
+  // the quoted DNAT line itself is still read as the nat table's (no filter-table refusal of DNAT)
+  assert.ok(!findings(text).some((f) => f.startsWith('2 ')));
+});
+
+test('`iptables -P $chain ACCEPT` in a loop: which chain is known only when the script runs, not an error (holdout 37, zh-ealyce)', () => {
+  const text = 'for chain in INPUT FORWARD OUTPUT; do\n    iptables -P $chain ACCEPT\ndone\n';
+  assert.deepEqual(findings(text), []);
+  assert.ok(all(text).includes('2 info syntax/bad-policy'), all(text).join('; '));
+  // a literal user chain still has no policy
+  assert.deepEqual(findings('iptables -N MINE\niptables -P MINE DROP\n'), ['2 syntax/bad-policy']);
+});
+
+test('`-I $CHAIN $(($# + 1))`: a computed position is unknown, not position 1 (holdout 37, zh-allow-ips)', () => {
+  const text = [
+    '#!/bin/bash',
+    'CHAIN=DOCKER-USER',
+    'for ip in "$@"; do',
+    '    sudo iptables -I $CHAIN 1 -s "$ip" -p tcp --dport $PORT -j ACCEPT',
+    'done',
+    'sudo iptables -I $CHAIN $(($# + 1)) -p tcp --dport $PORT -j DROP',
+  ].join('\n');
+  assert.ok(!findings(text).some((f) => f.includes('insert-order')), findings(text).join('; '));
+  // a literal -I without a position still lands above the exception
+  assert.ok(findings(text.replace('$(($# + 1)) ', '')).includes('6 rules/insert-order'));
+});
+
+test('rule specifications quoted without `-A CHAIN` outside a *table section are not judged, not errors (holdout 38, mailcow node docs)', () => {
+  const text = [
+    'Docker publishes mailcow\'s ports past `ufw`, so the rules live in a chain DOCKER-USER jumps to:',
+    '```',
+    '-o br-mailcow ! -i br-mailcow -p tcp --dport 25 -m set --match-set mailexpert-eop4 src -j RETURN',
+    '-o br-mailcow ! -i br-mailcow -p tcp --dport 25 -j DROP',
+    '```',
+  ].join('\n');
+  assert.deepEqual(findings(text), []);
+  assert.ok(all(text).includes('4 info syntax/no-chain'), all(text).join('; '));
+  // inside a *filter section iptables-restore refuses such a line
+  assert.deepEqual(findings('*filter\n-o br-mailcow -p tcp --dport 25 -j DROP\nCOMMIT\n'), ['2 syntax/no-chain']);
+});
+
+test('an IP ban inserted on top lands above the services\' accepts on purpose: no insert-order; a policy DROP still does (holdout 37 zh-iptables-notes, holdout 18 trafficjam-17)', () => {
+  const ban = ['iptables -A INPUT -p tcp --dport 22 -j ACCEPT', 'iptables -A INPUT -p tcp --dport 80 -j ACCEPT', 'iptables -I INPUT -s 123.45.6.7 -j DROP', 'iptables -I INPUT -s 124.45.0.0/16 -j DROP'].join('\n');
+  assert.deepEqual(findings(ban), []);
+  // an accept for one source inside the banned range is an exception the ban now hides
+  assert.deepEqual(findings('iptables -A INPUT -s 123.45.6.9 -p tcp --dport 22 -j ACCEPT\niptables -I INPUT -s 123.45.6.0/24 -j DROP\n'), ['2 rules/insert-order']);
+  const policy = ['iptables -I DOCKER-USER -s 192.168.1.1/24 -d 172.17.0.0/16 -j ACCEPT', 'iptables -I DOCKER-USER -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT', 'iptables -I DOCKER-USER -s 172.17.0.0/16 -d 192.168.1.1/24 -j DROP'].join('\n');
+  assert.ok(findings(policy).includes('3 rules/insert-order'), findings(policy).join('; '));
+});
+
+test('a unit line a script writes into a service (`printf "…ExecStartPost=/sbin/iptables -P FORWARD ACCEPT" | tee docker.service.d/…`, `sed -i "13i ExecStartPost=…"`) runs each time the service starts (holdout 39, aws-kubeadm, zh-k8s-offline)', () => {
+  const text = [
+    'printf "[Service]\\nExecStartPost=/sbin/iptables -P FORWARD ACCEPT" |  sudo tee /etc/systemd/system/docker.service.d/10-iptables.conf',
+    'sed -i "13i ExecStartPost=/usr/sbin/iptables -P FORWARD ACCEPT" /usr/lib/systemd/system/docker.service',
+  ].join('\n');
+  assert.deepEqual(findings(text), ['1 rules/wipes-docker', '2 rules/wipes-docker']);
+  // the finding points at the line as written
+  assert.equal(lintRules(text).diagnostics.find((d) => d.code === 'rules/wipes-docker')?.span.start, 0);
+  // a unit line printed into a file that is not a unit is text
+  assert.deepEqual(findings('echo "ExecStartPost=/sbin/iptables -P FORWARD ACCEPT" > notes.txt\n'), []);
+});
+
+test('a heading that starts with the binary and `-w` (`iptables -w Rate Limiting (UDP)`) is text, as it is without `-w` (holdout 38 ramnode-pelican, found by the metamorphic test)', () => {
+  assert.deepEqual(findings('iptables Rate Limiting (UDP)\n'), []);
+  assert.deepEqual(findings('iptables -w Rate Limiting (UDP)\n'), []);
+  // a wait time and a command after `-w` are still a call
+  assert.deepEqual(findings('iptables -w 5 -I DOCKER-USER -j DORP\n'), ['1 syntax/target-typo']);
+});
