@@ -6,9 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintRules } from '../../src/core/lint/engine';
+import { findings } from './lint-findings';
 import { parseRules } from '../../src/core/iptables/parse';
 
-const findings = (text: string) => lintRules(text).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.code}`);
 const all = (text: string) => lintRules(text).diagnostics.map((d) => `${d.span.line + 1} ${d.severity} ${d.code}`);
 
 test('the shell\'s `:` no-op (`: "prepare" && {`) is no chain line (holdout 14, a Vagrant swarm provisioner)', () => {

@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintRules } from '../../src/core/lint/engine';
+import { findings } from './lint-findings';
 import { parseRules } from '../../src/core/iptables/parse';
 import { publishedInText } from '../../src/core/lint/textPublish';
 
-const findings = (text: string) => lintRules(text).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.code}`);
 
 test('CRLF line ends give the same findings at the same lines and columns as LF', () => {
   const lf = [

@@ -6,9 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintRules } from '../../src/core/lint/engine';
+import { findings } from './lint-findings';
 import { parseRules } from '../../src/core/iptables/parse';
 
-const findings = (text: string) => lintRules(text).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.code}`);
 /** The severities of one code's findings, in order. */
 const severities = (text: string, code: string) => lintRules(text).diagnostics.filter((d) => d.code === code).map((d) => d.severity);
 

@@ -4,9 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintRules } from '../../src/core/lint/engine';
+import { findings } from './lint-findings';
 
-const findings = (text: string) => lintRules(text).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.code}`);
 
 test("Docker's DNAT rules quoted as `-S` lines in a post are the nat table's: no unknown-target error, no rule that never runs (holdout 29, ja-diary)", () => {
   const text = [

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { lintRules } from '../../src/core/lint';
+import { findings } from './lint-findings';
 import { openQuoteAfter } from '../../src/core/lint/sections';
 
-const findings = (text: string) => lintRules(text).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.code}`);
 const bashAccepts = (text: string): boolean => {
   try {
     execFileSync('bash', ['-n'], { input: text, stdio: ['pipe', 'ignore', 'ignore'] });
