@@ -183,6 +183,13 @@ function configCommandStart(cmd: Tok[]): number {
   return cmd.length > 2 && /^[A-Za-z][A-Za-z0-9_]*$/.test(cmd[0].text) && cmd[1].text === '=' && !cmd[1].quoted ? 2 : 0;
 }
 
+/** A prompt copied with the command (`[root@vultr ~]# iptables -F`, `root@node1:~# …`, `me@host:~/x$ …`): the index after it, or 0. */
+function promptEnd(cmd: Tok[]): number {
+  if (!cmd[0] || cmd[0].quoted || !/^\[?[\w.-]+@[\w.-]+/.test(cmd[0].text)) return 0;
+  for (let k = 0; k < Math.min(cmd.length, 3); k++) if (!cmd[k].quoted && /[#$]$/.test(cmd[k].text)) return k + 1;
+  return 0;
+}
+
 /** Index of the token after the iptables binary in a simple command (`[sudo [-flags]] [VAR=x] iptables …`), or -1. */
 function afterBinary(cmd: Tok[]): number {
   const config = configCommandStart(cmd);
@@ -190,6 +197,7 @@ function afterBinary(cmd: Tok[]): number {
   let k = config;
   // a shell prompt (`$ iptables …`, `# iptables …` is a comment) and compound-command keywords
   if (cmd[0]?.text === '$' && !cmd[0].quoted) k++;
+  else if (k === 0) k = promptEnd(cmd);
   // a `case` pattern before its command (`start|restart) iptables …`, `--check) MODE=check ;;`)
   if (k < cmd.length && !cmd[k].quoted && /^[^()\s]+\)$/.test(cmd[k].text)) k++;
   while (k < cmd.length && !cmd[k].quoted && SHELL_KEYWORDS.has(cmd[k].text)) k++;
@@ -315,6 +323,22 @@ export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, t
   return chosen;
 }
 
+/** A listing call (`-L`, `-nvL`, `-S`) among the first words, and what its output holds (`Chain X (policy …`, `-P INPUT ACCEPT`). */
+const LISTING_OPTION = /^(?:-[nvx]*[LS][nvx]*|--list(?:-rules)?)$/;
+const LISTING_OUTPUT = /\bChain [\w-]+ \((?:policy|\d+ references)|\btarget\s+prot\s+opt\b|\s-P (?:INPUT|FORWARD|OUTPUT) (?:ACCEPT|DROP)\b/;
+
+/**
+ * A listing call with its output pasted onto the same line (`vmware@docker:~$ sudo iptables -L [sudo] password for
+ * vmware: Chain INPUT (policy ACCEPT) …`, holdout 35): the words after it are the output, not its arguments.
+ */
+function listingWithItsOutput(ll: LogicalLine, cmd: Tok[], k: number, res: LineResult): LineResult {
+  if (res.kind !== 'other' || !res.diagnostics.some((d) => d.severity === 'error') || !cmd.slice(k, k + 3).some((t) => LISTING_OPTION.test(t.text))) return res;
+  if (!LISTING_OUTPUT.test(ll.text.slice(cmd[k].start))) return res;
+  const last = cmd[cmd.length - 1];
+  res.diagnostics = [mkDiag('info', DIAG.notIptables, 'a listing call with its output on the same line: not judged', spanOf(ll, cmd[k].start, last.end), ll.text.slice(cmd[k].start, last.end))];
+  return res;
+}
+
 /** The iptables call of the line's simple commands that changes rules (others on the line are said or kept in `more`). */
 function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], state: LineState, diags: RuleDiagnostic[]): LineResult | undefined {
   let chosen: LineResult | undefined;
@@ -328,6 +352,7 @@ function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], state: LineState,
     const own: RuleDiagnostic[] = [];
     // (a command without `-t` is always the filter table's: a table inferred from `-S` text is not its default)
     let res = parseArgs(ll, cmd, k, 'filter', 'command', own);
+    res = listingWithItsOutput(ll, cmd, k, res);
     res = commandInVariable(ll, cmd[k - 1], res);
     ipv6InIpv4(ll, cmd[k - 1], res);
     res.ipv6 = /^ip6tables/.test(programName(cmd[k - 1].text));
@@ -356,8 +381,15 @@ function givenToRun(ll: LogicalLine, m: RegExpMatchArray): boolean {
   const after = ll.text.slice(at + m[0].length);
   if (/^[\s>*+\-\d.)]*$/.test(before) && /^[\s.,;:]*$/.test(after)) return true;
   // (`：`, the full-width colon of Chinese and Japanese text; `不要`/`禁止`/`しない`: "do not")
-  return /[:：]\s*$/.test(before) && !/\b(?:not|never|don'?t|avoid|instead of|nicht|kein|no)\b|不要|禁止|しない|しないで/i.test(before);
+  const warns = /\b(?:not|never|don'?t|avoid|instead of|nicht|kein|no)\b|不要|禁止|しない|しないで/i.test(before);
+  if (/[:：]\s*$/.test(before)) return !warns;
+  // a report of what was run (`on a lark ran `iptables -F` and now it works`, `fixed by executing `…``), not a
+  // sentence about what would happen (`if you run `iptables -F`, …`)
+  return RAN.test(before) && !warns && !/\b(?:if|when|whenever|unless|once|would|could|should|will|might|may)\b/i.test(before);
 }
+
+/** The sentence ends in a verb of running, in the past or as the means (`I ran`, `by executing`, `after running`). */
+const RAN = /\b(?:ran|executed|typed|by (?:running|executing|typing|doing)|after (?:running|executing))\s*$/i;
 
 /** Markdown's inline code: `` First: `sudo iptables -P FORWARD ACCEPT`. `` (the span holds no backtick). */
 const INLINE_CODE = /`([^`]+)`/g;
