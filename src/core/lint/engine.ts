@@ -30,7 +30,8 @@ import { scriptValues, setScriptValues } from './shellValues';
 import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces, tableSections } from './input';
 import type { DocRule, Pass } from './pass';
-import { heredocOf, quotedRole, withoutPrintedText } from './sections';
+import { withoutPrintedText } from './sections';
+import { keep, shellLine } from './shownDiagnostics';
 import { publishedPorts } from './pass';
 import { LINT_RULES } from './rules/index';
 import { keepSafeFixes } from './fixSafety';
@@ -312,56 +313,6 @@ function newPass(text: string, results: LineResult[], facts: FactsOf, ruleset: R
   // the literal values the script gives its variables (`for net in …`, `PORT=443`): the flow checks judge the rules the shell runs
   if (command) setScriptValues(ruleset, scriptValues(text));
   return p;
-}
-
-/**
- * Shell lines around the rules of a script (`set -e`, `echo`, `for …`) are not findings; nor is a script's `-D` of
- * a rule the text does not show (scripts delete old copies, `2>/dev/null || true`); nor a COMMIT without `*table`
- * when the missing `*table` line was already reported.
- */
-function keep(p: Pass, d: LintDiagnostic, noTable: boolean, multiLineQuotes: boolean): boolean {
-  if (p.command && d.code === 'syntax/not-iptables') return false;
-  if (multiLineQuotes && !quotedLineKeeps(quotedRole(p, d.span.line), d.code)) return false;
-  // an apostrophe in a sentence (`libvirt's bridge`) on a line that holds no iptables call: text, not a broken command
-  if (d.code === 'syntax/unterminated-quote' && apostrophe(p, d) && noCall(p, d.span.line)) return false;
-  // comments and the legacy-tables warning pasted with a listing (lint/legacy-tables says the latter)
-  if (d.code === 'syntax/bad-list-line' && d.severity === 'info' && /^not part of the listing: (#|# Warning|Warning:)/.test(d.message)) return false;
-  if (p.command && !p.pc.ctx?.filterRules && d.code === 'syntax/rule-not-found') return false;
-  if (d.code === 'syntax/chain-exists' && declaredInAnotherFile(p, d)) return false;
-  return !(noTable && d.message === 'COMMIT without a *table section');
-}
-
-/** The quote is written against a word (`libvirt's`, `won't`, `clouddrive2's`, `` `-i eth0`'s ``): an apostrophe, as a sentence has them. */
-function apostrophe(p: Pass, d: LintDiagnostic): boolean {
-  return /[\p{L}\p{N}`)]/u.test(p.lines[d.span.line]?.[d.span.start - 1] ?? '');
-}
-
-/** The line was read as shell and no iptables call was found on it. */
-function noCall(p: Pass, line: number): boolean {
-  return p.results.some((r) => r.line === line && r.format === 'command' && r.diagnostics.some((x) => x.code === 'syntax/not-iptables'));
-}
-
-/** `:CHAIN` declared again in another here-document body than the first time: each body is a file of its own, loaded on its own. */
-function declaredInAnotherFile(p: Pass, d: LintDiagnostic): boolean {
-  const first = /\(first on line (\d+)\)$/.exec(d.message);
-  return !!first && heredocOf(p, Number(first[1]) - 1) !== heredocOf(p, d.span.line);
-}
-
-/**
- * A quote the shell closes on a later line (`bash -c '` … `'`, `patch="…"`, a multi-line `echo "…"`): the line opening it
- * is not unterminated, the closing line is the tail of that command, and the lines of a quoted text are not commands.
- * The lines of a quoted script (`bash -c '…'`) are commands, those of an assigned value file content (as a
- * here-document's): both keep their findings.
- */
-/** The line was read as a shell command line (not a restore or listing line, where a quote cannot span lines). */
-function shellLine(p: Pass, line: number): boolean {
-  return p.results.some((r) => r.line === line && r.format === 'command');
-}
-
-function quotedLineKeeps(role: ReturnType<typeof quotedRole>, code: string): boolean {
-  if (role === 'opens') return code !== 'syntax/unterminated-quote';
-  if (role === 'closes') return !code.startsWith('syntax/');
-  return role !== 'inside-text';
 }
 
 /** Errors about one value (`81.x.x.x`, `public_address_ipv4`: often a placeholder the reader fills in): the rule's intent stays clear and is judged. */

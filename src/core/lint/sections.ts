@@ -51,7 +51,7 @@ export function openQuoteAfter(line: string, open: string | undefined): string |
 }
 
 /** `bash -c '` / `sh -c "` (with sudo, su -c, …): the quoted lines are a script of their own, run as commands. */
-const NESTED_SCRIPT = /\b(?:ba|da|z)?sh\s+(?:-\w+\s+)*-\w*c\s*$|\bsu\b.*\s-c\s*$/;
+export const NESTED_SCRIPT = /\b(?:ba|da|z)?sh\s+(?:-\w+\s+)*-\w*c\s*$|\bsu\b.*\s-c\s*$/;
 
 const cache = new WeakMap<Pass, Shape>();
 

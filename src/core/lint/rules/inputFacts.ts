@@ -1,6 +1,6 @@
 /** lint/*: what the linter could not see in the pasted text (information, not findings). */
 import type { LintRule } from '../rule';
-import { add, docLine, lineSpan } from '../pass';
+import { add, docLine, lineSpan, type Pass } from '../pass';
 
 export const truncated: LintRule = {
   code: 'lint/truncated',
@@ -8,6 +8,7 @@ export const truncated: LintRule = {
   description: 'The text is incomplete: an iptables-save section without COMMIT, or a grep\'d fragment of a dump.',
   docs: 'Findings about rule order (never runs, missing ESTABLISHED) assume the text holds whole chains. A dump cut short or filtered with grep may hide rules that change the verdict; the linter says so instead of guessing. (Also reported when a lint run hit its time budget.)',
   check(p) {
+    cutMidRule(p);
     if (p.unfinishedSection) {
       const last = Math.max(0, p.lines.length - 1);
       add(p, 'lint/truncated', 'info', `The *${p.unfinishedSection} section has no COMMIT: the dump looks cut short, later rules may be missing.`, lineSpan(last, docLine(p, last) ?? ''));
@@ -23,6 +24,21 @@ export const truncated: LintRule = {
     }
   },
 };
+
+/**
+ * The text ends inside a rule (`-A FILTERS -m state --state NEW -m tcp -`: a post or excerpt cut mid-line): that line's
+ * syntax errors are the cut, not the writer's; said as such.
+ */
+function cutMidRule(p: Pass): void {
+  let last = p.lines.length - 1;
+  while (last > 0 && !p.lines[last].trim()) last--;
+  const text = p.lines[last] ?? '';
+  if (!/^\s*-[AI]\s.*\s--?\s*$/.test(text)) return;
+  const errors = p.diags.filter((d) => d.span.line === last && d.code.startsWith('syntax/') && d.severity === 'error');
+  if (!errors.length) return;
+  p.diags = p.diags.filter((d) => !errors.includes(d));
+  add(p, 'lint/truncated', 'info', 'The text ends inside this rule (cut after a lone `-`): its missing part is not judged.', lineSpan(last, text));
+}
 
 export const legacyTables: LintRule = {
   code: 'lint/legacy-tables',
