@@ -87,3 +87,43 @@ test('a heading that starts with the binary and `-w` (`iptables -w Rate Limiting
   // a wait time and a command after `-w` are still a call
   assert.deepEqual(findings('iptables -w 5 -I DOCKER-USER -j DORP\n'), ['1 syntax/target-typo']);
 });
+
+test('a root prompt copied with the command (`[root@vultr ~]# iptables -F`, `root@node1:~# …`) is the command (holdout 41, rke-1481)', () => {
+  assert.deepEqual(findings('[root@vultr ~]# iptables -F\nroot@node1:~# iptables -X\n'), ['1 rules/wipes-docker', '2 rules/wipes-docker']);
+  // an e-mail address that starts a sentence is not a prompt
+  assert.deepEqual(findings('admin@example.com wrote: iptables -F is bad\n'), []);
+});
+
+test('inline code a report says was run (`ran `iptables -F``, `fixed by executing `iptables -F -t nat``) is a command; one a sentence supposes is not (holdout 41, rancher-30080, rancher-5550)', () => {
+  assert.deepEqual(findings('Hey! on a lark ran `iptables -F` and now it\'s working\n'), ['1 rules/wipes-docker']);
+  assert.deepEqual(findings('The issue was fixed by executing `iptables -F -t nat` on the Rancher agent.\n'), ['1 rules/wipes-docker']);
+  assert.deepEqual(findings('If you ran `iptables -F`, Docker\'s rules are gone.\nNever ran `iptables -F` here.\nSee `iptables -F` in the man page.\n'), []);
+});
+
+test('a listing call with its output pasted on the same line is not judged; `-L` with a rule specification still is an error (holdout 35, networklessons, after the prompt change)', () => {
+  assert.deepEqual(findings('vmware@docker:~$ sudo iptables -L [sudo] password for vmware: Chain INPUT (policy ACCEPT) target prot opt source destination\n'), []);
+  assert.deepEqual(findings('iptables -L INPUT -p tcp\n'), ['1 syntax/unexpected-token']);
+});
+
+test('`iptables -N X 2>/dev/null || true` says the chain may exist: no chain-exists (holdout 40, awg-easy)', () => {
+  assert.deepEqual(findings('iptables -N MINE 2>/dev/null || true\niptables -N MINE 2>/dev/null || true\niptables -A FORWARD -j MINE\niptables -A MINE -j RETURN\n'), []);
+  assert.deepEqual(findings('iptables -N MINE\niptables -N MINE\niptables -A FORWARD -j MINE\niptables -A MINE -j RETURN\n'), ['2 syntax/chain-exists']);
+});
+
+test('a text that ends inside a quote or inside a rule was cut there: no syntax error for the cut (holdouts 40 es-n8n, 41 rancher-30080)', () => {
+  assert.deepEqual(findings('iptables -I DOCKER-USER -i eth0 -p tcp --dport 5678 -j DROP\nfind ./backups -name "n8n-backup-*.tar\n'), []);
+  const cut = ['echo "*filter', ':FILTERS - [0:0]', '-A FILTERS -m state --state NEW -m tcp -p tcp --dport 80 -j ACCEPT', '-A FILTERS -m state --state NEW -m tcp -'].join('\n');
+  assert.ok(!findings(cut).some((f) => f.startsWith('4 syntax/')), findings(cut).join('; '));
+  assert.ok(all(cut).includes('4 info lint/truncated'), all(cut).join('; '));
+  // a quote that a later line closes, or a broken rule before the end, is still an error
+  assert.ok(findings('iptables -A INPUT -p tcp -\niptables -A INPUT -j ACCEPT\n').some((f) => f.startsWith('1 syntax/')));
+});
+
+test("an ACCEPT of the default bridge's subnet inserted at the top of FORWARD skips DOCKER-USER as `-o docker0` does (holdout 42, minikube deploy note)", () => {
+  const text = 'sudo iptables -I FORWARD -s 172.17.0.0/16 -j ACCEPT\nsudo iptables -I FORWARD -d 172.17.0.0/16 -j ACCEPT\n';
+  assert.deepEqual(findings(text), ['2 swarm/not-docker-user']);
+  // from the subnet: the containers' egress skips DOCKER-USER, said as for `-i docker0`
+  assert.ok(all(text).includes('1 info swarm/not-docker-user'), all(text).join('; '));
+  // another network's range is not Docker's
+  assert.deepEqual(findings('sudo iptables -I FORWARD -d 10.8.0.0/24 -j ACCEPT\n'), []);
+});
