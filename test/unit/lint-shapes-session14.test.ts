@@ -127,3 +127,11 @@ test("an ACCEPT of the default bridge's subnet inserted at the top of FORWARD sk
   // another network's range is not Docker's
   assert.deepEqual(findings('sudo iptables -I FORWARD -d 10.8.0.0/24 -j ACCEPT\n'), []);
 });
+
+test('an IP ban, at its edges: a ban may name the interface it arrives on; a negated source or any other condition makes it a policy (insertOrder.ts banAbove)', () => {
+  const accept = 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n';
+  assert.deepEqual(findings(`${accept}iptables -I INPUT -i eth0 -s 203.0.113.7 -j DROP\n`), []);
+  assert.deepEqual(findings(`${accept}iptables -I INPUT ! -s 203.0.113.0/24 -j DROP\n`), ['2 rules/insert-order']);
+  assert.deepEqual(findings(`${accept}iptables -I INPUT -s 203.0.113.7 -p tcp -j DROP\n`), ['2 rules/insert-order']);
+  assert.deepEqual(findings(`${accept}iptables -I INPUT -i eth0 -j DROP\n`), ['2 rules/insert-order']);
+});
