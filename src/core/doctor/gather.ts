@@ -105,7 +105,10 @@ export interface GatherDoctorOptions {
 
 async function findDiagPort(runner: CommandRunner, opts: GatherDoctorOptions): Promise<number | string> {
   if (opts.diagPort) return opts.diagPort;
-  const r = await runner.run(['cat', '/etc/docker/daemon.json'], { timeoutMs: 5000 });
+  const r = await runner.run(['cat', '/etc/docker/daemon.json'], { timeoutMs: 10000 });
+  // (a slow or failed read is not a missing file: say what happened instead of "the diagnostic server is off")
+  if (r.timedOut) return `could not read /etc/docker/daemon.json on the node (timed out after ${r.durationMs} ms): gossip checks skipped`;
+  if (r.code !== 0 && !/No such file/i.test(r.stderr)) return `could not read /etc/docker/daemon.json on the node (${r.stderr.trim().slice(0, 200) || `exit ${r.code ?? 'killed'}`}): gossip checks skipped`;
   if (r.code !== 0) return 'no /etc/docker/daemon.json on the node: the diagnostic server is off (set "network-diagnostic-port" there, or pass --diag-port)';
   return diagPortFrom(r.stdout) ?? 'the diagnostic server is off ("network-diagnostic-port" is not set in /etc/docker/daemon.json): gossip checks skipped';
 }
