@@ -50,7 +50,7 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
     const name = toks[0].text.slice(1);
     // a shell `case` pattern (`*)`, `*.conf)`) among commands, or Markdown (`**Important**:`, `* a bullet`) around
     // them: not a table line, which is `*` and one word
-    if (!inSave && !isTableName(name) && (toks.length > 1 || !/^[A-Za-z_]+$/.test(name))) return parseShellLine(ll, tokenize(text, true).toks, state, table, diags);
+    if (!inSave && !isTableName(name) && (toks.length > 1 || !/^[A-Za-z_]+$/.test(name))) return parseShellLine(ll, tokenize(text, true).toks, table, diags);
     if (isTableName(name)) {
       state.table = name;
       for (const t of toks.slice(1)) diags.push(mkDiag('error', DIAG.unexpectedToken, `unexpected "${t.text}" after the table name`, spanOf(ll, t.start, t.end), t.text));
@@ -71,7 +71,7 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   // `: "prepare" && {`: outside a *table section, `:` and a blank is the shell's no-op builtin, not a chain line; nor
   // are Markdown's `::: note` or a prompt `:~$ ./deploy.sh` (holdout 29): a chain line names a chain and its policy
   if (c === 58 /* : */ && (inSave || CHAIN_LINE.test(text))) return parseChainDecl(ll, i, table, fmt, diags);
-  if (c === 58) return parseShellLine(ll, tokenize(text, true).toks, state, table, diags);
+  if (c === 58) return parseShellLine(ll, tokenize(text, true).toks, table, diags);
 
   // `[0:0] -A …` (iptables-save -c counters) is not shell; `[ -n "$x" ] && iptables …` / `[[ … ]] && …` is, and so
   // is a `[Service]` section header pasted among commands (a unit file's, not a counter: counters start with a digit)
@@ -86,7 +86,7 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   const yaml = !inSave && (listItem || c !== 45) ? YAML_QUOTED.exec(text) : null;
   if (yaml && (listItem || yaml[1].trim() !== '')) {
     const unquoted = `${yaml[1]} ${yaml[3]} `;
-    return parseShellLine({ ...ll, text: unquoted }, tokenize(unquoted, true).toks.slice(listItem ? 1 : 0), state, table, diags);
+    return parseShellLine({ ...ll, text: unquoted }, tokenize(unquoted, true).toks.slice(listItem ? 1 : 0), table, diags);
   }
   // make's prefixes (`-` ignore errors, `@` silent, `+` always run, in any order) are not part of the command
   const recipe = c === 45 && !inSave && makeRecipe(text, i);
@@ -105,7 +105,7 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
     counters = parseBracketCounters(ll, toks[0], diags);
     k = 1;
   } else if (shell) {
-    return parseShellLine(ll, listItem ? toks.slice(1) : toks, state, table, diags);
+    return parseShellLine(ll, listItem ? toks.slice(1) : toks, table, diags);
   }
   // a line that starts with a one-letter option iptables does not have (`    -e MAIN_NODE_IP_ADDRESS='127.0.0.1'`, a
   // `docker run` option in an installer's advice) is another program's text

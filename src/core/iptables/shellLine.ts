@@ -7,7 +7,7 @@ import type { RuleDiagnostic, TableName } from './model';
 import { DIAG, mkDiag } from './codes';
 import { spanOf, type LogicalLine } from './lines';
 import { tokenize, type Tok } from './tokenize';
-import { lineResult, type LineResult, type LineState } from './lineResult';
+import { lineResult, type LineResult } from './lineResult';
 import { parseArgs } from './ruleArgs';
 import { proseAfterOption } from './lineDiagnostics';
 import { programCommands } from './programStrings';
@@ -308,9 +308,9 @@ function proseAfter(t: Tok | undefined): boolean {
  * A shell line: the iptables call that changes rules is the line's rule (`iptables -C X || iptables -I X`,
  * `if ! iptables -C …; then iptables -A …; fi`, `iptables … 2>/dev/null || true`); other shell text is ignored.
  */
-export function parseShellLine(ll: LogicalLine, toks: Tok[], state: LineState, table: TableName, diags: RuleDiagnostic[]): LineResult {
+export function parseShellLine(ll: LogicalLine, toks: Tok[], table: TableName, diags: RuleDiagnostic[]): LineResult {
   const cmds = simpleCommands(ll, shellCommands(withoutRedirections(withPlaceholders(ll, toks, diags))));
-  let chosen = chooseCommand(ll, cmds, state, diags) ?? embeddedCommand(ll, state, diags);
+  let chosen = chooseCommand(ll, cmds, diags) ?? embeddedCommand(ll, diags);
   // a glossary line naming the binary (`iptables -p tcp : 表示使用 TCP协议`): a sentence, not a call
   // (a call with a rule command is a rule, a note or a placeholder in another language after it included)
   // (or a tool's message that starts with it, `iptables -w v1.8.2 (nf_tables): RULE_INSERT failed …`: no command, words)
@@ -341,7 +341,7 @@ function listingWithItsOutput(ll: LogicalLine, cmd: Tok[], k: number, res: LineR
 }
 
 /** The iptables call of the line's simple commands that changes rules (others on the line are said or kept in `more`). */
-function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], state: LineState, diags: RuleDiagnostic[]): LineResult | undefined {
+function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], diags: RuleDiagnostic[]): LineResult | undefined {
   let chosen: LineResult | undefined;
   for (const { toks: cmd, after } of cmds) {
     const k = afterBinary(cmd);
@@ -374,13 +374,13 @@ function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], state: LineState,
  * a whole line in backticks, or a program's string or argument list (./programStrings.ts). The first span holding an iptables call that changes rules is the line's rule, at its
  * place in the line (a bare `iptables` or a listing named in a sentence is not read).
  */
-function embeddedCommand(ll: LogicalLine, state: LineState, diags: RuleDiagnostic[]): LineResult | undefined {
+function embeddedCommand(ll: LogicalLine, diags: RuleDiagnostic[]): LineResult | undefined {
   const spans = ll.text.includes('`') ? [...ll.text.matchAll(INLINE_CODE)].filter((m) => givenToRun(ll, m)).map((m) => {
     const base = (m.index ?? 0) + 1;
     return tokenize(m[1], true).toks.map((t) => ({ ...t, start: t.start + base, end: t.end + base }));
   }) : [];
   for (const toks of [...spans, ...programCommands(ll.text)]) {
-    const res = chooseCommand(ll, shellCommands(withoutRedirections(toks)), state, diags);
+    const res = chooseCommand(ll, shellCommands(withoutRedirections(toks)), diags);
     // (one iptables would refuse, `alias block-ip='iptables … -j DROP -s'`, is a piece the text completes later: unsure, not read)
     if (!res || res.kind === 'other' || res.diagnostics.some((d) => d.severity === 'error')) continue;
     // the text around the code is prose: its apostrophes (`Docker's`) are no shell quotes

@@ -150,12 +150,17 @@ function acceptAllOnTop(p: Pass, rule: Rule, f: RuleFacts, span: Rule['span']): 
   return true;
 }
 
+/** The address condition (not negated) lies within one of the node's Docker networks, or Docker's default bridges. */
+function inDockerNetwork(p: Pass, b: Rule['source']): boolean {
+  const c = b && !b.negated ? parseCidr(b.value) : undefined;
+  return !!c && networksOr(p, DEFAULT_NETS).some((n) => contains(n, c));
+}
+
 /** An ACCEPT of Docker-bridge traffic in FORWARD above the jump to DOCKER-USER: DOCKER-USER never sees that traffic. */
 function acceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rule['span']): void {
   // (or by address: `-s 172.17.0.0/16` is docker0's containers as `-i docker0` is; holdout 42, a minikube note)
-  const inPool = (b: Rule['source']) => !!b && !b.negated && ((c) => !!c && networksOr(p, DEFAULT_NETS).some((n) => contains(n, c)))(parseCidr(b.value));
-  const toPool = inPool(rule.destination);
-  const bridge = [rule.inInterface, rule.outInterface].some((b) => b && !b.negated && isDockerBridge(b.value)) || inPool(rule.source) || toPool;
+  const toPool = inDockerNetwork(p, rule.destination);
+  const bridge = [rule.inInterface, rule.outInterface].some((b) => b && !b.negated && isDockerBridge(b.value)) || inDockerNetwork(p, rule.source) || toPool;
   // an ESTABLISHED accept is what Docker itself has in FORWARD
   if (!bridge || f.anyState) return;
   const forward = p.ruleset.tables.get('filter')?.chains.get('FORWARD')?.rules ?? [];
