@@ -52,7 +52,7 @@ before(async () => {
   key = makeKey(dir, 'id');
   // A wrapper that runs commands normally but gives `exec sh` (how the runner opens its shell) the treatment
   // named in the mode file: 'nosh' (sh missing), 'hang' (swallows input, never answers), 'noisy' (rc files that
-  // print before the shell starts), else a real shell.
+  // print before the shell starts), else a real shell; 'slow' delays every session by 1.5 s (a slow login).
   const wrapper = join(dir, 'force.sh');
   writeFileSync(join(dir, 'mode'), 'normal\n');
   writeFileSync(
@@ -66,6 +66,7 @@ before(async () => {
       '    noisy) printf "Welcome to the node\\nno newline" ; printf "rc warning\\n" >&2 ;;',
       '  esac',
       'fi',
+      `[ "$(cat ${dir}/mode)" = slow ] && sleep 1.5`,
       'exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"',
       '',
     ].join('\n'),
@@ -264,19 +265,38 @@ test('output after a command returned (a background child) never reaches the nex
   assert.equal(r.stats.shellsOpened, 2);
 });
 
-test('concurrency: runs beyond the shell use exec channels (or more shells with maxShells); every result is its own', async () => {
+test('concurrency: runs that outlast a login wait for a shell that long, then take exec channels (or more shells with maxShells); every result is its own', async () => {
   for (const maxShells of [1, 2]) {
     const r = await connect(sshd, { maxShells });
     await r.run(['true']);
-    const ids = Array.from({ length: 8 }, (_, i) => `job${i}-${maxShells}`);
-    for (let round = 0; round < 2; round++) {
-      const results = await Promise.all(ids.map((id, i) => r.run(['sh', '-c', `sleep 0.0${i % 3}; printf '%s' "$0"; printf 'E%s' "$0" >&2; exit ${i}`, id])));
-      results.forEach((res, i) => assert.deepEqual([res.stdout, res.stderr, res.code], [ids[i], `E${ids[i]}`, i]));
-    }
-    assert.ok(r.stats.shellRuns >= 2, JSON.stringify(r.stats));
+    const login = r.loginMs ?? assert.fail('no shell start measured');
+    // each job holds its shell for longer than a login takes here: the runs behind it stop waiting and use exec
+    const hold = ((2 * login + 200) / 1000).toFixed(2);
+    const ids = Array.from({ length: 6 }, (_, i) => `job${i}-${maxShells}`);
+    const results = await Promise.all(ids.map((id, i) => r.run(['sh', '-c', `sleep ${hold}; printf '%s' "$0"; printf 'E%s' "$0" >&2; exit ${i}`, id], { timeoutMs: 30000 })));
+    results.forEach((res, i) => assert.deepEqual([res.stdout, res.stderr, res.code], [ids[i], `E${ids[i]}`, i]));
+    assert.ok(r.stats.shellRuns >= maxShells, JSON.stringify(r.stats));
     assert.ok(r.stats.execRuns >= 1, JSON.stringify(r.stats));
     assert.equal(r.stats.shellsOpened, maxShells, JSON.stringify(r.stats));
     assert.equal(r.shellPids.length, maxShells);
+  }
+});
+
+test('a slow login (the server adds 1.5 s to every session, as heavy rc files do): a burst of short runs waits for the shells, opens no exec channel, and ends in less than two logins', async () => {
+  writeFileSync(join(dir, 'mode'), 'slow\n');
+  try {
+    const r = await connect(wrapped);
+    await r.run(['true']);
+    const login = r.loginMs ?? assert.fail('no shell start measured');
+    assert.ok(login >= 1500, `login measured ${login} ms`);
+    const t0 = Date.now();
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => r.run(['sh', '-c', `sleep 0.02; echo ${i}`], { timeoutMs: 30000 })));
+    const took = Date.now() - t0;
+    assert.deepEqual(results.map((x) => x.stdout), results.map((_, i) => `${i}\n`));
+    assert.equal(r.stats.execRuns, 0, JSON.stringify(r.stats));
+    assert.ok(took < 2 * login, `the burst took ${took} ms, a login ${login} ms`);
+  } finally {
+    writeFileSync(join(dir, 'mode'), 'normal\n');
   }
 });
 

@@ -108,6 +108,9 @@ export class RemoteShell {
   private resolveReady: (ok: boolean) => void = () => undefined;
   /** The shell answered nothing useful or the server refused it (vs. a failed channel open). */
   unsupported = false;
+  /** How long the shell took from the channel request to its handshake: what the user's login costs on this server. */
+  startupMs: number | undefined;
+  private readonly openedAt = Date.now();
 
   constructor(
     client: Client,
@@ -162,6 +165,7 @@ export class RemoteShell {
           stderr: () => undefined,
           done: (pid) => {
             this.pid = pid;
+            this.startupMs = Date.now() - this.openedAt;
             if (preambleBytes) this.log.debug(`${this.label}: the login shell printed ${preambleBytes} bytes before the remote shell started: ${JSON.stringify(Buffer.concat(preamble).toString('utf8').slice(0, 200))}`);
             this.state = 'idle';
             this.resolveReady(true);

@@ -47,9 +47,10 @@ export class SshRunner implements CommandRunner {
   readonly description: string;
   private closed = false;
   private readonly shells: RemoteShell[] = [];
-  /** Runs whose exec channel the server refused (MaxSessions), waiting for a shell to be free. */
-  private readonly shellWaiters: ((s: RemoteShell) => void)[] = [];
+  /** Runs waiting for a shell to be free (every shell busy, or the server refused their exec channel: MaxSessions). */
+  private readonly shellWaiters: ((s: RemoteShell | undefined) => void)[] = [];
   private shellsGivenUp = false;
+  private slowestStartMs: number | undefined;
   private readonly log: Logger;
   /** How runs went (for tests, logs and the bench). */
   readonly stats = { shellRuns: 0, execRuns: 0, shellsOpened: 0 };
@@ -65,6 +66,7 @@ export class SshRunner implements CommandRunner {
     client.on('close', () => {
       this.closed = true;
       for (const s of [...this.shells]) s.destroy('connection closed');
+      this.wakeWaiters();
     });
     if ((opts.shell ?? 'eager') === 'eager') this.openShell();
   }
@@ -76,6 +78,11 @@ export class SshRunner implements CommandRunner {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** What a login costs on this server: the slowest start of a shell seen on this connection (undefined before one started). */
+  get loginMs(): number | undefined {
+    return this.slowestStartMs;
   }
 
   /** Pids of the persistent remote shells that are up (for tests and logs). */
@@ -96,9 +103,13 @@ export class SshRunner implements CommandRunner {
       if (gone.unsupported && !this.shellsGivenUp && !this.closed) {
         this.shellsGivenUp = true;
         this.log.debug(`${this.description}: no persistent shell on this server; every command uses its own exec channel`);
+        this.wakeWaiters();
       }
     });
     this.shells.push(s);
+    void s.ready.then((up) => {
+      if (up && s.startupMs !== undefined) this.slowestStartMs = Math.max(this.slowestStartMs ?? 0, s.startupMs);
+    });
     return s;
   }
 
@@ -126,7 +137,33 @@ export class SshRunner implements CommandRunner {
     const shell = opts.stdin === undefined ? this.claimShell() : undefined;
     const deadline = Date.now() + timeoutMs;
     if (shell) return this.runOnShell(shell, argv, line, opts, deadline, maxBytes);
+    if (opts.stdin === undefined && this.shellsInUse()) return this.waitThenRun(argv, line, opts, deadline, maxBytes);
     return this.execOrWait(argv, line, opts, deadline, maxBytes);
+  }
+
+  /** This connection runs commands on shells (some up or starting; not off, not given up). */
+  private shellsInUse(): boolean {
+    return (this.opts.shell ?? 'eager') !== 'off' && !this.shellsGivenUp && !this.closed && this.shells.some((s) => !s.isDead());
+  }
+
+  /**
+   * Every shell is busy. An exec channel would start the user's login shell again, rc files and all (on our CI
+   * machine root's ~/.bashrc runs `pyenv init`: over a second per command under load, and a burst of them queues on
+   * the CPU). So the run waits for a shell as long as a login takes on this server (the slowest shell start seen;
+   * while no shell has started yet, until one has), and only then takes an exec channel.
+   */
+  private async waitThenRun(argv: readonly string[], line: string, opts: RunOptions, deadline: number, maxBytes: number): Promise<RunResult> {
+    const login = this.loginMs;
+    const until = login === undefined ? deadline : Math.min(deadline, Date.now() + login);
+    const shell = await this.waitForShell(until, opts.signal);
+    if (opts.signal?.aborted) throw new TransportError('cancelled', 'cancelled');
+    if (shell) return this.runOnShell(shell, argv, line, opts, deadline, maxBytes);
+    return this.execOrWait(argv, line, opts, deadline, maxBytes);
+  }
+
+  /** No shell will come (shells given up, connection closed): the waiting runs go on without one. */
+  private wakeWaiters(): void {
+    for (const waiter of this.shellWaiters.splice(0)) waiter(undefined);
   }
 
   /** On an exec channel; when the server refuses another session (sshd's MaxSessions, 10 by default, counts
@@ -143,7 +180,7 @@ export class SshRunner implements CommandRunner {
 
   private waitForShell(deadline: number, signal: AbortSignal | undefined): Promise<RemoteShell | undefined> {
     return new Promise((resolve) => {
-      const waiter = (sh: RemoteShell): void => {
+      const waiter = (sh: RemoteShell | undefined): void => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', give);
         resolve(sh);
