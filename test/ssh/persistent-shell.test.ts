@@ -303,7 +303,9 @@ test('a slow login (the server adds 1.5 s to every session, as heavy rc files do
 test('more concurrent runs than sshd allows sessions (MaxSessions 10, the shell counts): the refused ones wait for the shell', async () => {
   const r = await connect(sshd);
   await r.run(['true']);
-  const results = await Promise.all(Array.from({ length: 16 }, (_, i) => r.run(['sh', '-c', `sleep 0.3; echo ${i}`])));
+  // each run holds its channel longer than a login takes here, so the runs behind the shells take exec channels
+  const hold = ((2 * (r.loginMs ?? assert.fail('no shell start measured')) + 300) / 1000).toFixed(2);
+  const results = await Promise.all(Array.from({ length: 16 }, (_, i) => r.run(['sh', '-c', `sleep ${hold}; echo ${i}`], { timeoutMs: 60000 })));
   assert.deepEqual(
     results.map((x) => x.stdout),
     results.map((_, i) => `${i}\n`),

@@ -103,23 +103,46 @@ export class SshRunner implements CommandRunner {
       if (gone.unsupported && !this.shellsGivenUp && !this.closed) {
         this.shellsGivenUp = true;
         this.log.debug(`${this.description}: no persistent shell on this server; every command uses its own exec channel`);
-        this.wakeWaiters();
       }
+      // no shell left to wait for: the waiting runs go on without one
+      if (this.shellsGivenUp || !this.shells.some((x) => !x.isDead())) this.wakeWaiters();
     });
     this.shells.push(s);
     void s.ready.then((up) => {
-      if (up && s.startupMs !== undefined) this.slowestStartMs = Math.max(this.slowestStartMs ?? 0, s.startupMs);
+      if (!up) return;
+      if (s.startupMs !== undefined) this.slowestStartMs = Math.max(this.slowestStartMs ?? 0, s.startupMs);
+      this.handOver(s);
     });
     return s;
   }
 
-  /** A shell for one run: an unclaimed one (up or starting), or a new one while under the limit. */
-  private claimShell(): RemoteShell | undefined {
-    if ((this.opts.shell ?? 'eager') === 'off' || this.shellsGivenUp || this.closed) return undefined;
-    let s = this.shells.find((x) => !x.claimed && x.state === 'idle') ?? this.shells.find((x) => !x.claimed && x.state === 'opening');
-    if (!s && this.shells.length < Math.max(0, this.opts.maxShells ?? 2)) s = this.openShell();
+  /** Shells run this connection's commands (not switched off, not given up, the connection open). */
+  private shellsUsable(): boolean {
+    return (this.opts.shell ?? 'eager') !== 'off' && !this.shellsGivenUp && !this.closed;
+  }
+
+  /** An idle shell nobody has claimed, claimed for one run. */
+  private idleShell(): RemoteShell | undefined {
+    if (!this.shellsUsable()) return undefined;
+    const s = this.shells.find((x) => !x.claimed && x.state === 'idle');
     if (s) s.claimed = true;
     return s;
+  }
+
+  /** One more shell while under the limit and fewer are starting than runs wait; it serves the first waiting run once up. */
+  private growShells(waiting: number): void {
+    const live = this.shells.filter((x) => !x.isDead());
+    const starting = live.filter((x) => x.state === 'opening').length;
+    if (this.shellsUsable() && live.length < Math.max(0, this.opts.maxShells ?? 2) && starting < waiting) this.openShell();
+  }
+
+  /** An idle, unclaimed shell goes to the run that has waited longest. */
+  private handOver(s: RemoteShell): void {
+    if (s.claimed || s.state !== 'idle') return;
+    const waiter = this.shellWaiters.shift();
+    if (!waiter) return;
+    s.claimed = true;
+    waiter(s);
   }
 
   run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -133,21 +156,17 @@ export class SshRunner implements CommandRunner {
       return Promise.reject(new TransportError(e instanceof Error ? e.message : String(e), 'exec'));
     }
     if (opts.signal?.aborted) return Promise.reject(new TransportError('cancelled', 'cancelled'));
-    // Commands with stdin data keep their own channel (the shell's stdin is its command stream).
-    const shell = opts.stdin === undefined ? this.claimShell() : undefined;
     const deadline = Date.now() + timeoutMs;
+    // Commands with stdin data keep their own channel (the shell's stdin is its command stream).
+    if (opts.stdin !== undefined || !this.shellsUsable()) return this.execOrWait(argv, line, opts, deadline, maxBytes);
+    const shell = this.idleShell();
     if (shell) return this.runOnShell(shell, argv, line, opts, deadline, maxBytes);
-    if (opts.stdin === undefined && this.shellsInUse()) return this.waitThenRun(argv, line, opts, deadline, maxBytes);
-    return this.execOrWait(argv, line, opts, deadline, maxBytes);
-  }
-
-  /** This connection runs commands on shells (some up or starting; not off, not given up). */
-  private shellsInUse(): boolean {
-    return (this.opts.shell ?? 'eager') !== 'off' && !this.shellsGivenUp && !this.closed && this.shells.some((s) => !s.isDead());
+    this.growShells(this.shellWaiters.length + 1);
+    return this.waitThenRun(argv, line, opts, deadline, maxBytes);
   }
 
   /**
-   * Every shell is busy. An exec channel would start the user's login shell again, rc files and all (on our CI
+   * Every shell is busy or still starting. An exec channel would start the user's login shell again, rc files and all (on our CI
    * machine root's ~/.bashrc runs `pyenv init`: over a second per command under load, and a burst of them queues on
    * the CPU). So the run waits for a shell as long as a login takes on this server (the slowest shell start seen;
    * while no shell has started yet, until one has), and only then takes an exec channel.
@@ -198,16 +217,12 @@ export class SshRunner implements CommandRunner {
     });
   }
 
-  /** A run is done with its shell: hand it to a waiting run (a new shell if it was dropped), else free it. */
+  /** A run is done with its shell: it goes to a waiting run, or a replacement is opened if it was dropped. */
   private releaseShell(shell: RemoteShell): void {
     shell.claimed = false;
-    if (this.shellWaiters.length === 0) return;
-    // A shell that never came up (its channel refused too) is not replaced for the waiters: no open/fail loop.
-    if (shell.state !== 'idle' && shell.pid === undefined) return;
-    const next = this.claimShell();
-    const waiter = this.shellWaiters.shift();
-    if (next && waiter) waiter(next);
-    else if (waiter) this.shellWaiters.unshift(waiter);
+    if (shell.state === 'idle') this.handOver(shell);
+    // (a shell that never came up, its channel refused too, is not replaced for the waiters: no open/fail loop)
+    else if (this.shellWaiters.length > 0 && shell.pid !== undefined) this.growShells(this.shellWaiters.length);
   }
 
   /** The result checks shared by both ways: a lost connection, cancellation, `sudo -n` wanting a password. */
