@@ -35,6 +35,7 @@ import { keep, shellLine } from './shownDiagnostics';
 import { publishedPorts } from './pass';
 import { LINT_RULES } from './rules/index';
 import { keepSafeFixes } from './fixSafety';
+import { EXISTS_WHERE_TOOL_RUNS } from './toolChains';
 import { nftablesBackend } from './rules/nftablesBackend';
 import { leavesDockerUserEmpty } from './rules/afterReturn';
 import type { FileKind, LintContext, LintDiagnostic, LintOptions, LintResult, TextEdit } from './types';
@@ -254,16 +255,10 @@ function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
   diags.splice(0, diags.length, ...kept);
 }
 
-/**
- * Chains other tools create on the hosts they run on (ufw, fail2ban, sshuttle, kube-proxy, Calico, Cilium, libvirt, Tailscale,
- * CrowdSec, sshguard, NixOS; firewalld's `FORWARD_direct`, `INPUT_ZONES`, `IN_public`, `FWDI_…`).
- */
-const TOOL_CHAIN = /^"(?:ufw6?-|f2b-|fail2ban-|sshuttle-|KUBE-|cali-|CILIUM|LIBVIRT_|ts-|crowdsec|sshguard|nixos-fw|(?:INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING)_(?:direct|ZONES)|(?:IN|FWDI|FWDO|FWD|PRE|POST)_[a-z])/;
-
 /** The target a finding names (its first quoted word) is another tool's chain. */
 function toolChain(d: LintDiagnostic): boolean {
   const name = /"([^"]+)"/.exec(d.message)?.[1];
-  return name !== undefined && TOOL_CHAIN.test(`"${name}`);
+  return name !== undefined && EXISTS_WHERE_TOOL_RUNS.test(name);
 }
 
 /**

@@ -6,19 +6,18 @@
 import type { Rule } from '../iptables/model';
 import type { Pass } from './pass';
 import { bareRuleLines } from './rules/notACommand';
+import { OWNED_BY_TOOL } from './toolChains';
 
-/** Chains other tools own (by prefix). */
-const TOOL_CHAIN = /^(KUBE-|CILIUM|sshuttle-|cali-|CNI-|FLANNEL|WEAVE|ufw-|ufw6-|f2b-|fail2ban|LIBVIRT_|FORWARD_|INPUT_|OUTPUT_|IN_|FWD_|FWDI_|FWDO_|POST_|PRE_|OLCNE|KUBE_|NETAVARK|PODMAN|TWISTLOCK|OPENSHIFT)/;
 const TOOL_COMMENT = /(kubernetes|cilium|k3s|flannel|cali:|calico|kube-router|weave|netavark)/i;
 
 /** Interfaces other tools create (flannel/k3s cni0, kube-router, Calico, Cilium, Weave). */
 const TOOL_IFACE = /^(virbr\d|cni\d|cni-|flannel|kube-bridge|kube-dummy|cali|cilium_|lxc|weave|vxlan\.calico|tunl0)/;
 
 function toolRule(rule: Rule, dockerLike: boolean, dockerOwned: boolean): boolean {
-  if (dockerOwned || TOOL_CHAIN.test(rule.chain)) return true;
+  if (dockerOwned || OWNED_BY_TOOL.test(rule.chain)) return true;
   if ([rule.inInterface, rule.outInterface].some((b) => b && TOOL_IFACE.test(b.value))) return true;
   const t = rule.target?.name ?? '';
-  if (TOOL_CHAIN.test(t) || (t.startsWith('DOCKER') && t !== 'DOCKER-USER') || (t === 'DOCKER-USER' && rule.chain === 'FORWARD')) return true;
+  if (OWNED_BY_TOOL.test(t) || (t.startsWith('DOCKER') && t !== 'DOCKER-USER') || (t === 'DOCKER-USER' && rule.chain === 'FORWARD')) return true;
   if (dockerLike && rule.chain !== 'DOCKER-USER' && rule.chain !== 'INPUT' && rule.chain !== 'OUTPUT') return true;
   for (const m of rule.matches) {
     for (const o of m.options) {

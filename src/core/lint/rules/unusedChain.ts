@@ -3,10 +3,12 @@ import type { LintRule } from '../rule';
 import { isDockerOwnedChain } from '../facts';
 import { add, docLine, isMine, lineSpan } from '../pass';
 import type { Pass } from '../pass';
+import { OWNED_BY_TOOL } from '../toolChains';
 
 // (Docker's own chains are isDockerOwnedChain's; `DOCKER_OUTPUT`/`DOCKER_POSTROUTING` are its embedded DNS's in a
-// container; a user's `DOCKER-USER-LOG` created in the text is the user's: judged, holdout 26)
-const TOOL_CHAIN = /^(KUBE-|CILIUM|cali-|CNI-|FLANNEL|WEAVE|ufw|f2b-|LIBVIRT|DOCKER_|DOCKER-ISOLATION|DOCKER-USER$)/;
+// container; a user's `DOCKER-USER-LOG` created in the text is the user's: judged, holdout 26; other tools' chains
+// are ../toolChains.ts's)
+const DOCKER_CHAIN = /^(DOCKER_|DOCKER-ISOLATION|DOCKER-USER$)/;
 
 /** A command line of the text jumps to a chain held in a variable (`-j "$child"`, `--jump $CHAIN`). */
 function jumpsToVariable(p: Pass): boolean {
@@ -30,7 +32,7 @@ export const unusedChain: LintRule = {
       // a jump whose target is a shell variable (`-j "$child"` in a helper function) may be to any chain: unknown
       if ([...referenced].some((t) => t.includes('$')) || jumpsToVariable(p)) continue;
       for (const c of table.chains.values()) {
-        if (c.builtin || referenced.has(c.name) || c.rules.length === 0 || isDockerOwnedChain(c.name) || TOOL_CHAIN.test(c.name)) continue;
+        if (c.builtin || referenced.has(c.name) || c.rules.length === 0 || isDockerOwnedChain(c.name) || DOCKER_CHAIN.test(c.name) || OWNED_BY_TOOL.test(c.name)) continue;
         if (!c.rules.some((r) => isMine(p, r))) continue;
         // a script may jump to it from another script: only chains the text creates (-N / :X) are judged
         if (c.declLine === undefined || c.declLine < 0) continue;
