@@ -300,6 +300,24 @@ test('a slow login (the server adds 1.5 s to every session, as heavy rc files do
   }
 });
 
+test('a run cancelled while it waits for a busy shell: rejected as cancelled at once, and the shell stays free for the next run', async () => {
+  // (a slow login, so the run waits for the shell rather than taking an exec channel, on any machine)
+  writeFileSync(join(dir, 'mode'), 'slow\n');
+  const r = await connect(wrapped, { maxShells: 1 });
+  await r.run(['true']);
+  writeFileSync(join(dir, 'mode'), 'normal\n');
+  const holding = r.run(['sh', '-c', 'sleep 0.5; echo held']);
+  const ac = new AbortController();
+  const waiting = r.run(['echo', 'never'], { signal: ac.signal });
+  setTimeout(() => ac.abort(), 100);
+  const t0 = Date.now();
+  await assert.rejects(waiting, (e: unknown) => e instanceof TransportError && e.kind === 'cancelled');
+  assert.ok(Date.now() - t0 < 300, `cancelled after ${Date.now() - t0} ms`);
+  assert.equal((await holding).stdout, 'held\n');
+  assert.equal((await r.run(['echo', 'next'])).stdout, 'next\n');
+  assert.equal(r.stats.shellsOpened, 1, JSON.stringify(r.stats));
+});
+
 test('more concurrent runs than sshd allows sessions (MaxSessions 10, the shell counts): the refused ones wait for the shell', async () => {
   const r = await connect(sshd);
   await r.run(['true']);

@@ -118,7 +118,7 @@ export class SshRunner implements CommandRunner {
 
   /** Shells run this connection's commands (not switched off, not given up, the connection open). */
   private shellsUsable(): boolean {
-    return (this.opts.shell ?? 'eager') !== 'off' && !this.shellsGivenUp && !this.closed;
+    return (this.opts.shell ?? 'eager') !== 'off' && (this.opts.maxShells ?? 2) > 0 && !this.shellsGivenUp && !this.closed;
   }
 
   /** An idle shell nobody has claimed, claimed for one run. */
@@ -166,16 +166,19 @@ export class SshRunner implements CommandRunner {
   }
 
   /**
-   * Every shell is busy or still starting. An exec channel would start the user's login shell again, rc files and all (on our CI
-   * machine root's ~/.bashrc runs `pyenv init`: over a second per command under load, and a burst of them queues on
-   * the CPU). So the run waits for a shell as long as a login takes on this server (the slowest shell start seen;
+   * Every shell is busy or still starting. An exec channel would start the user's login shell again, rc files and
+   * all (on our CI machine root's ~/.bashrc runs `pyenv init`: over a second per command under load, and a burst of
+   * them queues on the CPU). So the run waits for a shell as long as a login takes on this server (the slowest shell start seen;
    * while no shell has started yet, until one has), and only then takes an exec channel.
    */
   private async waitThenRun(argv: readonly string[], line: string, opts: RunOptions, deadline: number, maxBytes: number): Promise<RunResult> {
     const login = this.loginMs;
     const until = login === undefined ? deadline : Math.min(deadline, Date.now() + login);
     const shell = await this.waitForShell(until, opts.signal);
-    if (opts.signal?.aborted) throw new TransportError('cancelled', 'cancelled');
+    if (opts.signal?.aborted) {
+      if (shell) this.releaseShell(shell);
+      throw new TransportError('cancelled', 'cancelled');
+    }
     if (shell) return this.runOnShell(shell, argv, line, opts, deadline, maxBytes);
     return this.execOrWait(argv, line, opts, deadline, maxBytes);
   }
