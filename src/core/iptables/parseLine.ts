@@ -103,6 +103,11 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   let counters: { packets: number; bytes: number } | undefined;
   if (toks.length && toks[0].text.startsWith('[') && !toks[0].quoted && !shell) {
     counters = parseBracketCounters(ll, toks[0], diags);
+    // outside a *table section, `[1] 17:55:32 [SUCCESS] server9:22` (pssh's status line above a node's output) is no
+    // counter followed by words: a tool's text, not a rule (holdout 45)
+    if (!inSave && !counters && toks[1] && !toks[1].text.startsWith('-')) {
+      return textLine(ll, i, table, fmt, 'a bracketed word followed by text (a tool\'s status line, as pssh prints above each node\'s output): not read as a rule');
+    }
     k = 1;
   } else if (shell) {
     return parseShellLine(ll, listItem ? toks.slice(1) : toks, table, diags);

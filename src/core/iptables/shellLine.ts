@@ -29,6 +29,11 @@ function isBinary(t: Tok): boolean {
   return BINARIES.has(programName(s)) || /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s);
 }
 
+/** The binary is ip6tables: by name (any path), or a variable named for it (`"$IP6TABLES"`, `$IPT6`, `${ip6t}`: holdout 44). */
+function runsIp6tables(word: string): boolean {
+  return /^ip6tables/.test(programName(word)) || /^\$\{?\w*(?:ip6t|ipt6)\w*\}?$/i.test(word);
+}
+
 /**
  * A variable in command position holds the iptables binary when its name says so (`$IPT`, `${IPTABLES}`, `$ipt4`)
  * or an iptables command or table option follows it (`$cmd -A …`, `"$_cmd" -t nat …`); not `$port -j ACCEPT` (a
@@ -356,7 +361,7 @@ function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], diags: RuleDiagno
     res = listingWithItsOutput(ll, cmd, k, res);
     res = commandInVariable(ll, cmd[k - 1], res);
     ipv6InIpv4(ll, cmd[k - 1], res);
-    res.ipv6 = /^ip6tables/.test(programName(cmd[k - 1].text));
+    res.ipv6 = runsIp6tables(cmd[k - 1].text);
     // a change (-A/-I/-D/-N/-F/…) wins over a check (-C) or listing (-L/-S): `iptables -C X || iptables -I X`
     if (!chosen || chosen.kind === 'other') chosen = res;
     // `iptables -A X …; iptables -t nat -A Y …` (wg-quick's PostUp): each command is a result of its own

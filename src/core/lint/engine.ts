@@ -115,7 +115,9 @@ export class Linter {
     // the rules the steps above took out (IPv6, refused, typed in a container, deleted in another function) are not judged
     const doc = results === parsed.results ? parsed.doc : keptRules(parsed.doc, results);
     this.ruleByLine = ruleByLine;
-    const command = results.some((r) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy' || r.kind === 'delete-chain'));
+    const runs = (r: LineResult) => r.format === 'command' && (r.kind === 'rule' || r.kind === 'flush' || r.kind === 'policy' || r.kind === 'delete-chain');
+    // (a script of ip6tables calls only is a script too: its other lines are the shell's, not text to say "ignored" on)
+    const command = results.some(runs) || parsed.results.some((r) => r.ipv6 && runs(r));
     const kind: FileKind = !command && machineOutput(text, results) && (results.some(dumpMarker) || !results.some(namesDocker)) ? 'dump' : 'proposal';
     const baseRules = new Set<Rule>();
     let facts: FactsOf = lineFacts;

