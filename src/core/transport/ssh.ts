@@ -168,12 +168,16 @@ export class SshRunner implements CommandRunner {
   /**
    * Every shell is busy or still starting. An exec channel would start the user's login shell again, rc files and
    * all (on our CI machine root's ~/.bashrc runs `pyenv init`: over a second per command under load, and a burst of
-   * them queues on the CPU). So the run waits for a shell as long as a login takes on this server (the slowest shell start seen;
-   * while no shell has started yet, until one has), and only then takes an exec channel.
+   * them queues on the CPU). So the run waits for a shell as long as a login takes on this server (the slowest shell
+   * start seen; while no shell has started yet, or while one is starting for it, until it is up), and only then takes
+   * an exec channel.
    */
   private async waitThenRun(argv: readonly string[], line: string, opts: RunOptions, deadline: number, maxBytes: number): Promise<RunResult> {
     const login = this.loginMs;
-    const until = login === undefined ? deadline : Math.min(deadline, Date.now() + login);
+    // a shell starting for this run (one per starting shell, in line order) is waited for: an exec would cost the same login
+    const starting = this.shells.filter((x) => x.state === 'opening').length;
+    const forThisRun = this.shellWaiters.length < starting;
+    const until = login === undefined || forThisRun ? deadline : Math.min(deadline, Date.now() + login);
     const shell = await this.waitForShell(until, opts.signal);
     if (opts.signal?.aborted) {
       if (shell) this.releaseShell(shell);
