@@ -110,7 +110,7 @@ export class Linter {
     const parsed = this.lines.parse(text, state, options?.budgetMs);
     const { facts: lineFacts, ruleByLine, truncatedAt } = parsed;
     // ip6tables lines are the IPv6 rule set: kept out of the IPv4 chains every judgment reads
-    const ipv4 = withoutIpv6Rules(text, parsed.results);
+    const ipv4 = withoutIpv6Rules(parsed.results);
     const results = withoutRefusedRules(withoutContainerShellRules(text, withoutOtherFunctionsDeletes(text, withoutPrintedText(text, ipv4))));
     // the rules the steps above took out (IPv6, refused, typed in a container, deleted in another function) are not judged
     const doc = results === parsed.results ? parsed.doc : keptRules(parsed.doc, results);

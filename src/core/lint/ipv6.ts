@@ -12,9 +12,7 @@ const IP6TABLES = /(?:^|[\s/;&|("'])ip6tables(?:-nft|-legacy)?\s/;
 const IPTABLES = /(?:^|[\s/;&|(])iptables(?:-nft|-legacy)?\s/;
 
 /** The results without the rules of `ip6tables` command lines, and without their diagnostics: IPv6 options (--icmpv6-type, …) are not the IPv4 parser's to judge. */
-export function withoutIpv6Rules(text: string, results: LineResult[]): LineResult[] {
-  // (the binary by name, or a variable named for it: `"$IP6TABLES" -I …`)
-  if (!/ip6t|ipt6/i.test(text)) return results;
+export function withoutIpv6Rules(results: LineResult[]): LineResult[] {
   const v6 = new Set<LineResult>();
   for (const r of results) {
     // rules, and `-N`/`-F`/`-P` lines too: `ip6tables -N X` after `iptables -N X` is another family's chain (the parser

@@ -121,6 +121,11 @@ export class SshRunner implements CommandRunner {
     return (this.opts.shell ?? 'eager') !== 'off' && (this.opts.maxShells ?? 2) > 0 && !this.shellsGivenUp && !this.closed;
   }
 
+  /** Shells whose handshake has not come yet. */
+  private startingShells(): number {
+    return this.shells.filter((x) => x.state === 'opening').length;
+  }
+
   /** An idle shell nobody has claimed, claimed for one run. */
   private idleShell(): RemoteShell | undefined {
     if (!this.shellsUsable()) return undefined;
@@ -131,9 +136,8 @@ export class SshRunner implements CommandRunner {
 
   /** One more shell while under the limit and fewer are starting than runs wait; it serves the first waiting run once up. */
   private growShells(waiting: number): void {
-    const live = this.shells.filter((x) => !x.isDead());
-    const starting = live.filter((x) => x.state === 'opening').length;
-    if (this.shellsUsable() && live.length < Math.max(0, this.opts.maxShells ?? 2) && starting < waiting) this.openShell();
+    const live = this.shells.filter((x) => !x.isDead()).length;
+    if (this.shellsUsable() && live < (this.opts.maxShells ?? 2) && this.startingShells() < waiting) this.openShell();
   }
 
   /** An idle, unclaimed shell goes to the run that has waited longest. */
@@ -175,8 +179,7 @@ export class SshRunner implements CommandRunner {
   private async waitThenRun(argv: readonly string[], line: string, opts: RunOptions, deadline: number, maxBytes: number): Promise<RunResult> {
     const login = this.loginMs;
     // a shell starting for this run (one per starting shell, in line order) is waited for: an exec would cost the same login
-    const starting = this.shells.filter((x) => x.state === 'opening').length;
-    const forThisRun = this.shellWaiters.length < starting;
+    const forThisRun = this.shellWaiters.length < this.startingShells();
     const until = login === undefined || forThisRun ? deadline : Math.min(deadline, Date.now() + login);
     const shell = await this.waitForShell(until, opts.signal);
     if (opts.signal?.aborted) {

@@ -7,6 +7,7 @@
 import type { LintRule } from '../rule';
 import { add } from '../pass';
 import { inExpandedHeredoc, inHeredoc } from '../sections';
+import { isTableName } from '../../iptables/lineResult';
 
 export const restoreContinuation: LintRule = {
   code: 'syntax/restore-continuation',
@@ -20,7 +21,7 @@ export const restoreContinuation: LintRule = {
       const t = raw.replace(/\r$/, '');
       const s = t.trim();
       // (a table line, not a shell `case` label's `*)` or a Markdown bullet: holdout 43)
-      if (/^\*(?:filter|nat|mangle|raw|security)\s*$/.test(s)) inSection = true;
+      if (s.startsWith('*') && isTableName(s.slice(1))) inSection = true;
       else if (s === 'COMMIT') inSection = false;
       else if (inSection && !s.startsWith('#') && /(^|[^\\])(\\\\)*\\$/.test(t) && !inExpandedHeredoc(p, i) && (inHeredoc(p, i) || !p.command)) {
         add(p, 'syntax/restore-continuation', 'error', 'iptables-restore has no line continuation: it takes this `\\` as an argument and refuses the whole file ("Bad argument `\\\'"), so nothing of it is loaded (ufw reload, netfilter-persistent). Write the rule on one line.', { line: i, start: t.length - 1, end: t.length });
