@@ -178,7 +178,6 @@ export class Linter {
       if (noInterfaces) {
         const unknown = `?:interfaces unknown@${rule.line}`;
         f.conds = [...f.conds, unknown];
-        f.condSet = new Set(f.conds);
         f.fullKey = `${f.fullKey}\n${unknown}`;
       }
       facts.set(rule, f);

@@ -38,7 +38,6 @@ export interface PortOption {
 export interface RuleFacts {
   /** Canonical condition strings (`p:tcp`, `s:10.0.0.0/8`, `m:tcp:dport=80`), sorted. */
   conds: string[];
-  condSet: Set<string>;
   /** The most selective condition: a shadowing candidate is indexed under it. */
   keyCond: string;
   /** Conditions + target: equal keys are duplicate rules. */
@@ -119,34 +118,58 @@ function firstPacketOption(o: RuleOption): boolean {
 
 const ANY_ADDRESS = /^0\.0\.0\.0\/(0|0\.0\.0\.0)$/;
 
+/** A rule's canonical conditions as they are found, and the most selective one (the first of the highest score). */
+class Conditions {
+  readonly list: string[] = [];
+  key = '';
+  private best = -1;
+
+  add(cond: string, score: number): void {
+    this.list.push(cond);
+    if (score > this.best) {
+      this.best = score;
+      this.key = cond;
+    }
+  }
+}
+
 /** Canonical condition strings of the base matches, each with a selectivity score. */
-function baseConds(rule: Rule): [string, number][] {
-  const out: [string, number][] = [];
+function baseConds(rule: Rule, out: Conditions): void {
   const neg = (n: boolean): string => (n ? '!' : '');
   if (rule.protocol) {
     const pn = protoName(rule.protocol.value);
-    if (pn !== 'all') out.push([`p:${neg(rule.protocol.negated)}${pn}`, 10]);
+    if (pn !== 'all') out.add(`p:${neg(rule.protocol.negated)}${pn}`, 10);
   }
   for (const [k, b] of [['s', rule.source], ['d', rule.destination]] as const) {
     // `-s 0.0.0.0/0` matches every address: no condition (a catch-all `-s 0.0.0.0/0 -d 0.0.0.0/0 -j RETURN`, holdout 27)
     if (!b || (!b.negated && ANY_ADDRESS.test(b.value))) continue;
     const v = normalizeAddress(b.value);
     const slash = v.lastIndexOf('/');
-    out.push([`${k}:${neg(b.negated)}${v}`, 100 + (slash < 0 ? 32 : Number(v.slice(slash + 1)) || 0)]);
+    out.add(`${k}:${neg(b.negated)}${v}`, 100 + (slash < 0 ? 32 : Number(v.slice(slash + 1)) || 0));
   }
-  if (rule.inInterface) out.push([`i:${neg(rule.inInterface.negated)}${rule.inInterface.value}`, 50]);
-  if (rule.outInterface) out.push([`o:${neg(rule.outInterface.negated)}${rule.outInterface.value}`, 50]);
-  if (rule.fragment) out.push([`f:${neg(rule.fragment.negated)}`, 30]);
-  return out;
+  if (rule.inInterface) out.add(`i:${neg(rule.inInterface.negated)}${rule.inInterface.value}`, 50);
+  if (rule.outInterface) out.add(`o:${neg(rule.outInterface.negated)}${rule.outInterface.value}`, 50);
+  if (rule.fragment) out.add(`f:${neg(rule.fragment.negated)}`, 30);
 }
 
+/** The order of Array.prototype.sort() without a comparator (UTF-16 code units), without its conversion of every element to a string. */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const OP_TOKENS = ['--append', '--insert', '--replace', '--delete', '-A', '-I', '-R', '-D'];
+
+/** The command token (`-A`, `--insert`, …) that ends, blanks aside, where the chain name starts. */
 function opToken(text: string, chainStart: number): { start: number; end: number } | undefined {
-  const m = /(--append|--insert|--replace|--delete|-[AIRD])\s*$/.exec(text.slice(0, chainStart));
-  return m ? { start: m.index, end: m.index + m[1].length } : undefined;
+  let end = chainStart;
+  while (end > 0 && /\s/.test(text[end - 1])) end--;
+  const token = OP_TOKENS.find((t) => end >= t.length && text.startsWith(t, end - t.length));
+  return token ? { start: end - token.length, end } : undefined;
 }
 
 export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
-  const scored = baseConds(rule);
+  const scored = new Conditions();
+  baseConds(rule, scored);
   const dports: PortOption[] = [];
   const dstPorts: PortOption[] = [];
   let ctorig = false;
@@ -160,7 +183,7 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   let variable = [rule.source, rule.destination, rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$')) || rule.chain.includes('$') || !!rule.target?.name.includes('$');
   for (const m of rule.matches) {
     if (STATEFUL.has(m.module)) stateful = true;
-    if (m.options.length === 0 && m.module !== 'comment' && !m.implicit && !BARE_PROTOCOL_MODULES.has(m.module)) scored.push([`m:${m.module}`, 30]);
+    if (m.options.length === 0 && m.module !== 'comment' && !m.implicit && !BARE_PROTOCOL_MODULES.has(m.module)) scored.add(`m:${m.module}`, 30);
     for (const o of m.options) {
       const a0 = o.args[0] ?? '';
       if (o.args.some((a) => a.includes('$'))) variable = true;
@@ -178,18 +201,10 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
       if (o.name === 'match-set' && a0.startsWith('docker-')) dockerSet = true;
       if (PORT_OPTS.has(o.name)) anyPort = true;
       if (m.module === 'comment') continue;
-      scored.push([`m:${m.module}:${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`, SELECTIVE_OPTS.has(o.name) ? 120 : 30]);
+      scored.add(`m:${m.module}:${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`, SELECTIVE_OPTS.has(o.name) ? 120 : 30);
     }
   }
-  let keyCond = '';
-  let best = -1;
-  for (const [c, score] of scored) {
-    if (score > best) {
-      best = score;
-      keyCond = c;
-    }
-  }
-  const conds = scored.map(([c]) => c).sort();
+  const conds = scored.list.sort(byCodeUnits);
   const t = rule.target;
   const targetKey = t ? `${t.goto ? 'g' : 'j'}:${t.name} ${t.options.map((o) => `${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`).join(' ')}` : '-';
   const chainStart = res.chainSpan && res.chainSpan.line === rule.line ? res.chainSpan.start : -1;
@@ -201,8 +216,7 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   const outDocker = outI !== undefined && isDockerBridge(outI.value);
   return {
     conds,
-    condSet: new Set(conds),
-    keyCond,
+    keyCond: scored.key,
     fullKey: `${conds.join('\n')}\n${targetKey}`,
     dports,
     dstPorts,

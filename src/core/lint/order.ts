@@ -35,7 +35,7 @@ function stable(p: Pass, rule: Rule): boolean {
 }
 
 export function subsetOf(small: RuleFacts, big: RuleFacts): boolean {
-  return small.conds.length <= big.conds.length && small.conds.every((c) => big.condSet.has(c));
+  return small.conds.length <= big.conds.length && small.conds.every((c) => big.conds.includes(c));
 }
 
 /** The reference: scans one chain in order (orderMemo.ts keeps its findings up to date between runs). */
