@@ -156,7 +156,8 @@ export const REWRITES: Rewrite[] = [
   {
     name: 'markdown-fence',
     apply(text) {
-      if (!script(text)) return undefined;
+      // (a text with fences of its own: the wrapping fences would pair with them, turning its prose into code and back)
+      if (!script(text) || /^\s*(?:```|~~~)/m.test(text)) return undefined;
       return { text: `To restrict the published ports, run:\n\n\`\`\`bash\n${text}\n\`\`\`\n\nThen check with iptables -S.\n`, lineOf: (l) => l + 3 };
     },
   },

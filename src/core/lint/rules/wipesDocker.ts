@@ -95,10 +95,23 @@ function ufwBlock(p: Pass): boolean {
   return /(?:^:|-j\s+)ufw-/m.test(p.text);
 }
 
+/**
+ * A bare `iptables -X`: while a built-in chain still jumps to one of Docker's chains, iptables refuses the whole command
+ * (kernel-checked, iptables 1.8.9 nf_tables: "CHAIN_DEL failed (Device or resource busy)", exit 4, no chain deleted);
+ * after a flush of those jumps it deletes Docker's chains with the others.
+ */
+function deletesEveryChain(table: string): string | undefined {
+  const holder = table === 'filter' ? "FORWARD jumps to Docker's chains (DOCKER-USER, DOCKER-FORWARD or DOCKER-ISOLATION-STAGE-1)" : table === 'nat' ? 'PREROUTING and OUTPUT jump to DOCKER' : undefined;
+  if (!holder) return undefined;
+  const lost = table === 'filter' ? 'container networking, published ports and Swarm ingress stop working' : 'published ports (DOCKER, DOCKER-INGRESS DNAT) stop working';
+  return `deletes every user-defined chain of the ${table} table. While ${holder}, iptables refuses the whole command (with the nf_tables backend no chain is deleted, exit status 4: a script under \`set -e\` stops here); once those jumps are flushed it deletes Docker's chains too, and ${lost}`;
+}
+
 function what(kind: string, table: string, chain: string | undefined, policy: string | undefined): string | undefined {
   const inNat = table === 'nat';
   if (kind === 'flush' || kind === 'delete-chain') {
     const verb = kind === 'flush' ? 'flushes' : 'deletes';
+    if (chain === undefined && kind === 'delete-chain') return deletesEveryChain(table);
     if (chain === undefined) {
       if (table === 'filter') return `${verb} every chain of the filter table, Docker's included (FORWARD's jumps to DOCKER-USER/DOCKER-FORWARD, DOCKER, DOCKER-ISOLATION-*): container networking, published ports and Swarm ingress stop working`;
       if (inNat) return `${verb} every chain of the nat table: published ports (DOCKER, DOCKER-INGRESS DNAT) and container masquerading stop working`;
