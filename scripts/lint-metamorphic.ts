@@ -33,7 +33,8 @@ const plainCommand = (l: string, prev: string) => COMMAND.test(l) && !/[\\|&;<>`
  * A script of commands: iptables command lines and no rules-file text (bare `-A …` lines among commands are said to be
  * no commands in a script, and may be a rules file's in a guide: a shebang or a fence changes that judgment on purpose).
  */
-const script = (text: string) => !/^\*(filter|nat|mangle|raw)|^\s*-[AIN] /m.test(text) && text.split('\n').some((l) => COMMAND.test(l));
+// (a restore line among the commands, `:FORWARD DROP [0:0]` quoted from iptables-save, is no shell: a shebang makes it a failing command)
+const script = (text: string) => !/^\*(filter|nat|mangle|raw)|^\s*-[AIN] |^:[\w-]+\s+(?:ACCEPT|DROP|-)\s/m.test(text) && text.split('\n').some((l) => COMMAND.test(l));
 /** Only plain iptables command lines (and comments, blank lines): a text that fits a config file's command keys. */
 const plainOnly = (text: string) => {
   const lines = text.split('\n');

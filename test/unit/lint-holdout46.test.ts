@@ -7,4 +7,7 @@
  */
 import { holdoutTests } from './lint-holdout-checks';
 
-holdoutTests(46, { sibling: 47, findingsShare: true });
+// (the share of sets with a finding is not checked: 1 of 30; the builder found the pages pool largely used up by
+// holdouts 1–45, kept the new texts as traps for false positives and did not upgrade a hesitant expectation:
+// docs/lint-holdout46.md)
+holdoutTests(46, { sibling: 47 });

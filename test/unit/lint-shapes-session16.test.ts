@@ -74,3 +74,66 @@ test('a bare `iptables -X` on a Docker host: one finding that says iptables refu
   assert.match(message, /refuses the whole command/);
   assert.match(message, /no chain is deleted/);
 });
+
+// Round F (holdouts 46–47, measured once at 5b44f29 before the changes below)
+
+test('a README\'s option list (`--net=host     Put the container in the host\'s network`) is text, not a rule with unknown options (holdout 46, huntprod fwbase)', () => {
+  const text = ['You always want these flags:', '', '    --net=host       Put the container in the host\'s network', '                     namespace (so it can see the interfaces)', '', '    --privileged     Run the container with a subset of root\'s', '                     capabilities'].join('\n');
+  assert.deepEqual(findings(text), []);
+  // a rule specification with its chain in the same kind of text is still read and judged
+  assert.deepEqual(findings('*filter\n-A DOCKER-USER --net=host -j DROP\nCOMMIT\n'), ['2 syntax/unknown-option']);
+});
+
+test('`iptables -S FORWARD` output (one chain, its policy) jumps to chains declared in the part not shown: said, not flagged (holdout 46, nova-network host)', () => {
+  const text = ['berlioz ~ # iptables -S FORWARD', '-P FORWARD ACCEPT', '-A FORWARD -j nova-filter-top', '-A FORWARD -j nova-network-FORWARD', '-A FORWARD -o docker0 -j ACCEPT'].join('\n');
+  assert.deepEqual(findings(text), []);
+  assert.ok(all(text).includes('3 info syntax/unknown-target'), all(text).join('; '));
+  // with a second chain's rules the listing is not one chain's: an undeclared jump target stays a warning
+  assert.ok(findings(`${text}\n-A INPUT -j nova-api-INPUT`).includes('3 syntax/unknown-target'));
+});
+
+test('a REJECT after `-i docker0` and `-i hassio` are let through takes only other networks\' egress: explained, and hassio is not taken for the external interface (holdout 46, Home Assistant community)', () => {
+  const text = ['iptables -A DOCKER-USER -i lo -j RETURN', 'iptables -A DOCKER-USER -i docker0 -j RETURN', 'iptables -A DOCKER-USER -i hassio -j RETURN', 'iptables -A DOCKER-USER -p tcp --dport 443 -j RETURN', 'iptables -A DOCKER-USER -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN', 'iptables -A DOCKER-USER -j REJECT', 'iptables -D DOCKER-USER -j RETURN'].join('\n');
+  const egress = lintRules(text).diagnostics.filter((d) => d.code === 'docker-user/cuts-egress');
+  assert.deepEqual(egress.map((d) => `${d.span.line + 1} ${d.severity}`), ['6 info']);
+  assert.match(egress[0].message, /docker0 and hassio/);
+  assert.doesNotMatch(egress[0].message, /→ hassio/);
+  // docker0 alone let through: Compose projects' br-… networks are cut, still a warning
+  const docker0Only = text.split('\n').filter((l) => !l.includes('hassio')).join('\n');
+  assert.ok(findings(docker0Only).includes('5 docker-user/cuts-egress'), findings(docker0Only).join('; '));
+});
+
+test('a rule a script writes into Docker\'s own nat DOCKER chain (a DNAT, a REDIRECT) is flushed when Docker rebuilds it (holdout 47, osrm and wazuh notes)', () => {
+  assert.deepEqual(findings('iptables -t nat -I DOCKER -p tcp --dport 5000 -j DNAT --to-destination 172.17.0.5:5000\n'), ['1 swarm/not-docker-user']);
+  assert.ok(findings('sudo iptables -t nat -I DOCKER 3 -p tcp --dport 443 -j REDIRECT --to-port 9999\n').includes('1 swarm/not-docker-user'));
+  // Docker's own shapes re-created by a script, and deletes, are not
+  assert.deepEqual(findings('iptables -t nat -A DOCKER -i docker0 -j RETURN\niptables -t nat -A DOCKER ! -i docker0 -p tcp --dport 80 -j DNAT --to-destination 172.17.0.2:80\niptables -t nat -D DOCKER -p tcp --dport 5000 -j DNAT --to-destination 172.17.0.4:5000\n'), []);
+});
+
+test('`iptables -R DOCKER x … -j ACCEPT` with placeholders is judged for what it means, and gets no fix that would replace another chain\'s rule x (holdout 47, onlyoffice notes)', () => {
+  const text = 'iptables -R DOCKER x -p tcp -m tcp -s x.x.x.x/xx -d 172.17.0.2 --dport 80 -j ACCEPT\n';
+  const d = lintRules(text).diagnostics.find((x) => x.code === 'swarm/not-docker-user');
+  assert.ok(d, all(text).join('; '));
+  assert.deepEqual(d.fixes, []);
+});
+
+test('restarting the iptables service right before restarting Docker is no wipe: Docker recreates its rules at once (holdout 47, onlyoffice notes)', () => {
+  const text = ['docker run -d -p 80:80 onlyoffice/documentserver', 'systemctl disable firewalld', 'systemctl restart iptables', 'systemctl restart docker'].join('\n');
+  assert.deepEqual(findings(text), []);
+  assert.ok(findings(text.replace('systemctl restart docker', 'echo done')).includes('3 rules/wipes-docker'));
+});
+
+test('a text that starts a Compose stack and then reaches http://localhost:3000 publishes 3000: an INPUT DROP of it never sees that traffic (holdout 47, runbook and CPS lab)', () => {
+  const text = ['docker-compose up -d', 'curl -f http://localhost:3000/api/health', '', '# incident: isolate', 'iptables -I INPUT -p tcp --dport 3000 -j DROP'].join('\n');
+  assert.deepEqual(findings(text), ['5 swarm/input-published-port']);
+  assert.match(lintRules(text).diagnostics.find((d) => d.code === 'swarm/input-published-port')?.message ?? '', /`docker-compose up` starts the stack/);
+  // without the stack started in the text, nothing says 3000 is a container's
+  assert.deepEqual(findings(text.replace('docker-compose up -d', 'npm start')), []);
+});
+
+test('a Markdown blockquote\'s `> ` before a command is the quote\'s marker, not a redirection (holdout 47, trading journal README)', () => {
+  const text = ['> Restrict 443 to Cloudflare IPs:', '> ```bash', '> iptables -I DOCKER-USER -i eth0 -p tcp --dport 443 -s 173.245.48.0/20 -j RETURN', '> iptables -I DOCKER-USER -p tcp --dport 443 -j DROP', '> ```'].join('\n');
+  assert.ok(findings(text).includes('4 docker-user/cuts-egress'), findings(text).join('; '));
+  // `> /tmp/log` and `> out.txt` still truncate a file
+  assert.deepEqual(findings('> /tmp/fw.log\n> out.txt\n'), []);
+});

@@ -229,7 +229,11 @@ test('moveToDockerUserFix: an -A FORWARD command becomes -I DOCKER-USER; an -I F
   assert.deepEqual(d.fixes.map((f) => f.title), ['Move to DOCKER-USER matching the original destination port (conntrack)']);
   assertFix(a, d, 0, 'iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -s 198.51.100.0/24 -j DROP\n', ctx);
   const i = 'iptables -I INPUT 3 -p tcp --dport 8080 -s 198.51.100.0/24 -j DROP\n';
-  assertFix(i, one(i, 'swarm/input-published-port', ctx), 0, 'iptables -I DOCKER-USER 3 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -s 198.51.100.0/24 -j DROP\n', ctx);
+  // (its position is INPUT's: DOCKER-USER may have no third place, "Index of insertion too big": inserted at the top)
+  assertFix(i, one(i, 'swarm/input-published-port', ctx), 0, 'iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -s 198.51.100.0/24 -j DROP\n', ctx);
+  // `-R INPUT 2 …` moved would replace DOCKER-USER's second rule: no fix
+  const r = 'iptables -R INPUT 2 -p tcp --dport 8080 -s 198.51.100.0/24 -j DROP\n';
+  assert.deepEqual(one(r, 'swarm/input-published-port', ctx).fixes, []);
   const save = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 8080 -j DROP\nCOMMIT\n';
   // (declared right after *filter; the `-m tcp` left without options is valid and matches any tcp packet)
   assertFix(save, one(save, 'swarm/input-published-port', ctx), 0, '*filter\n:DOCKER-USER - [0:0]\n:INPUT ACCEPT [0:0]\n-A DOCKER-USER -p tcp -m tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j DROP\nCOMMIT\n', ctx);

@@ -23,9 +23,9 @@ test('wipes-docker: each flush/delete/policy of Docker\'s chains, pointed at the
   assert.ok(ds.every((d) => d.severity === 'warning' && d.fixes.length === 0));
   assert.deepEqual(ds.map((d) => d.message), [
     `This flushes every chain of the filter table, Docker's included (FORWARD's jumps to DOCKER-USER/DOCKER-FORWARD, DOCKER, DOCKER-ISOLATION-*): container networking, published ports and Swarm ingress stop working${tail}`,
-    `This deletes every chain of the filter table, Docker's included (FORWARD's jumps to DOCKER-USER/DOCKER-FORWARD, DOCKER, DOCKER-ISOLATION-*): container networking, published ports and Swarm ingress stop working${tail}`,
+    `This deletes every user-defined chain of the filter table. While FORWARD jumps to Docker's chains (DOCKER-USER, DOCKER-FORWARD or DOCKER-ISOLATION-STAGE-1), iptables refuses the whole command (with the nf_tables backend no chain is deleted, exit status 4: a script under \`set -e\` stops here); once those jumps are flushed it deletes Docker's chains too, and container networking, published ports and Swarm ingress stop working${tail}`,
     `This flushes every chain of the nat table: published ports (DOCKER, DOCKER-INGRESS DNAT) and container masquerading stop working${tail}`,
-    `This deletes every chain of the nat table: published ports (DOCKER, DOCKER-INGRESS DNAT) and container masquerading stop working${tail}`,
+    `This deletes every user-defined chain of the nat table. While PREROUTING and OUTPUT jump to DOCKER, iptables refuses the whole command (with the nf_tables backend no chain is deleted, exit status 4: a script under \`set -e\` stops here); once those jumps are flushed it deletes Docker's chains too, and published ports (DOCKER, DOCKER-INGRESS DNAT) stop working${tail}`,
     `This flushes DOCKER, one of Docker's own chains${tail}`,
     `This deletes DOCKER-ISOLATION-STAGE-1, one of Docker's own chains${tail}`,
     `This flushes FORWARD: Docker's jumps to DOCKER-USER, DOCKER-FORWARD/DOCKER-ISOLATION-STAGE-1 and its per-bridge rules are gone${tail}`,

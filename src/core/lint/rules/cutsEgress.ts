@@ -9,7 +9,7 @@ import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Flow } from '../flows';
 import { isHostname, parsePorts, portIn } from '../net';
-import { egressFlows, egressToPort, externalInterfaces, hasVariable, walkChain } from '../flows';
+import { egressFlows, egressToPort, externalInterfaces, hasVariable, passesAllFrom, walkChain } from '../flows';
 import { isDockerBridge, protoName, ruleOptions } from '../facts';
 import type { Pass } from '../pass';
 import { aboutSwarm, add, assumedBase, isMine } from '../pass';
@@ -66,6 +66,19 @@ function egressAllowList(p: Pass, rules: Rule[], deny: Rule, beyondDns = false):
   return rules.some((r) => (r.index ?? 0) < (deny.index ?? 0) && isMine(p, r) && (r.target?.name === 'ACCEPT' || r.target?.name === 'RETURN')
     && !!r.inInterface && !r.inInterface.negated && isDockerBridge(r.inInterface.value) && (!!r.protocol || r.matches.length > 0)
     && !(beyondDns && firstDestPort(r) === 53));
+}
+
+/**
+ * The bridges whose every packet the chain lets through above the deny, when they are a Docker bridge and a bridge of
+ * a name of its own (`-i docker0 -j RETURN`, `-i hassio -j RETURN` on Home Assistant OS, holdout 46): the author lists
+ * the host's container networks by name, so unnamed `br-…` networks are unlikely there. A Docker bridge alone (docker0:
+ * Compose projects' `br-…` networks are cut) or Docker's names alone (docker0 and br-+, on a Swarm host without
+ * docker_gwbridge) say nothing of the kind: empty.
+ */
+function bridgesPassedAbove(rules: Rule[], deny: Rule): string[] {
+  const above = rules.filter((r) => (r.index ?? 0) < (deny.index ?? 0)).map(passesAllFrom);
+  const passed = above.filter((x): x is string => x !== undefined && x !== 'lo');
+  return passed.some(isDockerBridge) && passed.some((x) => !isDockerBridge(x)) ? passed : [];
 }
 
 /** Ports nearly every container connects to on other hosts. */
@@ -143,6 +156,13 @@ export const cutsEgress: LintRule = {
           assumed = ` (assuming ${[...new Set(sets.map((r) => ruleOptions(r).find(({ o }) => o.name === 'match-set')?.o.args[0]))].join(', ')} hold${sets.length > 1 ? '' : 's'} outside addresses, not your containers')`;
         }
         if (!flow) continue;
+        const passed = bridgesPassedAbove(du.rules, rule);
+        if (passed.length) {
+          add(p, 'docker-user/cuts-egress', 'info',
+            `The chain lets everything ${passed.join(' and ')} sends through above this ${verb}, so it takes only the connections that containers on other networks open to the outside, e.g. ${flow.name}. Fine if ${passed.join(' and ')} ${passed.length > 1 ? 'carry' : 'carries'} all the containers of this host.`,
+            rule.span);
+          continue;
+        }
         if (egressAllowList(p, du.rules, rule)) {
           add(p, 'docker-user/cuts-egress', 'info',
             `This ${verb} ends an egress allow list: the containers' connections not accepted above it are dropped, e.g. ${flow.name}. Fine if that is the intent; a container that needs another port (a database, SMTP, NTP) fails silently.`,

@@ -26,7 +26,7 @@ export const inputPublishedPort: LintRule = {
           ? `it is DNATed to the container${hit.targetPort ? ` port ${hit.targetPort}` : ''} and forwarded`
           : 'Swarm ingress DNATs it to 172.18.0.2 (ingress_sbox on docker_gwbridge) and forwards it';
         add(p, 'swarm/input-published-port', 'warning',
-          `Port ${hit.port}/${hit.protocol} is a published port${hit.service ? ` (service ${hit.service})` : ''}: ${via} in PREROUTING, so it never reaches INPUT and this rule never matches it. Filter it in DOCKER-USER with -m conntrack --ctorigdstport ${hit.port}.`,
+          `Port ${hit.port}/${hit.protocol} is a published port${hit.service ? ` (service ${hit.service})` : ''}${hit.evidence ? ` (${hit.evidence})` : ''}: ${via} in PREROUTING, so it never reaches INPUT and this rule never matches it. Filter it in DOCKER-USER with -m conntrack --ctorigdstport ${hit.port}.`,
           d.o.span, fix ? [{ ...fix, title: 'Move to DOCKER-USER matching the original destination port (conntrack)' }] : []);
         break;
       }

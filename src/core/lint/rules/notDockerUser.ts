@@ -207,12 +207,26 @@ function narrowedDockerJump(p: Pass, rule: Rule): boolean {
 }
 
 /**
+ * A rule a script adds to Docker's own nat chain (`iptables -t nat -I DOCKER -p tcp --dport 5000 -j DNAT …`, a
+ * blue-green switch; `-I DOCKER 3 … -j REDIRECT`, holdout 47): Docker flushes and rebuilds that chain when the daemon
+ * restarts, so the rule silently disappears. Not Docker's own shapes (its `-i docker0 -j RETURN`, its DNATs with
+ * `! -i <bridge>`), which a script re-creating them writes too. Reported; true when it was.
+ */
+function natDockerChain(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | undefined): boolean {
+  if (p.kind !== 'proposal' || !f.command || !f.dockerOwned || rule.op === 'D' || f.dockerLike) return false;
+  add(p, 'swarm/not-docker-user', 'warning',
+    `${rule.chain} is Docker's own nat chain: Docker flushes and rebuilds it when the daemon restarts (and changes it as containers publish ports), so this rule silently disappears. Keep your own nat rules in a chain of your own jumped to from PREROUTING/OUTPUT, publish ports with Docker (-p), and filter published ports in DOCKER-USER.`,
+    chainSpan ?? rule.span);
+  return true;
+}
+
+/**
  * A port "filter" appended to nat PREROUTING (`-t nat -A PREROUTING -p tcp --dport 3000 … -j RETURN`): it runs after
  * Docker's `-j DOCKER` jump, whose DNAT already took the published ports, and the nat table cannot drop anyway.
  */
 function checkNatPrerouting(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | undefined): void {
   const t = rule.target?.name;
-  if (narrowedDockerJump(p, rule)) return;
+  if (narrowedDockerJump(p, rule) || natDockerChain(p, rule, f, chainSpan)) return;
   if (!p.command || rule.op !== 'A' || rule.chain !== 'PREROUTING' || f.dockerLike || (t !== 'RETURN' && t !== 'ACCEPT')) return;
   if (!ruleOptions(rule).some(({ o }) => /^(dport|dports|destination-ports?)$/.test(o.name))) return;
   add(p, 'swarm/not-docker-user', 'warning',

