@@ -13,7 +13,7 @@
  *    context's version creates it, `-j RETURN` up to 28.2.1).
  */
 import type { LineResult } from '../iptables/parse';
-import { assembleRuleset, continuedOnNextLine, lineResult, newLineState } from '../iptables/parse';
+import { assembleRuleset, lineResult, newLineState } from '../iptables/parse';
 import { parseIptablesList } from '../iptables/parseList';
 import type { Rule, RuleDiagnostic, Ruleset, TableName } from '../iptables/model';
 import type { PreparedContext } from './context';
@@ -31,14 +31,13 @@ import { OrderMemo } from './orderMemo';
 import { inferListingTable, inferTable, isListing, listingWithoutInterfaces, tableSections } from './input';
 import type { DocRule, Pass } from './pass';
 import { flushedInProse, withoutPrintedText } from './sections';
-import { keep, shellLine } from './shownDiagnostics';
+import { shownDiagnostics } from './shownDiagnostics';
 import { publishedPorts } from './pass';
 import { LINT_RULES } from './rules/index';
 import { keepSafeFixes } from './fixSafety';
-import { EXISTS_WHERE_TOOL_RUNS } from './toolChains';
 import { nftablesBackend } from './rules/nftablesBackend';
 import { leavesDockerUserEmpty } from './rules/afterReturn';
-import type { FileKind, LintContext, LintDiagnostic, LintOptions, LintResult, TextEdit } from './types';
+import type { FileKind, LintContext, LintDiagnostic, LintOptions, LintResult } from './types';
 
 export type { LintOptions } from './types';
 
@@ -199,19 +198,7 @@ export class Linter {
     if (truncatedAt !== undefined) {
       p.diags.push({ code: 'lint/truncated', severity: 'info', message: `lint stopped at line ${truncatedAt + 1}: the file took longer than ${options?.budgetMs} ms to check; later lines were not linted`, span: { line: truncatedAt, start: 0, end: 0 }, fixes: [] });
     }
-    const noTable = p.diags.some((d) => d.message.includes('outside a *table section'));
-    // a quote that spans lines always leaves its first line unterminated: without one, no line needs the shell's reading
-    const multiLineQuotes = p.diags.some((d) => d.code === 'syntax/unterminated-quote' && shellLine(p, d.span.line));
-    const diags = p.diags.filter((d) => keep(p, d, noTable, multiLineQuotes));
-    if (kind !== 'proposal') readOnlyOutput(diags);
-    else if (p.command) saidOncePerFragment(p, diags);
-    else notJudgedSpecs(diags);
-    // (the whole-text scan for an excerpt only when an undeclared target asks, once)
-    let cut: boolean | undefined;
-    const isCut = () => (cut ??= diags.some((d) => d.code === 'lint/truncated') || excerpt(p));
-    // (an error too: a restore file's undeclared `-j ufw-skip-to-policy-input` is ufw's after.rules, loaded after before.rules declares it)
-    for (const d of diags) if (d.code === 'syntax/unknown-target' && (d.severity === 'warning' || toolChain(d))) assumedChain(d, isCut());
-    fixesWithinTheirCommand(p.results, diags);
+    const diags = shownDiagnostics(p, kind);
     noFixesAroundText(p, diags);
     // a fix is offered only when the netfilter evaluator shows it breaks none of the standard flows
     if (options?.checkFixes !== false && kind === 'proposal') keepSafeFixes(p.text, diags, ruleCount, p.inferredTable ?? options?.defaultTable ?? 'filter');
@@ -220,108 +207,9 @@ export class Linter {
   }
 }
 
-/**
- * On a line that runs several commands (`iptables -A X …; iptables -A Y …`), a fix may only edit its own command: one
- * that deletes, moves or inserts lines (computed for the rule alone) would take the other commands with it.
- */
-function fixesWithinTheirCommand(results: LineResult[], diags: LintDiagnostic[]): void {
-  const shared = new Set(results.filter((r) => r.more).map((r) => r.line));
-  if (!shared.size) return;
-  for (const d of diags) {
-    if (!shared.has(d.span.line) || !d.fixes.length) continue;
-    const inside = (e: TextEdit) => e.range.start.line === d.span.line && e.range.end.line === d.span.line && e.range.start.character >= d.span.start && e.range.end.character <= d.span.end;
-    d.fixes = d.fixes.filter((f) => f.edits.every(inside));
-  }
-}
-
 /** A `\r` ending a line (`\r\n`, or a last line ending in `\r`); one elsewhere in a line is the line's own text. */
 const CR_LINE_END = /\r(?:\n|$)/;
 const CR_LINE_ENDS = /\r(?=\n|$)/g;
-
-/** A bare line that starts an iptables command (`-A CHAIN …`, `--insert`, `-t nat -A …`), as an -S listing prints them. */
-// (`--check)`: a shell `case` label, not the option)
-const BARE_COMMAND = /^\s*(?:-[AIDRNFXPZELSC]|--(?:append|insert|delete|replace|new-chain|flush|delete-chain|policy|zero|rename-chain|list|list-rules|check)|-t)(?=\s|$)/;
-
-/**
- * In a script, a line of options with no command (`    -m conntrack … -j DROP` whose line above lost its `\`, a
- * generator's template) is a piece of a command, not a rule of its own: one info instead of an error per token.
- */
-function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
-  // (`  - iptables …`: a YAML or Markdown list item holding a whole command, not a piece of one)
-  // (the line above ending in `\` continues onto it: the command is whole, its errors are its own)
-  const fragment = (line: number) => /^\s*-\S/.test(p.lines[line] ?? '') && !BARE_COMMAND.test(p.lines[line] ?? '') && !continuedOnNextLine(p.lines[line - 1] ?? '');
-  const lines = new Set(diags.filter((d) => d.code.startsWith('syntax/') && d.severity !== 'info' && fragment(d.span.line)).map((d) => d.span.line));
-  if (!lines.size) return;
-  const kept = diags.filter((d) => !(lines.has(d.span.line) && d.code.startsWith('syntax/') && d.severity !== 'info'));
-  for (const line of lines) {
-    kept.push({ code: 'syntax/no-command', severity: 'info', message: 'options without an iptables command before them: a piece of a command (a lost `\\` continuation on the line above, or a template), not judged as a rule', span: { line, start: 0, end: 0 }, fixes: [] });
-  }
-  diags.splice(0, diags.length, ...kept);
-}
-
-/**
- * A line read as a rule specification without its chain (syntax/no-chain, info: not judged) is not judged for its
- * words either: a man page's or README's option list (`--net=host     Put the container in the host's network`,
- * holdout 46) is text, and a quoted rule specification's errors are the info's business.
- */
-function notJudgedSpecs(diags: LintDiagnostic[]): void {
-  const lines = new Set(diags.filter((d) => d.code === 'syntax/no-chain' && d.severity === 'info').map((d) => d.span.line));
-  if (!lines.size) return;
-  const kept = diags.filter((d) => !(lines.has(d.span.line) && d.code.startsWith('syntax/') && d.severity !== 'info'));
-  diags.splice(0, diags.length, ...kept);
-}
-
-/** The target a finding names (its first quoted word) is another tool's chain. */
-function toolChain(d: LintDiagnostic): boolean {
-  const name = /"([^"]+)"/.exec(d.message)?.[1];
-  return name !== undefined && EXISTS_WHERE_TOOL_RUNS.test(name);
-}
-
-/**
- * An undeclared target that another tool's chain (`-j ufw-user-input`) or a cut dump (the declaration may be in the
- * part left out) explains is said, not flagged: iptables accepts the jump where that chain exists.
- */
-function assumedChain(d: LintDiagnostic, cut: boolean): void {
-  const tool = toolChain(d);
-  if (!tool && !cut) return;
-  d.severity = 'info';
-  d.message = `${d.message} (${tool ? "another tool's chain, which exists where that tool runs" : 'the text is cut: it may be declared in the part left out'})`;
-}
-
-/**
- * Rule lines of a dump pasted without any `*table`, `-P`, `:CHAIN` or `-N CHAIN` line (a grep'd `iptables-save -c`,
- * a few `-S` lines, holdout 24): an excerpt, whose chains are declared in the part not shown.
- */
-function excerpt(p: Pass): boolean {
-  if (p.command) return false;
-  return !/^[ \t]*(?:\[\d+:\d+\][ \t]*)?(?:\*|:|-[NP][ \t])/m.test(p.text) || oneChainListing(p);
-}
-
-/**
- * `iptables -S FORWARD` output: one chain's policy and rules, no chain declared (holdout 46, a nova-network host): the
- * chains it jumps to are declared in the part of `-S` not shown.
- */
-function oneChainListing(p: Pass): boolean {
-  const chains = new Set<string>();
-  for (const r of p.results) {
-    if (r.kind === 'new-chain' || r.kind === 'chain') return false;
-    if (r.format === 'S' && r.kind === 'rule' && r.rule) chains.add(r.rule.chain);
-    if (r.format === 'S' && r.kind === 'policy' && r.chain) chains.add(r.chain);
-  }
-  return chains.size === 1;
-}
-
-/**
- * A dump or listing is what iptables printed: it parsed there, so a line this parser cannot read is the parser's
- * limit, not the user's mistake. Said as info (the line is not judged), never as an error on read-only output.
- */
-function readOnlyOutput(diags: LintDiagnostic[]): void {
-  for (const d of diags) {
-    if (!d.code.startsWith('syntax/') || d.severity === 'info') continue;
-    d.severity = 'info';
-    d.message = `Not understood in this output (iptables printed it, so it is valid there): ${d.message}`;
-  }
-}
 
 function newPass(text: string, results: LineResult[], facts: FactsOf, ruleset: Ruleset, kind: FileKind, command: boolean, pc: PreparedContext, baseRules: Set<Rule>, doc: DocRule[], noInterfaces: boolean): Pass {
   let lines: string[] | undefined;

@@ -1,8 +1,13 @@
 /**
- * Which diagnostics of a pass are shown: the parse's errors on text that is not a rule set's (shell around the rules,
- * a sentence's apostrophe, an excerpt cut inside a quote, a quoted text's lines) are not findings.
+ * Which diagnostics of a pass are shown, and how: the parse's errors on text that is not a rule set's (shell around the
+ * rules, a sentence's apostrophe, an excerpt cut inside a quote, a quoted text's lines, a README's option list) are not
+ * findings; a script's pieces of commands are said once; what iptables printed is not the user's error; an undeclared
+ * jump another tool or a cut text explains is said, not flagged; a fix stays within its own command of a shared line.
  */
-import type { LintDiagnostic } from './types';
+import type { LineResult } from '../iptables/parse';
+import { continuedOnNextLine } from '../iptables/parse';
+import type { FileKind, LintDiagnostic, TextEdit } from './types';
+import { EXISTS_WHERE_TOOL_RUNS } from './toolChains';
 import type { Pass } from './pass';
 import { NESTED_SCRIPT, heredocOf, quotedRole } from './sections';
 
@@ -11,7 +16,7 @@ import { NESTED_SCRIPT, heredocOf, quotedRole } from './sections';
  * a rule the text does not show (scripts delete old copies, `2>/dev/null || true`); nor a COMMIT without `*table`
  * when the missing `*table` line was already reported.
  */
-export function keep(p: Pass, d: LintDiagnostic, noTable: boolean, multiLineQuotes: boolean): boolean {
+function keep(p: Pass, d: LintDiagnostic, noTable: boolean, multiLineQuotes: boolean): boolean {
   if (p.command && d.code === 'syntax/not-iptables') return false;
   if (multiLineQuotes && !quotedLineKeeps(quotedRole(p, d.span.line), d.code)) return false;
   // an apostrophe in a sentence (`libvirt's bridge`) on a line that holds no iptables call: text, not a broken command
@@ -73,3 +78,121 @@ function quotedLineKeeps(role: ReturnType<typeof quotedRole>, code: string): boo
   if (role === 'closes') return !code.startsWith('syntax/');
   return role !== 'inside-text';
 }
+
+/** The pass's diagnostics as they are shown: kept (above), said once per fragment or snippet, read-only output said as info. */
+export function shownDiagnostics(p: Pass, kind: FileKind): LintDiagnostic[] {
+  const noTable = p.diags.some((d) => d.message.includes('outside a *table section'));
+  // a quote that spans lines always leaves its first line unterminated: without one, no line needs the shell's reading
+  const multiLineQuotes = p.diags.some((d) => d.code === 'syntax/unterminated-quote' && shellLine(p, d.span.line));
+  const diags = p.diags.filter((d) => keep(p, d, noTable, multiLineQuotes));
+  if (kind !== 'proposal') readOnlyOutput(diags);
+  else if (p.command) saidOncePerFragment(p, diags);
+  else notJudgedSpecs(diags);
+  // (the whole-text scan for an excerpt only when an undeclared target asks, once)
+  let cut: boolean | undefined;
+  const isCut = () => (cut ??= diags.some((d) => d.code === 'lint/truncated') || excerpt(p));
+  // (an error too: a restore file's undeclared `-j ufw-skip-to-policy-input` is ufw's after.rules, loaded after before.rules declares it)
+  for (const d of diags) if (d.code === 'syntax/unknown-target' && (d.severity === 'warning' || toolChain(d))) assumedChain(d, isCut());
+  fixesWithinTheirCommand(p.results, diags);
+  return diags;
+}
+
+/**
+ * On a line that runs several commands (`iptables -A X …; iptables -A Y …`), a fix may only edit its own command: one
+ * that deletes, moves or inserts lines (computed for the rule alone) would take the other commands with it.
+ */
+function fixesWithinTheirCommand(results: LineResult[], diags: LintDiagnostic[]): void {
+  const shared = new Set(results.filter((r) => r.more).map((r) => r.line));
+  if (!shared.size) return;
+  for (const d of diags) {
+    if (!shared.has(d.span.line) || !d.fixes.length) continue;
+    const inside = (e: TextEdit) => e.range.start.line === d.span.line && e.range.end.line === d.span.line && e.range.start.character >= d.span.start && e.range.end.character <= d.span.end;
+    d.fixes = d.fixes.filter((f) => f.edits.every(inside));
+  }
+}
+
+/** A bare line that starts an iptables command (`-A CHAIN …`, `--insert`, `-t nat -A …`), as an -S listing prints them. */
+// (`--check)`: a shell `case` label, not the option)
+const BARE_COMMAND = /^\s*(?:-[AIDRNFXPZELSC]|--(?:append|insert|delete|replace|new-chain|flush|delete-chain|policy|zero|rename-chain|list|list-rules|check)|-t)(?=\s|$)/;
+
+/**
+ * In a script, a line of options with no command (`    -m conntrack … -j DROP` whose line above lost its `\`, a
+ * generator's template) is a piece of a command, not a rule of its own: one info instead of an error per token.
+ */
+function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
+  // (`  - iptables …`: a YAML or Markdown list item holding a whole command, not a piece of one)
+  // (the line above ending in `\` continues onto it: the command is whole, its errors are its own)
+  const fragment = (line: number) => /^\s*-\S/.test(p.lines[line] ?? '') && !BARE_COMMAND.test(p.lines[line] ?? '') && !continuedOnNextLine(p.lines[line - 1] ?? '');
+  const lines = new Set(diags.filter((d) => d.code.startsWith('syntax/') && d.severity !== 'info' && fragment(d.span.line)).map((d) => d.span.line));
+  if (!lines.size) return;
+  const kept = diags.filter((d) => !(lines.has(d.span.line) && d.code.startsWith('syntax/') && d.severity !== 'info'));
+  for (const line of lines) {
+    kept.push({ code: 'syntax/no-command', severity: 'info', message: 'options without an iptables command before them: a piece of a command (a lost `\\` continuation on the line above, or a template), not judged as a rule', span: { line, start: 0, end: 0 }, fixes: [] });
+  }
+  diags.splice(0, diags.length, ...kept);
+}
+
+/**
+ * A line read as a rule specification without its chain (syntax/no-chain, info: not judged) is not judged for its
+ * words either: a man page's or README's option list (`--net=host     Put the container in the host's network`,
+ * holdout 46) is text, and a quoted rule specification's errors are the info's business.
+ */
+function notJudgedSpecs(diags: LintDiagnostic[]): void {
+  const lines = new Set(diags.filter((d) => d.code === 'syntax/no-chain' && d.severity === 'info').map((d) => d.span.line));
+  if (!lines.size) return;
+  const kept = diags.filter((d) => !(lines.has(d.span.line) && d.code.startsWith('syntax/') && d.severity !== 'info'));
+  diags.splice(0, diags.length, ...kept);
+}
+
+/** The target a finding names (its first quoted word) is another tool's chain. */
+function toolChain(d: LintDiagnostic): boolean {
+  const name = /"([^"]+)"/.exec(d.message)?.[1];
+  return name !== undefined && EXISTS_WHERE_TOOL_RUNS.test(name);
+}
+
+/**
+ * An undeclared target that another tool's chain (`-j ufw-user-input`) or a cut dump (the declaration may be in the
+ * part left out) explains is said, not flagged: iptables accepts the jump where that chain exists.
+ */
+function assumedChain(d: LintDiagnostic, cut: boolean): void {
+  const tool = toolChain(d);
+  if (!tool && !cut) return;
+  d.severity = 'info';
+  d.message = `${d.message} (${tool ? "another tool's chain, which exists where that tool runs" : 'the text is cut: it may be declared in the part left out'})`;
+}
+
+/**
+ * Rule lines of a dump pasted without any `*table`, `-P`, `:CHAIN` or `-N CHAIN` line (a grep'd `iptables-save -c`,
+ * a few `-S` lines, holdout 24): an excerpt, whose chains are declared in the part not shown.
+ */
+function excerpt(p: Pass): boolean {
+  if (p.command) return false;
+  return !/^[ \t]*(?:\[\d+:\d+\][ \t]*)?(?:\*|:|-[NP][ \t])/m.test(p.text) || oneChainListing(p);
+}
+
+/**
+ * `iptables -S FORWARD` output: one chain's policy and rules, no chain declared (holdout 46, a nova-network host): the
+ * chains it jumps to are declared in the part of `-S` not shown.
+ */
+function oneChainListing(p: Pass): boolean {
+  const chains = new Set<string>();
+  for (const r of p.results) {
+    if (r.kind === 'new-chain' || r.kind === 'chain') return false;
+    if (r.format === 'S' && r.kind === 'rule' && r.rule) chains.add(r.rule.chain);
+    if (r.format === 'S' && r.kind === 'policy' && r.chain) chains.add(r.chain);
+  }
+  return chains.size === 1;
+}
+
+/**
+ * A dump or listing is what iptables printed: it parsed there, so a line this parser cannot read is the parser's
+ * limit, not the user's mistake. Said as info (the line is not judged), never as an error on read-only output.
+ */
+function readOnlyOutput(diags: LintDiagnostic[]): void {
+  for (const d of diags) {
+    if (!d.code.startsWith('syntax/') || d.severity === 'info') continue;
+    d.severity = 'info';
+    d.message = `Not understood in this output (iptables printed it, so it is valid there): ${d.message}`;
+  }
+}
+
