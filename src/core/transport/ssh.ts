@@ -10,6 +10,7 @@
 import type { Client, ClientChannel } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { nullLogger, type Logger } from '../log';
+import { ShellPool } from './shellPool';
 import { DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_MS, makeCollector } from './collect';
 import { shellJoin } from './quote';
 import { TransportError, type CommandRunner, type RunOptions, type RunResult } from './types';
@@ -46,12 +47,7 @@ export interface SshRunnerOptions {
 export class SshRunner implements CommandRunner {
   readonly description: string;
   private closed = false;
-  private readonly shells: RemoteShell[] = [];
-  /** Runs waiting for a shell to be free (every shell busy, or the server refused their exec channel: MaxSessions). */
-  private readonly shellWaiters: ((s: RemoteShell | undefined) => void)[] = [];
-  private shellsGivenUp = false;
-  private slowestStartMs: number | undefined;
-  private readonly log: Logger;
+  private readonly pool: ShellPool;
   /** How runs went (for tests, logs and the bench). */
   readonly stats = { shellRuns: 0, execRuns: 0, shellsOpened: 0 };
 
@@ -62,13 +58,17 @@ export class SshRunner implements CommandRunner {
     private readonly opts: SshRunnerOptions,
   ) {
     this.description = `ssh ${target.username}@${target.host}:${target.port ?? 22}${target.jump ? ` via ${target.jump.host}` : ''}`;
-    this.log = opts.logger ?? nullLogger;
+    this.pool = new ShellPool(client, this.description, {
+      maxShells: (opts.shell ?? 'eager') === 'off' ? 0 : (opts.maxShells ?? 2),
+      readyTimeoutMs: opts.shellReadyTimeoutMs ?? 5000,
+      logger: opts.logger ?? nullLogger,
+      onOpen: () => this.stats.shellsOpened++,
+    });
     client.on('close', () => {
       this.closed = true;
-      for (const s of [...this.shells]) s.destroy('connection closed');
-      this.wakeWaiters();
+      this.pool.close('connection closed');
     });
-    if ((opts.shell ?? 'eager') === 'eager') this.openShell();
+    if ((opts.shell ?? 'eager') === 'eager') this.pool.open();
   }
 
   static async connect(target: SshTarget, opts: SshRunnerOptions = {}): Promise<SshRunner> {
@@ -82,71 +82,17 @@ export class SshRunner implements CommandRunner {
 
   /** What a login costs on this server: the slowest start of a shell seen on this connection (undefined before one started). */
   get loginMs(): number | undefined {
-    return this.slowestStartMs;
+    return this.pool.loginMs;
   }
 
   /** Pids of the persistent remote shells that are up (for tests and logs). */
   get shellPids(): number[] {
-    return this.shells.flatMap((s) => (s.pid !== undefined && s.state !== 'dead' ? [s.pid] : []));
+    return this.pool.pids;
   }
 
   /** The exact command line sent to the remote shell for argv (exposed for tests and logs). */
   commandLine(argv: readonly string[]): string {
     return shellJoin(this.opts.sudo ? ['sudo', '-n', '--', ...argv] : argv);
-  }
-
-  private openShell(): RemoteShell {
-    this.stats.shellsOpened++;
-    const s = new RemoteShell(this.client, this.opts.shellReadyTimeoutMs ?? 5000, this.log, this.description, (gone) => {
-      const at = this.shells.indexOf(gone);
-      if (at >= 0) this.shells.splice(at, 1);
-      if (gone.unsupported && !this.shellsGivenUp && !this.closed) {
-        this.shellsGivenUp = true;
-        this.log.debug(`${this.description}: no persistent shell on this server; every command uses its own exec channel`);
-      }
-      // no shell left to wait for: the waiting runs go on without one
-      if (this.shellsGivenUp || !this.shells.some((x) => !x.isDead())) this.wakeWaiters();
-    });
-    this.shells.push(s);
-    void s.ready.then((up) => {
-      if (!up) return;
-      if (s.startupMs !== undefined) this.slowestStartMs = Math.max(this.slowestStartMs ?? 0, s.startupMs);
-      this.handOver(s);
-    });
-    return s;
-  }
-
-  /** Shells run this connection's commands (not switched off, not given up, the connection open). */
-  private shellsUsable(): boolean {
-    return (this.opts.shell ?? 'eager') !== 'off' && (this.opts.maxShells ?? 2) > 0 && !this.shellsGivenUp && !this.closed;
-  }
-
-  /** Shells whose handshake has not come yet. */
-  private startingShells(): number {
-    return this.shells.filter((x) => x.state === 'opening').length;
-  }
-
-  /** An idle shell nobody has claimed, claimed for one run. */
-  private idleShell(): RemoteShell | undefined {
-    if (!this.shellsUsable()) return undefined;
-    const s = this.shells.find((x) => !x.claimed && x.state === 'idle');
-    if (s) s.claimed = true;
-    return s;
-  }
-
-  /** One more shell while under the limit and fewer are starting than runs wait; it serves the first waiting run once up. */
-  private growShells(waiting: number): void {
-    const live = this.shells.filter((x) => !x.isDead()).length;
-    if (this.shellsUsable() && live < (this.opts.maxShells ?? 2) && this.startingShells() < waiting) this.openShell();
-  }
-
-  /** An idle, unclaimed shell goes to the run that has waited longest. */
-  private handOver(s: RemoteShell): void {
-    if (s.claimed || s.state !== 'idle') return;
-    const waiter = this.shellWaiters.shift();
-    if (!waiter) return;
-    s.claimed = true;
-    waiter(s);
   }
 
   run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -162,10 +108,10 @@ export class SshRunner implements CommandRunner {
     if (opts.signal?.aborted) return Promise.reject(new TransportError('cancelled', 'cancelled'));
     const deadline = Date.now() + timeoutMs;
     // Commands with stdin data keep their own channel (the shell's stdin is its command stream).
-    if (opts.stdin !== undefined || !this.shellsUsable()) return this.execOrWait(argv, line, opts, deadline, maxBytes);
-    const shell = this.idleShell();
+    if (opts.stdin !== undefined || !this.pool.usable()) return this.execOrWait(argv, line, opts, deadline, maxBytes);
+    const shell = this.pool.idle();
     if (shell) return this.runOnShell(shell, argv, line, opts, deadline, maxBytes);
-    this.growShells(this.shellWaiters.length + 1);
+    this.pool.grow(this.pool.waiting + 1);
     return this.waitThenRun(argv, line, opts, deadline, maxBytes);
   }
 
@@ -179,20 +125,15 @@ export class SshRunner implements CommandRunner {
   private async waitThenRun(argv: readonly string[], line: string, opts: RunOptions, deadline: number, maxBytes: number): Promise<RunResult> {
     const login = this.loginMs;
     // a shell starting for this run (one per starting shell, in line order) is waited for: an exec would cost the same login
-    const forThisRun = this.shellWaiters.length < this.startingShells();
+    const forThisRun = this.pool.waiting < this.pool.starting();
     const until = login === undefined || forThisRun ? deadline : Math.min(deadline, Date.now() + login);
-    const shell = await this.waitForShell(until, opts.signal);
+    const shell = await this.pool.waitFor(until, opts.signal);
     if (opts.signal?.aborted) {
-      if (shell) this.releaseShell(shell);
+      if (shell) this.pool.release(shell);
       throw new TransportError('cancelled', 'cancelled');
     }
     if (shell) return this.runOnShell(shell, argv, line, opts, deadline, maxBytes);
     return this.execOrWait(argv, line, opts, deadline, maxBytes);
-  }
-
-  /** No shell will come (shells given up, connection closed): the waiting runs go on without one. */
-  private wakeWaiters(): void {
-    for (const waiter of this.shellWaiters.splice(0)) waiter(undefined);
   }
 
   /** On an exec channel; when the server refuses another session (sshd's MaxSessions, 10 by default, counts
@@ -200,39 +141,11 @@ export class SshRunner implements CommandRunner {
   private execOrWait(argv: readonly string[], line: string, opts: RunOptions, deadline: number, maxBytes: number): Promise<RunResult> {
     return this.runExec(argv, line, opts, Math.max(1, deadline - Date.now()), maxBytes).catch(async (e: unknown) => {
       if (!(e instanceof TransportError && e.kind === 'exec' && /Channel open failure/i.test(e.message)) || opts.stdin !== undefined) throw e;
-      if (!this.shells.some((x) => !x.isDead())) throw e;
-      const waited = await this.waitForShell(deadline, opts.signal);
+      if (!this.pool.hasLive()) throw e;
+      const waited = await this.pool.waitFor(deadline, opts.signal);
       if (!waited) throw e;
       return this.runOnShell(waited, argv, line, opts, deadline, maxBytes);
     });
-  }
-
-  private waitForShell(deadline: number, signal: AbortSignal | undefined): Promise<RemoteShell | undefined> {
-    return new Promise((resolve) => {
-      const waiter = (sh: RemoteShell | undefined): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', give);
-        resolve(sh);
-      };
-      const give = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', give);
-        const at = this.shellWaiters.indexOf(waiter);
-        if (at >= 0) this.shellWaiters.splice(at, 1);
-        resolve(undefined);
-      };
-      const timer = setTimeout(give, Math.max(1, deadline - Date.now()));
-      signal?.addEventListener('abort', give, { once: true });
-      this.shellWaiters.push(waiter);
-    });
-  }
-
-  /** A run is done with its shell: it goes to a waiting run, or a replacement is opened if it was dropped. */
-  private releaseShell(shell: RemoteShell): void {
-    shell.claimed = false;
-    if (shell.state === 'idle') this.handOver(shell);
-    // (a shell that never came up, its channel refused too, is not replaced for the waiters: no open/fail loop)
-    else if (this.shellWaiters.length > 0 && shell.pid !== undefined) this.growShells(this.shellWaiters.length);
   }
 
   /** The result checks shared by both ways: a lost connection, cancellation, `sudo -n` wanting a password. */
@@ -255,7 +168,7 @@ export class SshRunner implements CommandRunner {
         settled = true;
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
-        this.releaseShell(shell);
+        this.pool.release(shell);
         if (opts.signal?.aborted) {
           reject(new TransportError('cancelled', 'cancelled'));
           return;
@@ -294,7 +207,7 @@ export class SshRunner implements CommandRunner {
           settled = true;
           clearTimeout(timer);
           opts.signal?.removeEventListener('abort', onAbort);
-          this.releaseShell(shell);
+          this.pool.release(shell);
           this.execOrWait(argv, line, opts, deadline, maxBytes).then(resolve, reject);
           return;
         }
@@ -415,7 +328,7 @@ export class SshRunner implements CommandRunner {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const s of [...this.shells]) s.destroy('runner closed');
+    this.pool.close('runner closed');
     this.client.end();
     for (const j of this.jumpClients) j.end();
   }
