@@ -5,11 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintRules } from '../../src/core/lint/engine';
-import { findings } from './lint-findings';
+import { all, findings } from './lint-findings';
 import { parseRules } from '../../src/core/iptables/parse';
 
-const all = (text: string) => lintRules(text).diagnostics.map((d) => `${d.span.line + 1} ${d.severity} ${d.code}`);
 
 test('the shell\'s `:` no-op (`: "prepare" && {`) is no chain line (holdout 14, a Vagrant swarm provisioner)', () => {
   assert.deepEqual(findings('#!/bin/sh\nset -e\n: "prepare" && {\nyum -y update\n}\niptables -A INPUT -p tcp --dport 2377 -j ACCEPT\n'), []);

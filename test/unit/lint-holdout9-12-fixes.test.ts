@@ -7,12 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintRules } from '../../src/core/lint/engine';
+import { all } from './lint-findings';
 import type { LintContext } from '../../src/core/lint/types';
 import { checkFix } from '../../src/core/lint/fixSafety';
 import { insertLineEdit } from '../../src/core/lint/pass';
 
 const findings = (text: string, ctx?: LintContext) => lintRules(text, ctx).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.span.line + 1} ${d.code}`);
-const all = (text: string, ctx?: LintContext) => lintRules(text, ctx).diagnostics.map((d) => `${d.span.line + 1} ${d.severity} ${d.code}`);
 
 test('a systemd drop-in\'s ExecStartPost= runs its command (for-linux#1248): a FORWARD policy change right after dockerd starts', () => {
   const unit = '[Service]\nExecStartPost=-iptables -P FORWARD ACCEPT\nExecStartPost=/sbin/iptables -I DOCKER-USER -i eth0 -j DROP\n';

@@ -6,9 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintRules } from '../../src/core/lint/engine';
-import { findings } from './lint-findings';
+import { all, findings } from './lint-findings';
 
-const all = (text: string) => lintRules(text).diagnostics.map((d) => `${d.span.line + 1} ${d.severity} ${d.code}`);
 
 test('a systemd unit\'s `Description=Restore iptables rules for Docker ports` names iptables, it does not call it (holdout 26, ru-open-service)', () => {
   const unit = "cat > /etc/systemd/system/fw.service <<'EOF'\n[Unit]\nDescription=Restore iptables rules for Docker ports\nAfter=docker.service\nEOF\n";

@@ -5,9 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintRules } from '../../src/core/lint/engine';
-import { findings } from './lint-findings';
+import { all, findings } from './lint-findings';
 
-const all = (text: string) => lintRules(text).diagnostics.map((d) => `${d.span.line + 1} ${d.severity} ${d.code}`);
 
 test('a command without -t is the filter table\'s even where Docker\'s DNAT rules quoted as -S lines make the text\'s table nat (holdout 37, zh-iptables-notes)', () => {
   const text = [

@@ -4,10 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintRules } from '../../src/core/lint/engine';
-import { findings } from './lint-findings';
+import { all, findings } from './lint-findings';
 
-const all = (text: string) => lintRules(text).diagnostics.map((d) => `${d.span.line + 1} ${d.severity} ${d.code}`);
 
 test('pssh\'s status line above each node\'s listing (`[1] 17:55:32 [SUCCESS] server9:22`) is a tool\'s text, not a rule with a bad counter (holdout 45, moby-33338)', () => {
   const text = [

@@ -6,9 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintRules } from '../../src/core/lint/engine';
-import { findings } from './lint-findings';
+import { all, findings } from './lint-findings';
 
-const all = (text: string) => lintRules(text).diagnostics.map((d) => `${d.span.line + 1} ${d.severity} ${d.code}`);
 
 test('a restore line refused for its trailing `# comment` keeps its error, and the other rules are judged with the rule it means (holdout 43, zh-blog docker-ufw)', () => {
   const text = [
