@@ -136,3 +136,17 @@ test('a Markdown blockquote\'s `> ` before a command is the quote\'s marker, not
   // `> /tmp/log` and `> out.txt` still truncate a file
   assert.deepEqual(findings('> /tmp/fw.log\n> out.txt\n'), []);
 });
+
+test('an ACCEPT a script inserts into Docker\'s DOCKER-FORWARD naming a host interface is the user\'s, flushed by Docker: not taken for Docker\'s own shape (holdout 45, Traefik 8080 fix note)', () => {
+  const text = 'sudo iptables -t filter -I DOCKER-FORWARD -i eth0.5 -o docker_gwbridge -p tcp --dport 8080 -d 172.18.0.5 -j ACCEPT\n';
+  assert.deepEqual(findings(text), ['1 swarm/not-docker-user']);
+  // Docker's own shapes (only its bridges named), re-created by a script, are not
+  assert.deepEqual(findings('iptables -A DOCKER-FORWARD -i docker0 -j ACCEPT\niptables -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT\n'), []);
+});
+
+test('`docker run -p ${local_port}:80` with `local_port=8050` publishes 8050 (to 80): INPUT rules and a DOCKER-USER --dport 8050 are judged with it (holdout 43, nextcloud run.sh)', () => {
+  const text = ['local_port=8050', 'docker run -d --name nc -p ${local_port}:80 dock_nextcloud', 'sudo iptables -A INPUT -p tcp --dport 8050 -j DROP', 'sudo iptables -I DOCKER-USER -p tcp -i eno1 --dport 8050 -j REJECT'].join('\n');
+  assert.deepEqual(findings(text), ['3 swarm/input-published-port', '4 swarm/match-after-dnat']);
+  // a variable given two values says nothing of which one is published
+  assert.deepEqual(findings(text.replace('local_port=8050', 'local_port=8050\nlocal_port=9000')), []);
+});

@@ -6,6 +6,7 @@
  * container port alone (a random host port) are left out.
  */
 import type { PublishedPort } from './types';
+import { scriptValues, type ScriptValues } from './shellValues';
 
 const PUBLISHING = /^\s*(?:sudo\s+)?docker\s+(run|create|container\s+(?:run|create)|service\s+(?:create|update))\b/;
 
@@ -38,6 +39,14 @@ function readPublish(v: string, service: boolean): PublishedPort | undefined {
   return { port: Number(m[2]), protocol: (m[4] ?? 'tcp') as PublishedPort['protocol'], mode: service ? 'ingress' : 'host', targetPort: Number(m[3]) };
 }
 
+/** `-p ${local_port}:80` with the one literal value the script gives the variable (`local_port=8050`, holdout 43); other variables stay. */
+function withValues(v: string, values: ScriptValues): string {
+  return v.replace(/\$\{?([A-Za-z_]\w*)\}?/g, (whole, name: string) => {
+    const known = values.get(name);
+    return known && known !== 'unknown' && !known.reused && known.values.length === 1 ? known.values[0] : whole;
+  });
+}
+
 /** One scan of the whole text before any line is split (re-lints of a large file pay only this). */
 const ANY_PUBLISHING = /\bdocker\s+(?:run|create|container\s+(?:run|create)|service\s+(?:create|update))\b/;
 
@@ -63,12 +72,13 @@ export function publishedInText(text: string): PublishedPort[] {
   const reached = reachedAfterStart(text);
   if (!ANY_PUBLISHING.test(text)) return reached;
   const out: PublishedPort[] = [];
+  let values: ScriptValues | undefined;
   for (const line of text.split('\n')) {
     const cmd = PUBLISHING.exec(line);
     if (!cmd) continue;
     const service = cmd[1].startsWith('service');
     for (const v of publishValues(line.trim().split(/\s+/))) {
-      const p = readPublish(v, service);
+      const p = readPublish(v.includes('$') ? withValues(v, (values ??= scriptValues(text))) : v, service);
       if (p) out.push(p);
     }
   }

