@@ -150,3 +150,11 @@ test('`docker run -p ${local_port}:80` with `local_port=8050` publishes 8050 (to
   // a variable given two values says nothing of which one is published
   assert.deepEqual(findings(text.replace('local_port=8050', 'local_port=8050\nlocal_port=9000')), []);
 });
+
+test('an INPUT DROP whose own comment calls the port a container\'s (`# Block app container`) never sees that traffic; a rule for containers reaching the host is INPUT\'s (holdout 45, security guide)', () => {
+  const text = ['iptables -A INPUT -p tcp --dport 443 -j ACCEPT  # Web container', 'iptables -A INPUT -p tcp --dport 8080 -j DROP   # Block app container'].join('\n');
+  assert.deepEqual(findings(text), ['2 swarm/input-published-port']);
+  assert.ok(all(text).includes('1 info swarm/input-published-port'));
+  // containers asking the host's DNS, and a comment that names no container, are not
+  assert.deepEqual(findings('iptables -A INPUT -i docker0 -p udp --dport 53 -j ACCEPT # containers use the host resolver\niptables -A INPUT -p tcp --dport 2375 -j DROP # docker API\n'), []);
+});

@@ -1,8 +1,22 @@
 /** swarm/input-published-port: an INPUT rule for a published port (published ports are forwarded). */
 import type { LintRule } from '../rule';
 import { portIn } from '../net';
+import type { Rule } from '../../iptables/model';
 import { add, ctorigEdit, isMine, protoMatches } from '../pass';
+import { DENY, isDockerBridge } from '../facts';
 import { moveToDockerUserFix } from '../moveFix';
+
+/**
+ * The rule's own line ends in a comment that calls the port a container's (`--dport 8080 -j DROP   # Block app
+ * container`, holdout 45), for traffic from outside: not a rule for containers reaching the host (`-i docker0`, a
+ * source), which INPUT does see.
+ */
+function commentSaysContainer(rule: Rule, negated: boolean): boolean {
+  if (negated || rule.source || (rule.inInterface && (rule.inInterface.negated || isDockerBridge(rule.inInterface.value)))) return false;
+  // (the rule's whole text: a command continued with `\\` has its comment on its last line)
+  const hash = rule.text.search(/\s#/);
+  return hash >= 0 && /\bcontainers?\b/i.test(rule.text.slice(hash));
+}
 
 export const inputPublishedPort: LintRule = {
   code: 'swarm/input-published-port',
@@ -16,6 +30,12 @@ export const inputPublishedPort: LintRule = {
         const set = d.set;
         if (!set) continue;
         const hit = p.published.find((pp) => portIn(set, pp.port) !== d.o.negated && protoMatches(rule, pp.protocol));
+        if (!hit && commentSaysContainer(rule, d.o.negated)) {
+          add(p, 'swarm/input-published-port', DENY.has(rule.target?.name ?? '') ? 'warning' : 'info',
+            `The line's comment says this port (${d.o.args[0] ?? ''}) is a container's: reachable from other hosts, it is published, so Docker DNATs it in PREROUTING and forwards it; it never reaches INPUT and this rule never matches it. Filter it in DOCKER-USER with -m conntrack --ctorigdstport ${d.o.args[0] ?? ''} --ctdir ORIGINAL.`,
+            d.o.span);
+          break;
+        }
         if (!hit) continue;
         // moved to DOCKER-USER the rule no longer filters the host's own ports: only a rule on published ports alone
         // (not `! --dport 22`, not `--dports 22,8080`) can move without losing what it does in INPUT
