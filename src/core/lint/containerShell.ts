@@ -18,7 +18,7 @@ const LEAVES = /^\s*(?:\$\s+)?(?:exit|logout)\b|^\s*(?:\$\s+)?(?:sudo\s+)?(?:doc
 /** The 0-based lines typed inside a container's shell, each with the line that started it. */
 export function containerShellLines(text: string): Map<number, number> {
   const out = new Map<number, number>();
-  if (!/\s-[a-zA-Z]*[it]/.test(text) || !/(?:docker|podman)\s/.test(text)) return out;
+  if (!/(?:docker|podman)\s/.test(text) || !/\s-[a-zA-Z]*[it]/.test(text)) return out;
   let started: number | undefined;
   text.split('\n').forEach((line, i) => {
     if (started !== undefined && LEAVES.test(line)) started = undefined;
@@ -76,9 +76,10 @@ function isEntrypoint(text: string): boolean {
  * (`network_mode: host`, `hostNetwork: true`).
  */
 function definitionNamespace(text: string): string | undefined {
+  // (each pattern only where its key word is in the text: a line-anchored pattern tries every line of a large file)
   if (/network_mode:\s*["']?host\b|hostNetwork:\s*true\b/.test(text)) return undefined;
-  if (/^services:\s*$/m.test(text) && /^\s+(?:image|build):/m.test(text)) return "compose service's container";
-  if (/^\s*(?:- )?containers:\s*$/m.test(text) && /^kind:\s*\w/m.test(text)) return "pod's container";
+  if (text.includes('services:') && /^services:\s*$/m.test(text) && /^\s+(?:image|build):/m.test(text)) return "compose service's container";
+  if (text.includes('containers:') && /^\s*(?:- )?containers:\s*$/m.test(text) && /^kind:\s*\w/m.test(text)) return "pod's container";
   return undefined;
 }
 
@@ -103,7 +104,7 @@ function execLines(text: string): Map<number, string> {
   const entrypoint = isEntrypoint(text);
   const defined = definitionNamespace(text);
   const wgEasy = WG_EASY_HOOK.test(text);
-  if (!entrypoint && !defined && !wgEasy && !/\bexec\s|^\s*RUN\s/m.test(text)) return out;
+  if (!entrypoint && !defined && !wgEasy && !/\bexec\s/.test(text) && !(text.includes('RUN') && /^\s*RUN\s/m.test(text))) return out;
   const lines = text.split('\n');
   const hooks = wgEasy ? wgEasyHookLines(lines) : new Set<number>();
   lines.forEach((line, i) => {

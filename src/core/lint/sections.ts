@@ -7,7 +7,6 @@ import type { Pass } from './pass';
 import type { LineResult } from '../iptables/parse';
 
 interface Shape {
-  script: boolean;
   /** Lines where a later `#!` starts another script (alternative sections). */
   starts: number[];
   /** Lines inside a here-document body. */
@@ -69,7 +68,7 @@ function withoutApostrophes(line: string): string {
 function shapeOf(p: Pass): Shape {
   const cached = cache.get(p);
   if (cached) return cached;
-  const s: Shape = { script: false, starts: [], heredoc: new Set(), file: new Map(), heredocExpanded: new Set(), quoted: new Map() };
+  const s: Shape = { starts: [], heredoc: new Set(), file: new Map(), heredocExpanded: new Set(), quoted: new Map() };
   let seenCommand = false;
   let end: { word: string; dash: boolean; expands: boolean; file: number } | undefined;
   // a here-document opened inside a body: its lines are another file until its delimiter
@@ -125,8 +124,8 @@ function shapeOf(p: Pass): Shape {
     }
     const trimmed = t.trim();
     if (trimmed.startsWith('#!')) {
-      if (!seenCommand) s.script = true;
-      else s.starts.push(i);
+      // (one before any command makes the text a script: isShellScript)
+      if (seenCommand) s.starts.push(i);
       return;
     }
     if (!trimmed || trimmed.startsWith('#')) return;
@@ -147,24 +146,45 @@ function shapeOf(p: Pass): Shape {
   return s;
 }
 
-/** The text is a shell script: a `#!` line comes before any command. */
+/** The blank and comment lines that open a text, before its first command. */
+const OPENING_LINES = /^(?:[ \t]*(?:#[^\n]*)?(?:\n|$))*/;
+
+/** The text is a shell script: a `#!` line comes before any command (among the lines that open it: no scan of the rest). */
 export function isShellScript(p: Pass): boolean {
-  return shapeOf(p).script;
+  const opening = OPENING_LINES.exec(p.text)?.[0] ?? '';
+  return /^[ \t]*#!/m.test(opening);
 }
 
 /** The line is inside a here-document body (`cat > file <<'EOF'` … `EOF`). */
 export function inHeredoc(p: Pass, line: number): boolean {
-  return shapeOf(p).heredoc.has(line);
+  return hasHeredoc(p) && shapeOf(p).heredoc.has(line);
+}
+
+/** The text opens a here-document somewhere (`<<`): without one, no line is in a body (no scan of the text's shape). */
+function hasHeredoc(p: Pass): boolean {
+  return mentions(p, '<<');
+}
+
+const mentioned = new WeakMap<Pass, Map<string, boolean>>();
+
+/** The pass's text holds the literal (asked once per pass: the checks ask for every pair of rules they compare). */
+function mentions(p: Pass, literal: string): boolean {
+  let known = mentioned.get(p);
+  if (!known) mentioned.set(p, (known = new Map()));
+  let has = known.get(literal);
+  if (has === undefined) known.set(literal, (has = p.text.includes(literal)));
+  return has;
 }
 
 /** The line is inside an unquoted-delimiter here-document (`<<EOF`), whose `\`-newlines the shell joins. */
 export function inExpandedHeredoc(p: Pass, line: number): boolean {
-  return shapeOf(p).heredocExpanded.has(line);
+  return hasHeredoc(p) && shapeOf(p).heredocExpanded.has(line);
 }
 
 /** Index of the script section holding the line (0 unless a later `#!` starts another script). */
 export function sectionOf(p: Pass, line: number): number {
-  return shapeOf(p).starts.filter((s) => s <= line).length;
+  // (a later section starts at a `#!` line: without one, every line is in the first)
+  return mentions(p, '#!') ? shapeOf(p).starts.filter((s) => s <= line).length : 0;
 }
 
 /** A branch a line is in: arm `arm` (0 = the `then` part, or before a `case`'s first pattern) of the `if`/`case` opened on line `id`. */
@@ -215,7 +235,7 @@ export function inElseBranch(p: Pass, line: number): boolean {
  * writes (`cat > /etc/ufw/after.rules <<EOF`, a second script), loaded on its own, not in the order of the text.
  */
 export function heredocOf(p: Pass, line: number): number {
-  return shapeOf(p).file.get(line) ?? -1;
+  return hasHeredoc(p) ? shapeOf(p).file.get(line) ?? -1 : -1;
 }
 
 /** The line where the section holding `line` starts (for messages), or undefined for the first section. */
