@@ -324,5 +324,6 @@ export function flushedInProse(text: string): boolean {
   if (!text.includes('```') && !text.includes('~~~')) return false;
   const lines = text.split('\n');
   const blocks = fenceBlocks(lines);
-  return lines.some((l, i) => blocks[i] < 0 && !/^\s*(?:```|~~~)/.test(l) && FLUSHED_IN_PROSE.test(l));
+  // (fence lines themselves belong to their block)
+  return lines.some((l, i) => blocks[i] < 0 && FLUSHED_IN_PROSE.test(l));
 }

@@ -125,11 +125,10 @@ function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
   const fragment = (line: number) => /^\s*-\S/.test(p.lines[line] ?? '') && !BARE_COMMAND.test(p.lines[line] ?? '') && !continuedOnNextLine(p.lines[line - 1] ?? '');
   const lines = new Set(diags.filter((d) => d.code.startsWith('syntax/') && d.severity !== 'info' && fragment(d.span.line)).map((d) => d.span.line));
   if (!lines.size) return;
-  const kept = diags.filter((d) => !(lines.has(d.span.line) && d.code.startsWith('syntax/') && d.severity !== 'info'));
+  withoutSyntaxFindingsOn(diags, lines);
   for (const line of lines) {
-    kept.push({ code: 'syntax/no-command', severity: 'info', message: 'options without an iptables command before them: a piece of a command (a lost `\\` continuation on the line above, or a template), not judged as a rule', span: { line, start: 0, end: 0 }, fixes: [] });
+    diags.push({ code: 'syntax/no-command', severity: 'info', message: 'options without an iptables command before them: a piece of a command (a lost `\\` continuation on the line above, or a template), not judged as a rule', span: { line, start: 0, end: 0 }, fixes: [] });
   }
-  diags.splice(0, diags.length, ...kept);
 }
 
 /**
@@ -139,7 +138,11 @@ function saidOncePerFragment(p: Pass, diags: LintDiagnostic[]): void {
  */
 function notJudgedSpecs(diags: LintDiagnostic[]): void {
   const lines = new Set(diags.filter((d) => d.code === 'syntax/no-chain' && d.severity === 'info').map((d) => d.span.line));
-  if (!lines.size) return;
+  if (lines.size) withoutSyntaxFindingsOn(diags, lines);
+}
+
+/** Takes the syntax errors and warnings of these lines out of the list (their infos stay). */
+function withoutSyntaxFindingsOn(diags: LintDiagnostic[], lines: Set<number>): void {
   const kept = diags.filter((d) => !(lines.has(d.span.line) && d.code.startsWith('syntax/') && d.severity !== 'info'));
   diags.splice(0, diags.length, ...kept);
 }
