@@ -310,18 +310,24 @@ async function until(what: string, ms: number, ok: () => Promise<boolean>): Prom
   }
 }
 
-test('lab: a node that left the network\'s gossip (7946 cut both ways) → gossip/not-a-peer on it; the others only miss its rows; it rejoins when gossip flows again', async () => {
+test('lab: a node that left the network\'s gossip (7946 cut both ways) → gossip/not-a-peer on it and the firewall rules that cut it, nothing on the others; it rejoins when gossip flows again', async () => {
   const n3 = node('node3');
   const others = [node('node1').advertiseAddr, node('node2').advertiseAddr];
   const peersSeenBy1 = () => onNode(node('node1'), ['curl', '-s', `http://127.0.0.1:${lab.diagPort}/networkpeers?nid=${netId()}&json`]);
+  // every finding is node3's: the peers' views and tables follow from its cut (they drop it at their own pace)
+  const onlyNode3 = (c: string[]) => c.includes('node3 gossip/not-a-peer') && c.every((x) => x === 'node3 gossip/not-a-peer' || x === 'node3 underlay/firewall-blocks');
   gossipBlock(n3, others, '-I');
   try {
     await until('node1 to drop node3 from the network peers', 60_000, async () => !peersSeenBy1().includes(n3.advertiseAddr));
-    const c = codes(await doctor());
-    assert.ok(c.includes('node3 gossip/not-a-peer'), c.join('\n'));
+    let c: string[] = [];
+    // the views settle within a few seconds of each other (the CI run of 2026-12-07 met node3 with node2 dropped, node1 not yet)
+    for (let i = 0; i < 20 && !onlyNode3(c); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 1000));
+      c = codes(await doctor());
+    }
+    assert.ok(onlyNode3(c), c.join('\n'));
     // the cause, from node3's own rules: 7946 tcp and udp, in and out, to and from node1 and node2 (one rule each)
     assert.equal(c.filter((x) => x === 'node3 underlay/firewall-blocks').length, 8, c.join('\n'));
-    assert.ok(c.every((x) => x === 'node3 gossip/not-a-peer' || x === 'node3 underlay/firewall-blocks' || /^node[12] gossip\/missing-row$/.test(x)), c.join('\n'));
   } finally {
     gossipBlock(n3, others, '-D');
   }

@@ -68,6 +68,33 @@ export function gossipNameOf(input: DoctorInput, node: DoctorNode): string | und
   return undefined;
 }
 
+/**
+ * Who lists whom as a peer of a network's gossip (`/networkpeers`), among the nodes that take part in it (their
+ * overlay namespace is there). `lists(a, b)` is undefined when a's list was not read or b has no gossip name.
+ * `missedBy(n)` counts the nodes whose list leaves n out: of two nodes that do not list each other, the one more
+ * nodes leave out is the one cut off, and its own view is a consequence.
+ */
+export interface PeerViews {
+  lists(observer: DoctorNode, subject: DoctorNode): boolean | undefined;
+  missedBy(node: DoctorNode): number;
+  /** Both take part and at least one of them does not list the other. */
+  apart(a: DoctorNode, b: DoctorNode): boolean;
+}
+
+export function peerViews(input: DoctorInput, netId: string): PeerViews {
+  const nameOf = new Map<DoctorNode, string>();
+  for (const [name, n] of gossipNameToNode(input)) if (!nameOf.has(n)) nameOf.set(n, name);
+  const takesPart = (n: DoctorNode) => overlayNamespace(n, netId) !== undefined;
+  const lists = (a: DoctorNode, b: DoctorNode): boolean | undefined => {
+    const peers = a.gossip?.networks[netId]?.peers;
+    const name = nameOf.get(b);
+    return peers && name !== undefined ? peers.some((p) => p.name === name) : undefined;
+  };
+  const missedBy = (node: DoctorNode) => input.nodes.filter((o) => o !== node && takesPart(o) && lists(o, node) === false).length;
+  const apart = (a: DoctorNode, b: DoctorNode) => takesPart(a) && takesPart(b) && (lists(a, b) === false || lists(b, a) === false);
+  return { lists, missedBy, apart };
+}
+
 export function stripPrefix(cidr: string): string {
   const i = cidr.indexOf('/');
   return i < 0 ? cidr : cidr.slice(0, i);

@@ -3,10 +3,11 @@
  * overlay_peer_table, entry by entry and owner (moby#47728) — not by hash, as moby's `ssd` does. The owner of a
  * row is the authority on it: a row its owner holds and a peer lacks is missing there; a row a peer holds that
  * its (reachable) owner no longer has is stale there; a row owned by a node that is no cluster peer any more is
- * stale everywhere.
+ * stale everywhere. Between two nodes that are not peers of each other in the network's gossip, rows are not
+ * compared: they cannot agree, and gossip/not-a-peer names that cause once instead of once per row.
  */
 import type { TableRow } from '../networkdb';
-import { gossipNameOf, gossipNameToNode, overlayNetworks, type OverlayNetwork } from '../scope';
+import { gossipNameOf, gossipNameToNode, overlayNetworks, peerViews, type OverlayNetwork } from '../scope';
 import type { Check, CheckResult, DoctorInput, DoctorNode, Finding } from '../types';
 
 type TableName = 'endpoint_table' | 'overlay_peer_table';
@@ -37,6 +38,7 @@ function compareTable(input: DoctorInput, net: OverlayNetwork, table: TableName,
   // every name some node lists as a cluster peer, gathered or not: only a row owned by none of them is an orphan
   const clusterNames = new Set(input.nodes.flatMap((n) => (n.gossip?.clusterPeers ?? []).map((p) => p.name)));
   const partOf = new Map(parts.map((p) => [p.node, p]));
+  const views = peerViews(input, net.id);
   const all = new Map<string, TableRow<unknown>>();
   for (const p of parts) for (const [k, r] of p.rows) if (!all.has(k)) all.set(k, r);
   for (const [key, sample] of all) {
@@ -55,6 +57,7 @@ function compareTable(input: DoctorInput, net: OverlayNetwork, table: TableName,
         continue;
       }
       if (!ownerPart) continue; // owner not gathered: no authority to compare with
+      if (views.apart(p.node, ownerPart.node)) continue; // gossip/not-a-peer says why they differ
       if (!mine) {
         if (authoritative) out.push({ ...base, code: 'gossip/missing-row', severity: 'error', message: `${table} on ${p.node.name} lacks ${describe(authoritative)}, which its owner ${ownerPart.node.name} holds`, symptom: SYMPTOM[table], evidence: evidence(`${table} on ${p.node.name}`, ['(no such row)']) });
       } else if (!authoritative) out.push({ ...base, code: 'gossip/stale-row', severity: 'error', message: `${table} on ${p.node.name} still holds ${describe(mine)}, which its owner ${ownerPart.node.name} no longer has`, symptom: SYMPTOM[table], evidence: evidence(`${table} on ${p.node.name}`, [describe(mine)]) });

@@ -1,9 +1,10 @@
 /**
  * Gossip membership: a node with endpoints on an overlay network must be a peer of that network's gossip on
  * every other node; otherwise they never learn its tasks (no FDB/neighbour rows, no DNS/VIP entries) and it
- * never learns theirs.
+ * never learns theirs. When a node is cut off, the others leave it out and it leaves them out: the finding is on
+ * the node more of the others leave out (each view that leaves it out is one finding); its own view is not judged.
  */
-import { gossipNameOf, overlayNamespace, overlayNetworks } from '../scope';
+import { gossipNameOf, overlayNamespace, overlayNetworks, peerViews } from '../scope';
 import type { Check, CheckResult } from '../types';
 
 export const gossipMembership: Check = {
@@ -13,6 +14,7 @@ export const gossipMembership: Check = {
   run(input): CheckResult {
     const res: CheckResult = { findings: [], skipped: [] };
     for (const net of overlayNetworks(input)) {
+      const views = peerViews(input, net.id);
       for (const node of input.nodes) {
         if (!overlayNamespace(node, net.id)) continue;
         const name = gossipNameOf(input, node);
@@ -21,6 +23,7 @@ export const gossipMembership: Check = {
           const peers = other.gossip?.networks[net.id]?.peers;
           if (other === node || !peers || !overlayNamespace(other, net.id)) continue;
           if (peers.some((p) => p.name === name)) continue;
+          if (views.missedBy(other) > views.missedBy(node)) continue; // other is the one cut off: its view is a consequence
           res.findings.push({
             code: 'gossip/not-a-peer',
             severity: 'error',
