@@ -6,6 +6,7 @@
  */
 import type { LineResult } from '../iptables/parse';
 import { continuedOnNextLine } from '../iptables/parse';
+import { scriptValues } from './shellValues';
 import type { LintDiagnostic } from './types';
 
 const IP6TABLES = /(?:^|[\s/;&|("'])ip6tables(?:-nft|-legacy)?\s/;
@@ -42,14 +43,28 @@ export function ipv6Script(text: string): string | undefined {
   let any = false;
   // the lines an ip6tables command continues onto (`… \` newline `    -j DROP`) are its own
   let continues = false;
+  const viaVariable = runsThroughVariable(text);
   const lines = text.split('\n').map((l) => {
-    const mine = continues || (IP6TABLES.test(l) && !IPTABLES.test(l));
+    const mine = continues || (IP6TABLES.test(l) && !IPTABLES.test(l)) || !!viaVariable?.test(l);
     continues = mine && continuedOnNextLine(l);
-    if (!mine) return /^\s*(?:[A-Za-z_]\w*=|for\s|done\b|do\b)/.test(l) ? l : '';
-    any = true;
+    if (!mine && !/^\s*(?:[A-Za-z_]\w*=|for\s|done\b|do\b)/.test(l)) return '';
+    any ||= mine;
+    // (in the loops and assignments kept too: the text is the IPv6 rule set's, it has no IPv6 lines of its own)
     return l.replace(/ip6tables(-nft|-legacy)?/g, (m) => `iptables${m.slice(9)} `);
   });
   return any ? lines.join('\n') : undefined;
+}
+
+/**
+ * A command run through a variable that holds ip6tables among its values (`for ipt in iptables ip6tables; do $ipt -F
+ * DOCKER-USER; done`, holdout 48): it runs for the IPv6 rule set too (the variable's name says it is the binary, as
+ * the parser reads it). A pattern for such command words, or undefined when the script has none.
+ */
+function runsThroughVariable(text: string): RegExp | undefined {
+  if (!text.includes('$')) return undefined;
+  const names: string[] = [];
+  for (const [name, v] of scriptValues(text)) if (v !== 'unknown' && v.values.some((x) => /^(?:\S*\/)?ip6tables(?:-nft|-legacy)?$/.test(x))) names.push(name);
+  return names.length ? new RegExp(`(?:^|[\\s;&|(])"?\\$\\{?(?:${names.join('|')})\\}?"?\\s`) : undefined;
 }
 
 /** The IPv6 findings, from a lint of ipv6Script's text, said to be about ip6tables. */

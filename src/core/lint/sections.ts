@@ -313,6 +313,20 @@ export function fenceOf(p: Pass, line: number): number {
   return line >= 0 ? blocks[line] ?? -1 : -1;
 }
 
+/** A sentence: three words, the first of letters (`These lines expose containers…`, `red-gecko27 · comment · 2022-07-11`). */
+const SENTENCE = /[A-Za-z]{2,}\S*\s+\S+\s+\S+/;
+
+/**
+ * Prose stands between the two lines of a text of saved or `-S` rules (not a script): a sentence the parser did not
+ * read as iptables. The rules on either side are separate snippets (an issue thread's first version of a block and
+ * its "Solved" one, holdout 49), not one rule set loaded at once.
+ */
+export function proseBetween(p: Pass, a: number, b: number): boolean {
+  if (p.command || a < 0 || b < 0) return false;
+  const [lo, hi] = a < b ? [a, b] : [b, a];
+  return p.results.some((r) => r.line > lo && r.line < hi && r.diagnostics.some((d) => d.code === 'syntax/not-iptables') && SENTENCE.test(p.lines[r.line] ?? ''));
+}
+
 const FLUSHED_IN_PROSE = /\bflush(?:es|ed|ing)?\b[^.]*\bDOCKER-USER\b/i;
 
 /**

@@ -4,7 +4,7 @@ import type { Pass } from '../pass';
 import type { Rule } from '../../iptables/model';
 import { neverRuns } from '../order';
 import { add, deleteLineEdit } from '../pass';
-import { alternatives, fenceOf, heredocOf, sectionOf, sectionStart } from '../sections';
+import { alternatives, fenceOf, heredocOf, proseBetween, sectionOf, sectionStart } from '../sections';
 
 /** The line's `-I CHAIN N` is past the end of the chain (the assembler said so): iptables refuses it. */
 function refusedInsert(p: Pass, line: number): boolean {
@@ -26,9 +26,9 @@ function otherRuleSets(p: Pass, a: Rule, b: Rule): boolean {
   return legacy(fa?.prefix) !== legacy(fb?.prefix);
 }
 
-/** Said (info) of a rule that repeats one of another code block of a Markdown document. */
-export function copyInAnotherBlock(p: Pass, rule: Rule, first: Rule, chain: string): void {
-  add(p, 'rules/duplicate', 'info', `The same rule as line ${first.line + 1}, in another code block of this document: the blocks look like snippets for different steps or setups, or an explanation quoting the rule; run both and ${chain} holds the rule twice.`,
+/** Said (info) of a rule that repeats one of another code block of a Markdown document (or another snippet, prose between them). */
+export function copyInAnotherBlock(p: Pass, rule: Rule, first: Rule, chain: string, where = 'in another code block of this document'): void {
+  add(p, 'rules/duplicate', 'info', `The same rule as line ${first.line + 1}, ${where}: the blocks look like snippets for different steps or setups, or an explanation quoting the rule; run both and ${chain} holds the rule twice.`,
     rule.span, [], [{ span: first.span, message: 'the same rule' }]);
 }
 
@@ -36,7 +36,7 @@ export const duplicate: LintRule = {
   code: 'rules/duplicate',
   severity: 'warning',
   description: 'The same match and target twice in one chain.',
-  docs: 'The second copy never changes a verdict. In scripts it usually means the script was run twice without `iptables -C … ||` guards, so every run adds another copy. Copies in different files (a here-document writes one), a command and the same rule as a restore or `-S` line, or copies for different backends (iptables-legacy and the nft one) are not reported. When the copies are in different scripts of one text (a guide shows the one-off commands, then the same rules in a `#!/bin/bash` rc.local script), the parts are alternatives: reported as info.',
+  docs: 'The second copy never changes a verdict. In scripts it usually means the script was run twice without `iptables -C … ||` guards, so every run adds another copy. Copies in different files (a here-document writes one), a command and the same rule as a restore or `-S` line, or copies for different backends (iptables-legacy and the nft one) are not reported. When the copies are in different scripts of one text (a guide shows the one-off commands, then the same rules in a `#!/bin/bash` rc.local script), the parts are alternatives: reported as info. So are copies in different code blocks of a Markdown document, or in a text of saved rules with prose between them (the first version of a block in an issue thread and its "Solved" one).',
   check(p) {
     for (const n of neverRuns(p)) {
       if (n.kind !== 'duplicate') continue;
@@ -46,6 +46,10 @@ export const duplicate: LintRule = {
       const blocks = [fenceOf(p, by.line), fenceOf(p, n.rule.line)];
       if (blocks[0] >= 0 && blocks[1] >= 0 && blocks[0] !== blocks[1]) {
         copyInAnotherBlock(p, n.rule, by, n.chain);
+        continue;
+      }
+      if (proseBetween(p, by.line, n.rule.line)) {
+        copyInAnotherBlock(p, n.rule, by, n.chain, 'in another snippet of this text (prose stands between them)');
         continue;
       }
       if (by.line >= 0 && sectionOf(p, by.line) !== sectionOf(p, n.rule.line)) {
