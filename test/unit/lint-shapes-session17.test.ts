@@ -56,3 +56,21 @@ test('the same rule in two snippets of an issue thread, prose between them, is s
   const script = ['iptables -I DOCKER-USER -s 198.51.100.0/24 -j DROP', 'echo "These lines expose containers"', 'iptables -I DOCKER-USER -s 198.51.100.0/24 -j DROP'].join('\n');
   assert.deepEqual(findings(script), ['3 rules/duplicate']);
 });
+
+test('a port ACCEPT inserted at the top of FORWARD in a Docker text is explained (info), a warning where it takes what a DOCKER-USER DROP filters, and on a Swarm port a warning that it does nothing (holdouts 48 and 36)', () => {
+  // holdout 48, a Russian Caddy guide (Caddy on the host, the app in a container): INPUT is right for 80/443
+  const guide = ['docker compose up -d', 'iptables -I INPUT 1 -p tcp --dport 80 -j ACCEPT', 'iptables -I FORWARD 1 -p tcp --dport 80 -j ACCEPT'].join('\n');
+  assert.deepEqual(findings(guide), []);
+  assert.ok(all(guide).includes('3 info swarm/not-docker-user'), all(guide).join('\n'));
+  // the same ACCEPT where the text's DOCKER-USER drops port 80 from outside: the DROP never sees those packets
+  const bypass = [...guide.split('\n'), 'iptables -I DOCKER-USER -i eth0 -p tcp --dport 80 -j DROP'].join('\n');
+  assert.deepEqual(findings(bypass), ['3 swarm/not-docker-user']);
+  // a DROP of another port is not bypassed
+  assert.deepEqual(findings(bypass.replace('--dport 80 -j DROP', '--dport 8080 -j DROP')), []);
+  // holdout 36: VXLAN "allowed" in FORWARD: node-to-node traffic never passes FORWARD
+  assert.deepEqual(findings('docker swarm init\nsudo iptables -I FORWARD -p udp --dport 4789 -j ACCEPT'), ['2 swarm/not-docker-user']);
+  // one sender's packets (an allowed client; a container's own egress, holdout 34, is said by the bridge check) and a
+  // text that never names Docker: nothing said
+  assert.deepEqual(all('docker run -d app\niptables -I FORWARD -s 203.0.113.7 -p tcp --dport 80 -j ACCEPT'), []);
+  assert.deepEqual(all('iptables -I FORWARD 1 -p tcp --dport 80 -j ACCEPT'), []);
+});

@@ -10,6 +10,8 @@ import type { Pass } from '../pass';
 import { aboutDocker, add, docLine, isMine } from '../pass';
 import { moveToDockerUserFix } from '../moveFix';
 import { variableInterface } from '../flows';
+import { swarmPorts } from '../context';
+import { portIn } from '../net';
 import { matchesNoForwardedPacket } from '../overlap';
 
 const cidrs = (list: string[]): Cidr[] => list.map((x) => parseCidr(x) as Cidr);
@@ -165,12 +167,16 @@ function acceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rule['s
   const toPool = inDockerNetwork(p, rule.destination);
   const bridge = [rule.inInterface, rule.outInterface].some((b) => b && !b.negated && isDockerBridge(b.value)) || inDockerNetwork(p, rule.source) || toPool;
   // an ESTABLISHED accept is what Docker itself has in FORWARD
-  if (!bridge || f.anyState) return;
+  if (f.anyState) return;
   const forward = p.ruleset.tables.get('filter')?.chains.get('FORWARD')?.rules ?? [];
   const jump = forward.findIndex((r) => r.target?.name === 'DOCKER-USER');
   const before = jump >= 0 && (rule.index ?? Infinity) < jump;
   // `iptables -I FORWARD …` on a running Docker host lands above the jump Docker put at the top of FORWARD
   const insertedOnTop = jump < 0 && p.command && rule.op === 'I' && (rule.position ?? 1) === 1;
+  if (!bridge) {
+    if (before || insertedOnTop) portAcceptBeforeDockerUser(p, rule, f, span, insertedOnTop);
+    return;
+  }
   if (!before && !insertedOnTop && !(p.command && rule.op === 'A')) return;
   // to a bridge: every container port is open to routed traffic; from a bridge: the containers' egress skips DOCKER-USER
   const toBridge = (!!rule.outInterface && !rule.outInterface.negated && isDockerBridge(rule.outInterface.value)) || toPool;
@@ -179,6 +185,40 @@ function acceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rule['s
       ? `This ACCEPT of Docker bridge traffic runs before FORWARD's jump to DOCKER-USER${insertedOnTop ? ' (inserted at the top of FORWARD, above the jump Docker put there, until Docker re-inserts it at its next start)' : ''}: DOCKER-USER never sees that traffic, so no filtering there applies to it${toBridge || before ? ' (and every container port, published or not, is open to routed traffic)' : ''}. Put container access policy in DOCKER-USER and leave FORWARD to Docker.`
       : `Docker's own FORWARD rules already accept the traffic of its bridges that should pass; this ACCEPT also opens container ports Docker would not (unpublished ports, other networks). Container access policy belongs in DOCKER-USER.`,
     span);
+}
+
+/**
+ * `iptables -I FORWARD 1 -p tcp --dport 80 -j ACCEPT` in a text about Docker ("let the packet be forwarded to
+ * Docker", holdout 48's guides): the port's forwarded packets are accepted before DOCKER-USER and Docker's rules. A
+ * published port needs no such rule (Docker accepts it), and on Docker ≥ 28 the port of unpublished containers is
+ * opened to routed traffic: explained (info); a warning when it takes packets a DROP/REJECT of the text's DOCKER-USER
+ * is there to filter. Not for one sender's packets (`-s`), routing to addresses outside Docker's networks or between
+ * two named non-Docker interfaces. On a Swarm port (4789, 7946, 2377) the rule does nothing for the nodes' own
+ * traffic, which never passes FORWARD: a warning, as docker-user/swarm-port is in DOCKER-USER.
+ */
+function portAcceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rule['span'], insertedOnTop: boolean): void {
+  const ports = f.dstPorts.filter((d) => !d.o.negated && d.set);
+  // (one sender's packets, a container's own egress among them: `-s ${containerIp} -p udp --dport 53`, holdout 34)
+  if (!ports.length || (rule.source && !rule.source.negated) || !aboutDocker(p) || !aboutContainers(p, rule, f) || toOutsideDockerNetworks(p, rule, f)) return;
+  if ([rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'))) return;
+  const list = ports.map((d) => d.o.args[0]).join(', ');
+  const sp = swarmPorts(p.pc);
+  if (ports.every((d) => [sp.control, sp.gossip, sp.data].some((x) => d.set && portIn(d.set, x) && d.set.every(([lo, hi]) => hi - lo < 16)))) {
+    // (`-I FORWARD -p udp --dport 4789 -j ACCEPT` meant to let VXLAN through, holdout 36)
+    add(p, 'swarm/not-docker-user', 'warning', `Port ${list} is Swarm traffic between the nodes themselves: it is addressed to this node and passes INPUT/OUTPUT, never FORWARD, so this ACCEPT does nothing for it (it only lets forwarded packets to that port skip DOCKER-USER). Open Swarm ports in INPUT.`, span);
+    return;
+  }
+  const bypassed = p.doc.find((d) => d.rule.chain === 'DOCKER-USER' && d.rule.table === 'filter' && d.rule.op !== 'D' && DENY.has(d.rule.target?.name ?? '') && isMine(p, d.rule) && sharesPort(d.f, ports));
+  add(p, 'swarm/not-docker-user', bypassed ? 'warning' : 'info',
+    `This ACCEPT runs before FORWARD's jump to DOCKER-USER${insertedOnTop ? ' (inserted at the top of FORWARD, above the jump Docker put there, until Docker re-inserts it at its next start)' : ''}: forwarded packets to port ${list} skip DOCKER-USER and Docker's own rules${bypassed ? `, so the ${bypassed.rule.target?.name} on line ${bypassed.rule.line + 1} never filters them` : ''}. A published port needs no FORWARD rule (Docker accepts it after DNAT), and on Docker ≥ 28 this also opens that port of unpublished containers to routed traffic. Put port policy in DOCKER-USER.`,
+    span);
+}
+
+/** A DOCKER-USER rule's destination ports (none: every port) meet one of the given port options' ports. */
+function sharesPort(f: RuleFacts, ports: RuleFacts['dstPorts']): boolean {
+  const mine = f.dstPorts.filter((d) => !d.o.negated && d.set);
+  if (!mine.length) return !f.dstPorts.length;
+  return mine.some((a) => ports.some((b) => (a.set ?? []).some(([lo, hi]) => (b.set ?? []).some(([l2, h2]) => lo <= h2 && l2 <= hi))));
 }
 
 function checkInputToContainers(p: Pass, rule: Rule, f: RuleFacts, res: Parameters<typeof moveToDockerUserFix>[3]): void {
@@ -246,7 +286,7 @@ export const notDockerUser: LintRule = {
   code: 'swarm/not-docker-user',
   severity: 'warning',
   description: 'Container or published-port filtering in FORWARD, INPUT or a chain Docker owns, where it does not work.',
-  docs: "Docker jumps from FORWARD to DOCKER-USER first and never touches that chain. A DROP/REJECT for container traffic appended to FORWARD runs after Docker's ACCEPTs (never sees the traffic); inserted, it runs only until Docker re-inserts its jump; in DOCKER, DOCKER-FORWARD, DOCKER-INGRESS, … it is flushed when Docker rewrites its chains. A port rule appended to nat PREROUTING (`-j RETURN` meant as an exception) runs after Docker's DNAT and never sees published traffic. A catch-all `-A FORWARD -j DROP`/`REJECT` at the end is a normal default deny and is not reported (it does not protect published ports, which Docker accepts earlier).",
+  docs: "Docker jumps from FORWARD to DOCKER-USER first and never touches that chain. A DROP/REJECT for container traffic appended to FORWARD runs after Docker's ACCEPTs (never sees the traffic); inserted, it runs only until Docker re-inserts its jump; in DOCKER, DOCKER-FORWARD, DOCKER-INGRESS, … it is flushed when Docker rewrites its chains. A port rule appended to nat PREROUTING (`-j RETURN` meant as an exception) runs after Docker's DNAT and never sees published traffic. A catch-all `-A FORWARD -j DROP`/`REJECT` at the end is a normal default deny and is not reported (it does not protect published ports, which Docker accepts earlier). A port ACCEPT inserted at the top of FORWARD (`-I FORWARD 1 -p tcp --dport 80 -j ACCEPT`, \"let the packet be forwarded to Docker\") is explained as info: a published port needs no FORWARD rule, and the port's forwarded packets skip DOCKER-USER (a warning where a DOCKER-USER DROP/REJECT of the text filters that port; on a Swarm port, which never passes FORWARD, a warning that the rule does nothing).",
   check(p) {
     for (const { rule, f, res } of p.doc) {
       if (rule.table === 'nat' && isMine(p, rule)) checkNatPrerouting(p, rule, f, res.chainSpan);
