@@ -5,7 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { lintRules } from '../../src/core/lint/engine';
 import { all, findings } from './lint-findings';
+
+/** The messages of a text's errors and warnings (the family prefix of IPv6 findings included). */
+const lintRules_ip6 = (text: string): string[] => lintRules(text).diagnostics.filter((d) => d.severity !== 'info').map((d) => d.message);
 
 test('`for ipt in iptables ip6tables; do $ipt -F DOCKER-USER …` flushes the IPv6 chain too: the ip6tables rules appended after it are not behind Docker\'s RETURN (holdout 48, ko-home-server docker-user-fw)', () => {
   const script = (loop: string, body: string[]) => [
@@ -119,4 +123,63 @@ test('template placeholders make a rule unknown: two Jinja loop lines are not du
   assert.deepEqual(findings(fixed).filter((x) => !x.includes('syntax/')), []);
   // the same two lines with a literal port are a duplicate
   assert.ok(findings(text.replaceAll('{{ item.port }}', '8080')).includes('11 rules/duplicate'), findings(text.replaceAll('{{ item.port }}', '8080')).join('\n'));
+});
+
+test('round H, holdout 50: a wrapper called from another function is read at its call; a DROP naming ESTABLISHED with --ctorigdstport takes replies; one finding per line for a loop over both families', () => {
+  // openjobslots deploy script: ensure_rule "$bin" (… "$@") called inside harden()
+  const wrapper = [
+    'ensure_rule() {',
+    '  local bin="$1"',
+    '  shift',
+    '  "$bin" -N DOCKER-USER >/dev/null 2>&1 || true',
+    '  if "$bin" -C DOCKER-USER "$@" >/dev/null 2>&1; then',
+    '    return 0',
+    '  fi',
+    '  "$bin" -I DOCKER-USER "$@"',
+    '}',
+    'harden() {',
+    '  local port="$1"',
+    '  ensure_rule iptables -p tcp -m conntrack --ctorigdstport "$port" -j DROP',
+    '}',
+    'harden 8081',
+  ].join('\n');
+  assert.deepEqual(findings(wrapper), ['12 docker-user/ctorig-without-ctdir']);
+  // axora: `--ctstate NEW,ESTABLISHED,RELATED -j DROP` on the original port, for iptables and ip6tables through $tool
+  const loop = ['for tool in iptables ip6tables; do', '  $tool -I DOCKER-USER 1 -i ens3 -p tcp -m conntrack --ctorigdstport 5432 --ctstate NEW,ESTABLISHED,RELATED -j DROP', 'done'].join('\n');
+  assert.deepEqual(findings(loop), ['2 docker-user/ctorig-without-ctdir']);
+  // with --ctstate NEW only it sees no reply
+  assert.deepEqual(findings(loop.replace('NEW,ESTABLISHED,RELATED', 'NEW')), []);
+  // ip6tables alone is judged too (the finding says which family)
+  const v6 = lintRules_ip6('ip6tables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport 8081 -j DROP');
+  assert.ok(v6.some((m) => m.startsWith('ip6tables: --ctorig')), v6.join('\n'));
+});
+
+test('round H, holdout 50: a DROP that takes replies through --ctorigdstport is said once (ctorig-without-ctdir, not also missing-established); a template exception holding every condition of the DROP inserted after it is an insert-order slip', () => {
+  // netflow README: Docker's docs' shape without --ctdir
+  assert.deepEqual(findings('iptables -I DOCKER-USER -i eth0 -p tcp -m conntrack --ctorigdstport 443 ! -s 192.168.1.0/24 -j DROP'), ['1 docker-user/ctorig-without-ctdir']);
+  // Polish Azure guide: allow the App Service addresses (placeholders), then the DROP, both with -I
+  const guide = ['sudo iptables -I DOCKER-USER -p tcp --dport 3306 -s <AZURE_IP_1> -j ACCEPT', 'sudo iptables -I DOCKER-USER -p tcp --dport 3306 -j DROP'].join('\n');
+  assert.deepEqual(findings(guide).filter((x) => !x.includes('syntax/')), ['2 rules/insert-order']);
+});
+
+test('round H, holdout 51: a script that writes its docker-compose.yml in a here-document runs its firewall on the host, and the compose file\'s ports are published', () => {
+  const text = [
+    'iptables -F',
+    'iptables -A INPUT -p tcp --dport 27017 -j DROP',
+    'cat <<EOF > docker-compose.yml',
+    'services:',
+    '  mongodb:',
+    '    image: mongo:6.0',
+    '    ports:',
+    '      - "27017:27017"',
+    '      - "127.0.0.1:6379:6379"',
+    'EOF',
+    'docker compose up -d',
+  ].join('\n');
+  assert.deepEqual(findings(text), ['1 rules/wipes-docker', '2 swarm/input-published-port']);
+  // a port bound to loopback is not reachable from outside: an INPUT rule for it is not about a published port
+  assert.deepEqual(findings(text.replace('--dport 27017', '--dport 6379')), ['1 rules/wipes-docker']);
+  // iptables lines inside the compose file's YAML (a service's command) still run in its container
+  const inside = ['services:', '  vpn:', '    image: alpine', '    command: iptables -F'].join('\n');
+  assert.ok(all(inside).some((x) => x.includes('syntax/not-iptables')) && findings(inside).length === 0, all(inside).join('\n'));
 });

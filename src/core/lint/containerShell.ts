@@ -78,9 +78,27 @@ function isEntrypoint(text: string): boolean {
 function definitionNamespace(text: string): string | undefined {
   // (each pattern only where its key word is in the text: a line-anchored pattern tries every line of a large file)
   if (/network_mode:\s*["']?host\b|hostNetwork:\s*true\b/.test(text)) return undefined;
-  if (text.includes('services:') && /^services:\s*$/m.test(text) && /^\s+(?:image|build):/m.test(text)) return "compose service's container";
+  if (text.includes('services:') && /^services:\s*$/m.test(text) && /^\s+(?:image|build):/m.test(text)) return COMPOSE;
   if (text.includes('containers:') && /^\s*(?:- )?containers:\s*$/m.test(text) && /^kind:\s*\w/m.test(text)) return "pod's container";
   return undefined;
+}
+
+const COMPOSE = "compose service's container";
+
+/**
+ * The 0-based lines of a compose file's YAML: from a `services:` line to the first line after it that is neither
+ * indented, blank, a comment nor another top-level key. A script that writes its docker-compose.yml in a
+ * here-document (holdout 51: an installer's firewall commands 150 lines above it) runs its other lines on the host.
+ */
+function composeLines(lines: string[]): Set<number> {
+  const out = new Set<number>();
+  let open = false;
+  lines.forEach((line, i) => {
+    if (/^services:\s*$/.test(line)) open = true;
+    else if (open && line.trim() && !/^\s/.test(line) && !/^(?:#|[A-Za-z_][\w-]*:(?:\s|$)|---)/.test(line)) open = false;
+    if (open) out.add(i);
+  });
+  return out;
 }
 
 /** wg-easy's hook variables: the container runs their commands when it brings wg0 up or down. */
@@ -107,9 +125,10 @@ function execLines(text: string): Map<number, string> {
   if (!entrypoint && !defined && !wgEasy && !/\bexec\s/.test(text) && !(text.includes('RUN') && /^\s*RUN\s/m.test(text))) return out;
   const lines = text.split('\n');
   const hooks = wgEasy ? wgEasyHookLines(lines) : new Set<number>();
+  const composed = defined === COMPOSE ? composeLines(lines) : undefined;
   lines.forEach((line, i) => {
     const iptables = /\bip6?tables\b/.test(line);
-    const inside = entrypoint ? 'container this entrypoint script starts' : /^\s*RUN\s/.test(line) ? 'build container of this Dockerfile' : hooks.has(i) ? 'wg-easy container, which runs its WG_PRE/POST_UP/DOWN hooks' : defined;
+    const inside = entrypoint ? 'container this entrypoint script starts' : /^\s*RUN\s/.test(line) ? 'build container of this Dockerfile' : hooks.has(i) ? 'wg-easy container, which runs its WG_PRE/POST_UP/DOWN hooks' : composed && !composed.has(i) ? undefined : defined;
     const ns = execNamespace(line) ?? (iptables ? inside : undefined);
     if (ns && !DOCKER_INSIDE.test(line) && !(ns.startsWith('container ') && hostNetwork(text, ns.slice(10)))) out.set(i, ns);
   });

@@ -148,7 +148,7 @@ export class Linter {
     const result = this.run(p, options, truncatedAt, kind, results.filter((r) => r.rule).length);
     // the IPv6 rule set of a script: the judgments that hold there as they do for IPv4
     const v6 = ipv6Script(text);
-    if (v6) result.diagnostics.push(...ipv6Findings(new Linter(this.pc.ctx).lint(v6, { ...options, checkFixes: false }).diagnostics));
+    if (v6) result.diagnostics.push(...ipv6Findings(new Linter(this.pc.ctx).lint(v6, { ...options, checkFixes: false }).diagnostics, result.diagnostics));
     return wrapped ? atCallSites(result, wrapped, original) : result;
   }
 

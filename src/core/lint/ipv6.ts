@@ -31,8 +31,8 @@ export function withoutIpv6Rules(results: LineResult[]): LineResult[] {
  */
 const SHAPE_ERRORS = new Set(['syntax/unexpected-token', 'syntax/multiple-commands', 'syntax/multiple-targets', 'syntax/no-chain', 'syntax/unterminated-quote']);
 
-/** Judgments that hold for the IPv6 rule set as they do for IPv4, whatever the addresses. */
-const FAMILY_NEUTRAL = new Set(['docker-user/after-return', 'rules/insert-order']);
+/** Judgments that hold for the IPv6 rule set as they do for IPv4, whatever the addresses (a conntrack original-tuple match takes the replies in both families). */
+const FAMILY_NEUTRAL = new Set(['docker-user/after-return', 'rules/insert-order', 'docker-user/ctorig-without-ctdir']);
 
 /**
  * The script's ip6tables lines as an IPv4 text of the same shape (other lines blank, `ip6tables` written `iptables `
@@ -67,7 +67,11 @@ function runsThroughVariable(text: string): RegExp | undefined {
   return names.length ? new RegExp(`(?:^|[\\s;&|(])"?\\$\\{?(?:${names.join('|')})\\}?"?\\s`) : undefined;
 }
 
-/** The IPv6 findings, from a lint of ipv6Script's text, said to be about ip6tables. */
-export function ipv6Findings(diags: LintDiagnostic[]): LintDiagnostic[] {
-  return diags.filter((d) => FAMILY_NEUTRAL.has(d.code) && d.severity !== 'info').map((d) => ({ ...d, message: `ip6tables: ${d.message}`, fixes: [] }));
+/**
+ * The IPv6 findings, from a lint of ipv6Script's text, said to be about ip6tables; not those the IPv4 lint already
+ * made at the same place (a `$tool` loop's line runs for both families: one finding).
+ */
+export function ipv6Findings(diags: LintDiagnostic[], ipv4: LintDiagnostic[] = []): LintDiagnostic[] {
+  const said = new Set(ipv4.map((d) => `${d.code} ${d.span.line}:${d.span.start}`));
+  return diags.filter((d) => FAMILY_NEUTRAL.has(d.code) && d.severity !== 'info' && !said.has(`${d.code} ${d.span.line}:${d.span.start}`)).map((d) => ({ ...d, message: `ip6tables: ${d.message}`, fixes: [] }));
 }

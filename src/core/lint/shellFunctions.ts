@@ -38,13 +38,16 @@ const RUNNER = /^\s*(?:(exec|command|sudo|eval)\s+)?"?\$(?:@|\{@\})"?\s*(?:$|[;&
 const POSITIONAL_ASSIGNMENT = /^\s*(?:local\s+)?([A-Za-z_]\w*)=["']?\$\{?([1-9])\}?["']?\s*;?\s*$/;
 
 /** The body's iptables lines, with variables that hold a positional argument written as that argument. */
-function templatesOf(lines: string[], from: number, to: number, first: string): { templates: Wrapper['templates']; shift: number } {
+function templatesOf(lines: string[], from: number, to: number, first: string, functions: Set<string>): { templates: Wrapper['templates']; shift: number } {
   const templates: Wrapper['templates'] = [];
   const named = new Map<string, string>();
   let shift = 0;
   for (let k = from; k <= to; k++) {
     const body = k === from ? first : lines[k];
     if (/^\s*#/.test(body)) continue;
+    // a call of another function (`ensure_rule iptables -p tcp … "$port" -j DROP` in `harden()`, holdout 50) runs that
+    // function's rule: this line is a call site, not this function's own iptables line
+    if (functions.has(commandWord(body))) continue;
     const a = POSITIONAL_ASSIGNMENT.exec(body);
     if (a) named.set(a[1], a[2]);
     const sh = /^\s*shift(?:\s+(\d))?\s*;?\s*$/.exec(body);
@@ -58,6 +61,11 @@ function templatesOf(lines: string[], from: number, to: number, first: string): 
     else if ((IPTABLES_CALL.test(` ${text}`) || BINARY_ARGUMENT.test(` ${text}`)) && POSITIONAL.test(text)) templates.push({ line: k, text: text.trim().replace(/;\s*$/, '') });
   }
   return { templates, shift };
+}
+
+/** The line's command word, after the keywords that may come before it (`if`, `!`, `then`, `sudo`, …). */
+function commandWord(line: string): string {
+  return /^\s*(?:(?:if|elif|then|else|do|while|until|!|sudo)\s+)*([A-Za-z_][\w-]*)/.exec(line)?.[1] ?? '';
 }
 
 /** A function definition: its name, its first and last line, and the text after `{` on its first line. */
@@ -123,8 +131,10 @@ export function withoutOtherFunctionsDeletes(text: string, results: LineResult[]
 function wrappers(lines: string[]): { list: Wrapper[]; bodies: Set<number> } {
   const list: Wrapper[] = [];
   const bodies = new Set<number>();
-  for (const d of functionDefs(lines)) {
-    const { templates, shift } = templatesOf(lines, d.start, d.end, d.first);
+  const defs = functionDefs(lines);
+  const names = new Set(defs.map((d) => d.name));
+  for (const d of defs) {
+    const { templates, shift } = templatesOf(lines, d.start, d.end, d.first, names);
     if (!templates.length) continue;
     list.push({ name: d.name, templates, shift });
     for (let k = d.start; k <= d.end; k++) bodies.add(k);
@@ -159,6 +169,21 @@ function expandTemplate(template: string, args: string, shift: number): string {
     .replace(/"?\$\{?([1-9])\}?"?/g, (_, n: string) => w[Number(n) - 1] ?? '');
 }
 
+const ADDS = /(?:^|\s)(?:-[AI]|--append|--insert)\s/;
+const DELETES = /(?:^|\s)(?:-D|--delete)\s/;
+
+/**
+ * The templates that make the call's rule: the lines that add it (`-A`/`-I`), else those that delete it. The checks
+ * around them (`"$bin" -N DOCKER-USER … || true`, `if "$bin" -C …; then return 0; fi`, holdout 50) are the function's
+ * guards, not rules of the call.
+ */
+function effective(templates: Wrapper['templates']): Wrapper['templates'] {
+  const adds = templates.filter((t) => ADDS.test(t.text));
+  if (adds.length) return adds;
+  const deletes = templates.filter((t) => DELETES.test(t.text));
+  return deletes.length ? deletes : templates;
+}
+
 /** The text as the linter reads it, or undefined when the script has no wrapper function with calls. */
 export function expandWrappers(text: string): Expanded | undefined {
   if (!text.includes('$') || !POSITIONAL.test(text) || !/\(\s*\)|\bfunction\s/.test(text)) return undefined;
@@ -183,13 +208,15 @@ export function expandWrappers(text: string): Expanded | undefined {
       rest = `${rest.slice(0, -1)} ${lines[++last].trim()}`;
     }
     const args = callArgs(rest);
+    // the call's own shell after its words (`ipt -N DOCKER-USER 2>/dev/null || true`: the chain may exist) stays with it
+    const tail = rest.trimStart().slice(args.length);
     if (!passesArguments(w)) {
       // `harden iptables`: the body's rules are read in place with the first IPv4 call's words
       if (!inPlace.has(w) || /^ip6tables/.test(inPlace.get(w) ?? '')) inPlace.set(w, args);
       continue;
     }
     // a body's several calls are alternatives (`if root; then iptables "$@"; else sudo iptables "$@"; fi`): one rule
-    out[i] = `${m[1]}${w.templates.map((t) => expandTemplate(t.text, args, w.shift)).join(' || ')}`;
+    out[i] = `${m[1]}${effective(w.templates).map((t) => expandTemplate(t.text, args, w.shift)).join(' || ')}${tail}`;
     for (let k = i; k <= last; k++) rewritten.add(k);
     for (let k = i + 1; k <= last; k++) out[k] = '';
     calls.add(i);

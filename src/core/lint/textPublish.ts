@@ -67,9 +67,40 @@ function reachedAfterStart(text: string): PublishedPort[] {
   return [...ports].map((port) => ({ port, protocol: 'tcp', mode: stack ? 'ingress' : 'host', evidence: `\`${start[0].trim()}\` starts the stack and the text then reaches it at http://localhost:${port}` }));
 }
 
+/** A compose file's `ports:` key, and one short-form item under it (`- "27017:27017"`, `- 8080:80/udp`). */
+const PORTS_KEY = /^(\s*)ports:\s*$/;
+const PORT_ITEM = /^\s*-\s+(\S+)\s*(?:#.*)?$/;
+
+/**
+ * The ports a compose file in the text publishes (its `ports:` lists; the file may be a here-document a script writes,
+ * holdout 51): host mode, as `docker run -p` (a stack deployed with them publishes through the ingress, which INPUT
+ * does not see either). Loopback-bound items and a container port alone are left out, as readPublish does.
+ */
+function composePorts(text: string): PublishedPort[] {
+  if (!/^services:\s*$/m.test(text) || !/^\s*ports:\s*$/m.test(text)) return [];
+  const out: PublishedPort[] = [];
+  let indent: number | undefined;
+  for (const line of text.split('\n')) {
+    const key = PORTS_KEY.exec(line);
+    if (key) {
+      indent = key[1].length;
+      continue;
+    }
+    if (indent === undefined || !line.trim()) continue;
+    const item = PORT_ITEM.exec(line);
+    if (!item || (/^\s*/.exec(line)?.[0].length ?? 0) <= indent) {
+      indent = undefined;
+      continue;
+    }
+    const port = readPublish(item[1], false);
+    if (port) out.push({ ...port, evidence: `the compose file publishes it: ports: ${item[1]}` });
+  }
+  return out;
+}
+
 export function publishedInText(text: string): PublishedPort[] {
   if (!text.includes('docker')) return [];
-  const reached = reachedAfterStart(text);
+  const reached = [...reachedAfterStart(text), ...composePorts(text)];
   if (!ANY_PUBLISHING.test(text)) return reached;
   const out: PublishedPort[] = [];
   let values: ScriptValues | undefined;

