@@ -30,7 +30,7 @@ const BARE_PROTOCOL_MODULES = new Set(['tcp', 'udp', 'sctp', 'udplite', 'dccp', 
 const SELECTIVE_OPTS = new Set(['dport', 'dports', 'ctorigdstport', 'sport', 'sports', 'ports', 'ctorigdst', 'ctorigsrc', 'match-set', 'mark', 'string', 'u32', 'src-range', 'dst-range', 'mac-source']);
 
 /** A template's placeholder or tag (Jinja, Go templates, ERB): what the rendered rule holds is unknown here. */
-const TEMPLATE = /\{\{|\{%|<%/;
+export const TEMPLATE = /\{\{|\{%|<%/;
 
 export interface PortOption {
   module: string;

@@ -5,7 +5,7 @@
  * candidates are indexed by their most selective condition.
  */
 import type { Rule } from '../iptables/model';
-import type { RuleFacts } from './facts';
+import { TEMPLATE, type RuleFacts } from './facts';
 import type { Pass } from './pass';
 import { isMine } from './pass';
 
@@ -29,7 +29,7 @@ function variables(rule: Rule): string[] {
 /** Every variable of the rule keeps one value through the script (set once, not a loop or `read` variable). */
 function stable(p: Pass, rule: Rule): boolean {
   // a template's placeholders (`{{ item.port }}`) take a value per item of its loop
-  if (/\{\{|\{%|<%/.test(rule.text)) return false;
+  if (TEMPLATE.test(rule.text)) return false;
   return variables(rule).every((v) => {
     if (new RegExp(`\\b(for|read)\\b[^\\n]*\\b${v}\\b`).test(p.text)) return false;
     return (p.text.match(new RegExp(`^\\s*(export\\s+|local\\s+|readonly\\s+)?${v}=`, 'gm')) ?? []).length <= 1;

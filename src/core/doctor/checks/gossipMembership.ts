@@ -4,7 +4,7 @@
  * never learns theirs. When a node is cut off, the others leave it out and it leaves them out: the finding is on
  * the node more of the others leave out (each view that leaves it out is one finding); its own view is not judged.
  */
-import { gossipNameOf, overlayNamespace, overlayNetworks, peerViews } from '../scope';
+import { overlayNamespace, overlayNetworks, peerViews } from '../scope';
 import type { Check, CheckResult } from '../types';
 
 export const gossipMembership: Check = {
@@ -17,12 +17,11 @@ export const gossipMembership: Check = {
       const views = peerViews(input, net.id);
       for (const node of input.nodes) {
         if (!overlayNamespace(node, net.id)) continue;
-        const name = gossipNameOf(input, node);
-        if (!name) continue;
         for (const other of input.nodes) {
           const peers = other.gossip?.networks[net.id]?.peers;
           if (other === node || !peers || !overlayNamespace(other, net.id)) continue;
-          if (peers.some((p) => p.name === name)) continue;
+          // (undefined: node has no gossip name, nothing to look for)
+          if (views.lists(other, node) !== false) continue;
           if (views.missedBy(other) > views.missedBy(node)) continue; // other is the one cut off: its view is a consequence
           res.findings.push({
             code: 'gossip/not-a-peer',

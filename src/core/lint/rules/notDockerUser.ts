@@ -12,7 +12,7 @@ import { moveToDockerUserFix } from '../moveFix';
 import { variableInterface } from '../flows';
 import { swarmPorts } from '../context';
 import { portIn } from '../net';
-import { matchesNoForwardedPacket } from '../overlap';
+import { disjointPorts, matchesNoForwardedPacket } from '../overlap';
 
 const cidrs = (list: string[]): Cidr[] => list.map((x) => parseCidr(x) as Cidr);
 /** Docker's default bridge and docker_gwbridge subnets; Docker's default address pools (172.17–31/16, 192.168/16 in /20s). */
@@ -218,7 +218,7 @@ function portAcceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rul
 function sharesPort(f: RuleFacts, ports: RuleFacts['dstPorts']): boolean {
   const mine = f.dstPorts.filter((d) => !d.o.negated && d.set);
   if (!mine.length) return !f.dstPorts.length;
-  return mine.some((a) => ports.some((b) => (a.set ?? []).some(([lo, hi]) => (b.set ?? []).some(([l2, h2]) => lo <= h2 && l2 <= hi))));
+  return mine.some((a) => ports.some((b) => !!a.set && !!b.set && !disjointPorts(a.set, b.set)));
 }
 
 function checkInputToContainers(p: Pass, rule: Rule, f: RuleFacts, res: Parameters<typeof moveToDockerUserFix>[3]): void {
