@@ -34,6 +34,7 @@ import { flushedInProse, withoutPrintedText } from './sections';
 import { shownDiagnostics } from './shownDiagnostics';
 import { publishedPorts } from './pass';
 import { LINT_RULES } from './rules/index';
+import { rulesPerCheck } from './applies';
 import { keepSafeFixes } from './fixSafety';
 import { nftablesBackend } from './rules/nftablesBackend';
 import { leavesDockerUserEmpty } from './rules/afterReturn';
@@ -194,7 +195,8 @@ export class Linter {
   private run(p: Pass, options: LintOptions | undefined, truncatedAt: number | undefined, kind: FileKind, ruleCount: number): LintResult {
     // on the nftables backend there is no DOCKER-USER: say so instead of judging the rules as if there were
     const nft = nftablesBackend(p);
-    for (const rule of LINT_RULES) if (!nft || rule.code.startsWith('lint/') || rule.code.startsWith('docker/')) rule.check(p);
+    const lists = rulesPerCheck(p.doc, p.pc);
+    for (const rule of LINT_RULES) if (!nft || rule.code.startsWith('lint/') || rule.code.startsWith('docker/')) rule.check(p, lists.get(rule) ?? p.doc);
     if (truncatedAt !== undefined) {
       p.diags.push({ code: 'lint/truncated', severity: 'info', message: `lint stopped at line ${truncatedAt + 1}: the file took longer than ${options?.budgetMs} ms to check; later lines were not linted`, span: { line: truncatedAt, start: 0, end: 0 }, fixes: [] });
     }

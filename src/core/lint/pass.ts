@@ -16,6 +16,8 @@ export interface DocRule {
   rule: Rule;
   f: RuleFacts;
   res: LineResult;
+  /** Which checks apply to the line under a node context (./applies.ts): asked once, kept with the cached line. */
+  applies?: { pc: PreparedContext; mask: number };
 }
 
 export interface Pass {

@@ -1,6 +1,9 @@
 /** The shape of one lint rule (one file per rule under ./rules, listed in ./rules/index.ts). */
 import type { Severity } from '../diagnostics';
-import type { Pass } from './pass';
+import type { Rule } from '../iptables/model';
+import type { PreparedContext } from './context';
+import type { RuleFacts } from './facts';
+import type { DocRule, Pass } from './pass';
 
 export interface LintRuleMeta {
   /** Stable code, e.g. `docker-user/accept-all`. */
@@ -14,5 +17,13 @@ export interface LintRuleMeta {
 }
 
 export interface LintRule extends LintRuleMeta {
-  check(p: Pass): void;
+  /**
+   * Which rule lines the check can report on, judged from the line alone (its parse and facts) and the node context,
+   * never from the rest of the text nor from what a pass sets on rules (chain positions, script values). The engine
+   * gives the check only those lines; the answers are kept with the line's cached parse, so a one-line edit asks
+   * again for that line only (./applies.ts). Without it the check is given every rule line of the document.
+   */
+  appliesTo?(rule: Rule, f: RuleFacts, pc: PreparedContext): boolean;
+  /** Reports what it finds in the pass; `rules`: the document's rule lines it may report on (p.doc without appliesTo). */
+  check(p: Pass, rules: readonly DocRule[]): void;
 }

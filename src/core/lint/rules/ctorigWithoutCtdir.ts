@@ -1,5 +1,5 @@
 /** docker-user/ctorig-without-ctdir: --ctorig* on a DROP/REJECT/jump without --ctdir ORIGINAL also hits replies. */
-import type { Rule } from '../../iptables/model';
+import type { Rule, RuleMatch } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
 import { add, isMine, replaceEdit } from '../pass';
@@ -102,20 +102,32 @@ function noReplyCanMatch(p: Pass, rule: Rule, f: RuleFacts): boolean {
   return !hasSourceCondition(rule) && firstException(p, rule.chain) >= (rule.index ?? 0);
 }
 
+/**
+ * The conntrack match with a --ctorig* option and no --ctdir of a filter DROP/REJECT/jump that can see replies (the
+ * rule the check is about), or undefined.
+ */
+function ctorigMatch(rule: Rule, f: RuleFacts): RuleMatch | undefined {
+  if (!f.ctorig || rule.table !== 'filter' || rule.op === 'D') return undefined;
+  const t = rule.target?.name ?? '';
+  if (!t || t === 'ACCEPT' || t === 'RETURN' || t === 'LOG') return undefined;
+  const ct = rule.matches.find((m) => m.module === 'conntrack' && m.options.some((o) => CTORIG.has(o.name)));
+  // a rule that can only match a connection's first packet (`--ctstate NEW`, `--syn`) never sees a reply; one that
+  // names ESTABLISHED itself (`--ctstate NEW,ESTABLISHED,RELATED -j DROP`, holdout 50) takes replies all the more
+  if (!ct || ct.options.some((o) => o.name === 'ctdir') || f.firstPacketOnly) return undefined;
+  return ct;
+}
+
 export const ctorigWithoutCtdir: LintRule = {
   code: 'docker-user/ctorig-without-ctdir',
   severity: 'warning',
   description: '`--ctorigdst*`/`--ctorigsrc*` on a DROP/REJECT or jump without `--ctdir ORIGINAL`: it also matches the replies.',
   docs: "The conntrack entry's original tuple is the same for both directions of a connection: `-m conntrack --ctorigdstport 8080 ! -s 203.0.113.0/24 -j DROP` also drops the container's replies to the allowed clients (their source is the container). Docker's documentation adds `--ctdir ORIGINAL` for this reason. The replies of a container's own connection to a remote port 7777 also have original destination port 7777 and arrive on the external interface. Not reported when RELATED,ESTABLISHED is accepted earlier in the chain, when the rule names the original destination address (`--ctorigdst`, the node's) and either only packets arriving from outside reach it (`-i eth0` on the rule or on every jump to its chain) or it takes every connection to that address from its first packet (no source condition, nothing accepted or returned before it), nor on rules that can only match a connection's first packet (`--ctstate NEW`, `--syn`), nor on rules that also match a destination port below 32768 (`--dport 80`, the container's port after DNAT: a reply goes to the client's ephemeral port).",
-  check(p) {
-    for (const { rule, f } of p.doc) {
-      if (!f.ctorig || rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;
+  appliesTo: (rule, f) => ctorigMatch(rule, f) !== undefined,
+  check(p, rules) {
+    for (const { rule, f } of rules) {
+      const ct = ctorigMatch(rule, f);
       const t = rule.target?.name ?? '';
-      if (!t || t === 'ACCEPT' || t === 'RETURN' || t === 'LOG') continue;
-      const ct = rule.matches.find((m) => m.module === 'conntrack' && m.options.some((o) => CTORIG.has(o.name)));
-      // a rule that can only match a connection's first packet (`--ctstate NEW`, `--syn`) never sees a reply; one that
-      // names ESTABLISHED itself (`--ctstate NEW,ESTABLISHED,RELATED -j DROP`, holdout 50) takes replies all the more
-      if (!ct || ct.options.some((o) => o.name === 'ctdir') || f.firstPacketOnly) continue;
+      if (!ct || !isMine(p, rule)) continue;
       if ((rule.index ?? 0) > firstEstablished(p, rule.chain, protocolOf(rule)) || noReplyCanMatch(p, rule, f)) continue;
       const last = ct.options[ct.options.length - 1];
       const fixes = p.kind === 'proposal' ? [{ title: 'Add --ctdir ORIGINAL', edits: [replaceEdit({ line: last.span.line, start: last.span.end, end: last.span.end }, ' --ctdir ORIGINAL')] }] : [];

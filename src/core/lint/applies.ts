@@ -1,0 +1,30 @@
+/**
+ * The rule lines each check can report on (LintRule.appliesTo), asked once per line and node context. The answers
+ * live on the line's DocRule, which the engine's line cache keeps from run to run: a one-line edit of a 5,000-rule
+ * file asks again for the changed line only, and a check walks its few lines instead of every rule of the file.
+ */
+import type { PreparedContext } from './context';
+import type { LintRule } from './rule';
+import type { DocRule } from './pass';
+import { LINT_RULES } from './rules/index';
+
+/** The checks that say which lines they apply to, in registry order: bit i of a line's mask is FILTERED[i]'s answer. */
+const FILTERED = LINT_RULES.filter((r) => r.appliesTo !== undefined);
+
+function maskOf(d: DocRule, pc: PreparedContext): number {
+  let mask = 0;
+  FILTERED.forEach((check, i) => {
+    if (check.appliesTo?.(d.rule, d.f, pc)) mask |= 1 << i;
+  });
+  return mask;
+}
+
+/** For each check with appliesTo, the document's rule lines (in order) it applies to. */
+export function rulesPerCheck(doc: readonly DocRule[], pc: PreparedContext): Map<LintRule, DocRule[]> {
+  const lists = FILTERED.map((): DocRule[] => []);
+  for (const d of doc) {
+    if (d.applies?.pc !== pc) d.applies = { pc, mask: maskOf(d, pc) };
+    for (let mask = d.applies.mask, i = 0; mask !== 0; mask >>>= 1, i++) if (mask & 1) lists[i].push(d);
+  }
+  return new Map(FILTERED.map((check, i) => [check, lists[i]]));
+}
