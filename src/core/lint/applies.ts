@@ -8,7 +8,7 @@ import type { LintRule } from './rule';
 import type { DocRule } from './pass';
 import { LINT_RULES } from './rules/index';
 
-/** The checks that say which lines they apply to, in registry order: bit i of a line's mask is FILTERED[i]'s answer. */
+/** The checks that say which lines they apply to, in registry order: bit i of a line's mask is the i-th one's answer. */
 const FILTERED = LINT_RULES.filter((r) => r.appliesTo !== undefined);
 
 function maskOf(d: DocRule, pc: PreparedContext): number {
@@ -19,8 +19,12 @@ function maskOf(d: DocRule, pc: PreparedContext): number {
   return mask;
 }
 
-/** For each check with appliesTo, the document's rule lines (in order) it applies to. */
-export function rulesPerCheck(doc: readonly DocRule[], pc: PreparedContext): Map<LintRule, DocRule[]> {
+/**
+ * For each check with appliesTo, the document's rule lines (in order) it applies to. `everyLine`: each check is
+ * given every line instead (what the checks report must not change: test/unit/lint-applies.test.ts).
+ */
+export function rulesPerCheck(doc: readonly DocRule[], pc: PreparedContext, everyLine = false): Map<LintRule, readonly DocRule[]> {
+  if (everyLine) return new Map(FILTERED.map((check) => [check, doc]));
   const lists = FILTERED.map((): DocRule[] => []);
   for (const d of doc) {
     if (d.applies?.pc !== pc) d.applies = { pc, mask: maskOf(d, pc) };

@@ -140,6 +140,8 @@ function execLines(text: string): Map<number, string> {
  * by an info), for the host's judgments.
  */
 export function withoutContainerShellRules(text: string, results: LineResult[]): LineResult[] {
+  // (only command lines are taken out: a text of saved rules, however large, is not scanned)
+  if (!results.some((r) => r.format === 'command')) return results;
   const inside = containerShellLines(text);
   const exec = execLines(text);
   if (!inside.size && !exec.size) return results;

@@ -195,7 +195,7 @@ export class Linter {
   private run(p: Pass, options: LintOptions | undefined, truncatedAt: number | undefined, kind: FileKind, ruleCount: number): LintResult {
     // on the nftables backend there is no DOCKER-USER: say so instead of judging the rules as if there were
     const nft = nftablesBackend(p);
-    const lists = rulesPerCheck(p.doc, p.pc);
+    const lists = rulesPerCheck(p.doc, p.pc, options?.everyLine);
     for (const rule of LINT_RULES) if (!nft || rule.code.startsWith('lint/') || rule.code.startsWith('docker/')) rule.check(p, lists.get(rule) ?? p.doc);
     if (truncatedAt !== undefined) {
       p.diags.push({ code: 'lint/truncated', severity: 'info', message: `lint stopped at line ${truncatedAt + 1}: the file took longer than ${options?.budgetMs} ms to check; later lines were not linted`, span: { line: truncatedAt, start: 0, end: 0 }, fixes: [] });

@@ -21,7 +21,8 @@ export interface LintRule extends LintRuleMeta {
    * Which rule lines the check can report on, judged from the line alone (its parse and facts) and the node context,
    * never from the rest of the text nor from what a pass sets on rules (chain positions, script values). The engine
    * gives the check only those lines; the answers are kept with the line's cached parse, so a one-line edit asks
-   * again for that line only (./applies.ts). Without it the check is given every rule line of the document.
+   * again for that line only (./applies.ts). Without it the check is given every rule line of the document. The
+   * check judges each line it is given as before: given every line, it reports the same (LintOptions.everyLine).
    */
   appliesTo?(rule: Rule, f: RuleFacts, pc: PreparedContext): boolean;
   /** Reports what it finds in the pass; `rules`: the document's rule lines it may report on (p.doc without appliesTo). */

@@ -100,6 +100,11 @@ export interface LintOptions {
   defaultTable?: TableName;
   /** Check every quick fix with the netfilter evaluator and drop unsafe ones (default true). */
   checkFixes?: boolean;
+  /**
+   * Give every check every rule line, not only those its appliesTo selects (./applies.ts): slower, and the same
+   * findings (what test/unit/lint-applies.test.ts shows).
+   */
+  everyLine?: boolean;
 }
 
 export interface LintResult {

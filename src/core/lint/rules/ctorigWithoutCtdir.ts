@@ -125,10 +125,11 @@ export const ctorigWithoutCtdir: LintRule = {
   appliesTo: (rule, f) => ctorigMatch(rule, f) !== undefined,
   check(p, rules) {
     for (const { rule, f } of rules) {
+      // (replies accepted above it: the usual case, asked first)
+      if ((rule.index ?? 0) > firstEstablished(p, rule.chain, protocolOf(rule)) || !isMine(p, rule)) continue;
       const ct = ctorigMatch(rule, f);
       const t = rule.target?.name ?? '';
-      if (!ct || !isMine(p, rule)) continue;
-      if ((rule.index ?? 0) > firstEstablished(p, rule.chain, protocolOf(rule)) || noReplyCanMatch(p, rule, f)) continue;
+      if (!ct || noReplyCanMatch(p, rule, f)) continue;
       const last = ct.options[ct.options.length - 1];
       const fixes = p.kind === 'proposal' ? [{ title: 'Add --ctdir ORIGINAL', edits: [replaceEdit({ line: last.span.line, start: last.span.end, end: last.span.end }, ' --ctdir ORIGINAL')] }] : [];
       add(p, 'docker-user/ctorig-without-ctdir', 'warning',

@@ -112,9 +112,7 @@ function cutClientPort(p: Pass, rule: Rule, others: Rule[], ext: string[], swarm
  * host itself passes INPUT, never DOCKER-USER. Only the plain form (no address, port or match) is judged; a warning for
  * the default bridge or all bridges, an info for one user network's bridge or after an egress allow list.
  */
-function bridgeDenies(p: Pass, rules: Rule[], ext: string[], standard: Flow[]): void {
-  const plain = rules.filter((r) => (r.target?.name === 'DROP' || r.target?.name === 'REJECT') && r.inInterface && !r.inInterface.negated && isDockerBridge(r.inInterface.value)
-    && !r.outInterface && !r.source && !r.destination && !r.protocol && !r.matches.length && isMine(p, r));
+function bridgeDenies(p: Pass, rules: Rule[], plain: Rule[], ext: string[], standard: Flow[]): void {
   for (const rule of plain) {
     const flow = decidedFlow(p, rule, plain, standard);
     if (!flow) continue;
@@ -127,69 +125,106 @@ function bridgeDenies(p: Pass, rules: Rule[], ext: string[], standard: Flow[]): 
   }
 }
 
+/** `-j DROP` / `-j REJECT`. */
+function isDeny(r: Rule): boolean {
+  return r.target?.name === 'DROP' || r.target?.name === 'REJECT';
+}
+
+/** A deny of everything a Docker bridge sends, in the plain form (`-i docker0 -j DROP`: no address, port or match). */
+function plainBridgeDeny(r: Rule): boolean {
+  return isDeny(r) && !!r.inInterface && !r.inInterface.negated && isDockerBridge(r.inInterface.value)
+    && !r.outInterface && !r.source && !r.destination && !r.protocol && !r.matches.length;
+}
+
+/** A deny with no interface and no address condition (a negated address, `! -s 192.168.0.0/24`, moby#34197, matches the containers' own addresses too). */
+function unboundDeny(r: Rule): boolean {
+  return isDeny(r) && !r.inInterface && !r.outInterface && (!r.source || r.source.negated) && (!r.destination || r.destination.negated);
+}
+
+/** What the judgment of each unbound deny needs: the chain, the other denies, the external interfaces, the standard egress flows. */
+interface Judging {
+  chain: Rule[];
+  candidates: Rule[];
+  ext: string[];
+  swarm: boolean;
+  standard: Flow[];
+  sets: Rule[];
+}
+
+/** An unbound deny without a (literal) port: which of the containers' connections it takes, and how it is said. */
+function judgePortless(p: Pass, rule: Rule, j: Judging): void {
+  const verb = rule.target?.name ?? 'DROP';
+  let flow = decidedFlow(p, rule, j.candidates, j.standard);
+  let assumed = '';
+  if (!flow && j.sets.length) {
+    flow = decidedFlow(p, rule, j.candidates, j.standard, j.sets);
+    assumed = ` (assuming ${[...new Set(j.sets.map((r) => ruleOptions(r).find(({ o }) => o.name === 'match-set')?.o.args[0]))].join(', ')} hold${j.sets.length > 1 ? '' : 's'} outside addresses, not your containers')`;
+  }
+  if (!flow) return;
+  const passed = bridgesPassedAbove(j.chain, rule);
+  if (passed.length) {
+    add(p, 'docker-user/cuts-egress', 'info',
+      `The chain lets everything ${passed.join(' and ')} sends through above this ${verb}, so it takes only the connections that containers on other networks open to the outside, e.g. ${flow.name}. Fine if ${passed.join(' and ')} ${passed.length > 1 ? 'carry' : 'carries'} all the containers of this host.`,
+      rule.span);
+    return;
+  }
+  if (egressAllowList(p, j.chain, rule)) {
+    add(p, 'docker-user/cuts-egress', 'info',
+      `This ${verb} ends an egress allow list: the containers' connections not accepted above it are dropped, e.g. ${flow.name}. Fine if that is the intent; a container that needs another port (a database, SMTP, NTP) fails silently.`,
+      rule.span);
+    return;
+  }
+  add(p, 'docker-user/cuts-egress', 'warning',
+    `This ${verb} has no interface or address condition${negatedAddress(rule)}: besides incoming traffic it takes every connection your containers open to the outside${p.facts.get(rule)?.firstPacketOnly ? '' : ' (and its replies)'}, e.g. ${flow.name}${assumed}. Limit it to the external interface (-i ${j.ext[0]}) and accept RELATED,ESTABLISHED before it.`,
+    rule.span);
+}
+
+/** An unbound deny of a port: a warning when it takes the containers' DNS/HTTP/HTTPS, an info for another port. */
+function judgePortBound(p: Pass, rule: Rule, port: number | 'unknown', j: Judging): void {
+  const verb = rule.target?.name ?? 'DROP';
+  const proto = rule.protocol && !rule.protocol.negated ? protoName(rule.protocol.value) : 'tcp';
+  const named = ruleOptions(rule).find(({ o }) => DEST_PORT.has(o.name))?.o.args[0] ?? String(port);
+  const ports = /^\d+$/.test(named) ? `port ${named}` : `ports ${named}`;
+  const client = cutClientPort(p, rule, j.candidates, j.ext, j.swarm);
+  if (client) {
+    add(p, 'docker-user/cuts-egress', 'warning',
+      `This ${verb} of ${ports} has no interface condition: besides incoming traffic it takes your containers' own ${client.what} connections to other hosts (e.g. ${client.flow.name}), so package installs, API calls and certificate renewals fail. If only incoming traffic is meant, limit it to the external interface (-i ${j.ext[0]}).`,
+      rule.span);
+    return;
+  }
+  if (port === 'unknown') return;
+  const flow = decidedFlow(p, rule, j.candidates, egressToPort(j.ext, proto, port, j.swarm));
+  if (!flow) return;
+  add(p, 'docker-user/cuts-egress', 'info',
+    `Besides incoming traffic to ${ports}, this ${verb} (no interface condition) also takes your containers' own connections to ${ports} on other hosts, e.g. ${flow.name}. If only incoming traffic is meant, limit it to the external interface (-i ${j.ext[0]}).`,
+    rule.span);
+}
+
 export const cutsEgress: LintRule = {
   code: 'docker-user/cuts-egress',
   severity: 'warning',
   description: 'A DROP/REJECT in DOCKER-USER with no interface or address condition: it also takes the containers\' own outgoing connections (all of them, or those to the ports it names).',
   docs: 'DOCKER-USER sees container traffic in both directions: outgoing connections from containers (`-i docker0`/`docker_gwbridge`/`br-…`) as well as incoming published-port traffic. A default deny such as `-A DOCKER-USER -j DROP` after a few port ACCEPTs meant for incoming traffic also drops every connection a container opens (package updates, DNS, APIs): a warning. A deny bound to a port without an interface also drops the containers\' connections to that port on other hosts: on DNS (53), HTTP (80) or HTTPS (443) that breaks nearly every container (package installs, APIs, ACME certificate renewals), a warning; on another port (`-p tcp --dport 5432 -j DROP`: a container using a remote PostgreSQL) it may be intended, an info. Restrict the deny to the external interface (`-i eth0`) and accept RELATED,ESTABLISHED first.',
-  check(p) {
+  appliesTo: (rule) => rule.chain === 'DOCKER-USER' && rule.table === 'filter' && (unboundDeny(rule) || plainBridgeDeny(rule)),
+  check(p, rules) {
     if (p.noInterfaces) return; // -nL without -v: interface conditions unknown
     const du = p.ruleset.tables.get('filter')?.chains.get('DOCKER-USER');
     if (!du) return;
-    // a negated address (`! -s 192.168.0.0/24`, moby#34197) matches the containers' own addresses too
-    const candidates = du.rules.filter((r) => (r.target?.name === 'DROP' || r.target?.name === 'REJECT') && !r.inInterface && !r.outInterface && (!r.source || r.source.negated) && (!r.destination || r.destination.negated) && isMine(p, r));
+    // the user's lines that are in the chain (not deleted, not refused), in the chain's order
+    const mine = rules.map((d) => d.rule).filter((r) => du.rules[r.index ?? -1] === r && isMine(p, r)).sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+    if (!mine.length) return;
     const ext = externalInterfaces(du.rules);
     const swarm = aboutSwarm(p);
     const standard = egressFlows(ext, swarm).filter((f) => f.pkt.ct.dir !== 'REPLY');
-    bridgeDenies(p, du.rules, ext, standard);
+    bridgeDenies(p, du.rules, mine.filter(plainBridgeDeny), ext, standard);
+    const candidates = mine.filter(unboundDeny);
     if (!candidates.length) return;
-    const sets = sourceSetRules(du.rules);
+    const j: Judging = { chain: du.rules, candidates, ext, swarm, standard, sets: sourceSetRules(du.rules) };
     for (const rule of candidates) {
       const port = firstDestPort(rule);
-      const verb = rule.target?.name ?? 'DROP';
       // a port that is a shell variable with literal values (`for port in 80 443`) is judged like a port
-      if (port === undefined || (port === 'unknown' && !hasVariable(rule))) {
-        let flow = decidedFlow(p, rule, candidates, standard);
-        let assumed = '';
-        if (!flow && sets.length) {
-          flow = decidedFlow(p, rule, candidates, standard, sets);
-          assumed = ` (assuming ${[...new Set(sets.map((r) => ruleOptions(r).find(({ o }) => o.name === 'match-set')?.o.args[0]))].join(', ')} hold${sets.length > 1 ? '' : 's'} outside addresses, not your containers')`;
-        }
-        if (!flow) continue;
-        const passed = bridgesPassedAbove(du.rules, rule);
-        if (passed.length) {
-          add(p, 'docker-user/cuts-egress', 'info',
-            `The chain lets everything ${passed.join(' and ')} sends through above this ${verb}, so it takes only the connections that containers on other networks open to the outside, e.g. ${flow.name}. Fine if ${passed.join(' and ')} ${passed.length > 1 ? 'carry' : 'carries'} all the containers of this host.`,
-            rule.span);
-          continue;
-        }
-        if (egressAllowList(p, du.rules, rule)) {
-          add(p, 'docker-user/cuts-egress', 'info',
-            `This ${verb} ends an egress allow list: the containers' connections not accepted above it are dropped, e.g. ${flow.name}. Fine if that is the intent; a container that needs another port (a database, SMTP, NTP) fails silently.`,
-            rule.span);
-          continue;
-        }
-        add(p, 'docker-user/cuts-egress', 'warning',
-          `This ${verb} has no interface or address condition${negatedAddress(rule)}: besides incoming traffic it takes every connection your containers open to the outside${p.facts.get(rule)?.firstPacketOnly ? '' : ' (and its replies)'}, e.g. ${flow.name}${assumed}. Limit it to the external interface (-i ${ext[0]}) and accept RELATED,ESTABLISHED before it.`,
-          rule.span);
-        continue;
-      }
-      const proto = rule.protocol && !rule.protocol.negated ? protoName(rule.protocol.value) : 'tcp';
-      const named = ruleOptions(rule).find(({ o }) => DEST_PORT.has(o.name))?.o.args[0] ?? String(port);
-      const ports = /^\d+$/.test(named) ? `port ${named}` : `ports ${named}`;
-      const client = cutClientPort(p, rule, candidates, ext, swarm);
-      if (client) {
-        add(p, 'docker-user/cuts-egress', 'warning',
-          `This ${verb} of ${ports} has no interface condition: besides incoming traffic it takes your containers' own ${client.what} connections to other hosts (e.g. ${client.flow.name}), so package installs, API calls and certificate renewals fail. If only incoming traffic is meant, limit it to the external interface (-i ${ext[0]}).`,
-          rule.span);
-        continue;
-      }
-      if (port === 'unknown') continue;
-      const flow = decidedFlow(p, rule, candidates, egressToPort(ext, proto, port, swarm));
-      if (!flow) continue;
-      add(p, 'docker-user/cuts-egress', 'info',
-        `Besides incoming traffic to ${ports}, this ${verb} (no interface condition) also takes your containers' own connections to ${ports} on other hosts, e.g. ${flow.name}. If only incoming traffic is meant, limit it to the external interface (-i ${ext[0]}).`,
-        rule.span);
+      if (port === undefined || (port === 'unknown' && !hasVariable(rule))) judgePortless(p, rule, j);
+      else judgePortBound(p, rule, port, j);
     }
   },
 };

@@ -93,17 +93,21 @@ function hostAddressFinding(p: Pass, rule: Rule, f: RuleFacts): void {
     dst.span, fixes);
 }
 
+/** A DOCKER-USER rule (not container egress) with a destination port or address: what this check judges. */
+function judged(rule: Rule, f: RuleFacts): boolean {
+  return rule.chain === 'DOCKER-USER' && rule.table === 'filter' && rule.op !== 'D' && !f.egress
+    && (f.dports.some((d) => d.set !== undefined) || (!!rule.destination && !rule.destination.negated && f.dstCidr !== undefined));
+}
+
 export const matchAfterDnat: LintRule = {
   code: 'swarm/match-after-dnat',
   severity: 'warning',
   description: '`--dport P` or `-d <host address>` in DOCKER-USER meant for a published port: DOCKER-USER sees the packet after DNAT.',
   docs: 'nat PREROUTING has already rewritten the destination when a packet reaches DOCKER-USER: Swarm ingress DNATs to 172.18.0.2 keeping the published port (the ingress_sbox changes it later), `-p HOST:CONTAINER` publishing DNATs to the container address and port. `--dport <published>` therefore misses a port published to a different container port (and `--dport 8080` also takes a port published as 9000→8080), and `-d <host IP>` never matches. Match what the client asked for with `-m conntrack --ctorigdst/--ctorigdstport … --ctdir ORIGINAL`. Not reported when published and container ports are equal, nor on the Swarm ports (see docker-user/swarm-port).',
-  // a DOCKER-USER rule (not container egress) with a destination port or address
-  appliesTo: (rule, f) => rule.chain === 'DOCKER-USER' && rule.table === 'filter' && rule.op !== 'D' && !f.egress
-    && (f.dports.some((d) => d.set !== undefined) || (!!rule.destination && !rule.destination.negated && f.dstCidr !== undefined)),
+  appliesTo: judged,
   check(p, rules) {
     for (const { rule, f } of rules) {
-      if (!isMine(p, rule)) continue;
+      if (!judged(rule, f) || !isMine(p, rule)) continue;
       portFindings(p, rule, f);
       hostAddressFinding(p, rule, f);
     }

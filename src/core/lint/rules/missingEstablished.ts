@@ -63,11 +63,22 @@ function withFilledInNegations(p: Pass, rs: Ruleset): { rs: Ruleset; original: M
   return { rs: withDockerUser(rs, rules), original };
 }
 
+/**
+ * The chain's first rule accepts or returns every ESTABLISHED packet, with no other condition (the order Docker's docs
+ * recommend): every reply flow (all ESTABLISHED) is decided there, and no DROP below it sees one.
+ */
+function repliesStopAtTop(p: Pass, rules: Rule[]): boolean {
+  const first = rules[0];
+  const f = first ? p.facts.get(first) : undefined;
+  return !!f && (first.target?.name === 'ACCEPT' || first.target?.name === 'RETURN') && f.established && f.conds.length === 1
+    && !f.stateful && !f.variable && !assumedBase(p).has(first);
+}
+
 /** The DROP/REJECT rules of DOCKER-USER that take a reply to container egress (user rules with conditions). */
 export function replyDroppers(p: Parameters<LintRule['check']>[0]): Rule[] {
   if (p.noInterfaces) return [];
   const du = p.ruleset.tables.get('filter')?.chains.get('DOCKER-USER');
-  if (!du) return [];
+  if (!du || repliesStopAtTop(p, du.rules)) return [];
   const ext = externalInterfaces(du.rules);
   const replies = (flows: Flow[]) => flows.filter((f) => f.pkt.ct.dir === 'REPLY');
   const standard = replies(egressFlows(ext, aboutSwarm(p)));

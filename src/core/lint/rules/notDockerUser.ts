@@ -287,8 +287,10 @@ export const notDockerUser: LintRule = {
   severity: 'warning',
   description: 'Container or published-port filtering in FORWARD, INPUT or a chain Docker owns, where it does not work.',
   docs: "Docker jumps from FORWARD to DOCKER-USER first and never touches that chain. A DROP/REJECT for container traffic appended to FORWARD runs after Docker's ACCEPTs (never sees the traffic); inserted, it runs only until Docker re-inserts its jump; in DOCKER, DOCKER-FORWARD, DOCKER-INGRESS, … it is flushed when Docker rewrites its chains. A port rule appended to nat PREROUTING (`-j RETURN` meant as an exception) runs after Docker's DNAT and never sees published traffic. A catch-all `-A FORWARD -j DROP`/`REJECT` at the end is a normal default deny and is not reported (it does not protect published ports, which Docker accepts earlier). A port ACCEPT inserted at the top of FORWARD (`-I FORWARD 1 -p tcp --dport 80 -j ACCEPT`, \"let the packet be forwarded to Docker\") is explained as info: a published port needs no FORWARD rule, and the port's forwarded packets skip DOCKER-USER (a warning where a DOCKER-USER DROP/REJECT of the text filters that port; on a Swarm port, which never passes FORWARD, a warning that the rule does nothing).",
-  check(p) {
-    for (const { rule, f, res } of p.doc) {
+  // nat rules, and filter rules in INPUT, FORWARD or one of Docker's chains (a DOCKER-USER rule is where it belongs)
+  appliesTo: (rule, f) => rule.table === 'nat' || (rule.table === 'filter' && rule.op !== 'D' && (rule.chain === 'INPUT' || rule.chain === 'FORWARD' || f.dockerOwned)),
+  check(p, rules) {
+    for (const { rule, f, res } of rules) {
       if (rule.table === 'nat' && isMine(p, rule)) checkNatPrerouting(p, rule, f, res.chainSpan);
       if (rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;
       if (rule.chain === 'INPUT') checkInputToContainers(p, rule, f, res);
