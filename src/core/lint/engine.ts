@@ -251,12 +251,14 @@ function withoutRefusedRules(results: LineResult[]): LineResult[] {
  * are judged with it in place (the error stays).
  */
 function inTrailingComment(rule: Rule | undefined, d: RuleDiagnostic): boolean {
-  const hash = rule ? rule.text.search(/\s#/) : -1;
-  return d.code === 'syntax/unexpected-token' && hash >= 0 && d.span.line === rule?.line && d.span.start > hash;
+  if (d.code !== 'syntax/unexpected-token' || !rule) return false;
+  const hash = rule.text.search(/\s#/);
+  return hash >= 0 && d.span.line === rule.line && d.span.start > hash;
 }
 
 /** The rule lines with their trailing-comment errors taken apart (the rule then joins its chain; the errors are said as they are). */
 function trailingCommentsApart(results: LineResult[]): { results: LineResult[]; errors: RuleDiagnostic[] } {
+  if (!results.some((r) => r.kind === 'rule' && r.diagnostics.some((d) => inTrailingComment(r.rule, d)))) return { results, errors: [] };
   const errors: RuleDiagnostic[] = [];
   const out = results.map((r) => {
     const comment = r.kind === 'rule' ? r.diagnostics.filter((d) => inTrailingComment(r.rule, d)) : [];

@@ -3,6 +3,7 @@ import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { RuleFacts } from '../facts';
 import { swarmPorts } from '../context';
+import { remember } from '../flows';
 import { contains, isPrivate, overlaps, parseCidr, portIn } from '../net';
 import type { Pass } from '../pass';
 import { add, ctorigEdit, docLine, isMine, protoMatches, replaceEdit } from '../pass';
@@ -14,10 +15,15 @@ import type { Cidr, PortSet } from '../net';
  * the port before FORWARD; Swarm's ingress DNAT (to 172.18.0.2) keeps the published port until the ingress_sbox.
  */
 function rewrittenPorts(p: Pass, rule: Rule): PublishedPort[] {
-  const sp = swarmPorts(p.pc);
-  return p.published.filter((pp) => pp.mode !== 'ingress' && protoMatches(rule, pp.protocol) && pp.targetPort !== undefined
-    && pp.targetPort !== pp.port && ![sp.control, sp.gossip, sp.data].includes(pp.port));
+  const all = remember(rewrittenCache, p, () => {
+    const sp = swarmPorts(p.pc);
+    return p.published.filter((pp) => pp.mode !== 'ingress' && pp.targetPort !== undefined && pp.targetPort !== pp.port && ![sp.control, sp.gossip, sp.data].includes(pp.port));
+  });
+  return all.length ? all.filter((pp) => protoMatches(rule, pp.protocol)) : all;
 }
+
+/** Per pass: the published ports whose DNAT DOCKER-USER sees (asked by every rule with a port). */
+const rewrittenCache = new WeakMap<Pass, PublishedPort[]>();
 
 function portFindings(p: Pass, rule: Rule, f: RuleFacts): void {
   const rewritten = rewrittenPorts(p, rule);
@@ -96,7 +102,8 @@ function hostAddressFinding(p: Pass, rule: Rule, f: RuleFacts): void {
 /** A DOCKER-USER rule (not container egress) with a destination port or address: what this check judges. */
 function judged(rule: Rule, f: RuleFacts): boolean {
   return rule.chain === 'DOCKER-USER' && rule.table === 'filter' && rule.op !== 'D' && !f.egress
-    && (f.dports.some((d) => d.set !== undefined) || (!!rule.destination && !rule.destination.negated && f.dstCidr !== undefined));
+    // (a -d the check reports is a /24 or narrower: the node's address, or a public one)
+    && (f.dports.some((d) => d.set !== undefined) || (!!rule.destination && !rule.destination.negated && f.dstCidr !== undefined && f.dstCidr.prefix >= 24));
 }
 
 export const matchAfterDnat: LintRule = {

@@ -1,5 +1,6 @@
 /** rules/unused-chain: a user chain nothing jumps to. */
 import type { LintRule } from '../rule';
+import type { Table } from '../../iptables/model';
 import { isDockerOwnedChain } from '../facts';
 import { add, docLine, isMine, lineSpan } from '../pass';
 import type { Pass } from '../pass';
@@ -15,6 +16,16 @@ function jumpsToVariable(p: Pass): boolean {
   return /\s(?:-j|-g|--jump|--goto)\s+["']?\$/.test(p.text);
 }
 
+/** The chains of the table something jumps to: its rules' targets, the node's, and jumps written into rules the text cannot place. */
+function referencedChains(p: Pass, table: Table): Set<string> {
+  const referenced = new Set<string>();
+  for (const c of table.chains.values()) for (const r of c.rules) if (r.target) referenced.add(r.target.name);
+  // a jump written into a rule the text cannot place (`-R DOCKER 1 … -j X`: Docker's rule 1, not in this text)
+  for (const { rule } of p.doc) if (rule.op === 'R' && rule.target && rule.table === table.name) referenced.add(rule.target.name);
+  for (const b of p.pc.base) if (b.rule?.target && b.table === table.name) referenced.add(b.rule.target.name);
+  return referenced;
+}
+
 export const unusedChain: LintRule = {
   code: 'rules/unused-chain',
   severity: 'warning',
@@ -22,20 +33,17 @@ export const unusedChain: LintRule = {
   docs: 'Packets only enter a user-defined chain through a `-j X`/`-g X` rule. A chain that is created and filled but never referenced (a forgotten `-A FORWARD -j X`, a typo in the jump) does nothing.',
   check(p) {
     if (p.kind === 'listing') return;
-    // a jump written into a rule the text cannot place (`-R DOCKER 1 … -j X`: Docker's rule 1, not in this text)
-    const replacedJumps = p.doc.flatMap(({ rule }) => (rule.op === 'R' && rule.target ? [{ table: rule.table, chain: rule.target.name }] : []));
     for (const table of p.ruleset.tables.values()) {
-      const referenced = new Set<string>();
-      for (const c of table.chains.values()) for (const r of c.rules) if (r.target) referenced.add(r.target.name);
-      for (const j of replacedJumps) if (j.table === table.name) referenced.add(j.chain);
-      for (const b of p.pc.base) if (b.rule?.target && b.table === table.name) referenced.add(b.rule.target.name);
+      // only chains the text creates (-N / :X: a script may jump to another one from another script) and fills with
+      // rules of the user's are judged
+      const judged = [...table.chains.values()].filter((c) => !c.builtin && c.rules.length > 0 && !isDockerOwnedChain(c.name) && !DOCKER_CHAIN.test(c.name) && !OWNED_BY_TOOL.test(c.name)
+        && c.declLine !== undefined && c.declLine >= 0 && c.rules.some((r) => isMine(p, r)));
+      if (!judged.length) continue;
+      const referenced = referencedChains(p, table);
       // a jump whose target is a shell variable (`-j "$child"` in a helper function) may be to any chain: unknown
       if ([...referenced].some((t) => t.includes('$')) || jumpsToVariable(p)) continue;
-      for (const c of table.chains.values()) {
-        if (c.builtin || referenced.has(c.name) || c.rules.length === 0 || isDockerOwnedChain(c.name) || DOCKER_CHAIN.test(c.name) || OWNED_BY_TOOL.test(c.name)) continue;
-        if (!c.rules.some((r) => isMine(p, r))) continue;
-        // a script may jump to it from another script: only chains the text creates (-N / :X) are judged
-        if (c.declLine === undefined || c.declLine < 0) continue;
+      for (const c of judged) {
+        if (referenced.has(c.name) || c.declLine === undefined) continue;
         add(p, 'rules/unused-chain', 'warning', `Nothing jumps to chain ${c.name} (no -j ${c.name} / -g ${c.name} in ${table.name}): its ${c.rules.length} rule(s) never run. Add a jump from FORWARD/DOCKER-USER/INPUT, or remove the chain.`, lineSpan(c.declLine, docLine(p, c.declLine) ?? ''));
       }
     }

@@ -168,13 +168,13 @@ export const wipesDocker: LintRule = {
     persistentFlushes(p);
     declaredDockerChains(p);
     for (const r of p.results) {
+      if (r.kind !== 'flush' && r.kind !== 'delete-chain' && r.kind !== 'policy') continue;
+      const w = what(r.kind, r.table, r.chain, r.policy);
+      if (!w) continue;
       // a ufw before/after.rules block's explicit `-F PREROUTING`: ufw loads it with iptables-restore -n on the running
       // host at every reload, so it flushes as the command does (a whole restore file flushes anyway, at boot)
       const restoreFlush = r.format === 'save' && r.kind === 'flush' && r.chain !== undefined && p.kind === 'proposal' && ufwBlock(p);
-      if (!(p.command && r.format === 'command') && !restoreFlush) continue;
-      if (r.kind !== 'flush' && r.kind !== 'delete-chain' && r.kind !== 'policy') continue;
-      const w = what(r.kind, r.table, r.chain, r.policy);
-      if (!w || dockerStoppedAt(p, r.line)) continue;
+      if ((!(p.command && r.format === 'command') && !restoreFlush) || dockerStoppedAt(p, r.line)) continue;
       const span = r.chainSpan ?? lineSpan(r.line, docLine(p, r.line) ?? '');
       // DROP is the policy Docker sets itself (its own rules accept what containers need): said, not flagged
       if (r.kind === 'policy' && r.policy === 'DROP') add(p, 'rules/wipes-docker', 'info', `This ${w}. DROP is the policy Docker itself sets: container and Swarm traffic still pass through Docker's own rules; other forwarded traffic (a VPN, VMs) now needs rules of its own.`, span);
