@@ -38,7 +38,7 @@ function corpusTexts(): { name: string; text: string; context?: LintContext }[] 
 
 test('the checks that preselect their lines: the ones the edit path needs (a registry change is seen here)', () => {
   const preselecting = LINT_RULES.filter((r) => r.appliesTo).map((r) => r.code);
-  for (const code of ['docker-user/swarm-port', 'rules/interface-wildcard', 'swarm/match-after-dnat', 'docker-user/ctorig-without-ctdir', 'docker-user/cuts-egress', 'swarm/not-docker-user']) {
+  for (const code of ['docker-user/swarm-port', 'rules/interface-wildcard', 'swarm/match-after-dnat', 'docker-user/ctorig-without-ctdir', 'docker-user/cuts-egress', 'swarm/not-docker-user', 'docker-user/accept-all', 'syntax/target-typo', 'syntax/variable-value']) {
     assert.ok(preselecting.includes(code), code);
   }
   assert.ok(preselecting.length <= 31, 'a line mask has 31 bits');

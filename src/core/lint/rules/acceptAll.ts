@@ -6,7 +6,7 @@
  */
 import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
-import type { Pass } from '../pass';
+import type { DocRule, Pass } from '../pass';
 import { add, assumedBase, isMine, replaceEdit } from '../pass';
 import { crossNetworkFlow, walkChain } from '../flows';
 import { DENY, isDockerBridge, type RuleFacts } from '../facts';
@@ -21,9 +21,9 @@ function returnFix(p: Pass, rule: Rule) {
 }
 
 /** The ACCEPT, conditioned only on a source or destination address, that takes the packets between two Docker networks. */
-function poolAccept(p: Pass): Rule | undefined {
+function poolAccept(p: Pass, rules: readonly DocRule[]): Rule | undefined {
   // only an ACCEPT conditioned on nothing but an address can be it: without one, no walk
-  if (!p.doc.some(({ rule }) => rule.target?.name === 'ACCEPT' && onlyAddress(rule) && isMine(p, rule))) return undefined;
+  if (!rules.some(({ rule }) => rule.target?.name === 'ACCEPT' && onlyAddress(rule) && isMine(p, rule))) return undefined;
   const d = walkChain(p.ruleset, 'DOCKER-USER', crossNetworkFlow().pkt, 'FORWARD', assumedBase(p));
   const r = d.rule;
   if (d.unknown || d.verdict !== 'ACCEPT' || !r || !isMine(p, r) || r.target?.goto) return undefined;
@@ -50,9 +50,11 @@ export const acceptAll: LintRule = {
   severity: 'warning',
   description: 'An unconditional `-j ACCEPT` in DOCKER-USER, an ACCEPT of everything routed to a Docker bridge, or of everything from or to Docker\'s address pool: forwarded packets skip Docker\'s own rules.',
   docs: "ACCEPT in DOCKER-USER ends the packet's walk through FORWARD: Docker's network isolation (DOCKER-ISOLATION-STAGE-1/2: containers of different networks cannot talk), and on Docker ≥ 28 the protection of unpublished container ports from direct routing, are skipped. An ACCEPT whose only condition is `-o` a Docker bridge (`-o docker0`, `-o br-+`), with no DROP/REJECT before it, opens every port of that network's containers, published or not, to anyone who can route to the host, and to the containers of other networks: a warning. The same holds for an ACCEPT whose only condition is an address range holding Docker's networks (`-s 172.16.0.0/12 -j ACCEPT`, meant as \"allow the Docker networks\"), in DOCKER-USER or a chain it jumps to: the packets between two networks end there (an info: often meant, and harmless where one network holds all the containers). Use `-j RETURN` to let Docker's rules decide.",
-  check(p) {
+  // an ACCEPT in DOCKER-USER with one condition at most, or an ACCEPT anywhere conditioned only on an address
+  appliesTo: (rule, f) => rule.target?.name === 'ACCEPT' && (onlyAddress(rule) || (rule.chain === 'DOCKER-USER' && f.conds.length <= 1)),
+  check(p, rules) {
     if (p.noInterfaces) return; // -nL without -v: interface conditions unknown
-    for (const { rule, f } of p.doc) {
+    for (const { rule, f } of rules) {
       if (rule.chain !== 'DOCKER-USER' || rule.table !== 'filter' || rule.op === 'D' || !isMine(p, rule)) continue;
       if (rule.target?.name !== 'ACCEPT' || rule.target.goto) continue;
       if (bridgeAccept(p, rule, f)) {
@@ -67,7 +69,7 @@ export const acceptAll: LintRule = {
         `Unconditional ACCEPT in DOCKER-USER: every forwarded packet skips Docker's own rules — ${ISOLATION}. Use -j RETURN to hand the packet back to Docker's chains.`,
         rule.span, returnFix(p, rule));
     }
-    const pool = poolAccept(p);
+    const pool = poolAccept(p, rules);
     if (pool) {
       const cidr = (pool.source ?? pool.destination)?.value;
       // often meant ("allow the Docker networks") and harmless where one network holds all containers: explained, not flagged
