@@ -117,6 +117,17 @@ function ctorigMatch(rule: Rule, f: RuleFacts): RuleMatch | undefined {
   return ct;
 }
 
+/**
+ * The conntrack match through which this user's DROP/REJECT/jump also takes replies (what the check reports), or
+ * undefined. docker-user/missing-established asks it too: a DROP reported here is not reported again there.
+ */
+export function repliesThroughCtorig(p: Pass, rule: Rule, f: RuleFacts): RuleMatch | undefined {
+  // (replies accepted above it: the usual case, asked first)
+  if ((rule.index ?? 0) > firstEstablished(p, rule.chain, protocolOf(rule)) || !isMine(p, rule)) return undefined;
+  const ct = ctorigMatch(rule, f);
+  return ct && !noReplyCanMatch(p, rule, f) ? ct : undefined;
+}
+
 export const ctorigWithoutCtdir: LintRule = {
   code: 'docker-user/ctorig-without-ctdir',
   severity: 'warning',
@@ -125,11 +136,9 @@ export const ctorigWithoutCtdir: LintRule = {
   appliesTo: (rule, f) => ctorigMatch(rule, f) !== undefined,
   check(p, rules) {
     for (const { rule, f } of rules) {
-      // (replies accepted above it: the usual case, asked first)
-      if ((rule.index ?? 0) > firstEstablished(p, rule.chain, protocolOf(rule)) || !isMine(p, rule)) continue;
-      const ct = ctorigMatch(rule, f);
+      const ct = repliesThroughCtorig(p, rule, f);
       const t = rule.target?.name ?? '';
-      if (!ct || noReplyCanMatch(p, rule, f)) continue;
+      if (!ct) continue;
       const last = ct.options[ct.options.length - 1];
       const fixes = p.kind === 'proposal' ? [{ title: 'Add --ctdir ORIGINAL', edits: [replaceEdit({ line: last.span.line, start: last.span.end, end: last.span.end }, ' --ctdir ORIGINAL')] }] : [];
       add(p, 'docker-user/ctorig-without-ctdir', 'warning',

@@ -45,7 +45,8 @@ export const LINT_RULES: readonly LintRule[] = [
   wipesDocker,
   acceptAll,
   cutsEgress,
-  // (before missing-established: a DROP that takes replies through its --ctorig* match is said once, as that)
+  // (a DROP that takes replies through its --ctorig* match is said once, as that: missing-established asks
+  // repliesThroughCtorig, so the order of the two does not matter)
   ctorigWithoutCtdir,
   missingEstablished,
   matchAfterDnat,

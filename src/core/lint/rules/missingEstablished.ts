@@ -10,6 +10,7 @@ import { isPrivate, parseCidr } from '../../net/cidr';
 import { neverRuns } from '../order';
 import { DENY, isDockerOwnedChain } from '../facts';
 import { sectionOf } from '../sections';
+import { repliesThroughCtorig } from './ctorigWithoutCtdir';
 
 const ESTABLISHED_LINE = '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN';
 
@@ -141,12 +142,11 @@ export const missingEstablished: LintRule = {
   description: 'A DROP/REJECT in DOCKER-USER before any RELATED,ESTABLISHED accept: it also drops the replies to container egress.',
   docs: 'Every forwarded packet passes DOCKER-USER, replies included. A rule such as `-i eth0 -j DROP` placed before `-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN` drops the answers to connections the containers opened (all Docker versions). So does a DROP/REJECT in a chain of the user\'s that DOCKER-USER jumps to (`-A DOCKER-USER -i eth0 -j FILTERS`, FILTERS ending in REJECT) with no accept of replies on the way (reported on that rule, without a fix). Rules that can only match the first packet of a connection (`--syn`, `--tcp-flags … SYN`, `--ctstate NEW`) are not reported.',
   check(p) {
-    // a DROP whose --ctorig* match takes the replies is said once, by docker-user/ctorig-without-ctdir (its fix, --ctdir
-    // ORIGINAL, is the precise one: holdouts 13 and 50)
-    const viaCtorig = new Set(p.diags.filter((d) => d.code === 'docker-user/ctorig-without-ctdir').map((d) => d.span.line));
     for (const rule of withCopiesInOtherSections(p, replyDroppers(p))) {
       const f = p.facts.get(rule);
-      if (!f || viaCtorig.has(rule.line)) continue;
+      // a DROP whose --ctorig* match takes the replies is said once, by docker-user/ctorig-without-ctdir (its fix,
+      // --ctdir ORIGINAL, is the precise one: holdouts 13 and 50)
+      if (!f || repliesThroughCtorig(p, rule, f)) continue;
       const pre = f.prefix;
       const edit = rule.op === 'I'
         ? insertLineEdit(rule.line + 1, `${pre}-I DOCKER-USER${rule.position !== undefined ? ` ${rule.position}` : ''} ${ESTABLISHED_LINE}`)
