@@ -61,9 +61,10 @@ test('an explanation block that quotes a rule of the script above is a copy, not
   ].join('\n');
   assert.ok(!findings(text).includes('11 rules/shadowed'), findings(text).join('; '));
   assert.ok(all(text).includes('11 info rules/duplicate'), all(text).join('; '));
-  // a rule of the later block that repeats nothing above is still behind the DROP
+  // a rule of the later block that repeats nothing above is still behind the DROP if both blocks are run: said as
+  // info since session 18 (a guide's code blocks are often alternatives: holdout 52's "wrong order" example)
   const other = text.replace('sudo iptables -A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n#', 'sudo iptables -A DOCKER-USER -s 10.0.0.0/8 -j ACCEPT\n#');
-  assert.ok(findings(other).includes('11 rules/shadowed'), findings(other).join('; '));
+  assert.ok(all(other).includes('11 info rules/shadowed'), all(other).join('; '));
 });
 
 test('a bare `iptables -X` on a Docker host: one finding that says iptables refuses it while FORWARD jumps to Docker\'s chains (kernel-checked), no second chain-not-empty warning (holdout 44, qfw)', () => {

@@ -179,6 +179,10 @@ export function parseArgs(ll: LogicalLine, toks: Tok[], k: number, defaultTable:
     } else if (format === 'command' && !c.cmd && SHELL_EXPANSION.test(t.text) && toks[i + 1] && !toks[i + 1].op && !looksLikeOption(toks[i + 1])) {
       // `iptables ${X} INPUT -p udp …` (X is -A, -I or -D, given by the template): the variable is the command
       return unknownRule(c, t, 'command');
+    } else if (format === 'command' && c.cmd && isNote(t)) {
+      // `sudo iptables -L -n    查看iptables规则的情况` (course notes): the words after the command are the author's note
+      diags.push(mkDiag('info', DIAG.notIptables, `"${t.text}" and what follows read as a note in another script, not as arguments`, spanOf(ll, t.start, toks[toks.length - 1].end), t.text));
+      break;
     } else if (!looksLikeOption(t)) {
       // `iptables $line`, a wrapper's `"$@"` / `"${args[@]}"`: a variable expands to options nobody can see here (unknown, not wrong)
       if (!(format === 'command' && SHELL_EXPANSION.test(t.text))) errTok(c, DIAG.unexpectedToken, `unexpected argument "${t.text}"`, t);
@@ -203,6 +207,14 @@ function unknownRule(c: ArgCtx, t: Tok, what: string): LineResult {
   return lineResult('other', c.ll.line, c.table, c.format, c.diags);
 }
 
+/**
+ * An unquoted word with letters of a script without case (Han, Kana, Hangul, …) where iptables expects an option: a
+ * note the author wrote after the command.
+ */
+function isNote(t: Tok): boolean {
+  return !t.quoted && !t.op && !/^-/.test(t.text) && /\p{Lo}/u.test(t.text);
+}
+
 /** An option spelled with a variable: `-${1}`, `-$ACTION`, `--${op}`. */
 const VARIABLE_OPTION = /^--?\$/;
 
@@ -218,9 +230,10 @@ function optionName(c: ArgCtx, t: Tok): void {
     const eq = t.text.indexOf('=');
     c.name = eq < 0 ? t.text.slice(2) : t.text.slice(2, eq);
     if (eq >= 0) c.inline = t.text.slice(eq + 1);
-  } else if (/^-[nvx]+[LSZ]$/.test(t.text)) {
+  } else if (/^-[nvx]+[LSZ]?$/.test(t.text)) {
     // short options bundled as getopt reads them: `-nL`, `-nvL` (listing flags, then one listing command; after
-    // the command getopt reads the rest as its chain: `-Ln` lists chain "n", read by the branch below)
+    // the command getopt reads the rest as its chain: `-Ln` lists chain "n", read by the branch below), or flags
+    // alone (`iptables -L -vn`, mailcow's bug template)
     c.isLong = false;
     c.name = t.text.slice(-1);
     const flag = /[nx]/.exec(t.text);

@@ -243,6 +243,9 @@ function proseAfter(t: Tok | undefined): boolean {
   return !!t && !t.quoted && !t.op && !/^[-$<{]/.test(t.text) && /[\p{Ll}\p{Lo}]/u.test(t.text) && !isBinary(t);
 }
 
+/** An option word that ends in a colon, last in its command (before a closing quote, the shell's `||`, `;`, a redirection, a `# comment`). */
+const CAPTION = /\s--?[A-Za-z][\w-]*:(?=["']?\s*(?:$|[|&;#]|\d?>))/;
+
 /**
  * A shell line: the iptables call that changes rules is the line's rule (`iptables -C X || iptables -I X`,
  * `if ! iptables -C …; then iptables -A …; fi`, `iptables … 2>/dev/null || true`); other shell text is ignored.
@@ -254,6 +257,9 @@ export function parseShellLine(ll: LogicalLine, toks: Tok[], table: TableName, d
   // (a call with a rule command is a rule, a note or a placeholder in another language after it included)
   // (or a tool's message that starts with it, `iptables -w v1.8.2 (nf_tables): RULE_INSERT failed …`: no command, words)
   if (chosen && chosen.diagnostics.some((d) => d.code === DIAG.noCommand) && proseAfterOption(chosen.diagnostics, ll.text)) chosen = undefined;
+  // a caption that ends in a colon (`iptables -L -vn:` above the pasted output, mailcow's bug template): no option
+  // of iptables ends in one
+  if (chosen && CAPTION.test(ll.text)) chosen = undefined;
   if (!chosen) {
     const i = toks.length ? toks[0].start : 0;
     diags.push(mkDiag('info', DIAG.notIptables, 'not an iptables rule: line ignored', spanOf(ll, i, ll.text.length), ll.text.slice(i)));

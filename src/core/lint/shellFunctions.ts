@@ -48,10 +48,13 @@ function templatesOf(lines: string[], from: number, to: number, first: string, f
     // a call of another function (`ensure_rule iptables -p tcp … "$port" -j DROP` in `harden()`, holdout 50) runs that
     // function's rule: this line is a call site, not this function's own iptables line
     if (functions.has(commandWord(body))) continue;
-    const a = POSITIONAL_ASSIGNMENT.exec(body);
-    if (a) named.set(a[1], a[2]);
-    const sh = /^\s*shift(?:\s+(\d))?\s*;?\s*$/.exec(body);
-    if (sh) shift += Number(sh[1] ?? 1);
+    // (each statement of the line: `local chain=$1; shift`, holdout 52)
+    for (const statement of body.split(';')) {
+      const a = POSITIONAL_ASSIGNMENT.exec(statement);
+      if (a) named.set(a[1], a[2]);
+      const sh = /^\s*shift(?:\s+(\d))?\s*$/.exec(statement);
+      if (sh) shift += Number(sh[1] ?? 1);
+    }
     let text = body;
     for (const [name, n] of named) text = text.replace(new RegExp(`"?\\$\\{?${name}\\}?"?(?![\\w])`, 'g'), `$${n}`);
     // a runner (`dry() { … "$@"; }`, `run() { sudo "$@"; }`): `dry iptables -A …` runs `iptables -A …`
@@ -102,12 +105,14 @@ export function functionRegions(lines: string[]): [number, number][] {
 }
 
 /**
- * A script's `up` and `down` (`start`/`stop`, `apply`/`remove`) are alternatives: a `-D` in one function of a rule
- * another function adds is not run after the add, and is read as nothing (else the rule `up` adds would be judged
- * as deleted).
+ * A script's `up` and `down` (`start`/`stop`, `apply`/`remove`, `apply`/`flush`) are alternatives: a `-D` in one
+ * function of a rule another function adds is not run after the add, and is read as nothing (else the rule `up` adds
+ * would be judged as deleted); so is a `-F CHAIN` in a function that fills the chain again, of a chain an earlier
+ * function fills (a `reset` that flushes and re-adds Docker's RETURN, holdout 52: else `apply`'s rules would be judged
+ * as flushed; a cleanup's flush before its `-X` stays).
  */
 export function withoutOtherFunctionsDeletes(text: string, results: LineResult[]): LineResult[] {
-  if (!/-D\s|--delete\s/.test(text) || !/\(\s*\)|\bfunction\s/.test(text)) return results;
+  if (!/-[DF]\s|--(?:delete|flush)\s/.test(text) || !/\(\s*\)|\bfunction\s/.test(text)) return results;
   const regions = functionRegions(text.split('\n'));
   if (regions.length < 2) return results;
   const regionOf = (line: number) => regions.findIndex(([a, b]) => line >= a && line <= b);
@@ -118,7 +123,20 @@ export function withoutOtherFunctionsDeletes(text: string, results: LineResult[]
     if (!addedIn.has(k)) addedIn.set(k, new Set());
     addedIn.get(k)?.add(regionOf(r.line));
   }
+  const filledIn = new Map<string, { line: number; region: number }[]>();
+  for (const r of results) {
+    if (r.kind !== 'rule' || !r.rule || (r.rule.op !== 'A' && r.rule.op !== 'I')) continue;
+    const k = `${r.rule.table} ${r.rule.chain}`;
+    filledIn.set(k, [...(filledIn.get(k) ?? []), { line: r.line, region: regionOf(r.line) }]);
+  }
+  // a flush of a chain another function filled before it, in a function that fills the chain again after it
+  const othersFlush = (r: LineResult): boolean => {
+    const at = regionOf(r.line);
+    const fills = filledIn.get(`${r.table} ${r.chain ?? ''}`) ?? [];
+    return at >= 0 && fills.some((x) => x.line < r.line && x.region >= 0 && x.region !== at) && fills.some((x) => x.line > r.line && x.region === at);
+  };
   return results.map((r) => {
+    if (r.kind === 'flush' && r.chain !== undefined && othersFlush(r)) return { ...r, kind: 'other' as const };
     if (r.kind !== 'rule' || !r.rule || r.rule.op !== 'D' || r.rule.position !== undefined) return r;
     const at = regionOf(r.line);
     const adds = addedIn.get(`${r.rule.table} ${r.rule.chain} ${ruleKey(r.rule)}`);

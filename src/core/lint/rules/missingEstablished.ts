@@ -6,7 +6,7 @@ import { egressFlows, externalInterfaces, replyToAddress, walkChain } from '../f
 import type { Pass } from '../pass';
 import { aboutSwarm, add, assumedBase, insertLineEdit, isMine } from '../pass';
 import { formatIpv4 } from '../../net/ipv4';
-import { isPrivate, parseCidr } from '../../net/cidr';
+import { contains, isPrivate, overlaps, parseCidr, type Cidr } from '../../net/cidr';
 import { neverRuns } from '../order';
 import { DENY, isDockerOwnedChain } from '../facts';
 import { sectionOf } from '../sections';
@@ -23,13 +23,26 @@ const MAX_ADDRESSES = 4;
 /** The sample containers of the standard flows (flows.ts). */
 const SAMPLES = ['172.17.0.2', '172.19.0.2', '172.18.0.3'].map((a) => parseCidr(a)?.lo ?? 0);
 
+/** Docker's default pools for bridge networks (172.17.0.0/16 … 172.31.0.0/16, as a /12). */
+const DOCKER_POOL = parseCidr('172.16.0.0/12');
+
+/**
+ * Addresses containers may have: in Docker's default pools, in one of the node's networks, or a private range (a
+ * network of its own: `-d 192.168.200.0/24`, holdout 17). One private address outside them (`-d 192.168.1.100 -j
+ * DROP`, "block every container's traffic to this host", holdout 52) is the far end of the containers' connections,
+ * not a container whose replies the rule takes.
+ */
+function containerAddress(p: Pass, c: Cidr): boolean {
+  return (!!DOCKER_POOL && contains(DOCKER_POOL, c)) || p.pc.networks.some((n) => overlaps(n.cidr, c)) || (isPrivate(c) && c.prefix < 32);
+}
+
 function containerReplies(p: Pass, rules: Rule[], ext: string[]): Flow[] {
   const out: Flow[] = [];
   const seen = new Set<string>();
   for (const r of rules) {
     if ((r.target?.name !== 'DROP' && r.target?.name !== 'REJECT') || !r.destination || r.destination.negated || !isMine(p, r)) continue;
     const c = parseCidr(r.destination.value);
-    if (!c || !isPrivate(c) || SAMPLES.some((ip) => ip >= c.lo && ip <= c.hi)) continue; // the standard flows cover it
+    if (!c || !containerAddress(p, c) || SAMPLES.some((ip) => ip >= c.lo && ip <= c.hi)) continue; // the standard flows cover it
     const ip = formatIpv4(c.prefix >= 31 ? c.lo : c.lo + 2);
     if (!seen.has(ip) && seen.size < MAX_ADDRESSES) {
       seen.add(ip);

@@ -44,6 +44,12 @@ function earlierBlockCopy(p: Pass, rule: Rule): Rule | undefined {
   return p.doc.find((d) => d.rule.line < block && d.rule.chain === rule.chain && d.rule.table === rule.table && fenceOf(p, d.rule.line) >= 0 && d.f.fullKey === f.fullKey)?.rule;
 }
 
+/** Both lines are in Markdown code blocks, and not in the same one. */
+function inOtherBlocks(p: Pass, a: number, b: number): boolean {
+  const [x, y] = [fenceOf(p, a), fenceOf(p, b)];
+  return a >= 0 && x >= 0 && y >= 0 && x !== y;
+}
+
 function where(line: number): string {
   return line >= 0 ? `line ${line + 1}` : "the node's current rules";
 }
@@ -65,14 +71,19 @@ export const shadowed: LintRule = {
         copyInAnotherBlock(p, n.rule, copied, n.chain);
         continue;
       }
+      // a Markdown guide's code blocks are snippets for different steps or setups (a "wrong order" example, then the
+      // right one: holdout 52): behind a rule of another block, said as info
+      const apart = inOtherBlocks(p, by.line, n.rule.line);
+      const never = apart ? 'Never reached if both code blocks are run' : 'Never reached';
+      const byWhere = `${where(by.line)}${apart ? ', in another code block of this document' : ''}`;
       if (n.kind === 'after-unconditional') {
         if (dockersReturn(p, n)) continue;
         // Stryker disable next-line OptionalChaining: equivalent, the deciding rule is terminal, so it has a target
-        add(p, 'rules/shadowed', 'warning', `Never reached: the rule on ${where(by.line)} (\`${by.target?.goto ? '-g' : '-j'} ${by.target?.name ?? ''}\` without conditions) takes every packet in ${n.chain} before this one.`, n.rule.span, [], related);
+        add(p, 'rules/shadowed', apart ? 'info' : 'warning', `${never}: the rule on ${byWhere} (\`${by.target?.goto ? '-g' : '-j'} ${by.target?.name ?? ''}\` without conditions) takes every packet in ${n.chain} before this one.`, n.rule.span, [], related);
       } else if (n.kind === 'shadowed') {
         const same = sameVerdict(n);
         // Stryker disable next-line OptionalChaining: equivalent, the deciding rule is terminal, so it has a target
-        add(p, 'rules/shadowed', same ? 'info' : 'warning', `Never reached: the earlier rule on ${where(by.line)} (\`-j ${by.target?.name ?? ''}\`) matches every packet this rule matches (its conditions are a subset of this rule's).${same ? ' It gives those packets the same verdict, so nothing is lost: this rule is redundant.' : ''}`, n.rule.span, [], related);
+        add(p, 'rules/shadowed', same || apart ? 'info' : 'warning', `${never}: the earlier rule on ${byWhere} (\`-j ${by.target?.name ?? ''}\`) matches every packet this rule matches (its conditions are a subset of this rule's).${same ? ' It gives those packets the same verdict, so nothing is lost: this rule is redundant.' : ''}`, n.rule.span, [], related);
       }
     }
     for (const n of shadowedOnNewDocker(p)) {
