@@ -325,25 +325,16 @@ const SENTENCE = /[A-Za-z]{2,}\S*\s+\S+\s+\S+/;
 export function proseBetween(p: Pass, a: number, b: number): boolean {
   if (p.command || a < 0 || b < 0) return false;
   const [lo, hi] = a < b ? [a, b] : [b, a];
-  const prose = proseLinesOf(p);
-  // the first prose line after lo (the lines are in order)
-  let l = 0;
-  let h = prose.length;
-  while (l < h) {
-    const m = (l + h) >> 1;
-    if (prose[m] <= lo) l = m + 1;
-    else h = m;
-  }
-  return l < prose.length && prose[l] < hi;
+  return proseLinesOf(p).some((l) => l > lo && l < hi);
 }
 
 const proseCache = new WeakMap<Pass, number[]>();
 
-/** The lines of prose in the pass's text (read once per pass): sentences the parser did not read as iptables, in order. */
+/** The lines of prose in the pass's text (read once per pass): sentences the parser did not read as iptables. */
 function proseLinesOf(p: Pass): number[] {
   let lines = proseCache.get(p);
   if (!lines) {
-    lines = p.results.filter((r) => r.diagnostics.some((d) => d.code === 'syntax/not-iptables') && SENTENCE.test(p.lines[r.line] ?? '')).map((r) => r.line).sort((x, y) => x - y);
+    lines = p.results.filter((r) => r.diagnostics.some((d) => d.code === 'syntax/not-iptables') && SENTENCE.test(p.lines[r.line] ?? '')).map((r) => r.line);
     proseCache.set(p, lines);
   }
   return lines;

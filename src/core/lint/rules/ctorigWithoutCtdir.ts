@@ -137,8 +137,8 @@ export const ctorigWithoutCtdir: LintRule = {
   check(p, rules) {
     for (const { rule, f } of rules) {
       const ct = repliesThroughCtorig(p, rule, f);
-      const t = rule.target?.name ?? '';
       if (!ct) continue;
+      const t = rule.target?.name ?? '';
       const last = ct.options[ct.options.length - 1];
       const fixes = p.kind === 'proposal' ? [{ title: 'Add --ctdir ORIGINAL', edits: [replaceEdit({ line: last.span.line, start: last.span.end, end: last.span.end }, ' --ctdir ORIGINAL')] }] : [];
       add(p, 'docker-user/ctorig-without-ctdir', 'warning',

@@ -14,13 +14,16 @@ function meantAsPrefix(name: string): boolean {
 /** What is wrong with an interface condition written as a wildcard, list or negation; undefined when nothing. */
 function problemOf(b: BaseMatch, base: 'i' | 'o'): { message: string; fixed?: string } | undefined {
   if (b.value.startsWith('!') && b.value.length > 1) {
+    // kernel-checked (iptables 1.8.9): `-i !eth0` is added, with "!eth0" as the name (`-S` prints `-i !eth0`)
     const name = asWritten(b.value);
     return { message: `"${name}" is taken as an interface name, "!" included: it is not a negation (iptables reads "!" as one only before the option: ! -${base} ${name.slice(1)}), so the rule matches no packet.` };
   }
   if (b.value.includes('$')) return undefined;
+  // kernel-checked: a name with `/` or a blank is added ("Warning: weird character in interface") and never matches
   const weird = interfaceNameProblem(b.value, base);
   if (weird?.severity === 'warning') return { message: weird.message };
   if (b.value.includes(',') && !b.negated) {
+    // kernel-checked: `-i eth0,wlan0` is accepted and kept as one literal name
     return { message: `"${b.value}" is not a list: iptables takes one interface per -i/-o and compares this name literally, so the rule matches no packet. Write one rule per interface (${b.value.split(',').map((n) => `-${base} ${n}`).join(', ')}).` };
   }
   if (!meantAsPrefix(b.value)) return undefined;

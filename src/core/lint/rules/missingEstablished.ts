@@ -23,7 +23,11 @@ const MAX_ADDRESSES = 4;
 /** The sample containers of the standard flows (flows.ts). */
 const SAMPLES = ['172.17.0.2', '172.19.0.2', '172.18.0.3'].map((a) => parseCidr(a)?.lo ?? 0);
 
-/** Docker's default pools for bridge networks (172.17.0.0/16 … 172.31.0.0/16, as a /12). */
+/**
+ * The first of Docker's default address pools (172.17.0.0/16 … 172.31.0.0/16, as a /12), from which its bridge
+ * networks take their subnets before any 192.168.0.0/16 /20 (swarm/not-docker-user's DEFAULT_POOLS holds both: there a
+ * wider range is the question).
+ */
 const DOCKER_POOL = parseCidr('172.16.0.0/12');
 
 /**

@@ -21,7 +21,7 @@ export const variableValue: LintRule = {
   severity: 'error',
   description: 'A shell variable whose one literal value (set in the script, or its `${NAME:-default}`) is too long for the interface name `-i`/`-o` gives it: iptables refuses the rule.',
   docs: 'A rule written with `-i "$NET"` is checked with the value the script gives the variable (`NAME=value`, the default of `NAME="${NAME:-value}"`): a compose network name used as an interface (`academy-cpp-executor_default` is 28 characters; interface names have at most 15, the bridge is `br-<id>`) is refused by iptables ("must be shorter than IFNAMSIZ (15)"), so the rule is never added (and `set -e` stops the script). Judged only when every variable of the rule has one literal value in the script; a delete (`-D`) is not reported.',
-  appliesTo: (rule) => judged(rule),
+  appliesTo: judged,
   check(p, rules) {
     for (const { rule } of rules) {
       if (!judged(rule)) continue;
