@@ -9,12 +9,12 @@ import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { connect as tcpConnect, createServer, type Server as NetServer, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
-import { Server, utils, type Connection } from 'ssh2';
+import { Server, type Connection } from 'ssh2';
 import { connectSsh, type SshTarget } from '../../src/core/transport/ssh';
 import { classifyConnectError } from '../../src/core/transport/sshErrors';
-import { connectFailure } from './mut-ssh-util';
+import { connectFailure, ed25519KeyPair } from './mut-ssh-util';
 
-const hostKey = utils.generateKeyPairSync('ed25519');
+const hostKey = ed25519KeyPair();
 const wait = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
 
 /** An SSH server taking password "right"; it records what each connection did (one list each), and may serve direct-tcpip. */

@@ -11,9 +11,9 @@ import { Server, utils, type Connection } from 'ssh2';
 import { fingerprintSha256 } from '../../src/core/transport/knownHosts';
 import { connectSsh, type HostKeyInfo, type SshTarget } from '../../src/core/transport/ssh';
 import type { TransportError } from '../../src/core/transport/types';
-import { connectFailure } from './mut-ssh-util';
+import { connectFailure, ed25519KeyPair } from './mut-ssh-util';
 
-const hostKey = utils.generateKeyPairSync('ed25519');
+const hostKey = ed25519KeyPair();
 const hostBlob = (utils.parseKey(hostKey.public) as { getPublicSSH(): Buffer }).getPublicSSH();
 let server: Server;
 let port = 0;
@@ -115,7 +115,7 @@ test('nothing listening → kind connect naming ECONNREFUSED; a silent server �
 });
 
 test('a key that cannot be read: an encrypted key without its passphrase → kind auth naming the key; an unparsable key → auth too (not retried), one clean line', async () => {
-  const enc = utils.generateKeyPairSync('ed25519', { passphrase: 'secret', cipher: 'aes256-ctr', rounds: 16 });
+  const enc = ed25519KeyPair({ passphrase: 'secret', cipher: 'aes256-ctr', rounds: 16 });
   const e = await refusal({ ...target(() => true), password: undefined, privateKey: enc.private });
   assert.equal(e.kind, 'auth');
   assert.match(e.message, new RegExp(`^cannot use the private key: .*(passphrase|Encrypted).* \\(for tester@127\\.0\\.0\\.1:${port}\\)$`, 'i'));
