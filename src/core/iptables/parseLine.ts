@@ -147,6 +147,7 @@ const PLACEHOLDER = /^<([A-Za-z][\w.-]*)>(\S*)$/;
 
 /** Each placeholder an unknown value (as a shell variable is), said by an info; iptables-restore would refuse it as written. */
 function withPlaceholders(ll: LogicalLine, toks: Tok[], diags: RuleDiagnostic[]): Tok[] {
+  if (!ll.text.includes('<')) return toks;
   return toks.map((t) => {
     const m = t.quoted ? null : PLACEHOLDER.exec(t.text);
     if (!m) return t;

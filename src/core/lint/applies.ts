@@ -13,9 +13,7 @@ const FILTERED = LINT_RULES.filter((r) => r.appliesTo !== undefined);
 
 function maskOf(d: DocRule, pc: PreparedContext): number {
   let mask = 0;
-  FILTERED.forEach((check, i) => {
-    if (check.appliesTo?.(d.rule, d.f, pc)) mask |= 1 << i;
-  });
+  for (let i = 0; i < FILTERED.length; i++) if (FILTERED[i].appliesTo?.(d.rule, d.f, pc)) mask |= 1 << i;
   return mask;
 }
 

@@ -3,7 +3,7 @@
  * canonical conditions (for shadowing and duplicates), its ports, conntrack states, and what Docker-ness it has.
  */
 import type { LineResult } from '../iptables/parse';
-import type { Rule, RuleOption } from '../iptables/model';
+import type { BaseMatch, Rule, RuleOption } from '../iptables/model';
 import { PROTOCOL_NUMBERS, normalizeAddress } from '../iptables/spec';
 import { own } from '../record';
 import type { Cidr, PortSet } from './net';
@@ -45,9 +45,9 @@ export interface RuleFacts {
   keyCond: string;
   /** Conditions + target: equal keys are duplicate rules. */
   fullKey: string;
-  dports: PortOption[];
+  dports: readonly PortOption[];
   /** --dport/--dports/--ctorigdstport options (destination ports as the client asked, or after DNAT). */
-  dstPorts: PortOption[];
+  dstPorts: readonly PortOption[];
   /** Has a --ctorigdst/--ctorigdstport/--ctorigsrc/--ctorigsrcport condition. */
   ctorig: boolean;
   /** Has a --ctstate/--state condition. */
@@ -119,6 +119,8 @@ function firstPacketOption(o: RuleOption): boolean {
   return false;
 }
 
+const NO_PORTS: readonly PortOption[] = [];
+
 const ANY_ADDRESS = /^0\.0\.0\.0\/(0|0\.0\.0\.0)$/;
 
 /**
@@ -134,9 +136,12 @@ class Conditions {
   private best = -1;
 
   add(cond: string, score: number): void {
-    let at = this.list.length;
-    while (at > 0 && this.list[at - 1] > cond) at--;
-    this.list.splice(at, 0, cond);
+    // (moved down into place: `splice` allocates the array of removed items on every call)
+    const list = this.list;
+    let at = list.length;
+    list.push(cond);
+    for (; at > 0 && list[at - 1] > cond; at--) list[at] = list[at - 1];
+    list[at] = cond;
     if (score > this.best) {
       this.best = score;
       this.key = cond;
@@ -144,40 +149,58 @@ class Conditions {
   }
 }
 
+/** `-s`/`-d` as a condition: the address normalised, scored by its prefix length (longer: more selective). */
+function addressCond(kind: 's' | 'd', b: BaseMatch | undefined, out: Conditions): void {
+  // `-s 0.0.0.0/0` matches every address: no condition (a catch-all `-s 0.0.0.0/0 -d 0.0.0.0/0 -j RETURN`, holdout 27)
+  if (!b || (!b.negated && ANY_ADDRESS.test(b.value))) return;
+  const v = normalizeAddress(b.value);
+  const slash = v.lastIndexOf('/');
+  out.add(`${kind}:${b.negated ? '!' : ''}${v}`, 100 + (slash < 0 ? 32 : Number(v.slice(slash + 1)) || 0));
+}
+
 /** Canonical condition strings of the base matches, each with a selectivity score. */
 function baseConds(rule: Rule, out: Conditions): void {
-  const neg = (n: boolean): string => (n ? '!' : '');
-  if (rule.protocol) {
-    const pn = protoName(rule.protocol.value);
-    if (pn !== 'all') out.add(`p:${neg(rule.protocol.negated)}${pn}`, 10);
+  const p = rule.protocol;
+  if (p) {
+    const pn = protoName(p.value);
+    if (pn !== 'all') out.add(`p:${p.negated ? '!' : ''}${pn}`, 10);
   }
-  for (const [k, b] of [['s', rule.source], ['d', rule.destination]] as const) {
-    // `-s 0.0.0.0/0` matches every address: no condition (a catch-all `-s 0.0.0.0/0 -d 0.0.0.0/0 -j RETURN`, holdout 27)
-    if (!b || (!b.negated && ANY_ADDRESS.test(b.value))) continue;
-    const v = normalizeAddress(b.value);
-    const slash = v.lastIndexOf('/');
-    out.add(`${k}:${neg(b.negated)}${v}`, 100 + (slash < 0 ? 32 : Number(v.slice(slash + 1)) || 0));
-  }
-  if (rule.inInterface) out.add(`i:${neg(rule.inInterface.negated)}${rule.inInterface.value}`, 50);
-  if (rule.outInterface) out.add(`o:${neg(rule.outInterface.negated)}${rule.outInterface.value}`, 50);
-  if (rule.fragment) out.add(`f:${neg(rule.fragment.negated)}`, 30);
+  addressCond('s', rule.source, out);
+  addressCond('d', rule.destination, out);
+  const i = rule.inInterface;
+  const o = rule.outInterface;
+  if (i) out.add(`i:${i.negated ? '!' : ''}${i.value}`, 50);
+  if (o) out.add(`o:${o.negated ? '!' : ''}${o.value}`, 50);
+  if (rule.fragment) out.add(`f:${rule.fragment.negated ? '!' : ''}`, 30);
+}
+
+/** A shell variable in -s, -d, -i or -o. */
+function baseHasVariable(rule: Rule): boolean {
+  for (const b of [rule.source, rule.destination, rule.inInterface, rule.outInterface]) if (b?.value.includes('$')) return true;
+  return false;
 }
 
 const OP_TOKENS = ['--append', '--insert', '--replace', '--delete', '-A', '-I', '-R', '-D'];
 
+/** `/\s/` for one UTF-16 code unit, without making a string of it. */
+function isBlank(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
+}
+
 /** The command token (`-A`, `--insert`, …) that ends, blanks aside, where the chain name starts. */
 function opToken(text: string, chainStart: number): { start: number; end: number } | undefined {
   let end = chainStart;
-  while (end > 0 && /\s/.test(text[end - 1])) end--;
-  const token = OP_TOKENS.find((t) => end >= t.length && text.startsWith(t, end - t.length));
-  return token ? { start: end - token.length, end } : undefined;
+  while (end > 0 && isBlank(text.charCodeAt(end - 1))) end--;
+  for (const token of OP_TOKENS) if (end >= token.length && text.startsWith(token, end - token.length)) return { start: end - token.length, end };
+  return undefined;
 }
 
 export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   const scored = new Conditions();
   baseConds(rule, scored);
-  const dports: PortOption[] = [];
-  const dstPorts: PortOption[] = [];
+  // (most rules have no port option: they share one empty list; an empty array that is pushed to takes room for 16)
+  let dports: readonly PortOption[] = NO_PORTS;
+  let dstPorts: readonly PortOption[] = NO_PORTS;
   let ctorig = false;
   let anyState = false;
   let established = false;
@@ -187,17 +210,17 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   let dockerSet = false;
   // (`iptables -I $rule`: a whole rule held in a variable reads as chain "$rule")
   // (a template's placeholders too: `--dport {{ item.port }}` in a Jinja loop is a different rule per item, holdout 51)
-  let variable = [rule.source, rule.destination, rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$')) || rule.chain.includes('$') || !!rule.target?.name.includes('$') || TEMPLATE.test(rule.text);
+  let variable = TEMPLATE.test(rule.text) || rule.chain.includes('$') || !!rule.target?.name.includes('$') || baseHasVariable(rule);
   for (const m of rule.matches) {
     if (STATEFUL.has(m.module)) stateful = true;
     if (m.options.length === 0 && m.module !== 'comment' && !m.implicit && !BARE_PROTOCOL_MODULES.has(m.module)) scored.add(`m:${m.module}`, 30);
     for (const o of m.options) {
       const a0 = o.args[0] ?? '';
-      if (o.args.some((a) => a.includes('$'))) variable = true;
+      for (const a of o.args) if (a.includes('$')) variable = true;
       if (o.name === 'dport' || o.name === 'dports' || o.name === 'ctorigdstport') {
         const po = { module: m.module, o, set: parsePorts(a0) };
-        dstPorts.push(po);
-        if (o.name !== 'ctorigdstport') dports.push(po);
+        dstPorts = [...dstPorts, po];
+        if (o.name !== 'ctorigdstport') dports = [...dports, po];
       }
       if (o.name.startsWith('ctorig')) ctorig = true;
       if (o.name === 'ctstate' || o.name === 'state') {
@@ -211,9 +234,10 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
       scored.add(`m:${m.module}:${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`, SELECTIVE_OPTS.has(o.name) ? 120 : 30);
     }
   }
-  const conds = scored.list;
+  const conds = scored.list.slice();
   const t = rule.target;
-  const targetKey = t ? `${t.goto ? 'g' : 'j'}:${t.name} ${t.options.map((o) => `${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`).join(' ')}` : '-';
+  let targetKey = t ? `${t.goto ? 'g' : 'j'}:${t.name} ` : '-';
+  for (const o of t?.options ?? []) targetKey += `${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')} `;
   const chainStart = res.chainSpan && res.chainSpan.line === rule.line ? res.chainSpan.start : -1;
   const op = chainStart > 0 ? opToken(rule.text, chainStart) : undefined;
   const inI = rule.inInterface;

@@ -120,7 +120,8 @@ export function parsePorts(v: string, proto?: string): PortSet | undefined {
 }
 
 export function portIn(set: PortSet, port: number): boolean {
-  return set.some(([lo, hi]) => lo <= port && port <= hi);
+  for (const range of set) if (range[0] <= port && port <= range[1]) return true;
+  return false;
 }
 
 /** A NAT port range "a" or "a-b" (`--to-ports`, the port part of `--to-destination`); undefined when invalid. */
