@@ -53,7 +53,7 @@ export const interfaceWildcard: LintRule = {
   severity: 'warning',
   description: '`-i br-` or `-o veth*` used as a wildcard, `-i eth0,wlan0` as a list, or `-i !eth0` as a negation: iptables matches that literal name; its wildcard is a trailing `+` (`br-+`), one interface per option, its negation `! -i eth0`.',
   docs: 'iptables compares interface names literally except for a trailing `+`, which matches any name with that prefix. `-i br-` matches only an interface named exactly "br-" and `-i br-*` one named "br-*": neither matches Docker\'s user-defined bridges `br-<12 hex>`; write `-i br-+`. A comma list (`-i eth0,wlan0`) is accepted and kept as one literal name that no interface has: write one rule per interface. So is `-i !eth0` (the old negation spelling): the name is "!eth0"; write `! -i eth0`.',
-  appliesTo: (rule) => problemsOf(rule).length > 0,
+  appliesTo: (rule) => (!!rule.inInterface && problemOf(rule.inInterface, 'i') !== undefined) || (!!rule.outInterface && problemOf(rule.outInterface, 'o') !== undefined),
   check(p, rules) {
     for (const { rule } of rules) {
       if (!isMine(p, rule)) continue;

@@ -11,6 +11,7 @@ import { add, isMine } from '../pass';
 function swarmHit(rule: Rule, f: RuleFacts, pc: PreparedContext): { span: Span; port: string } | undefined {
   if (rule.chain !== 'DOCKER-USER' || rule.table !== 'filter' || rule.op === 'D') return undefined;
   if (rule.protocol && isEsp(rule)) return { span: rule.protocol.span, port: 'ESP' };
+  if (f.dstPorts.length === 0) return undefined;
   const sp = swarmPorts(pc);
   const ports = [sp.control, sp.gossip, sp.data];
   for (const d of f.dstPorts) {

@@ -13,7 +13,7 @@ function tooLong(value: string): boolean {
 
 /** An interface written as a shell variable (`-i "$BRIDGE"`) in a rule that adds (a delete of such a rule fails too, but deletes nothing that was there: not reported). */
 function judged(rule: Rule): boolean {
-  return rule.op !== 'D' && [rule.inInterface, rule.outInterface].some((b) => !!b?.value.includes('$'));
+  return rule.op !== 'D' && (!!rule.inInterface?.value.includes('$') || !!rule.outInterface?.value.includes('$'));
 }
 
 export const variableValue: LintRule = {
