@@ -5,8 +5,9 @@
  * for encrypted overlays, the ingress routing mesh, host-mode vs ingress publishing, DOCKER-USER on Swarm nodes,
  * ufw/firewalld on Swarm nodes, dumps taken in task / ingress_sbox / lb_ namespaces) — with expectations written
  * before the linter was run on them (docs/lint-holdout55.md). Checked for format and independence from the earlier
- * sets and from holdout 54 (same round); the score is printed (./lint-holdout-checks.ts).
+ * sets and from holdout 54 (same round); the score is printed (./lint-holdout-checks.ts). Partial: 19 sets (the pool
+ * was exhausted by earlier rounds; see the doc).
  */
 import { holdoutTests } from './lint-holdout-checks';
 
-holdoutTests(55, { sibling: 54, findingsShare: true });
+holdoutTests(55, { sibling: 54, partial: { sets: 19 } });
