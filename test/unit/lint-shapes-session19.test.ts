@@ -91,3 +91,10 @@ test('a rule with neither a condition nor a target (`iptables -I DOCKER` in a se
   // control: a port ACCEPT written into Docker's DOCKER chain is still said
   assert.deepEqual(findings('iptables -I DOCKER 1 -p tcp --dport 255 -j ACCEPT'), ['1 swarm/not-docker-user']);
 });
+
+test('a call without parentheses that runs its string (`run_command "iptables …";`, `assert_script_run "…"`) is read as the command; its ip6tables twin too (holdout 54, an openQA test)', () => {
+  const perl = ['if (script_run("iptables -L -v | grep -q DOCKER") == 0) {', '    run_command "iptables -I DOCKER-USER -j ACCEPT";', '    run_command "ip6tables -I DOCKER-USER -j ACCEPT";', '}'].join('\n');
+  assert.deepEqual(findings(perl), ['2 docker-user/accept-all', '3 docker-user/accept-all']);
+  // control: a string that is printed is not run
+  assert.deepEqual(findings('print "iptables -I DOCKER-USER -j ACCEPT";'), []);
+});

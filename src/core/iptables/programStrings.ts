@@ -27,8 +27,11 @@ const PRINTS = /\b(?:print|printf|println|echo|puts|log|logger|logging|warn|warn
 /** A key whose value is text shown to a reader: an Ansible task's `name:`, a `msg:`, a `description =`. */
 const TEXT_KEY = /\b(?:name|msg|message|description|desc|title|comment|help|label|summary|text|note|debug)["']?\s*[:=]\s*[[(]?$/i;
 
-/** A Ruby or Puppet call without parentheses that runs its string: Chef's `command 'iptables …'`, `execute "…"`. */
-const RUNS = /(?:^|\s)(?:command|execute|system|exec)$/;
+/**
+ * A call without parentheses that runs its string: Chef's `command 'iptables …'`, `execute "…"`, Perl's `system "…"`,
+ * an openQA test's `assert_script_run "…"` / `run_command "…"` (holdout 54).
+ */
+const RUNS = /(?:^|\s)(?:\w+_)?(?:command|execute|system|exec|run)$/;
 
 /** The token lists of the iptables commands the line's strings hold (argv lists first, then command strings). */
 export function programCommands(text: string): Tok[][] {

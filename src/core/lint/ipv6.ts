@@ -73,8 +73,11 @@ function ipv6Sections(results: LineResult[]): LineResult[] {
  */
 const SHAPE_ERRORS = new Set(['syntax/unexpected-token', 'syntax/multiple-commands', 'syntax/multiple-targets', 'syntax/no-chain', 'syntax/unterminated-quote']);
 
-/** Judgments that hold for the IPv6 rule set as they do for IPv4, whatever the addresses (a conntrack original-tuple match takes the replies in both families). */
-const FAMILY_NEUTRAL = new Set(['docker-user/after-return', 'rules/insert-order', 'docker-user/ctorig-without-ctdir']);
+/**
+ * Judgments that hold for the IPv6 rule set as they do for IPv4, whatever the addresses (a conntrack original-tuple
+ * match takes the replies in both families; an ACCEPT of everything in DOCKER-USER skips Docker's rules in both).
+ */
+const FAMILY_NEUTRAL = new Set(['docker-user/after-return', 'rules/insert-order', 'docker-user/ctorig-without-ctdir', 'docker-user/accept-all']);
 
 /**
  * The script's ip6tables lines as an IPv4 text of the same shape (other lines blank, `ip6tables` written `iptables `
