@@ -19,7 +19,8 @@ export function advanceLineState(text: string, state: LineState): void {
   while (i < text.length && isSpace(text.charCodeAt(i))) i++;
   const c = text.charCodeAt(i);
   // only `*table` and `COMMIT` lines change the state: re-parse just those (cheap, and identical by construction)
-  if (c === 42 /* * */ || c === 67 /* C */ || opensTableInString(text)) parseLogicalLine({ line: 0, text }, state);
+  // (a program's string opens a table only outside a section)
+  if (c === 42 /* * */ || c === 67 /* C */ || (state.table === undefined && opensTableInString(text))) parseLogicalLine({ line: 0, text }, state);
 }
 
 /**

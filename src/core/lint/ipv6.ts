@@ -18,24 +18,37 @@ const IPTABLES = /(?:^|[\s/;&|(])iptables(?:-nft|-legacy)?\s/;
  */
 export function withoutIpv6Rules(results: LineResult[]): LineResult[] {
   const v6 = new Set<LineResult>();
+  let tables = 0;
+  let ipv4Commands = false;
   for (const r of results) {
     // rules, and `-N`/`-F`/`-P` lines too: `ip6tables -N X` after `iptables -N X` is another family's chain (the parser
     // says which binary ran each command of a shell line: `iptables …; ip6tables …` are one of each)
     if (r.kind !== 'blank' && r.kind !== 'other' && r.format === 'command' && r.ipv6) v6.add(r);
+    else if (r.kind === 'table') tables++;
+    else if (r.rule && r.format === 'command') ipv4Commands = true;
   }
-  for (const r of ipv6Sections(results)) v6.add(r);
+  // (one restore text and no command: nothing else for an IPv6 one to be kept apart from)
+  if (tables > 1 || (tables === 1 && ipv4Commands)) for (const r of ipv6Sections(results, ipv4Commands)) v6.add(r);
   if (v6.size === 0) return results;
   return results.map((r) => (v6.has(r) ? { ...r, kind: 'other' as const, rule: undefined, diagnostics: r.diagnostics.filter((d) => SHAPE_ERRORS.has(d.code)) } : r));
 }
 
-/** An IPv6 address or network (`fe80::/10`, `2001:db8::1`, `::1/128`), or ICMPv6: a rule only ip6tables takes. */
+/** `fe80::/10`, `::1`, `2001:db8:0:0:0:0:0:1`: two colons at least (an IPv4 address has none). */
+const IPV6_ADDRESS = /^[0-9A-Fa-f:.]+(?:\/\d+)?$/;
+
+function ipv6Address(v: string | undefined): boolean {
+  return v !== undefined && v.indexOf(':') !== v.lastIndexOf(':') && IPV6_ADDRESS.test(v);
+}
+
+/** An IPv6 address or network, or ICMPv6: a rule only ip6tables takes. */
 function ipv6Only(r: LineResult): boolean {
   const rule = r.rule;
   if (!rule) return false;
-  // (two colons at least: `fe80::/10`, `::1`, `2001:db8:0:0:0:0:0:1`)
-  const v6 = (v: string | undefined) => v !== undefined && /^[0-9A-Fa-f:.]+(?:\/\d+)?$/.test(v) && v.split(':').length > 2;
-  const proto = rule.protocol?.value.toLowerCase();
-  return v6(rule.source?.value) || v6(rule.destination?.value) || proto === 'icmpv6' || proto === 'ipv6-icmp' || rule.matches.some((m) => m.module === 'icmp6');
+  if (ipv6Address(rule.source?.value) || ipv6Address(rule.destination?.value)) return true;
+  const proto = rule.protocol?.value;
+  if (proto !== undefined && /^(?:icmpv6|ipv6-icmp)$/i.test(proto)) return true;
+  for (const m of rule.matches) if (m.module === 'icmp6') return true;
+  return false;
 }
 
 /**
@@ -45,11 +58,10 @@ function ipv6Only(r: LineResult): boolean {
  * it would replace the tables the IPv4 text declared (holdout 54: the v4 section's jumps to chains the script made became
  * "unknown targets", the v6 chains "unused"). A text of IPv6 sections only (an ip6tables-save dump) keeps them.
  */
-function ipv6Sections(results: LineResult[]): LineResult[] {
+function ipv6Sections(results: LineResult[], ipv4Commands: boolean): LineResult[] {
   const texts: { lines: LineResult[]; v6: boolean }[] = [];
   let text: { lines: LineResult[]; v6: boolean } | undefined;
   let inSection = false;
-  let ipv4 = false;
   for (const r of results) {
     if (r.kind === 'table') {
       if (!text) texts.push((text = { lines: [], v6: false }));
@@ -57,12 +69,12 @@ function ipv6Sections(results: LineResult[]): LineResult[] {
     } else if (!inSection && r.kind !== 'blank') text = undefined;
     if (inSection && text) {
       text.lines.push(r);
-      if (ipv6Only(r)) text.v6 = true;
-    } else if (r.rule && r.format === 'command' && !r.ipv6) ipv4 = true;
+      if (!text.v6 && ipv6Only(r)) text.v6 = true;
+    }
     if (r.kind === 'commit') inSection = false;
   }
   const v6 = texts.filter((x) => x.v6);
-  if (v6.length === 0 || (!ipv4 && v6.length === texts.length)) return [];
+  if (v6.length === 0 || (!ipv4Commands && v6.length === texts.length)) return [];
   return v6.flatMap((x) => x.lines);
 }
 

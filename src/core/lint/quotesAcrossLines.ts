@@ -16,9 +16,15 @@ function openQuote(r: LineResult, lines: string[]): { d: RuleDiagnostic; quote: 
   return quote === '"' || quote === "'" ? { d, quote } : undefined;
 }
 
+function hasUnterminatedQuote(r: LineResult): boolean {
+  if (r.diagnostics.length === 0) return false;
+  for (const d of r.diagnostics) if (d.code === DIAG.unterminatedQuote) return true;
+  return false;
+}
+
 /** The results with the unterminated-quote errors that pair up across lines replaced by an info on each end. */
 export function quotesAcrossLines(text: string, results: LineResult[]): LineResult[] {
-  if (!results.some((r) => r.diagnostics.length > 0 && r.diagnostics.some((d) => d.code === DIAG.unterminatedQuote))) return results;
+  if (!results.some(hasUnterminatedQuote)) return results;
   const lines = text.split('\n');
   const replaced = new Map<LineResult, LineResult>();
   let open: { r: LineResult; d: RuleDiagnostic; quote: string } | undefined;
