@@ -117,11 +117,17 @@ export function restoreWords(s: string): string[] | undefined {
 export function rulesOfText(file: string, text: string): CorpusRule[] {
   const out: CorpusRule[] = [];
   let section: string | undefined;
+  // the save-form rules of each `*table` … `COMMIT` section: one IPv6 rule makes the whole section ip6tables-restore's
+  // input (`-m rt`, ip6tables' routing-header match, is refused by iptables but belongs to the section's family)
+  const sections: CorpusRule[][] = [];
   for (const { line, text: t } of logicalLines(text)) {
     const s = t.trim();
     if (s === '' || s.startsWith('#')) continue;
     const header = /^\*(\w+)$/.exec(s);
-    if (header) section = header[1];
+    if (header) {
+      section = header[1];
+      sections.push([]);
+    }
     if (header || s === 'COMMIT') {
       if (!header) section = undefined;
       continue;
@@ -142,8 +148,11 @@ export function rulesOfText(file: string, text: string): CorpusRule[] {
     const table = section ?? cmd.table ?? (form === 'S' ? tableOfS(cmd.chain, cmd.rest) : 'filter');
     // a dump does not say its family: ip6tables-save / ip6tables -S text holds IPv6 addresses or ICMPv6
     if (form !== 'command' && ipv6Rule(cmd.rest)) binary = 'ip6tables';
-    out.push({ file, line, form, binary, table, op: cmd.op, chain: cmd.chain, rest: cmd.rest });
+    const rule: CorpusRule = { file, line, form, binary, table, op: cmd.op, chain: cmd.chain, rest: cmd.rest };
+    out.push(rule);
+    if (section) sections[sections.length - 1]?.push(rule);
   }
+  for (const rules of sections) if (rules.some((x) => x.binary === 'ip6tables')) for (const x of rules) x.binary = 'ip6tables';
   return out;
 }
 

@@ -98,3 +98,12 @@ test('a call without parentheses that runs its string (`run_command "iptables â€
   // control: a string that is printed is not run
   assert.deepEqual(findings('print "iptables -I DOCKER-USER -j ACCEPT";'), []);
 });
+
+test('`-m bpf --bytecode` is read as iptables reads it: a bytecode a guide elides (`"..."`) is refused (kernel-checked; holdout 55, a Chinese Swarm overlay guide)', () => {
+  const rule = (b: string) => `iptables -A INPUT -p udp --dport 4789 -m bpf --bytecode "${b}" -j DROP`;
+  // kernel (iptables 1.8.9): "bpf: error parsing program length", "illegal zero length program", "error at instr 0",
+  // "parsed program length is less than the encoded length parameter", "real program length exceeds â€¦"
+  for (const b of ['...', '0,', '1,6 0 0', '1,0x6 0 0 0', '2,6 0 0 0', '1,6 0 0 0,6 0 0 0', '1 ,6 0 0 0']) assert.ok(findings(rule(b)).includes('1 syntax/bad-value'), b);
+  // accepted by the kernel: a trailing comma, blanks before the count, Docker's own encrypted-overlay program
+  for (const b of ['1,6 0 0 0', '1,6 0 0 0,', ' 1,6 0 0 0', '4,48 0 0 9,21 0 1 50,6 0 0 1,6 0 0 0', '$BPF']) assert.deepEqual(findings(rule(b)).filter((f) => f.includes('syntax/')), [], b);
+});

@@ -95,6 +95,25 @@ function natPorts(ports: string, whole: string): { code: string; message: string
   return { code: 'syntax/bad-port', message: ports === whole ? `"${ports}" is not a valid port or port range (a-b)` : `"${ports}" in "${whole}" is not a valid port or port range` };
 }
 
+/**
+ * `-m bpf --bytecode`, as libxt_bpf reads it (kernel-checked, iptables 1.8.9): the instruction count, a comma, then that
+ * many `code jt jf k` instructions of decimal numbers separated by commas (a trailing comma is taken). A bytecode a
+ * guide elides (`"..."`) is refused: "bpf: error parsing program length".
+ */
+function bpfBytecode(v: string): { code: string; message: string } | undefined {
+  const head = /^\s*(\d+),/.exec(v);
+  const bad = (why: string) => ({ code: 'syntax/bad-value', message: `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}" is not BPF bytecode: ${why}` });
+  if (!head) return bad('it starts with the instruction count and a comma ("bpf: error parsing program length")');
+  const count = Number(head[1]);
+  if (count === 0) return bad('a program of zero instructions');
+  if (count > 4096) return bad('more instructions than iptables takes');
+  const instructions = v.slice(head[0].length).split(',');
+  if (instructions[instructions.length - 1].trim() === '') instructions.pop();
+  const at = instructions.findIndex((x) => !/^\s*\d+\s+\d+\s+\d+\s+\d+\s*$/.test(x));
+  if (at >= 0) return bad(`instruction ${at} is not four decimal numbers ("code jt jf k")`);
+  return instructions.length === count ? undefined : bad(`it holds ${instructions.length} instructions, not the ${count} it announces`);
+}
+
 export function validateArg(kind: ArgKind, v: string): { code: string; message: string } | undefined {
   if (v.includes('$')) return undefined;
   let msg: string | undefined;
@@ -134,6 +153,8 @@ export function validateArg(kind: ArgKind, v: string): { code: string; message: 
     }
     case 'portrange':
       return natPorts(v, v);
+    case 'bpf':
+      return bpfBytecode(v);
     case 'hostport': {
       // [ipaddr[-ipaddr]][:port[-port]]; IPv6 forms ([addr]:port, bare addr) are not validated here
       if (v.startsWith('[') || v.indexOf(':') !== v.lastIndexOf(':')) return undefined;

@@ -4,7 +4,7 @@ import { o } from './types';
 
 export const bpf: MatchModule = {
   name: 'bpf',
-  options: [o('bytecode', 1), o('object-pinned', 1)],
+  options: [o('bytecode', 1, 'bpf'), o('object-pinned', 1)],
   summary: "a BPF program",
   evalOption: (opt) => `-m bpf --${opt.name} (BPF programs are not run offline)`,
 };

@@ -18,7 +18,8 @@ export type ArgKind =
   | 'state'
   | 'addrtype'
   | 'hostport' // [ip][-ip][:port[-port]] for DNAT/SNAT
-  | 'portrange'; // port[-port] (MASQUERADE/REDIRECT --to-ports)
+  | 'portrange' // port[-port] (MASQUERADE/REDIRECT --to-ports)
+  | 'bpf'; // -m bpf --bytecode: "N,code jt jf k,…"
 
 export interface OptionSpec {
   /** canonical name, without dashes */
