@@ -11,7 +11,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { logicalLines, newLineState, parseLogicalLine, parseRuleLine } from '../../src/core/iptables/parse';
+import { advanceLineState, logicalLines, newLineState, parseLogicalLine, parseRuleLine } from '../../src/core/iptables/parse';
 import type { LineResult } from '../../src/core/iptables/lineResult';
 
 /** Logical lines without undefined fields: [line, text, segments?, doubled?]. */
@@ -185,5 +185,40 @@ describe('a here-document body line ending in `\\\\` right before the delimiter'
   it('ends the body there: the shell reads `\\\\` as one backslash, not a continuation, so the delimiter line is seen', () => {
     // bash: `cat <<EOT` / `iptables -A X \\` / `EOT` writes one line `iptables -A X \` and ends the here-document
     assert.deepEqual(ll('cat > f <<EOT\niptables -A X \\\\\nEOT\niptables -A Y\n').map((l) => (l as unknown[])[1]), ['cat > f <<EOT', 'iptables -A X  ', 'EOT', 'iptables -A Y']);
+  });
+});
+
+describe("a program's string that opens with a table line (holdout 54: a Go test's iptables-save constants)", () => {
+  it('outside a section it opens the table; the parser state and the cache step agree', () => {
+    for (const [line, table] of [['const v4 = `*filter', 'filter'], ['RULES = """*nat', 'nat'], ["rules = ['*mangle  ", 'mangle'], ['x := f(`*raw', 'raw']] as const) {
+      const st = newLineState();
+      const r = parseLogicalLine({ line: 0, text: line }, st);
+      assert.equal(r.kind, 'table', line);
+      assert.equal(r.table, table, line);
+      assert.equal(st.table, table, line);
+      assert.deepEqual(r.diagnostics, [], line);
+      const step = newLineState();
+      advanceLineState(line, step);
+      assert.equal(step.table, table, line);
+    }
+  });
+  it('not when the name is no table, the quote is not right before it, the string goes on, or a section is open', () => {
+    for (const line of ['x = "*fil', 'x = "*filters"', 'x = "*filter" + y', 'x = "a *filter', 'x *filter', '`*filter', 'echo "*filter']) {
+      const st = newLineState();
+      assert.notEqual(parseLogicalLine({ line: 0, text: line }, st).kind, 'table', line);
+      assert.equal(st.table, undefined, line);
+      const step = newLineState();
+      advanceLineState(line, step);
+      assert.equal(step.table, undefined, line);
+    }
+    // inside a section the line is that section's (no new table), for the parser and the cache step alike
+    const st = newLineState();
+    st.table = 'nat';
+    assert.notEqual(parseLogicalLine({ line: 0, text: 'const v6 = `*filter' }, st).kind, 'table');
+    assert.equal(st.table, 'nat');
+    const step = newLineState();
+    step.table = 'nat';
+    advanceLineState('const v6 = `*filter', step);
+    assert.equal(step.table, 'nat');
   });
 });
