@@ -20,18 +20,19 @@ export function advanceLineState(text: string, state: LineState): void {
   const c = text.charCodeAt(i);
   // only `*table` and `COMMIT` lines change the state: re-parse just those (cheap, and identical by construction)
   // (a program's string opens a table only outside a section)
-  if (c === 42 /* * */ || c === 67 /* C */ || (state.table === undefined && opensTableInString(text))) parseLogicalLine({ line: 0, text }, state);
+  if (c === 42 /* * */ || c === 67 /* C */ || (state.table === undefined && tableOpenedInString(text) !== undefined)) parseLogicalLine({ line: 0, text }, state);
 }
+
+const STRING_OPENS_TABLE = /^[^`'"]*[=(,:[]\s*[A-Za-z]?(?:`|"""|'''|"|')\*([a-z]+)\s*$/;
 
 /**
  * A program's string that starts with a table line, restore text from there on: Go's ``const rules = `*filter``,
  * Python's `RULES = """*nat` (holdout 54: a Go test's iptables-save constants). The table name, or undefined.
  */
-const STRING_OPENS_TABLE = /^[^`'"]*[=(,:[]\s*[A-Za-z]?(?:`|"""|'''|"|')\*([a-z]+)\s*$/;
-
-function opensTableInString(text: string): boolean {
+function tableOpenedInString(text: string): TableName | undefined {
   // (a line without `*` after its first column cannot: no regular expression run for it)
-  return text.indexOf('*') > 0 && STRING_OPENS_TABLE.test(text);
+  const name = text.indexOf('*') > 0 ? STRING_OPENS_TABLE.exec(text)?.[1] : undefined;
+  return name !== undefined && isTableName(name) ? name : undefined;
 }
 
 /**
@@ -72,12 +73,11 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
     diags.push(mkDiag('error', DIAG.unknownTable, `unknown table "${name}" (valid: filter, nat, mangle, raw, security)`, spanOf(ll, toks[0].start + 1, toks[0].end), toks[0].text));
     return lineResult('invalid', ll.line, table, 'save', diags);
   }
-  if (!inSave && c !== 42 && opensTableInString(text)) {
-    const name = STRING_OPENS_TABLE.exec(text)?.[1] ?? '';
-    if (isTableName(name)) {
-      state.table = name;
-      return lineResult('table', ll.line, name, 'save', diags);
-    }
+  // (a `*` line has returned above)
+  const opened = inSave ? undefined : tableOpenedInString(text);
+  if (opened) {
+    state.table = opened;
+    return lineResult('table', ll.line, opened, 'save', diags);
   }
   if (c === 67 /* C */ && text.startsWith('COMMIT', i) && (i + 6 === n || isSpace(text.charCodeAt(i + 6)) || text.charCodeAt(i + 6) === 35)) {
     const { toks } = tokenize(text, false);
