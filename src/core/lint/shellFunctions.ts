@@ -116,18 +116,18 @@ export function withoutOtherFunctionsDeletes(text: string, results: LineResult[]
   const regions = functionRegions(text.split('\n'));
   if (regions.length < 2) return results;
   const regionOf = (line: number) => regions.findIndex(([a, b]) => line >= a && line <= b);
+  // each rule an `-A`/`-I` adds: the functions that add it, and the lines and functions that fill its chain
   const addedIn = new Map<string, Set<number>>();
-  for (const r of results) {
-    if (r.kind !== 'rule' || !r.rule || (r.rule.op !== 'A' && r.rule.op !== 'I')) continue;
-    const k = `${r.rule.table} ${r.rule.chain} ${ruleKey(r.rule)}`;
-    if (!addedIn.has(k)) addedIn.set(k, new Set());
-    addedIn.get(k)?.add(regionOf(r.line));
-  }
   const filledIn = new Map<string, { line: number; region: number }[]>();
   for (const r of results) {
     if (r.kind !== 'rule' || !r.rule || (r.rule.op !== 'A' && r.rule.op !== 'I')) continue;
-    const k = `${r.rule.table} ${r.rule.chain}`;
-    filledIn.set(k, [...(filledIn.get(k) ?? []), { line: r.line, region: regionOf(r.line) }]);
+    const region = regionOf(r.line);
+    const chain = `${r.rule.table} ${r.rule.chain}`;
+    const k = `${chain} ${ruleKey(r.rule)}`;
+    if (!addedIn.has(k)) addedIn.set(k, new Set());
+    addedIn.get(k)?.add(region);
+    if (!filledIn.has(chain)) filledIn.set(chain, []);
+    filledIn.get(chain)?.push({ line: r.line, region });
   }
   // a flush of a chain another function filled before it, in a function that fills the chain again after it
   const othersFlush = (r: LineResult): boolean => {
