@@ -41,11 +41,13 @@ export function readCounters(c: ArgCtx, t: Tok, i: number): number {
 const KNOWN_PROTOCOLS = new Set(['tcp', 'udp', 'udplite', 'icmp', 'icmpv6', 'ipv6-icmp', 'esp', 'ah', 'sctp', 'mh', 'all', 'gre', 'ipip', 'ipencap', 'igmp', 'ospf', 'vrrp', 'pim', 'dccp', 'l2tp', 'ipv6', 'ipv6-route', 'ipv6-frag', 'ipv6-nonxt', 'ipv6-opts', 'egp', 'rsvp', 'ip', 'hopopt', 'ipcomp']);
 
 /** `-p NAME|NUMBER`: lower case; numbers become names (6 → tcp, 0 → all). */
+const PROTOCOL_NUMBER = /^\d+$/;
+
 export function readProtocol(c: ArgCtx, t: Tok, v: Tok, negated: boolean): void {
   let pv = v.text.toLowerCase();
   // `-p "$proto"` in a script (`for proto in tcp udp`): a value the shell fills in, kept as written
   if (c.format === 'command' && SHELL_EXPANSION.test(v.text)) pv = v.text;
-  else if (/^\d+$/.test(pv)) {
+  else if (PROTOCOL_NUMBER.test(pv)) {
     if (Number(pv) > 255) return errTok(c, DIAG.unknownProtocol, `protocol number ${pv} is larger than 255`, v);
     pv = pv === '0' ? 'all' : PROTOCOL_NUMBERS[pv] ?? pv;
   } else if (!KNOWN_PROTOCOLS.has(pv)) return errTok(c, DIAG.unknownProtocol, `unknown protocol "${v.text}"`, v);

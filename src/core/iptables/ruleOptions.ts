@@ -102,11 +102,20 @@ function loadedPrefix(c: ArgCtx): string | undefined {
   if (c.name.length < 2 || !last || last.implicit || matchOption(last.module, c.name)) return undefined;
   // the latest match's options (where getopt's prefix lands in practice); the target's and the other matches' only
   // when one of them is a candidate, to tell exact names from prefixes (so a line of many matches stays linear)
-  const longer = (specs: readonly OptionSpec[]) => specs.flatMap((o) => [o.name, ...(o.aliases ?? [])]).filter((n) => n.startsWith(c.name));
-  const own = longer(MATCH_SPECS[last.module] ?? []);
+  const own = namesStartingWith(MATCH_SPECS[last.module] ?? [], c.name);
   if (own.length !== 1 || own[0] === c.name) return undefined;
   const others = [...(rule.target ? TARGET_SPECS[rule.target.name] ?? [] : []), ...rule.matches.slice(-9, -1).filter((m) => !m.implicit).flatMap((m) => MATCH_SPECS[m.module] ?? [])];
-  return longer(others).length === 0 ? own[0] : undefined;
+  return namesStartingWith(others, c.name).length === 0 ? own[0] : undefined;
+}
+
+/** The names and aliases of `specs` that start with `prefix`, in order (a target's every option comes here). */
+function namesStartingWith(specs: readonly OptionSpec[], prefix: string): string[] {
+  const out: string[] = [];
+  for (const o of specs) {
+    if (o.name.startsWith(prefix)) out.push(o.name);
+    for (const a of o.aliases ?? []) if (a.startsWith(prefix)) out.push(a);
+  }
+  return out;
 }
 
 /** A policy element's option may come again only in a later element: after a `--next` since its last use (iptables: "double --proto option"). */

@@ -108,7 +108,7 @@ export class Linter {
     const text = wrapped?.text ?? original;
     const inferred = options?.defaultTable ? undefined : inferTable(text);
     const state = newLineState(options?.defaultTable ?? inferred ?? 'filter');
-    const parsed = this.lines.parse(text, state, options?.budgetMs);
+    const parsed = this.lines.parse(text, state, options?.budgetMs, this.pc);
     const { facts: lineFacts, ruleByLine, truncatedAt } = parsed;
     // ip6tables lines are the IPv6 rule set: kept out of the IPv4 chains every judgment reads
     const ipv4 = withoutIpv6Rules(parsed.results);

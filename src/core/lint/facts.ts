@@ -123,6 +123,8 @@ function firstPacketOption(o: RuleOption): boolean {
 const NO_PORTS: readonly PortOption[] = [];
 
 const ANY_ADDRESS = /^0\.0\.0\.0\/(0|0\.0\.0\.0)$/;
+/** A Swarm port or Docker's gateway bridge named anywhere in the rule's text. */
+const SWARM_WORDS = /\b(2377|7946|4789)\b|docker_gwbridge/i;
 
 /**
  * A rule's canonical conditions, kept in sorted order (UTF-16 code units, as Array.prototype.sort() orders them) as
@@ -269,7 +271,7 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
     opStart: op?.start ?? -1,
     opEnd: op?.end ?? -1,
     command: res.format === 'command',
-    mentionsSwarm: /\b(2377|7946|4789)\b|docker_gwbridge/i.test(rule.text) || isEsp(rule),
+    mentionsSwarm: SWARM_WORDS.test(rule.text) || isEsp(rule),
   };
 }
 

@@ -15,6 +15,8 @@ import type { BaseMatch, Rule, Span } from '../iptables/model';
 import type { FactsOf, RuleFacts } from './facts';
 import { computeFacts } from './facts';
 import type { DocRule } from './pass';
+import type { PreparedContext } from './context';
+import { appliesOf } from './applies';
 
 interface CacheEntry {
   res: LineResult;
@@ -95,8 +97,12 @@ export class LineCache {
   private last: Run = NO_RUN;
   private factsByRule = new WeakMap<Rule, RuleFacts>();
 
-  /** Parses the text's lines from `state`, reusing cached results; stops at the budget (ms). */
-  parse(text: string, state: LineState, budget: number | undefined): ParsedLines {
+  /**
+   * Parses the text's lines from `state`, reusing cached results; stops at the budget (ms). A new rule line's facts
+   * and the checks that apply to it under `pc` are found right after its parse, while its objects are still in the
+   * processor's cache (in a later pass over the document each rule's objects are read from memory again).
+   */
+  parse(text: string, state: LineState, budget: number | undefined, pc: PreparedContext): ParsedLines {
     const t0 = performance.now();
     const gen = ++this.gen;
     const out: ParsedLines = { results: [], doc: [], facts: this.factsByRule, ruleByLine: [] };
@@ -126,7 +132,7 @@ export class LineCache {
       run.entries.push(entry);
       const res = entry.res;
       if (res.rule) {
-        entry.doc ??= this.docRule(res.rule, res);
+        entry.doc ??= this.docRule(res.rule, res, pc);
         if (res.kind === 'rule') out.doc.push(entry.doc);
         out.ruleByLine[ll.line] = res.rule;
         for (const sg of ll.segments ?? []) out.ruleByLine[sg.line] = res.rule;
@@ -134,7 +140,7 @@ export class LineCache {
       out.results.push(res);
       // the other commands of the line: results (and rules) of their own, the line's rule stays the first one's
       if (res.more) {
-        entry.moreDocs ??= res.more.map((m) => (m.rule ? this.docRule(m.rule, m) : undefined));
+        entry.moreDocs ??= res.more.map((m) => (m.rule ? this.docRule(m.rule, m, pc) : undefined));
         res.more.forEach((m, k) => {
           const d = entry.moreDocs?.[k];
           if (d && m.kind === 'rule') out.doc.push(d);
@@ -147,10 +153,10 @@ export class LineCache {
     return out;
   }
 
-  private docRule(rule: Rule, res: LineResult): DocRule {
+  private docRule(rule: Rule, res: LineResult, pc: PreparedContext): DocRule {
     const f = computeFacts(rule, res);
     this.factsByRule.set(rule, f);
-    return { rule, f, res };
+    return { rule, f, res, applies: appliesOf(rule, f, pc) };
   }
 
   /** The cached entry moved to this line, or a fresh parse (not cached, or already used on another line this run). */

@@ -7,8 +7,10 @@ import { asWritten } from '../../iptables/parse';
 import { interfaceNameProblem } from '../../iptables/interfaceName';
 
 /** A name that can only be meant as a prefix: ends in `-`, `_`, `.` or `*`. */
+const PREFIX_END = /[-_.*]$/;
+
 function meantAsPrefix(name: string): boolean {
-  return /[-_.*]$/.test(name) && name.length > 1;
+  return PREFIX_END.test(name) && name.length > 1;
 }
 
 /** What is wrong with an interface condition written as a wildcard, list or negation; undefined when nothing. */
