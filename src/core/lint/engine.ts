@@ -181,7 +181,6 @@ export class Linter {
       if (noInterfaces) {
         const unknown = `?:interfaces unknown@${rule.line}`;
         f.conds = [...f.conds, unknown];
-        f.fullKey = `${f.fullKey}\n${unknown}`;
       }
       facts.set(rule, f);
       doc.push({ rule, f, res });

@@ -42,10 +42,12 @@ export interface PortOption {
 export interface RuleFacts {
   /** Canonical condition strings (`p:tcp`, `s:10.0.0.0/8`, `m:tcp:dport=80`), sorted. */
   conds: string[];
-  /** The most selective condition: a shadowing candidate is indexed under it. */
+  /**
+   * The most selective condition (of those equally selective, the first in sorted order: rules with the same
+   * conditions have the same keyCond). A shadowing candidate is indexed under it, and duplicates are looked for among
+   * the rules that share it (./order.ts).
+   */
   keyCond: string;
-  /** Conditions + target: equal keys are duplicate rules. */
-  fullKey: string;
   dports: readonly PortOption[];
   /** --dport/--dports/--ctorigdstport options (destination ports as the client asked, or after DNAT). */
   dstPorts: readonly PortOption[];
@@ -128,7 +130,7 @@ const SWARM_WORDS = /\b(2377|7946|4789)\b|docker_gwbridge/i;
 
 /**
  * A rule's canonical conditions, kept in sorted order (UTF-16 code units, as Array.prototype.sort() orders them) as
- * they are found, and the most selective one (the first of the highest score). The sorted insert stands in for a
+ * they are found, and the most selective one (of the highest score, the first in that order). The sorted insert stands in for a
  * sort per rule: V8's sort allocates its work state on every call, 4 MB per lint of the 5,000-rule bench (its young
  * generation then fills in two lints instead of three); test/unit/lint-facts-order.test.ts checks that the list equals
  * the conditions sorted.
@@ -145,7 +147,7 @@ class Conditions {
     list.push(cond);
     for (; at > 0 && list[at - 1] > cond; at--) list[at] = list[at - 1];
     list[at] = cond;
-    if (score > this.best) {
+    if (score > this.best || (score === this.best && cond < this.key)) {
       this.best = score;
       this.key = cond;
     }
@@ -239,8 +241,6 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   }
   const conds = scored.list.slice();
   const t = rule.target;
-  let targetKey = t ? `${t.goto ? 'g' : 'j'}:${t.name} ` : '-';
-  for (const o of t?.options ?? []) targetKey += `${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')} `;
   const chainStart = res.chainSpan && res.chainSpan.line === rule.line ? res.chainSpan.start : -1;
   const op = chainStart > 0 ? opToken(rule.text, chainStart) : undefined;
   const inI = rule.inInterface;
@@ -251,7 +251,6 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
   return {
     conds,
     keyCond: scored.key,
-    fullKey: `${conds.join('\n')}\n${targetKey}`,
     dports,
     dstPorts,
     ctorig,
@@ -273,6 +272,17 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
     command: res.format === 'command',
     mentionsSwarm: SWARM_WORDS.test(rule.text) || isEsp(rule),
   };
+}
+
+/**
+ * The rule's conditions and target as one string: rules with equal keys are duplicates. Made when asked (most rules
+ * of a large file share their most selective condition with no other rule, and need no key).
+ */
+export function fullKey(rule: Rule, f: RuleFacts): string {
+  const t = rule.target;
+  let targetKey = t ? `${t.goto ? 'g' : 'j'}:${t.name} ` : '-';
+  for (const o of t?.options ?? []) targetKey += `${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')} `;
+  return `${f.conds.join('\n')}\n${targetKey}`;
 }
 
 /** `-p esp`, `-p 50`, `--protocol esp` (any spelling iptables takes): Swarm's encrypted overlays. */

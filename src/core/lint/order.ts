@@ -5,7 +5,7 @@
  * candidates are indexed by their most selective condition.
  */
 import type { Rule } from '../iptables/model';
-import { TEMPLATE, type RuleFacts } from './facts';
+import { TEMPLATE, fullKey, type FactsOf, type RuleFacts } from './facts';
 import type { Pass } from './pass';
 import { isMine } from './pass';
 
@@ -40,10 +40,43 @@ export function subsetOf(small: RuleFacts, big: RuleFacts): boolean {
   return small.conds.length <= big.conds.length && small.conds.every((c) => big.conds.includes(c));
 }
 
+/**
+ * The first rule of each conditions+target key (./facts.ts `fullKey`), in chain order. Rules with the same key have
+ * the same most selective condition, so the rules are grouped by that first, and a rule's key is made only once a
+ * second rule joins its group: in a large file most rules have a condition of their own (an address, a port), and
+ * making and hashing every rule's key took a tenth of a cold lint. test/unit/lint-order-keys.test.ts checks it
+ * against a map of every rule's key.
+ */
+export class FirstOfKey {
+  private groups = new Map<string, Rule | Map<string, Rule>>();
+
+  constructor(private readonly facts: FactsOf) {}
+
+  /** The first rule added with `rule`'s key, or undefined when `rule` is the first (it is then recorded). */
+  firstOf(rule: Rule, f: RuleFacts): Rule | undefined {
+    const group = this.groups.get(f.keyCond);
+    if (group === undefined) {
+      this.groups.set(f.keyCond, rule);
+      return undefined;
+    }
+    const keys = group instanceof Map ? group : this.keysOf(group);
+    if (keys !== group) this.groups.set(f.keyCond, keys);
+    const key = fullKey(rule, f);
+    const first = keys.get(key);
+    if (first === undefined) keys.set(key, rule);
+    return first;
+  }
+
+  private keysOf(only: Rule): Map<string, Rule> {
+    const f = this.facts.get(only);
+    return new Map(f ? [[fullKey(only, f), only]] : []);
+  }
+}
+
 /** The reference: scans one chain in order (orderMemo.ts keeps its findings up to date between runs). */
 export function chainFindings(p: Pass, chainName: string, rules: Rule[], out: NeverRuns[]): void {
   let uncond: Rule | undefined;
-  const firstOfKey = new Map<string, Rule>();
+  const firstOfKey = new FirstOfKey(p.facts);
   const candidates = new Map<string, { rule: Rule; f: RuleFacts }[]>();
   for (const rule of rules) {
     const f = p.facts.get(rule);
@@ -58,8 +91,7 @@ export function chainFindings(p: Pass, chainName: string, rules: Rule[], out: Ne
       if (isMine(p, rule) && !noop) out.push({ rule, chain: chainName, kind: 'after-unconditional', by: uncond });
       continue;
     }
-    const dup = firstOfKey.get(f.fullKey);
-    if (!dup) firstOfKey.set(f.fullKey, rule);
+    const dup = firstOfKey.firstOf(rule, f);
     if (mine && dup) out.push({ rule, chain: chainName, kind: 'duplicate', by: dup });
     else if (mine) {
       let by: Rule | undefined;

@@ -13,6 +13,7 @@
  */
 import type { Chain, Rule } from '../iptables/model';
 import type { FactsOf, RuleFacts } from './facts';
+import { fullKey } from './facts';
 import type { NeverRuns } from './order';
 import { chainFindings, subsetOf } from './order';
 import type { Pass } from './pass';
@@ -65,7 +66,7 @@ function buildIndex(facts: FactsOf, rules: Rule[]): ChainIndex {
     const f = judgedFacts(facts, rule);
     if (!f) continue;
     if (f.variable) index.variables++;
-    bump(index.keyCount, f.fullKey, 1);
+    bump(index.keyCount, fullKey(rule, f), 1);
     for (const c of f.conds) bump(index.condCount, c, 1);
     if (!isCandidate(f) || index.uncond) continue;
     if (f.conds.length === 0) index.uncond = rule;
@@ -88,7 +89,7 @@ function update(facts: FactsOf, index: ChainIndex, rule: Rule, by: 1 | -1): bool
   const f = judgedFacts(facts, rule);
   if (!f) return true;
   if (f.variable) return false;
-  const keys = bump(index.keyCount, f.fullKey, by);
+  const keys = bump(index.keyCount, fullKey(rule, f), by);
   let shared = false;
   for (const c of f.conds) {
     const n = bump(index.condCount, c, by);

@@ -3,6 +3,7 @@ import type { LintRule } from '../rule';
 import { neverRuns, type NeverRuns } from '../order';
 import { add, type Pass } from '../pass';
 import type { Rule } from '../../iptables/model';
+import { fullKey } from '../facts';
 import { alternatives, fenceOf } from '../sections';
 import { copyInAnotherBlock } from './duplicate';
 import { dockersReturn, isException, shadowedOnNewDocker } from './afterReturn';
@@ -41,7 +42,7 @@ function earlierBlockCopy(p: Pass, rule: Rule): Rule | undefined {
   const block = fenceOf(p, rule.line);
   const f = p.facts.get(rule);
   if (block < 0 || !f) return undefined;
-  return p.doc.find((d) => d.rule.line < block && d.rule.chain === rule.chain && d.rule.table === rule.table && fenceOf(p, d.rule.line) >= 0 && d.f.fullKey === f.fullKey)?.rule;
+  return p.doc.find((d) => d.rule.line < block && d.rule.chain === rule.chain && d.rule.table === rule.table && fenceOf(p, d.rule.line) >= 0 && fullKey(d.rule, d.f) === fullKey(rule, f))?.rule;
 }
 
 /** Both lines are in Markdown code blocks, and not in the same one. */
