@@ -15,6 +15,14 @@ export interface Probe {
   what: string;
 }
 
+export interface SwarmPorts {
+  control: number;
+  gossip: number;
+  data: number;
+  /** The three, in that order. */
+  all: readonly number[];
+}
+
 export interface PreparedContext {
   ctx?: LintContext;
   interfaces?: Set<string>;
@@ -29,6 +37,8 @@ export interface PreparedContext {
   /** No filterRules in the context: Docker ≤ 28.2.1's `-A DOCKER-USER -j RETURN` is assumed. */
   baseAssumed: boolean;
   probes: Probe[];
+  /** The Swarm ports of the context (defaults 2377, 7946, 4789). */
+  swarm: SwarmPorts;
   /** [major, minor, patch] of the engine, when the context names it. */
   version?: [number, number, number];
 }
@@ -102,12 +112,12 @@ export function prepareContext(ctx: LintContext | undefined): PreparedContext {
     base,
     baseAssumed: assumed,
     probes,
+    swarm: { control, gossip, data, all: [control, gossip, data] },
     version: parseVersion(ctx?.engineVersion),
   };
 }
 
 /** The Swarm ports of the context (defaults 2377, 7946, 4789). */
-export function swarmPorts(pc: PreparedContext): { control: number; gossip: number; data: number } {
-  const s = pc.ctx?.swarmPorts;
-  return { control: s?.controlPort ?? 2377, gossip: s?.gossipPort ?? 7946, data: s?.dataPathPort ?? 4789 };
+export function swarmPorts(pc: PreparedContext): SwarmPorts {
+  return pc.swarm;
 }

@@ -240,9 +240,17 @@ const VALUE_ERRORS = new Set(['syntax/bad-address', 'syntax/bad-port', 'syntax/b
  * that never exists).
  */
 function withoutRefusedRules(results: LineResult[]): LineResult[] {
-  const refused = (r: LineResult) => r.kind === 'rule' && r.rule && r.diagnostics.some((d) => d.severity === 'error' && !VALUE_ERRORS.has(d.code));
   if (!results.some(refused)) return results;
   return results.map((r) => (refused(r) ? { ...r, kind: 'other' as const, rule: undefined } : r));
+}
+
+// (functions of their own, not arrows in the functions below: an arrow is a new object on each call, per line here)
+function refusal(d: RuleDiagnostic): boolean {
+  return d.severity === 'error' && !VALUE_ERRORS.has(d.code);
+}
+
+function refused(r: LineResult): boolean {
+  return r.kind === 'rule' && !!r.rule && r.diagnostics.some(refusal);
 }
 
 /**
@@ -257,8 +265,14 @@ function inTrailingComment(rule: Rule | undefined, d: RuleDiagnostic): boolean {
 }
 
 /** The rule lines with their trailing-comment errors taken apart (the rule then joins its chain; the errors are said as they are). */
+function hasTrailingCommentError(r: LineResult): boolean {
+  if (r.kind !== 'rule') return false;
+  for (const d of r.diagnostics) if (inTrailingComment(r.rule, d)) return true;
+  return false;
+}
+
 function trailingCommentsApart(results: LineResult[]): { results: LineResult[]; errors: RuleDiagnostic[] } {
-  if (!results.some((r) => r.kind === 'rule' && r.diagnostics.some((d) => inTrailingComment(r.rule, d)))) return { results, errors: [] };
+  if (!results.some(hasTrailingCommentError)) return { results, errors: [] };
   const errors: RuleDiagnostic[] = [];
   const out = results.map((r) => {
     const comment = r.kind === 'rule' ? r.diagnostics.filter((d) => inTrailingComment(r.rule, d)) : [];

@@ -5,6 +5,7 @@
  */
 import type { Pass } from './pass';
 import type { LineResult } from '../iptables/parse';
+import type { RuleDiagnostic } from '../iptables/model';
 
 interface Shape {
   /** Lines where a later `#!` starts another script (alternative sections). */
@@ -331,10 +332,14 @@ export function proseBetween(p: Pass, a: number, b: number): boolean {
 const proseCache = new WeakMap<Pass, number[]>();
 
 /** The lines of prose in the pass's text (read once per pass): sentences the parser did not read as iptables. */
+function isNotIptables(d: RuleDiagnostic): boolean {
+  return d.code === 'syntax/not-iptables';
+}
+
 function proseLinesOf(p: Pass): number[] {
   let lines = proseCache.get(p);
   if (!lines) {
-    lines = p.results.filter((r) => r.diagnostics.some((d) => d.code === 'syntax/not-iptables') && SENTENCE.test(p.lines[r.line] ?? '')).map((r) => r.line);
+    lines = p.results.filter((r) => r.diagnostics.some(isNotIptables) && SENTENCE.test(p.lines[r.line] ?? '')).map((r) => r.line);
     proseCache.set(p, lines);
   }
   return lines;

@@ -30,7 +30,9 @@ function fragmentSection(p: Pass, line: number): boolean {
 }
 
 // (not a shell `case` arm's `*)`)
-const hasTableLine = (p: Pass): boolean => p.lines.some((l) => /^\*(?:filter|nat|mangle|raw|security)\b/.test(l.trim()));
+/** A line that opens a table section (blanks before it allowed); the text is searched as it is, not split in lines. */
+const TABLE_LINE = /^\s*\*(?:filter|nat|mangle|raw|security)\b/m;
+const hasTableLine = (p: Pass): boolean => TABLE_LINE.test(p.text);
 
 export const fragment: LintRule = {
   code: 'lint/fragment',

@@ -12,14 +12,11 @@ function swarmHit(rule: Rule, f: RuleFacts, pc: PreparedContext): { span: Span; 
   if (rule.chain !== 'DOCKER-USER' || rule.table !== 'filter' || rule.op === 'D') return undefined;
   if (rule.protocol && isEsp(rule)) return { span: rule.protocol.span, port: 'ESP' };
   if (f.dstPorts.length === 0) return undefined;
-  const sp = swarmPorts(pc);
-  const ports = [sp.control, sp.gossip, sp.data];
   for (const d of f.dstPorts) {
     const set = d.set;
     // (a wide single range, `1024:65535`, is not aimed at a Swarm port)
     if (d.o.negated || !set || (set.length === 1 && set[0][1] - set[0][0] > 16)) continue;
-    const port = ports.find((x) => portIn(set, x));
-    if (port !== undefined) return { span: d.o.span, port: String(port) };
+    for (const port of swarmPorts(pc).all) if (portIn(set, port)) return { span: d.o.span, port: String(port) };
   }
   return undefined;
 }
