@@ -177,3 +177,18 @@ test('incremental = fresh: a shell line that makes a variable unstable, a rule w
   assert.ok(lintRules(steps[0].join('\n')).diagnostics.some((d) => d.code === 'rules/shadowed'), 'the stable case is a finding');
   assert.ok(!lintRules(steps[1].join('\n')).diagnostics.some((d) => d.code === 'rules/shadowed'), 'read NET: no finding');
 });
+
+test('a lint the time budget stops keeps what it parsed: later runs finish the file, and the last one equals a fresh lint', () => {
+  const text = makeRules(20_000);
+  const linter = new Linter();
+  const stops: number[] = [];
+  let last = linter.lint(text, { budgetMs: 20 });
+  for (let run = 0; run < 40 && last.diagnostics.some((d) => d.code === 'lint/truncated'); run++) {
+    stops.push(last.diagnostics.find((d) => d.code === 'lint/truncated')?.span.line ?? -1);
+    last = linter.lint(text, { budgetMs: 20 });
+  }
+  assert.ok(stops.length > 0, 'the first run is stopped (20,000 rules in 20 ms)');
+  // (a run may stop a little earlier than the one before it, when a collection lands in it: not every run gets further)
+  assert.ok(!last.diagnostics.some((d) => d.code === 'lint/truncated'), `still stopped after ${stops.length + 1} runs, at lines ${stops.join(', ')}`);
+  assert.deepEqual(last.diagnostics, lintRules(text).diagnostics);
+});

@@ -7,7 +7,9 @@
  * rest of a re-lint's parsing. The lines an edit did not touch (the run of equal lines at the start and at the
  * end of the document, compared with the previous run's lines) are therefore taken from the previous run by
  * position; only the lines in between are looked up by text. Both paths give the same cache entry (checked by
- * test/unit/lint-incremental.test.ts: incremental = fresh lint after random edits).
+ * test/unit/lint-incremental.test.ts: incremental = fresh lint after random edits). The index by text is made
+ * from the previous run when a run first looks a line up (a document's first lint has nothing to look up, and
+ * indexing its every line was a tenth of that lint), and kept up to date from then on.
  */
 import type { LineResult, LineState, LogicalLine } from '../iptables/parse';
 import { advanceLineState, lineStateKey, logicalLines, parseLogicalLine } from '../iptables/parse';
@@ -91,8 +93,8 @@ function unchangedEnds(now: LogicalLine[], before: LogicalLine[]): { head: numbe
 }
 
 export class LineCache {
-  /** Entries per parser state (`*table` section / default table), then per line text. */
-  private byState = new Map<string, Map<string, CacheEntry>>();
+  /** Entries per parser state (`*table` section / default table), then per line text; made on first use. */
+  private byState: Map<string, Map<string, CacheEntry>> | undefined;
   private gen = 0;
   private last: Run = NO_RUN;
   private factsByRule = new WeakMap<Rule, RuleFacts>();
@@ -112,22 +114,21 @@ export class LineCache {
     const run: Run = { lines: lls, stateKeys: [], entries: [] };
     let stateKey = '';
     let table: LineState['table'] | null = null;
-    let cache = new Map<string, CacheEntry>();
     for (let k = 0; k < lls.length; k++) {
       const ll = lls[k];
       if (budget !== undefined && (k & 255) === 255 && performance.now() - t0 > budget) {
-        this.last = NO_RUN;
+        // the lines parsed so far are the next run's to reuse (the next run gets further: what it finds cached is fast)
+        this.last = { lines: lls.slice(0, k), stateKeys: run.stateKeys, entries: run.entries };
         return { ...out, truncatedAt: ll.line };
       }
       if (state.table !== table) {
         table = state.table;
         stateKey = lineStateKey(state);
-        cache = this.byState.get(stateKey) ?? new Map<string, CacheEntry>();
-        this.byState.set(stateKey, cache);
       }
       // an unchanged line at the same place from the end: its index in the previous run
       const was = k < head ? k : k >= lls.length - tail ? k - lls.length + before.lines.length : -1;
-      const entry = this.entryFor(ll, state, was >= 0 && before.stateKeys[was] === stateKey ? before.entries[was] : cache.get(ll.text), cache, gen);
+      const moved = was >= 0 && before.stateKeys[was] === stateKey ? before.entries[was] : undefined;
+      const entry = this.entryFor(ll, state, stateKey, moved ?? (before.lines.length > 0 ? this.lookUp(stateKey, ll.text) : undefined), gen);
       run.stateKeys.push(stateKey);
       run.entries.push(entry);
       const res = entry.res;
@@ -160,7 +161,7 @@ export class LineCache {
   }
 
   /** The cached entry moved to this line, or a fresh parse (not cached, or already used on another line this run). */
-  private entryFor(ll: LogicalLine, state: LineState, cached: CacheEntry | undefined, cache: Map<string, CacheEntry>, gen: number): CacheEntry {
+  private entryFor(ll: LogicalLine, state: LineState, stateKey: string, cached: CacheEntry | undefined, gen: number): CacheEntry {
     if (cached && cached.gen !== gen) {
       advanceLineState(ll.text, state);
       if (cached.res.line !== ll.line) shiftInPlace(cached.res, ll.line - cached.res.line);
@@ -168,17 +169,40 @@ export class LineCache {
       return cached;
     }
     const fresh: CacheEntry = { res: parseLogicalLine(ll, state), gen };
-    if (!cached) cache.set(ll.text, fresh);
+    // (no index yet: it is made from this run's entries when a later run looks a line up)
+    if (!cached && this.byState) this.cacheOf(this.byState, stateKey).set(ll.text, fresh);
     return fresh;
+  }
+
+  /** The entry of a line text under a parser state; the index is made from the previous run on first use. */
+  private lookUp(stateKey: string, text: string): CacheEntry | undefined {
+    if (!this.byState) {
+      const index = new Map<string, Map<string, CacheEntry>>();
+      const { lines, stateKeys, entries } = this.last;
+      for (let k = 0; k < lines.length; k++) {
+        const cache = this.cacheOf(index, stateKeys[k]);
+        // (a text on several lines: its first line's entry, as when each fresh parse was indexed)
+        if (!cache.has(lines[k].text)) cache.set(lines[k].text, entries[k]);
+      }
+      this.byState = index;
+    }
+    return this.byState.get(stateKey)?.get(text);
+  }
+
+  private cacheOf(index: Map<string, Map<string, CacheEntry>>, stateKey: string): Map<string, CacheEntry> {
+    let cache = index.get(stateKey);
+    if (!cache) index.set(stateKey, (cache = new Map()));
+    return cache;
   }
 
   /** Drops entries an old text used once the cache holds twice the document; `-E` renames rules in place: drop all. */
   private evict(results: LineResult[], lines: number, gen: number): void {
     if (results.some((r) => r.kind === 'rename')) {
-      this.byState = new Map();
+      this.byState = undefined;
       this.last = NO_RUN;
       return;
     }
+    if (!this.byState) return;
     let size = 0;
     for (const c of this.byState.values()) size += c.size;
     if (size > 2 * lines + 1000) for (const c of this.byState.values()) for (const [k, e] of c) if (e.gen !== gen) c.delete(k);
