@@ -73,11 +73,20 @@ export class FirstOfKey {
   }
 }
 
+/** The first of the candidates whose conditions are a subset of `f`'s. */
+function firstSubset(facts: FactsOf, candidates: readonly Rule[] | undefined, f: RuleFacts): Rule | undefined {
+  for (const x of candidates ?? []) {
+    const xf = facts.get(x);
+    if (xf && subsetOf(xf, f)) return x;
+  }
+  return undefined;
+}
+
 /** The reference: scans one chain in order (orderMemo.ts keeps its findings up to date between runs). */
 export function chainFindings(p: Pass, chainName: string, rules: Rule[], out: NeverRuns[]): void {
   let uncond: Rule | undefined;
   const firstOfKey = new FirstOfKey(p.facts);
-  const candidates = new Map<string, { rule: Rule; f: RuleFacts }[]>();
+  const candidates = new Map<string, Rule[]>();
   for (const rule of rules) {
     const f = p.facts.get(rule);
     if (!f) continue;
@@ -96,7 +105,7 @@ export function chainFindings(p: Pass, chainName: string, rules: Rule[], out: Ne
     else if (mine) {
       let by: Rule | undefined;
       for (const c of f.conds) {
-        by = candidates.get(c)?.find((x) => subsetOf(x.f, f))?.rule;
+        by = firstSubset(p.facts, candidates.get(c), f);
         if (by) break;
       }
       if (by && by !== rule) out.push({ rule, chain: chainName, kind: 'shadowed', by });
@@ -105,8 +114,8 @@ export function chainFindings(p: Pass, chainName: string, rules: Rule[], out: Ne
     if (f.conds.length === 0) uncond = rule;
     else {
       const list = candidates.get(f.keyCond);
-      if (list) list.push({ rule, f });
-      else candidates.set(f.keyCond, [{ rule, f }]);
+      if (list) list.push(rule);
+      else candidates.set(f.keyCond, [rule]);
     }
   }
 }
