@@ -133,23 +133,18 @@ const SWARM_WORDS = /\b(2377|7946|4789)\b|docker_gwbridge/i;
  * they are found, and the most selective one (of the highest score, the first in that order). The sorted insert stands in for a
  * sort per rule: V8's sort allocates its work state on every call, 4 MB per lint of the 5,000-rule bench (its young
  * generation then fills in two lints instead of three); test/unit/lint-facts-order.test.ts checks that the list equals
- * the conditions sorted. The list is made with room for every condition the rule can have (an empty array takes room
- * for 17 on its first push, which a copy of the right size then replaced: 1 MB per lint of the bench).
+ * the conditions sorted.
  */
 class Conditions {
-  private readonly list: string[];
-  private n = 0;
+  readonly list: string[] = [];
   key = '';
   private best = -1;
-
-  constructor(room: number) {
-    this.list = new Array<string>(room);
-  }
 
   add(cond: string, score: number): void {
     // (moved down into place: `splice` allocates the array of removed items on every call)
     const list = this.list;
-    let at = this.n++;
+    let at = list.length;
+    list.push(cond);
     for (; at > 0 && list[at - 1] > cond; at--) list[at] = list[at - 1];
     list[at] = cond;
     if (score > this.best || (score === this.best && cond < this.key)) {
@@ -157,39 +152,6 @@ class Conditions {
       this.key = cond;
     }
   }
-
-  /** The conditions, sorted (the list itself, cut to its length). */
-  sorted(): string[] {
-    this.list.length = this.n;
-    return this.list;
-  }
-}
-
-/** The most conditions a rule can have: one per base match and one per match option (or per match without one). */
-function conditionRoom(rule: Rule): number {
-  let n = 6;
-  for (const m of rule.matches) n += Math.max(m.options.length, 1);
-  return n;
-}
-
-// (each kind's prefix whole: a template of its parts made a string per part)
-const COND_PREFIX = { s: 's:', d: 'd:', p: 'p:', i: 'i:', o: 'o:' } as const;
-const NEGATED_COND_PREFIX = { s: 's:!', d: 'd:!', p: 'p:!', i: 'i:!', o: 'o:!' } as const;
-
-/** A base match's condition: `s:10.0.0.0/8`, `i:!eth0`. */
-function baseCond(kind: keyof typeof COND_PREFIX, negated: boolean, value: string): string {
-  return (negated ? NEGATED_COND_PREFIX[kind] : COND_PREFIX[kind]) + value;
-}
-
-/** The prefix length after the slash at `slash` (0 when it is not a number, as Number() of it || 0 gave). */
-function prefixAfter(v: string, slash: number): number {
-  let n = 0;
-  for (let k = slash + 1; k < v.length; k++) {
-    const c = v.charCodeAt(k) - 48;
-    if (c < 0 || c > 9) return 0;
-    n = n * 10 + c;
-  }
-  return n;
 }
 
 /** `-s`/`-d` as a condition: the address normalised, scored by its prefix length (longer: more selective). */
@@ -198,7 +160,7 @@ function addressCond(kind: 's' | 'd', b: BaseMatch | undefined, out: Conditions)
   if (!b || (!b.negated && ANY_ADDRESS.test(b.value))) return;
   const v = normalizeAddress(b.value);
   const slash = v.lastIndexOf('/');
-  out.add(baseCond(kind, b.negated, v), 100 + (slash < 0 ? 32 : prefixAfter(v, slash)));
+  out.add(`${kind}:${b.negated ? '!' : ''}${v}`, 100 + (slash < 0 ? 32 : Number(v.slice(slash + 1)) || 0));
 }
 
 /** Canonical condition strings of the base matches, each with a selectivity score. */
@@ -206,14 +168,14 @@ function baseConds(rule: Rule, out: Conditions): void {
   const p = rule.protocol;
   if (p) {
     const pn = protoName(p.value);
-    if (pn !== 'all') out.add(baseCond('p', p.negated, pn), 10);
+    if (pn !== 'all') out.add(`p:${p.negated ? '!' : ''}${pn}`, 10);
   }
   addressCond('s', rule.source, out);
   addressCond('d', rule.destination, out);
   const i = rule.inInterface;
   const o = rule.outInterface;
-  if (i) out.add(baseCond('i', i.negated, i.value), 50);
-  if (o) out.add(baseCond('o', o.negated, o.value), 50);
+  if (i) out.add(`i:${i.negated ? '!' : ''}${i.value}`, 50);
+  if (o) out.add(`o:${o.negated ? '!' : ''}${o.value}`, 50);
   if (rule.fragment) out.add(`f:${rule.fragment.negated ? '!' : ''}`, 30);
 }
 
@@ -242,7 +204,7 @@ function opToken(text: string, chainStart: number): { start: number; end: number
 }
 
 export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
-  const scored = new Conditions(conditionRoom(rule));
+  const scored = new Conditions();
   baseConds(rule, scored);
   // (most rules have no port option: they share one empty list; an empty array that is pushed to takes room for 16)
   let dports: readonly PortOption[] = NO_PORTS;
@@ -280,7 +242,7 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
       scored.add(`m:${m.module}:${o.negated ? '!' : ''}${o.name}=${o.args.join(' ')}`, SELECTIVE_OPTS.has(o.name) ? 120 : 30);
     }
   }
-  const conds = scored.sorted();
+  const conds = scored.list.slice();
   const t = rule.target;
   const chainStart = res.chainSpan && res.chainSpan.line === rule.line ? res.chainSpan.start : -1;
   const op = chainStart > 0 ? opToken(rule.text, chainStart) : undefined;
