@@ -27,7 +27,7 @@ function variables(rule: Rule): string[] {
 }
 
 /** Every variable of the rule keeps one value through the script (set once, not a loop or `read` variable). */
-function stable(p: Pass, rule: Rule): boolean {
+function stable(p: Pick<Pass, 'text'>, rule: Rule): boolean {
   // a template's placeholders (`{{ item.port }}`) take a value per item of its loop
   if (TEMPLATE.test(rule.text)) return false;
   return variables(rule).every((v) => {
@@ -40,37 +40,34 @@ export function subsetOf(small: RuleFacts, big: RuleFacts): boolean {
   return small.conds.length <= big.conds.length && small.conds.every((c) => big.conds.includes(c));
 }
 
+/** What the scan needs of a lint pass. */
+export type ScanPass = Pick<Pass, 'facts' | 'text' | 'baseRules' | 'generated'>;
+
 /**
- * The first rule of each conditions+target key (./facts.ts `fullKey`), in chain order. Rules with the same key have
- * the same most selective condition, so the rules are grouped by that first, and a rule's key is made only once a
- * second rule joins its group: in a large file most rules have a condition of their own (an address, a port), and
- * making and hashing every rule's key took a tenth of a cold lint. test/unit/lint-order-keys.test.ts checks it
- * against a map of every rule's key.
+ * What the scan keeps under a most selective condition (./facts.ts keyCond), for the rules whose keyCond it is: the
+ * first rule of each conditions+target key among them, and the terminal ones (the shadowing candidates). Rules with
+ * the same key have the same keyCond, so a rule's duplicate is in its own slot; what shadows it is in the slots of
+ * its conditions, which the scan looks up anyway. A slot holds its one rule until a second comes: only then are
+ * their keys made (in a large file most rules have a condition of their own, an address or a port, and making and
+ * hashing every rule's key took a tenth of a cold lint). test/unit/lint-order-keys.test.ts checks the scan against
+ * the one it replaced (a map of every rule's key, and a map of the candidates).
  */
-export class FirstOfKey {
-  private groups = new Map<string, Rule | Map<string, Rule>>();
+interface Slot {
+  first: Rule | Map<string, Rule>;
+  candidates?: Rule[];
+}
 
-  constructor(private readonly facts: FactsOf) {}
-
-  /** The first rule added with `rule`'s key, or undefined when `rule` is the first (it is then recorded). */
-  firstOf(rule: Rule, f: RuleFacts): Rule | undefined {
-    const group = this.groups.get(f.keyCond);
-    if (group === undefined) {
-      this.groups.set(f.keyCond, rule);
-      return undefined;
-    }
-    const keys = group instanceof Map ? group : this.keysOf(group);
-    if (keys !== group) this.groups.set(f.keyCond, keys);
-    const key = fullKey(rule, f);
-    const first = keys.get(key);
-    if (first === undefined) keys.set(key, rule);
-    return first;
+/** The first earlier rule of the slot with `rule`'s key; `rule` is recorded when there is none. */
+function firstOfKey(facts: FactsOf, slot: Slot, rule: Rule, f: RuleFacts): Rule | undefined {
+  if (!(slot.first instanceof Map)) {
+    const only = slot.first;
+    const of = facts.get(only);
+    slot.first = new Map(of ? [[fullKey(only, of), only]] : []);
   }
-
-  private keysOf(only: Rule): Map<string, Rule> {
-    const f = this.facts.get(only);
-    return new Map(f ? [[fullKey(only, f), only]] : []);
-  }
+  const key = fullKey(rule, f);
+  const first = slot.first.get(key);
+  if (first === undefined) slot.first.set(key, rule);
+  return first;
 }
 
 /** The first of the candidates whose conditions are a subset of `f`'s. */
@@ -83,10 +80,9 @@ function firstSubset(facts: FactsOf, candidates: readonly Rule[] | undefined, f:
 }
 
 /** The reference: scans one chain in order (orderMemo.ts keeps its findings up to date between runs). */
-export function chainFindings(p: Pass, chainName: string, rules: Rule[], out: NeverRuns[]): void {
+export function chainFindings(p: ScanPass, chainName: string, rules: Rule[], out: NeverRuns[]): void {
   let uncond: Rule | undefined;
-  const firstOfKey = new FirstOfKey(p.facts);
-  const candidates = new Map<string, Rule[]>();
+  const slots = new Map<string, Slot>();
   for (const rule of rules) {
     const f = p.facts.get(rule);
     if (!f) continue;
@@ -100,23 +96,24 @@ export function chainFindings(p: Pass, chainName: string, rules: Rule[], out: Ne
       if (isMine(p, rule) && !noop) out.push({ rule, chain: chainName, kind: 'after-unconditional', by: uncond });
       continue;
     }
-    const dup = firstOfKey.firstOf(rule, f);
-    if (mine && dup) out.push({ rule, chain: chainName, kind: 'duplicate', by: dup });
-    else if (mine) {
-      let by: Rule | undefined;
+    // the rule's own slot, and for a rule of the user's the first earlier candidate that shadows it
+    let own: Slot | undefined;
+    let by: Rule | undefined;
+    if (mine) {
       for (const c of f.conds) {
-        by = firstSubset(p.facts, candidates.get(c), f);
-        if (by) break;
+        const slot = slots.get(c);
+        if (c === f.keyCond) own = slot;
+        by ??= firstSubset(p.facts, slot?.candidates, f);
       }
-      if (by && by !== rule) out.push({ rule, chain: chainName, kind: 'shadowed', by });
     }
+    if (!mine || f.conds.length === 0) own = slots.get(f.keyCond);
+    const dup = own ? firstOfKey(p.facts, own, rule, f) : undefined;
+    if (!own) slots.set(f.keyCond, (own = { first: rule }));
+    if (mine && dup) out.push({ rule, chain: chainName, kind: 'duplicate', by: dup });
+    else if (mine && by && by !== rule) out.push({ rule, chain: chainName, kind: 'shadowed', by });
     if (!f.terminal || f.stateful || !judged) continue;
     if (f.conds.length === 0) uncond = rule;
-    else {
-      const list = candidates.get(f.keyCond);
-      if (list) list.push(rule);
-      else candidates.set(f.keyCond, [rule]);
-    }
+    else (own.candidates ??= []).push(rule);
   }
 }
 
