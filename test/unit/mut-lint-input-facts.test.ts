@@ -62,3 +62,16 @@ test('lint/table-inferred: `iptables -t nat -S` output is read as nat, said on i
   assert.equal(d.message, 'Read as the nat table (no *nat line; inferred from its chains and targets). Use --table to say otherwise.');
   assert.deepEqual(raw('-P INPUT ACCEPT\n-A INPUT -i lo -j ACCEPT\n', 'lint/table-inferred'), []);
 });
+
+test('lint/truncated: a text that ends inside a rule (cut after a lone `-`) is said on that rule, blank lines after it or not', () => {
+  const rule = '-A DOCKER-USER -i eth0 -p tcp -';
+  for (const [text, line] of [[`${rule}`, 0], [`${rule}\n`, 0], [`${rule}\n\n  \n\t`, 0], [`-A DOCKER-USER -j RETURN\n${rule}\n \n`, 1], [`\n\n${rule}`, 2]] as const) {
+    const d = one(text, 'lint/truncated');
+    assert.deepEqual(d.span, { line, start: 0, end: rule.length }, JSON.stringify(text));
+    assert.equal(d.message, 'The text ends inside this rule (cut after a lone `-`): its missing part is not judged.');
+    assert.deepEqual(raw(text, 'syntax/missing-argument').concat(raw(text, 'syntax/unexpected-token')), [], JSON.stringify(text));
+  }
+  // a whole rule last, and a blank text, say nothing
+  assert.deepEqual(raw('-A DOCKER-USER -i eth0 -j DROP\n\n', 'lint/truncated'), []);
+  assert.deepEqual(raw('\n \n', 'lint/truncated'), []);
+});

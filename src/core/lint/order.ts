@@ -113,7 +113,9 @@ export function chainFindings(p: ScanPass, chainName: string, rules: Rule[], out
     else if (mine && by && by !== rule) out.push({ rule, chain: chainName, kind: 'shadowed', by });
     if (!f.terminal || f.stateful || !judged) continue;
     if (f.conds.length === 0) uncond = rule;
-    else (own.candidates ??= []).push(rule);
+    // (`[rule]`, not a push to an empty array: that takes room for 17)
+    else if (own.candidates) own.candidates.push(rule);
+    else own.candidates = [rule];
   }
 }
 

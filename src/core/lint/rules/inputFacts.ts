@@ -25,14 +25,27 @@ export const truncated: LintRule = {
   },
 };
 
+/** The text's last line with something on it (line 0 when none has), found from the end without splitting the text. */
+function lastFilledLine(text: string): { line: number; text: string } {
+  // (the start of the line that ends at `end`: lastIndexOf from -1 would look at index 0)
+  const startOf = (end: number): number => (end === 0 ? 0 : text.lastIndexOf('\n', end - 1) + 1);
+  let end = text.length;
+  let start = startOf(end);
+  while (start > 0 && !text.slice(start, end).trim()) {
+    end = start - 1;
+    start = startOf(end);
+  }
+  let line = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0 && nl < start; nl = text.indexOf('\n', nl + 1)) line++;
+  return { line, text: text.slice(start, end) };
+}
+
 /**
  * The text ends inside a rule (`-A FILTERS -m state --state NEW -m tcp -`: a post or excerpt cut mid-line): that line's
  * syntax errors are the cut, not the writer's; said as such.
  */
 function cutMidRule(p: Pass): void {
-  let last = p.lines.length - 1;
-  while (last > 0 && !p.lines[last].trim()) last--;
-  const text = p.lines[last] ?? '';
+  const { line: last, text } = lastFilledLine(p.text);
   if (!/^\s*-[AI]\s.*\s--?\s*$/.test(text)) return;
   const errors = p.diags.filter((d) => d.span.line === last && d.code.startsWith('syntax/') && d.severity === 'error');
   if (!errors.length) return;
