@@ -77,3 +77,17 @@ test('a rules file that declares Docker\'s own chains and leaves them empty flus
   // a snapshot of a Docker host (its jumps to Docker's chains are in it) rebuilds them when loaded
   assert.deepEqual(findings(template.replace('-A DOCKER-USER -j RETURN', '-A FORWARD -j DOCKER-USER\n-A FORWARD -o docker0 -j DOCKER\n-A DOCKER-USER -j RETURN')), []);
 });
+
+test('getopt prefixes are unique among all the names iptables knows, the commands\' and base options\' too (iptables 1.8.9 in a scratch namespace, session 20)', () => {
+  const read = (r: string) => {
+    const rs = parseRules(`iptables -A FORWARD ${r}\n`);
+    return { options: rs.rules[0]?.matches.flatMap((m) => m.options.map((o) => `${m.module}:${o.name}`)) ?? [], errors: rs.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code) };
+  };
+  // accepted, stored as --dports 80,443: a prefix of multiport's name, and of its alias --destination-ports
+  assert.deepEqual(read('-p tcp -m multiport --dp 80,443 -j ACCEPT'), { options: ['multiport:dports'], errors: [] });
+  assert.deepEqual(read('-p tcp -m multiport --destination-p 80,443 -j ACCEPT'), { options: ['multiport:dports'], errors: [] });
+  // refused, "unknown option": --so is also --source, --po also --policy, and --dp also tcp's --dport when -m tcp is loaded
+  for (const r of ['-p tcp -m multiport --so 80 -j ACCEPT', '-p tcp -m multiport --po 80,443 -j ACCEPT', '-p tcp -m tcp --sport 22 -m multiport --dp 80,443 -j ACCEPT', '-p tcp -m multiport --s 80 -j ACCEPT']) {
+    assert.ok(read(r).errors.includes('syntax/unknown-option'), r);
+  }
+});

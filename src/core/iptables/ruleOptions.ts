@@ -36,12 +36,12 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
     // `--protocol` when no policy match is loaded: kernel-checked), also when the word is some other module's whole
     // option. (One that abbreviates a command, `--pol` of `--policy`, is refused either way: the message names the
     // module the user meant.)
-    const extension = longOptionByPrefix(c, true);
-    const base = extension ? undefined : longOptionByPrefix(c);
-    const full = extension ?? (base && BASE_LONG.has(base) ? base : undefined);
-    if (full && full !== c.name) {
+    // The prefix must be unique among all the names getopt knows here, the commands' and base options' too: `--po`
+    // with -m multiport is `--policy` or `--ports`, and iptables 1.8.9 refuses it ("unknown option", kernel-checked).
+    const full = longOptionByPrefix(c);
+    if (full && full !== c.name && !CMD_LONG.has(full)) {
       c.name = full;
-      return extension ? readExtensionOption(c, t, i) : readNamedOption(c, t, i, undefined);
+      return BASE_LONG.has(full) ? readNamedOption(c, t, i, undefined) : readExtensionOption(c, t, i);
     }
   }
   const neg = takeNeg(c);
@@ -71,22 +71,21 @@ export function readExtensionOption(c: ArgCtx, t: Tok, i: number): number {
 }
 
 /** The long option names iptables knows at this point of the line: commands, base options, and those of the target and the matches loaded so far. */
-function knownLongNames(c: ArgCtx, extensionsOnly = false): string[] {
+function knownLongNames(c: ArgCtx): string[] {
   const rule = c.rule;
   const specs = [...(rule.target ? TARGET_SPECS[rule.target.name] ?? [] : []), ...rule.matches.flatMap((m) => MATCH_SPECS[m.module] ?? [])];
   const proto = rule.protocol?.value;
   if (proto && IMPLICIT_PROTOCOL_MODULES.has(proto)) specs.push(...(MATCH_SPECS[proto] ?? []));
-  const own = specs.flatMap((o) => [o.name, ...(o.aliases ?? [])]);
-  return extensionsOnly ? own : [...CMD_LONG.keys(), ...BASE_LONG.keys(), ...own];
+  return [...CMD_LONG.keys(), ...BASE_LONG.keys(), ...specs.flatMap((o) => [o.name, ...(o.aliases ?? [])])];
 }
 
 /**
  * iptables reads long options with getopt_long, which takes an unambiguous prefix of a known one (`--line-number`
  * for `--line-numbers`, `--to-port` for REDIRECT's `--to-ports`; kernel-checked): the full name when c.name is one.
  */
-export function longOptionByPrefix(c: ArgCtx, extensionsOnly = false): string | undefined {
+export function longOptionByPrefix(c: ArgCtx): string | undefined {
   if (!c.isLong || c.name.length < 2) return undefined;
-  const matches = new Set(knownLongNames(c, extensionsOnly).filter((n) => n.startsWith(c.name)));
+  const matches = new Set(knownLongNames(c).filter((n) => n.startsWith(c.name)));
   return matches.size === 1 ? [...matches][0] : undefined;
 }
 
@@ -104,8 +103,16 @@ function loadedPrefix(c: ArgCtx): string | undefined {
   // when one of them is a candidate, to tell exact names from prefixes (so a line of many matches stays linear)
   const own = namesStartingWith(MATCH_SPECS[last.module] ?? [], c.name);
   if (own.length !== 1 || own[0] === c.name) return undefined;
+  // getopt's table holds the commands' and base options' long names too: `--so` is `--source` or multiport's
+  // `--source-ports`, ambiguous (iptables 1.8.9: "unknown option", kernel-checked)
+  if (someStartsWith(CMD_LONG.keys(), c.name) || someStartsWith(BASE_LONG.keys(), c.name)) return undefined;
   const others = [...(rule.target ? TARGET_SPECS[rule.target.name] ?? [] : []), ...rule.matches.slice(-9, -1).filter((m) => !m.implicit).flatMap((m) => MATCH_SPECS[m.module] ?? [])];
   return namesStartingWith(others, c.name).length === 0 ? own[0] : undefined;
+}
+
+function someStartsWith(names: Iterable<string>, prefix: string): boolean {
+  for (const n of names) if (n.startsWith(prefix)) return true;
+  return false;
 }
 
 /** The names and aliases of `specs` that start with `prefix`, in order (a target's every option comes here). */
