@@ -40,9 +40,9 @@ export function readCounters(c: ArgCtx, t: Tok, i: number): number {
 
 const KNOWN_PROTOCOLS = new Set(['tcp', 'udp', 'udplite', 'icmp', 'icmpv6', 'ipv6-icmp', 'esp', 'ah', 'sctp', 'mh', 'all', 'gre', 'ipip', 'ipencap', 'igmp', 'ospf', 'vrrp', 'pim', 'dccp', 'l2tp', 'ipv6', 'ipv6-route', 'ipv6-frag', 'ipv6-nonxt', 'ipv6-opts', 'egp', 'rsvp', 'ip', 'hopopt', 'ipcomp']);
 
-/** `-p NAME|NUMBER`: lower case; numbers become names (6 → tcp, 0 → all). */
 const PROTOCOL_NUMBER = /^\d+$/;
 
+/** `-p NAME|NUMBER`: lower case; numbers become names (6 → tcp, 0 → all). */
 export function readProtocol(c: ArgCtx, t: Tok, v: Tok, negated: boolean): void {
   let pv = v.text.toLowerCase();
   // `-p "$proto"` in a script (`for proto in tcp udp`): a value the shell fills in, kept as written

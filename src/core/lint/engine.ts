@@ -234,6 +234,15 @@ function newPass(text: string, results: LineResult[], facts: FactsOf, ruleset: R
 /** Errors about one value (`81.x.x.x`, `public_address_ipv4`, `-R DOCKER x`: often a placeholder the reader fills in): the rule's intent stays clear and is judged. */
 const VALUE_ERRORS = new Set(['syntax/bad-address', 'syntax/bad-port', 'syntax/bad-value', 'syntax/missing-target-option', 'syntax/missing-argument', 'syntax/bad-position']);
 
+// (functions of their own, not arrows inside the functions that use them: an arrow is a new object on each call, here per line)
+function refusal(d: RuleDiagnostic): boolean {
+  return d.severity === 'error' && !VALUE_ERRORS.has(d.code);
+}
+
+function refused(r: LineResult): boolean {
+  return r.kind === 'rule' && !!r.rule && r.diagnostics.some(refusal);
+}
+
 /**
  * A rule line iptables refuses for its shape (`-i` in OUTPUT, DROP in nat, `-s` twice, `-m udp` with `-p tcp`) adds
  * no rule: it keeps its error and is judged no further (no "shadows", "cuts egress" or "not DOCKER-USER" on a rule
@@ -242,15 +251,6 @@ const VALUE_ERRORS = new Set(['syntax/bad-address', 'syntax/bad-port', 'syntax/b
 function withoutRefusedRules(results: LineResult[]): LineResult[] {
   if (!results.some(refused)) return results;
   return results.map((r) => (refused(r) ? { ...r, kind: 'other' as const, rule: undefined } : r));
-}
-
-// (functions of their own, not arrows in the functions below: an arrow is a new object on each call, per line here)
-function refusal(d: RuleDiagnostic): boolean {
-  return d.severity === 'error' && !VALUE_ERRORS.has(d.code);
-}
-
-function refused(r: LineResult): boolean {
-  return r.kind === 'rule' && !!r.rule && r.diagnostics.some(refusal);
 }
 
 /**
@@ -264,13 +264,13 @@ function inTrailingComment(rule: Rule | undefined, d: RuleDiagnostic): boolean {
   return hash >= 0 && d.span.line === rule.line && d.span.start > hash;
 }
 
-/** The rule lines with their trailing-comment errors taken apart (the rule then joins its chain; the errors are said as they are). */
 function hasTrailingCommentError(r: LineResult): boolean {
   if (r.kind !== 'rule') return false;
   for (const d of r.diagnostics) if (inTrailingComment(r.rule, d)) return true;
   return false;
 }
 
+/** The rule lines with their trailing-comment errors taken apart (the rule then joins its chain; the errors are said as they are). */
 function trailingCommentsApart(results: LineResult[]): { results: LineResult[]; errors: RuleDiagnostic[] } {
   if (!results.some(hasTrailingCommentError)) return { results, errors: [] };
   const errors: RuleDiagnostic[] = [];

@@ -331,11 +331,11 @@ export function proseBetween(p: Pass, a: number, b: number): boolean {
 
 const proseCache = new WeakMap<Pass, number[]>();
 
-/** The lines of prose in the pass's text (read once per pass): sentences the parser did not read as iptables. */
 function isNotIptables(d: RuleDiagnostic): boolean {
   return d.code === 'syntax/not-iptables';
 }
 
+/** The lines of prose in the pass's text (read once per pass): sentences the parser did not read as iptables. */
 function proseLinesOf(p: Pass): number[] {
   let lines = proseCache.get(p);
   if (!lines) {

@@ -29,8 +29,10 @@ function fragmentSection(p: Pass, line: number): boolean {
   return true;
 }
 
-// (not a shell `case` arm's `*)`)
-/** A line that opens a table section (blanks before it allowed); the text is searched as it is, not split in lines. */
+/**
+ * A line that opens a table section (blanks before it allowed; not a shell `case` arm's `*)`); the text is searched as
+ * it is, not split in lines.
+ */
 const TABLE_LINE = /^\s*\*(?:filter|nat|mangle|raw|security)\b/m;
 const hasTableLine = (p: Pass): boolean => TABLE_LINE.test(p.text);
 

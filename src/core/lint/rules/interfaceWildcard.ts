@@ -6,9 +6,9 @@ import { add, isMine, replaceEdit } from '../pass';
 import { asWritten } from '../../iptables/parse';
 import { interfaceNameProblem } from '../../iptables/interfaceName';
 
-/** A name that can only be meant as a prefix: ends in `-`, `_`, `.` or `*`. */
 const PREFIX_END = /[-_.*]$/;
 
+/** A name that can only be meant as a prefix: ends in `-`, `_`, `.` or `*`. */
 function meantAsPrefix(name: string): boolean {
   return PREFIX_END.test(name) && name.length > 1;
 }
