@@ -15,7 +15,8 @@ export interface Probe {
   what: string;
 }
 
-export interface SwarmPorts {
+/** The context's Swarm ports with the defaults filled in (types.ts SwarmPorts is what the context gives, each optional). */
+export interface ResolvedSwarmPorts {
   control: number;
   gossip: number;
   data: number;
@@ -38,7 +39,7 @@ export interface PreparedContext {
   baseAssumed: boolean;
   probes: Probe[];
   /** The Swarm ports of the context (defaults 2377, 7946, 4789). */
-  swarm: SwarmPorts;
+  swarm: ResolvedSwarmPorts;
   /** [major, minor, patch] of the engine, when the context names it. */
   version?: [number, number, number];
 }
@@ -115,9 +116,4 @@ export function prepareContext(ctx: LintContext | undefined): PreparedContext {
     swarm: { control, gossip, data, all: [control, gossip, data] },
     version: parseVersion(ctx?.engineVersion),
   };
-}
-
-/** The Swarm ports of the context (defaults 2377, 7946, 4789). */
-export function swarmPorts(pc: PreparedContext): SwarmPorts {
-  return pc.swarm;
 }

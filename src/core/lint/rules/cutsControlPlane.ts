@@ -2,7 +2,6 @@
 import type { Severity } from '../../diagnostics';
 import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
-import { swarmPorts } from '../context';
 import type { Flow } from '../flows';
 import { NODE, PEER, externalInterfaces, packet, walkChain } from '../flows';
 import { isEsp } from '../facts';
@@ -32,7 +31,7 @@ function explicit(p: Pass, rule: Rule, port: number | undefined): boolean {
 }
 
 function flows(p: Pass, ext: string[]): Flow[] {
-  const sp = swarmPorts(p.pc);
+  const sp = p.pc.swarm;
   const esp = p.pc.encrypted || /encrypted/i.test(p.text) || p.ruleset.rules.some(isEsp);
   const list: [string, number | undefined, string][] = [
     ['tcp', sp.control, `TCP ${sp.control} (cluster management: managers' API and Raft)`],
@@ -68,7 +67,7 @@ function cut(p: Pass, chain: 'INPUT' | 'OUTPUT'): { byRule: Map<Rule, Set<string
   for (const flow of flows(p, ext)) {
     if (flow.hook !== chain) continue;
     // VXLAN of encrypted overlays arrives decapsulated from ESP: Docker's advised `--pol none` DROP keeps it
-    const ipsec = flow.pkt.proto === 'udp' && flow.pkt.dport === swarmPorts(p.pc).data ? [false, true] : [false];
+    const ipsec = flow.pkt.proto === 'udp' && flow.pkt.dport === p.pc.swarm.data ? [false, true] : [false];
     const ds = ps.flatMap((peer) => ipsec.map((sec) => {
       const ct = flow.pkt.ct.dir === 'REPLY' ? { ...flow.pkt.ct, origDst: peer } : chain === 'INPUT' ? { ...flow.pkt.ct, origSrc: peer } : { ...flow.pkt.ct, origDst: peer };
       const pkt = chain === 'INPUT' ? { ...flow.pkt, src: peer, ct, ipsecIn: sec } : { ...flow.pkt, dst: peer, ct, ipsecOut: sec };

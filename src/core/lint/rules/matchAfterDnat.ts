@@ -2,7 +2,6 @@
 import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { RuleFacts } from '../facts';
-import { swarmPorts } from '../context';
 import { remember } from '../flows';
 import { contains, isPrivate, overlaps, parseCidr, portIn } from '../net';
 import type { Pass } from '../pass';
@@ -16,7 +15,7 @@ import type { Cidr, PortSet } from '../net';
  */
 function rewrittenPorts(p: Pass, rule: Rule): PublishedPort[] {
   const all = remember(rewrittenCache, p, () => {
-    const sp = swarmPorts(p.pc);
+    const sp = p.pc.swarm;
     return p.published.filter((pp) => pp.mode !== 'ingress' && pp.targetPort !== undefined && pp.targetPort !== pp.port && ![sp.control, sp.gossip, sp.data].includes(pp.port));
   });
   return all.length ? all.filter((pp) => protoMatches(rule, pp.protocol)) : all;

@@ -10,7 +10,6 @@ import type { Pass } from '../pass';
 import { aboutDocker, add, docLine, isMine } from '../pass';
 import { moveToDockerUserFix } from '../moveFix';
 import { variableInterface } from '../flows';
-import { swarmPorts } from '../context';
 import { portIn } from '../net';
 import { disjointPorts, matchesNoForwardedPacket } from '../overlap';
 
@@ -205,7 +204,7 @@ function portAcceptBeforeDockerUser(p: Pass, rule: Rule, f: RuleFacts, span: Rul
   if (!ports.length || (rule.source && !rule.source.negated) || !aboutDocker(p) || !aboutContainers(p, rule, f) || toOutsideDockerNetworks(p, rule, f)) return;
   if ([rule.inInterface, rule.outInterface].some((b) => b?.value.includes('$'))) return;
   const list = ports.map((d) => d.o.args[0]).join(', ');
-  const sp = swarmPorts(p.pc);
+  const sp = p.pc.swarm;
   if (ports.every((d) => [sp.control, sp.gossip, sp.data].some((x) => d.set && portIn(d.set, x) && d.set.every(([lo, hi]) => hi - lo < 16)))) {
     // (`-I FORWARD -p udp --dport 4789 -j ACCEPT` meant to let VXLAN through, holdout 36)
     add(p, 'swarm/not-docker-user', 'warning', `Port ${list} is Swarm traffic between the nodes themselves: it is addressed to this node and passes INPUT/OUTPUT, never FORWARD, so this ACCEPT does nothing for it (it only lets forwarded packets to that port skip DOCKER-USER). Open Swarm ports in INPUT.`, span);

@@ -2,7 +2,6 @@
 import type { Rule, Span } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { PreparedContext } from '../context';
-import { swarmPorts } from '../context';
 import { portIn } from '../net';
 import { isEsp, type RuleFacts } from '../facts';
 import { add, isMine } from '../pass';
@@ -16,7 +15,7 @@ function swarmHit(rule: Rule, f: RuleFacts, pc: PreparedContext): { span: Span; 
     const set = d.set;
     // (a wide single range, `1024:65535`, is not aimed at a Swarm port)
     if (d.o.negated || !set || (set.length === 1 && set[0][1] - set[0][0] > 16)) continue;
-    for (const port of swarmPorts(pc).all) if (portIn(set, port)) return { span: d.o.span, port: String(port) };
+    for (const port of pc.swarm.all) if (portIn(set, port)) return { span: d.o.span, port: String(port) };
   }
   return undefined;
 }
@@ -28,7 +27,7 @@ export const swarmPort: LintRule = {
   docs: "Swarm's control plane (2377/tcp), gossip (7946/tcp+udp), VXLAN data plane (4789/udp or `--data-path-port`) and ESP are addressed to the node itself and leave from it: they pass INPUT and OUTPUT, never FORWARD/DOCKER-USER. A rule on these ports in DOCKER-USER does not protect or open them; filter them in INPUT (all Docker versions).",
   appliesTo: (rule, f, pc) => swarmHit(rule, f, pc) !== undefined,
   check(p, rules) {
-    const sp = swarmPorts(p.pc);
+    const sp = p.pc.swarm;
     for (const { rule, f } of rules) {
       const hit = isMine(p, rule) ? swarmHit(rule, f, p.pc) : undefined;
       if (!hit) continue;
