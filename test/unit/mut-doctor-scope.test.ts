@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { DoctorInput, DoctorNode } from '../../src/core/doctor';
 import type { Rule } from '../../src/core/iptables/model';
 import { markValue, matchArg, parseTable, showRule, targetArg } from '../../src/core/doctor/rules';
-import { gossipNameOf, gossipNameToNode, haveTaskList, inSubnet, networkOn, nodeAddr, nodeByAddr, overlayNamespace, overlayNetworks, runningTasks, stripPrefix, taskIdOfEndpointName } from '../../src/core/doctor/scope';
+import { gossipNameOf, gossipNameToNode, haveTaskList, inSubnet, networkOn, nodeAddr, nodeByAddr, overlayNamespace, overlayNetworks, peerViews, runningTasks, stripPrefix, taskIdOfEndpointName } from '../../src/core/doctor/scope';
 import { FIXTURES, seed } from '../helpers';
 
 const lab = (): DoctorNode[] => (JSON.parse(readFileSync(join(FIXTURES, 'doctor', 'lab-clean.json'), 'utf8')) as { nodes: DoctorNode[] }).nodes;
@@ -204,4 +204,146 @@ test('rules: the dport among other options of the match; a rule without a target
   assert.equal(targetArg(r[1], 'set-mark'), undefined);
   assert.equal(markValue(r[1]), undefined);
   assert.equal(parseTable('-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.2:8080\n', 'nat')[0].table, 'nat');
+});
+
+/*
+ * peerViews: who lists whom in a network's /networkpeers, among the nodes whose overlay namespace is there. On the
+ * lab's snapshot, changed the way the real lab changed when 7946 was blocked (a node drops another from its list)
+ * or as the gatherer leaves things (a diagnostic server not read, an answer that was no peer list).
+ */
+const NAME = { node1: '18cf9a3ce65c', node2: '6c6491854f0d', node3: 'ae6267d2f745' } as const;
+type LabNode = keyof typeof NAME;
+const peersOf = (nodes: DoctorNode[], observer: LabNode, id = TEST_ID) => node(nodes, observer).gossip?.networks[id] ?? assert.fail(`${observer} ${id}`);
+/** `observer`'s /networkpeers for the network no longer lists `gone`. */
+function dropPeer(nodes: DoctorNode[], observer: LabNode, gone: LabNode, id = TEST_ID): void {
+  const g = peersOf(nodes, observer, id);
+  assert.ok(g.peers?.some((p) => p.name === NAME[gone]), `${observer} listed ${gone} before`);
+  g.peers = g.peers?.filter((p) => p.name !== NAME[gone]);
+}
+const LAB: LabNode[] = ['node1', 'node2', 'node3'];
+/** missedBy of each lab node, in node order. */
+const missed = (nodes: DoctorNode[], id = TEST_ID, input: DoctorInput = { nodes }) => LAB.map((n) => peerViews(input, id).missedBy(node(nodes, n)));
+
+test('peerViews on the clean lab: every node lists every node (itself too) on both networks; nobody is missed, no pair is apart', () => {
+  const nodes = lab();
+  for (const id of [TEST_ID, INGRESS_ID]) {
+    const v = peerViews({ nodes }, id);
+    for (const a of nodes) {
+      assert.equal(v.missedBy(a), 0, `${a.name} ${id}`);
+      for (const b of nodes) {
+        assert.equal(v.lists(a, b), true, `${a.name} lists ${b.name} on ${id}`);
+        assert.equal(v.apart(a, b), false, `${a.name} ${b.name} ${id}`);
+      }
+    }
+  }
+});
+
+test('peerViews, one side only: node1 no longer lists node3 on swarmnet-test while node3 still lists node1 → the pair is apart (both ways round), node3 is missed by one node; ingress untouched', () => {
+  const nodes = lab();
+  dropPeer(nodes, 'node1', 'node3');
+  const [n1, n2, n3] = LAB.map((n) => node(nodes, n));
+  const v = peerViews({ nodes }, TEST_ID);
+  assert.equal(v.lists(n1, n3), false);
+  assert.equal(v.lists(n3, n1), true);
+  assert.equal(v.apart(n1, n3), true, 'the observer that leaves the other out comes first');
+  assert.equal(v.apart(n3, n1), true, 'the observer that leaves the other out comes second');
+  assert.equal(v.apart(n1, n2), false);
+  assert.equal(v.apart(n2, n3), false);
+  assert.deepEqual(missed(nodes), [0, 0, 1]);
+  assert.equal(peerViews({ nodes }, INGRESS_ID).apart(n1, n3), false, 'another network\'s list is not read');
+  assert.deepEqual(missed(nodes, INGRESS_ID), [0, 0, 0]);
+});
+
+test('peerViews in the state CI met (node1 and node2 dropped node3, node3 dropped node2): node3 is missed by two nodes, node2 by one, node1 by none', () => {
+  const nodes = lab();
+  dropPeer(nodes, 'node1', 'node3');
+  dropPeer(nodes, 'node2', 'node3');
+  dropPeer(nodes, 'node3', 'node2');
+  assert.deepEqual(missed(nodes), [0, 1, 2]);
+  const [n1, n2, n3] = LAB.map((n) => node(nodes, n));
+  const v = peerViews({ nodes }, TEST_ID);
+  assert.deepEqual([v.apart(n1, n2), v.apart(n1, n3), v.apart(n2, n3)], [false, true, true]);
+});
+
+test('peerViews: a node\'s own list is no view of it: node3 caught leaving swarmnet-test (NetworkDB\'s LeaveNetwork drops the node from its own list first) is missed by nobody', () => {
+  const nodes = lab();
+  dropPeer(nodes, 'node3', 'node3');
+  const [n1, n2, n3] = LAB.map((n) => node(nodes, n));
+  const v = peerViews({ nodes }, TEST_ID);
+  assert.equal(v.lists(n3, n3), false);
+  assert.deepEqual(missed(nodes), [0, 0, 0]);
+  assert.deepEqual([v.apart(n1, n3), v.apart(n2, n3)], [false, false]);
+});
+
+test('peerViews: a node whose overlay namespace for the network is gone (its last task there left) takes no part: its stale list counts for nothing, it is apart from nobody; the others leaving it out still count', () => {
+  const nodes = lab();
+  const [n1, n2, n3] = LAB.map((n) => node(nodes, n));
+  n3.model.namespaces = n3.model.namespaces.filter((ns) => ns.name !== '1-qru7ngt575');
+  assert.equal(overlayNamespace(n3, TEST_ID), undefined);
+  dropPeer(nodes, 'node3', 'node2'); // node3's list, read as it left, has lost node2
+  let v = peerViews({ nodes }, TEST_ID);
+  assert.equal(v.lists(n3, n2), false);
+  assert.deepEqual(missed(nodes), [0, 0, 0], 'node3\'s view of node2 is not counted');
+  assert.deepEqual([v.apart(n2, n3), v.apart(n3, n2)], [false, false]);
+  // the others drop node3 as well: it is missed by both, but still apart from no one (it takes no part)
+  dropPeer(nodes, 'node1', 'node3');
+  dropPeer(nodes, 'node2', 'node3');
+  v = peerViews({ nodes }, TEST_ID);
+  assert.deepEqual(missed(nodes), [0, 0, 2]);
+  assert.deepEqual([v.apart(n1, n3), v.apart(n3, n1), v.apart(n1, n2)], [false, false, false]);
+  // on ingress node3 still takes part
+  dropPeer(nodes, 'node1', 'node3', INGRESS_ID);
+  assert.equal(peerViews({ nodes }, INGRESS_ID).apart(n1, n3), true);
+  assert.deepEqual(missed(nodes, INGRESS_ID), [0, 0, 1]);
+});
+
+test('peerViews: what was not read says nothing (undefined, never "not listed"): a diagnostic server that was off, a network the node\'s gossip has no entry for, a /networkpeers answer that was no list', () => {
+  const nodes = lab();
+  const [n1, n2, n3] = LAB.map((n) => node(nodes, n));
+  n2.gossip = undefined;
+  n2.gossipSkipped = 'the diagnostic server is off ("network-diagnostic-port" is not set in /etc/docker/daemon.json): gossip checks skipped';
+  delete (n3.gossip ?? assert.fail('node3 gossip')).networks[TEST_ID];
+  peersOf(nodes, 'node1', INGRESS_ID).peers = undefined;
+  const v = peerViews({ nodes }, TEST_ID);
+  for (const b of nodes) {
+    assert.equal(v.lists(n2, b), undefined, `node2 (not read) about ${b.name}`);
+    assert.equal(v.lists(n3, b), undefined, `node3 (no entry) about ${b.name}`);
+  }
+  // node2 and node3 still have their gossip names (from node1's cluster peer list): node1's view of them is read
+  assert.equal(v.lists(n1, n2), true);
+  assert.equal(v.lists(n1, n3), true);
+  assert.deepEqual(missed(nodes), [0, 0, 0]);
+  assert.deepEqual([v.apart(n1, n2), v.apart(n1, n3), v.apart(n2, n3)], [false, false, false]);
+  const vi = peerViews({ nodes }, INGRESS_ID);
+  assert.equal(vi.lists(n1, n3), undefined, 'node1\'s ingress answer was no peer list');
+  assert.equal(vi.lists(n3, n1), true);
+  assert.deepEqual(missed(nodes, INGRESS_ID), [0, 0, 0]);
+  assert.equal(vi.apart(n1, n3), false);
+});
+
+test('peerViews: a node no cluster peer entry names (no gossip name) is neither listed nor left out by anyone: lists is undefined, missedBy 0, apart from nobody', () => {
+  const nodes = lab();
+  const n3 = node(nodes, 'node3');
+  const node4: DoctorNode = { ...n3, name: 'node4', gossip: undefined, model: { ...n3.model, swarm: { ...n3.model.swarm!, nodeAddr: '198.18.0.4' } } };
+  const all = [...nodes, node4];
+  const v = peerViews({ nodes: all }, TEST_ID);
+  assert.ok(overlayNamespace(node4, TEST_ID), 'node4 takes part');
+  assert.equal(gossipNameOf({ nodes: all }, node4), undefined);
+  for (const o of nodes) {
+    assert.equal(v.lists(o, node4), undefined, o.name);
+    assert.equal(v.apart(o, node4), false, o.name);
+  }
+  assert.equal(v.missedBy(node4), 0);
+  assert.deepEqual(missed(nodes, TEST_ID, { nodes: all }), [0, 0, 0]);
+});
+
+test('peerViews: a node with a second cluster peer entry at its address (an old name of a restarted daemon, not yet declared dead) is looked for under the name gossipNameOf gives it, the first', () => {
+  const nodes = lab();
+  node(nodes, 'node1').gossip?.clusterPeers?.push({ name: '0a1b2c3d4e5f', ip: '198.18.0.3' });
+  const n3 = node(nodes, 'node3');
+  assert.equal(gossipNameOf({ nodes }, n3), NAME.node3);
+  const v = peerViews({ nodes }, TEST_ID);
+  assert.equal(v.lists(node(nodes, 'node1'), n3), true);
+  assert.deepEqual(missed(nodes), [0, 0, 0]);
+  assert.equal(v.apart(node(nodes, 'node1'), n3), false);
 });
