@@ -145,6 +145,10 @@ test('protobuf varints: ten bytes is the longest (2^63 reads), an eleventh is re
   const ten = [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01];
   assert.deepEqual(protoFields(Buffer.from([0x08, ...ten])), [{ no: 1, wire: 0, varint: 2 ** 63 }]);
   assert.equal(protoFields(Buffer.from([0x08, 0x80, ...ten])), undefined);
+  // the reader does not resume after an eleven-byte varint: what follows (here a well-formed field 1 = 1) is not read as fields
+  assert.equal(protoFields(Buffer.from([0x08, 0x80, ...ten, 0x08, 0x01])), undefined, 'eleven-byte value, then a field');
+  assert.equal(protoFields(Buffer.from([0x80, ...ten.slice(0, 9), 0x80, 0x00, 0x08, 0x01])), undefined, 'eleven-byte tag, then a field');
+  assert.equal(protoFields(Buffer.from([0x0a, 0x80, ...ten.slice(0, 9), 0x80, 0x00, 0x08, 0x01])), undefined, 'eleven-byte length, then a field');
   // field 16, varint: tag (16 << 3) = 128 = 0x80 0x01
   assert.deepEqual(protoFields(Buffer.from([0x80, 0x01, 0x05])), [{ no: 16, wire: 0, varint: 5 }]);
   // a three-byte varint: 300000 = 0xe0 0xa7 0x12

@@ -37,34 +37,33 @@ export interface TableRow<T> {
 
 type Field = { no: number; wire: number; bytes?: Uint8Array; varint?: number };
 
-/** Reads the top-level fields of a protobuf message (varint and length-delimited; others skipped). */
+/**
+ * Reads the top-level fields of a protobuf message (varint and length-delimited; others skipped). Whatever runs past
+ * the end (a varint cut short, a length or a fixed32/fixed64 beyond the buffer) leaves i beyond it, and so does a
+ * varint longer than 10 bytes: the one check at the end refuses the message.
+ */
 export function protoFields(buf: Uint8Array): Field[] | undefined {
   const out: Field[] = [];
   let i = 0;
-  const varint = (): number | undefined => {
+  const varint = (): number => {
     let v = 0;
     let mul = 1;
-    for (let n = 0; n < 10 && i < buf.length; n++) {
-      const b = buf[i++];
+    for (let n = 0; n < 10; n++) {
+      const b = buf[i++] ?? 0; // past the end: 0 ends the varint, i is beyond the buffer
       v += (b & 0x7f) * mul;
       if (!(b & 0x80)) return v;
       mul *= 128;
     }
-    return undefined;
+    i = Infinity; // no varint is longer: nothing after it is read
+    return 0;
   };
   while (i < buf.length) {
     const tag = varint();
-    if (tag === undefined) return undefined;
     const no = Math.floor(tag / 8);
     const wire = tag & 7;
-    if (wire === 0) {
-      const v = varint();
-      if (v === undefined) return undefined;
-      out.push({ no, wire, varint: v });
-    } else if (wire === 2) {
+    if (wire === 0) out.push({ no, wire, varint: varint() });
+    else if (wire === 2) {
       const len = varint();
-      if (len === undefined) return undefined;
-      // a length past the end leaves i beyond the buffer, which the final check refuses
       out.push({ no, wire, bytes: buf.subarray(i, i + len) });
       i += len;
     } else if (wire === 5) i += 4;

@@ -46,11 +46,12 @@ export function nodeByAddr(input: DoctorInput, ip: string): DoctorNode | undefin
 /** A gossip node name (`-=name`) mapped to our node through the cluster peer list's addresses. */
 export function gossipNameToNode(input: DoctorInput): Map<string, DoctorNode> {
   const out = new Map<string, DoctorNode>();
-  // first node per address, as nodeByAddr finds it (one lookup table: this runs per node and network)
-  const byAddr = new Map<string, DoctorNode>();
+  // first node per address, as nodeByAddr finds it (one lookup table: this runs per node and network); nodes without
+  // an address go under undefined, which no peer's address (always a string, parsePeers) looks up
+  const byAddr = new Map<string | undefined, DoctorNode>();
   for (const n of input.nodes) {
     const a = nodeAddr(n);
-    if (a !== undefined && !byAddr.has(a)) byAddr.set(a, n);
+    if (!byAddr.has(a)) byAddr.set(a, n);
   }
   for (const n of input.nodes) {
     // Stryker disable next-line ArrayDeclaration: equivalent, a made-up entry has no address any node has
