@@ -3,8 +3,9 @@
  * its rules do (CRLF line ends, `sudo`, `/usr/sbin/iptables`, `-w`, `-t filter`, long option names, quoted values, a
  * `2>/dev/null || true` tail, a comment, a `$ ` prompt, indentation, a shebang, a Markdown fence, a function, an `if`,
  * `sh -c "…"`, an `ssh node <<'EOF'` here-document, a Makefile recipe, Ansible `shell: |` and `command:` tasks,
- * cloud-init runcmd, systemd ExecStart= and wg-quick PostUp= lines, a `case` arm; save files: counters, a here-document
- * writing rules.v4, one inside a quoted command substitution) and reports every file whose warnings and errors (code, line, severity) change.
+ * cloud-init runcmd, systemd ExecStart= and wg-quick PostUp= lines, a `case` arm, Markdown inline code, the binary in a
+ * variable; save files: counters, a here-document writing rules.v4, one inside a quoted command substitution, an
+ * indented code block, cloud-init's write_files) and reports every file whose warnings and errors (code, line, severity) change.
  * Usage: npx tsx scripts/lint-metamorphic.ts [dir…]
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -154,6 +155,43 @@ export const REWRITES: Rewrite[] = [
   wrapped('systemd', ['[Service]', 'Type=oneshot'], (l) => `ExecStart=/usr/sbin/${l.trim()}`, [], plainOnly),
   wrapped('wg-quick', ['[Interface]', 'Address = 10.8.0.1/24'], (l) => `PostUp = ${l.trim()}`, [], plainOnly),
   perLine('prompt', (l) => l.replace(COMMAND, '$1$ $2$3'), (l) => /^iptables\s/.test(l)),
+  // each command as Markdown's inline code on its own line (a guide's `` `iptables -I …` `` lines); only commands iptables
+  // accepts: a refused one in inline code is a piece the text completes later (a placeholder), not read
+  wrapped('inline-code', [], (l) => `\`${l.trim()}\``, [], (t) => plainOnly(t) && !lintRules(t).diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('syntax/'))),
+  {
+    // the binary named by a variable the script sets (`IPTABLES=/usr/sbin/iptables`, after the shebang if any)
+    name: 'variable-binary',
+    apply(text) {
+      // (not yet held: a wrapper function around the variable, `ipt() { $IPTABLES -w "$@"; }`; two binaries on one line;
+      // an IPv6 address given to iptables, which only the literal binary's name shows to be refused)
+      if (!script(text) || /\$\{?IP6?TABLES\b|"\$@"/.test(text) || /ip6?tables\b.*\bip6?tables\s/.test(text) || /^\s*iptables\s.*\s-[sd]\s+[\da-f]*:[\da-f:]*[/\s]/m.test(text)) return undefined;
+      const lines = text.split('\n');
+      const at = lines.findIndex((l) => l.startsWith('#!')) + 1;
+      const body = lines.map((l) => l.replace(COMMAND, (_m, sp: string, bin: string, ws: string) => `${sp}${bin === 'iptables' ? '$IPTABLES' : '$IP6TABLES'}${ws}`));
+      body.splice(at, 0, 'IPTABLES=/usr/sbin/iptables', 'IP6TABLES=/usr/sbin/ip6tables');
+      return { text: body.join('\n'), lineOf: (l) => (l < at ? l : l + 2) };
+    },
+  },
+  {
+    // a rules file as a Markdown indented code block
+    name: 'indent-save',
+    apply(text) {
+      if (!/^\*(filter|nat|mangle|raw)\s*$/m.test(text) || !/^# form: save/m.test(text)) return undefined;
+      return { text: text.split('\n').map((l) => (l.trim() ? `    ${l}` : l)).join('\n'), lineOf: (l) => l };
+    },
+  },
+  {
+    // a rules file cloud-init writes (`write_files:` … `content: |`) and loads; only complete files (each section committed)
+    name: 'write-files',
+    apply(text) {
+      if (!/^# form: save/m.test(text) || /^EOF$/m.test(text)) return undefined;
+      const tables = (text.match(/^\*(filter|nat|mangle|raw|security)\s*$/gm) ?? []).length;
+      if (tables === 0 || (text.match(/^COMMIT\s*$/gm) ?? []).length !== tables) return undefined;
+      const head = ['#cloud-config', 'write_files:', '  - path: /etc/iptables/rules.v4', '    content: |'];
+      const body = text.split('\n').map((l) => (l.trim() ? `      ${l}` : l));
+      return { text: [...head, ...body, 'runcmd:', '  - iptables-restore < /etc/iptables/rules.v4'].join('\n'), lineOf: (l) => l + head.length };
+    },
+  },
   {
     name: 'markdown-fence',
     apply(text) {

@@ -251,8 +251,12 @@ const CAPTION = /\s--?[A-Za-z][\w-]*:(?=["']?\s*(?:$|[|&;#]|\d?>))/;
  * `if ! iptables -C …; then iptables -A …; fi`, `iptables … 2>/dev/null || true`); other shell text is ignored.
  */
 export function parseShellLine(ll: LogicalLine, toks: Tok[], table: TableName, diags: RuleDiagnostic[]): LineResult {
-  const cmds = simpleCommands(ll, shellCommands(withoutRedirections(withPlaceholders(ll, toks, diags))));
-  let chosen = chooseCommand(ll, cmds, diags) ?? embeddedCommand(ll, diags);
+  // (a line given to be run as Markdown's inline code is read inside its backticks first: `` `iptables -A X -j ACCEPT;
+  // iptables -t nat -A Y -j MASQUERADE` ``, whose second command would otherwise end in "MASQUERADE`"; the span is
+  // tokenized into the tokenizer's pooled list, so the line's own tokens are copied before)
+  const own = ll.text.includes('`') ? toks.map((t) => ({ ...t })) : toks;
+  let chosen = inlineCommand(ll, diags);
+  chosen ??= chooseCommand(ll, simpleCommands(ll, shellCommands(withoutRedirections(withPlaceholders(ll, own, diags)))), diags) ?? embeddedCommand(ll, diags);
   // a glossary line naming the binary (`iptables -p tcp : 表示使用 TCP协议`): a sentence, not a call
   // (a call with a rule command is a rule, a note or a placeholder in another language after it included)
   // (or a tool's message that starts with it, `iptables -w v1.8.2 (nf_tables): RULE_INSERT failed …`: no command, words)
@@ -320,14 +324,31 @@ function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], diags: RuleDiagno
  * place in the line (a bare `iptables` or a listing named in a sentence is not read).
  */
 function embeddedCommand(ll: LogicalLine, diags: RuleDiagnostic[]): LineResult | undefined {
-  const spans = ll.text.includes('`') ? [...ll.text.matchAll(INLINE_CODE)].filter((m) => givenToRun(ll, m)).map((m) => {
+  return firstRuleCommand(ll, [...inlineSpans(ll), ...programCommands(ll.text)], diags);
+}
+
+/** The command of the line's inline code given to be run (see embeddedCommand), if one holds a rule command. */
+function inlineCommand(ll: LogicalLine, diags: RuleDiagnostic[]): LineResult | undefined {
+  return ll.text.includes('`') ? firstRuleCommand(ll, inlineSpans(ll), diags) : undefined;
+}
+
+/** The tokens of each inline code span the line gives to be run, at their place in the line. */
+function inlineSpans(ll: LogicalLine): Tok[][] {
+  if (!ll.text.includes('`')) return [];
+  return [...ll.text.matchAll(INLINE_CODE)].filter((m) => givenToRun(ll, m)).map((m) => {
     const base = (m.index ?? 0) + 1;
     return tokenize(m[1], true).toks.map((t) => ({ ...t, start: t.start + base, end: t.end + base }));
-  }) : [];
-  for (const toks of [...spans, ...programCommands(ll.text)]) {
-    const res = chooseCommand(ll, shellCommands(withoutRedirections(toks)), diags);
+  });
+}
+
+/** The first of these token lists that is an iptables call iptables accepts and that changes rules. */
+function firstRuleCommand(ll: LogicalLine, lists: Tok[][], diags: RuleDiagnostic[]): LineResult | undefined {
+  for (const toks of lists) {
+    const placeholders: RuleDiagnostic[] = [];
+    const res = chooseCommand(ll, shellCommands(withoutRedirections(withPlaceholders(ll, toks, placeholders))), diags);
     // (one iptables would refuse, `alias block-ip='iptables … -j DROP -s'`, is a piece the text completes later: unsure, not read)
     if (!res || res.kind === 'other' || res.diagnostics.some((d) => d.severity === 'error')) continue;
+    res.diagnostics.unshift(...placeholders);
     // the text around the code is prose: its apostrophes (`Docker's`) are no shell quotes
     const prose = diags.findIndex((d) => d.code === DIAG.unterminatedQuote);
     if (prose >= 0) diags.splice(prose, 1);

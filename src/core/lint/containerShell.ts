@@ -126,10 +126,11 @@ function execLines(text: string): Map<number, string> {
   const lines = text.split('\n');
   const hooks = wgEasy ? wgEasyHookLines(lines) : new Set<number>();
   const composed = defined === COMPOSE ? composeLines(lines) : undefined;
+  // (every line gets its namespace here; only the lines that parsed as iptables calls are taken out, whatever names
+  // the binary: `iptables`, `$IPTABLES`, `$IPT`)
   lines.forEach((line, i) => {
-    const iptables = /\bip6?tables\b/.test(line);
     const inside = entrypoint ? 'container this entrypoint script starts' : /^\s*RUN\s/.test(line) ? 'build container of this Dockerfile' : hooks.has(i) ? 'wg-easy container, which runs its WG_PRE/POST_UP/DOWN hooks' : composed && !composed.has(i) ? undefined : defined;
-    const ns = execNamespace(line) ?? (iptables ? inside : undefined);
+    const ns = execNamespace(line) ?? inside;
     if (ns && !DOCKER_INSIDE.test(line) && !(ns.startsWith('container ') && hostNetwork(text, ns.slice(10)))) out.set(i, ns);
   });
   return out;

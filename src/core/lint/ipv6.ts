@@ -91,6 +91,9 @@ const SHAPE_ERRORS = new Set(['syntax/unexpected-token', 'syntax/multiple-comman
  */
 const FAMILY_NEUTRAL = new Set(['docker-user/after-return', 'rules/insert-order', 'docker-user/ctorig-without-ctdir', 'docker-user/accept-all']);
 
+/** A variable named for the ip6tables binary (`$IP6TABLES`, `${ipt6}`), as the parser reads a binary's name. */
+const IP6_VARIABLE = /\$\{?\w*(?:ip6t|ipt6)\w*\}?/gi;
+
 /**
  * The script's ip6tables lines as an IPv4 text of the same shape (other lines blank, `ip6tables` written `iptables `
  * so offsets stay), or undefined when it has none that touches DOCKER-USER.
@@ -106,8 +109,9 @@ export function ipv6Script(text: string): string | undefined {
     continues = mine && continuedOnNextLine(l);
     if (!mine && !/^\s*(?:[A-Za-z_]\w*=|for\s|done\b|do\b)/.test(l)) return '';
     any ||= mine;
-    // (in the loops and assignments kept too: the text is the IPv6 rule set's, it has no IPv6 lines of its own)
-    return l.replace(/ip6tables(-nft|-legacy)?/g, (m) => `iptables${m.slice(9)} `);
+    // (in the loops and assignments kept too: the text is the IPv6 rule set's, it has no IPv6 lines of its own; a
+    // variable named for ip6tables, `$IP6TABLES`, loses the 6 the parser reads as IPv6: `$IPxTABLES`, same length)
+    return l.replace(/ip6tables(-nft|-legacy)?/g, (m) => `iptables${m.slice(9)} `).replace(IP6_VARIABLE, (m) => m.replace(/(?<=ip)6(?=t)|(?<=ipt)6/i, 'x'));
   });
   return any ? lines.join('\n') : undefined;
 }

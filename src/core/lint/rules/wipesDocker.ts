@@ -102,7 +102,7 @@ function persistentFlushes(p: Pass): void {
 
 /** The text is a ufw rules file (its chains are declared or jumped to): loaded with iptables-restore -n. */
 function ufwBlock(p: Pass): boolean {
-  return /(?:^:|-j\s+)ufw-/m.test(p.text);
+  return /(?:^[ \t]*:|-j\s+)ufw-/m.test(p.text);
 }
 
 /**
