@@ -28,7 +28,8 @@ const perLine = (name: string, f: (line: string) => string, when: (text: string)
   },
 });
 /** A command line the shell reads on its own: not continued, not continuing, no shell operators of its own. */
-const plainCommand = (l: string, prev: string) => COMMAND.test(l) && !/[\\|&;<>`]|\$\(/.test(l) && !prev.endsWith('\\');
+// (not a program's `iptables = '''*raw`, a variable named iptables)
+const plainCommand = (l: string, prev: string) => COMMAND.test(l) && !/^\s*ip6?tables\s*=/.test(l) && !/[\\|&;<>`]|\$\(/.test(l) && !prev.endsWith('\\');
 
 /**
  * A script of commands: iptables command lines and no rules-file text (bare `-A …` lines among commands are said to be
