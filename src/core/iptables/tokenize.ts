@@ -27,6 +27,9 @@ export function isSpace(c: number): boolean {
  */
 const TOK_POOL: Tok[] = [];
 
+/** A format field at the start of the text: `{name}` or `{obj.attr}` (no blank, no comma). */
+const FORMAT_FIELD = /^\{[A-Za-z_][\w.]*\}/;
+
 /** The token list of the current line (one array, reused; `length` is the line's token count). */
 const TOKS: Tok[] = [];
 const TOKENIZED: { toks: Tok[]; unterminated?: number } = { toks: TOKS, unterminated: undefined };
@@ -162,6 +165,15 @@ export function tokenize(s: string, shellOps: boolean, restore = false): { toks:
           i = plainStart = close + 1;
           continue;
         }
+      }
+      // `{network_cidr}`, `{listen_port}`: a program's format field (a Python f-string holding the script, holdout 26), filled
+      // in before the shell runs it; unknown here, as a variable's value. (Not `{80,443}`, the shell's brace expansion.)
+      if (c === 123 /* { */ && s.charCodeAt(i - 1) !== 36 /* $ */ && FORMAT_FIELD.test(s.slice(i, i + 64))) {
+        const close = s.indexOf('}', i + 1);
+        text += `${s.slice(plainStart, i)}$${s.slice(i, close + 1)}`;
+        quoted = true;
+        i = plainStart = close + 1;
+        continue;
       }
       if (c === 123 /* { */ && s.charCodeAt(i + 1) === 123) {
         // `{{ ansible_default_ipv4.interface }}`, `{{.DBHost}}`: a template's field, filled in before the text runs;

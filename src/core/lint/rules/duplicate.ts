@@ -3,7 +3,7 @@ import type { LintRule } from '../rule';
 import type { Pass } from '../pass';
 import type { Rule } from '../../iptables/model';
 import { neverRuns } from '../order';
-import { add, deleteLineEdit } from '../pass';
+import { add, deleteLineEdit, docLine } from '../pass';
 import { alternatives, fenceOf, heredocOf, proseBetween, sectionOf, sectionStart } from '../sections';
 
 /** The line's `-I CHAIN N` is past the end of the chain (the assembler said so): iptables refuses it. */
@@ -19,11 +19,38 @@ function refusedInsert(p: Pass, line: number): boolean {
 function otherRuleSets(p: Pass, a: Rule, b: Rule): boolean {
   if (a.line < 0 || b.line < 0) return false;
   if (heredocOf(p, a.line) !== heredocOf(p, b.line)) return true;
+  // (a systemd unit's or wg-quick's command line and a command the script runs itself: the unit runs it at boot or
+  // when the interface comes up, another run than the script's: holdout 56, a script that adds two rules and writes
+  // a unit re-adding them at boot)
+  if (runsLater(p, a.line) !== runsLater(p, b.line)) return true;
   const [fa, fb] = [p.facts.get(a), p.facts.get(b)];
-  // (a command and a restore or -S line: the live rule and the same rule persisted in a file or shown in a listing)
-  if (fa?.command !== fb?.command) return true;
+  // (a command and a restore or -S line: the live rule and the same rule persisted in a file or shown in a listing;
+  // a saved section's rule and the same rule as an -S line outside it: the dump and a quote of one of its lines,
+  // holdout 57's notes explaining Docker's MASQUERADE under their iptables-save example)
+  if (fa?.command !== fb?.command || (!fa?.command && formatOf(p, a) !== formatOf(p, b))) return true;
   const legacy = (prefix: string | undefined) => /iptables-legacy/.test(prefix ?? '');
   return legacy(fa?.prefix) !== legacy(fb?.prefix);
+}
+
+/** A unit's `ExecStart=` / `ExecStartPost=` … or wg-quick's `PostUp =` / `PreDown =` …: a command run at another time. */
+const RUNS_LATER = /^\s*(?:Exec(?:Start|Stop|Reload)(?:Pre|Post)?|(?:Pre|Post)(?:Up|Down))\s*=/;
+
+function runsLater(p: Pass, line: number): boolean {
+  return RUNS_LATER.test(docLine(p, line) ?? '');
+}
+
+/** The format of the line that holds the rule (the results are in line order: found by bisection). */
+function formatOf(p: Pass, rule: Rule): string | undefined {
+  const rs = p.results;
+  let lo = 0;
+  let hi = rs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rs[mid].line < rule.line) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < rs.length && rs[k].line === rule.line; k++) if (rs[k].rule === rule) return rs[k].format;
+  return undefined;
 }
 
 /** Said (info) of a rule that repeats one of another code block of a Markdown document (or another snippet, prose between them). */
@@ -36,7 +63,7 @@ export const duplicate: LintRule = {
   code: 'rules/duplicate',
   severity: 'warning',
   description: 'The same match and target twice in one chain.',
-  docs: 'The second copy never changes a verdict. In scripts it usually means the script was run twice without `iptables -C … ||` guards, so every run adds another copy. Copies in different files (a here-document writes one), a command and the same rule as a restore or `-S` line, or copies for different backends (iptables-legacy and the nft one) are not reported. When the copies are in different scripts of one text (a guide shows the one-off commands, then the same rules in a `#!/bin/bash` rc.local script), the parts are alternatives: reported as info. So are copies in different code blocks of a Markdown document, or in a text of saved rules with prose between them (the first version of a block in an issue thread and its "Solved" one).',
+  docs: 'The second copy never changes a verdict. In scripts it usually means the script was run twice without `iptables -C … ||` guards, so every run adds another copy. Copies in different files (a here-document writes one), a command the script runs and the same one in a systemd unit\'s `ExecStart=` or a wg-quick `PostUp =` line (run at boot or when the interface comes up), a command and the same rule as a restore or `-S` line, or copies for different backends (iptables-legacy and the nft one) are not reported. When the copies are in different scripts of one text (a guide shows the one-off commands, then the same rules in a `#!/bin/bash` rc.local script), the parts are alternatives: reported as info. So are copies in different code blocks of a Markdown document, or in a text of saved rules with prose between them (the first version of a block in an issue thread and its "Solved" one).',
   check(p) {
     for (const n of neverRuns(p)) {
       if (n.kind !== 'duplicate') continue;

@@ -2,9 +2,10 @@
 import type { LintRule } from '../rule';
 import { portIn } from '../net';
 import type { Rule } from '../../iptables/model';
-import { add, ctorigEdit, isMine, protoMatches } from '../pass';
-import { DENY, isDockerBridge } from '../facts';
+import { add, ctorigEdit, isMine, protoMatches, type Pass } from '../pass';
+import { DENY, fullKey, isDockerBridge, type RuleFacts } from '../facts';
 import { moveToDockerUserFix } from '../moveFix';
+import { alternatives, fenceOf, proseBetween } from '../sections';
 
 /**
  * The rule's own line ends in a comment that calls the port a container's (`--dport 8080 -j DROP   # Block app
@@ -16,6 +17,41 @@ function commentSaysContainer(rule: Rule, negated: boolean): boolean {
   // (the rule's whole text: a command continued with `\\` has its comment on its last line)
   const hash = rule.text.search(/\s#/);
   return hash >= 0 && /\bcontainers?\b/i.test(rule.text.slice(hash));
+}
+
+/**
+ * The same rule (conditions and target) the text also adds to DOCKER-USER: the author filters the port as a
+ * container's there and copies it into INPUT (holdout 56: three scripts call the INPUT copy a "backup" for a Redis or
+ * Traefik container's port). The DOCKER-USER copy, or undefined.
+ */
+function mirroredInDockerUser(p: Pass, rule: Rule, f: RuleFacts): Rule | undefined {
+  const key = fullKey(rule, f);
+  return p.doc.find((d) => d.rule.table === 'filter' && d.rule.chain === 'DOCKER-USER' && d.rule.op !== 'D' && isMine(p, d.rule) && fullKey(d.rule, d.f) === key)?.rule;
+}
+
+/**
+ * The two copies are alternatives of a text: in different code blocks, in the arms of one `if`/`case`, or under
+ * different captions (`Host network:` … `docker network:`, holdout 56: the INPUT copy for Redis run with the host's
+ * network, the DOCKER-USER one for Redis on a Docker network).
+ */
+function alternativeCopies(p: Pass, a: number, b: number): boolean {
+  const [lo, hi] = a < b ? [a, b] : [b, a];
+  return fenceOf(p, a) !== fenceOf(p, b) || alternatives(p, a, b) || proseBetween(p, a, b) || p.lines.slice(lo + 1, hi).some((l) => CAPTION.test(l));
+}
+
+/** A caption line: words ending in a colon (no shell syntax). */
+const CAPTION = /^\s*\p{L}[^=#`$|&;<>(){}]*:\s*$/u;
+
+/**
+ * Said as info: a text that filters a port in both chains may mean "wherever the service runs" (a host web server and
+ * a published one: holdouts 5 and 52), and nothing in the rules tells which; the hint says what each copy filters.
+ */
+function reportMirrored(p: Pass, rule: Rule, f: RuleFacts, port: string, span: Rule['span']): void {
+  const twin = mirroredInDockerUser(p, rule, f);
+  if (!twin || alternativeCopies(p, rule.line, twin.line)) return;
+  add(p, 'swarm/input-published-port', 'info',
+    `The same rule for port ${port} is in DOCKER-USER (line ${twin.line + 1}). If a container publishes this port, Docker DNATs it in PREROUTING and forwards it: it never reaches INPUT, so this copy never matches it and only the DOCKER-USER one filters it. This copy filters a service of the host itself on that port.`,
+    span, [], [{ span: twin.span, message: 'the DOCKER-USER copy' }]);
 }
 
 export const inputPublishedPort: LintRule = {
@@ -36,7 +72,10 @@ export const inputPublishedPort: LintRule = {
             d.o.span);
           break;
         }
-        if (!hit) continue;
+        if (!hit) {
+          reportMirrored(p, rule, f, d.o.args[0] ?? '', d.o.span);
+          break;
+        }
         // moved to DOCKER-USER the rule no longer filters the host's own ports: only a rule on published ports alone
         // (not `! --dport 22`, not `--dports 22,8080`) can move without losing what it does in INPUT
         const onlyPublished = !d.o.negated && set.every(([lo, hi]) => lo === hi && p.published.some((pp) => pp.port === lo && protoMatches(rule, pp.protocol)));

@@ -4,7 +4,7 @@ import type { Rule } from '../../iptables/model';
 import type { LintRule } from '../rule';
 import type { Cidr } from '../net';
 import { contains, overlaps, parseCidr } from '../net';
-import { DENY, DOCKER_IFACE, OTHER_PLATFORM_IFACE, isDockerBridge, isDockerOwnedChain, ruleOptions } from '../facts';
+import { DENY, DOCKER_IFACE, ELIDED_BRIDGE, OTHER_PLATFORM_IFACE, isDockerBridge, isDockerOwnedChain, ruleOptions } from '../facts';
 import type { RuleFacts } from '../facts';
 import type { Pass } from '../pass';
 import { aboutDocker, add, docLine, isMine } from '../pass';
@@ -67,7 +67,9 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
     // nor a rule naming a host interface (`-I DOCKER-FORWARD -i eth0.5 -o docker_gwbridge … -j ACCEPT`, holdout 45):
     // Docker's own filter rules name only its bridges
     const hostNic = f.command && [rule.inInterface, rule.outInterface].some((b) => !!b && !b.negated && !isDockerBridge(b.value) && !b.value.includes('$') && !b.value.endsWith('+'));
-    const dockersShape = (f.dockerLike && rule.target?.name !== 'REJECT' && !userDrop && !hostNic) || (!f.command && swarmIngressAccept(rule, f));
+    // (a quote of Docker's rule with the bridge's id left out, `! -i br-* -o br-* -j DROP`, is Docker's rule too)
+    const elided = [rule.inInterface, rule.outInterface].some((b) => !!b && ELIDED_BRIDGE.test(b.value));
+    const dockersShape = ((f.dockerLike || elided) && rule.target?.name !== 'REJECT' && !userDrop && !hostNic) || (!f.command && swarmIngressAccept(rule, f));
     if (p.kind !== 'proposal' || dockersShape || (rule.target?.name === 'RETURN' && f.conds.length === 0)) return;
     const fix = moveToDockerUserFix(p, rule, f, res);
     // a docker.service drop-in's `ExecStartPost=` puts it back after every daemon start: it lasts longer, still fragile
