@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintRules } from '../../src/core/lint/engine';
-import { findings } from './lint-findings';
+import { all, findings } from './lint-findings';
 import { parseRules } from '../../src/core/iptables/parse';
 import { publishedInText } from '../../src/core/lint/textPublish';
 
@@ -148,7 +148,8 @@ test('holdout 17: a wrapper called after `elif`/`while` runs its rule; the then/
 });
 
 test('holdout 17: `iptables -I FORWARD -j ACCEPT` in a script about Docker accepts everything above Docker\'s jumps; appended, or without Docker, it is not reported', () => {
-  assert.deepEqual(findings('systemctl start docker\niptables -C FORWARD -j ACCEPT 2>/dev/null || iptables -I FORWARD -j ACCEPT\n'), ['2 swarm/not-docker-user']);
+  // (docker-user/accept-all since session 21, as docs/lint-codes.md describes that code; swarm/not-docker-user before)
+  assert.deepEqual(findings('systemctl start docker\niptables -C FORWARD -j ACCEPT 2>/dev/null || iptables -I FORWARD -j ACCEPT\n'), ['2 docker-user/accept-all']);
   assert.deepEqual(findings('systemctl start docker\niptables -A FORWARD -j ACCEPT\n'), []);
   assert.deepEqual(findings('sysctl -w net.ipv4.ip_forward=1\niptables -I FORWARD -j ACCEPT\n'), []);
   assert.deepEqual(findings('systemctl start docker\niptables -I FORWARD -i wg0 -j ACCEPT\n'), []);
@@ -200,7 +201,10 @@ test('holdout 20: a flush before the script installs or starts Docker wipes noth
   const script = (before: string) => `${before}iptables -F\niptables -P FORWARD ACCEPT\napt-get install -y docker.io\nsystemctl start docker\n`;
   assert.deepEqual(findings(script('')), []);
   assert.deepEqual(findings(script('docker ps\n')), ['2 rules/wipes-docker', '3 rules/wipes-docker']);
-  assert.deepEqual(findings('iptables -F\nsystemctl restart docker\n'), ['1 rules/wipes-docker']);
+  // (a flush right before a restart of Docker is explained, not flagged, since session 21: the restart recreates the chains)
+  assert.deepEqual(findings('iptables -F\nsystemctl restart docker\n'), []);
+  assert.deepEqual(all('iptables -F\nsystemctl restart docker\n').filter((d) => d.endsWith('wipes-docker')), ['1 info rules/wipes-docker']);
+  assert.deepEqual(findings('docker ps\niptables -F\necho flushed\nsystemctl restart docker\n'), ['2 rules/wipes-docker']);
   assert.deepEqual(findings('reset() {\n  iptables -F\n}\ncurl -fsSL https://get.docker.com | sh\nreset\n'), ['2 rules/wipes-docker']);
 });
 

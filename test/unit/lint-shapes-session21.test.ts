@@ -151,3 +151,55 @@ test('inline code followed by a note in parentheses is given to be run (holdout 
   // control: inline code inside a sentence is talked about, not run
   assert.deepEqual(findings('docker run -d nginx\nThe line `iptables -P FORWARD ACCEPT` opens everything.\n'), []);
 });
+
+// Round L (holdouts 58–60, measured once before these changes: docs/lint-holdout58.md, 59.md, 60.md).
+
+test('an unconditional ACCEPT inserted at the top of FORWARD is docker-user/accept-all, as docs/lint-codes.md describes it (holdouts 58, 60, 54)', () => {
+  const text = 'docker compose up -d\niptables -I FORWARD -j ACCEPT\n';
+  assert.deepEqual(findings(text), ['2 docker-user/accept-all']);
+  // control: one bridge's traffic accepted at the top of FORWARD stays container policy written outside DOCKER-USER
+  assert.deepEqual(findings('docker compose up -d\niptables -I FORWARD -o docker0 -j ACCEPT\n'), ['2 swarm/not-docker-user']);
+});
+
+test('a placeholder inside a word (`managed-<env>`) is one unknown value, not a redirection (holdout 59, a design doc)', () => {
+  const text = 'iptables -I DOCKER-USER -m set --match-set managed-<env> src -d 10.0.0.5 -p tcp --dport 53 -j ACCEPT\n';
+  assert.deepEqual(findings(text), []);
+  assert.ok(all(text).includes('1 info syntax/placeholder'));
+});
+
+test("Docker 28's raw-table DROP quoted as an -S line under its nat DNATs is the raw table's (holdout 59, a VM fix note)", () => {
+  const text = ['```bash', '-A DOCKER ! -i br-9938e1b7f269 -p tcp -m tcp --dport 5432 -j DNAT --to-destination 172.18.0.2:5432', '', '-A PREROUTING -d 172.18.0.2/32 ! -i br-9938e1b7f269 -j DROP', '```', '', '```bash', 'sudo iptables -t nat -I DOCKER 1 -s 10.0.0.0/16 -i ens3 -j RETURN', '```'].join('\n');
+  // before: "iptables refuses DROP in the nat table" on line 4 (the text's table is inferred as nat from the DNAT)
+  assert.ok(!findings(text).includes('4 syntax/unknown-target'), findings(text).join());
+  // control: a DROP the text puts into nat with -t nat is refused, as iptables refuses it
+  assert.deepEqual(findings('iptables -t nat -A PREROUTING -d 172.18.0.2 -j DROP\n').map((f) => f.split(' ')[1]), ['syntax/unknown-target']);
+});
+
+test("a reset recipe's flushes right before `systemctl restart docker` are explained, not flagged (holdout 59, a firewalld post)", () => {
+  const block = ['```text', 'iptables -t filter -F', 'iptables -t filter -X', 'iptables -t nat -F', 'iptables -t nat -X', 'systemctl restart docker', '```'];
+  assert.deepEqual(findings(block.join('\n')), []);
+  assert.ok(all(block.join('\n')).includes('3 info rules/wipes-docker'));
+  // control: the same flushes with something else after them wipe Docker's chains on a running host
+  assert.deepEqual(findings(['docker run -d nginx', 'iptables -t filter -F', 'iptables -t nat -F', 'echo done'].join('\n')), ['2 rules/wipes-docker', '3 rules/wipes-docker']);
+});
+
+test('each `iptables -C … || iptables -I …` pair of a wg-quick PostUp line adds its rule (holdout 60, a KinD lab)', () => {
+  const line = 'PostUp = iptables -C FORWARD -i wg0 -j ACCEPT 2>/dev/null || iptables -I FORWARD 1 -i wg0 -j ACCEPT; iptables -C DOCKER-USER -j ACCEPT 2>/dev/null || iptables -I DOCKER-USER 1 -j ACCEPT';
+  // before: the second pair's -I was "after || runs only when the one before it fails: not linted"
+  assert.deepEqual(findings(`${line}\n`), ['1 docker-user/accept-all']);
+  // control: after a command that is not a check, `||` still marks a fallback that is not judged
+  assert.deepEqual(findings('PostUp = iptables -A FORWARD -i wg0 -j ACCEPT || iptables -I DOCKER-USER 1 -j ACCEPT\n'), []);
+});
+
+test("a DOCKER-USER rule typed after an interactive `docker run -it` is the host's (holdout 59, Korean notes)", () => {
+  const text = ['```', 'sudo docker run -it -p 6379:6379 --name redis ubuntu:22.04', '```', '', '```', 'iptables -I DOCKER-USER -i eth0 ! -s 192.168.1.0/24 -j DROP', '```'].join('\n');
+  assert.deepEqual(findings(text), ['6 docker-user/missing-established']);
+  // control: an INPUT rule typed there is the container's own
+  assert.deepEqual(findings(text.replace('-I DOCKER-USER -i eth0 ! -s 192.168.1.0/24 -j DROP', '-A INPUT -p tcp --dport 6379 -j DROP')), []);
+});
+
+test('a bullet that starts with an option and goes on in Chinese is a sentence (holdout 60, a Taiwanese post)', () => {
+  assert.deepEqual(findings('-F FW-*就好。 - Docker、Fail2Ban 的鏈都不會被清掉。\n'), []);
+  // control: one stray word after a rule is still iptables' refusal
+  assert.deepEqual(findings('-A INPUT -j DROP 丢弃\n'), ['1 syntax/unexpected-token']);
+});

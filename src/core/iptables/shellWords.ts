@@ -53,12 +53,15 @@ export function withPlaceholders(ll: LogicalLine, toks: Tok[], diags: RuleDiagno
       out.push(toks[q]);
       continue;
     }
-    // a suffix written against it (`<management-ip>/32`, `<host>:8080`) belongs to the same word
+    // a suffix written against it (`<management-ip>/32`, `<host>:8080`) belongs to the same word, and so does a prefix
+    // (`managed-<env>`, a set name per environment, holdout 59)
     const last = toks[end + 1] && !toks[end + 1].op && toks[end + 1].start === toks[end].end ? end + 1 : end;
     const lt = toks[q];
+    const before = out[out.length - 1];
+    const prefix = before && !before.op && !before.opt && before.end === lt.start ? out.pop() : undefined;
     const name = toks.slice(q + 1, end).map((t) => t.text).join(' ');
     diags.push(mkDiag('info', DIAG.placeholder, `<${name}> is a placeholder to fill in: the rule is checked with that value unknown`, spanOf(ll, lt.start, toks[end].end), ll.text.slice(lt.start, toks[end].end)));
-    out.push({ text: `$${name.replace(/\W/g, '_')}${last > end ? toks[last].text : ''}`, start: lt.start, end: toks[last].end, quoted: true, op: false, opt: undefined });
+    out.push({ text: `${prefix?.text ?? ''}$${name.replace(/\W/g, '_')}${last > end ? toks[last].text : ''}`, start: prefix?.start ?? lt.start, end: toks[last].end, quoted: true, op: false, opt: undefined });
     q = last;
   }
   return out;

@@ -146,8 +146,10 @@ export function withoutContainerShellRules(text: string, results: LineResult[]):
   const inside = containerShellLines(text);
   const exec = execLines(text);
   if (!inside.size && !exec.size) return results;
+  const lines = inside.size ? text.split('\n') : [];
   return results.map((r) => {
-    const start = inside.get(r.line);
+    // (a rule of Docker's own chains typed there is a Docker host's, as with `docker exec`)
+    const start = inside.has(r.line) && !DOCKER_INSIDE.test(lines[r.line] ?? '') ? inside.get(r.line) : undefined;
     const ns = exec.get(r.line);
     if ((start === undefined && ns === undefined) || r.format !== 'command' || r.kind === 'blank' || r.kind === 'other') return r;
     const where = start !== undefined ? `typed inside the container whose shell line ${start + 1} starts: it changes that container's own network namespace` : `run in the ${ns ?? ''}: it changes that namespace's rules`;

@@ -9,6 +9,7 @@ import type { RuleFacts } from '../facts';
 import type { Pass } from '../pass';
 import { aboutDocker, add, docLine, isMine } from '../pass';
 import { moveToDockerUserFix } from '../moveFix';
+import { unconditionalOnTopOfForward } from './acceptAll';
 import { variableInterface } from '../flows';
 import { portIn } from '../net';
 import { disjointPorts, matchesNoForwardedPacket } from '../overlap';
@@ -79,7 +80,8 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
       span, fix ? [fix] : []);
     return;
   }
-  if (acceptAllOnTop(p, rule, f, span)) return;
+  // (docker-user/accept-all says what an unconditional ACCEPT inserted at the top of FORWARD does)
+  if (unconditionalOnTopOfForward(p, rule, f)) return;
   if (rule.chain !== 'FORWARD' || rule.target?.name === 'DOCKER-USER' || catchAll(f, rule) || variableInterface(rule)) return;
   if (rule.target?.name === 'ACCEPT') {
     acceptBeforeDockerUser(p, rule, f, span);
@@ -143,20 +145,6 @@ function dockersOwnDrop(rule: Rule, f: RuleFacts): boolean {
   const i = rule.inInterface;
   const o = rule.outInterface;
   return !!i && !!o && !i.negated && !o.negated && i.value === o.value && DOCKER_IFACE.test(i.value) && f.conds.length === 2;
-}
-
-/**
- * `iptables -I FORWARD -j ACCEPT` in a script about Docker: an unconditional ACCEPT inserted above the jump Docker put
- * at the top of FORWARD. Every forwarded packet is accepted before DOCKER-USER and Docker's isolation run (holdouts 4
- * and 17). Appended (`-A FORWARD -j ACCEPT`) it only takes what Docker's chains left: not reported. True when reported.
- */
-function acceptAllOnTop(p: Pass, rule: Rule, f: RuleFacts, span: Rule['span']): boolean {
-  if (rule.chain !== 'FORWARD' || rule.target?.name !== 'ACCEPT' || f.conds.length || !p.command || rule.op !== 'I' || (rule.position ?? 1) !== 1) return false;
-  if (!aboutDocker(p)) return false;
-  add(p, 'swarm/not-docker-user', 'warning',
-    "This unconditional ACCEPT inserted at the top of FORWARD runs before the jump Docker put there (until Docker re-inserts its jumps above it at its next start): every forwarded packet is accepted, so no DOCKER-USER rule and none of Docker's isolation between networks run, and every container port, published or not, is open to routed traffic (Docker ≥ 28 no longer blocks direct access to unpublished ports). Accept what must pass in DOCKER-USER, with conditions, instead.",
-    span);
-  return true;
 }
 
 /** The address condition (not negated) lies within one of the node's Docker networks, or Docker's default bridges. */
