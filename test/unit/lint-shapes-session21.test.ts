@@ -203,3 +203,24 @@ test('a bullet that starts with an option and goes on in Chinese is a sentence (
   // control: one stray word after a rule is still iptables' refusal
   assert.deepEqual(findings('-A INPUT -j DROP 丢弃\n'), ['1 syntax/unexpected-token']);
 });
+
+// Round M (holdouts 61–62, measured once before this change: docs/lint-holdout61.md, 62.md).
+
+test("a Markdown fence ends a listing: the bullets after it are the text's, not rows of its last chain (holdout 61, Chinese ufw notes)", () => {
+  const listing = [
+    'Chain DOCKER-ISOLATION-STAGE-2 (2 references)',
+    ' pkts bytes target     prot opt in     out     source        destination',
+    '    0     0 DROP       all  --  *      docker1  0.0.0.0/0     0.0.0.0/0',
+    '    0     0 DROP       all  --  *      docker0  0.0.0.0/0     0.0.0.0/0',
+    '90858 6338K RETURN     all  --  *      *        0.0.0.0/0     0.0.0.0/0',
+    '',
+    'Chain DOCKER-USER (1 references)',
+    ' pkts bytes target     prot opt in     out     source      destination',
+    '1348K 2536M RETURN     all  --  *      *       0.0.0.0/0     0.0.0.0/0',
+  ];
+  const text = [...listing, '```', '    - DOCKER-USER 是 docker 建议的自定义转发规则链，其建议不要动 docker 设置好的转发规则', '    - ISOLATION-STAGE 将所有跨 docker bridge 的请求 drop，这隔离了不同的 docker network 子网'].join('\n');
+  // before: two after-return warnings ("DOCKER-USER returns unconditionally on line 9") on the bullets
+  assert.deepEqual(findings(text), []);
+  // the fence is said to be no part of the listing
+  assert.ok(all(text).includes('10 info syntax/bad-list-line'), all(text).join());
+});

@@ -21,6 +21,9 @@ const VERBOSE: Col[] = ['pkts', 'bytes', 'target', 'prot', 'opt', 'in', 'out', '
 const OPT_COL = new Set(['--', '-f', '!f']);
 
 /** Parses an `iptables [-t table] -nvL [CHAIN]` (or -nL, --line-numbers, -x) listing of ONE table. Never throws. */
+/** A Markdown fence (```` ``` ````, `~~~`, with or without a language). */
+const FENCE = /^(?:```|~~~)/;
+
 export function parseIptablesList(text: string, table: TableName): Ruleset {
   const rs: Ruleset = { tables: new Map(), rules: [], diagnostics: [] };
   const tbl = { name: table, chains: new Map<string, Chain>() };
@@ -42,6 +45,11 @@ export function parseIptablesList(text: string, table: TableName): Ruleset {
     if (toks.length > 0) {
       const t0 = toks[0].text;
       if (t0 === 'Chain') chain = parseChainHeader(line, ln, toks, table, tbl.chains, diags);
+      // a Markdown fence closes the listing's code block: the lines after it are the text's, not rows (holdout 61)
+      else if (FENCE.test(t0)) {
+        chain = undefined;
+        diags.push(mkDiag('info', DIAG.badListLine, `not part of the listing: ${line.trim()}`, lsp(ln, toks[0].start, line.length), line.trim()));
+      }
       else if (COLS.has(t0) && isHeader(toks)) cols = toks.map((t) => t.text as Col);
       else if (t0.startsWith('#') || t0 === 'Warning:' || t0 === 'iptables:' || t0 === 'iptables' || t0 === 'ip6tables:' || (!chain && LIST_COMMAND.test(line.trim()))) {
         diags.push(mkDiag('info', DIAG.badListLine, `not part of the listing: ${line.trim()}`, lsp(ln, toks[0].start, line.length), line.trim()));
@@ -179,8 +187,12 @@ function parseListRule(line: string, ln: number, cols: Col[], table: TableName, 
   if (get.pkts && get.bytes) {
     const p = parseListCounter(get.pkts.text);
     const b = parseListCounter(get.bytes.text);
-    if (p === undefined) colErr(ln, diags, get.pkts, 'pkts');
-    else if (b === undefined) colErr(ln, diags, get.bytes, 'bytes');
+    // (a row of a `-v` listing starts with its counters: a line that does not is text, a bullet or a sentence, no rule)
+    if (p === undefined) {
+      colErr(ln, diags, get.pkts, 'pkts');
+      return undefined;
+    }
+    if (b === undefined) colErr(ln, diags, get.bytes, 'bytes');
     else rule.counters = { packets: p, bytes: b };
   }
   if (get.num && !/^\d+$/.test(get.num.text)) colErr(ln, diags, get.num, 'num');
