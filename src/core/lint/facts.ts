@@ -85,8 +85,8 @@ export interface RuleFacts {
   /** Column span of the command token (-A/-I/...), -1 when not found. */
   opStart: number;
   opEnd: number;
-  /** Command line (`iptables ...`) rather than -S / iptables-save text. */
-  command: boolean;
+  /** How the line is written: a command line (`iptables ...`), iptables-save text inside a `*table` section, or -S text. */
+  format: LineResult['format'];
   /** The rule's text names a Swarm port (2377, 7946, 4789), ESP or docker_gwbridge. */
   mentionsSwarm: boolean;
 }
@@ -279,7 +279,7 @@ export function computeFacts(rule: Rule, res: LineResult): RuleFacts {
     prefix: op ? rule.text.slice(rule.span.line === rule.line && rule.span.start <= op.start ? rule.span.start : 0, op.start) : '',
     opStart: op?.start ?? -1,
     opEnd: op?.end ?? -1,
-    command: res.format === 'command',
+    format: res.format,
     mentionsSwarm: SWARM_WORDS.test(rule.text) || isEsp(rule),
   };
 }

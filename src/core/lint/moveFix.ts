@@ -10,7 +10,7 @@ export function moveToDockerUserFix(p: Pass, rule: Rule, f: RuleFacts, res: Line
   if (p.kind !== 'proposal' || !res.chainSpan || f.opStart < 0 || res.chainSpan.line !== rule.line) return undefined;
   // `-R DOCKER x …` would replace rule x of DOCKER-USER, another rule (holdout 47)
   if (rule.op === 'R') return undefined;
-  const useInsert = f.command && rule.op === 'A';
+  const useInsert = f.format === 'command' && rule.op === 'A';
   // `-I FORWARD 5 …`: DOCKER-USER may have no 5th place ("Index of insertion too big"): inserted at its top
   const position = rule.op === 'I' ? /^\s+\d+(?=\s)/.exec((p.lines[rule.line] ?? '').slice(res.chainSpan.end))?.[0] : undefined;
   const edits: TextEdit[] = [];

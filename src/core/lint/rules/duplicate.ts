@@ -27,7 +27,7 @@ function otherRuleSets(p: Pass, a: Rule, b: Rule): boolean {
   // (a command and a restore or -S line: the live rule and the same rule persisted in a file or shown in a listing;
   // a saved section's rule and the same rule as an -S line outside it: the dump and a quote of one of its lines,
   // holdout 57's notes explaining Docker's MASQUERADE under their iptables-save example)
-  if (fa?.command !== fb?.command || (!fa?.command && formatOf(p, a) !== formatOf(p, b))) return true;
+  if (fa?.format !== fb?.format) return true;
   const legacy = (prefix: string | undefined) => /iptables-legacy/.test(prefix ?? '');
   return legacy(fa?.prefix) !== legacy(fb?.prefix);
 }
@@ -37,20 +37,6 @@ const RUNS_LATER = /^\s*(?:Exec(?:Start|Stop|Reload)(?:Pre|Post)?|(?:Pre|Post)(?
 
 function runsLater(p: Pass, line: number): boolean {
   return RUNS_LATER.test(docLine(p, line) ?? '');
-}
-
-/** The format of the line that holds the rule (the results are in line order: found by bisection). */
-function formatOf(p: Pass, rule: Rule): string | undefined {
-  const rs = p.results;
-  let lo = 0;
-  let hi = rs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rs[mid].line < rule.line) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let k = lo; k < rs.length && rs[k].line === rule.line; k++) if (rs[k].rule === rule) return rs[k].format;
-  return undefined;
 }
 
 /** Said (info) of a rule that repeats one of another code block of a Markdown document (or another snippet, prose between them). */

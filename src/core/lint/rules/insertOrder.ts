@@ -112,7 +112,7 @@ export const insertOrder: LintRule = {
       const pushed = exceptionsPushedDown(p, rule, f);
       if (!pushed.length) continue;
       const fixes: LintFix[] = [];
-      if (rule.position === undefined && f.opStart >= 0 && p.kind === 'proposal' && !(f.command && rule.chain === 'DOCKER-USER')) {
+      if (rule.position === undefined && f.opStart >= 0 && p.kind === 'proposal' && !(f.format === 'command' && rule.chain === 'DOCKER-USER')) {
         fixes.push({ title: 'Append (-A) so the rule keeps its place in file order', edits: [replaceEdit({ line: rule.line, start: f.opStart, end: f.opEnd }, '-A')] });
       }
       const lines = pushed.slice(0, 3).map((r) => r.line + 1).join(', ');

@@ -169,7 +169,7 @@ export const missingEstablished: LintRule = {
         ? insertLineEdit(rule.line + 1, `${pre}-I DOCKER-USER${rule.position !== undefined ? ` ${rule.position}` : ''} ${ESTABLISHED_LINE}`)
         : insertLineEdit(rule.line, `${pre}-A DOCKER-USER ${ESTABLISHED_LINE}`);
       const own = rule.chain === 'DOCKER-USER';
-      const fixes = own && p.kind === 'proposal' && !(f.command && rule.op === 'A' && p.pc.baseAssumed && !p.pc.version) ? [{ title: 'Insert a RELATED,ESTABLISHED RETURN rule before it', edits: [edit] }] : [];
+      const fixes = own && p.kind === 'proposal' && !(f.format === 'command' && rule.op === 'A' && p.pc.baseAssumed && !p.pc.version) ? [{ title: 'Insert a RELATED,ESTABLISHED RETURN rule before it', edits: [edit] }] : [];
       add(p, 'docker-user/missing-established', 'warning',
         // Stryker disable next-line OptionalChaining: equivalent, a DROP/REJECT verdict's rule has a target
         `This ${rule.target?.name ?? 'DROP'} runs before any \`-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\`${own ? '' : ` on the way from DOCKER-USER into ${rule.chain}`}: it also drops the replies of connections your containers opened (and of published services' established flows). Accept RELATED,ESTABLISHED first${own ? '' : ' (in DOCKER-USER before the jump, or at the top of this chain)'}.`,

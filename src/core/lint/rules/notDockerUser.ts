@@ -64,13 +64,13 @@ function checkRule(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | 
     // Docker never writes REJECT, so a REJECT on a bridge is the user's own (moby#29407: one appended to DOCKER-ISOLATION)
     // nor a port-bound DROP that a command adds (`iptables -R DOCKER "$n" … --dport 80 -j DROP`): Docker's DROPs there
     // (28+: unpublished ports) carry no port
-    const userDrop = f.command && DENY.has(rule.target?.name ?? '') && f.dports.length > 0;
+    const userDrop = f.format === 'command' && DENY.has(rule.target?.name ?? '') && f.dports.length > 0;
     // nor a rule naming a host interface (`-I DOCKER-FORWARD -i eth0.5 -o docker_gwbridge … -j ACCEPT`, holdout 45):
     // Docker's own filter rules name only its bridges
-    const hostNic = f.command && [rule.inInterface, rule.outInterface].some((b) => !!b && !b.negated && !isDockerBridge(b.value) && !b.value.includes('$') && !b.value.endsWith('+'));
+    const hostNic = f.format === 'command' && [rule.inInterface, rule.outInterface].some((b) => !!b && !b.negated && !isDockerBridge(b.value) && !b.value.includes('$') && !b.value.endsWith('+'));
     // (a quote of Docker's rule with the bridge's id left out, `! -i br-* -o br-* -j DROP`, is Docker's rule too)
     const elided = [rule.inInterface, rule.outInterface].some((b) => !!b && ELIDED_BRIDGE.test(b.value));
-    const dockersShape = ((f.dockerLike || elided) && rule.target?.name !== 'REJECT' && !userDrop && !hostNic) || (!f.command && swarmIngressAccept(rule, f));
+    const dockersShape = ((f.dockerLike || elided) && rule.target?.name !== 'REJECT' && !userDrop && !hostNic) || (f.format !== 'command' && swarmIngressAccept(rule, f));
     if (p.kind !== 'proposal' || dockersShape || (rule.target?.name === 'RETURN' && f.conds.length === 0)) return;
     const fix = moveToDockerUserFix(p, rule, f, res);
     // a docker.service drop-in's `ExecStartPost=` puts it back after every daemon start: it lasts longer, still fragile
@@ -251,7 +251,7 @@ const IPTABLES_OFF = /"iptables"\s*:\s*false|--iptables[= ]false/;
  * `! -i <bridge>`), which a script re-creating them writes too. Reported; true when it was.
  */
 function natDockerChain(p: Pass, rule: Rule, f: RuleFacts, chainSpan: Rule['span'] | undefined): boolean {
-  if (p.kind !== 'proposal' || !f.command || !f.dockerOwned || rule.op === 'D' || f.dockerLike || IPTABLES_OFF.test(p.text)) return false;
+  if (p.kind !== 'proposal' || f.format !== 'command' || !f.dockerOwned || rule.op === 'D' || f.dockerLike || IPTABLES_OFF.test(p.text)) return false;
   // Docker's DNAT shape, its bridge named by a variable (`! -i ${DOCKER_INT} … -j DNAT`: a script re-creating Docker's rules, holdout 21)
   if (rule.target?.name === 'DNAT' && rule.inInterface?.negated) return false;
   add(p, 'swarm/not-docker-user', 'warning',
