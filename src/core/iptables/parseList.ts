@@ -20,10 +20,10 @@ const VERBOSE: Col[] = ['pkts', 'bytes', 'target', 'prot', 'opt', 'in', 'out', '
 
 const OPT_COL = new Set(['--', '-f', '!f']);
 
-/** Parses an `iptables [-t table] -nvL [CHAIN]` (or -nL, --line-numbers, -x) listing of ONE table. Never throws. */
 /** A Markdown fence (```` ``` ````, `~~~`, with or without a language). */
 const FENCE = /^(?:```|~~~)/;
 
+/** Parses an `iptables [-t table] -nvL [CHAIN]` (or -nL, --line-numbers, -x) listing of ONE table. Never throws. */
 export function parseIptablesList(text: string, table: TableName): Ruleset {
   const rs: Ruleset = { tables: new Map(), rules: [], diagnostics: [] };
   const tbl = { name: table, chains: new Map<string, Chain>() };
@@ -44,14 +44,12 @@ export function parseIptablesList(text: string, table: TableName): Ruleset {
     const toks = wsTokens(line, 0, 12);
     if (toks.length > 0) {
       const t0 = toks[0].text;
-      if (t0 === 'Chain') chain = parseChainHeader(line, ln, toks, table, tbl.chains, diags);
       // a Markdown fence closes the listing's code block: the lines after it are the text's, not rows (holdout 61)
-      else if (FENCE.test(t0)) {
-        chain = undefined;
-        diags.push(mkDiag('info', DIAG.badListLine, `not part of the listing: ${line.trim()}`, lsp(ln, toks[0].start, line.length), line.trim()));
-      }
+      const fence = FENCE.test(t0);
+      if (t0 === 'Chain') chain = parseChainHeader(line, ln, toks, table, tbl.chains, diags);
       else if (COLS.has(t0) && isHeader(toks)) cols = toks.map((t) => t.text as Col);
-      else if (t0.startsWith('#') || t0 === 'Warning:' || t0 === 'iptables:' || t0 === 'iptables' || t0 === 'ip6tables:' || (!chain && LIST_COMMAND.test(line.trim()))) {
+      else if (fence || t0.startsWith('#') || t0 === 'Warning:' || t0 === 'iptables:' || t0 === 'iptables' || t0 === 'ip6tables:' || (!chain && LIST_COMMAND.test(line.trim()))) {
+        if (fence) chain = undefined;
         diags.push(mkDiag('info', DIAG.badListLine, `not part of the listing: ${line.trim()}`, lsp(ln, toks[0].start, line.length), line.trim()));
       } else {
         const rule = parseListRule(line, ln, cols, table, chain, diags);

@@ -257,7 +257,7 @@ export function parseShellLine(ll: LogicalLine, toks: Tok[], table: TableName, d
   // tokenized into the tokenizer's pooled list, so the line's own tokens are copied before)
   const own = ll.text.includes('`') ? toks.map((t) => ({ ...t })) : toks;
   let chosen = inlineCommand(ll, diags);
-  chosen ??= chooseCommand(ll, simpleCommands(ll, shellCommands(withoutRedirections(withPlaceholders(ll, own, diags)))), diags) ?? embeddedCommand(ll, diags);
+  chosen ??= chooseCommand(ll, simpleCommands(ll, shellCommands(withoutRedirections(withPlaceholders(ll, own, diags)))), diags) ?? programCommand(ll, diags);
   // a glossary line naming the binary (`iptables -p tcp : 表示使用 TCP协议`): a sentence, not a call
   // (a call with a rule command is a rule, a note or a placeholder in another language after it included)
   // (or a tool's message that starts with it, `iptables -w v1.8.2 (nf_tables): RULE_INSERT failed …`: no command, words)
@@ -326,17 +326,18 @@ function chooseCommand(ll: LogicalLine, cmds: SimpleCommand[], diags: RuleDiagno
 }
 
 /**
- * A command written inside a line that is not one: Markdown's inline code in a sentence (`` Run `iptables -I …` ``),
- * a whole line in backticks, or a program's string or argument list (./programStrings.ts). The first span holding an iptables call that changes rules is the line's rule, at its
- * place in the line (a bare `iptables` or a listing named in a sentence is not read).
+ * A command written inside a line that is not one: Markdown's inline code in a sentence (`` Run `iptables -I …` ``)
+ * or a whole line in backticks (inlineCommand, asked first), or a program's string or argument list
+ * (./programStrings.ts: programCommand, asked when the line is no command of its own). The first span holding an
+ * iptables call that changes rules is the line's rule, at its place in the line (a bare `iptables` or a listing named
+ * in a sentence is not read).
  */
-function embeddedCommand(ll: LogicalLine, diags: RuleDiagnostic[]): LineResult | undefined {
-  return firstRuleCommand(ll, [...inlineSpans(ll), ...programCommands(ll.text)], diags);
+function inlineCommand(ll: LogicalLine, diags: RuleDiagnostic[]): LineResult | undefined {
+  return firstRuleCommand(ll, inlineSpans(ll), diags);
 }
 
-/** The command of the line's inline code given to be run (see embeddedCommand), if one holds a rule command. */
-function inlineCommand(ll: LogicalLine, diags: RuleDiagnostic[]): LineResult | undefined {
-  return ll.text.includes('`') ? firstRuleCommand(ll, inlineSpans(ll), diags) : undefined;
+function programCommand(ll: LogicalLine, diags: RuleDiagnostic[]): LineResult | undefined {
+  return firstRuleCommand(ll, programCommands(ll.text), diags);
 }
 
 /** The tokens of each inline code span the line gives to be run, at their place in the line. */

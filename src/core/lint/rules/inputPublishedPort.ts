@@ -20,13 +20,18 @@ function commentSaysContainer(rule: Rule, negated: boolean): boolean {
 }
 
 /**
- * The same rule (conditions and target) the text also adds to DOCKER-USER: the author filters the port as a
- * container's there and copies it into INPUT (holdout 56: three scripts call the INPUT copy a "backup" for a Redis or
- * Traefik container's port). The DOCKER-USER copy, or undefined.
+ * The text's DOCKER-USER rules by their conditions and target (the first of equal ones): an INPUT rule with the same
+ * key is a copy the author filters as a container's port there (holdout 56: three scripts call the INPUT copy a
+ * "backup" for a Redis or Traefik container's port).
  */
-function mirroredInDockerUser(p: Pass, rule: Rule, f: RuleFacts): Rule | undefined {
-  const key = fullKey(rule, f);
-  return p.doc.find((d) => d.rule.table === 'filter' && d.rule.chain === 'DOCKER-USER' && d.rule.op !== 'D' && isMine(p, d.rule) && fullKey(d.rule, d.f) === key)?.rule;
+function dockerUserRules(p: Pass): Map<string, Rule> {
+  const out = new Map<string, Rule>();
+  for (const d of p.doc) {
+    if (d.rule.table !== 'filter' || d.rule.chain !== 'DOCKER-USER' || d.rule.op === 'D' || !isMine(p, d.rule)) continue;
+    const key = fullKey(d.rule, d.f);
+    if (!out.has(key)) out.set(key, d.rule);
+  }
+  return out;
 }
 
 /**
@@ -46,8 +51,8 @@ const CAPTION = /^\s*\p{L}[^=#`$|&;<>(){}]*:\s*$/u;
  * Said as info: a text that filters a port in both chains may mean "wherever the service runs" (a host web server and
  * a published one: holdouts 5 and 52), and nothing in the rules tells which; the hint says what each copy filters.
  */
-function reportMirrored(p: Pass, rule: Rule, f: RuleFacts, port: string, span: Rule['span']): void {
-  const twin = mirroredInDockerUser(p, rule, f);
+function reportMirrored(p: Pass, rule: Rule, f: RuleFacts, port: string, span: Rule['span'], dockerUser: Map<string, Rule>): void {
+  const twin = dockerUser.get(fullKey(rule, f));
   if (!twin || alternativeCopies(p, rule.line, twin.line)) return;
   add(p, 'swarm/input-published-port', 'info',
     `The same rule for port ${port} is in DOCKER-USER (line ${twin.line + 1}). If a container publishes this port, Docker DNATs it in PREROUTING and forwards it: it never reaches INPUT, so this copy never matches it and only the DOCKER-USER one filters it. This copy filters a service of the host itself on that port.`,
@@ -60,6 +65,8 @@ export const inputPublishedPort: LintRule = {
   description: 'An INPUT rule for a published port: published ports are DNATed and forwarded, INPUT never sees them.',
   docs: 'Swarm ingress (all versions) DNATs a published port in nat PREROUTING to the ingress_sbox address (172.18.0.2 on docker_gwbridge); `-p`/host-mode publishing DNATs it to the container. Either way the packet is forwarded, so an INPUT rule on that port never matches it. Filter it in DOCKER-USER with `-m conntrack --ctorigdstport <port> --ctdir ORIGINAL`.',
   check(p) {
+    // (made once, when an INPUT port rule is not on a published port)
+    let dockerUser: Map<string, Rule> | undefined;
     for (const { rule, f, res } of p.doc) {
       if (rule.table !== 'filter' || rule.chain !== 'INPUT' || rule.op === 'D' || !isMine(p, rule)) continue;
       for (const d of f.dports) {
@@ -73,7 +80,7 @@ export const inputPublishedPort: LintRule = {
           break;
         }
         if (!hit) {
-          reportMirrored(p, rule, f, d.o.args[0] ?? '', d.o.span);
+          reportMirrored(p, rule, f, d.o.args[0] ?? '', d.o.span, (dockerUser ??= dockerUserRules(p)));
           break;
         }
         // moved to DOCKER-USER the rule no longer filters the host's own ports: only a rule on published ports alone

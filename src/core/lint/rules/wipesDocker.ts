@@ -1,5 +1,6 @@
 /** rules/wipes-docker: flushes, deletions or policy changes of the chains Docker manages, on a running host. */
 import type { LintRule } from '../rule';
+import type { LineResult } from '../../iptables/parse';
 import { isDockerOwnedChain } from '../facts';
 import type { Pass } from '../pass';
 import { add, docLine, lineSpan } from '../pass';
@@ -163,13 +164,12 @@ function declaredDockerChains(p: Pass): void {
  * -t nat -F; systemctl restart docker`, a guide's reset recipe, holdout 59): Docker recreates its chains then. The line
  * of that restart, or -1. Only iptables commands, comments, blank lines and Markdown fences may stand between.
  */
-function restartedRightAfter(p: Pass, line: number): number {
-  // the lines that start an iptables call (a line a call continues onto has no result of its own)
-  const calls = new Set(p.results.filter((r) => r.format === 'command' && r.kind !== 'other' && r.kind !== 'blank').map((r) => r.line));
-  const started = new Set(p.results.map((r) => r.line));
+function restartedRightAfter(p: Pass, line: number, byLine: Map<number, LineResult>): number {
   for (let k = line + 1; k < p.lines.length; k++) {
     const t = (p.lines[k] ?? '').replace(/(?:^|\s)#.*$/, '').trim();
-    if (t === '' || /^(?:```|~~~)/.test(t) || calls.has(k) || !started.has(k)) continue;
+    const r = byLine.get(k);
+    // (a line an iptables call continues onto has no result of its own)
+    if (t === '' || /^(?:```|~~~)/.test(t) || !r || (r.format === 'command' && r.kind !== 'other' && r.kind !== 'blank')) continue;
     return START.test(t) ? k : -1;
   }
   return -1;
@@ -184,6 +184,8 @@ export const wipesDocker: LintRule = {
     filteredRestores(p); // a pipeline of its own: in a script with no iptables rule command too
     persistentFlushes(p);
     declaredDockerChains(p);
+    // each line's result, for the lines after a flush (made once, when a flush is judged)
+    let byLine: Map<number, LineResult> | undefined;
     for (const r of p.results) {
       if (r.kind !== 'flush' && r.kind !== 'delete-chain' && r.kind !== 'policy') continue;
       const w = what(r.kind, r.table, r.chain, r.policy);
@@ -193,10 +195,10 @@ export const wipesDocker: LintRule = {
       const restoreFlush = r.format === 'save' && r.kind === 'flush' && r.chain !== undefined && p.kind === 'proposal' && ufwBlock(p);
       if ((!(p.command && r.format === 'command') && !restoreFlush) || dockerStoppedAt(p, r.line)) continue;
       const span = r.chainSpan ?? lineSpan(r.line, docLine(p, r.line) ?? '');
-      const restart = restartedRightAfter(p, r.line);
+      const restart = r.kind === 'policy' ? -1 : restartedRightAfter(p, r.line, (byLine ??= new Map(p.results.map((x) => [x.line, x]))));
       // DROP is the policy Docker sets itself (its own rules accept what containers need): said, not flagged
       if (r.kind === 'policy' && r.policy === 'DROP') add(p, 'rules/wipes-docker', 'info', `This ${w}. DROP is the policy Docker itself sets: container and Swarm traffic still pass through Docker's own rules; other forwarded traffic (a VPN, VMs) now needs rules of its own.`, span);
-      else if (restart >= 0 && r.kind !== 'policy') add(p, 'rules/wipes-docker', 'info', `This ${w} — until the restart of Docker on line ${restart + 1}, right after, recreates Docker's chains and rules (containers lose their networking in between; the rules of your own that used Docker's chains are gone).`, span);
+      else if (restart >= 0) add(p, 'rules/wipes-docker', 'info', `This ${w} — until the restart of Docker on line ${restart + 1}, right after, recreates Docker's chains and rules (containers lose their networking in between; the rules of your own that used Docker's chains are gone).`, span);
       else add(p, 'rules/wipes-docker', 'warning', `This ${w} on a running Docker host, until the daemon restarts and recreates its rules.`, span);
     }
   },
